@@ -1,0 +1,27 @@
+//! Rheo's component model, shared by the server (native) and the UI (wasm32).
+//!
+//! * [`ComponentSpec`]: what one input or output is (a Number with bounds, a Radio with its
+//!   choices, …), as the UI renders it and the API describes it.
+//! * [`InterfaceSpec`]: one mounted demo: its components and options (`live`, `api_name`, …).
+//! * [`Value`]: one value on the wire, and [`ComponentSpec::validate`], the single check every
+//!   value passes at the boundary, whichever transport brought it.
+//! * [`protocol`]: the request and response bodies of Rheo's HTTP API.
+//!
+//! ```
+//! use rheo_shared::{ComponentKind, ComponentSpec, Value};
+//!
+//! let op = ComponentSpec::new(ComponentKind::Radio { choices: vec!["add".into(), "divide".into()] })
+//!     .with_label("operation");
+//! assert!(op.validate(&Value::Text("add".into())).is_ok());
+//! let err = op.validate(&Value::Text("modulo".into())).unwrap_err();
+//! assert_eq!(err.to_string(), "\"modulo\" is not one of the choices: add, divide");
+//! ```
+
+mod component;
+mod interface;
+pub mod protocol;
+mod value;
+
+pub use component::{AudioSource, ComponentKind, ComponentSpec, ImageSource, SpecError, ValueError};
+pub use interface::{InterfaceSpec, InterfaceSummary};
+pub use value::{Classification, Confidence, Value};

@@ -1,0 +1,33 @@
+//! The bodies of Rheo's own HTTP API, which the UI uses:
+//! `POST /<name>/run` with a [`RunRequest`] answers a [`RunResponse`] (200) or an
+//! [`ErrorBody`] (4xx/5xx).
+
+use serde::{Deserialize, Serialize};
+
+use crate::Value;
+
+/// The largest request body the API accepts, in bytes.
+pub const MAX_REQUEST_BYTES: usize = 1 << 20;
+
+/// One call: a value for each input, in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRequest {
+    pub data: Vec<Value>,
+}
+
+/// A call's result: a value for each output, in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunResponse {
+    pub data: Vec<Value>,
+}
+
+/// Why a call failed, in words meant for the person who made it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+}
+
+/// The path of an interface's run endpoint.
+pub fn run_path(interface: &str) -> String {
+    format!("/{interface}/run")
+}

@@ -1,0 +1,91 @@
+use serde::{Deserialize, Serialize};
+
+/// One value on the wire: the JSON a component takes or gives.
+///
+/// Untagged, so the JSON is what a Gradio client would send: `3`, `"add"`, `true`, `null`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    Classification(Classification),
+}
+
+impl Value {
+    /// A short name of the value's kind, for error messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::Text(_) => "text",
+            Value::Classification(_) => "a classification",
+        }
+    }
+}
+
+/// What a Label shows: the top class and, optionally, the score of every class
+/// (Gradio's `{"label": …, "confidences": [{"label": …, "confidence": …}]}`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    pub label: Option<String>,
+    #[serde(default)]
+    pub confidences: Vec<Confidence>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Confidence {
+    pub label: String,
+    pub confidence: f64,
+}
+
+impl Classification {
+    /// A classification from class scores: sorted best first, the best one as the label.
+    pub fn from_scores<L: Into<String>>(scores: impl IntoIterator<Item = (L, f64)>) -> Self {
+        let mut confidences: Vec<Confidence> = scores
+            .into_iter()
+            .map(|(label, confidence)| Confidence { label: label.into(), confidence })
+            .collect();
+        confidences.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        Classification { label: confidences.first().map(|c| c.label.clone()), confidences }
+    }
+}
+
+impl From<&str> for Classification {
+    fn from(label: &str) -> Self {
+        Classification { label: Some(label.to_owned()), confidences: Vec::new() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_plain_gradio_style() {
+        let values: Vec<Value> = serde_json::from_str(r#"[3, 2.5, "add", true, null]"#).unwrap();
+        assert_eq!(
+            values,
+            vec![
+                Value::Number(3.0),
+                Value::Number(2.5),
+                Value::Text("add".into()),
+                Value::Bool(true),
+                Value::Null
+            ]
+        );
+        assert_eq!(serde_json::to_string(&values).unwrap(), r#"[3.0,2.5,"add",true,null]"#);
+    }
+
+    #[test]
+    fn classification_round_trips_and_sorts() {
+        let c = Classification::from_scores([("cat", 0.2), ("dog", 0.7)]);
+        assert_eq!(c.label.as_deref(), Some("dog"));
+        let json = serde_json::to_string(&Value::Classification(c.clone())).unwrap();
+        let back: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, Value::Classification(c));
+    }
+}
