@@ -1,0 +1,146 @@
+//! Rheo's UI: the index of mounted interfaces and one generic renderer for any
+//! [`InterfaceSpec`]. Rendered on the server (feature `ssr`) and hydrated in the browser
+//! (feature `hydrate`); the server provides a [`Catalog`] of specs through context.
+
+mod api;
+mod interface_view;
+pub mod live;
+mod widgets;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    hooks::use_params_map,
+    path, SsrMode,
+};
+use rheo_shared::{InterfaceSpec, InterfaceSummary};
+
+use interface_view::InterfaceView;
+
+/// The specs of the mounted interfaces, which the server provides to the UI through context.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct Catalog(pub std::sync::Arc<Vec<InterfaceSpec>>);
+
+#[server]
+pub async fn list_interfaces() -> Result<Vec<InterfaceSummary>, ServerFnError> {
+    let Catalog(specs) = expect_context::<Catalog>();
+    Ok(specs.iter().map(InterfaceSpec::summary).collect())
+}
+
+#[server]
+pub async fn get_interface(name: String) -> Result<Option<InterfaceSpec>, ServerFnError> {
+    let Catalog(specs) = expect_context::<Catalog>();
+    let found = specs.iter().find(|s| s.name == name).cloned();
+    if found.is_none() {
+        set_not_found_status();
+    }
+    Ok(found)
+}
+
+#[cfg(feature = "ssr")]
+fn set_not_found_status() {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+}
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/rheo.css"/>
+        <Router>
+            <main>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=Index ssr=SsrMode::Async/>
+                    <Route path=path!("/:name") view=InterfacePage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// `/`: every mounted interface with its title and description.
+#[component]
+fn Index() -> impl IntoView {
+    let interfaces = Resource::new_blocking(|| (), |_| list_interfaces());
+    view! {
+        <Title text="Rheo demos"/>
+        <h1>"Rheo demos"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match interfaces.await {
+                    Ok(list) => view! {
+                        <ul class="index">
+                            {list.into_iter().map(|i| view! {
+                                <li>
+                                    <a href=format!("/{}", i.name)>{i.title}</a>
+                                    <p>{i.description}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <LoadError error=e.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/<name>`: one interface, rendered from its spec.
+#[component]
+fn InterfacePage() -> impl IntoView {
+    let params = use_params_map();
+    let spec = Resource::new_blocking(
+        move || params.read().get("name").unwrap_or_default(),
+        get_interface,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match spec.await {
+                    Ok(Some(spec)) => view! { <InterfaceView spec/> }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(e) => view! { <LoadError error=e.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_not_found_status();
+    view! {
+        <Title text="Not found"/>
+        <h1>"Not found"</h1>
+        <p>"There is no demo here. " <a href="/">"See all demos."</a></p>
+    }
+}
+
+#[component]
+fn LoadError(error: String) -> impl IntoView {
+    view! { <p class="error" role="alert">"Could not load this page: " {error}</p> }
+}

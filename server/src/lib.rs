@@ -1,0 +1,56 @@
+//! Rheo: turn a typed Rust function into a live web demo.
+//!
+//! Write an ordinary function, declare its input and output components, mount it, serve:
+//!
+//! ```no_run
+//! use rheo::{Interface, Number, Radio, Registry};
+//!
+//! fn calculator(num1: f64, operation: String, num2: f64) -> Result<f64, String> {
+//!     match operation.as_str() {
+//!         "add" => Ok(num1 + num2),
+//!         "subtract" => Ok(num1 - num2),
+//!         "multiply" => Ok(num1 * num2),
+//!         "divide" if num2 == 0.0 => Err("cannot divide by zero".into()),
+//!         "divide" => Ok(num1 / num2),
+//!         other => Err(format!("unknown operation {other:?}")),
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let calculator = Interface::new(calculator)
+//!         .inputs((
+//!             Number::new().label("num1"),
+//!             Radio::new(["add", "subtract", "multiply", "divide"]).label("operation"),
+//!             Number::new().label("num2"),
+//!         ))
+//!         .outputs(Number::new().label("output"))
+//!         .live(true);
+//!     Registry::new().mount("calculator", calculator).serve().await
+//! }
+//! ```
+//!
+//! * Each component has a Rust value type (see [`components`]); the handler's arguments and
+//!   return value must match them, or `mount` does not compile.
+//! * A handler may be a plain function (run on the blocking pool) or an `async fn`; it may
+//!   return a value, a tuple of values, or a `Result` whose error is shown to the user.
+//! * A handler that panics fails that one call; the server goes on serving.
+//! * Every value is checked against its component before the handler sees it (type, NaN,
+//!   bounds, choices), and every output before the user does.
+//!
+//! The UI is served by the same process: build it with `cargo leptos build --release`
+//! (see the README), which also compiles the browser side to WebAssembly.
+
+pub mod components;
+mod handler;
+mod http;
+mod interface;
+mod registry;
+mod value;
+
+pub use components::{Checkbox, Component, ComponentList, Dropdown, Label, Number, Radio, Slider, Textbox};
+pub use handler::{Awaited, Blocking, CallError, Handler, IntoOutcome};
+pub use interface::{Interface, IntoMounted, Mounted, MAX_WAITING_CALLS};
+pub use registry::Registry;
+pub use rheo_shared::{Classification, Value};
+pub use value::ComponentValue;

@@ -1,1 +1,20 @@
-fn main(){}
+//! The demo server: mounts Rheo's demos and serves them at http://127.0.0.1:3000.
+
+mod calculator;
+mod greet;
+
+use rheo::Registry;
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    Registry::new()
+        .mount("calculator", calculator::interface())
+        .mount("greet", greet::interface())
+        .serve()
+        .await
+}

@@ -1,0 +1,94 @@
+//! "Always last": the rule that keeps the final input's output on screen.
+//!
+//! At most one call of an interface is in flight per page. An input change while one is in
+//! flight only marks the inputs dirty; when the answer comes, one new call goes out with the
+//! inputs as they are *then*. So after any burst of changes the last call sent carries the
+//! last inputs, and its answer is the one that stays. Calls are numbered, and an answer older
+//! than the one shown is never shown (Gradio's long-standing issue 1954 is this going wrong).
+
+/// The bookkeeping of one page's calls; the caller does the sending.
+#[derive(Debug, Default)]
+pub struct CallQueue {
+    last_sent: u64,
+    last_shown: u64,
+    in_flight: bool,
+    dirty: bool,
+}
+
+/// What to do when a call's answer arrives.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Completion {
+    /// Whether to show this answer (it is newer than what is shown).
+    pub show: bool,
+    /// The number of a follow-up call to send with the current inputs, if they changed meanwhile.
+    pub send_next: Option<u64>,
+}
+
+impl CallQueue {
+    /// The inputs changed (or Submit was pressed). Returns the number of a call to send now,
+    /// or `None` when one is in flight and this change will ride on the follow-up call.
+    pub fn request(&mut self) -> Option<u64> {
+        if self.in_flight {
+            self.dirty = true;
+            return None;
+        }
+        self.in_flight = true;
+        self.last_sent += 1;
+        Some(self.last_sent)
+    }
+
+    /// Call `seq` answered (successfully or not).
+    pub fn complete(&mut self, seq: u64) -> Completion {
+        let show = seq > self.last_shown;
+        if show {
+            self.last_shown = seq;
+        }
+        if seq == self.last_sent {
+            self.in_flight = false;
+        }
+        let send_next = if std::mem::take(&mut self.dirty) { self.request() } else { None };
+        Completion { show, send_next }
+    }
+
+    /// Whether a call is in flight.
+    pub fn busy(&self) -> bool {
+        self.in_flight
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quiet_change_is_sent_at_once() {
+        let mut q = CallQueue::default();
+        assert_eq!(q.request(), Some(1));
+        assert!(q.busy());
+        assert_eq!(q.complete(1), Completion { show: true, send_next: None });
+        assert!(!q.busy());
+    }
+
+    #[test]
+    fn a_burst_collapses_into_one_follow_up_with_the_latest_inputs() {
+        let mut q = CallQueue::default();
+        assert_eq!(q.request(), Some(1));
+        for _ in 0..9 {
+            assert_eq!(q.request(), None, "only one call in flight");
+        }
+        assert_eq!(q.complete(1), Completion { show: true, send_next: Some(2) });
+        assert_eq!(q.complete(2), Completion { show: true, send_next: None });
+        assert!(!q.busy());
+    }
+
+    #[test]
+    fn an_answer_older_than_the_shown_one_is_dropped() {
+        let mut q = CallQueue::default();
+        assert_eq!(q.request(), Some(1));
+        q.complete(1);
+        assert_eq!(q.request(), Some(2));
+        assert!(q.complete(2).show);
+        // A duplicate or late answer to call 1 must not replace call 2's.
+        assert_eq!(q.complete(1), Completion { show: false, send_next: None });
+    }
+}

@@ -1,0 +1,51 @@
+//! Gradio's live calculator: recomputes on every change, no Submit button.
+
+use rheo::{Interface, IntoMounted, Number, Radio};
+
+pub fn calculator(num1: f64, operation: String, num2: f64) -> Result<f64, String> {
+    match operation.as_str() {
+        "add" => Ok(num1 + num2),
+        "subtract" => Ok(num1 - num2),
+        "multiply" => Ok(num1 * num2),
+        "divide" if num2 == 0.0 => Err("Cannot divide by zero.".into()),
+        "divide" => Ok(num1 / num2),
+        other => Err(format!("Unknown operation {other:?}.")),
+    }
+}
+
+pub fn interface() -> impl IntoMounted {
+    Interface::new(calculator)
+        .inputs((
+            Number::new().label("num1"),
+            Radio::new(["add", "subtract", "multiply", "divide"]).label("operation"),
+            Number::new().label("num2"),
+        ))
+        .outputs(Number::new().label("output"))
+        .live(true)
+        .title("Calculator")
+        .description("A live calculator: change any input and the result follows, no button needed.")
+        .examples([
+            (45.0, "add".to_string(), 3.0),
+            (3.14, "divide".to_string(), 2.0),
+            (144.0, "multiply".to_string(), 2.5),
+            (0.0, "subtract".to_string(), 1.2),
+        ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn computes_each_operation() {
+        assert_eq!(calculator(3.0, "multiply".into(), 4.0), Ok(12.0));
+        assert_eq!(calculator(3.0, "add".into(), 4.0), Ok(7.0));
+        assert_eq!(calculator(3.0, "subtract".into(), 4.0), Ok(-1.0));
+        assert_eq!(calculator(3.0, "divide".into(), 4.0), Ok(0.75));
+    }
+
+    #[test]
+    fn dividing_by_zero_is_an_error_not_infinity() {
+        assert_eq!(calculator(1.0, "divide".into(), 0.0), Err("Cannot divide by zero.".into()));
+    }
+}

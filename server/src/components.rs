@@ -1,0 +1,273 @@
+//! The components an author declares, each with its Rust value type:
+//!
+//! | component | handler type | notes |
+//! | --- | --- | --- |
+//! | [`Number`] | `f64` | optional minimum, maximum, step |
+//! | [`Slider`] | `f64` | a range with a step |
+//! | [`Radio`], [`Dropdown`] | `String` | one of the given choices |
+//! | [`Textbox`] | `String` | one or more lines, optional length limit |
+//! | [`Checkbox`] | `bool` | |
+//! | [`Label`] | [`Classification`] | output: the top class and class scores |
+//!
+//! Every component takes `.label(..)` (shown beside it, and the API's parameter name) and
+//! `.value(..)` (its starting value).
+
+use rheo_shared::{Classification, ComponentKind, ComponentSpec, Value};
+
+use crate::value::ComponentValue;
+
+/// A component an interface can declare as an input or an output.
+pub trait Component {
+    /// The Rust type a handler receives or returns for this component.
+    type Value: ComponentValue;
+    /// The component's spec; an empty label means "let the interface name it".
+    fn into_spec(self) -> ComponentSpec;
+}
+
+macro_rules! component {
+    ($(#[$doc:meta])* $name:ident => $value:ty) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct $name {
+            spec: ComponentSpec,
+        }
+
+        impl $name {
+            /// The label shown beside the control; also the API's parameter name.
+            pub fn label(mut self, label: impl Into<String>) -> Self {
+                self.spec.label = label.into();
+                self
+            }
+
+            /// The value the control starts with.
+            pub fn value(mut self, value: impl Into<$value>) -> Self {
+                self.spec.value = value.into().into_value();
+                self
+            }
+
+            fn from_kind(kind: ComponentKind) -> Self {
+                $name { spec: ComponentSpec::new(kind).with_label("") }
+            }
+        }
+
+        impl Component for $name {
+            type Value = $value;
+
+            fn into_spec(self) -> ComponentSpec {
+                self.spec
+            }
+        }
+    };
+}
+
+component!(
+    /// A number field (`f64`).
+    Number => f64
+);
+component!(
+    /// A slider over a closed range (`f64`).
+    Slider => f64
+);
+component!(
+    /// Radio buttons, one per choice (`String`).
+    Radio => String
+);
+component!(
+    /// A drop-down list of choices (`String`).
+    Dropdown => String
+);
+component!(
+    /// A text field or text area (`String`).
+    Textbox => String
+);
+component!(
+    /// A checkbox (`bool`).
+    Checkbox => bool
+);
+component!(
+    /// An output showing a classification: the top class and the class scores.
+    Label => Classification
+);
+
+impl Number {
+    pub fn new() -> Self {
+        Self::from_kind(ComponentKind::Number { minimum: None, maximum: None, step: None })
+    }
+
+    pub fn minimum(mut self, value: f64) -> Self {
+        if let ComponentKind::Number { minimum, .. } = &mut self.spec.kind {
+            *minimum = Some(value);
+        }
+        self
+    }
+
+    pub fn maximum(mut self, value: f64) -> Self {
+        if let ComponentKind::Number { maximum, .. } = &mut self.spec.kind {
+            *maximum = Some(value);
+        }
+        self
+    }
+
+    /// The increment of the field's arrows.
+    pub fn step(mut self, value: f64) -> Self {
+        if let ComponentKind::Number { step, .. } = &mut self.spec.kind {
+            *step = Some(value);
+        }
+        self
+    }
+}
+
+impl Slider {
+    /// A slider from `minimum` to `maximum` with step 1, starting at `minimum`.
+    pub fn new(minimum: f64, maximum: f64) -> Self {
+        Self::from_kind(ComponentKind::Slider { minimum, maximum, step: 1.0 })
+    }
+
+    pub fn step(mut self, value: f64) -> Self {
+        if let ComponentKind::Slider { step, .. } = &mut self.spec.kind {
+            *step = value;
+        }
+        self
+    }
+}
+
+impl Radio {
+    /// Radio buttons for these choices, none chosen at first.
+    pub fn new<S: Into<String>>(choices: impl IntoIterator<Item = S>) -> Self {
+        Self::from_kind(ComponentKind::Radio { choices: choices.into_iter().map(Into::into).collect() })
+    }
+}
+
+impl Dropdown {
+    /// A drop-down of these choices, none chosen at first.
+    pub fn new<S: Into<String>>(choices: impl IntoIterator<Item = S>) -> Self {
+        Self::from_kind(ComponentKind::Dropdown { choices: choices.into_iter().map(Into::into).collect() })
+    }
+}
+
+impl Textbox {
+    /// A one-line, empty text field.
+    pub fn new() -> Self {
+        Self::from_kind(ComponentKind::Textbox { lines: 1, placeholder: None, max_length: None })
+    }
+
+    /// Visible lines; more than one makes a text area.
+    pub fn lines(mut self, value: u32) -> Self {
+        if let ComponentKind::Textbox { lines, .. } = &mut self.spec.kind {
+            *lines = value.max(1);
+        }
+        self
+    }
+
+    pub fn placeholder(mut self, value: impl Into<String>) -> Self {
+        if let ComponentKind::Textbox { placeholder, .. } = &mut self.spec.kind {
+            *placeholder = Some(value.into());
+        }
+        self
+    }
+
+    /// The most characters a value may have; longer values are refused with a clear error.
+    pub fn max_length(mut self, value: usize) -> Self {
+        if let ComponentKind::Textbox { max_length, .. } = &mut self.spec.kind {
+            *max_length = Some(value);
+        }
+        self
+    }
+}
+
+impl Checkbox {
+    pub fn new() -> Self {
+        Self::from_kind(ComponentKind::Checkbox)
+    }
+}
+
+impl Label {
+    pub fn new() -> Self {
+        Self::from_kind(ComponentKind::Label)
+    }
+}
+
+macro_rules! default_via_new {
+    ($($name:ident),*) => {
+        $(impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        })*
+    };
+}
+default_via_new!(Number, Textbox, Checkbox, Label);
+
+/// An ordered list of components, as `.inputs(..)` and `.outputs(..)` take it: one component
+/// or a tuple of up to eight. It fixes the handler's types: `Args` is always a tuple (the
+/// handler's arguments); `Returns` is the bare value for one component and a tuple for several.
+pub trait ComponentList {
+    type Args: Send + 'static;
+    type Returns: Send + 'static;
+    fn into_specs(self) -> Vec<ComponentSpec>;
+    /// Values (already checked against the specs) to handler arguments.
+    fn decode(values: Vec<Value>) -> Result<Self::Args, rheo_shared::ValueError>;
+    /// Handler arguments to values (for typed examples).
+    fn encode_args(args: Self::Args) -> Vec<Value>;
+    /// A handler's return value to values.
+    fn encode_returns(returns: Self::Returns) -> Vec<Value>;
+}
+
+impl<C: Component> ComponentList for C {
+    type Args = (C::Value,);
+    type Returns = C::Value;
+
+    fn into_specs(self) -> Vec<ComponentSpec> {
+        vec![self.into_spec()]
+    }
+
+    fn decode(values: Vec<Value>) -> Result<Self::Args, rheo_shared::ValueError> {
+        <(C,)>::decode(values)
+    }
+
+    fn encode_args((value,): Self::Args) -> Vec<Value> {
+        vec![value.into_value()]
+    }
+
+    fn encode_returns(value: Self::Returns) -> Vec<Value> {
+        vec![value.into_value()]
+    }
+}
+
+macro_rules! component_tuple {
+    ($($c:ident $v:ident),*) => {
+        impl<$($c: Component),*> ComponentList for ($($c,)*) {
+            type Args = ($($c::Value,)*);
+            type Returns = ($($c::Value,)*);
+
+            fn into_specs(self) -> Vec<ComponentSpec> {
+                let ($($v,)*) = self;
+                vec![$($v.into_spec()),*]
+            }
+
+            #[allow(unused_mut, unused_variables)]
+            fn decode(values: Vec<Value>) -> Result<Self::Args, rheo_shared::ValueError> {
+                let mut values = values.into_iter();
+                Ok(($($c::Value::from_value(values.next().unwrap_or_default())?,)*))
+            }
+
+            fn encode_args(($($v,)*): Self::Args) -> Vec<Value> {
+                vec![$($v.into_value()),*]
+            }
+
+            fn encode_returns(returns: Self::Returns) -> Vec<Value> {
+                Self::encode_args(returns)
+            }
+        }
+    };
+}
+
+component_tuple!();
+component_tuple!(A a);
+component_tuple!(A a, B b);
+component_tuple!(A a, B b, C c);
+component_tuple!(A a, B b, C c, D d);
+component_tuple!(A a, B b, C c, D d, E e);
+component_tuple!(A a, B b, C c, D d, E e, F f);
+component_tuple!(A a, B b, C c, D d, E e, F f, G g);
+component_tuple!(A a, B b, C c, D d, E e, F f, G g, H h);

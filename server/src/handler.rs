@@ -1,0 +1,160 @@
+//! Typed handlers: any function of component values, sync or async, as an interface's handler.
+//!
+//! Like axum's handlers, this works through trait impls over argument tuples (up to eight
+//! arguments), so a handler whose types do not match its components fails to compile.
+//! A marker type tells sync functions (run on tokio's blocking pool, so a slow handler never
+//! stalls the server) from async ones (awaited on the runtime).
+
+use std::{fmt::Display, future::Future, sync::Arc};
+
+use futures::future::BoxFuture;
+use tokio::task::JoinError;
+
+use crate::value::ComponentValue;
+
+/// Why a call produced no outputs. Each variant's message is shown to the caller as it is.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CallError {
+    /// An input value does not fit its component (wrong type, out of range, …).
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The handler returned an error.
+    #[error("{0}")]
+    Handler(String),
+    /// The handler returned a value its output component cannot show (NaN, say).
+    #[error("{0}")]
+    InvalidOutput(String),
+    /// The handler panicked; the panic message is logged, not sent.
+    #[error("the handler crashed while computing this result; the server log has the details")]
+    Panicked,
+    /// Too many calls are already waiting for this interface.
+    #[error("the server is busy: too many calls are waiting; try again shortly")]
+    Busy,
+}
+
+/// Marks handlers that are plain functions: they run on the blocking pool.
+pub enum Blocking {}
+/// Marks handlers that are async functions: they are awaited on the runtime.
+pub enum Awaited {}
+
+/// A function that can handle an interface's calls. Implemented for every `Fn` (sync or
+/// async) of up to eight [`ComponentValue`] arguments whose return type is [`IntoOutcome`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a Rheo handler",
+    label = "not a handler",
+    note = "a handler is a function (or async function) of up to 8 arguments, each a component \
+            value type (f64, String, bool), that returns a value type, a tuple of them, or a \
+            Result of those whose error type implements Display"
+)]
+pub trait Handler<Marker>: Send + Sync + 'static {
+    /// The arguments, as a tuple.
+    type Args: Send + 'static;
+    /// What a successful call returns (the `Ok` side of a `Result`).
+    type Output: Send + 'static;
+
+    fn call(self: Arc<Self>, args: Self::Args) -> BoxFuture<'static, Result<Self::Output, CallError>>;
+}
+
+/// A handler's return value: a value, a tuple of values, or a `Result` of those.
+pub trait IntoOutcome: Send + 'static {
+    type Ok: Send + 'static;
+    fn into_outcome(self) -> Result<Self::Ok, String>;
+}
+
+impl<T: ComponentValue> IntoOutcome for T {
+    type Ok = T;
+    fn into_outcome(self) -> Result<T, String> {
+        Ok(self)
+    }
+}
+
+impl<T: Send + 'static, E: Display + Send + 'static> IntoOutcome for Result<T, E> {
+    type Ok = T;
+    fn into_outcome(self) -> Result<T, String> {
+        self.map_err(|e| e.to_string())
+    }
+}
+
+macro_rules! outcome_tuple {
+    ($($t:ident),+) => {
+        impl<$($t: ComponentValue),+> IntoOutcome for ($($t,)+) {
+            type Ok = Self;
+            fn into_outcome(self) -> Result<Self, String> {
+                Ok(self)
+            }
+        }
+    };
+}
+
+outcome_tuple!(A, B);
+outcome_tuple!(A, B, C);
+outcome_tuple!(A, B, C, D);
+outcome_tuple!(A, B, C, D, E);
+outcome_tuple!(A, B, C, D, E, F);
+outcome_tuple!(A, B, C, D, E, F, G);
+outcome_tuple!(A, B, C, D, E, F, G, H);
+
+/// Turns a finished task into a call result; a panic becomes [`CallError::Panicked`].
+fn settle<T>(joined: Result<Result<T, String>, JoinError>) -> Result<T, CallError> {
+    match joined {
+        Ok(outcome) => outcome.map_err(CallError::Handler),
+        Err(e) if e.is_panic() => {
+            let payload = e.into_panic();
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a non-text panic payload".into());
+            tracing::error!(%message, "handler panicked");
+            Err(CallError::Panicked)
+        }
+        Err(_) => Err(CallError::Panicked),
+    }
+}
+
+macro_rules! handler_impls {
+    ($($arg:ident $var:ident),*) => {
+        impl<Func, Ret, $($arg),*> Handler<(Blocking, $($arg,)*)> for Func
+        where
+            Func: Fn($($arg),*) -> Ret + Send + Sync + 'static,
+            Ret: IntoOutcome,
+            $($arg: ComponentValue,)*
+        {
+            type Args = ($($arg,)*);
+            type Output = Ret::Ok;
+
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> BoxFuture<'static, Result<Ret::Ok, CallError>> {
+                Box::pin(async move {
+                    settle(tokio::task::spawn_blocking(move || (self)($($var),*).into_outcome()).await)
+                })
+            }
+        }
+
+        impl<Func, Fut, Ret, $($arg),*> Handler<(Awaited, $($arg,)*)> for Func
+        where
+            Func: Fn($($arg),*) -> Fut + Send + Sync + 'static,
+            Fut: Future<Output = Ret> + Send + 'static,
+            Ret: IntoOutcome,
+            $($arg: ComponentValue,)*
+        {
+            type Args = ($($arg,)*);
+            type Output = Ret::Ok;
+
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> BoxFuture<'static, Result<Ret::Ok, CallError>> {
+                // Spawned, so a panic is caught at the task boundary like a sync handler's.
+                let task = tokio::spawn(async move { (self)($($var),*).await.into_outcome() });
+                Box::pin(async move { settle(task.await) })
+            }
+        }
+    };
+}
+
+handler_impls!();
+handler_impls!(A a);
+handler_impls!(A a, B b);
+handler_impls!(A a, B b, C c);
+handler_impls!(A a, B b, C c, D d);
+handler_impls!(A a, B b, C c, D d, E e);
+handler_impls!(A a, B b, C c, D d, E e, F f);
+handler_impls!(A a, B b, C c, D d, E e, F f, G g);
+handler_impls!(A a, B b, C c, D d, E e, F f, G g, H h);

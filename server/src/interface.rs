@@ -1,0 +1,316 @@
+//! [`Interface`]: a handler, its input and output components, and its options.
+
+use std::{
+    marker::PhantomData,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+};
+
+use futures::future::BoxFuture;
+use rheo_shared::{ComponentSpec, InterfaceSpec, Value};
+use tokio::sync::Semaphore;
+
+use crate::{
+    components::ComponentList,
+    handler::{CallError, Handler},
+};
+
+/// Calls that may wait for a free slot of one interface; past this, callers get
+/// [`CallError::Busy`] at once instead of joining an ever longer queue.
+pub const MAX_WAITING_CALLS: usize = 256;
+
+/// A demo: a typed handler with its input and output components and options.
+///
+/// ```
+/// use rheo::{Interface, Number, Radio};
+///
+/// fn calculator(num1: f64, operation: String, num2: f64) -> Result<f64, String> {
+///     match operation.as_str() {
+///         "add" => Ok(num1 + num2),
+///         "divide" if num2 == 0.0 => Err("cannot divide by zero".into()),
+///         "divide" => Ok(num1 / num2),
+///         other => Err(format!("unknown operation {other}")),
+///     }
+/// }
+///
+/// let calculator = Interface::new(calculator)
+///     .inputs((Number::new().label("num1"), Radio::new(["add", "divide"]).label("operation"), Number::new().label("num2")))
+///     .outputs(Number::new().label("output"))
+///     .examples([(3.0, "add".to_string(), 4.0)])
+///     .live(true);
+/// # let _ = rheo::Registry::new().mount("calculator", calculator);
+/// ```
+///
+/// The handler's argument types must be, in order, the value types of `.inputs(..)`, and its
+/// return type (or the `Ok` type of the `Result` it returns) the value types of `.outputs(..)`;
+/// otherwise [`Registry::mount`](crate::Registry::mount) does not compile.
+pub struct Interface<F, M, I = (), O = ()> {
+    handler: F,
+    inputs: I,
+    outputs: O,
+    options: Options,
+    marker: PhantomData<fn() -> M>,
+}
+
+struct Options {
+    title: Option<String>,
+    description: String,
+    live: bool,
+    api_name: String,
+    stream_every: f64,
+    time_limit: Option<f64>,
+    examples: Vec<Vec<Value>>,
+    concurrency_limit: Option<usize>,
+}
+
+impl<F: Handler<M>, M> Interface<F, M> {
+    /// An interface for this handler. Its `api_name` defaults to the function's name.
+    pub fn new(handler: F) -> Self {
+        Interface {
+            handler,
+            inputs: (),
+            outputs: (),
+            options: Options {
+                title: None,
+                description: String::new(),
+                live: false,
+                api_name: function_name::<F>(),
+                stream_every: 0.5,
+                time_limit: Some(30.0),
+                examples: Vec::new(),
+                concurrency_limit: Some(1),
+            },
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<F, M, I, O> Interface<F, M, I, O> {
+    /// The input components, in the order of the handler's arguments.
+    pub fn inputs<I2: ComponentList>(self, inputs: I2) -> Interface<F, M, I2, O> {
+        Interface { handler: self.handler, inputs, outputs: self.outputs, options: self.options, marker: PhantomData }
+    }
+
+    /// The output components, in the order of the handler's return values.
+    pub fn outputs<O2: ComponentList>(self, outputs: O2) -> Interface<F, M, I, O2> {
+        Interface { handler: self.handler, inputs: self.inputs, outputs, options: self.options, marker: PhantomData }
+    }
+
+    /// Recompute on every input change, with no Submit button.
+    pub fn live(mut self, live: bool) -> Self {
+        self.options.live = live;
+        self
+    }
+
+    /// The page's heading; defaults to the mount name.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.options.title = Some(title.into());
+        self
+    }
+
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.options.description = description.into();
+        self
+    }
+
+    /// The endpoint name programmatic clients call.
+    pub fn api_name(mut self, api_name: impl Into<String>) -> Self {
+        self.options.api_name = api_name.into();
+        self
+    }
+
+    /// Seconds between captured chunks or frames of a streaming input (default 0.5).
+    pub fn stream_every(mut self, seconds: f64) -> Self {
+        self.options.stream_every = seconds;
+        self
+    }
+
+    /// Seconds one stream may run (default 30); `None` for no limit.
+    pub fn time_limit(mut self, seconds: Option<f64>) -> Self {
+        self.options.time_limit = seconds;
+        self
+    }
+
+    /// Calls that may run at once (default 1, as in Gradio); `None` for no limit.
+    /// Up to [`MAX_WAITING_CALLS`] more wait their turn.
+    pub fn concurrency_limit(mut self, limit: Option<usize>) -> Self {
+        self.options.concurrency_limit = limit;
+        self
+    }
+}
+
+impl<F, M, I: ComponentList, O> Interface<F, M, I, O> {
+    /// Rows of input values shown under the inputs; clicking one fills them in.
+    /// Typed like the handler's arguments.
+    pub fn examples(mut self, rows: impl IntoIterator<Item = I::Args>) -> Self {
+        self.options.examples = rows.into_iter().map(I::encode_args).collect();
+        self
+    }
+}
+
+/// A function item's name: `demos::calculator` → `calculator`. Closures, generic functions
+/// and function pointers have no plain name; they get Gradio's fallback, `predict`.
+fn function_name<F>() -> String {
+    let full = std::any::type_name::<F>();
+    if full.contains(|c: char| "(<{ ".contains(c)) {
+        return "predict".to_string();
+    }
+    full.rsplit("::").next().unwrap_or(full).to_string()
+}
+
+type ErasedCall = Box<dyn Fn(Vec<Value>) -> BoxFuture<'static, Result<Vec<Value>, CallError>> + Send + Sync>;
+
+/// An interface with its types erased, ready to serve calls.
+pub struct Mounted {
+    spec: InterfaceSpec,
+    call: ErasedCall,
+    slots: Option<Semaphore>,
+    waiting: AtomicUsize,
+}
+
+/// Turns an [`Interface`] whose handler fits its components into a [`Mounted`] one.
+#[diagnostic::on_unimplemented(
+    message = "the handler of this interface does not fit its components",
+    label = "check the handler's signature against `.inputs(..)` and `.outputs(..)`",
+    note = "the handler's arguments must be, in order, the value types of the input components \
+            (Number, Slider → f64; Radio, Dropdown, Textbox → String; Checkbox → bool), and it \
+            must return the output components' value types (a tuple for several), or a Result of them"
+)]
+pub trait IntoMounted {
+    /// The mounted interface, or every problem of its declaration in words.
+    fn into_mounted(self, name: &str) -> Result<Mounted, Vec<String>>;
+}
+
+impl<F, M, I, O> IntoMounted for Interface<F, M, I, O>
+where
+    F: Handler<M, Args = I::Args, Output = O::Returns>,
+    I: ComponentList,
+    O: ComponentList,
+{
+    fn into_mounted(self, name: &str) -> Result<Mounted, Vec<String>> {
+        let options = self.options;
+        let spec = InterfaceSpec {
+            name: name.to_string(),
+            title: options.title.unwrap_or_else(|| name.to_string()),
+            description: options.description,
+            inputs: name_unlabelled(self.inputs.into_specs(), |spec| spec.kind.name()),
+            outputs: name_unlabelled(self.outputs.into_specs(), |_| "output"),
+            live: options.live,
+            api_name: options.api_name,
+            stream_every: options.stream_every,
+            time_limit: options.time_limit,
+            examples: options.examples,
+            concurrency_limit: options.concurrency_limit,
+        };
+        spec.check()?;
+        let handler = Arc::new(self.handler);
+        let call: ErasedCall = Box::new(move |values| {
+            let handler = handler.clone();
+            Box::pin(async move {
+                let args = I::decode(values).map_err(|e| CallError::InvalidInput(e.to_string()))?;
+                handler.call(args).await.map(O::encode_returns)
+            })
+        });
+        Ok(Mounted {
+            slots: spec.concurrency_limit.map(Semaphore::new),
+            spec,
+            call,
+            waiting: AtomicUsize::new(0),
+        })
+    }
+}
+
+/// Gives each component without a label a default one, numbering repeats ("number 1",
+/// "number 2") so that every label on a page is unique.
+fn name_unlabelled(mut specs: Vec<ComponentSpec>, default: impl Fn(&ComponentSpec) -> &'static str) -> Vec<ComponentSpec> {
+    for spec in specs.iter_mut().filter(|s| s.label.is_empty()) {
+        spec.label = default(spec).to_string();
+    }
+    let labels: Vec<String> = specs.iter().map(|s| s.label.clone()).collect();
+    for (index, spec) in specs.iter_mut().enumerate() {
+        let repeats = labels.iter().filter(|l| **l == spec.label).count();
+        if repeats > 1 {
+            let nth = labels[..index].iter().filter(|l| **l == spec.label).count() + 1;
+            spec.label = format!("{} {nth}", spec.label);
+        }
+    }
+    specs
+}
+
+impl Mounted {
+    pub fn spec(&self) -> &InterfaceSpec {
+        &self.spec
+    }
+
+    /// Runs one call: checks the inputs against their components, waits for a free slot
+    /// (bounded), runs the handler, and checks its outputs.
+    pub async fn run(&self, inputs: Vec<Value>) -> Result<Vec<Value>, CallError> {
+        check_values(&self.spec.inputs, &inputs).map_err(CallError::InvalidInput)?;
+        let _permit = match &self.slots {
+            Some(slots) => Some(self.wait_for_slot(slots).await?),
+            None => None,
+        };
+        let outputs = (self.call)(inputs).await?;
+        check_values(&self.spec.outputs, &outputs)
+            .map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
+        Ok(outputs)
+    }
+
+    async fn wait_for_slot<'a>(&self, slots: &'a Semaphore) -> Result<tokio::sync::SemaphorePermit<'a>, CallError> {
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING_CALLS {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(CallError::Busy);
+        }
+        let permit = slots.acquire().await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        Ok(permit.expect("the semaphore is never closed"))
+    }
+}
+
+/// Checks a value for each component, in order; the first misfit, with its label, in words.
+fn check_values(specs: &[ComponentSpec], values: &[Value]) -> Result<(), String> {
+    if values.len() != specs.len() {
+        let labels: Vec<&str> = specs.iter().map(|s| s.label.as_str()).collect();
+        return Err(format!(
+            "expected {} values ({}), got {}",
+            specs.len(),
+            labels.join(", "),
+            values.len()
+        ));
+    }
+    for (spec, value) in specs.iter().zip(values) {
+        spec.validate(value).map_err(|e| format!("{}: {e}", spec.label))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Checkbox, Number, Textbox};
+
+    #[test]
+    fn unlabelled_components_get_unique_names() {
+        let specs = (Number::new(), Number::new().label("b"), Checkbox::new(), Number::new()).into_specs();
+        let named: Vec<String> = name_unlabelled(specs, |s| s.kind.name()).into_iter().map(|s| s.label).collect();
+        assert_eq!(named, ["number 1", "b", "checkbox", "number 2"]);
+        let outputs = name_unlabelled((Textbox::new(),).into_specs(), |_| "output");
+        assert_eq!(outputs[0].label, "output");
+    }
+
+    fn shout(text: String) -> String {
+        text.to_uppercase()
+    }
+
+    #[test]
+    fn api_name_defaults_to_the_function_name() {
+        assert_eq!(function_name::<fn(String) -> String>(), "predict");
+        fn name_of<F>(_: F) -> String {
+            function_name::<F>()
+        }
+        assert_eq!(name_of(shout), "shout");
+        assert_eq!(name_of(|x: f64| x), "predict");
+    }
+}

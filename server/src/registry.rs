@@ -1,0 +1,105 @@
+//! [`Registry`]: the mounted interfaces, and the server that serves them.
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{extract::DefaultBodyLimit, routing::post, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use rheo_app::{shell, App, Catalog};
+use rheo_shared::protocol::MAX_REQUEST_BYTES;
+use tower_http::compression::CompressionLayer;
+
+use crate::{http, interface::{IntoMounted, Mounted}};
+
+/// Path segments the server itself uses, which no interface may take.
+const RESERVED_NAMES: [&str; 2] = ["pkg", "api"];
+
+/// The mounted interfaces, by name.
+pub type Interfaces = HashMap<String, Arc<Mounted>>;
+
+/// Several interfaces, each mounted at `/<name>`; `/` lists them.
+#[derive(Default)]
+pub struct Registry {
+    mounted: Vec<Arc<Mounted>>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Mounts an interface at `/<name>`.
+    ///
+    /// # Panics
+    /// When the declaration is wrong (a bad or taken name, an impossible range, an example that
+    /// does not fit the inputs, …), with every problem listed: like a route conflict in axum,
+    /// this is a bug in the program, found as soon as it starts.
+    pub fn mount(mut self, name: &str, interface: impl IntoMounted) -> Self {
+        let mut problems = match interface.into_mounted(name) {
+            Ok(mounted) => {
+                self.mounted.push(Arc::new(mounted));
+                Vec::new()
+            }
+            Err(problems) => problems,
+        };
+        if RESERVED_NAMES.contains(&name) {
+            problems.push(format!("the name {name:?} is reserved for the server's own routes"));
+        }
+        if self.mounted.iter().filter(|m| m.spec().name == name).count() > 1 {
+            problems.push(format!("another interface is already mounted at /{name}"));
+        }
+        assert!(problems.is_empty(), "cannot mount interface {name:?}:\n  - {}", problems.join("\n  - "));
+        self
+    }
+
+    /// The whole app as an axum router: the pages (server-rendered, then hydrated), the API,
+    /// and the compiled UI's files from `options.site_root`.
+    pub fn into_router(self, options: LeptosOptions) -> Router {
+        let catalog = Catalog(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
+        let interfaces: Interfaces = self.mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
+        let api = Router::new()
+            .route("/{name}/run", post(http::run))
+            .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+            .with_state(Arc::new(interfaces));
+        let pages = Router::new()
+            .leptos_routes_with_context(
+                &options,
+                generate_route_list(App),
+                move || provide_context(catalog.clone()),
+                {
+                    let options = options.clone();
+                    move || shell(options.clone())
+                },
+            )
+            .fallback(leptos_axum::file_and_error_handler(shell))
+            .with_state(options);
+        api.merge(pages).layer(CompressionLayer::new())
+    }
+
+    /// Serves the app at the address of the Leptos configuration (`LEPTOS_SITE_ADDR`,
+    /// 127.0.0.1:3000 by default) until Ctrl-C or SIGTERM.
+    pub async fn serve(self) -> std::io::Result<()> {
+        let options = get_configuration(None)
+            .map_err(|e| std::io::Error::other(format!("bad Leptos configuration: {e}")))?
+            .leptos_options;
+        let address = options.site_addr;
+        let listener = tokio::net::TcpListener::bind(address).await?;
+        tracing::info!("serving on http://{address}");
+        axum::serve(listener, self.into_router(options)).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

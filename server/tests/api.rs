@@ -1,0 +1,242 @@
+//! The author's API and the HTTP routes, exercised in-process.
+
+use std::time::Duration;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use rheo::{CallError, Checkbox, Interface, IntoMounted, Label, Number, Radio, Registry, Textbox, Value};
+use rheo_shared::Classification;
+use serde_json::{json, Value as Json};
+use tower::ServiceExt;
+
+fn describe(name: String, count: f64, loud: bool) -> (String, f64) {
+    let text = format!("{name} x{count}");
+    (if loud { text.to_uppercase() } else { text }, count * 2.0)
+}
+
+async fn slow_double(x: f64) -> f64 {
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    x * 2.0
+}
+
+fn fragile(x: f64) -> f64 {
+    if x < 0.0 {
+        panic!("negative input reached the handler");
+    }
+    x.sqrt()
+}
+
+fn reciprocal(x: f64) -> f64 {
+    1.0 / x
+}
+
+fn classify(x: f64) -> Classification {
+    Classification::from_scores([("small", 1.0 - x / 10.0), ("large", x / 10.0)])
+}
+
+fn registry() -> Registry {
+    Registry::new()
+        .mount(
+            "describe",
+            Interface::new(describe)
+                .inputs((Textbox::new().label("name"), Number::new().minimum(0.0).maximum(5.0), Checkbox::new()))
+                .outputs((Textbox::new(), Number::new()))
+                .title("Describe")
+                .description("Typed mapping over tuples."),
+        )
+        .mount("double", Interface::new(slow_double).inputs(Number::new()).outputs(Number::new()).live(true))
+        .mount("fragile", Interface::new(fragile).inputs(Number::new()).outputs(Number::new()))
+        .mount("reciprocal", Interface::new(reciprocal).inputs(Number::new()).outputs(Number::new()))
+        .mount("classify", Interface::new(classify).inputs(Number::new()).outputs(Label::new()))
+        .mount(
+            "pick",
+            Interface::new(|choice: String| choice.len() as f64)
+                .inputs(Radio::new(["a", "bb"]).label("choice"))
+                .outputs(Number::new()),
+        )
+}
+
+fn router() -> Router {
+    registry().into_router(LeptosOptions::builder().output_name("rheo").build())
+}
+
+async fn post(path: &str, body: impl Into<Body>) -> (StatusCode, Json) {
+    let request = Request::post(path).header("content-type", "application/json").body(body.into()).unwrap();
+    let response = router().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(&bytes))))
+}
+
+async fn run(name: &str, data: Json) -> (StatusCode, Json) {
+    post(&format!("/{name}/run"), json!({ "data": data }).to_string()).await
+}
+
+async fn get(path: &str) -> (StatusCode, String) {
+    let response = router().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn typed_arguments_and_tuple_returns_map_in_order() {
+    assert_eq!(run("describe", json!(["ada", 2, true])).await, (StatusCode::OK, json!({"data": ["ADA X2", 4.0]})));
+}
+
+#[tokio::test]
+async fn async_handlers_and_closures_work() {
+    assert_eq!(run("double", json!([21])).await, (StatusCode::OK, json!({"data": [42.0]})));
+    assert_eq!(run("pick", json!(["bb"])).await, (StatusCode::OK, json!({"data": [2.0]})));
+}
+
+#[tokio::test]
+async fn label_outputs_carry_a_classification() {
+    let (status, body) = run("classify", json!([8])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["data"][0]["label"], "large");
+    assert_eq!(body["data"][0]["confidences"][1]["label"], "small");
+}
+
+#[tokio::test]
+async fn bad_inputs_get_a_4xx_naming_the_component() {
+    let cases = [
+        (json!(["ada", "two", true]), "number: expected a number, got text"),
+        (json!(["ada", 7, true]), "number: 7 is above the maximum 5"),
+        (json!(["ada", null, true]), "number: a value is required"),
+        (json!(["ada", 1, "yes"]), "checkbox: expected a boolean, got text"),
+        (json!(["ada", 1]), "expected 3 values (name, number, checkbox), got 2"),
+    ];
+    for (data, message) in cases {
+        assert_eq!(
+            run("describe", data).await,
+            (StatusCode::UNPROCESSABLE_ENTITY, json!({ "error": message }))
+        );
+    }
+    assert_eq!(
+        run("pick", json!(["ccc"])).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": "choice: \"ccc\" is not one of the choices: a, bb"}))
+    );
+}
+
+#[tokio::test]
+async fn malformed_oversized_and_misaddressed_requests_get_json_errors() {
+    let (status, body) = post("/describe/run", "{\"data\": [").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].as_str().unwrap().contains("JSON"), "{body}");
+
+    let huge = format!("{{\"data\": [\"{}\", 1, true]}}", "x".repeat(2 << 20));
+    let (status, body) = post("/describe/run", huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body["error"].as_str().unwrap().starts_with("the request is too large"), "{body}");
+
+    assert_eq!(
+        run("nope", json!([])).await,
+        (StatusCode::NOT_FOUND, json!({"error": "there is no interface named \"nope\""}))
+    );
+}
+
+#[tokio::test]
+async fn nan_is_refused_on_the_way_in_and_on_the_way_out() {
+    let mounted = Interface::new(reciprocal).inputs(Number::new()).outputs(Number::new()).into_mounted("r").unwrap();
+    assert_eq!(
+        mounted.run(vec![Value::Number(f64::NAN)]).await,
+        Err(CallError::InvalidInput("number: NaN is not a finite number".into()))
+    );
+    let (status, body) = run("reciprocal", json!([0])).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(body["error"], "the handler returned an invalid value: output: inf is not a finite number");
+}
+
+#[tokio::test]
+async fn a_panic_fails_one_call_and_the_next_call_works() {
+    let app = router();
+    let call = |x: i32| {
+        Request::post("/fragile/run")
+            .header("content-type", "application/json")
+            .body(Body::from(json!({ "data": [x] }).to_string()))
+            .unwrap()
+    };
+    let panicked = app.clone().oneshot(call(-1)).await.unwrap();
+    assert_eq!(panicked.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = panicked.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("the handler crashed"));
+    let fine = app.oneshot(call(16)).await.unwrap();
+    assert_eq!(fine.status(), StatusCode::OK);
+    assert_eq!(fine.into_body().collect().await.unwrap().to_bytes(), r#"{"data":[4.0]}"#);
+}
+
+#[tokio::test]
+async fn handler_errors_reach_the_caller_as_written() {
+    fn check(x: f64) -> Result<f64, String> {
+        if x > 1.0 { Err(format!("{x} is too big for this model")) } else { Ok(x) }
+    }
+    let mounted = Interface::new(check).inputs(Number::new()).outputs(Number::new()).into_mounted("c").unwrap();
+    assert_eq!(mounted.run(vec![Value::Number(2.0)]).await, Err(CallError::Handler("2 is too big for this model".into())));
+    assert_eq!(mounted.run(vec![Value::Number(0.5)]).await, Ok(vec![Value::Number(0.5)]));
+}
+
+#[tokio::test]
+async fn the_wait_for_a_busy_interface_is_bounded() {
+    async fn nap(x: f64) -> f64 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        x
+    }
+    let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
+    let calls = (0..rheo::MAX_WAITING_CALLS + 4).map(|_| mounted.run(vec![Value::Number(1.0)]));
+    let results = futures::future::join_all(calls).await;
+    let busy = results.iter().filter(|r| **r == Err(CallError::Busy)).count();
+    // join_all polls every call once before the (single-threaded) test runtime runs any
+    // handler, so: one runs, MAX_WAITING_CALLS wait their turn, the rest are turned away at once.
+    assert_eq!(busy, 3);
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), rheo::MAX_WAITING_CALLS + 1);
+}
+
+#[tokio::test]
+async fn pages_are_rendered_on_the_server_with_labels() {
+    let (status, html) = get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"<a href="/describe">Describe</a>"#), "{html}");
+    assert!(html.contains("Typed mapping over tuples."));
+
+    let (status, html) = get("/describe").await;
+    assert_eq!(status, StatusCode::OK);
+    for label in [r#"<label for="input-0">name</label>"#, r#"<label for="input-2">checkbox</label>"#, r#"<label for="output-0">output 1</label>"#] {
+        assert!(html.contains(label), "missing {label} in {html}");
+    }
+    assert!(html.contains(">Submit</button>"), "a non-live interface has a Submit button");
+
+    let (_, html) = get("/double").await;
+    assert!(!html.contains(">Submit</button>"), "a live interface has no Submit button");
+
+    let (status, html) = get("/no-such-demo").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("There is no demo here"));
+}
+
+#[test]
+#[should_panic(expected = "example 1: number: 9 is above the maximum 5")]
+fn a_wrong_declaration_stops_the_program_at_mount() {
+    let _ = Registry::new().mount(
+        "bad",
+        Interface::new(|x: f64| x).inputs(Number::new().maximum(5.0)).outputs(Number::new()).examples([(9.0,)]),
+    );
+}
+
+#[test]
+#[should_panic(expected = "another interface is already mounted at /twice")]
+fn a_name_can_be_mounted_once() {
+    let once = || Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new());
+    let _ = Registry::new().mount("twice", once()).mount("twice", once());
+}
+
+#[test]
+#[should_panic(expected = "reserved")]
+fn server_paths_cannot_be_taken() {
+    let _ = Registry::new().mount("pkg", Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()));
+}
