@@ -76,6 +76,9 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         queue: StoredValue::new(CallQueue::default()),
     };
     let live = spec.live;
+    // Effects run only in the browser, after hydration: the page says when it is interactive.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let on_input_change = Callback::new(move |()| {
         if live {
             caller.request();
@@ -118,7 +121,7 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         <nav class="crumbs"><a href="/">"All demos"</a></nav>
         <h1>{spec.title.clone()}</h1>
         {(!spec.description.is_empty()).then(|| view! { <p class="description">{spec.description.clone()}</p> })}
-        <div class="interface" data-live=live.to_string()>
+        <div class="interface" data-live=live.to_string() data-hydrated=move || hydrated.get().to_string()>
             <section class="inputs" aria-label="Inputs">
                 {input_widgets}
                 <div class="buttons">

@@ -32,6 +32,17 @@
 //!
 //! * Each component has a Rust value type (see [`components`]); the handler's arguments and
 //!   return value must match them, or `mount` does not compile.
+//!   A mismatch is a compile error that names both sides:
+//!
+//! ```compile_fail,E0271
+//! # use rheo::{Interface, Number, Registry, Textbox};
+//! fn double(x: f64) -> f64 {
+//!     2.0 * x
+//! }
+//! // error[E0271]: … expected `(String,)`, found `(f64,)`: a Textbox gives the handler a String.
+//! let _ = Registry::new().mount("double", Interface::new(double).inputs(Textbox::new()).outputs(Number::new()));
+//! ```
+//!
 //! * A handler may be a plain function (run on the blocking pool) or an `async fn`; it may
 //!   return a value, a tuple of values, or a `Result` whose error is shown to the user.
 //! * A handler that panics fails that one call; the server goes on serving.

@@ -1,0 +1,50 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// The tests drive Debian's Chromium (no browser download) against the release build,
+// which the README's test command builds first (cargo leptos build --release).
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: "http://127.0.0.1:3000",
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: "./target/release/rheo-demos",
+    cwd: "..",
+    url: "http://127.0.0.1:3000/",
+    reuseExistingServer: !process.env.CI,
+    timeout: 30_000,
+    env: {
+      LEPTOS_SITE_ROOT: "target/site",
+      LEPTOS_SITE_ADDR: "127.0.0.1:3000",
+      LEPTOS_ENV: "PROD",
+      RUST_LOG: "warn",
+    },
+  },
+});

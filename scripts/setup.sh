@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what building and testing Rheo needs, skipping whatever is already there at the
+# right version. Sourced by scripts/serve.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+CARGO_LEPTOS_VERSION=0.3.7
+# The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# Rust: the wasm target (rust-toolchain.toml names it too).
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# cargo-leptos (0.3.7 is the newest that builds on Rust 1.95; about 20 minutes, once).
+if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (slow, once)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+# wasm-bindgen CLI (no --locked: its lock file names a yanked crate).
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# Chromium for the browser tests (Debian's; Playwright's own download is not reachable).
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+
+# Node packages from the committed lock file: Playwright, and binaryen's wasm-opt
+# (Debian's wasm-opt is too old and breaks hydration).
+if [ ! -f end2end/node_modules/.package-lock.json ] ||
+   ! cmp -s end2end/package-lock.json end2end/node_modules/.rheo-lock; then
+  say "installing node packages"
+  (cd end2end && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.rheo-lock)
+fi
+export PATH="$root/end2end/node_modules/.bin:$PATH"
