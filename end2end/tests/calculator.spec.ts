@@ -6,9 +6,9 @@ async function openCalculator(page: Page) {
   await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
 }
 
-const num1 = (page: Page) => page.getByLabel("num1");
-const num2 = (page: Page) => page.getByLabel("num2");
-const output = (page: Page) => page.getByLabel("output");
+const num1 = (page: Page) => page.getByLabel("num1", { exact: true });
+const num2 = (page: Page) => page.getByLabel("num2", { exact: true });
+const output = (page: Page) => page.getByLabel("output", { exact: true });
 const operation = (page: Page, name: string) =>
   page.getByRole("radiogroup", { name: "operation" }).getByRole("radio", { name });
 
