@@ -8,5 +8,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # building it here would unify the app's `hydrate` and `ssr` features into one build.
 cargo test -p rheo-shared -p rheo-app -p rheo
 
-cargo leptos build --release
+cargo leptos build --release --precompress
 (cd end2end && CI=1 npx playwright test)

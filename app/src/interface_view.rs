@@ -87,6 +87,7 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
     let clear = {
         let starts: Vec<Value> = spec.inputs.iter().map(|c| c.value.clone()).collect();
         move |_| {
+            caller.queue.write_value().discard_answers();
             for (signal, start) in caller.inputs.read_value().iter().zip(&starts) {
                 signal.set(start.clone());
             }

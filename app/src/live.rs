@@ -50,9 +50,10 @@ impl CallQueue {
         Completion { show, send_next }
     }
 
-    /// Whether a call is in flight.
-    pub fn busy(&self) -> bool {
-        self.in_flight
+    /// The inputs were reset: no answer to a call sent before now may be shown.
+    pub fn discard_answers(&mut self) {
+        self.last_shown = self.last_sent;
+        self.dirty = false;
     }
 }
 
@@ -64,9 +65,9 @@ mod tests {
     fn a_quiet_change_is_sent_at_once() {
         let mut q = CallQueue::default();
         assert_eq!(q.request(), Some(1));
-        assert!(q.busy());
+        assert!(q.in_flight);
         assert_eq!(q.complete(1), Completion { show: true, send_next: None });
-        assert!(!q.busy());
+        assert!(!q.in_flight);
     }
 
     #[test]
@@ -78,7 +79,7 @@ mod tests {
         }
         assert_eq!(q.complete(1), Completion { show: true, send_next: Some(2) });
         assert_eq!(q.complete(2), Completion { show: true, send_next: None });
-        assert!(!q.busy());
+        assert!(!q.in_flight);
     }
 
     #[test]
@@ -90,5 +91,16 @@ mod tests {
         assert!(q.complete(2).show);
         // A duplicate or late answer to call 1 must not replace call 2's.
         assert_eq!(q.complete(1), Completion { show: false, send_next: None });
+    }
+
+    #[test]
+    fn answers_to_calls_before_a_reset_are_not_shown() {
+        let mut q = CallQueue::default();
+        assert_eq!(q.request(), Some(1));
+        q.request();
+        q.discard_answers();
+        assert_eq!(q.complete(1), Completion { show: false, send_next: None });
+        assert_eq!(q.request(), Some(2));
+        assert!(q.complete(2).show);
     }
 }

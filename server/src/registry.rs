@@ -6,7 +6,7 @@ use axum::{extract::DefaultBodyLimit, routing::post, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use rheo_app::{shell, App, Catalog};
-use rheo_shared::protocol::MAX_REQUEST_BYTES;
+use rheo_shared::protocol::{MAX_REQUEST_BYTES, RUN_ROUTE};
 use tower_http::compression::CompressionLayer;
 
 use crate::{http, interface::{IntoMounted, Mounted}};
@@ -58,7 +58,7 @@ impl Registry {
         let catalog = Catalog(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
         let interfaces: Interfaces = self.mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
         let api = Router::new()
-            .route("/{name}/run", post(http::run))
+            .route(RUN_ROUTE, post(http::run))
             .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
             .with_state(Arc::new(interfaces));
         let pages = Router::new()

@@ -27,7 +27,10 @@ pub struct ErrorBody {
     pub error: String,
 }
 
-/// The path of an interface's run endpoint.
-pub fn run_path(interface: &str) -> String {
-    format!("/{interface}/run")
+/// The run endpoint's route, in axum's path syntax.
+pub const RUN_ROUTE: &str = "/{name}/run";
+
+/// The path of interface `name`'s run endpoint.
+pub fn run_path(name: &str) -> String {
+    RUN_ROUTE.replace("{name}", name)
 }

@@ -1,0 +1,287 @@
+// Rheo vs Gradio 6, side by side, on this machine, in one run.
+//
+//   node bench/bench.mjs [--quick]
+//
+// Run through bench/run.sh, which builds Rheo's release server and creates the virtualenv
+// with Gradio. Measurements alternate between the two systems so that drift on a noisy
+// machine hits both. Writes bench/RESULTS.md (the table) and bench/results.json (raw numbers).
+// --quick takes a few samples per figure: the test suite runs it as a smoke test.
+
+import { spawn, execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import os from "node:os";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(join(root, "end2end", "package.json"));
+const { chromium } = require("playwright-core");
+
+const quick = process.argv.includes("--quick");
+const plan = quick
+  ? { coldStarts: 1, loads: 1, rounds: 1, liveSamples: 5, warmup: 1 }
+  : { coldStarts: 7, loads: 5, rounds: 5, liveSamples: 20, warmup: 3 };
+
+const systems = [
+  {
+    key: "rheo",
+    name: "Rheo",
+    origin: "http://127.0.0.1:3000",
+    page: "/calculator",
+    command: [join(root, "target/release/rheo-demos")],
+    env: { LEPTOS_SITE_ROOT: "target/site", LEPTOS_SITE_ADDR: "127.0.0.1:3000", LEPTOS_ENV: "PROD", RUST_LOG: "warn" },
+    ready: (page) => page.waitForSelector('.interface[data-hydrated="true"]'),
+  },
+  {
+    key: "gradio",
+    name: "Gradio",
+    origin: "http://127.0.0.1:7860",
+    page: "/",
+    command: [join(root, "bench/.venv/bin/python"), join(root, "bench/gradio_demos.py"), "7860"],
+    env: { GRADIO_ANALYTICS_ENABLED: "False", HF_HUB_OFFLINE: "1", PYTHONUNBUFFERED: "1" },
+    // Gradio renders its form in the browser: it is interactive once the labelled input exists.
+    ready: (page) => page.getByLabel("num1", { exact: true }).waitFor(),
+  },
+];
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.now();
+
+function start(system) {
+  const child = spawn(system.command[0], system.command.slice(1), {
+    cwd: root,
+    env: { ...process.env, ...system.env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  child.stderrTail = () => stderr;
+  return child;
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([exited, sleep(5000)]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+/** Starts a system and returns [process, milliseconds until its page first answered 200]. */
+async function coldStart(system) {
+  const t0 = now();
+  const child = start(system);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${system.name} exited: ${child.stderrTail()}`);
+    try {
+      const response = await fetch(system.origin + system.page);
+      if (response.ok) return [child, now() - t0];
+    } catch {}
+    if (now() - t0 > 120_000) throw new Error(`${system.name} did not start: ${child.stderrTail()}`);
+    await sleep(2);
+  }
+}
+
+/** Resident memory of a process and its descendants, in MiB. */
+function rssMiB(pid) {
+  const kib = (p) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+  const children = (p) =>
+    readdirSync(`/proc/${p}/task`).flatMap((t) =>
+      readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" ").filter(Boolean),
+    );
+  let total = 0;
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.pop();
+    try {
+      total += kib(p);
+      queue.push(...children(p));
+    } catch {}
+  }
+  return total / 1024;
+}
+
+/** One first visit with an empty cache: requests, bytes on the wire, time to interactive. */
+async function firstLoad(browser, system) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests = [];
+  page.on("request", (r) => requests.push(r));
+  await page.goto(system.origin + system.page);
+  await system.ready(page);
+  const tti = await page.evaluate(() => performance.now());
+  await page.waitForLoadState("networkidle").catch(() => {});
+  let bytes = 0;
+  for (const r of requests) {
+    const sizes = await r.sizes().catch(() => null);
+    if (sizes) bytes += sizes.responseBodySize + sizes.responseHeadersSize + sizes.requestHeadersSize;
+  }
+  await context.close();
+  return { requests: requests.length, kib: bytes / 1024, ttiMs: tti };
+}
+
+/** Opens the calculator ready for live samples: multiply by 2. */
+async function openCalculator(browser, system) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(system.origin + system.page);
+  await system.ready(page);
+  await page.getByRole("radio", { name: "multiply" }).check();
+  await page.getByLabel("num2", { exact: true }).fill("2");
+  await page.getByLabel("num1", { exact: true }).fill("1");
+  await page.waitForFunction(
+    (o) => o.value === "2",
+    await page.getByLabel("output", { exact: true }).elementHandle(),
+  );
+  return page;
+}
+
+/**
+ * Live recompute latency, measured inside the page: from setting num1 (as typing does:
+ * the value, then an `input` event) to the output field showing the new product.
+ */
+async function liveLatencies(page, count, base) {
+  const num1 = await page.getByLabel("num1", { exact: true }).elementHandle();
+  const output = await page.getByLabel("output", { exact: true }).elementHandle();
+  return page.evaluate(
+    async ([input, output, count, base]) => {
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+      const channel = new MessageChannel();
+      // A macrotask tick that is not clamped like setTimeout: polls at sub-millisecond rate.
+      const tick = () =>
+        new Promise((resolve) => {
+          channel.port1.onmessage = resolve;
+          channel.port2.postMessage(0);
+        });
+      const samples = [];
+      for (let i = 0; i < count; i++) {
+        const x = base + i;
+        const want = String(x * 2);
+        const t0 = performance.now();
+        setValue.call(input, String(x));
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        while (output.value !== want) {
+          await tick();
+          if (performance.now() - t0 > 10_000) throw new Error(`no ${want} after 10 s (shows ${output.value})`);
+        }
+        samples.push(performance.now() - t0);
+      }
+      return samples;
+    },
+    [num1, output, count, base],
+  );
+}
+
+const median = (xs) => quantile(xs, 0.5);
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
+}
+
+function versions() {
+  const run = (cmd, args) => {
+    try {
+      return execFileSync(cmd, args, { encoding: "utf8" }).trim().split("\n")[0];
+    } catch {
+      return "unknown";
+    }
+  };
+  return {
+    rheo: JSON.parse(run("cargo", ["metadata", "--no-deps", "--format-version", "1"]))?.packages?.find((p) => p.name === "rheo")?.version,
+    rustc: run("rustc", ["--version"]),
+    gradio: run(join(root, "bench/.venv/bin/python"), ["-c", "import gradio; print(gradio.__version__)"]),
+    chromium: run("/usr/bin/chromium", ["--version"]),
+    node: process.version,
+  };
+}
+
+async function main() {
+  const raw = { quick, date: new Date().toISOString(), machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) }, versions: versions() };
+  const per = Object.fromEntries(systems.map((s) => [s.key, { coldStartMs: [], idleRssMiB: null, loads: [], liveMs: [] }]));
+
+  // Cold start, alternating; each process is stopped before the next one starts.
+  for (let i = 0; i < plan.coldStarts; i++) {
+    for (const system of systems) {
+      const [child, ms] = await coldStart(system);
+      per[system.key].coldStartMs.push(ms);
+      await stop(child);
+    }
+  }
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const running = {};
+  try {
+    for (const system of systems) running[system.key] = (await coldStart(system))[0];
+    for (let i = 0; i < plan.loads; i++) {
+      for (const system of systems) per[system.key].loads.push(await firstLoad(browser, system));
+    }
+    await sleep(1000);
+    for (const system of systems) per[system.key].idleRssMiB = rssMiB(running[system.key].pid);
+
+    const pages = {};
+    for (const system of systems) {
+      pages[system.key] = await openCalculator(browser, system);
+      await liveLatencies(pages[system.key], plan.warmup, 1000);
+    }
+    for (let round = 0; round < plan.rounds; round++) {
+      for (const system of systems) {
+        const samples = await liveLatencies(pages[system.key], plan.liveSamples, 10 + round * plan.liveSamples);
+        per[system.key].liveMs.push(...samples);
+      }
+    }
+  } finally {
+    await browser.close();
+    for (const child of Object.values(running)) await stop(child);
+  }
+
+  raw.systems = per;
+  writeFileSync(join(root, "bench/results.json"), JSON.stringify(raw, null, 2) + "\n");
+  const table = report(raw);
+  writeFileSync(join(root, "bench/RESULTS.md"), table);
+  console.log(table);
+}
+
+/** The figures: [name, unit, rheo, gradio, target, better ("lower" | "higher")]. */
+function figures(per) {
+  const r = per.rheo, g = per.gradio;
+  const loads = (s, f) => median(s.loads.map(f));
+  return [
+    ["Live recompute, median", "ms", median(r.liveMs), median(g.liveMs), "< 20 ms and ≥ 5x faster"],
+    ["Live recompute, p95", "ms", quantile(r.liveMs, 0.95), quantile(g.liveMs, 0.95), ""],
+    ["First load: requests", "", loads(r, (l) => l.requests), loads(g, (l) => l.requests), "≤ 6"],
+    ["First load: bytes on the wire", "KiB", loads(r, (l) => l.kib), loads(g, (l) => l.kib), "less than Gradio"],
+    ["First load: time to interactive", "ms", loads(r, (l) => l.ttiMs), loads(g, (l) => l.ttiMs), ""],
+    ["Server RSS, idle", "MiB", r.idleRssMiB, g.idleRssMiB, "< 30 MiB"],
+    ["Cold start (to first page)", "ms", median(r.coldStartMs), median(g.coldStartMs), "< 200 ms"],
+  ];
+}
+
+function report(raw) {
+  const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  const rows = figures(raw.systems).map(([name, unit, rheo, gradio, target]) => {
+    const u = unit ? ` ${unit}` : "";
+    return `| ${name} | ${fmt(rheo)}${u} | ${fmt(gradio)}${u} | ${fmt(gradio / rheo)}x | ${target} |`;
+  });
+  const v = raw.versions;
+  return [
+    "# Rheo vs Gradio: side-by-side results",
+    "",
+    `Run ${raw.date}${raw.quick ? " (quick mode: too few samples to quote)" : ""} on ${raw.machine.cores} cores, ${raw.machine.memoryGiB} GiB;`,
+    `Rheo ${v.rheo} (${v.rustc}), Gradio ${v.gradio}, ${v.chromium}, Node ${v.node}.`,
+    "Produced by `bench/run.sh`; raw numbers in `results.json`. Ratio = Gradio / Rheo (above 1: Rheo is better).",
+    "",
+    "| figure | Rheo | Gradio | ratio | target |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ].join("\n");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
