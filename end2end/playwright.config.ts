@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
 // The tests drive Debian's Chromium (no browser download) against the release build,
-// which the README's test command builds first (cargo leptos build --release).
+// which the README's test command builds and starts first (cargo leptos build --release);
+// run alone, Playwright starts the built server itself.
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -38,7 +39,7 @@ export default defineConfig({
     command: "./target/release/rheo-demos",
     cwd: "..",
     url: "http://127.0.0.1:3000/",
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: true,
     timeout: 30_000,
     env: {
       LEPTOS_SITE_ROOT: "target/site",

@@ -45,3 +45,11 @@ if [ ! -f end2end/node_modules/.package-lock.json ] ||
   (cd end2end && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.rheo-lock)
 fi
 export PATH="$root/end2end/node_modules/.bin:$PATH"
+
+# Python packages for the compatibility tests: the real gradio_client, pinned.
+if ! cmp -s compat/requirements.txt compat/.venv/.rheo-requirements; then
+  say "installing the Python packages of compat/requirements.txt"
+  python3 -m venv compat/.venv
+  compat/.venv/bin/pip install --quiet -r compat/requirements.txt
+  cp compat/requirements.txt compat/.venv/.rheo-requirements
+fi

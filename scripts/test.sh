@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit, integration and doc tests, then the browser tests in headless
-# Chromium against the release build.
+# Runs every test: Rust unit, integration and doc tests; then, against the release server,
+# the real gradio_client (Python) and the browser tests in headless Chromium.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
@@ -9,4 +9,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cargo test -p rheo-shared -p rheo-app -p rheo
 
 cargo leptos build --release --precompress
-(cd end2end && CI=1 npx playwright test)
+
+export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_ENV=PROD RUST_LOG=warn
+if curl -s -o /dev/null http://127.0.0.1:3000/; then
+  echo "port 3000 is taken: stop the server there first" >&2
+  exit 1
+fi
+./target/release/rheo-demos &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+for _ in $(seq 100); do
+  curl -s -o /dev/null http://127.0.0.1:3000/ && break
+  sleep 0.1
+done
+
+compat/.venv/bin/python -m pytest -q compat
+(cd end2end && npx playwright test)

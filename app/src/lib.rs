@@ -23,15 +23,20 @@ use interface_view::InterfaceView;
 #[derive(Clone, Debug)]
 pub struct Catalog(pub std::sync::Arc<Vec<InterfaceSpec>>);
 
+#[cfg(feature = "ssr")]
+fn catalog() -> Result<Catalog, ServerFnError> {
+    use_context::<Catalog>().ok_or_else(|| ServerFnError::new("the server provided no catalog of interfaces"))
+}
+
 #[server]
 pub async fn list_interfaces() -> Result<Vec<InterfaceSummary>, ServerFnError> {
-    let Catalog(specs) = expect_context::<Catalog>();
+    let Catalog(specs) = catalog()?;
     Ok(specs.iter().map(InterfaceSpec::summary).collect())
 }
 
 #[server]
 pub async fn get_interface(name: String) -> Result<Option<InterfaceSpec>, ServerFnError> {
-    let Catalog(specs) = expect_context::<Catalog>();
+    let Catalog(specs) = catalog()?;
     let found = specs.iter().find(|s| s.name == name).cloned();
     if found.is_none() {
         set_not_found_status();

@@ -9,7 +9,7 @@ use std::{
 };
 
 use futures::future::BoxFuture;
-use rheo_shared::{ComponentSpec, InterfaceSpec, Value};
+use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Value};
 use tokio::sync::Semaphore;
 
 use crate::{
@@ -247,13 +247,13 @@ impl Mounted {
     /// Runs one call: checks the inputs against their components, waits for a free slot
     /// (bounded), runs the handler, and checks its outputs.
     pub async fn run(&self, inputs: Vec<Value>) -> Result<Vec<Value>, CallError> {
-        check_values(&self.spec.inputs, &inputs).map_err(CallError::InvalidInput)?;
+        check(&self.spec.inputs, &inputs).map_err(CallError::InvalidInput)?;
         let _permit = match &self.slots {
             Some(slots) => Some(self.wait_for_slot(slots).await?),
             None => None,
         };
         let outputs = (self.call)(inputs).await?;
-        check_values(&self.spec.outputs, &outputs)
+        check(&self.spec.outputs, &outputs)
             .map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
         Ok(outputs)
     }
@@ -269,21 +269,11 @@ impl Mounted {
     }
 }
 
-/// Checks a value for each component, in order; the first misfit, with its label, in words.
-fn check_values(specs: &[ComponentSpec], values: &[Value]) -> Result<(), String> {
-    if values.len() != specs.len() {
-        let labels: Vec<&str> = specs.iter().map(|s| s.label.as_str()).collect();
-        return Err(format!(
-            "expected {} values ({}), got {}",
-            specs.len(),
-            labels.join(", "),
-            values.len()
-        ));
-    }
-    for (spec, value) in specs.iter().zip(values) {
-        spec.validate(value).map_err(|e| format!("{}: {e}", spec.label))?;
-    }
-    Ok(())
+/// Every misfit of `values` against `components`, as one message.
+fn check(components: &[ComponentSpec], values: &[Value]) -> Result<(), String> {
+    check_values(components, values).map_err(|misfits| {
+        misfits.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    })
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@
 //! (see the README), which also compiles the browser side to WebAssembly.
 
 pub mod components;
+mod gradio;
 mod handler;
 mod http;
 mod interface;

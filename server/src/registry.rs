@@ -9,7 +9,10 @@ use rheo_app::{shell, App, Catalog};
 use rheo_shared::protocol::{MAX_REQUEST_BYTES, RUN_ROUTE};
 use tower_http::compression::CompressionLayer;
 
-use crate::{http, interface::{IntoMounted, Mounted}};
+use crate::{
+    gradio, http,
+    interface::{IntoMounted, Mounted},
+};
 
 /// Path segments the server itself uses, which no interface may take.
 const RESERVED_NAMES: [&str; 2] = ["pkg", "api"];
@@ -57,21 +60,20 @@ impl Registry {
     pub fn into_router(self, options: LeptosOptions) -> Router {
         let catalog = Catalog(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
         let interfaces: Interfaces = self.mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
+        let interfaces = Arc::new(interfaces);
         let api = Router::new()
             .route(RUN_ROUTE, post(http::run))
-            .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
-            .with_state(Arc::new(interfaces));
+            .with_state(interfaces.clone())
+            .merge(gradio::router(interfaces))
+            .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES));
+        // Every page, the fallback's error pages too, renders with the catalog in context.
+        let provide_catalog = move || provide_context(catalog.clone());
         let pages = Router::new()
-            .leptos_routes_with_context(
-                &options,
-                generate_route_list(App),
-                move || provide_context(catalog.clone()),
-                {
-                    let options = options.clone();
-                    move || shell(options.clone())
-                },
-            )
-            .fallback(leptos_axum::file_and_error_handler(shell))
+            .leptos_routes_with_context(&options, generate_route_list(App), provide_catalog.clone(), {
+                let options = options.clone();
+                move || shell(options.clone())
+            })
+            .fallback(leptos_axum::file_and_error_handler_with_context(provide_catalog, shell))
             .with_state(options);
         api.merge(pages).layer(CompressionLayer::new())
     }

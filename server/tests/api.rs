@@ -1,87 +1,21 @@
-//! The author's API and the HTTP routes, exercised in-process.
+//! The author's API and Rheo's own HTTP routes, exercised in-process.
+
+mod common;
 
 use std::time::Duration;
 
 use axum::{
     body::Body,
     http::{Request, StatusCode},
-    Router,
 };
+use common::{get, post, reciprocal, router};
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
-use rheo::{CallError, Checkbox, Interface, IntoMounted, Label, Number, Radio, Registry, Textbox, Value};
-use rheo_shared::Classification;
+use rheo::{CallError, Interface, IntoMounted, Number, Registry, Value};
 use serde_json::{json, Value as Json};
 use tower::ServiceExt;
 
-fn describe(name: String, count: f64, loud: bool) -> (String, f64) {
-    let text = format!("{name} x{count}");
-    (if loud { text.to_uppercase() } else { text }, count * 2.0)
-}
-
-async fn slow_double(x: f64) -> f64 {
-    tokio::time::sleep(Duration::from_millis(5)).await;
-    x * 2.0
-}
-
-fn fragile(x: f64) -> f64 {
-    if x < 0.0 {
-        panic!("negative input reached the handler");
-    }
-    x.sqrt()
-}
-
-fn reciprocal(x: f64) -> f64 {
-    1.0 / x
-}
-
-fn classify(x: f64) -> Classification {
-    Classification::from_scores([("small", 1.0 - x / 10.0), ("large", x / 10.0)])
-}
-
-fn registry() -> Registry {
-    Registry::new()
-        .mount(
-            "describe",
-            Interface::new(describe)
-                .inputs((Textbox::new().label("name"), Number::new().minimum(0.0).maximum(5.0), Checkbox::new()))
-                .outputs((Textbox::new(), Number::new()))
-                .title("Describe")
-                .description("Typed mapping over tuples."),
-        )
-        .mount("double", Interface::new(slow_double).inputs(Number::new()).outputs(Number::new()).live(true))
-        .mount("fragile", Interface::new(fragile).inputs(Number::new()).outputs(Number::new()))
-        .mount("reciprocal", Interface::new(reciprocal).inputs(Number::new()).outputs(Number::new()))
-        .mount("classify", Interface::new(classify).inputs(Number::new()).outputs(Label::new()))
-        .mount(
-            "pick",
-            Interface::new(|choice: String| choice.len() as f64)
-                .inputs(Radio::new(["a", "bb"]).label("choice"))
-                .outputs(Number::new()),
-        )
-}
-
-fn router() -> Router {
-    registry().into_router(LeptosOptions::builder().output_name("rheo").build())
-}
-
-async fn post(path: &str, body: impl Into<Body>) -> (StatusCode, Json) {
-    let request = Request::post(path).header("content-type", "application/json").body(body.into()).unwrap();
-    let response = router().oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(&bytes))))
-}
-
 async fn run(name: &str, data: Json) -> (StatusCode, Json) {
     post(&format!("/{name}/run"), json!({ "data": data }).to_string()).await
-}
-
-async fn get(path: &str) -> (StatusCode, String) {
-    let response = router().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(bytes.to_vec()).unwrap())
 }
 
 #[tokio::test]
@@ -239,4 +173,13 @@ fn a_name_can_be_mounted_once() {
 #[should_panic(expected = "reserved")]
 fn server_paths_cannot_be_taken() {
     let _ = Registry::new().mount("pkg", Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()));
+}
+
+#[tokio::test]
+async fn dotted_paths_get_a_404_page_not_a_crash_or_a_file() {
+    for path in ["/pkg/../../Cargo.toml", "/pkg/%2e%2e/%2e%2e/Cargo.toml", "/../Cargo.toml"] {
+        let (status, html) = get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!html.contains("[workspace]"), "{path}");
+    }
 }

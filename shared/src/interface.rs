@@ -25,6 +25,43 @@ pub struct InterfaceSpec {
     pub concurrency_limit: Option<usize>,
 }
 
+/// A value that does not fit its component, or a wrong number of values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Misfit {
+    /// The position and label of the value that does not fit; `None` when the count is wrong.
+    pub component: Option<(usize, String)>,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Misfit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.component {
+            Some((_, label)) => write!(f, "{label}: {}", self.reason),
+            None => f.write_str(&self.reason),
+        }
+    }
+}
+
+/// Checks one value for each component, in order, and reports every misfit.
+pub fn check_values(components: &[ComponentSpec], values: &[Value]) -> Result<(), Vec<Misfit>> {
+    if values.len() != components.len() {
+        let labels: Vec<&str> = components.iter().map(|c| c.label.as_str()).collect();
+        let reason = format!("expected {} values ({}), got {}", components.len(), labels.join(", "), values.len());
+        return Err(vec![Misfit { component: None, reason }]);
+    }
+    let misfits: Vec<Misfit> = components
+        .iter()
+        .zip(values)
+        .enumerate()
+        .filter_map(|(index, (component, value))| {
+            let error = component.validate(value).err()?;
+            Some(Misfit { component: Some((index, component.label.clone())), reason: error.to_string() })
+        })
+        .collect();
+    if misfits.is_empty() { Ok(()) } else { Err(misfits) }
+}
+
 /// What the index page lists of each interface.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InterfaceSummary {
@@ -47,19 +84,8 @@ impl InterfaceSpec {
         let components = self.inputs.iter().chain(&self.outputs);
         problems.extend(components.filter_map(|c| c.check().err()).map(|e| e.to_string()));
         for (row, example) in self.examples.iter().enumerate() {
-            if example.len() != self.inputs.len() {
-                problems.push(format!(
-                    "example {}: has {} values for {} inputs",
-                    row + 1,
-                    example.len(),
-                    self.inputs.len()
-                ));
-                continue;
-            }
-            for (input, value) in self.inputs.iter().zip(example) {
-                if let Err(e) = input.validate(value) {
-                    problems.push(format!("example {}: {}: {e}", row + 1, input.label));
-                }
+            if let Err(misfits) = check_values(&self.inputs, example) {
+                problems.extend(misfits.iter().map(|m| format!("example {}: {m}", row + 1)));
             }
         }
         if !(self.stream_every.is_finite() && self.stream_every > 0.0) {
@@ -115,6 +141,18 @@ mod tests {
     }
 
     #[test]
+    fn every_misfit_is_reported_with_its_position() {
+        let two = vec![spec().inputs[0].clone().with_label("a"), spec().inputs[0].clone().with_label("b")];
+        let misfits = check_values(&two, &[Value::Text("x".into()), Value::Null]).unwrap_err();
+        let positions: Vec<usize> = misfits.iter().filter_map(|m| m.component.as_ref().map(|c| c.0)).collect();
+        assert_eq!(positions, [0, 1]);
+        assert_eq!(misfits[0].to_string(), "a: expected a number, got text");
+        assert_eq!(misfits[1].to_string(), "b: a value is required");
+        assert_eq!(check_values(&two, &[Value::Number(1.0), Value::Number(2.0)]), Ok(()));
+        assert_eq!(check_values(&two, &[]).unwrap_err()[0].to_string(), "expected 2 values (a, b), got 0");
+    }
+
+    #[test]
     fn every_problem_is_reported() {
         let mut bad = spec();
         bad.name = "Bad/Name".into();
@@ -126,7 +164,7 @@ mod tests {
             problems,
             vec![
                 "interface name \"Bad/Name\": use 1-64 lowercase letters, digits, '-' or '_'",
-                "example 1: has 0 values for 1 inputs",
+                "example 1: expected 1 values (number), got 0",
                 "example 2: number: expected a number, got text",
                 "stream_every must be a positive number of seconds",
                 "concurrency_limit must be at least 1",

@@ -23,5 +23,5 @@ pub mod protocol;
 mod value;
 
 pub use component::{AudioSource, ComponentKind, ComponentSpec, ImageSource, SpecError, ValueError};
-pub use interface::{InterfaceSpec, InterfaceSummary};
+pub use interface::{check_values, InterfaceSpec, InterfaceSummary, Misfit};
 pub use value::{Classification, Confidence, Value};

@@ -1,0 +1,104 @@
+"""The official Python client, unmodified, against Rheo's demos (the release server on
+127.0.0.1:3000, started by scripts/test.sh)."""
+
+import os
+
+import httpx
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+
+ORIGIN = os.environ.get("RHEO_ORIGIN", "http://127.0.0.1:3000")
+
+
+@pytest.fixture(scope="module")
+def calculator():
+    return Client(f"{ORIGIN}/calculator/", verbose=False)
+
+
+def test_view_api_names_the_endpoint_and_its_parameters(calculator):
+    api = calculator.view_api(print_info=False, return_format="dict")
+    endpoint = api["named_endpoints"]["/calculator"]
+    assert [p["parameter_name"] for p in endpoint["parameters"]] == ["num1", "operation", "num2"]
+    assert [p["component"] for p in endpoint["parameters"]] == ["Number", "Radio", "Number"]
+    assert endpoint["parameters"][1]["type"]["enum"] == ["add", "subtract", "multiply", "divide"]
+    assert [r["label"] for r in endpoint["returns"]] == ["output"]
+    assert "/calculator" in calculator.view_api(print_info=False, return_format="str")
+
+
+def test_predict_multiplies(calculator):
+    assert calculator.predict(3, "multiply", 4, api_name="/calculator") == 12
+
+
+def test_predict_by_keyword(calculator):
+    assert calculator.predict(num1=3, operation="subtract", num2=4.5, api_name="/calculator") == -1.5
+
+
+def test_dividing_by_zero_raises_with_our_message(calculator):
+    with pytest.raises(AppError, match="Cannot divide by zero."):
+        calculator.predict(3, "divide", 0, api_name="/calculator")
+
+
+def test_an_unknown_choice_fails_validation_with_our_message(calculator):
+    with pytest.raises(Exception, match=r'"modulo" is not one of the choices: add, subtract, multiply, divide'):
+        calculator.predict(3, "modulo", 4, api_name="/calculator")
+
+
+def test_submit_returns_a_job(calculator):
+    jobs = [calculator.submit(i, "add", 1, api_name="/calculator") for i in range(5)]
+    assert [job.result() for job in jobs] == [1, 2, 3, 4, 5]
+
+
+def test_a_second_demo_with_text_a_slider_and_a_checkbox():
+    greet = Client(f"{ORIGIN}/greet/", verbose=False)
+    assert greet.predict("Ada", 3, True, api_name="/greet") == "HELLO, ADA!!!"
+    with pytest.raises(AppError, match="Please enter a name."):
+        greet.predict(" ", 1, False, api_name="/greet")
+
+
+def test_the_two_step_rest_api_of_the_curl_guide():
+    url = f"{ORIGIN}/calculator/gradio_api/call/calculator"
+    event_id = httpx.post(url, json={"data": [3, "multiply", 4]}).json()["event_id"]
+    assert httpx.get(f"{url}/{event_id}").text == "event: complete\ndata: [12.0]\n\n"
+
+    event_id = httpx.post(url, json={"data": [1, "divide", 0]}).json()["event_id"]
+    body = httpx.get(f"{url}/{event_id}").text
+    assert body.startswith("event: error\n") and "Cannot divide by zero." in body
+
+    keyword = f"{ORIGIN}/calculator/gradio_api/call/v2/calculator"
+    event_id = httpx.post(keyword, json={"num1": 2, "operation": "add", "num2": 2}).json()["event_id"]
+    assert httpx.get(f"{url}/{event_id}").text == "event: complete\ndata: [4.0]\n\n"
+
+
+def test_bad_requests_get_a_4xx_with_a_clear_message():
+    url = f"{ORIGIN}/calculator/gradio_api/call/calculator"
+    short = httpx.post(url, json={"data": [3, "add"]})
+    assert short.status_code == 422
+    assert short.json()["detail"][0]["message"] == "expected 3 values (num1, operation, num2), got 2"
+    assert httpx.post(url, content=b"{not json", headers={"content-type": "application/json"}).status_code == 400
+    assert httpx.post(f"{ORIGIN}/calculator/gradio_api/call/nope", json={"data": []}).status_code == 404
+    assert httpx.get(f"{url}/no-such-event").status_code == 404
+    assert httpx.get(f"{ORIGIN}/nope/config").status_code == 404
+
+
+def test_no_path_leads_outside_the_servers_own_files():
+    import http.client
+    from urllib.parse import urlsplit
+
+    origin = urlsplit(ORIGIN)
+    attempts = [
+        "/pkg/../../Cargo.toml",
+        "/pkg/..%2F..%2FCargo.toml",
+        "/pkg/%2e%2e/%2e%2e/Cargo.toml",
+        "/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/calculator/gradio_api/file=/etc/passwd",
+        "/calculator/gradio_api/file=../../Cargo.toml",
+    ]
+    for path in attempts:
+        # http.client sends the path as written (httpx would normalise the dots away).
+        connection = http.client.HTTPConnection(origin.hostname, origin.port)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status in (400, 404), f"{path}: {response.status}"
+        assert b"[workspace]" not in body and b"root:" not in body, path

@@ -1,0 +1,250 @@
+//! Gradio's HTTP API, so that the official clients (`gradio_client` for Python,
+//! `@gradio/client` for JavaScript) work against a Rheo interface unchanged:
+//!
+//! ```python
+//! from gradio_client import Client
+//! client = Client("http://127.0.0.1:3000/calculator/")
+//! client.predict(3, "multiply", 4, api_name="/calculator")  # 12.0
+//! ```
+//!
+//! Under `/<name>/`: `config` and `gradio_api/info` describe the interface;
+//! `gradio_api/queue/join` + `gradio_api/queue/data` (SSE) is what `Client.predict` and
+//! `Client.submit` use; `gradio_api/call/<api_name>` (+ `/<event_id>`) is the two-step REST
+//! form of Gradio's "querying with curl" guide, and `call/v2/<api_name>` its keyword form.
+//! Inputs are validated when a call is made: a misfit is a 422 listing every bad parameter,
+//! which `gradio_client` raises as a `ValidationError`.
+
+mod describe;
+mod queue;
+
+use std::{collections::HashMap, convert::Infallible, sync::Arc};
+
+use axum::{
+    extract::{rejection::JsonRejection, Path, Query, State},
+    http::{header::HOST, HeaderMap, StatusCode},
+    response::{
+        sse::{Event, Sse},
+        IntoResponse, Response,
+    },
+    routing::{get, post},
+    Json, Router,
+};
+use futures::{Stream, StreamExt};
+use rheo_shared::{check_values, Value};
+use serde::Deserialize;
+use serde_json::{json, Map, Value as JsonValue};
+
+use crate::{handler::CallError, interface::Mounted, registry::Interfaces};
+use describe::{parameter_name, FN_INDEX};
+use queue::{Queue, Refusal};
+
+/// The interfaces with a Gradio queue each.
+struct GradioState {
+    interfaces: Arc<Interfaces>,
+    queues: HashMap<String, Queue>,
+}
+
+type Shared = State<Arc<GradioState>>;
+
+/// The Gradio API routes of every mounted interface.
+pub fn router(interfaces: Arc<Interfaces>) -> Router {
+    let queues = interfaces.keys().map(|name| (name.clone(), Queue::default())).collect();
+    let state = Arc::new(GradioState { interfaces, queues });
+    Router::new()
+        .route("/{name}/config", get(config))
+        .route("/{name}/gradio_api/info", get(info))
+        .route("/{name}/gradio_api/queue/join", post(join))
+        .route("/{name}/gradio_api/queue/data", get(data))
+        .route("/{name}/gradio_api/call/{api_name}", post(call))
+        .route("/{name}/gradio_api/call/v2/{api_name}", post(call_with_keywords))
+        .route("/{name}/gradio_api/call/{api_name}/{event_id}", get(result))
+        .with_state(state)
+}
+
+/// An error as FastAPI (and so Gradio) writes it: `{"detail": …}`.
+struct Detail(StatusCode, JsonValue);
+
+impl IntoResponse for Detail {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "detail": self.1 }))).into_response()
+    }
+}
+
+impl From<JsonRejection> for Detail {
+    fn from(rejection: JsonRejection) -> Self {
+        Detail(rejection.status(), json!(rejection.body_text()))
+    }
+}
+
+impl From<Refusal> for Detail {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Full => Detail(StatusCode::SERVICE_UNAVAILABLE, json!("The queue is full; try again shortly.")),
+            Refusal::UnknownSession => Detail(StatusCode::NOT_FOUND, json!("Session not found.")),
+            Refusal::UnknownEvent => Detail(StatusCode::NOT_FOUND, json!("Event not found.")),
+        }
+    }
+}
+
+impl GradioState {
+    fn interface(&self, name: &str) -> Result<(&Arc<Mounted>, &Queue), Detail> {
+        match (self.interfaces.get(name), self.queues.get(name)) {
+            (Some(interface), Some(queue)) => Ok((interface, queue)),
+            _ => Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no interface named {name:?}.")))),
+        }
+    }
+
+    fn endpoint(&self, name: &str, api_name: &str) -> Result<(&Arc<Mounted>, &Queue), Detail> {
+        let found = self.interface(name)?;
+        if found.0.spec().api_name != api_name.trim_start_matches('/') {
+            return Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no endpoint named {api_name:?}."))));
+        }
+        Ok(found)
+    }
+}
+
+async fn config(State(state): Shared, Path(name): Path<String>, headers: HeaderMap) -> Result<Json<JsonValue>, Detail> {
+    let (interface, _) = state.interface(&name)?;
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
+    Ok(Json(describe::config(interface.spec(), &format!("http://{host}/{name}"))))
+}
+
+async fn info(State(state): Shared, Path(name): Path<String>) -> Result<Json<JsonValue>, Detail> {
+    Ok(Json(describe::info(state.interface(&name)?.0.spec())))
+}
+
+#[derive(Deserialize)]
+struct JoinRequest {
+    data: Vec<JsonValue>,
+    fn_index: Option<usize>,
+    session_hash: String,
+}
+
+async fn join(
+    State(state): Shared,
+    Path(name): Path<String>,
+    body: Result<Json<JoinRequest>, JsonRejection>,
+) -> Result<Json<JsonValue>, Detail> {
+    let Json(request) = body?;
+    let (interface, queue) = state.interface(&name)?;
+    if request.fn_index.is_some_and(|i| i != FN_INDEX) {
+        return Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no function with index {}.", FN_INDEX))));
+    }
+    let data = checked_inputs(interface, request.data)?;
+    let event_id = queue.join(&request.session_hash, interface.clone(), data)?;
+    Ok(Json(json!({ "event_id": event_id })))
+}
+
+#[derive(Deserialize)]
+struct SessionQuery {
+    session_hash: String,
+}
+
+async fn data(
+    State(state): Shared,
+    Path(name): Path<String>,
+    Query(query): Query<SessionQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Detail> {
+    let (_, queue) = state.interface(&name)?;
+    let messages = queue.stream(&query.session_hash).await?;
+    Ok(Sse::new(messages.map(|message| Ok(Event::default().data(message.to_string())))))
+}
+
+#[derive(Deserialize)]
+struct CallRequest {
+    data: Vec<JsonValue>,
+}
+
+async fn call(
+    State(state): Shared,
+    Path((name, api_name)): Path<(String, String)>,
+    body: Result<Json<CallRequest>, JsonRejection>,
+) -> Result<Json<JsonValue>, Detail> {
+    let Json(request) = body?;
+    let (interface, queue) = state.endpoint(&name, &api_name)?;
+    let data = checked_inputs(interface, request.data)?;
+    Ok(Json(json!({ "event_id": queue.call(interface.clone(), data)? })))
+}
+
+/// `call/v2/<api_name>`: the inputs by parameter name; a missing one takes its default.
+async fn call_with_keywords(
+    State(state): Shared,
+    Path((name, api_name)): Path<(String, String)>,
+    body: Result<Json<Map<String, JsonValue>>, JsonRejection>,
+) -> Result<Json<JsonValue>, Detail> {
+    let Json(mut named) = body?;
+    let (interface, queue) = state.endpoint(&name, &api_name)?;
+    let positional = interface
+        .spec()
+        .inputs
+        .iter()
+        .map(|c| named.remove(&parameter_name(&c.label)).unwrap_or_else(|| json!(c.value)))
+        .collect();
+    if let Some(unknown) = named.keys().next() {
+        return Err(Detail(StatusCode::UNPROCESSABLE_ENTITY, json!(format!("There is no parameter named {unknown:?}."))));
+    }
+    let data = checked_inputs(interface, positional)?;
+    Ok(Json(json!({ "event_id": queue.call(interface.clone(), data)? })))
+}
+
+/// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`.
+async fn result(
+    State(state): Shared,
+    Path((name, api_name, event_id)): Path<(String, String, String)>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Detail> {
+    let (_, queue) = state.endpoint(&name, &api_name)?;
+    let outcome = queue.result(&event_id).await?;
+    let event = match outcome {
+        Ok(data) => Event::default().event("complete").data(json!(data).to_string()),
+        Err(error) => Event::default().event("error").data(error_body(&error).to_string()),
+    };
+    Ok(Sse::new(futures::stream::once(async move { Ok(event) })))
+}
+
+fn error_body(error: &CallError) -> JsonValue {
+    json!({ "error": error.to_string(), "visible": true, "title": "Error" })
+}
+
+/// The request's values, each checked against its component: every misfit is reported the
+/// way Gradio reports failed validation (422, one `detail` entry per parameter).
+fn checked_inputs(interface: &Mounted, raw: Vec<JsonValue>) -> Result<Vec<Value>, Detail> {
+    let spec = interface.spec();
+    let mut values = Vec::with_capacity(raw.len());
+    let mut unreadable = Vec::new();
+    for (index, json) in raw.into_iter().enumerate() {
+        match serde_json::from_value::<Value>(json) {
+            Ok(value) => values.push(value),
+            Err(_) => {
+                unreadable.push(index);
+                values.push(Value::Null);
+            }
+        }
+    }
+    let misfits = check_values(&spec.inputs, &values).err().unwrap_or_default();
+    if misfits.is_empty() && unreadable.is_empty() {
+        return Ok(values);
+    }
+    let detail: Vec<JsonValue> = match misfits.iter().find(|m| m.component.is_none()) {
+        Some(count) => vec![validation("data", &count.reason)],
+        None => spec
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(index, component)| {
+                let name = parameter_name(&component.label);
+                if unreadable.contains(&index) {
+                    validation(&name, &format!("not a value a {} can take", component.kind.name()))
+                } else if let Some(misfit) = misfits.iter().find(|m| m.component.as_ref().is_some_and(|c| c.0 == index)) {
+                    validation(&name, &misfit.reason)
+                } else {
+                    json!({ "__type__": "validate", "is_valid": true, "parameter_name": name })
+                }
+            })
+            .collect(),
+    };
+    Err(Detail(StatusCode::UNPROCESSABLE_ENTITY, JsonValue::Array(detail)))
+}
+
+fn validation(parameter_name: &str, message: &str) -> JsonValue {
+    json!({ "__type__": "validate", "is_valid": false, "parameter_name": parameter_name, "message": message })
+}

@@ -1,0 +1,242 @@
+//! Gradio's queue, as its clients use it: `queue/join` starts a call and answers an event id;
+//! `queue/data` is one server-sent-events stream per session that carries every event's
+//! messages and ends with `close_stream` once nothing is pending. `call/<api_name>` is the
+//! two-step REST form: start a call, then read its one result.
+//!
+//! Everything is bounded: sessions and unread results per interface ([`MAX_ENTRIES`]),
+//! messages waiting per session, and time: a session with no join and no reader activity, or
+//! an unread result, is dropped after [`IDLE_TIMEOUT`].
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use futures::{stream, Stream};
+use rheo_shared::Value;
+use serde_json::{json, Value as Json};
+use tokio::sync::{mpsc, watch, OwnedMutexGuard};
+
+use crate::{handler::CallError, interface::Mounted};
+
+/// Sessions, and unread REST results, one interface keeps at most; past this, joins get 503.
+pub const MAX_ENTRIES: usize = 4096;
+/// How long an idle session, or an unread result, is kept.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+/// Messages that may wait for a session's reader before the producing call waits.
+const SESSION_BUFFER: usize = 64;
+/// A stream with nothing to say sends a heartbeat this often, so proxies keep it open.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+
+/// The outcome of one call.
+pub type Outcome = Result<Vec<Value>, CallError>;
+
+type Receiver = Arc<tokio::sync::Mutex<mpsc::Receiver<Json>>>;
+
+struct Session {
+    sender: mpsc::Sender<Json>,
+    receiver: Receiver,
+    pending: usize,
+    touched: Instant,
+}
+
+struct UnreadResult {
+    result: watch::Receiver<Option<Outcome>>,
+    created: Instant,
+}
+
+/// Why the queue turned a request away.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Full,
+    UnknownSession,
+    UnknownEvent,
+}
+
+/// The queue of one interface.
+#[derive(Clone, Default)]
+pub struct Queue {
+    sessions: Arc<Mutex<HashMap<String, Session>>>,
+    results: Arc<Mutex<HashMap<String, UnreadResult>>>,
+}
+
+impl Queue {
+    /// Starts a call for a session; its messages go to the session's stream.
+    pub fn join(&self, session_hash: &str, interface: Arc<Mounted>, data: Vec<Value>) -> Result<String, Refusal> {
+        let sender = self.enter_session(session_hash)?;
+        let event_id = new_event_id();
+        let event = event_id.clone();
+        tokio::spawn(async move {
+            let _ = sender.send(json!({"msg": "estimation", "event_id": event, "rank": 0, "queue_size": 1})).await;
+            let _ = sender.send(json!({"msg": "process_starts", "event_id": event})).await;
+            let outcome = interface.run(data).await;
+            let _ = sender.send(completed_message(&event, outcome)).await;
+        });
+        Ok(event_id)
+    }
+
+    fn enter_session(&self, session_hash: &str) -> Result<mpsc::Sender<Json>, Refusal> {
+        let mut sessions = self.sessions.lock().unwrap();
+        sessions.retain(|_, s| s.touched.elapsed() < IDLE_TIMEOUT);
+        if !sessions.contains_key(session_hash) && sessions.len() >= MAX_ENTRIES {
+            return Err(Refusal::Full);
+        }
+        let session = sessions.entry(session_hash.to_string()).or_insert_with(|| {
+            let (sender, receiver) = mpsc::channel(SESSION_BUFFER);
+            Session { sender, receiver: Arc::new(tokio::sync::Mutex::new(receiver)), pending: 0, touched: Instant::now() }
+        });
+        session.pending += 1;
+        session.touched = Instant::now();
+        Ok(session.sender.clone())
+    }
+
+    /// Marks the session active; when a completion was delivered, it is no longer pending.
+    /// Returns how many of the session's events are still pending.
+    fn touch_session(&self, session_hash: &str, delivered_completion: bool) -> usize {
+        let mut sessions = self.sessions.lock().unwrap();
+        let Some(session) = sessions.get_mut(session_hash) else { return 0 };
+        session.touched = Instant::now();
+        if delivered_completion {
+            session.pending = session.pending.saturating_sub(1);
+        }
+        session.pending
+    }
+
+    /// The session's messages as they come; ends with `close_stream` after the completion of
+    /// its last pending event. One reader at a time per session.
+    pub async fn stream(&self, session_hash: &str) -> Result<impl Stream<Item = Json> + use<>, Refusal> {
+        let receiver = {
+            let sessions = self.sessions.lock().unwrap();
+            sessions.get(session_hash).ok_or(Refusal::UnknownSession)?.receiver.clone()
+        };
+        let reader = Reader {
+            queue: self.clone(),
+            session: session_hash.to_string(),
+            receiver: receiver.lock_owned().await,
+            state: ReaderState::Open,
+        };
+        Ok(stream::unfold(reader, Reader::next))
+    }
+
+    /// Starts a call whose result is read once with [`Queue::result`].
+    pub fn call(&self, interface: Arc<Mounted>, data: Vec<Value>) -> Result<String, Refusal> {
+        let (sender, result) = watch::channel(None);
+        let event_id = new_event_id();
+        {
+            let mut results = self.results.lock().unwrap();
+            results.retain(|_, r| r.created.elapsed() < IDLE_TIMEOUT);
+            if results.len() >= MAX_ENTRIES {
+                return Err(Refusal::Full);
+            }
+            results.insert(event_id.clone(), UnreadResult { result, created: Instant::now() });
+        }
+        tokio::spawn(async move {
+            let _ = sender.send(Some(interface.run(data).await));
+        });
+        Ok(event_id)
+    }
+
+    /// Waits for the result of a call started with [`Queue::call`]; a result is read once.
+    pub async fn result(&self, event_id: &str) -> Result<Outcome, Refusal> {
+        let unread = self.results.lock().unwrap().remove(event_id).ok_or(Refusal::UnknownEvent)?;
+        let mut result = unread.result;
+        let outcome = match result.wait_for(Option::is_some).await {
+            Ok(outcome) => outcome.clone().expect("waited for Some"),
+            Err(_) => Err(CallError::Panicked),
+        };
+        Ok(outcome)
+    }
+}
+
+struct Reader {
+    queue: Queue,
+    session: String,
+    receiver: OwnedMutexGuard<mpsc::Receiver<Json>>,
+    state: ReaderState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ReaderState {
+    Open,
+    /// The last pending event completed: `close_stream` comes next.
+    Closing,
+    Closed,
+}
+
+impl Reader {
+    async fn next(mut self) -> Option<(Json, Self)> {
+        let message = match self.state {
+            ReaderState::Closed => return None,
+            ReaderState::Closing => {
+                self.state = ReaderState::Closed;
+                close_stream()
+            }
+            ReaderState::Open => match tokio::time::timeout(HEARTBEAT_EVERY, self.receiver.recv()).await {
+                Err(_) => {
+                    self.queue.touch_session(&self.session, false);
+                    json!({"msg": "heartbeat"})
+                }
+                Ok(Some(message)) => {
+                    // As in Gradio, an event stops being pending when its completion is
+                    // delivered; a join that comes before then keeps the stream open.
+                    let completed = message["msg"] == "process_completed";
+                    if self.queue.touch_session(&self.session, completed) == 0 && completed {
+                        self.state = ReaderState::Closing;
+                    }
+                    message
+                }
+                Ok(None) => {
+                    self.state = ReaderState::Closed;
+                    close_stream()
+                }
+            },
+        };
+        Some((message, self))
+    }
+}
+
+fn close_stream() -> Json {
+    json!({"msg": "close_stream", "event_id": null})
+}
+
+fn new_event_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Gradio's `process_completed` message: the outputs, or the error the client raises.
+fn completed_message(event_id: &str, outcome: Outcome) -> Json {
+    match outcome {
+        Ok(data) => json!({
+            "msg": "process_completed",
+            "event_id": event_id,
+            "output": { "data": data, "is_generating": false, "changed_state_ids": [] },
+            "success": true,
+        }),
+        Err(error) => json!({
+            "msg": "process_completed",
+            "event_id": event_id,
+            "output": { "error": error.to_string(), "visible": true, "title": "Error" },
+            "success": false,
+            "title": "Error",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Interface, IntoMounted, Number};
+
+    #[tokio::test]
+    async fn sessions_per_interface_are_bounded() {
+        let interface = Arc::new(Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()).into_mounted("x").unwrap());
+        let queue = Queue::default();
+        for session in 0..MAX_ENTRIES {
+            queue.join(&session.to_string(), interface.clone(), vec![Value::Number(1.0)]).unwrap();
+        }
+        assert_eq!(queue.join("one more", interface.clone(), vec![Value::Number(1.0)]), Err(Refusal::Full));
+        // A known session may always add events.
+        assert!(queue.join("0", interface, vec![Value::Number(1.0)]).is_ok());
+    }
+}
