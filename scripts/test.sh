@@ -25,3 +25,8 @@ done
 
 compat/.venv/bin/python -m pytest -q compat
 (cd end2end && npx playwright test)
+
+# The side-by-side benchmark in quick mode, as a smoke test: every figure must be produced
+# for both Rheo and Gradio (timings are not checked here; see bench/RESULTS.md).
+kill $server && wait $server 2>/dev/null || true
+./bench/run.sh --quick --out target/bench-smoke

@@ -2,12 +2,12 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use axum::{extract::DefaultBodyLimit, routing::post, Router};
+use axum::{extract::DefaultBodyLimit, routing::post, serve::ListenerExt, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use rheo_app::{shell, App, Catalog};
 use rheo_shared::protocol::{MAX_REQUEST_BYTES, RUN_ROUTE};
-use tower_http::compression::CompressionLayer;
+use tower_http::{compression::CompressionLayer, CompressionLevel};
 
 use crate::{
     gradio, http,
@@ -74,8 +74,12 @@ impl Registry {
                 move || shell(options.clone())
             })
             .fallback(leptos_axum::file_and_error_handler_with_context(provide_catalog, shell))
-            .with_state(options);
-        api.merge(pages).layer(CompressionLayer::new())
+            .with_state(options)
+            // Pages are compressed on the fly (cheaply: per-request cost matters more than the
+            // last percent); the UI's files are served precompressed by the release build, and
+            // API answers are too small to gain from it.
+            .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
+        api.merge(pages)
     }
 
     /// Serves the app at the address of the Leptos configuration (`LEPTOS_SITE_ADDR`,
@@ -85,7 +89,11 @@ impl Registry {
             .map_err(|e| std::io::Error::other(format!("bad Leptos configuration: {e}")))?
             .leptos_options;
         let address = options.site_addr;
-        let listener = tokio::net::TcpListener::bind(address).await?;
+        // No Nagle: a response written in pieces (headers, then a file or an event) must not
+        // wait for the peer's delayed ACK, a 40 ms stall on loopback.
+        let listener = tokio::net::TcpListener::bind(address).await?.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tracing::info!("serving on http://{address}");
         axum::serve(listener, self.into_router(options)).with_graceful_shutdown(shutdown_signal()).await
     }

@@ -20,7 +20,8 @@ use tokio::sync::{mpsc, watch, OwnedMutexGuard};
 
 use crate::{handler::CallError, interface::Mounted};
 
-/// Sessions, and unread REST results, one interface keeps at most; past this, joins get 503.
+/// Sessions, and unread REST results, one interface keeps at most; past this, a new session
+/// gets 503, and a new REST call replaces the oldest finished unread result (or gets 503).
 pub const MAX_ENTRIES: usize = 4096;
 /// How long an idle session, or an unread result, is kept.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
@@ -127,7 +128,14 @@ impl Queue {
             let mut results = self.results.lock().unwrap();
             results.retain(|_, r| r.created.elapsed() < IDLE_TIMEOUT);
             if results.len() >= MAX_ENTRIES {
-                return Err(Refusal::Full);
+                // Full: make room by dropping the oldest finished result nobody has read (a
+                // client that never reads must not lock others out); refuse if all still run.
+                let oldest_finished = results
+                    .iter()
+                    .filter(|(_, r)| r.result.borrow().is_some())
+                    .min_by_key(|(_, r)| r.created)
+                    .map(|(id, _)| id.clone());
+                results.remove(&oldest_finished.ok_or(Refusal::Full)?);
             }
             results.insert(event_id.clone(), UnreadResult { result, created: Instant::now() });
         }
@@ -238,5 +246,23 @@ mod tests {
         assert_eq!(queue.join("one more", interface.clone(), vec![Value::Number(1.0)]), Err(Refusal::Full));
         // A known session may always add events.
         assert!(queue.join("0", interface, vec![Value::Number(1.0)]).is_ok());
+    }
+
+    #[tokio::test]
+    async fn unread_results_make_room_for_new_calls_once_finished() {
+        async fn wait(x: f64) -> f64 {
+            tokio::time::sleep(Duration::from_millis(if x > 0.0 { 60_000 } else { 0 })).await;
+            x
+        }
+        let interface = Arc::new(Interface::new(wait).inputs(Number::new()).outputs(Number::new()).concurrency_limit(None).into_mounted("w").unwrap());
+        let queue = Queue::default();
+        let first = queue.call(interface.clone(), vec![Value::Number(0.0)]).unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await; // the first call finishes, unread
+        for _ in 1..MAX_ENTRIES {
+            queue.call(interface.clone(), vec![Value::Number(1.0)]).unwrap(); // these keep running
+        }
+        queue.call(interface.clone(), vec![Value::Number(1.0)]).unwrap();
+        assert_eq!(queue.result(&first).await, Err(Refusal::UnknownEvent), "the finished, unread result made room");
+        assert_eq!(queue.call(interface, vec![Value::Number(1.0)]), Err(Refusal::Full), "all the others still run");
     }
 }
