@@ -98,24 +98,8 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         }
     };
 
-    let input_widgets = spec
-        .inputs
-        .iter()
-        .zip(&inputs)
-        .enumerate()
-        .map(|(i, (component, value))| {
-            view! { <Widget spec=component.clone() id=format!("input-{i}") value=*value on_change=Some(on_input_change)/> }
-        })
-        .collect_view();
-    let output_widgets = spec
-        .outputs
-        .iter()
-        .zip(&outputs)
-        .enumerate()
-        .map(|(i, (component, value))| {
-            view! { <Widget spec=component.clone() id=format!("output-{i}") value=*value on_change=None/> }
-        })
-        .collect_view();
+    let input_widgets = widgets(&spec.inputs, &inputs, "input", Some(on_input_change));
+    let output_widgets = widgets(&spec.outputs, &outputs, "output", None);
 
     view! {
         <Title text=spec.title.clone()/>
@@ -139,6 +123,23 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         </div>
         <Examples spec=spec.clone() inputs caller/>
     }
+}
+
+/// A widget per component, with ids `<prefix>-0`, `<prefix>-1`, …
+fn widgets(
+    components: &[ComponentSpec],
+    values: &[RwSignal<Value>],
+    prefix: &str,
+    on_change: Option<Callback<()>>,
+) -> impl IntoView {
+    components
+        .iter()
+        .zip(values)
+        .enumerate()
+        .map(|(i, (component, value))| {
+            view! { <Widget spec=component.clone() id=format!("{prefix}-{i}") value=*value on_change/> }
+        })
+        .collect_view()
 }
 
 /// Rows of example inputs; clicking one fills the inputs (and recomputes when live).

@@ -182,36 +182,29 @@ pub fn parameter_name(label: &str) -> String {
 
 /// The API info: the interface's endpoint with each parameter's name, type and component.
 pub fn info(spec: &InterfaceSpec) -> Json {
-    let parameters: Vec<Json> = spec
-        .inputs
-        .iter()
-        .filter(|c| !matches!(c.kind, ComponentKind::State))
-        .map(|c| {
-            json!({
-                "label": c.label,
-                "parameter_name": parameter_name(&c.label),
-                "parameter_has_default": c.value != Value::Null,
-                "parameter_default": c.value,
-                "type": api_type(&c.kind),
-                "python_type": python_type(&c.kind),
-                "component": component_class(&c.kind),
-                "example_input": example_input(c),
+    let described = |components: &[ComponentSpec]| -> Vec<Json> {
+        components
+            .iter()
+            .filter(|c| !matches!(c.kind, ComponentKind::State))
+            .map(|c| {
+                json!({
+                    "label": c.label,
+                    "type": api_type(&c.kind),
+                    "python_type": python_type(&c.kind),
+                    "component": component_class(&c.kind),
+                })
             })
-        })
-        .collect();
-    let returns: Vec<Json> = spec
-        .outputs
-        .iter()
-        .filter(|c| !matches!(c.kind, ComponentKind::State))
-        .map(|c| {
-            json!({
-                "label": c.label,
-                "type": api_type(&c.kind),
-                "python_type": python_type(&c.kind),
-                "component": component_class(&c.kind),
-            })
-        })
-        .collect();
+            .collect()
+    };
+    let mut parameters = described(&spec.inputs);
+    let visible_inputs = spec.inputs.iter().filter(|c| !matches!(c.kind, ComponentKind::State));
+    for (parameter, c) in parameters.iter_mut().zip(visible_inputs) {
+        parameter["parameter_name"] = json!(parameter_name(&c.label));
+        parameter["parameter_has_default"] = json!(c.value != Value::Null);
+        parameter["parameter_default"] = json!(c.value);
+        parameter["example_input"] = example_input(c);
+    }
+    let returns = described(&spec.outputs);
     json!({
         "named_endpoints": {
             format!("/{}", spec.api_name): {
