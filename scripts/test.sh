@@ -17,7 +17,7 @@ if curl -s -o /dev/null http://127.0.0.1:3000/; then
 fi
 ./target/release/rheo-demos &
 server=$!
-trap 'kill $server 2>/dev/null' EXIT
+trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
   curl -s -o /dev/null http://127.0.0.1:3000/ && break
   sleep 0.1
