@@ -259,13 +259,26 @@ impl Mounted {
     }
 
     async fn wait_for_slot<'a>(&self, slots: &'a Semaphore) -> Result<tokio::sync::SemaphorePermit<'a>, CallError> {
-        if self.waiting.fetch_add(1, Ordering::AcqRel) >= MAX_WAITING_CALLS {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
-            return Err(CallError::Busy);
-        }
-        let permit = slots.acquire().await;
-        self.waiting.fetch_sub(1, Ordering::AcqRel);
-        Ok(permit.expect("the semaphore is never closed"))
+        // Counted out on drop: a caller that goes away while waiting frees its place too.
+        let _place = WaitingPlace::take(&self.waiting).ok_or(CallError::Busy)?;
+        Ok(slots.acquire().await.expect("the semaphore is never closed"))
+    }
+}
+
+/// One of the [`MAX_WAITING_CALLS`] places in an interface's waiting line.
+struct WaitingPlace<'a>(&'a AtomicUsize);
+
+impl<'a> WaitingPlace<'a> {
+    fn take(waiting: &'a AtomicUsize) -> Option<Self> {
+        let taken = waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_WAITING_CALLS).then_some(n + 1));
+        // `then`, not `then_some`: a place built and dropped here would count one out.
+        taken.is_ok().then(|| WaitingPlace(waiting))
+    }
+}
+
+impl Drop for WaitingPlace<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -280,6 +293,23 @@ fn check(components: &[ComponentSpec], values: &[Value]) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::{Checkbox, Number, Textbox};
+
+    #[tokio::test]
+    async fn a_caller_that_leaves_while_waiting_frees_its_place() {
+        async fn nap(x: f64) -> f64 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            x
+        }
+        let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
+        let running = mounted.run(vec![Value::Number(1.0)]);
+        let waiting = async {
+            // Wait behind `running`, then give up (as a disconnected HTTP client does).
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(5), mounted.run(vec![Value::Number(2.0)])).await;
+        };
+        let (result, ()) = tokio::join!(running, waiting);
+        assert_eq!(result, Ok(vec![Value::Number(1.0)]));
+        assert_eq!(mounted.waiting.load(Ordering::Acquire), 0);
+    }
 
     #[test]
     fn unlabelled_components_get_unique_names() {

@@ -117,17 +117,34 @@ async fn handler_errors_reach_the_caller_as_written() {
 
 #[tokio::test]
 async fn the_wait_for_a_busy_interface_is_bounded() {
-    async fn nap(x: f64) -> f64 {
-        tokio::time::sleep(Duration::from_millis(1)).await;
+    // Calls hold their slot until the test opens the gate.
+    static GATE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(0);
+    async fn gated(x: f64) -> f64 {
+        GATE.acquire().await.unwrap().forget();
         x
     }
-    let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
-    let calls = (0..rheo::MAX_WAITING_CALLS + 4).map(|_| mounted.run(vec![Value::Number(1.0)]));
-    let results = futures::future::join_all(calls).await;
-    let busy = results.iter().filter(|r| **r == Err(CallError::Busy)).count();
-    // join_all polls every call once before the (single-threaded) test runtime runs any
-    // handler, so: one runs, MAX_WAITING_CALLS wait their turn, the rest are turned away at once.
-    assert_eq!(busy, 3);
+    let calls = rheo::MAX_WAITING_CALLS + 4;
+    let mounted =
+        std::sync::Arc::new(Interface::new(gated).inputs(Number::new()).outputs(Number::new()).into_mounted("gated").unwrap());
+    let handles: Vec<_> = (0..calls)
+        .map(|_| {
+            let mounted = mounted.clone();
+            tokio::spawn(async move { mounted.run(vec![Value::Number(1.0)]).await })
+        })
+        .collect();
+    // Nothing can finish before the gate opens but the calls turned away: wait for them (all
+    // calls have been polled by then), and a little longer to see that no other one finishes.
+    let turned_away = || handles.iter().filter(|h| h.is_finished()).count();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while turned_away() < 3 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(turned_away(), 3);
+    GATE.add_permits(calls);
+    let results: Vec<_> = futures::future::join_all(handles).await.into_iter().map(Result::unwrap).collect();
+    // One ran, MAX_WAITING_CALLS waited their turn, the rest were turned away at once.
+    assert_eq!(results.iter().filter(|r| **r == Err(CallError::Busy)).count(), 3);
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), rheo::MAX_WAITING_CALLS + 1);
 }
 
