@@ -187,6 +187,7 @@ pub fn show_value(value: &Value) -> String {
         Value::Bool(b) => if *b { "✓".into() } else { "✗".into() },
         Value::Number(n) => n.to_string(),
         Value::Text(t) => t.clone(),
+        Value::File(file) => file.orig_name.clone().unwrap_or_else(|| "file".into()),
         Value::Classification(c) => c.label.clone().unwrap_or_default(),
     }
 }

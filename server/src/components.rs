@@ -8,13 +8,17 @@
 //! | [`Textbox`] | `String` | one or more lines, optional length limit |
 //! | [`Checkbox`] | `bool` | |
 //! | [`Label`] | [`Classification`] | output: the top class and class scores |
+//! | [`Image`] | [`image::RgbImage`] (or RGBA, gray, dynamic) | upload, webcam, paste; may stream |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name) and
 //! `.value(..)` (its starting value).
 
-use rheo_shared::{Classification, ComponentKind, ComponentSpec, Value};
+use std::marker::PhantomData;
 
-use crate::value::ComponentValue;
+use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
+use rheo_shared::{Classification, ComponentKind, ComponentSpec, ImageSource};
+
+use crate::value::{ComponentValue, Payload};
 
 /// A component an interface can declare as an input or an output.
 pub trait Component {
@@ -41,7 +45,9 @@ macro_rules! component {
 
             /// The value the control starts with.
             pub fn value(mut self, value: impl Into<$value>) -> Self {
-                self.spec.value = value.into().into_value();
+                if let Payload::Json(value) = value.into().into_payload() {
+                    self.spec.value = value;
+                }
                 self
             }
 
@@ -198,6 +204,105 @@ macro_rules! default_via_new {
 }
 default_via_new!(Number, Textbox, Checkbox, Label);
 
+/// An image: picked or dropped as a file, pasted, or taken with the webcam; as an output,
+/// shown with a download link. The handler gets an [`RgbImage`] unless the component asks for
+/// another pixel format ([`Image::rgba`], [`Image::gray`], [`Image::dynamic`]).
+///
+/// `.streaming(true)` on a webcam input of a live interface sends frames to the handler while
+/// the camera runs, every [`Interface::stream_every`](crate::Interface::stream_every) seconds.
+///
+/// ```
+/// use rheo::{Image, ImageSource, Interface};
+///
+/// fn flip(frame: image::RgbImage) -> image::RgbImage {
+///     image::imageops::flip_vertical(&frame)
+/// }
+///
+/// let flip = Interface::new(flip)
+///     .inputs(Image::new().sources([ImageSource::Webcam]).streaming(true))
+///     .outputs(Image::new())
+///     .live(true);
+/// # let _ = rheo::Registry::new().mount("flip", flip);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Image<T = RgbImage> {
+    spec: ComponentSpec,
+    pixels: PhantomData<fn() -> T>,
+}
+
+impl Image {
+    /// An image from an upload, the webcam or the clipboard, not streaming.
+    pub fn new() -> Self {
+        let kind = ComponentKind::Image {
+            sources: vec![ImageSource::Upload, ImageSource::Webcam, ImageSource::Clipboard],
+            streaming: false,
+            jpeg_quality: 0.8,
+        };
+        Image { spec: ComponentSpec::new(kind).with_label(""), pixels: PhantomData }
+    }
+}
+
+impl Default for Image {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Image<T> {
+    /// The label shown beside the image; also the API's parameter name.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.spec.label = label.into();
+        self
+    }
+
+    /// Where an input image may come from; the first is the one offered first.
+    pub fn sources(mut self, from: impl IntoIterator<Item = ImageSource>) -> Self {
+        if let ComponentKind::Image { sources, .. } = &mut self.spec.kind {
+            *sources = from.into_iter().collect();
+        }
+        self
+    }
+
+    /// Stream webcam frames to the handler while the camera runs (a live interface only).
+    pub fn streaming(mut self, on: bool) -> Self {
+        if let ComponentKind::Image { streaming, .. } = &mut self.spec.kind {
+            *streaming = on;
+        }
+        self
+    }
+
+    /// The JPEG quality (above 0, at most 1; default 0.8) the browser encodes streamed frames at.
+    pub fn jpeg_quality(mut self, quality: f64) -> Self {
+        if let ComponentKind::Image { jpeg_quality, .. } = &mut self.spec.kind {
+            *jpeg_quality = quality;
+        }
+        self
+    }
+
+    /// The handler gets or returns an [`RgbaImage`].
+    pub fn rgba(self) -> Image<RgbaImage> {
+        Image { spec: self.spec, pixels: PhantomData }
+    }
+
+    /// The handler gets or returns a [`GrayImage`].
+    pub fn gray(self) -> Image<GrayImage> {
+        Image { spec: self.spec, pixels: PhantomData }
+    }
+
+    /// The handler gets or returns a [`DynamicImage`], in the pixel format it was sent in.
+    pub fn dynamic(self) -> Image<DynamicImage> {
+        Image { spec: self.spec, pixels: PhantomData }
+    }
+}
+
+impl<T: ComponentValue> Component for Image<T> {
+    type Value = T;
+
+    fn into_spec(self) -> ComponentSpec {
+        self.spec
+    }
+}
+
 /// An ordered list of components, as `.inputs(..)` and `.outputs(..)` take it: one component
 /// or a tuple of up to eight. It fixes the handler's types: `Args` is always a tuple (the
 /// handler's arguments); `Returns` is the bare value for one component and a tuple for several.
@@ -205,12 +310,12 @@ pub trait ComponentList {
     type Args: Send + 'static;
     type Returns: Send + 'static;
     fn into_specs(self) -> Vec<ComponentSpec>;
-    /// Values (already checked against the specs) to handler arguments.
-    fn decode(values: Vec<Value>) -> Result<Self::Args, rheo_shared::ValueError>;
-    /// Handler arguments to values (for typed examples).
-    fn encode_args(args: Self::Args) -> Vec<Value>;
-    /// A handler's return value to values.
-    fn encode_returns(returns: Self::Returns) -> Vec<Value>;
+    /// Payloads (already checked against the specs) to handler arguments.
+    fn decode(payloads: Vec<Payload>) -> Result<Self::Args, rheo_shared::ValueError>;
+    /// Handler arguments to payloads (for typed examples).
+    fn encode_args(args: Self::Args) -> Vec<Payload>;
+    /// A handler's return value to payloads.
+    fn encode_returns(returns: Self::Returns) -> Vec<Payload>;
 }
 
 impl<C: Component> ComponentList for C {
@@ -221,16 +326,16 @@ impl<C: Component> ComponentList for C {
         vec![self.into_spec()]
     }
 
-    fn decode(values: Vec<Value>) -> Result<Self::Args, rheo_shared::ValueError> {
-        <(C,)>::decode(values)
+    fn decode(payloads: Vec<Payload>) -> Result<Self::Args, rheo_shared::ValueError> {
+        <(C,)>::decode(payloads)
     }
 
-    fn encode_args((value,): Self::Args) -> Vec<Value> {
-        vec![value.into_value()]
+    fn encode_args((value,): Self::Args) -> Vec<Payload> {
+        vec![value.into_payload()]
     }
 
-    fn encode_returns(value: Self::Returns) -> Vec<Value> {
-        vec![value.into_value()]
+    fn encode_returns(value: Self::Returns) -> Vec<Payload> {
+        vec![value.into_payload()]
     }
 }
 
@@ -246,16 +351,16 @@ macro_rules! component_tuple {
             }
 
             #[allow(unused_mut, unused_variables)]
-            fn decode(values: Vec<Value>) -> Result<Self::Args, rheo_shared::ValueError> {
-                let mut values = values.into_iter();
-                Ok(($($c::Value::from_value(values.next().unwrap_or_default())?,)*))
+            fn decode(payloads: Vec<Payload>) -> Result<Self::Args, rheo_shared::ValueError> {
+                let mut payloads = payloads.into_iter();
+                Ok(($($c::Value::from_payload(payloads.next().unwrap_or(Payload::Json(Default::default())))?,)*))
             }
 
-            fn encode_args(($($v,)*): Self::Args) -> Vec<Value> {
-                vec![$($v.into_value()),*]
+            fn encode_args(($($v,)*): Self::Args) -> Vec<Payload> {
+                vec![$($v.into_payload()),*]
             }
 
-            fn encode_returns(returns: Self::Returns) -> Vec<Value> {
+            fn encode_returns(returns: Self::Returns) -> Vec<Payload> {
                 Self::encode_args(returns)
             }
         }

@@ -10,7 +10,7 @@ use axum::{
 };
 use rheo_shared::protocol::{ErrorBody, RunRequest, RunResponse, MAX_REQUEST_BYTES};
 
-use crate::{handler::CallError, registry::Interfaces};
+use crate::{handler::CallError, registry::Served};
 
 /// An error response: a status and a JSON body `{"error": "…"}`.
 pub struct ApiError(pub StatusCode, pub String);
@@ -45,14 +45,14 @@ impl From<JsonRejection> for ApiError {
 }
 
 pub async fn run(
-    State(interfaces): State<Arc<Interfaces>>,
+    State(served): State<Arc<Served>>,
     Path(name): Path<String>,
     body: Result<Json<RunRequest>, JsonRejection>,
 ) -> Result<Json<RunResponse>, ApiError> {
-    let interface = interfaces
-        .get(&name)
+    let interface = served
+        .interface(&name)
         .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("there is no interface named {name:?}")))?;
     let Json(request) = body?;
-    let data = interface.run(request.data).await?;
+    let data = interface.run_json(&served.files, request.data).await?;
     Ok(Json(RunResponse { data }))
 }

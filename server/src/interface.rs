@@ -14,7 +14,10 @@ use tokio::sync::Semaphore;
 
 use crate::{
     components::ComponentList,
+    files::FileStore,
     handler::{CallError, Handler},
+    media,
+    value::Payload,
 };
 
 /// Calls that may wait for a free slot of one interface; past this, callers get
@@ -145,7 +148,14 @@ impl<F, M, I: ComponentList, O> Interface<F, M, I, O> {
     /// Rows of input values shown under the inputs; clicking one fills them in.
     /// Typed like the handler's arguments.
     pub fn examples(mut self, rows: impl IntoIterator<Item = I::Args>) -> Self {
-        self.options.examples = rows.into_iter().map(I::encode_args).collect();
+        // Media examples are not supported: an image example has no value and fails the
+        // declaration check at mount ("a value is required").
+        let as_value = |payload: Payload| match payload {
+            Payload::Json(value) => value,
+            Payload::Image(_) => Value::Null,
+        };
+        self.options.examples =
+            rows.into_iter().map(|row| I::encode_args(row).into_iter().map(as_value).collect()).collect();
         self
     }
 }
@@ -160,7 +170,7 @@ fn function_name<F>() -> String {
     full.rsplit("::").next().unwrap_or(full).to_string()
 }
 
-type ErasedCall = Box<dyn Fn(Vec<Value>) -> BoxFuture<'static, Result<Vec<Value>, CallError>> + Send + Sync>;
+type ErasedCall = Box<dyn Fn(Vec<Payload>) -> BoxFuture<'static, Result<Vec<Payload>, CallError>> + Send + Sync>;
 
 /// An interface with its types erased, ready to serve calls.
 pub struct Mounted {
@@ -168,6 +178,7 @@ pub struct Mounted {
     call: ErasedCall,
     slots: Option<Semaphore>,
     waiting: AtomicUsize,
+    pub(crate) streams: AtomicUsize,
 }
 
 /// Turns an [`Interface`] whose handler fits its components into a [`Mounted`] one.
@@ -175,7 +186,8 @@ pub struct Mounted {
     message = "the handler of this interface does not fit its components",
     label = "check the handler's signature against `.inputs(..)` and `.outputs(..)`",
     note = "the handler's arguments must be, in order, the value types of the input components \
-            (Number, Slider → f64; Radio, Dropdown, Textbox → String; Checkbox → bool), and it \
+            (Number, Slider → f64; Radio, Dropdown, Textbox → String; Checkbox → bool; Image → \
+            image::RgbImage or the format it asks for), and it \
             must return the output components' value types (a tuple for several), or a Result of them"
 )]
 pub trait IntoMounted {
@@ -218,6 +230,7 @@ where
             spec,
             call,
             waiting: AtomicUsize::new(0),
+            streams: AtomicUsize::new(0),
         })
     }
 }
@@ -244,18 +257,55 @@ impl Mounted {
         &self.spec
     }
 
+    /// Streams open on this interface now.
+    pub fn active_streams(&self) -> usize {
+        self.streams.load(Ordering::Acquire)
+    }
+
     /// Runs one call: checks the inputs against their components, waits for a free slot
     /// (bounded), runs the handler, and checks its outputs.
-    pub async fn run(&self, inputs: Vec<Value>) -> Result<Vec<Value>, CallError> {
-        check(&self.spec.inputs, &inputs).map_err(CallError::InvalidInput)?;
+    pub async fn run(&self, inputs: Vec<Payload>) -> Result<Vec<Payload>, CallError> {
+        check(&self.spec.inputs, &checkable(&inputs)).map_err(CallError::InvalidInput)?;
         let _permit = match &self.slots {
             Some(slots) => Some(self.wait_for_slot(slots).await?),
             None => None,
         };
         let outputs = (self.call)(inputs).await?;
-        check(&self.spec.outputs, &outputs)
+        check(&self.spec.outputs, &checkable(&outputs))
             .map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
         Ok(outputs)
+    }
+
+    /// Runs one call of the JSON APIs: files among the inputs are read from `files` and
+    /// decoded; media outputs are encoded and stored there, and come back as files whose URL
+    /// is on this interface's file route.
+    pub async fn run_json(&self, files: &FileStore, inputs: Vec<Value>) -> Result<Vec<Value>, CallError> {
+        check(&self.spec.inputs, &inputs).map_err(CallError::InvalidInput)?;
+        let mut payloads = Vec::with_capacity(inputs.len());
+        for (component, value) in self.spec.inputs.iter().zip(inputs) {
+            payloads.push(match value {
+                Value::File(file) => read_image(files, &component.label, &file.path).await?,
+                value => Payload::Json(value),
+            });
+        }
+        let mut values = Vec::new();
+        for payload in self.run(payloads).await? {
+            values.push(match payload {
+                Payload::Json(value) => value,
+                Payload::Image(image) => self.store_image(files, image).await?,
+            });
+        }
+        Ok(values)
+    }
+
+    async fn store_image(&self, files: &FileStore, image: image::DynamicImage) -> Result<Value, CallError> {
+        let png = tokio::task::spawn_blocking(move || media::encode_png(&image)).await.map_err(|_| CallError::Panicked)?;
+        let mut file = files.store(&png, "image.png", "image/png").await.map_err(|e| {
+            tracing::error!(error = %e, "cannot store an output file");
+            CallError::InvalidOutput("the server could not store the output image".into())
+        })?;
+        file.url = Some(file_url(&self.spec.name, &file.path));
+        Ok(Value::File(file))
     }
 
     async fn wait_for_slot<'a>(&self, slots: &'a Semaphore) -> Result<tokio::sync::SemaphorePermit<'a>, CallError> {
@@ -263,6 +313,26 @@ impl Mounted {
         let _place = WaitingPlace::take(&self.waiting).ok_or(CallError::Busy)?;
         Ok(slots.acquire().await.expect("the semaphore is never closed"))
     }
+}
+
+/// The URL of a stored file, on interface `name`'s file route (Gradio's `file=` route).
+pub fn file_url(name: &str, path: &str) -> String {
+    format!("/{name}/gradio_api/file={path}")
+}
+
+/// Reads and decodes an image input the store holds as `path`, off the async runtime.
+async fn read_image(files: &FileStore, label: &str, path: &str) -> Result<Payload, CallError> {
+    let invalid = |reason: String| CallError::InvalidInput(format!("{label}: {reason}"));
+    let (bytes, _) = files
+        .read(path)
+        .await
+        .ok_or_else(|| invalid("the file is not one this server holds (upload it first; uploads expire after an hour)".into()))?;
+    let decoded = tokio::task::spawn_blocking(move || media::decode_image(&bytes)).await.map_err(|_| CallError::Panicked)?;
+    decoded.map(Payload::Image).map_err(|e| invalid(e.to_string()))
+}
+
+fn checkable(payloads: &[Payload]) -> Vec<Value> {
+    payloads.iter().map(Payload::checkable).collect()
 }
 
 /// One of the [`MAX_WAITING_CALLS`] places in an interface's waiting line.
@@ -283,7 +353,7 @@ impl Drop for WaitingPlace<'_> {
 }
 
 /// Every misfit of `values` against `components`, as one message.
-fn check(components: &[ComponentSpec], values: &[Value]) -> Result<(), String> {
+pub(crate) fn check(components: &[ComponentSpec], values: &[Value]) -> Result<(), String> {
     check_values(components, values).map_err(|misfits| {
         misfits.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
     })
@@ -301,13 +371,13 @@ mod tests {
             x
         }
         let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
-        let running = mounted.run(vec![Value::Number(1.0)]);
+        let running = mounted.run(vec![Payload::Json(Value::Number(1.0))]);
         let waiting = async {
             // Wait behind `running`, then give up (as a disconnected HTTP client does).
-            let _ = tokio::time::timeout(std::time::Duration::from_millis(5), mounted.run(vec![Value::Number(2.0)])).await;
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(5), mounted.run(vec![Payload::Json(Value::Number(2.0))])).await;
         };
         let (result, ()) = tokio::join!(running, waiting);
-        assert_eq!(result, Ok(vec![Value::Number(1.0)]));
+        assert_eq!(result, Ok(vec![Payload::Json(Value::Number(1.0))]));
         assert_eq!(mounted.waiting.load(Ordering::Acquire), 0);
     }
 

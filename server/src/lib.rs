@@ -53,16 +53,22 @@
 //! (see the README), which also compiles the browser side to WebAssembly.
 
 pub mod components;
+mod files;
 mod gradio;
 mod handler;
 mod http;
 mod interface;
+mod media;
 mod registry;
+mod stream;
 mod value;
 
-pub use components::{Checkbox, Component, ComponentList, Dropdown, Label, Number, Radio, Slider, Textbox};
+pub use components::{Checkbox, Component, ComponentList, Dropdown, Image, Label, Number, Radio, Slider, Textbox};
+pub use files::FileStore;
 pub use handler::{Awaited, Blocking, CallError, Handler, IntoOutcome};
 pub use interface::{Interface, IntoMounted, Mounted, MAX_WAITING_CALLS};
 pub use registry::Registry;
-pub use rheo_shared::{Classification, Value};
-pub use value::ComponentValue;
+pub use rheo_shared::{Classification, ImageSource, Value};
+pub use value::{ComponentValue, Payload};
+/// The `image` crate, whose types image handlers take and return.
+pub use image;

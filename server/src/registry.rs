@@ -2,23 +2,39 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use axum::{extract::DefaultBodyLimit, routing::post, serve::ListenerExt, Router};
+use axum::{
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+    serve::ListenerExt,
+    Router,
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use rheo_app::{shell, App, Catalog};
-use rheo_shared::protocol::{MAX_REQUEST_BYTES, RUN_ROUTE};
+use rheo_shared::protocol::{stream::STREAM_ROUTE, MAX_REQUEST_BYTES, RUN_ROUTE};
 use tower_http::{compression::CompressionLayer, CompressionLevel};
 
 use crate::{
+    files::FileStore,
     gradio, http,
     interface::{IntoMounted, Mounted},
+    stream,
 };
 
 /// Path segments the server itself uses, which no interface may take.
 const RESERVED_NAMES: [&str; 2] = ["pkg", "api"];
 
-/// The mounted interfaces, by name.
-pub type Interfaces = HashMap<String, Arc<Mounted>>;
+/// What the transports serve: the mounted interfaces by name, and the files they share.
+pub struct Served {
+    pub interfaces: HashMap<String, Arc<Mounted>>,
+    pub files: FileStore,
+}
+
+impl Served {
+    pub fn interface(&self, name: &str) -> Option<&Arc<Mounted>> {
+        self.interfaces.get(name)
+    }
+}
 
 /// Several interfaces, each mounted at `/<name>`; `/` lists them.
 #[derive(Default)]
@@ -55,16 +71,22 @@ impl Registry {
         self
     }
 
-    /// The whole app as an axum router: the pages (server-rendered, then hydrated), the API,
-    /// and the compiled UI's files from `options.site_root`.
+    /// The whole app as an axum router: the pages (server-rendered, then hydrated), the APIs,
+    /// the streams, and the compiled UI's files from `options.site_root`.
+    ///
+    /// # Panics
+    /// When the server cannot create its directory for files under the system's temp dir.
     pub fn into_router(self, options: LeptosOptions) -> Router {
         let catalog = Catalog(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
-        let interfaces: Interfaces = self.mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
-        let interfaces = Arc::new(interfaces);
+        let served = Arc::new(Served {
+            interfaces: self.mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect(),
+            files: FileStore::new().expect("cannot create the server's directory for files in the temp dir"),
+        });
         let api = Router::new()
             .route(RUN_ROUTE, post(http::run))
-            .with_state(interfaces.clone())
-            .merge(gradio::router(interfaces))
+            .route(STREAM_ROUTE, get(stream::connect))
+            .with_state(served.clone())
+            .merge(gradio::router(served))
             .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES));
         // Every page, the fallback's error pages too, renders with the catalog in context.
         let provide_catalog = move || provide_context(catalog.clone());

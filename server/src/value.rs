@@ -1,6 +1,34 @@
-//! The Rust types that stand for component values, and their conversion to and from [`Value`].
+//! The Rust types that stand for component values, and [`Payload`], the form values take
+//! between a transport and a handler.
 
-use rheo_shared::{Classification, Value, ValueError};
+use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
+use rheo_shared::{Classification, FileData, Value, ValueError};
+
+/// A value on its way to or from a handler: plain JSON, or decoded media. Transports decode
+/// media at the boundary (an upload, a streamed frame) and encode it again for their client
+/// (a PNG file for the HTTP APIs, a JPEG frame for a stream), so handlers only see typed values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    Json(Value),
+    Image(DynamicImage),
+}
+
+impl Payload {
+    /// The value to check against the payload's component: decoded media checks as a file.
+    pub(crate) fn checkable(&self) -> Value {
+        match self {
+            Payload::Json(value) => value.clone(),
+            Payload::Image(_) => Value::File(FileData::default()),
+        }
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self {
+            Payload::Json(value) => value.kind_name(),
+            Payload::Image(_) => "an image",
+        }
+    }
+}
 
 /// A Rust type that a component's value converts to (for handler arguments) and from (for
 /// return values).
@@ -8,34 +36,57 @@ use rheo_shared::{Classification, Value, ValueError};
     message = "`{Self}` is not a component value type",
     label = "Rheo cannot pass this type to or from a component",
     note = "component value types: f64 (Number, Slider), String (Radio, Dropdown, Textbox), \
-            bool (Checkbox), Classification (Label)"
+            bool (Checkbox), Classification (Label), image::RgbImage, RgbaImage, GrayImage or \
+            DynamicImage (Image)"
 )]
 pub trait ComponentValue: Sized + Send + 'static {
-    fn from_value(value: Value) -> Result<Self, ValueError>;
-    fn into_value(self) -> Value;
+    fn from_payload(payload: Payload) -> Result<Self, ValueError>;
+    fn into_payload(self) -> Payload;
 }
 
-macro_rules! component_value {
+macro_rules! json_value {
     ($type:ty, $variant:ident, $expected:literal) => {
         impl ComponentValue for $type {
-            fn from_value(value: Value) -> Result<Self, ValueError> {
-                match value {
-                    Value::$variant(inner) => Ok(inner),
+            fn from_payload(payload: Payload) -> Result<Self, ValueError> {
+                match payload {
+                    Payload::Json(Value::$variant(inner)) => Ok(inner),
                     other => Err(ValueError::WrongType { expected: $expected, got: other.kind_name() }),
                 }
             }
 
-            fn into_value(self) -> Value {
-                Value::$variant(self)
+            fn into_payload(self) -> Payload {
+                Payload::Json(Value::$variant(self))
             }
         }
     };
 }
 
-component_value!(f64, Number, "a number");
-component_value!(String, Text, "text");
-component_value!(bool, Bool, "a boolean");
-component_value!(Classification, Classification, "a classification");
+json_value!(f64, Number, "a number");
+json_value!(String, Text, "text");
+json_value!(bool, Bool, "a boolean");
+json_value!(Classification, Classification, "a classification");
+
+macro_rules! image_value {
+    ($type:ty, $from_dynamic:expr) => {
+        impl ComponentValue for $type {
+            fn from_payload(payload: Payload) -> Result<Self, ValueError> {
+                match payload {
+                    Payload::Image(image) => Ok($from_dynamic(image)),
+                    other => Err(ValueError::WrongType { expected: "an image", got: other.kind_name() }),
+                }
+            }
+
+            fn into_payload(self) -> Payload {
+                Payload::Image(self.into())
+            }
+        }
+    };
+}
+
+image_value!(DynamicImage, |image| image);
+image_value!(RgbImage, DynamicImage::into_rgb8);
+image_value!(RgbaImage, DynamicImage::into_rgba8);
+image_value!(GrayImage, |image: DynamicImage| image.into_luma8());
 
 #[cfg(test)]
 mod tests {
@@ -43,12 +94,25 @@ mod tests {
 
     #[test]
     fn values_convert_both_ways_and_reject_the_wrong_kind() {
-        assert_eq!(f64::from_value(Value::Number(2.5)), Ok(2.5));
-        assert_eq!(String::from_value(Value::Text("a".into())), Ok("a".to_string()));
-        assert_eq!(true.into_value(), Value::Bool(true));
+        assert_eq!(f64::from_payload(Payload::Json(Value::Number(2.5))), Ok(2.5));
+        assert_eq!(String::from_payload(Payload::Json(Value::Text("a".into()))), Ok("a".to_string()));
+        assert_eq!(true.into_payload(), Payload::Json(Value::Bool(true)));
         assert_eq!(
-            f64::from_value(Value::Text("2".into())).unwrap_err().to_string(),
+            f64::from_payload(Payload::Json(Value::Text("2".into()))).unwrap_err().to_string(),
             "expected a number, got text"
         );
+    }
+
+    #[test]
+    fn images_convert_to_the_pixel_format_asked_for() {
+        let rgba = RgbaImage::from_pixel(2, 1, image::Rgba([10, 20, 30, 40]));
+        let payload = rgba.into_payload();
+        assert_eq!(RgbImage::from_payload(payload.clone()).unwrap().get_pixel(1, 0).0, [10, 20, 30]);
+        assert_eq!(RgbaImage::from_payload(payload).unwrap().get_pixel(0, 0).0, [10, 20, 30, 40]);
+        assert_eq!(
+            RgbImage::from_payload(Payload::Json(Value::Number(1.0))).unwrap_err().to_string(),
+            "expected an image, got a number"
+        );
+        assert_eq!(f64::from_payload(Payload::Image(DynamicImage::new_rgb8(1, 1))).unwrap_err().to_string(), "expected a number, got an image");
     }
 }

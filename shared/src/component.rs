@@ -28,7 +28,8 @@ pub enum ComponentKind {
     Dropdown { choices: Vec<String> },
     /// Output only: a classification (the top class and class scores).
     Label,
-    Image { sources: Vec<ImageSource>, streaming: bool },
+    /// `jpeg_quality` (0 to 1) is how the browser encodes webcam frames it streams.
+    Image { sources: Vec<ImageSource>, streaming: bool, jpeg_quality: f64 },
     Audio { sources: Vec<AudioSource>, streaming: bool, autoplay: bool },
     /// Invisible: carries a value from one call of a session to the next.
     State,
@@ -80,6 +81,10 @@ pub enum SpecError {
     BadStep(String),
     #[error("{0}: a choice list must not be empty")]
     NoChoices(String),
+    #[error("{0}: the JPEG quality must be above 0 and at most 1")]
+    BadQuality(String),
+    #[error("{0}: give at least one source")]
+    NoSources(String),
     #[error("{label}: the starting value does not fit: {error}")]
     BadStartingValue { label: String, error: ValueError },
 }
@@ -136,7 +141,7 @@ impl ComponentSpec {
                     None => Ok(()),
                 }
             }
-            (K::Image { .. }, _) => Err(ValueError::Unsupported("image")),
+            (K::Image { .. }, Value::File(_)) => Ok(()),
             (K::Audio { .. }, _) => Err(ValueError::Unsupported("audio")),
             (kind, other) => {
                 Err(ValueError::WrongType { expected: kind.expected(), got: other.kind_name() })
@@ -163,6 +168,12 @@ impl ComponentSpec {
                 if choices.is_empty() =>
             {
                 return Err(SpecError::NoChoices(label()));
+            }
+            ComponentKind::Image { jpeg_quality, .. } if !(*jpeg_quality > 0.0 && *jpeg_quality <= 1.0) => {
+                return Err(SpecError::BadQuality(label()));
+            }
+            ComponentKind::Image { sources, .. } if sources.is_empty() => {
+                return Err(SpecError::NoSources(label()));
             }
             _ => {}
         }
@@ -205,6 +216,11 @@ impl ComponentKind {
         }
     }
 
+    /// Whether this is a streaming input (webcam frames or microphone chunks while recording).
+    pub fn is_streaming(&self) -> bool {
+        matches!(self, ComponentKind::Image { streaming: true, .. } | ComponentKind::Audio { streaming: true, .. })
+    }
+
     /// The starting value when the author gives none (Gradio's defaults: 0, empty, unchecked,
     /// the slider's minimum, no choice made).
     fn default_value(&self) -> Value {
@@ -224,7 +240,7 @@ impl ComponentKind {
             ComponentKind::Textbox { .. } => "text",
             ComponentKind::Checkbox => "a boolean",
             ComponentKind::Label => "a classification",
-            ComponentKind::Image { .. } => "an image",
+            ComponentKind::Image { .. } => "an image file",
             ComponentKind::Audio { .. } => "audio",
             ComponentKind::State => "anything",
         }
@@ -301,8 +317,9 @@ mod tests {
             confidences: vec![Confidence { label: "x".into(), confidence: f64::NAN }],
         };
         assert!(label.validate(&Value::Classification(bad)).is_err());
-        let image = ComponentSpec::new(ComponentKind::Image { sources: vec![ImageSource::Upload], streaming: false });
-        assert_eq!(image.validate(&Value::Text("x".into())), Err(ValueError::Unsupported("image")));
+        let image = ComponentSpec::new(ComponentKind::Image { sources: vec![ImageSource::Upload], streaming: false, jpeg_quality: 0.8 });
+        assert_eq!(image.validate(&Value::Text("x".into())).unwrap_err().to_string(), "expected an image file, got text");
+        assert_eq!(image.validate(&Value::File(Default::default())), Ok(()));
     }
 
     #[test]

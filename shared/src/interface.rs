@@ -88,6 +88,13 @@ impl InterfaceSpec {
                 problems.extend(misfits.iter().map(|m| format!("example {}: {m}", row + 1)));
             }
         }
+        let streaming = self.inputs.iter().filter(|c| c.kind.is_streaming()).count();
+        if streaming > 1 {
+            problems.push("at most one input may stream".into());
+        }
+        if streaming > 0 && !self.live {
+            problems.push("a streaming input needs a live interface (.live(true))".into());
+        }
         if !(self.stream_every.is_finite() && self.stream_every > 0.0) {
             problems.push("stream_every must be a positive number of seconds".into());
         }
@@ -98,6 +105,11 @@ impl InterfaceSpec {
             problems.push("concurrency_limit must be at least 1".into());
         }
         if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    /// The position of the input that streams, if one does.
+    pub fn streaming_input(&self) -> Option<usize> {
+        self.inputs.iter().position(|c| c.kind.is_streaming())
     }
 
     pub fn summary(&self) -> InterfaceSummary {

@@ -24,4 +24,4 @@ mod value;
 
 pub use component::{AudioSource, ComponentKind, ComponentSpec, ImageSource, SpecError, ValueError};
 pub use interface::{check_values, InterfaceSpec, InterfaceSummary, Misfit};
-pub use value::{Classification, Confidence, Value};
+pub use value::{Classification, Confidence, FileData, FileMeta, Value};

@@ -11,6 +11,10 @@ pub enum Value {
     Bool(bool),
     Number(f64),
     Text(String),
+    /// A file the server stored (an upload, an image or audio output), as Gradio's
+    /// `FileData`. Before `Classification`: untagged, the first variant that fits wins, and a
+    /// file always has a `path`.
+    File(FileData),
     Classification(Classification),
 }
 
@@ -22,8 +26,41 @@ impl Value {
             Value::Bool(_) => "a boolean",
             Value::Number(_) => "a number",
             Value::Text(_) => "text",
+            Value::File(_) => "a file",
             Value::Classification(_) => "a classification",
         }
+    }
+}
+
+/// A file held by the server, as Gradio describes one (`gradio.FileData`): `path` names it
+/// on the server (as its upload route returned it), `url` is where to download it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileData {
+    pub path: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub size: Option<u64>,
+    #[serde(default)]
+    pub orig_name: Option<String>,
+    #[serde(default)]
+    pub mime_type: Option<String>,
+    #[serde(default)]
+    pub is_stream: bool,
+    #[serde(default)]
+    pub meta: FileMeta,
+}
+
+/// Gradio's marker that an object is a `FileData` (`{"_type": "gradio.FileData"}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileMeta {
+    #[serde(rename = "_type")]
+    pub kind: String,
+}
+
+impl Default for FileMeta {
+    fn default() -> Self {
+        FileMeta { kind: "gradio.FileData".into() }
     }
 }
 
@@ -78,6 +115,16 @@ mod tests {
             ]
         );
         assert_eq!(serde_json::to_string(&values).unwrap(), r#"[3.0,2.5,"add",true,null]"#);
+    }
+
+    #[test]
+    fn a_file_is_told_from_a_classification() {
+        let file: Value = serde_json::from_str(r#"{"path": "/tmp/x.png", "meta": {"_type": "gradio.FileData"}}"#).unwrap();
+        assert!(matches!(&file, Value::File(f) if f.path == "/tmp/x.png" && f.url.is_none()));
+        let label: Value = serde_json::from_str(r#"{"label": "cat"}"#).unwrap();
+        assert!(matches!(label, Value::Classification(_)));
+        let json = serde_json::to_value(&file).unwrap();
+        assert_eq!(json["meta"]["_type"], "gradio.FileData");
     }
 
     #[test]

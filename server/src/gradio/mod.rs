@@ -13,6 +13,10 @@
 //! form of Gradio's "querying with curl" guide, and `call/v2/<api_name>` its keyword form.
 //! Inputs are validated when a call is made: a misfit is a 422 listing every bad parameter,
 //! which `gradio_client` raises as a `ValidationError`.
+//!
+//! Files (`handle_file` on the client side) go up through `gradio_api/upload` (multipart) and
+//! come back, as outputs, as `FileData` whose URL is on `gradio_api/file=<path>`; that route
+//! serves only what the server's [`FileStore`](crate::FileStore) handed out.
 
 mod describe;
 mod queue;
@@ -20,8 +24,11 @@ mod queue;
 use std::{collections::HashMap, convert::Infallible, sync::Arc};
 
 use axum::{
-    extract::{rejection::JsonRejection, Path, Query, State},
-    http::{header::HOST, HeaderMap, StatusCode},
+    extract::{multipart::MultipartError, rejection::JsonRejection, DefaultBodyLimit, Multipart, Path, Query, State},
+    http::{
+        header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST, X_CONTENT_TYPE_OPTIONS},
+        HeaderMap, StatusCode,
+    },
     response::{
         sse::{Event, Sse},
         IntoResponse, Response,
@@ -34,23 +41,25 @@ use rheo_shared::{check_values, Value};
 use serde::Deserialize;
 use serde_json::{json, Map, Value as JsonValue};
 
-use crate::{handler::CallError, interface::Mounted, registry::Interfaces};
+use crate::{files::MAX_UPLOAD_BYTES, handler::CallError, interface::Mounted, registry::Served};
 use describe::{parameter_name, FN_INDEX};
-use queue::{Queue, Refusal};
+use queue::{Outcome, Queue, Refusal};
 
 /// The interfaces with a Gradio queue each.
 struct GradioState {
-    interfaces: Arc<Interfaces>,
+    served: Arc<Served>,
     queues: HashMap<String, Queue>,
 }
 
 type Shared = State<Arc<GradioState>>;
 
 /// The Gradio API routes of every mounted interface.
-pub fn router(interfaces: Arc<Interfaces>) -> Router {
-    let queues = interfaces.keys().map(|name| (name.clone(), Queue::default())).collect();
-    let state = Arc::new(GradioState { interfaces, queues });
+pub fn router(served: Arc<Served>) -> Router {
+    let queues = served.interfaces.keys().map(|name| (name.clone(), Queue::default())).collect();
+    let state = Arc::new(GradioState { served, queues });
     Router::new()
+        .route("/{name}/gradio_api/upload", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route("/{name}/gradio_api/{*file}", get(file))
         .route("/{name}/config", get(config))
         .route("/{name}/gradio_api/info", get(info))
         .route("/{name}/gradio_api/queue/join", post(join))
@@ -88,7 +97,7 @@ impl From<Refusal> for Detail {
 
 impl GradioState {
     fn interface(&self, name: &str) -> Result<(&Arc<Mounted>, &Queue), Detail> {
-        match (self.interfaces.get(name), self.queues.get(name)) {
+        match (self.served.interface(name), self.queues.get(name)) {
             (Some(interface), Some(queue)) => Ok((interface, queue)),
             _ => Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no interface named {name:?}.")))),
         }
@@ -103,10 +112,69 @@ impl GradioState {
     }
 }
 
+/// `http://<host>`, as the request names the server.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
+    format!("http://{host}")
+}
+
 async fn config(State(state): Shared, Path(name): Path<String>, headers: HeaderMap) -> Result<Json<JsonValue>, Detail> {
     let (interface, _) = state.interface(&name)?;
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
-    Ok(Json(describe::config(interface.spec(), &format!("http://{host}/{name}"))))
+    Ok(Json(describe::config(interface.spec(), &format!("{}/{name}", origin(&headers)))))
+}
+
+impl GradioState {
+    /// One call through the JSON path, with file URLs made absolute (the clients download
+    /// outputs from them as they are).
+    fn run(&self, interface: &Arc<Mounted>, data: Vec<Value>, headers: &HeaderMap) -> impl std::future::Future<Output = Outcome> + Send + 'static {
+        let (served, interface, origin) = (self.served.clone(), interface.clone(), origin(headers));
+        async move {
+            let mut outputs = interface.run_json(&served.files, data).await?;
+            for output in &mut outputs {
+                if let Value::File(file) = output {
+                    file.url = file.url.take().map(|url| format!("{origin}{url}"));
+                }
+            }
+            Ok(outputs)
+        }
+    }
+}
+
+/// `gradio_api/upload`: stores each multipart part and answers the paths to refer to them by.
+async fn upload(State(state): Shared, Path(name): Path<String>, mut multipart: Multipart) -> Result<Json<Vec<String>>, Detail> {
+    state.interface(&name)?;
+    let unreadable = |e: MultipartError| Detail(e.status(), json!(format!("The upload could not be read: {}", e.body_text())));
+    let mut paths = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let file_name = field.file_name().unwrap_or("file").to_owned();
+        let mime_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+        let bytes = field.bytes().await.map_err(unreadable)?;
+        let stored = state.served.files.store(&bytes, &file_name, &mime_type).await.map_err(|e| {
+            tracing::error!(error = %e, "cannot store an upload");
+            Detail(StatusCode::INTERNAL_SERVER_ERROR, json!("The server could not store the upload."))
+        })?;
+        paths.push(stored.path);
+    }
+    Ok(Json(paths))
+}
+
+/// `gradio_api/file=<path>`: a file the store handed out, and nothing else. Images and audio
+/// are shown inline; anything else is a download, so an uploaded page never runs as ours.
+async fn file(State(state): Shared, Path((name, rest)): Path<(String, String)>) -> Result<Response, Detail> {
+    state.interface(&name)?;
+    let not_found = || Detail(StatusCode::NOT_FOUND, json!("File not found."));
+    let path = rest.strip_prefix("file=").ok_or_else(not_found)?;
+    let (bytes, mime_type) = state.served.files.read(path).await.ok_or_else(not_found)?;
+    let inline = (mime_type.starts_with("image/") && !mime_type.contains("svg")) || mime_type.starts_with("audio/");
+    let (content_type, disposition) =
+        if inline { (mime_type, "inline") } else { ("application/octet-stream".to_owned(), "attachment") };
+    let headers = [
+        (CONTENT_TYPE, content_type),
+        (CONTENT_DISPOSITION, disposition.to_owned()),
+        (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (CACHE_CONTROL, "private, max-age=3600".to_owned()),
+    ];
+    Ok((headers, bytes).into_response())
 }
 
 async fn info(State(state): Shared, Path(name): Path<String>) -> Result<Json<JsonValue>, Detail> {
@@ -123,6 +191,7 @@ struct JoinRequest {
 async fn join(
     State(state): Shared,
     Path(name): Path<String>,
+    headers: HeaderMap,
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(request) = body?;
@@ -131,7 +200,7 @@ async fn join(
         return Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no function with index {}.", FN_INDEX))));
     }
     let data = checked_inputs(interface, request.data)?;
-    let event_id = queue.join(&request.session_hash, interface.clone(), data)?;
+    let event_id = queue.join(&request.session_hash, state.run(interface, data, &headers))?;
     Ok(Json(json!({ "event_id": event_id })))
 }
 
@@ -158,18 +227,20 @@ struct CallRequest {
 async fn call(
     State(state): Shared,
     Path((name, api_name)): Path<(String, String)>,
+    headers: HeaderMap,
     body: Result<Json<CallRequest>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(request) = body?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
     let data = checked_inputs(interface, request.data)?;
-    Ok(Json(json!({ "event_id": queue.call(interface.clone(), data)? })))
+    Ok(Json(json!({ "event_id": queue.call(state.run(interface, data, &headers))? })))
 }
 
 /// `call/v2/<api_name>`: the inputs by parameter name; a missing one takes its default.
 async fn call_with_keywords(
     State(state): Shared,
     Path((name, api_name)): Path<(String, String)>,
+    headers: HeaderMap,
     body: Result<Json<Map<String, JsonValue>>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(mut named) = body?;
@@ -184,7 +255,7 @@ async fn call_with_keywords(
         return Err(Detail(StatusCode::UNPROCESSABLE_ENTITY, json!(format!("There is no parameter named {unknown:?}."))));
     }
     let data = checked_inputs(interface, positional)?;
-    Ok(Json(json!({ "event_id": queue.call(interface.clone(), data)? })))
+    Ok(Json(json!({ "event_id": queue.call(state.run(interface, data, &headers))? })))
 }
 
 /// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`.

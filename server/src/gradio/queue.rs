@@ -9,6 +9,7 @@
 
 use std::{
     collections::HashMap,
+    future::Future,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -18,7 +19,7 @@ use rheo_shared::Value;
 use serde_json::{json, Value as Json};
 use tokio::sync::{mpsc, watch, OwnedMutexGuard};
 
-use crate::{handler::CallError, interface::Mounted};
+use crate::handler::CallError;
 
 /// Sessions, and unread REST results, one interface keeps at most; past this, a new session
 /// gets 503, and a new REST call replaces the oldest finished unread result (or gets 503).
@@ -64,15 +65,14 @@ pub struct Queue {
 
 impl Queue {
     /// Starts a call for a session; its messages go to the session's stream.
-    pub fn join(&self, session_hash: &str, interface: Arc<Mounted>, data: Vec<Value>) -> Result<String, Refusal> {
+    pub fn join(&self, session_hash: &str, call: impl Future<Output = Outcome> + Send + 'static) -> Result<String, Refusal> {
         let sender = self.enter_session(session_hash)?;
         let event_id = new_event_id();
         let event = event_id.clone();
         tokio::spawn(async move {
             let _ = sender.send(json!({"msg": "estimation", "event_id": event, "rank": 0, "queue_size": 1})).await;
             let _ = sender.send(json!({"msg": "process_starts", "event_id": event})).await;
-            let outcome = interface.run(data).await;
-            let _ = sender.send(completed_message(&event, outcome)).await;
+            let _ = sender.send(completed_message(&event, call.await)).await;
         });
         Ok(event_id)
     }
@@ -121,7 +121,7 @@ impl Queue {
     }
 
     /// Starts a call whose result is read once with [`Queue::result`].
-    pub fn call(&self, interface: Arc<Mounted>, data: Vec<Value>) -> Result<String, Refusal> {
+    pub fn call(&self, call: impl Future<Output = Outcome> + Send + 'static) -> Result<String, Refusal> {
         let (sender, result) = watch::channel(None);
         let event_id = new_event_id();
         {
@@ -140,7 +140,7 @@ impl Queue {
             results.insert(event_id.clone(), UnreadResult { result, created: Instant::now() });
         }
         tokio::spawn(async move {
-            let _ = sender.send(Some(interface.run(data).await));
+            let _ = sender.send(Some(call.await));
         });
         Ok(event_id)
     }
@@ -234,35 +234,34 @@ fn completed_message(event_id: &str, outcome: Outcome) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Interface, IntoMounted, Number};
+
+    /// A call that answers `x` after `millis`.
+    async fn answer(x: f64, millis: u64) -> Outcome {
+        tokio::time::sleep(Duration::from_millis(millis)).await;
+        Ok(vec![Value::Number(x)])
+    }
 
     #[tokio::test]
     async fn sessions_per_interface_are_bounded() {
-        let interface = Arc::new(Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()).into_mounted("x").unwrap());
         let queue = Queue::default();
         for session in 0..MAX_ENTRIES {
-            queue.join(&session.to_string(), interface.clone(), vec![Value::Number(1.0)]).unwrap();
+            queue.join(&session.to_string(), answer(1.0, 0)).unwrap();
         }
-        assert_eq!(queue.join("one more", interface.clone(), vec![Value::Number(1.0)]), Err(Refusal::Full));
+        assert_eq!(queue.join("one more", answer(1.0, 0)), Err(Refusal::Full));
         // A known session may always add events.
-        assert!(queue.join("0", interface, vec![Value::Number(1.0)]).is_ok());
+        assert!(queue.join("0", answer(1.0, 0)).is_ok());
     }
 
     #[tokio::test]
     async fn unread_results_make_room_for_new_calls_once_finished() {
-        async fn wait(x: f64) -> f64 {
-            tokio::time::sleep(Duration::from_millis(if x > 0.0 { 60_000 } else { 0 })).await;
-            x
-        }
-        let interface = Arc::new(Interface::new(wait).inputs(Number::new()).outputs(Number::new()).concurrency_limit(None).into_mounted("w").unwrap());
         let queue = Queue::default();
-        let first = queue.call(interface.clone(), vec![Value::Number(0.0)]).unwrap();
+        let first = queue.call(answer(0.0, 0)).unwrap();
         tokio::time::sleep(Duration::from_millis(50)).await; // the first call finishes, unread
         for _ in 1..MAX_ENTRIES {
-            queue.call(interface.clone(), vec![Value::Number(1.0)]).unwrap(); // these keep running
+            queue.call(answer(1.0, 60_000)).unwrap(); // these keep running
         }
-        queue.call(interface.clone(), vec![Value::Number(1.0)]).unwrap();
+        queue.call(answer(1.0, 60_000)).unwrap();
         assert_eq!(queue.result(&first).await, Err(Refusal::UnknownEvent), "the finished, unread result made room");
-        assert_eq!(queue.call(interface, vec![Value::Number(1.0)]), Err(Refusal::Full), "all the others still run");
+        assert_eq!(queue.call(answer(1.0, 60_000)), Err(Refusal::Full), "all the others still run");
     }
 }

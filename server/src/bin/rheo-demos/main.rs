@@ -1,6 +1,8 @@
 //! The demo server: mounts Rheo's demos and serves them at http://127.0.0.1:3000.
 
 mod calculator;
+mod filters;
+mod flip;
 mod greet;
 
 use rheo::Registry;
@@ -15,6 +17,8 @@ async fn main() -> std::io::Result<()> {
     Registry::new()
         .mount("calculator", calculator::interface())
         .mount("greet", greet::interface())
+        .mount("flip", flip::interface())
+        .mount("filters", filters::interface())
         .serve()
         .await
 }

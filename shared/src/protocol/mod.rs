@@ -34,3 +34,5 @@ pub const RUN_ROUTE: &str = "/{name}/run";
 pub fn run_path(name: &str) -> String {
     RUN_ROUTE.replace("{name}", name)
 }
+
+pub mod stream;

@@ -1,0 +1,33 @@
+//! The seed's webcam demo: every frame comes back upside down, as the camera streams.
+
+use rheo::{image::{imageops, RgbImage}, Image, ImageSource, Interface, IntoMounted};
+
+pub fn flip(frame: RgbImage) -> RgbImage {
+    imageops::flip_vertical(&frame)
+}
+
+pub fn interface() -> impl IntoMounted {
+    Interface::new(flip)
+        .inputs(Image::new().label("webcam").sources([ImageSource::Webcam]).streaming(true))
+        .outputs(Image::new().label("flipped"))
+        .live(true)
+        // As many frames as a webcam gives, so the flipped image keeps up with the camera.
+        .stream_every(1.0 / 30.0)
+        .api_name("predict")
+        .title("Flip")
+        .description("Start the camera: each frame comes back upside down while it streams.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rheo::image::Rgb;
+
+    #[test]
+    fn the_top_row_becomes_the_bottom_row() {
+        let frame = RgbImage::from_fn(2, 3, |_, y| Rgb([y as u8; 3]));
+        let flipped = flip(frame);
+        assert_eq!(flipped.get_pixel(0, 0).0, [2; 3]);
+        assert_eq!(flipped.get_pixel(1, 2).0, [0; 3]);
+    }
+}

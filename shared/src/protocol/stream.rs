@@ -1,0 +1,190 @@
+//! The streaming protocol: one WebSocket per stream, at `GET /<name>/stream`.
+//!
+//! 1. The browser sends [`ClientMessage::Start`] (text) with a value for every input; the
+//!    streaming input's slot is ignored.
+//! 2. It then sends frames, binary messages `[seq: u32 LE][media bytes]` (a JPEG for a webcam),
+//!    and [`ClientMessage::Inputs`] whenever another input changes; the change applies from the
+//!    next frame on.
+//! 3. The server answers every frame, in order: with an answer, binary
+//!    `[seq: u32 LE][json length: u32 LE][json: the outputs][media bytes]`, in which every file
+//!    among the outputs is followed, in order, by its `size` bytes; or with
+//!    [`ServerMessage::Skipped`] when a newer frame came before it could start; or with
+//!    [`ServerMessage::Error`].
+//! 4. The server ends the stream with [`ServerMessage::Ended`] (the time limit was reached);
+//!    either side may also just close it.
+//!
+//! Media travels as raw bytes, never base64 inside JSON.
+//!
+//! ```
+//! use rheo_shared::{protocol::stream, FileData, Value};
+//!
+//! let frame = stream::encode_frame(7, b"jpeg bytes");
+//! assert_eq!(stream::decode_frame(&frame), Ok((7, &b"jpeg bytes"[..])));
+//!
+//! let image = Value::File(FileData { size: Some(3), mime_type: Some("image/jpeg".into()), ..Default::default() });
+//! let answer = stream::encode_answer(7, &[image], &[b"abc"]);
+//! let decoded = stream::decode_answer(&answer).unwrap();
+//! assert_eq!((decoded.seq, decoded.media), (7, vec![&b"abc"[..]]));
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::Value;
+
+/// The stream endpoint's route, in axum's path syntax.
+pub const STREAM_ROUTE: &str = "/{name}/stream";
+
+/// The largest frame (a binary message from the browser) the server accepts, in bytes.
+pub const MAX_FRAME_BYTES: usize = 4 << 20;
+
+/// The path of interface `name`'s stream endpoint.
+pub fn stream_path(name: &str) -> String {
+    STREAM_ROUTE.replace("{name}", name)
+}
+
+/// A control message from the browser (a text message, JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// Opens the stream with a value for every input.
+    Start { data: Vec<Value> },
+    /// New values of the inputs; the streaming input's slot is ignored.
+    Inputs { data: Vec<Value> },
+}
+
+/// An event from the server (a text message, JSON).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// The stream is open; it will end after `time_limit` seconds, if set.
+    Started { time_limit: Option<f64> },
+    /// Frame `seq` was dropped unprocessed: a newer frame arrived while the server was busy.
+    Skipped { seq: u32 },
+    /// Frame `seq` (or the stream, when `None`) failed; the stream goes on.
+    Error { seq: Option<u32>, message: String },
+    /// The server ended the stream.
+    Ended { reason: String },
+}
+
+/// Why a binary message could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    #[error("the message is too short to hold its header")]
+    TooShort,
+    #[error("the outputs are not valid JSON: {0}")]
+    BadJson(String),
+    #[error("the media bytes do not match the sizes the outputs declare")]
+    SizeMismatch,
+}
+
+/// A frame from the browser: its number and the media bytes.
+pub fn encode_frame(seq: u32, media: &[u8]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(4 + media.len());
+    message.extend_from_slice(&seq.to_le_bytes());
+    message.extend_from_slice(media);
+    message
+}
+
+pub fn decode_frame(message: &[u8]) -> Result<(u32, &[u8]), FrameError> {
+    let (seq, media) = split_u32(message)?;
+    Ok((seq, media))
+}
+
+/// The server's answer to one frame.
+#[derive(Debug, PartialEq)]
+pub struct Answer<'a> {
+    pub seq: u32,
+    /// One value per output; a file's bytes are the next of `media`.
+    pub data: Vec<Value>,
+    /// The bytes of each file among `data`, in order.
+    pub media: Vec<&'a [u8]>,
+}
+
+/// `data` holds one value per output; `media` the bytes of each file among them, in order
+/// (each file's `size` must be its bytes' length).
+pub fn encode_answer(seq: u32, data: &[Value], media: &[&[u8]]) -> Vec<u8> {
+    let json = serde_json::to_vec(data).expect("values always serialise");
+    let media_len: usize = media.iter().map(|m| m.len()).sum();
+    let mut message = Vec::with_capacity(8 + json.len() + media_len);
+    message.extend_from_slice(&seq.to_le_bytes());
+    message.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    message.extend_from_slice(&json);
+    for bytes in media {
+        message.extend_from_slice(bytes);
+    }
+    message
+}
+
+pub fn decode_answer(message: &[u8]) -> Result<Answer<'_>, FrameError> {
+    let (seq, rest) = split_u32(message)?;
+    let (json_len, rest) = split_u32(rest)?;
+    let json_len = json_len as usize;
+    if rest.len() < json_len {
+        return Err(FrameError::TooShort);
+    }
+    let (json, mut rest) = rest.split_at(json_len);
+    let data: Vec<Value> = serde_json::from_slice(json).map_err(|e| FrameError::BadJson(e.to_string()))?;
+    let mut media = Vec::new();
+    for value in &data {
+        if let Value::File(file) = value {
+            let size = file.size.ok_or(FrameError::SizeMismatch)? as usize;
+            if rest.len() < size {
+                return Err(FrameError::SizeMismatch);
+            }
+            let (bytes, tail) = rest.split_at(size);
+            media.push(bytes);
+            rest = tail;
+        }
+    }
+    if !rest.is_empty() {
+        return Err(FrameError::SizeMismatch);
+    }
+    Ok(Answer { seq, data, media })
+}
+
+fn split_u32(bytes: &[u8]) -> Result<(u32, &[u8]), FrameError> {
+    let (head, rest) = bytes.split_first_chunk::<4>().ok_or(FrameError::TooShort)?;
+    Ok((u32::from_le_bytes(*head), rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FileData;
+
+    fn file(size: u64) -> Value {
+        Value::File(FileData { size: Some(size), ..Default::default() })
+    }
+
+    #[test]
+    fn answers_round_trip_with_several_files_and_values() {
+        let data = vec![file(2), Value::Number(1.5), file(0), file(3)];
+        let message = encode_answer(u32::MAX, &data, &[b"ab", b"", b"cde"]);
+        let answer = decode_answer(&message).unwrap();
+        assert_eq!(answer.seq, u32::MAX);
+        assert_eq!(answer.data, data);
+        assert_eq!(answer.media, vec![&b"ab"[..], b"", b"cde"]);
+    }
+
+    #[test]
+    fn damaged_messages_are_refused() {
+        assert_eq!(decode_frame(b"abc"), Err(FrameError::TooShort));
+        let message = encode_answer(1, &[file(3)], &[b"abc"]);
+        assert_eq!(decode_answer(&message[..message.len() - 1]), Err(FrameError::SizeMismatch));
+        assert_eq!(decode_answer(&message[..6]), Err(FrameError::TooShort));
+        let mut extra = message.clone();
+        extra.push(0);
+        assert_eq!(decode_answer(&extra), Err(FrameError::SizeMismatch));
+        let mut bad_json = encode_answer(1, &[], &[]);
+        bad_json[8] = b'{';
+        assert!(matches!(decode_answer(&bad_json), Err(FrameError::BadJson(_))));
+    }
+
+    #[test]
+    fn control_messages_are_tagged_json() {
+        let json = serde_json::to_string(&ClientMessage::Inputs { data: vec![Value::Text("flip".into())] }).unwrap();
+        assert_eq!(json, r#"{"type":"inputs","data":["flip"]}"#);
+        let ended: ServerMessage = serde_json::from_str(r#"{"type":"ended","reason":"time"}"#).unwrap();
+        assert_eq!(ended, ServerMessage::Ended { reason: "time".into() });
+    }
+}
