@@ -71,6 +71,11 @@ impl Registry {
         self
     }
 
+    /// The interface mounted at `/<name>`, to watch it (its open streams, say) while it serves.
+    pub fn get(&self, name: &str) -> Option<Arc<Mounted>> {
+        self.mounted.iter().find(|m| m.spec().name == name).cloned()
+    }
+
     /// The whole app as an axum router: the pages (server-rendered, then hydrated), the APIs,
     /// the streams, and the compiled UI's files from `options.site_root`.
     ///

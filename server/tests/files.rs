@@ -1,0 +1,125 @@
+//! Uploads, image inputs and outputs through the JSON APIs, and the file route.
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use rheo::{
+    image::{imageops, Rgb, RgbImage},
+    Image, Interface, Registry,
+};
+use serde_json::{json, Value as Json};
+use tower::ServiceExt;
+
+fn flip(image: RgbImage) -> RgbImage {
+    imageops::flip_vertical(&image)
+}
+
+fn router() -> Router {
+    Registry::new()
+        .mount("flip", Interface::new(flip).inputs(Image::new()).outputs(Image::new()).api_name("predict"))
+        .into_router(LeptosOptions::builder().output_name("rheo").build())
+}
+
+async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Vec<u8>) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    (status, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+/// Uploads one file as `gradio_client` does (multipart, field `files`).
+async fn upload(router: &Router, name: &str, bytes: &[u8]) -> (StatusCode, Json) {
+    let mut body = format!(
+        "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    let request = Request::post("/flip/gradio_api/upload")
+        .header("content-type", "multipart/form-data; boundary=b")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, body) = send(router, request).await;
+    (status, serde_json::from_slice(&body).unwrap_or(Json::Null))
+}
+
+async fn run(router: &Router, data: Json) -> (StatusCode, Json) {
+    let request = Request::post("/flip/run")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({ "data": data }).to_string()))
+        .unwrap();
+    let (status, body) = send(router, request).await;
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+fn two_tone_png() -> Vec<u8> {
+    let image = RgbImage::from_fn(8, 6, |_, y| if y < 3 { Rgb([255; 3]) } else { Rgb([0; 3]) });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, rheo::image::ImageFormat::Png).unwrap();
+    bytes.into_inner()
+}
+
+fn file(path: &Json) -> Json {
+    json!({ "path": path, "meta": { "_type": "gradio.FileData" } })
+}
+
+#[tokio::test]
+async fn an_uploaded_image_goes_through_the_handler_and_comes_back_as_a_file() {
+    let router = router();
+    let (status, paths) = upload(&router, "two tone.png", &two_tone_png()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = run(&router, json!([file(&paths[0])])).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let output = &body["data"][0];
+    assert_eq!(output["mime_type"], "image/png");
+    let url = output["url"].as_str().unwrap();
+    assert!(url.starts_with("/flip/gradio_api/file="), "{url}");
+    let (status, png) = send(&router, Request::get(url).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let flipped = rheo::image::load_from_memory(&png).unwrap().into_rgb8();
+    assert_eq!((flipped.get_pixel(0, 0).0, flipped.get_pixel(0, 5).0), ([0; 3], [255; 3]));
+}
+
+#[tokio::test]
+async fn bad_images_and_unknown_files_get_clear_errors() {
+    let router = router();
+    let (_, paths) = upload(&router, "notes.txt", b"just some text").await;
+    let (status, body) = run(&router, json!([file(&paths[0])])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "image: this is not an image in a format the server reads (PNG or JPEG)");
+    let png = two_tone_png();
+    let (_, paths) = upload(&router, "cut.png", &png[..png.len() - 10]).await;
+    let (_, body) = run(&router, json!([file(&paths[0])])).await;
+    assert!(body["error"].as_str().unwrap().starts_with("image: the image is corrupt or truncated"), "{body}");
+    let (status, body) = run(&router, json!([file(&json!("/etc/hostname"))])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"].as_str().unwrap().starts_with("image: the file is not one this server holds"), "{body}");
+    let (status, body) = run(&router, json!(["a picture"])).await;
+    assert_eq!((status, body["error"].as_str().unwrap()), (StatusCode::UNPROCESSABLE_ENTITY, "image: expected an image file, got text"));
+}
+
+#[tokio::test]
+async fn the_file_route_serves_only_stored_files_and_never_as_a_page() {
+    let router = router();
+    let (_, paths) = upload(&router, "page.html", b"<script>alert(1)</script>").await;
+    let path = paths[0].as_str().unwrap();
+    let response = router.clone().oneshot(Request::get(format!("/flip/gradio_api/file={path}")).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/octet-stream");
+    assert_eq!(response.headers()["content-disposition"], "attachment");
+    let outside = ["/etc/passwd", &format!("{path}/../../../etc/passwd"), "/proc/self/environ"];
+    for attempt in outside {
+        let (status, _) = send(&router, Request::get(format!("/flip/gradio_api/file={attempt}")).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{attempt}");
+    }
+}
+
+#[tokio::test]
+async fn uploads_are_bounded() {
+    let router = router();
+    let (status, _) = upload(&router, "big.bin", &vec![0; 51 << 20]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
