@@ -2,13 +2,14 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
-use rheo_shared::{ComponentSpec, InterfaceSpec, Value};
+use rheo_shared::{ComponentKind, ComponentSpec, FileData, InterfaceSpec, Value};
 
-use crate::{api, live::CallQueue, widgets::Widget};
+use crate::{api, live::CallQueue, streaming::Streamer, widgets::Widget};
 
 /// The page's calls: sends them by the "always last" rule of [`CallQueue`] and shows answers.
+/// Widgets find it in context (an upload needs the interface's name).
 #[derive(Clone, Copy)]
-struct Caller {
+pub(crate) struct Caller {
     name: StoredValue<String>,
     inputs: StoredValue<Vec<RwSignal<Value>>>,
     outputs: StoredValue<Vec<RwSignal<Value>>>,
@@ -42,21 +43,47 @@ impl Caller {
     }
 
     fn show(self, result: Result<Vec<Value>, String>) {
-        let outputs = self.outputs.read_value();
         match result {
             Ok(values) => {
-                for (signal, value) in outputs.iter().zip(values) {
-                    signal.set(value);
-                }
+                self.set_outputs(values);
                 self.error.set(None);
             }
             Err(message) => {
-                for signal in outputs.iter() {
-                    signal.set(Value::Null);
-                }
+                self.clear_outputs();
                 self.error.set(Some(message));
             }
         }
+    }
+
+    pub(crate) fn name(self) -> String {
+        self.name.get_value()
+    }
+
+    /// Every input's value now.
+    pub(crate) fn input_values(self) -> Vec<Value> {
+        self.inputs.read_value().iter().map(|s| s.get_untracked()).collect()
+    }
+
+    pub(crate) fn set_error(self, message: Option<String>) {
+        self.error.set(message);
+    }
+
+    /// Shows new outputs. A replaced `blob:` URL (a streamed frame) is revoked, or every frame
+    /// of a stream would stay in memory.
+    pub(crate) fn set_outputs(self, values: Vec<Value>) {
+        for (signal, value) in self.outputs.read_value().iter().zip(values) {
+            if let Value::File(FileData { url: Some(old), .. }) = signal.get_untracked() {
+                if old.starts_with("blob:") {
+                    let _ = web_sys::Url::revoke_object_url(&old);
+                }
+            }
+            signal.set(value);
+        }
+    }
+
+    fn clear_outputs(self) {
+        let none = vec![Value::Null; self.outputs.read_value().len()];
+        self.set_outputs(none);
     }
 }
 
@@ -75,14 +102,26 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         busy: RwSignal::new(false),
         queue: StoredValue::new(CallQueue::default()),
     };
+    provide_context(caller);
     let live = spec.live;
+    // With a streaming input, the stream runs the handler: other inputs' changes go to it.
+    let streamer = spec.streaming_input().map(|index| {
+        let quality = match spec.inputs[index].kind {
+            ComponentKind::Image { jpeg_quality, .. } => jpeg_quality,
+            _ => 0.8,
+        };
+        let streamer = Streamer::new(caller, spec.stream_every, quality);
+        provide_context(streamer);
+        on_cleanup(move || streamer.stop());
+        streamer
+    });
     // Effects run only in the browser, after hydration: the page says when it is interactive.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let on_input_change = Callback::new(move |()| {
-        if live {
-            caller.request();
-        }
+    let on_input_change = Callback::new(move |()| match streamer {
+        Some(streamer) => streamer.inputs_changed(),
+        None if live => caller.request(),
+        None => {}
     });
     let clear = {
         let starts: Vec<Value> = spec.inputs.iter().map(|c| c.value.clone()).collect();
@@ -91,9 +130,7 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
             for (signal, start) in caller.inputs.read_value().iter().zip(&starts) {
                 signal.set(start.clone());
             }
-            for signal in caller.outputs.read_value().iter() {
-                signal.set(Value::Null);
-            }
+            caller.clear_outputs();
             caller.error.set(None);
         }
     };
@@ -106,7 +143,9 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         <nav class="crumbs"><a href="/">"All demos"</a></nav>
         <h1>{spec.title.clone()}</h1>
         {(!spec.description.is_empty()).then(|| view! { <p class="description">{spec.description.clone()}</p> })}
-        <div class="interface" data-live=live.to_string() data-hydrated=move || hydrated.get().to_string()>
+        <div class="interface" data-live=live.to_string() data-hydrated=move || hydrated.get().to_string()
+            data-stream=move || streamer.map(|s| s.status.get().name())
+            data-frames=move || streamer.map(|s| s.frames_shown.get())>
             <section class="inputs" aria-label="Inputs">
                 {input_widgets}
                 <div class="buttons">
@@ -121,7 +160,7 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
                 {move || caller.error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
             </section>
         </div>
-        <Examples spec=spec.clone() inputs caller/>
+        <Examples spec=spec.clone() inputs on_fill=on_input_change/>
     }
 }
 
@@ -142,14 +181,13 @@ fn widgets(
         .collect_view()
 }
 
-/// Rows of example inputs; clicking one fills the inputs (and recomputes when live).
+/// Rows of example inputs; clicking one fills the inputs and reports it as an input change.
 #[component]
-fn Examples(spec: InterfaceSpec, inputs: Vec<RwSignal<Value>>, caller: Caller) -> impl IntoView {
+fn Examples(spec: InterfaceSpec, inputs: Vec<RwSignal<Value>>, on_fill: Callback<()>) -> impl IntoView {
     if spec.examples.is_empty() {
         return None;
     }
     let labels: Vec<String> = spec.inputs.iter().map(|c| c.label.clone()).collect();
-    let live = spec.live;
     let rows = spec.examples.into_iter().enumerate().map(|(row, values)| {
         let inputs = inputs.clone();
         let description: Vec<String> =
@@ -159,9 +197,7 @@ fn Examples(spec: InterfaceSpec, inputs: Vec<RwSignal<Value>>, caller: Caller) -
             for (signal, value) in inputs.iter().zip(&values) {
                 signal.set(value.clone());
             }
-            if live {
-                caller.request();
-            }
+            on_fill.run(());
         };
         view! {
             <button type="button" class="example" aria-label=format!("Example {}: {}", row + 1, description.join(", ")) on:click=fill>

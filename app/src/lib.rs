@@ -3,8 +3,12 @@
 //! (feature `hydrate`); the server provides a [`Catalog`] of specs through context.
 
 mod api;
+mod camera;
+pub mod frames;
+mod image_widget;
 mod interface_view;
 pub mod live;
+mod streaming;
 mod widgets;
 
 use leptos::prelude::*;

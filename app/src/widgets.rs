@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use rheo_shared::{Classification, ComponentKind, ComponentSpec, Value};
 use web_sys::HtmlInputElement;
 
-use crate::interface_view::show_value;
+use crate::{image_widget, interface_view::show_value};
 
 #[component]
 pub fn Widget(
@@ -26,7 +26,8 @@ pub fn Widget(
         ComponentKind::Textbox { lines, placeholder, .. } => textbox(field, lines, placeholder).into_any(),
         ComponentKind::Checkbox => checkbox(field).into_any(),
         ComponentKind::Label => label_output(field).into_any(),
-        ComponentKind::Image { .. } | ComponentKind::Audio { .. } => view! {
+        ComponentKind::Image { sources, streaming, .. } => image_widget::image(field, sources, streaming),
+        ComponentKind::Audio { .. } => view! {
             <p class="component unsupported">{field.label}": " {spec.kind.name()} " components are not supported yet."</p>
         }
         .into_any(),
@@ -35,21 +36,21 @@ pub fn Widget(
 }
 
 /// What every widget has: an id for its control, a label, a value and maybe a change hook.
-struct Field {
-    id: String,
-    label: String,
-    value: RwSignal<Value>,
+pub(crate) struct Field {
+    pub id: String,
+    pub label: String,
+    pub value: RwSignal<Value>,
     on_change: Option<Callback<()>>,
 }
 
 impl Field {
-    fn readonly(&self) -> bool {
+    pub fn readonly(&self) -> bool {
         self.on_change.is_none()
     }
 
     /// Stores a new value from the user and reports it, unless it is the value already held
     /// (so re-typing "1.0" over "1" does not recompute).
-    fn commit(&self) -> impl Fn(Value) + Copy + 'static {
+    pub fn commit(&self) -> impl Fn(Value) + Copy + 'static {
         let (value, on_change) = (self.value, self.on_change);
         move |new: Value| {
             if value.get_untracked() != new {

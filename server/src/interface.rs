@@ -9,7 +9,7 @@ use std::{
 };
 
 use futures::future::BoxFuture;
-use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Value};
+use rheo_shared::{check_values, protocol::file_url, ComponentSpec, InterfaceSpec, Value};
 use tokio::sync::Semaphore;
 
 use crate::{
@@ -313,11 +313,6 @@ impl Mounted {
         let _place = WaitingPlace::take(&self.waiting).ok_or(CallError::Busy)?;
         Ok(slots.acquire().await.expect("the semaphore is never closed"))
     }
-}
-
-/// The URL of a stored file, on interface `name`'s file route (Gradio's `file=` route).
-pub fn file_url(name: &str, path: &str) -> String {
-    format!("/{name}/gradio_api/file={path}")
 }
 
 /// Reads and decodes an image input the store holds as `path`, off the async runtime.

@@ -97,6 +97,11 @@ fn component_config(id: usize, component: &ComponentSpec) -> Json {
             props["placeholder"] = json!(placeholder);
             props["max_length"] = json!(max_length);
         }
+        ComponentKind::Image { sources, streaming, .. } => {
+            props["sources"] = json!(sources);
+            props["streaming"] = json!(streaming);
+            props["type"] = json!("filepath");
+        }
         _ => {}
     }
     let api_type = api_type(&component.kind);
@@ -138,8 +143,28 @@ fn api_type(kind: &ComponentKind) -> Json {
                 },
             },
         }),
-        ComponentKind::Image { .. } | ComponentKind::Audio { .. } | ComponentKind::State => json!({}),
+        ComponentKind::Image { .. } => file_data_schema("ImageData"),
+        ComponentKind::Audio { .. } | ComponentKind::State => json!({}),
     }
+}
+
+/// The schema of Gradio's `FileData`, which media components take and give.
+fn file_data_schema(title: &str) -> Json {
+    let optional = |kind: &str| json!({ "anyOf": [{ "type": kind }, { "type": "null" }], "default": null });
+    json!({
+        "title": title,
+        "type": "object",
+        "properties": {
+            "path": { "type": "string", "description": "Path to a file the server holds (from its upload route)" },
+            "url": optional("string"),
+            "size": optional("integer"),
+            "orig_name": optional("string"),
+            "mime_type": optional("string"),
+            "is_stream": { "type": "boolean", "default": false },
+            "meta": { "type": "object", "default": { "_type": "gradio.FileData" } },
+        },
+        "required": ["path"],
+    })
 }
 
 /// The Python type a Gradio client user sees for a component.
@@ -155,7 +180,8 @@ fn python_type(kind: &ComponentKind) -> Json {
         ComponentKind::Textbox { .. } => "str".to_string(),
         ComponentKind::Checkbox => "bool".to_string(),
         ComponentKind::Label => "Dict(label: str | None, confidences: list[Dict(label: str, confidence: float)])".to_string(),
-        ComponentKind::Image { .. } | ComponentKind::Audio { .. } | ComponentKind::State => "Any".to_string(),
+        ComponentKind::Image { .. } => "filepath".to_string(),
+        ComponentKind::Audio { .. } | ComponentKind::State => "Any".to_string(),
     };
     json!({ "type": name, "description": "" })
 }
@@ -170,6 +196,8 @@ fn example_input(component: &ComponentSpec) -> Json {
         ComponentKind::Radio { choices } | ComponentKind::Dropdown { choices } => json!(choices.first()),
         ComponentKind::Textbox { .. } => json!("Hello!!"),
         ComponentKind::Checkbox => json!(true),
+        // What `handle_file(...)` sends; a client uploads the file first.
+        ComponentKind::Image { .. } => json!({ "path": "image.png", "meta": { "_type": "gradio.FileData" }, "orig_name": "image.png" }),
         _ => Json::Null,
     }
 }

@@ -27,6 +27,17 @@ pub struct ErrorBody {
     pub error: String,
 }
 
+/// Where files go up (multipart, one part per file; Gradio's upload route): the answer is a
+/// JSON list of the paths to refer to them by.
+pub fn upload_path(name: &str) -> String {
+    format!("/{name}/gradio_api/upload")
+}
+
+/// Where the stored file `path` is served (Gradio's `file=` route).
+pub fn file_url(name: &str, path: &str) -> String {
+    format!("/{name}/gradio_api/file={path}")
+}
+
 /// The run endpoint's route, in axum's path syntax.
 pub const RUN_ROUTE: &str = "/{name}/run";
 

@@ -4,6 +4,7 @@ mod calculator;
 mod filters;
 mod flip;
 mod greet;
+mod mirror;
 
 use rheo::Registry;
 
@@ -19,6 +20,7 @@ async fn main() -> std::io::Result<()> {
         .mount("greet", greet::interface())
         .mount("flip", flip::interface())
         .mount("filters", filters::interface())
+        .mount("mirror", mirror::interface())
         .serve()
         .await
 }

@@ -1,0 +1,99 @@
+//! The webcam, through `getUserMedia`: start it into a `<video>`, grab a frame as a JPEG,
+//! stop it (which releases the device: the browser's camera light goes off).
+
+use js_sys::Promise;
+use wasm_bindgen::{prelude::*, JsCast};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, CanvasRenderingContext2d, DomException, HtmlCanvasElement, HtmlVideoElement, MediaStream, MediaStreamConstraints};
+
+/// A running camera, shown in a video element.
+pub struct Camera {
+    stream: MediaStream,
+    video: HtmlVideoElement,
+    canvas: HtmlCanvasElement,
+}
+
+impl Camera {
+    /// Asks for the camera and shows it in `video`. The error says, in words, why there is none.
+    pub async fn start(video: HtmlVideoElement) -> Result<Camera, String> {
+        let window = web_sys::window().ok_or("no browser window")?;
+        let devices = window.navigator().media_devices().map_err(|_| {
+            "This browser offers no camera here: pages reach the camera only over https or on localhost.".to_string()
+        })?;
+        let constraints = MediaStreamConstraints::new();
+        constraints.set_video(&JsValue::TRUE);
+        constraints.set_audio(&JsValue::FALSE);
+        let asked = devices.get_user_media_with_constraints(&constraints).map_err(explain)?;
+        let stream: MediaStream = JsFuture::from(asked).await.map_err(explain)?.unchecked_into();
+        video.set_muted(true);
+        video.set_src_object(Some(&stream));
+        if let Ok(playing) = video.play() {
+            let _ = JsFuture::from(playing).await;
+        }
+        let canvas: HtmlCanvasElement = window
+            .document()
+            .and_then(|d| d.create_element("canvas").ok())
+            .ok_or("cannot create a canvas")?
+            .unchecked_into();
+        Ok(Camera { stream, video, canvas })
+    }
+
+    /// The current frame as a JPEG of `quality` (0 to 1), at the camera's size.
+    pub async fn capture_jpeg(&self, quality: f64) -> Result<Blob, String> {
+        let (width, height) = (self.video.video_width(), self.video.video_height());
+        if width == 0 || height == 0 {
+            return Err("the camera has not delivered a picture yet".into());
+        }
+        if self.canvas.width() != width || self.canvas.height() != height {
+            self.canvas.set_width(width);
+            self.canvas.set_height(height);
+        }
+        let context: CanvasRenderingContext2d = self
+            .canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .ok_or("the browser gave no 2D canvas")?
+            .unchecked_into();
+        context.draw_image_with_html_video_element(&self.video, 0.0, 0.0).map_err(|e| format!("{e:?}"))?;
+        let canvas = self.canvas.clone();
+        // toBlob encodes off the main thread and calls back; a promise turns that into a future.
+        let encoded = Promise::new(&mut |resolve, reject| {
+            let done = Closure::once_into_js(move |blob: JsValue| {
+                let _ = resolve.call1(&JsValue::NULL, &blob);
+            });
+            if canvas.to_blob_with_type_and_encoder_options(done.unchecked_ref(), "image/jpeg", &quality.into()).is_err() {
+                let _ = reject.call0(&JsValue::NULL);
+            }
+        });
+        let blob = JsFuture::from(encoded).await.map_err(|_| "the frame could not be encoded".to_string())?;
+        blob.dyn_into::<Blob>().map_err(|_| "the frame could not be encoded".to_string())
+    }
+
+    /// Stops the camera and releases the device.
+    pub fn stop(&self) {
+        for track in self.stream.get_tracks().iter() {
+            track.unchecked_into::<web_sys::MediaStreamTrack>().stop();
+        }
+        self.video.set_src_object(None);
+    }
+}
+
+impl Drop for Camera {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Why `getUserMedia` failed, in words a user can act on.
+fn explain(error: JsValue) -> String {
+    let name = error.dyn_ref::<DomException>().map(DomException::name).unwrap_or_default();
+    match name.as_str() {
+        "NotAllowedError" | "SecurityError" => {
+            "Camera access was refused. Allow the camera for this site in the browser and try again.".into()
+        }
+        "NotFoundError" | "OverconstrainedError" => "No camera was found. Connect one and try again.".into(),
+        "NotReadableError" | "AbortError" => "The camera is in use by another program, or failed to start.".into(),
+        _ => format!("The camera could not start ({name})."),
+    }
+}

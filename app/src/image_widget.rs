@@ -1,0 +1,197 @@
+//! The Image component's widget: as an output, the image with a download link; as an input,
+//! a file picker with drop and paste, and a webcam snapshot; as a streaming input, the live
+//! camera with Start/Stop and the time left.
+
+use leptos::{html, prelude::*, task::spawn_local};
+use rheo_shared::{FileData, ImageSource, Value};
+use wasm_bindgen::JsCast;
+use web_sys::Blob;
+
+use crate::{
+    api,
+    camera::Camera,
+    interface_view::Caller,
+    streaming::{StreamStatus, Streamer},
+    widgets::Field,
+};
+
+pub(crate) fn image(f: Field, sources: Vec<ImageSource>, streaming: bool) -> AnyView {
+    if f.readonly() {
+        image_output(f).into_any()
+    } else if streaming {
+        webcam_stream(f).into_any()
+    } else {
+        image_input(f, sources).into_any()
+    }
+}
+
+/// The value's file, if it holds one.
+fn file(value: RwSignal<Value>) -> impl Fn() -> Option<FileData> + Copy {
+    move || match value.get() {
+        Value::File(file) => Some(file),
+        _ => None,
+    }
+}
+
+/// One `<img>` whose source follows the value (a stream swaps it many times a second, so the
+/// element stays and only its `src` changes), and a download link.
+fn image_output(f: Field) -> impl IntoView {
+    let file = file(f.value);
+    let url = move || file().and_then(|f| f.url);
+    let download_name = move || file().and_then(|f| f.orig_name).unwrap_or_else(|| "image".into());
+    view! {
+        <figure class="component image output">
+            <figcaption>{f.label.clone()}</figcaption>
+            <img src=url alt=f.label.clone() hidden=move || url().is_none()/>
+            <p class="image-empty" hidden=move || url().is_some()>"No image yet"</p>
+            <a class="download" href=url download=download_name hidden=move || url().is_none()>
+                "Download " {f.label.clone()}
+            </a>
+        </figure>
+    }
+}
+
+/// A still image from a file (picked, dropped or pasted) or a webcam snapshot, uploaded as
+/// soon as it is chosen.
+fn image_input(f: Field, sources: Vec<ImageSource>) -> impl IntoView {
+    let caller = expect_context::<Caller>();
+    let commit = f.commit();
+    let error = RwSignal::new(None::<String>);
+    let uploading = RwSignal::new(false);
+    let take = move |image: Blob, name: String| {
+        uploading.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::upload(&caller.name(), &image, &name).await {
+                Ok(file) => commit(Value::File(file)),
+                Err(message) => error.set(Some(message)),
+            }
+            uploading.set(false);
+        });
+    };
+    let take_first = move |files: Option<web_sys::FileList>| {
+        if let Some(picked) = files.and_then(|files| files.get(0)) {
+            take(picked.clone().into(), picked.name());
+        }
+    };
+    let has = |source| sources.contains(&source);
+    let preview = {
+        let file = file(f.value);
+        move || file().and_then(|f| f.url)
+    };
+    let legend_id = format!("{}-label", f.id);
+    let labelled_by = legend_id.clone();
+    view! {
+        <fieldset class="component image input" aria-labelledby=labelled_by
+            on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                if has_clipboard(&ev) {
+                    ev.prevent_default();
+                    take_first(ev.clipboard_data().and_then(|d| d.files()));
+                }
+            }>
+            <legend id=legend_id>{f.label.clone()}</legend>
+            <img class="preview" src=preview alt=format!("{} (chosen)", f.label) hidden=move || preview().is_none()/>
+            {has(ImageSource::Upload).then(|| view! {
+                <label class="drop-zone"
+                    on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+                    on:drop=move |ev: leptos::ev::DragEvent| {
+                        ev.prevent_default();
+                        take_first(ev.data_transfer().and_then(|d| d.files()));
+                    }>
+                    "Drop an image here, or choose a file "
+                    <input type="file" id=f.id.clone() accept="image/*"
+                        on:change=move |ev| take_first(event_target::<web_sys::HtmlInputElement>(&ev).files())/>
+                </label>
+            })}
+            {has(ImageSource::Webcam).then(|| snapshot(take))}
+            {has(ImageSource::Clipboard).then(|| view! {
+                <p class="hint">"…or paste an image here (Ctrl+V)."</p>
+            })}
+            <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
+            {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        </fieldset>
+    }
+}
+
+fn has_clipboard(ev: &leptos::ev::ClipboardEvent) -> bool {
+    ev.clipboard_data().and_then(|d| d.files()).is_some_and(|files| files.length() > 0)
+}
+
+/// The webcam as a still source: start it, take a photo, which is then uploaded.
+fn snapshot(take: impl Fn(Blob, String) + Copy + 'static) -> impl IntoView {
+    let video = NodeRef::<html::Video>::new();
+    let camera = StoredValue::new_local(None::<Camera>);
+    let running = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let start = move |_| {
+        let Some(element) = video.get() else { return };
+        error.set(None);
+        spawn_local(async move {
+            match Camera::start(element).await {
+                Ok(started) => {
+                    camera.set_value(Some(started));
+                    running.set(true);
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        });
+    };
+    let shoot = move |_| {
+        spawn_local(async move {
+            let Some(taken) = camera.try_update_value(Option::take).flatten() else { return };
+            running.set(false);
+            match taken.capture_jpeg(0.92).await {
+                Ok(photo) => take(photo, "webcam.jpg".into()),
+                Err(message) => error.set(Some(message)),
+            }
+            // Dropping the camera releases it.
+        });
+    };
+    view! {
+        <div class="snapshot">
+            <video node_ref=video muted=true playsinline=true hidden=move || !running.get()></video>
+            <button type="button" class="secondary" hidden=move || running.get() on:click=start>"Use webcam"</button>
+            <button type="button" class="primary" hidden=move || !running.get() on:click=shoot>"Take photo"</button>
+            {move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        </div>
+    }
+}
+
+/// The live camera of a streaming input, with Start/Stop, the time left and the stream's state.
+fn webcam_stream(f: Field) -> impl IntoView {
+    let streamer = expect_context::<Streamer>();
+    let video = NodeRef::<html::Video>::new();
+    let legend_id = format!("{}-label", f.id);
+    let labelled_by = legend_id.clone();
+    let status = streamer.status;
+    let note = move || match status.get() {
+        StreamStatus::Off => String::new(),
+        StreamStatus::Starting => "Starting the camera…".into(),
+        StreamStatus::Streaming => "Streaming".into(),
+        StreamStatus::Ended(reason) => format!("{reason} Start the camera to stream again."),
+        StreamStatus::Failed(_) => String::new(),
+    };
+    let failure = move || match status.get() {
+        StreamStatus::Failed(message) => Some(view! { <p class="error" role="alert">{message}</p> }),
+        _ => None,
+    };
+    view! {
+        <fieldset class="component image webcam" aria-labelledby=labelled_by>
+            <legend id=legend_id>{f.label.clone()}</legend>
+            <video node_ref=video muted=true playsinline=true aria-label=format!("{} camera preview", f.label)></video>
+            <div class="stream-controls">
+                <button type="button" class="primary" hidden=move || status.get().is_running()
+                    on:click=move |_| {
+                        if let Some(element) = video.get() {
+                            streamer.start(element.unchecked_into());
+                        }
+                    }>"Start camera"</button>
+                <button type="button" class="secondary" hidden=move || !status.get().is_running()
+                    on:click=move |_| streamer.stop()>"Stop"</button>
+                <span class="time-left">{move || streamer.seconds_left.get().map(|s| format!("{s} s left"))}</span>
+            </div>
+            <p class="stream-status" role="status">{note}</p>
+            {failure}
+        </fieldset>
+    }
+}

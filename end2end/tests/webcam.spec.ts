@@ -1,0 +1,136 @@
+import { expect, test, type Page, type Locator } from "@playwright/test";
+import config from "../playwright.config";
+import { fakeMediaArgs, twoToneVideo } from "../fixtures/media";
+
+// Chromium's fake camera plays a video whose top half is white and bottom half black.
+const baseArgs = (config.projects?.[0].use?.launchOptions?.args ?? []) as string[];
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [...baseArgs, ...fakeMediaArgs(twoToneVideo())],
+  },
+});
+
+/** Records every camera stream the page opens, so a test can check it was released. */
+async function watchCameras(page: Page) {
+  await page.addInitScript(() => {
+    const streams: MediaStream[] = [];
+    (window as any).__cameraStreams = streams;
+    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await original(constraints);
+      streams.push(stream);
+      return stream;
+    };
+  });
+}
+
+const liveTracks = (page: Page) =>
+  page.evaluate(() =>
+    ((window as any).__cameraStreams as MediaStream[])
+      .flatMap((s) => s.getTracks())
+      .filter((t) => t.readyState === "live").length,
+  );
+
+async function open(page: Page, path: string) {
+  await watchCameras(page);
+  await page.goto(path);
+  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+}
+
+const interfaceEl = (page: Page) => page.locator(".interface");
+const framesShown = async (page: Page) => Number(await interfaceEl(page).getAttribute("data-frames"));
+
+/** Mean brightness (0-255) of the top and bottom fifths of an image on the page. */
+async function halves(image: Locator): Promise<{ top: number; bottom: number }> {
+  return image.evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+    const context = canvas.getContext("2d")!;
+    context.drawImage(img, 0, 0);
+    const mean = (y0: number, y1: number) => {
+      const { data } = context.getImageData(0, y0, canvas.width, y1 - y0);
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
+      return sum / (data.length / 4);
+    };
+    const fifth = Math.floor(canvas.height / 5);
+    return { top: mean(0, fifth), bottom: mean(canvas.height - fifth, canvas.height) };
+  });
+}
+
+/** Waits until the shown output frame satisfies `check`. */
+async function expectFrame(image: Locator, check: (h: { top: number; bottom: number }) => boolean, what: string) {
+  await expect.poll(async () => check(await halves(image)), { message: what, timeout: 5_000 }).toBe(true);
+}
+
+test("/flip shows the camera upside down, many frames a second, and Stop releases the camera", async ({ page }) => {
+  await open(page, "/flip");
+  await page.getByRole("button", { name: "Start camera" }).click();
+  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "streaming");
+  const flipped = page.getByRole("img", { name: "flipped" });
+  await expect.poll(() => framesShown(page)).toBeGreaterThan(3);
+  await expectFrame(flipped, (h) => h.top < 60 && h.bottom > 180, "dark top, bright bottom: upside down");
+  await expect(page.getByText(/\d+ s left/)).toBeVisible();
+
+  // stream_every is 1/30 s: several answers must arrive per second, not one.
+  const before = await framesShown(page);
+  await page.waitForTimeout(2_000);
+  expect((await framesShown(page)) - before).toBeGreaterThanOrEqual(8);
+
+  expect(await liveTracks(page)).toBe(1);
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "off");
+  expect(await liveTracks(page)).toBe(0);
+  await expect(page.getByText(/\d+ s left/)).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Start camera" })).toBeVisible();
+});
+
+test("/filters switches filters mid-stream, and its time limit ends the stream", async ({ page }) => {
+  test.setTimeout(40_000);
+  await open(page, "/filters");
+  await page.getByRole("button", { name: "Start camera" }).click();
+  const filtered = page.getByRole("img", { name: "filtered" });
+  await expectFrame(filtered, (h) => h.top < 60 && h.bottom > 180, "flip: dark top");
+
+  await page.getByRole("radio", { name: "grayscale" }).check();
+  await expectFrame(filtered, (h) => h.top > 180 && h.bottom < 60, "grayscale: bright top, as the camera sees it");
+  await page.getByRole("radio", { name: "edges" }).check();
+  await expectFrame(filtered, (h) => h.top < 40 && h.bottom < 40, "edges: flat areas dark");
+  expect(await liveTracks(page)).toBe(1);
+
+  // The demo's time limit is 10 s: the stream ends on its own and says so.
+  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "ended", { timeout: 15_000 });
+  await expect(page.getByRole("status")).toHaveText(
+    "The stream reached its time limit of 10 s. Start the camera to stream again.",
+  );
+  expect(await liveTracks(page)).toBe(0);
+  await page.getByRole("button", { name: "Start camera" }).click();
+  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "streaming");
+});
+
+test("a refused camera is explained, not a silent blank", async ({ page }) => {
+  await page.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+  });
+  await page.goto("/flip");
+  await expect(interfaceEl(page)).toHaveAttribute("data-hydrated", "true");
+  await page.getByRole("button", { name: "Start camera" }).click();
+  await expect(page.getByRole("alert")).toHaveText(
+    "Camera access was refused. Allow the camera for this site in the browser and try again.",
+  );
+  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "failed");
+  await expect(page.getByRole("button", { name: "Start camera" })).toBeVisible();
+});
+
+test("/mirror takes a webcam photo, then mirrors it on Submit", async ({ page }) => {
+  await open(page, "/mirror");
+  await page.getByRole("button", { name: "Use webcam" }).click();
+  await page.getByRole("button", { name: "Take photo" }).click();
+  await expect(page.getByRole("img", { name: "photo (chosen)" })).toBeVisible();
+  expect(await liveTracks(page)).toBe(0);
+  await page.getByRole("button", { name: "Submit" }).click();
+  // Mirrored left-right, a top-bottom two-tone image stays as it is.
+  await expectFrame(page.getByRole("img", { name: "mirrored" }), (h) => h.top > 180 && h.bottom < 60, "top still bright");
+});
