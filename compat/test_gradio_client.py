@@ -102,3 +102,50 @@ def test_no_path_leads_outside_the_servers_own_files():
         body = response.read()
         assert response.status in (400, 404), f"{path}: {response.status}"
         assert b"[workspace]" not in body and b"root:" not in body, path
+
+
+def two_tone_png(tmp_path, name="two-tone.png"):
+    """A PNG whose top half is white and bottom half black."""
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), "black")
+    image.paste((255, 255, 255), (0, 0, 64, 24))
+    path = tmp_path / name
+    image.save(path)
+    return path
+
+
+def top_and_bottom(path):
+    from PIL import Image
+
+    image = Image.open(path).convert("L")
+    return image.getpixel((32, 2)), image.getpixel((32, 45))
+
+
+@pytest.fixture(scope="module")
+def flip():
+    return Client(f"{ORIGIN}/flip/", verbose=False)
+
+
+def test_flip_describes_its_image_parameter(flip):
+    endpoint = flip.view_api(print_info=False, return_format="dict")["named_endpoints"]["/predict"]
+    assert [(p["parameter_name"], p["component"]) for p in endpoint["parameters"]] == [("webcam", "Image")]
+    assert endpoint["parameters"][0]["python_type"]["type"] == "filepath"
+    assert [r["component"] for r in endpoint["returns"]] == ["Image"]
+
+
+def test_flip_returns_the_uploaded_image_upside_down(flip, tmp_path):
+    from gradio_client import handle_file
+
+    result = flip.predict(handle_file(str(two_tone_png(tmp_path))), api_name="/predict")
+    assert top_and_bottom(result) == (0, 255)
+
+
+def test_an_upload_that_is_not_an_image_raises_with_our_message(flip, tmp_path):
+    from gradio_client import handle_file
+
+    notes = tmp_path / "notes.png"
+    notes.write_text("not pixels")
+    with pytest.raises(AppError, match="this is not an image"):
+        flip.predict(handle_file(str(notes)), api_name="/predict")
+

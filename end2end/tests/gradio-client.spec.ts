@@ -1,4 +1,4 @@
-import { Client } from "@gradio/client";
+import { Client, handle_file } from "@gradio/client";
 import { expect, test } from "@playwright/test";
 
 // The official JavaScript client, unmodified, against the release server.
@@ -24,4 +24,34 @@ test("@gradio/client rejects with our messages", async () => {
   await expect(app.predict("/calculator", [3, "modulo", 1])).rejects.toThrow(
     /modulo.{0,4} is not one of the choices: add, subtract, multiply, divide/,
   );
+});
+
+test("@gradio/client uploads an image with handle_file and gets it back flipped", async ({ page }) => {
+  await page.goto("/");
+  // A PNG with a white top half and a black bottom half, drawn by the browser.
+  const png = await page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [40, 40];
+    const context = canvas.getContext("2d")!;
+    context.fillStyle = "#000";
+    context.fillRect(0, 0, 40, 40);
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, 40, 20);
+    return canvas.toDataURL("image/png").split(",")[1];
+  });
+  const app = await Client.connect("http://127.0.0.1:3000/flip/");
+  const result = await app.predict("/predict", [handle_file(new Blob([Buffer.from(png, "base64")], { type: "image/png" }))]);
+  const output = (result.data as { url: string; mime_type: string }[])[0];
+  expect(output.mime_type).toBe("image/png");
+  const [top, bottom] = await page.evaluate(async (url) => {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [image.naturalWidth, image.naturalHeight];
+    const context = canvas.getContext("2d")!;
+    context.drawImage(image, 0, 0);
+    return [context.getImageData(20, 2, 1, 1).data[0], context.getImageData(20, 37, 1, 1).data[0]];
+  }, output.url);
+  expect([top, bottom]).toEqual([0, 255]);
 });

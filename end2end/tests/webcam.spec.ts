@@ -60,9 +60,13 @@ async function halves(image: Locator): Promise<{ top: number; bottom: number }> 
   });
 }
 
-/** Waits until the shown output frame satisfies `check`. */
+/**
+ * Waits until the shown output frame satisfies `check`. A frame replaced while it is being
+ * read (many times a second) fails to decode; the poll then reads the next one.
+ */
 async function expectFrame(image: Locator, check: (h: { top: number; bottom: number }) => boolean, what: string) {
-  await expect.poll(async () => check(await halves(image)), { message: what, timeout: 5_000 }).toBe(true);
+  const read = () => halves(image).then(check, () => false);
+  await expect.poll(read, { message: what, timeout: 5_000 }).toBe(true);
 }
 
 test("/flip shows the camera upside down, many frames a second, and Stop releases the camera", async ({ page }) => {
