@@ -8,7 +8,7 @@ use axum::{
     body::Body,
     http::{Request, StatusCode},
 };
-use common::{get, post, reciprocal, router};
+use common::{post, reciprocal, router};
 use http_body_util::BodyExt;
 use rheo::{CallError, Interface, IntoMounted, Number, Payload, Registry, Value};
 use serde_json::{json, Value as Json};
@@ -148,28 +148,6 @@ async fn the_wait_for_a_busy_interface_is_bounded() {
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), rheo::MAX_WAITING_CALLS + 1);
 }
 
-#[tokio::test]
-async fn pages_are_rendered_on_the_server_with_labels() {
-    let (status, html) = get("/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains(r#"<a href="/describe">Describe</a>"#), "{html}");
-    assert!(html.contains("Typed mapping over tuples."));
-
-    let (status, html) = get("/describe").await;
-    assert_eq!(status, StatusCode::OK);
-    for label in [r#"<label for="input-0">name</label>"#, r#"<label for="input-2">checkbox</label>"#, r#"<label for="output-0">output 1</label>"#] {
-        assert!(html.contains(label), "missing {label} in {html}");
-    }
-    assert!(html.contains(">Submit</button>"), "a non-live interface has a Submit button");
-
-    let (_, html) = get("/double").await;
-    assert!(!html.contains(">Submit</button>"), "a live interface has no Submit button");
-
-    let (status, html) = get("/no-such-demo").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(html.contains("There is no demo here"));
-}
-
 #[test]
 #[should_panic(expected = "example 1: number: 9 is above the maximum 5")]
 fn a_wrong_declaration_stops_the_program_at_mount() {
@@ -192,11 +170,3 @@ fn server_paths_cannot_be_taken() {
     let _ = Registry::new().mount("pkg", Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()));
 }
 
-#[tokio::test]
-async fn dotted_paths_get_a_404_page_not_a_crash_or_a_file() {
-    for path in ["/pkg/../../Cargo.toml", "/pkg/%2e%2e/%2e%2e/Cargo.toml", "/../Cargo.toml"] {
-        let (status, html) = get(path).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
-        assert!(!html.contains("[workspace]"), "{path}");
-    }
-}
