@@ -24,8 +24,8 @@ const quick = process.argv.includes("--quick");
 const outIndex = process.argv.indexOf("--out");
 const outDir = outIndex > 0 ? process.argv[outIndex + 1] : join(root, "bench");
 const plan = quick
-  ? { coldStarts: 1, loads: 1, rounds: 1, liveSamples: 5, warmup: 1, loadMs: 1000 }
-  : { coldStarts: 7, loads: 5, rounds: 5, liveSamples: 20, warmup: 3, loadMs: 5000 };
+  ? { coldStarts: 1, loads: 1, rounds: 1, liveSamples: 5, warmup: 1, loadMs: 1000, webcamRuns: 1, webcamMs: 1500 }
+  : { coldStarts: 7, loads: 5, rounds: 5, liveSamples: 20, warmup: 3, loadMs: 5000, webcamRuns: 3, webcamMs: 8000 };
 const concurrencies = [1, 16, 64];
 
 const systems = [
@@ -38,6 +38,13 @@ const systems = [
     command: [join(root, "target/release/rheo-demos")],
     env: { LEPTOS_SITE_ROOT: "target/site", LEPTOS_SITE_ADDR: "127.0.0.1:3000", LEPTOS_ENV: "PROD", RUST_LOG: "warn" },
     ready: (page) => page.waitForSelector('.interface[data-hydrated="true"]'),
+    flip: {
+      url: "http://127.0.0.1:3000/flip",
+      start: async (page) => {
+        await page.waitForSelector('.interface[data-hydrated="true"]');
+        await page.getByRole("button", { name: "Start camera" }).click();
+      },
+    },
   },
   {
     key: "gradio",
@@ -45,10 +52,18 @@ const systems = [
     origin: "http://127.0.0.1:7860",
     page: "/",
     api: "http://127.0.0.1:7860/gradio_api/call/calculator",
-    command: [join(root, "bench/.venv/bin/python"), join(root, "bench/gradio_demos.py"), "7860"],
+    command: [join(root, "bench/.venv/bin/python"), join(root, "bench/gradio_demos.py"), "calculator", "7860"],
     env: { GRADIO_ANALYTICS_ENABLED: "False", HF_HUB_OFFLINE: "1", PYTHONUNBUFFERED: "1" },
     // Gradio renders its form in the browser: it is interactive once the labelled input exists.
     ready: (page) => page.getByLabel("num1", { exact: true }).waitFor(),
+    flip: {
+      url: "http://127.0.0.1:7861/",
+      command: [join(root, "bench/.venv/bin/python"), join(root, "bench/gradio_demos.py"), "flip", "7861"],
+      start: async (page) => {
+        await page.getByRole("button", { name: "Click to Access Webcam" }).click();
+        await page.getByRole("button", { name: "capture photo" }).click();
+      },
+    },
   },
 ];
 
@@ -180,6 +195,78 @@ async function liveLatencies(page, count, base) {
   );
 }
 
+/**
+ * The page's camera, for the webcam figures: a 640x480 canvas stream showing the time it was
+ * drawn, in 0.1 ms units, as 32 vertical stripes (white 1, black 0) and their mirror image:
+ * vertical stripes survive a vertical flip and JPEG, and the mirrored half survives a
+ * mirrored webcam (Gradio's default). Each output image the page loads at 640x480 is decoded back,
+ * which gives the camera-to-screen latency of that frame: capture, encoding, the trip to the
+ * server and back, the handler, decoding and display, whichever system does them.
+ */
+function stampedCamera() {
+  const [width, height, bits] = [640, 480, 32];
+  const stripe = width / (2 * bits);
+  const frames = [];
+  window.__frames = frames;
+  navigator.mediaDevices.getUserMedia = async () => {
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [width, height];
+    const context = canvas.getContext("2d");
+    const draw = () => {
+      const stamp = Math.round(performance.now() * 10) >>> 0;
+      for (let i = 0; i < bits; i++) {
+        context.fillStyle = (stamp >>> (bits - 1 - i)) & 1 ? "#fff" : "#000";
+        context.fillRect(i * stripe, 0, stripe, height);
+        context.fillRect(width - (i + 1) * stripe, 0, stripe, height);
+      }
+    };
+    draw();
+    setInterval(draw, 4);
+    return canvas.captureStream();
+  };
+  const reader = document.createElement("canvas");
+  [reader.width, reader.height] = [width, height];
+  const readContext = reader.getContext("2d", { willReadFrequently: true });
+  document.addEventListener(
+    "load",
+    (event) => {
+      const img = event.target;
+      if (!(img instanceof HTMLImageElement) || img.naturalWidth !== width || img.naturalHeight !== height) return;
+      const shownAt = performance.now();
+      readContext.drawImage(img, 0, 0);
+      const row = readContext.getImageData(0, height / 2, width, 1).data;
+      let stamp = 0;
+      for (let i = 0; i < bits; i++) stamp = stamp * 2 + (row[(i * stripe + stripe / 2) * 4] > 127 ? 1 : 0);
+      frames.push({ shownAt, latencyMs: shownAt - stamp / 10 });
+    },
+    true,
+  );
+}
+
+/**
+ * Streams the stamped camera through a system's flip demo for `ms` milliseconds, after a
+ * second of warm-up: output frames per second and each frame's camera-to-screen latency.
+ */
+async function webcamRun(browser, system, ms) {
+  const context = await browser.newContext();
+  await context.addInitScript(stampedCamera);
+  const page = await context.newPage();
+  try {
+    await page.goto(system.flip.url);
+    await system.flip.start(page);
+    await page.waitForFunction(() => window.__frames.length > 0, null, { timeout: 30_000 });
+    await sleep(1000);
+    const frames = await page.evaluate(async (ms) => {
+      window.__frames.length = 0;
+      await new Promise((r) => setTimeout(r, ms));
+      return window.__frames.slice();
+    }, ms);
+    return { fps: frames.length / (ms / 1000), latencies: frames.map((f) => f.latencyMs) };
+  } finally {
+    await context.close();
+  }
+}
+
 // The load generator's HTTP client: node:http with keep-alive, several times faster than
 // fetch, so that it is less of a ceiling on a 2-core machine it shares with the server.
 // One agent per load run: a connection idle between runs may be closed by the server.
@@ -251,7 +338,7 @@ function versions() {
 async function main() {
   const raw = { quick, date: new Date().toISOString(), machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) }, versions: versions() };
   const per = Object.fromEntries(
-    systems.map((s) => [s.key, { coldStartMs: [], idleRssMiB: null, loads: [], liveMs: [], api: [] }]),
+    systems.map((s) => [s.key, { coldStartMs: [], idleRssMiB: null, loads: [], liveMs: [], api: [], webcam: [] }]),
   );
 
   // Cold start, alternating; each process is stopped before the next one starts.
@@ -292,6 +379,12 @@ async function main() {
         per[system.key].api.push(await apiLoad(system, running[system.key].pid, concurrency, plan.loadMs));
       }
     }
+    // Gradio serves one demo per process: its flip demo gets a process of its own.
+    const gradio = systems.find((s) => s.key === "gradio");
+    running.gradioFlip = (await coldStart({ ...gradio, command: gradio.flip.command, origin: gradio.flip.url, page: "" }))[0];
+    for (let i = 0; i < plan.webcamRuns; i++) {
+      for (const system of systems) per[system.key].webcam.push(await webcamRun(browser, system, plan.webcamMs));
+    }
   } finally {
     await browser.close();
     for (const child of Object.values(running)) await stop(child);
@@ -318,6 +411,8 @@ function figures(per) {
     [`predict at ${c} client${c > 1 ? "s" : ""}: throughput`, "calls/s", api(r, c).perSecond, api(g, c).perSecond, c === 1 ? "" : "≥ 50x Gradio", "higher"],
   ]);
   const peakRss = (s) => Math.max(...s.api.map((a) => a.peakRssMiB));
+  const fps = (s) => median(s.webcam.map((w) => w.fps));
+  const frameMs = (s) => s.webcam.flatMap((w) => w.latencies);
   return [
     ["Live recompute, median", "ms", median(r.liveMs), median(g.liveMs), "< 20 ms and ≥ 5x faster"],
     ["Live recompute, p95", "ms", quantile(r.liveMs, 0.95), quantile(g.liveMs, 0.95), ""],
@@ -328,6 +423,9 @@ function figures(per) {
     ["Cold start (to first page)", "ms", median(r.coldStartMs), median(g.coldStartMs), "< 200 ms"],
     ["Server RSS, peak under the predict load", "MiB", peakRss(r), peakRss(g), ""],
     ...apiRows,
+    ["Webcam flip 640x480: frames shown per second", "fps", fps(r), fps(g), "≥ 30 fps", "higher"],
+    ["Webcam flip: camera-to-screen latency, median", "ms", median(frameMs(r)), median(frameMs(g)), "< 40 ms"],
+    ["Webcam flip: camera-to-screen latency, p95", "ms", quantile(frameMs(r), 0.95), quantile(frameMs(g), 0.95), ""],
   ];
 }
 
@@ -360,8 +458,13 @@ function report(raw) {
     "  median latencies at 16 and 64 clients.",
     "- Live recompute includes the page's own polling of the output field (sub-millisecond) and",
     "  one HTTP round trip per change; the browser's next paint is not included for either system.",
-    "- Not measured yet (no such demos yet): webcam fps and frame latency (issue 3), time to first",
-    "  audio and the microphone round trip (issue 4).",
+    "- Webcam: the page's camera is a canvas stream that shows the time it was drawn, as stripes",
+    "  (mirrored too, since Gradio mirrors its webcam by default); each 640x480 output image the",
+    "  page loads is decoded back, so the latency runs from the camera frame to the processed frame",
+    "  on screen: capture, JPEG, the trip both ways, the handler, decoding and display. Both demos",
+    "  capture every 1/30 s. Gradio runs its flip demo in a second process (one demo per process).",
+    "- Not measured yet (no such demos yet): time to first audio and the microphone round trip",
+    "  (issue 4).",
     "",
   ].join("\n");
 }
