@@ -1,23 +1,71 @@
-//! The browser side of Rheo's HTTP API (see `rheo_shared::protocol`): calls and uploads.
+//! The browser side of Rheo's HTTP API (see `rheo_shared::protocol`): calls, generator calls
+//! (NDJSON read as it arrives) and uploads.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
+use js_sys::{Reflect, Uint8Array};
 use rheo_shared::{
     protocol::{file_url, run_path, upload_path, ErrorBody, RunRequest, RunResponse},
     FileData, Value,
 };
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 
 /// Runs one call of interface `name`; the error is a message to show as it is.
-pub async fn run(name: &str, data: Vec<Value>) -> Result<Vec<Value>, String> {
+pub async fn run(name: &str, request: RunRequest) -> Result<Vec<Value>, String> {
+    let response = post(name, &request, None).await?;
+    response.json::<RunResponse>().await.map(|body| body.data).map_err(|e| format!("the server's answer was unreadable: {e}"))
+}
+
+/// Runs one call of a generator interface, handing each answer to `on_answer` as it arrives,
+/// until the generator ends, fails, or `abort` fires (which stops it on the server too).
+pub async fn run_generator(
+    name: &str,
+    request: RunRequest,
+    abort: Option<&AbortSignal>,
+    mut on_answer: impl FnMut(Result<Vec<Value>, String>),
+) -> Result<(), String> {
+    let response = post(name, &request, abort).await?;
+    let reader: ReadableStreamDefaultReader =
+        response.body().ok_or("the server's answer has no body")?.get_reader().unchecked_into();
+    let lost = |_| "the connection to the server was lost".to_string();
+    let mut pending = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(lost)?;
+        if Reflect::get(&chunk, &"done".into()).map_err(lost)?.as_bool().unwrap_or(true) {
+            return Ok(());
+        }
+        let bytes: Uint8Array = Reflect::get(&chunk, &"value".into()).map_err(lost)?.unchecked_into();
+        pending.extend(bytes.to_vec());
+        while let Some(end) = pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            on_answer(read_line(&line));
+        }
+    }
+}
+
+/// One NDJSON line of a generator's answer: outputs, or an error.
+fn read_line(line: &[u8]) -> Result<Vec<Value>, String> {
+    if let Ok(answer) = serde_json::from_slice::<RunResponse>(line) {
+        return Ok(answer.data);
+    }
+    match serde_json::from_slice::<ErrorBody>(line) {
+        Ok(body) => Err(body.error),
+        Err(e) => Err(format!("the server's answer was unreadable: {e}")),
+    }
+}
+
+/// Posts a call; a 4xx/5xx becomes its message.
+async fn post(name: &str, request: &RunRequest, abort: Option<&AbortSignal>) -> Result<Response, String> {
     let response = Request::post(&run_path(name))
-        .json(&RunRequest { data })
+        .abort_signal(abort)
+        .json(request)
         .map_err(|e| format!("could not encode the inputs: {e}"))?
         .send()
         .await
         .map_err(|e| format!("could not reach the server: {e}"))?;
     if response.ok() {
-        let body: RunResponse =
-            response.json().await.map_err(|e| format!("the server's answer was unreadable: {e}"))?;
-        return Ok(body.data);
+        return Ok(response);
     }
     match response.json::<ErrorBody>().await {
         Ok(body) => Err(body.error),

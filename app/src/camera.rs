@@ -4,7 +4,9 @@
 use js_sys::Promise;
 use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, CanvasRenderingContext2d, DomException, HtmlCanvasElement, HtmlVideoElement, MediaStream, MediaStreamConstraints};
+use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
+
+use crate::devices::{self, Device};
 
 /// A running camera, shown in a video element.
 pub struct Camera {
@@ -16,22 +18,14 @@ pub struct Camera {
 impl Camera {
     /// Asks for the camera and shows it in `video`. The error says, in words, why there is none.
     pub async fn start(video: HtmlVideoElement) -> Result<Camera, String> {
-        let window = web_sys::window().ok_or("no browser window")?;
-        let devices = window.navigator().media_devices().map_err(|_| {
-            "This browser offers no camera here: pages reach the camera only over https or on localhost.".to_string()
-        })?;
-        let constraints = MediaStreamConstraints::new();
-        constraints.set_video(&JsValue::TRUE);
-        constraints.set_audio(&JsValue::FALSE);
-        let asked = devices.get_user_media_with_constraints(&constraints).map_err(explain)?;
-        let stream: MediaStream = JsFuture::from(asked).await.map_err(explain)?.unchecked_into();
+        let stream = devices::open(Device::Camera).await?;
         video.set_muted(true);
         video.set_src_object(Some(&stream));
         if let Ok(playing) = video.play() {
             let _ = JsFuture::from(playing).await;
         }
-        let canvas: HtmlCanvasElement = window
-            .document()
+        let canvas: HtmlCanvasElement = web_sys::window()
+            .and_then(|w| w.document())
             .and_then(|d| d.create_element("canvas").ok())
             .ok_or("cannot create a canvas")?
             .unchecked_into();
@@ -72,9 +66,7 @@ impl Camera {
 
     /// Stops the camera and releases the device.
     pub fn stop(&self) {
-        for track in self.stream.get_tracks().iter() {
-            track.unchecked_into::<web_sys::MediaStreamTrack>().stop();
-        }
+        devices::release(&self.stream);
         self.video.set_src_object(None);
     }
 }
@@ -82,18 +74,5 @@ impl Camera {
 impl Drop for Camera {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-/// Why `getUserMedia` failed, in words a user can act on.
-fn explain(error: JsValue) -> String {
-    let name = error.dyn_ref::<DomException>().map(DomException::name).unwrap_or_default();
-    match name.as_str() {
-        "NotAllowedError" | "SecurityError" => {
-            "Camera access was refused. Allow the camera for this site in the browser and try again.".into()
-        }
-        "NotFoundError" | "OverconstrainedError" => "No camera was found. Connect one and try again.".into(),
-        "NotReadableError" | "AbortError" => "The camera is in use by another program, or failed to start.".into(),
-        _ => format!("The camera could not start ({name})."),
     }
 }

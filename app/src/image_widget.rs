@@ -11,7 +11,7 @@ use crate::{
     api,
     camera::Camera,
     interface_view::Caller,
-    streaming::{StreamStatus, Streamer},
+    streaming::{stream_notes, Source, Streamer},
     widgets::Field,
 };
 
@@ -164,17 +164,6 @@ fn webcam_stream(f: Field) -> impl IntoView {
     let legend_id = format!("{}-label", f.id);
     let labelled_by = legend_id.clone();
     let status = streamer.status;
-    let note = move || match status.get() {
-        StreamStatus::Off => String::new(),
-        StreamStatus::Starting => "Starting the camera…".into(),
-        StreamStatus::Streaming => "Streaming".into(),
-        StreamStatus::Ended(reason) => format!("{reason} Start the camera to stream again."),
-        StreamStatus::Failed(_) => String::new(),
-    };
-    let failure = move || match status.get() {
-        StreamStatus::Failed(message) => Some(view! { <p class="error" role="alert">{message}</p> }),
-        _ => None,
-    };
     view! {
         <fieldset class="component image webcam" aria-labelledby=labelled_by>
             <legend id=legend_id>{f.label.clone()}</legend>
@@ -183,15 +172,14 @@ fn webcam_stream(f: Field) -> impl IntoView {
                 <button type="button" class="primary" hidden=move || status.get().is_running()
                     on:click=move |_| {
                         if let Some(element) = video.get() {
-                            streamer.start(element.unchecked_into());
+                            streamer.start(Source::Camera(element.unchecked_into()));
                         }
                     }>"Start camera"</button>
                 <button type="button" class="secondary" hidden=move || !status.get().is_running()
                     on:click=move |_| streamer.stop()>"Stop"</button>
                 <span class="time-left">{move || streamer.seconds_left.get().map(|s| format!("{s} s left"))}</span>
             </div>
-            <p class="stream-status" role="status">{note}</p>
-            {failure}
+            {stream_notes(streamer, "camera", "Start the camera")}
         </fieldset>
     }
 }

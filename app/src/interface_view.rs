@@ -1,13 +1,20 @@
 //! The generic renderer: any [`InterfaceSpec`] as a page of inputs, outputs and examples.
 
+use std::rc::Rc;
+
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
-use rheo_shared::{ComponentKind, ComponentSpec, FileData, InterfaceSpec, Value};
+use rheo_shared::{protocol::RunRequest, ComponentKind, ComponentSpec, FileData, InterfaceSpec, Value};
+use web_sys::AbortController;
 
 use crate::{api, live::CallQueue, streaming::Streamer, widgets::Widget};
 
-/// The page's calls: sends them by the "always last" rule of [`CallQueue`] and shows answers.
-/// Widgets find it in context (an upload needs the interface's name).
+/// Where a streaming audio output takes its chunks: `Some` chunk to play next, or `None` when
+/// a new call starts or the user stops one (silence, forget what waits).
+pub(crate) type ChunkSink = Rc<dyn Fn(Option<FileData>)>;
+
+/// The page's calls: sends them by the "always last" rule of [`CallQueue`] and shows answers,
+/// a generator's one by one. Widgets find it in context (an upload needs the interface's name).
 #[derive(Clone, Copy)]
 pub(crate) struct Caller {
     name: StoredValue<String>,
@@ -16,6 +23,13 @@ pub(crate) struct Caller {
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
     queue: StoredValue<CallQueue>,
+    generator: bool,
+    /// The page's session, which the interface's `State` belongs to; set once hydrated, and
+    /// new after Clear.
+    session: StoredValue<Option<String>>,
+    /// Stops the running generator call.
+    abort: StoredValue<Option<AbortController>, LocalStorage>,
+    chunk_sinks: StoredValue<Vec<Option<ChunkSink>>, LocalStorage>,
 }
 
 impl Caller {
@@ -27,19 +41,72 @@ impl Caller {
     }
 
     fn send(self, seq: u64) {
-        let data: Vec<Value> = self.inputs.read_value().iter().map(|s| s.get_untracked()).collect();
+        let request = RunRequest { data: self.input_values(), session: self.session() };
         self.busy.set(true);
+        if self.generator {
+            return self.send_to_generator(seq, request);
+        }
         spawn_local(async move {
-            let result = api::run(&self.name.get_value(), data).await;
-            let completion = self.queue.write_value().complete(seq);
-            if completion.show {
-                self.show(result);
-            }
-            match completion.send_next {
-                Some(next) => self.send(next),
-                None => self.busy.set(false),
+            let result = api::run(&self.name.get_value(), request).await;
+            self.complete(seq, Some(result));
+        });
+    }
+
+    /// A generator call: each answer is shown as it arrives, while the call is the newest.
+    fn send_to_generator(self, seq: u64, request: RunRequest) {
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        self.abort.set_value(controller);
+        self.reset_chunks();
+        spawn_local(async move {
+            let show = |answer| {
+                if self.queue.read_value().is_current(seq) {
+                    self.show(answer);
+                }
+            };
+            let ended = api::run_generator(&self.name.get_value(), request, signal.as_ref(), show).await;
+            self.complete(seq, ended.err().map(Err));
+        });
+    }
+
+    fn complete(self, seq: u64, result: Option<Result<Vec<Value>, String>>) {
+        let completion = self.queue.write_value().complete(seq);
+        if let Some(result) = result.filter(|_| completion.show) {
+            self.show(result);
+        }
+        match completion.send_next {
+            Some(next) => self.send(next),
+            None => self.busy.set(false),
+        }
+    }
+
+    /// Stops a running generator: on the server too (its task is dropped), and its sound.
+    fn stop(self) {
+        if let Some(controller) = self.abort.try_update_value(Option::take).flatten() {
+            controller.abort();
+        }
+        if let Some(mut queue) = self.queue.try_write_value() {
+            queue.discard_answers();
+        }
+        self.reset_chunks();
+    }
+
+    /// The page's session, once it has one.
+    pub(crate) fn session(self) -> Option<String> {
+        self.session.get_value()
+    }
+
+    /// Streaming audio output `index` plays its chunks with `sink`.
+    pub(crate) fn play_chunks_with(self, index: usize, sink: ChunkSink) {
+        self.chunk_sinks.update_value(|sinks| {
+            if let Some(slot) = sinks.get_mut(index) {
+                *slot = Some(sink);
             }
         });
+    }
+
+    fn reset_chunks(self) {
+        self.chunk_sinks.try_with_value(|sinks| sinks.iter().flatten().for_each(|sink| sink(None)));
     }
 
     fn show(self, result: Result<Vec<Value>, String>) {
@@ -68,10 +135,16 @@ impl Caller {
         self.error.set(message);
     }
 
-    /// Shows new outputs. A replaced `blob:` URL (a streamed frame) is revoked, or every frame
-    /// of a stream would stay in memory.
+    /// Shows new outputs; an audio chunk goes to its output's player instead. A replaced
+    /// `blob:` URL (a streamed frame) is revoked, or every frame of a stream would stay in memory.
     pub(crate) fn set_outputs(self, values: Vec<Value>) {
-        for (signal, value) in self.outputs.read_value().iter().zip(values) {
+        for (index, (signal, value)) in self.outputs.read_value().iter().zip(values).enumerate() {
+            if let Value::File(chunk @ FileData { is_stream: true, .. }) = &value {
+                if let Some(sink) = self.chunk_sinks.with_value(|sinks| sinks.get(index).cloned().flatten()) {
+                    sink(Some(chunk.clone()));
+                    continue;
+                }
+            }
             if let Value::File(FileData { url: Some(old), .. }) = signal.get_untracked() {
                 if old.starts_with("blob:") {
                     let _ = web_sys::Url::revoke_object_url(&old);
@@ -101,8 +174,13 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         error: RwSignal::new(None),
         busy: RwSignal::new(false),
         queue: StoredValue::new(CallQueue::default()),
+        generator: spec.generator,
+        session: StoredValue::new(None),
+        abort: StoredValue::new_local(None),
+        chunk_sinks: StoredValue::new_local(vec![None; spec.outputs.len()]),
     };
     provide_context(caller);
+    on_cleanup(move || caller.stop());
     let live = spec.live;
     // With a streaming input, the stream runs the handler: other inputs' changes go to it.
     let streamer = spec.streaming_input().map(|index| {
@@ -117,7 +195,10 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
     });
     // Effects run only in the browser, after hydration: the page says when it is interactive.
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    Effect::new(move |_| {
+        caller.session.set_value(Some(new_session_id()));
+        hydrated.set(true);
+    });
     let on_input_change = Callback::new(move |()| match streamer {
         Some(streamer) => streamer.inputs_changed(),
         None if live => caller.request(),
@@ -126,7 +207,8 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
     let clear = {
         let starts: Vec<Value> = spec.inputs.iter().map(|c| c.value.clone()).collect();
         move |_| {
-            caller.queue.write_value().discard_answers();
+            caller.stop();
+            caller.session.set_value(Some(new_session_id()));
             for (signal, start) in caller.inputs.read_value().iter().zip(&starts) {
                 signal.set(start.clone());
             }
@@ -153,6 +235,13 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
                     {(!live).then(|| view! {
                         <button type="button" class="primary" on:click=move |_| caller.request()>"Submit"</button>
                     })}
+                    {spec.generator.then(|| view! {
+                        <button type="button" class="secondary" hidden=move || !caller.busy.get()
+                            on:click=move |_| {
+                                caller.stop();
+                                caller.busy.set(false);
+                            }>"Stop"</button>
+                    })}
                 </div>
             </section>
             <section class="outputs" aria-label="Outputs" aria-live="polite" aria-busy=move || caller.busy.get().to_string()>
@@ -176,7 +265,7 @@ fn widgets(
         .zip(values)
         .enumerate()
         .map(|(i, (component, value))| {
-            view! { <Widget spec=component.clone() id=format!("{prefix}-{i}") value=*value on_change/> }
+            view! { <Widget spec=component.clone() index=i id=format!("{prefix}-{i}") value=*value on_change/> }
         })
         .collect_view()
 }
@@ -214,6 +303,12 @@ fn Examples(spec: InterfaceSpec, inputs: Vec<RwSignal<Value>>, on_fill: Callback
             {rows.collect_view()}
         </section>
     })
+}
+
+/// A fresh id for the page's session (not a secret: it only keeps one page's State apart from
+/// another's).
+fn new_session_id() -> String {
+    format!("{:x}{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64)
 }
 
 /// A value as text, the way a person reads it (`12`, not `12.0`).

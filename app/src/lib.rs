@@ -3,11 +3,15 @@
 //! (feature `hydrate`); the server provides a [`Catalog`] of specs through context.
 
 mod api;
+mod audio_widget;
 mod camera;
+mod devices;
 pub mod frames;
 mod image_widget;
 mod interface_view;
 pub mod live;
+mod microphone;
+mod player;
 mod streaming;
 mod widgets;
 

@@ -50,6 +50,12 @@ impl CallQueue {
         Completion { show, send_next }
     }
 
+    /// Whether answers of call `seq` may be shown now, before it completes (a generator's):
+    /// it is the newest call, and nothing reset the inputs since it was sent.
+    pub fn is_current(&self, seq: u64) -> bool {
+        seq == self.last_sent && seq > self.last_shown
+    }
+
     /// The inputs were reset: no answer to a call sent before now may be shown.
     pub fn discard_answers(&mut self) {
         self.last_shown = self.last_sent;
@@ -91,6 +97,19 @@ mod tests {
         assert!(q.complete(2).show);
         // A duplicate or late answer to call 1 must not replace call 2's.
         assert_eq!(q.complete(1), Completion { show: false, send_next: None });
+    }
+
+    #[test]
+    fn a_generators_answers_show_while_it_is_the_newest_call() {
+        let mut q = CallQueue::default();
+        assert_eq!(q.request(), Some(1));
+        assert!(q.is_current(1));
+        q.request(); // a change while it runs: call 2 follows
+        assert!(q.is_current(1), "still the newest sent");
+        assert_eq!(q.complete(1).send_next, Some(2));
+        assert!(!q.is_current(1) && q.is_current(2));
+        q.discard_answers();
+        assert!(!q.is_current(2), "Clear or Stop: its answers are no longer shown");
     }
 
     #[test]

@@ -1,12 +1,13 @@
-//! A webcam stream on the page: the camera, one WebSocket to the server speaking
+//! A webcam or microphone stream on the page: the device, one WebSocket to the server speaking
 //! `rheo_shared::protocol::stream`, the [`FrameWindow`], and what the user sees of it (its
 //! status and the time left).
 //!
-//! Every `stream_every` seconds a tick captures a JPEG (unless the window is full) and sends it
-//! as one binary message; each answer replaces the outputs if it is the newest. Changes to the
-//! other inputs go to the server as they happen and apply from the next frame. The stream ends
-//! when the user stops it, when the server's time limit ends it, or when the connection drops;
-//! each way, the camera is released.
+//! Every `stream_every` seconds a tick captures a frame (unless the window is full) and sends
+//! it as one binary message: a JPEG of the camera, or a WAV of the microphone's samples since
+//! the last frame (a skipped tick loses no sound: the next chunk is longer). Each answer
+//! replaces the outputs if it is the newest. Changes to the other inputs go to the server as
+//! they happen and apply from the next frame. The stream ends when the user stops it, when the
+//! server's time limit ends it, or when the connection drops; each way, the device is released.
 
 use std::{rc::Rc, time::Duration};
 
@@ -19,7 +20,47 @@ use rheo_shared::{
 use wasm_bindgen::{prelude::*, JsCast};
 use web_sys::{BinaryType, Blob, BlobPropertyBag, HtmlVideoElement, MessageEvent, WebSocket};
 
-use crate::{camera::Camera, frames::FrameWindow, interface_view::Caller};
+use crate::{camera::Camera, frames::FrameWindow, interface_view::Caller, microphone::Microphone};
+
+/// What a stream captures from.
+pub enum Source {
+    /// The camera, shown in this video element.
+    Camera(HtmlVideoElement),
+    Microphone,
+}
+
+/// A running device.
+enum Capture {
+    Camera(Camera),
+    Microphone(Microphone),
+}
+
+impl Capture {
+    async fn start(source: Source, level: RwSignal<f64>) -> Result<Capture, String> {
+        match source {
+            Source::Camera(video) => Camera::start(video).await.map(Capture::Camera),
+            Source::Microphone => Microphone::start(level).await.map(Capture::Microphone),
+        }
+    }
+
+    /// The next frame: a JPEG of the camera, or a WAV of the sound since the last frame.
+    async fn frame(&self, jpeg_quality: f64) -> Result<Blob, String> {
+        match self {
+            Capture::Camera(camera) => camera.capture_jpeg(jpeg_quality).await,
+            Capture::Microphone(microphone) => {
+                let audio = microphone.take().ok_or("no sound captured yet")?;
+                bytes_blob(&audio.to_wav(), "audio/wav").ok_or_else(|| "the chunk could not be packed".to_string())
+            }
+        }
+    }
+
+    fn stop(&self) {
+        match self {
+            Capture::Camera(camera) => camera.stop(),
+            Capture::Microphone(microphone) => microphone.stop(),
+        }
+    }
+}
 
 /// Where a stream is, as the page shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +101,8 @@ pub struct Streamer {
     pub seconds_left: RwSignal<Option<u32>>,
     /// Answers shown in this stream.
     pub frames_shown: RwSignal<u64>,
+    /// The microphone's loudness (0 to 1), for the level meter.
+    pub level: RwSignal<f64>,
     session: StoredValue<Option<Session>, LocalStorage>,
     sessions_started: StoredValue<u32>,
 }
@@ -67,7 +110,7 @@ pub struct Streamer {
 /// One running stream.
 struct Session {
     id: u32,
-    camera: Rc<Camera>,
+    capture: Rc<Capture>,
     socket: WebSocket,
     window: FrameWindow,
     timers: Vec<IntervalHandle>,
@@ -84,33 +127,34 @@ impl Streamer {
             status: RwSignal::new(StreamStatus::Off),
             seconds_left: RwSignal::new(None),
             frames_shown: RwSignal::new(0),
+            level: RwSignal::new(0.0),
             session: StoredValue::new_local(None),
             sessions_started: StoredValue::new(0),
         }
     }
 
-    /// Starts the camera into `video`, then the stream.
-    pub fn start(self, video: HtmlVideoElement) {
+    /// Starts the device, then the stream.
+    pub fn start(self, source: Source) {
         if self.status.get_untracked().is_running() {
             return;
         }
         self.status.set(StreamStatus::Starting);
         self.caller.set_error(None);
         spawn_local(async move {
-            let camera = match Camera::start(video).await {
-                Ok(camera) => camera,
+            let capture = match Capture::start(source, self.level).await {
+                Ok(capture) => capture,
                 Err(message) => return self.status.set(StreamStatus::Failed(message)),
             };
             if self.status.get_untracked() != StreamStatus::Starting {
-                return; // stopped while the camera was starting; dropping it releases it
+                return capture.stop(); // stopped while the device was starting
             }
-            if let Err(message) = self.connect(camera) {
+            if let Err(message) = self.connect(capture) {
                 self.status.set(StreamStatus::Failed(message));
             }
         });
     }
 
-    /// Stops the stream and releases the camera.
+    /// Stops the stream and releases the device.
     pub fn stop(self) {
         self.finish(StreamStatus::Off);
     }
@@ -121,7 +165,7 @@ impl Streamer {
         self.send_control(&message);
     }
 
-    fn connect(self, camera: Camera) -> Result<(), String> {
+    fn connect(self, capture: Capture) -> Result<(), String> {
         let location = web_sys::window().ok_or("no browser window")?.location();
         let scheme = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
         let host = location.host().map_err(|_| "the page has no host")?;
@@ -131,7 +175,7 @@ impl Streamer {
         let id = self.sessions_started.get_value() + 1;
         self.sessions_started.set_value(id);
         let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            self.send_control(&ClientMessage::Start { data: self.caller.input_values() });
+            self.send_control(&ClientMessage::Start { data: self.caller.input_values(), session: self.caller.session() });
         });
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             self.received(id, event.unchecked_into::<MessageEvent>().data());
@@ -146,7 +190,7 @@ impl Streamer {
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         let session = Session {
             id,
-            camera: Rc::new(camera),
+            capture: Rc::new(capture),
             socket,
             window: FrameWindow::default(),
             timers: Vec::new(),
@@ -215,15 +259,15 @@ impl Streamer {
             .try_update_value(|s| {
                 let session = s.as_mut().filter(|s| s.id == id)?;
                 let seq = session.window.reserve()?;
-                Some((seq, session.camera.clone(), session.socket.clone()))
+                Some((seq, session.capture.clone(), session.socket.clone()))
             })
             .flatten();
-        let Some((seq, camera, socket)) = reserved else { return };
+        let Some((seq, capture, socket)) = reserved else { return };
         let quality = self.jpeg_quality;
         spawn_local(async move {
-            let sent = match camera.capture_jpeg(quality).await {
-                Ok(jpeg) => send_frame(&socket, seq, &jpeg),
-                Err(_) => false, // the camera has no picture yet: try again next tick
+            let sent = match capture.frame(quality).await {
+                Ok(frame) => send_frame(&socket, seq, &frame),
+                Err(_) => false, // no picture or sound yet: try again next tick
             };
             if !sent {
                 self.settle(seq, false);
@@ -280,23 +324,44 @@ impl Streamer {
             }
             session.socket.set_onclose(None);
             let _ = session.socket.close();
-            session.camera.stop();
+            session.capture.stop();
             // This may run inside one of the socket's handlers: drop them after it returns.
             spawn_local(async move { drop(session) });
         }
         self.seconds_left.set(None);
+        self.level.set(0.0);
         self.status.set(status);
     }
 }
 
-/// Sends frame `seq` as one binary message: the protocol's header, then the JPEG, joined as a
-/// blob so the image never passes through wasm memory. Says whether it went out.
-fn send_frame(socket: &WebSocket, seq: u32, jpeg: &Blob) -> bool {
+/// What the page says of a stream of the `device`: starting, streaming, why it ended and how
+/// to restart it (`restart`, the start button's words), or why it failed.
+pub(crate) fn stream_notes(streamer: Streamer, device: &'static str, restart: &'static str) -> impl IntoView {
+    let status = streamer.status;
+    let note = move || match status.get() {
+        StreamStatus::Off | StreamStatus::Failed(_) => String::new(),
+        StreamStatus::Starting => format!("Starting the {device}…"),
+        StreamStatus::Streaming => "Streaming".into(),
+        StreamStatus::Ended(reason) => format!("{reason} {restart} to stream again."),
+    };
+    let failure = move || match status.get() {
+        StreamStatus::Failed(message) => Some(view! { <p class="error" role="alert">{message}</p> }),
+        _ => None,
+    };
+    view! {
+        <p class="stream-status" role="status">{note}</p>
+        {failure}
+    }
+}
+
+/// Sends frame `seq` as one binary message: the protocol's header, then the media, joined as a
+/// blob so an image never passes through wasm memory. Says whether it went out.
+fn send_frame(socket: &WebSocket, seq: u32, media: &Blob) -> bool {
     if socket.ready_state() != WebSocket::OPEN {
         return false;
     }
     let header = Uint8Array::from(&encode_frame(seq, &[])[..]);
-    match Blob::new_with_blob_sequence(&Array::of2(&header, jpeg)) {
+    match Blob::new_with_blob_sequence(&Array::of2(&header, media)) {
         Ok(frame) => socket.send_with_blob(&frame).is_ok(),
         Err(_) => false,
     }
@@ -304,8 +369,13 @@ fn send_frame(socket: &WebSocket, seq: u32, jpeg: &Blob) -> bool {
 
 /// A `blob:` URL for media bytes (revoked when the value is replaced; see `Caller::set_outputs`).
 fn object_url(bytes: &[u8], mime_type: Option<&str>) -> Option<String> {
-    let options = BlobPropertyBag::new();
-    options.set_type(mime_type.unwrap_or("application/octet-stream"));
-    let blob = Blob::new_with_u8_array_sequence_and_options(&Array::of1(&Uint8Array::from(bytes)), &options).ok()?;
+    let blob = bytes_blob(bytes, mime_type.unwrap_or("application/octet-stream"))?;
     web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// Bytes as a blob of `mime_type`.
+pub(crate) fn bytes_blob(bytes: &[u8], mime_type: &str) -> Option<Blob> {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime_type);
+    Blob::new_with_u8_array_sequence_and_options(&Array::of1(&Uint8Array::from(bytes)), &options).ok()
 }

@@ -6,11 +6,13 @@ use leptos::prelude::*;
 use rheo_shared::{Classification, ComponentKind, ComponentSpec, Value};
 use web_sys::HtmlInputElement;
 
-use crate::{image_widget, interface_view::show_value};
+use crate::{audio_widget, image_widget, interface_view::show_value};
 
 #[component]
 pub fn Widget(
     spec: ComponentSpec,
+    /// The component's position among the inputs or the outputs.
+    index: usize,
     id: String,
     value: RwSignal<Value>,
     /// Set for inputs; `None` makes the widget a read-only output.
@@ -27,10 +29,9 @@ pub fn Widget(
         ComponentKind::Checkbox => checkbox(field).into_any(),
         ComponentKind::Label => label_output(field).into_any(),
         ComponentKind::Image { sources, streaming, .. } => image_widget::image(field, sources, streaming),
-        ComponentKind::Audio { .. } => view! {
-            <p class="component unsupported">{field.label}": " {spec.kind.name()} " components are not supported yet."</p>
+        ComponentKind::Audio { sources, streaming, autoplay } => {
+            audio_widget::audio(field, index, sources, streaming, autoplay)
         }
-        .into_any(),
         ComponentKind::State => ().into_any(),
     }
 }

@@ -9,16 +9,18 @@
 //! | [`Checkbox`] | `bool` | |
 //! | [`Label`] | [`Classification`] | output: the top class and class scores |
 //! | [`Image`] | [`image::RgbImage`] (or RGBA, gray, dynamic) | upload, webcam, paste; may stream |
+//! | [`Audio`] | [`AudioData`] | microphone or upload; may stream in (chunks) or out (autoplay) |
+//! | [`State`] | `State<T>` itself | invisible: carries `T` from one call of a session to the next |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name) and
 //! `.value(..)` (its starting value).
 
-use std::marker::PhantomData;
+use std::{marker::PhantomData, sync::Arc};
 
 use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
-use rheo_shared::{Classification, ComponentKind, ComponentSpec, ImageSource};
+use rheo_shared::{AudioData, AudioSource, Classification, ComponentKind, ComponentSpec, ImageSource};
 
-use crate::value::{ComponentValue, Payload};
+use crate::value::{ComponentValue, Payload, StateValue};
 
 /// A component an interface can declare as an input or an output.
 pub trait Component {
@@ -26,6 +28,10 @@ pub trait Component {
     type Value: ComponentValue;
     /// The component's spec; an empty label means "let the interface name it".
     fn into_spec(self) -> ComponentSpec;
+    /// A [`State`]'s starting value, which each new session begins with.
+    fn starting_state(&self) -> Option<StateValue> {
+        None
+    }
 }
 
 macro_rules! component {
@@ -303,6 +309,133 @@ impl<T: ComponentValue> Component for Image<T> {
     }
 }
 
+/// Audio: recorded with the microphone or uploaded (WAV, FLAC, MP3, Ogg Vorbis) as an input; as
+/// an output, a player with a download link. The handler gets and returns [`AudioData`].
+///
+/// * In a live interface, a recording (not streaming) runs the handler once, when it stops.
+/// * `.streaming(true)` on a microphone input of a live interface sends the handler a chunk of
+///   the last [`Interface::stream_every`](crate::Interface::stream_every) seconds while the
+///   recording runs; pair it with a [`State`] to build up history.
+/// * `.streaming(true).autoplay(true)` on the output of a generator plays each yielded chunk
+///   the moment it arrives, and ends as one file of them all.
+///
+/// ```
+/// use futures::Stream;
+/// use rheo::{AudioData, Audio, Interface};
+///
+/// fn keep_repeating(recording: AudioData) -> impl Stream<Item = AudioData> {
+///     futures::stream::iter(std::iter::repeat_n(recording, 3))
+/// }
+///
+/// let echo = Interface::new(keep_repeating)
+///     .inputs(Audio::new().microphone())
+///     .outputs(Audio::new().streaming(true).autoplay(true))
+///     .live(true);
+/// # let _ = rheo::Registry::new().mount("echo", echo);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Audio {
+    spec: ComponentSpec,
+}
+
+impl Audio {
+    /// Audio from the microphone or an upload, not streaming, not playing by itself.
+    pub fn new() -> Self {
+        let kind = ComponentKind::Audio {
+            sources: vec![AudioSource::Microphone, AudioSource::Upload],
+            streaming: false,
+            autoplay: false,
+        };
+        Audio { spec: ComponentSpec::new(kind).with_label("") }
+    }
+
+    /// The label shown beside the audio; also the API's parameter name.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.spec.label = label.into();
+        self
+    }
+
+    /// Where input audio may come from; the first is the one offered first.
+    pub fn sources(mut self, from: impl IntoIterator<Item = AudioSource>) -> Self {
+        if let ComponentKind::Audio { sources, .. } = &mut self.spec.kind {
+            *sources = from.into_iter().collect();
+        }
+        self
+    }
+
+    /// Only the microphone (`sources([AudioSource::Microphone])`).
+    pub fn microphone(self) -> Self {
+        self.sources([AudioSource::Microphone])
+    }
+
+    /// As an input: send chunks while recording. As a generator's output: play chunks as they come.
+    pub fn streaming(mut self, on: bool) -> Self {
+        if let ComponentKind::Audio { streaming, .. } = &mut self.spec.kind {
+            *streaming = on;
+        }
+        self
+    }
+
+    /// As an output: start playing as soon as there is audio.
+    pub fn autoplay(mut self, on: bool) -> Self {
+        if let ComponentKind::Audio { autoplay, .. } = &mut self.spec.kind {
+            *autoplay = on;
+        }
+        self
+    }
+}
+
+impl Default for Audio {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Component for Audio {
+    type Value = AudioData;
+
+    fn into_spec(self) -> ComponentSpec {
+        self.spec
+    }
+}
+
+/// A value carried from one call of a session to the next, never shown and never sent to the
+/// browser: as an input, the handler gets what it returned for the matching (same position
+/// among States) output last time, or this starting value in a new session. Like axum's
+/// `State`, the handler takes and returns it wrapped.
+///
+/// A session is one page load (Clear starts a new one), a stream, or a Gradio client's
+/// `session_hash`; sessions idle for an hour are forgotten.
+///
+/// ```
+/// use rheo::{Interface, State, Textbox};
+///
+/// fn count(word: String, State(seen): State<Vec<String>>) -> (String, State<Vec<String>>) {
+///     let mut seen = seen;
+///     seen.push(word);
+///     (seen.join(" "), State(seen))
+/// }
+///
+/// let words = Interface::new(count)
+///     .inputs((Textbox::new(), State(Vec::<String>::new())))
+///     .outputs((Textbox::new(), State(Vec::<String>::new())));
+/// # let _ = rheo::Registry::new().mount("words", words);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State<T>(pub T);
+
+impl<T: Clone + Send + Sync + 'static> Component for State<T> {
+    type Value = State<T>;
+
+    fn into_spec(self) -> ComponentSpec {
+        ComponentSpec::new(ComponentKind::State).with_label("")
+    }
+
+    fn starting_state(&self) -> Option<StateValue> {
+        Some(Arc::new(self.0.clone()))
+    }
+}
+
 /// An ordered list of components, as `.inputs(..)` and `.outputs(..)` take it: one component
 /// or a tuple of up to eight. It fixes the handler's types: `Args` is always a tuple (the
 /// handler's arguments); `Returns` is the bare value for one component and a tuple for several.
@@ -310,6 +443,8 @@ pub trait ComponentList {
     type Args: Send + 'static;
     type Returns: Send + 'static;
     fn into_specs(self) -> Vec<ComponentSpec>;
+    /// Each component's [`Component::starting_state`].
+    fn starting_states(&self) -> Vec<Option<StateValue>>;
     /// Payloads (already checked against the specs) to handler arguments.
     fn decode(payloads: Vec<Payload>) -> Result<Self::Args, rheo_shared::ValueError>;
     /// Handler arguments to payloads (for typed examples).
@@ -324,6 +459,10 @@ impl<C: Component> ComponentList for C {
 
     fn into_specs(self) -> Vec<ComponentSpec> {
         vec![self.into_spec()]
+    }
+
+    fn starting_states(&self) -> Vec<Option<StateValue>> {
+        vec![self.starting_state()]
     }
 
     fn decode(payloads: Vec<Payload>) -> Result<Self::Args, rheo_shared::ValueError> {
@@ -348,6 +487,11 @@ macro_rules! component_tuple {
             fn into_specs(self) -> Vec<ComponentSpec> {
                 let ($($v,)*) = self;
                 vec![$($v.into_spec()),*]
+            }
+
+            fn starting_states(&self) -> Vec<Option<StateValue>> {
+                let ($($v,)*) = self;
+                vec![$($v.starting_state()),*]
             }
 
             #[allow(unused_mut, unused_variables)]

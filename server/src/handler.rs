@@ -1,14 +1,17 @@
-//! Typed handlers: any function of component values, sync or async, as an interface's handler.
+//! Typed handlers: any function of component values, sync, async or a generator, as an
+//! interface's handler.
 //!
 //! Like axum's handlers, this works through trait impls over argument tuples (up to eight
 //! arguments), so a handler whose types do not match its components fails to compile.
 //! A marker type tells sync functions (run on tokio's blocking pool, so a slow handler never
-//! stalls the server) from async ones (awaited on the runtime).
+//! stalls the server) from async ones (awaited on the runtime) and from generators, functions
+//! that return a [`Stream`] of outputs (driven in a task of their own, which is aborted, with
+//! the stream, as soon as nobody is listening).
 
 use std::{fmt::Display, future::Future, sync::Arc};
 
-use futures::future::BoxFuture;
-use tokio::task::JoinError;
+use futures::{stream::BoxStream, Stream, StreamExt};
+use tokio::{sync::mpsc, task::JoinError};
 
 use crate::value::ComponentValue;
 
@@ -36,6 +39,12 @@ pub enum CallError {
 pub enum Blocking {}
 /// Marks handlers that are async functions: they are awaited on the runtime.
 pub enum Awaited {}
+/// Marks generators, functions that return a [`Stream`] of outputs: each item is shown as it
+/// comes, replacing the one before.
+pub enum Streaming {}
+
+/// What a call produces: one result, or a generator's results in order. Ends after an error.
+pub type Outcomes<T> = BoxStream<'static, Result<T, CallError>>;
 
 /// A function that can handle an interface's calls. Implemented for every `Fn` (sync or
 /// async) of up to eight [`ComponentValue`] arguments whose return type is [`IntoOutcome`].
@@ -43,16 +52,19 @@ pub enum Awaited {}
     message = "`{Self}` cannot be used as a Rheo handler",
     label = "not a handler",
     note = "a handler is a function (or async function) of up to 8 arguments, each a component \
-            value type (f64, String, bool), that returns a value type, a tuple of them, or a \
-            Result of those whose error type implements Display"
+            value type (f64, String, bool, AudioData, …), that returns a value type, a tuple of \
+            them, a Result of those whose error type implements Display, or a Stream of any of \
+            these (a generator)"
 )]
 pub trait Handler<Marker>: Send + Sync + 'static {
     /// The arguments, as a tuple.
     type Args: Send + 'static;
     /// What a successful call returns (the `Ok` side of a `Result`).
     type Output: Send + 'static;
+    /// Whether a call yields a stream of outputs rather than one.
+    const GENERATOR: bool = false;
 
-    fn call(self: Arc<Self>, args: Self::Args) -> BoxFuture<'static, Result<Self::Output, CallError>>;
+    fn call(self: Arc<Self>, args: Self::Args) -> Outcomes<Self::Output>;
 }
 
 /// A handler's return value: a value, a tuple of values, or a `Result` of those.
@@ -96,20 +108,68 @@ outcome_tuple!(A, B, C, D, E, F, G, H);
 
 /// Turns a finished task into a call result; a panic becomes [`CallError::Panicked`].
 fn settle<T>(joined: Result<Result<T, String>, JoinError>) -> Result<T, CallError> {
-    match joined {
-        Ok(outcome) => outcome.map_err(CallError::Handler),
-        Err(e) if e.is_panic() => {
-            let payload = e.into_panic();
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a non-text panic payload".into());
-            tracing::error!(%message, "handler panicked");
-            Err(CallError::Panicked)
-        }
-        Err(_) => Err(CallError::Panicked),
+    joined.map_err(crashed)?.map_err(CallError::Handler)
+}
+
+/// A handler task that did not finish: its panic message goes to the log, not to the user.
+fn crashed(error: JoinError) -> CallError {
+    if error.is_panic() {
+        let payload = error.into_panic();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-text panic payload".into());
+        tracing::error!(%message, "handler panicked");
     }
+    CallError::Panicked
+}
+
+/// One result as a stream of one.
+fn once<T: Send + 'static>(result: impl Future<Output = Result<T, CallError>> + Send + 'static) -> Outcomes<T> {
+    futures::stream::once(result).boxed()
+}
+
+/// Aborts a task when dropped: a generator stops the moment its stream is dropped (the
+/// client went away, or pressed Stop), even while it sleeps or awaits.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Drives the generator `start` makes in a task of its own (so a panic fails only this call),
+/// one item ahead of the reader at most; the task ends after an error item.
+fn generate<T, S>(start: impl FnOnce() -> S + Send + 'static) -> Outcomes<T>
+where
+    T: Send + 'static,
+    S: Stream<Item = Result<T, String>> + Send + 'static,
+{
+    let (sender, mut receiver) = mpsc::channel(1);
+    let task = tokio::spawn(async move {
+        let items = start();
+        futures::pin_mut!(items);
+        while let Some(item) = items.next().await {
+            let failed = item.is_err();
+            if sender.send(item).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    let abort = AbortOnDrop(task.abort_handle());
+    async_stream::stream! {
+        let _abort = abort;
+        while let Some(item) = receiver.recv().await {
+            yield item.map_err(CallError::Handler);
+        }
+        // The channel closed: the generator is done, or it panicked.
+        if let Err(error) = task.await {
+            yield Err(crashed(error));
+        }
+    }
+    .boxed()
 }
 
 macro_rules! handler_impls {
@@ -123,8 +183,8 @@ macro_rules! handler_impls {
             type Args = ($($arg,)*);
             type Output = Ret::Ok;
 
-            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> BoxFuture<'static, Result<Ret::Ok, CallError>> {
-                Box::pin(async move {
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Outcomes<Ret::Ok> {
+                once(async move {
                     settle(tokio::task::spawn_blocking(move || (self)($($var),*).into_outcome()).await)
                 })
             }
@@ -140,10 +200,26 @@ macro_rules! handler_impls {
             type Args = ($($arg,)*);
             type Output = Ret::Ok;
 
-            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> BoxFuture<'static, Result<Ret::Ok, CallError>> {
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Outcomes<Ret::Ok> {
                 // Spawned, so a panic is caught at the task boundary like a sync handler's.
                 let task = tokio::spawn(async move { (self)($($var),*).await.into_outcome() });
-                Box::pin(async move { settle(task.await) })
+                once(async move { settle(task.await) })
+            }
+        }
+
+        impl<Func, Items, Ret, $($arg),*> Handler<(Streaming, $($arg,)*)> for Func
+        where
+            Func: Fn($($arg),*) -> Items + Send + Sync + 'static,
+            Items: Stream<Item = Ret> + Send + 'static,
+            Ret: IntoOutcome,
+            $($arg: ComponentValue,)*
+        {
+            type Args = ($($arg,)*);
+            type Output = Ret::Ok;
+            const GENERATOR: bool = true;
+
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Outcomes<Ret::Ok> {
+                generate(move || (self)($($var),*).map(IntoOutcome::into_outcome))
             }
         }
     };

@@ -3,14 +3,19 @@
 use std::sync::Arc;
 
 use axum::{
+    body::Body,
     extract::{rejection::JsonRejection, Path, State},
-    http::StatusCode,
+    http::{header::CONTENT_TYPE, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
-use rheo_shared::protocol::{ErrorBody, RunRequest, RunResponse, MAX_REQUEST_BYTES};
+use futures::{Stream, StreamExt};
+use rheo_shared::{
+    protocol::{ErrorBody, RunRequest, RunResponse, MAX_REQUEST_BYTES, NDJSON},
+    Value,
+};
 
-use crate::{handler::CallError, registry::Served};
+use crate::{handler::CallError, interface::Mounted, registry::Served};
 
 /// An error response: a status and a JSON body `{"error": "…"}`.
 pub struct ApiError(pub StatusCode, pub String);
@@ -44,15 +49,42 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+/// `POST /<name>/run`: one answer, or for a generator, its answers as NDJSON as they come.
+/// A generator's first answer is awaited before the response starts, so a call that fails at
+/// once (bad inputs, say) still gets its 4xx; the generator stops if the client goes away.
 pub async fn run(
     State(served): State<Arc<Served>>,
     Path(name): Path<String>,
     body: Result<Json<RunRequest>, JsonRejection>,
-) -> Result<Json<RunResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let interface = served
         .interface(&name)
-        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("there is no interface named {name:?}")))?;
+        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("there is no interface named {name:?}")))?
+        .clone();
     let Json(request) = body?;
-    let data = interface.run_json(&served.files, request.data).await?;
-    Ok(Json(RunResponse { data }))
+    if !interface.spec().generator {
+        let data = interface.run_json(&served.files, request.session, request.data).await?;
+        return Ok(Json(RunResponse { data }).into_response());
+    }
+    let mut answers = Box::pin(answers(served.clone(), interface, request));
+    let first = answers.next().await.unwrap_or_else(|| Err(CallError::Handler("the handler produced no value".into())))?;
+    let lines = futures::stream::once(async { Ok(first) }).chain(answers).map(|answer| {
+        let line = match answer {
+            Ok(data) => serde_json::to_vec(&RunResponse { data }),
+            Err(error) => serde_json::to_vec(&ErrorBody { error: error.to_string() }),
+        };
+        let mut line = line.expect("bodies always serialise");
+        line.push(b'\n');
+        Ok::<_, std::convert::Infallible>(line)
+    });
+    Ok(([(CONTENT_TYPE, NDJSON)], Body::from_stream(lines)).into_response())
+}
+
+/// A call's answers, owning what it needs, so the response body can carry it.
+fn answers(served: Arc<Served>, interface: Arc<Mounted>, request: RunRequest) -> impl Stream<Item = Result<Vec<Value>, CallError>> + Send + 'static {
+    async_stream::stream! {
+        for await answer in interface.call_json(&served.files, request.session, request.data) {
+            yield answer;
+        }
+    }
 }

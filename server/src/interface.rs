@@ -8,15 +8,16 @@ use std::{
     },
 };
 
-use futures::future::BoxFuture;
-use rheo_shared::{check_values, protocol::file_url, ComponentSpec, InterfaceSpec, Value};
+use futures::{Stream, StreamExt};
+use rheo_shared::{check_values, protocol::file_url, AudioData, ComponentKind, ComponentSpec, InterfaceSpec, Value};
 use tokio::sync::Semaphore;
 
 use crate::{
     components::ComponentList,
     files::FileStore,
-    handler::{CallError, Handler},
+    handler::{CallError, Handler, Outcomes},
     media,
+    sessions::SessionStates,
     value::Payload,
 };
 
@@ -152,7 +153,7 @@ impl<F, M, I: ComponentList, O> Interface<F, M, I, O> {
         // declaration check at mount ("a value is required").
         let as_value = |payload: Payload| match payload {
             Payload::Json(value) => value,
-            Payload::Image(_) => Value::Null,
+            Payload::Image(_) | Payload::Audio(_) | Payload::State(_) => Value::Null,
         };
         self.options.examples =
             rows.into_iter().map(|row| I::encode_args(row).into_iter().map(as_value).collect()).collect();
@@ -170,7 +171,7 @@ fn function_name<F>() -> String {
     full.rsplit("::").next().unwrap_or(full).to_string()
 }
 
-type ErasedCall = Box<dyn Fn(Vec<Payload>) -> BoxFuture<'static, Result<Vec<Payload>, CallError>> + Send + Sync>;
+type ErasedCall = Box<dyn Fn(Vec<Payload>) -> Outcomes<Vec<Payload>> + Send + Sync>;
 
 /// An interface with its types erased, ready to serve calls.
 pub struct Mounted {
@@ -178,6 +179,7 @@ pub struct Mounted {
     call: ErasedCall,
     slots: Option<Semaphore>,
     waiting: AtomicUsize,
+    states: SessionStates,
     pub(crate) streams: AtomicUsize,
 }
 
@@ -187,8 +189,9 @@ pub struct Mounted {
     label = "check the handler's signature against `.inputs(..)` and `.outputs(..)`",
     note = "the handler's arguments must be, in order, the value types of the input components \
             (Number, Slider → f64; Radio, Dropdown, Textbox → String; Checkbox → bool; Image → \
-            image::RgbImage or the format it asks for), and it \
-            must return the output components' value types (a tuple for several), or a Result of them"
+            image::RgbImage or the format it asks for; Audio → AudioData; State<T> → State<T>), \
+            and it must return the output components' value types (a tuple for several), a \
+            Result of them, or a Stream of either"
 )]
 pub trait IntoMounted {
     /// The mounted interface, or every problem of its declaration in words.
@@ -203,6 +206,7 @@ where
 {
     fn into_mounted(self, name: &str) -> Result<Mounted, Vec<String>> {
         let options = self.options;
+        let states = SessionStates::new(self.inputs.starting_states(), self.outputs.starting_states());
         let spec = InterfaceSpec {
             name: name.to_string(),
             title: options.title.unwrap_or_else(|| name.to_string()),
@@ -215,21 +219,25 @@ where
             time_limit: options.time_limit,
             examples: options.examples,
             concurrency_limit: options.concurrency_limit,
+            generator: F::GENERATOR,
         };
-        spec.check()?;
+        let states = match (spec.check(), states) {
+            (Ok(()), Ok(states)) => states,
+            (checked, states) => {
+                return Err(checked.err().into_iter().chain(states.err()).flatten().collect());
+            }
+        };
         let handler = Arc::new(self.handler);
-        let call: ErasedCall = Box::new(move |values| {
-            let handler = handler.clone();
-            Box::pin(async move {
-                let args = I::decode(values).map_err(|e| CallError::InvalidInput(e.to_string()))?;
-                handler.call(args).await.map(O::encode_returns)
-            })
+        let call: ErasedCall = Box::new(move |values| match I::decode(values) {
+            Ok(args) => handler.clone().call(args).map(|outcome| outcome.map(O::encode_returns)).boxed(),
+            Err(e) => futures::stream::once(async move { Err(CallError::InvalidInput(e.to_string())) }).boxed(),
         });
         Ok(Mounted {
             slots: spec.concurrency_limit.map(Semaphore::new),
             spec,
             call,
             waiting: AtomicUsize::new(0),
+            states,
             streams: AtomicUsize::new(0),
         })
     }
@@ -262,37 +270,132 @@ impl Mounted {
         self.streams.load(Ordering::Acquire)
     }
 
-    /// Runs one call: checks the inputs against their components, waits for a free slot
-    /// (bounded), runs the handler, and checks its outputs.
-    pub async fn run(&self, inputs: Vec<Payload>) -> Result<Vec<Payload>, CallError> {
-        check(&self.spec.inputs, &checkable(&inputs)).map_err(CallError::InvalidInput)?;
-        let _permit = match &self.slots {
-            Some(slots) => Some(self.wait_for_slot(slots).await?),
-            None => None,
-        };
-        let outputs = (self.call)(inputs).await?;
-        check(&self.spec.outputs, &checkable(&outputs))
-            .map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
-        Ok(outputs)
+    /// Runs one call in `session` (whose `State` values it uses and updates): checks the inputs
+    /// against their components, waits for a free slot (bounded; held until the call ends),
+    /// runs the handler, and checks each output. A generator's outputs come one by one; the
+    /// stream ends after an error, and dropping it stops the generator.
+    pub fn call(&self, session: Option<String>, mut inputs: Vec<Payload>) -> impl Stream<Item = Result<Vec<Payload>, CallError>> + Send + '_ {
+        async_stream::stream! {
+            if let Err(e) = check(&self.spec.inputs, &checkable(&inputs)) {
+                yield Err(CallError::InvalidInput(e));
+                return;
+            }
+            let _permit = match &self.slots {
+                Some(slots) => match self.wait_for_slot(slots).await {
+                    Ok(permit) => Some(permit),
+                    Err(e) => {
+                        yield Err(e);
+                        return;
+                    }
+                },
+                None => None,
+            };
+            self.states.fill(session.as_deref(), &mut inputs);
+            let mut outcomes = (self.call)(inputs);
+            while let Some(outcome) = outcomes.next().await {
+                let checked = outcome.and_then(|mut outputs| {
+                    self.states.keep(session.as_deref(), &mut outputs);
+                    check(&self.spec.outputs, &checkable(&outputs))
+                        .map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
+                    Ok(outputs)
+                });
+                let failed = checked.is_err();
+                yield checked;
+                if failed {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Runs one call to its end: its one result, or a generator's last.
+    pub async fn run(&self, session: Option<String>, inputs: Vec<Payload>) -> Result<Vec<Payload>, CallError> {
+        last(self.call(session, inputs)).await
     }
 
     /// Runs one call of the JSON APIs: files among the inputs are read from `files` and
     /// decoded; media outputs are encoded and stored there, and come back as files whose URL
-    /// is on this interface's file route.
-    pub async fn run_json(&self, files: &FileStore, inputs: Vec<Value>) -> Result<Vec<Value>, CallError> {
+    /// is on this interface's file route. A generator's streaming audio output comes as a file
+    /// per chunk (`is_stream`), then, once the generator ends, one more answer with the chunks
+    /// joined into one file.
+    pub fn call_json<'a>(&'a self, files: &'a FileStore, session: Option<String>, inputs: Vec<Value>) -> impl Stream<Item = Result<Vec<Value>, CallError>> + Send + 'a {
+        async_stream::stream! {
+            let payloads = match self.read_inputs(files, inputs).await {
+                Ok(payloads) => payloads,
+                Err(e) => {
+                    yield Err(e);
+                    return;
+                }
+            };
+            let mut joined = self.joined_outputs();
+            let mut last = None;
+            for await outcome in self.call(session, payloads) {
+                let values = match outcome {
+                    Ok(outputs) => self.store_outputs(files, outputs, &mut joined).await,
+                    Err(e) => Err(e),
+                };
+                let failed = values.is_err();
+                if let Ok(values) = &values {
+                    last = Some(values.clone());
+                }
+                yield values;
+                if failed {
+                    return;
+                }
+            }
+            if let Some(mut values) = last.filter(|_| joined.iter().any(|j| j.as_ref().is_some_and(|a| a.frames() > 0))) {
+                for (value, audio) in values.iter_mut().zip(joined) {
+                    if let Some(audio) = audio {
+                        match self.store_audio(files, audio, false).await {
+                            Ok(file) => *value = file,
+                            Err(e) => {
+                                yield Err(e);
+                                return;
+                            }
+                        }
+                    }
+                }
+                yield Ok(values);
+            }
+        }
+    }
+
+    /// Runs one call of the JSON APIs to its end (see [`Mounted::call_json`]).
+    pub async fn run_json(&self, files: &FileStore, session: Option<String>, inputs: Vec<Value>) -> Result<Vec<Value>, CallError> {
+        last(self.call_json(files, session, inputs)).await
+    }
+
+    /// Checks the inputs and decodes the files among them.
+    async fn read_inputs(&self, files: &FileStore, inputs: Vec<Value>) -> Result<Vec<Payload>, CallError> {
         check(&self.spec.inputs, &inputs).map_err(CallError::InvalidInput)?;
         let mut payloads = Vec::with_capacity(inputs.len());
         for (component, value) in self.spec.inputs.iter().zip(inputs) {
             payloads.push(match value {
-                Value::File(file) => read_image(files, &component.label, &file.path).await?,
+                Value::File(file) => read_media(files, component, &file.path).await?,
                 value => Payload::Json(value),
             });
         }
-        let mut values = Vec::new();
-        for payload in self.run(payloads).await? {
-            values.push(match payload {
-                Payload::Json(value) => value,
-                Payload::Image(image) => self.store_image(files, image).await?,
+        Ok(payloads)
+    }
+
+    /// For a generator, an empty recording for each streaming audio output to join chunks into.
+    fn joined_outputs(&self) -> Vec<Option<AudioData>> {
+        let joins = |c: &ComponentSpec| self.spec.generator && matches!(c.kind, ComponentKind::Audio { streaming: true, .. });
+        self.spec.outputs.iter().map(|c| joins(c).then(AudioData::default)).collect()
+    }
+
+    async fn store_outputs(&self, files: &FileStore, outputs: Vec<Payload>, joined: &mut [Option<AudioData>]) -> Result<Vec<Value>, CallError> {
+        let mut values = Vec::with_capacity(outputs.len());
+        for (payload, joined) in outputs.into_iter().zip(joined) {
+            values.push(match (payload, joined) {
+                (Payload::Json(value), _) => value,
+                (Payload::Image(image), _) => self.store_image(files, image).await?,
+                (Payload::Audio(chunk), Some(joined)) => {
+                    join_chunk(joined, &chunk)?;
+                    self.store_audio(files, chunk, true).await?
+                }
+                (Payload::Audio(audio), None) => self.store_audio(files, audio, false).await?,
+                (Payload::State(_), _) => Value::Null,
             });
         }
         Ok(values)
@@ -300,9 +403,23 @@ impl Mounted {
 
     async fn store_image(&self, files: &FileStore, image: image::DynamicImage) -> Result<Value, CallError> {
         let png = tokio::task::spawn_blocking(move || media::encode_png(&image)).await.map_err(|_| CallError::Panicked)?;
-        let mut file = files.store(&png, "image.png", "image/png").await.map_err(|e| {
+        self.store_file(files, &png, "image.png", "image/png").await
+    }
+
+    /// Stores audio as a WAV file; a chunk of a stream is marked `is_stream`.
+    async fn store_audio(&self, files: &FileStore, audio: AudioData, chunk: bool) -> Result<Value, CallError> {
+        let wav = tokio::task::spawn_blocking(move || audio.to_wav()).await.map_err(|_| CallError::Panicked)?;
+        let mut value = self.store_file(files, &wav, if chunk { "chunk.wav" } else { "audio.wav" }, "audio/wav").await?;
+        if let Value::File(file) = &mut value {
+            file.is_stream = chunk;
+        }
+        Ok(value)
+    }
+
+    async fn store_file(&self, files: &FileStore, bytes: &[u8], name: &str, mime_type: &str) -> Result<Value, CallError> {
+        let mut file = files.store(bytes, name, mime_type).await.map_err(|e| {
             tracing::error!(error = %e, "cannot store an output file");
-            CallError::InvalidOutput("the server could not store the output image".into())
+            CallError::InvalidOutput("the server could not store an output file".into())
         })?;
         file.url = Some(file_url(&self.spec.name, &file.path));
         Ok(Value::File(file))
@@ -315,15 +432,39 @@ impl Mounted {
     }
 }
 
-/// Reads and decodes an image input the store holds as `path`, off the async runtime.
-async fn read_image(files: &FileStore, label: &str, path: &str) -> Result<Payload, CallError> {
-    let invalid = |reason: String| CallError::InvalidInput(format!("{label}: {reason}"));
+/// The last item of a call's outcomes.
+async fn last<T>(outcomes: impl Stream<Item = Result<T, CallError>>) -> Result<T, CallError> {
+    futures::pin_mut!(outcomes);
+    let mut last = None;
+    while let Some(outcome) = outcomes.next().await {
+        last = Some(outcome?);
+    }
+    last.ok_or_else(|| CallError::Handler("the handler produced no value".into()))
+}
+
+/// Adds a generator's audio chunk to the recording of all its chunks (bounded: past
+/// [`media::MAX_AUDIO_SECONDS`] the call fails rather than grow without end).
+fn join_chunk(joined: &mut AudioData, chunk: &AudioData) -> Result<(), CallError> {
+    joined.append(chunk).map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
+    if joined.duration() > media::MAX_AUDIO_SECONDS {
+        let limit = media::MAX_AUDIO_SECONDS;
+        return Err(CallError::InvalidOutput(format!("the streamed audio is longer than the limit of {limit} s")));
+    }
+    Ok(())
+}
+
+/// Reads and decodes an image or audio input the store holds as `path`, off the async runtime.
+async fn read_media(files: &FileStore, component: &ComponentSpec, path: &str) -> Result<Payload, CallError> {
+    let invalid = |reason: String| CallError::InvalidInput(format!("{}: {reason}", component.label));
     let (bytes, _) = files
         .read(path)
         .await
         .ok_or_else(|| invalid("the file is not one this server holds (upload it first; uploads expire after an hour)".into()))?;
-    let decoded = tokio::task::spawn_blocking(move || media::decode_image(&bytes)).await.map_err(|_| CallError::Panicked)?;
-    decoded.map(Payload::Image).map_err(|e| invalid(e.to_string()))
+    let audio = matches!(component.kind, ComponentKind::Audio { .. });
+    let decoded = tokio::task::spawn_blocking(move || {
+        if audio { media::decode_audio(&bytes).map(Payload::Audio) } else { media::decode_image(&bytes).map(Payload::Image) }
+    });
+    decoded.await.map_err(|_| CallError::Panicked)?.map_err(|e| invalid(e.to_string()))
 }
 
 fn checkable(payloads: &[Payload]) -> Vec<Value> {
@@ -366,10 +507,10 @@ mod tests {
             x
         }
         let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
-        let running = mounted.run(vec![Payload::Json(Value::Number(1.0))]);
+        let running = mounted.run(None, vec![Payload::Json(Value::Number(1.0))]);
         let waiting = async {
             // Wait behind `running`, then give up (as a disconnected HTTP client does).
-            let _ = tokio::time::timeout(std::time::Duration::from_millis(5), mounted.run(vec![Payload::Json(Value::Number(2.0))])).await;
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(5), mounted.run(None, vec![Payload::Json(Value::Number(2.0))])).await;
         };
         let (result, ()) = tokio::join!(running, waiting);
         assert_eq!(result, Ok(vec![Payload::Json(Value::Number(1.0))]));

@@ -60,15 +60,16 @@ mod http;
 mod interface;
 mod media;
 mod registry;
+mod sessions;
 mod stream;
 mod value;
 
-pub use components::{Checkbox, Component, ComponentList, Dropdown, Image, Label, Number, Radio, Slider, Textbox};
+pub use components::{Audio, Checkbox, Component, ComponentList, Dropdown, Image, Label, Number, Radio, Slider, State, Textbox};
 pub use files::FileStore;
-pub use handler::{Awaited, Blocking, CallError, Handler, IntoOutcome};
+pub use handler::{Awaited, Blocking, CallError, Handler, IntoOutcome, Outcomes, Streaming};
 pub use interface::{Interface, IntoMounted, Mounted, MAX_WAITING_CALLS};
 pub use registry::Registry;
-pub use rheo_shared::{Classification, ImageSource, Value};
-pub use value::{ComponentValue, Payload};
+pub use rheo_shared::{AudioData, AudioSource, Classification, ImageSource, Value};
+pub use value::{ComponentValue, Payload, StateValue};
 /// The `image` crate, whose types image handlers take and return.
 pub use image;

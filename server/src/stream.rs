@@ -1,7 +1,7 @@
-//! Streams: one WebSocket per stream of webcam frames, speaking
+//! Streams: one WebSocket per stream of webcam frames or microphone chunks, speaking
 //! `rheo_shared::protocol::stream`.
 //!
-//! Each frame is decoded, run through the interface's handler with the other inputs as they
+//! Each frame (a JPEG, or a WAV chunk) is decoded, run through the interface's handler with the other inputs as they
 //! are at that moment, and answered with the outputs (images as JPEG). One frame runs at a time
 //! and at most one more waits: a newer frame replaces the waiting one, which is answered
 //! `Skipped`, so a slow handler makes the stream drop frames instead of falling behind. A stream
@@ -22,7 +22,7 @@ use axum::{
 use futures::future::BoxFuture;
 use rheo_shared::{
     protocol::stream::{decode_frame, encode_answer, ClientMessage, ServerMessage, MAX_FRAME_BYTES},
-    FileData, Value,
+    ComponentKind, FileData, Value,
 };
 use tokio::time::{sleep_until, Instant};
 
@@ -52,7 +52,7 @@ pub async fn connect(ws: WebSocketUpgrade, State(served): State<Arc<Served>>, Pa
         return ApiError(StatusCode::BAD_REQUEST, format!("the interface {name:?} has no streaming input")).into_response();
     };
     ws.max_message_size(MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| Stream { interface, streaming, inputs: None, waiting: None }.run(socket))
+        .on_upgrade(move |socket| Stream { interface, streaming, inputs: None, session: None, waiting: None }.run(socket))
 }
 
 /// The frame being processed: its number and its answer (a binary message) or error.
@@ -64,6 +64,8 @@ struct Stream {
     streaming: usize,
     /// Every input's current value (the streaming slot unused); `None` before the start message.
     inputs: Option<Vec<Value>>,
+    /// The session whose `State` the calls use: the page's, or this stream's own.
+    session: Option<String>,
     /// A frame that came while another was running.
     waiting: Option<(u32, Bytes)>,
 }
@@ -140,7 +142,12 @@ impl Stream {
     fn control(&mut self, text: &str) -> (Option<ServerMessage>, bool) {
         let error = |message: String| (Some(ServerMessage::Error { seq: None, message }), false);
         let (data, start) = match serde_json::from_str::<ClientMessage>(text) {
-            Ok(ClientMessage::Start { data }) => (data, true),
+            Ok(ClientMessage::Start { data, session }) => {
+                if self.session.is_none() {
+                    self.session = Some(session.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string()));
+                }
+                (data, true)
+            }
             Ok(ClientMessage::Inputs { data }) => (data, false),
             Err(e) => return error(format!("unreadable control message: {e}")),
         };
@@ -179,17 +186,23 @@ impl Stream {
         let interface = self.interface.clone();
         let inputs = self.inputs.clone().expect("frames are taken only after the start message");
         let streaming = self.streaming;
+        let session = self.session.clone();
         Box::pin(async move {
             let answer = async {
-                let label = interface.spec().inputs[streaming].label.clone();
-                let image = blocking(move || media::decode_image(&frame[4..])).await?.map_err(|e| format!("{label}: {e}"))?;
-                let mut image = Some(Payload::Image(image));
+                let component = &interface.spec().inputs[streaming];
+                let label = component.label.clone();
+                let audio = matches!(component.kind, ComponentKind::Audio { .. });
+                let decoded = blocking(move || {
+                    let media = &frame[4..];
+                    if audio { media::decode_audio(media).map(Payload::Audio) } else { media::decode_image(media).map(Payload::Image) }
+                });
+                let mut decoded = Some(decoded.await?.map_err(|e| format!("{label}: {e}"))?);
                 let payloads = inputs
                     .into_iter()
                     .enumerate()
-                    .map(|(i, value)| if i == streaming { image.take().expect("one slot") } else { Payload::Json(value) })
+                    .map(|(i, value)| if i == streaming { decoded.take().expect("one slot") } else { Payload::Json(value) })
                     .collect();
-                let outputs = interface.run(payloads).await.map_err(|e| e.to_string())?;
+                let outputs = interface.run(session, payloads).await.map_err(|e| e.to_string())?;
                 blocking(move || encode_answer_frame(seq, outputs)).await
             };
             (seq, answer.await)
@@ -197,24 +210,21 @@ impl Stream {
     }
 }
 
-/// The answer to frame `seq`: images as JPEG bytes after the JSON of the outputs.
+/// The answer to frame `seq`: images as JPEG and audio as WAV bytes after the JSON of the outputs.
 fn encode_answer_frame(seq: u32, outputs: Vec<Payload>) -> Vec<u8> {
     let mut media = Vec::new();
+    let mut attach = |bytes: Vec<u8>, mime_type: &str, name: String| {
+        let file = FileData { size: Some(bytes.len() as u64), mime_type: Some(mime_type.into()), orig_name: Some(name), ..FileData::default() };
+        media.push(bytes);
+        Value::File(file)
+    };
     let data: Vec<Value> = outputs
         .into_iter()
         .map(|output| match output {
             Payload::Json(value) => value,
-            Payload::Image(image) => {
-                let jpeg = media::encode_jpeg(&image, OUTPUT_JPEG_QUALITY);
-                let file = FileData {
-                    size: Some(jpeg.len() as u64),
-                    mime_type: Some("image/jpeg".into()),
-                    orig_name: Some(format!("frame-{seq}.jpg")),
-                    ..FileData::default()
-                };
-                media.push(jpeg);
-                Value::File(file)
-            }
+            Payload::Image(image) => attach(media::encode_jpeg(&image, OUTPUT_JPEG_QUALITY), "image/jpeg", format!("frame-{seq}.jpg")),
+            Payload::Audio(audio) => attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav")),
+            Payload::State(_) => Value::Null,
         })
         .collect();
     let media: Vec<&[u8]> = media.iter().map(Vec::as_slice).collect();

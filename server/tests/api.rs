@@ -79,7 +79,7 @@ async fn malformed_oversized_and_misaddressed_requests_get_json_errors() {
 async fn nan_is_refused_on_the_way_in_and_on_the_way_out() {
     let mounted = Interface::new(reciprocal).inputs(Number::new()).outputs(Number::new()).into_mounted("r").unwrap();
     assert_eq!(
-        mounted.run(vec![Payload::Json(Value::Number(f64::NAN))]).await,
+        mounted.run(None, vec![Payload::Json(Value::Number(f64::NAN))]).await,
         Err(CallError::InvalidInput("number: NaN is not a finite number".into()))
     );
     let (status, body) = run("reciprocal", json!([0])).await;
@@ -111,8 +111,8 @@ async fn handler_errors_reach_the_caller_as_written() {
         if x > 1.0 { Err(format!("{x} is too big for this model")) } else { Ok(x) }
     }
     let mounted = Interface::new(check).inputs(Number::new()).outputs(Number::new()).into_mounted("c").unwrap();
-    assert_eq!(mounted.run(vec![Payload::Json(Value::Number(2.0))]).await, Err(CallError::Handler("2 is too big for this model".into())));
-    assert_eq!(mounted.run(vec![Payload::Json(Value::Number(0.5))]).await, Ok(vec![Payload::Json(Value::Number(0.5))]));
+    assert_eq!(mounted.run(None, vec![Payload::Json(Value::Number(2.0))]).await, Err(CallError::Handler("2 is too big for this model".into())));
+    assert_eq!(mounted.run(None, vec![Payload::Json(Value::Number(0.5))]).await, Ok(vec![Payload::Json(Value::Number(0.5))]));
 }
 
 #[tokio::test]
@@ -129,7 +129,7 @@ async fn the_wait_for_a_busy_interface_is_bounded() {
     let handles: Vec<_> = (0..calls)
         .map(|_| {
             let mounted = mounted.clone();
-            tokio::spawn(async move { mounted.run(vec![Payload::Json(Value::Number(1.0))]).await })
+            tokio::spawn(async move { mounted.run(None, vec![Payload::Json(Value::Number(1.0))]).await })
         })
         .collect();
     // Nothing can finish before the gate opens but the calls turned away: wait for them (all

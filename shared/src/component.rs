@@ -68,8 +68,6 @@ pub enum ValueError {
     UnknownChoice { value: String, choices: Vec<String> },
     #[error("the text is {length} characters long; the limit is {max_length}")]
     TooLong { length: usize, max_length: usize },
-    #[error("{0} values are not supported yet")]
-    Unsupported(&'static str),
 }
 
 /// A component an author declared wrongly (found when the interface is mounted).
@@ -141,8 +139,7 @@ impl ComponentSpec {
                     None => Ok(()),
                 }
             }
-            (K::Image { .. }, Value::File(_)) => Ok(()),
-            (K::Audio { .. }, _) => Err(ValueError::Unsupported("audio")),
+            (K::Image { .. } | K::Audio { .. }, Value::File(_)) => Ok(()),
             (kind, other) => {
                 Err(ValueError::WrongType { expected: kind.expected(), got: other.kind_name() })
             }
@@ -173,6 +170,9 @@ impl ComponentSpec {
                 return Err(SpecError::BadQuality(label()));
             }
             ComponentKind::Image { sources, .. } if sources.is_empty() => {
+                return Err(SpecError::NoSources(label()));
+            }
+            ComponentKind::Audio { sources, .. } if sources.is_empty() => {
                 return Err(SpecError::NoSources(label()));
             }
             _ => {}
@@ -241,7 +241,7 @@ impl ComponentKind {
             ComponentKind::Checkbox => "a boolean",
             ComponentKind::Label => "a classification",
             ComponentKind::Image { .. } => "an image file",
-            ComponentKind::Audio { .. } => "audio",
+            ComponentKind::Audio { .. } => "an audio file",
             ComponentKind::State => "anything",
         }
     }
@@ -320,6 +320,9 @@ mod tests {
         let image = ComponentSpec::new(ComponentKind::Image { sources: vec![ImageSource::Upload], streaming: false, jpeg_quality: 0.8 });
         assert_eq!(image.validate(&Value::Text("x".into())).unwrap_err().to_string(), "expected an image file, got text");
         assert_eq!(image.validate(&Value::File(Default::default())), Ok(()));
+        let audio = ComponentSpec::new(ComponentKind::Audio { sources: vec![AudioSource::Microphone], streaming: true, autoplay: false });
+        assert_eq!(audio.validate(&Value::Number(1.0)).unwrap_err().to_string(), "expected an audio file, got a number");
+        assert_eq!(audio.validate(&Value::File(Default::default())), Ok(()));
     }
 
     #[test]

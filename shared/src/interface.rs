@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{ComponentSpec, Value};
+use crate::{ComponentKind, ComponentSpec, Value};
 
 /// Everything the UI needs to render one interface and the API needs to describe it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,6 +23,9 @@ pub struct InterfaceSpec {
     pub examples: Vec<Vec<Value>>,
     /// Calls of this interface that may run at once; `None` for no limit.
     pub concurrency_limit: Option<usize>,
+    /// The handler is a generator: a call answers a stream of outputs, each replacing the last.
+    #[serde(default)]
+    pub generator: bool,
 }
 
 /// A value that does not fit its component, or a wrong number of values.
@@ -95,6 +98,15 @@ impl InterfaceSpec {
         if streaming > 0 && !self.live {
             problems.push("a streaming input needs a live interface (.live(true))".into());
         }
+        if streaming > 0 && self.generator {
+            problems.push("a generator cannot take a streaming input: each chunk or frame gets one answer".into());
+        }
+        if self.inputs.iter().any(|c| matches!(c.kind, ComponentKind::Audio { autoplay: true, .. })) {
+            problems.push("autoplay is for audio outputs".into());
+        }
+        if self.outputs.iter().any(|c| matches!(c.kind, ComponentKind::Image { streaming: true, .. })) {
+            problems.push("streaming images are webcam inputs; an image output shows each value it gets".into());
+        }
         if !(self.stream_every.is_finite() && self.stream_every > 0.0) {
             problems.push("stream_every must be a positive number of seconds".into());
         }
@@ -129,7 +141,6 @@ fn is_path_segment(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ComponentKind;
 
     fn spec() -> InterfaceSpec {
         InterfaceSpec {
@@ -144,6 +155,7 @@ mod tests {
             time_limit: Some(30.0),
             examples: vec![vec![Value::Number(1.0)]],
             concurrency_limit: None,
+            generator: false,
         }
     }
 

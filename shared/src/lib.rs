@@ -5,6 +5,7 @@
 //! * [`InterfaceSpec`]: one mounted demo: its components and options (`live`, `api_name`, …).
 //! * [`Value`]: one value on the wire, and [`ComponentSpec::validate`], the single check every
 //!   value passes at the boundary, whichever transport brought it.
+//! * [`AudioData`]: audio as handlers see it, and its wire form (WAV).
 //! * [`protocol`]: the request and response bodies of Rheo's HTTP API.
 //!
 //! ```
@@ -17,11 +18,13 @@
 //! assert_eq!(err.to_string(), "\"modulo\" is not one of the choices: add, divide");
 //! ```
 
+mod audio;
 mod component;
 mod interface;
 pub mod protocol;
 mod value;
 
+pub use audio::{AudioData, JoinError};
 pub use component::{AudioSource, ComponentKind, ComponentSpec, ImageSource, SpecError, ValueError};
 pub use interface::{check_values, InterfaceSpec, InterfaceSummary, Misfit};
 pub use value::{Classification, Confidence, FileData, FileMeta, Value};

@@ -124,18 +124,21 @@ async fn config(State(state): Shared, Path(name): Path<String>, headers: HeaderM
 }
 
 impl GradioState {
-    /// One call through the JSON path, with file URLs made absolute (the clients download
-    /// outputs from them as they are).
-    fn run(&self, interface: &Arc<Mounted>, data: Vec<Value>, headers: &HeaderMap) -> impl std::future::Future<Output = Outcome> + Send + 'static {
+    /// One call through the JSON path (in `session`, for `State`), with file URLs made
+    /// absolute (the clients download outputs from them as they are).
+    fn run(&self, interface: &Arc<Mounted>, session: Option<String>, data: Vec<Value>, headers: &HeaderMap) -> impl Stream<Item = Outcome> + Send + 'static {
         let (served, interface, origin) = (self.served.clone(), interface.clone(), origin(headers));
-        async move {
-            let mut outputs = interface.run_json(&served.files, data).await?;
-            for output in &mut outputs {
-                if let Value::File(file) = output {
-                    file.url = file.url.take().map(|url| format!("{origin}{url}"));
-                }
+        async_stream::stream! {
+            for await answer in interface.call_json(&served.files, session, data) {
+                yield answer.map(|mut outputs| {
+                    for output in &mut outputs {
+                        if let Value::File(file) = output {
+                            file.url = file.url.take().map(|url| format!("{origin}{url}"));
+                        }
+                    }
+                    outputs
+                });
             }
-            Ok(outputs)
         }
     }
 }
@@ -200,7 +203,8 @@ async fn join(
         return Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no function with index {}.", FN_INDEX))));
     }
     let data = checked_inputs(interface, request.data)?;
-    let event_id = queue.join(&request.session_hash, state.run(interface, data, &headers))?;
+    let answers = state.run(interface, Some(request.session_hash.clone()), data, &headers);
+    let event_id = queue.join(&request.session_hash, interface.spec().generator, answers)?;
     Ok(Json(json!({ "event_id": event_id })))
 }
 
@@ -233,7 +237,7 @@ async fn call(
     let Json(request) = body?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
     let data = checked_inputs(interface, request.data)?;
-    Ok(Json(json!({ "event_id": queue.call(state.run(interface, data, &headers))? })))
+    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, data, &headers))? })))
 }
 
 /// `call/v2/<api_name>`: the inputs by parameter name; a missing one takes its default.
@@ -255,21 +259,30 @@ async fn call_with_keywords(
         return Err(Detail(StatusCode::UNPROCESSABLE_ENTITY, json!(format!("There is no parameter named {unknown:?}."))));
     }
     let data = checked_inputs(interface, positional)?;
-    Ok(Json(json!({ "event_id": queue.call(state.run(interface, data, &headers))? })))
+    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, data, &headers))? })))
 }
 
-/// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`.
+/// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`;
+/// before it, a generator's earlier answers as `event: generating`.
 async fn result(
     State(state): Shared,
     Path((name, api_name, event_id)): Path<(String, String, String)>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Detail> {
     let (_, queue) = state.endpoint(&name, &api_name)?;
-    let outcome = queue.result(&event_id).await?;
-    let event = match outcome {
-        Ok(data) => Event::default().event("complete").data(json!(data).to_string()),
-        Err(error) => Event::default().event("error").data(error_body(&error).to_string()),
-    };
-    Ok(Sse::new(futures::stream::once(async move { Ok(event) })))
+    let answers = queue.result(&event_id).await?;
+    let last = answers.len().saturating_sub(1);
+    let events: Vec<Result<Event, Infallible>> = answers
+        .into_iter()
+        .enumerate()
+        .map(|(index, answer)| {
+            Ok(match answer {
+                Ok(data) if index < last => Event::default().event("generating").data(json!(data).to_string()),
+                Ok(data) => Event::default().event("complete").data(json!(data).to_string()),
+                Err(error) => Event::default().event("error").data(error_body(&error).to_string()),
+            })
+        })
+        .collect();
+    Ok(Sse::new(futures::stream::iter(events)))
 }
 
 fn error_body(error: &CallError) -> JsonValue {

@@ -9,12 +9,11 @@
 
 use std::{
     collections::HashMap,
-    future::Future,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
-use futures::{stream, Stream};
+use futures::{stream, Stream, StreamExt};
 use rheo_shared::Value;
 use serde_json::{json, Value as Json};
 use tokio::sync::{mpsc, watch, OwnedMutexGuard};
@@ -31,8 +30,12 @@ const SESSION_BUFFER: usize = 64;
 /// A stream with nothing to say sends a heartbeat this often, so proxies keep it open.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
 
-/// The outcome of one call.
+/// One answer of a call: its outputs (a generator has several), or why it failed.
 pub type Outcome = Result<Vec<Value>, CallError>;
+
+/// A generator's answers a REST result keeps for its reader at most; past this the oldest
+/// intermediate ones are dropped (the last is always kept).
+const MAX_KEPT_ANSWERS: usize = 256;
 
 type Receiver = Arc<tokio::sync::Mutex<mpsc::Receiver<Json>>>;
 
@@ -44,7 +47,7 @@ struct Session {
 }
 
 struct UnreadResult {
-    result: watch::Receiver<Option<Outcome>>,
+    result: watch::Receiver<Option<Vec<Outcome>>>,
     created: Instant,
 }
 
@@ -64,15 +67,31 @@ pub struct Queue {
 }
 
 impl Queue {
-    /// Starts a call for a session; its messages go to the session's stream.
-    pub fn join(&self, session_hash: &str, call: impl Future<Output = Outcome> + Send + 'static) -> Result<String, Refusal> {
+    /// Starts a call for a session; its messages go to the session's stream. A generator's
+    /// answers go out as `process_generating` messages as they come (the first whole, the
+    /// next as diffs, as Gradio's sse_v3 does), and its last again in `process_completed`. If
+    /// the session's reader falls behind, the call waits; if the session expires, it stops.
+    pub fn join(&self, session_hash: &str, generator: bool, answers: impl Stream<Item = Outcome> + Send + 'static) -> Result<String, Refusal> {
         let sender = self.enter_session(session_hash)?;
         let event_id = new_event_id();
         let event = event_id.clone();
         tokio::spawn(async move {
             let _ = sender.send(json!({"msg": "estimation", "event_id": event, "rank": 0, "queue_size": 1})).await;
             let _ = sender.send(json!({"msg": "process_starts", "event_id": event})).await;
-            let _ = sender.send(completed_message(&event, call.await)).await;
+            futures::pin_mut!(answers);
+            let mut last = None;
+            while let Some(answer) = answers.next().await {
+                let Ok(data) = answer else {
+                    let _ = sender.send(completed_message(&event, answer)).await;
+                    return;
+                };
+                if generator && sender.send(generating_message(&event, &data, last.is_none())).await.is_err() {
+                    return;
+                }
+                last = Some(data);
+            }
+            let outcome = last.ok_or_else(|| CallError::Handler("the handler produced no value".into()));
+            let _ = sender.send(completed_message(&event, outcome)).await;
         });
         Ok(event_id)
     }
@@ -120,8 +139,8 @@ impl Queue {
         Ok(stream::unfold(reader, Reader::next))
     }
 
-    /// Starts a call whose result is read once with [`Queue::result`].
-    pub fn call(&self, call: impl Future<Output = Outcome> + Send + 'static) -> Result<String, Refusal> {
+    /// Starts a call whose answers are read once with [`Queue::result`].
+    pub fn call(&self, answers: impl Stream<Item = Outcome> + Send + 'static) -> Result<String, Refusal> {
         let (sender, result) = watch::channel(None);
         let event_id = new_event_id();
         {
@@ -140,20 +159,28 @@ impl Queue {
             results.insert(event_id.clone(), UnreadResult { result, created: Instant::now() });
         }
         tokio::spawn(async move {
-            let _ = sender.send(Some(call.await));
+            let mut kept = std::collections::VecDeque::new();
+            futures::pin_mut!(answers);
+            while let Some(answer) = answers.next().await {
+                if kept.len() == MAX_KEPT_ANSWERS {
+                    kept.pop_front();
+                }
+                kept.push_back(answer);
+            }
+            let _ = sender.send(Some(kept.into()));
         });
         Ok(event_id)
     }
 
-    /// Waits for the result of a call started with [`Queue::call`]; a result is read once.
-    pub async fn result(&self, event_id: &str) -> Result<Outcome, Refusal> {
+    /// Waits for the answers of a call started with [`Queue::call`]; they are read once.
+    pub async fn result(&self, event_id: &str) -> Result<Vec<Outcome>, Refusal> {
         let unread = self.results.lock().unwrap().remove(event_id).ok_or(Refusal::UnknownEvent)?;
         let mut result = unread.result;
-        let outcome = match result.wait_for(Option::is_some).await {
-            Ok(outcome) => outcome.clone().expect("waited for Some"),
-            Err(_) => Err(CallError::Panicked),
+        let answers = match result.wait_for(Option::is_some).await {
+            Ok(answers) => answers.clone().expect("waited for Some"),
+            Err(_) => vec![Err(CallError::Panicked)],
         };
-        Ok(outcome)
+        Ok(answers)
     }
 }
 
@@ -212,6 +239,22 @@ fn new_event_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+/// Gradio's `process_generating` message: the first of a call carries the outputs, the next
+/// ones a diff per output (a whole replacement, which every client applies).
+fn generating_message(event_id: &str, data: &[Value], first: bool) -> Json {
+    let data: Vec<Json> = if first {
+        data.iter().map(|value| json!(value)).collect()
+    } else {
+        data.iter().map(|value| json!([["replace", [], value]])).collect()
+    };
+    json!({
+        "msg": "process_generating",
+        "event_id": event_id,
+        "output": { "data": data, "is_generating": true },
+        "success": true,
+    })
+}
+
 /// Gradio's `process_completed` message: the outputs, or the error the client raises.
 fn completed_message(event_id: &str, outcome: Outcome) -> Json {
     match outcome {
@@ -236,20 +279,36 @@ mod tests {
     use super::*;
 
     /// A call that answers `x` after `millis`.
-    async fn answer(x: f64, millis: u64) -> Outcome {
-        tokio::time::sleep(Duration::from_millis(millis)).await;
-        Ok(vec![Value::Number(x)])
+    fn answer(x: f64, millis: u64) -> impl Stream<Item = Outcome> + Send + 'static {
+        stream::once(async move {
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            Ok(vec![Value::Number(x)])
+        })
     }
 
     #[tokio::test]
     async fn sessions_per_interface_are_bounded() {
         let queue = Queue::default();
         for session in 0..MAX_ENTRIES {
-            queue.join(&session.to_string(), answer(1.0, 0)).unwrap();
+            queue.join(&session.to_string(), false, answer(1.0, 0)).unwrap();
         }
-        assert_eq!(queue.join("one more", answer(1.0, 0)), Err(Refusal::Full));
+        assert_eq!(queue.join("one more", false, answer(1.0, 0)), Err(Refusal::Full));
         // A known session may always add events.
-        assert!(queue.join("0", answer(1.0, 0)).is_ok());
+        assert!(queue.join("0", false, answer(1.0, 0)).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_generator_streams_its_answers_then_completes_with_the_last() {
+        let queue = Queue::default();
+        let answers = stream::iter([1.0, 2.0, 3.0].map(|x| Ok(vec![Value::Number(x)])));
+        let event = queue.join("s", true, answers).unwrap();
+        let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
+        let kinds: Vec<&str> = messages.iter().map(|m| m["msg"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["estimation", "process_starts", "process_generating", "process_generating", "process_generating", "process_completed", "close_stream"]);
+        assert_eq!(messages[2]["output"]["data"], json!([1.0]), "the first whole");
+        assert_eq!(messages[3]["output"]["data"], json!([[["replace", [], 2.0]]]), "then diffs");
+        assert_eq!(messages[5]["output"]["data"], json!([3.0]));
+        assert_eq!(messages[5]["event_id"], json!(event));
     }
 
     #[tokio::test]
@@ -261,7 +320,7 @@ mod tests {
             queue.call(answer(1.0, 60_000)).unwrap(); // these keep running
         }
         queue.call(answer(1.0, 60_000)).unwrap();
-        assert_eq!(queue.result(&first).await, Err(Refusal::UnknownEvent), "the finished, unread result made room");
+        assert_eq!(queue.result(&first).await.err(), Some(Refusal::UnknownEvent), "the finished, unread result made room");
         assert_eq!(queue.call(answer(1.0, 60_000)), Err(Refusal::Full), "all the others still run");
     }
 }

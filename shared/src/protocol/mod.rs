@@ -1,6 +1,8 @@
 //! The bodies of Rheo's own HTTP API, which the UI uses:
 //! `POST /<name>/run` with a [`RunRequest`] answers a [`RunResponse`] (200) or an
-//! [`ErrorBody`] (4xx/5xx).
+//! [`ErrorBody`] (4xx/5xx). A generator interface answers [`NDJSON`] instead: one
+//! [`RunResponse`] line per value it yields, as it yields it, and an [`ErrorBody`] line if it
+//! fails after the first (a failure before the first is a 4xx/5xx as above).
 
 use serde::{Deserialize, Serialize};
 
@@ -9,10 +11,16 @@ use crate::Value;
 /// The largest request body the API accepts, in bytes.
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
 
+/// The content type of a generator's answer: one JSON document per line.
+pub const NDJSON: &str = "application/x-ndjson";
+
 /// One call: a value for each input, in order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunRequest {
     pub data: Vec<Value>,
+    /// The page's session, which `State` values belong to; none for a call without history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 /// A call's result: a value for each output, in order.

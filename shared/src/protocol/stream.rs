@@ -2,9 +2,9 @@
 //!
 //! 1. The browser sends [`ClientMessage::Start`] (text) with a value for every input; the
 //!    streaming input's slot is ignored.
-//! 2. It then sends frames, binary messages `[seq: u32 LE][media bytes]` (a JPEG for a webcam),
-//!    and [`ClientMessage::Inputs`] whenever another input changes; the change applies from the
-//!    next frame on.
+//! 2. It then sends frames, binary messages `[seq: u32 LE][media bytes]` (a JPEG for a webcam,
+//!    a WAV of the last `stream_every` seconds for a microphone), and [`ClientMessage::Inputs`]
+//!    whenever another input changes; the change applies from the next frame on.
 //! 3. The server answers every frame, in order: with an answer, binary
 //!    `[seq: u32 LE][json length: u32 LE][json: the outputs][media bytes]`, in which every file
 //!    among the outputs is followed, in order, by its `size` bytes; or with
@@ -46,8 +46,13 @@ pub fn stream_path(name: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMessage {
-    /// Opens the stream with a value for every input.
-    Start { data: Vec<Value> },
+    /// Opens the stream with a value for every input, in the page's session (which the
+    /// interface's `State` values belong to).
+    Start {
+        data: Vec<Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<String>,
+    },
     /// New values of the inputs; the streaming input's slot is ignored.
     Inputs { data: Vec<Value> },
 }

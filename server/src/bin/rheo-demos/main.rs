@@ -1,10 +1,15 @@
 //! The demo server: mounts Rheo's demos and serves them at http://127.0.0.1:3000.
 
 mod calculator;
+mod diffusion;
+mod echo;
 mod filters;
 mod flip;
 mod greet;
 mod mirror;
+mod notes;
+mod synth;
+mod transcribe;
 
 use rheo::Registry;
 
@@ -21,6 +26,10 @@ async fn main() -> std::io::Result<()> {
         .mount("flip", flip::interface())
         .mount("filters", filters::interface())
         .mount("mirror", mirror::interface())
+        .mount("transcribe", transcribe::interface())
+        .mount("echo", echo::interface())
+        .mount("synth", synth::interface())
+        .mount("diffusion", diffusion::interface())
         .serve()
         .await
 }

@@ -1,0 +1,32 @@
+//! The streaming-outputs guide's `keep_repeating`: record from the microphone (the call runs
+//! when the recording stops) and hear it streamed back several times, playing at once.
+
+use std::time::Duration;
+
+use futures::Stream;
+use rheo::{Audio, AudioData, Interface, IntoMounted};
+
+/// How many times the recording comes back.
+pub const REPEATS: usize = 4;
+/// The pause between yields, as a model producing audio piece by piece would take.
+const PAUSE: Duration = Duration::from_millis(500);
+
+pub fn keep_repeating(recording: AudioData) -> impl Stream<Item = AudioData> {
+    async_stream::stream! {
+        for repeat in 0..REPEATS {
+            if repeat > 0 {
+                tokio::time::sleep(PAUSE).await;
+            }
+            yield recording.clone();
+        }
+    }
+}
+
+pub fn interface() -> impl IntoMounted {
+    Interface::new(keep_repeating)
+        .inputs(Audio::new().label("recording").microphone())
+        .outputs(Audio::new().label("echo").streaming(true).autoplay(true))
+        .live(true)
+        .title("Echo")
+        .description("Record something; when you stop, it comes back four times, playing as it streams in.")
+}
