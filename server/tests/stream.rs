@@ -1,9 +1,12 @@
 //! The WebSocket stream of frames, over real TCP on loopback.
 
+mod common;
+
 use std::time::Duration;
 
+use common::serve;
+
 use futures::{SinkExt, StreamExt};
-use leptos::prelude::LeptosOptions;
 use rheo::{
     image::{imageops, DynamicImage, Rgb, RgbImage},
     Image, ImageSource, Interface, Radio, Registry,
@@ -42,15 +45,6 @@ fn registry() -> Registry {
         .mount("slow", Interface::new(slow_flip).inputs(webcam()).outputs(Image::new()).live(true))
         .mount("brief", Interface::new(flip).inputs(webcam()).outputs(Image::new()).live(true).time_limit(Some(0.3)))
         .mount("still", Interface::new(flip).inputs(Image::new()).outputs(Image::new()))
-}
-
-/// Serves `registry` on a free loopback port; returns the port.
-async fn serve(registry: Registry) -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let router = registry.into_router(LeptosOptions::builder().output_name("rheo").build());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    port
 }
 
 async fn open(port: u16, name: &str, start: serde_json::Value) -> Socket {

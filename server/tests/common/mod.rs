@@ -64,6 +64,15 @@ pub fn registry() -> Registry {
         )
 }
 
+/// Serves `registry` on a free loopback port, over real TCP; returns the port.
+pub async fn serve(registry: Registry) -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let router = registry.into_router(LeptosOptions::builder().output_name("rheo").build());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    port
+}
+
 pub fn router() -> Router {
     registry().into_router(LeptosOptions::builder().output_name("rheo").build())
 }
