@@ -8,6 +8,7 @@ use rheo_shared::{AudioSource, FileData, Value};
 
 use crate::{
     api,
+    browser_value::BrowserValue,
     interface_view::Caller,
     microphone::Microphone,
     player::ChunkPlayer,
@@ -53,14 +54,14 @@ fn audio_output(f: Field, index: usize, live_chunks: bool, autoplay: bool) -> im
         // Leaving the page stops the player too: the caller's cleanup resets every sink.
         player
     });
-    let (scheduled, seconds, error) = match &player {
-        Some(p) => (p.scheduled, p.seconds, p.error),
-        None => (RwSignal::new(0), RwSignal::new(0.0), RwSignal::new(None)),
+    let (scheduled, seconds, playing, error) = match &player {
+        Some(p) => (p.scheduled, p.seconds, p.playing, p.error),
+        None => (RwSignal::new(0), RwSignal::new(0.0), RwSignal::new(false), RwSignal::new(None)),
     };
     let live = move || scheduled.get() > 0 && url().is_none();
     view! {
         <figure class="component audio output" data-chunks=move || scheduled.get()
-            data-seconds=move || format!("{:.3}", seconds.get())>
+            data-seconds=move || format!("{:.3}", seconds.get()) data-playing=move || playing.get().to_string()>
             <figcaption>{f.label.clone()}</figcaption>
             <p class="audio-live" role="status" hidden=move || !live()>
                 {move || format!("Playing as it arrives: {} chunks, {:.1} s", scheduled.get(), seconds.get())}
@@ -123,7 +124,7 @@ fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
 
 /// Record / Stop: the whole recording is handed to `take` as a WAV when it stops.
 fn recorder(take: impl Fn(web_sys::Blob, String) + Copy + 'static, error: RwSignal<Option<String>>) -> impl IntoView {
-    let microphone = StoredValue::new_local(None::<Microphone>);
+    let microphone = BrowserValue::<Microphone>::new();
     let recording = RwSignal::new(false);
     let level = RwSignal::new(0.0);
     let start = move |_| {
@@ -131,7 +132,7 @@ fn recorder(take: impl Fn(web_sys::Blob, String) + Copy + 'static, error: RwSign
         spawn_local(async move {
             match Microphone::start(level).await {
                 Ok(started) => {
-                    microphone.set_value(Some(started));
+                    microphone.set(started);
                     recording.set(true);
                 }
                 Err(message) => error.set(Some(message)),
@@ -142,13 +143,13 @@ fn recorder(take: impl Fn(web_sys::Blob, String) + Copy + 'static, error: RwSign
         recording.set(false);
         level.set(0.0);
         // Dropping the microphone releases it.
-        let Some(stopped) = microphone.try_update_value(Option::take).flatten() else { return };
+        let Some(stopped) = microphone.take() else { return };
         match stopped.take().and_then(|audio| bytes_blob(&audio.to_wav(), "audio/wav")) {
             Some(wav) => take(wav, "recording.wav".into()),
             None => error.set(Some("The recording is empty: no sound was captured. Record for a moment longer.".into())),
         }
     };
-    on_cleanup(move || drop(microphone.try_update_value(Option::take)));
+    crate::on_leave(move || drop(microphone.take()));
     view! {
         <div class="recorder">
             <button type="button" class="secondary" hidden=move || recording.get() on:click=start>"Record"</button>

@@ -9,6 +9,7 @@ use web_sys::Blob;
 
 use crate::{
     api,
+    browser_value::BrowserValue,
     camera::Camera,
     interface_view::Caller,
     streaming::{stream_notes, Source, Streamer},
@@ -120,7 +121,7 @@ fn has_clipboard(ev: &leptos::ev::ClipboardEvent) -> bool {
 /// The webcam as a still source: start it, take a photo, which is then uploaded.
 fn snapshot(take: impl Fn(Blob, String) + Copy + 'static) -> impl IntoView {
     let video = NodeRef::<html::Video>::new();
-    let camera = StoredValue::new_local(None::<Camera>);
+    let camera = BrowserValue::<Camera>::new();
     let running = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let start = move |_| {
@@ -129,7 +130,7 @@ fn snapshot(take: impl Fn(Blob, String) + Copy + 'static) -> impl IntoView {
         spawn_local(async move {
             match Camera::start(element).await {
                 Ok(started) => {
-                    camera.set_value(Some(started));
+                    camera.set(started);
                     running.set(true);
                 }
                 Err(message) => error.set(Some(message)),
@@ -138,7 +139,7 @@ fn snapshot(take: impl Fn(Blob, String) + Copy + 'static) -> impl IntoView {
     };
     let shoot = move |_| {
         spawn_local(async move {
-            let Some(taken) = camera.try_update_value(Option::take).flatten() else { return };
+            let Some(taken) = camera.take() else { return };
             running.set(false);
             match taken.capture_jpeg(0.92).await {
                 Ok(photo) => take(photo, "webcam.jpg".into()),

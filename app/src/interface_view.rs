@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use rheo_shared::{protocol::RunRequest, ComponentKind, ComponentSpec, FileData, InterfaceSpec, Value};
 use web_sys::AbortController;
 
-use crate::{api, live::CallQueue, streaming::Streamer, widgets::Widget};
+use crate::{api, browser_value::BrowserValue, live::CallQueue, streaming::Streamer, widgets::Widget};
 
 /// Where a streaming audio output takes its chunks: `Some` chunk to play next, or `None` when
 /// a new call starts or the user stops one (silence, forget what waits).
@@ -28,8 +28,9 @@ pub(crate) struct Caller {
     /// new after Clear.
     session: StoredValue<Option<String>>,
     /// Stops the running generator call.
-    abort: StoredValue<Option<AbortController>, LocalStorage>,
-    chunk_sinks: StoredValue<Vec<Option<ChunkSink>>, LocalStorage>,
+    abort: BrowserValue<AbortController>,
+    /// The chunk player of each streaming audio output, by position.
+    chunk_sinks: BrowserValue<Vec<Option<ChunkSink>>>,
 }
 
 impl Caller {
@@ -56,7 +57,9 @@ impl Caller {
     fn send_to_generator(self, seq: u64, request: RunRequest) {
         let controller = AbortController::new().ok();
         let signal = controller.as_ref().map(AbortController::signal);
-        self.abort.set_value(controller);
+        if let Some(controller) = controller {
+            self.abort.set(controller);
+        }
         self.reset_chunks();
         spawn_local(async move {
             let show = |answer| {
@@ -82,7 +85,7 @@ impl Caller {
 
     /// Stops a running generator: on the server too (its task is dropped), and its sound.
     fn stop(self) {
-        if let Some(controller) = self.abort.try_update_value(Option::take).flatten() {
+        if let Some(controller) = self.abort.take() {
             controller.abort();
         }
         if let Some(mut queue) = self.queue.try_write_value() {
@@ -98,7 +101,8 @@ impl Caller {
 
     /// Streaming audio output `index` plays its chunks with `sink`.
     pub(crate) fn play_chunks_with(self, index: usize, sink: ChunkSink) {
-        self.chunk_sinks.update_value(|sinks| {
+        let outputs = self.outputs.read_value().len();
+        self.chunk_sinks.with_or_insert(|| vec![None; outputs], |sinks| {
             if let Some(slot) = sinks.get_mut(index) {
                 *slot = Some(sink);
             }
@@ -106,7 +110,7 @@ impl Caller {
     }
 
     fn reset_chunks(self) {
-        self.chunk_sinks.try_with_value(|sinks| sinks.iter().flatten().for_each(|sink| sink(None)));
+        self.chunk_sinks.with(|sinks| sinks.iter().flatten().for_each(|sink| sink(None)));
     }
 
     fn show(self, result: Result<Vec<Value>, String>) {
@@ -140,7 +144,7 @@ impl Caller {
     pub(crate) fn set_outputs(self, values: Vec<Value>) {
         for (index, (signal, value)) in self.outputs.read_value().iter().zip(values).enumerate() {
             if let Value::File(chunk @ FileData { is_stream: true, .. }) = &value {
-                if let Some(sink) = self.chunk_sinks.with_value(|sinks| sinks.get(index).cloned().flatten()) {
+                if let Some(sink) = self.chunk_sinks.with(|sinks| sinks.get(index).cloned().flatten()).flatten() {
                     sink(Some(chunk.clone()));
                     continue;
                 }
@@ -176,11 +180,11 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         queue: StoredValue::new(CallQueue::default()),
         generator: spec.generator,
         session: StoredValue::new(None),
-        abort: StoredValue::new_local(None),
-        chunk_sinks: StoredValue::new_local(vec![None; spec.outputs.len()]),
+        abort: BrowserValue::new(),
+        chunk_sinks: BrowserValue::new(),
     };
     provide_context(caller);
-    on_cleanup(move || caller.stop());
+    crate::on_leave(move || caller.stop());
     let live = spec.live;
     // With a streaming input, the stream runs the handler: other inputs' changes go to it.
     let streamer = spec.streaming_input().map(|index| {
@@ -190,7 +194,7 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         };
         let streamer = Streamer::new(caller, spec.stream_every, quality);
         provide_context(streamer);
-        on_cleanup(move || streamer.stop());
+        crate::on_leave(move || streamer.stop());
         streamer
     });
     // Effects run only in the browser, after hydration: the page says when it is interactive.

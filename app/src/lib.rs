@@ -4,6 +4,7 @@
 
 mod api;
 mod audio_widget;
+mod browser_value;
 mod camera;
 mod devices;
 pub mod frames;
@@ -25,6 +26,15 @@ use leptos_router::{
 use rheo_shared::{InterfaceSpec, InterfaceSummary};
 
 use interface_view::InterfaceView;
+
+/// Runs `leave` when the view is dropped, in the browser only. On the server nothing runs to
+/// be stopped, and a rendered view may be dropped on another thread than it was built on, where
+/// browser-only (local) values cannot be touched: doing so panics and kills the response.
+pub(crate) fn on_leave(leave: impl FnOnce() + Send + Sync + 'static) {
+    if cfg!(feature = "hydrate") {
+        on_cleanup(leave);
+    }
+}
 
 /// The specs of the mounted interfaces, which the server provides to the UI through context.
 #[cfg(feature = "ssr")]

@@ -57,7 +57,9 @@ impl Microphone {
     /// The error says, in words, why there is no microphone.
     pub async fn start(level: RwSignal<f64>) -> Result<Microphone, String> {
         let stream = devices::open(Device::Microphone).await?;
-        let started = Self::capture(stream.clone(), level).await;
+        // `Clone::clone`, not `stream.clone()`: that is JS's MediaStream.clone(), which makes new
+        // tracks, and stopping them would leave the microphone on.
+        let started = Self::capture(Clone::clone(&stream), level).await;
         if started.is_err() {
             devices::release(&stream);
         }

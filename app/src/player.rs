@@ -13,7 +13,7 @@ use js_sys::Uint8Array;
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AudioBuffer, AudioContext};
+use web_sys::{AudioBuffer, AudioContext, AudioContextState};
 
 /// How far ahead of "now" a chunk that has nothing before it is scheduled, in seconds, so its
 /// first samples are not cut off.
@@ -27,6 +27,8 @@ pub struct ChunkPlayer {
     pub scheduled: RwSignal<u32>,
     /// Seconds of audio scheduled in the current stream.
     pub seconds: RwSignal<f64>,
+    /// Whether the audio context runs (the browser let the page make sound) with chunks on it.
+    pub playing: RwSignal<bool>,
     /// Why a chunk could not be played, if one could not.
     pub error: RwSignal<Option<String>>,
 }
@@ -48,6 +50,7 @@ impl ChunkPlayer {
             inner: Rc::default(),
             scheduled: RwSignal::new(0),
             seconds: RwSignal::new(0.0),
+            playing: RwSignal::new(false),
             error: RwSignal::new(None),
         }
     }
@@ -70,6 +73,7 @@ impl ChunkPlayer {
         }
         self.scheduled.set(0);
         self.seconds.set(0.0);
+        self.playing.set(false);
         self.error.set(None);
     }
 
@@ -79,7 +83,7 @@ impl ChunkPlayer {
             let Some(url) = next else { break };
             let generation = self.inner.generation.get();
             match self.decode(&url).await {
-                Ok(buffer) if generation == self.inner.generation.get() => self.schedule(&buffer),
+                Ok((context, buffer)) if generation == self.inner.generation.get() => self.schedule(&context, &buffer),
                 Ok(_) => {}
                 Err(message) => self.error.set(Some(message)),
             }
@@ -87,30 +91,38 @@ impl ChunkPlayer {
         self.inner.draining.set(false);
     }
 
-    fn context(&self) -> Result<AudioContext, String> {
-        if let Some(context) = self.inner.context.borrow().as_ref() {
-            return Ok(context.clone());
+    /// The audio context, made on the first chunk and running: it is made after the user's
+    /// click (Submit, or stopping a recording), so the browser lets it run.
+    async fn context(&self) -> Result<AudioContext, String> {
+        let existing = self.inner.context.borrow().clone();
+        let context = match existing {
+            Some(context) => context,
+            None => {
+                let context = AudioContext::new().map_err(|_| "this browser cannot play audio (no Web Audio)".to_string())?;
+                self.inner.next_start.set(0.0);
+                *self.inner.context.borrow_mut() = Some(context.clone());
+                context
+            }
+        };
+        if context.state() == AudioContextState::Suspended {
+            if let Ok(resumed) = context.resume() {
+                let _ = JsFuture::from(resumed).await;
+            }
         }
-        let context = AudioContext::new().map_err(|_| "this browser cannot play audio (no Web Audio)".to_string())?;
-        // Created after the user's click (Submit, or stopping a recording), so it may run.
-        let _ = context.resume();
-        self.inner.next_start.set(0.0);
-        *self.inner.context.borrow_mut() = Some(context.clone());
         Ok(context)
     }
 
-    async fn decode(&self, url: &str) -> Result<AudioBuffer, String> {
+    async fn decode(&self, url: &str) -> Result<(AudioContext, AudioBuffer), String> {
         let failed = |e: String| format!("an audio chunk could not be played: {e}");
         let bytes = Request::get(url).send().await.map_err(|e| failed(e.to_string()))?.binary().await.map_err(|e| failed(e.to_string()))?;
-        let context = self.context()?;
+        let context = self.context().await?;
         let decoding = context.decode_audio_data(&Uint8Array::from(&bytes[..]).buffer()).map_err(|e| failed(format!("{e:?}")))?;
         let buffer = JsFuture::from(decoding).await.map_err(|e| failed(format!("{e:?}")))?;
-        Ok(buffer.unchecked_into())
+        Ok((context, buffer.unchecked_into()))
     }
 
     /// Starts `buffer` where the last chunk ends, or at once if that has passed.
-    fn schedule(&self, buffer: &AudioBuffer) {
-        let Ok(context) = self.context() else { return };
+    fn schedule(&self, context: &AudioContext, buffer: &AudioBuffer) {
         let Ok(source) = context.create_buffer_source() else { return };
         source.set_buffer(Some(buffer));
         if source.connect_with_audio_node(&context.destination()).is_err() {
@@ -121,6 +133,7 @@ impl ChunkPlayer {
             self.inner.next_start.set(start + buffer.duration());
             self.scheduled.update(|n| *n += 1);
             self.seconds.update(|s| *s += buffer.duration());
+            self.playing.set(context.state() == AudioContextState::Running);
         }
     }
 }

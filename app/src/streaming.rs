@@ -20,7 +20,7 @@ use rheo_shared::{
 use wasm_bindgen::{prelude::*, JsCast};
 use web_sys::{BinaryType, Blob, BlobPropertyBag, HtmlVideoElement, MessageEvent, WebSocket};
 
-use crate::{camera::Camera, frames::FrameWindow, interface_view::Caller, microphone::Microphone};
+use crate::{browser_value::BrowserValue, camera::Camera, frames::FrameWindow, interface_view::Caller, microphone::Microphone};
 
 /// What a stream captures from.
 pub enum Source {
@@ -103,7 +103,7 @@ pub struct Streamer {
     pub frames_shown: RwSignal<u64>,
     /// The microphone's loudness (0 to 1), for the level meter.
     pub level: RwSignal<f64>,
-    session: StoredValue<Option<Session>, LocalStorage>,
+    session: BrowserValue<Session>,
     sessions_started: StoredValue<u32>,
 }
 
@@ -128,7 +128,7 @@ impl Streamer {
             seconds_left: RwSignal::new(None),
             frames_shown: RwSignal::new(0),
             level: RwSignal::new(0.0),
-            session: StoredValue::new_local(None),
+            session: BrowserValue::new(),
             sessions_started: StoredValue::new(0),
         }
     }
@@ -196,13 +196,13 @@ impl Streamer {
             timers: Vec::new(),
             _handlers: [on_open, on_message, on_close],
         };
-        self.session.set_value(Some(session));
+        self.session.set(session);
         self.frames_shown.set(0);
         Ok(())
     }
 
     fn is_current(self, id: u32) -> bool {
-        self.session.with_value(|s| s.as_ref().is_some_and(|s| s.id == id))
+        self.session.with(|s| s.id == id).unwrap_or(false)
     }
 
     fn received(self, id: u32, data: JsValue) {
@@ -244,11 +244,9 @@ impl Streamer {
         };
         show_time_left();
         let clock = set_interval_with_handle(show_time_left, Duration::from_millis(250));
-        self.session.update_value(|s| {
-            if let Some(session) = s.as_mut() {
-                session.timers.extend(capture.ok());
-                session.timers.extend(clock.ok());
-            }
+        self.session.with(|session| {
+            session.timers.extend(capture.ok());
+            session.timers.extend(clock.ok());
         });
     }
 
@@ -256,8 +254,10 @@ impl Streamer {
     fn capture(self, id: u32) {
         let reserved = self
             .session
-            .try_update_value(|s| {
-                let session = s.as_mut().filter(|s| s.id == id)?;
+            .with(|session| {
+                if session.id != id {
+                    return None;
+                }
                 let seq = session.window.reserve()?;
                 Some((seq, session.capture.clone(), session.socket.clone()))
             })
@@ -280,8 +280,8 @@ impl Streamer {
             Ok(answer) => answer,
             Err(e) => return self.caller.set_error(Some(format!("unreadable answer from the server: {e}"))),
         };
-        let show = self.session.try_update_value(|s| s.as_mut().map(|s| (s.window.settle(answer.seq, true), s.window.shown())));
-        let Some(Some((true, shown))) = show else { return };
+        let show = self.session.with(|s| (s.window.settle(answer.seq, true), s.window.shown()));
+        let Some((true, shown)) = show else { return };
         let mut media = answer.media.into_iter();
         let values = answer
             .data
@@ -300,25 +300,17 @@ impl Streamer {
     }
 
     fn settle(self, seq: u32, answered: bool) {
-        self.session.update_value(|s| {
-            if let Some(session) = s.as_mut() {
-                session.window.settle(seq, answered);
-            }
-        });
+        self.session.with(|session| session.window.settle(seq, answered));
     }
 
     fn send_control(self, message: &ClientMessage) {
         let json = serde_json::to_string(message).expect("control messages always serialise");
-        self.session.with_value(|s| {
-            if let Some(session) = s {
-                let _ = session.socket.send_with_str(&json);
-            }
-        });
+        self.session.with(|session| session.socket.send_with_str(&json));
     }
 
     /// Ends the stream (if one runs) with `status`: timers off, socket closed, camera released.
     fn finish(self, status: StreamStatus) {
-        if let Some(mut session) = self.session.try_update_value(Option::take).flatten() {
+        if let Some(mut session) = self.session.take() {
             for timer in session.timers.drain(..) {
                 timer.clear();
             }
