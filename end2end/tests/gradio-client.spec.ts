@@ -55,3 +55,24 @@ test("@gradio/client uploads an image with handle_file and gets it back flipped"
   }, output.url);
   expect([top, bottom]).toEqual([0, 255]);
 });
+
+test("@gradio/client streams a generator's values in order, and audio comes back as one WAV", async () => {
+  const diffusion = await Client.connect("http://127.0.0.1:3000/diffusion/");
+  const steps: string[] = [];
+  for await (const message of diffusion.submit("/diffuse", [3])) {
+    if (message.type === "data") steps.push((message.data as { url: string }[])[0].url);
+  }
+  // Three steps as they come, then the completion repeats the last (as with Gradio).
+  expect(steps).toHaveLength(4);
+  expect(new Set(steps).size).toBe(3);
+  expect(steps[3]).toBe(steps[2]);
+
+  const synth = await Client.connect("http://127.0.0.1:3000/synth/");
+  const chunks: { is_stream: boolean; url: string }[] = [];
+  for await (const message of synth.submit("/synth", ["C4 G4", 120])) {
+    if (message.type === "data") chunks.push((message.data as { is_stream: boolean; url: string }[])[0]);
+  }
+  expect(chunks.map((c) => c.is_stream)).toEqual([true, true, false, false]);
+  const wav = new DataView(await (await fetch(chunks[3].url)).arrayBuffer());
+  expect(wav.getUint32(40, true) / (2 * wav.getUint32(24, true))).toBeCloseTo(1.0, 3);
+});

@@ -55,7 +55,7 @@ pub fn config(spec: &InterfaceSpec, root: &str) -> Json {
             "queue": true,
             "api_name": spec.api_name,
             "api_visibility": "public",
-            "types": { "generator": false, "cancel": false },
+            "types": { "generator": spec.generator, "cancel": false },
             "trigger_mode": "always_last",
             "connection": "sse",
             "time_limit": spec.time_limit,
@@ -102,6 +102,13 @@ fn component_config(id: usize, component: &ComponentSpec) -> Json {
             props["streaming"] = json!(streaming);
             props["type"] = json!("filepath");
         }
+        ComponentKind::Audio { sources, streaming, autoplay } => {
+            props["sources"] = json!(sources);
+            props["streaming"] = json!(streaming);
+            props["autoplay"] = json!(autoplay);
+            props["type"] = json!("filepath");
+            props["format"] = json!("wav");
+        }
         _ => {}
     }
     let api_type = api_type(&component.kind);
@@ -144,7 +151,8 @@ fn api_type(kind: &ComponentKind) -> Json {
             },
         }),
         ComponentKind::Image { .. } => file_data_schema("ImageData"),
-        ComponentKind::Audio { .. } | ComponentKind::State => json!({}),
+        ComponentKind::Audio { .. } => file_data_schema("FileData"),
+        ComponentKind::State => json!({}),
     }
 }
 
@@ -180,8 +188,8 @@ fn python_type(kind: &ComponentKind) -> Json {
         ComponentKind::Textbox { .. } => "str".to_string(),
         ComponentKind::Checkbox => "bool".to_string(),
         ComponentKind::Label => "Dict(label: str | None, confidences: list[Dict(label: str, confidence: float)])".to_string(),
-        ComponentKind::Image { .. } => "filepath".to_string(),
-        ComponentKind::Audio { .. } | ComponentKind::State => "Any".to_string(),
+        ComponentKind::Image { .. } | ComponentKind::Audio { .. } => "filepath".to_string(),
+        ComponentKind::State => "Any".to_string(),
     };
     json!({ "type": name, "description": "" })
 }
@@ -198,6 +206,7 @@ fn example_input(component: &ComponentSpec) -> Json {
         ComponentKind::Checkbox => json!(true),
         // What `handle_file(...)` sends; a client uploads the file first.
         ComponentKind::Image { .. } => json!({ "path": "image.png", "meta": { "_type": "gradio.FileData" }, "orig_name": "image.png" }),
+        ComponentKind::Audio { .. } => json!({ "path": "audio.wav", "meta": { "_type": "gradio.FileData" }, "orig_name": "audio.wav" }),
         _ => Json::Null,
     }
 }
