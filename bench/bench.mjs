@@ -24,8 +24,8 @@ const quick = process.argv.includes("--quick");
 const outIndex = process.argv.indexOf("--out");
 const outDir = outIndex > 0 ? process.argv[outIndex + 1] : join(root, "bench");
 const plan = quick
-  ? { coldStarts: 1, loads: 1, rounds: 1, liveSamples: 5, warmup: 1, loadMs: 1000, webcamRuns: 1, webcamMs: 1500 }
-  : { coldStarts: 7, loads: 5, rounds: 5, liveSamples: 20, warmup: 3, loadMs: 5000, webcamRuns: 3, webcamMs: 8000 };
+  ? { coldStarts: 1, loads: 1, rounds: 1, liveSamples: 5, warmup: 1, loadMs: 1000, webcamRuns: 1, webcamMs: 1500, audioRuns: 1, noteSwitches: 2 }
+  : { coldStarts: 7, loads: 5, rounds: 5, liveSamples: 20, warmup: 3, loadMs: 5000, webcamRuns: 3, webcamMs: 8000, audioRuns: 7, noteSwitches: 12 };
 const concurrencies = [1, 16, 64];
 
 const systems = [
@@ -45,6 +45,8 @@ const systems = [
         await page.getByRole("button", { name: "Start camera" }).click();
       },
     },
+    synth: { url: "http://127.0.0.1:3000/synth", ready: (page) => page.waitForSelector('.interface[data-hydrated="true"]') },
+    transcribe: { url: "http://127.0.0.1:3000/transcribe", ready: (page) => page.waitForSelector('.interface[data-hydrated="true"]') },
   },
   {
     key: "gradio",
@@ -63,6 +65,16 @@ const systems = [
         await page.getByRole("button", { name: "Click to Access Webcam" }).click();
         await page.getByRole("button", { name: "capture photo" }).click();
       },
+    },
+    synth: {
+      url: "http://127.0.0.1:7862/",
+      command: [join(root, "bench/.venv/bin/python"), join(root, "bench/gradio_demos.py"), "synth", "7862"],
+      ready: (page) => page.getByLabel("notes", { exact: true }).waitFor(),
+    },
+    transcribe: {
+      url: "http://127.0.0.1:7863/",
+      command: [join(root, "bench/.venv/bin/python"), join(root, "bench/gradio_demos.py"), "transcribe", "7863"],
+      ready: (page) => page.getByLabel("note", { exact: true }).waitFor(),
     },
   },
 ];
@@ -267,6 +279,104 @@ async function webcamRun(browser, system, ms) {
   }
 }
 
+/**
+ * Marks when the page first makes sound: a Web Audio source starting (Rheo schedules each chunk
+ * so), or an audio element starting to play (Gradio's player); and when the user last clicked.
+ */
+function soundWatch() {
+  window.__firstSound = null;
+  window.__clickAt = null;
+  document.addEventListener("click", () => (window.__clickAt = performance.now()), true);
+  const heard = (at) => {
+    if (window.__firstSound === null) window.__firstSound = at;
+  };
+  const start = AudioBufferSourceNode.prototype.start;
+  AudioBufferSourceNode.prototype.start = function (when = 0, ...rest) {
+    heard(performance.now() + Math.max(0, when - this.context.currentTime) * 1000);
+    return start.call(this, when, ...rest);
+  };
+  document.addEventListener("playing", () => heard(performance.now()), true);
+}
+
+/**
+ * One melody through a system's synth demo (the same generator in both: a chunk per note, the
+ * first after 300 ms of "thinking"): milliseconds from the Submit click to the first sound.
+ */
+async function firstAudioRun(browser, system) {
+  const context = await browser.newContext();
+  await context.addInitScript(soundWatch);
+  const page = await context.newPage();
+  try {
+    await page.goto(system.synth.url);
+    await system.synth.ready(page);
+    await page.getByLabel("notes", { exact: true }).fill("A4 B4");
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.waitForFunction(() => window.__firstSound !== null, null, { timeout: 30_000 });
+    const ms = await page.evaluate(() => window.__firstSound - window.__clickAt);
+    await sleep(1500); // let the stream end before the page goes
+    return ms;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The page's microphone, for the audio-in figure: an oscillator the bench switches between two
+ * notes (`window.__setNote`), noting when; a steady tone, like a singer holding each note.
+ */
+function switchableMicrophone() {
+  navigator.mediaDevices.getUserMedia = async () => {
+    const context = new AudioContext();
+    const oscillator = context.createOscillator();
+    oscillator.frequency.value = 440;
+    const gain = context.createGain();
+    gain.gain.value = 0.5;
+    const out = context.createMediaStreamDestination();
+    oscillator.connect(gain).connect(out);
+    oscillator.start();
+    window.__setNote = (hz) => {
+      oscillator.frequency.setValueAtTime(hz, context.currentTime);
+      return performance.now();
+    };
+    return out.stream;
+  };
+}
+
+/**
+ * Streams the switchable microphone through a system's transcribe demo (stream_every 0.5 s in
+ * both): for each switch of the note, milliseconds until the new note's name is on screen.
+ * This includes waiting for the chunk to fill (0 to 500 ms, uniformly, as switches come at
+ * random moments), the trip, the pitch detection and the display.
+ */
+async function microphoneRun(browser, system, switches) {
+  const context = await browser.newContext();
+  await context.addInitScript(switchableMicrophone);
+  const page = await context.newPage();
+  try {
+    await page.goto(system.transcribe.url);
+    await system.transcribe.ready(page);
+    await page.getByRole("button", { name: "Record" }).click();
+    const note = page.getByLabel("note", { exact: true });
+    await note.evaluate((el) => new Promise((resolve) => {
+      const check = () => (el.value === "A4" ? resolve() : requestAnimationFrame(check));
+      check();
+    }));
+    const latencies = [];
+    for (let i = 0; i < switches; i++) {
+      const [hz, name] = i % 2 === 0 ? [523.25, "C5"] : [440, "A4"];
+      latencies.push(await note.evaluate((el, [hz, name]) => new Promise((resolve) => {
+        const at = window.__setNote(hz);
+        const check = () => (el.value === name ? resolve(performance.now() - at) : requestAnimationFrame(check));
+        check();
+      }), [hz, name]));
+      await sleep(Math.random() * 500);
+    }
+    return latencies;
+  } finally {
+    await context.close();
+  }
+}
+
 // The load generator's HTTP client: node:http with keep-alive, several times faster than
 // fetch, so that it is less of a ceiling on a 2-core machine it shares with the server.
 // One agent per load run: a connection idle between runs may be closed by the server.
@@ -338,7 +448,7 @@ function versions() {
 async function main() {
   const raw = { quick, date: new Date().toISOString(), machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) }, versions: versions() };
   const per = Object.fromEntries(
-    systems.map((s) => [s.key, { coldStartMs: [], idleRssMiB: null, loads: [], liveMs: [], api: [], webcam: [] }]),
+    systems.map((s) => [s.key, { coldStartMs: [], idleRssMiB: null, loads: [], liveMs: [], api: [], webcam: [], firstSoundMs: [], noteMs: [] }]),
   );
 
   // Cold start, alternating; each process is stopped before the next one starts.
@@ -352,7 +462,7 @@ async function main() {
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--use-fake-ui-for-media-stream"],
   });
   const running = {};
   try {
@@ -385,6 +495,14 @@ async function main() {
     for (let i = 0; i < plan.webcamRuns; i++) {
       for (const system of systems) per[system.key].webcam.push(await webcamRun(browser, system, plan.webcamMs));
     }
+    // And its audio demos too.
+    for (const demo of ["synth", "transcribe"]) {
+      running[`gradio-${demo}`] = (await coldStart({ ...gradio, command: gradio[demo].command, origin: gradio[demo].url, page: "" }))[0];
+    }
+    for (let i = 0; i < plan.audioRuns; i++) {
+      for (const system of systems) per[system.key].firstSoundMs.push(await firstAudioRun(browser, system));
+    }
+    for (const system of systems) per[system.key].noteMs.push(...(await microphoneRun(browser, system, plan.noteSwitches)));
   } finally {
     await browser.close();
     for (const child of Object.values(running)) await stop(child);
@@ -426,6 +544,10 @@ function figures(per) {
     ["Webcam flip 640x480: frames shown per second", "fps", fps(r), fps(g), "≥ 30 fps", "higher"],
     ["Webcam flip: camera-to-screen latency, median", "ms", median(frameMs(r)), median(frameMs(g)), "< 40 ms"],
     ["Webcam flip: camera-to-screen latency, p95", "ms", quantile(frameMs(r), 0.95), quantile(frameMs(g), 0.95), ""],
+    ["Audio out (/synth): Submit to first sound, median", "ms", median(r.firstSoundMs), median(g.firstSoundMs), ""],
+    ["Audio out: first chunk yielded to playback, median", "ms", median(r.firstSoundMs) - 300, median(g.firstSoundMs) - 300, "< 100 ms"],
+    ["Audio in (/transcribe): note change to its name on screen, median", "ms", median(r.noteMs), median(g.noteMs), ""],
+    ["Audio in: note change to its name on screen, p95", "ms", quantile(r.noteMs, 0.95), quantile(g.noteMs, 0.95), ""],
   ];
 }
 
@@ -463,8 +585,17 @@ function report(raw) {
     "  page loads is decoded back, so the latency runs from the camera frame to the processed frame",
     "  on screen: capture, JPEG, the trip both ways, the handler, decoding and display. Both demos",
     "  capture every 1/30 s. Gradio runs its flip demo in a second process (one demo per process).",
-    "- Not measured yet (no such demos yet): time to first audio and the microphone round trip",
-    "  (issue 4).",
+    "- Audio out: the same generator in both (`/synth`: a chunk per note, the first after 300 ms",
+    "  of \"thinking\"), two notes. The first sound is when the page starts a Web Audio source",
+    "  (Rheo schedules each chunk so) or an audio element starts playing (Gradio's streaming",
+    "  player), from the Submit click; \"first chunk yielded to playback\" subtracts the 300 ms.",
+    "  Rheo's path: the chunk is stored as a WAV, its line goes out on the NDJSON answer, the page",
+    "  fetches and decodes it and schedules it at once. Gradio's path: HLS segments via ffmpeg.",
+    "- Audio in: the page's microphone is an oscillator the bench switches between A4 and C5 at",
+    "  random moments while both `/transcribe` demos stream it (the same YIN in Rust and numpy,",
+    "  stream_every 0.5 s); the figure runs from the switch to the new note's name on screen.",
+    "  About 500 ms of it is the chunking itself, in both: the note is read from the middle of a",
+    "  chunk, so a switch shows in the chunk that holds it there, 0.25 to 0.75 s later.",
     "",
   ].join("\n");
 }

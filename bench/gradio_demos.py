@@ -1,10 +1,11 @@
 """The Gradio side of the side-by-side benchmark: the same demos, written the Gradio way.
 
 Run by bench/bench.mjs with the virtualenv bench/run.sh creates, one process per demo:
-    .venv/bin/python gradio_demos.py DEMO PORT      (DEMO: calculator or flip)
+    .venv/bin/python gradio_demos.py DEMO PORT      (DEMO: calculator, flip, synth or transcribe)
 """
 
 import sys
+import time
 
 import gradio as gr
 import numpy as np
@@ -47,7 +48,94 @@ flip_demo = gr.Interface(
     time_limit=600,
 )
 
+NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+
+
+def note_frequency(name):
+    letter, rest = name[0].upper(), name[1:]
+    semitone = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}[letter]
+    if rest[:1] in ("#", "b"):
+        semitone += 1 if rest[0] == "#" else -1
+        rest = rest[1:]
+    midi = 12 * (int(rest) + 1) + semitone
+    return 440.0 * 2 ** ((midi - 69) / 12)
+
+
+def note_name(frequency):
+    midi = round(69 + 12 * np.log2(frequency / 440.0))
+    return f"{NAMES[midi % 12]}{midi // 12 - 1}"
+
+
+def synth(notes, tempo):
+    """Rheo's /synth: one chunk per note, each after 0.3 s of "thinking"."""
+    rate, seconds = 24000, 60.0 / tempo
+    t = np.arange(int(seconds * rate)) / rate
+    envelope = np.minimum(t / 0.01, 1.0) * np.exp(-3.0 * t / seconds)
+    for name in notes.split():
+        time.sleep(0.3)
+        f = note_frequency(name)
+        tone = np.sin(2 * np.pi * f * t) + 0.3 * np.sin(4 * np.pi * f * t) + 0.1 * np.sin(6 * np.pi * f * t)
+        yield rate, (0.4 * envelope * tone * 32767).astype(np.int16)
+
+
+synth_demo = gr.Interface(
+    synth,
+    [gr.Textbox(value="C4 E4 G4 C5", label="notes"), gr.Slider(40, 240, value=180, label="tempo")],
+    gr.Audio(streaming=True, autoplay=True, label="melody"),
+    api_name="synth",
+)
+
+
+def detect_pitch(samples, rate):
+    """Rheo's YIN (same window, lags, threshold), vectorised with numpy."""
+    max_lag, min_lag = int(rate / 60), max(int(rate / 2000), 2)
+    window = max(max_lag, 1024)
+    if len(samples) < window + max_lag:
+        return None
+    start = (len(samples) - window - max_lag) // 2
+    frame = samples[start : start + window + max_lag].astype(np.float64)
+    if np.sqrt(np.mean(frame[:window] ** 2)) < 0.01:
+        return None
+    difference = np.array([np.sum((frame[:window] - frame[lag : lag + window]) ** 2) for lag in range(max_lag + 1)])
+    running = np.cumsum(difference[1:])
+    normalised = np.ones(max_lag + 1)
+    normalised[1:] = np.where(running > 0, difference[1:] * np.arange(1, max_lag + 1) / np.maximum(running, 1e-300), 1.0)
+    below = np.nonzero(normalised[min_lag:max_lag] < 0.15)[0]
+    if len(below) == 0:
+        return None
+    lag = min_lag + below[0]
+    while lag + 1 < max_lag and normalised[lag + 1] < normalised[lag]:
+        lag += 1
+    before, at, after = normalised[lag - 1], normalised[lag], normalised[lag + 1]
+    curve = before + after - 2 * at
+    shift = (before - after) / (2 * curve) if abs(curve) > 1e-12 else 0.0
+    return rate / (lag + shift)
+
+
+def transcribe(chunk, transcript):
+    """Rheo's /transcribe: each chunk's note, and the transcript built up in State."""
+    notes, holding = transcript or ([], None)
+    rate, samples = chunk
+    samples = samples.astype(np.float32) / 32768.0
+    if samples.ndim > 1:
+        samples = samples.mean(axis=1)
+    frequency = detect_pitch(samples, rate)
+    note = note_name(frequency) if frequency else None
+    if note and note != holding:
+        notes = notes + [note]
+    return note or "—", " ".join(notes), (notes, note)
+
+
+transcribe_demo = gr.Interface(
+    transcribe,
+    [gr.Audio(sources=["microphone"], streaming=True, label="microphone"), "state"],
+    [gr.Textbox(label="note"), gr.Textbox(label="transcript"), "state"],
+    live=True,
+    stream_every=0.5,
+    time_limit=600,
+)
+
 if __name__ == "__main__":
-    demo = {"calculator": calculator_demo, "flip": flip_demo}[sys.argv[1]]
+    demo = {"calculator": calculator_demo, "flip": flip_demo, "synth": synth_demo, "transcribe": transcribe_demo}[sys.argv[1]]
     port = int(sys.argv[2])
     demo.launch(server_name="127.0.0.1", server_port=port, show_error=True)

@@ -11,5 +11,12 @@ if [ "$(bench/.venv/bin/python -c 'import gradio; print(gradio.__version__)' 2>/
   bench/.venv/bin/pip install --quiet "gradio==$GRADIO_VERSION"
 fi
 
+# Gradio's streaming audio output needs ffmpeg.
+if ! command -v ffmpeg >/dev/null; then
+  echo "[bench] installing ffmpeg"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq ffmpeg >/dev/null
+fi
+
 cargo leptos build --release --precompress
 node bench/bench.mjs "$@"
