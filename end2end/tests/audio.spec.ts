@@ -160,3 +160,16 @@ test("/diffusion shows each step as it arrives", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
   expect(await page.evaluate(() => (window as any).__sources.size)).toBe(5);
 });
+
+test("/echo takes an uploaded file too, and explains a file that is not audio", async ({ page }) => {
+  await open(page, "/echo");
+  const wav = await import("node:fs").then((fs) => fs.readFileSync(toneAudio(440)));
+  await page.getByLabel("Choose an audio file (WAV, FLAC, MP3, Ogg)").setInputFiles({ name: "tone.wav", mimeType: "audio/wav", buffer: wav });
+  await expect(page.locator("audio[aria-label='recording (chosen)']")).toBeVisible();
+  await expect(player(page).locator("audio")).toBeVisible({ timeout: 30_000 });
+  expect(await wavSeconds(page, (await player(page).locator("audio").getAttribute("src"))!)).toBeCloseTo(4 * 4, 1);
+  await page.getByLabel("Choose an audio file (WAV, FLAC, MP3, Ogg)").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not audio") });
+  await expect(page.getByRole("alert")).toHaveText(
+    "recording: this is not audio in a format the server reads (WAV, FLAC, MP3 or Ogg Vorbis)",
+  );
+});

@@ -1,5 +1,6 @@
 //! The streaming-outputs guide's `keep_repeating`: record from the microphone (the call runs
-//! when the recording stops) and hear it streamed back several times, playing at once.
+//! when the recording stops) or upload a file, and hear it streamed back several times,
+//! playing at once.
 
 use std::time::Duration;
 
@@ -24,9 +25,9 @@ pub fn keep_repeating(recording: AudioData) -> impl Stream<Item = AudioData> {
 
 pub fn interface() -> impl IntoMounted {
     Interface::new(keep_repeating)
-        .inputs(Audio::new().label("recording").microphone())
+        .inputs(Audio::new().label("recording"))
         .outputs(Audio::new().label("echo").streaming(true).autoplay(true))
         .live(true)
         .title("Echo")
-        .description("Record something; when you stop, it comes back four times, playing as it streams in.")
+        .description("Record something (or choose a file); it comes back four times, playing as it streams in.")
 }
