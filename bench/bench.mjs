@@ -25,7 +25,7 @@ const outIndex = process.argv.indexOf("--out");
 const outDir = outIndex > 0 ? process.argv[outIndex + 1] : join(root, "bench");
 const plan = quick
   ? { coldStarts: 1, loads: 1, rounds: 1, liveSamples: 5, warmup: 1, loadMs: 1000, webcamRuns: 1, webcamMs: 1500, audioRuns: 1, noteSwitches: 2 }
-  : { coldStarts: 7, loads: 5, rounds: 5, liveSamples: 20, warmup: 3, loadMs: 5000, webcamRuns: 3, webcamMs: 8000, audioRuns: 7, noteSwitches: 12 };
+  : { coldStarts: 7, loads: 5, rounds: 5, liveSamples: 20, warmup: 3, loadMs: 5000, webcamRuns: 3, webcamMs: 8000, audioRuns: 7, noteSwitches: 30 };
 const concurrencies = [1, 16, 64];
 
 const systems = [

@@ -5,6 +5,7 @@ import math
 import os
 import wave
 
+import httpx
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
@@ -48,6 +49,13 @@ def test_a_generator_yields_every_step_in_order_through_submit():
     final = Image.open(job.result()).convert("RGB")
     distances = [ImageStat.Stat(ImageChops.difference(Image.open(s).convert("RGB"), final)).mean[0] for s in steps]
     assert distances == sorted(distances, reverse=True) and distances[-1] == 0, distances
+
+
+def test_the_rest_api_sends_a_generators_values_then_completes():
+    url = f"{ORIGIN}/diffusion/gradio_api/call/diffuse"
+    event_id = httpx.post(url, json={"data": [3]}).json()["event_id"]
+    events = [line for line in httpx.get(f"{url}/{event_id}", timeout=30).text.splitlines() if line.startswith("event:")]
+    assert events == ["event: generating", "event: generating", "event: complete"]
 
 
 def test_streamed_audio_ends_as_one_file_of_all_its_chunks():

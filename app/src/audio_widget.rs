@@ -7,13 +7,12 @@ use leptos::{prelude::*, task::spawn_local};
 use rheo_shared::{AudioSource, FileData, Value};
 
 use crate::{
-    api,
     browser_value::BrowserValue,
     interface_view::Caller,
     microphone::Microphone,
     player::ChunkPlayer,
     streaming::{bytes_blob, stream_notes, Source, Streamer},
-    widgets::Field,
+    widgets::{Field, Upload},
 };
 
 pub(crate) fn audio(f: Field, index: usize, sources: Vec<AudioSource>, streaming: bool, autoplay: bool) -> AnyView {
@@ -26,18 +25,10 @@ pub(crate) fn audio(f: Field, index: usize, sources: Vec<AudioSource>, streaming
     }
 }
 
-/// The value's file, if it holds one.
-fn file(value: RwSignal<Value>) -> impl Fn() -> Option<FileData> + Copy {
-    move || match value.get() {
-        Value::File(file) => Some(file),
-        _ => None,
-    }
-}
-
 /// A player for the value's file, and a download link. With `live_chunks`, a generator's
 /// chunks play as they arrive (the player shows once the stream ends, holding all of them).
 fn audio_output(f: Field, index: usize, live_chunks: bool, autoplay: bool) -> impl IntoView {
-    let file = file(f.value);
+    let file = f.file();
     let url = move || file().and_then(|f| f.url);
     let download_name = move || file().and_then(|f| f.orig_name).unwrap_or_else(|| "audio.wav".into());
     let player = live_chunks.then(|| {
@@ -79,22 +70,10 @@ fn audio_output(f: Field, index: usize, live_chunks: bool, autoplay: bool) -> im
 
 /// Audio from a microphone recording or a file, uploaded as soon as it is complete.
 fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
-    let caller = expect_context::<Caller>();
-    let commit = f.commit();
-    let error = RwSignal::new(None::<String>);
-    let uploading = RwSignal::new(false);
-    let take = move |audio: web_sys::Blob, name: String| {
-        uploading.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match api::upload(&caller.name(), &audio, &name).await {
-                Ok(file) => commit(Value::File(file)),
-                Err(message) => error.set(Some(message)),
-            }
-            uploading.set(false);
-        });
-    };
-    let file = file(f.value);
+    let upload = Upload::new();
+    let (uploading, error) = (upload.busy, upload.error);
+    let take = f.uploader(upload);
+    let file = f.file();
     let url = move || file().and_then(|f| f.url);
     let legend_id = format!("{}-label", f.id);
     let labelled_by = legend_id.clone();

@@ -3,17 +3,15 @@
 //! camera with Start/Stop and the time left.
 
 use leptos::{html, prelude::*, task::spawn_local};
-use rheo_shared::{FileData, ImageSource, Value};
+use rheo_shared::ImageSource;
 use wasm_bindgen::JsCast;
 use web_sys::Blob;
 
 use crate::{
-    api,
     browser_value::BrowserValue,
     camera::Camera,
-    interface_view::Caller,
     streaming::{stream_notes, Source, Streamer},
-    widgets::Field,
+    widgets::{Field, Upload},
 };
 
 pub(crate) fn image(f: Field, sources: Vec<ImageSource>, streaming: bool) -> AnyView {
@@ -26,18 +24,10 @@ pub(crate) fn image(f: Field, sources: Vec<ImageSource>, streaming: bool) -> Any
     }
 }
 
-/// The value's file, if it holds one.
-fn file(value: RwSignal<Value>) -> impl Fn() -> Option<FileData> + Copy {
-    move || match value.get() {
-        Value::File(file) => Some(file),
-        _ => None,
-    }
-}
-
 /// One `<img>` whose source follows the value (a stream swaps it many times a second, so the
 /// element stays and only its `src` changes), and a download link.
 fn image_output(f: Field) -> impl IntoView {
-    let file = file(f.value);
+    let file = f.file();
     let url = move || file().and_then(|f| f.url);
     let download_name = move || file().and_then(|f| f.orig_name).unwrap_or_else(|| "image".into());
     view! {
@@ -55,21 +45,9 @@ fn image_output(f: Field) -> impl IntoView {
 /// A still image from a file (picked, dropped or pasted) or a webcam snapshot, uploaded as
 /// soon as it is chosen.
 fn image_input(f: Field, sources: Vec<ImageSource>) -> impl IntoView {
-    let caller = expect_context::<Caller>();
-    let commit = f.commit();
-    let error = RwSignal::new(None::<String>);
-    let uploading = RwSignal::new(false);
-    let take = move |image: Blob, name: String| {
-        uploading.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match api::upload(&caller.name(), &image, &name).await {
-                Ok(file) => commit(Value::File(file)),
-                Err(message) => error.set(Some(message)),
-            }
-            uploading.set(false);
-        });
-    };
+    let upload = Upload::new();
+    let (uploading, error) = (upload.busy, upload.error);
+    let take = f.uploader(upload);
     let take_first = move |files: Option<web_sys::FileList>| {
         if let Some(picked) = files.and_then(|files| files.get(0)) {
             take(picked.clone().into(), picked.name());
@@ -77,7 +55,7 @@ fn image_input(f: Field, sources: Vec<ImageSource>) -> impl IntoView {
     };
     let has = |source| sources.contains(&source);
     let preview = {
-        let file = file(f.value);
+        let file = f.file();
         move || file().and_then(|f| f.url)
     };
     let legend_id = format!("{}-label", f.id);

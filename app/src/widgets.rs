@@ -2,11 +2,11 @@
 //! value signal, and — when it is an input (`on_change` is set) — writes the user's changes
 //! back to the signal and reports them.
 
-use leptos::prelude::*;
-use rheo_shared::{Classification, ComponentKind, ComponentSpec, Value};
-use web_sys::HtmlInputElement;
+use leptos::{prelude::*, task::spawn_local};
+use rheo_shared::{Classification, ComponentKind, ComponentSpec, FileData, Value};
+use web_sys::{Blob, HtmlInputElement};
 
-use crate::{audio_widget, image_widget, interface_view::show_value};
+use crate::{api, audio_widget, image_widget, interface_view::{show_value, Caller}};
 
 #[component]
 pub fn Widget(
@@ -36,6 +36,19 @@ pub fn Widget(
     }
 }
 
+/// The state of a media input's uploads.
+#[derive(Clone, Copy)]
+pub(crate) struct Upload {
+    pub busy: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Upload {
+    pub fn new() -> Self {
+        Upload { busy: RwSignal::new(false), error: RwSignal::new(None) }
+    }
+}
+
 /// What every widget has: an id for its control, a label, a value and maybe a change hook.
 pub(crate) struct Field {
     pub id: String,
@@ -60,6 +73,34 @@ impl Field {
                     on_change.run(());
                 }
             }
+        }
+    }
+
+    /// The file the value holds, if it holds one.
+    pub fn file(&self) -> impl Fn() -> Option<FileData> + Copy + 'static {
+        let value = self.value;
+        move || match value.get() {
+            Value::File(file) => Some(file),
+            _ => None,
+        }
+    }
+
+    /// What a media input does with a chosen file (picked, dropped, pasted, recorded): upload
+    /// it at once and take the stored file as the value. `upload` shows whether one is on its
+    /// way and why the last failed.
+    pub fn uploader(&self, upload: Upload) -> impl Fn(Blob, String) + Copy + 'static {
+        let caller = expect_context::<Caller>();
+        let commit = self.commit();
+        move |media: Blob, name: String| {
+            upload.busy.set(true);
+            upload.error.set(None);
+            spawn_local(async move {
+                match api::upload(&caller.name(), &media, &name).await {
+                    Ok(file) => commit(Value::File(file)),
+                    Err(message) => upload.error.set(Some(message)),
+                }
+                upload.busy.set(false);
+            });
         }
     }
 

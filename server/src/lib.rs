@@ -44,7 +44,11 @@
 //! ```
 //!
 //! * A handler may be a plain function (run on the blocking pool) or an `async fn`; it may
-//!   return a value, a tuple of values, or a `Result` whose error is shown to the user.
+//!   return a value, a tuple of values, or a `Result` whose error is shown to the user. A
+//!   handler that returns a `Stream` of those is a generator: each value is shown as it is
+//!   yielded (see [`Audio`] for audio that plays as it streams), and the generator is dropped
+//!   the moment its caller goes away.
+//! * A [`State`] input and output carry a value from one call of a session to the next.
 //! * A handler that panics fails that one call; the server goes on serving.
 //! * Every value is checked against its component before the handler sees it (type, NaN,
 //!   bounds, choices), and every output before the user does.
