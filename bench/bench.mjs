@@ -594,8 +594,8 @@ function report(raw) {
     "- Audio in: the page's microphone is an oscillator the bench switches between A4 and C5 at",
     "  random moments while both `/transcribe` demos stream it (the same YIN in Rust and numpy,",
     "  stream_every 0.5 s); the figure runs from the switch to the new note's name on screen.",
-    "  About 500 ms of it is the chunking itself, in both: the note is read from the middle of a",
-    "  chunk, so a switch shows in the chunk that holds it there, 0.25 to 0.75 s later.",
+    "  Most of it is the chunking itself, in both: the note is read from the end of a chunk, so",
+    "  a switch shows when the chunk it falls in is complete, 0 to 0.5 s later (0.25 s on average).",
     "",
   ].join("\n");
 }

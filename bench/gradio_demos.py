@@ -92,7 +92,7 @@ def detect_pitch(samples, rate):
     window = max(max_lag, 1024)
     if len(samples) < window + max_lag:
         return None
-    start = (len(samples) - window - max_lag) // 2
+    start = len(samples) - window - max_lag
     frame = samples[start : start + window + max_lag].astype(np.float64)
     if np.sqrt(np.mean(frame[:window] ** 2)) < 0.01:
         return None

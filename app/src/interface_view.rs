@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
-use rheo_shared::{protocol::RunRequest, ComponentKind, ComponentSpec, FileData, InterfaceSpec, Value};
+use rheo_shared::{protocol::{end_session_path, RunRequest}, ComponentKind, ComponentSpec, FileData, InterfaceSpec, Value};
 use web_sys::AbortController;
 
 use crate::{api, browser_value::BrowserValue, live::CallQueue, streaming::Streamer, widgets::Widget};
@@ -92,6 +92,14 @@ impl Caller {
             queue.discard_answers();
         }
         self.reset_chunks();
+    }
+
+    /// Tells the server the session ended (the page closes, or Clear starts a new one). A
+    /// beacon, so it is sent even while the page unloads.
+    fn end_session(self) {
+        if let (Some(session), Some(window)) = (self.session(), web_sys::window()) {
+            let _ = window.navigator().send_beacon(&end_session_path(&self.name(), &session));
+        }
     }
 
     /// The page's session, once it has one.
@@ -203,6 +211,9 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         caller.session.set_value(Some(new_session_id()));
         hydrated.set(true);
     });
+    // A closing page ends its session, so the server drops its State at once.
+    let on_page_hide = window_event_listener(leptos::ev::pagehide, move |_| caller.end_session());
+    crate::on_leave(move || on_page_hide.remove());
     let on_input_change = Callback::new(move |()| match streamer {
         Some(streamer) => streamer.inputs_changed(),
         None if live => caller.request(),
@@ -212,6 +223,7 @@ pub fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
         let starts: Vec<Value> = spec.inputs.iter().map(|c| c.value.clone()).collect();
         move |_| {
             caller.stop();
+            caller.end_session();
             caller.session.set_value(Some(new_session_id()));
             for (signal, start) in caller.inputs.read_value().iter().zip(&starts) {
                 signal.set(start.clone());

@@ -173,3 +173,17 @@ test("/echo takes an uploaded file too, and explains a file that is not audio", 
     "recording: this is not audio in a format the server reads (WAV, FLAC, MP3 or Ogg Vorbis)",
   );
 });
+
+test("Clear, and the page going away, end its session, so the server drops its State", async ({ page }) => {
+  const ended: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && /\/transcribe\/sessions\/[0-9a-f]+\/end$/.test(request.url())) ended.push(request.url());
+  });
+  await open(page, "/transcribe");
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect.poll(() => ended.length).toBe(1);
+  // What the browser fires as the page goes (a beacon sent while unloading is not always seen here).
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide")));
+  await expect.poll(() => ended.length).toBe(2);
+  expect(ended[0]).not.toBe(ended[1]);
+});

@@ -1,4 +1,5 @@
-//! Rheo's own HTTP API: `POST /<name>/run` (see `rheo_shared::protocol`).
+//! Rheo's own HTTP API: `POST /<name>/run` and `POST /<name>/sessions/<session>/end` (see
+//! `rheo_shared::protocol`).
 
 use std::sync::Arc;
 
@@ -78,6 +79,15 @@ pub async fn run(
         Ok::<_, std::convert::Infallible>(line)
     });
     Ok(([(CONTENT_TYPE, NDJSON)], Body::from_stream(lines)).into_response())
+}
+
+/// `POST /<name>/sessions/<session>/end`: the page's session ended; its State goes now.
+pub async fn end_session(State(served): State<Arc<Served>>, Path((name, session)): Path<(String, String)>) -> Result<StatusCode, ApiError> {
+    let interface = served
+        .interface(&name)
+        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("there is no interface named {name:?}")))?;
+    interface.end_session(&session);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A call's answers, owning what it needs, so the response body can carry it.

@@ -265,6 +265,11 @@ impl Mounted {
         &self.spec
     }
 
+    /// Drops the `State` values of `session` (its page has closed).
+    pub fn end_session(&self, session: &str) {
+        self.states.forget(session);
+    }
+
     /// Streams open on this interface now.
     pub fn active_streams(&self) -> usize {
         self.streams.load(Ordering::Acquire)

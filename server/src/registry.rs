@@ -11,7 +11,7 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use rheo_app::{shell, App, Catalog};
-use rheo_shared::protocol::{stream::STREAM_ROUTE, MAX_REQUEST_BYTES, RUN_ROUTE};
+use rheo_shared::protocol::{stream::STREAM_ROUTE, END_SESSION_ROUTE, MAX_REQUEST_BYTES, RUN_ROUTE};
 use tower_http::{compression::CompressionLayer, CompressionLevel};
 
 use crate::{
@@ -89,6 +89,7 @@ impl Registry {
         });
         let api = Router::new()
             .route(RUN_ROUTE, post(http::run))
+            .route(END_SESSION_ROUTE, post(http::end_session))
             .route(STREAM_ROUTE, get(stream::connect))
             .with_state(served.clone())
             .merge(gradio::router(served))

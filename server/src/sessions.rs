@@ -95,6 +95,11 @@ impl SessionStates {
         }
     }
 
+    /// Drops the session's state: its page has closed.
+    pub fn forget(&self, session: &str) {
+        self.sessions.lock().expect("poisoned").remove(session);
+    }
+
     /// Sessions with state kept now.
     #[cfg(test)]
     fn len(&self) -> usize {
@@ -143,6 +148,14 @@ mod tests {
         assert_eq!(call(&states, None, 5), 0, "no session, no history");
         assert_eq!(call(&states, None, 6), 0);
         assert_eq!(states.len(), 2);
+    }
+
+    #[test]
+    fn a_forgotten_session_starts_again() {
+        let states = states();
+        call(&states, Some("a"), 7);
+        states.forget("a");
+        assert_eq!(call(&states, Some("a"), 8), 0);
     }
 
     #[test]

@@ -184,6 +184,11 @@ async fn state_is_kept_per_session_and_never_sent() {
     assert_eq!(call("b2", Some("b")).await, json!(["b1 b2", null]));
     assert_eq!(call("x", None).await, json!(["x", null]), "no session, no history");
     assert_eq!(call("y", None).await, json!(["y", null]));
+    // The page closes: its state goes.
+    let end = Request::post("/tally/sessions/a/end").body(Body::empty()).unwrap();
+    assert_eq!(router.clone().oneshot(end).await.unwrap().status(), 204);
+    assert_eq!(call("a3", Some("a")).await, json!(["a3", null]));
+    assert_eq!(call("b3", Some("b")).await, json!(["b1 b2 b3", null]), "the others keep theirs");
 }
 
 #[tokio::test]

@@ -54,4 +54,13 @@ pub fn run_path(name: &str) -> String {
     RUN_ROUTE.replace("{name}", name)
 }
 
+/// Where a page says its session has ended (it is closing, or Clear started a new one), so
+/// the session's `State` is dropped at once: `POST` with an empty body, answered 204.
+pub const END_SESSION_ROUTE: &str = "/{name}/sessions/{session}/end";
+
+/// The path that ends `session` of interface `name`.
+pub fn end_session_path(name: &str, session: &str) -> String {
+    END_SESSION_ROUTE.replace("{name}", name).replace("{session}", session)
+}
+
 pub mod stream;

@@ -31,7 +31,7 @@ const SILENCE_RMS: f32 = 0.01;
 /// YIN's threshold on the cumulative mean normalised difference.
 const THRESHOLD: f64 = 0.15;
 
-/// The fundamental frequency (Hz) of the middle of `samples`, if there is a clear one.
+/// The fundamental frequency (Hz) of the end of `samples`, if there is a clear one.
 pub fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
     let rate = f64::from(sample_rate);
     let max_lag = (rate / LOWEST_HZ) as usize;
@@ -40,8 +40,8 @@ pub fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
     if samples.len() < window + max_lag {
         return None;
     }
-    // The middle of the chunk: its edges may be cut mid-note.
-    let start = (samples.len() - window - max_lag) / 2;
+    // The end of the chunk: the freshest sound, so a new note shows as soon as a chunk holds it.
+    let start = samples.len() - window - max_lag;
     let frame = &samples[start..start + window + max_lag];
     let rms = (frame[..window].iter().map(|s| s * s).sum::<f32>() / window as f32).sqrt();
     if rms < SILENCE_RMS {
