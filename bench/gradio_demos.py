@@ -132,7 +132,7 @@ transcribe_demo = gr.Interface(
     [gr.Textbox(label="note"), gr.Textbox(label="transcript"), "state"],
     live=True,
     stream_every=0.5,
-    time_limit=600,
+    time_limit=30,
 )
 
 if __name__ == "__main__":

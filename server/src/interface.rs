@@ -299,9 +299,9 @@ impl Mounted {
             let mut outcomes = (self.call)(inputs);
             while let Some(outcome) = outcomes.next().await {
                 let checked = outcome.and_then(|mut outputs| {
-                    self.states.keep(session.as_deref(), &mut outputs);
                     check(&self.spec.outputs, &checkable(&outputs))
                         .map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
+                    self.states.keep(session.as_deref(), &mut outputs);
                     Ok(outputs)
                 });
                 let failed = checked.is_err();
