@@ -40,7 +40,8 @@ pub enum Blocking {}
 /// Marks handlers that are async functions: they are awaited on the runtime.
 pub enum Awaited {}
 /// Marks generators, functions that return a [`Stream`] of outputs: each item is shown as it
-/// comes, replacing the one before.
+/// comes, replacing the one before. The stream is polled on the async runtime: a generator
+/// that computes for long between items should do that work in `tokio::task::spawn_blocking`.
 pub enum Streaming {}
 
 /// What a call produces: one result, or a generator's results in order. Ends after an error.
