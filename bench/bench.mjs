@@ -357,21 +357,24 @@ async function microphoneRun(browser, system, switches) {
     await page.goto(system.transcribe.url);
     await system.transcribe.ready(page);
     await page.getByRole("button", { name: "Record" }).click();
+    // Both pages offer Stop once the microphone records.
+    await page.getByRole("button", { name: "Stop", exact: true }).waitFor({ timeout: 15_000 });
     const note = page.getByLabel("note", { exact: true });
-    await note.evaluate((el) => new Promise((resolve, reject) => {
+    // The first answer may take a while: a freshly started Gradio warms up on its first stream.
+    await note.evaluate((el, system) => new Promise((resolve, reject) => {
       const check = () => (el.value === "A4" ? resolve() : requestAnimationFrame(check));
       check();
-      setTimeout(() => reject(new Error(`A4 never showed (the note says ${el.value})`)), 10_000);
-    }));
+      setTimeout(() => reject(new Error(`${system}: A4 never showed (the note says "${el.value}")`)), 30_000);
+    }), system.name);
     const latencies = [];
     for (let i = 0; i < switches; i++) {
       const [hz, name] = i % 2 === 0 ? [523.25, "C5"] : [440, "A4"];
-      latencies.push(await note.evaluate((el, [hz, name]) => new Promise((resolve, reject) => {
+      latencies.push(await note.evaluate((el, [hz, name, system]) => new Promise((resolve, reject) => {
         const at = window.__setNote(hz);
         const check = () => (el.value === name ? resolve(performance.now() - at) : requestAnimationFrame(check));
         check();
-        setTimeout(() => reject(new Error(`${name} never showed (the note says ${el.value})`)), 10_000);
-      }), [hz, name]));
+        setTimeout(() => reject(new Error(`${system}: ${name} never showed (the note says "${el.value}")`)), 10_000);
+      }), [hz, name, system.name]));
       await sleep(Math.random() * 500);
     }
     return latencies;
