@@ -465,10 +465,8 @@ async fn read_media(files: &FileStore, component: &ComponentSpec, path: &str) ->
         .read(path)
         .await
         .ok_or_else(|| invalid("the file is not one this server holds (upload it first; uploads expire after an hour)".into()))?;
-    let audio = matches!(component.kind, ComponentKind::Audio { .. });
-    let decoded = tokio::task::spawn_blocking(move || {
-        if audio { media::decode_audio(&bytes).map(Payload::Audio) } else { media::decode_image(&bytes).map(Payload::Image) }
-    });
+    let kind = component.kind.clone();
+    let decoded = tokio::task::spawn_blocking(move || media::decode_for(&kind, &bytes));
     decoded.await.map_err(|_| CallError::Panicked)?.map_err(|e| invalid(e.to_string()))
 }
 

@@ -8,11 +8,13 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use jpeg_encoder::{ColorType, Encoder};
-use rheo_shared::AudioData;
+use rheo_shared::{AudioData, ComponentKind};
 use symphonia::core::{
     audio::SampleBuffer, codecs::DecoderOptions, errors::Error as AudioError, formats::FormatOptions,
     io::MediaSourceStream, meta::MetadataOptions, probe::Hint,
 };
+
+use crate::value::Payload;
 
 /// The widest or tallest image accepted, in pixels.
 pub const MAX_IMAGE_SIDE: u32 = 8192;
@@ -58,6 +60,14 @@ pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
         image::ImageError::Unsupported(_) => MediaError::UnknownFormat,
         other => MediaError::Corrupt(other.to_string()),
     })
+}
+
+/// Decodes the bytes sent for a media component: audio for an Audio component, else an image.
+pub fn decode_for(kind: &ComponentKind, bytes: &[u8]) -> Result<Payload, MediaError> {
+    match kind {
+        ComponentKind::Audio { .. } => decode_audio(bytes).map(Payload::Audio),
+        _ => decode_image(bytes).map(Payload::Image),
+    }
 }
 
 /// Decodes WAV, FLAC, MP3 or Ogg Vorbis, whatever its name claims, to interleaved samples.

@@ -22,7 +22,7 @@ use axum::{
 use futures::future::BoxFuture;
 use rheo_shared::{
     protocol::stream::{decode_frame, encode_answer, ClientMessage, ServerMessage, MAX_FRAME_BYTES},
-    ComponentKind, FileData, Value,
+    FileData, Value,
 };
 use tokio::time::{sleep_until, Instant};
 
@@ -190,12 +190,8 @@ impl Stream {
         Box::pin(async move {
             let answer = async {
                 let component = &interface.spec().inputs[streaming];
-                let label = component.label.clone();
-                let audio = matches!(component.kind, ComponentKind::Audio { .. });
-                let decoded = blocking(move || {
-                    let media = &frame[4..];
-                    if audio { media::decode_audio(media).map(Payload::Audio) } else { media::decode_image(media).map(Payload::Image) }
-                });
+                let (label, kind) = (component.label.clone(), component.kind.clone());
+                let decoded = blocking(move || media::decode_for(&kind, &frame[4..]));
                 let mut decoded = Some(decoded.await?.map_err(|e| format!("{label}: {e}"))?);
                 let payloads = inputs
                     .into_iter()
