@@ -1,20 +1,18 @@
 //! Rheo's UI: the index of mounted interfaces and one generic renderer for any
 //! [`InterfaceSpec`]. Rendered on the server (feature `ssr`) and hydrated in the browser
-//! (feature `hydrate`); the server provides a [`Catalog`] of specs through context.
+//! (feature `hydrate`); the server provides the [`InterfaceSpecs`] through context.
+//!
+//! In layers, each using only those before it: [`browser`] (devices and browser objects),
+//! [`calls`] (Rheo's API, the "always last" rule), [`stream`] (webcam and microphone streams),
+//! [`components`] (one widget per component), [`page`] (an interface's page).
 
-mod api;
-mod audio_widget;
-mod browser_value;
-mod camera;
-mod devices;
-pub mod frames;
-mod image_widget;
-mod interface_view;
-pub mod live;
-mod microphone;
-mod player;
-mod streaming;
-mod widgets;
+#![warn(unreachable_pub, clippy::wildcard_enum_match_arm)]
+
+mod browser;
+mod calls;
+mod components;
+mod page;
+mod stream;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -25,36 +23,27 @@ use leptos_router::{
 };
 use rheo_shared::{InterfaceSpec, InterfaceSummary};
 
-use interface_view::InterfaceView;
-
-/// Runs `leave` when the view is dropped, in the browser only. On the server nothing runs to
-/// be stopped, and a rendered view may be dropped on another thread than it was built on, where
-/// browser-only (local) values cannot be touched: doing so panics and kills the response.
-pub(crate) fn on_leave(leave: impl FnOnce() + Send + Sync + 'static) {
-    if cfg!(feature = "hydrate") {
-        on_cleanup(leave);
-    }
-}
+use page::InterfaceView;
 
 /// The specs of the mounted interfaces, which the server provides to the UI through context.
 #[cfg(feature = "ssr")]
 #[derive(Clone, Debug)]
-pub struct Catalog(pub std::sync::Arc<Vec<InterfaceSpec>>);
+pub struct InterfaceSpecs(pub std::sync::Arc<Vec<InterfaceSpec>>);
 
 #[cfg(feature = "ssr")]
-fn catalog() -> Result<Catalog, ServerFnError> {
-    use_context::<Catalog>().ok_or_else(|| ServerFnError::new("the server provided no catalog of interfaces"))
+fn interface_specs() -> Result<InterfaceSpecs, ServerFnError> {
+    use_context::<InterfaceSpecs>().ok_or_else(|| ServerFnError::new("the server provided no interface specs"))
 }
 
 #[server]
 pub async fn list_interfaces() -> Result<Vec<InterfaceSummary>, ServerFnError> {
-    let Catalog(specs) = catalog()?;
+    let InterfaceSpecs(specs) = interface_specs()?;
     Ok(specs.iter().map(InterfaceSpec::summary).collect())
 }
 
 #[server]
 pub async fn get_interface(name: String) -> Result<Option<InterfaceSpec>, ServerFnError> {
-    let Catalog(specs) = catalog()?;
+    let InterfaceSpecs(specs) = interface_specs()?;
     let found = specs.iter().find(|s| s.name == name).cloned();
     if found.is_none() {
         set_not_found_status();

@@ -10,45 +10,29 @@
 
 use std::{fmt::Display, future::Future, sync::Arc};
 
-use futures::{stream::BoxStream, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use tokio::{sync::mpsc, task::JoinError};
 
-use crate::value::ComponentValue;
+use crate::engine::{value::ComponentValue, Answers, CallError};
 
-/// Why a call produced no outputs. Each variant's message is shown to the caller as it is.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-pub enum CallError {
-    /// An input value does not fit its component (wrong type, out of range, …).
-    #[error("{0}")]
-    InvalidInput(String),
-    /// The handler returned an error.
-    #[error("{0}")]
-    Handler(String),
-    /// The handler returned a value its output component cannot show (NaN, say).
-    #[error("{0}")]
-    InvalidOutput(String),
-    /// The handler panicked; the panic message is logged, not sent.
-    #[error("the handler crashed while computing this result; the server log has the details")]
-    Panicked,
-    /// Too many calls are already waiting for this interface.
-    #[error("the server is busy: too many calls are waiting; try again shortly")]
-    Busy,
+/// The markers that tell the kinds of handler apart; public in a private module, as axum
+/// keeps its own: they appear in trait impls, and no one needs to name them.
+#[allow(unreachable_pub)]
+mod markers {
+    /// Marks handlers that are plain functions: they run on the blocking pool.
+    pub enum Blocking {}
+    /// Marks handlers that are async functions: they are awaited on the runtime.
+    pub enum Awaited {}
+    /// Marks generators, functions that return a [`Stream`](futures::Stream) of outputs: each
+    /// item is shown as it comes, replacing the one before. The stream is polled on the async
+    /// runtime: a generator that computes for long between items should do that work in
+    /// `tokio::task::spawn_blocking`.
+    pub enum Streaming {}
 }
-
-/// Marks handlers that are plain functions: they run on the blocking pool.
-pub enum Blocking {}
-/// Marks handlers that are async functions: they are awaited on the runtime.
-pub enum Awaited {}
-/// Marks generators, functions that return a [`Stream`] of outputs: each item is shown as it
-/// comes, replacing the one before. The stream is polled on the async runtime: a generator
-/// that computes for long between items should do that work in `tokio::task::spawn_blocking`.
-pub enum Streaming {}
-
-/// What a call produces: one result, or a generator's results in order. Ends after an error.
-pub type Outcomes<T> = BoxStream<'static, Result<T, CallError>>;
+use markers::{Awaited, Blocking, Streaming};
 
 /// A function that can handle an interface's calls. Implemented for every `Fn` (sync or
-/// async) of up to eight [`ComponentValue`] arguments whose return type is [`IntoOutcome`].
+/// async) of up to eight [`ComponentValue`] arguments whose return type is [`IntoResult`].
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as a Rheo handler",
     label = "not a handler",
@@ -63,49 +47,54 @@ pub trait Handler<Marker>: Send + Sync + 'static {
     /// What a successful call returns (the `Ok` side of a `Result`).
     type Output: Send + 'static;
     /// Whether a call yields a stream of outputs rather than one.
+    #[doc(hidden)]
     const GENERATOR: bool = false;
 
-    fn call(self: Arc<Self>, args: Self::Args) -> Outcomes<Self::Output>;
+    #[doc(hidden)]
+    fn call(self: Arc<Self>, args: Self::Args) -> Answers<Self::Output>;
 }
 
-/// A handler's return value: a value, a tuple of values, or a `Result` of those.
-pub trait IntoOutcome: Send + 'static {
+/// A handler's return value: a value, a tuple of values, or a `Result` of those whose error
+/// is shown to the user.
+pub trait IntoResult: Send + 'static {
+    /// The value or values of a success.
     type Ok: Send + 'static;
-    fn into_outcome(self) -> Result<Self::Ok, String>;
+    #[doc(hidden)]
+    fn into_result(self) -> Result<Self::Ok, String>;
 }
 
-impl<T: ComponentValue> IntoOutcome for T {
+impl<T: ComponentValue> IntoResult for T {
     type Ok = T;
-    fn into_outcome(self) -> Result<T, String> {
+    fn into_result(self) -> Result<T, String> {
         Ok(self)
     }
 }
 
-impl<T: Send + 'static, E: Display + Send + 'static> IntoOutcome for Result<T, E> {
+impl<T: Send + 'static, E: Display + Send + 'static> IntoResult for Result<T, E> {
     type Ok = T;
-    fn into_outcome(self) -> Result<T, String> {
+    fn into_result(self) -> Result<T, String> {
         self.map_err(|e| e.to_string())
     }
 }
 
-macro_rules! outcome_tuple {
+macro_rules! result_tuple {
     ($($t:ident),+) => {
-        impl<$($t: ComponentValue),+> IntoOutcome for ($($t,)+) {
+        impl<$($t: ComponentValue),+> IntoResult for ($($t,)+) {
             type Ok = Self;
-            fn into_outcome(self) -> Result<Self, String> {
+            fn into_result(self) -> Result<Self, String> {
                 Ok(self)
             }
         }
     };
 }
 
-outcome_tuple!(A, B);
-outcome_tuple!(A, B, C);
-outcome_tuple!(A, B, C, D);
-outcome_tuple!(A, B, C, D, E);
-outcome_tuple!(A, B, C, D, E, F);
-outcome_tuple!(A, B, C, D, E, F, G);
-outcome_tuple!(A, B, C, D, E, F, G, H);
+result_tuple!(A, B);
+result_tuple!(A, B, C);
+result_tuple!(A, B, C, D);
+result_tuple!(A, B, C, D, E);
+result_tuple!(A, B, C, D, E, F);
+result_tuple!(A, B, C, D, E, F, G);
+result_tuple!(A, B, C, D, E, F, G, H);
 
 /// Turns a finished task into a call result; a panic becomes [`CallError::Panicked`].
 fn settle<T>(joined: Result<Result<T, String>, JoinError>) -> Result<T, CallError> {
@@ -127,7 +116,7 @@ fn crashed(error: JoinError) -> CallError {
 }
 
 /// One result as a stream of one.
-fn once<T: Send + 'static>(result: impl Future<Output = Result<T, CallError>> + Send + 'static) -> Outcomes<T> {
+fn once<T: Send + 'static>(result: impl Future<Output = Result<T, CallError>> + Send + 'static) -> Answers<T> {
     futures::stream::once(result).boxed()
 }
 
@@ -143,7 +132,7 @@ impl Drop for AbortOnDrop {
 
 /// Drives the generator `start` makes in a task of its own (so a panic fails only this call),
 /// one item ahead of the reader at most; the task ends after an error item.
-fn generate<T, S>(start: impl FnOnce() -> S + Send + 'static) -> Outcomes<T>
+fn generate<T, S>(start: impl FnOnce() -> S + Send + 'static) -> Answers<T>
 where
     T: Send + 'static,
     S: Stream<Item = Result<T, String>> + Send + 'static,
@@ -178,15 +167,15 @@ macro_rules! handler_impls {
         impl<Func, Ret, $($arg),*> Handler<(Blocking, $($arg,)*)> for Func
         where
             Func: Fn($($arg),*) -> Ret + Send + Sync + 'static,
-            Ret: IntoOutcome,
+            Ret: IntoResult,
             $($arg: ComponentValue,)*
         {
             type Args = ($($arg,)*);
             type Output = Ret::Ok;
 
-            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Outcomes<Ret::Ok> {
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Answers<Ret::Ok> {
                 once(async move {
-                    settle(tokio::task::spawn_blocking(move || (self)($($var),*).into_outcome()).await)
+                    settle(tokio::task::spawn_blocking(move || (self)($($var),*).into_result()).await)
                 })
             }
         }
@@ -195,15 +184,15 @@ macro_rules! handler_impls {
         where
             Func: Fn($($arg),*) -> Fut + Send + Sync + 'static,
             Fut: Future<Output = Ret> + Send + 'static,
-            Ret: IntoOutcome,
+            Ret: IntoResult,
             $($arg: ComponentValue,)*
         {
             type Args = ($($arg,)*);
             type Output = Ret::Ok;
 
-            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Outcomes<Ret::Ok> {
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Answers<Ret::Ok> {
                 // Spawned, so a panic is caught at the task boundary like a sync handler's.
-                let task = tokio::spawn(async move { (self)($($var),*).await.into_outcome() });
+                let task = tokio::spawn(async move { (self)($($var),*).await.into_result() });
                 once(async move { settle(task.await) })
             }
         }
@@ -212,15 +201,15 @@ macro_rules! handler_impls {
         where
             Func: Fn($($arg),*) -> Items + Send + Sync + 'static,
             Items: Stream<Item = Ret> + Send + 'static,
-            Ret: IntoOutcome,
+            Ret: IntoResult,
             $($arg: ComponentValue,)*
         {
             type Args = ($($arg,)*);
             type Output = Ret::Ok;
             const GENERATOR: bool = true;
 
-            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Outcomes<Ret::Ok> {
-                generate(move || (self)($($var),*).map(IntoOutcome::into_outcome))
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Answers<Ret::Ok> {
+                generate(move || (self)($($var),*).map(IntoResult::into_result))
             }
         }
     };

@@ -55,25 +55,30 @@
 //!
 //! The UI is served by the same process: build it with `cargo leptos build --release`
 //! (see the README), which also compiles the browser side to WebAssembly.
+//!
+//! Inside, an [`Interface`] mounts as the engine's one erased interface; transports (Rheo's
+//! JSON API, Gradio's API, the stream socket) sit side by side over the engine, and one codec
+//! boundary turns wire values into handler values and back (`docs/ARCHITECTURE.md`).
+
+#![warn(missing_docs, unreachable_pub, clippy::wildcard_enum_match_arm)]
 
 pub mod components;
-mod files;
-mod gradio;
+mod engine;
 mod handler;
-mod http;
 mod interface;
-mod media;
 mod registry;
-mod sessions;
-mod stream;
-mod value;
+mod transports;
 
-pub use components::{Audio, Checkbox, Component, ComponentList, Dropdown, Image, Label, Number, Radio, Slider, State, Textbox};
-pub use files::FileStore;
-pub use handler::{Awaited, Blocking, CallError, Handler, IntoOutcome, Outcomes, Streaming};
-pub use interface::{Interface, IntoMounted, Mounted, MAX_WAITING_CALLS};
-pub use registry::Registry;
-pub use rheo_shared::{AudioData, AudioSource, Classification, ImageSource, Value};
-pub use value::{ComponentValue, Payload, StateValue};
+pub use components::{
+    Audio, Checkbox, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, Number, Radio, Slider, State,
+    Textbox,
+};
+pub use engine::{value::ComponentValue, MAX_WAITING_CALLS};
+pub use handler::{Handler, IntoResult};
 /// The `image` crate, whose types image handlers take and return.
 pub use image;
+pub use interface::{Interface, IntoMounted};
+pub use registry::{Monitor, Registry};
+pub use rheo_shared::{AudioData, AudioSource, Classification, ImageSource};
+/// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
+pub use serde_json;

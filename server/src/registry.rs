@@ -1,6 +1,6 @@
 //! [`Registry`]: the mounted interfaces, and the server that serves them.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use axum::{
     extract::DefaultBodyLimit,
@@ -10,31 +10,18 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use rheo_app::{shell, App, Catalog};
+use rheo_app::{shell, App, InterfaceSpecs};
 use rheo_shared::protocol::{stream::STREAM_ROUTE, END_SESSION_ROUTE, MAX_REQUEST_BYTES, RUN_ROUTE};
 use tower_http::{compression::CompressionLayer, CompressionLevel};
 
 use crate::{
-    files::FileStore,
-    gradio, http,
-    interface::{IntoMounted, Mounted},
-    stream,
+    engine::{files::FileStore, Mounted},
+    interface::IntoMounted,
+    transports::{gradio, rheo, stream, Interfaces},
 };
 
 /// Path segments the server itself uses, which no interface may take.
 const RESERVED_NAMES: [&str; 2] = ["pkg", "api"];
-
-/// What the transports serve: the mounted interfaces by name, and the files they share.
-pub struct Served {
-    pub interfaces: HashMap<String, Arc<Mounted>>,
-    pub files: FileStore,
-}
-
-impl Served {
-    pub fn interface(&self, name: &str) -> Option<&Arc<Mounted>> {
-        self.interfaces.get(name)
-    }
-}
 
 /// Several interfaces, each mounted at `/<name>`; `/` lists them.
 #[derive(Default)]
@@ -43,6 +30,7 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// No interfaces yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -71,9 +59,9 @@ impl Registry {
         self
     }
 
-    /// The interface mounted at `/<name>`, to watch it (its open streams, say) while it serves.
-    pub fn get(&self, name: &str) -> Option<Arc<Mounted>> {
-        self.mounted.iter().find(|m| m.spec().name == name).cloned()
+    /// A handle on the interface mounted at `/<name>`, to watch it while it serves.
+    pub fn monitor(&self, name: &str) -> Option<Monitor> {
+        self.mounted.iter().find(|m| m.spec().name == name).cloned().map(Monitor)
     }
 
     /// The whole app as an axum router: the pages (server-rendered, then hydrated), the APIs,
@@ -82,26 +70,24 @@ impl Registry {
     /// # Panics
     /// When the server cannot create its directory for files under the system's temp dir.
     pub fn into_router(self, options: LeptosOptions) -> Router {
-        let catalog = Catalog(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
-        let served = Arc::new(Served {
-            interfaces: self.mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect(),
-            files: FileStore::new().expect("cannot create the server's directory for files in the temp dir"),
-        });
+        let specs = InterfaceSpecs(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
+        let files = FileStore::new().expect("cannot create the server's directory for files in the temp dir");
+        let interfaces = Arc::new(Interfaces::new(self.mounted, files));
         let api = Router::new()
-            .route(RUN_ROUTE, post(http::run))
-            .route(END_SESSION_ROUTE, post(http::end_session))
+            .route(RUN_ROUTE, post(rheo::run))
+            .route(END_SESSION_ROUTE, post(rheo::end_session))
             .route(STREAM_ROUTE, get(stream::connect))
-            .with_state(served.clone())
-            .merge(gradio::router(served))
+            .with_state(interfaces.clone())
+            .merge(gradio::router(interfaces))
             .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES));
-        // Every page, the fallback's error pages too, renders with the catalog in context.
-        let provide_catalog = move || provide_context(catalog.clone());
+        // Every page, the fallback's error pages too, renders with the specs in context.
+        let provide_specs = move || provide_context(specs.clone());
         let pages = Router::new()
-            .leptos_routes_with_context(&options, generate_route_list(App), provide_catalog.clone(), {
+            .leptos_routes_with_context(&options, generate_route_list(App), provide_specs.clone(), {
                 let options = options.clone();
                 move || shell(options.clone())
             })
-            .fallback(leptos_axum::file_and_error_handler_with_context(provide_catalog, shell))
+            .fallback(leptos_axum::file_and_error_handler_with_context(provide_specs, shell))
             .with_state(options)
             // Pages are compressed on the fly (cheaply: per-request cost matters more than the
             // last percent); the UI's files are served precompressed by the release build, and
@@ -124,6 +110,17 @@ impl Registry {
         });
         tracing::info!("serving on http://{address}");
         axum::serve(listener, self.into_router(options)).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+/// A handle on a mounted interface, to watch it while it serves.
+#[derive(Clone)]
+pub struct Monitor(Arc<Mounted>);
+
+impl Monitor {
+    /// Streams (webcam or microphone) open on the interface now.
+    pub fn active_streams(&self) -> usize {
+        self.0.active_streams()
     }
 }
 

@@ -147,7 +147,7 @@ async fn other_inputs_change_between_frames_and_are_checked() {
     expect_event(&mut socket).await;
     send_frame(&mut socket, 1, &two_tone_jpeg()).await;
     assert!(!expect_frame(&mut socket, 1).await, "up: as it was");
-    let change = ClientMessage::Inputs { data: vec![rheo::Value::Null, rheo::Value::Text("down".into())] };
+    let change = ClientMessage::Inputs { data: vec![rheo_shared::Value::Null, rheo_shared::Value::Text("down".into())] };
     socket.send(Message::text(serde_json::to_string(&change).unwrap())).await.unwrap();
     send_frame(&mut socket, 2, &two_tone_jpeg()).await;
     assert!(expect_frame(&mut socket, 2).await, "down: flipped from the next frame on");
@@ -176,7 +176,7 @@ async fn a_busy_stream_skips_the_frames_it_cannot_keep_up_with() {
 #[tokio::test]
 async fn the_time_limit_ends_the_stream_and_frees_it() {
     let registry = registry();
-    let brief = registry.get("brief").unwrap();
+    let brief = registry.monitor("brief").unwrap();
     let port = serve(registry).await;
     let mut socket = open(port, "brief", json!({"type": "start", "data": [null]})).await;
     assert_eq!(expect_event(&mut socket).await, ServerMessage::Started { time_limit: Some(0.3) });
@@ -190,7 +190,7 @@ async fn the_time_limit_ends_the_stream_and_frees_it() {
 #[tokio::test]
 async fn a_client_that_vanishes_frees_its_stream_at_once() {
     let registry = registry();
-    let slow = registry.get("slow").unwrap();
+    let slow = registry.monitor("slow").unwrap();
     let port = serve(registry).await;
     let mut socket = open(port, "slow", json!({"type": "start", "data": [null]})).await;
     expect_event(&mut socket).await;

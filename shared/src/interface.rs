@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{ComponentKind, ComponentSpec, Value};
+use crate::components::Kind;
 
 /// Everything the UI needs to render one interface and the API needs to describe it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,8 +85,9 @@ impl InterfaceSpec {
                 self.name
             ));
         }
-        let components = self.inputs.iter().chain(&self.outputs);
-        problems.extend(components.filter_map(|c| c.check().err()).map(|e| e.to_string()));
+        let inputs = self.inputs.iter().map(ComponentSpec::check_input);
+        let outputs = self.outputs.iter().map(ComponentSpec::check);
+        problems.extend(inputs.chain(outputs).filter_map(Result::err).map(|e| e.to_string()));
         for (row, example) in self.examples.iter().enumerate() {
             if let Err(misfits) = check_values(&self.inputs, example) {
                 problems.extend(misfits.iter().map(|m| format!("example {}: {m}", row + 1)));
@@ -101,10 +103,10 @@ impl InterfaceSpec {
         if streaming > 0 && self.generator {
             problems.push("a generator cannot take a streaming input: each chunk or frame gets one answer".into());
         }
-        if self.inputs.iter().any(|c| matches!(c.kind, ComponentKind::Audio { autoplay: true, .. })) {
+        if self.inputs.iter().any(|c| matches!(&c.kind, ComponentKind::Audio(audio) if audio.autoplay)) {
             problems.push("autoplay is for audio outputs".into());
         }
-        if self.outputs.iter().any(|c| matches!(c.kind, ComponentKind::Image { streaming: true, .. })) {
+        if self.outputs.iter().any(|c| matches!(&c.kind, ComponentKind::Image(image) if image.streams())) {
             problems.push("streaming images are webcam inputs; an image output shows each value it gets".into());
         }
         if !(self.stream_every.is_finite() && self.stream_every > 0.0) {
@@ -147,8 +149,8 @@ mod tests {
             name: "calculator".into(),
             title: "Calculator".into(),
             description: String::new(),
-            inputs: vec![ComponentSpec::new(ComponentKind::Number { minimum: None, maximum: None, step: None })],
-            outputs: vec![ComponentSpec::new(ComponentKind::Number { minimum: None, maximum: None, step: None })],
+            inputs: vec![ComponentSpec::new(ComponentKind::Number(Default::default()))],
+            outputs: vec![ComponentSpec::new(ComponentKind::Number(Default::default()))],
             live: true,
             api_name: "predict".into(),
             stream_every: 0.5,

@@ -1,5 +1,7 @@
 //! Rheo's component model, shared by the server (native) and the UI (wasm32).
 //!
+//! * [`components`]: one module per kind of component (its options and checks), and
+//!   [`match_kind!`], the exhaustive match over them.
 //! * [`ComponentSpec`]: what one input or output is (a Number with bounds, a Radio with its
 //!   choices, …), as the UI renders it and the API describes it.
 //! * [`InterfaceSpec`]: one mounted demo: its components and options (`live`, `api_name`, …).
@@ -9,22 +11,24 @@
 //! * [`protocol`]: the request and response bodies of Rheo's HTTP API.
 //!
 //! ```
-//! use rheo_shared::{ComponentKind, ComponentSpec, Value};
+//! use rheo_shared::{components::Radio, ComponentKind, ComponentSpec, Value};
 //!
-//! let op = ComponentSpec::new(ComponentKind::Radio { choices: vec!["add".into(), "divide".into()] })
+//! let op = ComponentSpec::new(ComponentKind::Radio(Radio { choices: vec!["add".into(), "divide".into()] }))
 //!     .with_label("operation");
 //! assert!(op.validate(&Value::Text("add".into())).is_ok());
 //! let err = op.validate(&Value::Text("modulo".into())).unwrap_err();
 //! assert_eq!(err.to_string(), "\"modulo\" is not one of the choices: add, divide");
 //! ```
 
+#![warn(unreachable_pub, clippy::wildcard_enum_match_arm)]
+
 mod audio;
-mod component;
+pub mod components;
 mod interface;
 pub mod protocol;
 mod value;
 
 pub use audio::{AudioData, JoinError};
-pub use component::{AudioSource, ComponentKind, ComponentSpec, ImageSource, SpecError, ValueError};
+pub use components::{AudioSource, ComponentKind, ComponentSpec, ImageSource, Problem, SpecError, ValueError};
 pub use interface::{check_values, InterfaceSpec, InterfaceSummary, Misfit};
 pub use value::{Classification, Confidence, FileData, FileMeta, Value};

@@ -16,6 +16,9 @@ pub enum Value {
     /// file always has a `path`.
     File(FileData),
     Classification(Classification),
+    /// Any other JSON: a Json component's arrays and objects (and whatever else a handler
+    /// returns for one). Last: untagged, it takes what no other variant does.
+    Json(serde_json::Value),
 }
 
 impl Value {
@@ -28,6 +31,7 @@ impl Value {
             Value::Text(_) => "text",
             Value::File(_) => "a file",
             Value::Classification(_) => "a classification",
+            Value::Json(_) => "JSON",
         }
     }
 }
@@ -66,16 +70,27 @@ impl Default for FileMeta {
 
 /// What a Label shows: the top class and, optionally, the score of every class
 /// (Gradio's `{"label": …, "confidences": [{"label": …, "confidence": …}]}`).
+///
+/// Read strictly (a `label` key, no other keys than these two), so that other JSON objects,
+/// a Json output's, are not mistaken for one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Classification {
+    /// The top class (`null` for none).
+    #[serde(deserialize_with = "Option::deserialize")]
     pub label: Option<String>,
+    /// Each class's score, best first.
     #[serde(default)]
     pub confidences: Vec<Confidence>,
 }
 
+/// One class's score.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Confidence {
+    /// The class.
     pub label: String,
+    /// Its score, 0 to 1.
     pub confidence: f64,
 }
 
@@ -123,6 +138,11 @@ mod tests {
         assert!(matches!(&file, Value::File(f) if f.path == "/tmp/x.png" && f.url.is_none()));
         let label: Value = serde_json::from_str(r#"{"label": "cat"}"#).unwrap();
         assert!(matches!(label, Value::Classification(_)));
+        for other in [r#"{}"#, r#"{"label": "cat", "size": 3}"#, r#"[1, {"a": null}]"#] {
+            let json: Value = serde_json::from_str(other).unwrap();
+            assert!(matches!(json, Value::Json(_)), "{other} is JSON, not a classification");
+            assert_eq!(serde_json::to_string(&json).unwrap(), other.replace(": ", ":").replace(", ", ","));
+        }
         let json = serde_json::to_value(&file).unwrap();
         assert_eq!(json["meta"]["_type"], "gradio.FileData");
     }

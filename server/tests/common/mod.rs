@@ -38,6 +38,10 @@ pub fn reciprocal(x: f64) -> f64 {
     1.0 / x
 }
 
+pub fn checked(x: f64) -> Result<f64, String> {
+    if x > 1.0 { Err(format!("{x} is too big for this model")) } else { Ok(x) }
+}
+
 pub fn classify(x: f64) -> Classification {
     Classification::from_scores([("small", 1.0 - x / 10.0), ("large", x / 10.0)])
 }
@@ -56,6 +60,7 @@ pub fn registry() -> Registry {
         .mount("fragile", Interface::new(fragile).inputs(Number::new()).outputs(Number::new()))
         .mount("reciprocal", Interface::new(reciprocal).inputs(Number::new()).outputs(Number::new()))
         .mount("classify", Interface::new(classify).inputs(Number::new()).outputs(Label::new()))
+        .mount("checked", Interface::new(checked).inputs(Number::new()).outputs(Number::new()))
         .mount(
             "pick",
             Interface::new(|choice: String| choice.len() as f64)

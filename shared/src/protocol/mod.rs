@@ -1,4 +1,8 @@
-//! The bodies of Rheo's own HTTP API, which the UI uses:
+//! Every route the server answers, as constants in axum's path syntax (`/{name}/run`), with the
+//! bodies of Rheo's own HTTP API, which the UI uses; [`stream`] is the stream socket's
+//! protocol and [`gradio`] Gradio's routes.
+//!
+//! Rheo's own API:
 //! `POST /<name>/run` with a [`RunRequest`] answers a [`RunResponse`] (200) or an
 //! [`ErrorBody`] (4xx/5xx). A generator interface answers [`NDJSON`] instead: one
 //! [`RunResponse`] line per value it yields, as it yields it, and an [`ErrorBody`] line if it
@@ -35,17 +39,6 @@ pub struct ErrorBody {
     pub error: String,
 }
 
-/// Where files go up (multipart, one part per file; Gradio's upload route): the answer is a
-/// JSON list of the paths to refer to them by.
-pub fn upload_path(name: &str) -> String {
-    format!("/{name}/gradio_api/upload")
-}
-
-/// Where the stored file `path` is served (Gradio's `file=` route).
-pub fn file_url(name: &str, path: &str) -> String {
-    format!("/{name}/gradio_api/file={path}")
-}
-
 /// The run endpoint's route, in axum's path syntax.
 pub const RUN_ROUTE: &str = "/{name}/run";
 
@@ -63,4 +56,5 @@ pub fn end_session_path(name: &str, session: &str) -> String {
     END_SESSION_ROUTE.replace("{name}", name).replace("{session}", session)
 }
 
+pub mod gradio;
 pub mod stream;

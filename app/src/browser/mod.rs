@@ -1,0 +1,29 @@
+//! The browser's devices and objects, the app's lowest layer: the camera, the microphone, the
+//! Web Audio chunk player, and [`BrowserValue`], which holds such objects in components.
+
+pub(crate) mod camera;
+pub(crate) mod devices;
+pub(crate) mod microphone;
+pub(crate) mod player;
+mod value;
+
+pub(crate) use value::BrowserValue;
+
+use leptos::prelude::on_cleanup;
+
+/// Runs `leave` when the view is dropped, in the browser only. On the server nothing runs to
+/// be stopped, and a rendered view may be dropped on another thread than it was built on, where
+/// browser-only (local) values cannot be touched: doing so panics and kills the response.
+pub(crate) fn on_leave(leave: impl FnOnce() + Send + Sync + 'static) {
+    if cfg!(feature = "hydrate") {
+        on_cleanup(leave);
+    }
+}
+
+/// Bytes as a blob of `mime_type`.
+pub(crate) fn bytes_blob(bytes: &[u8], mime_type: &str) -> Option<web_sys::Blob> {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime_type);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()
+}

@@ -1,0 +1,107 @@
+//! The browser side of Rheo's HTTP API (see `rheo_shared::protocol`): calls, generator calls
+//! (NDJSON read as it arrives) and uploads.
+
+use gloo_net::http::{Request, Response};
+use js_sys::{Reflect, Uint8Array};
+use rheo_shared::{
+    protocol::{
+        gradio::{file_url, upload_path},
+        run_path, ErrorBody, RunRequest, RunResponse,
+    },
+    FileData, Value,
+};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, ReadableStreamDefaultReader};
+
+/// Runs one call of interface `name`; the error is a message to show as it is.
+pub(crate) async fn run(name: &str, request: RunRequest) -> Result<Vec<Value>, String> {
+    let response = post(name, &request, None).await?;
+    response.json::<RunResponse>().await.map(|body| body.data).map_err(|e| format!("the server's answer was unreadable: {e}"))
+}
+
+/// Runs one call of a generator interface, handing each answer to `on_answer` as it arrives,
+/// until the generator ends, fails, or `abort` fires (which stops it on the server too).
+pub(crate) async fn run_generator(
+    name: &str,
+    request: RunRequest,
+    abort: Option<&AbortSignal>,
+    mut on_answer: impl FnMut(Result<Vec<Value>, String>),
+) -> Result<(), String> {
+    let response = post(name, &request, abort).await?;
+    let reader: ReadableStreamDefaultReader =
+        response.body().ok_or("the server's answer has no body")?.get_reader().unchecked_into();
+    let lost = |_| "the connection to the server was lost".to_string();
+    let mut pending = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(lost)?;
+        if Reflect::get(&chunk, &"done".into()).map_err(lost)?.as_bool().unwrap_or(true) {
+            return Ok(());
+        }
+        let bytes: Uint8Array = Reflect::get(&chunk, &"value".into()).map_err(lost)?.unchecked_into();
+        pending.extend(bytes.to_vec());
+        while let Some(end) = pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            on_answer(read_line(&line));
+        }
+    }
+}
+
+/// One NDJSON line of a generator's answer: outputs, or an error.
+fn read_line(line: &[u8]) -> Result<Vec<Value>, String> {
+    if let Ok(answer) = serde_json::from_slice::<RunResponse>(line) {
+        return Ok(answer.data);
+    }
+    match serde_json::from_slice::<ErrorBody>(line) {
+        Ok(body) => Err(body.error),
+        Err(e) => Err(format!("the server's answer was unreadable: {e}")),
+    }
+}
+
+/// Posts a call; a 4xx/5xx becomes its message.
+async fn post(name: &str, request: &RunRequest, abort: Option<&AbortSignal>) -> Result<Response, String> {
+    let response = Request::post(&run_path(name))
+        .abort_signal(abort)
+        .json(request)
+        .map_err(|e| format!("could not encode the inputs: {e}"))?
+        .send()
+        .await
+        .map_err(|e| format!("could not reach the server: {e}"))?;
+    if response.ok() {
+        return Ok(response);
+    }
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(body.error),
+        Err(_) => Err(format!("the server answered {} {}", response.status(), response.status_text())),
+    }
+}
+
+/// Uploads a file for interface `name`; the answer refers to the stored file.
+pub(crate) async fn upload(name: &str, file: &web_sys::Blob, file_name: &str) -> Result<FileData, String> {
+    let form = web_sys::FormData::new().map_err(|_| "the browser cannot build a form".to_string())?;
+    form.append_with_blob_and_filename("files", file, file_name)
+        .map_err(|_| "the browser cannot read this file".to_string())?;
+    let response = Request::post(&upload_path(name))
+        .body(form)
+        .map_err(|e| format!("could not send the file: {e}"))?
+        .send()
+        .await
+        .map_err(|e| format!("could not reach the server: {e}"))?;
+    if !response.ok() {
+        let detail = response.text().await.unwrap_or_default();
+        return Err(match response.status() {
+            413 => "The file is too large to upload.".to_string(),
+            status => format!("The upload failed ({status}): {detail}"),
+        });
+    }
+    let paths: Vec<String> = response.json().await.map_err(|e| format!("the server's answer was unreadable: {e}"))?;
+    let path = paths.into_iter().next().ok_or("the server stored nothing")?;
+    Ok(FileData {
+        url: Some(file_url(name, &path)),
+        path,
+        orig_name: Some(file_name.to_owned()),
+        mime_type: Some(file.type_()).filter(|t| !t.is_empty()),
+        size: Some(file.size() as u64),
+        ..FileData::default()
+    })
+}

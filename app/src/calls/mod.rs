@@ -1,0 +1,235 @@
+//! Calls, the layer above the browser's devices: Rheo's HTTP API as the page uses it
+//! ([`api`]), the "always last" rule ([`live::CallQueue`]), and the [`Caller`] that sends an
+//! interface's calls by that rule and shows their answers.
+
+pub(crate) mod api;
+pub(crate) mod live;
+
+use std::rc::Rc;
+
+use leptos::{prelude::*, task::spawn_local};
+use rheo_shared::{protocol::{end_session_path, RunRequest}, FileData, InterfaceSpec, Value};
+use web_sys::AbortController;
+
+use crate::browser::BrowserValue;
+use live::CallQueue;
+
+/// Where a streaming audio output takes its chunks: `Some` chunk to play next, or `None` when
+/// a new call starts or the user stops one (silence, forget what waits).
+pub(crate) type ChunkSink = Rc<dyn Fn(Option<FileData>)>;
+
+/// The page's calls: sends them by the "always last" rule of [`CallQueue`] and shows answers,
+/// a generator's one by one. Widgets get it as a prop (an upload needs the interface's name).
+#[derive(Clone, Copy)]
+pub(crate) struct Caller {
+    name: StoredValue<String>,
+    inputs: StoredValue<Vec<RwSignal<Value>>>,
+    outputs: StoredValue<Vec<RwSignal<Value>>>,
+    error: RwSignal<Option<String>>,
+    busy: RwSignal<bool>,
+    queue: StoredValue<CallQueue>,
+    generator: bool,
+    /// The page's session, which the interface's `State` belongs to; set once hydrated, and
+    /// new after Clear.
+    session: StoredValue<Option<String>>,
+    /// Stops the running generator call.
+    abort: BrowserValue<AbortController>,
+    /// The chunk player of each streaming audio output, by position.
+    chunk_sinks: BrowserValue<Vec<Option<ChunkSink>>>,
+}
+
+impl Caller {
+    /// The inputs changed, or Submit was pressed.
+    pub(crate) fn request(self) {
+        if let Some(seq) = self.queue.write_value().request() {
+            self.send(seq);
+        }
+    }
+
+    fn send(self, seq: u64) {
+        let request = RunRequest { data: self.input_values(), session: self.session() };
+        self.busy.set(true);
+        if self.generator {
+            return self.send_to_generator(seq, request);
+        }
+        spawn_local(async move {
+            let result = api::run(&self.name.get_value(), request).await;
+            self.complete(seq, Some(result));
+        });
+    }
+
+    /// A generator call: each answer is shown as it arrives, while the call is the newest.
+    fn send_to_generator(self, seq: u64, request: RunRequest) {
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        if let Some(controller) = controller {
+            self.abort.set(controller);
+        }
+        self.reset_chunks();
+        spawn_local(async move {
+            let show = |answer| {
+                if self.queue.read_value().is_current(seq) {
+                    self.show(answer);
+                }
+            };
+            let ended = api::run_generator(&self.name.get_value(), request, signal.as_ref(), show).await;
+            self.complete(seq, ended.err().map(Err));
+        });
+    }
+
+    fn complete(self, seq: u64, result: Option<Result<Vec<Value>, String>>) {
+        let completion = self.queue.write_value().complete(seq);
+        if let Some(result) = result.filter(|_| completion.show) {
+            self.show(result);
+        }
+        match completion.send_next {
+            Some(next) => self.send(next),
+            None => self.busy.set(false),
+        }
+    }
+
+    /// Stops a running generator: on the server too (its task is dropped), and its sound.
+    pub(crate) fn stop(self) {
+        if let Some(controller) = self.abort.take() {
+            controller.abort();
+        }
+        if let Some(mut queue) = self.queue.try_write_value() {
+            queue.discard_answers();
+        }
+        self.reset_chunks();
+    }
+
+    /// Tells the server the session ended (the page closes, or Clear starts a new one). A
+    /// beacon, so it is sent even while the page unloads.
+    pub(crate) fn end_session(self) {
+        if let (Some(session), Some(window)) = (self.session(), web_sys::window()) {
+            let _ = window.navigator().send_beacon(&end_session_path(&self.name(), &session));
+        }
+    }
+
+    /// The page's session, once it has one.
+    pub(crate) fn session(self) -> Option<String> {
+        self.session.get_value()
+    }
+
+    /// Streaming audio output `index` plays its chunks with `sink`.
+    pub(crate) fn play_chunks_with(self, index: usize, sink: ChunkSink) {
+        let outputs = self.outputs.read_value().len();
+        self.chunk_sinks.with_or_insert(|| vec![None; outputs], |sinks| {
+            if let Some(slot) = sinks.get_mut(index) {
+                *slot = Some(sink);
+            }
+        });
+    }
+
+    fn reset_chunks(self) {
+        self.chunk_sinks.with(|sinks| sinks.iter().flatten().for_each(|sink| sink(None)));
+    }
+
+    fn show(self, result: Result<Vec<Value>, String>) {
+        match result {
+            Ok(values) => {
+                self.set_outputs(values);
+                self.error.set(None);
+            }
+            Err(message) => {
+                self.clear_outputs();
+                self.error.set(Some(message));
+            }
+        }
+    }
+
+    pub(crate) fn name(self) -> String {
+        self.name.get_value()
+    }
+
+    /// Every input's value now.
+    pub(crate) fn input_values(self) -> Vec<Value> {
+        self.inputs.read_value().iter().map(|s| s.get_untracked()).collect()
+    }
+
+    pub(crate) fn set_error(self, message: Option<String>) {
+        self.error.set(message);
+    }
+
+    /// The error shown under the outputs, if any.
+    pub(crate) fn error(self) -> Option<String> {
+        self.error.get()
+    }
+
+    /// Whether a call is in flight.
+    pub(crate) fn busy(self) -> bool {
+        self.busy.get()
+    }
+
+    /// A generator's Stop button: the call ends here and on the server.
+    pub(crate) fn stop_generator(self) {
+        self.stop();
+        self.busy.set(false);
+    }
+
+    /// Clear: a new session, the inputs back to their starting values, no outputs.
+    pub(crate) fn clear(self, starts: &[Value]) {
+        self.stop();
+        self.end_session();
+        self.session.set_value(Some(new_session_id()));
+        for (signal, start) in self.inputs.read_value().iter().zip(starts) {
+            signal.set(start.clone());
+        }
+        self.clear_outputs();
+        self.error.set(None);
+    }
+
+    /// The page is hydrated: it gets its session.
+    pub(crate) fn start_session(self) {
+        self.session.set_value(Some(new_session_id()));
+    }
+
+    /// Shows new outputs; an audio chunk goes to its output's player instead. A replaced
+    /// `blob:` URL (a streamed frame) is revoked, or every frame of a stream would stay in memory.
+    pub(crate) fn set_outputs(self, values: Vec<Value>) {
+        for (index, (signal, value)) in self.outputs.read_value().iter().zip(values).enumerate() {
+            if let Value::File(chunk @ FileData { is_stream: true, .. }) = &value {
+                if let Some(sink) = self.chunk_sinks.with(|sinks| sinks.get(index).cloned().flatten()).flatten() {
+                    sink(Some(chunk.clone()));
+                    continue;
+                }
+            }
+            if let Value::File(FileData { url: Some(old), .. }) = signal.get_untracked() {
+                if old.starts_with("blob:") {
+                    let _ = web_sys::Url::revoke_object_url(&old);
+                }
+            }
+            signal.set(value);
+        }
+    }
+
+    pub(crate) fn clear_outputs(self) {
+        let none = vec![Value::Null; self.outputs.read_value().len()];
+        self.set_outputs(none);
+    }
+}
+
+impl Caller {
+    /// The caller of the interface `spec`, whose inputs and outputs are these signals.
+    pub(crate) fn new(spec: &InterfaceSpec, inputs: Vec<RwSignal<Value>>, outputs: Vec<RwSignal<Value>>) -> Self {
+        Caller {
+            name: StoredValue::new(spec.name.clone()),
+            inputs: StoredValue::new(inputs),
+            outputs: StoredValue::new(outputs),
+            error: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            queue: StoredValue::new(CallQueue::default()),
+            generator: spec.generator,
+            session: StoredValue::new(None),
+            abort: BrowserValue::new(),
+            chunk_sinks: BrowserValue::new(),
+        }
+    }
+}
+
+/// A fresh id for the page's session (not a secret: it only keeps one page's State apart from
+/// another's).
+fn new_session_id() -> String {
+    format!("{:x}{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64)
+}

@@ -1,0 +1,147 @@
+//! The Audio component's widget: as an output, a player with a download link, or for a
+//! generator's streaming output, live playback of each chunk as it arrives and then the whole
+//! recording in a player; as an input, a microphone recorder (with a level meter) and a file
+//! picker; as a streaming input, the microphone streaming chunks while it records.
+
+use leptos::{prelude::*, task::spawn_local};
+use rheo_shared::{components::Audio, AudioSource, FileData, Value};
+
+use super::{error_line, stream_controls, stream_notes, Field, Upload, Widget};
+use crate::{
+    browser::{bytes_blob, microphone::Microphone, on_leave, player::ChunkPlayer, BrowserValue},
+    stream::{Source, Streamer},
+};
+
+impl Widget for Audio {
+    fn view(&self, f: Field) -> AnyView {
+        match (f.readonly(), f.streamer) {
+            (true, _) => audio_output(f, self.streaming && self.autoplay, self.autoplay).into_any(),
+            (false, Some(streamer)) if self.streaming => microphone_stream(f, streamer).into_any(),
+            (false, _) => audio_input(f, self.sources.clone()).into_any(),
+        }
+    }
+}
+
+/// A player for the value's file, and a download link. With `live_chunks`, a generator's
+/// chunks play as they arrive (the player shows once the stream ends, holding all of them).
+fn audio_output(f: Field, live_chunks: bool, autoplay: bool) -> impl IntoView {
+    let file = f.file();
+    let url = move || file().and_then(|f| f.url);
+    let download_name = move || file().and_then(|f| f.orig_name).unwrap_or_else(|| "audio.wav".into());
+    let player = live_chunks.then(|| {
+        let player = ChunkPlayer::new();
+        let sink = player.clone();
+        let value = f.value;
+        f.caller.play_chunks_with(f.index, std::rc::Rc::new(move |chunk: Option<FileData>| match chunk {
+            Some(chunk) => sink.enqueue(chunk.url.unwrap_or_default()),
+            None => {
+                sink.reset();
+                value.set(Value::Null);
+            }
+        }));
+        // Leaving the page stops the player too: the caller's cleanup resets every sink.
+        player
+    });
+    let (scheduled, seconds, playing, error) = match &player {
+        Some(p) => (p.scheduled, p.seconds, p.playing, p.error),
+        None => (RwSignal::new(0), RwSignal::new(0.0), RwSignal::new(false), RwSignal::new(None)),
+    };
+    let live = move || scheduled.get() > 0 && url().is_none();
+    view! {
+        <figure class="component audio output" data-chunks=move || scheduled.get()
+            data-seconds=move || format!("{:.3}", seconds.get()) data-playing=move || playing.get().to_string()>
+            <figcaption>{f.label.clone()}</figcaption>
+            <p class="audio-live" role="status" hidden=move || !live()>
+                {move || format!("Playing as it arrives: {} chunks, {:.1} s", scheduled.get(), seconds.get())}
+            </p>
+            <audio controls=true src=url autoplay=autoplay && !live_chunks hidden=move || url().is_none()
+                aria-label=f.label.clone()></audio>
+            <p class="audio-empty" hidden=move || url().is_some() || live()>"No audio yet"</p>
+            <a class="download" href=url download=download_name hidden=move || url().is_none()>
+                "Download " {f.label.clone()}
+            </a>
+            {error_line(error)}
+        </figure>
+    }
+}
+
+/// Audio from a microphone recording or a file, uploaded as soon as it is complete.
+fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
+    let upload = Upload::new();
+    let (uploading, error) = (upload.busy, upload.error);
+    let take = f.uploader(upload);
+    let file = f.file();
+    let url = move || file().and_then(|f| f.url);
+    let has = |source| sources.contains(&source);
+    let body = view! {
+            <audio controls=true src=url hidden=move || url().is_none() aria-label=format!("{} (chosen)", f.label)></audio>
+            {has(AudioSource::Microphone).then(|| recorder(take, error))}
+            {has(AudioSource::Upload).then(|| view! {
+                <label class="drop-zone">
+                    "Choose an audio file (WAV, FLAC, MP3, Ogg) "
+                    <input type="file" id=f.id.clone() accept="audio/*"
+                        on:change=move |ev| {
+                            let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                            if let Some(picked) = input.files().and_then(|files| files.get(0)) {
+                                take(picked.clone().into(), picked.name());
+                            }
+                        }/>
+                </label>
+            })}
+            <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
+            {error_line(error)}
+    };
+    f.fieldset("audio input", body)
+}
+
+/// Record / Stop: the whole recording is handed to `take` as a WAV when it stops.
+fn recorder(take: impl Fn(web_sys::Blob, String) + Copy + 'static, error: RwSignal<Option<String>>) -> impl IntoView {
+    let microphone = BrowserValue::<Microphone>::new();
+    let recording = RwSignal::new(false);
+    let level = RwSignal::new(0.0);
+    let start = move |_| {
+        error.set(None);
+        spawn_local(async move {
+            match Microphone::start(level).await {
+                Ok(started) => {
+                    microphone.set(started);
+                    recording.set(true);
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        });
+    };
+    let stop = move |_| {
+        recording.set(false);
+        level.set(0.0);
+        // Dropping the microphone releases it.
+        let Some(stopped) = microphone.take() else { return };
+        match stopped.take().and_then(|audio| bytes_blob(&audio.to_wav(), "audio/wav")) {
+            Some(wav) => take(wav, "recording.wav".into()),
+            None => error.set(Some("The recording is empty: no sound was captured. Record for a moment longer.".into())),
+        }
+    };
+    on_leave(move || drop(microphone.take()));
+    view! {
+        <div class="recorder">
+            <button type="button" class="secondary" hidden=move || recording.get() on:click=start>"Record"</button>
+            <button type="button" class="primary" hidden=move || !recording.get() on:click=stop>"Stop recording"</button>
+            <meter class="level" min="0" max="1" value=move || level.get() aria-label="Microphone level"
+                hidden=move || !recording.get()></meter>
+        </div>
+    }
+}
+
+/// The microphone of a streaming input: Record/Stop, the level meter, the time left.
+fn microphone_stream(f: Field, streamer: Streamer) -> impl IntoView {
+    let status = streamer.status;
+    let meter = view! {
+        <meter class="level" min="0" max="1" value=move || streamer.level.get() aria-label="Microphone level"
+            hidden=move || !status.get().is_running()></meter>
+    };
+    let body = view! {
+        {stream_controls(streamer, "Record", move || streamer.start(Source::Microphone), meter)}
+        {stream_notes(streamer, "microphone", "Record")}
+    };
+    f.fieldset("audio microphone", body)
+}

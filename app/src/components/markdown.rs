@@ -1,0 +1,98 @@
+//! Markdown's widget: the text as formatted HTML, made safe.
+//!
+//! A handler's text is untrusted (it often echoes what a user typed), so it is rendered with
+//! nothing that could run: raw HTML blocks and inline tags are shown as text, and links and
+//! images may only point at `http`, `https`, `mailto` or relative addresses (a
+//! `javascript:` link becomes `#`). pulldown-cmark escapes every text and attribute it writes.
+
+use leptos::prelude::*;
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+use rheo_shared::{components::Markdown, Value};
+
+use super::{Field, Widget};
+
+impl Widget for Markdown {
+    fn view(&self, f: Field) -> AnyView {
+        let value = f.value;
+        let rendered = move || match value.get() {
+            Value::Text(text) => to_safe_html(&text),
+            _ => String::new(),
+        };
+        let heading_id = f.heading_id();
+        view! {
+            <section class="component markdown" aria-labelledby=f.heading_id()>
+                <h3 id=heading_id>{f.label.clone()}</h3>
+                <div class="markdown-body" inner_html=rendered></div>
+            </section>
+        }
+        .into_any()
+    }
+}
+
+/// Markdown (CommonMark, with tables and strikethrough) as HTML in which nothing can run.
+pub(crate) fn to_safe_html(markdown: &str) -> String {
+    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+        }
+        other => other,
+    });
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, parser);
+    out
+}
+
+/// The address if it is web, mail or relative; `#` for any other scheme (`javascript:`,
+/// `data:`, …). A scheme is what comes before a `:` that precedes any `/`, `?` or `#`.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let scheme = url.split(['/', '?', '#']).next().and_then(|head| head.split_once(':')).map(|(scheme, _)| scheme);
+    match scheme.map(|s| s.trim().to_ascii_lowercase()) {
+        None => url,
+        Some(scheme) if ["http", "https", "mailto"].contains(&scheme.as_str()) => url,
+        Some(_) => CowStr::Borrowed("#"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_formatted() {
+        let html = to_safe_html("## 3 words\n\n* **bold** and ~~gone~~\n\n| a | b |\n| - | - |\n| 1 | 2 |\n");
+        assert!(html.contains("<h2>3 words</h2>"), "{html}");
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+        assert!(html.contains("<del>gone</del>"), "{html}");
+        assert!(html.contains("<td>1</td>"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = to_safe_html("<script>alert(1)</script>\n\nhi <img src=x onerror=\"alert(2)\"> there");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=\"alert(2)\"&gt;"), "{html}");
+    }
+
+    #[test]
+    fn only_web_mail_and_relative_links_are_kept() {
+        for (markdown, href) in [
+            ("[a](https://example.com/x?y#z)", "https://example.com/x?y#z"),
+            ("[a](mailto:me@example.com)", "mailto:me@example.com"),
+            ("[a](/flip/page?a:b)", "/flip/page?a:b"),
+            ("[a](javascript:alert(1))", "#"),
+            ("[a]( JavaScript:alert(1))", "#"),
+            ("[a](data:text/html,<script>x</script>)", "#"),
+        ] {
+            let html = to_safe_html(markdown);
+            assert!(html.contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))), "{markdown}: {html}");
+        }
+        let image = to_safe_html("![x](javascript:alert(1))");
+        assert!(image.contains("src=\"#\""), "{image}");
+    }
+}

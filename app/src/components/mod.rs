@@ -1,0 +1,213 @@
+//! Widgets, one module per component, the layer above streams and calls. Each renders its
+//! label bound to its control, shows its value signal, and, as an input (`on_change` set),
+//! writes the user's changes back to the signal and reports them.
+//!
+//! The contract: every kind of component implements [`Widget`] for its options type of
+//! `rheo_shared`, and [`component_view`] dispatches with an exhaustive
+//! [`match_kind!`](rheo_shared::match_kind), so a kind without a widget does not compile. A
+//! widget gets everything it uses as props (the [`Field`]): its value, the caller (for uploads
+//! and audio chunks) and the stream, if the interface has one.
+
+mod audio;
+mod checkbox;
+mod dropdown;
+mod image;
+mod json;
+mod label;
+mod markdown;
+mod number;
+mod radio;
+mod slider;
+mod state;
+mod textbox;
+
+use leptos::{prelude::*, task::spawn_local};
+use rheo_shared::{match_kind, ComponentSpec, FileData, Value};
+use web_sys::Blob;
+
+use crate::{
+    calls::{api, Caller},
+    stream::{StreamStatus, Streamer},
+};
+
+/// What each kind of component has in the page.
+pub(crate) trait Widget {
+    /// The widget for `field`: an input when `field` reports changes, else an output.
+    fn view(&self, field: Field) -> AnyView;
+}
+
+/// The widget of the component `spec`.
+pub(crate) fn component_view(spec: &ComponentSpec, field: Field) -> AnyView {
+    match_kind!(&spec.kind, kind => kind.view(field))
+}
+
+/// What every widget has: an id for its control, a label, a value and maybe a change hook,
+/// and the page's caller and stream.
+pub(crate) struct Field {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    /// The component's position among the inputs or the outputs.
+    pub(crate) index: usize,
+    pub(crate) value: RwSignal<Value>,
+    /// Set for inputs; `None` makes the widget a read-only output.
+    pub(crate) on_change: Option<Callback<()>>,
+    pub(crate) caller: Caller,
+    /// The interface's stream, if it has a streaming input.
+    pub(crate) streamer: Option<Streamer>,
+}
+
+impl Field {
+    pub(crate) fn readonly(&self) -> bool {
+        self.on_change.is_none()
+    }
+
+    /// Stores a new value from the user and reports it, unless it is the value already held
+    /// (so re-typing "1.0" over "1" does not recompute).
+    pub(crate) fn commit(&self) -> impl Fn(Value) + Copy + 'static {
+        let (value, on_change) = (self.value, self.on_change);
+        move |new: Value| {
+            if value.get_untracked() != new {
+                value.set(new);
+                if let Some(on_change) = on_change {
+                    on_change.run(());
+                }
+            }
+        }
+    }
+
+    /// The file the value holds, if it holds one.
+    pub(crate) fn file(&self) -> impl Fn() -> Option<FileData> + Copy + 'static {
+        let value = self.value;
+        move || match value.get() {
+            Value::File(file) => Some(file),
+            _ => None,
+        }
+    }
+
+    /// What a media input does with a chosen file (picked, dropped, pasted, recorded): upload
+    /// it at once and take the stored file as the value. `upload` shows whether one is on its
+    /// way and why the last failed.
+    pub(crate) fn uploader(&self, upload: Upload) -> impl Fn(Blob, String) + Copy + 'static {
+        let caller = self.caller;
+        let commit = self.commit();
+        move |media: Blob, name: String| {
+            upload.busy.set(true);
+            upload.error.set(None);
+            spawn_local(async move {
+                match api::upload(&caller.name(), &media, &name).await {
+                    Ok(file) => commit(Value::File(file)),
+                    Err(message) => upload.error.set(Some(message)),
+                }
+                upload.busy.set(false);
+            });
+        }
+    }
+
+    /// The value as text now, for the server-rendered `value` attribute (before hydration
+    /// the `prop:value` binding does nothing).
+    fn initial_text(&self) -> String {
+        show_value(&self.value.get_untracked())
+    }
+
+    fn text(&self) -> impl Fn() -> String + Copy + 'static {
+        let value = self.value;
+        move || show_value(&value.get())
+    }
+
+    /// The id of the legend or heading that names a group of controls.
+    fn heading_id(&self) -> String {
+        format!("{}-label", self.id)
+    }
+
+    /// `control` with its `<label>` above it, in a `<div class="component {class}">`.
+    fn labelled(&self, class: &str, control: impl IntoView) -> impl IntoView {
+        view! {
+            <div class=format!("component {class}")>
+                <label for=self.id.clone()>{self.label.clone()}</label>
+                {control}
+            </div>
+        }
+    }
+
+    /// A group of controls named by a `<legend>`, in a `<fieldset class="component {class}">`.
+    fn fieldset(&self, class: &str, body: impl IntoView) -> impl IntoView {
+        let heading_id = self.heading_id();
+        view! {
+            <fieldset class=format!("component {class}") aria-labelledby=self.heading_id()>
+                <legend id=heading_id>{self.label.clone()}</legend>
+                {body}
+            </fieldset>
+        }
+    }
+}
+
+/// The state of a media input's uploads.
+#[derive(Clone, Copy)]
+pub(crate) struct Upload {
+    pub(crate) busy: RwSignal<bool>,
+    pub(crate) error: RwSignal<Option<String>>,
+}
+
+impl Upload {
+    pub(crate) fn new() -> Self {
+        Upload { busy: RwSignal::new(false), error: RwSignal::new(None) }
+    }
+}
+
+/// The message of `error`, when there is one, as an alert.
+pub(crate) fn error_line(error: RwSignal<Option<String>>) -> impl IntoView {
+    move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })
+}
+
+/// What the page says of a stream of the `device`: starting, streaming, why it ended and how
+/// to restart it (`restart`, the start button's words), or why it failed.
+pub(crate) fn stream_notes(streamer: Streamer, device: &'static str, restart: &'static str) -> impl IntoView {
+    let status = streamer.status;
+    let note = move || match status.get() {
+        StreamStatus::Off | StreamStatus::Failed(_) => String::new(),
+        StreamStatus::Starting => format!("Starting the {device}…"),
+        StreamStatus::Streaming => "Streaming".into(),
+        StreamStatus::Ended(reason) => format!("{reason} {restart} to stream again."),
+    };
+    let failure = move || match status.get() {
+        StreamStatus::Failed(message) => Some(view! { <p class="error" role="alert">{message}</p> }),
+        StreamStatus::Off | StreamStatus::Starting | StreamStatus::Streaming | StreamStatus::Ended(_) => None,
+    };
+    view! {
+        <p class="stream-status" role="status">{note}</p>
+        {failure}
+    }
+}
+
+/// Start/Stop buttons for a stream (`start` on the first), and the time it has left.
+pub(crate) fn stream_controls(
+    streamer: Streamer,
+    start_label: &'static str,
+    start: impl Fn() + 'static,
+    extra: impl IntoView,
+) -> impl IntoView {
+    let status = streamer.status;
+    view! {
+        <div class="stream-controls">
+            <button type="button" class="primary" hidden=move || status.get().is_running()
+                on:click=move |_| start()>{start_label}</button>
+            <button type="button" class="secondary" hidden=move || !status.get().is_running()
+                on:click=move |_| streamer.stop()>"Stop"</button>
+            {extra}
+            <span class="time-left">{move || streamer.seconds_left.get().map(|s| format!("{s} s left"))}</span>
+        </div>
+    }
+}
+
+/// A value as text, the way a person reads it (`12`, not `12.0`).
+pub(crate) fn show_value(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(b) => if *b { "✓".into() } else { "✗".into() },
+        Value::Number(n) => n.to_string(),
+        Value::Text(t) => t.clone(),
+        Value::File(file) => file.orig_name.clone().unwrap_or_else(|| "file".into()),
+        Value::Classification(c) => c.label.clone().unwrap_or_default(),
+        Value::Json(json) => json.to_string(),
+    }
+}

@@ -1,0 +1,12 @@
+//! State has no widget: its value stays on the server.
+
+use leptos::prelude::*;
+use rheo_shared::components::State;
+
+use super::{Field, Widget};
+
+impl Widget for State {
+    fn view(&self, _: Field) -> AnyView {
+        ().into_any()
+    }
+}

@@ -1,0 +1,117 @@
+//! The page of one interface: any [`InterfaceSpec`] as inputs, outputs and examples.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use rheo_shared::{ComponentKind, ComponentSpec, InterfaceSpec, Value};
+
+use super::examples::Examples;
+use crate::{
+    browser::on_leave,
+    calls::Caller,
+    components::{component_view, Field},
+    stream::Streamer,
+};
+
+#[component]
+#[allow(unreachable_pub)] // what #[component] generates for a crate-visible component is `pub`
+pub(crate) fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
+    let starting_values = |components: &[ComponentSpec], start: fn(&ComponentSpec) -> Value| {
+        components.iter().map(|c| RwSignal::new(start(c))).collect::<Vec<_>>()
+    };
+    let inputs = starting_values(&spec.inputs, |c| c.value.clone());
+    let outputs = starting_values(&spec.outputs, |_| Value::Null);
+    let caller = Caller::new(&spec, inputs.clone(), outputs.clone());
+    on_leave(move || caller.stop());
+    let live = spec.live;
+    // With a streaming input, the stream runs the handler: other inputs' changes go to it.
+    let streamer = spec.streaming_input().map(|index| {
+        let streamer = Streamer::new(caller, spec.stream_every, jpeg_quality(&spec.inputs[index]));
+        on_leave(move || streamer.stop());
+        streamer
+    });
+    // Effects run only in the browser, after hydration: the page says when it is interactive.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| {
+        caller.start_session();
+        hydrated.set(true);
+    });
+    // A closing page ends its session, so the server drops its State at once.
+    let on_page_hide = window_event_listener(leptos::ev::pagehide, move |_| caller.end_session());
+    on_leave(move || on_page_hide.remove());
+    let on_input_change = Callback::new(move |()| match streamer {
+        Some(streamer) => streamer.inputs_changed(),
+        None if live => caller.request(),
+        None => {}
+    });
+    let clear = {
+        let starts: Vec<Value> = spec.inputs.iter().map(|c| c.value.clone()).collect();
+        move |_| caller.clear(&starts)
+    };
+    let widgets = Widgets { caller, streamer };
+    let input_widgets = widgets.view(&spec.inputs, &inputs, "input", Some(on_input_change));
+    let output_widgets = widgets.view(&spec.outputs, &outputs, "output", None);
+
+    view! {
+        <Title text=spec.title.clone()/>
+        <nav class="crumbs"><a href="/">"All demos"</a></nav>
+        <h1>{spec.title.clone()}</h1>
+        {(!spec.description.is_empty()).then(|| view! { <p class="description">{spec.description.clone()}</p> })}
+        <div class="interface" data-live=live.to_string() data-hydrated=move || hydrated.get().to_string()
+            data-stream=move || streamer.map(|s| s.status.get().name())
+            data-frames=move || streamer.map(|s| s.frames_shown.get())>
+            <section class="inputs" aria-label="Inputs">
+                {input_widgets}
+                <div class="buttons">
+                    <button type="button" class="secondary" on:click=clear>"Clear"</button>
+                    {(!live).then(|| view! {
+                        <button type="button" class="primary" on:click=move |_| caller.request()>"Submit"</button>
+                    })}
+                    {spec.generator.then(|| view! {
+                        <button type="button" class="secondary" hidden=move || !caller.busy()
+                            on:click=move |_| caller.stop_generator()>"Stop"</button>
+                    })}
+                </div>
+            </section>
+            <section class="outputs" aria-label="Outputs" aria-live="polite" aria-busy=move || caller.busy().to_string()>
+                {output_widgets}
+                {move || caller.error().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+            </section>
+        </div>
+        <Examples spec=spec.clone() inputs on_fill=on_input_change/>
+    }
+}
+
+/// What every widget of the page gets besides its own value.
+#[derive(Clone, Copy)]
+struct Widgets {
+    caller: Caller,
+    streamer: Option<Streamer>,
+}
+
+impl Widgets {
+    /// A widget per component, with ids `<prefix>-0`, `<prefix>-1`, …
+    fn view(
+        self,
+        components: &[ComponentSpec],
+        values: &[RwSignal<Value>],
+        prefix: &str,
+        on_change: Option<Callback<()>>,
+    ) -> impl IntoView {
+        let Widgets { caller, streamer } = self;
+        components
+            .iter()
+            .zip(values)
+            .enumerate()
+            .map(|(index, (component, value))| {
+                let id = format!("{prefix}-{index}");
+                let field = Field { id, label: component.label.clone(), index, value: *value, on_change, caller, streamer };
+                component_view(component, field)
+            })
+            .collect_view()
+    }
+}
+
+/// The JPEG quality a streaming webcam input asks for (a microphone's is unused).
+fn jpeg_quality(component: &ComponentSpec) -> f64 {
+    if let ComponentKind::Image(image) = &component.kind { image.jpeg_quality } else { 0.8 }
+}

@@ -1,0 +1,82 @@
+//! The frame window of a webcam stream: how many frames may be on their way, and which
+//! answers may be shown.
+//!
+//! A frame is captured only when fewer than [`MAX_IN_FLIGHT`] are unanswered; otherwise that
+//! tick of the camera is skipped, so a slow server makes the stream drop frames rather than
+//! build a queue (and latency). Answers carry their frame's number; one older than the answer
+//! on screen is never shown.
+
+/// Frames captured and not yet answered, at most: one being processed, one on the wire.
+pub(crate) const MAX_IN_FLIGHT: usize = 2;
+
+#[derive(Debug, Default)]
+pub(crate) struct FrameWindow {
+    last_sent: u32,
+    last_shown: u32,
+    in_flight: usize,
+    shown: u64,
+}
+
+impl FrameWindow {
+    /// A number for a new frame, or `None` when the window is full (skip this tick).
+    pub(crate) fn reserve(&mut self) -> Option<u32> {
+        if self.in_flight >= MAX_IN_FLIGHT {
+            return None;
+        }
+        self.in_flight += 1;
+        self.last_sent += 1;
+        Some(self.last_sent)
+    }
+
+    /// Frame `seq` got its reply (an answer when `answered`, else skipped, failed or never
+    /// sent). Returns whether to show the answer: only when it is newer than the one shown.
+    pub(crate) fn settle(&mut self, seq: u32, answered: bool) -> bool {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let show = answered && seq > self.last_shown;
+        if show {
+            self.last_shown = seq;
+            self.shown += 1;
+        }
+        show
+    }
+
+    /// Answers shown so far.
+    pub(crate) fn shown(&self) -> u64 {
+        self.shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_window_skips_capturing() {
+        let mut window = FrameWindow::default();
+        assert_eq!(window.reserve(), Some(1));
+        assert_eq!(window.reserve(), Some(2));
+        assert_eq!(window.reserve(), None, "two in flight: this tick is skipped");
+        assert!(window.settle(1, true));
+        assert_eq!(window.reserve(), Some(3));
+    }
+
+    #[test]
+    fn an_older_answer_never_replaces_a_newer_one() {
+        let mut window = FrameWindow::default();
+        let (first, second) = (window.reserve().unwrap(), window.reserve().unwrap());
+        assert!(window.settle(second, true));
+        assert!(!window.settle(first, true), "frame 1 answered after frame 2: not shown");
+        assert_eq!(window.shown(), 1);
+    }
+
+    #[test]
+    fn skipped_and_failed_frames_free_their_place() {
+        let mut window = FrameWindow::default();
+        window.reserve();
+        window.reserve();
+        assert!(!window.settle(1, false));
+        assert!(!window.settle(2, false));
+        assert_eq!(window.reserve(), Some(3));
+        assert_eq!(window.reserve(), Some(4));
+    }
+}

@@ -1,0 +1,353 @@
+//! Streams, the layer above calls: a webcam or microphone stream on the page: the device, one WebSocket to the server speaking
+//! `rheo_shared::protocol::stream`, the [`FrameWindow`], and what the user sees of it (its
+//! status and the time left).
+//!
+//! Every `stream_every` seconds a tick captures a frame (unless the window is full) and sends
+//! it as one binary message: a JPEG of the camera, or a WAV of the microphone's samples since
+//! the last frame (a skipped tick loses no sound: the next chunk is longer). Each answer
+//! replaces the outputs if it is the newest. Changes to the other inputs go to the server as
+//! they happen and apply from the next frame. The stream ends when the user stops it, when the
+//! server's time limit ends it, or when the connection drops; each way, the device is released.
+
+use std::{rc::Rc, time::Duration};
+
+use js_sys::{Array, ArrayBuffer, Uint8Array};
+use leptos::{prelude::*, task::spawn_local};
+use rheo_shared::{
+    protocol::stream::{decode_answer, encode_frame, stream_path, ClientMessage, ServerMessage},
+    Value,
+};
+use wasm_bindgen::{prelude::*, JsCast};
+use web_sys::{BinaryType, Blob, HtmlVideoElement, MessageEvent, WebSocket};
+
+use crate::{
+    browser::{bytes_blob, camera::Camera, microphone::Microphone, BrowserValue},
+    calls::Caller,
+};
+
+pub(crate) mod frames;
+
+use frames::FrameWindow;
+
+/// What a stream captures from.
+pub(crate) enum Source {
+    /// The camera, shown in this video element.
+    Camera(HtmlVideoElement),
+    Microphone,
+}
+
+/// A running device.
+enum Capture {
+    Camera(Camera),
+    Microphone(Microphone),
+}
+
+impl Capture {
+    async fn start(source: Source, level: RwSignal<f64>) -> Result<Capture, String> {
+        match source {
+            Source::Camera(video) => Camera::start(video).await.map(Capture::Camera),
+            Source::Microphone => Microphone::start(level).await.map(Capture::Microphone),
+        }
+    }
+
+    /// The next frame: a JPEG of the camera, or a WAV of the sound since the last frame.
+    async fn frame(&self, jpeg_quality: f64) -> Result<Blob, String> {
+        match self {
+            Capture::Camera(camera) => camera.capture_jpeg(jpeg_quality).await,
+            Capture::Microphone(microphone) => {
+                let audio = microphone.take().ok_or("no sound captured yet")?;
+                bytes_blob(&audio.to_wav(), "audio/wav").ok_or_else(|| "the chunk could not be packed".to_string())
+            }
+        }
+    }
+
+    fn stop(&self) {
+        match self {
+            Capture::Camera(camera) => camera.stop(),
+            Capture::Microphone(microphone) => microphone.stop(),
+        }
+    }
+}
+
+/// Where a stream is, as the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum StreamStatus {
+    Off,
+    Starting,
+    Streaming,
+    /// The server ended it (the time limit); the reason, in words.
+    Ended(String),
+    /// It could not start or broke off; why, in words.
+    Failed(String),
+}
+
+impl StreamStatus {
+    /// A one-word name, for the page's `data-stream` attribute.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            StreamStatus::Off => "off",
+            StreamStatus::Starting => "starting",
+            StreamStatus::Streaming => "streaming",
+            StreamStatus::Ended(_) => "ended",
+            StreamStatus::Failed(_) => "failed",
+        }
+    }
+
+    pub(crate) fn is_running(&self) -> bool {
+        matches!(self, StreamStatus::Starting | StreamStatus::Streaming)
+    }
+}
+
+/// The page's stream controls; `Copy`, so event handlers can hold it.
+#[derive(Clone, Copy)]
+pub(crate) struct Streamer {
+    caller: Caller,
+    stream_every: f64,
+    jpeg_quality: f64,
+    pub(crate) status: RwSignal<StreamStatus>,
+    pub(crate) seconds_left: RwSignal<Option<u32>>,
+    /// Answers shown in this stream.
+    pub(crate) frames_shown: RwSignal<u64>,
+    /// The microphone's loudness (0 to 1), for the level meter.
+    pub(crate) level: RwSignal<f64>,
+    run: BrowserValue<Run>,
+    runs_started: StoredValue<u32>,
+}
+
+/// One run of a stream, from Start to its end.
+struct Run {
+    id: u32,
+    capture: Rc<Capture>,
+    socket: WebSocket,
+    window: FrameWindow,
+    timers: Vec<IntervalHandle>,
+    // Kept alive for as long as the socket may call them.
+    _handlers: [Closure<dyn FnMut(JsValue)>; 3],
+}
+
+impl Streamer {
+    pub(crate) fn new(caller: Caller, stream_every: f64, jpeg_quality: f64) -> Self {
+        Streamer {
+            caller,
+            stream_every,
+            jpeg_quality,
+            status: RwSignal::new(StreamStatus::Off),
+            seconds_left: RwSignal::new(None),
+            frames_shown: RwSignal::new(0),
+            level: RwSignal::new(0.0),
+            run: BrowserValue::new(),
+            runs_started: StoredValue::new(0),
+        }
+    }
+
+    /// Starts the device, then the stream.
+    pub(crate) fn start(self, source: Source) {
+        if self.status.get_untracked().is_running() {
+            return;
+        }
+        self.status.set(StreamStatus::Starting);
+        self.caller.set_error(None);
+        spawn_local(async move {
+            let capture = match Capture::start(source, self.level).await {
+                Ok(capture) => capture,
+                Err(message) => return self.status.set(StreamStatus::Failed(message)),
+            };
+            if self.status.get_untracked() != StreamStatus::Starting {
+                return capture.stop(); // stopped while the device was starting
+            }
+            if let Err(message) = self.connect(capture) {
+                self.status.set(StreamStatus::Failed(message));
+            }
+        });
+    }
+
+    /// Stops the stream and releases the device.
+    pub(crate) fn stop(self) {
+        self.finish(StreamStatus::Off);
+    }
+
+    /// Another input changed: the server uses the new values from the next frame on.
+    pub(crate) fn inputs_changed(self) {
+        let message = ClientMessage::Inputs { data: self.caller.input_values() };
+        self.send_control(&message);
+    }
+
+    fn connect(self, capture: Capture) -> Result<(), String> {
+        let location = web_sys::window().ok_or("no browser window")?.location();
+        let scheme = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
+        let host = location.host().map_err(|_| "the page has no host")?;
+        let url = format!("{scheme}://{host}{}", stream_path(&self.caller.name()));
+        let socket = WebSocket::new(&url).map_err(|_| format!("cannot open a stream to {url}"))?;
+        socket.set_binary_type(BinaryType::Arraybuffer);
+        let id = self.runs_started.get_value() + 1;
+        self.runs_started.set_value(id);
+        let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            self.send_control(&ClientMessage::Start { data: self.caller.input_values(), session: self.caller.session() });
+        });
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+            self.received(id, event.unchecked_into::<MessageEvent>().data());
+        });
+        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if self.is_current(id) {
+                self.finish(StreamStatus::Failed("The connection to the server was lost.".into()));
+            }
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let run = Run {
+            id,
+            capture: Rc::new(capture),
+            socket,
+            window: FrameWindow::default(),
+            timers: Vec::new(),
+            _handlers: [on_open, on_message, on_close],
+        };
+        self.run.set(run);
+        self.frames_shown.set(0);
+        Ok(())
+    }
+
+    fn is_current(self, id: u32) -> bool {
+        self.run.with(|run| run.id == id).unwrap_or(false)
+    }
+
+    fn received(self, id: u32, data: JsValue) {
+        if !self.is_current(id) {
+            return;
+        }
+        if let Some(text) = data.as_string() {
+            match serde_json::from_str::<ServerMessage>(&text) {
+                Ok(message) => self.server_said(id, message),
+                Err(e) => self.caller.set_error(Some(format!("unreadable message from the server: {e}"))),
+            }
+        } else if let Ok(buffer) = data.dyn_into::<ArrayBuffer>() {
+            self.answered(Uint8Array::new(&buffer).to_vec());
+        }
+    }
+
+    fn server_said(self, id: u32, message: ServerMessage) {
+        match message {
+            ServerMessage::Started { time_limit } => self.streaming(id, time_limit),
+            ServerMessage::Skipped { seq } => self.settle(seq, false),
+            ServerMessage::Error { seq, message } => {
+                if let Some(seq) = seq {
+                    self.settle(seq, false);
+                }
+                self.caller.set_error(Some(message));
+            }
+            ServerMessage::Ended { reason } => self.finish(StreamStatus::Ended(reason)),
+        }
+    }
+
+    /// The server accepted the stream: capture every `stream_every` seconds, count down.
+    fn streaming(self, id: u32, time_limit: Option<f64>) {
+        self.status.set(StreamStatus::Streaming);
+        let capture = set_interval_with_handle(move || self.capture(id), Duration::from_secs_f64(self.stream_every));
+        let ends_at = time_limit.map(|limit| js_sys::Date::now() + limit * 1000.0);
+        let show_time_left = move || {
+            let left = ends_at.map(|end| ((end - js_sys::Date::now()) / 1000.0).max(0.0).ceil() as u32);
+            self.seconds_left.set(left);
+        };
+        show_time_left();
+        let clock = set_interval_with_handle(show_time_left, Duration::from_millis(250));
+        self.run.with(|run| {
+            run.timers.extend(capture.ok());
+            run.timers.extend(clock.ok());
+        });
+    }
+
+    /// One tick: capture and send a frame, unless the window is full.
+    fn capture(self, id: u32) {
+        let reserved = self
+            .run
+            .with(|run| {
+                if run.id != id {
+                    return None;
+                }
+                let seq = run.window.reserve()?;
+                Some((seq, run.capture.clone(), run.socket.clone()))
+            })
+            .flatten();
+        let Some((seq, capture, socket)) = reserved else { return };
+        let quality = self.jpeg_quality;
+        spawn_local(async move {
+            let sent = match capture.frame(quality).await {
+                Ok(frame) => send_frame(&socket, seq, &frame),
+                Err(_) => false, // no picture or sound yet: try again next tick
+            };
+            if !sent {
+                self.settle(seq, false);
+            }
+        });
+    }
+
+    fn answered(self, message: Vec<u8>) {
+        let answer = match decode_answer(&message) {
+            Ok(answer) => answer,
+            Err(e) => return self.caller.set_error(Some(format!("unreadable answer from the server: {e}"))),
+        };
+        let show = self.run.with(|run| (run.window.settle(answer.seq, true), run.window.shown()));
+        let Some((true, shown)) = show else { return };
+        let mut media = answer.media.into_iter();
+        let values = answer
+            .data
+            .into_iter()
+            .map(|value| match value {
+                Value::File(mut file) => {
+                    file.url = media.next().and_then(|bytes| object_url(bytes, file.mime_type.as_deref()));
+                    Value::File(file)
+                }
+                other => other,
+            })
+            .collect();
+        self.caller.set_outputs(values);
+        self.caller.set_error(None);
+        self.frames_shown.set(shown);
+    }
+
+    fn settle(self, seq: u32, answered: bool) {
+        self.run.with(|run| run.window.settle(seq, answered));
+    }
+
+    fn send_control(self, message: &ClientMessage) {
+        let json = serde_json::to_string(message).expect("control messages always serialise");
+        self.run.with(|run| run.socket.send_with_str(&json));
+    }
+
+    /// Ends the stream (if one runs) with `status`: timers off, socket closed, camera released.
+    fn finish(self, status: StreamStatus) {
+        if let Some(mut run) = self.run.take() {
+            for timer in run.timers.drain(..) {
+                timer.clear();
+            }
+            run.socket.set_onclose(None);
+            let _ = run.socket.close();
+            run.capture.stop();
+            // This may run inside one of the socket's handlers: drop them after it returns.
+            spawn_local(async move { drop(run) });
+        }
+        self.seconds_left.set(None);
+        self.level.set(0.0);
+        self.status.set(status);
+    }
+}
+
+/// Sends frame `seq` as one binary message: the protocol's header, then the media, joined as a
+/// blob so an image never passes through wasm memory. Says whether it went out.
+fn send_frame(socket: &WebSocket, seq: u32, media: &Blob) -> bool {
+    if socket.ready_state() != WebSocket::OPEN {
+        return false;
+    }
+    let header = Uint8Array::from(&encode_frame(seq, &[])[..]);
+    match Blob::new_with_blob_sequence(&Array::of2(&header, media)) {
+        Ok(frame) => socket.send_with_blob(&frame).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A `blob:` URL for media bytes (revoked when the value is replaced; see `Caller::set_outputs`).
+fn object_url(bytes: &[u8], mime_type: Option<&str>) -> Option<String> {
+    let blob = bytes_blob(bytes, mime_type.unwrap_or("application/octet-stream"))?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}

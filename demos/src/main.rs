@@ -1,0 +1,37 @@
+//! The demo server: mounts Rheo's demos and serves them at http://127.0.0.1:3000.
+
+mod calculator;
+mod diffusion;
+mod echo;
+mod filters;
+mod flip;
+mod greet;
+mod mirror;
+mod notes;
+mod synth;
+mod transcribe;
+mod word_count;
+
+use rheo::Registry;
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    Registry::new()
+        .mount("calculator", calculator::interface())
+        .mount("greet", greet::interface())
+        .mount("flip", flip::interface())
+        .mount("filters", filters::interface())
+        .mount("mirror", mirror::interface())
+        .mount("transcribe", transcribe::interface())
+        .mount("echo", echo::interface())
+        .mount("synth", synth::interface())
+        .mount("diffusion", diffusion::interface())
+        .mount("word_count", word_count::interface())
+        .serve()
+        .await
+}

@@ -1,0 +1,183 @@
+//! [`Image`]: a picture, as an `image` crate image.
+
+use std::marker::PhantomData;
+
+use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
+use rheo_shared::{components, ComponentKind, ComponentSpec, ImageSource, ValueError};
+use serde_json::{json, Value as JsonValue};
+
+use super::{file_data_schema, private, Common, Component, Contract};
+use crate::engine::{
+    value::{ComponentValue, Payload},
+    Media,
+};
+
+/// An image: picked or dropped as a file, pasted, or taken with the webcam; as an output,
+/// shown with a download link. The handler gets an [`RgbImage`] unless the component asks for
+/// another pixel format ([`Image::rgba`], [`Image::gray`], [`Image::dynamic`]).
+///
+/// `.streaming(true)` on a webcam input of a live interface sends frames to the handler while
+/// the camera runs, every [`Interface::stream_every`](crate::Interface::stream_every) seconds.
+///
+/// ```
+/// use rheo::{Image, ImageSource, Interface};
+///
+/// fn flip(frame: image::RgbImage) -> image::RgbImage {
+///     image::imageops::flip_vertical(&frame)
+/// }
+///
+/// let flip = Interface::new(flip)
+///     .inputs(Image::new().sources([ImageSource::Webcam]).streaming(true))
+///     .outputs(Image::new())
+///     .live(true);
+/// # let _ = rheo::Registry::new().mount("flip", flip);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Image<T = RgbImage> {
+    common: Common,
+    options: components::Image,
+    pixels: PhantomData<fn() -> T>,
+}
+
+impl Image {
+    /// An image from an upload, the webcam or the clipboard, not streaming.
+    pub fn new() -> Self {
+        let options = components::Image {
+            sources: vec![ImageSource::Upload, ImageSource::Webcam, ImageSource::Clipboard],
+            streaming: false,
+            jpeg_quality: 0.8,
+        };
+        Image { common: Common::default(), options, pixels: PhantomData }
+    }
+}
+
+impl Default for Image {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Image<T> {
+    /// The label shown beside the image; also the API's parameter name.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.common.label = label.into();
+        self
+    }
+
+    /// Where an input image may come from; the first is the one offered first.
+    pub fn sources(mut self, from: impl IntoIterator<Item = ImageSource>) -> Self {
+        self.options.sources = from.into_iter().collect();
+        self
+    }
+
+    /// Stream webcam frames to the handler while the camera runs (a live interface only).
+    pub fn streaming(mut self, on: bool) -> Self {
+        self.options.streaming = on;
+        self
+    }
+
+    /// The JPEG quality (above 0, at most 1; default 0.8) the browser encodes streamed frames at.
+    pub fn jpeg_quality(mut self, quality: f64) -> Self {
+        self.options.jpeg_quality = quality;
+        self
+    }
+
+    /// The handler gets or returns an [`RgbaImage`].
+    pub fn rgba(self) -> Image<RgbaImage> {
+        self.pixels()
+    }
+
+    /// The handler gets or returns a [`GrayImage`].
+    pub fn gray(self) -> Image<GrayImage> {
+        self.pixels()
+    }
+
+    /// The handler gets or returns a [`DynamicImage`], in the pixel format it was sent in.
+    pub fn dynamic(self) -> Image<DynamicImage> {
+        self.pixels()
+    }
+
+    fn pixels<U>(self) -> Image<U> {
+        Image { common: self.common, options: self.options, pixels: PhantomData }
+    }
+}
+
+impl<T> private::Sealed for Image<T> {}
+
+impl<T: ComponentValue> Component for Image<T> {
+    type Value = T;
+
+    fn into_spec(self) -> ComponentSpec {
+        self.common.spec(ComponentKind::Image(self.options))
+    }
+}
+
+macro_rules! image_value {
+    ($type:ty, $from_dynamic:expr) => {
+        impl ComponentValue for $type {
+            fn from_payload(payload: Payload) -> Result<Self, ValueError> {
+                match payload {
+                    Payload::Image(image) => Ok($from_dynamic(image)),
+                    other => Err(ValueError::WrongType { expected: "an image", got: other.kind_name() }),
+                }
+            }
+
+            fn into_payload(self) -> Payload {
+                Payload::Image(self.into())
+            }
+        }
+    };
+}
+
+image_value!(DynamicImage, |image| image);
+image_value!(RgbImage, DynamicImage::into_rgb8);
+image_value!(RgbaImage, DynamicImage::into_rgba8);
+image_value!(GrayImage, |image: DynamicImage| image.into_luma8());
+
+impl Contract for components::Image {
+    fn class_name(&self) -> &'static str {
+        "Image"
+    }
+
+    fn props(&self) -> JsonValue {
+        json!({ "sources": self.sources, "streaming": self.streaming, "type": "filepath" })
+    }
+
+    fn api_info(&self) -> JsonValue {
+        file_data_schema("ImageData")
+    }
+
+    fn python_type(&self) -> String {
+        "filepath".into()
+    }
+
+    /// What `handle_file(...)` sends; a client uploads the file first.
+    fn example(&self) -> JsonValue {
+        json!({ "path": "image.png", "meta": { "_type": "gradio.FileData" }, "orig_name": "image.png" })
+    }
+
+    fn media(&self) -> Option<Media> {
+        Some(Media::Image)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_convert_to_the_pixel_format_asked_for() {
+        let rgba = RgbaImage::from_pixel(2, 1, image::Rgba([10, 20, 30, 40]));
+        let payload = rgba.into_payload();
+        assert_eq!(RgbImage::from_payload(payload.clone()).unwrap().get_pixel(1, 0).0, [10, 20, 30]);
+        assert_eq!(RgbaImage::from_payload(payload).unwrap().get_pixel(0, 0).0, [10, 20, 30, 40]);
+        assert_eq!(
+            RgbImage::from_payload(Payload::Json(rheo_shared::Value::Number(1.0))).unwrap_err().to_string(),
+            "expected an image, got a number"
+        );
+        assert_eq!(
+            f64::from_payload(Payload::Image(DynamicImage::new_rgb8(1, 1))).unwrap_err().to_string(),
+            "expected a number, got an image"
+        );
+    }
+}

@@ -1,0 +1,316 @@
+//! The components an author declares, one module each, with its Rust value type:
+//!
+//! | component | handler type | notes |
+//! | --- | --- | --- |
+//! | [`Number`] | `f64` | optional minimum, maximum, step |
+//! | [`Slider`] | `f64` | a range with a step |
+//! | [`Radio`], [`Dropdown`] | `String` | one of the given choices |
+//! | [`Textbox`] | `String` | one or more lines, optional length limit |
+//! | [`Checkbox`] | `bool` | |
+//! | [`Label`] | [`Classification`](crate::Classification) | output: the top class and class scores |
+//! | [`Markdown`] | `String` | output: Markdown shown as formatted text (raw HTML shown as text) |
+//! | [`Json`] | [`serde_json::Value`] | output: any JSON, pretty-printed and foldable |
+//! | [`Image`] | [`image::RgbImage`] (or RGBA, gray, dynamic) | upload, webcam, paste; may stream |
+//! | [`Audio`] | [`AudioData`](crate::AudioData) | microphone or upload; may stream in (chunks) or out (autoplay) |
+//! | [`State`] | `State<T>` itself | invisible: carries `T` from one call of a session to the next |
+//!
+//! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
+//! those with a visible starting value `.value(..)`. A builder settles its spec when the
+//! interface is mounted, so options may come in any order: `Number::new().minimum(2.0)` starts
+//! at 2.
+//!
+//! Each module holds a component's whole server-side contract: its builder, the conversion of
+//! its value type, and how Gradio's API describes it ([`Contract`], implemented for the
+//! component's options type of `rheo_shared`).
+
+mod audio;
+mod checkbox;
+mod dropdown;
+mod image;
+mod json;
+mod label;
+mod markdown;
+mod number;
+mod radio;
+mod slider;
+mod state;
+mod textbox;
+
+use rheo_shared::{match_kind, ComponentKind, ComponentSpec, Value};
+use serde_json::{Map, Value as JsonValue};
+
+pub use self::{
+    audio::Audio, checkbox::Checkbox, dropdown::Dropdown, image::Image, json::Json, label::Label, markdown::Markdown,
+    number::Number, radio::Radio, slider::Slider, state::State, textbox::Textbox,
+};
+use crate::engine::{
+    value::{ComponentValue, Payload, StateValue},
+    Media,
+};
+
+/// A component an interface can declare as an input or an output.
+pub trait Component: private::Sealed {
+    /// The Rust type a handler receives or returns for this component.
+    type Value: ComponentValue;
+    #[doc(hidden)]
+    fn into_spec(self) -> ComponentSpec;
+    #[doc(hidden)]
+    fn starting_state(&self) -> Option<StateValue> {
+        None
+    }
+}
+
+pub(crate) mod private {
+    /// Components are Rheo's own: each needs a widget in the page and a codec on the server.
+    #[allow(unreachable_pub)] // public in a private module: nameable by no one, the sealing pattern
+    pub trait Sealed {}
+}
+
+/// What every component builder holds besides its options: a label, and the starting value
+/// if the author gave one (else the kind's default, settled at mount from the final options).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Common {
+    label: String,
+    value: Option<Value>,
+}
+
+impl Common {
+    /// The finished spec; an empty label means "let the interface name it".
+    pub(crate) fn spec(self, kind: ComponentKind) -> ComponentSpec {
+        let value = self.value.unwrap_or_else(|| kind.default_value());
+        ComponentSpec { label: self.label, value, kind }
+    }
+}
+
+/// The builder methods every component has: `label`, and `value` for those whose value shows.
+macro_rules! builder_basics {
+    ($name:ident) => {
+        impl $name {
+            /// The label shown beside the component; also the API's parameter name.
+            pub fn label(mut self, label: impl Into<String>) -> Self {
+                self.common.label = label.into();
+                self
+            }
+        }
+    };
+    ($name:ident => $value:ty) => {
+        builder_basics!($name);
+
+        impl $name {
+            /// The value the component starts with (and returns to on Clear).
+            pub fn value(mut self, value: impl Into<$value>) -> Self {
+                if let $crate::engine::value::Payload::Json(value) =
+                    $crate::engine::value::ComponentValue::into_payload(value.into())
+                {
+                    self.common.value = Some(value);
+                }
+                self
+            }
+        }
+    };
+}
+pub(crate) use builder_basics;
+
+/// `Component` for a builder holding `common` and `options` of the kind `$kind`.
+macro_rules! component_impl {
+    ($name:ident => $value:ty, $kind:ident) => {
+        impl $crate::components::private::Sealed for $name {}
+
+        impl $crate::components::Component for $name {
+            type Value = $value;
+
+            fn into_spec(self) -> rheo_shared::ComponentSpec {
+                self.common.spec(rheo_shared::ComponentKind::$kind(self.options))
+            }
+        }
+    };
+}
+pub(crate) use component_impl;
+
+/// A kind's server-side contract, as Gradio's component classes have it: how its values
+/// travel (as JSON, or as media the codec decodes and encodes) and how Gradio's API describes
+/// it. Implemented in each component's module for its options type.
+pub(crate) trait Contract {
+    /// Gradio's class name ("Number").
+    fn class_name(&self) -> &'static str;
+    /// The component's props in Gradio's `config` (an object), besides label and value.
+    fn props(&self) -> JsonValue {
+        JsonValue::Object(Map::new())
+    }
+    /// The JSON schema of its value, as Gradio writes it.
+    fn api_info(&self) -> JsonValue;
+    /// The Python type a `gradio_client` user sees.
+    fn python_type(&self) -> String;
+    /// An example value, for a component without a starting value.
+    fn example(&self) -> JsonValue;
+    /// Whether its values are media files, and which.
+    fn media(&self) -> Option<Media> {
+        None
+    }
+}
+
+/// The [`Contract`] of any kind.
+pub(crate) fn contract(kind: &ComponentKind) -> &dyn Contract {
+    match_kind!(kind, k => k as &dyn Contract)
+}
+
+/// Converts between a JSON-valued type and [`Payload`]: `json_value!(f64, Number, "a number")`.
+macro_rules! json_value {
+    ($type:ty, $variant:ident, $expected:literal) => {
+        impl $crate::engine::value::ComponentValue for $type {
+            fn from_payload(
+                payload: $crate::engine::value::Payload,
+            ) -> Result<Self, rheo_shared::ValueError> {
+                match payload {
+                    $crate::engine::value::Payload::Json(rheo_shared::Value::$variant(inner)) => Ok(inner),
+                    other => Err(rheo_shared::ValueError::WrongType { expected: $expected, got: other.kind_name() }),
+                }
+            }
+
+            fn into_payload(self) -> $crate::engine::value::Payload {
+                $crate::engine::value::Payload::Json(rheo_shared::Value::$variant(self))
+            }
+        }
+    };
+}
+pub(crate) use json_value;
+
+/// The schema of Gradio's `FileData`, which media components take and give.
+pub(crate) fn file_data_schema(title: &str) -> JsonValue {
+    let optional = |kind: &str| serde_json::json!({ "anyOf": [{ "type": kind }, { "type": "null" }], "default": null });
+    serde_json::json!({
+        "title": title,
+        "type": "object",
+        "properties": {
+            "path": { "type": "string", "description": "Path to a file the server holds (from its upload route)" },
+            "url": optional("string"),
+            "size": optional("integer"),
+            "orig_name": optional("string"),
+            "mime_type": optional("string"),
+            "is_stream": { "type": "boolean", "default": false },
+            "meta": { "type": "object", "default": { "_type": "gradio.FileData" } },
+        },
+        "required": ["path"],
+    })
+}
+
+/// How a choice list (a Radio's, a Dropdown's) appears in Gradio's API.
+pub(crate) mod choices {
+    use serde_json::{json, Value as JsonValue};
+
+    /// `choices` as `[value, shown]` pairs.
+    pub(crate) fn props(choices: &[String]) -> JsonValue {
+        json!({ "choices": choices.iter().map(|c| json!([c, c])).collect::<Vec<_>>() })
+    }
+
+    /// An enum of the choices, titled with Gradio's class name.
+    pub(crate) fn api_info(class_name: &str, choices: &[String]) -> JsonValue {
+        json!({ "enum": choices, "title": class_name, "type": "string" })
+    }
+
+    /// `Literal['a', 'b']`: the choices as a Python type.
+    pub(crate) fn python_type(choices: &[String]) -> String {
+        let quoted: Vec<String> =
+            choices.iter().map(|c| format!("'{}'", c.replace('\\', "\\\\").replace('\'', "\\'"))).collect();
+        format!("Literal[{}]", quoted.join(", "))
+    }
+
+    /// The first choice.
+    pub(crate) fn example(choices: &[String]) -> JsonValue {
+        json!(choices.first())
+    }
+}
+
+/// An ordered list of components, as `.inputs(..)` and `.outputs(..)` take it: one component
+/// or a tuple of up to eight. It fixes the handler's types: `Args` is always a tuple (the
+/// handler's arguments); `Returns` is the bare value for one component and a tuple for several.
+pub trait ComponentList: private::Sealed {
+    #[doc(hidden)]
+    type Args: Send + 'static;
+    #[doc(hidden)]
+    type Returns: Send + 'static;
+    #[doc(hidden)]
+    fn into_specs(self) -> Vec<ComponentSpec>;
+    /// Each component's [`Component::starting_state`].
+    #[doc(hidden)]
+    fn starting_states(&self) -> Vec<Option<StateValue>>;
+    /// Payloads (already checked against the specs) to handler arguments.
+    #[doc(hidden)]
+    fn decode(payloads: Vec<Payload>) -> Result<Self::Args, rheo_shared::ValueError>;
+    /// Handler arguments to payloads (for typed examples).
+    #[doc(hidden)]
+    fn encode_args(args: Self::Args) -> Vec<Payload>;
+    /// A handler's return value to payloads.
+    #[doc(hidden)]
+    fn encode_returns(returns: Self::Returns) -> Vec<Payload>;
+}
+
+impl<C: Component> ComponentList for C {
+    type Args = (C::Value,);
+    type Returns = C::Value;
+
+    fn into_specs(self) -> Vec<ComponentSpec> {
+        vec![self.into_spec()]
+    }
+
+    fn starting_states(&self) -> Vec<Option<StateValue>> {
+        vec![self.starting_state()]
+    }
+
+    fn decode(payloads: Vec<Payload>) -> Result<Self::Args, rheo_shared::ValueError> {
+        <(C,)>::decode(payloads)
+    }
+
+    fn encode_args((value,): Self::Args) -> Vec<Payload> {
+        vec![value.into_payload()]
+    }
+
+    fn encode_returns(value: Self::Returns) -> Vec<Payload> {
+        vec![value.into_payload()]
+    }
+}
+
+macro_rules! component_tuple {
+    ($($c:ident $v:ident),*) => {
+        impl<$($c: Component),*> private::Sealed for ($($c,)*) {}
+
+        impl<$($c: Component),*> ComponentList for ($($c,)*) {
+            type Args = ($($c::Value,)*);
+            type Returns = ($($c::Value,)*);
+
+            fn into_specs(self) -> Vec<ComponentSpec> {
+                let ($($v,)*) = self;
+                vec![$($v.into_spec()),*]
+            }
+
+            fn starting_states(&self) -> Vec<Option<StateValue>> {
+                let ($($v,)*) = self;
+                vec![$($v.starting_state()),*]
+            }
+
+            #[allow(unused_mut, unused_variables)]
+            fn decode(payloads: Vec<Payload>) -> Result<Self::Args, rheo_shared::ValueError> {
+                let mut payloads = payloads.into_iter();
+                Ok(($($c::Value::from_payload(payloads.next().unwrap_or(Payload::Json(Default::default())))?,)*))
+            }
+
+            fn encode_args(($($v,)*): Self::Args) -> Vec<Payload> {
+                vec![$($v.into_payload()),*]
+            }
+
+            fn encode_returns(returns: Self::Returns) -> Vec<Payload> {
+                Self::encode_args(returns)
+            }
+        }
+    };
+}
+
+component_tuple!();
+component_tuple!(A a);
+component_tuple!(A a, B b);
+component_tuple!(A a, B b, C c);
+component_tuple!(A a, B b, C c, D d);
+component_tuple!(A a, B b, C c, D d, E e);
+component_tuple!(A a, B b, C c, D d, E e, F f);
+component_tuple!(A a, B b, C c, D d, E e, F f, G g);
+component_tuple!(A a, B b, C c, D d, E e, F f, G g, H h);

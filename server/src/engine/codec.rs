@@ -1,0 +1,176 @@
+//! The codec boundary: wire inputs to handler payloads, and handler payloads to what each
+//! transport sends. Codecs run here and nowhere else, off the async runtime:
+//!
+//! * inputs: a file value is read from the [`FileStore`] and decoded as its component's media; a
+//!   stream's frame is decoded the same way; other values pass as they are;
+//! * outputs for the JSON transports ([`FileOutputs`]): images are stored as PNG files, audio as
+//!   WAV files, and a generator's streamed audio output as a file per chunk (`is_stream`) plus,
+//!   when it ends, one file of every chunk joined;
+//! * outputs for the stream socket ([`answer_frame`]): images as JPEG and audio as WAV bytes
+//!   after the JSON of the outputs.
+
+use rheo_shared::{
+    protocol::{gradio::file_url, stream::encode_answer},
+    AudioData, ComponentSpec, FileData, Misfit, Value,
+};
+
+use super::{
+    files::FileStore,
+    media::{self, Media, MAX_AUDIO_SECONDS},
+    value::Payload,
+    CallError, Input,
+};
+use crate::components::contract;
+
+/// The JPEG quality of streamed output frames.
+const FRAME_JPEG_QUALITY: u8 = 85;
+
+/// Decodes each input for the handler (media off the runtime); a file that is not the store's
+/// or does not decode is an input misfit naming its component.
+pub(crate) async fn decode_inputs(components: &[ComponentSpec], files: &FileStore, inputs: Vec<Input>) -> Result<Vec<Payload>, CallError> {
+    let mut payloads = Vec::with_capacity(inputs.len());
+    for (position, (component, input)) in components.iter().zip(inputs).enumerate() {
+        let misfit = |reason: String| CallError::InvalidInput {
+            misfits: vec![Misfit { component: Some((position, component.label.clone())), reason }],
+        };
+        let media = contract(&component.kind).media();
+        let bytes = match (input, media) {
+            (Input::Value(Value::File(file)), Some(_)) => {
+                let (bytes, _) = files.read(&file.path).await.ok_or_else(|| {
+                    misfit("the file is not one this server holds (upload it first; uploads expire after an hour)".into())
+                })?;
+                bytes::Bytes::from(bytes)
+            }
+            (Input::Frame(bytes), Some(_)) => bytes,
+            (Input::Value(value), _) => {
+                payloads.push(Payload::Json(value));
+                continue;
+            }
+            (Input::Frame(_), None) => return Err(misfit("this input does not stream".into())),
+        };
+        let media = media.expect("matched above");
+        let decoded = blocking(move || media.decode(&bytes)).await?;
+        payloads.push(decoded.map_err(|e| misfit(e.to_string()))?);
+    }
+    Ok(payloads)
+}
+
+/// Encodes a call's outputs for the JSON transports: media as files in the store, whose URL is
+/// on interface `name`'s file route.
+pub(crate) struct FileOutputs<'a> {
+    name: &'a str,
+    files: &'a FileStore,
+    /// For each output of a generator whose audio streams, every chunk so far.
+    joined: Vec<Option<AudioData>>,
+    last: Option<Vec<Value>>,
+}
+
+impl<'a> FileOutputs<'a> {
+    pub(crate) fn new(name: &'a str, files: &'a FileStore, generator: bool, outputs: &[ComponentSpec]) -> Self {
+        let joins = |c: &ComponentSpec| generator && contract(&c.kind).media() == Some(Media::Audio { streamed: true });
+        let joined = outputs.iter().map(|c| joins(c).then(AudioData::default)).collect();
+        FileOutputs { name, files, joined, last: None }
+    }
+
+    /// One answer's outputs as wire values.
+    pub(crate) async fn encode(&mut self, outputs: Vec<Payload>) -> Result<Vec<Value>, CallError> {
+        let mut values = Vec::with_capacity(outputs.len());
+        let mut joins = std::mem::take(&mut self.joined);
+        for (payload, joined) in outputs.into_iter().zip(&mut joins) {
+            values.push(match (payload, joined) {
+                (Payload::Json(value), _) => value,
+                (Payload::Image(image), _) => {
+                    let png = blocking(move || media::encode_png(&image)).await?;
+                    self.store(&png, "image.png", "image/png").await?
+                }
+                (Payload::Audio(chunk), Some(joined)) => {
+                    join_chunk(joined, &chunk)?;
+                    self.store_audio(chunk, true).await?
+                }
+                (Payload::Audio(audio), None) => self.store_audio(audio, false).await?,
+                (Payload::State(_), _) => Value::Null,
+            });
+        }
+        self.joined = joins;
+        self.last = Some(values.clone());
+        Ok(values)
+    }
+
+    /// After a generator's last answer: that answer again with each streamed audio output's
+    /// chunks joined into one file, if there were any.
+    pub(crate) async fn finish(mut self) -> Result<Option<Vec<Value>>, CallError> {
+        let joined = std::mem::take(&mut self.joined);
+        let Some(mut values) = self.last.take().filter(|_| joined.iter().flatten().any(|a| a.frames() > 0)) else {
+            return Ok(None);
+        };
+        for (value, audio) in values.iter_mut().zip(joined) {
+            if let Some(audio) = audio {
+                *value = self.store_audio(audio, false).await?;
+            }
+        }
+        Ok(Some(values))
+    }
+
+    /// Stores audio as a WAV file; a chunk of a stream is marked `is_stream`.
+    async fn store_audio(&self, audio: AudioData, chunk: bool) -> Result<Value, CallError> {
+        let wav = blocking(move || audio.to_wav()).await?;
+        let mut value = self.store(&wav, if chunk { "chunk.wav" } else { "audio.wav" }, "audio/wav").await?;
+        if let Value::File(file) = &mut value {
+            file.is_stream = chunk;
+        }
+        Ok(value)
+    }
+
+    async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<Value, CallError> {
+        let mut file = self.files.store(bytes, name, mime_type).await.map_err(|e| {
+            tracing::error!(error = %e, "cannot store an output file");
+            CallError::InvalidOutput("the server could not store an output file".into())
+        })?;
+        file.url = Some(file_url(self.name, &file.path));
+        Ok(Value::File(file))
+    }
+}
+
+/// Adds a generator's audio chunk to the recording of all its chunks (bounded: past
+/// [`MAX_AUDIO_SECONDS`] the call fails rather than grow without end).
+fn join_chunk(joined: &mut AudioData, chunk: &AudioData) -> Result<(), CallError> {
+    joined.append(chunk).map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
+    if joined.duration() > MAX_AUDIO_SECONDS {
+        return Err(CallError::InvalidOutput(format!("the streamed audio is longer than the limit of {MAX_AUDIO_SECONDS} s")));
+    }
+    Ok(())
+}
+
+/// The stream's answer to frame `seq` (see `rheo_shared::protocol::stream`): images as JPEG and
+/// audio as WAV bytes after the JSON of the outputs. Runs the encoders: call it off the runtime.
+pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>) -> Vec<u8> {
+    let mut media = Vec::new();
+    let mut attach = |bytes: Vec<u8>, mime_type: &str, name: String| {
+        let file = FileData {
+            size: Some(bytes.len() as u64),
+            mime_type: Some(mime_type.into()),
+            orig_name: Some(name),
+            ..FileData::default()
+        };
+        media.push(bytes);
+        Value::File(file)
+    };
+    let data: Vec<Value> = outputs
+        .into_iter()
+        .map(|output| match output {
+            Payload::Json(value) => value,
+            Payload::Image(image) => {
+                attach(media::encode_jpeg(&image, FRAME_JPEG_QUALITY), "image/jpeg", format!("frame-{seq}.jpg"))
+            }
+            Payload::Audio(audio) => attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav")),
+            Payload::State(_) => Value::Null,
+        })
+        .collect();
+    let media: Vec<&[u8]> = media.iter().map(Vec::as_slice).collect();
+    encode_answer(seq, &data, &media)
+}
+
+/// Runs codec work on the blocking pool; a panic there fails the call.
+pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, CallError> {
+    tokio::task::spawn_blocking(work).await.map_err(|_| CallError::Panicked)
+}

@@ -1,0 +1,351 @@
+//! The engine: what runs a call of a mounted interface, whichever transport brought it.
+//!
+//! A transport hands [`Mounted::check`] the wire values (once: a misfit is a
+//! [`CallError::InvalidInput`] listing each one), then [`Mounted::call`] the [`Checked`]
+//! inputs. The call decodes media through the [`codec`], takes a concurrency slot (bounded: at
+//! most [`MAX_WAITING_CALLS`] wait), fills in `State`, runs the handler, checks each output and
+//! keeps the session's `State`. The transport then encodes the outputs for its client with the
+//! codec: as files ([`codec::FileOutputs`]) or as a stream's answer frame
+//! ([`codec::answer_frame`]).
+
+pub(crate) mod codec;
+pub(crate) mod files;
+pub(crate) mod media;
+pub(crate) mod sessions;
+pub(crate) mod value;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use futures::{stream::BoxStream, Stream, StreamExt};
+use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Misfit, Value};
+use tokio::sync::Semaphore;
+
+pub(crate) use self::media::Media;
+use self::{files::FileStore, sessions::SessionStates, value::Payload};
+
+/// Calls that may wait for a free slot of one interface; past this, callers get
+/// [`CallError::Busy`] at once instead of joining an ever longer queue.
+pub const MAX_WAITING_CALLS: usize = 256;
+
+/// Why a call produced no outputs. Each variant's message is shown to the caller as it is.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
+pub enum CallError {
+    /// Input values do not fit their components (wrong type, out of range, undecodable media, …).
+    #[error("{}", misfits.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    InvalidInput { misfits: Vec<Misfit> },
+    /// The handler returned an error.
+    #[error("{0}")]
+    Handler(String),
+    /// The handler ended without a value (a generator that yielded nothing).
+    #[error("the handler produced no value")]
+    NoValue,
+    /// The handler returned a value its output component cannot show (NaN, say), or the
+    /// server could not store it.
+    #[error("{0}")]
+    InvalidOutput(String),
+    /// The handler panicked; the panic message is logged, not sent.
+    #[error("the handler crashed while computing this result; the server log has the details")]
+    Panicked,
+    /// Too many calls are already waiting for this interface.
+    #[error("the server is busy: too many calls are waiting; try again shortly")]
+    Busy,
+}
+
+impl CallError {
+    /// An input misfit not tied to one component (a count, a handler type).
+    pub(crate) fn invalid_input(reason: impl Into<String>) -> Self {
+        CallError::InvalidInput { misfits: vec![Misfit { component: None, reason: reason.into() }] }
+    }
+}
+
+/// What a call produces: one result, or a generator's results in order. Ends after an error.
+#[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
+pub type Answers<T> = BoxStream<'static, Result<T, CallError>>;
+
+/// The handler with its types erased: payloads in, a stream of payload lists out.
+pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>) -> Answers<Vec<Payload>> + Send + Sync>;
+
+/// One input of a call, as a transport received it.
+#[derive(Clone, Debug)]
+pub(crate) enum Input {
+    /// A wire value (a file value refers to the file store).
+    Value(Value),
+    /// A streamed frame's media bytes, for the streaming input.
+    Frame(Bytes),
+}
+
+/// Inputs that passed [`Mounted::check`] (or [`Mounted::check_stream_inputs`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Checked(Vec<Input>);
+
+impl Checked {
+    /// These inputs with `frame` as the value of input `position` (the streaming one).
+    pub(crate) fn with_frame(mut self, position: usize, frame: Bytes) -> Self {
+        if let Some(slot) = self.0.get_mut(position) {
+            *slot = Input::Frame(frame);
+        }
+        self
+    }
+}
+
+/// An interface with its types erased, ready to serve calls.
+pub(crate) struct Mounted {
+    spec: InterfaceSpec,
+    handler: ErasedHandler,
+    slots: Option<Semaphore>,
+    waiting: AtomicUsize,
+    states: SessionStates,
+    streams: AtomicUsize,
+}
+
+impl Mounted {
+    pub(crate) fn new(spec: InterfaceSpec, handler: ErasedHandler, states: SessionStates) -> Self {
+        Mounted {
+            slots: spec.concurrency_limit.map(Semaphore::new),
+            spec,
+            handler,
+            waiting: AtomicUsize::new(0),
+            states,
+            streams: AtomicUsize::new(0),
+        }
+    }
+
+    pub(crate) fn spec(&self) -> &InterfaceSpec {
+        &self.spec
+    }
+
+    /// Checks a value for each input against its component: type, finiteness, bounds, choices,
+    /// length. Every misfit is reported.
+    pub(crate) fn check(&self, values: Vec<Value>) -> Result<Checked, CallError> {
+        check_values(&self.spec.inputs, &values).map_err(|misfits| CallError::InvalidInput { misfits })?;
+        Ok(Checked(values.into_iter().map(Input::Value).collect()))
+    }
+
+    /// Checks the inputs of a stream: every value but the streaming input's, which comes with
+    /// each frame ([`Checked::with_frame`]).
+    pub(crate) fn check_stream_inputs(&self, values: Vec<Value>) -> Result<Checked, CallError> {
+        let streaming = self.spec.streaming_input();
+        let misfits: Vec<Misfit> = check_values(&self.spec.inputs, &values)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|misfit| misfit.component.as_ref().map(|(position, _)| *position) != streaming)
+            .collect();
+        if !misfits.is_empty() {
+            return Err(CallError::InvalidInput { misfits });
+        }
+        Ok(Checked(values.into_iter().map(Input::Value).collect()))
+    }
+
+    /// Drops the `State` values of `session` (its page has closed).
+    pub(crate) fn end_session(&self, session: &str) {
+        self.states.forget(session);
+    }
+
+    /// Counts a stream as open on this interface for as long as the guard lives.
+    pub(crate) fn open_stream(&self) -> OpenStream<'_> {
+        self.streams.fetch_add(1, Ordering::AcqRel);
+        OpenStream(&self.streams)
+    }
+
+    /// Streams open on this interface now.
+    pub(crate) fn active_streams(&self) -> usize {
+        self.streams.load(Ordering::Acquire)
+    }
+
+    /// Runs one call in `session` (whose `State` values it uses and updates): decodes the
+    /// media among the inputs (files from `files`), waits for a free slot (bounded; held until
+    /// the call ends), runs the handler, and checks each output. A generator's outputs come one
+    /// by one; the stream ends after an error, and dropping it stops the generator.
+    pub(crate) fn call<'a>(
+        &'a self,
+        files: &'a FileStore,
+        session: Option<String>,
+        inputs: Checked,
+    ) -> impl Stream<Item = Result<Vec<Payload>, CallError>> + Send + 'a {
+        async_stream::stream! {
+            let mut inputs = match codec::decode_inputs(&self.spec.inputs, files, inputs.0).await {
+                Ok(payloads) => payloads,
+                Err(e) => {
+                    yield Err(e);
+                    return;
+                }
+            };
+            let _permit = match &self.slots {
+                Some(slots) => match self.wait_for_slot(slots).await {
+                    Ok(permit) => Some(permit),
+                    Err(e) => {
+                        yield Err(e);
+                        return;
+                    }
+                },
+                None => None,
+            };
+            self.states.fill(session.as_deref(), &mut inputs);
+            let mut answers = (self.handler)(inputs);
+            while let Some(answer) = answers.next().await {
+                let checked = answer.and_then(|mut outputs| {
+                    check_outputs(&self.spec.outputs, &outputs)?;
+                    self.states.keep(session.as_deref(), &mut outputs);
+                    Ok(outputs)
+                });
+                let failed = checked.is_err();
+                yield checked;
+                if failed {
+                    break;
+                }
+            }
+        }
+    }
+
+    async fn wait_for_slot<'a>(&self, slots: &'a Semaphore) -> Result<tokio::sync::SemaphorePermit<'a>, CallError> {
+        // Counted out on drop: a caller that goes away while waiting frees its place too.
+        let _place = WaitingPlace::take(&self.waiting).ok_or(CallError::Busy)?;
+        Ok(slots.acquire().await.expect("the semaphore is never closed"))
+    }
+}
+
+/// Checks the handler's outputs: values that travel as JSON against their components (media
+/// and State are typed by the handler's signature, so they fit by construction).
+fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<(), CallError> {
+    let misfits: Vec<String> = components
+        .iter()
+        .zip(outputs)
+        .filter_map(|(component, output)| match output {
+            Payload::Json(value) => component.validate(value).err().map(|e| format!("{}: {e}", component.label)),
+            Payload::Image(_) | Payload::Audio(_) | Payload::State(_) => None,
+        })
+        .collect();
+    if misfits.is_empty() {
+        Ok(())
+    } else {
+        Err(CallError::InvalidOutput(format!("the handler returned an invalid value: {}", misfits.join("; "))))
+    }
+}
+
+/// The last answer of a call: its one result, or a generator's last.
+pub(crate) async fn last<T>(answers: impl Stream<Item = Result<T, CallError>>) -> Result<T, CallError> {
+    futures::pin_mut!(answers);
+    let mut last = None;
+    while let Some(answer) = answers.next().await {
+        last = Some(answer?);
+    }
+    last.ok_or(CallError::NoValue)
+}
+
+/// One of the [`MAX_WAITING_CALLS`] places in an interface's waiting line.
+struct WaitingPlace<'a>(&'a AtomicUsize);
+
+impl<'a> WaitingPlace<'a> {
+    fn take(waiting: &'a AtomicUsize) -> Option<Self> {
+        let taken = waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_WAITING_CALLS).then_some(n + 1));
+        // `then`, not `then_some`: a place built and dropped here would count one out.
+        taken.is_ok().then(|| WaitingPlace(waiting))
+    }
+}
+
+impl Drop for WaitingPlace<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A stream counted as open on its interface while this lives.
+pub(crate) struct OpenStream<'a>(&'a AtomicUsize);
+
+impl Drop for OpenStream<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{sync::Arc, time::Duration};
+
+    use super::*;
+    use crate::{interface::IntoMounted, Interface, Number};
+
+    fn number(x: f64) -> Vec<Value> {
+        vec![Value::Number(x)]
+    }
+
+    /// Runs one call to its end, as the JSON transports do.
+    async fn run(mounted: &Mounted, files: &FileStore, inputs: Vec<Value>) -> Result<Vec<Payload>, CallError> {
+        let checked = mounted.check(inputs)?;
+        last(mounted.call(files, None, checked)).await
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_leaves_while_waiting_frees_its_place() {
+        async fn nap(x: f64) -> f64 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            x
+        }
+        let files = FileStore::new().unwrap();
+        let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
+        let running = run(&mounted, &files, number(1.0));
+        let waiting = async {
+            // Wait behind `running`, then give up (as a disconnected HTTP client does).
+            let _ = tokio::time::timeout(Duration::from_millis(5), run(&mounted, &files, number(2.0))).await;
+        };
+        let (result, ()) = tokio::join!(running, waiting);
+        assert_eq!(result, Ok(vec![Payload::Json(Value::Number(1.0))]));
+        assert_eq!(mounted.waiting.load(Ordering::Acquire), 0);
+    }
+
+    #[tokio::test]
+    async fn nan_is_refused_on_the_way_in() {
+        let files = FileStore::new().unwrap();
+        let mounted = Interface::new(|x: f64| 1.0 / x).inputs(Number::new()).outputs(Number::new()).into_mounted("r").unwrap();
+        let refused = run(&mounted, &files, number(f64::NAN)).await.unwrap_err();
+        assert_eq!(refused.to_string(), "number: NaN is not a finite number");
+        assert!(matches!(refused, CallError::InvalidInput { .. }));
+    }
+
+    #[tokio::test]
+    async fn handler_errors_reach_the_caller_as_written() {
+        fn check(x: f64) -> Result<f64, String> {
+            if x > 1.0 { Err(format!("{x} is too big for this model")) } else { Ok(x) }
+        }
+        let files = FileStore::new().unwrap();
+        let mounted = Interface::new(check).inputs(Number::new()).outputs(Number::new()).into_mounted("c").unwrap();
+        assert_eq!(run(&mounted, &files, number(2.0)).await, Err(CallError::Handler("2 is too big for this model".into())));
+        assert_eq!(run(&mounted, &files, number(0.5)).await, Ok(vec![Payload::Json(Value::Number(0.5))]));
+    }
+
+    #[tokio::test]
+    async fn the_wait_for_a_busy_interface_is_bounded() {
+        // Calls hold their slot until the test opens the gate.
+        static GATE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(0);
+        async fn gated(x: f64) -> f64 {
+            GATE.acquire().await.unwrap().forget();
+            x
+        }
+        let calls = MAX_WAITING_CALLS + 4;
+        let files = Arc::new(FileStore::new().unwrap());
+        let mounted = Arc::new(Interface::new(gated).inputs(Number::new()).outputs(Number::new()).into_mounted("gated").unwrap());
+        let handles: Vec<_> = (0..calls)
+            .map(|_| {
+                let (mounted, files) = (mounted.clone(), files.clone());
+                tokio::spawn(async move { run(&mounted, &files, number(1.0)).await })
+            })
+            .collect();
+        // Nothing can finish before the gate opens but the calls turned away: wait for them (all
+        // calls have been polled by then), and a little longer to see that no other one finishes.
+        let turned_away = || handles.iter().filter(|h| h.is_finished()).count();
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while turned_away() < 3 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(turned_away(), 3);
+        GATE.add_permits(calls);
+        let results: Vec<_> = futures::future::join_all(handles).await.into_iter().map(Result::unwrap).collect();
+        // One ran, MAX_WAITING_CALLS waited their turn, the rest were turned away at once.
+        assert_eq!(results.iter().filter(|r| **r == Err(CallError::Busy)).count(), 3);
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), MAX_WAITING_CALLS + 1);
+    }
+}

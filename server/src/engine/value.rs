@@ -1,0 +1,99 @@
+//! [`Payload`], the form values take between the codec and a handler, and
+//! [`ComponentValue`], the Rust types that stand for component values (each implemented in
+//! its component's module).
+
+use std::{any::Any, sync::Arc};
+
+use image::DynamicImage;
+use rheo_shared::{AudioData, Value, ValueError};
+
+/// A `State` value with its type erased; the engine keeps one per session and State input.
+#[allow(unreachable_pub)] // named by `Component`'s hidden method; unreachable from outside
+pub type StateValue = Arc<dyn Any + Send + Sync>;
+
+/// A value on its way to or from a handler: plain JSON, decoded media, or a session's state.
+/// The codec decodes media at the boundary (an upload, a streamed frame or chunk) and encodes it
+/// again for the transport (PNG or WAV files for the HTTP APIs, JPEG frames for a stream), so
+/// handlers only see typed values. State never leaves the server.
+#[derive(Clone, Debug)]
+#[allow(unreachable_pub)] // named by `ComponentValue`'s hidden methods; unreachable from outside
+pub enum Payload {
+    /// A value that travels as JSON.
+    Json(Value),
+    /// A decoded image.
+    Image(DynamicImage),
+    /// Decoded audio.
+    Audio(AudioData),
+    /// A session's state.
+    State(StateValue),
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Payload::Json(a), Payload::Json(b)) => a == b,
+            (Payload::Image(a), Payload::Image(b)) => a == b,
+            (Payload::Audio(a), Payload::Audio(b)) => a == b,
+            (Payload::State(a), Payload::State(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Payload {
+    /// A short name of the payload's kind, for error messages.
+    pub(crate) fn kind_name(&self) -> &'static str {
+        match self {
+            Payload::Json(value) => value.kind_name(),
+            Payload::Image(_) => "an image",
+            Payload::Audio(_) => "audio",
+            Payload::State(_) => "a state value",
+        }
+    }
+}
+
+/// A Rust type that a component's value converts to (for handler arguments) and from (for
+/// return values).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a component value type",
+    label = "Rheo cannot pass this type to or from a component",
+    note = "component value types: f64 (Number, Slider), String (Radio, Dropdown, Textbox, Markdown), \
+            bool (Checkbox), Classification (Label), serde_json::Value (Json), image::RgbImage, \
+            RgbaImage, GrayImage or DynamicImage (Image), AudioData (Audio), State<T> (State)"
+)]
+pub trait ComponentValue: Sized + Send + 'static {
+    #[doc(hidden)]
+    fn from_payload(payload: Payload) -> Result<Self, ValueError>;
+    #[doc(hidden)]
+    fn into_payload(self) -> Payload;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::State;
+
+    #[test]
+    fn values_convert_both_ways_and_reject_the_wrong_kind() {
+        assert_eq!(f64::from_payload(Payload::Json(Value::Number(2.5))), Ok(2.5));
+        assert_eq!(String::from_payload(Payload::Json(Value::Text("a".into()))), Ok("a".to_string()));
+        assert_eq!(true.into_payload(), Payload::Json(Value::Bool(true)));
+        assert_eq!(
+            f64::from_payload(Payload::Json(Value::Text("2".into()))).unwrap_err().to_string(),
+            "expected a number, got text"
+        );
+    }
+
+    #[test]
+    fn state_comes_back_as_the_type_it_went_in_as() {
+        let payload = State(vec!["A4".to_string()]).into_payload();
+        assert_eq!(State::<Vec<String>>::from_payload(payload.clone()).unwrap().0, ["A4"]);
+        assert!(State::<u32>::from_payload(payload).is_err());
+    }
+
+    #[test]
+    fn json_values_stay_as_written() {
+        let json = serde_json::json!({"words": 3, "top": ["a"]});
+        assert_eq!(serde_json::Value::from_payload(json.clone().into_payload()), Ok(json));
+    }
+}

@@ -1,0 +1,322 @@
+//! Gradio's HTTP API, so that the official clients (`gradio_client` for Python,
+//! `@gradio/client` for JavaScript) work against a Rheo interface unchanged:
+//!
+//! ```python
+//! from gradio_client import Client
+//! client = Client("http://127.0.0.1:3000/calculator/")
+//! client.predict(3, "multiply", 4, api_name="/calculator")  # 12.0
+//! ```
+//!
+//! Under `/<name>/`: `config` and `gradio_api/info` describe the interface;
+//! `gradio_api/queue/join` + `gradio_api/queue/data` (SSE) is what `Client.predict` and
+//! `Client.submit` use; `gradio_api/call/<api_name>` (+ `/<event_id>`) is the two-step REST
+//! form of Gradio's "querying with curl" guide, and `call/v2/<api_name>` its keyword form.
+//! Inputs are validated when a call is made: a misfit is a 422 listing every bad parameter,
+//! which `gradio_client` raises as a `ValidationError`.
+//!
+//! Files (`handle_file` on the client side) go up through `gradio_api/upload` (multipart) and
+//! come back, as outputs, as `FileData` whose URL is on `gradio_api/file=<path>`; that route
+//! serves only what the server's file store handed out.
+
+mod describe;
+mod queue;
+
+use std::{collections::HashMap, convert::Infallible, sync::Arc};
+
+use axum::{
+    extract::{multipart::MultipartError, rejection::JsonRejection, DefaultBodyLimit, Multipart, Path, Query, State},
+    http::{
+        header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST, X_CONTENT_TYPE_OPTIONS},
+        HeaderMap, StatusCode,
+    },
+    response::{
+        sse::{Event, Sse},
+        IntoResponse, Response,
+    },
+    routing::{get, post},
+    Json, Router,
+};
+use futures::{Stream, StreamExt};
+use rheo_shared::{protocol::gradio::*, InterfaceSpec, Value};
+use serde::Deserialize;
+use serde_json::{json, Map, Value as JsonValue};
+
+use super::{json_answers, Failure, Interfaces};
+use crate::engine::{files::MAX_UPLOAD_BYTES, CallError, Checked, Mounted};
+use describe::{parameter_name, FN_INDEX};
+use queue::{Answer, Queue, Refusal};
+
+/// The interfaces, with a Gradio queue each.
+struct Gradio {
+    interfaces: Arc<Interfaces>,
+    queues: HashMap<String, Queue>,
+}
+
+type Shared = State<Arc<Gradio>>;
+
+/// The Gradio API routes of every mounted interface.
+pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
+    let queues = interfaces.names().map(|name| (name.clone(), Queue::default())).collect();
+    let state = Arc::new(Gradio { interfaces, queues });
+    Router::new()
+        .route(UPLOAD_ROUTE, post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route(FILE_ROUTE, get(file))
+        .route(CONFIG_ROUTE, get(config))
+        .route(INFO_ROUTE, get(info))
+        .route(QUEUE_JOIN_ROUTE, post(join))
+        .route(QUEUE_DATA_ROUTE, get(data))
+        .route(CALL_ROUTE, post(call))
+        .route(CALL_BY_NAME_ROUTE, post(call_with_keywords))
+        .route(CALL_RESULT_ROUTE, get(result))
+        .with_state(state)
+}
+
+/// An error as FastAPI (and so Gradio) writes it: `{"detail": …}`.
+struct Detail(StatusCode, JsonValue);
+
+impl IntoResponse for Detail {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "detail": self.1 }))).into_response()
+    }
+}
+
+impl From<Failure> for Detail {
+    fn from(failure: Failure) -> Self {
+        Detail(failure.status(), json!(failure.to_string()))
+    }
+}
+
+impl From<JsonRejection> for Detail {
+    fn from(rejection: JsonRejection) -> Self {
+        Failure::Unreadable(rejection.status(), rejection.body_text()).into()
+    }
+}
+
+impl From<Refusal> for Detail {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Full => Detail(StatusCode::SERVICE_UNAVAILABLE, json!("The queue is full; try again shortly.")),
+            Refusal::UnknownSession => Detail(StatusCode::NOT_FOUND, json!("Session not found.")),
+            Refusal::UnknownEvent => Detail(StatusCode::NOT_FOUND, json!("Event not found.")),
+        }
+    }
+}
+
+impl Gradio {
+    fn find(&self, name: &str) -> Result<(&Arc<Mounted>, &Queue), Detail> {
+        let interface = self.interfaces.find(name)?;
+        Ok((interface, self.queues.get(name).expect("every interface has a queue")))
+    }
+
+    fn endpoint(&self, name: &str, api_name: &str) -> Result<(&Arc<Mounted>, &Queue), Detail> {
+        let found = self.find(name)?;
+        if found.0.spec().api_name != api_name.trim_start_matches('/') {
+            return Err(Failure::NoEndpoint(api_name.to_owned()).into());
+        }
+        Ok(found)
+    }
+
+    /// One call's answers (in `session`, for `State`), with file URLs made absolute (the
+    /// clients download outputs from them as they are).
+    fn run(&self, interface: &Arc<Mounted>, session: Option<String>, checked: Checked, headers: &HeaderMap) -> impl Stream<Item = Answer> + Send + 'static {
+        let origin = origin(headers);
+        json_answers(self.interfaces.clone(), interface.clone(), session, checked).map(move |answer| {
+            answer.map(|mut outputs| {
+                for output in &mut outputs {
+                    if let Value::File(file) = output {
+                        file.url = file.url.take().map(|url| format!("{origin}{url}"));
+                    }
+                }
+                outputs
+            })
+        })
+    }
+}
+
+/// `http://<host>`, as the request names the server.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
+    format!("http://{host}")
+}
+
+async fn config(State(state): Shared, Path(name): Path<String>, headers: HeaderMap) -> Result<Json<JsonValue>, Detail> {
+    let (interface, _) = state.find(&name)?;
+    Ok(Json(describe::config(interface.spec(), &format!("{}/{name}", origin(&headers)))))
+}
+
+/// `gradio_api/upload`: stores each multipart part and answers the paths to refer to them by.
+async fn upload(State(state): Shared, Path(name): Path<String>, mut multipart: Multipart) -> Result<Json<Vec<String>>, Detail> {
+    state.find(&name)?;
+    let unreadable = |e: MultipartError| Detail(e.status(), json!(format!("The upload could not be read: {}", e.body_text())));
+    let mut paths = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let file_name = field.file_name().unwrap_or("file").to_owned();
+        let mime_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+        let bytes = field.bytes().await.map_err(unreadable)?;
+        let stored = state.interfaces.files.store(&bytes, &file_name, &mime_type).await.map_err(|e| {
+            tracing::error!(error = %e, "cannot store an upload");
+            Detail(StatusCode::INTERNAL_SERVER_ERROR, json!("The server could not store the upload."))
+        })?;
+        paths.push(stored.path);
+    }
+    Ok(Json(paths))
+}
+
+/// `gradio_api/file=<path>`: a file the store handed out, and nothing else. Images and audio
+/// are shown inline; anything else is a download, so an uploaded page never runs as ours.
+async fn file(State(state): Shared, Path((name, rest)): Path<(String, String)>) -> Result<Response, Detail> {
+    state.find(&name)?;
+    let not_found = || Detail(StatusCode::NOT_FOUND, json!("File not found."));
+    let path = rest.strip_prefix("file=").ok_or_else(not_found)?;
+    let (bytes, mime_type) = state.interfaces.files.read(path).await.ok_or_else(not_found)?;
+    let inline = (mime_type.starts_with("image/") && !mime_type.contains("svg")) || mime_type.starts_with("audio/");
+    let (content_type, disposition) =
+        if inline { (mime_type, "inline") } else { ("application/octet-stream".to_owned(), "attachment") };
+    let headers = [
+        (CONTENT_TYPE, content_type),
+        (CONTENT_DISPOSITION, disposition.to_owned()),
+        (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (CACHE_CONTROL, "private, max-age=3600".to_owned()),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
+async fn info(State(state): Shared, Path(name): Path<String>) -> Result<Json<JsonValue>, Detail> {
+    Ok(Json(describe::info(state.find(&name)?.0.spec())))
+}
+
+#[derive(Deserialize)]
+struct JoinRequest {
+    data: Vec<Value>,
+    fn_index: Option<usize>,
+    session_hash: String,
+}
+
+async fn join(
+    State(state): Shared,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Result<Json<JoinRequest>, JsonRejection>,
+) -> Result<Json<JsonValue>, Detail> {
+    let Json(request) = body?;
+    let (interface, queue) = state.find(&name)?;
+    if request.fn_index.is_some_and(|i| i != FN_INDEX) {
+        return Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no function with index {}.", FN_INDEX))));
+    }
+    let checked = check(interface, request.data)?;
+    let answers = state.run(interface, Some(request.session_hash.clone()), checked, &headers);
+    let event_id = queue.join(&request.session_hash, interface.spec().generator, answers)?;
+    Ok(Json(json!({ "event_id": event_id })))
+}
+
+#[derive(Deserialize)]
+struct SessionQuery {
+    session_hash: String,
+}
+
+async fn data(
+    State(state): Shared,
+    Path(name): Path<String>,
+    Query(query): Query<SessionQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Detail> {
+    let (_, queue) = state.find(&name)?;
+    let messages = queue.stream(&query.session_hash).await?;
+    Ok(Sse::new(messages.map(|message| Ok(Event::default().data(message.to_string())))))
+}
+
+#[derive(Deserialize)]
+struct CallRequest {
+    data: Vec<Value>,
+}
+
+async fn call(
+    State(state): Shared,
+    Path((name, api_name)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Json<CallRequest>, JsonRejection>,
+) -> Result<Json<JsonValue>, Detail> {
+    let Json(request) = body?;
+    let (interface, queue) = state.endpoint(&name, &api_name)?;
+    let checked = check(interface, request.data)?;
+    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, checked, &headers))? })))
+}
+
+/// `call/v2/<api_name>`: the inputs by parameter name; a missing one takes its default.
+async fn call_with_keywords(
+    State(state): Shared,
+    Path((name, api_name)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Json<Map<String, JsonValue>>, JsonRejection>,
+) -> Result<Json<JsonValue>, Detail> {
+    let Json(mut named) = body?;
+    let (interface, queue) = state.endpoint(&name, &api_name)?;
+    let positional: Vec<Value> = interface
+        .spec()
+        .inputs
+        .iter()
+        .map(|c| match named.remove(&parameter_name(&c.label)) {
+            Some(json) => serde_json::from_value(json).unwrap_or_default(),
+            None => c.value.clone(),
+        })
+        .collect();
+    if let Some(unknown) = named.keys().next() {
+        return Err(Detail(StatusCode::UNPROCESSABLE_ENTITY, json!(format!("There is no parameter named {unknown:?}."))));
+    }
+    let checked = check(interface, positional)?;
+    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, checked, &headers))? })))
+}
+
+/// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`;
+/// before it, a generator's earlier answers as `event: generating`.
+async fn result(
+    State(state): Shared,
+    Path((name, api_name, event_id)): Path<(String, String, String)>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Detail> {
+    let (_, queue) = state.endpoint(&name, &api_name)?;
+    let answers = queue.result(&event_id).await?;
+    let last = answers.len().saturating_sub(1);
+    let events: Vec<Result<Event, Infallible>> = answers
+        .into_iter()
+        .enumerate()
+        .map(|(index, answer)| {
+            Ok(match answer {
+                Ok(data) if index < last => Event::default().event("generating").data(json!(data).to_string()),
+                Ok(data) => Event::default().event("complete").data(json!(data).to_string()),
+                Err(error) => Event::default().event("error").data(error_body(&error).to_string()),
+            })
+        })
+        .collect();
+    Ok(Sse::new(futures::stream::iter(events)))
+}
+
+fn error_body(error: &CallError) -> JsonValue {
+    json!({ "error": error.to_string(), "visible": true, "title": "Error" })
+}
+
+/// The request's values, checked by the engine; misfits are reported the way Gradio reports
+/// failed validation (422, one `detail` entry per parameter), which `gradio_client` raises as
+/// a `ValidationError`.
+fn check(interface: &Mounted, values: Vec<Value>) -> Result<Checked, Detail> {
+    interface.check(values).map_err(|error| match error {
+        CallError::InvalidInput { misfits } => Detail(StatusCode::UNPROCESSABLE_ENTITY, validation_detail(interface.spec(), &misfits)),
+        other => Failure::Call(other).into(),
+    })
+}
+
+fn validation_detail(spec: &InterfaceSpec, misfits: &[rheo_shared::Misfit]) -> JsonValue {
+    if let Some(count) = misfits.iter().find(|m| m.component.is_none()) {
+        return json!([validation("data", &count.reason)]);
+    }
+    let entries = spec.inputs.iter().enumerate().map(|(index, component)| {
+        let name = parameter_name(&component.label);
+        match misfits.iter().find(|m| m.component.as_ref().is_some_and(|c| c.0 == index)) {
+            Some(misfit) => validation(&name, &misfit.reason),
+            None => json!({ "__type__": "validate", "is_valid": true, "parameter_name": name }),
+        }
+    });
+    JsonValue::Array(entries.collect())
+}
+
+fn validation(parameter_name: &str, message: &str) -> JsonValue {
+    json!({ "__type__": "validate", "is_valid": false, "parameter_name": parameter_name, "message": message })
+}

@@ -1,0 +1,325 @@
+//! Gradio's queue, as its clients use it: `queue/join` starts a call and answers an event id;
+//! `queue/data` is one server-sent-events stream per session that carries every event's
+//! messages and ends with `close_stream` once nothing is pending. `call/<api_name>` is the
+//! two-step REST form: start a call, then read its one result.
+//!
+//! Everything is bounded: sessions and unread results per interface ([`MAX_ENTRIES`]),
+//! messages waiting per session, and time: a session with no join and no reader activity, or
+//! an unread result, is dropped after [`IDLE_TIMEOUT`].
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use futures::{stream, Stream, StreamExt};
+use rheo_shared::Value;
+use serde_json::{json, Value as Json};
+use tokio::sync::{mpsc, watch, OwnedMutexGuard};
+
+use crate::engine::CallError;
+
+/// Sessions, and unread REST results, one interface keeps at most; past this, a new session
+/// gets 503, and a new REST call replaces the oldest finished unread result (or gets 503).
+pub(crate) const MAX_ENTRIES: usize = 4096;
+/// How long an idle session, or an unread result, is kept.
+pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+/// Messages that may wait for a session's reader before the producing call waits.
+const SESSION_BUFFER: usize = 64;
+/// A stream with nothing to say sends a heartbeat this often, so proxies keep it open.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+
+/// One answer of a call: its outputs (a generator has several), or why it failed.
+pub(crate) type Answer = Result<Vec<Value>, CallError>;
+
+/// A generator's answers a REST result keeps for its reader at most; past this the oldest
+/// intermediate ones are dropped (the last is always kept).
+const MAX_KEPT_ANSWERS: usize = 256;
+
+type Receiver = Arc<tokio::sync::Mutex<mpsc::Receiver<Json>>>;
+
+struct Session {
+    sender: mpsc::Sender<Json>,
+    receiver: Receiver,
+    pending: usize,
+    touched: Instant,
+}
+
+struct UnreadResult {
+    result: watch::Receiver<Option<Vec<Answer>>>,
+    created: Instant,
+}
+
+/// Why the queue turned a request away.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    Full,
+    UnknownSession,
+    UnknownEvent,
+}
+
+/// The queue of one interface.
+#[derive(Clone, Default)]
+pub(crate) struct Queue {
+    sessions: Arc<Mutex<HashMap<String, Session>>>,
+    results: Arc<Mutex<HashMap<String, UnreadResult>>>,
+}
+
+impl Queue {
+    /// Starts a call for a session; its messages go to the session's stream. A generator's
+    /// answers go out as `process_generating` messages as they come (the first whole, the
+    /// next as diffs, as Gradio's sse_v3 does), and its last again in `process_completed`. If
+    /// the session's reader falls behind, the call waits; if the session expires, it stops.
+    pub(crate) fn join(&self, session_hash: &str, generator: bool, answers: impl Stream<Item = Answer> + Send + 'static) -> Result<String, Refusal> {
+        let sender = self.enter_session(session_hash)?;
+        let event_id = new_event_id();
+        let event = event_id.clone();
+        tokio::spawn(async move {
+            let _ = sender.send(json!({"msg": "estimation", "event_id": event, "rank": 0, "queue_size": 1})).await;
+            let _ = sender.send(json!({"msg": "process_starts", "event_id": event})).await;
+            futures::pin_mut!(answers);
+            let mut last = None;
+            while let Some(answer) = answers.next().await {
+                let Ok(data) = answer else {
+                    let _ = sender.send(completed_message(&event, answer)).await;
+                    return;
+                };
+                if generator && sender.send(generating_message(&event, &data, last.is_none())).await.is_err() {
+                    return;
+                }
+                last = Some(data);
+            }
+            let _ = sender.send(completed_message(&event, last.ok_or(CallError::NoValue))).await;
+        });
+        Ok(event_id)
+    }
+
+    fn enter_session(&self, session_hash: &str) -> Result<mpsc::Sender<Json>, Refusal> {
+        let mut sessions = self.sessions.lock().unwrap();
+        sessions.retain(|_, s| s.touched.elapsed() < IDLE_TIMEOUT);
+        if !sessions.contains_key(session_hash) && sessions.len() >= MAX_ENTRIES {
+            return Err(Refusal::Full);
+        }
+        let session = sessions.entry(session_hash.to_string()).or_insert_with(|| {
+            let (sender, receiver) = mpsc::channel(SESSION_BUFFER);
+            Session { sender, receiver: Arc::new(tokio::sync::Mutex::new(receiver)), pending: 0, touched: Instant::now() }
+        });
+        session.pending += 1;
+        session.touched = Instant::now();
+        Ok(session.sender.clone())
+    }
+
+    /// Marks the session active; when a completion was delivered, it is no longer pending.
+    /// Returns how many of the session's events are still pending.
+    fn touch_session(&self, session_hash: &str, delivered_completion: bool) -> usize {
+        let mut sessions = self.sessions.lock().unwrap();
+        let Some(session) = sessions.get_mut(session_hash) else { return 0 };
+        session.touched = Instant::now();
+        if delivered_completion {
+            session.pending = session.pending.saturating_sub(1);
+        }
+        session.pending
+    }
+
+    /// The session's messages as they come; ends with `close_stream` after the completion of
+    /// its last pending event. One reader at a time per session.
+    pub(crate) async fn stream(&self, session_hash: &str) -> Result<impl Stream<Item = Json> + use<>, Refusal> {
+        let receiver = {
+            let sessions = self.sessions.lock().unwrap();
+            sessions.get(session_hash).ok_or(Refusal::UnknownSession)?.receiver.clone()
+        };
+        let reader = Reader {
+            queue: self.clone(),
+            session: session_hash.to_string(),
+            receiver: receiver.lock_owned().await,
+            state: ReaderState::Open,
+        };
+        Ok(stream::unfold(reader, Reader::next))
+    }
+
+    /// Starts a call whose answers are read once with [`Queue::result`].
+    pub(crate) fn call(&self, answers: impl Stream<Item = Answer> + Send + 'static) -> Result<String, Refusal> {
+        let (sender, result) = watch::channel(None);
+        let event_id = new_event_id();
+        {
+            let mut results = self.results.lock().unwrap();
+            results.retain(|_, r| r.created.elapsed() < IDLE_TIMEOUT);
+            if results.len() >= MAX_ENTRIES {
+                // Full: make room by dropping the oldest finished result nobody has read (a
+                // client that never reads must not lock others out); refuse if all still run.
+                let oldest_finished = results
+                    .iter()
+                    .filter(|(_, r)| r.result.borrow().is_some())
+                    .min_by_key(|(_, r)| r.created)
+                    .map(|(id, _)| id.clone());
+                results.remove(&oldest_finished.ok_or(Refusal::Full)?);
+            }
+            results.insert(event_id.clone(), UnreadResult { result, created: Instant::now() });
+        }
+        tokio::spawn(async move {
+            let mut kept = std::collections::VecDeque::new();
+            futures::pin_mut!(answers);
+            while let Some(answer) = answers.next().await {
+                if kept.len() == MAX_KEPT_ANSWERS {
+                    kept.pop_front();
+                }
+                kept.push_back(answer);
+            }
+            let _ = sender.send(Some(kept.into()));
+        });
+        Ok(event_id)
+    }
+
+    /// Waits for the answers of a call started with [`Queue::call`]; they are read once.
+    pub(crate) async fn result(&self, event_id: &str) -> Result<Vec<Answer>, Refusal> {
+        let unread = self.results.lock().unwrap().remove(event_id).ok_or(Refusal::UnknownEvent)?;
+        let mut result = unread.result;
+        let answers = match result.wait_for(Option::is_some).await {
+            Ok(answers) => answers.clone().expect("waited for Some"),
+            Err(_) => vec![Err(CallError::Panicked)],
+        };
+        Ok(answers)
+    }
+}
+
+struct Reader {
+    queue: Queue,
+    session: String,
+    receiver: OwnedMutexGuard<mpsc::Receiver<Json>>,
+    state: ReaderState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ReaderState {
+    Open,
+    /// The last pending event completed: `close_stream` comes next.
+    Closing,
+    Closed,
+}
+
+impl Reader {
+    async fn next(mut self) -> Option<(Json, Self)> {
+        let message = match self.state {
+            ReaderState::Closed => return None,
+            ReaderState::Closing => {
+                self.state = ReaderState::Closed;
+                close_stream()
+            }
+            ReaderState::Open => match tokio::time::timeout(HEARTBEAT_EVERY, self.receiver.recv()).await {
+                Err(_) => {
+                    self.queue.touch_session(&self.session, false);
+                    json!({"msg": "heartbeat"})
+                }
+                Ok(Some(message)) => {
+                    // As in Gradio, an event stops being pending when its completion is
+                    // delivered; a join that comes before then keeps the stream open.
+                    let completed = message["msg"] == "process_completed";
+                    if self.queue.touch_session(&self.session, completed) == 0 && completed {
+                        self.state = ReaderState::Closing;
+                    }
+                    message
+                }
+                Ok(None) => {
+                    self.state = ReaderState::Closed;
+                    close_stream()
+                }
+            },
+        };
+        Some((message, self))
+    }
+}
+
+fn close_stream() -> Json {
+    json!({"msg": "close_stream", "event_id": null})
+}
+
+fn new_event_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Gradio's `process_generating` message: the first of a call carries the outputs, the next
+/// ones a diff per output (a whole replacement, which every client applies).
+fn generating_message(event_id: &str, data: &[Value], first: bool) -> Json {
+    let data: Vec<Json> = if first {
+        data.iter().map(|value| json!(value)).collect()
+    } else {
+        data.iter().map(|value| json!([["replace", [], value]])).collect()
+    };
+    json!({
+        "msg": "process_generating",
+        "event_id": event_id,
+        "output": { "data": data, "is_generating": true },
+        "success": true,
+    })
+}
+
+/// Gradio's `process_completed` message: the outputs, or the error the client raises.
+fn completed_message(event_id: &str, answer: Answer) -> Json {
+    match answer {
+        Ok(data) => json!({
+            "msg": "process_completed",
+            "event_id": event_id,
+            "output": { "data": data, "is_generating": false, "changed_state_ids": [] },
+            "success": true,
+        }),
+        Err(error) => json!({
+            "msg": "process_completed",
+            "event_id": event_id,
+            "output": { "error": error.to_string(), "visible": true, "title": "Error" },
+            "success": false,
+            "title": "Error",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A call that answers `x` after `millis`.
+    fn answer(x: f64, millis: u64) -> impl Stream<Item = Answer> + Send + 'static {
+        stream::once(async move {
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            Ok(vec![Value::Number(x)])
+        })
+    }
+
+    #[tokio::test]
+    async fn sessions_per_interface_are_bounded() {
+        let queue = Queue::default();
+        for session in 0..MAX_ENTRIES {
+            queue.join(&session.to_string(), false, answer(1.0, 0)).unwrap();
+        }
+        assert_eq!(queue.join("one more", false, answer(1.0, 0)), Err(Refusal::Full));
+        // A known session may always add events.
+        assert!(queue.join("0", false, answer(1.0, 0)).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_generator_streams_its_answers_then_completes_with_the_last() {
+        let queue = Queue::default();
+        let answers = stream::iter([1.0, 2.0, 3.0].map(|x| Ok(vec![Value::Number(x)])));
+        let event = queue.join("s", true, answers).unwrap();
+        let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
+        let kinds: Vec<&str> = messages.iter().map(|m| m["msg"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["estimation", "process_starts", "process_generating", "process_generating", "process_generating", "process_completed", "close_stream"]);
+        assert_eq!(messages[2]["output"]["data"], json!([1.0]), "the first whole");
+        assert_eq!(messages[3]["output"]["data"], json!([[["replace", [], 2.0]]]), "then diffs");
+        assert_eq!(messages[5]["output"]["data"], json!([3.0]));
+        assert_eq!(messages[5]["event_id"], json!(event));
+    }
+
+    #[tokio::test]
+    async fn unread_results_make_room_for_new_calls_once_finished() {
+        let queue = Queue::default();
+        let first = queue.call(answer(0.0, 0)).unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await; // the first call finishes, unread
+        for _ in 1..MAX_ENTRIES {
+            queue.call(answer(1.0, 60_000)).unwrap(); // these keep running
+        }
+        queue.call(answer(1.0, 60_000)).unwrap();
+        assert_eq!(queue.result(&first).await.err(), Some(Refusal::UnknownEvent), "the finished, unread result made room");
+        assert_eq!(queue.call(answer(1.0, 60_000)), Err(Refusal::Full), "all the others still run");
+    }
+}

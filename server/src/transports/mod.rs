@@ -1,0 +1,99 @@
+//! The transports, side by side, each a thin layer over the engine: Rheo's own JSON API
+//! ([`rheo`]), Gradio's queue and REST API ([`gradio`]) and the stream socket ([`stream`]).
+//! They find an interface one way ([`Interfaces::find`], one 404) and map a failure to a
+//! status one way ([`Failure::status`]); each writes the error body its clients read.
+
+pub(crate) mod gradio;
+pub(crate) mod rheo;
+pub(crate) mod stream;
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::http::StatusCode;
+use futures::Stream;
+use rheo_shared::Value;
+
+use crate::engine::{codec::FileOutputs, files::FileStore, CallError, Checked, Mounted};
+
+/// The mounted interfaces, by name, and the files they share.
+pub(crate) struct Interfaces {
+    by_name: HashMap<String, Arc<Mounted>>,
+    pub(crate) files: FileStore,
+}
+
+impl Interfaces {
+    pub(crate) fn new(mounted: Vec<Arc<Mounted>>, files: FileStore) -> Self {
+        Interfaces { by_name: mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect(), files }
+    }
+
+    /// The interface mounted at `/<name>`.
+    pub(crate) fn find(&self, name: &str) -> Result<&Arc<Mounted>, Failure> {
+        self.by_name.get(name).ok_or_else(|| Failure::NoInterface(name.to_owned()))
+    }
+
+    pub(crate) fn names(&self) -> impl Iterator<Item = &String> {
+        self.by_name.keys()
+    }
+}
+
+/// Why a request failed, whatever the transport.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Failure {
+    #[error("there is no interface named {0:?}")]
+    NoInterface(String),
+    #[error("there is no endpoint named {0:?}")]
+    NoEndpoint(String),
+    #[error("the interface {0:?} has no streaming input")]
+    NoStream(String),
+    /// A body that could not be read (malformed, too large): its status and why.
+    #[error("{1}")]
+    Unreadable(StatusCode, String),
+    #[error("{0}")]
+    Call(#[from] CallError),
+}
+
+impl Failure {
+    /// The one mapping of failures to HTTP statuses.
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            Failure::NoInterface(_) | Failure::NoEndpoint(_) => StatusCode::NOT_FOUND,
+            Failure::NoStream(_) => StatusCode::BAD_REQUEST,
+            Failure::Unreadable(status, _) => *status,
+            Failure::Call(CallError::InvalidInput { .. } | CallError::Handler(_) | CallError::NoValue) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Failure::Call(CallError::InvalidOutput(_) | CallError::Panicked) => StatusCode::INTERNAL_SERVER_ERROR,
+            Failure::Call(CallError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+/// A call's answers as wire values, media stored as files (the JSON transports' form). It owns
+/// what it needs, so that a response body or a queue's task can carry it.
+pub(crate) fn json_answers(
+    interfaces: Arc<Interfaces>,
+    interface: Arc<Mounted>,
+    session: Option<String>,
+    checked: Checked,
+) -> impl Stream<Item = Result<Vec<Value>, CallError>> + Send + 'static {
+    async_stream::stream! {
+        let spec = interface.spec();
+        let mut outputs = FileOutputs::new(&spec.name, &interfaces.files, spec.generator, &spec.outputs);
+        for await answer in interface.call(&interfaces.files, session, checked) {
+            let encoded = match answer {
+                Ok(payloads) => outputs.encode(payloads).await,
+                Err(e) => Err(e),
+            };
+            let failed = encoded.is_err();
+            yield encoded;
+            if failed {
+                return;
+            }
+        }
+        match outputs.finish().await {
+            Ok(Some(joined)) => yield Ok(joined),
+            Ok(None) => {}
+            Err(e) => yield Err(e),
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! The components, one module each: a kind's options, their checks, and the check of a value.
+//!
+//! [`for_each_component!`](crate::for_each_component) holds the one list of kinds. The
+//! [`ComponentKind`] enum is made from it, and [`match_kind!`](crate::match_kind) matches over
+//! it exhaustively, so the server (its builder, codec and Gradio description) and the app (its
+//! widget) each cover every kind or do not compile. Adding a component is a module in each crate
+//! and a line in that list.
+
+mod audio;
+mod checkbox;
+mod dropdown;
+mod image;
+mod json;
+mod label;
+mod markdown;
+mod number;
+mod radio;
+mod slider;
+mod state;
+mod textbox;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use self::{
+    audio::{Audio, AudioSource},
+    checkbox::Checkbox,
+    dropdown::Dropdown,
+    image::{Image, ImageSource},
+    json::Json,
+    label::Label,
+    markdown::Markdown,
+    number::Number,
+    radio::Radio,
+    slider::Slider,
+    state::State,
+    textbox::Textbox,
+};
+use crate::Value;
+
+/// Calls `$callback!` (a macro of this crate) with `$args` and the list of every component:
+/// `[Variant, …]`, where each variant's options are the type of the same name. Like axum's
+/// `all_the_tuples!`, it keeps the list in one place.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! for_each_component {
+    ($callback:ident $(, $args:tt)*) => {
+        $crate::$callback! { $($args,)* [
+            Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State,
+        ] }
+    };
+}
+
+/// Matches a [`ComponentKind`] (or a reference to one) exhaustively, binding the kind's options
+/// to `$options` in every arm: `match_kind!(&spec.kind, k => k.name())`. Each component's type
+/// must then have what `$body` uses, so no kind can be forgotten.
+#[macro_export]
+macro_rules! match_kind {
+    ($kind:expr, $options:ident => $body:expr) => {
+        $crate::for_each_component!(__match_kind_arms, ($kind), $options, ($body))
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __match_kind_arms {
+    (($kind:expr), $options:ident, ($body:expr), [$($variant:ident,)*]) => {
+        match $kind {
+            $($crate::ComponentKind::$variant($options) => $body,)*
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __component_kind_enum {
+    ([$($variant:ident,)*]) => {
+        /// The kinds of component, each with its own options. Serialised as
+        /// `{"type": "number", …options}`.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "type", rename_all = "snake_case")]
+        pub enum ComponentKind {
+            $(
+                #[allow(missing_docs)]
+                $variant($variant),
+            )*
+        }
+    };
+}
+
+for_each_component!(__component_kind_enum);
+
+/// What each kind of component defines here: its name, the checks of its options, and the
+/// check of a value.
+pub trait Kind {
+    /// The kind's name, as the API describes it ("number", "radio", …).
+    fn name(&self) -> &'static str;
+    /// Checks a value, `Value::Null` included (see [`mismatch`]).
+    fn validate(&self, value: &Value) -> Result<(), ValueError>;
+    /// Checks the author's options.
+    fn check(&self) -> Result<(), Problem> {
+        Ok(())
+    }
+    /// The value the component starts with when the author gives none (Gradio's defaults).
+    fn default_value(&self) -> Value {
+        Value::Null
+    }
+    /// Whether, as an input, it streams (webcam frames or microphone chunks while recording).
+    fn streams(&self) -> bool {
+        false
+    }
+    /// Whether it only shows values (a Label, Markdown): it cannot be an input.
+    fn output_only(&self) -> bool {
+        false
+    }
+}
+
+/// The error for a value of the wrong kind: [`ValueError::Missing`] for null, else a
+/// [`ValueError::WrongType`] naming what was `expected`.
+pub fn mismatch(expected: &'static str, got: &Value) -> ValueError {
+    match got {
+        Value::Null => ValueError::Missing,
+        other => ValueError::WrongType { expected, got: other.kind_name() },
+    }
+}
+
+/// One input or output of an interface: its kind with the kind's options, a label and a
+/// starting value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComponentSpec {
+    /// Shown next to the control and bound to it (`<label for>`); the API's parameter name.
+    pub label: String,
+    /// The value the control starts with (and returns to on Clear).
+    #[serde(default)]
+    pub value: Value,
+    /// The kind and its options.
+    #[serde(flatten)]
+    pub kind: ComponentKind,
+}
+
+/// Why a value does not fit its component. The message is shown to the user as it is,
+/// prefixed by the component's label.
+#[derive(Clone, Debug, PartialEq, Error)]
+#[allow(missing_docs)]
+pub enum ValueError {
+    #[error("a value is required")]
+    Missing,
+    #[error("expected {expected}, got {got}")]
+    WrongType { expected: &'static str, got: &'static str },
+    #[error("{0} is not a finite number")]
+    NotFinite(f64),
+    #[error("{value} is below the minimum {minimum}")]
+    BelowMinimum { value: f64, minimum: f64 },
+    #[error("{value} is above the maximum {maximum}")]
+    AboveMaximum { value: f64, maximum: f64 },
+    #[error("{value:?} is not one of the choices: {}", choices.join(", "))]
+    UnknownChoice { value: String, choices: Vec<String> },
+    #[error("the text is {length} characters long; the limit is {max_length}")]
+    TooLong { length: usize, max_length: usize },
+}
+
+/// A component an author declared wrongly (found when the interface is mounted).
+#[derive(Clone, Debug, PartialEq, Error)]
+#[error("{label}: {problem}")]
+pub struct SpecError {
+    /// The component's label.
+    pub label: String,
+    /// What is wrong with it.
+    pub problem: Problem,
+}
+
+/// What is wrong with a component's declaration.
+#[derive(Clone, Debug, PartialEq, Error)]
+#[allow(missing_docs)]
+pub enum Problem {
+    #[error("the minimum is above the maximum")]
+    EmptyRange,
+    #[error("the step must be a positive number")]
+    BadStep,
+    #[error("a choice list must not be empty")]
+    NoChoices,
+    #[error("the JPEG quality must be above 0 and at most 1")]
+    BadQuality,
+    #[error("give at least one source")]
+    NoSources,
+    #[error("the starting value does not fit: {0}")]
+    BadStartingValue(ValueError),
+    #[error("a {0} only shows values: it cannot be an input")]
+    OutputOnly(&'static str),
+}
+
+impl ComponentSpec {
+    /// A component of this kind with the kind's name as its label and its natural starting
+    /// value (computed now, from the options as they are: set the options first).
+    pub fn new(kind: ComponentKind) -> Self {
+        let value = kind.default_value();
+        ComponentSpec { label: kind.name().to_owned(), value, kind }
+    }
+
+    /// This spec with another label.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// This spec with another starting value.
+    pub fn with_value(mut self, value: Value) -> Self {
+        self.value = value;
+        self
+    }
+
+    /// Checks a value against this component: type, finiteness, bounds, choices, length.
+    pub fn validate(&self, value: &Value) -> Result<(), ValueError> {
+        match_kind!(&self.kind, k => k.validate(value))
+    }
+
+    /// Checks the author's declaration: sane options and a fitting starting value.
+    pub fn check(&self) -> Result<(), SpecError> {
+        let fail = |problem| SpecError { label: self.label.clone(), problem };
+        self.kind.check().map_err(fail)?;
+        match &self.value {
+            Value::Null => Ok(()),
+            value => self.validate(value).map_err(|error| fail(Problem::BadStartingValue(error))),
+        }
+    }
+
+    /// Checks the declaration of an input: [`ComponentSpec::check`], and that it can be one.
+    pub fn check_input(&self) -> Result<(), SpecError> {
+        if self.kind.output_only() {
+            let problem = Problem::OutputOnly(self.kind.name());
+            return Err(SpecError { label: self.label.clone(), problem });
+        }
+        self.check()
+    }
+}
+
+impl ComponentKind {
+    /// The kind's name, as the API describes it ("number", "radio", …).
+    pub fn name(&self) -> &'static str {
+        match_kind!(self, k => k.name())
+    }
+
+    /// Whether this is a streaming input (webcam frames or microphone chunks while recording).
+    pub fn is_streaming(&self) -> bool {
+        match_kind!(self, k => k.streams())
+    }
+
+    /// Whether it only shows values and cannot be an input.
+    pub fn output_only(&self) -> bool {
+        match_kind!(self, k => k.output_only())
+    }
+
+    /// The starting value when the author gives none.
+    pub fn default_value(&self) -> Value {
+        match_kind!(self, k => k.default_value())
+    }
+
+    fn check(&self) -> Result<(), Problem> {
+        match_kind!(self, k => k.check())
+    }
+}
+
+/// Checks that `n` is finite and within the bounds given.
+pub(crate) fn check_range(n: f64, minimum: Option<f64>, maximum: Option<f64>) -> Result<(), ValueError> {
+    if !n.is_finite() {
+        return Err(ValueError::NotFinite(n));
+    }
+    if let Some(minimum) = minimum.filter(|m| n < *m) {
+        return Err(ValueError::BelowMinimum { value: n, minimum });
+    }
+    if let Some(maximum) = maximum.filter(|m| n > *m) {
+        return Err(ValueError::AboveMaximum { value: n, maximum });
+    }
+    Ok(())
+}
+
+/// Checks that `value` is one of `choices` (a Radio's or a Dropdown's).
+pub(crate) fn check_choice(choices: &[String], value: &Value) -> Result<(), ValueError> {
+    match value {
+        Value::Text(choice) if choices.contains(choice) => Ok(()),
+        Value::Text(choice) => Err(ValueError::UnknownChoice { value: choice.clone(), choices: choices.to_vec() }),
+        other => Err(mismatch("a choice (text)", other)),
+    }
+}
+
+/// The check of a choice list's options.
+pub(crate) fn check_choices(choices: &[String]) -> Result<(), Problem> {
+    if choices.is_empty() { Err(Problem::NoChoices) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Classification, Confidence};
+
+    fn number(minimum: Option<f64>, maximum: Option<f64>) -> ComponentSpec {
+        ComponentSpec::new(ComponentKind::Number(Number { minimum, maximum, step: None }))
+    }
+
+    fn radio() -> ComponentSpec {
+        ComponentSpec::new(ComponentKind::Radio(Radio { choices: vec!["add".into(), "subtract".into()] }))
+    }
+
+    #[test]
+    fn numbers_are_checked_for_type_finiteness_and_bounds() {
+        let n = number(Some(0.0), Some(10.0));
+        assert_eq!(n.validate(&Value::Number(3.0)), Ok(()));
+        assert_eq!(n.validate(&Value::Number(0.0)), Ok(()));
+        assert_eq!(n.validate(&Value::Number(10.0)), Ok(()));
+        assert_eq!(n.validate(&Value::Number(f64::NAN)).unwrap_err().to_string(), "NaN is not a finite number");
+        assert!(matches!(n.validate(&Value::Number(f64::INFINITY)), Err(ValueError::NotFinite(_))));
+        assert_eq!(n.validate(&Value::Number(-1.0)).unwrap_err().to_string(), "-1 is below the minimum 0");
+        assert_eq!(n.validate(&Value::Number(11.5)).unwrap_err().to_string(), "11.5 is above the maximum 10");
+        assert_eq!(n.validate(&Value::Text("3".into())).unwrap_err().to_string(), "expected a number, got text");
+        assert_eq!(n.validate(&Value::Null), Err(ValueError::Missing));
+        // No bounds: any finite number.
+        assert_eq!(number(None, None).validate(&Value::Number(-1e300)), Ok(()));
+    }
+
+    #[test]
+    fn choices_must_be_in_the_list() {
+        assert_eq!(radio().validate(&Value::Text("add".into())), Ok(()));
+        assert_eq!(
+            radio().validate(&Value::Text("modulo".into())).unwrap_err().to_string(),
+            "\"modulo\" is not one of the choices: add, subtract"
+        );
+        assert_eq!(radio().validate(&Value::Null).unwrap_err().to_string(), "a value is required");
+        assert!(matches!(radio().validate(&Value::Bool(true)), Err(ValueError::WrongType { .. })));
+    }
+
+    #[test]
+    fn text_length_and_other_kinds() {
+        let tb = ComponentSpec::new(ComponentKind::Textbox(Textbox { lines: 1, placeholder: None, max_length: Some(3) }));
+        assert_eq!(tb.validate(&Value::Text("héé".into())), Ok(()));
+        assert_eq!(
+            tb.validate(&Value::Text("abcd".into())).unwrap_err().to_string(),
+            "the text is 4 characters long; the limit is 3"
+        );
+        let cb = ComponentSpec::new(ComponentKind::Checkbox(Checkbox {}));
+        assert_eq!(cb.validate(&Value::Bool(false)), Ok(()));
+        assert!(cb.validate(&Value::Number(1.0)).is_err());
+        let slider = ComponentSpec::new(ComponentKind::Slider(Slider { minimum: 1.0, maximum: 5.0, step: 1.0 }));
+        assert!(slider.validate(&Value::Number(6.0)).is_err());
+        assert_eq!(ComponentSpec::new(ComponentKind::State(State {})).validate(&Value::Null), Ok(()));
+        let label = ComponentSpec::new(ComponentKind::Label(Label {}));
+        assert_eq!(label.validate(&Value::Classification(Classification::from("cat"))), Ok(()));
+        let bad = Classification { label: None, confidences: vec![Confidence { label: "x".into(), confidence: f64::NAN }] };
+        assert!(label.validate(&Value::Classification(bad)).is_err());
+        let image = ComponentSpec::new(ComponentKind::Image(Image {
+            sources: vec![ImageSource::Upload],
+            streaming: false,
+            jpeg_quality: 0.8,
+        }));
+        assert_eq!(image.validate(&Value::Text("x".into())).unwrap_err().to_string(), "expected an image file, got text");
+        assert_eq!(image.validate(&Value::File(Default::default())), Ok(()));
+        let audio = ComponentSpec::new(ComponentKind::Audio(Audio {
+            sources: vec![AudioSource::Microphone],
+            streaming: true,
+            autoplay: false,
+        }));
+        assert_eq!(audio.validate(&Value::Number(1.0)).unwrap_err().to_string(), "expected an audio file, got a number");
+        assert_eq!(audio.validate(&Value::File(Default::default())), Ok(()));
+    }
+
+    #[test]
+    fn author_mistakes_are_found() {
+        let empty = number(Some(5.0), Some(1.0)).check().unwrap_err();
+        assert_eq!(empty, SpecError { label: "number".into(), problem: Problem::EmptyRange });
+        let no_choices = ComponentSpec::new(ComponentKind::Dropdown(Dropdown { choices: vec![] }));
+        assert_eq!(no_choices.check().unwrap_err().to_string(), "dropdown: a choice list must not be empty");
+        let bad_step = ComponentSpec::new(ComponentKind::Slider(Slider { minimum: 0.0, maximum: 1.0, step: 0.0 }));
+        assert_eq!(bad_step.check().unwrap_err().problem, Problem::BadStep);
+        let bad_start = radio().with_label("op").with_value(Value::Text("x".into()));
+        assert_eq!(
+            bad_start.check().unwrap_err().to_string(),
+            "op: the starting value does not fit: \"x\" is not one of the choices: add, subtract"
+        );
+        assert_eq!(radio().check(), Ok(()));
+        assert_eq!(number(Some(-5.0), None).value, Value::Number(0.0));
+        assert_eq!(number(Some(2.0), None).value, Value::Number(2.0));
+        assert_eq!(number(None, Some(-3.0)).value, Value::Number(-3.0), "0 is brought into the range");
+        let markdown = ComponentSpec::new(ComponentKind::Markdown(Markdown {}));
+        assert_eq!(markdown.check_input().unwrap_err().to_string(), "markdown: a markdown only shows values: it cannot be an input");
+        assert_eq!(markdown.check(), Ok(()));
+    }
+
+    #[test]
+    fn specs_serialise_with_a_type_tag() {
+        let json = serde_json::to_value(radio().with_label("operation")).unwrap();
+        assert_eq!(json["type"], "radio");
+        assert_eq!(json["label"], "operation");
+        assert_eq!(json["choices"][1], "subtract");
+        let back: ComponentSpec = serde_json::from_value(json).unwrap();
+        assert_eq!(back, radio().with_label("operation"));
+        let checkbox = ComponentSpec::new(ComponentKind::Checkbox(Checkbox {}));
+        let json = serde_json::to_value(&checkbox).unwrap();
+        assert_eq!(json, serde_json::json!({"label": "checkbox", "value": false, "type": "checkbox"}));
+        assert_eq!(serde_json::from_value::<ComponentSpec>(json).unwrap(), checkbox);
+    }
+}
