@@ -149,3 +149,25 @@ def test_an_upload_that_is_not_an_image_raises_with_our_message(flip, tmp_path):
     with pytest.raises(AppError, match="this is not an image"):
         flip.predict(handle_file(str(notes)), api_name="/predict")
 
+
+
+def test_markdown_and_json_outputs_arrive_as_gradio_sends_them():
+    word_count = Client(f"{ORIGIN}/word_count/", verbose=False)
+    api = word_count.view_api(print_info=False, return_format="dict")
+    returns = api["named_endpoints"]["/word_count"]["returns"]
+    assert [(r["label"], r["component"]) for r in returns] == [("report", "Markdown"), ("counts", "JSON")]
+    report, counts = word_count.predict("The cat sat on the mat.\nThe mat", api_name="/word_count")
+    assert report.startswith("## 7 words\n\n> The cat sat on the mat.\n")
+    assert "| the | 3 |" in report
+    assert counts == {
+        "characters": 31,
+        "words": 7,
+        "lines": 2,
+        "top": [
+            {"word": "the", "count": 3},
+            {"word": "mat", "count": 2},
+            {"word": "cat", "count": 1},
+            {"word": "on", "count": 1},
+            {"word": "sat", "count": 1},
+        ],
+    }

@@ -126,10 +126,7 @@ fn Index() -> impl IntoView {
 #[component]
 fn InterfacePage() -> impl IntoView {
     let params = use_params_map();
-    let spec = Resource::new_blocking(
-        move || params.read().get("name").unwrap_or_default(),
-        get_interface,
-    );
+    let spec = Resource::new_blocking(move || params.read().get("name").unwrap_or_default(), get_interface);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

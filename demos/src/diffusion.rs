@@ -67,7 +67,10 @@ mod tests {
     use super::*;
 
     fn distance(a: &RgbImage, b: &RgbImage) -> f64 {
-        a.pixels().zip(b.pixels()).map(|(p, q)| (0..3).map(|c| (f64::from(p.0[c]) - f64::from(q.0[c])).abs()).sum::<f64>()).sum()
+        a.pixels()
+            .zip(b.pixels())
+            .map(|(p, q)| (0..3).map(|c| (f64::from(p.0[c]) - f64::from(q.0[c])).abs()).sum::<f64>())
+            .sum()
     }
 
     #[test]

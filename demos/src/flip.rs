@@ -1,6 +1,9 @@
 //! The seed's webcam demo: every frame comes back upside down, as the camera streams.
 
-use rheo::{image::{imageops, RgbImage}, Image, ImageSource, Interface, IntoMounted};
+use rheo::{
+    image::{imageops, RgbImage},
+    Image, ImageSource, Interface, IntoMounted,
+};
 
 pub fn flip(frame: RgbImage) -> RgbImage {
     imageops::flip_vertical(&frame)

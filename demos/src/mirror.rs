@@ -1,6 +1,9 @@
 //! A still-image demo: upload, drop, paste or snap a photo, press Submit, get it mirrored.
 
-use rheo::{image::{imageops, RgbImage}, Image, Interface, IntoMounted};
+use rheo::{
+    image::{imageops, RgbImage},
+    Image, Interface, IntoMounted,
+};
 
 pub fn mirror(image: RgbImage) -> RgbImage {
     imageops::flip_horizontal(&image)

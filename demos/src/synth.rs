@@ -26,7 +26,9 @@ pub fn parse_melody(melody: &str) -> Result<Vec<f64>, String> {
     }
     names
         .iter()
-        .map(|name| note_frequency(name).ok_or_else(|| format!("{name:?} is not a note: use names like C4, F#3 or Bb5.")))
+        .map(|name| {
+            note_frequency(name).ok_or_else(|| format!("{name:?} is not a note: use names like C4, F#3 or Bb5."))
+        })
         .collect()
 }
 
@@ -38,7 +40,9 @@ pub fn synthesise(frequency: f64, seconds: f64) -> AudioData {
         .map(|i| {
             let t = i as f64 / f64::from(SAMPLE_RATE);
             let envelope = (t / 0.01).min(1.0) * (-3.0 * t / seconds).exp();
-            let tone = (TAU * frequency * t).sin() + 0.3 * (2.0 * TAU * frequency * t).sin() + 0.1 * (3.0 * TAU * frequency * t).sin();
+            let tone = (TAU * frequency * t).sin()
+                + 0.3 * (2.0 * TAU * frequency * t).sin()
+                + 0.1 * (3.0 * TAU * frequency * t).sin();
             (0.4 * envelope * tone) as f32
         })
         .collect();

@@ -47,9 +47,8 @@ pub fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
     if rms < SILENCE_RMS {
         return None;
     }
-    let difference: Vec<f64> = (0..=max_lag)
-        .map(|lag| (0..window).map(|j| f64::from(frame[j] - frame[j + lag]).powi(2)).sum())
-        .collect();
+    let difference: Vec<f64> =
+        (0..=max_lag).map(|lag| (0..window).map(|j| f64::from(frame[j] - frame[j + lag]).powi(2)).sum()).collect();
     let mut normalised = vec![1.0; max_lag + 1];
     let mut running = 0.0;
     for lag in 1..=max_lag {
@@ -86,7 +85,9 @@ mod tests {
         let count = (seconds * f64::from(sample_rate)) as usize;
         let phase = |i: usize| 2.0 * std::f64::consts::PI * frequency * i as f64 / f64::from(sample_rate);
         // A fundamental with two overtones, as a voice or an instrument has.
-        (0..count).map(|i| (0.5 * phase(i).sin() + 0.25 * (2.0 * phase(i)).sin() + 0.1 * (3.0 * phase(i)).sin()) as f32).collect()
+        (0..count)
+            .map(|i| (0.5 * phase(i).sin() + 0.25 * (2.0 * phase(i)).sin() + 0.1 * (3.0 * phase(i)).sin()) as f32)
+            .collect()
     }
 
     #[test]

@@ -76,3 +76,19 @@ test("@gradio/client streams a generator's values in order, and audio comes back
   const wav = new DataView(await (await fetch(chunks[3].url)).arrayBuffer());
   expect(wav.getUint32(40, true) / (2 * wav.getUint32(24, true))).toBeCloseTo(1.0, 3);
 });
+
+test("@gradio/client gets a Markdown text and a JSON object", async () => {
+  const app = await Client.connect("http://127.0.0.1:3000/word_count/");
+  const [report, counts] = (await app.predict("/word_count", ["a b a"])).data as [string, Record<string, unknown>];
+  expect(report).toContain("## 3 words");
+  expect(report).toContain("| a | 2 |");
+  expect(counts).toEqual({
+    characters: 5,
+    words: 3,
+    lines: 1,
+    top: [
+      { word: "a", count: 2 },
+      { word: "b", count: 1 },
+    ],
+  });
+});

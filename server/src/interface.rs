@@ -229,7 +229,10 @@ where
 
 /// Gives each component without a label a default one, numbering repeats ("number 1",
 /// "number 2") so that every label on a page is unique.
-fn name_unlabelled(mut specs: Vec<ComponentSpec>, default: impl Fn(&ComponentSpec) -> &'static str) -> Vec<ComponentSpec> {
+fn name_unlabelled(
+    mut specs: Vec<ComponentSpec>,
+    default: impl Fn(&ComponentSpec) -> &'static str,
+) -> Vec<ComponentSpec> {
     for spec in specs.iter_mut().filter(|s| s.label.is_empty()) {
         spec.label = default(spec).to_string();
     }
@@ -260,7 +263,8 @@ mod tests {
 
     #[test]
     fn a_builder_settles_its_starting_value_from_its_final_options() {
-        let mounted = Interface::new(|x: f64| x).inputs(Number::new().minimum(2.0)).outputs(Number::new()).into_mounted("n");
+        let mounted =
+            Interface::new(|x: f64| x).inputs(Number::new().minimum(2.0)).outputs(Number::new()).into_mounted("n");
         let mounted = mounted.expect("Number::new().minimum(2.0) mounts");
         assert_eq!(mounted.spec().inputs[0].value, Value::Number(2.0));
         let below = Number::new().maximum(-1.0).minimum(-5.0).into_specs();

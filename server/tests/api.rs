@@ -45,10 +45,7 @@ async fn bad_inputs_get_a_4xx_naming_the_component() {
         (json!(["ada", 1]), "expected 3 values (name, number, checkbox), got 2"),
     ];
     for (data, message) in cases {
-        assert_eq!(
-            run("describe", data).await,
-            (StatusCode::UNPROCESSABLE_ENTITY, json!({ "error": message }))
-        );
+        assert_eq!(run("describe", data).await, (StatusCode::UNPROCESSABLE_ENTITY, json!({ "error": message })));
     }
     assert_eq!(
         run("pick", json!(["ccc"])).await,
@@ -128,4 +125,3 @@ fn a_name_can_be_mounted_once() {
 fn server_paths_cannot_be_taken() {
     let _ = Registry::new().mount("pkg", Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()));
 }
-

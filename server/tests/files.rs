@@ -98,7 +98,10 @@ async fn bad_images_and_unknown_files_get_clear_errors() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"].as_str().unwrap().starts_with("image: the file is not one this server holds"), "{body}");
     let (status, body) = run(&router, json!(["a picture"])).await;
-    assert_eq!((status, body["error"].as_str().unwrap()), (StatusCode::UNPROCESSABLE_ENTITY, "image: expected an image file, got text"));
+    assert_eq!(
+        (status, body["error"].as_str().unwrap()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "image: expected an image file, got text")
+    );
 }
 
 #[tokio::test]
@@ -106,13 +109,18 @@ async fn the_file_route_serves_only_stored_files_and_never_as_a_page() {
     let router = router();
     let (_, paths) = upload(&router, "page.html", b"<script>alert(1)</script>").await;
     let path = paths[0].as_str().unwrap();
-    let response = router.clone().oneshot(Request::get(format!("/flip/gradio_api/file={path}")).body(Body::empty()).unwrap()).await.unwrap();
+    let response = router
+        .clone()
+        .oneshot(Request::get(format!("/flip/gradio_api/file={path}")).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/octet-stream");
     assert_eq!(response.headers()["content-disposition"], "attachment");
     let outside = ["/etc/passwd", &format!("{path}/../../../etc/passwd"), "/proc/self/environ"];
     for attempt in outside {
-        let (status, _) = send(&router, Request::get(format!("/flip/gradio_api/file={attempt}")).body(Body::empty()).unwrap()).await;
+        let (status, _) =
+            send(&router, Request::get(format!("/flip/gradio_api/file={attempt}")).body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{attempt}");
     }
 }

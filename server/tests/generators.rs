@@ -74,7 +74,10 @@ fn registry() -> Registry {
     let empty = || State(Vec::<String>::new());
     Registry::new()
         .mount("count", Interface::new(count).inputs(Number::new().minimum(0.0)).outputs(Number::new()))
-        .mount("tones", Interface::new(tones).inputs(Number::new()).outputs(Audio::new().streaming(true).autoplay(true)))
+        .mount(
+            "tones",
+            Interface::new(tones).inputs(Number::new()).outputs(Audio::new().streaming(true).autoplay(true)),
+        )
         .mount("forever", Interface::new(forever).inputs(Number::new()).outputs(Number::new()))
         .mount("tally", Interface::new(tally).inputs((Textbox::new(), empty())).outputs((Textbox::new(), empty())))
         .mount(
@@ -92,7 +95,10 @@ fn router() -> Router {
 
 /// Posts a call; the status, the content type and the body's lines (JSON each).
 async fn run(router: &Router, name: &str, body: Json) -> (u16, String, Vec<Json>) {
-    let request = Request::post(format!("/{name}/run")).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap();
+    let request = Request::post(format!("/{name}/run"))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
     let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status().as_u16();
     let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
@@ -222,7 +228,10 @@ async fn microphone_chunks_stream_in_with_state_and_bad_chunks_are_refused() {
     }
     assert_eq!(replies[0], json!([1.0, 0.5, null]));
     assert_eq!(replies[1]["type"], "error");
-    assert_eq!(replies[1]["message"], "audio: this is not audio in a format the server reads (WAV, FLAC, MP3 or Ogg Vorbis)");
+    assert_eq!(
+        replies[1]["message"],
+        "audio: this is not audio in a format the server reads (WAV, FLAC, MP3 or Ogg Vorbis)"
+    );
     assert_eq!(replies[2]["message"], "audio: the recording is empty: it holds no sound");
     assert_eq!(replies[3], json!([2.0, 0.5, null]), "the stream went on, with its state");
 }

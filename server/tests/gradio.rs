@@ -31,7 +31,8 @@ async fn config_describes_components_and_the_one_endpoint() {
     let config = get_json("/describe/config").await;
     assert_eq!(config["protocol"], "sse_v3");
     assert_eq!(config["api_prefix"], "/gradio_api");
-    let labels: Vec<&str> = config["components"].as_array().unwrap().iter().map(|c| c["props"]["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> =
+        config["components"].as_array().unwrap().iter().map(|c| c["props"]["label"].as_str().unwrap()).collect();
     assert_eq!(labels, ["name", "number", "checkbox", "output 1", "output 2"]);
     let dependency = &config["dependencies"][0];
     assert_eq!(dependency["api_name"], "describe");
@@ -55,7 +56,10 @@ async fn a_session_streams_every_event_then_closes() {
     let app = router();
     let join = |x: i32| {
         let body = json!({"data": [x], "fn_index": 0, "session_hash": "s1"}).to_string();
-        Request::post("/double/gradio_api/queue/join").header("content-type", "application/json").body(Body::from(body)).unwrap()
+        Request::post("/double/gradio_api/queue/join")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
     };
     let mut events = Vec::new();
     for x in [1, 2] {
@@ -64,7 +68,10 @@ async fn a_session_streams_every_event_then_closes() {
         let body: Json = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
         events.push(body["event_id"].as_str().unwrap().to_string());
     }
-    let stream = app.oneshot(Request::get("/double/gradio_api/queue/data?session_hash=s1").body(Body::empty()).unwrap()).await.unwrap();
+    let stream = app
+        .oneshot(Request::get("/double/gradio_api/queue/data?session_hash=s1").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let body = String::from_utf8(stream.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
     let messages = sse_messages(&body);
@@ -108,9 +115,13 @@ async fn a_rest_call_answers_once_with_its_result_or_error() {
             .body(Body::from(json!({ "data": data }).to_string()))
             .unwrap()
     };
-    let read = |event: &str| Request::get(format!("/fragile/gradio_api/call/fragile/{event}")).body(Body::empty()).unwrap();
+    let read =
+        |event: &str| Request::get(format!("/fragile/gradio_api/call/fragile/{event}")).body(Body::empty()).unwrap();
     let text = |response: axum::response::Response| async move {
-        (response.status(), String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap())
+        (
+            response.status(),
+            String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap(),
+        )
     };
     for (input, expected) in [
         (json!([9]), "event: complete\ndata: [3.0]\n\n"),
@@ -130,7 +141,10 @@ async fn keyword_calls_and_unknown_endpoints() {
     let (status, body) = post("/pick/gradio_api/call/v2/predict", r#"{"choice": "bb"}"#).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = post("/pick/gradio_api/call/v2/predict", r#"{"choice": "a", "extra": 1}"#).await;
-    assert_eq!((status, body["detail"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("There is no parameter named \"extra\".")));
+    assert_eq!(
+        (status, body["detail"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("There is no parameter named \"extra\"."))
+    );
     let (status, _) = post("/pick/gradio_api/call/other", r#"{"data": ["a"]}"#).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = get("/nope/gradio_api/info").await;

@@ -27,7 +27,11 @@ fn flip(frame: RgbImage) -> RgbImage {
 }
 
 fn maybe_flip(frame: RgbImage, direction: String) -> RgbImage {
-    if direction == "down" { flip(frame) } else { frame }
+    if direction == "down" {
+        flip(frame)
+    } else {
+        frame
+    }
 }
 
 async fn slow_flip(frame: RgbImage) -> RgbImage {
@@ -64,7 +68,11 @@ fn two_tone_jpeg() -> Vec<u8> {
 enum Reply {
     Event(ServerMessage),
     /// An answer: its frame number and the brightness of its top and bottom rows.
-    Frame { seq: u32, top: u8, bottom: u8 },
+    Frame {
+        seq: u32,
+        top: u8,
+        bottom: u8,
+    },
 }
 
 async fn next(socket: &mut Socket) -> Reply {
@@ -75,7 +83,11 @@ async fn next(socket: &mut Socket) -> Reply {
             let answer = decode_answer(&bytes).unwrap();
             let image = rheo::image::load_from_memory(answer.media[0]).unwrap().into_luma8();
             let (w, h) = image.dimensions();
-            Reply::Frame { seq: answer.seq, top: image.get_pixel(w / 2, 2).0[0], bottom: image.get_pixel(w / 2, h - 3).0[0] }
+            Reply::Frame {
+                seq: answer.seq,
+                top: image.get_pixel(w / 2, 2).0[0],
+                bottom: image.get_pixel(w / 2, h - 3).0[0],
+            }
         }
         other => panic!("unexpected message {other:?}"),
     }
@@ -147,12 +159,15 @@ async fn other_inputs_change_between_frames_and_are_checked() {
     expect_event(&mut socket).await;
     send_frame(&mut socket, 1, &two_tone_jpeg()).await;
     assert!(!expect_frame(&mut socket, 1).await, "up: as it was");
-    let change = ClientMessage::Inputs { data: vec![rheo_shared::Value::Null, rheo_shared::Value::Text("down".into())] };
+    let change =
+        ClientMessage::Inputs { data: vec![rheo_shared::Value::Null, rheo_shared::Value::Text("down".into())] };
     socket.send(Message::text(serde_json::to_string(&change).unwrap())).await.unwrap();
     send_frame(&mut socket, 2, &two_tone_jpeg()).await;
     assert!(expect_frame(&mut socket, 2).await, "down: flipped from the next frame on");
     socket.send(Message::text(json!({"type": "inputs", "data": [null, "sideways"]}).to_string())).await.unwrap();
-    let ServerMessage::Error { seq: None, message } = expect_event(&mut socket).await else { panic!("expected an error") };
+    let ServerMessage::Error { seq: None, message } = expect_event(&mut socket).await else {
+        panic!("expected an error")
+    };
     assert_eq!(message, "radio: \"sideways\" is not one of the choices: up, down");
     send_frame(&mut socket, 3, &two_tone_jpeg()).await;
     assert!(expect_frame(&mut socket, 3).await, "the bad change was not applied");
@@ -223,7 +238,9 @@ async fn frames_before_start_and_bad_control_messages_are_explained() {
 #[tokio::test]
 async fn only_streaming_interfaces_take_streams() {
     let port = serve(registry()).await;
-    let refused = |name: &'static str| async move { connect_async(format!("ws://127.0.0.1:{port}/{name}/stream")).await.unwrap_err() };
+    let refused = |name: &'static str| async move {
+        connect_async(format!("ws://127.0.0.1:{port}/{name}/stream")).await.unwrap_err()
+    };
     let status = |e: tokio_tungstenite::tungstenite::Error| match e {
         tokio_tungstenite::tungstenite::Error::Http(response) => response.status().as_u16(),
         other => panic!("{other}"),

@@ -35,7 +35,11 @@ impl AudioData {
 
     /// Length in seconds.
     pub fn duration(&self) -> f64 {
-        if self.sample_rate == 0 { 0.0 } else { self.frames() as f64 / f64::from(self.sample_rate) }
+        if self.sample_rate == 0 {
+            0.0
+        } else {
+            self.frames() as f64 / f64::from(self.sample_rate)
+        }
     }
 
     /// The channels mixed down to one.

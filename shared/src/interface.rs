@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{ComponentKind, ComponentSpec, Value};
 use crate::components::Kind;
+use crate::{ComponentKind, ComponentSpec, Value};
 
 /// Everything the UI needs to render one interface and the API needs to describe it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -63,7 +63,11 @@ pub fn check_values(components: &[ComponentSpec], values: &[Value]) -> Result<()
             Some(Misfit { component: Some((index, component.label.clone())), reason: error.to_string() })
         })
         .collect();
-    if misfits.is_empty() { Ok(()) } else { Err(misfits) }
+    if misfits.is_empty() {
+        Ok(())
+    } else {
+        Err(misfits)
+    }
 }
 
 /// What the index page lists of each interface.
@@ -80,10 +84,7 @@ impl InterfaceSpec {
     pub fn check(&self) -> Result<(), Vec<String>> {
         let mut problems = Vec::new();
         if !is_path_segment(&self.name) {
-            problems.push(format!(
-                "interface name {:?}: use 1-64 lowercase letters, digits, '-' or '_'",
-                self.name
-            ));
+            problems.push(format!("interface name {:?}: use 1-64 lowercase letters, digits, '-' or '_'", self.name));
         }
         let inputs = self.inputs.iter().map(ComponentSpec::check_input);
         let outputs = self.outputs.iter().map(ComponentSpec::check);
@@ -118,7 +119,11 @@ impl InterfaceSpec {
         if self.concurrency_limit == Some(0) {
             problems.push("concurrency_limit must be at least 1".into());
         }
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 
     /// The position of the input that streams, if one does.
@@ -127,11 +132,7 @@ impl InterfaceSpec {
     }
 
     pub fn summary(&self) -> InterfaceSummary {
-        InterfaceSummary {
-            name: self.name.clone(),
-            title: self.title.clone(),
-            description: self.description.clone(),
-        }
+        InterfaceSummary { name: self.name.clone(), title: self.title.clone(), description: self.description.clone() }
     }
 }
 

@@ -97,10 +97,8 @@ pub struct Confidence {
 impl Classification {
     /// A classification from class scores: sorted best first, the best one as the label.
     pub fn from_scores<L: Into<String>>(scores: impl IntoIterator<Item = (L, f64)>) -> Self {
-        let mut confidences: Vec<Confidence> = scores
-            .into_iter()
-            .map(|(label, confidence)| Confidence { label: label.into(), confidence })
-            .collect();
+        let mut confidences: Vec<Confidence> =
+            scores.into_iter().map(|(label, confidence)| Confidence { label: label.into(), confidence }).collect();
         confidences.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         Classification { label: confidences.first().map(|c| c.label.clone()), confidences }
     }
@@ -121,20 +119,15 @@ mod tests {
         let values: Vec<Value> = serde_json::from_str(r#"[3, 2.5, "add", true, null]"#).unwrap();
         assert_eq!(
             values,
-            vec![
-                Value::Number(3.0),
-                Value::Number(2.5),
-                Value::Text("add".into()),
-                Value::Bool(true),
-                Value::Null
-            ]
+            vec![Value::Number(3.0), Value::Number(2.5), Value::Text("add".into()), Value::Bool(true), Value::Null]
         );
         assert_eq!(serde_json::to_string(&values).unwrap(), r#"[3.0,2.5,"add",true,null]"#);
     }
 
     #[test]
     fn a_file_is_told_from_a_classification() {
-        let file: Value = serde_json::from_str(r#"{"path": "/tmp/x.png", "meta": {"_type": "gradio.FileData"}}"#).unwrap();
+        let file: Value =
+            serde_json::from_str(r#"{"path": "/tmp/x.png", "meta": {"_type": "gradio.FileData"}}"#).unwrap();
         assert!(matches!(&file, Value::File(f) if f.path == "/tmp/x.png" && f.url.is_none()));
         let label: Value = serde_json::from_str(r#"{"label": "cat"}"#).unwrap();
         assert!(matches!(label, Value::Classification(_)));

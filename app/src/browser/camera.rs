@@ -42,13 +42,8 @@ impl Camera {
             self.canvas.set_width(width);
             self.canvas.set_height(height);
         }
-        let context: CanvasRenderingContext2d = self
-            .canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .ok_or("the browser gave no 2D canvas")?
-            .unchecked_into();
+        let context: CanvasRenderingContext2d =
+            self.canvas.get_context("2d").ok().flatten().ok_or("the browser gave no 2D canvas")?.unchecked_into();
         context.draw_image_with_html_video_element(&self.video, 0.0, 0.0).map_err(|e| format!("{e:?}"))?;
         let canvas = self.canvas.clone();
         // toBlob encodes off the main thread and calls back; a promise turns that into a future.
@@ -56,7 +51,10 @@ impl Camera {
             let done = Closure::once_into_js(move |blob: JsValue| {
                 let _ = resolve.call1(&JsValue::NULL, &blob);
             });
-            if canvas.to_blob_with_type_and_encoder_options(done.unchecked_ref(), "image/jpeg", &quality.into()).is_err() {
+            if canvas
+                .to_blob_with_type_and_encoder_options(done.unchecked_ref(), "image/jpeg", &quality.into())
+                .is_err()
+            {
                 let _ = reject.call0(&JsValue::NULL);
             }
         });

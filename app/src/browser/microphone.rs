@@ -70,7 +70,8 @@ impl Microphone {
         let failed = |what: &'static str| move |e: JsValue| format!("The microphone could not start ({what}: {e:?}).");
         let context = AudioContext::new().map_err(failed("audio context"))?;
         let module = worklet_url().ok_or("the browser cannot load the capture worklet")?;
-        let added = context.audio_worklet().map_err(failed("worklet"))?.add_module(&module).map_err(failed("worklet"))?;
+        let added =
+            context.audio_worklet().map_err(failed("worklet"))?.add_module(&module).map_err(failed("worklet"))?;
         JsFuture::from(added).await.map_err(failed("worklet"))?;
         let _ = web_sys::Url::revoke_object_url(&module);
         let worklet = AudioWorkletNode::new(&context, "rheo-capture").map_err(failed("worklet"))?;

@@ -98,7 +98,8 @@ impl ChunkPlayer {
         let context = match existing {
             Some(context) => context,
             None => {
-                let context = AudioContext::new().map_err(|_| "this browser cannot play audio (no Web Audio)".to_string())?;
+                let context =
+                    AudioContext::new().map_err(|_| "this browser cannot play audio (no Web Audio)".to_string())?;
                 self.inner.next_start.set(0.0);
                 *self.inner.context.borrow_mut() = Some(context.clone());
                 context
@@ -114,9 +115,16 @@ impl ChunkPlayer {
 
     async fn decode(&self, url: &str) -> Result<(AudioContext, AudioBuffer), String> {
         let failed = |e: String| format!("an audio chunk could not be played: {e}");
-        let bytes = Request::get(url).send().await.map_err(|e| failed(e.to_string()))?.binary().await.map_err(|e| failed(e.to_string()))?;
+        let bytes = Request::get(url)
+            .send()
+            .await
+            .map_err(|e| failed(e.to_string()))?
+            .binary()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
         let context = self.context().await?;
-        let decoding = context.decode_audio_data(&Uint8Array::from(&bytes[..]).buffer()).map_err(|e| failed(format!("{e:?}")))?;
+        let decoding =
+            context.decode_audio_data(&Uint8Array::from(&bytes[..]).buffer()).map_err(|e| failed(format!("{e:?}")))?;
         let buffer = JsFuture::from(decoding).await.map_err(|e| failed(format!("{e:?}")))?;
         Ok((context, buffer.unchecked_into()))
     }

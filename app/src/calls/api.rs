@@ -17,7 +17,11 @@ use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 /// Runs one call of interface `name`; the error is a message to show as it is.
 pub(crate) async fn run(name: &str, request: RunRequest) -> Result<Vec<Value>, String> {
     let response = post(name, &request, None).await?;
-    response.json::<RunResponse>().await.map(|body| body.data).map_err(|e| format!("the server's answer was unreadable: {e}"))
+    response
+        .json::<RunResponse>()
+        .await
+        .map(|body| body.data)
+        .map_err(|e| format!("the server's answer was unreadable: {e}"))
 }
 
 /// Runs one call of a generator interface, handing each answer to `on_answer` as it arrives,

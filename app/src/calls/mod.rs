@@ -8,7 +8,10 @@ pub(crate) mod live;
 use std::rc::Rc;
 
 use leptos::{prelude::*, task::spawn_local};
-use rheo_shared::{protocol::{end_session_path, RunRequest}, FileData, InterfaceSpec, Value};
+use rheo_shared::{
+    protocol::{end_session_path, RunRequest},
+    FileData, InterfaceSpec, Value,
+};
 use web_sys::AbortController;
 
 use crate::browser::BrowserValue;
@@ -115,11 +118,14 @@ impl Caller {
     /// Streaming audio output `index` plays its chunks with `sink`.
     pub(crate) fn play_chunks_with(self, index: usize, sink: ChunkSink) {
         let outputs = self.outputs.read_value().len();
-        self.chunk_sinks.with_or_insert(|| vec![None; outputs], |sinks| {
-            if let Some(slot) = sinks.get_mut(index) {
-                *slot = Some(sink);
-            }
-        });
+        self.chunk_sinks.with_or_insert(
+            || vec![None; outputs],
+            |sinks| {
+                if let Some(slot) = sinks.get_mut(index) {
+                    *slot = Some(sink);
+                }
+            },
+        );
     }
 
     fn reset_chunks(self) {

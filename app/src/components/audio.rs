@@ -32,13 +32,16 @@ fn audio_output(f: Field, live_chunks: bool, autoplay: bool) -> impl IntoView {
         let player = ChunkPlayer::new();
         let sink = player.clone();
         let value = f.value;
-        f.caller.play_chunks_with(f.index, std::rc::Rc::new(move |chunk: Option<FileData>| match chunk {
-            Some(chunk) => sink.enqueue(chunk.url.unwrap_or_default()),
-            None => {
-                sink.reset();
-                value.set(Value::Null);
-            }
-        }));
+        f.caller.play_chunks_with(
+            f.index,
+            std::rc::Rc::new(move |chunk: Option<FileData>| match chunk {
+                Some(chunk) => sink.enqueue(chunk.url.unwrap_or_default()),
+                None => {
+                    sink.reset();
+                    value.set(Value::Null);
+                }
+            }),
+        );
         // Leaving the page stops the player too: the caller's cleanup resets every sink.
         player
     });
@@ -118,7 +121,9 @@ fn recorder(take: impl Fn(web_sys::Blob, String) + Copy + 'static, error: RwSign
         let Some(stopped) = microphone.take() else { return };
         match stopped.take().and_then(|audio| bytes_blob(&audio.to_wav(), "audio/wav")) {
             Some(wav) => take(wav, "recording.wav".into()),
-            None => error.set(Some("The recording is empty: no sound was captured. Record for a moment longer.".into())),
+            None => {
+                error.set(Some("The recording is empty: no sound was captured. Record for a moment longer.".into()))
+            }
         }
     };
     on_leave(move || drop(microphone.take()));

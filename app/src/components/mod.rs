@@ -203,7 +203,13 @@ pub(crate) fn stream_controls(
 pub(crate) fn show_value(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::Bool(b) => if *b { "✓".into() } else { "✗".into() },
+        Value::Bool(b) => {
+            if *b {
+                "✓".into()
+            } else {
+                "✗".into()
+            }
+        }
         Value::Number(n) => n.to_string(),
         Value::Text(t) => t.clone(),
         Value::File(file) => file.orig_name.clone().unwrap_or_else(|| "file".into()),

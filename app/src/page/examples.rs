@@ -40,4 +40,3 @@ pub(super) fn Examples(spec: InterfaceSpec, inputs: Vec<RwSignal<Value>>, on_fil
         </section>
     })
 }
-

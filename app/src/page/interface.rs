@@ -104,7 +104,8 @@ impl Widgets {
             .enumerate()
             .map(|(index, (component, value))| {
                 let id = format!("{prefix}-{index}");
-                let field = Field { id, label: component.label.clone(), index, value: *value, on_change, caller, streamer };
+                let field =
+                    Field { id, label: component.label.clone(), index, value: *value, on_change, caller, streamer };
                 component_view(component, field)
             })
             .collect_view()
@@ -113,5 +114,9 @@ impl Widgets {
 
 /// The JPEG quality a streaming webcam input asks for (a microphone's is unused).
 fn jpeg_quality(component: &ComponentSpec) -> f64 {
-    if let ComponentKind::Image(image) = &component.kind { image.jpeg_quality } else { 0.8 }
+    if let ComponentKind::Image(image) = &component.kind {
+        image.jpeg_quality
+    } else {
+        0.8
+    }
 }

@@ -182,7 +182,10 @@ impl Streamer {
         let id = self.runs_started.get_value() + 1;
         self.runs_started.set_value(id);
         let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-            self.send_control(&ClientMessage::Start { data: self.caller.input_values(), session: self.caller.session() });
+            self.send_control(&ClientMessage::Start {
+                data: self.caller.input_values(),
+                session: self.caller.session(),
+            });
         });
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             self.received(id, event.unchecked_into::<MessageEvent>().data());

@@ -158,9 +158,7 @@ pub(crate) fn contract(kind: &ComponentKind) -> &dyn Contract {
 macro_rules! json_value {
     ($type:ty, $variant:ident, $expected:literal) => {
         impl $crate::engine::value::ComponentValue for $type {
-            fn from_payload(
-                payload: $crate::engine::value::Payload,
-            ) -> Result<Self, rheo_shared::ValueError> {
+            fn from_payload(payload: $crate::engine::value::Payload) -> Result<Self, rheo_shared::ValueError> {
                 match payload {
                     $crate::engine::value::Payload::Json(rheo_shared::Value::$variant(inner)) => Ok(inner),
                     other => Err(rheo_shared::ValueError::WrongType { expected: $expected, got: other.kind_name() }),

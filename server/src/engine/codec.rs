@@ -27,7 +27,11 @@ const FRAME_JPEG_QUALITY: u8 = 85;
 
 /// Decodes each input for the handler (media off the runtime); a file that is not the store's
 /// or does not decode is an input misfit naming its component.
-pub(crate) async fn decode_inputs(components: &[ComponentSpec], files: &FileStore, inputs: Vec<Input>) -> Result<Vec<Payload>, CallError> {
+pub(crate) async fn decode_inputs(
+    components: &[ComponentSpec],
+    files: &FileStore,
+    inputs: Vec<Input>,
+) -> Result<Vec<Payload>, CallError> {
     let mut payloads = Vec::with_capacity(inputs.len());
     for (position, (component, input)) in components.iter().zip(inputs).enumerate() {
         let misfit = |reason: String| CallError::InvalidInput {
@@ -37,7 +41,9 @@ pub(crate) async fn decode_inputs(components: &[ComponentSpec], files: &FileStor
         let bytes = match (input, media) {
             (Input::Value(Value::File(file)), Some(_)) => {
                 let (bytes, _) = files.read(&file.path).await.ok_or_else(|| {
-                    misfit("the file is not one this server holds (upload it first; uploads expire after an hour)".into())
+                    misfit(
+                        "the file is not one this server holds (upload it first; uploads expire after an hour)".into(),
+                    )
                 })?;
                 bytes::Bytes::from(bytes)
             }
@@ -134,9 +140,13 @@ impl<'a> FileOutputs<'a> {
 /// Adds a generator's audio chunk to the recording of all its chunks (bounded: past
 /// [`MAX_AUDIO_SECONDS`] the call fails rather than grow without end).
 fn join_chunk(joined: &mut AudioData, chunk: &AudioData) -> Result<(), CallError> {
-    joined.append(chunk).map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
+    joined
+        .append(chunk)
+        .map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
     if joined.duration() > MAX_AUDIO_SECONDS {
-        return Err(CallError::InvalidOutput(format!("the streamed audio is longer than the limit of {MAX_AUDIO_SECONDS} s")));
+        return Err(CallError::InvalidOutput(format!(
+            "the streamed audio is longer than the limit of {MAX_AUDIO_SECONDS} s"
+        )));
     }
     Ok(())
 }

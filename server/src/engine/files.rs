@@ -119,13 +119,14 @@ impl Index {
 /// characters; `file` when nothing is left.
 fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
-        .take(64)
-        .collect();
+    let cleaned: String =
+        base.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).take(64).collect();
     let cleaned = cleaned.trim_start_matches('.');
-    if cleaned.is_empty() { "file".to_owned() } else { cleaned.to_owned() }
+    if cleaned.is_empty() {
+        "file".to_owned()
+    } else {
+        cleaned.to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -44,9 +44,8 @@ pub(crate) enum MediaError {
 
 /// Decodes a PNG or JPEG, whatever its name claims, within the size limits.
 pub(crate) fn decode_image(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .expect("reading from memory cannot fail");
+    let mut reader =
+        ImageReader::new(Cursor::new(bytes)).with_guessed_format().expect("reading from memory cannot fail");
     if reader.format().is_none() {
         return Err(MediaError::UnknownFormat);
     }
@@ -67,7 +66,9 @@ pub(crate) fn decode_image(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
 pub(crate) enum Media {
     Image,
     /// `streamed`: as a generator's output, each chunk plays as it comes, then all are joined.
-    Audio { streamed: bool },
+    Audio {
+        streamed: bool,
+    },
 }
 
 impl Media {
@@ -204,7 +205,11 @@ mod tests {
     // 32 kb/s, Vorbis at q0).
     #[test]
     fn each_upload_format_decodes_to_its_tone() {
-        let wav = AudioData::mono(16_000, (0..8000).map(|i| (i as f32 * 440.0 * std::f32::consts::TAU / 16_000.0).sin() * 0.5).collect()).to_wav();
+        let wav = AudioData::mono(
+            16_000,
+            (0..8000).map(|i| (i as f32 * 440.0 * std::f32::consts::TAU / 16_000.0).sin() * 0.5).collect(),
+        )
+        .to_wav();
         let formats: [(&str, &[u8]); 4] = [
             ("wav", &wav),
             ("flac", include_bytes!("../../tests/fixtures/tone-440.flac")),

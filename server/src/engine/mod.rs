@@ -240,7 +240,8 @@ struct WaitingPlace<'a>(&'a AtomicUsize);
 
 impl<'a> WaitingPlace<'a> {
     fn take(waiting: &'a AtomicUsize) -> Option<Self> {
-        let taken = waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_WAITING_CALLS).then_some(n + 1));
+        let taken =
+            waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_WAITING_CALLS).then_some(n + 1));
         // `then`, not `then_some`: a place built and dropped here would count one out.
         taken.is_ok().then(|| WaitingPlace(waiting))
     }
@@ -299,7 +300,8 @@ mod tests {
     #[tokio::test]
     async fn nan_is_refused_on_the_way_in() {
         let files = FileStore::new().unwrap();
-        let mounted = Interface::new(|x: f64| 1.0 / x).inputs(Number::new()).outputs(Number::new()).into_mounted("r").unwrap();
+        let mounted =
+            Interface::new(|x: f64| 1.0 / x).inputs(Number::new()).outputs(Number::new()).into_mounted("r").unwrap();
         let refused = run(&mounted, &files, number(f64::NAN)).await.unwrap_err();
         assert_eq!(refused.to_string(), "number: NaN is not a finite number");
         assert!(matches!(refused, CallError::InvalidInput { .. }));
@@ -308,11 +310,18 @@ mod tests {
     #[tokio::test]
     async fn handler_errors_reach_the_caller_as_written() {
         fn check(x: f64) -> Result<f64, String> {
-            if x > 1.0 { Err(format!("{x} is too big for this model")) } else { Ok(x) }
+            if x > 1.0 {
+                Err(format!("{x} is too big for this model"))
+            } else {
+                Ok(x)
+            }
         }
         let files = FileStore::new().unwrap();
         let mounted = Interface::new(check).inputs(Number::new()).outputs(Number::new()).into_mounted("c").unwrap();
-        assert_eq!(run(&mounted, &files, number(2.0)).await, Err(CallError::Handler("2 is too big for this model".into())));
+        assert_eq!(
+            run(&mounted, &files, number(2.0)).await,
+            Err(CallError::Handler("2 is too big for this model".into()))
+        );
         assert_eq!(run(&mounted, &files, number(0.5)).await, Ok(vec![Payload::Json(Value::Number(0.5))]));
     }
 
@@ -326,7 +335,8 @@ mod tests {
         }
         let calls = MAX_WAITING_CALLS + 4;
         let files = Arc::new(FileStore::new().unwrap());
-        let mounted = Arc::new(Interface::new(gated).inputs(Number::new()).outputs(Number::new()).into_mounted("gated").unwrap());
+        let mounted =
+            Arc::new(Interface::new(gated).inputs(Number::new()).outputs(Number::new()).into_mounted("gated").unwrap());
         let handles: Vec<_> = (0..calls)
             .map(|_| {
                 let (mounted, files) = (mounted.clone(), files.clone());

@@ -37,8 +37,10 @@ impl SessionStates {
     /// The States among an interface's inputs and outputs (their starting values, by position).
     /// Errs, in words, when the outputs do not pair with the inputs.
     pub(crate) fn new(inputs: Vec<Option<StateValue>>, outputs: Vec<Option<StateValue>>) -> Result<Self, Vec<String>> {
-        let inputs: Vec<(usize, StateValue)> = inputs.into_iter().enumerate().filter_map(|(i, s)| Some((i, s?))).collect();
-        let output_starts: Vec<(usize, StateValue)> = outputs.into_iter().enumerate().filter_map(|(i, s)| Some((i, s?))).collect();
+        let inputs: Vec<(usize, StateValue)> =
+            inputs.into_iter().enumerate().filter_map(|(i, s)| Some((i, s?))).collect();
+        let output_starts: Vec<(usize, StateValue)> =
+            outputs.into_iter().enumerate().filter_map(|(i, s)| Some((i, s?))).collect();
         let mut problems = Vec::new();
         if output_starts.len() > inputs.len() {
             problems.push("each State output needs a State input to carry its value to the next call".to_string());
@@ -88,7 +90,8 @@ impl SessionStates {
             sessions.remove(&oldest.expect("the map is full"));
         }
         let starts = || self.inputs.iter().map(|(_, start)| start.clone()).collect();
-        let kept = sessions.entry(session.to_owned()).or_insert_with(|| Kept { values: starts(), touched: Instant::now() });
+        let kept =
+            sessions.entry(session.to_owned()).or_insert_with(|| Kept { values: starts(), touched: Instant::now() });
         kept.touched = Instant::now();
         for (k, value) in returned {
             kept.values[k] = value;

@@ -161,12 +161,14 @@ impl FrameStream {
 
     /// A frame to process, or why it cannot be.
     fn frame(&self, frame: Bytes) -> Result<(u32, Bytes), ServerMessage> {
-        let (seq, media) = decode_frame(&frame).map_err(|e| ServerMessage::Error { seq: None, message: e.to_string() })?;
+        let (seq, media) =
+            decode_frame(&frame).map_err(|e| ServerMessage::Error { seq: None, message: e.to_string() })?;
         if self.inputs.is_none() {
             return Err(ServerMessage::Error { seq: Some(seq), message: "send a start message first".into() });
         }
         if media.len() > MAX_FRAME_BYTES {
-            let message = format!("the frame is {} KiB; the limit is {} KiB", media.len() / 1024, MAX_FRAME_BYTES / 1024);
+            let message =
+                format!("the frame is {} KiB; the limit is {} KiB", media.len() / 1024, MAX_FRAME_BYTES / 1024);
             return Err(ServerMessage::Error { seq: Some(seq), message });
         }
         Ok((seq, frame))
@@ -180,7 +182,8 @@ impl FrameStream {
         let session = self.session.clone();
         Box::pin(async move {
             let answer = async {
-                let outputs = last(interface.call(&interfaces.files, session, inputs)).await.map_err(|e| e.to_string())?;
+                let outputs =
+                    last(interface.call(&interfaces.files, session, inputs)).await.map_err(|e| e.to_string())?;
                 blocking(move || answer_frame(seq, outputs)).await.map_err(|e| e.to_string())
             };
             (seq, answer.await)

@@ -39,7 +39,11 @@ pub fn reciprocal(x: f64) -> f64 {
 }
 
 pub fn checked(x: f64) -> Result<f64, String> {
-    if x > 1.0 { Err(format!("{x} is too big for this model")) } else { Ok(x) }
+    if x > 1.0 {
+        Err(format!("{x} is too big for this model"))
+    } else {
+        Ok(x)
+    }
 }
 
 pub fn classify(x: f64) -> Classification {
@@ -96,4 +100,3 @@ pub async fn get(path: &str) -> (StatusCode, String) {
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8(bytes.to_vec()).unwrap())
 }
-

@@ -39,7 +39,11 @@ impl Kind for Audio {
     }
 
     fn check(&self) -> Result<(), Problem> {
-        if self.sources.is_empty() { Err(Problem::NoSources) } else { Ok(()) }
+        if self.sources.is_empty() {
+            Err(Problem::NoSources)
+        } else {
+            Ok(())
+        }
     }
 
     fn streams(&self) -> bool {

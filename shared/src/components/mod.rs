@@ -285,7 +285,11 @@ pub(crate) fn check_choice(choices: &[String], value: &Value) -> Result<(), Valu
 
 /// The check of a choice list's options.
 pub(crate) fn check_choices(choices: &[String]) -> Result<(), Problem> {
-    if choices.is_empty() { Err(Problem::NoChoices) } else { Ok(()) }
+    if choices.is_empty() {
+        Err(Problem::NoChoices)
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -330,7 +334,8 @@ mod tests {
 
     #[test]
     fn text_length_and_other_kinds() {
-        let tb = ComponentSpec::new(ComponentKind::Textbox(Textbox { lines: 1, placeholder: None, max_length: Some(3) }));
+        let tb =
+            ComponentSpec::new(ComponentKind::Textbox(Textbox { lines: 1, placeholder: None, max_length: Some(3) }));
         assert_eq!(tb.validate(&Value::Text("héé".into())), Ok(()));
         assert_eq!(
             tb.validate(&Value::Text("abcd".into())).unwrap_err().to_string(),
@@ -344,21 +349,28 @@ mod tests {
         assert_eq!(ComponentSpec::new(ComponentKind::State(State {})).validate(&Value::Null), Ok(()));
         let label = ComponentSpec::new(ComponentKind::Label(Label {}));
         assert_eq!(label.validate(&Value::Classification(Classification::from("cat"))), Ok(()));
-        let bad = Classification { label: None, confidences: vec![Confidence { label: "x".into(), confidence: f64::NAN }] };
+        let bad =
+            Classification { label: None, confidences: vec![Confidence { label: "x".into(), confidence: f64::NAN }] };
         assert!(label.validate(&Value::Classification(bad)).is_err());
         let image = ComponentSpec::new(ComponentKind::Image(Image {
             sources: vec![ImageSource::Upload],
             streaming: false,
             jpeg_quality: 0.8,
         }));
-        assert_eq!(image.validate(&Value::Text("x".into())).unwrap_err().to_string(), "expected an image file, got text");
+        assert_eq!(
+            image.validate(&Value::Text("x".into())).unwrap_err().to_string(),
+            "expected an image file, got text"
+        );
         assert_eq!(image.validate(&Value::File(Default::default())), Ok(()));
         let audio = ComponentSpec::new(ComponentKind::Audio(Audio {
             sources: vec![AudioSource::Microphone],
             streaming: true,
             autoplay: false,
         }));
-        assert_eq!(audio.validate(&Value::Number(1.0)).unwrap_err().to_string(), "expected an audio file, got a number");
+        assert_eq!(
+            audio.validate(&Value::Number(1.0)).unwrap_err().to_string(),
+            "expected an audio file, got a number"
+        );
         assert_eq!(audio.validate(&Value::File(Default::default())), Ok(()));
     }
 
@@ -380,7 +392,10 @@ mod tests {
         assert_eq!(number(Some(2.0), None).value, Value::Number(2.0));
         assert_eq!(number(None, Some(-3.0)).value, Value::Number(-3.0), "0 is brought into the range");
         let markdown = ComponentSpec::new(ComponentKind::Markdown(Markdown {}));
-        assert_eq!(markdown.check_input().unwrap_err().to_string(), "markdown: a markdown only shows values: it cannot be an input");
+        assert_eq!(
+            markdown.check_input().unwrap_err().to_string(),
+            "markdown: a markdown only shows values: it cannot be an input"
+        );
         assert_eq!(markdown.check(), Ok(()));
     }
 

@@ -25,7 +25,11 @@ impl Kind for Textbox {
         match (value, self.max_length) {
             (Value::Text(text), Some(max_length)) => {
                 let length = text.chars().count();
-                if length > max_length { Err(ValueError::TooLong { length, max_length }) } else { Ok(()) }
+                if length > max_length {
+                    Err(ValueError::TooLong { length, max_length })
+                } else {
+                    Ok(())
+                }
             }
             (Value::Text(_), None) => Ok(()),
             (other, _) => Err(mismatch("text", other)),

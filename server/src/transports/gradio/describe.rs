@@ -28,11 +28,8 @@ pub(crate) fn config(spec: &InterfaceSpec, root: &str) -> Json {
         .enumerate()
         .map(|(id, component)| component_config(id, component))
         .collect();
-    let triggers: Vec<Json> = if spec.live {
-        input_ids.iter().map(|id| json!([id, "change"])).collect()
-    } else {
-        Vec::new()
-    };
+    let triggers: Vec<Json> =
+        if spec.live { input_ids.iter().map(|id| json!([id, "change"])).collect() } else { Vec::new() };
     json!({
         "version": GRADIO_API_VERSION,
         "api_prefix": "/gradio_api",
@@ -111,7 +108,11 @@ fn example_input(component: &ComponentSpec) -> Json {
 /// A label as a Python parameter name: `num 1` → `num_1`.
 pub(crate) fn parameter_name(label: &str) -> String {
     let name: String = label.chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect();
-    if name.starts_with(|c: char| c.is_ascii_digit()) { format!("_{name}") } else { name }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else {
+        name
+    }
 }
 
 /// The API info: the interface's endpoint with each parameter's name, type and component.

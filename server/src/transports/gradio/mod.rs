@@ -118,7 +118,13 @@ impl Gradio {
 
     /// One call's answers (in `session`, for `State`), with file URLs made absolute (the
     /// clients download outputs from them as they are).
-    fn run(&self, interface: &Arc<Mounted>, session: Option<String>, checked: Checked, headers: &HeaderMap) -> impl Stream<Item = Answer> + Send + 'static {
+    fn run(
+        &self,
+        interface: &Arc<Mounted>,
+        session: Option<String>,
+        checked: Checked,
+        headers: &HeaderMap,
+    ) -> impl Stream<Item = Answer> + Send + 'static {
         let origin = origin(headers);
         json_answers(self.interfaces.clone(), interface.clone(), session, checked).map(move |answer| {
             answer.map(|mut outputs| {
@@ -145,9 +151,14 @@ async fn config(State(state): Shared, Path(name): Path<String>, headers: HeaderM
 }
 
 /// `gradio_api/upload`: stores each multipart part and answers the paths to refer to them by.
-async fn upload(State(state): Shared, Path(name): Path<String>, mut multipart: Multipart) -> Result<Json<Vec<String>>, Detail> {
+async fn upload(
+    State(state): Shared,
+    Path(name): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Json<Vec<String>>, Detail> {
     state.find(&name)?;
-    let unreadable = |e: MultipartError| Detail(e.status(), json!(format!("The upload could not be read: {}", e.body_text())));
+    let unreadable =
+        |e: MultipartError| Detail(e.status(), json!(format!("The upload could not be read: {}", e.body_text())));
     let mut paths = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let file_name = field.file_name().unwrap_or("file").to_owned();
@@ -260,7 +271,10 @@ async fn call_with_keywords(
         })
         .collect();
     if let Some(unknown) = named.keys().next() {
-        return Err(Detail(StatusCode::UNPROCESSABLE_ENTITY, json!(format!("There is no parameter named {unknown:?}."))));
+        return Err(Detail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!(format!("There is no parameter named {unknown:?}.")),
+        ));
     }
     let checked = check(interface, positional)?;
     Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, checked, &headers))? })))
@@ -298,7 +312,9 @@ fn error_body(error: &CallError) -> JsonValue {
 /// a `ValidationError`.
 fn check(interface: &Mounted, values: Vec<Value>) -> Result<Checked, Detail> {
     interface.check(values).map_err(|error| match error {
-        CallError::InvalidInput { misfits } => Detail(StatusCode::UNPROCESSABLE_ENTITY, validation_detail(interface.spec(), &misfits)),
+        CallError::InvalidInput { misfits } => {
+            Detail(StatusCode::UNPROCESSABLE_ENTITY, validation_detail(interface.spec(), &misfits))
+        }
         other => Failure::Call(other).into(),
     })
 }

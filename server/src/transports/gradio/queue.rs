@@ -71,7 +71,12 @@ impl Queue {
     /// answers go out as `process_generating` messages as they come (the first whole, the
     /// next as diffs, as Gradio's sse_v3 does), and its last again in `process_completed`. If
     /// the session's reader falls behind, the call waits; if the session expires, it stops.
-    pub(crate) fn join(&self, session_hash: &str, generator: bool, answers: impl Stream<Item = Answer> + Send + 'static) -> Result<String, Refusal> {
+    pub(crate) fn join(
+        &self,
+        session_hash: &str,
+        generator: bool,
+        answers: impl Stream<Item = Answer> + Send + 'static,
+    ) -> Result<String, Refusal> {
         let sender = self.enter_session(session_hash)?;
         let event_id = new_event_id();
         let event = event_id.clone();
@@ -103,7 +108,12 @@ impl Queue {
         }
         let session = sessions.entry(session_hash.to_string()).or_insert_with(|| {
             let (sender, receiver) = mpsc::channel(SESSION_BUFFER);
-            Session { sender, receiver: Arc::new(tokio::sync::Mutex::new(receiver)), pending: 0, touched: Instant::now() }
+            Session {
+                sender,
+                receiver: Arc::new(tokio::sync::Mutex::new(receiver)),
+                pending: 0,
+                touched: Instant::now(),
+            }
         });
         session.pending += 1;
         session.touched = Instant::now();
@@ -303,7 +313,18 @@ mod tests {
         let event = queue.join("s", true, answers).unwrap();
         let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
         let kinds: Vec<&str> = messages.iter().map(|m| m["msg"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["estimation", "process_starts", "process_generating", "process_generating", "process_generating", "process_completed", "close_stream"]);
+        assert_eq!(
+            kinds,
+            [
+                "estimation",
+                "process_starts",
+                "process_generating",
+                "process_generating",
+                "process_generating",
+                "process_completed",
+                "close_stream"
+            ]
+        );
         assert_eq!(messages[2]["output"]["data"], json!([1.0]), "the first whole");
         assert_eq!(messages[3]["output"]["data"], json!([[["replace", [], 2.0]]]), "then diffs");
         assert_eq!(messages[5]["output"]["data"], json!([3.0]));
@@ -319,7 +340,11 @@ mod tests {
             queue.call(answer(1.0, 60_000)).unwrap(); // these keep running
         }
         queue.call(answer(1.0, 60_000)).unwrap();
-        assert_eq!(queue.result(&first).await.err(), Some(Refusal::UnknownEvent), "the finished, unread result made room");
+        assert_eq!(
+            queue.result(&first).await.err(),
+            Some(Refusal::UnknownEvent),
+            "the finished, unread result made room"
+        );
         assert_eq!(queue.call(answer(1.0, 60_000)), Err(Refusal::Full), "all the others still run");
     }
 }
