@@ -4,7 +4,7 @@
 //
 // Run through bench/run.sh, which builds Rheo's release server and creates the virtualenv
 // with Gradio. Measurements alternate between the two systems so that drift on a noisy
-// machine hits both. Writes RESULTS.md (the table) and results.json (raw numbers) to DIR,
+// machine hits both. Writes RESULTS.md (the table), summary.json (the figures) and results.json (raw samples, not committed) to DIR,
 // bench/ by default. --quick takes a few samples per figure: the test suite runs it as a
 // smoke test, which fails if any figure is missing for either system (never on a timing).
 
@@ -525,7 +525,10 @@ async function main() {
 
   raw.systems = per;
   mkdirSync(outDir, { recursive: true });
+  // Raw samples stay out of git (bench/.gitignore); the figures they give are committed.
   writeFileSync(join(outDir, "results.json"), JSON.stringify(raw, null, 2) + "\n");
+  const summary = figures(per).map(([figure, unit, rheo, gradio]) => ({ figure, unit, rheo, gradio }));
+  writeFileSync(join(outDir, "summary.json"), JSON.stringify({ date: raw.date, versions: raw.versions, figures: summary }, null, 2) + "\n");
   const table = report(raw);
   writeFileSync(join(outDir, "RESULTS.md"), table);
   console.log(table);
@@ -579,7 +582,7 @@ function report(raw) {
     "",
     `Run ${raw.date}${raw.quick ? " (quick mode: too few samples to quote)" : ""} on ${raw.machine.cores} cores, ${raw.machine.memoryGiB} GiB;`,
     `Rheo ${v.rheo} (${v.rustc}), Gradio ${v.gradio}, ${v.chromium}, Node ${v.node}.`,
-    "Produced by `bench/run.sh`; raw numbers in `results.json`. Ratio: how many times better Rheo is (Gradio / Rheo for",
+    "Produced by `bench/run.sh`; figures in `summary.json`, raw samples in `results.json` (not committed). Ratio: how many times better Rheo is (Gradio / Rheo for",
     "times and sizes, Rheo / Gradio for throughput); above 1, Rheo is better.",
     "",
     "| figure | Rheo | Gradio | ratio | target |",

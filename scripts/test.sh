@@ -4,9 +4,15 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
+# Formatting and lints first: they fail fast. Clippy runs twice, as the app is compiled twice:
+# for the server (ssr, with everything native) and for the browser (hydrate, on wasm32).
+cargo fmt --all --check
+cargo clippy -p rheo-shared -p rheo-app -p rheo -p rheo-demos --all-targets -- -D warnings
+cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
+
 # The wasm entry crate (rheo-frontend) is left out: it is built for the browser below, and
 # building it here would unify the app's `hydrate` and `ssr` features into one build.
-cargo test -p rheo-shared -p rheo-app -p rheo
+cargo test -p rheo-shared -p rheo-app -p rheo -p rheo-demos
 
 cargo leptos build --release --precompress
 

@@ -3,7 +3,7 @@
 //! The k-th State input of a call gets what the k-th State output returned in the session's
 //! last call, or its starting value in a new session. State payloads never reach a transport:
 //! they are taken out of the outputs here. Bounded: [`MAX_SESSIONS`] per interface (the one
-//! touched longest ago goes first), each forgotten after [`IDLE_TIMEOUT`].
+//! touched longest ago goes first), each forgotten after [`STATE_IDLE_TIMEOUT`].
 
 use std::{
     collections::HashMap,
@@ -18,7 +18,7 @@ use super::value::{Payload, StateValue};
 /// Sessions one interface keeps state for, at most.
 pub(crate) const MAX_SESSIONS: usize = 4096;
 /// How long an unused session's state is kept.
-pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
+pub(crate) const STATE_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
 
 pub(crate) struct SessionStates {
     /// The position of each State input, and the value a new session starts with.
@@ -84,7 +84,7 @@ impl SessionStates {
         }
         let Some(session) = session.filter(|_| !returned.is_empty()) else { return };
         let mut sessions = self.sessions.lock().expect("poisoned");
-        sessions.retain(|_, kept| kept.touched.elapsed() < IDLE_TIMEOUT);
+        sessions.retain(|_, kept| kept.touched.elapsed() < STATE_IDLE_TIMEOUT);
         if !sessions.contains_key(session) && sessions.len() >= MAX_SESSIONS {
             let oldest = sessions.iter().min_by_key(|(_, kept)| kept.touched).map(|(id, _)| id.clone());
             sessions.remove(&oldest.expect("the map is full"));

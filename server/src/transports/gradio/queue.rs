@@ -5,7 +5,7 @@
 //!
 //! Everything is bounded: sessions and unread results per interface ([`MAX_ENTRIES`]),
 //! messages waiting per session, and time: a session with no join and no reader activity, or
-//! an unread result, is dropped after [`IDLE_TIMEOUT`].
+//! an unread result, is dropped after [`QUEUE_IDLE_TIMEOUT`].
 
 use std::{
     collections::HashMap,
@@ -24,7 +24,7 @@ use crate::engine::CallError;
 /// gets 503, and a new REST call replaces the oldest finished unread result (or gets 503).
 pub(crate) const MAX_ENTRIES: usize = 4096;
 /// How long an idle session, or an unread result, is kept.
-pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+pub(crate) const QUEUE_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 /// Messages that may wait for a session's reader before the producing call waits.
 const SESSION_BUFFER: usize = 64;
 /// A stream with nothing to say sends a heartbeat this often, so proxies keep it open.
@@ -102,7 +102,7 @@ impl Queue {
 
     fn enter_session(&self, session_hash: &str) -> Result<mpsc::Sender<Json>, Refusal> {
         let mut sessions = self.sessions.lock().unwrap();
-        sessions.retain(|_, s| s.touched.elapsed() < IDLE_TIMEOUT);
+        sessions.retain(|_, s| s.touched.elapsed() < QUEUE_IDLE_TIMEOUT);
         if !sessions.contains_key(session_hash) && sessions.len() >= MAX_ENTRIES {
             return Err(Refusal::Full);
         }
@@ -154,7 +154,7 @@ impl Queue {
         let event_id = new_event_id();
         {
             let mut results = self.results.lock().unwrap();
-            results.retain(|_, r| r.created.elapsed() < IDLE_TIMEOUT);
+            results.retain(|_, r| r.created.elapsed() < QUEUE_IDLE_TIMEOUT);
             if results.len() >= MAX_ENTRIES {
                 // Full: make room by dropping the oldest finished result nobody has read (a
                 // client that never reads must not lock others out); refuse if all still run.
