@@ -157,11 +157,11 @@ def test_markdown_and_json_outputs_arrive_as_gradio_sends_them():
     returns = api["named_endpoints"]["/word_count"]["returns"]
     assert [(r["label"], r["component"]) for r in returns] == [("report", "Markdown"), ("counts", "JSON")]
     report, counts = word_count.predict("The cat sat on the mat.\nThe mat", api_name="/word_count")
-    assert report.startswith("## 7 words\n\n> The cat sat on the mat.\n")
+    assert report.startswith("## 8 words\n\n> The cat sat on the mat.\n")
     assert "| the | 3 |" in report
     assert counts == {
         "characters": 31,
-        "words": 7,
+        "words": 8,
         "lines": 2,
         "top": [
             {"word": "the", "count": 3},

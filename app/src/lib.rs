@@ -6,8 +6,6 @@
 //! [`calls`] (Rheo's API, the "always last" rule), [`stream`] (webcam and microphone streams),
 //! [`components`] (one widget per component), [`page`] (an interface's page).
 
-#![warn(unreachable_pub, clippy::wildcard_enum_match_arm)]
-
 mod browser;
 mod calls;
 mod components;

@@ -2,7 +2,7 @@
 
 use rheo::{Interface, IntoMounted, Number, Radio};
 
-pub fn calculator(num1: f64, operation: String, num2: f64) -> Result<f64, String> {
+pub(crate) fn calculator(num1: f64, operation: String, num2: f64) -> Result<f64, String> {
     match operation.as_str() {
         "add" => Ok(num1 + num2),
         "subtract" => Ok(num1 - num2),
@@ -13,7 +13,8 @@ pub fn calculator(num1: f64, operation: String, num2: f64) -> Result<f64, String
     }
 }
 
-pub fn interface() -> impl IntoMounted {
+#[allow(clippy::approx_constant)] // 3.14 is an example a person types, as in Gradio's guide
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(calculator)
         .inputs((
             Number::new().label("num1"),

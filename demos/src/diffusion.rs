@@ -14,7 +14,7 @@ const SIDE: u32 = 256;
 const STEP_TIME: Duration = Duration::from_millis(200);
 
 /// The picture the steps converge to: a sun setting over the sea.
-pub fn final_picture() -> RgbImage {
+pub(crate) fn final_picture() -> RgbImage {
     RgbImage::from_fn(SIDE, SIDE, |x, y| {
         let (fx, fy) = (x as f32 / SIDE as f32, y as f32 / SIDE as f32);
         let sun = ((fx - 0.5).powi(2) + (fy - 0.55).powi(2)).sqrt() < 0.18;
@@ -27,7 +27,7 @@ pub fn final_picture() -> RgbImage {
 }
 
 /// Step `step` of `steps`: the picture under noise that fades out linearly to none at the end.
-pub fn noisy(picture: &RgbImage, step: u32, steps: u32, seed: u32) -> RgbImage {
+pub(crate) fn noisy(picture: &RgbImage, step: u32, steps: u32, seed: u32) -> RgbImage {
     let clarity = step as f32 / steps as f32;
     let mut state = seed.max(1);
     let mut noise = move || {
@@ -43,7 +43,7 @@ pub fn noisy(picture: &RgbImage, step: u32, steps: u32, seed: u32) -> RgbImage {
     })
 }
 
-pub fn diffuse(steps: f64) -> impl Stream<Item = RgbImage> {
+pub(crate) fn diffuse(steps: f64) -> impl Stream<Item = RgbImage> {
     let steps = steps as u32;
     async_stream::stream! {
         let picture = final_picture();
@@ -54,7 +54,7 @@ pub fn diffuse(steps: f64) -> impl Stream<Item = RgbImage> {
     }
 }
 
-pub fn interface() -> impl IntoMounted {
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(diffuse)
         .inputs(Slider::new(1.0, 20.0).label("steps").value(8.0))
         .outputs(Image::new().label("picture"))

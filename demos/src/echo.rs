@@ -8,11 +8,11 @@ use futures::Stream;
 use rheo::{Audio, AudioData, Interface, IntoMounted};
 
 /// How many times the recording comes back.
-pub const REPEATS: usize = 4;
+pub(crate) const REPEATS: usize = 4;
 /// The pause between yields, as a model producing audio piece by piece would take.
 const PAUSE: Duration = Duration::from_millis(500);
 
-pub fn keep_repeating(recording: AudioData) -> impl Stream<Item = AudioData> {
+pub(crate) fn keep_repeating(recording: AudioData) -> impl Stream<Item = AudioData> {
     async_stream::stream! {
         for repeat in 0..REPEATS {
             if repeat > 0 {
@@ -23,7 +23,7 @@ pub fn keep_repeating(recording: AudioData) -> impl Stream<Item = AudioData> {
     }
 }
 
-pub fn interface() -> impl IntoMounted {
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(keep_repeating)
         .inputs(Audio::new().label("recording"))
         .outputs(Audio::new().label("echo").streaming(true).autoplay(true))

@@ -5,9 +5,9 @@ use rheo::{
     Image, ImageSource, Interface, IntoMounted, Radio,
 };
 
-pub const FILTERS: [&str; 3] = ["flip", "grayscale", "edges"];
+pub(crate) const FILTERS: [&str; 3] = ["flip", "grayscale", "edges"];
 
-pub fn filters(frame: RgbImage, filter: String) -> Result<DynamicImage, String> {
+pub(crate) fn filters(frame: RgbImage, filter: String) -> Result<DynamicImage, String> {
     match filter.as_str() {
         "flip" => Ok(imageops::flip_vertical(&frame).into()),
         "grayscale" => Ok(imageops::grayscale(&frame).into()),
@@ -25,7 +25,7 @@ fn edges(gray: &GrayImage) -> GrayImage {
     edges
 }
 
-pub fn interface() -> impl IntoMounted {
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(filters)
         .inputs((
             Image::new().label("webcam").sources([ImageSource::Webcam]).streaming(true),

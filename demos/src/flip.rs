@@ -5,11 +5,11 @@ use rheo::{
     Image, ImageSource, Interface, IntoMounted,
 };
 
-pub fn flip(frame: RgbImage) -> RgbImage {
+pub(crate) fn flip(frame: RgbImage) -> RgbImage {
     imageops::flip_vertical(&frame)
 }
 
-pub fn interface() -> impl IntoMounted {
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(flip)
         .inputs(Image::new().label("webcam").sources([ImageSource::Webcam]).streaming(true))
         .outputs(Image::new().label("flipped"))

@@ -2,7 +2,7 @@
 
 use rheo::{Checkbox, Interface, IntoMounted, Slider, Textbox};
 
-pub fn greet(name: String, intensity: f64, shout: bool) -> Result<String, String> {
+pub(crate) fn greet(name: String, intensity: f64, shout: bool) -> Result<String, String> {
     let name = name.trim();
     if name.is_empty() {
         return Err("Please enter a name.".into());
@@ -11,7 +11,7 @@ pub fn greet(name: String, intensity: f64, shout: bool) -> Result<String, String
     Ok(if shout { greeting.to_uppercase() } else { greeting })
 }
 
-pub fn interface() -> impl IntoMounted {
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(greet)
         .inputs((
             Textbox::new().label("name").placeholder("Your name").max_length(100),

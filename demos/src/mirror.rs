@@ -5,11 +5,11 @@ use rheo::{
     Image, Interface, IntoMounted,
 };
 
-pub fn mirror(image: RgbImage) -> RgbImage {
+pub(crate) fn mirror(image: RgbImage) -> RgbImage {
     imageops::flip_horizontal(&image)
 }
 
-pub fn interface() -> impl IntoMounted {
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(mirror)
         .inputs(Image::new().label("photo"))
         .outputs(Image::new().label("mirrored"))

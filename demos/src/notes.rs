@@ -3,13 +3,13 @@
 const NAMES: [&str; 12] = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
 
 /// The nearest note's name.
-pub fn note_name(frequency: f64) -> String {
+pub(crate) fn note_name(frequency: f64) -> String {
     let midi = (69.0 + 12.0 * (frequency / 440.0).log2()).round() as i32;
     format!("{}{}", NAMES[midi.rem_euclid(12) as usize], midi.div_euclid(12) - 1)
 }
 
 /// A note's frequency in Hz, for names like `C4`, `F#3`, `Bb5` (octaves 0 to 8).
-pub fn note_frequency(name: &str) -> Option<f64> {
+pub(crate) fn note_frequency(name: &str) -> Option<f64> {
     let mut chars = name.chars();
     let letter = chars.next()?.to_ascii_uppercase();
     let base = ["C", "D", "E", "F", "G", "A", "B"].iter().position(|l| l.starts_with(letter))?;

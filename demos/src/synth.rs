@@ -9,14 +9,14 @@ use rheo::{Audio, AudioData, Interface, IntoMounted, Slider, Textbox};
 use crate::notes::note_frequency;
 
 /// The sample rate of the synthesised audio.
-pub const SAMPLE_RATE: u32 = 24_000;
+pub(crate) const SAMPLE_RATE: u32 = 24_000;
 /// How long each chunk takes to "generate".
 const THINKING: Duration = Duration::from_millis(300);
 /// The most notes one melody may have.
 const MAX_NOTES: usize = 64;
 
 /// The frequency of each note of `melody` (space-separated names), or which name is wrong.
-pub fn parse_melody(melody: &str) -> Result<Vec<f64>, String> {
+pub(crate) fn parse_melody(melody: &str) -> Result<Vec<f64>, String> {
     let names: Vec<&str> = melody.split_whitespace().collect();
     if names.is_empty() {
         return Err("Write some notes, like C4 E4 G4 C5.".into());
@@ -34,7 +34,7 @@ pub fn parse_melody(melody: &str) -> Result<Vec<f64>, String> {
 
 /// One note of `seconds`: a tone with two overtones, with a short attack and a decay, so the
 /// notes are heard apart.
-pub fn synthesise(frequency: f64, seconds: f64) -> AudioData {
+pub(crate) fn synthesise(frequency: f64, seconds: f64) -> AudioData {
     let count = (seconds * f64::from(SAMPLE_RATE)) as usize;
     let samples = (0..count)
         .map(|i| {
@@ -49,7 +49,7 @@ pub fn synthesise(frequency: f64, seconds: f64) -> AudioData {
     AudioData::mono(SAMPLE_RATE, samples)
 }
 
-pub fn synth(melody: String, tempo: f64) -> impl Stream<Item = Result<AudioData, String>> {
+pub(crate) fn synth(melody: String, tempo: f64) -> impl Stream<Item = Result<AudioData, String>> {
     async_stream::stream! {
         let frequencies = match parse_melody(&melody) {
             Ok(frequencies) => frequencies,
@@ -66,7 +66,7 @@ pub fn synth(melody: String, tempo: f64) -> impl Stream<Item = Result<AudioData,
     }
 }
 
-pub fn interface() -> impl IntoMounted {
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(synth)
         .inputs((
             Textbox::new().label("notes").value("C4 E4 G4 C5").placeholder("C4 E4 G4 C5").max_length(400),

@@ -8,12 +8,15 @@ use crate::notes::note_name;
 
 /// The transcript so far, and the note still sounding (a held note is written once).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Transcript {
+pub(crate) struct Transcript {
     notes: Vec<String>,
     holding: Option<String>,
 }
 
-pub fn transcribe(chunk: AudioData, State(mut transcript): State<Transcript>) -> (String, String, State<Transcript>) {
+pub(crate) fn transcribe(
+    chunk: AudioData,
+    State(mut transcript): State<Transcript>,
+) -> (String, String, State<Transcript>) {
     let note = detect_pitch(&chunk.to_mono(), chunk.sample_rate).map(note_name);
     if note.is_some() && note != transcript.holding {
         transcript.notes.extend(note.clone());
@@ -32,7 +35,7 @@ const SILENCE_RMS: f32 = 0.01;
 const THRESHOLD: f64 = 0.15;
 
 /// The fundamental frequency (Hz) of the end of `samples`, if there is a clear one.
-pub fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
+pub(crate) fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
     let rate = f64::from(sample_rate);
     let max_lag = (rate / LOWEST_HZ) as usize;
     let min_lag = ((rate / HIGHEST_HZ) as usize).max(2);
@@ -66,7 +69,7 @@ pub fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
     Some(rate / (lag as f64 + shift))
 }
 
-pub fn interface() -> impl IntoMounted {
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(transcribe)
         .inputs((Audio::new().label("microphone").microphone().streaming(true), State(Transcript::default())))
         .outputs((Textbox::new().label("note"), Textbox::new().label("transcript").lines(3), State(Transcript::default())))

@@ -44,7 +44,7 @@ fn word_count(text: String) -> (String, rheo::serde_json::Value) {
     (report, counts)
 }
 
-pub fn interface() -> impl IntoMounted {
+pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(word_count)
         .inputs(Textbox::new().lines(6).placeholder("Paste some text").label("text"))
         .outputs((Markdown::new().label("report"), Json::new().label("counts")))
@@ -61,11 +61,11 @@ mod tests {
     #[test]
     fn counts_words_and_reports_the_most_frequent() {
         let (report, counts) = word_count("The cat sat on the mat.\nThe mat".into());
-        assert_eq!(counts["words"], 7);
+        assert_eq!(counts["words"], 8);
         assert_eq!(counts["lines"], 2);
         assert_eq!(counts["top"][0], json!({ "word": "the", "count": 3 }));
         assert_eq!(counts["top"][1], json!({ "word": "mat", "count": 2 }));
-        assert!(report.starts_with("## 7 words\n\n> The cat sat on the mat.\n"), "{report}");
+        assert!(report.starts_with("## 8 words\n\n> The cat sat on the mat.\n"), "{report}");
         assert!(report.contains("| the | 3 |"), "{report}");
     }
 }

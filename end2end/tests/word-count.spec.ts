@@ -7,12 +7,12 @@ test("Markdown is formatted and JSON is a foldable tree, as you type", async ({ 
   await page.getByLabel("text", { exact: true }).fill("The cat sat on the mat.\nThe mat");
 
   const report = page.locator(".component.markdown .markdown-body");
-  await expect(report.getByRole("heading", { level: 2 })).toHaveText("7 words");
+  await expect(report.getByRole("heading", { level: 2 })).toHaveText("8 words");
   await expect(report.locator("blockquote")).toHaveText("The cat sat on the mat.");
   await expect(report.locator("table tr").nth(1)).toHaveText(/the\s*3/);
 
   const counts = page.locator(".component.json .json-tree");
-  await expect(counts).toContainText('"words": 7');
+  await expect(counts).toContainText('"words": 8');
   await expect(counts).toContainText('"word": "the"');
   const top = counts.locator("details details").first();
   await expect(top).toHaveAttribute("open", "");

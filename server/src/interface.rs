@@ -166,12 +166,10 @@ fn function_name<F>() -> String {
 #[diagnostic::on_unimplemented(
     message = "the handler of this interface does not fit its components",
     label = "check the handler's signature against `.inputs(..)` and `.outputs(..)`",
-    note = "the handler's arguments must be, in order, the value types of the input components \
-            (Number, Slider → f64; Radio, Dropdown, Textbox → String; Checkbox → bool; Image → \
-            image::RgbImage or the format it asks for; Audio → AudioData; State<T> → State<T>), \
-            and it must return the output components' value types (a tuple for several; Markdown \
-            → String, Json → serde_json::Value, Label → Classification), a Result of them, or a \
-            Stream of either"
+    note = "the handler's arguments must be, in order, the value types of the input components, \
+            and it must return the output components' value types (a tuple for several), a Result \
+            of them, or a Stream of either; each component's value type is in the table of \
+            `rheo::components` (Number → f64, Textbox → String, Image → image::RgbImage, …)"
 )]
 pub trait IntoMounted: private::Sealed {
     /// The mounted interface, or every problem of its declaration in words.

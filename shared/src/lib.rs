@@ -20,8 +20,6 @@
 //! assert_eq!(err.to_string(), "\"modulo\" is not one of the choices: add, divide");
 //! ```
 
-#![warn(unreachable_pub, clippy::wildcard_enum_match_arm)]
-
 mod audio;
 pub mod components;
 mod interface;

@@ -57,9 +57,8 @@ impl Payload {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a component value type",
     label = "Rheo cannot pass this type to or from a component",
-    note = "component value types: f64 (Number, Slider), String (Radio, Dropdown, Textbox, Markdown), \
-            bool (Checkbox), Classification (Label), serde_json::Value (Json), image::RgbImage, \
-            RgbaImage, GrayImage or DynamicImage (Image), AudioData (Audio), State<T> (State)"
+    note = "each component's value type is in the table of `rheo::components` (Number → f64, \
+            Textbox → String, Checkbox → bool, Image → image::RgbImage, Audio → AudioData, …)"
 )]
 pub trait ComponentValue: Sized + Send + 'static {
     #[doc(hidden)]

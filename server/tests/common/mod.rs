@@ -17,28 +17,28 @@ use rheo_shared::Classification;
 use serde_json::{json, Value as Json};
 use tower::ServiceExt;
 
-pub fn describe(name: String, count: f64, loud: bool) -> (String, f64) {
+pub(crate) fn describe(name: String, count: f64, loud: bool) -> (String, f64) {
     let text = format!("{name} x{count}");
     (if loud { text.to_uppercase() } else { text }, count * 2.0)
 }
 
-pub async fn slow_double(x: f64) -> f64 {
+pub(crate) async fn slow_double(x: f64) -> f64 {
     tokio::time::sleep(Duration::from_millis(5)).await;
     x * 2.0
 }
 
-pub fn fragile(x: f64) -> f64 {
+pub(crate) fn fragile(x: f64) -> f64 {
     if x < 0.0 {
         panic!("negative input reached the handler");
     }
     x.sqrt()
 }
 
-pub fn reciprocal(x: f64) -> f64 {
+pub(crate) fn reciprocal(x: f64) -> f64 {
     1.0 / x
 }
 
-pub fn checked(x: f64) -> Result<f64, String> {
+pub(crate) fn checked(x: f64) -> Result<f64, String> {
     if x > 1.0 {
         Err(format!("{x} is too big for this model"))
     } else {
@@ -46,11 +46,11 @@ pub fn checked(x: f64) -> Result<f64, String> {
     }
 }
 
-pub fn classify(x: f64) -> Classification {
+pub(crate) fn classify(x: f64) -> Classification {
     Classification::from_scores([("small", 1.0 - x / 10.0), ("large", x / 10.0)])
 }
 
-pub fn registry() -> Registry {
+pub(crate) fn registry() -> Registry {
     Registry::new()
         .mount(
             "describe",
@@ -74,7 +74,7 @@ pub fn registry() -> Registry {
 }
 
 /// Serves `registry` on a free loopback port, over real TCP; returns the port.
-pub async fn serve(registry: Registry) -> u16 {
+pub(crate) async fn serve(registry: Registry) -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let router = registry.into_router(LeptosOptions::builder().output_name("rheo").build());
@@ -82,11 +82,11 @@ pub async fn serve(registry: Registry) -> u16 {
     port
 }
 
-pub fn router() -> Router {
+pub(crate) fn router() -> Router {
     registry().into_router(LeptosOptions::builder().output_name("rheo").build())
 }
 
-pub async fn post(path: &str, body: impl Into<Body>) -> (StatusCode, Json) {
+pub(crate) async fn post(path: &str, body: impl Into<Body>) -> (StatusCode, Json) {
     let request = Request::post(path).header("content-type", "application/json").body(body.into()).unwrap();
     let response = router().oneshot(request).await.unwrap();
     let status = response.status();
@@ -94,7 +94,7 @@ pub async fn post(path: &str, body: impl Into<Body>) -> (StatusCode, Json) {
     (status, serde_json::from_slice(&bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(&bytes))))
 }
 
-pub async fn get(path: &str) -> (StatusCode, String) {
+pub(crate) async fn get(path: &str) -> (StatusCode, String) {
     let response = router().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
