@@ -94,7 +94,7 @@ fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
             <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
             {error_line(error)}
     };
-    f.fieldset("audio input", body)
+    f.fieldset("audio input", body.into_any())
 }
 
 /// Record / Stop: the whole recording is handed to `take` as a WAV when it stops.
@@ -145,8 +145,8 @@ fn microphone_stream(f: Field, streamer: Streamer) -> impl IntoView {
             hidden=move || !status.get().is_running()></meter>
     };
     let body = view! {
-        {stream_controls(streamer, "Record", move || streamer.start(Source::Microphone), meter)}
+        {stream_controls(streamer, "Record", move || streamer.start(Source::Microphone), meter.into_any())}
         {stream_notes(streamer, "microphone", "Record")}
     };
-    f.fieldset("audio microphone", body)
+    f.fieldset("audio microphone", body.into_any())
 }

@@ -24,6 +24,6 @@ impl Widget for Dropdown {
                 {options}
             </select>
         };
-        f.labelled("dropdown", control).into_any()
+        f.labelled("dropdown", control.into_any())
     }
 }

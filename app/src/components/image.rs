@@ -144,8 +144,8 @@ fn webcam_stream(f: Field, streamer: Streamer) -> impl IntoView {
     };
     let body = view! {
         <video node_ref=video muted=true playsinline=true aria-label=format!("{} camera preview", f.label)></video>
-        {stream_controls(streamer, "Start camera", start, ())}
+        {stream_controls(streamer, "Start camera", start, ().into_any())}
         {stream_notes(streamer, "camera", "Start the camera")}
     };
-    f.fieldset("image webcam", body)
+    f.fieldset("image webcam", body.into_any())
 }

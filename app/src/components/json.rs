@@ -10,14 +10,18 @@ impl Widget for Json {
     fn view(&self, f: Field) -> AnyView {
         let value = f.value;
         let tree = move || match value.get() {
-            Value::Null => view! { <p class="json-empty">"No value yet"</p> }.into_any(),
-            shown => node(None, &to_json(&shown)),
+            Value::Null => r#"<p class="json-empty">No value yet</p>"#.to_owned(),
+            shown => {
+                let mut html = String::new();
+                write_node(&mut html, None, &to_json(&shown));
+                html
+            }
         };
         let heading_id = f.heading_id();
         view! {
             <section class="component json" aria-labelledby=f.heading_id()>
                 <h3 id=heading_id>{f.label.clone()}</h3>
-                <div class="json-tree">{tree}</div>
+                <div class="json-tree" inner_html=tree></div>
             </section>
         }
         .into_any()
@@ -30,33 +34,63 @@ pub(crate) fn to_json(value: &Value) -> JsonValue {
     match value {
         Value::Json(json) => json.clone(),
         Value::Number(n) if n.fract() == 0.0 && n.abs() < 2f64.powi(53) => JsonValue::from(*n as i64),
-        other => serde_json::to_value(other).unwrap_or(JsonValue::Null),
+        // Through text, not `to_value`: the page already carries JSON's writer and reader, and
+        // `to_value`'s serializer would add code to every page's bundle.
+        other => {
+            serde_json::to_string(other).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+        }
     }
 }
 
-/// One member (`key: value`) or item of the tree.
-fn node(key: Option<String>, value: &JsonValue) -> AnyView {
-    let key = key.map(|key| view! { <span class="json-key">{key}": "</span> });
-    let (open, close, children) = match value {
-        JsonValue::Object(members) if !members.is_empty() => {
-            let children = members.iter().map(|(k, v)| node(Some(JsonValue::from(k.as_str()).to_string()), v));
-            ("{", "}", children.collect::<Vec<_>>())
-        }
-        JsonValue::Array(items) if !items.is_empty() => ("[", "]", items.iter().map(|v| node(None, v)).collect()),
+/// Writes one member (`key: value`) or item of the tree as HTML: objects and arrays as open
+/// `<details>` that fold. Built as text, every key and value escaped, rather than as nested
+/// views: a recursive view cost every page's bundle several KiB more.
+fn write_node(html: &mut String, key: Option<&str>, value: &JsonValue) {
+    let key =
+        key.map(|key| format!(r#"<span class="json-key">{}: </span>"#, escape(&JsonValue::from(key).to_string())));
+    let key = key.as_deref().unwrap_or_default();
+    let (open, close, noun) = match value {
+        JsonValue::Object(members) if !members.is_empty() => ("{", "}", "keys"),
+        JsonValue::Array(items) if !items.is_empty() => ("[", "]", "items"),
         leaf => {
-            let class = format!("json-leaf json-{}", kind(leaf));
-            return view! { <div class=class>{key}<span class="json-value">{leaf.to_string()}</span></div> }.into_any();
+            let text = escape(&leaf.to_string());
+            html.push_str(&format!(
+                r#"<div class="json-leaf json-{}">{key}<span class="json-value">{text}</span></div>"#,
+                kind(leaf)
+            ));
+            return;
         }
     };
-    let count = format!("{} {}", children.len(), if open == "{" { "keys" } else { "items" });
-    view! {
-        <details class="json-node" open=true>
-            <summary>{key}{open}<span class="json-count">{count}</span></summary>
-            <div class="json-children">{children}</div>
-            <span class="json-close">{close}</span>
-        </details>
+    let count = match value {
+        JsonValue::Object(members) => members.len(),
+        JsonValue::Array(items) => items.len(),
+        JsonValue::Null | JsonValue::Bool(_) | JsonValue::Number(_) | JsonValue::String(_) => 0,
+    };
+    html.push_str(&format!(
+        r#"<details class="json-node" open><summary>{key}{open}<span class="json-count">{count} {noun}</span></summary><div class="json-children">"#
+    ));
+    match value {
+        JsonValue::Object(members) => members.iter().for_each(|(k, v)| write_node(html, Some(k), v)),
+        JsonValue::Array(items) => items.iter().for_each(|v| write_node(html, None, v)),
+        JsonValue::Null | JsonValue::Bool(_) | JsonValue::Number(_) | JsonValue::String(_) => {}
     }
-    .into_any()
+    html.push_str(&format!(r#"</div><span class="json-close">{close}</span></details>"#));
+}
+
+/// Text made safe to place in HTML, as element content or a quoted attribute.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
 }
 
 fn kind(leaf: &JsonValue) -> &'static str {
@@ -81,5 +115,22 @@ mod tests {
         assert_eq!(to_json(&Value::Number(3.0)), serde_json::json!(3));
         assert_eq!(to_json(&Value::Number(2.5)), serde_json::json!(2.5));
         assert_eq!(to_json(&Value::Text("a".into())), serde_json::json!("a"));
+    }
+
+    #[test]
+    fn the_tree_escapes_keys_and_values() {
+        let mut html = String::new();
+        write_node(&mut html, None, &serde_json::json!({"<b>": ["<script>x</script>", 1, null]}));
+        assert!(!html.contains("<b>") && !html.contains("<script>"), "{html}");
+        assert!(html.contains(r#"<span class="json-key">&quot;&lt;b&gt;&quot;: </span>"#), "{html}");
+        assert!(
+            html.contains(r#"<span class="json-value">&quot;&lt;script&gt;x&lt;/script&gt;&quot;</span>"#),
+            "{html}"
+        );
+        assert!(html.contains("1 keys") && html.contains("3 items"), "{html}");
+        assert!(
+            html.contains(r#"<div class="json-leaf json-null"><span class="json-value">null</span></div>"#),
+            "{html}"
+        );
     }
 }

@@ -119,18 +119,20 @@ impl Field {
         format!("{}-label", self.id)
     }
 
-    /// `control` with its `<label>` above it, in a `<div class="component {class}">`.
-    fn labelled(&self, class: &str, control: impl IntoView) -> impl IntoView {
+    /// `control` with its `<label>` above it, in a `<div class="component {class}">`. (Views
+    /// go in as `AnyView`: one copy of this code serves every widget, in every page's bundle.)
+    fn labelled(&self, class: &str, control: AnyView) -> AnyView {
         view! {
             <div class=format!("component {class}")>
                 <label for=self.id.clone()>{self.label.clone()}</label>
                 {control}
             </div>
         }
+        .into_any()
     }
 
     /// A group of controls named by a `<legend>`, in a `<fieldset class="component {class}">`.
-    fn fieldset(&self, class: &str, body: impl IntoView) -> impl IntoView {
+    fn fieldset(&self, class: &str, body: AnyView) -> AnyView {
         let heading_id = self.heading_id();
         view! {
             <fieldset class=format!("component {class}") aria-labelledby=self.heading_id()>
@@ -138,6 +140,7 @@ impl Field {
                 {body}
             </fieldset>
         }
+        .into_any()
     }
 }
 
@@ -184,8 +187,8 @@ pub(crate) fn stream_controls(
     streamer: Streamer,
     start_label: &'static str,
     start: impl Fn() + 'static,
-    extra: impl IntoView,
-) -> impl IntoView {
+    extra: AnyView,
+) -> AnyView {
     let status = streamer.status;
     view! {
         <div class="stream-controls">
@@ -197,6 +200,7 @@ pub(crate) fn stream_controls(
             <span class="time-left">{move || streamer.seconds_left.get().map(|s| format!("{s} s left"))}</span>
         </div>
     }
+    .into_any()
 }
 
 /// A value as text, the way a person reads it (`12`, not `12.0`).

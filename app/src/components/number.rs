@@ -24,6 +24,6 @@ impl Widget for Number {
                 step=self.step.map(|s| s.to_string()).unwrap_or_else(|| "any".into())
                 value=f.initial_text() prop:value=text on:input=on_input/>
         };
-        f.labelled("number", control).into_any()
+        f.labelled("number", control.into_any())
     }
 }

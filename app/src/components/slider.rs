@@ -22,6 +22,6 @@ impl Widget for Slider {
                 <output for=f.id.clone() aria-hidden="true">{text}</output>
             </div>
         };
-        f.labelled("slider", control).into_any()
+        f.labelled("slider", control.into_any())
     }
 }

@@ -24,6 +24,6 @@ impl Widget for Textbox {
             }
             .into_any()
         };
-        f.labelled("textbox", control).into_any()
+        f.labelled("textbox", control.into_any())
     }
 }

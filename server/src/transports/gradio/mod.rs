@@ -47,17 +47,17 @@ use describe::{parameter_name, FN_INDEX};
 use queue::{Answer, Queue, Refusal};
 
 /// The interfaces, with a Gradio queue each.
-struct Gradio {
+struct QueuedInterfaces {
     interfaces: Arc<Interfaces>,
     queues: HashMap<String, Queue>,
 }
 
-type Shared = State<Arc<Gradio>>;
+type Shared = State<Arc<QueuedInterfaces>>;
 
 /// The Gradio API routes of every mounted interface.
 pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
     let queues = interfaces.names().map(|name| (name.clone(), Queue::default())).collect();
-    let state = Arc::new(Gradio { interfaces, queues });
+    let state = Arc::new(QueuedInterfaces { interfaces, queues });
     Router::new()
         .route(UPLOAD_ROUTE, post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route(FILE_ROUTE, get(file))
@@ -102,7 +102,7 @@ impl From<Refusal> for Detail {
     }
 }
 
-impl Gradio {
+impl QueuedInterfaces {
     fn find(&self, name: &str) -> Result<(&Arc<Mounted>, &Queue), Detail> {
         let interface = self.interfaces.find(name)?;
         Ok((interface, self.queues.get(name).expect("every interface has a queue")))
