@@ -36,7 +36,7 @@ const systems = [
     page: "/calculator",
     api: "http://127.0.0.1:3000/calculator/gradio_api/call/calculator",
     command: [join(root, "target/release/rheo-demos")],
-    env: { LEPTOS_SITE_ROOT: "target/site", LEPTOS_SITE_ADDR: "127.0.0.1:3000", LEPTOS_ENV: "PROD", RUST_LOG: "warn" },
+    env: { RUST_LOG: "warn" }, // the demos serve on port 3000, with the UI bundle embedded
     ready: (page) => page.waitForSelector('.interface[data-hydrated="true"]'),
     flip: {
       url: "http://127.0.0.1:3000/flip",

@@ -2,7 +2,7 @@
 # The side-by-side benchmark: builds Rheo's release server, installs Gradio 6 in a
 # virtualenv (once), and runs bench.mjs. Pass --quick for the smoke-test mode.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/setup.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/setup.sh" tests
 
 GRADIO_VERSION=6.31.0
 if [ "$(bench/.venv/bin/python -c 'import gradio; print(gradio.__version__)' 2>/dev/null)" != "$GRADIO_VERSION" ]; then
@@ -18,5 +18,5 @@ if ! command -v ffmpeg >/dev/null; then
   apt-get update -qq && apt-get install -y -qq ffmpeg >/dev/null
 fi
 
-cargo leptos build --release --precompress
+cargo build --release -p rheo-demos
 node bench/bench.mjs "$@"

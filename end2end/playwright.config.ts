@@ -1,8 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// The tests drive Debian's Chromium (no browser download) against the release build,
-// which the README's test command builds and starts first (cargo leptos build --release);
-// run alone, Playwright starts the built server itself.
+// The tests drive Debian's Chromium (no browser download) against the release build of the
+// demos (port 3000) and of the example project in examples/first-demo (port 7860), which the
+// README's test command builds and starts first; run alone, Playwright starts the demos itself.
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -41,11 +41,6 @@ export default defineConfig({
     url: "http://127.0.0.1:3000/",
     reuseExistingServer: true,
     timeout: 30_000,
-    env: {
-      LEPTOS_SITE_ROOT: "target/site",
-      LEPTOS_SITE_ADDR: "127.0.0.1:3000",
-      LEPTOS_ENV: "PROD",
-      RUST_LOG: "warn",
-    },
+    env: { RUST_LOG: "warn" },
   },
 });

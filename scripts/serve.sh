@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
-# Builds the release server and UI, then serves the demos at http://127.0.0.1:3000.
+# Builds the demo server (release) and serves the demos at http://127.0.0.1:3000. Only Rust is
+# needed: the UI bundle ships prebuilt inside the rheo-live crate.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-
-cargo leptos build --release --precompress
-export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_ENV=PROD
-echo "serving the demos at http://127.0.0.1:3000"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cargo build --release -p rheo-demos
 exec ./target/release/rheo-demos

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing Rheo needs, skipping whatever is already there at the
-# right version. Sourced by scripts/serve.sh and scripts/test.sh; safe to run again.
+# right version. Sourced with the parts wanted, safe to run again:
+#   source scripts/setup.sh tests    # the browser and client tests: wasm32 target (to lint the
+#                                    # browser side), Debian's Chromium, node packages, gradio_client
+#   source scripts/setup.sh bundle   # rebuilding the UI bundle: wasm32 target, cargo-leptos,
+#                                    # the wasm-bindgen CLI, node packages (binaryen's wasm-opt)
+# Serving needs none of these: only Rust (the UI bundle ships prebuilt in server/bundle/).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -11,45 +16,64 @@ WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# Rust: the wasm target (rust-toolchain.toml names it too).
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "adding the wasm32 target"
-  rustup target add wasm32-unknown-unknown
-fi
+wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
 
-# cargo-leptos (0.3.7 is the newest that builds on Rust 1.95; about 20 minutes, once).
-if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (slow, once)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
-fi
+# cargo-leptos (0.3.7 is the newest that builds on Rust 1.95; about 15 minutes, once).
+cargo_leptos() {
+  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (slow, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+}
 
 # wasm-bindgen CLI (no --locked: its lock file names a yanked crate).
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
-  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
-fi
+wasm_bindgen() {
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
 
 # Chromium for the browser tests (Debian's; Playwright's own download is not reachable).
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Chromium"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq chromium >/dev/null
-fi
+chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+  fi
+}
 
-# Node packages from the committed lock file: Playwright, and binaryen's wasm-opt
-# (Debian's wasm-opt is too old and breaks hydration).
-if [ ! -f end2end/node_modules/.package-lock.json ] ||
-   ! cmp -s end2end/package-lock.json end2end/node_modules/.rheo-lock; then
-  say "installing node packages"
-  (cd end2end && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.rheo-lock)
-fi
-export PATH="$root/end2end/node_modules/.bin:$PATH"
+# Node packages from the committed lock file: Playwright, @gradio/client, and binaryen's
+# wasm-opt (Debian's wasm-opt is too old and breaks hydration).
+node_packages() {
+  if [ ! -f end2end/node_modules/.package-lock.json ] ||
+     ! cmp -s end2end/package-lock.json end2end/node_modules/.rheo-lock; then
+    say "installing node packages"
+    (cd end2end && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.rheo-lock)
+  fi
+  export PATH="$root/end2end/node_modules/.bin:$PATH"
+}
 
 # Python packages for the compatibility tests: the real gradio_client, pinned.
-if ! cmp -s compat/requirements.txt compat/.venv/.rheo-requirements; then
-  say "installing the Python packages of compat/requirements.txt"
-  python3 -m venv compat/.venv
-  compat/.venv/bin/pip install --quiet -r compat/requirements.txt
-  cp compat/requirements.txt compat/.venv/.rheo-requirements
-fi
+python_packages() {
+  if ! cmp -s compat/requirements.txt compat/.venv/.rheo-requirements; then
+    say "installing the Python packages of compat/requirements.txt"
+    python3 -m venv compat/.venv
+    compat/.venv/bin/pip install --quiet -r compat/requirements.txt
+    cp compat/requirements.txt compat/.venv/.rheo-requirements
+  fi
+}
+
+for part in "$@"; do
+  case "$part" in
+    tests) wasm_target; chromium; node_packages; python_packages ;;
+    bundle) wasm_target; cargo_leptos; wasm_bindgen; node_packages ;;
+    *) echo "setup.sh: unknown part '$part' (tests, bundle)" >&2; exit 2 ;;
+  esac
+done

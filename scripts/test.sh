@@ -1,32 +1,43 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit, integration and doc tests; then, against the release server,
-# the real gradio_client (Python) and the browser tests in headless Chromium.
+# Runs every test: formatting and lints; Rust unit, integration and doc tests (the embedded UI
+# bundle's fingerprint among them); then, against the release builds of the demos and of an
+# author's project outside the workspace (examples/first-demo), the real gradio_client (Python),
+# the browser tests in headless Chromium, and the benchmark's quick mode as a smoke test.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" tests
 
 # Formatting and lints first: they fail fast. Clippy runs twice, as the app is compiled twice:
 # for the server (ssr, with everything native) and for the browser (hydrate, on wasm32).
 cargo fmt --all --check
-cargo clippy -p rheo-shared -p rheo-app -p rheo -p rheo-demos --all-targets -- -D warnings
+cargo clippy -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos --all-targets -- -D warnings
 cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
 
-# The wasm entry crate (rheo-frontend) is left out: it is built for the browser below, and
-# building it here would unify the app's `hydrate` and `ssr` features into one build.
-cargo test -p rheo-shared -p rheo-app -p rheo -p rheo-demos
+# The wasm entry crate (rheo-frontend) is left out: it is built for the browser by
+# scripts/bundle.sh, and building it here would unify the app's `hydrate` and `ssr` features.
+cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos
 
-cargo leptos build --release --precompress
+# Plain cargo builds, no UI tooling: the demos, and an author's project as a user builds it
+# (sharing this target directory only to reuse the compiled dependencies).
+cargo build --release -p rheo-demos
+(cd examples/first-demo && CARGO_TARGET_DIR="$root/target" cargo build --release)
 
-export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_ENV=PROD RUST_LOG=warn
-if curl -s -o /dev/null http://127.0.0.1:3000/; then
-  echo "port 3000 is taken: stop the server there first" >&2
-  exit 1
-fi
+for port in 3000 7860; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "port $port is taken: stop the server there first" >&2
+    exit 1
+  fi
+done
+export RUST_LOG=warn
 ./target/release/rheo-demos &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  curl -s -o /dev/null http://127.0.0.1:3000/ && break
-  sleep 0.1
+demos=$!
+./target/release/first-demo &
+first_demo=$!
+trap 'kill $demos $first_demo 2>/dev/null || true' EXIT
+for port in 3000 7860; do
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+    sleep 0.1
+  done
 done
 
 compat/.venv/bin/python -m pytest -q compat
@@ -34,5 +45,5 @@ compat/.venv/bin/python -m pytest -q compat
 
 # The side-by-side benchmark in quick mode, as a smoke test: every figure must be produced
 # for both Rheo and Gradio (timings are not checked here; see bench/RESULTS.md).
-kill $server && wait $server 2>/dev/null || true
+kill $demos $first_demo && wait $demos $first_demo 2>/dev/null || true
 ./bench/run.sh --quick --out target/bench-smoke

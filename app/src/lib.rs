@@ -13,7 +13,7 @@ mod page;
 mod stream;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     hooks::use_params_map,
@@ -33,13 +33,15 @@ fn interface_specs() -> Result<InterfaceSpecs, ServerFnError> {
     use_context::<InterfaceSpecs>().ok_or_else(|| ServerFnError::new("the server provided no interface specs"))
 }
 
-#[server]
+/// Server functions have fixed addresses (not the default hash of the source path), so a
+/// prebuilt bundle works with a server built anywhere.
+#[server(prefix = "/api", endpoint = "interfaces")]
 pub async fn list_interfaces() -> Result<Vec<InterfaceSummary>, ServerFnError> {
     let InterfaceSpecs(specs) = interface_specs()?;
     Ok(specs.iter().map(InterfaceSpec::summary).collect())
 }
 
-#[server]
+#[server(prefix = "/api", endpoint = "interface")]
 pub async fn get_interface(name: String) -> Result<Option<InterfaceSpec>, ServerFnError> {
     let InterfaceSpecs(specs) = interface_specs()?;
     let found = specs.iter().find(|s| s.name == name).cloned();
@@ -56,8 +58,25 @@ fn set_not_found_status() {
     }
 }
 
-/// The HTML document around the app, rendered on the server.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// Where the page finds the UI bundle's files: the compiled UI (`js` and its `wasm`) and the
+/// stylesheet. Embedded bundles have content-hashed names; `cargo leptos watch` serves
+/// `rheo.js`, `rheo.wasm` and `rheo.css` from disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assets {
+    /// The JS glue, an ES module exporting `default` (init) and `hydrate`.
+    pub js: String,
+    /// The WebAssembly module the glue loads.
+    pub wasm: String,
+    /// The stylesheet.
+    pub css: String,
+}
+
+/// The HTML document around the app, rendered on the server. It loads the bundle itself
+/// (as Leptos's `HydrationScripts` does, but from the `assets` given).
+pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
+    let Assets { js, wasm, css } = assets;
+    let hydrate =
+        format!("import('{js}').then(ui => ui.default({{ module_or_path: '{wasm}' }}).then(() => ui.hydrate()));");
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -66,8 +85,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 // An inline icon: one request fewer than a /favicon.ico.
                 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%23e8590c'/%3E%3C/svg%3E"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" href=css/>
+                <AutoReload options/>
+                <link rel="modulepreload" href=js.clone()/>
+                <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+                <script type="module">{hydrate}</script>
                 <MetaTags/>
             </head>
             <body>
@@ -81,7 +103,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/rheo.css"/>
         <Router>
             <main>
                 <Routes fallback=|| view! { <NotFound/> }>

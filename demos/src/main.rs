@@ -1,4 +1,5 @@
-//! The demo server: mounts Rheo's demos and serves them at http://127.0.0.1:3000.
+//! The demo server: mounts Rheo's demos and serves them at http://127.0.0.1:3000 (unless
+//! `RHEO_SERVER_PORT` or `PORT` says another port).
 
 mod calculator;
 mod diffusion;
@@ -15,7 +16,7 @@ mod word_count;
 use rheo::Registry;
 
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
+async fn main() -> Result<(), rheo::ServeError> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
@@ -30,6 +31,7 @@ async fn main() -> std::io::Result<()> {
         .mount("synth", synth::interface())
         .mount("diffusion", diffusion::interface())
         .mount("word_count", word_count::interface())
+        .port(3000)
         .serve()
         .await
 }

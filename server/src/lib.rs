@@ -17,7 +17,7 @@
 //! }
 //!
 //! #[tokio::main]
-//! async fn main() -> std::io::Result<()> {
+//! async fn main() -> Result<(), rheo::ServeError> {
 //!     let calculator = Interface::new(calculator)
 //!         .inputs((
 //!             Number::new().label("num1"),
@@ -53,8 +53,8 @@
 //! * Every value is checked against its component before the handler sees it (type, NaN,
 //!   bounds, choices), and every output before the user does.
 //!
-//! The UI is served by the same process: build it with `cargo leptos build --release`
-//! (see the README), which also compiles the browser side to WebAssembly.
+//! The UI is served by the same process, from a prebuilt bundle inside this crate: `cargo run`
+//! is all it takes (`cargo leptos watch` is only for developing the UI itself).
 //!
 //! Inside, an [`Interface`] mounts as the engine's one erased interface; transports (Rheo's
 //! JSON API, Gradio's API, the stream socket) sit side by side over the engine, and one codec
@@ -62,6 +62,7 @@
 
 #![warn(missing_docs)]
 
+mod bundle;
 pub mod components;
 mod engine;
 mod handler;
@@ -78,7 +79,7 @@ pub use handler::{Handler, IntoResult};
 /// The `image` crate, whose types image handlers take and return.
 pub use image;
 pub use interface::{Interface, IntoMounted};
-pub use registry::{Monitor, Registry};
+pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
 pub use rheo_shared::{AudioData, AudioSource, Classification, ImageSource};
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
 pub use serde_json;

@@ -15,6 +15,7 @@ use rheo_shared::protocol::{stream::STREAM_ROUTE, END_SESSION_ROUTE, MAX_REQUEST
 use tower_http::{compression::CompressionLayer, CompressionLevel};
 
 use crate::{
+    bundle,
     engine::{files::FileStore, Mounted},
     interface::IntoMounted,
     transports::{gradio, rheo, stream, Interfaces},
@@ -23,10 +24,18 @@ use crate::{
 /// Path segments the server itself uses, which no interface may take.
 const RESERVED_NAMES: [&str; 2] = ["pkg", "api"];
 
+/// The host served on when neither the code nor `RHEO_SERVER_NAME` says another.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+/// The port served on when neither the code nor `RHEO_SERVER_PORT` or `PORT` says another
+/// (Gradio's).
+pub const DEFAULT_PORT: u16 = 7860;
+
 /// Several interfaces, each mounted at `/<name>`; `/` lists them.
 #[derive(Default)]
 pub struct Registry {
     mounted: Vec<Arc<Mounted>>,
+    host: Option<String>,
+    port: Option<u16>,
 }
 
 impl Registry {
@@ -59,17 +68,38 @@ impl Registry {
         self
     }
 
+    /// The host to serve on: [`DEFAULT_HOST`] unless set here; `"0.0.0.0"` serves on every
+    /// network interface. The environment variable `RHEO_SERVER_NAME` overrides it.
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// The port to serve on: [`DEFAULT_PORT`] unless set here. The environment variables
+    /// `RHEO_SERVER_PORT`, then `PORT` (as hosting platforms set it), override it.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
     /// A handle on the interface mounted at `/<name>`, to watch it while it serves.
     pub fn monitor(&self, name: &str) -> Option<Monitor> {
         self.mounted.iter().find(|m| m.spec().name == name).cloned().map(Monitor)
     }
 
     /// The whole app as an axum router: the pages (server-rendered, then hydrated), the APIs,
-    /// the streams, and the compiled UI's files from `options.site_root`.
+    /// the streams, and the UI bundle (embedded; or, under `cargo leptos watch`, from its site
+    /// directory).
     ///
     /// # Panics
     /// When the server cannot create its directory for files under the system's temp dir.
-    pub fn into_router(self, options: LeptosOptions) -> Router {
+    pub fn into_router(self) -> Router {
+        let site = site_options();
+        let embedded = site.is_none();
+        let (options, assets) = match site {
+            Some(options) => (options.clone(), bundle::site_assets(&options.output_name)),
+            None => (LeptosOptions::builder().output_name("rheo").build(), bundle::embedded_assets()),
+        };
         let specs = InterfaceSpecs(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
         let files = FileStore::new().expect("cannot create the server's directory for files in the temp dir");
         let interfaces = Arc::new(Interfaces::new(self.mounted, files));
@@ -82,34 +112,107 @@ impl Registry {
             .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES));
         // Every page, the fallback's error pages too, renders with the specs in context.
         let provide_specs = move || provide_context(specs.clone());
-        let pages = Router::new()
-            .leptos_routes_with_context(&options, generate_route_list(App), provide_specs.clone(), {
-                let options = options.clone();
-                move || shell(options.clone())
-            })
-            .fallback(leptos_axum::file_and_error_handler_with_context(provide_specs, shell))
-            .with_state(options)
-            // Pages are compressed on the fly (cheaply: per-request cost matters more than the
-            // last percent); the UI's files are served precompressed by the release build, and
-            // API answers are too small to gain from it.
-            .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
+        let page = {
+            let (options, assets) = (options.clone(), assets.clone());
+            move || shell(options.clone(), assets.clone())
+        };
+        let pages = Router::new().leptos_routes_with_context(
+            &options,
+            generate_route_list(App),
+            provide_specs.clone(),
+            page.clone(),
+        );
+        let pages = if embedded {
+            pages
+                .route(&format!("/{}/{{file}}", bundle::PKG_DIR), get(bundle::serve))
+                .fallback(leptos_axum::render_app_to_stream_with_context(provide_specs, page))
+        } else {
+            let shell = move |options| shell(options, assets.clone());
+            pages.fallback(leptos_axum::file_and_error_handler_with_context(provide_specs, shell))
+        };
+        // Pages are compressed on the fly (cheaply: per-request cost matters more than the last
+        // percent); the bundle is served precompressed, and API answers are too small to gain.
+        let pages = pages.with_state(options).layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
         api.merge(pages)
     }
 
-    /// Serves the app at the address of the Leptos configuration (`LEPTOS_SITE_ADDR`,
-    /// 127.0.0.1:3000 by default) until Ctrl-C or SIGTERM.
-    pub async fn serve(self) -> std::io::Result<()> {
-        let options = get_configuration(None)
-            .map_err(|e| std::io::Error::other(format!("bad Leptos configuration: {e}")))?
-            .leptos_options;
-        let address = options.site_addr;
+    /// Serves the app until Ctrl-C or SIGTERM, on the host and port set in code or by the
+    /// environment (see [`Registry::host`] and [`Registry::port`]; under `cargo leptos watch`,
+    /// its `site-addr`), and prints each interface's URL.
+    ///
+    /// The error, when the server cannot start (the port is taken, say), is one line that says
+    /// what to do; a `main` returning it prints just that.
+    pub async fn serve(self) -> Result<(), ServeError> {
+        let (host, port) = match site_options() {
+            Some(options) => (options.site_addr.ip().to_string(), options.site_addr.port()),
+            None => self.listen_address()?,
+        };
+        let listener = tokio::net::TcpListener::bind((host.as_str(), port)).await.map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => ServeError(format!(
+                "port {port} on {host} is taken: stop what runs there, or choose another port with \
+                 RHEO_SERVER_PORT=… or Registry::port(…)"
+            )),
+            _ => ServeError(format!("cannot serve on {host}:{port}: {e}")),
+        })?;
+        let origin = format!("http://{}", listener.local_addr().map_err(|e| ServeError(e.to_string()))?);
         // No Nagle: a response written in pieces (headers, then a file or an event) must not
         // wait for the peer's delayed ACK, a 40 ms stall on loopback.
-        let listener = tokio::net::TcpListener::bind(address).await?.tap_io(|tcp| {
+        let listener = listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        tracing::info!("serving on http://{address}");
-        axum::serve(listener, self.into_router(options)).with_graceful_shutdown(shutdown_signal()).await
+        println!("* Running on local URL:  {origin}");
+        for mounted in &self.mounted {
+            println!("    /{:<16} {origin}/{}", mounted.spec().name, mounted.spec().name);
+        }
+        let served = axum::serve(listener, self.into_router()).with_graceful_shutdown(shutdown_signal());
+        served.await.map_err(|e| ServeError(format!("the server stopped: {e}")))
+    }
+
+    /// The host and port: the environment's, else the code's, else the defaults.
+    fn listen_address(&self) -> Result<(String, u16), ServeError> {
+        let env = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+        let host = env("RHEO_SERVER_NAME").or_else(|| self.host.clone()).unwrap_or_else(|| DEFAULT_HOST.to_owned());
+        let port = match ["RHEO_SERVER_PORT", "PORT"].into_iter().find_map(|name| Some((name, env(name)?))) {
+            Some((name, value)) => value.trim().parse::<u16>().map_err(|_| {
+                ServeError(format!(
+                    "{name}={value:?} is not a port number: give one from 1 to 65535 (0 for any free port)"
+                ))
+            })?,
+            None => self.port.unwrap_or(DEFAULT_PORT),
+        };
+        Ok((host, port))
+    }
+}
+
+/// Why the server could not start or stopped, in one line that says what to do.
+pub struct ServeError(String);
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The message itself, so that `fn main() -> Result<(), ServeError>` prints one line, not a
+/// struct.
+impl std::fmt::Debug for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// The Leptos options `cargo leptos watch` (or `serve`) gives through the environment, when
+/// the UI is being developed; `None` otherwise (the embedded bundle is served).
+fn site_options() -> Option<LeptosOptions> {
+    std::env::var_os("LEPTOS_SITE_ROOT")?;
+    match get_configuration(None) {
+        Ok(configuration) => Some(configuration.leptos_options),
+        Err(e) => {
+            tracing::warn!(error = %e, "LEPTOS_SITE_ROOT is set but the Leptos configuration is unreadable; serving the embedded UI");
+            None
+        }
     }
 }
 

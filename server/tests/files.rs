@@ -6,7 +6,6 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use rheo::{
     image::{imageops, Rgb, RgbImage},
     Image, Interface, Registry,
@@ -21,7 +20,7 @@ fn flip(image: RgbImage) -> RgbImage {
 fn router() -> Router {
     Registry::new()
         .mount("flip", Interface::new(flip).inputs(Image::new()).outputs(Image::new()).api_name("predict"))
-        .into_router(LeptosOptions::builder().output_name("rheo").build())
+        .into_router()
 }
 
 async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Vec<u8>) {

@@ -11,7 +11,6 @@ use std::{
 use axum::{body::Body, http::Request, Router};
 use futures::{SinkExt, Stream, StreamExt};
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use rheo::{Audio, AudioData, Interface, Number, Registry, State, Textbox};
 use rheo_shared::protocol::stream::{decode_answer, encode_frame, ServerMessage};
 use serde_json::{json, Value as Json};
@@ -90,7 +89,7 @@ fn registry() -> Registry {
 }
 
 fn router() -> Router {
-    registry().into_router(LeptosOptions::builder().output_name("rheo").build())
+    registry().into_router()
 }
 
 /// Posts a call; the status, the content type and the body's lines (JSON each).

@@ -11,7 +11,6 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use rheo::{Checkbox, Interface, Label, Number, Radio, Registry, Textbox};
 use rheo_shared::Classification;
 use serde_json::{json, Value as Json};
@@ -77,13 +76,13 @@ pub(crate) fn registry() -> Registry {
 pub(crate) async fn serve(registry: Registry) -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let router = registry.into_router(LeptosOptions::builder().output_name("rheo").build());
+    let router = registry.into_router();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     port
 }
 
 pub(crate) fn router() -> Router {
-    registry().into_router(LeptosOptions::builder().output_name("rheo").build())
+    registry().into_router()
 }
 
 pub(crate) async fn post(path: &str, body: impl Into<Body>) -> (StatusCode, Json) {

@@ -1,0 +1,63 @@
+import { expect, test, type Locator } from "@playwright/test";
+import config from "../playwright.config";
+import { fakeMediaArgs, twoToneVideo } from "../fixtures/media";
+
+// examples/first-demo: a project outside the workspace, built with plain `cargo build` against
+// the library, serving the embedded UI bundle on the default port.
+const origin = "http://127.0.0.1:7860";
+
+const baseArgs = (config.projects?.[0].use?.launchOptions?.args ?? []) as string[];
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [...baseArgs, ...fakeMediaArgs(twoToneVideo())],
+  },
+});
+
+test("an author's own project: the calculator hydrates and recomputes live", async ({ page }) => {
+  const bundle: string[] = [];
+  page.on("response", (r) => {
+    if (r.url().includes("/pkg/")) bundle.push(`${r.status()} ${r.headers()["cache-control"]} ${r.url()}`);
+  });
+  await page.goto(`${origin}/calculator`);
+  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByRole("button", { name: "Submit" })).toHaveCount(0);
+  await page.getByLabel("num1", { exact: true }).fill("6");
+  await page.getByRole("radio", { name: "multiply" }).check();
+  await page.getByLabel("num2", { exact: true }).fill("7");
+  await expect(page.getByLabel("output", { exact: true })).toHaveValue("42");
+  // The embedded bundle, at content-hashed names, cached for good.
+  expect(bundle.some((line) => /^200 public, max-age=31536000, immutable .*\/pkg\/rheo-[0-9a-f]{16}\.wasm$/.test(line))).toBe(true);
+});
+
+/** Mean brightness (0-255) of the top and bottom fifths of an image on the page. */
+async function halves(image: Locator): Promise<{ top: number; bottom: number }> {
+  return image.evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+    const context = canvas.getContext("2d")!;
+    context.drawImage(img, 0, 0);
+    const mean = (y0: number, y1: number) => {
+      const { data } = context.getImageData(0, y0, canvas.width, y1 - y0);
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
+      return sum / (data.length / 4);
+    };
+    const fifth = Math.floor(canvas.height / 5);
+    return { top: mean(0, fifth), bottom: mean(canvas.height - fifth, canvas.height) };
+  });
+}
+
+test("an author's own project: the fake webcam streams and comes back upside down", async ({ page }) => {
+  await page.goto(`${origin}/flip`);
+  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await page.getByRole("button", { name: "Start camera" }).click();
+  await expect(page.locator(".interface")).toHaveAttribute("data-stream", "streaming");
+  await expect.poll(async () => Number(await page.locator(".interface").getAttribute("data-frames"))).toBeGreaterThan(3);
+  const flipped = page.getByRole("img", { name: "output" });
+  const upsideDown = () => halves(flipped).then((h) => h.top < 60 && h.bottom > 180, () => false);
+  await expect.poll(upsideDown, { message: "dark top, bright bottom", timeout: 5_000 }).toBe(true);
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.locator(".interface")).toHaveAttribute("data-stream", "off");
+});

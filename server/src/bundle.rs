@@ -1,0 +1,143 @@
+//! The UI bundle: the compiled page (wasm and its JS glue) and the stylesheet, built once by
+//! `scripts/bundle.sh` and shipped inside this crate, so an interface runs with nothing but
+//! `cargo run` (the UI is generic: one bundle serves every author).
+//!
+//! The files are served from memory at content-hashed names (`/pkg/rheo-<hash>.wasm`) with
+//! immutable caching, precompressed (brotli and gzip, chosen by the request's
+//! `Accept-Encoding`). `bundle/FINGERPRINT` names the sources the bundle was built from; a
+//! test in the workspace fails when they have changed since.
+//!
+//! While developing the UI, `cargo leptos watch` sets `LEPTOS_SITE_ROOT`: the bundle then comes
+//! from that directory, rebuilt and reloaded on every change.
+
+use std::sync::LazyLock;
+
+use axum::{
+    extract::Path,
+    http::{
+        header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY},
+        HeaderMap, StatusCode,
+    },
+    response::{IntoResponse, Response},
+};
+use rheo_app::Assets;
+
+/// Where the bundle's files are served.
+pub(crate) const PKG_DIR: &str = "pkg";
+
+/// One file of the bundle, in its three encodings.
+struct File {
+    /// `rheo-<hash of the contents>.<extension>`
+    name: String,
+    mime_type: &'static str,
+    raw: &'static [u8],
+    brotli: &'static [u8],
+    gzip: &'static [u8],
+}
+
+macro_rules! bundle_file {
+    ($file:literal, $mime_type:literal) => {
+        File::new(
+            $file,
+            $mime_type,
+            include_bytes!(concat!("../bundle/", $file)),
+            include_bytes!(concat!("../bundle/", $file, ".br")),
+            include_bytes!(concat!("../bundle/", $file, ".gz")),
+        )
+    };
+}
+
+/// The embedded bundle: the JS glue, the wasm, the stylesheet.
+static FILES: LazyLock<[File; 3]> = LazyLock::new(|| {
+    [
+        bundle_file!("rheo.js", "text/javascript"),
+        bundle_file!("rheo.wasm", "application/wasm"),
+        bundle_file!("rheo.css", "text/css"),
+    ]
+});
+
+impl File {
+    fn new(
+        file: &str,
+        mime_type: &'static str,
+        raw: &'static [u8],
+        brotli: &'static [u8],
+        gzip: &'static [u8],
+    ) -> Self {
+        let (stem, extension) = file.rsplit_once('.').expect("bundle files have an extension");
+        File { name: format!("{stem}-{:016x}.{extension}", fnv1a(raw)), mime_type, raw, brotli, gzip }
+    }
+
+    fn url(&self) -> String {
+        format!("/{PKG_DIR}/{}", self.name)
+    }
+}
+
+/// FNV-1a (64 bits): a content hash for cache-busting names, not for security.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The URLs of the embedded bundle's files.
+pub(crate) fn embedded_assets() -> Assets {
+    let [js, wasm, css] = &*FILES;
+    Assets { js: js.url(), wasm: wasm.url(), css: css.url() }
+}
+
+/// The URLs of the bundle `cargo leptos` writes to `LEPTOS_SITE_ROOT/pkg` (its output name is
+/// the same for all three, `rheo`).
+pub(crate) fn site_assets(output_name: &str) -> Assets {
+    let url = |extension: &str| format!("/{PKG_DIR}/{output_name}.{extension}");
+    Assets { js: url("js"), wasm: url("wasm"), css: url("css") }
+}
+
+/// `GET /pkg/<file>`: an embedded file, in the best encoding the client takes; 404 for any
+/// other name.
+pub(crate) async fn serve(Path(name): Path<String>, headers: HeaderMap) -> Response {
+    let Some(file) = FILES.iter().find(|file| file.name == name) else {
+        return (StatusCode::NOT_FOUND, "There is no such file in the UI bundle.").into_response();
+    };
+    let accepts = |encoding: &str| {
+        headers
+            .get_all(ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .any(|offered| offered.split(';').next().is_some_and(|name| name.trim() == encoding))
+    };
+    let (encoding, body) = if accepts("br") {
+        (Some("br"), file.brotli)
+    } else if accepts("gzip") {
+        (Some("gzip"), file.gzip)
+    } else {
+        (None, file.raw)
+    };
+    let mut response = (
+        [
+            (CONTENT_TYPE, file.mime_type),
+            (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            (VARY, "accept-encoding"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Some(encoding) = encoding {
+        response.headers_mut().insert(CONTENT_ENCODING, encoding.parse().expect("a valid header value"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_a_hash_of_the_contents() {
+        let assets = embedded_assets();
+        assert!(assets.wasm.starts_with("/pkg/rheo-") && assets.wasm.ends_with(".wasm"), "{}", assets.wasm);
+        assert_ne!(fnv1a(b"a"), fnv1a(b"b"));
+        for file in &*FILES {
+            assert!(!file.raw.is_empty() && !file.brotli.is_empty() && !file.gzip.is_empty(), "{}", file.name);
+        }
+    }
+}
