@@ -145,7 +145,7 @@ impl Registry {
     pub async fn serve(self) -> Result<(), ServeError> {
         let (host, port) = match site_options() {
             Some(options) => (options.site_addr.ip().to_string(), options.site_addr.port()),
-            None => self.listen_address()?,
+            None => self.listen_address(|name| std::env::var(name).ok())?,
         };
         let listener = tokio::net::TcpListener::bind((host.as_str(), port)).await.map_err(|e| match e.kind() {
             std::io::ErrorKind::AddrInUse => ServeError(format!(
@@ -168,9 +168,9 @@ impl Registry {
         served.await.map_err(|e| ServeError(format!("the server stopped: {e}")))
     }
 
-    /// The host and port: the environment's, else the code's, else the defaults.
-    fn listen_address(&self) -> Result<(String, u16), ServeError> {
-        let env = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
+    /// The host and port: the environment's (`var` reads it), else the code's, else the defaults.
+    fn listen_address(&self, var: impl Fn(&str) -> Option<String>) -> Result<(String, u16), ServeError> {
+        let env = |name: &str| var(name).filter(|value| !value.trim().is_empty());
         let host = env("RHEO_SERVER_NAME").or_else(|| self.host.clone()).unwrap_or_else(|| DEFAULT_HOST.to_owned());
         let port = match ["RHEO_SERVER_PORT", "PORT"].into_iter().find_map(|name| Some((name, env(name)?))) {
             Some((name, value)) => value.trim().parse::<u16>().map_err(|_| {
@@ -240,4 +240,48 @@ async fn shutdown_signal() {
         }
     };
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(registry: &Registry, vars: &[(&str, &str)]) -> Result<(String, u16), String> {
+        let var = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+        registry.listen_address(var).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_environment_overrides_the_code_which_overrides_the_defaults() {
+        let plain = Registry::new();
+        assert_eq!(address(&plain, &[]), Ok(("127.0.0.1".into(), 7860)));
+        let coded = Registry::new().host("0.0.0.0").port(8080);
+        assert_eq!(address(&coded, &[]), Ok(("0.0.0.0".into(), 8080)));
+        assert_eq!(address(&coded, &[("PORT", "9000")]), Ok(("0.0.0.0".into(), 9000)));
+        let both = [("RHEO_SERVER_PORT", "9001"), ("PORT", "9000"), ("RHEO_SERVER_NAME", "localhost")];
+        assert_eq!(address(&coded, &both), Ok(("localhost".into(), 9001)));
+        assert_eq!(address(&coded, &[("PORT", " ")]), Ok(("0.0.0.0".into(), 8080)), "an empty variable is unset");
+    }
+
+    #[test]
+    fn a_bad_port_is_one_line_that_says_what_to_give() {
+        let error = address(&Registry::new(), &[("PORT", "80a")]).unwrap_err();
+        assert_eq!(error, "PORT=\"80a\" is not a port number: give one from 1 to 65535 (0 for any free port)");
+        assert!(address(&Registry::new(), &[("RHEO_SERVER_PORT", "70000")]).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_taken_port_is_one_line_that_says_what_to_do() {
+        let taken = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = taken.local_addr().unwrap().port();
+        // Only the environment could override the port here; the test sets none of its names.
+        let error = Registry::new().port(port).serve().await.unwrap_err();
+        assert_eq!(
+            format!("{error:?}"),
+            format!(
+                "port {port} on 127.0.0.1 is taken: stop what runs there, or choose another port with \
+                     RHEO_SERVER_PORT=… or Registry::port(…)"
+            )
+        );
+    }
 }

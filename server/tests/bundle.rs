@@ -3,11 +3,17 @@
 //! frontend's dependencies. Their fingerprint is recorded in `bundle/FINGERPRINT` when the
 //! bundle is built (`scripts/bundle.sh` runs this test with `RHEO_WRITE_FINGERPRINT=1`).
 
+mod common;
+
 use std::{
     fs,
     path::{Path, PathBuf},
     process::Command,
 };
+
+use axum::{body::Body, http::Request};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
 
 const REBUILD: &str = "./scripts/bundle.sh";
 
@@ -33,6 +39,40 @@ fn the_embedded_bundle_was_built_from_the_sources_as_they_are() {
          profile or the frontend's dependencies changed since it was built. Rebuild it with `{REBUILD}` and \
          commit server/bundle/."
     );
+}
+
+/// The page names the embedded files by a hash of their contents; they are served from memory,
+/// compressed as the client accepts, cached for good; any other name is a 404.
+#[tokio::test]
+async fn the_page_loads_the_embedded_bundle() {
+    let (_, html) = common::get("/double").await;
+    let url = |extension: &str| {
+        let end =
+            html.find(&format!(".{extension}'")).or_else(|| html.find(&format!(".{extension}\""))).expect(extension);
+        let start = html[..end].rfind("/pkg/rheo-").expect("a bundle URL");
+        html[start..end + 1 + extension.len()].to_owned()
+    };
+    for (extension, mime_type) in [("js", "text/javascript"), ("wasm", "application/wasm"), ("css", "text/css")] {
+        let path = url(extension);
+        let request = Request::get(&path).header("accept-encoding", "gzip, deflate, br").body(Body::empty()).unwrap();
+        let response = common::router().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+        assert_eq!(header("content-type"), mime_type);
+        assert_eq!(header("content-encoding"), "br");
+        assert_eq!(header("cache-control"), "public, max-age=31536000, immutable");
+        let compressed = response.into_body().collect().await.unwrap().to_bytes();
+        let raw = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("bundle/rheo.{extension}"))).unwrap();
+        assert!(!compressed.is_empty() && compressed.len() < raw.len(), "{path}: compressed");
+        // Without Accept-Encoding, the file as it is.
+        let plain = common::router().oneshot(Request::get(&path).body(Body::empty()).unwrap()).await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none());
+        assert_eq!(plain.into_body().collect().await.unwrap().to_bytes().len(), raw.len());
+    }
+    for missing in ["/pkg/rheo-0000000000000000.wasm", "/pkg/rheo.wasm", "/pkg/../Cargo.toml"] {
+        let response = common::router().oneshot(Request::get(missing).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), 404, "{missing}");
+    }
 }
 
 /// A hash of every input of the bundle's build.
