@@ -16,6 +16,10 @@ cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
 # scripts/bundle.sh, and building it here would unify the app's `hydrate` and `ssr` features.
 cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos
 
+# The crates an author depends on package (with the UI bundle inside) and build from their
+# packages, as crates.io would take them.
+cargo package -q -p rheo-shared -p rheo-app -p rheo-live --allow-dirty
+
 # Plain cargo builds, no UI tooling: the demos, and an author's project as a user builds it
 # (sharing this target directory only to reuse the compiled dependencies).
 cargo build --release -p rheo-demos

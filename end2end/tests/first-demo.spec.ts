@@ -1,6 +1,6 @@
-import { expect, test, type Locator } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import config from "../playwright.config";
-import { fakeMediaArgs, twoToneVideo } from "../fixtures/media";
+import { fakeMediaArgs, halves, twoToneVideo } from "../fixtures/media";
 
 // examples/first-demo: a project outside the workspace, built with plain `cargo build` against
 // the library, serving the embedded UI bundle on the default port.
@@ -29,25 +29,6 @@ test("an author's own project: the calculator hydrates and recomputes live", asy
   // The embedded bundle, at content-hashed names, cached for good.
   expect(bundle.some((line) => /^200 public, max-age=31536000, immutable .*\/pkg\/rheo-[0-9a-f]{16}\.wasm$/.test(line))).toBe(true);
 });
-
-/** Mean brightness (0-255) of the top and bottom fifths of an image on the page. */
-async function halves(image: Locator): Promise<{ top: number; bottom: number }> {
-  return image.evaluate(async (img: HTMLImageElement) => {
-    await img.decode();
-    const canvas = document.createElement("canvas");
-    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
-    const context = canvas.getContext("2d")!;
-    context.drawImage(img, 0, 0);
-    const mean = (y0: number, y1: number) => {
-      const { data } = context.getImageData(0, y0, canvas.width, y1 - y0);
-      let sum = 0;
-      for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
-      return sum / (data.length / 4);
-    };
-    const fifth = Math.floor(canvas.height / 5);
-    return { top: mean(0, fifth), bottom: mean(canvas.height - fifth, canvas.height) };
-  });
-}
 
 test("an author's own project: the fake webcam streams and comes back upside down", async ({ page }) => {
   await page.goto(`${origin}/flip`);

@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Locator } from "@playwright/test";
 import config from "../playwright.config";
-import { fakeMediaArgs, twoToneVideo } from "../fixtures/media";
+import { fakeMediaArgs, halves, twoToneVideo } from "../fixtures/media";
 
 // Chromium's fake camera plays a video whose top half is white and bottom half black.
 const baseArgs = (config.projects?.[0].use?.launchOptions?.args ?? []) as string[];
@@ -40,25 +40,6 @@ async function open(page: Page, path: string) {
 
 const interfaceEl = (page: Page) => page.locator(".interface");
 const framesShown = async (page: Page) => Number(await interfaceEl(page).getAttribute("data-frames"));
-
-/** Mean brightness (0-255) of the top and bottom fifths of an image on the page. */
-async function halves(image: Locator): Promise<{ top: number; bottom: number }> {
-  return image.evaluate(async (img: HTMLImageElement) => {
-    await img.decode();
-    const canvas = document.createElement("canvas");
-    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
-    const context = canvas.getContext("2d")!;
-    context.drawImage(img, 0, 0);
-    const mean = (y0: number, y1: number) => {
-      const { data } = context.getImageData(0, y0, canvas.width, y1 - y0);
-      let sum = 0;
-      for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
-      return sum / (data.length / 4);
-    };
-    const fifth = Math.floor(canvas.height / 5);
-    return { top: mean(0, fifth), bottom: mean(canvas.height - fifth, canvas.height) };
-  });
-}
 
 /**
  * Waits until the shown output frame satisfies `check`. A frame replaced while it is being
