@@ -443,7 +443,7 @@ function versions() {
     }
   };
   return {
-    rheo: JSON.parse(run("cargo", ["metadata", "--no-deps", "--format-version", "1"]))?.packages?.find((p) => p.name === "rheo")?.version,
+    rheo: JSON.parse(run("cargo", ["metadata", "--no-deps", "--format-version", "1"]))?.packages?.find((p) => p.name === "rheo-live")?.version,
     rustc: run("rustc", ["--version"]),
     gradio: run(join(root, "bench/.venv/bin/python"), ["-c", "import gradio; print(gradio.__version__)"]),
     chromium: run("/usr/bin/chromium", ["--version"]),
