@@ -13,7 +13,7 @@ use std::{fmt::Display, future::Future, sync::Arc};
 use futures::{Stream, StreamExt};
 use tokio::{sync::mpsc, task::JoinError};
 
-use crate::engine::{value::ComponentValue, Answers, CallError};
+use crate::engine::{value::ComponentValue, Answers, CallError, Slot};
 
 /// The markers that tell the kinds of handler apart; public in a private module, as axum
 /// keeps its own: they appear in trait impls, and no one needs to name them.
@@ -50,8 +50,9 @@ pub trait Handler<Marker>: Send + Sync + 'static {
     #[doc(hidden)]
     const GENERATOR: bool = false;
 
+    /// Runs the handler; its work holds `slot` until it really ends.
     #[doc(hidden)]
-    fn call(self: Arc<Self>, args: Self::Args) -> Answers<Self::Output>;
+    fn call(self: Arc<Self>, args: Self::Args, slot: Slot) -> Answers<Self::Output>;
 }
 
 /// A handler's return value: a value, a tuple of values, or a `Result` of those whose error
@@ -120,8 +121,8 @@ fn once<T: Send + 'static>(result: impl Future<Output = Result<T, CallError>> + 
     futures::stream::once(result).boxed()
 }
 
-/// Aborts a task when dropped: a generator stops the moment its stream is dropped (the
-/// client went away, or pressed Stop), even while it sleeps or awaits.
+/// Aborts a task when dropped: an async handler or a generator stops the moment its stream is
+/// dropped (the client went away, or pressed Stop), even while it sleeps or awaits.
 struct AbortOnDrop(tokio::task::AbortHandle);
 
 impl Drop for AbortOnDrop {
@@ -132,13 +133,14 @@ impl Drop for AbortOnDrop {
 
 /// Drives the generator `start` makes in a task of its own (so a panic fails only this call),
 /// one item ahead of the reader at most; the task ends after an error item.
-fn generate<T, S>(start: impl FnOnce() -> S + Send + 'static) -> Answers<T>
+fn generate<T, S>(slot: Slot, start: impl FnOnce() -> S + Send + 'static) -> Answers<T>
 where
     T: Send + 'static,
     S: Stream<Item = Result<T, String>> + Send + 'static,
 {
     let (sender, mut receiver) = mpsc::channel(1);
     let task = tokio::spawn(async move {
+        let _slot = slot;
         let items = start();
         futures::pin_mut!(items);
         while let Some(item) = items.next().await {
@@ -173,10 +175,14 @@ macro_rules! handler_impls {
             type Args = ($($arg,)*);
             type Output = Ret::Ok;
 
-            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Answers<Ret::Ok> {
-                once(async move {
-                    settle(tokio::task::spawn_blocking(move || (self)($($var),*).into_result()).await)
-                })
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args, slot: Slot) -> Answers<Ret::Ok> {
+                // A sync function cannot be stopped: if its caller leaves, it runs on, and keeps
+                // its slot until it returns (or abandoned calls would run past the limit).
+                let work = tokio::task::spawn_blocking(move || {
+                    let _slot = slot;
+                    (self)($($var),*).into_result()
+                });
+                once(async move { settle(work.await) })
             }
         }
 
@@ -190,10 +196,18 @@ macro_rules! handler_impls {
             type Args = ($($arg,)*);
             type Output = Ret::Ok;
 
-            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Answers<Ret::Ok> {
-                // Spawned, so a panic is caught at the task boundary like a sync handler's.
-                let task = tokio::spawn(async move { (self)($($var),*).await.into_result() });
-                once(async move { settle(task.await) })
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args, slot: Slot) -> Answers<Ret::Ok> {
+                // Spawned, so a panic is caught at the task boundary like a sync handler's;
+                // aborted, with its slot freed, when nobody waits for it any more.
+                let task = tokio::spawn(async move {
+                    let _slot = slot;
+                    (self)($($var),*).await.into_result()
+                });
+                let abort = AbortOnDrop(task.abort_handle());
+                once(async move {
+                    let _abort = abort;
+                    settle(task.await)
+                })
             }
         }
 
@@ -208,8 +222,8 @@ macro_rules! handler_impls {
             type Output = Ret::Ok;
             const GENERATOR: bool = true;
 
-            fn call(self: Arc<Self>, ($($var,)*): Self::Args) -> Answers<Ret::Ok> {
-                generate(move || (self)($($var),*).map(IntoResult::into_result))
+            fn call(self: Arc<Self>, ($($var,)*): Self::Args, slot: Slot) -> Answers<Ret::Ok> {
+                generate(slot, move || (self)($($var),*).map(IntoResult::into_result))
             }
         }
     };

@@ -217,8 +217,8 @@ where
             }
         };
         let handler = Arc::new(self.handler);
-        let erased: ErasedHandler = Box::new(move |values| match I::decode(values) {
-            Ok(args) => handler.clone().call(args).map(|answer| answer.map(O::encode_returns)).boxed(),
+        let erased: ErasedHandler = Box::new(move |values, slot| match I::decode(values) {
+            Ok(args) => handler.clone().call(args, slot).map(|answer| answer.map(O::encode_returns)).boxed(),
             Err(e) => futures::stream::once(async move { Err(CallError::invalid_input(e.to_string())) }).boxed(),
         });
         Ok(Mounted::new(spec, erased, states))

@@ -125,3 +125,17 @@ fn a_name_can_be_mounted_once() {
 fn server_paths_cannot_be_taken() {
     let _ = Registry::new().mount("pkg", Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()));
 }
+
+/// Session ids are kept as map keys for an hour: a long one is refused before it is kept.
+#[tokio::test]
+async fn an_over_long_session_id_is_refused() {
+    let long = "s".repeat(129);
+    let (status, body) = post("/describe/run", json!({ "data": ["ada", 1, true], "session": long }).to_string()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "the session id is 129 bytes long; the limit is 128");
+    let (status, _) = post(&format!("/describe/sessions/{long}/end"), "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) =
+        post("/describe/run", json!({ "data": ["ada", 1, true], "session": "s".repeat(128) }).to_string()).await;
+    assert_eq!(status, StatusCode::OK, "128 bytes are fine");
+}

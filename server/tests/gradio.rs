@@ -104,6 +104,21 @@ async fn bad_values_are_refused_at_join_with_one_entry_per_parameter() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = get("/describe/gradio_api/queue/data?session_hash=never-joined").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, response) =
+        post("/describe/gradio_api/queue/join", r#"{"data": ["ada", 1, true], "fn_index": 7, "session_hash": "s"}"#)
+            .await;
+    assert_eq!((status, &response["detail"]), (StatusCode::NOT_FOUND, &json!("There is no function with index 7.")));
+}
+
+#[tokio::test]
+async fn an_over_long_session_hash_is_refused() {
+    let long = "h".repeat(512 << 10); // within the 1 MiB body limit
+    let body = json!({ "data": ["ada", 1, true], "session_hash": long }).to_string();
+    let (status, response) = post("/describe/gradio_api/queue/join", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(response["detail"], "the session id is 524288 bytes long; the limit is 128");
+    let (status, _) = get(&format!("/describe/gradio_api/queue/data?session_hash={}", "h".repeat(129))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

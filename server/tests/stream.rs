@@ -236,6 +236,22 @@ async fn frames_before_start_and_bad_control_messages_are_explained() {
 }
 
 #[tokio::test]
+async fn an_over_long_session_id_does_not_start_a_stream() {
+    let port = serve(registry()).await;
+    let start = json!({"type": "start", "data": [null], "session": "s".repeat(16 << 10)});
+    let mut socket = open(port, "flip", start).await;
+    assert_eq!(
+        expect_event(&mut socket).await,
+        ServerMessage::Error { seq: None, message: "the session id is 16384 bytes long; the limit is 128".into() }
+    );
+    send_frame(&mut socket, 1, &two_tone_jpeg()).await;
+    assert_eq!(
+        expect_event(&mut socket).await,
+        ServerMessage::Error { seq: Some(1), message: "send a start message first".into() }
+    );
+}
+
+#[tokio::test]
 async fn only_streaming_interfaces_take_streams() {
     let port = serve(registry()).await;
     let refused = |name: &'static str| async move {

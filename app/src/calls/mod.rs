@@ -234,8 +234,15 @@ impl Caller {
     }
 }
 
-/// A fresh id for the page's session (not a secret: it only keeps one page's State apart from
-/// another's).
+/// A fresh id for the page's session: 128 random bits from the browser's crypto generator, as
+/// hex. It keeps one page's State apart from another's, so it must not be guessable.
 fn new_session_id() -> String {
-    format!("{:x}{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64)
+    let mut bytes = [0_u8; 16];
+    let crypto = web_sys::window().and_then(|window| window.crypto().ok());
+    let filled = crypto.is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // Every browser Rheo runs in has `crypto`; this only keeps ids apart without it.
+        bytes.iter_mut().for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

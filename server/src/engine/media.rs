@@ -22,6 +22,10 @@ pub(crate) const MAX_IMAGE_SIDE: u32 = 8192;
 const MAX_DECODE_BYTES: u64 = 256 << 20;
 /// The longest audio decoded or joined, in seconds (at 48 kHz stereo, about 220 MiB of samples).
 pub(crate) const MAX_AUDIO_SECONDS: f64 = 600.0;
+/// The highest sample rate accepted, in Hz: above it, a declared rate would stretch the
+/// duration limit (a 52 MB WAV declared at 1 MHz decoded to 1.6 GB) and slow every handler
+/// whose work grows with it.
+pub(crate) const MAX_SAMPLE_RATE: u32 = 192_000;
 
 /// Why media could not be decoded, in words for the person who sent it.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +44,8 @@ pub(crate) enum MediaError {
     EmptyAudio,
     #[error("the audio is too long: at most {MAX_AUDIO_SECONDS} seconds")]
     AudioTooLong,
+    #[error("the audio's sample rate, {0} Hz, is not one the server takes (1 Hz to {MAX_SAMPLE_RATE} Hz)")]
+    BadSampleRate(u32),
 }
 
 /// Decodes a PNG or JPEG, whatever its name claims, within the size limits.
@@ -84,12 +90,23 @@ impl Media {
 /// Decodes WAV, FLAC, MP3 or Ogg Vorbis, whatever its name claims, to interleaved samples.
 /// Damaged packets are skipped, as players do; audio with none that decode is refused.
 pub(crate) fn decode_audio(bytes: &[u8]) -> Result<AudioData, MediaError> {
+    // symphonia panics on a WAV that declares 0 Hz (a zero time base): refuse it first.
+    if let Some(rate) = wav_sample_rate(bytes) {
+        check_sample_rate(rate)?;
+    }
+    // Any other panic in a decoder is still the sender's bad bytes, not a server fault.
+    std::panic::catch_unwind(|| decode_audio_unchecked(bytes))
+        .unwrap_or_else(|_| Err(MediaError::CorruptAudio("the decoder could not read it".into())))
+}
+
+fn decode_audio_unchecked(bytes: &[u8]) -> Result<AudioData, MediaError> {
     let source = MediaSourceStream::new(Box::new(Cursor::new(bytes.to_vec())), Default::default());
     let probed = symphonia::default::get_probe()
         .format(&Hint::new(), source, &FormatOptions::default(), &MetadataOptions::default())
         .map_err(|_| MediaError::UnknownAudioFormat)?;
     let mut format = probed.format;
     let track = format.default_track().ok_or(MediaError::EmptyAudio)?;
+    check_sample_rate(track.codec_params.sample_rate.unwrap_or(0))?;
     let track_id = track.id;
     let mut decoder = symphonia::default::get_codecs()
         .make(&track.codec_params, &DecoderOptions::default())
@@ -110,6 +127,7 @@ pub(crate) fn decode_audio(bytes: &[u8]) -> Result<AudioData, MediaError> {
             Err(e) => return Err(MediaError::CorruptAudio(e.to_string())),
         };
         let spec = *decoded.spec();
+        check_sample_rate(spec.rate)?;
         audio.sample_rate = spec.rate;
         audio.channels = spec.channels.count() as u16;
         let mut samples = SampleBuffer::<f32>::new(decoded.capacity() as u64, spec);
@@ -123,6 +141,31 @@ pub(crate) fn decode_audio(bytes: &[u8]) -> Result<AudioData, MediaError> {
         return Err(MediaError::EmptyAudio);
     }
     Ok(audio)
+}
+
+/// The sample rate a RIFF/WAVE header declares (its `fmt ` chunk), if `bytes` is one.
+fn wav_sample_rate(bytes: &[u8]) -> Option<u32> {
+    if bytes.get(0..4)? != b"RIFF" || bytes.get(8..12)? != b"WAVE" {
+        return None;
+    }
+    let mut chunk = 12;
+    while let Some(header) = bytes.get(chunk..chunk + 8) {
+        let size = u32::from_le_bytes(header[4..8].try_into().ok()?) as usize;
+        if &header[0..4] == b"fmt " {
+            // format (2 bytes), channels (2), then the sample rate.
+            return Some(u32::from_le_bytes(bytes.get(chunk + 12..chunk + 16)?.try_into().ok()?));
+        }
+        chunk = chunk.checked_add(8 + size + size % 2)?;
+    }
+    None
+}
+
+fn check_sample_rate(rate: u32) -> Result<(), MediaError> {
+    if (1..=MAX_SAMPLE_RATE).contains(&rate) {
+        Ok(())
+    } else {
+        Err(MediaError::BadSampleRate(rate))
+    }
 }
 
 /// A JPEG of `image` (quality 1 to 100), for streamed frames: small and fast to encode.
@@ -239,6 +282,23 @@ mod tests {
         assert!(decode_audio(&wav[..wav.len() / 2]).unwrap().frames() < 8000);
         let png = encode_png(&two_tone());
         assert!(matches!(decode_audio(&png), Err(MediaError::UnknownAudioFormat)));
+    }
+
+    #[test]
+    fn a_declared_sample_rate_out_of_range_is_refused_in_words() {
+        let wav = AudioData::mono(16_000, vec![0.25; 1600]).to_wav();
+        for rate in [0_u32, 1_000_000] {
+            // A canonical WAV header: the sample rate at byte 24, the byte rate at byte 28.
+            let mut declared = wav.clone();
+            declared[24..28].copy_from_slice(&rate.to_le_bytes());
+            declared[28..32].copy_from_slice(&(rate * 2).to_le_bytes());
+            let refused = decode_audio(&declared);
+            assert!(matches!(refused, Err(MediaError::BadSampleRate(r)) if r == rate), "{rate} Hz: {refused:?}");
+        }
+        assert_eq!(
+            MediaError::BadSampleRate(0).to_string(),
+            "the audio's sample rate, 0 Hz, is not one the server takes (1 Hz to 192000 Hz)"
+        );
     }
 
     #[test]

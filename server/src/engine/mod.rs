@@ -2,8 +2,8 @@
 //!
 //! A transport hands [`Mounted::check`] the wire values (once: a misfit is a
 //! [`CallError::InvalidInput`] listing each one), then [`Mounted::call`] the [`Checked`]
-//! inputs. The call decodes media through the [`codec`], takes a concurrency slot (bounded: at
-//! most [`MAX_WAITING_CALLS`] wait), fills in `State`, runs the handler, checks each output and
+//! inputs. The call takes a concurrency slot (bounded: at most [`MAX_WAITING_CALLS`] wait),
+//! decodes media through the [`codec`] under it, fills in `State`, runs the handler, checks each output and
 //! keeps the session's `State`. The transport then encodes the outputs for its client with the
 //! codec: as files ([`codec::FileOutputs`]) or as a stream's answer frame
 //! ([`codec::answer_frame`]).
@@ -14,12 +14,15 @@ pub(crate) mod media;
 pub(crate) mod sessions;
 pub(crate) mod value;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
 
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt};
 use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Misfit, Value};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub(crate) use self::media::Media;
 use self::{files::FileStore, sessions::SessionStates, value::Payload};
@@ -64,8 +67,15 @@ impl CallError {
 #[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
 pub type Answers<T> = BoxStream<'static, Result<T, CallError>>;
 
-/// The handler with its types erased: payloads in, a stream of payload lists out.
-pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>) -> Answers<Vec<Payload>> + Send + Sync>;
+/// The handler with its types erased: payloads in (and the call's slot, which its work holds),
+/// a stream of payload lists out.
+pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>, Slot) -> Answers<Vec<Payload>> + Send + Sync>;
+
+/// A call's place among the interface's `concurrency_limit` (none when there is no limit). The
+/// handler's work holds it until that work really ends: a sync handler cannot be stopped, so
+/// one whose caller left keeps its slot while it runs, and the limit holds.
+#[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
+pub struct Slot(#[allow(dead_code)] Option<OwnedSemaphorePermit>);
 
 /// One input of a call, as a transport received it.
 #[derive(Clone, Debug)]
@@ -94,7 +104,7 @@ impl Checked {
 pub(crate) struct Mounted {
     spec: InterfaceSpec,
     handler: ErasedHandler,
-    slots: Option<Semaphore>,
+    slots: Option<Arc<Semaphore>>,
     waiting: AtomicUsize,
     states: SessionStates,
     streams: AtomicUsize,
@@ -103,7 +113,7 @@ pub(crate) struct Mounted {
 impl Mounted {
     pub(crate) fn new(spec: InterfaceSpec, handler: ErasedHandler, states: SessionStates) -> Self {
         Mounted {
-            slots: spec.concurrency_limit.map(Semaphore::new),
+            slots: spec.concurrency_limit.map(|limit| Arc::new(Semaphore::new(limit))),
             spec,
             handler,
             waiting: AtomicUsize::new(0),
@@ -155,9 +165,9 @@ impl Mounted {
         self.streams.load(Ordering::Acquire)
     }
 
-    /// Runs one call in `session` (whose `State` values it uses and updates): decodes the
-    /// media among the inputs (files from `files`), waits for a free slot (bounded; held until
-    /// the call ends), runs the handler, and checks each output. A generator's outputs come one
+    /// Runs one call in `session` (whose `State` values it uses and updates): waits for a free
+    /// slot (bounded; held until the call ends), decodes the media among the inputs (files from
+    /// `files`), runs the handler, and checks each output. A generator's outputs come one
     /// by one; the stream ends after an error, and dropping it stops the generator.
     pub(crate) fn call<'a>(
         &'a self,
@@ -166,6 +176,18 @@ impl Mounted {
         inputs: Checked,
     ) -> impl Stream<Item = Result<Vec<Payload>, CallError>> + Send + 'a {
         async_stream::stream! {
+            // The slot first: decoding takes memory in proportion to the media (an 8192x8192
+            // PNG is 200 MB of pixels), so only the calls that may run decode at once.
+            let slot = match &self.slots {
+                Some(slots) => match self.wait_for_slot(slots).await {
+                    Ok(permit) => Slot(Some(permit)),
+                    Err(e) => {
+                        yield Err(e);
+                        return;
+                    }
+                },
+                None => Slot(None),
+            };
             let mut inputs = match codec::decode_inputs(&self.spec.inputs, files, inputs.0).await {
                 Ok(payloads) => payloads,
                 Err(e) => {
@@ -173,18 +195,8 @@ impl Mounted {
                     return;
                 }
             };
-            let _permit = match &self.slots {
-                Some(slots) => match self.wait_for_slot(slots).await {
-                    Ok(permit) => Some(permit),
-                    Err(e) => {
-                        yield Err(e);
-                        return;
-                    }
-                },
-                None => None,
-            };
             self.states.fill(session.as_deref(), &mut inputs);
-            let mut answers = (self.handler)(inputs);
+            let mut answers = (self.handler)(inputs, slot);
             while let Some(answer) = answers.next().await {
                 let checked = answer.and_then(|mut outputs| {
                     check_outputs(&self.spec.outputs, &outputs)?;
@@ -200,10 +212,10 @@ impl Mounted {
         }
     }
 
-    async fn wait_for_slot<'a>(&self, slots: &'a Semaphore) -> Result<tokio::sync::SemaphorePermit<'a>, CallError> {
+    async fn wait_for_slot(&self, slots: &Arc<Semaphore>) -> Result<OwnedSemaphorePermit, CallError> {
         // Counted out on drop: a caller that goes away while waiting frees its place too.
         let _place = WaitingPlace::take(&self.waiting).ok_or(CallError::Busy)?;
-        Ok(slots.acquire().await.expect("the semaphore is never closed"))
+        Ok(slots.clone().acquire_owned().await.expect("the semaphore is never closed"))
     }
 }
 
@@ -264,7 +276,7 @@ impl Drop for OpenStream<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::{sync::Arc, time::Duration};
+    use std::time::Duration;
 
     use super::*;
     use crate::{interface::IntoMounted, Interface, Number};
@@ -323,6 +335,77 @@ mod tests {
             Err(CallError::Handler("2 is too big for this model".into()))
         );
         assert_eq!(run(&mounted, &files, number(0.5)).await, Ok(vec![Payload::Json(Value::Number(0.5))]));
+    }
+
+    /// Decoding waits for the slot: a queue of big images must not all be decoded at once (16
+    /// clients sending one 8192x8192 PNG each peaked at 3.3 GB when decoding came first).
+    #[tokio::test]
+    async fn media_is_decoded_only_once_the_call_has_its_slot() {
+        static GATE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(0);
+        async fn gated(image: image::RgbImage) -> f64 {
+            GATE.acquire().await.unwrap().forget();
+            f64::from(image.width())
+        }
+        let files = Arc::new(FileStore::new().unwrap());
+        let png = media::encode_png(&image::DynamicImage::new_rgb8(3, 2));
+        let stored = files.store(&png, "a.png", "image/png").await.unwrap();
+        let mounted = Arc::new(
+            Interface::new(gated).inputs(crate::Image::new()).outputs(Number::new()).into_mounted("g").unwrap(),
+        );
+        let call = |path: &str| {
+            let (mounted, files) = (mounted.clone(), files.clone());
+            let file = Value::File(rheo_shared::FileData { path: path.to_owned(), ..Default::default() });
+            tokio::spawn(async move { run(&mounted, &files, vec![file]).await })
+        };
+        let holding = call(&stored.path);
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        // Not the store's file: it fails as soon as it is decoded, which must wait for the slot.
+        let waiting = call("/not/a/stored/file.png");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "decoded before its turn");
+        GATE.add_permits(2);
+        assert_eq!(holding.await.unwrap(), Ok(vec![Payload::Json(Value::Number(3.0))]));
+        let refused = waiting.await.unwrap().unwrap_err();
+        assert!(refused.to_string().contains("the file is not one this server holds"), "{refused}");
+    }
+
+    /// A sync handler cannot be stopped: when its caller leaves, the next call must still wait
+    /// for it to end, or abandoned calls run past the limit (three abandoned /transcribe calls
+    /// burned 71 CPU-seconds beside the ones served).
+    #[tokio::test]
+    async fn a_sync_handler_whose_caller_left_keeps_its_slot_until_it_ends() {
+        static RUNNING: AtomicUsize = AtomicUsize::new(0);
+        static MOST: AtomicUsize = AtomicUsize::new(0);
+        fn slow(x: f64) -> f64 {
+            let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+            MOST.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(150));
+            RUNNING.fetch_sub(1, Ordering::SeqCst);
+            x
+        }
+        let files = FileStore::new().unwrap();
+        let mounted = Interface::new(slow).inputs(Number::new()).outputs(Number::new()).into_mounted("slow").unwrap();
+        let left = tokio::time::timeout(Duration::from_millis(30), run(&mounted, &files, number(1.0))).await;
+        assert!(left.is_err(), "the first caller gave up while its handler ran");
+        assert_eq!(run(&mounted, &files, number(2.0)).await, Ok(vec![Payload::Json(Value::Number(2.0))]));
+        assert_eq!(MOST.load(Ordering::SeqCst), 1, "the abandoned call and the next one never ran at once");
+    }
+
+    #[tokio::test]
+    async fn an_async_handler_whose_caller_left_is_stopped() {
+        static FINISHED: AtomicUsize = AtomicUsize::new(0);
+        async fn nap(x: f64) -> f64 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            FINISHED.fetch_add(1, Ordering::SeqCst);
+            x
+        }
+        let files = FileStore::new().unwrap();
+        let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
+        let _ = tokio::time::timeout(Duration::from_millis(20), run(&mounted, &files, number(1.0))).await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(FINISHED.load(Ordering::SeqCst), 0, "stopped when its caller left");
+        assert_eq!(run(&mounted, &files, number(2.0)).await, Ok(vec![Payload::Json(Value::Number(2.0))]));
+        assert_eq!(FINISHED.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

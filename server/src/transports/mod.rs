@@ -11,7 +11,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use axum::http::StatusCode;
 use futures::Stream;
-use rheo_shared::Value;
+use rheo_shared::{protocol::MAX_SESSION_BYTES, Value};
 
 use crate::engine::{codec::FileOutputs, files::FileStore, CallError, Checked, Mounted};
 
@@ -45,6 +45,8 @@ pub(crate) enum Failure {
     NoEndpoint(String),
     #[error("the interface {0:?} has no streaming input")]
     NoStream(String),
+    #[error("the session id is {0} bytes long; the limit is {MAX_SESSION_BYTES}")]
+    SessionTooLong(usize),
     /// A body that could not be read (malformed, too large): its status and why.
     #[error("{1}")]
     Unreadable(StatusCode, String),
@@ -58,6 +60,7 @@ impl Failure {
         match self {
             Failure::NoInterface(_) | Failure::NoEndpoint(_) => StatusCode::NOT_FOUND,
             Failure::NoStream(_) => StatusCode::BAD_REQUEST,
+            Failure::SessionTooLong(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Unreadable(status, _) => *status,
             Failure::Call(CallError::InvalidInput { .. } | CallError::Handler(_) | CallError::NoValue) => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -65,6 +68,16 @@ impl Failure {
             Failure::Call(CallError::InvalidOutput(_) | CallError::Panicked) => StatusCode::INTERNAL_SERVER_ERROR,
             Failure::Call(CallError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
         }
+    }
+}
+
+/// Refuses a session id longer than [`MAX_SESSION_BYTES`]: every transport checks the ids it
+/// is given before it keeps or looks up anything by them.
+pub(crate) fn check_session(session: &str) -> Result<(), Failure> {
+    if session.len() > MAX_SESSION_BYTES {
+        Err(Failure::SessionTooLong(session.len()))
+    } else {
+        Ok(())
     }
 }
 

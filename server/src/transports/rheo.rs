@@ -13,7 +13,7 @@ use axum::{
 use futures::StreamExt;
 use rheo_shared::protocol::{ErrorBody, RunRequest, RunResponse, MAX_REQUEST_BYTES, NDJSON};
 
-use super::{json_answers, Failure, Interfaces};
+use super::{check_session, json_answers, Failure, Interfaces};
 use crate::engine::{last, CallError};
 
 /// A failure as Rheo's API writes it: its status and `{"error": "…"}`.
@@ -53,6 +53,9 @@ pub(crate) async fn run(
 ) -> Result<Response, ApiError> {
     let interface = interfaces.find(&name)?.clone();
     let Json(request) = body.map_err(Failure::from)?;
+    if let Some(session) = &request.session {
+        check_session(session)?;
+    }
     let checked = interface.check(request.data)?;
     let answers = json_answers(interfaces, interface.clone(), request.session, checked);
     if !interface.spec().generator {
@@ -78,6 +81,8 @@ pub(crate) async fn end_session(
     State(interfaces): State<Arc<Interfaces>>,
     Path((name, session)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    interfaces.find(&name)?.end_session(&session);
+    let interface = interfaces.find(&name)?;
+    check_session(&session)?;
+    interface.end_session(&session);
     Ok(StatusCode::NO_CONTENT)
 }

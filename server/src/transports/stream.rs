@@ -22,7 +22,7 @@ use futures::future::BoxFuture;
 use rheo_shared::protocol::stream::{decode_frame, ClientMessage, ServerMessage, MAX_FRAME_BYTES};
 use tokio::time::{sleep_until, Instant};
 
-use super::{rheo::ApiError, Failure, Interfaces};
+use super::{check_session, rheo::ApiError, Failure, Interfaces};
 use crate::engine::{
     codec::{answer_frame, blocking},
     last, Checked, Mounted,
@@ -138,6 +138,9 @@ impl FrameStream {
         let error = |message: String| (Some(ServerMessage::Error { seq: None, message }), false);
         let (data, start) = match serde_json::from_str::<ClientMessage>(text) {
             Ok(ClientMessage::Start { data, session }) => {
+                if let Some(Err(e)) = session.as_deref().map(check_session) {
+                    return error(e.to_string());
+                }
                 if self.session.is_none() {
                     self.session = Some(session.unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string()));
                 }

@@ -15,6 +15,10 @@ use crate::Value;
 /// The largest request body the API accepts, in bytes.
 pub const MAX_REQUEST_BYTES: usize = 1 << 20;
 
+/// The longest session id any route takes (a page's session, a stream's, a Gradio client's
+/// `session_hash`), in bytes: ids are short, and each one kept costs memory.
+pub const MAX_SESSION_BYTES: usize = 128;
+
 /// The content type of a generator's answer: one JSON document per line.
 pub const NDJSON: &str = "application/x-ndjson";
 

@@ -41,7 +41,7 @@ use rheo_shared::{protocol::gradio::*, InterfaceSpec, Value};
 use serde::Deserialize;
 use serde_json::{json, Map, Value as JsonValue};
 
-use super::{json_answers, Failure, Interfaces};
+use super::{check_session, json_answers, Failure, Interfaces};
 use crate::engine::{files::MAX_UPLOAD_BYTES, CallError, Checked, Mounted};
 use describe::{parameter_name, FN_INDEX};
 use queue::{Answer, Queue, Refusal};
@@ -211,9 +211,10 @@ async fn join(
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(request) = body?;
     let (interface, queue) = state.find(&name)?;
-    if request.fn_index.is_some_and(|i| i != FN_INDEX) {
-        return Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no function with index {}.", FN_INDEX))));
+    if let Some(index) = request.fn_index.filter(|i| *i != FN_INDEX) {
+        return Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no function with index {index}."))));
     }
+    check_session(&request.session_hash)?;
     let checked = check(interface, request.data)?;
     let answers = state.run(interface, Some(request.session_hash.clone()), checked, &headers);
     let event_id = queue.join(&request.session_hash, interface.spec().generator, answers)?;
@@ -231,6 +232,7 @@ async fn data(
     Query(query): Query<SessionQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Detail> {
     let (_, queue) = state.find(&name)?;
+    check_session(&query.session_hash)?;
     let messages = queue.stream(&query.session_hash).await?;
     Ok(Sse::new(messages.map(|message| Ok(Event::default().data(message.to_string())))))
 }
