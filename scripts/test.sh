@@ -17,8 +17,12 @@ cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
 cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos
 
 # The crates an author depends on package (with the UI bundle inside) and build from their
-# packages, as crates.io would take them.
-cargo package -q -p rheo-shared -p rheo-app -p rheo-live --allow-dirty
+# packages, as crates.io would take them. Cargo verifies them against each other through a
+# temporary registry and, as registry crates never change, keeps their builds by version: drop
+# those of our own crates (in a target directory of their own) so that the packages as they are
+# now get built.
+rm -rf target/package target/package-verify/debug/.fingerprint/rheo-*
+cargo package -q -p rheo-shared -p rheo-app -p rheo-live --allow-dirty --target-dir target/package-verify
 
 # Plain cargo builds, no UI tooling: the demos, and an author's project as a user builds it
 # (sharing this target directory only to reuse the compiled dependencies).
