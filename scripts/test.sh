@@ -35,6 +35,8 @@ for port in 3000 7860; do
     exit 1
   fi
 done
+# The servers' ports are the ones in their code (3000 and the default 7860), not the shell's.
+unset PORT RHEO_SERVER_NAME RHEO_SERVER_PORT
 export RUST_LOG=warn
 ./target/release/rheo-demos &
 demos=$!

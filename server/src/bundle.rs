@@ -97,14 +97,7 @@ pub(crate) async fn serve(Path(name): Path<String>, headers: HeaderMap) -> Respo
     let Some(file) = FILES.iter().find(|file| file.name == name) else {
         return (StatusCode::NOT_FOUND, "There is no such file in the UI bundle.").into_response();
     };
-    let accepts = |encoding: &str| {
-        headers
-            .get_all(ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
-            .any(|offered| offered.split(';').next().is_some_and(|name| name.trim() == encoding))
-    };
+    let accepts = |encoding: &str| accepts(&headers, encoding);
     let (encoding, body) = if accepts("br") {
         (Some("br"), file.brotli)
     } else if accepts("gzip") {
@@ -127,6 +120,19 @@ pub(crate) async fn serve(Path(name): Path<String>, headers: HeaderMap) -> Respo
     response
 }
 
+/// Whether the request's `Accept-Encoding` takes `encoding` (named in any case, with a
+/// quality above 0).
+fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
+    let offers = headers.get_all(ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok());
+    offers.flat_map(|value| value.split(',')).any(|offer| {
+        let mut parts = offer.split(';').map(str::trim);
+        let named = parts.next().is_some_and(|name| name.eq_ignore_ascii_case(encoding));
+        let refused =
+            parts.filter_map(|p| p.strip_prefix("q=")).any(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0));
+        named && !refused
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +145,19 @@ mod tests {
         for file in &*FILES {
             assert!(!file.raw.is_empty() && !file.brotli.is_empty() && !file.gzip.is_empty(), "{}", file.name);
         }
+    }
+
+    #[test]
+    fn accept_encoding_is_read_with_case_and_quality() {
+        let headers = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(ACCEPT_ENCODING, value.parse().unwrap());
+            headers
+        };
+        assert!(accepts(&headers("gzip, deflate, br"), "br"));
+        assert!(accepts(&headers("BR;q=0.5"), "br"));
+        assert!(!accepts(&headers("br;q=0, gzip"), "br"));
+        assert!(accepts(&headers("br;q=0, gzip"), "gzip"));
+        assert!(!accepts(&headers("brotli"), "br"));
     }
 }

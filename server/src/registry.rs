@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use rheo_app::{shell, App, InterfaceSpecs};
 use rheo_shared::protocol::{stream::STREAM_ROUTE, END_SESSION_ROUTE, MAX_REQUEST_BYTES, RUN_ROUTE};
-use tower_http::{compression::CompressionLayer, CompressionLevel};
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, CompressionLevel};
 
 use crate::{
     bundle,
@@ -132,7 +132,11 @@ impl Registry {
         };
         // Pages are compressed on the fly (cheaply: per-request cost matters more than the last
         // percent); the bundle is served precompressed, and API answers are too small to gain.
-        let pages = pages.with_state(options).layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
+        // Server functions (Markdown rendering among them) read whole bodies: bound them.
+        let pages = pages
+            .with_state(options)
+            .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+            .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
         api.merge(pages)
     }
 

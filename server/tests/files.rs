@@ -31,8 +31,13 @@ async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Vec<u8>) 
 
 /// Uploads one file as `gradio_client` does (multipart, field `files`).
 async fn upload(router: &Router, name: &str, bytes: &[u8]) -> (StatusCode, Json) {
+    upload_typed(router, name, "application/octet-stream", bytes).await
+}
+
+/// Uploads one file with the content type its sender claims.
+async fn upload_typed(router: &Router, name: &str, mime_type: &str, bytes: &[u8]) -> (StatusCode, Json) {
     let mut body = format!(
-        "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: {mime_type}\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(bytes);
@@ -116,6 +121,16 @@ async fn the_file_route_serves_only_stored_files_and_never_as_a_page() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/octet-stream");
     assert_eq!(response.headers()["content-disposition"], "attachment");
+    assert_eq!(response.headers()["content-security-policy"], "sandbox");
+    // An SVG runs scripts when shown: whatever type (in whatever case) its uploader claims, it
+    // is a download too.
+    for claimed in ["image/svg+xml", "image/SVG+xml", "text/html"] {
+        let (_, paths) = upload_typed(&router, "x.svg", claimed, b"<svg onload=\"alert(1)\"/>").await;
+        let url = format!("/flip/gradio_api/file={}", paths[0].as_str().unwrap());
+        let response = router.clone().oneshot(Request::get(url).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.headers()["content-disposition"], "attachment", "{claimed}");
+        assert_eq!(response.headers()["content-type"], "application/octet-stream", "{claimed}");
+    }
     let outside = ["/etc/passwd", &format!("{path}/../../../etc/passwd"), "/proc/self/environ"];
     for attempt in outside {
         let (status, _) =

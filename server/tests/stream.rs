@@ -80,7 +80,7 @@ async fn next(socket: &mut Socket) -> Reply {
     match message.expect("the stream is open").unwrap() {
         Message::Text(text) => Reply::Event(serde_json::from_str(&text).unwrap()),
         Message::Binary(bytes) => {
-            let answer = decode_answer(&bytes).unwrap();
+            let answer = decode_answer(&bytes, |_| true).unwrap();
             let image = rheo::image::load_from_memory(answer.media[0]).unwrap().into_luma8();
             let (w, h) = image.dimensions();
             Reply::Frame {

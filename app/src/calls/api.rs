@@ -8,17 +8,21 @@ use rheo_shared::{
         gradio::{file_url, upload_path},
         run_path, ErrorBody, RunRequest, RunResponse,
     },
-    FileData, Value,
+    FileData,
 };
+use serde_json::Value as JsonValue;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 
+/// Outputs as JSON, to be read each with its component (`ComponentSpec::read_value`).
+pub(crate) type Outputs = Vec<JsonValue>;
+
 /// Runs one call of interface `name`; the error is a message to show as it is.
-pub(crate) async fn run(name: &str, request: RunRequest) -> Result<Vec<Value>, String> {
+pub(crate) async fn run(name: &str, request: RunRequest) -> Result<Outputs, String> {
     let response = post(name, &request, None).await?;
     response
-        .json::<RunResponse>()
+        .json::<RunResponse<JsonValue>>()
         .await
         .map(|body| body.data)
         .map_err(|e| format!("the server's answer was unreadable: {e}"))
@@ -30,7 +34,7 @@ pub(crate) async fn run_generator(
     name: &str,
     request: RunRequest,
     abort: Option<&AbortSignal>,
-    mut on_answer: impl FnMut(Result<Vec<Value>, String>),
+    mut on_answer: impl FnMut(Result<Outputs, String>),
 ) -> Result<(), String> {
     let response = post(name, &request, abort).await?;
     let reader: ReadableStreamDefaultReader =
@@ -52,8 +56,8 @@ pub(crate) async fn run_generator(
 }
 
 /// One NDJSON line of a generator's answer: outputs, or an error.
-fn read_line(line: &[u8]) -> Result<Vec<Value>, String> {
-    if let Ok(answer) = serde_json::from_slice::<RunResponse>(line) {
+fn read_line(line: &[u8]) -> Result<Outputs, String> {
+    if let Ok(answer) = serde_json::from_slice::<RunResponse<JsonValue>>(line) {
         return Ok(answer.data);
     }
     match serde_json::from_slice::<ErrorBody>(line) {

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use leptos::{prelude::*, task::spawn_local};
 use rheo_shared::{
     protocol::{end_session_path, RunRequest},
-    FileData, InterfaceSpec, Value,
+    ComponentSpec, FileData, InterfaceSpec, Value,
 };
 use web_sys::AbortController;
 
@@ -26,6 +26,8 @@ pub(crate) type ChunkSink = Rc<dyn Fn(Option<FileData>)>;
 #[derive(Clone, Copy)]
 pub(crate) struct Caller {
     name: StoredValue<String>,
+    /// The output components, which read the answers' values.
+    output_specs: StoredValue<Vec<ComponentSpec>>,
     inputs: StoredValue<Vec<RwSignal<Value>>>,
     outputs: StoredValue<Vec<RwSignal<Value>>>,
     error: RwSignal<Option<String>>,
@@ -80,7 +82,7 @@ impl Caller {
         });
     }
 
-    fn complete(self, seq: u64, result: Option<Result<Vec<Value>, String>>) {
+    fn complete(self, seq: u64, result: Option<Result<api::Outputs, String>>) {
         let completion = self.queue.write_value().complete(seq);
         if let Some(result) = result.filter(|_| completion.show) {
             self.show(result);
@@ -132,9 +134,11 @@ impl Caller {
         self.chunk_sinks.with(|sinks| sinks.iter().flatten().for_each(|sink| sink(None)));
     }
 
-    fn show(self, result: Result<Vec<Value>, String>) {
+    fn show(self, result: Result<api::Outputs, String>) {
         match result {
-            Ok(values) => {
+            Ok(outputs) => {
+                let values =
+                    outputs.into_iter().enumerate().map(|(index, json)| self.read_output(index, json)).collect();
                 self.set_outputs(values);
                 self.error.set(None);
             }
@@ -143,6 +147,19 @@ impl Caller {
                 self.error.set(Some(message));
             }
         }
+    }
+
+    /// Output `index`'s value from the JSON it came as, read by its component.
+    pub(crate) fn read_output(self, index: usize, json: serde_json::Value) -> Value {
+        self.output_specs.with_value(|specs| match specs.get(index) {
+            Some(spec) => spec.read_value(json),
+            None => Value::Null,
+        })
+    }
+
+    /// Whether output `index` is media (its bytes follow a stream's answer).
+    pub(crate) fn output_carries_media(self, index: usize) -> bool {
+        self.output_specs.with_value(|specs| specs.get(index).is_some_and(|spec| spec.kind.carries_media()))
     }
 
     pub(crate) fn name(self) -> String {
@@ -221,6 +238,7 @@ impl Caller {
     pub(crate) fn new(spec: &InterfaceSpec, inputs: Vec<RwSignal<Value>>, outputs: Vec<RwSignal<Value>>) -> Self {
         Caller {
             name: StoredValue::new(spec.name.clone()),
+            output_specs: StoredValue::new(spec.outputs.clone()),
             inputs: StoredValue::new(inputs),
             outputs: StoredValue::new(outputs),
             error: RwSignal::new(None),

@@ -27,12 +27,13 @@ impl Widget for Markdown {
         // Renders each new value; an answer for a value no longer shown is dropped.
         let asked = StoredValue::new(0_u64);
         Effect::new(move |_| {
+            // Every new value, shown or cleared, makes older answers stale.
+            let this = asked.get_value() + 1;
+            asked.set_value(this);
             let text = match value.get() {
                 Value::Text(text) => text,
                 _ => return rendered.set(String::new()),
             };
-            let this = asked.get_value() + 1;
-            asked.set_value(this);
             spawn_local(async move {
                 let html = render_markdown(text)
                     .await

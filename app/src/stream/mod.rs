@@ -286,7 +286,7 @@ impl Streamer {
     }
 
     fn answered(self, message: Vec<u8>) {
-        let answer = match decode_answer(&message) {
+        let answer = match decode_answer(&message, |index| self.caller.output_carries_media(index)) {
             Ok(answer) => answer,
             Err(e) => return self.caller.set_error(Some(format!("unreadable answer from the server: {e}"))),
         };
@@ -296,8 +296,9 @@ impl Streamer {
         let values = answer
             .data
             .into_iter()
-            .map(|value| match value {
-                Value::File(mut file) => {
+            .enumerate()
+            .map(|(index, json)| match self.caller.read_output(index, json) {
+                Value::File(mut file) if self.caller.output_carries_media(index) => {
                     file.url = media.next().and_then(|bytes| object_url(bytes, file.mime_type.as_deref()));
                     Value::File(file)
                 }

@@ -40,7 +40,8 @@ impl ComponentValue for JsonValue {
     fn from_payload(payload: Payload) -> Result<Self, ValueError> {
         match payload {
             Payload::Json(Value::Json(json)) => Ok(json),
-            Payload::Json(value) => serde_json::to_value(value).map_err(|_| ValueError::Missing),
+            Payload::Json(value) => serde_json::to_value(value)
+                .map_err(|_| ValueError::WrongType { expected: "JSON", got: "a value JSON cannot hold" }),
             other => Err(ValueError::WrongType { expected: "JSON", got: other.kind_name() }),
         }
     }

@@ -72,10 +72,11 @@ pub type Answers<T> = BoxStream<'static, Result<T, CallError>>;
 pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>, Slot) -> Answers<Vec<Payload>> + Send + Sync>;
 
 /// A call's place among the interface's `concurrency_limit` (none when there is no limit). The
-/// handler's work holds it until that work really ends: a sync handler cannot be stopped, so
-/// one whose caller left keeps its slot while it runs, and the limit holds.
+/// call holds it until its outputs are encoded, and the handler's work until that work really
+/// ends: a sync handler cannot be stopped, so one whose caller left keeps its slot while it
+/// runs, and the limit holds.
 #[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
-pub struct Slot(#[allow(dead_code)] Option<OwnedSemaphorePermit>);
+pub struct Slot(#[allow(dead_code)] Option<Arc<OwnedSemaphorePermit>>);
 
 /// One input of a call, as a transport received it.
 #[derive(Clone, Debug)]
@@ -93,8 +94,8 @@ pub(crate) struct Checked(Vec<Input>);
 impl Checked {
     /// These inputs with `frame` as the value of input `position` (the streaming one).
     pub(crate) fn with_frame(mut self, position: usize, frame: Bytes) -> Self {
-        if let Some(slot) = self.0.get_mut(position) {
-            *slot = Input::Frame(frame);
+        if let Some(input) = self.0.get_mut(position) {
+            *input = Input::Frame(frame);
         }
         self
     }
@@ -178,15 +179,17 @@ impl Mounted {
         async_stream::stream! {
             // The slot first: decoding takes memory in proportion to the media (an 8192x8192
             // PNG is 200 MB of pixels), so only the calls that may run decode at once.
-            let slot = match &self.slots {
+            // Held here until the caller drops this stream (after encoding the last outputs),
+            // and by the handler's work until it ends.
+            let permit = match &self.slots {
                 Some(slots) => match self.wait_for_slot(slots).await {
-                    Ok(permit) => Slot(Some(permit)),
+                    Ok(permit) => Some(Arc::new(permit)),
                     Err(e) => {
                         yield Err(e);
                         return;
                     }
                 },
-                None => Slot(None),
+                None => None,
             };
             let mut inputs = match codec::decode_inputs(&self.spec.inputs, files, inputs.0).await {
                 Ok(payloads) => payloads,
@@ -196,7 +199,7 @@ impl Mounted {
                 }
             };
             self.states.fill(session.as_deref(), &mut inputs);
-            let mut answers = (self.handler)(inputs, slot);
+            let mut answers = (self.handler)(inputs, Slot(permit.clone()));
             while let Some(answer) = answers.next().await {
                 let checked = answer.and_then(|mut outputs| {
                     check_outputs(&self.spec.outputs, &outputs)?;

@@ -19,7 +19,7 @@ use axum::{
     response::Response,
 };
 use futures::future::BoxFuture;
-use rheo_shared::protocol::stream::{decode_frame, ClientMessage, ServerMessage, MAX_FRAME_BYTES};
+use rheo_shared::protocol::stream::{decode_frame, ClientMessage, ServerMessage, FRAME_HEADER_BYTES, MAX_FRAME_BYTES};
 use tokio::time::{sleep_until, Instant};
 
 use super::{check_session, rheo::ApiError, Failure, Interfaces};
@@ -181,7 +181,7 @@ impl FrameStream {
     fn process(&self, (seq, frame): (u32, Bytes)) -> Running {
         let (interfaces, interface) = (self.interfaces.clone(), self.interface.clone());
         let inputs = self.inputs.clone().expect("frames are taken only after the start message");
-        let inputs = inputs.with_frame(self.streaming, frame.slice(4..));
+        let inputs = inputs.with_frame(self.streaming, frame.slice(FRAME_HEADER_BYTES..));
         let session = self.session.clone();
         Box::pin(async move {
             let answer = async {

@@ -49,4 +49,8 @@ impl Kind for Audio {
     fn streams(&self) -> bool {
         self.streaming
     }
+
+    fn carries_media(&self) -> bool {
+        true
+    }
 }

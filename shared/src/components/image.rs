@@ -52,4 +52,8 @@ impl Kind for Image {
     fn streams(&self) -> bool {
         self.streaming
     }
+
+    fn carries_media(&self) -> bool {
+        true
+    }
 }

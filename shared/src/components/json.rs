@@ -31,4 +31,26 @@ impl Kind for Json {
     fn output_only(&self) -> bool {
         true
     }
+
+    /// As it is: an object with a `path` or a `label` is not a file or a classification here.
+    fn read(&self, json: serde_json::Value) -> Value {
+        match json {
+            serde_json::Value::Null => Value::Null,
+            other => Value::Json(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_values_are_read_as_they_are() {
+        let file_like = serde_json::json!({"path": "a", "n": 1});
+        assert_eq!(Json {}.read(file_like.clone()), Value::Json(file_like));
+        let label_like = serde_json::json!({"label": "cat"});
+        assert_eq!(Json {}.read(label_like.clone()), Value::Json(label_like));
+        assert_eq!(Json {}.read(serde_json::Value::Null), Value::Null);
+    }
 }

@@ -113,6 +113,15 @@ pub trait Kind {
     fn output_only(&self) -> bool {
         false
     }
+    /// Whether its values are media files (whose bytes a stream's answer carries).
+    fn carries_media(&self) -> bool {
+        false
+    }
+    /// Its value from the JSON it travelled as. Untagged, a `Value` is the first variant that
+    /// fits; a kind whose values may look like another's (Json) reads them as its own.
+    fn read(&self, json: serde_json::Value) -> Value {
+        serde_json::from_value(json).unwrap_or_default()
+    }
 }
 
 /// The error for a value of the wrong kind: [`ValueError::Missing`] for null, else a
@@ -224,6 +233,11 @@ impl ComponentSpec {
         }
     }
 
+    /// This component's value from the JSON it travelled as (see [`Kind::read`]).
+    pub fn read_value(&self, json: serde_json::Value) -> Value {
+        match_kind!(&self.kind, k => k.read(json))
+    }
+
     /// Checks the declaration of an input: [`ComponentSpec::check`], and that it can be one.
     pub fn check_input(&self) -> Result<(), SpecError> {
         if self.kind.output_only() {
@@ -248,6 +262,11 @@ impl ComponentKind {
     /// Whether it only shows values and cannot be an input.
     pub fn output_only(&self) -> bool {
         match_kind!(self, k => k.output_only())
+    }
+
+    /// Whether its values are media files.
+    pub fn carries_media(&self) -> bool {
+        match_kind!(self, k => k.carries_media())
     }
 
     /// The starting value when the author gives none.

@@ -31,10 +31,12 @@ pub struct RunRequest {
     pub session: Option<String>,
 }
 
-/// A call's result: a value for each output, in order.
+/// A call's result: a value for each output, in order. A client reads the values as raw JSON
+/// (`RunResponse<serde_json::Value>`) and each with its component
+/// ([`ComponentSpec::read_value`](crate::ComponentSpec::read_value)).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RunResponse {
-    pub data: Vec<Value>,
+pub struct RunResponse<V = Value> {
+    pub data: Vec<V>,
 }
 
 /// Why a call failed, in words meant for the person who made it.

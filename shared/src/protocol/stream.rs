@@ -23,7 +23,7 @@
 //!
 //! let image = Value::File(FileData { size: Some(3), mime_type: Some("image/jpeg".into()), ..Default::default() });
 //! let answer = stream::encode_answer(7, &[image], &[b"abc"]);
-//! let decoded = stream::decode_answer(&answer).unwrap();
+//! let decoded = stream::decode_answer(&answer, |_| true).unwrap();
 //! assert_eq!((decoded.seq, decoded.media), (7, vec![&b"abc"[..]]));
 //! ```
 
@@ -33,6 +33,9 @@ use crate::Value;
 
 /// The stream endpoint's route, in axum's path syntax.
 pub const STREAM_ROUTE: &str = "/{name}/stream";
+
+/// The bytes before a frame's media: its number, a `u32`.
+pub const FRAME_HEADER_BYTES: usize = 4;
 
 /// The largest frame (a binary message from the browser) the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 4 << 20;
@@ -99,8 +102,9 @@ pub fn decode_frame(message: &[u8]) -> Result<(u32, &[u8]), FrameError> {
 #[derive(Debug, PartialEq)]
 pub struct Answer<'a> {
     pub seq: u32,
-    /// One value per output; a file's bytes are the next of `media`.
-    pub data: Vec<Value>,
+    /// One value per output, as JSON (read each with its component); a media output's bytes
+    /// are the next of `media`.
+    pub data: Vec<serde_json::Value>,
     /// The bytes of each file among `data`, in order.
     pub media: Vec<&'a [u8]>,
 }
@@ -120,7 +124,10 @@ pub fn encode_answer(seq: u32, data: &[Value], media: &[&[u8]]) -> Vec<u8> {
     message
 }
 
-pub fn decode_answer(message: &[u8]) -> Result<Answer<'_>, FrameError> {
+/// Reads an answer; `carries_media(i)` says whether output `i` is a media component (whose
+/// value, a file with its `size`, is followed by that many bytes). It is the components that
+/// say so, not the values' shape: a Json output may hold an object with a `size`.
+pub fn decode_answer(message: &[u8], carries_media: impl Fn(usize) -> bool) -> Result<Answer<'_>, FrameError> {
     let (seq, rest) = split_u32(message)?;
     let (json_len, rest) = split_u32(rest)?;
     let json_len = json_len as usize;
@@ -128,11 +135,11 @@ pub fn decode_answer(message: &[u8]) -> Result<Answer<'_>, FrameError> {
         return Err(FrameError::TooShort);
     }
     let (json, mut rest) = rest.split_at(json_len);
-    let data: Vec<Value> = serde_json::from_slice(json).map_err(|e| FrameError::BadJson(e.to_string()))?;
+    let data: Vec<serde_json::Value> = serde_json::from_slice(json).map_err(|e| FrameError::BadJson(e.to_string()))?;
     let mut media = Vec::new();
-    for value in &data {
-        if let Value::File(file) = value {
-            let size = file.size.ok_or(FrameError::SizeMismatch)? as usize;
+    for (index, value) in data.iter().enumerate() {
+        if carries_media(index) && !value.is_null() {
+            let size = value["size"].as_u64().ok_or(FrameError::SizeMismatch)? as usize;
             if rest.len() < size {
                 return Err(FrameError::SizeMismatch);
             }
@@ -165,24 +172,29 @@ mod tests {
     fn answers_round_trip_with_several_files_and_values() {
         let data = vec![file(2), Value::Number(1.5), file(0), file(3)];
         let message = encode_answer(u32::MAX, &data, &[b"ab", b"", b"cde"]);
-        let answer = decode_answer(&message).unwrap();
+        let answer = decode_answer(&message, |i| i != 1).unwrap();
         assert_eq!(answer.seq, u32::MAX);
-        assert_eq!(answer.data, data);
+        assert_eq!(answer.data, serde_json::to_value(&data).unwrap().as_array().unwrap().clone());
         assert_eq!(answer.media, vec![&b"ab"[..], b"", b"cde"]);
+        // A Json output shaped like a file carries no bytes.
+        let json = Value::Json(serde_json::json!({"path": "x", "size": 3}));
+        let message = encode_answer(1, &[json, file(2)], &[b"ab"]);
+        assert_eq!(decode_answer(&message, |i| i == 1).unwrap().media, vec![&b"ab"[..]]);
     }
 
     #[test]
     fn damaged_messages_are_refused() {
         assert_eq!(decode_frame(b"abc"), Err(FrameError::TooShort));
         let message = encode_answer(1, &[file(3)], &[b"abc"]);
-        assert_eq!(decode_answer(&message[..message.len() - 1]), Err(FrameError::SizeMismatch));
-        assert_eq!(decode_answer(&message[..6]), Err(FrameError::TooShort));
+        let media = |_| true;
+        assert_eq!(decode_answer(&message[..message.len() - 1], media), Err(FrameError::SizeMismatch));
+        assert_eq!(decode_answer(&message[..6], media), Err(FrameError::TooShort));
         let mut extra = message.clone();
         extra.push(0);
-        assert_eq!(decode_answer(&extra), Err(FrameError::SizeMismatch));
+        assert_eq!(decode_answer(&extra, media), Err(FrameError::SizeMismatch));
         let mut bad_json = encode_answer(1, &[], &[]);
         bad_json[8] = b'{';
-        assert!(matches!(decode_answer(&bad_json), Err(FrameError::BadJson(_))));
+        assert!(matches!(decode_answer(&bad_json, media), Err(FrameError::BadJson(_))));
     }
 
     #[test]

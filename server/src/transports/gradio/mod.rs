@@ -26,7 +26,9 @@ use std::{collections::HashMap, convert::Infallible, sync::Arc};
 use axum::{
     extract::{multipart::MultipartError, rejection::JsonRejection, DefaultBodyLimit, Multipart, Path, Query, State},
     http::{
-        header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, HOST, X_CONTENT_TYPE_OPTIONS},
+        header::{
+            CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, X_CONTENT_TYPE_OPTIONS,
+        },
         HeaderMap, StatusCode,
     },
     response::{
@@ -39,7 +41,7 @@ use axum::{
 use futures::{Stream, StreamExt};
 use rheo_shared::{protocol::gradio::*, InterfaceSpec, Value};
 use serde::Deserialize;
-use serde_json::{json, Map, Value as JsonValue};
+use serde_json::{json, Value as JsonValue};
 
 use super::{check_session, json_answers, Failure, Interfaces};
 use crate::engine::{files::MAX_UPLOAD_BYTES, CallError, Checked, Mounted};
@@ -173,23 +175,34 @@ async fn upload(
     Ok(Json(paths))
 }
 
-/// `gradio_api/file=<path>`: a file the store handed out, and nothing else. Images and audio
-/// are shown inline; anything else is a download, so an uploaded page never runs as ours.
+/// `gradio_api/file=<path>`: a file the store handed out, and nothing else. Raster images and
+/// audio are shown inline; anything else (an SVG or an HTML page, whatever type its uploader
+/// claimed) is a download, so an upload never runs as our page; and every file is sandboxed.
 async fn file(State(state): Shared, Path((name, rest)): Path<(String, String)>) -> Result<Response, Detail> {
     state.find(&name)?;
     let not_found = || Detail(StatusCode::NOT_FOUND, json!("File not found."));
     let path = rest.strip_prefix("file=").ok_or_else(not_found)?;
     let (bytes, mime_type) = state.interfaces.files.read(path).await.ok_or_else(not_found)?;
-    let inline = (mime_type.starts_with("image/") && !mime_type.contains("svg")) || mime_type.starts_with("audio/");
-    let (content_type, disposition) =
-        if inline { (mime_type, "inline") } else { ("application/octet-stream".to_owned(), "attachment") };
+    let mime_type = mime_type.to_ascii_lowercase();
+    let (content_type, disposition) = if shown_inline(&mime_type) {
+        (mime_type, "inline")
+    } else {
+        ("application/octet-stream".to_owned(), "attachment")
+    };
     let headers = [
         (CONTENT_TYPE, content_type),
         (CONTENT_DISPOSITION, disposition.to_owned()),
         (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
         (CACHE_CONTROL, "private, max-age=3600".to_owned()),
     ];
     Ok((headers, bytes).into_response())
+}
+
+/// The types a browser shows without running anything: raster images and audio.
+fn shown_inline(mime_type: &str) -> bool {
+    ["image/png", "image/jpeg", "image/gif", "image/webp"].contains(&mime_type)
+        || (mime_type.starts_with("audio/") && !mime_type.contains("xml"))
 }
 
 async fn info(State(state): Shared, Path(name): Path<String>) -> Result<Json<JsonValue>, Detail> {
@@ -259,7 +272,7 @@ async fn call_with_keywords(
     State(state): Shared,
     Path((name, api_name)): Path<(String, String)>,
     headers: HeaderMap,
-    body: Result<Json<Map<String, JsonValue>>, JsonRejection>,
+    body: Result<Json<HashMap<String, Value>>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(mut named) = body?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
@@ -267,10 +280,7 @@ async fn call_with_keywords(
         .spec()
         .inputs
         .iter()
-        .map(|c| match named.remove(&parameter_name(&c.label)) {
-            Some(json) => serde_json::from_value(json).unwrap_or_default(),
-            None => c.value.clone(),
-        })
+        .map(|c| named.remove(&parameter_name(&c.label)).unwrap_or_else(|| c.value.clone()))
         .collect();
     if let Some(unknown) = named.keys().next() {
         return Err(Detail(
