@@ -18,10 +18,11 @@ cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos
 
 # The crates an author depends on package (with the UI bundle inside) and build from their
 # packages, as crates.io would take them. Cargo verifies them against each other through a
-# temporary registry and, as registry crates never change, keeps their builds by version: drop
-# those of our own crates (in a target directory of their own) so that the packages as they are
-# now get built.
-rm -rf target/package target/package-verify/debug/.fingerprint/rheo-*
+# temporary registry and, as registry crates never change, keeps their unpacked sources and
+# builds by version: drop those of our own crates so that the packages as they are now get built.
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+rm -rf target/package target/package-verify/debug/.fingerprint/rheo-* \
+  "$cargo_home"/registry/src/*/rheo-{shared,app,live}-0.1.0 "$cargo_home"/registry/cache/*/rheo-{shared,app,live}-0.1.0.crate
 cargo package -q -p rheo-shared -p rheo-app -p rheo-live --allow-dirty --target-dir target/package-verify
 
 # Plain cargo builds, no UI tooling: the demos, and an author's project as a user builds it
