@@ -94,7 +94,11 @@ impl Registry {
     /// # Panics
     /// When the server cannot create its directory for files under the system's temp dir.
     pub fn into_router(self) -> Router {
-        let site = site_options();
+        self.router(site_options())
+    }
+
+    /// The router, with the bundle from `site` (under `cargo leptos watch`) or embedded.
+    fn router(self, site: Option<LeptosOptions>) -> Router {
         let embedded = site.is_none();
         let (options, assets) = match site {
             Some(options) => (options.clone(), bundle::site_assets(&options.output_name)),
@@ -147,7 +151,8 @@ impl Registry {
     /// The error, when the server cannot start (the port is taken, say), is one line that says
     /// what to do; a `main` returning it prints just that.
     pub async fn serve(self) -> Result<(), ServeError> {
-        let (host, port) = match site_options() {
+        let site = site_options();
+        let (host, port) = match &site {
             Some(options) => (options.site_addr.ip().to_string(), options.site_addr.port()),
             None => self.listen_address(|name| std::env::var(name).ok())?,
         };
@@ -168,7 +173,7 @@ impl Registry {
         for mounted in &self.mounted {
             println!("    /{:<16} {origin}/{}", mounted.spec().name, mounted.spec().name);
         }
-        let served = axum::serve(listener, self.into_router()).with_graceful_shutdown(shutdown_signal());
+        let served = axum::serve(listener, self.router(site)).with_graceful_shutdown(shutdown_signal());
         served.await.map_err(|e| ServeError(format!("the server stopped: {e}")))
     }
 

@@ -63,7 +63,7 @@ fn audio_output(f: Field, live_chunks: bool, autoplay: bool) -> impl IntoView {
             <a class="download" href=url download=download_name hidden=move || url().is_none()>
                 "Download " {f.label.clone()}
             </a>
-            {error_line(error)}
+            {error_line(move || error.get())}
         </figure>
     }
 }
@@ -92,7 +92,7 @@ fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
                 </label>
             })}
             <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
-            {error_line(error)}
+            {error_line(move || error.get())}
     };
     f.fieldset("audio input", body.into_any())
 }

@@ -85,7 +85,7 @@ fn image_input(f: Field, sources: Vec<ImageSource>) -> impl IntoView {
                 <p class="hint">"…or paste an image here (Ctrl+V)."</p>
             })}
             <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
-            {error_line(error)}
+            {error_line(move || error.get())}
         </fieldset>
     }
 }
@@ -129,7 +129,7 @@ fn snapshot(take: impl Fn(Blob, String) + Copy + 'static) -> impl IntoView {
             <video node_ref=video muted=true playsinline=true hidden=move || !running.get()></video>
             <button type="button" class="secondary" hidden=move || running.get() on:click=start>"Use webcam"</button>
             <button type="button" class="primary" hidden=move || !running.get() on:click=shoot>"Take photo"</button>
-            {error_line(error)}
+            {error_line(move || error.get())}
         </div>
     }
 }

@@ -49,9 +49,11 @@ fn write_node(html: &mut String, key: Option<&str>, value: &JsonValue) {
     let key =
         key.map(|key| format!(r#"<span class="json-key">{}: </span>"#, escape(&JsonValue::from(key).to_string())));
     let key = key.as_deref().unwrap_or_default();
-    let (open, close, noun) = match value {
-        JsonValue::Object(members) if !members.is_empty() => ("{", "}", "keys"),
-        JsonValue::Array(items) if !items.is_empty() => ("[", "]", "items"),
+    let (open, close, noun, children): (_, _, _, Vec<(Option<&str>, &JsonValue)>) = match value {
+        JsonValue::Object(members) if !members.is_empty() => {
+            ("{", "}", "keys", members.iter().map(|(k, v)| (Some(k.as_str()), v)).collect())
+        }
+        JsonValue::Array(items) if !items.is_empty() => ("[", "]", "items", items.iter().map(|v| (None, v)).collect()),
         leaf => {
             let text = escape(&leaf.to_string());
             html.push_str(&format!(
@@ -61,18 +63,12 @@ fn write_node(html: &mut String, key: Option<&str>, value: &JsonValue) {
             return;
         }
     };
-    let count = match value {
-        JsonValue::Object(members) => members.len(),
-        JsonValue::Array(items) => items.len(),
-        JsonValue::Null | JsonValue::Bool(_) | JsonValue::Number(_) | JsonValue::String(_) => 0,
-    };
+    let count = children.len();
     html.push_str(&format!(
         r#"<details class="json-node" open><summary>{key}{open}<span class="json-count">{count} {noun}</span></summary><div class="json-children">"#
     ));
-    match value {
-        JsonValue::Object(members) => members.iter().for_each(|(k, v)| write_node(html, Some(k), v)),
-        JsonValue::Array(items) => items.iter().for_each(|v| write_node(html, None, v)),
-        JsonValue::Null | JsonValue::Bool(_) | JsonValue::Number(_) | JsonValue::String(_) => {}
+    for (key, child) in children {
+        write_node(html, key, child);
     }
     html.push_str(&format!(r#"</div><span class="json-close">{close}</span></details>"#));
 }

@@ -157,9 +157,9 @@ impl Upload {
     }
 }
 
-/// The message of `error`, when there is one, as an alert.
-pub(crate) fn error_line(error: RwSignal<Option<String>>) -> impl IntoView {
-    move || error.get().map(|message| view! { <p class="error" role="alert">{message}</p> })
+/// The message `error` gives, when it gives one, as an alert.
+pub(crate) fn error_line(error: impl Fn() -> Option<String> + Send + Sync + 'static) -> impl IntoView {
+    move || error().map(|message| view! { <p class="error" role="alert">{message}</p> })
 }
 
 /// What the page says of a stream of the `device`: starting, streaming, why it ended and how
@@ -173,12 +173,12 @@ pub(crate) fn stream_notes(streamer: Streamer, device: &'static str, restart: &'
         StreamStatus::Ended(reason) => format!("{reason} {restart} to stream again."),
     };
     let failure = move || match status.get() {
-        StreamStatus::Failed(message) => Some(view! { <p class="error" role="alert">{message}</p> }),
+        StreamStatus::Failed(message) => Some(message),
         StreamStatus::Off | StreamStatus::Starting | StreamStatus::Streaming | StreamStatus::Ended(_) => None,
     };
     view! {
         <p class="stream-status" role="status">{note}</p>
-        {failure}
+        {error_line(failure)}
     }
 }
 

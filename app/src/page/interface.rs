@@ -8,7 +8,7 @@ use super::examples::Examples;
 use crate::{
     browser::on_leave,
     calls::Caller,
-    components::{component_view, Field},
+    components::{component_view, error_line, Field},
     stream::Streamer,
 };
 
@@ -74,7 +74,7 @@ pub(crate) fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
             </section>
             <section class="outputs" aria-label="Outputs" aria-live="polite" aria-busy=move || caller.busy().to_string()>
                 {output_widgets}
-                {move || caller.error().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+                {error_line(move || caller.error())}
             </section>
         </div>
         <Examples spec=spec.clone() inputs on_fill=on_input_change/>

@@ -37,24 +37,22 @@ pub(crate) async fn decode_inputs(
         let misfit = |reason: String| CallError::InvalidInput {
             misfits: vec![Misfit { component: Some((position, component.label.clone())), reason }],
         };
-        let media = contract(&component.kind).media();
-        let bytes = match (input, media) {
-            (Input::Value(Value::File(file)), Some(_)) => {
+        let (media, bytes) = match (input, contract(&component.kind).media()) {
+            (Input::Value(Value::File(file)), Some(media)) => {
                 let (bytes, _) = files.read(&file.path).await.ok_or_else(|| {
                     misfit(
                         "the file is not one this server holds (upload it first; uploads expire after an hour)".into(),
                     )
                 })?;
-                bytes::Bytes::from(bytes)
+                (media, bytes::Bytes::from(bytes))
             }
-            (Input::Frame(bytes), Some(_)) => bytes,
+            (Input::Frame(bytes), Some(media)) => (media, bytes),
             (Input::Value(value), _) => {
                 payloads.push(Payload::Json(value));
                 continue;
             }
             (Input::Frame(_), None) => return Err(misfit("this input does not stream".into())),
         };
-        let media = media.expect("matched above");
         let decoded = blocking(move || media.decode(&bytes)).await?;
         payloads.push(decoded.map_err(|e| misfit(e.to_string()))?);
     }
