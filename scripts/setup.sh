@@ -2,7 +2,8 @@
 # Installs what building and testing Rheo needs, skipping whatever is already there at the
 # right version. Sourced with the parts wanted, safe to run again:
 #   source scripts/setup.sh tests    # the browser and client tests: wasm32 target (to lint the
-#                                    # browser side), Debian's Chromium, node packages, gradio_client
+#                                    # browser side), Debian's Chromium, nginx and openssl, node
+#                                    # packages, gradio_client
 #   source scripts/setup.sh bundle   # rebuilding the UI bundle: wasm32 target, cargo-leptos,
 #                                    # the wasm-bindgen CLI, node packages (binaryen's wasm-opt)
 # Serving needs none of these: only Rust (the UI bundle ships prebuilt in server/bundle/).
@@ -49,6 +50,17 @@ chromium() {
   fi
 }
 
+# Debian's nginx (the proxy the deployment tests run in front of the demos) and openssl (their
+# self-signed certificate). Only the binaries are used: the tests run nginx as their own process.
+deploy_tools() {
+  if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
+    say "installing nginx and openssl"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq nginx openssl >/dev/null
+  fi
+}
+
 # Node packages from the committed lock file: Playwright, @gradio/client, and binaryen's
 # wasm-opt (Debian's wasm-opt is too old and breaks hydration).
 node_packages() {
@@ -72,7 +84,7 @@ python_packages() {
 
 for part in "$@"; do
   case "$part" in
-    tests) wasm_target; chromium; node_packages; python_packages ;;
+    tests) wasm_target; chromium; deploy_tools; node_packages; python_packages ;;
     bundle) wasm_target; cargo_leptos; wasm_bindgen; node_packages ;;
     *) echo "setup.sh: unknown part '$part' (tests, bundle)" >&2; exit 2 ;;
   esac

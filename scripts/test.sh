@@ -43,18 +43,21 @@ export RUST_LOG=warn
 demos=$!
 ./target/release/first-demo &
 first_demo=$!
-trap 'kill $demos $first_demo 2>/dev/null || true' EXIT
+deploy_pids=()
+trap 'kill $demos $first_demo "${deploy_pids[@]}" 2>/dev/null || true' EXIT
 for port in 3000 7860; do
   for _ in $(seq 100); do
     curl -s -o /dev/null "http://127.0.0.1:$port/" && break
     sleep 0.1
   done
 done
+# A deployment: nginx in front under /demos/ with a login, and TLS (exports RHEO_DEPLOY_URL…).
+source scripts/deploy-test-env.sh
 
 compat/.venv/bin/python -m pytest -q compat
 (cd end2end && npx playwright test)
 
 # The side-by-side benchmark in quick mode, as a smoke test: every figure must be produced
 # for both Rheo and Gradio (timings are not checked here; see bench/RESULTS.md).
-kill $demos $first_demo && wait $demos $first_demo 2>/dev/null || true
+kill $demos $first_demo "${deploy_pids[@]}" && wait $demos $first_demo "${deploy_pids[@]}" 2>/dev/null || true
 ./bench/run.sh --quick --out target/bench-smoke

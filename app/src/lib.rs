@@ -13,7 +13,9 @@ mod page;
 mod stream;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     hooks::use_params_map,
@@ -27,6 +29,25 @@ use page::InterfaceView;
 #[cfg(feature = "ssr")]
 #[derive(Clone, Debug)]
 pub struct InterfaceSpecs(pub std::sync::Arc<Vec<InterfaceSpec>>);
+
+/// The path the request's page is served under (`""`, or `/demos` behind a proxy), which the
+/// server provides to [`shell`] through context; the page passes it on to the browser in a
+/// `<meta name="rheo-root">`, read back by [`page_root`].
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug, Default)]
+pub struct SiteRoot(pub String);
+
+/// The name of the `<meta>` that carries the root path to the browser.
+const ROOT_META: &str = "rheo-root";
+
+/// The root path the server rendered this page under, read in the browser before hydrating.
+#[cfg(feature = "hydrate")]
+pub fn page_root() -> String {
+    let meta = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.query_selector(&format!("meta[name={ROOT_META}]")).ok().flatten());
+    meta.and_then(|meta| meta.get_attribute("content")).unwrap_or_default()
+}
 
 #[cfg(feature = "ssr")]
 fn interface_specs() -> Result<InterfaceSpecs, ServerFnError> {
@@ -72,9 +93,12 @@ pub struct Assets {
 }
 
 /// The HTML document around the app, rendered on the server. It loads the bundle itself
-/// (as Leptos's `HydrationScripts` does, but from the `assets` given).
+/// (as Leptos's `HydrationScripts` does, but from the `assets` given, under the root path),
+/// in a script that carries the page's nonce, the one inline script its CSP allows.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
-    let Assets { js, wasm, css } = assets;
+    let root = use_context::<SiteRoot>().unwrap_or_default().0;
+    let [js, wasm, css] = [assets.js, assets.wasm, assets.css].map(|path| format!("{root}{path}"));
     let hydrate =
         format!("import('{js}').then(ui => ui.default({{ module_or_path: '{wasm}' }}).then(() => ui.hydrate()));");
     view! {
@@ -89,25 +113,28 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
                 <AutoReload options/>
                 <link rel="modulepreload" href=js.clone()/>
                 <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
-                <script type="module">{hydrate}</script>
+                <meta name=ROOT_META content=root.clone()/>
+                <script type="module" nonce=leptos::nonce::use_nonce()>{hydrate}</script>
                 <MetaTags/>
             </head>
             <body>
-                <App/>
+                <App root/>
             </body>
         </html>
     }
 }
 
+/// The app, served under `root` (`""`, or a path like `/demos`).
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(root: String) -> impl IntoView {
     provide_meta_context();
+    let (index_root, page_root, missing_root) = (root.clone(), root.clone(), root.clone());
     view! {
-        <Router>
+        <Router base=root>
             <main>
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=Index ssr=SsrMode::Async/>
-                    <Route path=path!("/:name") view=InterfacePage ssr=SsrMode::Async/>
+                <Routes fallback=move || view! { <NotFound root=missing_root.clone()/> }>
+                    <Route path=path!("/") view=move || view! { <Index root=index_root.clone()/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/:name") view=move || view! { <InterfacePage root=page_root.clone()/> } ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -116,19 +143,21 @@ pub fn App() -> impl IntoView {
 
 /// `/`: every mounted interface with its title and description.
 #[component]
-fn Index() -> impl IntoView {
+fn Index(root: String) -> impl IntoView {
     let interfaces = Resource::new_blocking(|| (), |_| list_interfaces());
     view! {
         <Title text="Rheo demos"/>
         <h1>"Rheo demos"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let root = root.clone();
+                Suspend::new(async move {
                 match interfaces.await {
                     Ok(list) => view! {
                         <ul class="index">
                             {list.into_iter().map(|i| view! {
                                 <li>
-                                    <a href=format!("/{}", i.name)>{i.title}</a>
+                                    <a href=format!("{root}/{}", i.name)>{i.title}</a>
                                     <p>{i.description}</p>
                                 </li>
                             }).collect_view()}
@@ -136,37 +165,40 @@ fn Index() -> impl IntoView {
                     }.into_any(),
                     Err(e) => view! { <LoadError error=e.to_string()/> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
 
 /// `/<name>`: one interface, rendered from its spec.
 #[component]
-fn InterfacePage() -> impl IntoView {
+fn InterfacePage(root: String) -> impl IntoView {
     let params = use_params_map();
     let spec = Resource::new_blocking(move || params.read().get("name").unwrap_or_default(), get_interface);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match spec.await {
-                    Ok(Some(spec)) => view! { <InterfaceView spec/> }.into_any(),
-                    Ok(None) => view! { <NotFound/> }.into_any(),
-                    Err(e) => view! { <LoadError error=e.to_string()/> }.into_any(),
-                }
-            })}
+            {move || {
+                let root = root.clone();
+                Suspend::new(async move {
+                    match spec.await {
+                        Ok(Some(spec)) => view! { <InterfaceView spec root/> }.into_any(),
+                        Ok(None) => view! { <NotFound root/> }.into_any(),
+                        Err(e) => view! { <LoadError error=e.to_string()/> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
 }
 
 #[component]
-fn NotFound() -> impl IntoView {
+fn NotFound(root: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_not_found_status();
     view! {
         <Title text="Not found"/>
         <h1>"Not found"</h1>
-        <p>"There is no demo here. " <a href="/">"See all demos."</a></p>
+        <p>"There is no demo here. " <a href=format!("{root}/")>"See all demos."</a></p>
     }
 }
 

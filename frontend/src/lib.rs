@@ -4,5 +4,8 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(rheo_app::App);
+    let root = rheo_app::page_root();
+    // Server functions are called under the root path too (it is set once, for the page's life).
+    leptos::server_fn::client::set_server_url(Box::leak(root.clone().into_boxed_str()));
+    leptos::mount::hydrate_body(move || leptos::view! { <rheo_app::App root=root.clone()/> });
 }

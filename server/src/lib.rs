@@ -67,7 +67,11 @@ pub mod components;
 mod engine;
 mod handler;
 mod interface;
+mod listen;
+mod login;
 mod registry;
+mod settings;
+mod site;
 mod transports;
 
 pub use components::{
@@ -79,6 +83,7 @@ pub use handler::{Handler, IntoResult};
 /// The `image` crate, whose types image handlers take and return.
 pub use image;
 pub use interface::{Interface, IntoMounted};
+pub use login::Login;
 pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
 pub use rheo_shared::{AudioData, AudioSource, Classification, ImageSource};
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).

@@ -1,16 +1,18 @@
 //! [`Registry`]: the mounted interfaces, and the server that serves them.
 
-use std::sync::Arc;
+use std::{path::PathBuf, sync::Arc};
 
 use axum::{
     extract::DefaultBodyLimit,
+    http::{header::CONTENT_SECURITY_POLICY, request::Parts},
+    middleware::from_fn_with_state,
     routing::{get, post},
-    serve::ListenerExt,
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use rheo_app::{shell, App, InterfaceSpecs};
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use leptos_router::location::RequestUrl;
+use rheo_app::{shell, App, InterfaceSpecs, SiteRoot};
 use rheo_shared::protocol::{stream::STREAM_ROUTE, END_SESSION_ROUTE, MAX_REQUEST_BYTES, RUN_ROUTE};
 use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, CompressionLevel};
 
@@ -18,11 +20,15 @@ use crate::{
     bundle,
     engine::{files::FileStore, Mounted},
     interface::IntoMounted,
+    listen,
+    login::{self, Gate, Login},
+    settings::{Resolved, Settings},
+    site::{self, PublicUrl, Site},
     transports::{gradio, rheo, stream, Interfaces},
 };
 
 /// Path segments the server itself uses, which no interface may take.
-const RESERVED_NAMES: [&str; 2] = ["pkg", "api"];
+const RESERVED_NAMES: [&str; 4] = ["pkg", "api", "login", "logout"];
 
 /// The host served on when neither the code nor `RHEO_SERVER_NAME` says another.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
@@ -31,11 +37,16 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_PORT: u16 = 7860;
 
 /// Several interfaces, each mounted at `/<name>`; `/` lists them.
+///
+/// Where and how it is served (the root path behind a proxy, a login, TLS, who may frame or
+/// drive it) is set here in code and overridden by environment variables, so that one build
+/// deploys anywhere; `docs/DEPLOY.md` has the whole list and a tested nginx configuration.
 #[derive(Default)]
 pub struct Registry {
     mounted: Vec<Arc<Mounted>>,
     host: Option<String>,
     port: Option<u16>,
+    settings: Settings,
 }
 
 impl Registry {
@@ -82,6 +93,63 @@ impl Registry {
         self
     }
 
+    /// Serves under `path` (like `"/demos"`): every URL the pages and the APIs hand out starts
+    /// with it, and requests are taken with or without it (a proxy may strip it or pass it on).
+    /// `RHEO_ROOT_PATH` overrides it; a trusted proxy's `X-Forwarded-Prefix` overrides both.
+    pub fn root_path(mut self, path: impl Into<String>) -> Self {
+        self.settings.root_path = Some(path.into());
+        self
+    }
+
+    /// Believes the `X-Forwarded-Proto`, `-Host`, `-Prefix` and `-For` headers of requests
+    /// from these addresses or networks (`"127.0.0.1"`, `"10.0.0.0/8"`): the proxies in front
+    /// of the server. No one is trusted unless named; `RHEO_TRUSTED_PROXIES` (comma-separated)
+    /// overrides it.
+    pub fn trusted_proxies<S: Into<String>>(mut self, proxies: impl IntoIterator<Item = S>) -> Self {
+        self.settings.trusted_proxies = proxies.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Answers only to these host names (as the browser's address bar has them, without
+    /// port), refusing others: a page elsewhere that points its own name at this server (DNS
+    /// rebinding) gets nothing. Unset, a server on a loopback address answers to `localhost`,
+    /// `127.0.0.1` and `[::1]`, one on other addresses to any name. `RHEO_ALLOWED_HOSTS`
+    /// overrides it.
+    pub fn allowed_hosts<S: Into<String>>(mut self, hosts: impl IntoIterator<Item = S>) -> Self {
+        self.settings.allowed_hosts = Some(hosts.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Lets pages on these origins (`"https://example.com"`) post to the APIs and open
+    /// streams, besides the server's own pages. `RHEO_ALLOWED_ORIGINS` overrides it.
+    pub fn allowed_origins<S: Into<String>>(mut self, origins: impl IntoIterator<Item = S>) -> Self {
+        self.settings.allowed_origins = origins.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Who may show the pages in a frame, as Content-Security-Policy `frame-ancestors`
+    /// sources: `'self'` unless set (`'none'`, or `'self' https://example.com`).
+    /// `RHEO_FRAME_ANCESTORS` overrides it.
+    pub fn frame_ancestors(mut self, sources: impl Into<String>) -> Self {
+        self.settings.frame_ancestors = Some(sources.into());
+        self
+    }
+
+    /// Serves over HTTPS with this certificate chain and private key (PEM files), as a
+    /// browser requires for the camera and microphone anywhere but `localhost`.
+    /// `RHEO_SSL_CERTFILE` and `RHEO_SSL_KEYFILE` override them.
+    pub fn tls(mut self, certificate: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.settings.tls = Some((certificate.into(), key.into()));
+        self
+    }
+
+    /// Asks for a login before anything is shown or run. `RHEO_USERS` (`user:password` pairs,
+    /// comma-separated) overrides it; replicas that share logins share `RHEO_SECRET_KEY`.
+    pub fn login(mut self, login: Login) -> Self {
+        self.settings.login = Some(login);
+        self
+    }
+
     /// A handle on the interface mounted at `/<name>`, to watch it while it serves.
     pub fn monitor(&self, name: &str) -> Option<Monitor> {
         self.mounted.iter().find(|m| m.spec().name == name).cloned().map(Monitor)
@@ -92,18 +160,21 @@ impl Registry {
     /// directory).
     ///
     /// # Panics
-    /// When the server cannot create its directory for files under the system's temp dir.
+    /// When the server cannot create its directory for files under the system's temp dir, or
+    /// a setting is wrong (an environment variable's, say).
     pub fn into_router(self) -> Router {
-        self.router(site_options())
+        let settings = self.settings.resolve(|name| std::env::var(name).ok(), None).unwrap_or_else(|e| panic!("{e}"));
+        self.router(site_options(), settings)
     }
 
     /// The router, with the bundle from `site` (under `cargo leptos watch`) or embedded.
-    fn router(self, site: Option<LeptosOptions>) -> Router {
+    fn router(self, site: Option<LeptosOptions>, settings: Resolved) -> Router {
         let embedded = site.is_none();
         let (options, assets) = match site {
             Some(options) => (options.clone(), bundle::site_assets(&options.output_name)),
             None => (LeptosOptions::builder().output_name("rheo").build(), bundle::embedded_assets()),
         };
+        let stylesheet = assets.css.clone();
         let specs = InterfaceSpecs(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
         let files = FileStore::new().expect("cannot create the server's directory for files in the temp dir");
         let interfaces = Arc::new(Interfaces::new(self.mounted, files));
@@ -115,14 +186,18 @@ impl Registry {
             .merge(gradio::router(interfaces))
             .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES));
         // Every page, the fallback's error pages too, renders with the specs in context.
-        let provide_specs = move || provide_context(specs.clone());
+        let deployed = Arc::new(settings.site);
+        let provide_specs = {
+            let deployed = deployed.clone();
+            move || page_context(specs.clone(), &deployed)
+        };
         let page = {
             let (options, assets) = (options.clone(), assets.clone());
             move || shell(options.clone(), assets.clone())
         };
         let pages = Router::new().leptos_routes_with_context(
             &options,
-            generate_route_list(App),
+            generate_route_list(|| view! { <App root=String::new()/> }),
             provide_specs.clone(),
             page.clone(),
         );
@@ -141,7 +216,18 @@ impl Registry {
             .with_state(options)
             .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
             .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
-        api.merge(pages)
+        let app = api.merge(pages);
+        let app = match settings.login {
+            Some(login) => {
+                let gate = Gate::new(login, settings.secret, stylesheet);
+                app.layer(from_fn_with_state(Arc::new(gate), login::guard))
+            }
+            None => app,
+        };
+        // The site's guard must see requests before routing (it strips the root path), so
+        // the whole app is its inner service.
+        let guarded = tower::ServiceBuilder::new().layer(from_fn_with_state(deployed, site::guard)).service(app);
+        Router::new().fallback_service(guarded)
     }
 
     /// Serves the app until Ctrl-C or SIGTERM, on the host and port set in code or by the
@@ -156,6 +242,7 @@ impl Registry {
             Some(options) => (options.site_addr.ip().to_string(), options.site_addr.port()),
             None => self.listen_address(|name| std::env::var(name).ok())?,
         };
+        let settings = self.settings.resolve(|name| std::env::var(name).ok(), Some(&host)).map_err(ServeError)?;
         let listener = tokio::net::TcpListener::bind((host.as_str(), port)).await.map_err(|e| match e.kind() {
             std::io::ErrorKind::AddrInUse => ServeError(format!(
                 "port {port} on {host} is taken: stop what runs there, or choose another port with \
@@ -163,17 +250,15 @@ impl Registry {
             )),
             _ => ServeError(format!("cannot serve on {host}:{port}: {e}")),
         })?;
-        let origin = format!("http://{}", listener.local_addr().map_err(|e| ServeError(e.to_string()))?);
-        // No Nagle: a response written in pieces (headers, then a file or an event) must not
-        // wait for the peer's delayed ACK, a 40 ms stall on loopback.
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
+        let scheme = if settings.tls.is_some() { "https" } else { "http" };
+        let address = listener.local_addr().map_err(|e| ServeError(e.to_string()))?;
+        let origin = format!("{scheme}://{address}{}", settings.site.root_path);
         println!("* Running on local URL:  {origin}");
         for mounted in &self.mounted {
             println!("    /{:<16} {origin}/{}", mounted.spec().name, mounted.spec().name);
         }
-        let served = axum::serve(listener, self.router(site)).with_graceful_shutdown(shutdown_signal());
+        let tls = settings.tls.clone();
+        let served = listen::serve(listener, tls, self.router(site, settings), shutdown_signal());
         served.await.map_err(|e| ServeError(format!("the server stopped: {e}")))
     }
 
@@ -211,6 +296,25 @@ impl std::fmt::Debug for ServeError {
 }
 
 impl std::error::Error for ServeError {}
+
+/// What every page renders with: the specs, its root path (and, under one, the URL the browser
+/// sees, which Leptos's router matches), and a Content-Security-Policy naming the nonce Leptos
+/// gave the page's scripts.
+fn page_context(specs: InterfaceSpecs, site: &Site) {
+    provide_context(specs);
+    let Some(parts) = use_context::<Parts>() else { return };
+    let root = parts.extensions.get::<PublicUrl>().map(|public| public.root.clone()).unwrap_or_default();
+    if !root.is_empty() {
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        provide_context(RequestUrl::new(&format!("http://leptos.dev{root}{path}")));
+    }
+    provide_context(SiteRoot(root));
+    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
+        if let Ok(policy) = site.content_security_policy(Some(&nonce)).parse() {
+            response.insert_header(CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+}
 
 /// The Leptos options `cargo leptos watch` (or `serve`) gives through the environment, when
 /// the UI is being developed; `None` otherwise (the embedded bundle is served).

@@ -5,8 +5,11 @@ use gloo_net::http::{Request, Response};
 use js_sys::{Reflect, Uint8Array};
 use rheo_shared::{
     protocol::{
+        end_session_path,
         gradio::{file_url, upload_path},
-        run_path, ErrorBody, RunRequest, RunResponse,
+        run_path,
+        stream::stream_path,
+        ErrorBody, RunRequest, RunResponse,
     },
     FileData,
 };
@@ -18,9 +21,43 @@ use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 /// Outputs as JSON, to be read each with its component (`ComponentSpec::read_value`).
 pub(crate) type Outputs = Vec<JsonValue>;
 
-/// Runs one call of interface `name`; the error is a message to show as it is.
-pub(crate) async fn run(name: &str, request: RunRequest) -> Result<Outputs, String> {
-    let response = post(name, &request, None).await?;
+/// Where an interface's API is: its name, under the root path the page was served from
+/// (`""`, or `/demos` behind a proxy).
+#[derive(Clone, Debug)]
+pub(crate) struct Endpoint {
+    pub(crate) root: String,
+    pub(crate) name: String,
+}
+
+impl Endpoint {
+    fn run(&self) -> String {
+        format!("{}{}", self.root, run_path(&self.name))
+    }
+
+    fn upload(&self) -> String {
+        format!("{}{}", self.root, upload_path(&self.name))
+    }
+
+    fn file(&self, path: &str) -> String {
+        format!("{}{}", self.root, file_url(&self.name, path))
+    }
+
+    pub(crate) fn end_session(&self, session: &str) -> String {
+        format!("{}{}", self.root, end_session_path(&self.name, session))
+    }
+
+    /// The stream socket's URL, on the page's own host and scheme.
+    pub(crate) fn stream(&self) -> Result<String, String> {
+        let location = web_sys::window().ok_or("no browser window")?.location();
+        let scheme = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
+        let host = location.host().map_err(|_| "the page has no host")?;
+        Ok(format!("{scheme}://{host}{}{}", self.root, stream_path(&self.name)))
+    }
+}
+
+/// Runs one call; the error is a message to show as it is.
+pub(crate) async fn run(endpoint: &Endpoint, request: RunRequest) -> Result<Outputs, String> {
+    let response = post(endpoint, &request, None).await?;
     response
         .json::<RunResponse<JsonValue>>()
         .await
@@ -31,12 +68,12 @@ pub(crate) async fn run(name: &str, request: RunRequest) -> Result<Outputs, Stri
 /// Runs one call of a generator interface, handing each answer to `on_answer` as it arrives,
 /// until the generator ends, fails, or `abort` fires (which stops it on the server too).
 pub(crate) async fn run_generator(
-    name: &str,
+    endpoint: &Endpoint,
     request: RunRequest,
     abort: Option<&AbortSignal>,
     mut on_answer: impl FnMut(Result<Outputs, String>),
 ) -> Result<(), String> {
-    let response = post(name, &request, abort).await?;
+    let response = post(endpoint, &request, abort).await?;
     let reader: ReadableStreamDefaultReader =
         response.body().ok_or("the server's answer has no body")?.get_reader().unchecked_into();
     let lost = |_| "the connection to the server was lost".to_string();
@@ -67,8 +104,8 @@ fn read_line(line: &[u8]) -> Result<Outputs, String> {
 }
 
 /// Posts a call; a 4xx/5xx becomes its message.
-async fn post(name: &str, request: &RunRequest, abort: Option<&AbortSignal>) -> Result<Response, String> {
-    let response = Request::post(&run_path(name))
+async fn post(endpoint: &Endpoint, request: &RunRequest, abort: Option<&AbortSignal>) -> Result<Response, String> {
+    let response = Request::post(&endpoint.run())
         .abort_signal(abort)
         .json(request)
         .map_err(|e| format!("could not encode the inputs: {e}"))?
@@ -84,12 +121,12 @@ async fn post(name: &str, request: &RunRequest, abort: Option<&AbortSignal>) -> 
     }
 }
 
-/// Uploads a file for interface `name`; the answer refers to the stored file.
-pub(crate) async fn upload(name: &str, file: &web_sys::Blob, file_name: &str) -> Result<FileData, String> {
+/// Uploads a file for the interface; the answer refers to the stored file.
+pub(crate) async fn upload(endpoint: &Endpoint, file: &web_sys::Blob, file_name: &str) -> Result<FileData, String> {
     let form = web_sys::FormData::new().map_err(|_| "the browser cannot build a form".to_string())?;
     form.append_with_blob_and_filename("files", file, file_name)
         .map_err(|_| "the browser cannot read this file".to_string())?;
-    let response = Request::post(&upload_path(name))
+    let response = Request::post(&endpoint.upload())
         .body(form)
         .map_err(|e| format!("could not send the file: {e}"))?
         .send()
@@ -105,7 +142,7 @@ pub(crate) async fn upload(name: &str, file: &web_sys::Blob, file_name: &str) ->
     let paths: Vec<String> = response.json().await.map_err(|e| format!("the server's answer was unreadable: {e}"))?;
     let path = paths.into_iter().next().ok_or("the server stored nothing")?;
     Ok(FileData {
-        url: Some(file_url(name, &path)),
+        url: Some(endpoint.file(&path)),
         path,
         orig_name: Some(file_name.to_owned()),
         mime_type: Some(file.type_()).filter(|t| !t.is_empty()),

@@ -8,13 +8,11 @@ pub(crate) mod live;
 use std::rc::Rc;
 
 use leptos::{prelude::*, task::spawn_local};
-use rheo_shared::{
-    protocol::{end_session_path, RunRequest},
-    ComponentSpec, FileData, InterfaceSpec, Value,
-};
+use rheo_shared::{protocol::RunRequest, ComponentSpec, FileData, InterfaceSpec, Value};
 use web_sys::AbortController;
 
 use crate::browser::BrowserValue;
+use api::Endpoint;
 use live::CallQueue;
 
 /// Where a streaming audio output takes its chunks: `Some` chunk to play next, or `None` when
@@ -25,7 +23,7 @@ pub(crate) type ChunkSink = Rc<dyn Fn(Option<FileData>)>;
 /// a generator's one by one. Widgets get it as a prop (an upload needs the interface's name).
 #[derive(Clone, Copy)]
 pub(crate) struct Caller {
-    name: StoredValue<String>,
+    endpoint: StoredValue<Endpoint>,
     /// The output components, which read the answers' values.
     output_specs: StoredValue<Vec<ComponentSpec>>,
     inputs: StoredValue<Vec<RwSignal<Value>>>,
@@ -58,7 +56,7 @@ impl Caller {
             return self.send_to_generator(seq, request);
         }
         spawn_local(async move {
-            let result = api::run(&self.name.get_value(), request).await;
+            let result = api::run(&self.endpoint(), request).await;
             self.complete(seq, Some(result));
         });
     }
@@ -77,7 +75,7 @@ impl Caller {
                     self.show(answer);
                 }
             };
-            let ended = api::run_generator(&self.name.get_value(), request, signal.as_ref(), show).await;
+            let ended = api::run_generator(&self.endpoint(), request, signal.as_ref(), show).await;
             self.complete(seq, ended.err().map(Err));
         });
     }
@@ -108,7 +106,7 @@ impl Caller {
     /// beacon, so it is sent even while the page unloads.
     pub(crate) fn end_session(self) {
         if let (Some(session), Some(window)) = (self.session(), web_sys::window()) {
-            let _ = window.navigator().send_beacon(&end_session_path(&self.name(), &session));
+            let _ = window.navigator().send_beacon(&self.endpoint().end_session(&session));
         }
     }
 
@@ -162,8 +160,9 @@ impl Caller {
         self.output_specs.with_value(|specs| specs.get(index).is_some_and(|spec| spec.kind.carries_media()))
     }
 
-    pub(crate) fn name(self) -> String {
-        self.name.get_value()
+    /// Where the interface's API is.
+    pub(crate) fn endpoint(self) -> Endpoint {
+        self.endpoint.get_value()
     }
 
     /// Every input's value now.
@@ -234,10 +233,16 @@ impl Caller {
 }
 
 impl Caller {
-    /// The caller of the interface `spec`, whose inputs and outputs are these signals.
-    pub(crate) fn new(spec: &InterfaceSpec, inputs: Vec<RwSignal<Value>>, outputs: Vec<RwSignal<Value>>) -> Self {
+    /// The caller of the interface `spec` served under `root`, whose inputs and outputs are
+    /// these signals.
+    pub(crate) fn new(
+        spec: &InterfaceSpec,
+        root: String,
+        inputs: Vec<RwSignal<Value>>,
+        outputs: Vec<RwSignal<Value>>,
+    ) -> Self {
         Caller {
-            name: StoredValue::new(spec.name.clone()),
+            endpoint: StoredValue::new(Endpoint { root, name: spec.name.clone() }),
             output_specs: StoredValue::new(spec.outputs.clone()),
             inputs: StoredValue::new(inputs),
             outputs: StoredValue::new(outputs),

@@ -94,7 +94,7 @@ impl Field {
             upload.busy.set(true);
             upload.error.set(None);
             spawn_local(async move {
-                match api::upload(&caller.name(), &media, &name).await {
+                match api::upload(&caller.endpoint(), &media, &name).await {
                     Ok(file) => commit(Value::File(file)),
                     Err(message) => upload.error.set(Some(message)),
                 }

@@ -14,13 +14,14 @@ use crate::{
 
 #[component]
 #[allow(unreachable_pub)] // what #[component] generates for a crate-visible component is `pub`
-pub(crate) fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
+pub(crate) fn InterfaceView(spec: InterfaceSpec, root: String) -> impl IntoView {
     let starting_values = |components: &[ComponentSpec], start: fn(&ComponentSpec) -> Value| {
         components.iter().map(|c| RwSignal::new(start(c))).collect::<Vec<_>>()
     };
     let inputs = starting_values(&spec.inputs, |c| c.value.clone());
     let outputs = starting_values(&spec.outputs, |_| Value::Null);
-    let caller = Caller::new(&spec, inputs.clone(), outputs.clone());
+    let index = format!("{root}/");
+    let caller = Caller::new(&spec, root, inputs.clone(), outputs.clone());
     on_leave(move || caller.stop());
     let live = spec.live;
     // With a streaming input, the stream runs the handler: other inputs' changes go to it.
@@ -53,7 +54,7 @@ pub(crate) fn InterfaceView(spec: InterfaceSpec) -> impl IntoView {
 
     view! {
         <Title text=spec.title.clone()/>
-        <nav class="crumbs"><a href="/">"All demos"</a></nav>
+        <nav class="crumbs"><a href=index>"All demos"</a></nav>
         <h1>{spec.title.clone()}</h1>
         {(!spec.description.is_empty()).then(|| view! { <p class="description">{spec.description.clone()}</p> })}
         <div class="interface" data-live=live.to_string() data-hydrated=move || hydrated.get().to_string()

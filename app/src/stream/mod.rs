@@ -14,7 +14,7 @@ use std::{rc::Rc, time::Duration};
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use leptos::{prelude::*, task::spawn_local};
 use rheo_shared::{
-    protocol::stream::{decode_answer, encode_frame, stream_path, ClientMessage, ServerMessage},
+    protocol::stream::{decode_answer, encode_frame, ClientMessage, ServerMessage},
     Value,
 };
 use wasm_bindgen::{prelude::*, JsCast};
@@ -173,10 +173,7 @@ impl Streamer {
     }
 
     fn connect(self, capture: Capture) -> Result<(), String> {
-        let location = web_sys::window().ok_or("no browser window")?.location();
-        let scheme = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
-        let host = location.host().map_err(|_| "the page has no host")?;
-        let url = format!("{scheme}://{host}{}", stream_path(&self.caller.name()));
+        let url = self.caller.endpoint().stream()?;
         let socket = WebSocket::new(&url).map_err(|_| format!("cannot open a stream to {url}"))?;
         socket.set_binary_type(BinaryType::Arraybuffer);
         let id = self.runs_started.get_value() + 1;

@@ -81,20 +81,30 @@ pub(crate) fn check_session(session: &str) -> Result<(), Failure> {
     }
 }
 
-/// A call's answers as wire values, media stored as files (the JSON transports' form). It owns
-/// what it needs, so that a response body or a queue's task can carry it.
+/// A call's answers as wire values, media stored as files (the JSON transports' form), each
+/// file's URL made by `locate` from its path on the server. It owns what it needs, so that a
+/// response body or a queue's task can carry it.
 pub(crate) fn json_answers(
     interfaces: Arc<Interfaces>,
     interface: Arc<Mounted>,
     session: Option<String>,
     checked: Checked,
+    locate: impl Fn(&str) -> String + Send + 'static,
 ) -> impl Stream<Item = Result<Vec<Value>, CallError>> + Send + 'static {
+    let locate_files = move |mut outputs: Vec<Value>| {
+        for output in &mut outputs {
+            if let Value::File(file) = output {
+                file.url = file.url.as_deref().map(&locate);
+            }
+        }
+        outputs
+    };
     async_stream::stream! {
         let spec = interface.spec();
         let mut outputs = FileOutputs::new(&spec.name, &interfaces.files, spec.generator, &spec.outputs);
         for await answer in interface.call(&interfaces.files, session, checked) {
             let encoded = match answer {
-                Ok(payloads) => outputs.encode(payloads).await,
+                Ok(payloads) => outputs.encode(payloads).await.map(&locate_files),
                 Err(e) => Err(e),
             };
             let failed = encoded.is_err();
@@ -104,7 +114,7 @@ pub(crate) fn json_answers(
             }
         }
         match outputs.finish().await {
-            Ok(Some(joined)) => yield Ok(joined),
+            Ok(Some(joined)) => yield Ok(locate_files(joined)),
             Ok(None) => {}
             Err(e) => yield Err(e),
         }

@@ -14,7 +14,10 @@ use futures::StreamExt;
 use rheo_shared::protocol::{ErrorBody, RunRequest, RunResponse, MAX_REQUEST_BYTES, NDJSON};
 
 use super::{check_session, json_answers, Failure, Interfaces};
-use crate::engine::{last, CallError};
+use crate::{
+    engine::{last, CallError},
+    site::PublicUrl,
+};
 
 /// A failure as Rheo's API writes it: its status and `{"error": "…"}`.
 pub(crate) struct ApiError(Failure);
@@ -49,6 +52,7 @@ impl From<JsonRejection> for Failure {
 pub(crate) async fn run(
     State(interfaces): State<Arc<Interfaces>>,
     Path(name): Path<String>,
+    public: PublicUrl,
     body: Result<Json<RunRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let interface = interfaces.find(&name)?.clone();
@@ -57,7 +61,8 @@ pub(crate) async fn run(
         check_session(session)?;
     }
     let checked = interface.check(request.data)?;
-    let answers = json_answers(interfaces, interface.clone(), request.session, checked);
+    // The page's own URLs: under the root path, on whatever origin it was loaded from.
+    let answers = json_answers(interfaces, interface.clone(), request.session, checked, move |url| public.path(url));
     if !interface.spec().generator {
         let data = last(answers).await?;
         return Ok(Json(RunResponse { data }).into_response());

@@ -26,10 +26,8 @@ use std::{collections::HashMap, convert::Infallible, sync::Arc};
 use axum::{
     extract::{multipart::MultipartError, rejection::JsonRejection, DefaultBodyLimit, Multipart, Path, Query, State},
     http::{
-        header::{
-            CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, X_CONTENT_TYPE_OPTIONS,
-        },
-        HeaderMap, StatusCode,
+        header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS},
+        StatusCode,
     },
     response::{
         sse::{Event, Sse},
@@ -44,7 +42,10 @@ use serde::Deserialize;
 use serde_json::{json, Value as JsonValue};
 
 use super::{check_session, json_answers, Failure, Interfaces};
-use crate::engine::{files::MAX_UPLOAD_BYTES, CallError, Checked, Mounted};
+use crate::{
+    engine::{files::MAX_UPLOAD_BYTES, CallError, Checked, Mounted},
+    site::PublicUrl,
+};
 use describe::{parameter_name, FN_INDEX};
 use queue::{Answer, Queue, Refusal};
 
@@ -125,31 +126,15 @@ impl QueuedInterfaces {
         interface: &Arc<Mounted>,
         session: Option<String>,
         checked: Checked,
-        headers: &HeaderMap,
+        public: PublicUrl,
     ) -> impl Stream<Item = Answer> + Send + 'static {
-        let origin = origin(headers);
-        json_answers(self.interfaces.clone(), interface.clone(), session, checked).map(move |answer| {
-            answer.map(|mut outputs| {
-                for output in &mut outputs {
-                    if let Value::File(file) = output {
-                        file.url = file.url.take().map(|url| format!("{origin}{url}"));
-                    }
-                }
-                outputs
-            })
-        })
+        json_answers(self.interfaces.clone(), interface.clone(), session, checked, move |url| public.absolute(url))
     }
 }
 
-/// `http://<host>`, as the request names the server.
-fn origin(headers: &HeaderMap) -> String {
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
-    format!("http://{host}")
-}
-
-async fn config(State(state): Shared, Path(name): Path<String>, headers: HeaderMap) -> Result<Json<JsonValue>, Detail> {
+async fn config(State(state): Shared, Path(name): Path<String>, public: PublicUrl) -> Result<Json<JsonValue>, Detail> {
     let (interface, _) = state.find(&name)?;
-    Ok(Json(describe::config(interface.spec(), &format!("{}/{name}", origin(&headers)))))
+    Ok(Json(describe::config(interface.spec(), &public.absolute(&format!("/{name}")))))
 }
 
 /// `gradio_api/upload`: stores each multipart part and answers the paths to refer to them by.
@@ -219,7 +204,7 @@ struct JoinRequest {
 async fn join(
     State(state): Shared,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    public: PublicUrl,
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(request) = body?;
@@ -229,7 +214,7 @@ async fn join(
     }
     check_session(&request.session_hash)?;
     let checked = check(interface, request.data)?;
-    let answers = state.run(interface, Some(request.session_hash.clone()), checked, &headers);
+    let answers = state.run(interface, Some(request.session_hash.clone()), checked, public);
     let event_id = queue.join(&request.session_hash, interface.spec().generator, answers)?;
     Ok(Json(json!({ "event_id": event_id })))
 }
@@ -258,20 +243,20 @@ struct CallRequest {
 async fn call(
     State(state): Shared,
     Path((name, api_name)): Path<(String, String)>,
-    headers: HeaderMap,
+    public: PublicUrl,
     body: Result<Json<CallRequest>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(request) = body?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
     let checked = check(interface, request.data)?;
-    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, checked, &headers))? })))
+    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, checked, public))? })))
 }
 
 /// `call/v2/<api_name>`: the inputs by parameter name; a missing one takes its default.
 async fn call_with_keywords(
     State(state): Shared,
     Path((name, api_name)): Path<(String, String)>,
-    headers: HeaderMap,
+    public: PublicUrl,
     body: Result<Json<HashMap<String, Value>>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(mut named) = body?;
@@ -289,7 +274,7 @@ async fn call_with_keywords(
         ));
     }
     let checked = check(interface, positional)?;
-    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, checked, &headers))? })))
+    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, checked, public))? })))
 }
 
 /// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`;

@@ -1,0 +1,430 @@
+//! An optional login, as Gradio's `auth=`: a login page, a signed session cookie, and every
+//! page, API route, file and stream refused without it.
+//!
+//! Gradio's clients log in the way Gradio expects: `POST <interface>/login` with the form
+//! fields `username` and `password` (what `gradio_client.Client(url, auth=…)` sends), answered
+//! with the cookie. Failed logins lock the client's address out for a time that doubles with
+//! each failure. Passwords are compared in constant time and never logged.
+
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use axum::{
+    body::Bytes,
+    extract::{Request, State},
+    http::{
+        header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE},
+        HeaderMap, HeaderValue, Method, StatusCode,
+    },
+    middleware::Next,
+    response::{Html, IntoResponse, Response},
+    Json,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use crate::site::{ClientAddress, PublicUrl};
+
+/// The session cookie's name.
+pub(crate) const SESSION_COOKIE: &str = "rheo-session";
+/// How long a login lasts.
+const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+/// The longest a client address is locked out after failed logins.
+const MAX_LOCKOUT: Duration = Duration::from_secs(60);
+/// Addresses remembered for their failed logins; the oldest are forgotten first.
+const MAX_TRACKED_ADDRESSES: usize = 10_000;
+/// A login form's body, at most.
+const MAX_FORM_BYTES: usize = 4096;
+
+/// Who may log in: a list of users, or a function that checks a user name and password.
+///
+/// ```
+/// use rheo::Login;
+/// let team = Login::users([("ada", "correct horse battery staple")]);
+/// let custom = Login::check(|user: &str, password: &str| user == "grace" && password.len() > 12);
+/// # let _ = (team, custom);
+/// ```
+#[derive(Clone)]
+pub struct Login(Arc<dyn Fn(&str, &str) -> bool + Send + Sync>);
+
+impl Login {
+    /// These users, each with their password.
+    pub fn users<U: Into<String>, P: AsRef<str>>(users: impl IntoIterator<Item = (U, P)>) -> Self {
+        let users: Vec<(String, [u8; 32])> =
+            users.into_iter().map(|(user, password)| (user.into(), digest(password.as_ref()))).collect();
+        Self(Arc::new(move |user: &str, password: &str| {
+            let given = digest(password);
+            // Every entry is compared, and each comparison takes the same time, so neither the
+            // user's position nor the password's length shows in the time taken.
+            users.iter().fold(false, |found, (name, expected)| found | (name == user && same(expected, &given)))
+        }))
+    }
+
+    /// Users checked by `check(user, password)`.
+    pub fn check(check: impl Fn(&str, &str) -> bool + Send + Sync + 'static) -> Self {
+        Self(Arc::new(check))
+    }
+
+    /// Users from `user:password` pairs separated by commas (the `RHEO_USERS` variable).
+    pub(crate) fn from_list(list: &str) -> Result<Self, String> {
+        let users = list
+            .split(',')
+            .filter(|entry| !entry.trim().is_empty())
+            .map(|entry| match entry.split_once(':') {
+                Some((user, password)) if !user.trim().is_empty() && !password.is_empty() => {
+                    Ok((user.trim().to_owned(), password.to_owned()))
+                }
+                _ => Err("RHEO_USERS must be user:password pairs separated by commas".to_owned()),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if users.is_empty() {
+            return Err("RHEO_USERS names no user".to_owned());
+        }
+        Ok(Self::users(users))
+    }
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Login(..)")
+    }
+}
+
+fn digest(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+fn same(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    a.iter().zip(b).fold(0u8, |differs, (x, y)| differs | (x ^ y)) == 0
+}
+
+/// The login's state: who may log in, the key that signs cookies, failed logins by address.
+pub(crate) struct Gate {
+    login: Login,
+    key: [u8; 32],
+    failures: Mutex<HashMap<IpAddr, Failures>>,
+    /// The stylesheet of the UI bundle, for the login page.
+    stylesheet: String,
+}
+
+#[derive(Clone, Copy)]
+struct Failures {
+    count: u32,
+    locked_until: Instant,
+}
+
+impl Gate {
+    pub(crate) fn new(login: Login, key: [u8; 32], stylesheet: String) -> Self {
+        Self { login, key, failures: Mutex::new(HashMap::new()), stylesheet }
+    }
+
+    /// The cookie value that proves `user` logged in, valid until `expires` (seconds since 1970).
+    fn sign(&self, user: &str, expires: u64) -> String {
+        let payload = format!("{}.{expires}", URL_SAFE_NO_PAD.encode(user));
+        format!("{payload}.{}", URL_SAFE_NO_PAD.encode(self.mac(&payload).finalize().into_bytes()))
+    }
+
+    /// The user a cookie value proves, when its signature holds and it has not expired.
+    fn verify(&self, value: &str, now: u64) -> Option<String> {
+        let (payload, signature) = value.rsplit_once('.')?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        self.mac(payload).verify_slice(&signature).ok()?;
+        let (user, expires) = payload.split_once('.')?;
+        (expires.parse::<u64>().ok()? > now).then_some(())?;
+        String::from_utf8(URL_SAFE_NO_PAD.decode(user).ok()?).ok()
+    }
+
+    fn mac(&self, payload: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes a key of any length");
+        mac.update(payload.as_bytes());
+        mac
+    }
+
+    /// How long `client` must still wait before trying again, if it is locked out.
+    fn lockout(&self, client: Option<IpAddr>, now: Instant) -> Option<Duration> {
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let until = failures.get(&client?)?.locked_until;
+        (until > now).then(|| until - now)
+    }
+
+    /// Records a failed login: the address is locked out for 1 s, then 2 s, 4 s… up to a
+    /// minute; an address that stops failing is forgotten after a quiet quarter hour.
+    fn failed(&self, client: Option<IpAddr>, now: Instant) {
+        let Some(client) = client else { return };
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if failures.len() >= MAX_TRACKED_ADDRESSES {
+            failures.retain(|_, f| now.saturating_duration_since(f.locked_until) < Duration::from_secs(900));
+            if failures.len() >= MAX_TRACKED_ADDRESSES {
+                // Under a spray from many addresses, forget the ones whose lock ends first.
+                let mut ends: Vec<Instant> = failures.values().map(|f| f.locked_until).collect();
+                ends.sort_unstable();
+                let cutoff = ends[ends.len() / 2];
+                failures.retain(|_, f| f.locked_until > cutoff);
+            }
+        }
+        let entry = failures.entry(client).or_insert(Failures { count: 0, locked_until: now });
+        entry.count = entry.count.saturating_add(1);
+        let lockout = Duration::from_secs(1 << (entry.count - 1).min(6)).min(MAX_LOCKOUT);
+        entry.locked_until = now + lockout;
+    }
+
+    fn succeeded(&self, client: Option<IpAddr>) {
+        if let Some(client) = client {
+            self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&client);
+        }
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// Whether the request comes from a person's browser (which gets pages and redirects) rather
+/// than an API client (which gets status codes and JSON).
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The login routes, and the check in front of everything else.
+pub(crate) async fn guard(State(gate): State<Arc<Gate>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let public = request.extensions().get::<PublicUrl>().cloned().expect("the site guard runs first");
+    // `/login`, and `/<name>/login` where Gradio's clients log in to an interface.
+    let is_login = path.strip_suffix("/login").is_some_and(|name| !name.get(1..).unwrap_or("").contains('/'));
+    match (request.method().clone(), path.as_str()) {
+        (Method::GET, "/login") => return login_page(&gate, &public, &next_page(request.uri().query()), None),
+        (Method::POST, _) if is_login => return log_in(&gate, request).await,
+        (Method::GET, "/logout") => return log_out(&public),
+        // The UI bundle is the same for every server, public, and the login page needs its styles.
+        (_, path) if path.starts_with("/pkg/") => return next.run(request).await,
+        _ => {}
+    }
+    let user = cookie(request.headers(), SESSION_COOKIE).and_then(|value| gate.verify(&value, unix_now()));
+    if user.is_some() {
+        return next.run(request).await;
+    }
+    if matches!(*request.method(), Method::GET | Method::HEAD) && wants_html(request.headers()) {
+        let target = request.uri().path_and_query().map_or(path.clone(), |p| p.to_string());
+        let query = form_urlencoded::Serializer::new(String::new()).append_pair("next", &public.path(&target)).finish();
+        return redirect(&format!("{}?{query}", public.path("/login")));
+    }
+    (StatusCode::UNAUTHORIZED, Json(serde_json::json!({ "detail": "Not authenticated: log in first." })))
+        .into_response()
+}
+
+/// A value of the request's `Cookie` header.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+/// The `next` parameter of a query: where to go after logging in.
+fn next_page(query: Option<&str>) -> String {
+    let next = query
+        .map(|q| form_urlencoded::parse(q.as_bytes()))
+        .and_then(|mut pairs| pairs.find(|(k, _)| k == "next").map(|(_, v)| v.into_owned()))
+        .unwrap_or_default();
+    local_path(next)
+}
+
+/// A path on this server, never another site (`//evil.example` and `/\\evil.example` are
+/// another site to a browser); `""` otherwise.
+fn local_path(path: String) -> String {
+    let local = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
+    if local {
+        path
+    } else {
+        String::new()
+    }
+}
+
+async fn log_in(gate: &Gate, request: Request) -> Response {
+    let client = request.extensions().get::<ClientAddress>().and_then(|c| c.0);
+    let public = request.extensions().get::<PublicUrl>().cloned().expect("the site guard runs first");
+    let html = wants_html(request.headers());
+    let now = Instant::now();
+    if let Some(wait) = gate.lockout(client, now) {
+        let seconds = wait.as_secs() + 1;
+        let message = format!("Too many failed logins: try again in {seconds} s.");
+        let mut response = match html {
+            true => login_page(gate, &public, "", Some(&message)),
+            false => Json(serde_json::json!({ "detail": message })).into_response(),
+        };
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
+        return response;
+    }
+    let form = match axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES).await {
+        Ok(body) => Form::read(&body),
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "The login form is too large.").into_response(),
+    };
+    if !(gate.login.0)(&form.username, &form.password) {
+        gate.failed(client, now);
+        tracing::info!(user = %form.username, client = ?client, "failed login");
+        let message = "Incorrect user name or password.";
+        let mut response = match html {
+            true => login_page(gate, &public, &form.next, Some(message)),
+            false => Json(serde_json::json!({ "detail": message })).into_response(),
+        };
+        *response.status_mut() = StatusCode::UNAUTHORIZED;
+        return response;
+    }
+    gate.succeeded(client);
+    let expires = unix_now() + SESSION_LIFETIME.as_secs();
+    let session = cookie::Cookie::build((SESSION_COOKIE, gate.sign(&form.username, expires)))
+        .path(public.path("/"))
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(public.secure())
+        .max_age(cookie::time::Duration::seconds(SESSION_LIFETIME.as_secs() as i64))
+        .build();
+    let mut response = match html {
+        true => redirect(&Some(form.next).filter(|n| !n.is_empty()).unwrap_or_else(|| public.path("/"))),
+        false => Json(serde_json::json!({ "success": true })).into_response(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&session.to_string()) {
+        response.headers_mut().insert(SET_COOKIE, value);
+    }
+    response
+}
+
+fn log_out(public: &PublicUrl) -> Response {
+    let cleared =
+        cookie::Cookie::build((SESSION_COOKIE, "")).path(public.path("/")).max_age(cookie::time::Duration::ZERO);
+    let mut response = redirect(&public.path("/login"));
+    if let Ok(value) = HeaderValue::from_str(&cleared.to_string()) {
+        response.headers_mut().insert(SET_COOKIE, value);
+    }
+    response
+}
+
+/// The fields of a login form.
+struct Form {
+    username: String,
+    password: String,
+    next: String,
+}
+
+impl Form {
+    fn read(body: &Bytes) -> Self {
+        let mut form = Form { username: String::new(), password: String::new(), next: String::new() };
+        for (key, value) in form_urlencoded::parse(body) {
+            match key.as_ref() {
+                "username" => form.username = value.into_owned(),
+                "password" => form.password = value.into_owned(),
+                "next" => form.next = local_path(value.into_owned()),
+                _ => {}
+            }
+        }
+        form
+    }
+}
+
+fn redirect(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+/// The login page: a plain form (it works before and without the UI bundle).
+fn login_page(gate: &Gate, public: &PublicUrl, next: &str, error: Option<&str>) -> Response {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#39;")
+    };
+    let error = error.map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))).unwrap_or_default();
+    let page = format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Log in</title><link rel="stylesheet" href="{stylesheet}"></head>
+<body><main class="login"><h1>Log in</h1>{error}
+<form method="post" action="{action}">
+<input type="hidden" name="next" value="{next}">
+<label>User name <input name="username" autocomplete="username" required autofocus></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit" class="primary">Log in</button>
+</form></main></body></html>"#,
+        stylesheet = escape(&public.path(&gate.stylesheet)),
+        action = escape(&public.path("/login")),
+        next = escape(next),
+    );
+    let mut response = Html(page).into_response();
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate() -> Gate {
+        Gate::new(Login::users([("ada", "lovelace")]), [7; 32], "/pkg/rheo.css".into())
+    }
+
+    #[test]
+    fn users_are_checked_by_name_and_password() {
+        let Login(check) = Login::users([("ada", "lovelace"), ("alan", "turing")]);
+        assert!(check("ada", "lovelace") && check("alan", "turing"));
+        assert!(!check("ada", "turing") && !check("grace", "lovelace") && !check("ada", ""));
+        assert!(Login::from_list("ada:love:lace, alan:turing").is_ok_and(|Login(c)| c("ada", "love:lace")));
+        assert!(Login::from_list("ada").is_err() && Login::from_list(" , ").is_err());
+    }
+
+    #[test]
+    fn a_cookie_holds_only_when_signed_by_this_key_and_unexpired() {
+        let gate = gate();
+        let value = gate.sign("ada", 2_000);
+        assert_eq!(gate.verify(&value, 1_999), Some("ada".into()));
+        assert_eq!(gate.verify(&value, 2_000), None, "expired");
+        let forged = value.replacen(&URL_SAFE_NO_PAD.encode("ada"), &URL_SAFE_NO_PAD.encode("root"), 1);
+        assert_eq!(gate.verify(&forged, 1_000), None);
+        let other = Gate::new(Login::users([("ada", "x")]), [8; 32], String::new());
+        assert_eq!(other.verify(&value, 1_000), None, "another key");
+        assert_eq!(gate.verify("garbage", 0), None);
+    }
+
+    #[test]
+    fn failed_logins_lock_the_address_out_for_longer_each_time() {
+        let gate = gate();
+        let (client, now) = (Some("192.0.2.1".parse().unwrap()), Instant::now());
+        assert_eq!(gate.lockout(client, now), None);
+        gate.failed(client, now);
+        assert_eq!(gate.lockout(client, now), Some(Duration::from_secs(1)));
+        gate.failed(client, now);
+        assert_eq!(gate.lockout(client, now), Some(Duration::from_secs(2)));
+        for _ in 0..20 {
+            gate.failed(client, now);
+        }
+        assert_eq!(gate.lockout(client, now), Some(MAX_LOCKOUT));
+        assert_eq!(gate.lockout(Some("192.0.2.2".parse().unwrap()), now), None, "another address");
+        assert_eq!(gate.lockout(client, now + MAX_LOCKOUT), None);
+        gate.succeeded(client);
+        gate.failed(client, now);
+        assert_eq!(gate.lockout(client, now), Some(Duration::from_secs(1)), "a success starts over");
+    }
+
+    #[test]
+    fn the_page_after_login_is_on_this_server() {
+        assert_eq!(next_page(Some("next=%2Fdemos%2Fflip%3Fx%3D1")), "/demos/flip?x=1");
+        for elsewhere in ["next=https%3A%2F%2Fevil.example", "next=%2F%2Fevil.example", "next=%2F%5Cevil.example", ""] {
+            assert_eq!(next_page(Some(elsewhere)), "", "{elsewhere}");
+        }
+    }
+}

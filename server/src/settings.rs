@@ -1,0 +1,152 @@
+//! The deployment settings a [`Registry`](crate::Registry) takes in code, each overridden by
+//! an environment variable (so one build serves anywhere), resolved once at start.
+
+use std::path::PathBuf;
+
+use ipnet::IpNet;
+use sha2::{Digest, Sha256};
+use tokio_rustls::TlsAcceptor;
+
+use crate::{
+    listen,
+    login::Login,
+    site::{Site, LOOPBACK_NAMES},
+};
+
+/// What the code set; `None` or empty where it said nothing.
+#[derive(Default)]
+pub(crate) struct Settings {
+    pub(crate) root_path: Option<String>,
+    pub(crate) trusted_proxies: Vec<String>,
+    pub(crate) allowed_hosts: Option<Vec<String>>,
+    pub(crate) allowed_origins: Vec<String>,
+    pub(crate) frame_ancestors: Option<String>,
+    pub(crate) tls: Option<(PathBuf, PathBuf)>,
+    pub(crate) login: Option<Login>,
+}
+
+/// The settings in force.
+pub(crate) struct Resolved {
+    pub(crate) site: Site,
+    pub(crate) tls: Option<TlsAcceptor>,
+    pub(crate) login: Option<Login>,
+    /// Signs the login cookies: `RHEO_SECRET_KEY` (which replicas must share), else random.
+    pub(crate) secret: [u8; 32],
+}
+
+impl Settings {
+    /// The settings in force: the environment's (`var` reads it), else the code's. `bind` is
+    /// the host served on, when known: a server on a loopback address answers only to loopback
+    /// names unless told otherwise.
+    pub(crate) fn resolve(&self, var: impl Fn(&str) -> Option<String>, bind: Option<&str>) -> Result<Resolved, String> {
+        let env = |name: &str| var(name).filter(|value| !value.trim().is_empty());
+        let list = |name: &str| {
+            env(name).map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        };
+        let root_path = env("RHEO_ROOT_PATH").or_else(|| self.root_path.clone()).unwrap_or_default();
+        let root_path = Site::root_path(&root_path).map_err(|e| format!("root path: {e}"))?;
+        let trusted_proxies = list("RHEO_TRUSTED_PROXIES")
+            .unwrap_or_else(|| self.trusted_proxies.clone())
+            .iter()
+            .map(|proxy| parse_net(proxy))
+            .collect::<Result<Vec<_>, _>>()?;
+        let loopback = bind.is_some_and(|host| {
+            host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        });
+        let allowed_hosts = list("RHEO_ALLOWED_HOSTS")
+            .or_else(|| self.allowed_hosts.clone())
+            .or_else(|| loopback.then(|| LOOPBACK_NAMES.map(String::from).to_vec()));
+        let allowed_origins = list("RHEO_ALLOWED_ORIGINS").unwrap_or_else(|| self.allowed_origins.clone());
+        if let Some(bad) = allowed_origins.iter().find(|o| !(o.starts_with("http://") || o.starts_with("https://"))) {
+            return Err(format!("{bad:?} is not an origin: give one like https://example.com"));
+        }
+        let frame_ancestors =
+            env("RHEO_FRAME_ANCESTORS").or_else(|| self.frame_ancestors.clone()).unwrap_or_else(|| "'self'".into());
+        if frame_ancestors.contains([';', ',', '\r', '\n']) {
+            return Err(format!("{frame_ancestors:?} is not a list of frame-ancestors sources"));
+        }
+        let tls = match (env("RHEO_SSL_CERTFILE"), env("RHEO_SSL_KEYFILE")) {
+            (Some(certificate), Some(key)) => Some((PathBuf::from(certificate), PathBuf::from(key))),
+            (None, None) => self.tls.clone(),
+            _ => return Err("give both RHEO_SSL_CERTFILE and RHEO_SSL_KEYFILE, or neither".into()),
+        };
+        let tls = tls.map(|(certificate, key)| listen::tls_acceptor(&certificate, &key)).transpose()?;
+        let login = match env("RHEO_USERS") {
+            Some(users) => Some(Login::from_list(&users)?),
+            None => self.login.clone(),
+        };
+        let secret = match env("RHEO_SECRET_KEY") {
+            Some(key) => Sha256::digest(key.as_bytes()).into(),
+            None => random_key(),
+        };
+        let site =
+            Site { root_path, trusted_proxies, allowed_hosts, allowed_origins, frame_ancestors, tls: tls.is_some() };
+        Ok(Resolved { site, tls, login, secret })
+    }
+}
+
+/// An address (`127.0.0.1`) or a network (`10.0.0.0/8`).
+fn parse_net(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{text:?} is not a proxy address: give an IP address or a network like 10.0.0.0/8"))
+}
+
+fn random_key() -> [u8; 32] {
+    let mut key = [0; 32];
+    for half in key.chunks_mut(16) {
+        half.copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(settings: &Settings, vars: &[(&str, &str)], bind: Option<&str>) -> Result<Resolved, String> {
+        let var = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+        settings.resolve(var, bind)
+    }
+
+    #[test]
+    fn the_environment_overrides_the_code() {
+        let coded = Settings {
+            root_path: Some("/code/".into()),
+            trusted_proxies: vec!["10.0.0.0/8".into()],
+            ..Settings::default()
+        };
+        let site = resolve(&coded, &[], None).unwrap().site;
+        assert_eq!((site.root_path.as_str(), site.trusted_proxies.len()), ("/code", 1));
+        let vars = [
+            ("RHEO_ROOT_PATH", "/demos"),
+            ("RHEO_TRUSTED_PROXIES", "127.0.0.1, ::1"),
+            ("RHEO_ALLOWED_HOSTS", "example.com"),
+        ];
+        let site = resolve(&coded, &vars, None).unwrap().site;
+        assert_eq!(site.root_path, "/demos");
+        assert_eq!(site.trusted_proxies, vec!["127.0.0.1/32".parse::<IpNet>().unwrap(), "::1/128".parse().unwrap()]);
+        assert_eq!(site.allowed_hosts, Some(vec!["example.com".into()]));
+        assert_eq!(site.frame_ancestors, "'self'");
+    }
+
+    #[test]
+    fn a_loopback_server_answers_only_to_loopback_names_unless_told() {
+        let plain = Settings::default();
+        assert_eq!(resolve(&plain, &[], Some("127.0.0.1")).unwrap().site.allowed_hosts.unwrap().len(), 3);
+        assert_eq!(resolve(&plain, &[], Some("0.0.0.0")).unwrap().site.allowed_hosts, None);
+    }
+
+    #[test]
+    fn bad_settings_are_one_line_that_says_what_to_give() {
+        let plain = Settings::default();
+        let error = |vars: &[(&str, &str)]| resolve(&plain, vars, None).err().unwrap();
+        assert!(error(&[("RHEO_ROOT_PATH", "demos")]).contains("give one like \"/demos\""));
+        assert!(error(&[("RHEO_TRUSTED_PROXIES", "proxy.local")]).contains("is not a proxy address"));
+        assert!(error(&[("RHEO_ALLOWED_ORIGINS", "example.com")]).contains("is not an origin"));
+        assert!(error(&[("RHEO_SSL_CERTFILE", "a.pem")]).contains("or neither"));
+        assert!(error(&[("RHEO_SSL_CERTFILE", "/no/a.pem"), ("RHEO_SSL_KEYFILE", "/no/k.pem")]).contains("cannot read"));
+        assert!(error(&[("RHEO_USERS", "nobody")]).contains("user:password"));
+        assert!(error(&[("RHEO_FRAME_ANCESTORS", "'self'; script-src *")]).contains("frame-ancestors"));
+    }
+}
