@@ -202,6 +202,17 @@ fn NotFound(root: String) -> impl IntoView {
     }
 }
 
+/// `text` as a `<Title>` takes it: leptos_meta writes the server's `<title>` unescaped, so an
+/// author's title holding `</title><img onerror=…>` would end it and add markup; the browser
+/// sets `document.title` as text, which needs no escaping.
+fn title_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    } else {
+        text.to_owned()
+    }
+}
+
 #[component]
 fn LoadError(error: String) -> impl IntoView {
     view! { <p class="error" role="alert">"Could not load this page: " {error}</p> }

@@ -50,7 +50,10 @@ const MAX_FORM_BYTES: usize = 4096;
 /// # let _ = (team, custom);
 /// ```
 #[derive(Clone)]
-pub struct Login(Arc<dyn Fn(&str, &str) -> bool + Send + Sync>);
+pub struct Login(Arc<CheckFn>);
+
+/// Whether a user name and password may log in.
+type CheckFn = dyn Fn(&str, &str) -> bool + Send + Sync;
 
 impl Login {
     /// These users, each with their password.

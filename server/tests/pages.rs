@@ -7,13 +7,47 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::{body::Body, http::Request, http::StatusCode};
 use common::get;
+use http_body_util::BodyExt;
+use rheo::{Interface, Radio, Registry, Textbox};
+use tower::ServiceExt;
 
 #[tokio::test]
 async fn pages() {
     pages_are_rendered_on_the_server_with_labels().await;
     dotted_paths_get_a_404_page_not_a_crash_or_a_file().await;
+    an_authors_texts_reach_the_page_as_text_only().await;
+}
+
+/// Markup that runs if it reaches the page as HTML, or ends the inline script that carries the
+/// page's data to hydration.
+const HOSTILE: &str = "<img src=x onerror=alert(1)></title></script><script>alert(2)</script>";
+
+fn echo(text: String, _choice: String) -> String {
+    text
+}
+
+async fn an_authors_texts_reach_the_page_as_text_only() {
+    let hostile = Interface::new(echo)
+        .inputs((Textbox::new().label(HOSTILE).value(HOSTILE), Radio::new([HOSTILE, "plain"]).label(HOSTILE)))
+        .outputs(Textbox::new().label(HOSTILE))
+        .title(HOSTILE)
+        .description(HOSTILE)
+        .examples([(HOSTILE.to_owned(), HOSTILE.to_owned())]);
+    let router = Registry::new().mount("hostile", hostile).into_router();
+    for path in ["/", "/hostile"] {
+        let response = router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        let policy = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        let html = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(!html.contains("<img src=x"), "{path}: an author's markup became HTML: {html}");
+        assert!(!html.contains("</script><script>alert"), "{path}: a text ended a script: {html}");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "{path}: the text is shown as text: {html}");
+        // Every script the page has carries the nonce its policy names; nothing else may run.
+        let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect(&policy);
+        assert_eq!(html.matches("<script").count(), html.matches(&format!("nonce=\"{nonce}\"")).count(), "{html}");
+        assert!(policy.contains("frame-ancestors 'self'") && !policy.contains("unsafe-inline"), "{policy}");
+    }
 }
 
 async fn pages_are_rendered_on_the_server_with_labels() {

@@ -53,7 +53,7 @@ pub(crate) fn InterfaceView(spec: InterfaceSpec, root: String) -> impl IntoView 
     let output_widgets = widgets.view(&spec.outputs, &outputs, "output", None);
 
     view! {
-        <Title text=spec.title.clone()/>
+        <Title text=crate::title_text(&spec.title)/>
         <nav class="crumbs"><a href=index>"All demos"</a></nav>
         <h1>{spec.title.clone()}</h1>
         {(!spec.description.is_empty()).then(|| view! { <p class="description">{spec.description.clone()}</p> })}
