@@ -258,7 +258,7 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
     let html = wants_html(request.headers());
     let now = Instant::now();
     if let Some(wait) = gate.lockout(client, now) {
-        let seconds = wait.as_secs() + 1;
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let message = format!("Too many failed logins: try again in {seconds} s.");
         let mut response = match html {
             true => login_page(gate, &public, "", Some(&message)),
@@ -274,7 +274,8 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
     };
     if !(gate.login.0)(&form.username, &form.password) {
         gate.failed(client, now);
-        tracing::info!(user = %form.username, client = ?client, "failed login");
+        // Not the user name: people type their password there by mistake.
+        tracing::info!(client = ?client, "failed login");
         let message = "Incorrect user name or password.";
         let mut response = match html {
             true => login_page(gate, &public, &form.next, Some(message)),

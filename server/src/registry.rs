@@ -4,7 +4,11 @@ use std::{path::PathBuf, sync::Arc};
 
 use axum::{
     extract::DefaultBodyLimit,
-    http::{header::CONTENT_SECURITY_POLICY, request::Parts},
+    http::{
+        header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE},
+        request::Parts,
+        Method,
+    },
     middleware::from_fn_with_state,
     routing::{get, post},
     Router,
@@ -14,7 +18,12 @@ use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use leptos_router::location::RequestUrl;
 use rheo_app::{shell, App, InterfaceSpecs, SiteRoot};
 use rheo_shared::protocol::{stream::STREAM_ROUTE, END_SESSION_ROUTE, MAX_REQUEST_BYTES, RUN_ROUTE};
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, CompressionLevel};
+use tower_http::{
+    compression::CompressionLayer,
+    cors::{AllowOrigin, CorsLayer},
+    limit::RequestBodyLimitLayer,
+    CompressionLevel,
+};
 
 use crate::{
     bundle,
@@ -224,9 +233,20 @@ impl Registry {
             }
             None => app,
         };
+        // Pages on the allowed origins may read the APIs' answers too (never with cookies).
+        let cors = (!deployed.allowed_origins.is_empty()).then(|| {
+            let origins = deployed.allowed_origins.iter().filter_map(|origin| origin.parse().ok());
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([CONTENT_TYPE])
+        });
         // The site's guard must see requests before routing (it strips the root path), so
         // the whole app is its inner service.
-        let guarded = tower::ServiceBuilder::new().layer(from_fn_with_state(deployed, site::guard)).service(app);
+        let guarded = tower::ServiceBuilder::new()
+            .layer(from_fn_with_state(deployed, site::guard))
+            .option_layer(cors)
+            .service(app);
         Router::new().fallback_service(guarded)
     }
 

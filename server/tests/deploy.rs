@@ -175,9 +175,22 @@ async fn another_sites_pages_cannot_post_upload_or_stream() {
     };
     let refused = send(&router, upload("http://evil.example")).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!refused.headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
     assert!(refused.body.contains("cross-site"), "{}", refused.body);
     assert_eq!(send(&router, upload("http://127.0.0.1:7860")).await.status, StatusCode::OK);
-    assert_eq!(send(&router, upload("https://friend.example")).await.status, StatusCode::OK);
+    let friend = send(&router, upload("https://friend.example")).await;
+    assert_eq!(friend.status, StatusCode::OK);
+    assert_eq!(friend.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://friend.example", "it may read the answer");
+    assert!(!friend.headers.contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS));
+    let preflight = Request::options("/double/run")
+        .header(header::HOST, "127.0.0.1:7860")
+        .header(header::ORIGIN, "https://friend.example")
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
+        .body(Body::empty())
+        .unwrap();
+    let preflight = send(&router, preflight).await;
+    assert_eq!(preflight.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://friend.example");
 
     let run = Request::post("/double/run")
         .header(header::HOST, "127.0.0.1:7860")
