@@ -93,6 +93,14 @@ impl<S: Send + Sync> FromRequestParts<S> for PublicUrl {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ClientAddress(pub(crate) Option<IpAddr>);
 
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<ClientAddress>().copied().unwrap_or(ClientAddress(None)))
+    }
+}
+
 /// A request refused before routing, with the reason in words.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Refusal(pub(crate) StatusCode, pub(crate) String);

@@ -7,7 +7,11 @@ pub(crate) mod gradio;
 pub(crate) mod rheo;
 pub(crate) mod stream;
 
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Arc, Mutex},
+};
 
 use axum::http::StatusCode;
 use futures::Stream;
@@ -33,6 +37,46 @@ impl Interfaces {
 
     pub(crate) fn names(&self) -> impl Iterator<Item = &String> {
         self.by_name.keys()
+    }
+}
+
+/// How many things (open streams, pending events) each client has, refusing one past a limit,
+/// so that one client cannot take what everyone shares. A client is its address (as a trusted
+/// proxy forwarded it); a request with no known address (served in-process) is not counted.
+#[derive(Clone, Default)]
+pub(crate) struct PerClient(Arc<Mutex<HashMap<IpAddr, usize>>>);
+
+impl PerClient {
+    /// One more for `client`, held until the ticket is dropped; `None` at the limit.
+    pub(crate) fn take(&self, client: Option<IpAddr>, limit: usize) -> Option<ClientTicket> {
+        if let Some(address) = client {
+            let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            let count = counts.entry(address).or_insert(0);
+            if *count >= limit {
+                return None;
+            }
+            *count += 1;
+        }
+        Some(ClientTicket { owner: self.clone(), client })
+    }
+}
+
+/// One thing a client holds (see [`PerClient`]); dropping it gives it back.
+pub(crate) struct ClientTicket {
+    owner: PerClient,
+    client: Option<IpAddr>,
+}
+
+impl Drop for ClientTicket {
+    fn drop(&mut self) {
+        let Some(address) = self.client else { return };
+        let mut counts = self.owner.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = counts.get_mut(&address) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&address);
+            }
+        }
     }
 }
 

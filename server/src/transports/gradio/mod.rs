@@ -44,10 +44,10 @@ use serde_json::{json, Value as JsonValue};
 use super::{check_session, json_answers, Failure, Interfaces};
 use crate::{
     engine::{files::MAX_UPLOAD_BYTES, CallError, Checked, Mounted},
-    site::PublicUrl,
+    site::{ClientAddress, PublicUrl},
 };
 use describe::{parameter_name, FN_INDEX};
-use queue::{Answer, Queue, Refusal};
+use queue::{Answer, Queue, Refusal, QUEUE_IDLE_TIMEOUT};
 
 /// The interfaces, with a Gradio queue each.
 struct QueuedInterfaces {
@@ -61,6 +61,11 @@ type Shared = State<Arc<QueuedInterfaces>>;
 pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
     let queues = interfaces.names().map(|name| (name.clone(), Queue::default())).collect();
     let state = Arc::new(QueuedInterfaces { interfaces, queues });
+    // Idle sessions are swept on a timer, not only when another join comes; the sweeper ends
+    // with the router.
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(sweep(Arc::downgrade(&state)));
+    }
     Router::new()
         .route(UPLOAD_ROUTE, post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route(FILE_ROUTE, get(file))
@@ -72,6 +77,15 @@ pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
         .route(CALL_BY_NAME_ROUTE, post(call_with_keywords))
         .route(CALL_RESULT_ROUTE, get(result))
         .with_state(state)
+}
+
+async fn sweep(state: std::sync::Weak<QueuedInterfaces>) {
+    let mut every = tokio::time::interval(QUEUE_IDLE_TIMEOUT / 10);
+    loop {
+        every.tick().await;
+        let Some(state) = state.upgrade() else { return };
+        state.queues.values().for_each(Queue::sweep);
+    }
 }
 
 /// An error as FastAPI (and so Gradio) writes it: `{"detail": …}`.
@@ -99,6 +113,10 @@ impl From<Refusal> for Detail {
     fn from(refusal: Refusal) -> Self {
         match refusal {
             Refusal::Full => Detail(StatusCode::SERVICE_UNAVAILABLE, json!("The queue is full; try again shortly.")),
+            Refusal::TooMany => Detail(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!("Too many of your requests are pending; wait for some to finish."),
+            ),
             Refusal::UnknownSession => Detail(StatusCode::NOT_FOUND, json!("Session not found.")),
             Refusal::UnknownEvent => Detail(StatusCode::NOT_FOUND, json!("Event not found.")),
         }
@@ -205,6 +223,7 @@ async fn join(
     State(state): Shared,
     Path(name): Path<String>,
     public: PublicUrl,
+    ClientAddress(client): ClientAddress,
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(request) = body?;
@@ -215,7 +234,7 @@ async fn join(
     check_session(&request.session_hash)?;
     let checked = check(interface, request.data)?;
     let answers = state.run(interface, Some(request.session_hash.clone()), checked, public);
-    let event_id = queue.join(&request.session_hash, interface.spec().generator, answers)?;
+    let event_id = queue.join(&request.session_hash, client, interface.spec().generator, answers)?;
     Ok(Json(json!({ "event_id": event_id })))
 }
 
@@ -244,12 +263,13 @@ async fn call(
     State(state): Shared,
     Path((name, api_name)): Path<(String, String)>,
     public: PublicUrl,
+    ClientAddress(client): ClientAddress,
     body: Result<Json<CallRequest>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(request) = body?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
     let checked = check(interface, request.data)?;
-    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, checked, public))? })))
+    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, public))? })))
 }
 
 /// `call/v2/<api_name>`: the inputs by parameter name; a missing one takes its default.
@@ -257,6 +277,7 @@ async fn call_with_keywords(
     State(state): Shared,
     Path((name, api_name)): Path<(String, String)>,
     public: PublicUrl,
+    ClientAddress(client): ClientAddress,
     body: Result<Json<HashMap<String, Value>>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let Json(mut named) = body?;
@@ -274,7 +295,7 @@ async fn call_with_keywords(
         ));
     }
     let checked = check(interface, positional)?;
-    Ok(Json(json!({ "event_id": queue.call(state.run(interface, None, checked, public))? })))
+    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, public))? })))
 }
 
 /// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`;

@@ -4,21 +4,27 @@
 //! two-step REST form: start a call, then read its one result.
 //!
 //! Everything is bounded: sessions and unread results per interface ([`MAX_ENTRIES`]),
-//! messages waiting per session, and time: a session with no join and no reader activity, or
-//! an unread result, is dropped after [`QUEUE_IDLE_TIMEOUT`].
+//! pending events per session and per client, messages waiting per session, and time: a
+//! session with no join and no message delivered, or an unread result, is dropped after
+//! [`QUEUE_IDLE_TIMEOUT`] (swept on a timer). A call never waits long on its reader: one whose
+//! messages nobody reads for [`READER_WAIT`] is stopped, freeing its slot.
 
 use std::{
     collections::HashMap,
+    net::IpAddr,
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use futures::{stream, Stream, StreamExt};
 use rheo_shared::Value;
 use serde_json::{json, Value as Json};
-use tokio::sync::{mpsc, watch, OwnedMutexGuard};
+use tokio::{
+    sync::{mpsc, watch, OwnedMutexGuard},
+    time::Instant,
+};
 
-use crate::engine::CallError;
+use crate::{engine::CallError, transports::PerClient};
 
 /// Sessions, and unread REST results, one interface keeps at most; past this, a new session
 /// gets 503, and a new REST call replaces the oldest finished unread result (or gets 503).
@@ -27,6 +33,12 @@ pub(crate) const MAX_ENTRIES: usize = 4096;
 pub(crate) const QUEUE_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 /// Messages that may wait for a session's reader before the producing call waits.
 const SESSION_BUFFER: usize = 64;
+/// How long a call waits for its reader to make room in a full buffer before it is stopped.
+pub(crate) const READER_WAIT: Duration = Duration::from_secs(10);
+/// Events one session may have pending (joined, not yet delivered).
+pub(crate) const MAX_PENDING_PER_SESSION: usize = 32;
+/// Events (joins and REST calls) one client may have pending across sessions.
+pub(crate) const MAX_PENDING_PER_CLIENT: usize = 64;
 /// A stream with nothing to say sends a heartbeat this often, so proxies keep it open.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
 
@@ -55,6 +67,8 @@ struct UnreadResult {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Refusal {
     Full,
+    /// The session or the client has as many events pending as it may.
+    TooMany,
     UnknownSession,
     UnknownEvent,
 }
@@ -64,47 +78,77 @@ pub(crate) enum Refusal {
 pub(crate) struct Queue {
     sessions: Arc<Mutex<HashMap<String, Session>>>,
     results: Arc<Mutex<HashMap<String, UnreadResult>>>,
+    clients: PerClient,
 }
 
 impl Queue {
-    /// Starts a call for a session; its messages go to the session's stream. A generator's
-    /// answers go out as `process_generating` messages as they come (the first whole, the
-    /// next as diffs, as Gradio's sse_v3 does), and its last again in `process_completed`. If
-    /// the session's reader falls behind, the call waits; if the session expires, it stops.
+    /// Starts a call for a session of `client`; its messages go to the session's stream. A
+    /// generator's answers go out as `process_generating` messages as they come (the first
+    /// whole, the next as diffs, as Gradio's sse_v3 does), and its last again in
+    /// `process_completed`. If the session's reader falls behind for [`READER_WAIT`], or the
+    /// session expires, the call stops.
     pub(crate) fn join(
         &self,
         session_hash: &str,
+        client: Option<IpAddr>,
         generator: bool,
         answers: impl Stream<Item = Answer> + Send + 'static,
     ) -> Result<String, Refusal> {
+        let ticket = self.clients.take(client, MAX_PENDING_PER_CLIENT).ok_or(Refusal::TooMany)?;
         let sender = self.enter_session(session_hash)?;
         let event_id = new_event_id();
         let event = event_id.clone();
         tokio::spawn(async move {
-            let _ = sender.send(json!({"msg": "estimation", "event_id": event, "rank": 0, "queue_size": 1})).await;
-            let _ = sender.send(json!({"msg": "process_starts", "event_id": event})).await;
-            futures::pin_mut!(answers);
-            let mut last = None;
-            while let Some(answer) = answers.next().await {
-                let Ok(data) = answer else {
-                    let _ = sender.send(completed_message(&event, answer)).await;
-                    return;
-                };
-                if generator && sender.send(generating_message(&event, &data, last.is_none())).await.is_err() {
+            let _ticket = ticket;
+            let deliver = |message: Json| async {
+                matches!(tokio::time::timeout(READER_WAIT, sender.send(message)).await, Ok(Ok(())))
+            };
+            let starts = [
+                json!({"msg": "estimation", "event_id": event, "rank": 0, "queue_size": 1}),
+                json!({"msg": "process_starts", "event_id": event}),
+            ];
+            for message in starts {
+                if !deliver(message).await {
                     return;
                 }
-                last = Some(data);
             }
-            let _ = sender.send(completed_message(&event, last.ok_or(CallError::NoValue))).await;
+            let mut answers = Box::pin(answers);
+            let mut last = None;
+            let outcome = loop {
+                match answers.next().await {
+                    None => break last.ok_or(CallError::NoValue),
+                    Some(Err(error)) => break Err(error),
+                    Some(Ok(data)) if generator => {
+                        // A generator waits here for its reader, READER_WAIT at most.
+                        if !deliver(generating_message(&event, &data, last.is_none())).await {
+                            return;
+                        }
+                        last = Some(data);
+                    }
+                    Some(Ok(data)) => last = Some(data),
+                }
+            };
+            // The call's slot goes with its stream: free it before waiting on the reader.
+            drop(answers);
+            deliver(completed_message(&event, outcome)).await;
         });
         Ok(event_id)
     }
 
+    /// Drops idle sessions and unread results past [`QUEUE_IDLE_TIMEOUT`]. A reader of a
+    /// dropped session gets `close_stream` once its running calls end.
+    pub(crate) fn sweep(&self) {
+        self.sessions.lock().unwrap().retain(|_, s| s.touched.elapsed() < QUEUE_IDLE_TIMEOUT);
+        self.results.lock().unwrap().retain(|_, r| r.created.elapsed() < QUEUE_IDLE_TIMEOUT);
+    }
+
     fn enter_session(&self, session_hash: &str) -> Result<mpsc::Sender<Json>, Refusal> {
         let mut sessions = self.sessions.lock().unwrap();
-        sessions.retain(|_, s| s.touched.elapsed() < QUEUE_IDLE_TIMEOUT);
         if !sessions.contains_key(session_hash) && sessions.len() >= MAX_ENTRIES {
-            return Err(Refusal::Full);
+            sessions.retain(|_, s| s.touched.elapsed() < QUEUE_IDLE_TIMEOUT);
+            if sessions.len() >= MAX_ENTRIES {
+                return Err(Refusal::Full);
+            }
         }
         let session = sessions.entry(session_hash.to_string()).or_insert_with(|| {
             let (sender, receiver) = mpsc::channel(SESSION_BUFFER);
@@ -115,13 +159,16 @@ impl Queue {
                 touched: Instant::now(),
             }
         });
+        if session.pending >= MAX_PENDING_PER_SESSION {
+            return Err(Refusal::TooMany);
+        }
         session.pending += 1;
         session.touched = Instant::now();
         Ok(session.sender.clone())
     }
 
-    /// Marks the session active; when a completion was delivered, it is no longer pending.
-    /// Returns how many of the session's events are still pending.
+    /// Marks the session active (a message was delivered); when it was a completion, that
+    /// event is no longer pending. Returns how many of the session's events are still pending.
     fn touch_session(&self, session_hash: &str, delivered_completion: bool) -> usize {
         let mut sessions = self.sessions.lock().unwrap();
         let Some(session) = sessions.get_mut(session_hash) else { return 0 };
@@ -148,8 +195,13 @@ impl Queue {
         Ok(stream::unfold(reader, Reader::next))
     }
 
-    /// Starts a call whose answers are read once with [`Queue::result`].
-    pub(crate) fn call(&self, answers: impl Stream<Item = Answer> + Send + 'static) -> Result<String, Refusal> {
+    /// Starts a call of `client` whose answers are read once with [`Queue::result`].
+    pub(crate) fn call(
+        &self,
+        client: Option<IpAddr>,
+        answers: impl Stream<Item = Answer> + Send + 'static,
+    ) -> Result<String, Refusal> {
+        let ticket = self.clients.take(client, MAX_PENDING_PER_CLIENT).ok_or(Refusal::TooMany)?;
         let (sender, result) = watch::channel(None);
         let event_id = new_event_id();
         {
@@ -168,6 +220,7 @@ impl Queue {
             results.insert(event_id.clone(), UnreadResult { result, created: Instant::now() });
         }
         tokio::spawn(async move {
+            let _ticket = ticket;
             let mut kept = std::collections::VecDeque::new();
             futures::pin_mut!(answers);
             while let Some(answer) = answers.next().await {
@@ -217,10 +270,9 @@ impl Reader {
                 close_stream()
             }
             ReaderState::Open => match tokio::time::timeout(HEARTBEAT_EVERY, self.receiver.recv()).await {
-                Err(_) => {
-                    self.queue.touch_session(&self.session, false);
-                    json!({"msg": "heartbeat"})
-                }
+                // A heartbeat keeps proxies from closing the stream, not the session alive:
+                // a reader with nothing pending is closed once the session expires.
+                Err(_) => json!({"msg": "heartbeat"}),
                 Ok(Some(message)) => {
                     // As in Gradio, an event stops being pending when its completion is
                     // delivered; a join that comes before then keeps the stream open.
@@ -299,18 +351,81 @@ mod tests {
     async fn sessions_per_interface_are_bounded() {
         let queue = Queue::default();
         for session in 0..MAX_ENTRIES {
-            queue.join(&session.to_string(), false, answer(1.0, 0)).unwrap();
+            queue.join(&session.to_string(), None, false, answer(1.0, 0)).unwrap();
         }
-        assert_eq!(queue.join("one more", false, answer(1.0, 0)), Err(Refusal::Full));
+        assert_eq!(queue.join("one more", None, false, answer(1.0, 0)), Err(Refusal::Full));
         // A known session may always add events.
-        assert!(queue.join("0", false, answer(1.0, 0)).is_ok());
+        assert!(queue.join("0", None, false, answer(1.0, 0)).is_ok());
+    }
+
+    /// A generator of `count` answers that sets `dropped` when it is dropped (its slot freed).
+    fn watched(count: usize, dropped: Arc<std::sync::atomic::AtomicBool>) -> impl Stream<Item = Answer> + Send {
+        struct Flag(Arc<std::sync::atomic::AtomicBool>);
+        impl Drop for Flag {
+            fn drop(&mut self) {
+                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        let flag = Flag(dropped);
+        stream::iter(0..count).map(move |i| {
+            let _ = &flag;
+            Ok(vec![Value::Number(i as f64)])
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_nobody_reads_is_stopped_and_frees_its_slot() {
+        // The attack: a generator joined with a session whose stream is never opened held its
+        // slot for 10 minutes once the session's buffer was full.
+        let queue = Queue::default();
+        let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        queue.join("unread", None, true, watched(1000, dropped.clone())).unwrap();
+        tokio::time::sleep(READER_WAIT / 2).await;
+        assert!(!dropped.load(std::sync::atomic::Ordering::SeqCst), "waits for its reader a while");
+        tokio::time::sleep(READER_WAIT).await;
+        assert!(dropped.load(std::sync::atomic::Ordering::SeqCst), "then stops");
+    }
+
+    #[tokio::test]
+    async fn pending_events_are_bounded_per_session_and_per_client() {
+        let queue = Queue::default();
+        let never = || stream::pending::<Answer>();
+        for _ in 0..MAX_PENDING_PER_SESSION {
+            queue.join("one session", None, false, never()).unwrap();
+        }
+        assert_eq!(queue.join("one session", None, false, never()), Err(Refusal::TooMany));
+        let (client, other) = (Some("192.0.2.1".parse().unwrap()), Some("192.0.2.2".parse().unwrap()));
+        for session in 0..MAX_PENDING_PER_CLIENT {
+            queue.join(&format!("s{session}"), client, false, never()).unwrap();
+        }
+        assert_eq!(queue.join("another", client, false, never()), Err(Refusal::TooMany));
+        assert_eq!(queue.call(client, never()), Err(Refusal::TooMany), "REST calls count too");
+        assert!(queue.join("another", other, false, never()).is_ok(), "other clients are not held up");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_reader_is_closed_once_its_session_expires() {
+        // Heartbeats kept an idle reader's session alive for ever.
+        let queue = Queue::default();
+        queue.join("s", None, false, answer(1.0, 0)).unwrap();
+        let first: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
+        assert_eq!(first.last().unwrap()["msg"], "close_stream");
+        let sweeper = queue.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(QUEUE_IDLE_TIMEOUT + Duration::from_secs(1)).await;
+            sweeper.sweep();
+        });
+        let idle: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
+        assert!(idle.iter().rev().skip(1).all(|m| m["msg"] == "heartbeat"), "{idle:?}");
+        assert_eq!(idle.last().unwrap()["msg"], "close_stream");
+        assert_eq!(queue.stream("s").await.err(), Some(Refusal::UnknownSession));
     }
 
     #[tokio::test]
     async fn a_generator_streams_its_answers_then_completes_with_the_last() {
         let queue = Queue::default();
         let answers = stream::iter([1.0, 2.0, 3.0].map(|x| Ok(vec![Value::Number(x)])));
-        let event = queue.join("s", true, answers).unwrap();
+        let event = queue.join("s", None, true, answers).unwrap();
         let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
         let kinds: Vec<&str> = messages.iter().map(|m| m["msg"].as_str().unwrap()).collect();
         assert_eq!(
@@ -334,17 +449,17 @@ mod tests {
     #[tokio::test]
     async fn unread_results_make_room_for_new_calls_once_finished() {
         let queue = Queue::default();
-        let first = queue.call(answer(0.0, 0)).unwrap();
+        let first = queue.call(None, answer(0.0, 0)).unwrap();
         tokio::time::sleep(Duration::from_millis(50)).await; // the first call finishes, unread
         for _ in 1..MAX_ENTRIES {
-            queue.call(answer(1.0, 60_000)).unwrap(); // these keep running
+            queue.call(None, answer(1.0, 60_000)).unwrap(); // these keep running
         }
-        queue.call(answer(1.0, 60_000)).unwrap();
+        queue.call(None, answer(1.0, 60_000)).unwrap();
         assert_eq!(
             queue.result(&first).await.err(),
             Some(Refusal::UnknownEvent),
             "the finished, unread result made room"
         );
-        assert_eq!(queue.call(answer(1.0, 60_000)), Err(Refusal::Full), "all the others still run");
+        assert_eq!(queue.call(None, answer(1.0, 60_000)), Err(Refusal::Full), "all the others still run");
     }
 }
