@@ -1,5 +1,6 @@
-//! Accepting connections, over TCP or TLS, bounded: at most [`MAX_CONNECTIONS`] open at once,
-//! and a client that is slow to say what it wants is dropped.
+//! Accepting connections, over TCP or TLS, bounded: at most [`MAX_CONNECTIONS`] open at once
+//! and [`MAX_CONNECTIONS_PER_ADDRESS`] from one address (but a trusted proxy's), and a client
+//! that is slow to say what it wants is dropped.
 //!
 //! `axum::serve` has neither TLS nor a header timeout, so this is its loop over hyper-util
 //! with those added (as axum's `low-level-rustls` example does). Without them, a few
@@ -14,6 +15,7 @@ use hyper_util::{
     server::{conn::auto, graceful::GracefulShutdown},
     service::TowerToHyperService,
 };
+use ipnet::IpNet;
 use tokio::{
     net::{TcpListener, TcpStream},
     sync::{OwnedSemaphorePermit, Semaphore},
@@ -21,9 +23,13 @@ use tokio::{
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
+use crate::transports::PerClient;
+
 /// Connections open at once; further clients wait in the kernel's backlog, and the process
 /// keeps descriptors for its files and sockets (systemd gives a service 524,288).
 pub(crate) const MAX_CONNECTIONS: usize = 4096;
+/// Connections open at once from one address; a trusted proxy's are counted only in the total.
+pub(crate) const MAX_CONNECTIONS_PER_ADDRESS: usize = 256;
 /// How long a client may take to send a request's headers (and an idle keep-alive connection
 /// to start its next request).
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,17 +39,24 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets open requests finish
-/// (streams and long polls are cut after [`DRAIN_TIMEOUT`]).
+/// (streams and long polls are cut after [`DRAIN_TIMEOUT`]). Connections from `proxies` are
+/// not held to the per-address limit.
 pub(crate) async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
+    proxies: Vec<IpNet>,
     app: Router,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let mut http = auto::Builder::new(TokioExecutor::new());
     http.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
-    http.http2().timer(TokioTimer::new()).keep_alive_interval(Some(HEADER_TIMEOUT));
+    http.http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(HEADER_TIMEOUT))
+        .keep_alive_timeout(HEADER_TIMEOUT)
+        .max_concurrent_streams(256);
     let open = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let per_address = PerClient::default();
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -52,9 +65,14 @@ pub(crate) async fn serve(
             () = &mut shutdown => break,
         };
         let (tcp, peer, permit) = accepted;
+        let limited = !proxies.iter().any(|proxy| proxy.contains(&peer.ip()));
+        let Some(ticket) = per_address.take(limited.then_some(peer.ip()), MAX_CONNECTIONS_PER_ADDRESS) else {
+            tracing::debug!(%peer, "too many connections from one address");
+            continue;
+        };
         let (http, app, tls, watcher) = (http.clone(), app.clone(), tls.clone(), graceful.watcher());
         tokio::spawn(async move {
-            let _permit = permit;
+            let _held = (permit, ticket);
             // Handlers learn the client's address as axum's `ConnectInfo`.
             let app = app.map_request(move |mut request: axum::http::Request<Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
@@ -63,10 +81,21 @@ pub(crate) async fn serve(
             let service = TowerToHyperService::new(app);
             let served = match tls {
                 None => {
+                    // The auto builder reads the first bytes to tell HTTP/1 from HTTP/2 with no
+                    // timeout of its own: a client that connects and says nothing would keep
+                    // its connection for ever.
+                    if !matches!(tokio::time::timeout(HEADER_TIMEOUT, tcp.peek(&mut [0; 1])).await, Ok(Ok(1))) {
+                        return;
+                    }
                     watcher.watch(http.serve_connection_with_upgrades(TokioIo::new(tcp), service).into_owned()).await
                 }
                 Some(tls) => match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(tcp)).await {
                     Ok(Ok(stream)) => {
+                        // The protocol is the one the handshake agreed on: no sniffing read.
+                        let http = match stream.get_ref().1.alpn_protocol() {
+                            Some(b"h2") => http.http2_only(),
+                            _ => http.http1_only(),
+                        };
                         watcher
                             .watch(http.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned())
                             .await
@@ -129,4 +158,67 @@ pub(crate) fn tls_acceptor(certificate: &std::path::Path, key: &std::path::Path)
         .map_err(|e| format!("the TLS certificate and key do not make a usable pair: {e}"))?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    async fn served() -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let app = Router::new().route("/", get(|| async { "ok" }));
+        tokio::spawn(serve(listener, None, Vec::new(), app, std::future::pending()));
+        address
+    }
+
+    /// What the server answers to `request` on a new connection ("" if it closes at once).
+    async fn exchange(connection: &mut TcpStream, request: &str) -> String {
+        connection.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let _ = connection.read_to_end(&mut answer).await;
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    const GET: &str = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_says_nothing_is_dropped() {
+        // The attack: thousands of connections that never sent a byte held every descriptor.
+        let address = served().await;
+        let mut silent = TcpStream::connect(address).await.unwrap();
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(HEADER_TIMEOUT * 2, silent.read_to_end(&mut answer)).await;
+        assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "closed by the server: {read:?}");
+        let mut half = TcpStream::connect(address).await.unwrap();
+        assert_eq!(exchange(&mut half, "GET / HTTP/1.1\r\nHost: x\r\n").await, "", "half a request, then dropped");
+        let mut fine = TcpStream::connect(address).await.unwrap();
+        assert!(exchange(&mut fine, GET).await.ends_with("ok"));
+    }
+
+    #[tokio::test]
+    async fn one_address_may_hold_only_so_many_connections() {
+        let address = served().await;
+        let mut held = Vec::new();
+        for _ in 0..MAX_CONNECTIONS_PER_ADDRESS {
+            let mut connection = TcpStream::connect(address).await.unwrap();
+            connection.write_all(b"G").await.unwrap(); // started, not finished: kept open
+            held.push(connection);
+        }
+        let mut one_more = TcpStream::connect(address).await.unwrap();
+        assert_eq!(exchange(&mut one_more, GET).await, "", "refused while the others are open");
+        held.clear();
+        let answer = loop {
+            let mut again = TcpStream::connect(address).await.unwrap();
+            let answer = exchange(&mut again, GET).await;
+            if !answer.is_empty() {
+                break answer;
+            }
+            tokio::task::yield_now().await; // the server sees the others close
+        };
+        assert!(answer.ends_with("ok"), "{answer}");
+    }
 }

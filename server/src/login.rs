@@ -148,20 +148,18 @@ impl Gate {
         mac
     }
 
-    /// How long `client` must still wait before trying again, if it is locked out.
-    fn lockout(&self, client: Option<IpAddr>, now: Instant) -> Option<Duration> {
-        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let until = failures.get(&client?)?.locked_until;
-        (until > now).then(|| until - now)
-    }
-
-    /// Records a failed login: the address is locked out for 1 s, then 2 s, 4 s… up to a
-    /// minute; an address that stops failing is forgotten after a quiet quarter hour.
-    fn failed(&self, client: Option<IpAddr>, now: Instant) {
-        let Some(client) = client else { return };
+    /// Takes a login attempt of `client`, or says how long it must still wait. The attempt
+    /// counts as failed (and locks the address out: 1 s, then 2 s, 4 s… up to a minute) until
+    /// [`Gate::succeeded`] says otherwise, so attempts sent all at once get one guess between
+    /// them. An address that stops failing starts over after a quiet quarter hour.
+    fn attempt(&self, client: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let key = bucket(client);
+        if let Some(until) = failures.get(&key).map(|f| f.locked_until).filter(|until| *until > now) {
+            return Err(until - now);
+        }
         if failures.len() >= MAX_TRACKED_ADDRESSES {
-            failures.retain(|_, f| now.saturating_duration_since(f.locked_until) < Duration::from_secs(900));
+            failures.retain(|_, f| now.saturating_duration_since(f.locked_until) < QUIET);
             if failures.len() >= MAX_TRACKED_ADDRESSES {
                 // Under a spray from many addresses, forget the ones whose lock ends first.
                 let mut ends: Vec<Instant> = failures.values().map(|f| f.locked_until).collect();
@@ -170,16 +168,34 @@ impl Gate {
                 failures.retain(|_, f| f.locked_until > cutoff);
             }
         }
-        let entry = failures.entry(client).or_insert(Failures { count: 0, locked_until: now });
+        let entry = failures.entry(key).or_insert(Failures { count: 0, locked_until: now });
+        if now.saturating_duration_since(entry.locked_until) >= QUIET {
+            entry.count = 0;
+        }
         entry.count = entry.count.saturating_add(1);
-        let lockout = Duration::from_secs(1 << (entry.count - 1).min(6)).min(MAX_LOCKOUT);
-        entry.locked_until = now + lockout;
+        entry.locked_until = now + Duration::from_secs(1 << (entry.count - 1).min(6)).min(MAX_LOCKOUT);
+        Ok(())
     }
 
     fn succeeded(&self, client: Option<IpAddr>) {
-        if let Some(client) = client {
-            self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&client);
+        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&bucket(client));
+    }
+}
+
+/// After this long without a failed login, an address starts over.
+const QUIET: Duration = Duration::from_secs(900);
+
+/// Whose failures a client's count with: its IPv4 address, or its IPv6 /64 (one subscriber's
+/// whole network, which an attacker has as easily as one address). Clients with no known
+/// address (a router served without `ConnectInfo`) share one count.
+fn bucket(client: Option<IpAddr>) -> IpAddr {
+    match client {
+        Some(IpAddr::V6(address)) if address.to_ipv4_mapped().is_none() => {
+            IpAddr::V6(std::net::Ipv6Addr::from(address.to_bits() & !u128::from(u64::MAX)))
         }
+        Some(IpAddr::V6(address)) => IpAddr::V4(address.to_ipv4_mapped().expect("checked")),
+        Some(address) => address,
+        None => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
     }
 }
 
@@ -241,10 +257,14 @@ fn next_page(query: Option<&str>) -> String {
     local_path(next)
 }
 
-/// A path on this server, never another site (`//evil.example` and `/\\evil.example` are
-/// another site to a browser); `""` otherwise.
+/// A path on this server, never another site (`//evil.example`, `/\\evil.example` and
+/// `/<tab>/evil.example`, whose tab browsers drop, are another site to a browser); `""`
+/// otherwise.
 fn local_path(path: String) -> String {
-    let local = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace());
     if local {
         path
     } else {
@@ -256,24 +276,25 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
     let client = request.extensions().get::<ClientAddress>().and_then(|c| c.0);
     let public = request.extensions().get::<PublicUrl>().cloned().expect("the site guard runs first");
     let html = wants_html(request.headers());
-    let now = Instant::now();
-    if let Some(wait) = gate.lockout(client, now) {
+    let form = match axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES).await {
+        Ok(body) => Form::read(&body),
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "The login form is too large.").into_response(),
+    };
+    if let Err(wait) = gate.attempt(client, Instant::now()) {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let message = format!("Too many failed logins: try again in {seconds} s.");
         let mut response = match html {
-            true => login_page(gate, &public, "", Some(&message)),
+            true => login_page(gate, &public, &form.next, Some(&message)),
             false => Json(serde_json::json!({ "detail": message })).into_response(),
         };
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
         return response;
     }
-    let form = match axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES).await {
-        Ok(body) => Form::read(&body),
-        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "The login form is too large.").into_response(),
-    };
-    if !(gate.login.0)(&form.username, &form.password) {
-        gate.failed(client, now);
+    // An author's check may be slow (a directory lookup): off the runtime's threads.
+    let (check, user, password) = (gate.login.0.clone(), form.username.clone(), form.password.clone());
+    let accepted = tokio::task::spawn_blocking(move || check(&user, &password)).await.unwrap_or(false);
+    if !accepted {
         // Not the user name: people type their password there by mistake.
         tracing::info!(client = ?client, "failed login");
         let message = "Incorrect user name or password.";
@@ -287,7 +308,7 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
     gate.succeeded(client);
     let expires = unix_now() + SESSION_LIFETIME.as_secs();
     let session = cookie::Cookie::build((SESSION_COOKIE, gate.sign(&form.username, expires)))
-        .path(public.path("/"))
+        .path(cookie_path(&public))
         .http_only(true)
         .same_site(cookie::SameSite::Lax)
         .secure(public.secure())
@@ -305,12 +326,21 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
 
 fn log_out(public: &PublicUrl) -> Response {
     let cleared =
-        cookie::Cookie::build((SESSION_COOKIE, "")).path(public.path("/")).max_age(cookie::time::Duration::ZERO);
+        cookie::Cookie::build((SESSION_COOKIE, "")).path(cookie_path(public)).max_age(cookie::time::Duration::ZERO);
     let mut response = redirect(&public.path("/login"));
     if let Ok(value) = HeaderValue::from_str(&cleared.to_string()) {
         response.headers_mut().insert(SET_COOKIE, value);
     }
     response
+}
+
+/// The session cookie's path: the root path without a trailing slash, so that `/demos` itself
+/// gets it too (and `/demosx` does not), or `/`.
+fn cookie_path(public: &PublicUrl) -> String {
+    match public.root.as_str() {
+        "" => "/".to_owned(),
+        root => root.to_owned(),
+    }
 }
 
 /// The fields of a login form.
@@ -408,26 +438,44 @@ mod tests {
     fn failed_logins_lock_the_address_out_for_longer_each_time() {
         let gate = gate();
         let (client, now) = (Some("192.0.2.1".parse().unwrap()), Instant::now());
-        assert_eq!(gate.lockout(client, now), None);
-        gate.failed(client, now);
-        assert_eq!(gate.lockout(client, now), Some(Duration::from_secs(1)));
-        gate.failed(client, now);
-        assert_eq!(gate.lockout(client, now), Some(Duration::from_secs(2)));
+        assert_eq!(gate.attempt(client, now), Ok(()));
+        assert_eq!(gate.attempt(client, now), Err(Duration::from_secs(1)), "one guess at a time");
+        assert_eq!(gate.attempt(client, now + Duration::from_secs(1)), Ok(()));
+        assert_eq!(gate.attempt(client, now + Duration::from_secs(1)), Err(Duration::from_secs(2)));
+        let mut later = now + Duration::from_secs(3);
         for _ in 0..20 {
-            gate.failed(client, now);
+            assert_eq!(gate.attempt(client, later), Ok(()));
+            later += MAX_LOCKOUT;
         }
-        assert_eq!(gate.lockout(client, now), Some(MAX_LOCKOUT));
-        assert_eq!(gate.lockout(Some("192.0.2.2".parse().unwrap()), now), None, "another address");
-        assert_eq!(gate.lockout(client, now + MAX_LOCKOUT), None);
+        assert_eq!(gate.attempt(client, later - MAX_LOCKOUT), Err(MAX_LOCKOUT), "a minute at most");
+        assert_eq!(gate.attempt(Some("192.0.2.2".parse().unwrap()), now), Ok(()), "another address");
+        assert_eq!(gate.attempt(client, later + QUIET), Ok(()));
+        assert_eq!(gate.attempt(client, later + QUIET), Err(Duration::from_secs(1)), "quiet: starts over");
         gate.succeeded(client);
-        gate.failed(client, now);
-        assert_eq!(gate.lockout(client, now), Some(Duration::from_secs(1)), "a success starts over");
+        assert_eq!(gate.attempt(client, later + QUIET), Ok(()), "a success clears it");
+    }
+
+    #[test]
+    fn an_ipv6_network_counts_as_one_client_and_unknown_clients_share_a_count() {
+        let gate = gate();
+        let now = Instant::now();
+        assert_eq!(gate.attempt(Some("2001:db8:1:2::1".parse().unwrap()), now), Ok(()));
+        assert!(gate.attempt(Some("2001:db8:1:2:ffff::9".parse().unwrap()), now).is_err(), "same /64");
+        assert!(gate.attempt(Some("2001:db8:1:3::1".parse().unwrap()), now).is_ok(), "another /64");
+        assert_eq!(gate.attempt(None, now), Ok(()));
+        assert!(gate.attempt(None, now).is_err());
     }
 
     #[test]
     fn the_page_after_login_is_on_this_server() {
         assert_eq!(next_page(Some("next=%2Fdemos%2Fflip%3Fx%3D1")), "/demos/flip?x=1");
-        for elsewhere in ["next=https%3A%2F%2Fevil.example", "next=%2F%2Fevil.example", "next=%2F%5Cevil.example", ""] {
+        for elsewhere in [
+            "next=https%3A%2F%2Fevil.example",
+            "next=%2F%2Fevil.example",
+            "next=%2F%5Cevil.example",
+            "next=%2F%09%2Fevil.example",
+            "",
+        ] {
             assert_eq!(next_page(Some(elsewhere)), "", "{elsewhere}");
         }
     }

@@ -32,7 +32,7 @@ use crate::{
     listen,
     login::{self, Gate, Login},
     settings::{Resolved, Settings},
-    site::{self, PublicUrl, Site},
+    site::{self, PublicUrl, Site, LOOPBACK_NAMES},
     transports::{gradio, rheo, stream, Interfaces},
 };
 
@@ -166,7 +166,8 @@ impl Registry {
 
     /// The whole app as an axum router: the pages (server-rendered, then hydrated), the APIs,
     /// the streams, and the UI bundle (embedded; or, under `cargo leptos watch`, from its site
-    /// directory).
+    /// directory). Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: the
+    /// client's address tells trusted proxies from others and keys the login's lockouts.
     ///
     /// # Panics
     /// When the server cannot create its directory for files under the system's temp dir, or
@@ -277,8 +278,15 @@ impl Registry {
         for mounted in &self.mounted {
             println!("    /{:<16} {origin}/{}", mounted.spec().name, mounted.spec().name);
         }
-        let tls = settings.tls.clone();
-        let served = listen::serve(listener, tls, self.router(site, settings), shutdown_signal());
+        let loopback_only = settings.site.allowed_hosts == Some(LOOPBACK_NAMES.map(String::from).to_vec());
+        if !settings.site.trusted_proxies.is_empty() && loopback_only {
+            tracing::warn!(
+                "behind a proxy, this server answers only to loopback names: set RHEO_ALLOWED_HOSTS to the \
+                 names people reach it by"
+            );
+        }
+        let (tls, proxies) = (settings.tls.clone(), settings.site.trusted_proxies.clone());
+        let served = listen::serve(listener, tls, proxies, self.router(site, settings), shutdown_signal());
         served.await.map_err(|e| ServeError(format!("the server stopped: {e}")))
     }
 

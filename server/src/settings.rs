@@ -56,13 +56,16 @@ impl Settings {
         let allowed_hosts = list("RHEO_ALLOWED_HOSTS")
             .or_else(|| self.allowed_hosts.clone())
             .or_else(|| loopback.then(|| LOOPBACK_NAMES.map(String::from).to_vec()));
-        let allowed_origins = list("RHEO_ALLOWED_ORIGINS").unwrap_or_else(|| self.allowed_origins.clone());
-        if let Some(bad) = allowed_origins.iter().find(|o| !(o.starts_with("http://") || o.starts_with("https://"))) {
-            return Err(format!("{bad:?} is not an origin: give one like https://example.com"));
-        }
+        let allowed_origins = list("RHEO_ALLOWED_ORIGINS")
+            .unwrap_or_else(|| self.allowed_origins.clone())
+            .iter()
+            .map(|origin| parse_origin(origin))
+            .collect::<Result<Vec<_>, _>>()?;
         let frame_ancestors =
             env("RHEO_FRAME_ANCESTORS").or_else(|| self.frame_ancestors.clone()).unwrap_or_else(|| "'self'".into());
-        if frame_ancestors.contains([';', ',', '\r', '\n']) {
+        // Sources are printable ASCII with no separator of their own; anything else would make
+        // the header unwritable, and the pages would go out with no policy at all.
+        if !frame_ancestors.chars().all(|c| c.is_ascii_graphic() && c != ';' && c != ',' || c == ' ') {
             return Err(format!("{frame_ancestors:?} is not a list of frame-ancestors sources"));
         }
         let tls = match (env("RHEO_SSL_CERTFILE"), env("RHEO_SSL_KEYFILE")) {
@@ -83,6 +86,17 @@ impl Settings {
             Site { root_path, trusted_proxies, allowed_hosts, allowed_origins, frame_ancestors, tls: tls.is_some() };
         Ok(Resolved { site, tls, login, secret })
     }
+}
+
+/// An origin as browsers send it: `scheme://host[:port]`, lower case, no path.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let origin = text.trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, host) = origin.split_once("://").unwrap_or(("", ""));
+    let host_ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+    if !matches!(scheme, "http" | "https") || !host_ok {
+        return Err(format!("{text:?} is not an origin: give one like https://example.com"));
+    }
+    Ok(origin)
 }
 
 /// An address (`127.0.0.1`) or a network (`10.0.0.0/8`).
@@ -144,6 +158,10 @@ mod tests {
         assert!(error(&[("RHEO_ROOT_PATH", "demos")]).contains("give one like \"/demos\""));
         assert!(error(&[("RHEO_TRUSTED_PROXIES", "proxy.local")]).contains("is not a proxy address"));
         assert!(error(&[("RHEO_ALLOWED_ORIGINS", "example.com")]).contains("is not an origin"));
+        assert!(error(&[("RHEO_ALLOWED_ORIGINS", "https://example.com/path")]).contains("is not an origin"));
+        let origins = resolve(&plain, &[("RHEO_ALLOWED_ORIGINS", "https://Example.com/")], None).unwrap();
+        assert_eq!(origins.site.allowed_origins, ["https://example.com"]);
+        assert!(error(&[("RHEO_FRAME_ANCESTORS", "'self' https://é.example")]).contains("frame-ancestors"));
         assert!(error(&[("RHEO_SSL_CERTFILE", "a.pem")]).contains("or neither"));
         assert!(error(&[("RHEO_SSL_CERTFILE", "/no/a.pem"), ("RHEO_SSL_KEYFILE", "/no/k.pem")]).contains("cannot read"));
         assert!(error(&[("RHEO_USERS", "nobody")]).contains("user:password"));

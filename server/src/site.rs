@@ -82,10 +82,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PublicUrl {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts.extensions.get::<PublicUrl>().cloned().unwrap_or_else(|| PublicUrl {
-            origin: format!("http://{}", host_header(&parts.headers, &parts.uri).unwrap_or("127.0.0.1")),
-            root: String::new(),
-        }))
+        // The guard puts it there before routing; a handler reached some other way (none is)
+        // gets a harmless default rather than the unchecked Host.
+        let fallback = || PublicUrl { origin: "http://localhost".into(), root: String::new() };
+        Ok(parts.extensions.get::<PublicUrl>().cloned().unwrap_or_else(fallback))
     }
 }
 
@@ -115,7 +115,9 @@ impl Site {
     /// Checks a root path and makes it canonical: `"/demos/"` → `"/demos"`, `"/"` → `""`.
     pub(crate) fn root_path(path: &str) -> Result<String, String> {
         let trimmed = path.trim().trim_end_matches('/');
-        let safe = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%/".contains(c);
+        // Only characters that need no escaping anywhere the path is written: URLs, the page's
+        // script, the cookie's `Path`.
+        let safe = |c: char| c.is_ascii_alphanumeric() || "-._~/".contains(c);
         if trimmed.is_empty() {
             return Ok(String::new());
         }
@@ -126,7 +128,7 @@ impl Site {
             || trimmed.contains("//")
         {
             return Err(format!(
-                "{path:?} is not a root path: give one like \"/demos\" (a path starting with /, no dot segments)"
+                "{path:?} is not a root path: give one like \"/demos\" (starting with /; letters, digits, - . _ ~ and /; no dot segments)"
             ));
         }
         Ok(trimmed.to_owned())
@@ -171,7 +173,8 @@ impl Site {
                 ),
             ));
         }
-        let root = match forwarded(X_FORWARDED_PREFIX) {
+        // An empty prefix is none: a proxy that passes paths on unchanged clears the header.
+        let root = match forwarded(X_FORWARDED_PREFIX).filter(|prefix| !prefix.is_empty()) {
             Some(prefix) => Site::root_path(prefix).map_err(|_| bad(X_FORWARDED_PREFIX))?,
             None => self.root_path.clone(),
         };
@@ -302,12 +305,15 @@ fn host_name(host: &str) -> &str {
 
 /// The client a chain of trusted proxies forwarded for: the right-most address in
 /// `X-Forwarded-For` that is not one of them (those left of it could be forged by the client).
+/// An entry that is not an address ends the search: what lies left of it is not trusted.
 fn forwarded_client(headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
-    let chain = header(headers, X_FORWARDED_FOR)?;
-    chain
-        .rsplit(',')
-        .filter_map(|entry| entry.trim().parse::<IpAddr>().ok())
-        .find(|address| !trusted.iter().any(|net| net.contains(address)))
+    for entry in header(headers, X_FORWARDED_FOR)?.rsplit(',') {
+        let address = entry.trim().parse::<IpAddr>().ok()?;
+        if !trusted.iter().any(|net| net.contains(&address)) {
+            return Some(address);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -332,7 +338,7 @@ mod tests {
             ("x-forwarded-host", "example.com"),
             ("x-forwarded-proto", "https"),
             ("x-forwarded-prefix", "/demos/"),
-            ("x-forwarded-for", "198.51.100.1, 192.0.2.7"),
+            ("x-forwarded-for", "198.51.100.1, 192.0.2.7, 127.0.0.1"),
         ]);
         let uri = Uri::from_static("/calculator");
         let (public, client) = proxied().locate(PROXY, &sent, &uri).unwrap();
@@ -341,6 +347,11 @@ mod tests {
         let (public, client) = proxied().locate(STRANGER, &sent, &uri).unwrap();
         assert_eq!(public, PublicUrl { origin: "http://127.0.0.1:7860".into(), root: String::new() });
         assert_eq!(client, ClientAddress(STRANGER));
+        let unparseable = headers(&[("host", "h"), ("x-forwarded-for", "192.0.2.7, unknown")]);
+        assert_eq!(proxied().locate(PROXY, &unparseable, &uri).unwrap().1, ClientAddress(PROXY), "not a guess");
+        let cleared = headers(&[("host", "h"), ("x-forwarded-prefix", "")]);
+        let site = Site { root_path: "/demos".into(), ..proxied() };
+        assert_eq!(site.locate(PROXY, &cleared, &uri).unwrap().0.root, "/demos", "an empty prefix is none");
     }
 
     #[test]
@@ -377,7 +388,7 @@ mod tests {
     fn the_root_path_is_checked_and_stripped() {
         assert_eq!(Site::root_path("/demos/"), Ok("/demos".into()));
         assert_eq!(Site::root_path("/"), Ok(String::new()));
-        for bad in ["demos", "/a/../b", "/a//b", "/a b", "/<x>"] {
+        for bad in ["demos", "/a/../b", "/a//b", "/a b", "/<x>", "/'+alert(1)+'", "/x;Domain=evil"] {
             assert!(Site::root_path(bad).is_err(), "{bad}");
         }
         let strip = |uri: &'static str| strip_root("/demos", &Uri::from_static(uri)).map(|u| u.to_string());
