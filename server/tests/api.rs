@@ -70,12 +70,14 @@ async fn malformed_oversized_and_misaddressed_requests_get_json_errors() {
     );
 }
 
-/// NaN on the way in is refused by the engine (its unit tests: JSON has no NaN to send).
+/// NaN on the way in is refused by the engine (its unit tests: JSON has no NaN to send); on
+/// the way out it is the caller's inputs that took the result out of range (`1/0`,
+/// `1.79e308 * 10`): a 422 that says so, not a server fault.
 #[tokio::test]
-async fn nan_is_refused_on_the_way_out() {
+async fn a_result_out_of_range_is_refused_as_the_inputs_fault() {
     let (status, body) = run("reciprocal", json!([0])).await;
-    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(body["error"], "the handler returned an invalid value: output: inf is not a finite number");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "output: inf is not a finite number: the inputs may be too large or out of range");
 }
 
 #[tokio::test]

@@ -145,3 +145,26 @@ async fn uploads_are_bounded() {
     let (status, _) = upload(&router, "big.bin", &vec![0; 51 << 20]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn an_upload_of_too_many_parts_stores_nothing() {
+    // The attack: one 450 KB request of 20,000 parts filled the store, evicting everyone's files.
+    let router = router();
+    let (_, kept) = upload(&router, "kept.png", &two_tone_png()).await;
+    let mut body = Vec::new();
+    for i in 0..20_000 {
+        body.extend_from_slice(
+            format!("--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{i}\"\r\n\r\nx\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(b"--b--\r\n");
+    let request = Request::post("/flip/gradio_api/upload")
+        .header("content-type", "multipart/form-data; boundary=b")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, answer) = send(&router, request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(serde_json::from_slice::<Json>(&answer).unwrap()["detail"], "An upload may hold at most 32 files.");
+    let (status, _) = run(&router, json!([file(&kept[0])])).await;
+    assert_eq!(status, StatusCode::OK, "the other upload is still there");
+}

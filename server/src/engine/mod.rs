@@ -21,7 +21,7 @@ use std::sync::{
 
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt};
-use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Misfit, Value};
+use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub(crate) use self::media::Media;
@@ -44,10 +44,14 @@ pub enum CallError {
     /// The handler ended without a value (a generator that yielded nothing).
     #[error("the handler produced no value")]
     NoValue,
-    /// The handler returned a value its output component cannot show (NaN, say), or the
-    /// server could not store it.
+    /// The handler returned a value its output component cannot show (a string for a
+    /// number, say), or the server could not store it: a fault of the server's.
     #[error("{0}")]
     InvalidOutput(String),
+    /// The handler's result is not a finite number (an infinity or NaN): the inputs took it out
+    /// of range (`1.79e308 * 10`), so the caller is told, as for a bad input.
+    #[error("{0}")]
+    NotFinite(String),
     /// The handler panicked; the panic message is logged, not sent.
     #[error("the handler crashed while computing this result; the server log has the details")]
     Panicked,
@@ -225,18 +229,21 @@ impl Mounted {
 /// Checks the handler's outputs: values that travel as JSON against their components (media
 /// and State are typed by the handler's signature, so they fit by construction).
 fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<(), CallError> {
-    let misfits: Vec<String> = components
+    let misfits: Vec<(&str, ValueError)> = components
         .iter()
         .zip(outputs)
         .filter_map(|(component, output)| match output {
-            Payload::Json(value) => component.validate(value).err().map(|e| format!("{}: {e}", component.label)),
+            Payload::Json(value) => component.validate(value).err().map(|e| (component.label.as_str(), e)),
             Payload::Image(_) | Payload::Audio(_) | Payload::State(_) => None,
         })
         .collect();
+    let listed = || misfits.iter().map(|(label, e)| format!("{label}: {e}")).collect::<Vec<_>>().join("; ");
     if misfits.is_empty() {
         Ok(())
+    } else if misfits.iter().all(|(_, e)| matches!(e, ValueError::NotFinite(_))) {
+        Err(CallError::NotFinite(format!("{}: the inputs may be too large or out of range", listed())))
     } else {
-        Err(CallError::InvalidOutput(format!("the handler returned an invalid value: {}", misfits.join("; "))))
+        Err(CallError::InvalidOutput(format!("the handler returned an invalid value: {}", listed())))
     }
 }
 

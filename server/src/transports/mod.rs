@@ -106,9 +106,9 @@ impl Failure {
             Failure::NoStream(_) => StatusCode::BAD_REQUEST,
             Failure::SessionTooLong(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Unreadable(status, _) => *status,
-            Failure::Call(CallError::InvalidInput { .. } | CallError::Handler(_) | CallError::NoValue) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            Failure::Call(
+                CallError::InvalidInput { .. } | CallError::Handler(_) | CallError::NoValue | CallError::NotFinite(_),
+            ) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Call(CallError::InvalidOutput(_) | CallError::Panicked) => StatusCode::INTERNAL_SERVER_ERROR,
             Failure::Call(CallError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
         }

@@ -155,6 +155,9 @@ async fn config(State(state): Shared, Path(name): Path<String>, public: PublicUr
     Ok(Json(describe::config(interface.spec(), &public.absolute(&format!("/{name}")))))
 }
 
+/// Files one upload request may hold.
+const MAX_UPLOAD_PARTS: usize = 32;
+
 /// `gradio_api/upload`: stores each multipart part and answers the paths to refer to them by.
 async fn upload(
     State(state): Shared,
@@ -164,11 +167,20 @@ async fn upload(
     state.find(&name)?;
     let unreadable =
         |e: MultipartError| Detail(e.status(), json!(format!("The upload could not be read: {}", e.body_text())));
-    let mut paths = Vec::new();
+    // Every part is read before any is stored: a request of too many parts stores nothing (one
+    // of 20,000 tiny parts once evicted every other user's files).
+    let mut parts = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        if parts.len() == MAX_UPLOAD_PARTS {
+            let message = format!("An upload may hold at most {MAX_UPLOAD_PARTS} files.");
+            return Err(Detail(StatusCode::PAYLOAD_TOO_LARGE, json!(message)));
+        }
         let file_name = field.file_name().unwrap_or("file").to_owned();
         let mime_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
-        let bytes = field.bytes().await.map_err(unreadable)?;
+        parts.push((file_name, mime_type, field.bytes().await.map_err(unreadable)?));
+    }
+    let mut paths = Vec::new();
+    for (file_name, mime_type, bytes) in parts {
         let stored = state.interfaces.files.store(&bytes, &file_name, &mime_type).await.map_err(|e| {
             tracing::error!(error = %e, "cannot store an upload");
             Detail(StatusCode::INTERNAL_SERVER_ERROR, json!("The server could not store the upload."))
