@@ -2,6 +2,8 @@
 
 use std::{path::PathBuf, sync::Arc};
 
+use tokio::sync::watch;
+
 use axum::{
     extract::DefaultBodyLimit,
     http::{
@@ -174,11 +176,14 @@ impl Registry {
     /// a setting is wrong (an environment variable's, say).
     pub fn into_router(self) -> Router {
         let settings = self.settings.resolve(|name| std::env::var(name).ok(), None).unwrap_or_else(|e| panic!("{e}"));
-        self.router(site_options(), settings)
+        // Served by someone else, the app is never told it is stopping.
+        let (_, never) = watch::channel(false);
+        self.router(site_options(), settings, never)
     }
 
-    /// The router, with the bundle from `site` (under `cargo leptos watch`) or embedded.
-    fn router(self, site: Option<LeptosOptions>, settings: Resolved) -> Router {
+    /// The router, with the bundle from `site` (under `cargo leptos watch`) or embedded;
+    /// `stopping` turns true when the server starts to stop.
+    fn router(self, site: Option<LeptosOptions>, settings: Resolved, stopping: watch::Receiver<bool>) -> Router {
         let embedded = site.is_none();
         let (options, assets) = match site {
             Some(options) => (options.clone(), bundle::site_assets(&options.output_name)),
@@ -187,7 +192,7 @@ impl Registry {
         let stylesheet = assets.css.clone();
         let specs = InterfaceSpecs(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
         let files = FileStore::new().expect("cannot create the server's directory for files in the temp dir");
-        let interfaces = Arc::new(Interfaces::new(self.mounted, files));
+        let interfaces = Arc::new(Interfaces::new(self.mounted, files, stopping));
         let api = Router::new()
             .route(RUN_ROUTE, post(rheo::run))
             .route(END_SESSION_ROUTE, post(rheo::end_session))
@@ -286,7 +291,14 @@ impl Registry {
             );
         }
         let (tls, proxies) = (settings.tls.clone(), settings.site.trusted_proxies.clone());
-        let served = listen::serve(listener, tls, proxies, self.router(site, settings), shutdown_signal());
+        // Streams and generators hear of the stop at once, and say so to their clients, while
+        // the server drains the requests still open.
+        let (stop, stopping) = watch::channel(false);
+        let shutdown = async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        };
+        let served = listen::serve(listener, tls, proxies, self.router(site, settings, stopping), shutdown);
         served.await.map_err(|e| ServeError(format!("the server stopped: {e}")))
     }
 

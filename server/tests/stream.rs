@@ -264,3 +264,21 @@ async fn only_streaming_interfaces_take_streams() {
     assert_eq!(status(refused("still").await), 400);
     assert_eq!(status(refused("nowhere").await), 404);
 }
+
+#[tokio::test]
+async fn one_client_may_open_only_so_many_streams() {
+    let port = serve(registry()).await;
+    let mut open_streams = Vec::new();
+    for _ in 0..8 {
+        open_streams.push(open(port, "flip", json!({"type": "start", "data": [null]})).await);
+    }
+    let refused = connect_async(format!("ws://127.0.0.1:{port}/flip/stream")).await.unwrap_err();
+    let tokio_tungstenite::tungstenite::Error::Http(response) = refused else { panic!("{refused:?}") };
+    assert_eq!(response.status(), 429);
+    let body = String::from_utf8(response.body().clone().unwrap_or_default()).unwrap();
+    assert!(body.contains("you have 8 streams open already"), "{body}");
+    open_streams.pop();
+    tokio::time::sleep(Duration::from_millis(100)).await; // the server sees it close
+    let mut again = open(port, "flip", json!({"type": "start", "data": [null]})).await;
+    assert!(matches!(expect_event(&mut again).await, ServerMessage::Started { .. }));
+}

@@ -58,6 +58,9 @@ pub enum CallError {
     /// Too many calls are already waiting for this interface.
     #[error("the server is busy: too many calls are waiting; try again shortly")]
     Busy,
+    /// The server is stopping (a restart, say); a generator is ended with this.
+    #[error("the server is shutting down; try again in a moment")]
+    ShuttingDown,
 }
 
 impl CallError {
@@ -160,9 +163,12 @@ impl Mounted {
     }
 
     /// Counts a stream as open on this interface for as long as the guard lives.
-    pub(crate) fn open_stream(&self) -> OpenStream<'_> {
-        self.streams.fetch_add(1, Ordering::AcqRel);
-        OpenStream(&self.streams)
+    /// `None` when `limit` streams are open already.
+    pub(crate) fn open_stream(&self, limit: usize) -> Option<OpenStream<'_>> {
+        self.streams
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| (open < limit).then_some(open + 1))
+            .ok()?;
+        Some(OpenStream(&self.streams))
     }
 
     /// Streams open on this interface now.

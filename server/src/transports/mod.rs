@@ -16,18 +16,39 @@ use std::{
 use axum::http::StatusCode;
 use futures::Stream;
 use rheo_shared::{protocol::MAX_SESSION_BYTES, Value};
+use tokio::sync::watch;
 
 use crate::engine::{codec::FileOutputs, files::FileStore, CallError, Checked, Mounted};
 
-/// The mounted interfaces, by name, and the files they share.
+/// Streams one interface may have open at once.
+pub(crate) const MAX_STREAMS_PER_INTERFACE: usize = 256;
+/// Streams one client may have open at once, over all interfaces.
+pub(crate) const MAX_STREAMS_PER_CLIENT: usize = 8;
+
+/// The mounted interfaces, by name, and what they share: the files, the streams each client
+/// has open, and the signal that the server is stopping.
 pub(crate) struct Interfaces {
     by_name: HashMap<String, Arc<Mounted>>,
     pub(crate) files: FileStore,
+    pub(crate) streams_by_client: PerClient,
+    stopping: watch::Receiver<bool>,
 }
 
 impl Interfaces {
-    pub(crate) fn new(mounted: Vec<Arc<Mounted>>, files: FileStore) -> Self {
-        Interfaces { by_name: mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect(), files }
+    /// `stopping` turns true when the server starts to stop (its sender dropped: never).
+    pub(crate) fn new(mounted: Vec<Arc<Mounted>>, files: FileStore, stopping: watch::Receiver<bool>) -> Self {
+        let by_name = mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
+        Interfaces { by_name, files, streams_by_client: PerClient::default(), stopping }
+    }
+
+    /// Completes when the server starts to stop, so that streams and generators can say so.
+    pub(crate) fn stopping(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut stopping = self.stopping.clone();
+        async move {
+            if stopping.wait_for(|stopping| *stopping).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
     }
 
     /// The interface mounted at `/<name>`.
@@ -89,6 +110,10 @@ pub(crate) enum Failure {
     NoEndpoint(String),
     #[error("the interface {0:?} has no streaming input")]
     NoStream(String),
+    #[error("the interface has as many streams open as it takes ({MAX_STREAMS_PER_INTERFACE}); try again shortly")]
+    StreamsFull,
+    #[error("you have {MAX_STREAMS_PER_CLIENT} streams open already; close one first")]
+    TooManyStreams,
     #[error("the session id is {0} bytes long; the limit is {MAX_SESSION_BYTES}")]
     SessionTooLong(usize),
     /// A body that could not be read (malformed, too large): its status and why.
@@ -104,13 +129,15 @@ impl Failure {
         match self {
             Failure::NoInterface(_) | Failure::NoEndpoint(_) => StatusCode::NOT_FOUND,
             Failure::NoStream(_) => StatusCode::BAD_REQUEST,
+            Failure::StreamsFull => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::TooManyStreams => StatusCode::TOO_MANY_REQUESTS,
             Failure::SessionTooLong(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Unreadable(status, _) => *status,
             Failure::Call(
                 CallError::InvalidInput { .. } | CallError::Handler(_) | CallError::NoValue | CallError::NotFinite(_),
             ) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Call(CallError::InvalidOutput(_) | CallError::Panicked) => StatusCode::INTERNAL_SERVER_ERROR,
-            Failure::Call(CallError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::Call(CallError::Busy | CallError::ShuttingDown) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -135,6 +162,7 @@ pub(crate) fn json_answers(
     checked: Checked,
     locate: impl Fn(&str) -> String + Send + 'static,
 ) -> impl Stream<Item = Result<Vec<Value>, CallError>> + Send + 'static {
+    let interface_is_generator = interface.spec().generator;
     let locate_files = move |mut outputs: Vec<Value>| {
         for output in &mut outputs {
             if let Value::File(file) = output {
@@ -143,7 +171,8 @@ pub(crate) fn json_answers(
         }
         outputs
     };
-    async_stream::stream! {
+    let stopping = interfaces.stopping();
+    let answers = async_stream::stream! {
         let spec = interface.spec();
         let mut outputs = FileOutputs::new(&spec.name, &interfaces.files, spec.generator, &spec.outputs);
         for await answer in interface.call(&interfaces.files, session, checked) {
@@ -162,5 +191,62 @@ pub(crate) fn json_answers(
             Ok(None) => {}
             Err(e) => yield Err(e),
         }
+    };
+    // A generator may run for minutes: when the server stops, it ends with a word to its
+    // reader; a single answer is let finish (the server drains open requests a while).
+    until_stopping(answers, interface_is_generator.then_some(stopping))
+}
+
+/// `answers`, ended by an error saying so when `stopping` (if any) completes first.
+fn until_stopping<T: Send + 'static>(
+    answers: impl Stream<Item = Result<T, CallError>> + Send + 'static,
+    stopping: Option<impl std::future::Future<Output = ()> + Send + 'static>,
+) -> impl Stream<Item = Result<T, CallError>> + Send + 'static {
+    async_stream::stream! {
+        let mut answers = std::pin::pin!(answers);
+        let mut stopping = std::pin::pin!(async move {
+            match stopping {
+                Some(stopping) => stopping.await,
+                None => std::future::pending().await,
+            }
+        });
+        loop {
+            tokio::select! {
+                biased;
+                answer = futures::StreamExt::next(&mut answers) => match answer {
+                    Some(answer) => yield answer,
+                    None => return,
+                },
+                () = &mut stopping => {
+                    yield Err(CallError::ShuttingDown);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::StreamExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_generator_running_when_the_server_stops_ends_with_a_word_to_its_reader() {
+        let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
+        let endless = futures::stream::iter(0..).then(|i| async move {
+            tokio::task::yield_now().await;
+            Ok::<_, CallError>(i)
+        });
+        let answers = until_stopping(endless, Some(async move { stopping.await.unwrap_or(()) }));
+        let mut answers = std::pin::pin!(answers);
+        assert_eq!(answers.next().await.map(|a| a.ok()), Some(Some(0)));
+        stop.send(()).unwrap();
+        let rest: Vec<_> = answers.collect().await;
+        assert!(matches!(rest.last(), Some(Err(CallError::ShuttingDown))), "ends with the notice");
+        let finite = futures::stream::iter([Ok::<_, CallError>(1), Ok(2)]);
+        let all: Vec<_> = until_stopping(finite, None::<std::future::Pending<()>>).collect().await;
+        assert_eq!(all.len(), 2, "without a stop, the answers as they are");
     }
 }

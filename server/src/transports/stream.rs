@@ -18,14 +18,19 @@ use axum::{
     },
     response::Response,
 };
-use futures::future::BoxFuture;
+use futures::{future::BoxFuture, Sink, SinkExt};
 use rheo_shared::protocol::stream::{decode_frame, ClientMessage, ServerMessage, FRAME_HEADER_BYTES, MAX_FRAME_BYTES};
-use tokio::time::{sleep_until, Instant};
+use tokio::time::{sleep_until, timeout_at, Instant};
 
-use super::{check_session, rheo::ApiError, Failure, Interfaces};
-use crate::engine::{
-    codec::{answer_frame, blocking},
-    last, Checked, Mounted,
+use super::{
+    check_session, rheo::ApiError, ClientTicket, Failure, Interfaces, MAX_STREAMS_PER_CLIENT, MAX_STREAMS_PER_INTERFACE,
+};
+use crate::{
+    engine::{
+        codec::{answer_frame, blocking},
+        last, Checked, Mounted,
+    },
+    site::ClientAddress,
 };
 
 /// The largest WebSocket message read at all; frames between [`MAX_FRAME_BYTES`] and this get
@@ -33,17 +38,25 @@ use crate::engine::{
 const MAX_MESSAGE_BYTES: usize = 4 * MAX_FRAME_BYTES;
 /// How long a new connection may take to send its start message.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a message may wait for the client to take it before the stream is closed.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// `GET /<name>/stream`: upgrades to a WebSocket for one stream.
+/// `GET /<name>/stream`: upgrades to a WebSocket for one stream, if the interface and the
+/// client may open another ([`MAX_STREAMS_PER_INTERFACE`], [`MAX_STREAMS_PER_CLIENT`]).
 pub(crate) async fn connect(
     ws: WebSocketUpgrade,
     State(interfaces): State<Arc<Interfaces>>,
     Path(name): Path<String>,
+    ClientAddress(client): ClientAddress,
 ) -> Result<Response, ApiError> {
     let interface = interfaces.find(&name)?.clone();
     let streaming = interface.spec().streaming_input().ok_or(Failure::NoStream(name))?;
+    let ticket = interfaces.streams_by_client.take(client, MAX_STREAMS_PER_CLIENT).ok_or(Failure::TooManyStreams)?;
+    if interface.active_streams() >= MAX_STREAMS_PER_INTERFACE {
+        return Err(Failure::StreamsFull.into());
+    }
     let stream = FrameStream { interfaces, interface, streaming, inputs: None, session: None, waiting: None };
-    Ok(ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| stream.run(socket)))
+    Ok(ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| stream.run(socket, ticket)))
 }
 
 /// The frame being processed: its number and its answer (a binary message) or error.
@@ -66,19 +79,23 @@ struct FrameStream {
 
 enum Event {
     TimeUp,
+    Stopping,
     Received(Option<Message>),
     Answered(u32, Result<Vec<u8>, String>),
 }
 
 impl FrameStream {
-    async fn run(mut self, mut socket: WebSocket) {
+    async fn run(mut self, mut socket: WebSocket, _ticket: ClientTicket) {
         let interface = self.interface.clone();
-        let _open = interface.open_stream();
+        // Counted here, after the upgrade; the check before it may let a few more race in.
+        let Some(_open) = interface.open_stream(MAX_STREAMS_PER_INTERFACE + 16) else { return };
+        let mut stopping = std::pin::pin!(self.interfaces.stopping());
         let mut deadline = Instant::now() + START_TIMEOUT;
         let mut running: Option<Running> = None;
         loop {
             let event = tokio::select! {
                 () = sleep_until(deadline) => Event::TimeUp,
+                () = &mut stopping => Event::Stopping,
                 message = socket.recv() => Event::Received(message.and_then(Result::ok)),
                 (seq, answer) = async { running.as_mut().expect("guarded").await }, if running.is_some() => {
                     Event::Answered(seq, answer)
@@ -86,7 +103,12 @@ impl FrameStream {
             };
             let reply = match event {
                 Event::TimeUp => {
-                    let _ = send(&mut socket, ServerMessage::Ended { reason: self.ended_reason() }).await;
+                    let _ = send(&mut socket, ServerMessage::Ended { reason: self.ended_reason() }, deadline).await;
+                    break;
+                }
+                Event::Stopping => {
+                    let reason = "The server is restarting; start again in a moment.".to_owned();
+                    let _ = send(&mut socket, ServerMessage::Ended { reason }, Instant::now() + SEND_TIMEOUT).await;
                     break;
                 }
                 Event::Received(None | Some(Message::Close(_))) => break,
@@ -114,8 +136,10 @@ impl FrameStream {
                     })
                 }
             };
+            // A client that does not read its answers is not waited on past the stream's time
+            // limit, nor for long at all.
             if let Some(reply) = reply {
-                if socket.send(reply).await.is_err() {
+                if !send_by(&mut socket, reply, deadline.min(Instant::now() + SEND_TIMEOUT)).await {
                     break;
                 }
             }
@@ -194,8 +218,16 @@ impl FrameStream {
     }
 }
 
-async fn send(socket: &mut WebSocket, message: ServerMessage) -> Result<(), axum::Error> {
-    socket.send(as_message(message)).await
+/// Sends a last message, giving the client a moment to take it even past `by`.
+async fn send(socket: &mut WebSocket, message: ServerMessage, by: Instant) -> bool {
+    send_by(socket, as_message(message), by.max(Instant::now() + Duration::from_millis(100))).await
+}
+
+/// Sends `message`, unless the client has not taken it by `by` (a client that stopped reading
+/// once kept its stream open past the time limit: the limit was not checked while a send
+/// waited); says whether it was sent.
+async fn send_by<S: Sink<Message> + Unpin>(socket: &mut S, message: Message, by: Instant) -> bool {
+    matches!(timeout_at(by, socket.send(message)).await, Ok(Ok(())))
 }
 
 fn as_message(message: ServerMessage) -> Message {
@@ -204,4 +236,22 @@ fn as_message(message: ServerMessage) -> Message {
 
 fn far_future() -> Instant {
     Instant::now() + Duration::from_secs(365 * 24 * 3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_send_the_client_does_not_take_gives_up_at_its_deadline() {
+        // A sink that is never ready: a client whose socket buffers are full.
+        let stuck = futures::sink::unfold((), |(), _: Message| std::future::pending::<Result<(), ()>>());
+        let mut stuck = std::pin::pin!(stuck);
+        let start = Instant::now();
+        assert!(!send_by(&mut stuck, Message::Text("late".into()), start + Duration::from_secs(3)).await);
+        assert_eq!(start.elapsed(), Duration::from_secs(3));
+        let mut open = futures::sink::drain();
+        let by = Instant::now() + Duration::from_secs(3);
+        assert!(send_by(&mut open, Message::Text("taken".into()), by).await, "a ready client takes it at once");
+    }
 }

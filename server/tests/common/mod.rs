@@ -77,7 +77,9 @@ pub(crate) async fn serve(registry: Registry) -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let router = registry.into_router();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    // With each client's address, as `Registry::serve` gives it (per-client limits apply).
+    let app = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     port
 }
 
