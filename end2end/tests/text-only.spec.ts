@@ -34,6 +34,7 @@ test("an uploaded file's name is only ever text", async ({ page }) => {
     mimeType: "image/png",
     buffer: Buffer.from(png),
   });
+  await expect(page.getByRole("img", { name: "photo (chosen)" })).toBeVisible(); // uploaded
   await page.getByRole("button", { name: "Submit" }).click();
   await expect(page.getByRole("img", { name: "mirrored" })).toBeVisible();
   await expect(page.locator("img[src=x], script:not([nonce])")).toHaveCount(0);

@@ -307,3 +307,80 @@ mod tests {
         assert!(matches!(decode_image(&encode_png(&wide)), Err(MediaError::TooLarge)));
     }
 }
+
+/// Property tests of the media decoders with the bytes a client may send: anything, and valid
+/// files with bytes changed. A result or a clear error, never a panic (see `scripts/fuzz.sh`).
+#[cfg(test)]
+mod properties {
+    use image::{Rgb, RgbImage};
+    use proptest::{collection::vec, prelude::*};
+    use rheo_shared::AudioData;
+
+    use super::*;
+
+    fn image_files() -> [Vec<u8>; 2] {
+        let image: DynamicImage = RgbImage::from_fn(24, 16, |x, y| Rgb([x as u8 * 10, y as u8 * 15, 128])).into();
+        [encode_png(&image), encode_jpeg(&image, 80)]
+    }
+
+    fn wav_file() -> Vec<u8> {
+        let samples = (0..800).map(|i| (i as f32 / 10.0).sin() * 0.5).collect();
+        AudioData { sample_rate: 8000, channels: 1, samples }.to_wav()
+    }
+
+    /// `file` with `changes` (position, byte) applied: a damaged or crafted file.
+    fn damaged(mut file: Vec<u8>, changes: &[(usize, u8)]) -> Vec<u8> {
+        for (position, byte) in changes {
+            let at = position % file.len();
+            file[at] = *byte;
+        }
+        file
+    }
+
+    fn clear(error: &MediaError) -> bool {
+        !error.to_string().is_empty()
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_are_an_image_or_a_clear_error(bytes in vec(any::<u8>(), 0..512)) {
+            if let Err(e) = decode_image(&bytes) {
+                prop_assert!(clear(&e));
+            }
+        }
+
+        #[test]
+        fn a_damaged_image_is_an_image_or_a_clear_error(
+            which in 0..2_usize,
+            changes in vec((any::<usize>(), any::<u8>()), 1..12),
+            cut in any::<usize>(),
+        ) {
+            let mut file = damaged(image_files()[which].clone(), &changes);
+            file.truncate(cut % (file.len() + 1));
+            if let Err(e) = decode_image(&file) {
+                prop_assert!(clear(&e));
+            }
+        }
+
+        #[test]
+        fn any_bytes_are_audio_or_a_clear_error(bytes in vec(any::<u8>(), 0..512)) {
+            if let Err(e) = decode_audio(&bytes) {
+                prop_assert!(clear(&e));
+            }
+        }
+
+        #[test]
+        fn a_damaged_wav_is_audio_or_a_clear_error(
+            changes in vec((0..64_usize, any::<u8>()), 1..8),
+            cut in any::<usize>(),
+        ) {
+            // Changes fall in the header (its sizes, rate, channels, bits), where they do harm.
+            let mut file = damaged(wav_file(), &changes);
+            file.truncate(cut % (file.len() + 1));
+            match decode_audio(&file) {
+                Ok(audio) => prop_assert!(audio.samples.len() <= file.len()),
+                Err(e) => prop_assert!(clear(&e)),
+            }
+        }
+    }
+}
