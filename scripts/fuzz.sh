@@ -21,9 +21,9 @@ round=0
 while [ "$(date +%s)" -lt "$end" ]; do
   round=$((round + 1))
   for suite in "${suites[@]}"; do
-    PROPTEST_CASES=$cases cargo test --release -q $suite 2>&1 | grep -E "test result|panicked|minimal failing|FAILED" || true
-    if [ "${PIPESTATUS[0]}" != 0 ]; then
-      echo "[fuzz] round $round: a property failed ($suite); see above" >&2
+    if ! PROPTEST_CASES=$cases cargo test --release -q $suite >target/fuzz.log 2>&1; then
+      grep -E -A12 "panicked|minimal failing|FAILED" target/fuzz.log | head -60
+      echo "[fuzz] round $round: a property failed ($suite); whole log in target/fuzz.log" >&2
       exit 1
     fi
   done
