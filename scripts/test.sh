@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" tests
 # Formatting and lints first: they fail fast. Clippy runs twice, as the app is compiled twice:
 # for the server (ssr, with everything native) and for the browser (hydrate, on wasm32).
 cargo fmt --all --check
-cargo clippy -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos --all-targets -- -D warnings
+cargo clippy -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos -p rheo-load --all-targets -- -D warnings
 cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
 
 # The wasm entry crate (rheo-frontend) is left out: it is built for the browser by
@@ -27,7 +27,7 @@ cargo package -q -p rheo-shared -p rheo-app -p rheo-live --allow-dirty --target-
 
 # Plain cargo builds, no UI tooling: the demos, and an author's project as a user builds it
 # (sharing this target directory only to reuse the compiled dependencies).
-cargo build --release -p rheo-demos
+cargo build --release -p rheo-demos -p rheo-load
 (cd examples/first-demo && CARGO_TARGET_DIR="$root/target" cargo build --release)
 
 for port in 3000 7860; do
@@ -56,6 +56,11 @@ source scripts/deploy-test-env.sh
 
 compat/.venv/bin/python -m pytest -q compat
 (cd end2end && npx playwright test)
+
+# Load with vanishing clients, briefly (bench/RESULTS.md has the long runs): live sessions,
+# webcam streams and generators at once; any failure but a vanished client's fails the run.
+./target/release/rheo-load --url http://127.0.0.1:3000 --pid $demos --seconds 10 --sessions 100 \
+  --streams 4 --generators 5 --vanish 0.1 --settle 2
 
 # The side-by-side benchmark in quick mode, as a smoke test: every figure must be produced
 # for both Rheo and Gradio (timings are not checked here; see bench/RESULTS.md).
