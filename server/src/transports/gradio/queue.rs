@@ -146,8 +146,13 @@ impl Queue {
         let mut sessions = self.sessions.lock().unwrap();
         if !sessions.contains_key(session_hash) && sessions.len() >= MAX_ENTRIES {
             sessions.retain(|_, s| s.touched.elapsed() < QUEUE_IDLE_TIMEOUT);
+            // Still full: the session idle longest with nothing pending makes room (4,100 quick
+            // joins once locked every new client out for ten minutes); refuse only when every
+            // session waits for something.
             if sessions.len() >= MAX_ENTRIES {
-                return Err(Refusal::Full);
+                let idlest = sessions.iter().filter(|(_, s)| s.pending == 0).min_by_key(|(_, s)| s.touched);
+                let idlest = idlest.map(|(hash, _)| hash.clone()).ok_or(Refusal::Full)?;
+                sessions.remove(&idlest);
             }
         }
         let session = sessions.entry(session_hash.to_string()).or_insert_with(|| {
@@ -351,11 +356,25 @@ mod tests {
     async fn sessions_per_interface_are_bounded() {
         let queue = Queue::default();
         for session in 0..MAX_ENTRIES {
-            queue.join(&session.to_string(), None, false, answer(1.0, 0)).unwrap();
+            queue.join(&session.to_string(), None, false, stream::pending()).unwrap();
         }
-        assert_eq!(queue.join("one more", None, false, answer(1.0, 0)), Err(Refusal::Full));
+        assert_eq!(queue.join("one more", None, false, answer(1.0, 0)), Err(Refusal::Full), "all are waiting");
         // A known session may always add events.
         assert!(queue.join("0", None, false, answer(1.0, 0)).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_makes_room_by_dropping_its_idlest_session() {
+        // The attack: 4,100 quick joins filled the session table, and every new client got
+        // "Queue is full" for ten minutes.
+        let queue = Queue::default();
+        for session in 0..MAX_ENTRIES {
+            queue.join(&session.to_string(), None, false, answer(1.0, 0)).unwrap();
+            let _: Vec<Json> = queue.stream(&session.to_string()).await.unwrap().collect().await;
+        }
+        assert!(queue.join("a newcomer", None, false, answer(1.0, 0)).is_ok());
+        assert_eq!(queue.stream("0").await.err(), Some(Refusal::UnknownSession), "the idlest made room");
+        assert!(queue.stream("1").await.is_ok());
     }
 
     /// A generator of `count` answers that sets `dropped` when it is dropped (its slot freed).
