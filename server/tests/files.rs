@@ -168,3 +168,20 @@ async fn an_upload_of_too_many_parts_stores_nothing() {
     let (status, _) = run(&router, json!([file(&kept[0])])).await;
     assert_eq!(status, StatusCode::OK, "the other upload is still there");
 }
+
+#[tokio::test]
+async fn files_are_served_from_disk_with_ranges() {
+    let router = router();
+    let png = two_tone_png();
+    let (_, paths) = upload(&router, "two tone.png", &png).await;
+    let url = format!("/flip/gradio_api/file={}", paths[0].as_str().unwrap());
+    let request = Request::get(&url).header("range", "bytes=0-7").body(Body::empty()).unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(response.headers()["content-range"], format!("bytes 0-7/{}", png.len()));
+    assert_eq!(response.headers()["content-security-policy"], "sandbox", "our headers on every answer");
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], &png[..8]);
+    let (status, whole) = send(&router, Request::get(&url).body(Body::empty()).unwrap()).await;
+    assert_eq!((status, whole), (StatusCode::OK, png));
+}

@@ -4,7 +4,9 @@
 //! A file is found by the exact path the store handed out and by nothing else: the store never
 //! joins a client's text onto a directory, so no request can reach a file outside it (Gradio's
 //! file route had several path-traversal CVEs; this is the design that rules them out).
-//! The store is bounded in count, total bytes and age; the oldest files go first.
+//! The store is bounded in count, total bytes and age; the oldest files go first. Uploads are
+//! written to disk as they arrive ([`FileStore::write`], then [`FileStore::keep`]) and files
+//! are served from disk, so a file is never whole in memory on its way in or out.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -13,7 +15,10 @@ use std::{
     time::{Duration, Instant},
 };
 
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
 use rheo_shared::FileData;
+use tokio::io::AsyncWriteExt;
 
 /// The largest upload accepted, in bytes.
 pub(crate) const MAX_UPLOAD_BYTES: usize = 50 << 20;
@@ -52,42 +57,104 @@ impl FileStore {
 
     /// Keeps `bytes` as a file named after `name` (cleaned) and returns how to refer to it.
     pub(crate) async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> std::io::Result<FileData> {
+        let chunk = futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::copy_from_slice(bytes)) });
+        let written = self.write(chunk, name, mime_type).await?;
+        Ok(self.keep(vec![written]).await.remove(0))
+    }
+
+    /// Writes a file to disk as its chunks come, named after `name` (cleaned); it is not
+    /// served (nor counted against the bounds) until [`FileStore::keep`] takes it. A written
+    /// file that is not kept is removed when dropped.
+    pub(crate) async fn write<E: Into<Box<dyn std::error::Error + Send + Sync>>>(
+        &self,
+        chunks: impl Stream<Item = Result<Bytes, E>>,
+        name: &str,
+        mime_type: &str,
+    ) -> std::io::Result<Written> {
         let folder = self.dir.path().join(uuid::Uuid::new_v4().simple().to_string());
-        let disk_path = folder.join(clean_name(name));
         tokio::fs::create_dir(&folder).await?;
-        tokio::fs::write(&disk_path, bytes).await?;
-        let path = disk_path.to_string_lossy().into_owned();
-        let stored = Stored { mime_type: mime_type.to_owned(), size: bytes.len() as u64, stored_at: Instant::now() };
-        let evicted = self.index.lock().expect("poisoned").insert(path.clone(), stored);
+        let mut written =
+            Written { folder, name: clean_name(name), mime_type: mime_type.to_owned(), size: 0, kept: false };
+        let mut file = tokio::fs::File::create(written.disk_path()).await?;
+        futures::pin_mut!(chunks);
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(std::io::Error::other)?;
+            file.write_all(&chunk).await?;
+            written.size += chunk.len() as u64;
+        }
+        file.flush().await?;
+        Ok(written)
+    }
+
+    /// Keeps written files (the oldest others may go to make room) and returns how to refer
+    /// to each.
+    pub(crate) async fn keep(&self, written: Vec<Written>) -> Vec<FileData> {
+        let mut kept = Vec::with_capacity(written.len());
+        let mut evicted = Vec::new();
+        for mut file in written {
+            let path = file.disk_path().to_string_lossy().into_owned();
+            let stored = Stored { mime_type: file.mime_type.clone(), size: file.size, stored_at: Instant::now() };
+            evicted.extend(self.index.lock().expect("poisoned").insert(path.clone(), stored));
+            kept.push(FileData {
+                path,
+                size: Some(file.size),
+                orig_name: Some(file.name.clone()),
+                mime_type: Some(file.mime_type.clone()),
+                ..FileData::default()
+            });
+            // Kept: its folder now belongs to the index.
+            file.kept = true;
+        }
         for old in evicted {
             // Each file has its own folder; removing it removes the file.
             if let Some(folder) = PathBuf::from(old).parent() {
                 let _ = tokio::fs::remove_dir_all(folder).await;
             }
         }
-        Ok(FileData {
-            path,
-            size: Some(bytes.len() as u64),
-            orig_name: Some(clean_name(name)),
-            mime_type: Some(mime_type.to_owned()),
-            ..FileData::default()
-        })
+        kept
     }
 
-    /// The bytes and MIME type of a file this store handed out as `path`; `None` for any
-    /// other path (never stored, expired, or not the store's).
-    pub(crate) async fn read(&self, path: &str) -> Option<(Vec<u8>, String)> {
-        let mime_type = {
-            let index = self.index.lock().expect("poisoned");
-            let stored = index.files.get(path)?;
-            if stored.stored_at.elapsed() > LIFETIME {
-                return None;
-            }
-            stored.mime_type.clone()
-        };
+    /// Where on disk the file this store handed out as `path` is, and its MIME type; `None`
+    /// for any other path (never stored, expired, or not the store's).
+    pub(crate) fn locate(&self, path: &str) -> Option<(PathBuf, String)> {
+        let index = self.index.lock().expect("poisoned");
+        let stored = index.files.get(path)?;
+        if stored.stored_at.elapsed() > LIFETIME {
+            return None;
+        }
         // The key came from the index, not from the request: it is one of our own paths.
-        let bytes = tokio::fs::read(path).await.ok()?;
+        Some((PathBuf::from(path), stored.mime_type.clone()))
+    }
+
+    /// The bytes and MIME type of a file this store handed out as `path` (see
+    /// [`FileStore::locate`]).
+    pub(crate) async fn read(&self, path: &str) -> Option<(Vec<u8>, String)> {
+        let (disk_path, mime_type) = self.locate(path)?;
+        let bytes = tokio::fs::read(disk_path).await.ok()?;
         Some((bytes, mime_type))
+    }
+}
+
+/// A file on disk that the store has not kept yet (see [`FileStore::write`]).
+pub(crate) struct Written {
+    folder: PathBuf,
+    name: String,
+    mime_type: String,
+    size: u64,
+    kept: bool,
+}
+
+impl Written {
+    fn disk_path(&self) -> PathBuf {
+        self.folder.join(&self.name)
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_dir_all(&self.folder);
+        }
     }
 }
 
@@ -144,6 +211,20 @@ mod tests {
         for path in ["/etc/passwd", store.dir.path().to_str().unwrap(), &format!("{}/../../../etc/passwd", file.path)] {
             assert_eq!(store.read(path).await, None, "{path}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_written_file_that_is_not_kept_leaves_nothing() {
+        let store = FileStore::new().unwrap();
+        let chunks = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from("ab")), Ok(Bytes::from("cd"))]);
+        let written = store.write(chunks, "part.bin", "application/octet-stream").await.unwrap();
+        let on_disk = written.disk_path();
+        assert_eq!(std::fs::read(&on_disk).unwrap(), b"abcd");
+        drop(written);
+        assert!(!on_disk.exists(), "removed");
+        let failing = futures::stream::iter([Ok(Bytes::from("ab")), Err(std::io::Error::other("cut off"))]);
+        assert!(store.write(failing, "cut.bin", "application/octet-stream").await.is_err());
+        assert_eq!(std::fs::read_dir(store.dir.path()).unwrap().count(), 0, "nothing left of either");
     }
 
     #[test]

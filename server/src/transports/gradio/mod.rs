@@ -24,10 +24,13 @@ mod queue;
 use std::{collections::HashMap, convert::Infallible, sync::Arc};
 
 use axum::{
-    extract::{multipart::MultipartError, rejection::JsonRejection, DefaultBodyLimit, Multipart, Path, Query, State},
+    body::Body,
+    extract::{
+        multipart::MultipartError, rejection::JsonRejection, DefaultBodyLimit, Multipart, Path, Query, Request, State,
+    },
     http::{
         header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS},
-        StatusCode,
+        HeaderValue, StatusCode,
     },
     response::{
         sse::{Event, Sse},
@@ -40,6 +43,8 @@ use futures::{Stream, StreamExt};
 use rheo_shared::{protocol::gradio::*, InterfaceSpec, Value};
 use serde::Deserialize;
 use serde_json::{json, Value as JsonValue};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 
 use super::{check_session, json_answers, Failure, Interfaces};
 use crate::{
@@ -167,51 +172,72 @@ async fn upload(
     state.find(&name)?;
     let unreadable =
         |e: MultipartError| Detail(e.status(), json!(format!("The upload could not be read: {}", e.body_text())));
-    // Every part is read before any is stored: a request of too many parts stores nothing (one
-    // of 20,000 tiny parts once evicted every other user's files).
-    let mut parts = Vec::new();
+    // Each part goes to disk as it arrives; none is kept until all are read, so a request of
+    // too many parts keeps nothing (one of 20,000 tiny parts once evicted every other user's
+    // files).
+    let mut written = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-        if parts.len() == MAX_UPLOAD_PARTS {
+        if written.len() == MAX_UPLOAD_PARTS {
             let message = format!("An upload may hold at most {MAX_UPLOAD_PARTS} files.");
             return Err(Detail(StatusCode::PAYLOAD_TOO_LARGE, json!(message)));
         }
         let file_name = field.file_name().unwrap_or("file").to_owned();
         let mime_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
-        parts.push((file_name, mime_type, field.bytes().await.map_err(unreadable)?));
-    }
-    let mut paths = Vec::new();
-    for (file_name, mime_type, bytes) in parts {
-        let stored = state.interfaces.files.store(&bytes, &file_name, &mime_type).await.map_err(|e| {
-            tracing::error!(error = %e, "cannot store an upload");
-            Detail(StatusCode::INTERNAL_SERVER_ERROR, json!("The server could not store the upload."))
+        let file = state.interfaces.files.write(field, &file_name, &mime_type).await.map_err(|e| {
+            match e.get_ref().and_then(|inner| inner.downcast_ref::<MultipartError>()) {
+                Some(multipart) => Detail(
+                    multipart.status(),
+                    json!(format!("The upload could not be read: {}", multipart.body_text())),
+                ),
+                None => {
+                    tracing::error!(error = %e, "cannot store an upload");
+                    Detail(StatusCode::INTERNAL_SERVER_ERROR, json!("The server could not store the upload."))
+                }
+            }
         })?;
-        paths.push(stored.path);
+        written.push(file);
     }
-    Ok(Json(paths))
+    let kept = state.interfaces.files.keep(written).await;
+    Ok(Json(kept.into_iter().map(|file| file.path).collect()))
 }
 
 /// `gradio_api/file=<path>`: a file the store handed out, and nothing else. Raster images and
 /// audio are shown inline; anything else (an SVG or an HTML page, whatever type its uploader
 /// claimed) is a download, so an upload never runs as our page; and every file is sandboxed.
-async fn file(State(state): Shared, Path((name, rest)): Path<(String, String)>) -> Result<Response, Detail> {
+/// Served from disk, with ranges (a long recording can be sought without downloading it all).
+async fn file(
+    State(state): Shared,
+    Path((name, rest)): Path<(String, String)>,
+    request: Request,
+) -> Result<Response, Detail> {
     state.find(&name)?;
     let not_found = || Detail(StatusCode::NOT_FOUND, json!("File not found."));
     let path = rest.strip_prefix("file=").ok_or_else(not_found)?;
-    let (bytes, mime_type) = state.interfaces.files.read(path).await.ok_or_else(not_found)?;
+    let (disk_path, mime_type) = state.interfaces.files.locate(path).ok_or_else(not_found)?;
     let mime_type = mime_type.to_ascii_lowercase();
     let (content_type, disposition) = if shown_inline(&mime_type) {
         (mime_type, "inline")
     } else {
         ("application/octet-stream".to_owned(), "attachment")
     };
-    let headers = [
-        (CONTENT_TYPE, content_type),
-        (CONTENT_DISPOSITION, disposition.to_owned()),
-        (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        (CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
-        (CACHE_CONTROL, "private, max-age=3600".to_owned()),
-    ];
-    Ok((headers, bytes).into_response())
+    let served = ServeFile::new(disk_path).oneshot(request).await.map_err(|_| not_found())?;
+    if served.status() == StatusCode::NOT_FOUND {
+        return Err(not_found()); // removed from disk since (evicted a moment ago)
+    }
+    let mut response = served.map(Body::new);
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (CONTENT_TYPE, content_type.as_str()),
+        (CONTENT_DISPOSITION, disposition),
+        (X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (CONTENT_SECURITY_POLICY, "sandbox"),
+        (CACHE_CONTROL, "private, max-age=3600"),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    }
+    Ok(response)
 }
 
 /// The types a browser shows without running anything: raster images and audio.
