@@ -1,13 +1,13 @@
 //! [`Interface`]: a handler, its input and output components, and its options.
 
-use std::{marker::PhantomData, sync::Arc};
+use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
 use rheo_shared::{ComponentSpec, InterfaceSpec, Value};
 
 use crate::{
     components::ComponentList,
-    engine::{sessions::SessionStates, value::Payload, CallError, ErasedHandler, Mounted},
+    engine::{sessions::SessionStates, value::Payload, within, CallError, ErasedHandler, Mounted},
     handler::Handler,
 };
 
@@ -53,6 +53,7 @@ struct Options {
     time_limit: Option<f64>,
     examples: Vec<Vec<Payload>>,
     concurrency_limit: Option<usize>,
+    timeout: Option<f64>,
 }
 
 impl<F: Handler<M>, M> Interface<F, M> {
@@ -71,6 +72,7 @@ impl<F: Handler<M>, M> Interface<F, M> {
                 time_limit: Some(30.0),
                 examples: Vec::new(),
                 concurrency_limit: Some(1),
+                timeout: None,
             },
             marker: PhantomData,
         }
@@ -121,6 +123,15 @@ impl<F, M, I, O> Interface<F, M, I, O> {
     /// Seconds one stream may run (default 30); `None` for no limit.
     pub fn time_limit(mut self, seconds: Option<f64>) -> Self {
         self.options.time_limit = seconds;
+        self
+    }
+
+    /// Seconds one call may take, from when its handler starts (a generator: to its last
+    /// value); past it, the call fails with a message. Unset by default. An `async` handler is
+    /// stopped there; a plain function cannot be stopped, so it runs on, holding its slot,
+    /// until it returns.
+    pub fn timeout(mut self, seconds: Option<f64>) -> Self {
+        self.options.timeout = seconds;
         self
     }
 
@@ -217,8 +228,11 @@ where
             }
         };
         let handler = Arc::new(self.handler);
+        let timeout = options.timeout.filter(|s| s.is_finite() && *s > 0.0).map(Duration::from_secs_f64);
         let erased: ErasedHandler = Box::new(move |values, slot| match I::decode(values) {
-            Ok(args) => handler.clone().call(args, slot).map(|answer| answer.map(O::encode_returns)).boxed(),
+            Ok(args) => {
+                within(handler.clone().call(args, slot).map(|answer| answer.map(O::encode_returns)).boxed(), timeout)
+            }
             Err(e) => futures::stream::once(async move { Err(CallError::invalid_input(e.to_string())) }).boxed(),
         });
         Ok(Mounted::new(spec, erased, states))

@@ -58,6 +58,9 @@ pub enum CallError {
     /// Too many calls are already waiting for this interface.
     #[error("the server is busy: too many calls are waiting; try again shortly")]
     Busy,
+    /// The call ran past its interface's timeout (seconds).
+    #[error("the call took longer than its limit of {0} s")]
+    TimedOut(f64),
     /// The server is stopping (a restart, say); a generator is ended with this.
     #[error("the server is shutting down; try again in a moment")]
     ShuttingDown,
@@ -253,6 +256,27 @@ fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<()
     }
 }
 
+/// A handler's answers, ended with [`CallError::TimedOut`] if they run past `limit` from the
+/// first poll (when the handler starts); dropping the rest stops an `async` handler.
+pub(crate) fn within(answers: Answers<Vec<Payload>>, limit: Option<std::time::Duration>) -> Answers<Vec<Payload>> {
+    let Some(limit) = limit else { return answers };
+    async_stream::stream! {
+        let deadline = tokio::time::Instant::now() + limit;
+        let mut answers = answers;
+        loop {
+            match tokio::time::timeout_at(deadline, answers.next()).await {
+                Ok(Some(answer)) => yield answer,
+                Ok(None) => return,
+                Err(_) => {
+                    yield Err(CallError::TimedOut(limit.as_secs_f64()));
+                    return;
+                }
+            }
+        }
+    }
+    .boxed()
+}
+
 /// The last answer of a call: its one result, or a generator's last.
 pub(crate) async fn last<T>(answers: impl Stream<Item = Result<T, CallError>>) -> Result<T, CallError> {
     futures::pin_mut!(answers);
@@ -323,6 +347,28 @@ mod tests {
         let (result, ()) = tokio::join!(running, waiting);
         assert_eq!(result, Ok(vec![Payload::Json(Value::Number(1.0))]));
         assert_eq!(mounted.waiting.load(Ordering::Acquire), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_call_past_its_timeout_fails_and_its_async_handler_stops() {
+        static FINISHED: AtomicUsize = AtomicUsize::new(0);
+        async fn slow(x: f64) -> f64 {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            FINISHED.fetch_add(1, Ordering::SeqCst);
+            x
+        }
+        let files = FileStore::new().unwrap();
+        let interface = Interface::new(slow).inputs(Number::new()).outputs(Number::new()).timeout(Some(2.0));
+        let mounted = interface.into_mounted("slow").unwrap();
+        let started = tokio::time::Instant::now();
+        let failed = run(&mounted, &files, number(1.0)).await.unwrap_err();
+        assert_eq!(failed.to_string(), "the call took longer than its limit of 2 s");
+        assert_eq!(started.elapsed(), Duration::from_secs(2));
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        assert_eq!(FINISHED.load(Ordering::SeqCst), 0, "the handler was stopped, not left running");
+        let quick = Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()).timeout(Some(2.0));
+        let quick = quick.into_mounted("quick").unwrap();
+        assert_eq!(run(&quick, &files, number(3.0)).await, Ok(vec![Payload::Json(Value::Number(3.0))]));
     }
 
     #[tokio::test]

@@ -138,6 +138,7 @@ impl Failure {
             ) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Call(CallError::InvalidOutput(_) | CallError::Panicked) => StatusCode::INTERNAL_SERVER_ERROR,
             Failure::Call(CallError::Busy | CallError::ShuttingDown) => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::Call(CallError::TimedOut(_)) => StatusCode::GATEWAY_TIMEOUT,
         }
     }
 }
