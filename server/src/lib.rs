@@ -67,6 +67,7 @@ pub mod components;
 mod engine;
 mod handler;
 mod interface;
+mod limits;
 mod listen;
 mod login;
 mod registry;
@@ -83,6 +84,7 @@ pub use handler::{Handler, IntoResult};
 /// The `image` crate, whose types image handlers take and return.
 pub use image;
 pub use interface::{Interface, IntoMounted};
+pub use limits::Limits;
 pub use login::Login;
 pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
 pub use rheo_shared::{AudioData, AudioSource, Classification, ImageSource};

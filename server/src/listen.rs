@@ -1,5 +1,5 @@
-//! Accepting connections, over TCP or TLS, bounded: at most [`MAX_CONNECTIONS`] open at once
-//! and [`MAX_CONNECTIONS_PER_ADDRESS`] from one address (but a trusted proxy's), and a client
+//! Accepting connections, over TCP or TLS, bounded: at most `Limits::max_connections` open at
+//! once and `Limits::max_connections_per_address` from one address (but a trusted proxy's), and a client
 //! that is slow to say what it wants is dropped.
 //!
 //! `axum::serve` has neither TLS nor a header timeout, so this is its loop over hyper-util
@@ -23,13 +23,8 @@ use tokio::{
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use crate::transports::PerClient;
+use crate::{limits::Limits, transports::PerClient};
 
-/// Connections open at once; further clients wait in the kernel's backlog, and the process
-/// keeps descriptors for its files and sockets (systemd gives a service 524,288).
-pub(crate) const MAX_CONNECTIONS: usize = 4096;
-/// Connections open at once from one address; a trusted proxy's are counted only in the total.
-pub(crate) const MAX_CONNECTIONS_PER_ADDRESS: usize = 256;
 /// How long a client may take to send a request's headers (and an idle keep-alive connection
 /// to start its next request).
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
@@ -45,6 +40,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     proxies: Vec<IpNet>,
+    limits: Limits,
     app: Router,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
@@ -55,7 +51,7 @@ pub(crate) async fn serve(
         .keep_alive_interval(Some(HEADER_TIMEOUT))
         .keep_alive_timeout(HEADER_TIMEOUT)
         .max_concurrent_streams(256);
-    let open = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let open = Arc::new(Semaphore::new(limits.max_connections));
     let per_address = PerClient::default();
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
@@ -66,7 +62,7 @@ pub(crate) async fn serve(
         };
         let (tcp, peer, permit) = accepted;
         let limited = !proxies.iter().any(|proxy| proxy.contains(&peer.ip()));
-        let Some(ticket) = per_address.take(limited.then_some(peer.ip()), MAX_CONNECTIONS_PER_ADDRESS) else {
+        let Some(ticket) = per_address.take(limited.then_some(peer.ip()), limits.max_connections_per_address) else {
             tracing::debug!(%peer, "too many connections from one address");
             continue;
         };
@@ -116,7 +112,7 @@ pub(crate) async fn serve(
     Ok(())
 }
 
-/// The next connection, once one of the [`MAX_CONNECTIONS`] is free. Accept errors (too many
+/// The next connection, once a place among the connections is free. Accept errors (too many
 /// open files, a connection reset before it was accepted) are waited out, not fatal.
 async fn accept(listener: &TcpListener, open: &Arc<Semaphore>) -> (TcpStream, SocketAddr, OwnedSemaphorePermit) {
     let permit = open.clone().acquire_owned().await.expect("the connection semaphore is never closed");
@@ -171,7 +167,7 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let app = Router::new().route("/", get(|| async { "ok" }));
-        tokio::spawn(serve(listener, None, Vec::new(), app, std::future::pending()));
+        tokio::spawn(serve(listener, None, Vec::new(), Limits::default(), app, std::future::pending()));
         address
     }
 
@@ -203,7 +199,7 @@ mod tests {
     async fn one_address_may_hold_only_so_many_connections() {
         let address = served().await;
         let mut held = Vec::new();
-        for _ in 0..MAX_CONNECTIONS_PER_ADDRESS {
+        for _ in 0..Limits::default().max_connections_per_address {
             let mut connection = TcpStream::connect(address).await.unwrap();
             connection.write_all(b"G").await.unwrap(); // started, not finished: kept open
             held.push(connection);

@@ -29,8 +29,9 @@ use tower_http::{
 
 use crate::{
     bundle,
-    engine::{files::FileStore, Mounted},
+    engine::Mounted,
     interface::IntoMounted,
+    limits::Limits,
     listen,
     login::{self, Gate, Login},
     settings::{Resolved, Settings},
@@ -161,6 +162,13 @@ impl Registry {
         self
     }
 
+    /// The server's bounds (uploads, stored files, waiting calls, streams, connections…); see
+    /// [`Limits`] for each and the environment variable that overrides it.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.settings.limits = Some(limits);
+        self
+    }
+
     /// A handle on the interface mounted at `/<name>`, to watch it while it serves.
     pub fn monitor(&self, name: &str) -> Option<Monitor> {
         self.mounted.iter().find(|m| m.spec().name == name).cloned().map(Monitor)
@@ -191,8 +199,9 @@ impl Registry {
         };
         let stylesheet = assets.css.clone();
         let specs = InterfaceSpecs(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
-        let files = FileStore::new().expect("cannot create the server's directory for files in the temp dir");
-        let interfaces = Arc::new(Interfaces::new(self.mounted, files, stopping));
+        let interfaces = Interfaces::new(self.mounted, settings.limits, stopping)
+            .expect("cannot create the server's directory for files in the temp dir");
+        let interfaces = Arc::new(interfaces);
         let api = Router::new()
             .route(RUN_ROUTE, post(rheo::run))
             .route(END_SESSION_ROUTE, post(rheo::end_session))
@@ -290,7 +299,7 @@ impl Registry {
                  names people reach it by"
             );
         }
-        let (tls, proxies) = (settings.tls.clone(), settings.site.trusted_proxies.clone());
+        let (tls, proxies, limits) = (settings.tls.clone(), settings.site.trusted_proxies.clone(), settings.limits);
         // Streams and generators hear of the stop at once, and say so to their clients, while
         // the server drains the requests still open.
         let (stop, stopping) = watch::channel(false);
@@ -298,7 +307,7 @@ impl Registry {
             shutdown_signal().await;
             let _ = stop.send(true);
         };
-        let served = listen::serve(listener, tls, proxies, self.router(site, settings, stopping), shutdown);
+        let served = listen::serve(listener, tls, proxies, limits, self.router(site, settings, stopping), shutdown);
         served.await.map_err(|e| ServeError(format!("the server stopped: {e}")))
     }
 

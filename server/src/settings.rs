@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use tokio_rustls::TlsAcceptor;
 
 use crate::{
+    limits::Limits,
     listen,
     login::Login,
     site::{Site, LOOPBACK_NAMES},
@@ -23,6 +24,7 @@ pub(crate) struct Settings {
     pub(crate) frame_ancestors: Option<String>,
     pub(crate) tls: Option<(PathBuf, PathBuf)>,
     pub(crate) login: Option<Login>,
+    pub(crate) limits: Option<Limits>,
 }
 
 /// The settings in force.
@@ -32,6 +34,7 @@ pub(crate) struct Resolved {
     pub(crate) login: Option<Login>,
     /// Signs the login cookies: `RHEO_SECRET_KEY` (which replicas must share), else random.
     pub(crate) secret: [u8; 32],
+    pub(crate) limits: Limits,
 }
 
 impl Settings {
@@ -84,7 +87,8 @@ impl Settings {
         };
         let site =
             Site { root_path, trusted_proxies, allowed_hosts, allowed_origins, frame_ancestors, tls: tls.is_some() };
-        Ok(Resolved { site, tls, login, secret })
+        let limits = self.limits.unwrap_or_default().overridden(&var)?;
+        Ok(Resolved { site, tls, login, secret, limits })
     }
 }
 

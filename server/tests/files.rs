@@ -185,3 +185,31 @@ async fn files_are_served_from_disk_with_ranges() {
     let (status, whole) = send(&router, Request::get(&url).body(Body::empty()).unwrap()).await;
     assert_eq!((status, whole), (StatusCode::OK, png));
 }
+
+#[tokio::test]
+async fn limits_set_in_code_apply() {
+    let router = Registry::new()
+        .mount("flip", Interface::new(flip).inputs(Image::new()).outputs(Image::new()))
+        .limits(rheo::Limits { max_upload_files: 2, max_upload_bytes: 1000, ..rheo::Limits::default() })
+        .into_router();
+    let parts = |count: usize, size: usize| {
+        let mut body = Vec::new();
+        for i in 0..count {
+            body.extend_from_slice(
+                format!("--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{i}\"\r\n\r\n").as_bytes(),
+            );
+            body.extend(std::iter::repeat_n(b'x', size));
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"--b--\r\n");
+        Request::post("/flip/gradio_api/upload")
+            .header("content-type", "multipart/form-data; boundary=b")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    assert_eq!(send(&router, parts(2, 10)).await.0, StatusCode::OK);
+    let (status, body) = send(&router, parts(3, 10)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(String::from_utf8_lossy(&body).contains("at most 2 files"));
+    assert_eq!(send(&router, parts(1, 2000)).await.0, StatusCode::PAYLOAD_TOO_LARGE, "1000 bytes at most");
+}

@@ -20,12 +20,6 @@ use futures::{Stream, StreamExt};
 use rheo_shared::FileData;
 use tokio::io::AsyncWriteExt;
 
-/// The largest upload accepted, in bytes.
-pub(crate) const MAX_UPLOAD_BYTES: usize = 50 << 20;
-/// Files kept at most; past this the oldest is removed.
-const MAX_FILES: usize = 4096;
-/// Bytes kept at most; past this the oldest files are removed.
-const MAX_TOTAL_BYTES: u64 = 1 << 30;
 /// How long a file is kept.
 const LIFETIME: Duration = Duration::from_secs(3600);
 
@@ -34,12 +28,15 @@ pub(crate) struct FileStore {
     index: Mutex<Index>,
 }
 
-#[derive(Default)]
 struct Index {
     files: HashMap<String, Stored>,
     /// Paths, oldest first.
     order: VecDeque<String>,
     total_bytes: u64,
+    /// Files kept at most; past this the oldest go.
+    max_files: usize,
+    /// Bytes kept at most; past this the oldest files go.
+    max_bytes: u64,
 }
 
 struct Stored {
@@ -49,10 +46,12 @@ struct Stored {
 }
 
 impl FileStore {
-    /// A store in a new directory under the system's temp dir, removed when the store is dropped.
-    pub(crate) fn new() -> std::io::Result<Self> {
+    /// A store in a new directory under the system's temp dir, removed when the store is
+    /// dropped, keeping at most `max_files` files and `max_bytes` bytes.
+    pub(crate) fn new(max_files: usize, max_bytes: u64) -> std::io::Result<Self> {
         let dir = tempfile::Builder::new().prefix("rheo-").tempdir()?;
-        Ok(FileStore { dir, index: Mutex::default() })
+        let index = Index { files: HashMap::new(), order: VecDeque::new(), total_bytes: 0, max_files, max_bytes };
+        Ok(FileStore { dir, index: Mutex::new(index) })
     }
 
     /// Keeps `bytes` as a file named after `name` (cleaned) and returns how to refer to it.
@@ -167,7 +166,7 @@ impl Index {
         let mut evicted = Vec::new();
         while let Some(oldest) = self.order.front() {
             let expired = self.files[oldest].stored_at.elapsed() > LIFETIME;
-            let over = self.files.len() > MAX_FILES || self.total_bytes > MAX_TOTAL_BYTES;
+            let over = self.files.len() > self.max_files || self.total_bytes > self.max_bytes;
             // The newest file always stays, even alone over the byte bound.
             if !(expired || over) || self.order.len() == 1 {
                 break;
@@ -200,9 +199,11 @@ fn clean_name(name: &str) -> String {
 mod tests {
     use super::*;
 
+    const MAX_FILES: usize = 64;
+
     #[tokio::test]
     async fn only_files_the_store_made_can_be_read() {
-        let store = FileStore::new().unwrap();
+        let store = FileStore::new(MAX_FILES, 1 << 30).unwrap();
         let file = store.store(b"png bytes", "../../etc/passwd", "image/png").await.unwrap();
         assert!(file.path.starts_with(store.dir.path().to_str().unwrap()));
         assert!(file.path.ends_with("/passwd"), "{}", file.path);
@@ -215,7 +216,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_written_file_that_is_not_kept_leaves_nothing() {
-        let store = FileStore::new().unwrap();
+        let store = FileStore::new(MAX_FILES, 1 << 30).unwrap();
         let chunks = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from("ab")), Ok(Bytes::from("cd"))]);
         let written = store.write(chunks, "part.bin", "application/octet-stream").await.unwrap();
         let on_disk = written.disk_path();
@@ -237,7 +238,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_oldest_files_go_first_when_full() {
-        let store = FileStore::new().unwrap();
+        let store = FileStore::new(MAX_FILES, 1 << 30).unwrap();
         let first = store.store(b"1", "a", "text/plain").await.unwrap();
         for _ in 0..MAX_FILES {
             store.store(b"2", "b", "text/plain").await.unwrap();

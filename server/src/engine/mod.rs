@@ -117,6 +117,8 @@ pub(crate) struct Mounted {
     handler: ErasedHandler,
     slots: Option<Arc<Semaphore>>,
     waiting: AtomicUsize,
+    /// Calls that may wait for a slot (the server's `Limits::max_waiting_calls`).
+    max_waiting: AtomicUsize,
     states: SessionStates,
     streams: AtomicUsize,
 }
@@ -128,6 +130,7 @@ impl Mounted {
             spec,
             handler,
             waiting: AtomicUsize::new(0),
+            max_waiting: AtomicUsize::new(MAX_WAITING_CALLS),
             states,
             streams: AtomicUsize::new(0),
         }
@@ -135,6 +138,11 @@ impl Mounted {
 
     pub(crate) fn spec(&self) -> &InterfaceSpec {
         &self.spec
+    }
+
+    /// How many calls may wait for a slot (set by the server from its limits).
+    pub(crate) fn set_max_waiting(&self, calls: usize) {
+        self.max_waiting.store(calls, Ordering::Release);
     }
 
     /// Checks a value for each input against its component: type, finiteness, bounds, choices,
@@ -230,7 +238,8 @@ impl Mounted {
 
     async fn wait_for_slot(&self, slots: &Arc<Semaphore>) -> Result<OwnedSemaphorePermit, CallError> {
         // Counted out on drop: a caller that goes away while waiting frees its place too.
-        let _place = WaitingPlace::take(&self.waiting).ok_or(CallError::Busy)?;
+        let limit = self.max_waiting.load(Ordering::Acquire);
+        let _place = WaitingPlace::take(&self.waiting, limit).ok_or(CallError::Busy)?;
         Ok(slots.clone().acquire_owned().await.expect("the semaphore is never closed"))
     }
 }
@@ -287,13 +296,12 @@ pub(crate) async fn last<T>(answers: impl Stream<Item = Result<T, CallError>>) -
     last.ok_or(CallError::NoValue)
 }
 
-/// One of the [`MAX_WAITING_CALLS`] places in an interface's waiting line.
+/// One of the `limit` places in an interface's waiting line.
 struct WaitingPlace<'a>(&'a AtomicUsize);
 
 impl<'a> WaitingPlace<'a> {
-    fn take(waiting: &'a AtomicUsize) -> Option<Self> {
-        let taken =
-            waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_WAITING_CALLS).then_some(n + 1));
+    fn take(waiting: &'a AtomicUsize, limit: usize) -> Option<Self> {
+        let taken = waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < limit).then_some(n + 1));
         // `then`, not `then_some`: a place built and dropped here would count one out.
         taken.is_ok().then(|| WaitingPlace(waiting))
     }
@@ -337,7 +345,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
             x
         }
-        let files = FileStore::new().unwrap();
+        let files = FileStore::new(4096, 1 << 30).unwrap();
         let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
         let running = run(&mounted, &files, number(1.0));
         let waiting = async {
@@ -357,7 +365,7 @@ mod tests {
             FINISHED.fetch_add(1, Ordering::SeqCst);
             x
         }
-        let files = FileStore::new().unwrap();
+        let files = FileStore::new(4096, 1 << 30).unwrap();
         let interface = Interface::new(slow).inputs(Number::new()).outputs(Number::new()).timeout(Some(2.0));
         let mounted = interface.into_mounted("slow").unwrap();
         let started = tokio::time::Instant::now();
@@ -373,7 +381,7 @@ mod tests {
 
     #[tokio::test]
     async fn nan_is_refused_on_the_way_in() {
-        let files = FileStore::new().unwrap();
+        let files = FileStore::new(4096, 1 << 30).unwrap();
         let mounted =
             Interface::new(|x: f64| 1.0 / x).inputs(Number::new()).outputs(Number::new()).into_mounted("r").unwrap();
         let refused = run(&mounted, &files, number(f64::NAN)).await.unwrap_err();
@@ -390,7 +398,7 @@ mod tests {
                 Ok(x)
             }
         }
-        let files = FileStore::new().unwrap();
+        let files = FileStore::new(4096, 1 << 30).unwrap();
         let mounted = Interface::new(check).inputs(Number::new()).outputs(Number::new()).into_mounted("c").unwrap();
         assert_eq!(
             run(&mounted, &files, number(2.0)).await,
@@ -408,7 +416,7 @@ mod tests {
             GATE.acquire().await.unwrap().forget();
             f64::from(image.width())
         }
-        let files = Arc::new(FileStore::new().unwrap());
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let png = media::encode_png(&image::DynamicImage::new_rgb8(3, 2));
         let stored = files.store(&png, "a.png", "image/png").await.unwrap();
         let mounted = Arc::new(
@@ -445,7 +453,7 @@ mod tests {
             RUNNING.fetch_sub(1, Ordering::SeqCst);
             x
         }
-        let files = FileStore::new().unwrap();
+        let files = FileStore::new(4096, 1 << 30).unwrap();
         let mounted = Interface::new(slow).inputs(Number::new()).outputs(Number::new()).into_mounted("slow").unwrap();
         let left = tokio::time::timeout(Duration::from_millis(30), run(&mounted, &files, number(1.0))).await;
         assert!(left.is_err(), "the first caller gave up while its handler ran");
@@ -461,7 +469,7 @@ mod tests {
             FINISHED.fetch_add(1, Ordering::SeqCst);
             x
         }
-        let files = FileStore::new().unwrap();
+        let files = FileStore::new(4096, 1 << 30).unwrap();
         let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
         let _ = tokio::time::timeout(Duration::from_millis(20), run(&mounted, &files, number(1.0))).await;
         tokio::time::sleep(Duration::from_millis(150)).await;
@@ -479,7 +487,7 @@ mod tests {
             x
         }
         let calls = MAX_WAITING_CALLS + 4;
-        let files = Arc::new(FileStore::new().unwrap());
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let mounted =
             Arc::new(Interface::new(gated).inputs(Number::new()).outputs(Number::new()).into_mounted("gated").unwrap());
         let handles: Vec<_> = (0..calls)

@@ -18,12 +18,10 @@ use futures::Stream;
 use rheo_shared::{protocol::MAX_SESSION_BYTES, Value};
 use tokio::sync::watch;
 
-use crate::engine::{codec::FileOutputs, files::FileStore, CallError, Checked, Mounted};
-
-/// Streams one interface may have open at once.
-pub(crate) const MAX_STREAMS_PER_INTERFACE: usize = 256;
-/// Streams one client may have open at once, over all interfaces.
-pub(crate) const MAX_STREAMS_PER_CLIENT: usize = 8;
+use crate::{
+    engine::{codec::FileOutputs, files::FileStore, CallError, Checked, Mounted},
+    limits::Limits,
+};
 
 /// The mounted interfaces, by name, and what they share: the files, the streams each client
 /// has open, and the signal that the server is stopping.
@@ -31,14 +29,22 @@ pub(crate) struct Interfaces {
     by_name: HashMap<String, Arc<Mounted>>,
     pub(crate) files: FileStore,
     pub(crate) streams_by_client: PerClient,
+    pub(crate) limits: Limits,
     stopping: watch::Receiver<bool>,
 }
 
 impl Interfaces {
+    /// The interfaces under `limits`, keeping their files in a store of their own;
     /// `stopping` turns true when the server starts to stop (its sender dropped: never).
-    pub(crate) fn new(mounted: Vec<Arc<Mounted>>, files: FileStore, stopping: watch::Receiver<bool>) -> Self {
+    pub(crate) fn new(
+        mounted: Vec<Arc<Mounted>>,
+        limits: Limits,
+        stopping: watch::Receiver<bool>,
+    ) -> std::io::Result<Self> {
+        let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?;
+        mounted.iter().for_each(|m| m.set_max_waiting(limits.max_waiting_calls));
         let by_name = mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
-        Interfaces { by_name, files, streams_by_client: PerClient::default(), stopping }
+        Ok(Interfaces { by_name, files, streams_by_client: PerClient::default(), limits, stopping })
     }
 
     /// Completes when the server starts to stop, so that streams and generators can say so.
@@ -110,10 +116,10 @@ pub(crate) enum Failure {
     NoEndpoint(String),
     #[error("the interface {0:?} has no streaming input")]
     NoStream(String),
-    #[error("the interface has as many streams open as it takes ({MAX_STREAMS_PER_INTERFACE}); try again shortly")]
-    StreamsFull,
-    #[error("you have {MAX_STREAMS_PER_CLIENT} streams open already; close one first")]
-    TooManyStreams,
+    #[error("the interface has as many streams open as it takes ({0}); try again shortly")]
+    StreamsFull(usize),
+    #[error("you have {0} streams open already; close one first")]
+    TooManyStreams(usize),
     #[error("the session id is {0} bytes long; the limit is {MAX_SESSION_BYTES}")]
     SessionTooLong(usize),
     /// A body that could not be read (malformed, too large): its status and why.
@@ -129,8 +135,8 @@ impl Failure {
         match self {
             Failure::NoInterface(_) | Failure::NoEndpoint(_) => StatusCode::NOT_FOUND,
             Failure::NoStream(_) => StatusCode::BAD_REQUEST,
-            Failure::StreamsFull => StatusCode::SERVICE_UNAVAILABLE,
-            Failure::TooManyStreams => StatusCode::TOO_MANY_REQUESTS,
+            Failure::StreamsFull(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
             Failure::SessionTooLong(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Unreadable(status, _) => *status,
             Failure::Call(

@@ -22,9 +22,7 @@ use futures::{future::BoxFuture, Sink, SinkExt};
 use rheo_shared::protocol::stream::{decode_frame, ClientMessage, ServerMessage, FRAME_HEADER_BYTES, MAX_FRAME_BYTES};
 use tokio::time::{sleep_until, timeout_at, Instant};
 
-use super::{
-    check_session, rheo::ApiError, ClientTicket, Failure, Interfaces, MAX_STREAMS_PER_CLIENT, MAX_STREAMS_PER_INTERFACE,
-};
+use super::{check_session, rheo::ApiError, ClientTicket, Failure, Interfaces};
 use crate::{
     engine::{
         codec::{answer_frame, blocking},
@@ -42,7 +40,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(10);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `GET /<name>/stream`: upgrades to a WebSocket for one stream, if the interface and the
-/// client may open another ([`MAX_STREAMS_PER_INTERFACE`], [`MAX_STREAMS_PER_CLIENT`]).
+/// client may open another (`Limits::max_streams`, `Limits::max_streams_per_client`).
 pub(crate) async fn connect(
     ws: WebSocketUpgrade,
     State(interfaces): State<Arc<Interfaces>>,
@@ -51,9 +49,13 @@ pub(crate) async fn connect(
 ) -> Result<Response, ApiError> {
     let interface = interfaces.find(&name)?.clone();
     let streaming = interface.spec().streaming_input().ok_or(Failure::NoStream(name))?;
-    let ticket = interfaces.streams_by_client.take(client, MAX_STREAMS_PER_CLIENT).ok_or(Failure::TooManyStreams)?;
-    if interface.active_streams() >= MAX_STREAMS_PER_INTERFACE {
-        return Err(Failure::StreamsFull.into());
+    let limits = interfaces.limits;
+    let ticket = interfaces
+        .streams_by_client
+        .take(client, limits.max_streams_per_client)
+        .ok_or(Failure::TooManyStreams(limits.max_streams_per_client))?;
+    if interface.active_streams() >= limits.max_streams {
+        return Err(Failure::StreamsFull(limits.max_streams).into());
     }
     let stream = FrameStream { interfaces, interface, streaming, inputs: None, session: None, waiting: None };
     Ok(ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| stream.run(socket, ticket)))
@@ -88,7 +90,7 @@ impl FrameStream {
     async fn run(mut self, mut socket: WebSocket, _ticket: ClientTicket) {
         let interface = self.interface.clone();
         // Counted here, after the upgrade; the check before it may let a few more race in.
-        let Some(_open) = interface.open_stream(MAX_STREAMS_PER_INTERFACE + 16) else { return };
+        let Some(_open) = interface.open_stream(self.interfaces.limits.max_streams + 16) else { return };
         let mut stopping = std::pin::pin!(self.interfaces.stopping());
         let mut deadline = Instant::now() + START_TIMEOUT;
         let mut running: Option<Running> = None;

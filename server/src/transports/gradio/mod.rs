@@ -48,7 +48,7 @@ use tower_http::services::ServeFile;
 
 use super::{check_session, json_answers, Failure, Interfaces};
 use crate::{
-    engine::{files::MAX_UPLOAD_BYTES, CallError, Checked, Mounted},
+    engine::{CallError, Checked, Mounted},
     site::{ClientAddress, PublicUrl},
 };
 use describe::{parameter_name, FN_INDEX};
@@ -64,7 +64,8 @@ type Shared = State<Arc<QueuedInterfaces>>;
 
 /// The Gradio API routes of every mounted interface.
 pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
-    let queues = interfaces.names().map(|name| (name.clone(), Queue::default())).collect();
+    let limits = interfaces.limits;
+    let queues = interfaces.names().map(|name| (name.clone(), Queue::new(limits.max_pending_per_client))).collect();
     let state = Arc::new(QueuedInterfaces { interfaces, queues });
     // Idle sessions are swept on a timer, not only when another join comes; the sweeper ends
     // with the router.
@@ -72,7 +73,7 @@ pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
         runtime.spawn(sweep(Arc::downgrade(&state)));
     }
     Router::new()
-        .route(UPLOAD_ROUTE, post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .route(UPLOAD_ROUTE, post(upload).layer(DefaultBodyLimit::max(limits.max_upload_bytes)))
         .route(FILE_ROUTE, get(file))
         .route(CONFIG_ROUTE, get(config))
         .route(INFO_ROUTE, get(info))
@@ -160,9 +161,6 @@ async fn config(State(state): Shared, Path(name): Path<String>, public: PublicUr
     Ok(Json(describe::config(interface.spec(), &public.absolute(&format!("/{name}")))))
 }
 
-/// Files one upload request may hold.
-const MAX_UPLOAD_PARTS: usize = 32;
-
 /// `gradio_api/upload`: stores each multipart part and answers the paths to refer to them by.
 async fn upload(
     State(state): Shared,
@@ -177,8 +175,8 @@ async fn upload(
     // files).
     let mut written = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-        if written.len() == MAX_UPLOAD_PARTS {
-            let message = format!("An upload may hold at most {MAX_UPLOAD_PARTS} files.");
+        if written.len() == state.interfaces.limits.max_upload_files {
+            let message = format!("An upload may hold at most {} files.", written.len());
             return Err(Detail(StatusCode::PAYLOAD_TOO_LARGE, json!(message)));
         }
         let file_name = field.file_name().unwrap_or("file").to_owned();

@@ -37,8 +37,7 @@ const SESSION_BUFFER: usize = 64;
 pub(crate) const READER_WAIT: Duration = Duration::from_secs(10);
 /// Events one session may have pending (joined, not yet delivered).
 pub(crate) const MAX_PENDING_PER_SESSION: usize = 32;
-/// Events (joins and REST calls) one client may have pending across sessions.
-pub(crate) const MAX_PENDING_PER_CLIENT: usize = 64;
+
 /// A stream with nothing to say sends a heartbeat this often, so proxies keep it open.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
 
@@ -74,14 +73,25 @@ pub(crate) enum Refusal {
 }
 
 /// The queue of one interface.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Queue {
     sessions: Arc<Mutex<HashMap<String, Session>>>,
     results: Arc<Mutex<HashMap<String, UnreadResult>>>,
     clients: PerClient,
+    /// Events (joins and REST calls) one client may have pending across sessions.
+    max_pending_per_client: usize,
 }
 
 impl Queue {
+    pub(crate) fn new(max_pending_per_client: usize) -> Self {
+        Queue {
+            sessions: Arc::default(),
+            results: Arc::default(),
+            clients: PerClient::default(),
+            max_pending_per_client,
+        }
+    }
+
     /// Starts a call for a session of `client`; its messages go to the session's stream. A
     /// generator's answers go out as `process_generating` messages as they come (the first
     /// whole, the next as diffs, as Gradio's sse_v3 does), and its last again in
@@ -94,7 +104,7 @@ impl Queue {
         generator: bool,
         answers: impl Stream<Item = Answer> + Send + 'static,
     ) -> Result<String, Refusal> {
-        let ticket = self.clients.take(client, MAX_PENDING_PER_CLIENT).ok_or(Refusal::TooMany)?;
+        let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
         let sender = self.enter_session(session_hash)?;
         let event_id = new_event_id();
         let event = event_id.clone();
@@ -206,7 +216,7 @@ impl Queue {
         client: Option<IpAddr>,
         answers: impl Stream<Item = Answer> + Send + 'static,
     ) -> Result<String, Refusal> {
-        let ticket = self.clients.take(client, MAX_PENDING_PER_CLIENT).ok_or(Refusal::TooMany)?;
+        let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
         let (sender, result) = watch::channel(None);
         let event_id = new_event_id();
         {
@@ -344,6 +354,8 @@ fn completed_message(event_id: &str, answer: Answer) -> Json {
 mod tests {
     use super::*;
 
+    const MAX_PENDING_PER_CLIENT: usize = 64;
+
     /// A call that answers `x` after `millis`.
     fn answer(x: f64, millis: u64) -> impl Stream<Item = Answer> + Send + 'static {
         stream::once(async move {
@@ -354,7 +366,7 @@ mod tests {
 
     #[tokio::test]
     async fn sessions_per_interface_are_bounded() {
-        let queue = Queue::default();
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
         for session in 0..MAX_ENTRIES {
             queue.join(&session.to_string(), None, false, stream::pending()).unwrap();
         }
@@ -367,7 +379,7 @@ mod tests {
     async fn a_full_queue_makes_room_by_dropping_its_idlest_session() {
         // The attack: 4,100 quick joins filled the session table, and every new client got
         // "Queue is full" for ten minutes.
-        let queue = Queue::default();
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
         for session in 0..MAX_ENTRIES {
             queue.join(&session.to_string(), None, false, answer(1.0, 0)).unwrap();
             let _: Vec<Json> = queue.stream(&session.to_string()).await.unwrap().collect().await;
@@ -396,7 +408,7 @@ mod tests {
     async fn a_call_nobody_reads_is_stopped_and_frees_its_slot() {
         // The attack: a generator joined with a session whose stream is never opened held its
         // slot for 10 minutes once the session's buffer was full.
-        let queue = Queue::default();
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
         let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
         queue.join("unread", None, true, watched(1000, dropped.clone())).unwrap();
         tokio::time::sleep(READER_WAIT / 2).await;
@@ -407,7 +419,7 @@ mod tests {
 
     #[tokio::test]
     async fn pending_events_are_bounded_per_session_and_per_client() {
-        let queue = Queue::default();
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
         let never = || stream::pending::<Answer>();
         for _ in 0..MAX_PENDING_PER_SESSION {
             queue.join("one session", None, false, never()).unwrap();
@@ -425,7 +437,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_idle_reader_is_closed_once_its_session_expires() {
         // Heartbeats kept an idle reader's session alive for ever.
-        let queue = Queue::default();
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
         queue.join("s", None, false, answer(1.0, 0)).unwrap();
         let first: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
         assert_eq!(first.last().unwrap()["msg"], "close_stream");
@@ -442,7 +454,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_generator_streams_its_answers_then_completes_with_the_last() {
-        let queue = Queue::default();
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
         let answers = stream::iter([1.0, 2.0, 3.0].map(|x| Ok(vec![Value::Number(x)])));
         let event = queue.join("s", None, true, answers).unwrap();
         let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
@@ -467,7 +479,7 @@ mod tests {
 
     #[tokio::test]
     async fn unread_results_make_room_for_new_calls_once_finished() {
-        let queue = Queue::default();
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
         let first = queue.call(None, answer(0.0, 0)).unwrap();
         tokio::time::sleep(Duration::from_millis(50)).await; // the first call finishes, unread
         for _ in 1..MAX_ENTRIES {

@@ -1,0 +1,113 @@
+//! [`Limits`]: the bounds that keep one client, or many, from taking what everyone shares.
+
+use crate::engine::MAX_WAITING_CALLS;
+
+/// The server's bounds, each with a default that suits a demo on one machine. Set them in code
+/// with [`Registry::limits`](crate::Registry::limits), or one by one with the environment
+/// variable named on each field (which overrides the code):
+///
+/// ```
+/// use rheo::{Limits, Registry};
+/// let registry = Registry::new().limits(Limits { max_streams_per_client: 2, ..Limits::default() });
+/// # let _ = registry;
+/// ```
+///
+/// A client is an address (as a trusted proxy forwarded it). The stream time limit and a
+/// per-call timeout are set on each [`Interface`](crate::Interface).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections open at once (`RHEO_MAX_CONNECTIONS`; 4,096).
+    pub max_connections: usize,
+    /// Connections open at once from one address, a trusted proxy's excepted
+    /// (`RHEO_MAX_CONNECTIONS_PER_ADDRESS`; 256).
+    pub max_connections_per_address: usize,
+    /// Bytes in one upload request (`RHEO_MAX_UPLOAD_MB`, in MiB; 50 MiB).
+    pub max_upload_bytes: usize,
+    /// Files in one upload request (`RHEO_MAX_UPLOAD_FILES`; 32).
+    pub max_upload_files: usize,
+    /// Files the server keeps (uploads and outputs), the oldest going first
+    /// (`RHEO_MAX_STORED_FILES`; 4,096).
+    pub max_stored_files: usize,
+    /// Bytes the server keeps in files, the oldest going first (`RHEO_MAX_STORED_MB`, in MiB;
+    /// 1 GiB).
+    pub max_stored_bytes: u64,
+    /// Calls that may wait for a slot, per interface; beyond, 503 (`RHEO_MAX_WAITING_CALLS`; 256).
+    pub max_waiting_calls: usize,
+    /// Streams open at once per interface (`RHEO_MAX_STREAMS`; 256).
+    pub max_streams: usize,
+    /// Streams open at once per client (`RHEO_MAX_STREAMS_PER_CLIENT`; 8).
+    pub max_streams_per_client: usize,
+    /// Gradio events (joins and REST calls) pending per client and interface
+    /// (`RHEO_MAX_PENDING_PER_CLIENT`; 64).
+    pub max_pending_per_client: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 4096,
+            max_connections_per_address: 256,
+            max_upload_bytes: 50 << 20,
+            max_upload_files: 32,
+            max_stored_files: 4096,
+            max_stored_bytes: 1 << 30,
+            max_waiting_calls: MAX_WAITING_CALLS,
+            max_streams: 256,
+            max_streams_per_client: 8,
+            max_pending_per_client: 64,
+        }
+    }
+}
+
+impl Limits {
+    /// These limits with the environment's overrides (`var` reads it); a value that is not a
+    /// positive whole number is an error that names the variable.
+    pub(crate) fn overridden(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let read = |name: &str, unit: u64| -> Result<Option<u64>, String> {
+            let Some(value) = var(name).filter(|v| !v.trim().is_empty()) else { return Ok(None) };
+            match value.trim().parse::<u64>() {
+                Ok(n) if n > 0 => Ok(Some(n.saturating_mul(unit))),
+                _ => Err(format!("{name}={value:?} is not a limit: give a whole number above 0")),
+            }
+        };
+        const MIB: u64 = 1 << 20;
+        fn size(n: u64) -> usize {
+            usize::try_from(n).unwrap_or(usize::MAX)
+        }
+        type Set = fn(&mut Limits, u64);
+        let fields: [(&str, u64, Set); 10] = [
+            ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
+            ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
+            ("RHEO_MAX_UPLOAD_MB", MIB, |l, n| l.max_upload_bytes = size(n)),
+            ("RHEO_MAX_UPLOAD_FILES", 1, |l, n| l.max_upload_files = size(n)),
+            ("RHEO_MAX_STORED_FILES", 1, |l, n| l.max_stored_files = size(n)),
+            ("RHEO_MAX_STORED_MB", MIB, |l, n| l.max_stored_bytes = n),
+            ("RHEO_MAX_WAITING_CALLS", 1, |l, n| l.max_waiting_calls = size(n)),
+            ("RHEO_MAX_STREAMS", 1, |l, n| l.max_streams = size(n)),
+            ("RHEO_MAX_STREAMS_PER_CLIENT", 1, |l, n| l.max_streams_per_client = size(n)),
+            ("RHEO_MAX_PENDING_PER_CLIENT", 1, |l, n| l.max_pending_per_client = size(n)),
+        ];
+        for (name, unit, set) in fields {
+            if let Some(n) = read(name, unit)? {
+                set(&mut self, n);
+            }
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_overrides_each_limit_in_its_unit() {
+        let vars = [("RHEO_MAX_UPLOAD_MB", "10"), ("RHEO_MAX_STREAMS_PER_CLIENT", " 3 ")];
+        let var = |name: &str| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+        let limits = Limits::default().overridden(var).unwrap();
+        assert_eq!((limits.max_upload_bytes, limits.max_streams_per_client), (10 << 20, 3));
+        assert_eq!(limits.max_stored_files, Limits::default().max_stored_files, "the others as they were");
+        let bad = Limits::default().overridden(|name| (name == "RHEO_MAX_STREAMS").then(|| "0".to_owned()));
+        assert_eq!(bad.unwrap_err(), "RHEO_MAX_STREAMS=\"0\" is not a limit: give a whole number above 0");
+    }
+}
