@@ -22,12 +22,15 @@ use tokio::{
 };
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::{limits::Limits, transports::PerClient};
 
 /// How long a client may take to send a request's headers (and an idle keep-alive connection
 /// to start its next request).
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a request's body may stall (no bytes arriving) before reading it fails.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a client may take over the TLS handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long open connections get to finish their requests once the server is told to stop.
@@ -51,6 +54,8 @@ pub(crate) async fn serve(
         .keep_alive_interval(Some(HEADER_TIMEOUT))
         .keep_alive_timeout(HEADER_TIMEOUT)
         .max_concurrent_streams(256);
+    // A body sent a byte at a time would hold its handler (and an upload's file) for ever.
+    let app = app.layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT));
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let per_address = PerClient::default();
     let graceful = GracefulShutdown::new();
@@ -166,7 +171,7 @@ mod tests {
     async fn served() -> SocketAddr {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        let app = Router::new().route("/", get(|| async { "ok" }));
+        let app = Router::new().route("/", get(|| async { "ok" }).post(|body: String| async move { body }));
         tokio::spawn(serve(listener, None, Vec::new(), Limits::default(), app, std::future::pending()));
         address
     }
@@ -193,6 +198,19 @@ mod tests {
         assert_eq!(exchange(&mut half, "GET / HTTP/1.1\r\nHost: x\r\n").await, "", "half a request, then dropped");
         let mut fine = TcpStream::connect(address).await.unwrap();
         assert!(exchange(&mut fine, GET).await.ends_with("ok"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_that_stalls_fails_the_request() {
+        let address = served().await;
+        let mut stalled = TcpStream::connect(address).await.unwrap();
+        let request = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nConnection: close\r\n\r\nten bytes.";
+        let answer = exchange(&mut stalled, request).await;
+        // What the handler's extractor makes of the failed read: a 4xx that says why.
+        assert!(answer.starts_with("HTTP/1.1 4") && answer.contains("timeout"), "{answer}");
+        let mut whole = TcpStream::connect(address).await.unwrap();
+        let request = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+        assert!(exchange(&mut whole, request).await.ends_with("hello"));
     }
 
     #[tokio::test]
