@@ -11,7 +11,7 @@
 import { spawn, execFileSync } from "node:child_process";
 import http from "node:http";
 import { createRequire } from "node:module";
-import { mkdirSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
@@ -615,8 +615,13 @@ function report(raw) {
     "  Most of it is the chunking itself, in both: the note is read from the end of a chunk, so",
     "  a switch shows when the chunk it falls in is complete, 0 to 0.5 s later (0.25 s on average).",
     "",
+    // The load, soak and vanishing-client figures come from their own run (bench/load.sh).
+    ...(existsSync(LOAD_REPORT) ? ["", readFileSync(LOAD_REPORT, "utf8").trim(), ""] : []),
   ].join("\n");
 }
+
+/** Written by bench/load.sh, included as it is. */
+const LOAD_REPORT = new URL("./load.md", import.meta.url);
 
 main().catch((e) => {
   console.error(e);

@@ -220,7 +220,7 @@ pub(crate) async fn guard(State(gate): State<Arc<Gate>>, request: Request, next:
         (Method::POST, _) if is_login => return log_in(&gate, request).await,
         (Method::GET, "/logout") => return log_out(&public),
         // The UI bundle is the same for every server, public, and the login page needs its styles.
-        (_, path) if path.starts_with("/pkg/") => return next.run(request).await,
+        (Method::GET | Method::HEAD, path) if path.starts_with("/pkg/") => return next.run(request).await,
         _ => {}
     }
     let user = cookie(request.headers(), SESSION_COOKIE).and_then(|value| gate.verify(&value, unix_now()));
