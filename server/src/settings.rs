@@ -85,8 +85,15 @@ impl Settings {
             Some(key) => Sha256::digest(key.as_bytes()).into(),
             None => random_key(),
         };
-        let site =
-            Site { root_path, trusted_proxies, allowed_hosts, allowed_origins, frame_ancestors, tls: tls.is_some() };
+        let site = Site {
+            root_path,
+            trusted_proxies,
+            allowed_hosts,
+            allowed_origins,
+            frame_ancestors,
+            tls: tls.is_some(),
+            ..Site::default()
+        };
         let limits = self.limits.unwrap_or_default().overridden(&var)?;
         Ok(Resolved { site, tls, login, secret, limits })
     }

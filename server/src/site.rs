@@ -47,6 +47,8 @@ pub(crate) struct Site {
     pub(crate) frame_ancestors: String,
     /// Whether the server itself speaks TLS.
     pub(crate) tls: bool,
+    /// The policy of every answer that sets none itself, made once.
+    pub(crate) default_policy: std::sync::OnceLock<Option<HeaderValue>>,
 }
 
 /// The names a server bound to a loopback address answers to when no list is given: a page
@@ -255,8 +257,10 @@ fn with_security_headers(site: &Site, mut response: Response) -> Response {
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        if let Ok(policy) = HeaderValue::from_str(&site.content_security_policy(None)) {
-            headers.insert(CONTENT_SECURITY_POLICY, policy);
+        let policy =
+            site.default_policy.get_or_init(|| HeaderValue::from_str(&site.content_security_policy(None)).ok());
+        if let Some(policy) = policy {
+            headers.insert(CONTENT_SECURITY_POLICY, policy.clone());
         }
     }
     response

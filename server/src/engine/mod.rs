@@ -175,11 +175,11 @@ impl Mounted {
 
     /// Counts a stream as open on this interface for as long as the guard lives.
     /// `None` when `limit` streams are open already.
-    pub(crate) fn open_stream(&self, limit: usize) -> Option<OpenStream<'_>> {
+    pub(crate) fn open_stream(self: &Arc<Self>, limit: usize) -> Option<OpenStream> {
         self.streams
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| (open < limit).then_some(open + 1))
             .ok()?;
-        Some(OpenStream(&self.streams))
+        Some(OpenStream(self.clone()))
     }
 
     /// Streams open on this interface now.
@@ -314,11 +314,11 @@ impl Drop for WaitingPlace<'_> {
 }
 
 /// A stream counted as open on its interface while this lives.
-pub(crate) struct OpenStream<'a>(&'a AtomicUsize);
+pub(crate) struct OpenStream(Arc<Mounted>);
 
-impl Drop for OpenStream<'_> {
+impl Drop for OpenStream {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.0.streams.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -26,7 +26,7 @@ use super::{check_session, rheo::ApiError, ClientTicket, Failure, Interfaces};
 use crate::{
     engine::{
         codec::{answer_frame, blocking},
-        last, Checked, Mounted,
+        last, Checked, Mounted, OpenStream,
     },
     site::ClientAddress,
 };
@@ -54,11 +54,9 @@ pub(crate) async fn connect(
         .streams_by_client
         .take(client, limits.max_streams_per_client)
         .ok_or(Failure::TooManyStreams(limits.max_streams_per_client))?;
-    if interface.active_streams() >= limits.max_streams {
-        return Err(Failure::StreamsFull(limits.max_streams).into());
-    }
+    let open = interface.open_stream(limits.max_streams).ok_or(Failure::StreamsFull(limits.max_streams))?;
     let stream = FrameStream { interfaces, interface, streaming, inputs: None, session: None, waiting: None };
-    Ok(ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| stream.run(socket, ticket)))
+    Ok(ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| stream.run(socket, (ticket, open))))
 }
 
 /// The frame being processed: its number and its answer (a binary message) or error.
@@ -87,10 +85,8 @@ enum Event {
 }
 
 impl FrameStream {
-    async fn run(mut self, mut socket: WebSocket, _ticket: ClientTicket) {
-        let interface = self.interface.clone();
-        // Counted here, after the upgrade; the check before it may let a few more race in.
-        let Some(_open) = interface.open_stream(self.interfaces.limits.max_streams + 16) else { return };
+    /// Serves the stream; `_counted` are its places among the client's and the interface's.
+    async fn run(mut self, mut socket: WebSocket, _counted: (ClientTicket, OpenStream)) {
         let mut stopping = std::pin::pin!(self.interfaces.stopping());
         let mut deadline = Instant::now() + START_TIMEOUT;
         let mut running: Option<Running> = None;
