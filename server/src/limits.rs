@@ -21,6 +21,9 @@ pub struct Limits {
     /// Connections open at once from one address, a trusted proxy's excepted
     /// (`RHEO_MAX_CONNECTIONS_PER_ADDRESS`; 256).
     pub max_connections_per_address: usize,
+    /// Bytes in one request body other than an upload (a call's JSON, a server function's form)
+    /// (`RHEO_MAX_REQUEST_KB`, in KiB; 1 MiB).
+    pub max_request_bytes: usize,
     /// Bytes in one upload request (`RHEO_MAX_UPLOAD_MB`, in MiB; 50 MiB).
     pub max_upload_bytes: usize,
     /// Files in one upload request (`RHEO_MAX_UPLOAD_FILES`; 32).
@@ -31,8 +34,13 @@ pub struct Limits {
     /// Bytes the server keeps in files, the oldest going first (`RHEO_MAX_STORED_MB`, in MiB;
     /// 1 GiB).
     pub max_stored_bytes: u64,
-    /// Calls that may wait for a slot, per interface; beyond, 503 (`RHEO_MAX_WAITING_CALLS`; 256).
+    /// Calls that may wait for a slot, per interface; beyond, 503 (`RHEO_MAX_WAITING_CALLS`;
+    /// 1,024). A waiting call holds its request (up to `max_request_bytes`) and nothing else.
     pub max_waiting_calls: usize,
+    /// Sessions kept per interface, the one idle longest making room for a new one: sessions
+    /// with `State` values, and Gradio queue sessions and unread results (`RHEO_MAX_SESSIONS`;
+    /// 4,096).
+    pub max_sessions: usize,
     /// Streams open at once per interface (`RHEO_MAX_STREAMS`; 256).
     pub max_streams: usize,
     /// Streams open at once per client (`RHEO_MAX_STREAMS_PER_CLIENT`; 8).
@@ -47,11 +55,13 @@ impl Default for Limits {
         Limits {
             max_connections: 4096,
             max_connections_per_address: 256,
+            max_request_bytes: 1 << 20,
             max_upload_bytes: 50 << 20,
             max_upload_files: 32,
             max_stored_files: 4096,
             max_stored_bytes: 1 << 30,
             max_waiting_calls: MAX_WAITING_CALLS,
+            max_sessions: 4096,
             max_streams: 256,
             max_streams_per_client: 8,
             max_pending_per_client: 64,
@@ -70,19 +80,22 @@ impl Limits {
                 _ => Err(format!("{name}={value:?} is not a limit: give a whole number above 0")),
             }
         };
+        const KIB: u64 = 1 << 10;
         const MIB: u64 = 1 << 20;
         fn size(n: u64) -> usize {
             usize::try_from(n).unwrap_or(usize::MAX)
         }
         type Set = fn(&mut Limits, u64);
-        let fields: [(&str, u64, Set); 10] = [
+        let fields: [(&str, u64, Set); 12] = [
             ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
             ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
+            ("RHEO_MAX_REQUEST_KB", KIB, |l, n| l.max_request_bytes = size(n)),
             ("RHEO_MAX_UPLOAD_MB", MIB, |l, n| l.max_upload_bytes = size(n)),
             ("RHEO_MAX_UPLOAD_FILES", 1, |l, n| l.max_upload_files = size(n)),
             ("RHEO_MAX_STORED_FILES", 1, |l, n| l.max_stored_files = size(n)),
             ("RHEO_MAX_STORED_MB", MIB, |l, n| l.max_stored_bytes = n),
             ("RHEO_MAX_WAITING_CALLS", 1, |l, n| l.max_waiting_calls = size(n)),
+            ("RHEO_MAX_SESSIONS", 1, |l, n| l.max_sessions = size(n)),
             ("RHEO_MAX_STREAMS", 1, |l, n| l.max_streams = size(n)),
             ("RHEO_MAX_STREAMS_PER_CLIENT", 1, |l, n| l.max_streams_per_client = size(n)),
             ("RHEO_MAX_PENDING_PER_CLIENT", 1, |l, n| l.max_pending_per_client = size(n)),

@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use leptos_router::location::RequestUrl;
 use rheo_app::{shell, App, InterfaceSpecs, SiteRoot};
-use rheo_shared::protocol::{stream::STREAM_ROUTE, END_SESSION_ROUTE, MAX_REQUEST_BYTES, RUN_ROUTE};
+use rheo_shared::protocol::{stream::STREAM_ROUTE, END_SESSION_ROUTE, RUN_ROUTE};
 use tower_http::{
     compression::CompressionLayer,
     cors::{AllowOrigin, CorsLayer},
@@ -199,6 +199,7 @@ impl Registry {
         };
         let stylesheet = assets.css.clone();
         let specs = InterfaceSpecs(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
+        let max_request_bytes = settings.limits.max_request_bytes;
         let interfaces = Interfaces::new(self.mounted, settings.limits, stopping)
             .expect("cannot create the server's directory for files in the temp dir");
         let interfaces = Arc::new(interfaces);
@@ -208,7 +209,7 @@ impl Registry {
             .route(STREAM_ROUTE, get(stream::connect))
             .with_state(interfaces.clone())
             .merge(gradio::router(interfaces))
-            .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES));
+            .layer(DefaultBodyLimit::max(max_request_bytes));
         // Every page, the fallback's error pages too, renders with the specs in context.
         let deployed = Arc::new(settings.site);
         let provide_specs = {
@@ -238,7 +239,7 @@ impl Registry {
         // Server functions (Markdown rendering among them) read whole bodies: bound them.
         let pages = pages
             .with_state(options)
-            .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+            .layer(RequestBodyLimitLayer::new(max_request_bytes))
             .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
         let app = api.merge(pages);
         let app = match settings.login {

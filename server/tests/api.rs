@@ -8,7 +8,7 @@ use axum::{
 };
 use common::{post, router};
 use http_body_util::BodyExt;
-use rheo::{Interface, Number, Registry};
+use rheo::{Interface, Limits, Number, Registry};
 use serde_json::{json, Value as Json};
 use tower::ServiceExt;
 
@@ -68,6 +68,23 @@ async fn malformed_oversized_and_misaddressed_requests_get_json_errors() {
         run("nope", json!([])).await,
         (StatusCode::NOT_FOUND, json!({"error": "there is no interface named \"nope\""}))
     );
+}
+
+#[tokio::test]
+async fn the_request_size_limit_is_a_setting_both_apis_name() {
+    let limits = Limits { max_request_bytes: 4 << 10, ..Limits::default() };
+    let app = common::registry().limits(limits).into_router();
+    let body = json!({ "data": ["x".repeat(5 << 10), 1, true], "session_hash": "s" }).to_string();
+    for path in ["/describe/run", "/describe/gradio_api/queue/join"] {
+        let request = Request::post(path).header("content-type", "application/json").body(Body::from(body.clone()));
+        let response = app.clone().oneshot(request.unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        let text = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&text).contains("the request is too large: the limit is 4 KiB"), "{path}");
+    }
+    let small = json!({ "data": ["x".repeat(1 << 10), 1, true] }).to_string();
+    let request = Request::post("/describe/run").header("content-type", "application/json").body(Body::from(small));
+    assert_eq!(app.oneshot(request.unwrap()).await.unwrap().status(), StatusCode::OK);
 }
 
 /// NaN on the way in is refused by the engine (its unit tests: JSON has no NaN to send); on

@@ -26,10 +26,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub(crate) use self::media::Media;
 use self::{files::FileStore, sessions::SessionStates, value::Payload};
+use crate::limits::Limits;
 
 /// Calls that may wait for a free slot of one interface; past this, callers get
 /// [`CallError::Busy`] at once instead of joining an ever longer queue.
-pub const MAX_WAITING_CALLS: usize = 256;
+pub const MAX_WAITING_CALLS: usize = 1024;
 
 /// Why a call produced no outputs. Each variant's message is shown to the caller as it is.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -140,9 +141,11 @@ impl Mounted {
         &self.spec
     }
 
-    /// How many calls may wait for a slot (set by the server from its limits).
-    pub(crate) fn set_max_waiting(&self, calls: usize) {
-        self.max_waiting.store(calls, Ordering::Release);
+    /// Takes the server's limits: how many calls may wait for a slot, how many sessions'
+    /// State values are kept.
+    pub(crate) fn apply(&self, limits: &Limits) {
+        self.max_waiting.store(limits.max_waiting_calls, Ordering::Release);
+        self.states.set_max_sessions(limits.max_sessions);
     }
 
     /// Checks a value for each input against its component: type, finiteness, bounds, choices,

@@ -2,21 +2,24 @@
 //!
 //! The k-th State input of a call gets what the k-th State output returned in the session's
 //! last call, or its starting value in a new session. State payloads never reach a transport:
-//! they are taken out of the outputs here. Bounded: [`MAX_SESSIONS`] per interface (the one
-//! touched longest ago goes first), each forgotten after [`STATE_IDLE_TIMEOUT`].
+//! they are taken out of the outputs here. Bounded: sessions per interface (the one
+//! touched longest ago goes first; the server's `Limits::max_sessions`), each forgotten after
+//! [`STATE_IDLE_TIMEOUT`].
 
 use std::{
     collections::HashMap,
-    sync::Mutex,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Mutex,
+    },
     time::{Duration, Instant},
 };
 
 use rheo_shared::Value;
 
 use super::value::{Payload, StateValue};
+use crate::limits::Limits;
 
-/// Sessions one interface keeps state for, at most.
-pub(crate) const MAX_SESSIONS: usize = 4096;
 /// How long an unused session's state is kept.
 pub(crate) const STATE_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
 
@@ -26,6 +29,8 @@ pub(crate) struct SessionStates {
     /// The position of each State output.
     outputs: Vec<usize>,
     sessions: Mutex<HashMap<String, Kept>>,
+    /// Sessions kept at most (the server's `Limits::max_sessions`).
+    max_sessions: AtomicUsize,
 }
 
 struct Kept {
@@ -54,7 +59,12 @@ impl SessionStates {
             return Err(problems);
         }
         let outputs = output_starts.into_iter().map(|(position, _)| position).collect();
-        Ok(SessionStates { inputs, outputs, sessions: Mutex::default() })
+        let max_sessions = AtomicUsize::new(Limits::default().max_sessions);
+        Ok(SessionStates { inputs, outputs, sessions: Mutex::default(), max_sessions })
+    }
+
+    pub(crate) fn set_max_sessions(&self, sessions: usize) {
+        self.max_sessions.store(sessions, Ordering::Release);
     }
 
     /// Puts the session's State values into the inputs (starting values without a session).
@@ -85,7 +95,7 @@ impl SessionStates {
         let Some(session) = session.filter(|_| !returned.is_empty()) else { return };
         let mut sessions = self.sessions.lock().expect("poisoned");
         sessions.retain(|_, kept| kept.touched.elapsed() < STATE_IDLE_TIMEOUT);
-        if !sessions.contains_key(session) && sessions.len() >= MAX_SESSIONS {
+        if !sessions.contains_key(session) && sessions.len() >= self.max_sessions.load(Ordering::Acquire) {
             let oldest = sessions.iter().min_by_key(|(_, kept)| kept.touched).map(|(id, _)| id.clone());
             sessions.remove(&oldest.expect("the map is full"));
         }
@@ -163,7 +173,9 @@ mod tests {
 
     #[test]
     fn sessions_are_bounded_oldest_first() {
+        const MAX_SESSIONS: usize = 16;
         let states = states();
+        states.set_max_sessions(MAX_SESSIONS);
         for session in 0..MAX_SESSIONS {
             call(&states, Some(&session.to_string()), 1);
         }

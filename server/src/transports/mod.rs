@@ -13,7 +13,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use axum::http::StatusCode;
+use axum::{extract::rejection::JsonRejection, http::StatusCode, Json};
 use futures::Stream;
 use rheo_shared::{protocol::MAX_SESSION_BYTES, Value};
 use tokio::sync::watch;
@@ -42,7 +42,7 @@ impl Interfaces {
         stopping: watch::Receiver<bool>,
     ) -> std::io::Result<Self> {
         let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?;
-        mounted.iter().for_each(|m| m.set_max_waiting(limits.max_waiting_calls));
+        mounted.iter().for_each(|m| m.apply(&limits));
         let by_name = mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
         Ok(Interfaces { by_name, files, streams_by_client: PerClient::default(), limits, stopping })
     }
@@ -64,6 +64,19 @@ impl Interfaces {
 
     pub(crate) fn names(&self) -> impl Iterator<Item = &String> {
         self.by_name.keys()
+    }
+
+    /// A JSON body, or why it could not be read (saying the size limit when it was too large).
+    pub(crate) fn read<T>(&self, body: Result<Json<T>, JsonRejection>) -> Result<T, Failure> {
+        body.map(|Json(value)| value).map_err(|rejection| {
+            let message = match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    format!("the request is too large: the limit is {} KiB", self.limits.max_request_bytes / 1024)
+                }
+                _ => rejection.body_text(),
+            };
+            Failure::Unreadable(rejection.status(), message)
+        })
     }
 }
 

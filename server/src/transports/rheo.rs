@@ -11,7 +11,7 @@ use axum::{
     Json,
 };
 use futures::StreamExt;
-use rheo_shared::protocol::{ErrorBody, RunRequest, RunResponse, MAX_REQUEST_BYTES, NDJSON};
+use rheo_shared::protocol::{ErrorBody, RunRequest, RunResponse, NDJSON};
 
 use super::{check_session, json_answers, Failure, Interfaces};
 use crate::{
@@ -34,18 +34,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<JsonRejection> for Failure {
-    fn from(rejection: JsonRejection) -> Self {
-        let message = match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                format!("the request is too large: the limit is {} KiB", MAX_REQUEST_BYTES / 1024)
-            }
-            _ => rejection.body_text(),
-        };
-        Failure::Unreadable(rejection.status(), message)
-    }
-}
-
 /// `POST /<name>/run`: one answer, or for a generator, its answers as NDJSON as they come.
 /// A generator's first answer is awaited before the response starts, so a call that fails at
 /// once (bad inputs, say) still gets its 4xx; the generator stops if the client goes away.
@@ -56,7 +44,7 @@ pub(crate) async fn run(
     body: Result<Json<RunRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let interface = interfaces.find(&name)?.clone();
-    let Json(request) = body.map_err(Failure::from)?;
+    let request = interfaces.read(body)?;
     if let Some(session) = &request.session {
         check_session(session)?;
     }

@@ -12,9 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::Value;
 
-/// The largest request body the API accepts, in bytes.
-pub const MAX_REQUEST_BYTES: usize = 1 << 20;
-
 /// The longest session id any route takes (a page's session, a stream's, a Gradio client's
 /// `session_hash`), in bytes: ids are short, and each one kept costs memory.
 pub const MAX_SESSION_BYTES: usize = 128;

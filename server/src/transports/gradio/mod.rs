@@ -65,7 +65,10 @@ type Shared = State<Arc<QueuedInterfaces>>;
 /// The Gradio API routes of every mounted interface.
 pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
     let limits = interfaces.limits;
-    let queues = interfaces.names().map(|name| (name.clone(), Queue::new(limits.max_pending_per_client))).collect();
+    let queues = interfaces
+        .names()
+        .map(|name| (name.clone(), Queue::new(limits.max_pending_per_client, limits.max_sessions)))
+        .collect();
     let state = Arc::new(QueuedInterfaces { interfaces, queues });
     // Idle sessions are swept on a timer, not only when another join comes; the sweeper ends
     // with the router.
@@ -106,12 +109,6 @@ impl IntoResponse for Detail {
 impl From<Failure> for Detail {
     fn from(failure: Failure) -> Self {
         Detail(failure.status(), json!(failure.to_string()))
-    }
-}
-
-impl From<JsonRejection> for Detail {
-    fn from(rejection: JsonRejection) -> Self {
-        Failure::Unreadable(rejection.status(), rejection.body_text()).into()
     }
 }
 
@@ -262,7 +259,7 @@ async fn join(
     ClientAddress(client): ClientAddress,
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
-    let Json(request) = body?;
+    let request = state.interfaces.read(body)?;
     let (interface, queue) = state.find(&name)?;
     if let Some(index) = request.fn_index.filter(|i| *i != FN_INDEX) {
         return Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no function with index {index}."))));
@@ -302,7 +299,7 @@ async fn call(
     ClientAddress(client): ClientAddress,
     body: Result<Json<CallRequest>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
-    let Json(request) = body?;
+    let request = state.interfaces.read(body)?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
     let checked = check(interface, request.data)?;
     Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, public))? })))
@@ -316,7 +313,7 @@ async fn call_with_keywords(
     ClientAddress(client): ClientAddress,
     body: Result<Json<HashMap<String, Value>>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
-    let Json(mut named) = body?;
+    let mut named = state.interfaces.read(body)?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
     let positional: Vec<Value> = interface
         .spec()

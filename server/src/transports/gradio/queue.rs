@@ -3,7 +3,8 @@
 //! messages and ends with `close_stream` once nothing is pending. `call/<api_name>` is the
 //! two-step REST form: start a call, then read its one result.
 //!
-//! Everything is bounded: sessions and unread results per interface ([`MAX_ENTRIES`]),
+//! Everything is bounded: sessions and unread results per interface (the server's
+//! `Limits::max_sessions`),
 //! pending events per session and per client, messages waiting per session, and time: a
 //! session with no join and no message delivered, or an unread result, is dropped after
 //! [`QUEUE_IDLE_TIMEOUT`] (swept on a timer). A call never waits long on its reader: one whose
@@ -26,9 +27,6 @@ use tokio::{
 
 use crate::{engine::CallError, transports::PerClient};
 
-/// Sessions, and unread REST results, one interface keeps at most; past this, a new session
-/// gets 503, and a new REST call replaces the oldest finished unread result (or gets 503).
-pub(crate) const MAX_ENTRIES: usize = 4096;
 /// How long an idle session, or an unread result, is kept.
 pub(crate) const QUEUE_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 /// Messages that may wait for a session's reader before the producing call waits.
@@ -80,11 +78,16 @@ pub(crate) struct Queue {
     clients: PerClient,
     /// Events (joins and REST calls) one client may have pending across sessions.
     max_pending_per_client: usize,
+    /// Sessions, and unread REST results, kept at most; past this, the idlest session with
+    /// nothing pending makes room for a new one (or it gets 503), and a new REST call replaces
+    /// the oldest finished unread result (or gets 503).
+    max_entries: usize,
 }
 
 impl Queue {
-    pub(crate) fn new(max_pending_per_client: usize) -> Self {
+    pub(crate) fn new(max_pending_per_client: usize, max_entries: usize) -> Self {
         Queue {
+            max_entries,
             sessions: Arc::default(),
             results: Arc::default(),
             clients: PerClient::default(),
@@ -154,12 +157,12 @@ impl Queue {
 
     fn enter_session(&self, session_hash: &str) -> Result<mpsc::Sender<Json>, Refusal> {
         let mut sessions = self.sessions.lock().unwrap();
-        if !sessions.contains_key(session_hash) && sessions.len() >= MAX_ENTRIES {
+        if !sessions.contains_key(session_hash) && sessions.len() >= self.max_entries {
             sessions.retain(|_, s| s.touched.elapsed() < QUEUE_IDLE_TIMEOUT);
             // Still full: the session idle longest with nothing pending makes room (4,100 quick
             // joins once locked every new client out for ten minutes); refuse only when every
             // session waits for something.
-            if sessions.len() >= MAX_ENTRIES {
+            if sessions.len() >= self.max_entries {
                 let idlest = sessions.iter().filter(|(_, s)| s.pending == 0).min_by_key(|(_, s)| s.touched);
                 let idlest = idlest.map(|(hash, _)| hash.clone()).ok_or(Refusal::Full)?;
                 sessions.remove(&idlest);
@@ -222,7 +225,7 @@ impl Queue {
         {
             let mut results = self.results.lock().unwrap();
             results.retain(|_, r| r.created.elapsed() < QUEUE_IDLE_TIMEOUT);
-            if results.len() >= MAX_ENTRIES {
+            if results.len() >= self.max_entries {
                 // Full: make room by dropping the oldest finished result nobody has read (a
                 // client that never reads must not lock others out); refuse if all still run.
                 let oldest_finished = results
@@ -355,6 +358,7 @@ mod tests {
     use super::*;
 
     const MAX_PENDING_PER_CLIENT: usize = 64;
+    const MAX_ENTRIES: usize = 256;
 
     /// A call that answers `x` after `millis`.
     fn answer(x: f64, millis: u64) -> impl Stream<Item = Answer> + Send + 'static {
@@ -366,7 +370,7 @@ mod tests {
 
     #[tokio::test]
     async fn sessions_per_interface_are_bounded() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         for session in 0..MAX_ENTRIES {
             queue.join(&session.to_string(), None, false, stream::pending()).unwrap();
         }
@@ -379,7 +383,7 @@ mod tests {
     async fn a_full_queue_makes_room_by_dropping_its_idlest_session() {
         // The attack: 4,100 quick joins filled the session table, and every new client got
         // "Queue is full" for ten minutes.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         for session in 0..MAX_ENTRIES {
             queue.join(&session.to_string(), None, false, answer(1.0, 0)).unwrap();
             let _: Vec<Json> = queue.stream(&session.to_string()).await.unwrap().collect().await;
@@ -408,7 +412,7 @@ mod tests {
     async fn a_call_nobody_reads_is_stopped_and_frees_its_slot() {
         // The attack: a generator joined with a session whose stream is never opened held its
         // slot for 10 minutes once the session's buffer was full.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
         queue.join("unread", None, true, watched(1000, dropped.clone())).unwrap();
         tokio::time::sleep(READER_WAIT / 2).await;
@@ -419,7 +423,7 @@ mod tests {
 
     #[tokio::test]
     async fn pending_events_are_bounded_per_session_and_per_client() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         let never = || stream::pending::<Answer>();
         for _ in 0..MAX_PENDING_PER_SESSION {
             queue.join("one session", None, false, never()).unwrap();
@@ -437,7 +441,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_idle_reader_is_closed_once_its_session_expires() {
         // Heartbeats kept an idle reader's session alive for ever.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         queue.join("s", None, false, answer(1.0, 0)).unwrap();
         let first: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
         assert_eq!(first.last().unwrap()["msg"], "close_stream");
@@ -454,7 +458,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_generator_streams_its_answers_then_completes_with_the_last() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         let answers = stream::iter([1.0, 2.0, 3.0].map(|x| Ok(vec![Value::Number(x)])));
         let event = queue.join("s", None, true, answers).unwrap();
         let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
@@ -479,7 +483,7 @@ mod tests {
 
     #[tokio::test]
     async fn unread_results_make_room_for_new_calls_once_finished() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         let first = queue.call(None, answer(0.0, 0)).unwrap();
         tokio::time::sleep(Duration::from_millis(50)).await; // the first call finishes, unread
         for _ in 1..MAX_ENTRIES {
