@@ -17,9 +17,9 @@ pub(crate) fn calculator(num1: f64, operation: String, num2: f64) -> Result<f64,
 pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(calculator)
         .inputs((
-            Number::new().label("num1"),
+            Number::new().label("num1").info("The number on the left."),
             Radio::new(["add", "subtract", "multiply", "divide"]).label("operation"),
-            Number::new().label("num2"),
+            Number::new().label("num2").info("The number on the right."),
         ))
         .outputs(Number::new().label("output"))
         .live(true)

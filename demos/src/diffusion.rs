@@ -56,7 +56,7 @@ pub(crate) fn diffuse(steps: f64) -> impl Stream<Item = RgbImage> {
 
 pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(diffuse)
-        .inputs(Slider::new(1.0, 20.0).label("steps").value(8.0))
+        .inputs(Slider::new(1.0, 20.0).label("steps").value(8.0).info("More steps, a clearer picture, a longer wait."))
         .outputs(Image::new().label("picture"))
         .title("Diffusion")
         .description("A generator yields the picture one denoising step at a time; each step is shown as it arrives.")

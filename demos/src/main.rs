@@ -41,6 +41,8 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("synth", synth::interface())
         .mount("diffusion", diffusion::interface())
         .mount("word_count", word_count::interface())
+        // Every demo is also a tool for LLM agents, at /gradio_api/mcp/.
+        .mcp_server(true)
         .port(3000)
         .serve()
         .await

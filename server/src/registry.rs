@@ -36,7 +36,7 @@ use crate::{
     login::{self, Gate, Login},
     settings::{Resolved, Settings},
     site::{self, PublicUrl, Site, LOOPBACK_NAMES},
-    transports::{gradio, rheo, stream, Interfaces},
+    transports::{gradio, mcp, rheo, stream, Interfaces},
 };
 
 /// Path segments the server itself uses, which no interface may take.
@@ -162,6 +162,14 @@ impl Registry {
         self
     }
 
+    /// Serves every interface as a tool for LLM agents and IDEs, with the Model Context
+    /// Protocol (Streamable HTTP) at `<root>/gradio_api/mcp/`, as Gradio's
+    /// `launch(mcp_server=True)` does. `RHEO_MCP_SERVER=true` or `false` overrides it.
+    pub fn mcp_server(mut self, enabled: bool) -> Self {
+        self.settings.mcp_server = enabled;
+        self
+    }
+
     /// The server's bounds (uploads, stored files, waiting calls, streams, connections…); see
     /// [`Limits`] for each and the environment variable that overrides it.
     pub fn limits(mut self, limits: Limits) -> Self {
@@ -208,8 +216,13 @@ impl Registry {
             .route(END_SESSION_ROUTE, post(rheo::end_session))
             .route(STREAM_ROUTE, get(stream::connect))
             .with_state(interfaces.clone())
-            .merge(gradio::router(interfaces))
+            .merge(gradio::router(interfaces.clone()))
             .layer(DefaultBodyLimit::max(max_request_bytes));
+        let api = match settings.mcp_server {
+            // Its own body limit (media come in base64).
+            true => api.merge(mcp::router(interfaces)),
+            false => api,
+        };
         // Every page, the fallback's error pages too, renders with the specs in context.
         let deployed = Arc::new(settings.site);
         let provide_specs = {

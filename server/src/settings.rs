@@ -25,6 +25,7 @@ pub(crate) struct Settings {
     pub(crate) tls: Option<(PathBuf, PathBuf)>,
     pub(crate) login: Option<Login>,
     pub(crate) limits: Option<Limits>,
+    pub(crate) mcp_server: bool,
 }
 
 /// The settings in force.
@@ -35,6 +36,8 @@ pub(crate) struct Resolved {
     /// Signs the login cookies: `RHEO_SECRET_KEY` (which replicas must share), else random.
     pub(crate) secret: [u8; 32],
     pub(crate) limits: Limits,
+    /// Serve every interface as an MCP tool (`RHEO_MCP_SERVER`).
+    pub(crate) mcp_server: bool,
 }
 
 impl Settings {
@@ -95,7 +98,13 @@ impl Settings {
             ..Site::default()
         };
         let limits = self.limits.unwrap_or_default().overridden(&var)?;
-        Ok(Resolved { site, tls, login, secret, limits })
+        let mcp_server = match env("RHEO_MCP_SERVER").map(|v| v.trim().to_ascii_lowercase()) {
+            None => self.mcp_server,
+            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
+            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
+            Some(v) => return Err(format!("RHEO_MCP_SERVER={v:?}: give true or false")),
+        };
+        Ok(Resolved { site, tls, login, secret, limits, mcp_server })
     }
 }
 

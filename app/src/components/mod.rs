@@ -46,6 +46,8 @@ pub(crate) fn component_view(spec: &ComponentSpec, field: Field) -> AnyView {
 pub(crate) struct Field {
     pub(crate) id: String,
     pub(crate) label: String,
+    /// Said under the label; empty for nothing.
+    pub(crate) info: String,
     /// The component's position among the inputs or the outputs.
     pub(crate) index: usize,
     pub(crate) value: RwSignal<Value>,
@@ -119,12 +121,18 @@ impl Field {
         format!("{}-label", self.id)
     }
 
+    /// The component's `info` under its label, if it has one.
+    fn info_line(&self) -> Option<impl IntoView> {
+        (!self.info.is_empty()).then(|| view! { <p class="info">{self.info.clone()}</p> })
+    }
+
     /// `control` with its `<label>` above it, in a `<div class="component {class}">`. (Views
     /// go in as `AnyView`: one copy of this code serves every widget, in every page's bundle.)
     fn labelled(&self, class: &str, control: AnyView) -> AnyView {
         view! {
             <div class=format!("component {class}")>
                 <label for=self.id.clone()>{self.label.clone()}</label>
+                {self.info_line()}
                 {control}
             </div>
         }
@@ -137,6 +145,7 @@ impl Field {
         view! {
             <fieldset class=format!("component {class}") aria-labelledby=self.heading_id()>
                 <legend id=heading_id>{self.label.clone()}</legend>
+                {self.info_line()}
                 {body}
             </fieldset>
         }

@@ -105,8 +105,16 @@ impl Widgets {
             .enumerate()
             .map(|(index, (component, value))| {
                 let id = format!("{prefix}-{index}");
-                let field =
-                    Field { id, label: component.label.clone(), index, value: *value, on_change, caller, streamer };
+                let field = Field {
+                    id,
+                    label: component.label.clone(),
+                    info: component.info.clone(),
+                    index,
+                    value: *value,
+                    on_change,
+                    caller,
+                    streamer,
+                };
                 component_view(component, field)
             })
             .collect_view()

@@ -3,7 +3,7 @@
 use rheo_shared::{components, AudioData, AudioSource, ValueError};
 use serde_json::{json, Value as JsonValue};
 
-use super::{builder_basics, component_impl, file_data_schema, Common, Contract};
+use super::{builder_basics, component_impl, file_data_schema, media_tool_schema, Common, Contract};
 use crate::engine::{
     value::{ComponentValue, Payload},
     Media,
@@ -113,6 +113,10 @@ impl Contract for components::Audio {
 
     fn api_info(&self) -> JsonValue {
         file_data_schema("FileData")
+    }
+
+    fn tool_schema(&self) -> JsonValue {
+        media_tool_schema("audio/wav", "a WAV, FLAC, MP3 or Ogg Vorbis recording")
     }
 
     fn python_type(&self) -> String {

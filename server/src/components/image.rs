@@ -6,7 +6,7 @@ use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
 use rheo_shared::{components, ComponentKind, ComponentSpec, ImageSource, ValueError};
 use serde_json::{json, Value as JsonValue};
 
-use super::{file_data_schema, private, Common, Component, Contract};
+use super::{file_data_schema, media_tool_schema, private, Common, Component, Contract};
 use crate::engine::{
     value::{ComponentValue, Payload},
     Media,
@@ -145,6 +145,10 @@ impl Contract for components::Image {
 
     fn api_info(&self) -> JsonValue {
         file_data_schema("ImageData")
+    }
+
+    fn tool_schema(&self) -> JsonValue {
+        media_tool_schema("image/png", "a PNG or JPEG image")
     }
 
     fn python_type(&self) -> String {

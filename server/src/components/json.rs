@@ -56,8 +56,14 @@ impl Contract for components::Json {
         "JSON"
     }
 
+    /// Gradio writes `{"type": {}}`; a type name is what typed clients (the Rust `gradio`
+    /// crate) can read.
     fn api_info(&self) -> JsonValue {
-        json!({})
+        json!({ "type": "object", "description": "any valid json" })
+    }
+
+    fn tool_schema(&self) -> JsonValue {
+        json!({ "description": "any valid JSON" })
     }
 
     fn python_type(&self) -> String {

@@ -71,6 +71,7 @@ pub(crate) mod private {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Common {
     label: String,
+    info: String,
     value: Option<Value>,
 }
 
@@ -78,7 +79,7 @@ impl Common {
     /// The finished spec; an empty label means "let the interface name it".
     pub(crate) fn spec(self, kind: ComponentKind) -> ComponentSpec {
         let value = self.value.unwrap_or_else(|| kind.default_value());
-        ComponentSpec { label: self.label, value, kind }
+        ComponentSpec { label: self.label, info: self.info, value, kind }
     }
 }
 
@@ -89,6 +90,13 @@ macro_rules! builder_basics {
             /// The label shown beside the component; also the API's parameter name.
             pub fn label(mut self, label: impl Into<String>) -> Self {
                 self.common.label = label.into();
+                self
+            }
+
+            /// A sentence shown under the label that says more (Gradio's `info`); API and
+            /// MCP clients get it as the parameter's description.
+            pub fn info(mut self, info: impl Into<String>) -> Self {
+                self.common.info = info.into();
                 self
             }
         }
@@ -139,6 +147,11 @@ pub(crate) trait Contract {
     }
     /// The JSON schema of its value, as Gradio writes it.
     fn api_info(&self) -> JsonValue;
+    /// The JSON Schema of its value as an MCP tool's argument: with its bounds and choices,
+    /// media as base64 text (an agent has no upload route).
+    fn tool_schema(&self) -> JsonValue {
+        self.api_info()
+    }
     /// The Python type a `gradio_client` user sees.
     fn python_type(&self) -> String;
     /// An example value, for a component without a starting value.
@@ -189,6 +202,16 @@ pub(crate) fn file_data_schema(title: &str) -> JsonValue {
             "meta": { "type": "object", "default": { "_type": "gradio.FileData" } },
         },
         "required": ["path"],
+    })
+}
+
+/// A media value as an MCP tool takes it: base64 bytes, or a `data:` URL.
+pub(crate) fn media_tool_schema(media_type: &str, what: &str) -> JsonValue {
+    serde_json::json!({
+        "type": "string",
+        "contentEncoding": "base64",
+        "contentMediaType": media_type,
+        "description": format!("{what}, as base64 or a data: URL"),
     })
 }
 

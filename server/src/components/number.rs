@@ -61,6 +61,17 @@ impl Contract for components::Number {
         json!({ "type": "number" })
     }
 
+    fn tool_schema(&self) -> JsonValue {
+        let mut schema = json!({ "type": "number" });
+        if let Some(minimum) = self.minimum {
+            schema["minimum"] = json!(minimum);
+        }
+        if let Some(maximum) = self.maximum {
+            schema["maximum"] = json!(maximum);
+        }
+        schema
+    }
+
     fn python_type(&self) -> String {
         "float".into()
     }

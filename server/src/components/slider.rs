@@ -47,6 +47,10 @@ impl Contract for components::Slider {
         json!({ "type": "number", "description": format!("numeric value between {} and {}", self.minimum, self.maximum) })
     }
 
+    fn tool_schema(&self) -> JsonValue {
+        json!({ "type": "number", "minimum": self.minimum, "maximum": self.maximum })
+    }
+
     fn python_type(&self) -> String {
         "float".into()
     }

@@ -78,6 +78,14 @@ pub(crate) enum Media {
 }
 
 impl Media {
+    /// The type a file of this media is assumed to have when its sender did not say.
+    pub(crate) fn default_mime_type(self) -> &'static str {
+        match self {
+            Media::Image => "image/png",
+            Media::Audio { .. } => "audio/wav",
+        }
+    }
+
     /// Decodes the bytes a client sent for a component of this media.
     pub(crate) fn decode(self, bytes: &[u8]) -> Result<Payload, MediaError> {
         match self {

@@ -4,6 +4,7 @@
 //! status one way ([`Failure::status`]); each writes the error body its clients read.
 
 pub(crate) mod gradio;
+pub(crate) mod mcp;
 pub(crate) mod rheo;
 pub(crate) mod stream;
 
@@ -64,6 +65,10 @@ impl Interfaces {
 
     pub(crate) fn names(&self) -> impl Iterator<Item = &String> {
         self.by_name.keys()
+    }
+
+    pub(crate) fn all(&self) -> impl Iterator<Item = &Arc<Mounted>> {
+        self.by_name.values()
     }
 
     /// A JSON body, or why it could not be read (saying the size limit when it was too large).

@@ -139,6 +139,10 @@ pub fn mismatch(expected: &'static str, got: &Value) -> ValueError {
 pub struct ComponentSpec {
     /// Shown next to the control and bound to it (`<label for>`); the API's parameter name.
     pub label: String,
+    /// A sentence that says more than the label (Gradio's `info`): shown under it, and the
+    /// parameter's description for API and MCP clients. Empty for none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub info: String,
     /// The value the control starts with (and returns to on Clear).
     #[serde(default)]
     pub value: Value,
@@ -203,7 +207,7 @@ impl ComponentSpec {
     /// value (computed now, from the options as they are: set the options first).
     pub fn new(kind: ComponentKind) -> Self {
         let value = kind.default_value();
-        ComponentSpec { label: kind.name().to_owned(), value, kind }
+        ComponentSpec { label: kind.name().to_owned(), info: String::new(), value, kind }
     }
 
     /// This spec with another label.

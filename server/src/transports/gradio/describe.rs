@@ -37,6 +37,9 @@ pub(crate) fn config(spec: &InterfaceSpec, root: &str) -> Json {
         "protocol": "sse_v3",
         "root": root,
         "title": spec.title,
+        // Required by the Rust client (`gradio` on crates.io), though nothing here is themed.
+        "theme": "default",
+        "stylesheets": [],
         "enable_queue": true,
         "show_error": true,
         "connect_heartbeat": false,
@@ -94,7 +97,7 @@ fn component_config(id: usize, component: &ComponentSpec) -> Json {
     })
 }
 
-fn is_state(component: &ComponentSpec) -> bool {
+pub(crate) fn is_state(component: &ComponentSpec) -> bool {
     matches!(component.kind, ComponentKind::State(_))
 }
 
@@ -126,7 +129,7 @@ pub(crate) fn info(spec: &InterfaceSpec) -> Json {
                 json!({
                     "label": c.label,
                     "type": contract.api_info(),
-                    "python_type": { "type": contract.python_type(), "description": "" },
+                    "python_type": { "type": contract.python_type(), "description": c.info },
                     "component": contract.class_name(),
                 })
             })

@@ -18,7 +18,7 @@
 //! come back, as outputs, as `FileData` whose URL is on `gradio_api/file=<path>`; that route
 //! serves only what the server's file store handed out.
 
-mod describe;
+pub(crate) mod describe;
 mod queue;
 
 use std::{collections::HashMap, convert::Infallible, sync::Arc};
@@ -51,7 +51,7 @@ use crate::{
     engine::{CallError, Checked, Mounted},
     site::{ClientAddress, PublicUrl},
 };
-use describe::{parameter_name, FN_INDEX};
+use describe::{is_state, parameter_name, FN_INDEX};
 use queue::{Answer, Queue, Refusal, QUEUE_IDLE_TIMEOUT};
 
 /// The interfaces, with a Gradio queue each.
@@ -361,7 +361,16 @@ fn error_body(error: &CallError) -> JsonValue {
 /// The request's values, checked by the engine; misfits are reported the way Gradio reports
 /// failed validation (422, one `detail` entry per parameter), which `gradio_client` raises as
 /// a `ValidationError`.
+/// Checks a call's values. A client that sends only the parameters the API info lists (the
+/// Rust `gradio` crate; gradio_client fills State in itself) gets its State slots filled.
 fn check(interface: &Mounted, values: Vec<Value>) -> Result<Checked, Detail> {
+    let inputs = &interface.spec().inputs;
+    let values = if values.len() != inputs.len() && values.len() == inputs.iter().filter(|c| !is_state(c)).count() {
+        let mut given = values.into_iter();
+        inputs.iter().map(|c| if is_state(c) { Value::Null } else { given.next().unwrap_or(Value::Null) }).collect()
+    } else {
+        values
+    };
     interface.check(values).map_err(|error| match error {
         CallError::InvalidInput { misfits } => {
             Detail(StatusCode::UNPROCESSABLE_ENTITY, validation_detail(interface.spec(), &misfits))

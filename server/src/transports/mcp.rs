@@ -1,0 +1,327 @@
+//! The Model Context Protocol transport: every mounted interface as a tool that LLM agents and
+//! IDEs can call, served by `rmcp` (the official Rust SDK) with MCP's Streamable HTTP
+//! transport at `<root>/gradio_api/mcp/`, Gradio's path, when the server is told to
+//! ([`Registry::mcp_server`](crate::Registry::mcp_server) or `RHEO_MCP_SERVER=true`).
+//!
+//! One endpoint for all interfaces, because an agent is configured with one server per app
+//! (as Gradio's one MCP server per app), and a tool is named after its interface's mount name:
+//! unique in the server, where `api_name`s repeat (`predict` is every interface's default).
+//!
+//! - A tool's description is its interface's description; each argument's is its component's
+//!   `info`; its schema comes from the component ([`Contract::tool_schema`]: bounds, choices,
+//!   media as base64). Arguments go by parameter name, as Gradio's API names them; a missing
+//!   one takes its component's starting value.
+//! - A streaming input (webcam, microphone) takes one frame or one clip, as a Gradio client's
+//!   call does.
+//! - Results: text as text, numbers and JSON as JSON text, images and audio as MCP image and
+//!   audio content (base64 with its MIME type).
+//! - Input faults (a missing, unknown or mistyped argument, media that does not decode, an
+//!   unknown tool) are JSON-RPC errors naming the problem; a call that ran and failed (the
+//!   handler's error, a timeout, a full waiting line) is a tool error with its message.
+//! - A generator sends a progress notification for each of its answers when the client asked
+//!   for progress (`_meta.progressToken`); the last answer is the result.
+//! - Stateless: no MCP session is kept, so any replica can answer any request, and a `State`
+//!   input starts from its starting value on each call.
+
+use std::sync::Arc;
+
+use axum::{
+    body::to_bytes,
+    http::{header::CONTENT_TYPE, StatusCode},
+    middleware::map_response,
+    response::{IntoResponse, Response},
+    Router,
+};
+use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
+use futures::StreamExt;
+use rheo_shared::{ComponentSpec, Value};
+use rmcp::{
+    model::{
+        CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeResult,
+        JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities,
+        ServerConfig, Tool,
+    },
+    service::RequestContext,
+    transport::streamable_http_server::{
+        session::local::LocalSessionManager, StreamableHttpServerConfig, StreamableHttpService,
+    },
+    ErrorData as McpError, RoleServer, ServerHandler,
+};
+use serde_json::{json, Value as JsonValue};
+
+use super::{
+    gradio::describe::{is_state, parameter_name},
+    json_answers, Interfaces,
+};
+use crate::{
+    components::contract,
+    engine::{CallError, Media, Mounted},
+    site::PublicUrl,
+};
+
+/// The path of the MCP endpoint, under the root path.
+pub(crate) const MCP_ROUTE: &str = "/gradio_api/mcp/";
+
+/// The MCP endpoint at [`MCP_ROUTE`] (with or without its last slash).
+pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
+    let mcp = service(interfaces);
+    Router::new()
+        .route_service(MCP_ROUTE, mcp.clone())
+        .route_service(MCP_ROUTE.trim_end_matches('/'), mcp)
+        .layer(map_response(json_rpc_errors))
+}
+
+/// rmcp answers a body it cannot take in plain text (415 for JSON that does not parse, 413 for
+/// one too large); a JSON-RPC client expects an error object (-32700: a parse error).
+async fn json_rpc_errors(response: Response) -> Response {
+    let status = response.status();
+    let content_type = response.headers().get(CONTENT_TYPE).map(|v| v.as_bytes().to_vec()).unwrap_or_default();
+    if !status.is_client_error() || content_type.starts_with(b"application/json") {
+        return response;
+    }
+    let text = to_bytes(response.into_body(), 4096).await.unwrap_or_default();
+    let message = String::from_utf8_lossy(&text).into_owned();
+    let (status, code) = match status {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (StatusCode::BAD_REQUEST, -32700),
+        other => (other, -32600),
+    };
+    let error = json!({ "jsonrpc": "2.0", "id": null, "error": { "code": code, "message": message } });
+    (status, axum::Json(error)).into_response()
+}
+
+/// The MCP endpoint's service. Its requests are bounded by the upload limit (in base64) plus
+/// a request's; it stops with the server.
+fn service(interfaces: Arc<Interfaces>) -> StreamableHttpService<Tools, LocalSessionManager> {
+    let limits = interfaces.limits;
+    let body_limit = (limits.max_upload_bytes / 3 + 1) * 4 + limits.max_request_bytes;
+    let config = StreamableHttpServerConfig::default()
+        .with_legacy_session_mode(false)
+        .with_json_response(true)
+        .with_sse_keep_alive(None)
+        // The site's guard has checked the Host and the Origin before routing.
+        .disable_allowed_hosts()
+        .with_max_request_body_bytes(body_limit);
+    let stop = config.cancellation_token.clone();
+    let stopping = interfaces.stopping();
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            stopping.await;
+            stop.cancel();
+        });
+    }
+    let tools = Tools { interfaces };
+    StreamableHttpService::new(move || Ok(tools.clone()), Arc::default(), config)
+}
+
+/// The mounted interfaces as MCP tools.
+#[derive(Clone)]
+pub(crate) struct Tools {
+    interfaces: Arc<Interfaces>,
+}
+
+impl ServerHandler for Tools {
+    fn get_info(&self) -> ServerConfig {
+        InitializeResult::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("rheo", env!("CARGO_PKG_VERSION")))
+            .with_instructions("Each tool is a Rheo interface: it takes its inputs as named arguments.")
+    }
+
+    async fn list_tools(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        let mut tools: Vec<Tool> = self.interfaces.all().map(|interface| tool(interface)).collect();
+        tools.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(ListToolsResult::with_all_items(tools))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let interface = self.interfaces.find(&request.name).map_err(|_| {
+            let mut names: Vec<&String> = self.interfaces.names().collect();
+            names.sort();
+            let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+            McpError::invalid_params(
+                format!("there is no tool named {:?}; the tools are: {}", request.name, names.join(", ")),
+                None,
+            )
+        })?;
+        let values = self.arguments(interface, request.arguments.unwrap_or_default()).await?;
+        let checked = interface.check(values).map_err(|e| McpError::invalid_params(e.to_string(), None))?;
+        let public = context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<PublicUrl>().cloned());
+        let locate = move |path: &str| public.as_ref().map_or_else(|| path.to_owned(), |public| public.absolute(path));
+        let answers = json_answers(self.interfaces.clone(), interface.clone(), None, checked, locate);
+        let progress_token = context.meta.get_progress_token();
+        let mut answers = std::pin::pin!(answers);
+        let mut last = None;
+        let mut count = 0.0;
+        while let Some(answer) = answers.next().await {
+            match answer {
+                Ok(outputs) => {
+                    count += 1.0;
+                    if let (Some(token), true) = (&progress_token, interface.spec().generator) {
+                        let message = summary(&interface.spec().outputs, &outputs);
+                        let progress = ProgressNotificationParam::new(token.clone(), count).with_message(message);
+                        // A client that stopped listening does not stop the call; its result still comes.
+                        let _ = context.peer.notify_progress(progress).await;
+                    }
+                    last = Some(outputs);
+                }
+                Err(error) => return failed(error),
+            }
+        }
+        let Some(outputs) = last else { return failed(CallError::NoValue) };
+        let content = self.content(&interface.spec().outputs, outputs).await;
+        Ok(CallToolResult::success(content).into())
+    }
+}
+
+impl Tools {
+    /// The wire values of a call from an MCP call's named arguments, media stored as files.
+    async fn arguments(&self, interface: &Mounted, mut arguments: JsonObject) -> Result<Vec<Value>, McpError> {
+        let mut values = Vec::with_capacity(interface.spec().inputs.len());
+        for component in &interface.spec().inputs {
+            if is_state(component) {
+                values.push(Value::Null);
+                continue;
+            }
+            let name = parameter_name(&component.label);
+            let value = match (arguments.remove(&name), contract(&component.kind).media()) {
+                (None, _) if component.value != Value::Null => component.value.clone(),
+                (None, _) => return Err(McpError::invalid_params(format!("the argument {name:?} is missing"), None)),
+                (Some(JsonValue::String(text)), Some(media)) => self.store(&name, &text, media).await?,
+                (Some(_), Some(_)) => {
+                    return Err(McpError::invalid_params(format!("{name}: expected base64 text or a data: URL"), None));
+                }
+                (Some(value), None) => {
+                    serde_json::from_value(value).map_err(|e| McpError::invalid_params(format!("{name}: {e}"), None))?
+                }
+            };
+            values.push(value);
+        }
+        if let Some(unknown) = arguments.keys().next() {
+            let known: Vec<String> =
+                interface.spec().inputs.iter().filter(|c| !is_state(c)).map(|c| parameter_name(&c.label)).collect();
+            return Err(McpError::invalid_params(
+                format!("there is no argument {unknown:?}; the arguments are: {}", known.join(", ")),
+                None,
+            ));
+        }
+        Ok(values)
+    }
+
+    /// Keeps a base64 (or `data:` URL) argument as a file, for the codec to decode under the
+    /// call's slot like any upload.
+    async fn store(&self, name: &str, text: &str, media: Media) -> Result<Value, McpError> {
+        let (declared, encoded) = match text.strip_prefix("data:").and_then(|rest| rest.split_once(',')) {
+            Some((header, data)) => (header.strip_suffix(";base64").map(str::to_owned), data),
+            None => (None, text),
+        };
+        let limit = self.interfaces.limits.max_upload_bytes;
+        if encoded.len() / 4 * 3 > limit {
+            let message = format!("{name}: the file is larger than the limit of {} MiB", limit >> 20);
+            return Err(McpError::invalid_params(message, None));
+        }
+        let bytes = BASE64
+            .decode(encoded.trim())
+            .map_err(|e| McpError::invalid_params(format!("{name}: this is not base64: {e}"), None))?;
+        let mime_type = declared.unwrap_or_else(|| media.default_mime_type().to_owned());
+        let file = self.interfaces.files.store(&bytes, name, &mime_type).await.map_err(|e| {
+            tracing::error!(error = %e, "cannot store an MCP argument");
+            McpError::internal_error("the server could not store the file", None)
+        })?;
+        Ok(Value::File(file))
+    }
+
+    /// A call's outputs as MCP content: media read back from the store as base64.
+    async fn content(&self, components: &[ComponentSpec], outputs: Vec<Value>) -> Vec<ContentBlock> {
+        let mut content = Vec::new();
+        for (component, output) in components.iter().zip(outputs) {
+            let block = match output {
+                Value::Null => continue,
+                Value::Text(text) => ContentBlock::text(text),
+                Value::File(file) => match self.interfaces.files.read(&file.path).await {
+                    Some((bytes, mime_type)) => match contract(&component.kind).media() {
+                        Some(Media::Audio { .. }) => ContentBlock::audio(BASE64.encode(bytes), mime_type),
+                        _ => ContentBlock::image(BASE64.encode(bytes), mime_type),
+                    },
+                    None => ContentBlock::text(format!("{}: the file is gone from the server", component.label)),
+                },
+                other => ContentBlock::text(json!(other).to_string()),
+            };
+            content.push(block);
+        }
+        content
+    }
+}
+
+/// The tool for one interface.
+fn tool(interface: &Mounted) -> Tool {
+    let spec = interface.spec();
+    let mut properties = JsonObject::new();
+    let mut required = Vec::new();
+    for component in spec.inputs.iter().filter(|c| !is_state(c)) {
+        let name = parameter_name(&component.label);
+        let mut schema = contract(&component.kind).tool_schema();
+        schema["title"] = json!(component.label);
+        if !component.info.is_empty() {
+            schema["description"] = json!(component.info);
+        }
+        if component.value == Value::Null {
+            required.push(name.clone());
+        } else {
+            schema["default"] = json!(component.value);
+        }
+        properties.insert(name, schema);
+    }
+    let schema = json!({ "type": "object", "properties": properties, "required": required });
+    let JsonValue::Object(schema) = schema else { unreachable!("an object") };
+    let description = if spec.description.is_empty() { spec.title.clone() } else { spec.description.clone() };
+    let mut tool = Tool::new(spec.name.clone(), description, Arc::new(schema));
+    if !spec.title.is_empty() {
+        tool = tool.with_title(spec.title.clone());
+    }
+    tool
+}
+
+/// A generator's answer in a progress message: its text outputs, or how many outputs came.
+fn summary(components: &[ComponentSpec], outputs: &[Value]) -> String {
+    let texts: Vec<String> = components
+        .iter()
+        .zip(outputs)
+        .filter_map(|(component, output)| match output {
+            Value::Text(text) => Some(format!("{}: {text}", component.label)),
+            Value::Number(n) => Some(format!("{}: {n}", component.label)),
+            _ => None,
+        })
+        .collect();
+    if texts.is_empty() {
+        "a partial result".into()
+    } else {
+        texts.join("; ")
+    }
+}
+
+/// A call that could not give a result: the caller's fault is a JSON-RPC error, anything
+/// else a tool error with the message.
+fn failed(error: CallError) -> Result<CallToolResponse, McpError> {
+    match error {
+        CallError::InvalidInput { .. } | CallError::NotFinite(_) => {
+            Err(McpError::invalid_params(error.to_string(), None))
+        }
+        CallError::Handler(_)
+        | CallError::NoValue
+        | CallError::InvalidOutput(_)
+        | CallError::Panicked
+        | CallError::Busy
+        | CallError::TimedOut(_)
+        | CallError::ShuttingDown => Ok(CallToolResult::error(vec![ContentBlock::text(error.to_string())]).into()),
+    }
+}
