@@ -60,6 +60,15 @@ def test_an_uploaded_file_goes_through_and_the_result_downloads_through_nginx(tm
     assert result.getpixel((5, 10)) > 200 and result.getpixel((35, 10)) < 50, "black half now on the right"
 
 
+def test_the_api_page_hands_out_the_proxys_urls_and_its_python_snippet_runs(tmp_path):
+    session = httpx.Client()
+    assert session.post(f"{DEPLOY}calculator/login", data={"username": AUTH[0], "password": AUTH[1]}).status_code < 400
+    page = session.get(f"{DEPLOY}calculator/api").text
+    assert f"Client(&quot;{DEPLOY}calculator/&quot;)" in page
+    assert f"{DEPLOY}gradio_api/mcp/" in page, "the MCP endpoint under the path too"
+    assert httpx.get(f"{DEPLOY}calculator/api").status_code == 401, "behind the login like the rest"
+
+
 def test_failed_logins_are_slowed_per_client_address():
     """Last: it locks this machine's address out for a second."""
     with pytest.raises(AuthenticationError):

@@ -17,11 +17,11 @@ ORIGIN = os.environ.get("RHEO_ORIGIN", "http://127.0.0.1:3000")
 URL = f"{ORIGIN}/gradio_api/mcp/"
 
 
-def with_session(use):
+def with_session(use, url=URL):
     """Runs `use(session)` in a fresh, initialised MCP session and returns what it returns."""
 
     async def run():
-        async with streamable_http_client(URL) as streams:
+        async with streamable_http_client(url) as streams:
             async with ClientSession(streams[0], streams[1]) as session:
                 await session.initialize()
                 return await use(session)

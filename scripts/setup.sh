@@ -82,9 +82,19 @@ python_packages() {
   fi
 }
 
+# The Rust Gradio client (the `gradio` crate's `gr`), for the compatibility tests: into
+# target/tools, kept between runs like the rest of target/ (about a minute, once).
+GRADIO_RS_VERSION=0.4.2
+rust_gradio_client() {
+  if ! target/tools/bin/gr --version 2>/dev/null | grep -q "$GRADIO_RS_VERSION"; then
+    say "installing the gradio crate's gr $GRADIO_RS_VERSION"
+    cargo install --quiet --locked --root target/tools gradio --version "$GRADIO_RS_VERSION"
+  fi
+}
+
 for part in "$@"; do
   case "$part" in
-    tests) wasm_target; chromium; deploy_tools; node_packages; python_packages ;;
+    tests) wasm_target; chromium; deploy_tools; node_packages; python_packages; rust_gradio_client ;;
     bundle) wasm_target; cargo_leptos; wasm_bindgen; node_packages ;;
     *) echo "setup.sh: unknown part '$part' (tests, bundle)" >&2; exit 2 ;;
   esac

@@ -116,3 +116,13 @@ test("an unknown demo is a 404 page", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
 });
+
+test("a component's info is shown under its label, and the footer leads to the API page", async ({ page }) => {
+  await openCalculator(page);
+  await expect(page.locator(".component", { has: num1(page) }).locator(".info")).toHaveText("The number on the left.");
+  await page.getByRole("link", { name: "Use via API" }).click();
+  await expect(page.getByRole("heading", { name: "Use Calculator via API" })).toBeVisible();
+  await expect(page.locator('code[data-snippet="python"]')).toContainText('api_name="/calculator"');
+  await page.getByRole("link", { name: "Calculator" }).click();
+  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+});

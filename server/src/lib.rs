@@ -62,6 +62,7 @@
 
 #![warn(missing_docs)]
 
+mod api_page;
 mod bundle;
 pub mod components;
 mod engine;

@@ -375,13 +375,7 @@ fn redirect(location: &str) -> Response {
 
 /// The login page: a plain form (it works before and without the UI bundle).
 fn login_page(gate: &Gate, public: &PublicUrl, next: &str, error: Option<&str>) -> Response {
-    let escape = |text: &str| {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-            .replace('\'', "&#39;")
-    };
+    let escape = crate::site::escape_html;
     let error = error.map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))).unwrap_or_default();
     let page = format!(
         r#"<!DOCTYPE html>

@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use leptos_router::location::RequestUrl;
 use rheo_app::{shell, App, InterfaceSpecs, SiteRoot};
-use rheo_shared::protocol::{stream::STREAM_ROUTE, END_SESSION_ROUTE, RUN_ROUTE};
+use rheo_shared::protocol::{stream::STREAM_ROUTE, API_PAGE_ROUTE, END_SESSION_ROUTE, RUN_ROUTE};
 use tower_http::{
     compression::CompressionLayer,
     cors::{AllowOrigin, CorsLayer},
@@ -28,6 +28,7 @@ use tower_http::{
 };
 
 use crate::{
+    api_page::{self, ApiPages},
     bundle,
     engine::Mounted,
     interface::IntoMounted,
@@ -40,7 +41,7 @@ use crate::{
 };
 
 /// Path segments the server itself uses, which no interface may take.
-const RESERVED_NAMES: [&str; 4] = ["pkg", "api", "login", "logout"];
+const RESERVED_NAMES: [&str; 5] = ["pkg", "api", "login", "logout", "gradio_api"];
 
 /// The host served on when neither the code nor `RHEO_SERVER_NAME` says another.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
@@ -218,6 +219,12 @@ impl Registry {
             .with_state(interfaces.clone())
             .merge(gradio::router(interfaces.clone()))
             .layer(DefaultBodyLimit::max(max_request_bytes));
+        let api_pages = ApiPages {
+            interfaces: interfaces.clone(),
+            stylesheet: stylesheet.clone(),
+            mcp_server: settings.mcp_server,
+        };
+        let api = api.route(API_PAGE_ROUTE, get(api_page::page).with_state(Arc::new(api_pages)));
         let api = match settings.mcp_server {
             // Its own body limit (media come in base64).
             true => api.merge(mcp::router(interfaces)),

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use rheo_shared::{ComponentKind, ComponentSpec, InterfaceSpec, Value};
+use rheo_shared::{protocol::api_page_path, ComponentKind, ComponentSpec, InterfaceSpec, Value};
 
 use super::examples::Examples;
 use crate::{
@@ -21,6 +21,7 @@ pub(crate) fn InterfaceView(spec: InterfaceSpec, root: String) -> impl IntoView 
     let inputs = starting_values(&spec.inputs, |c| c.value.clone());
     let outputs = starting_values(&spec.outputs, |_| Value::Null);
     let index = format!("{root}/");
+    let api_page = format!("{root}{}", api_page_path(&spec.name));
     let caller = Caller::new(&spec, root, inputs.clone(), outputs.clone());
     on_leave(move || caller.stop());
     let live = spec.live;
@@ -79,6 +80,8 @@ pub(crate) fn InterfaceView(spec: InterfaceSpec, root: String) -> impl IntoView 
             </section>
         </div>
         <Examples spec=spec.clone() inputs on_fill=on_input_change/>
+        // A page of the server's own, not a route of this app.
+        <footer class="page-footer"><a href=api_page rel="external">"Use via API"</a></footer>
     }
 }
 

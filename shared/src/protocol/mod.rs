@@ -59,5 +59,13 @@ pub fn end_session_path(name: &str, session: &str) -> String {
     END_SESSION_ROUTE.replace("{name}", name).replace("{session}", session)
 }
 
+/// Interface `name`'s "Use via API" page: its endpoint, parameters and snippets to call it.
+pub const API_PAGE_ROUTE: &str = "/{name}/api";
+
+/// The path of interface `name`'s "Use via API" page.
+pub fn api_page_path(name: &str) -> String {
+    API_PAGE_ROUTE.replace("{name}", name)
+}
+
 pub mod gradio;
 pub mod stream;

@@ -101,7 +101,7 @@ pub(crate) fn is_state(component: &ComponentSpec) -> bool {
     matches!(component.kind, ComponentKind::State(_))
 }
 
-fn example_input(component: &ComponentSpec) -> Json {
+pub(crate) fn example_input(component: &ComponentSpec) -> Json {
     if component.value != Value::Null {
         return json!(component.value);
     }

@@ -1,0 +1,53 @@
+"""The Rust Gradio client (the `gradio` crate, 0.4.2, unmodified): its `gr` command line
+against the release demos. `scripts/setup.sh tests` installs it into target/tools; its
+`Client::predict` runs in test_api_page.py (the pages' Rust snippets)."""
+
+import pathlib
+import subprocess
+
+import pytest
+from PIL import Image
+
+from test_api_page import reds, upside_down
+from test_audio_and_generators import tone
+from test_mcp import ORIGIN
+
+GR = pathlib.Path(__file__).resolve().parent.parent / "target" / "tools" / "bin" / "gr"
+DEMOS = ["calculator", "greet", "flip", "filters", "mirror", "transcribe", "echo", "synth", "diffusion", "word_count"]
+
+
+def gr(*args):
+    done = subprocess.run([str(GR), *map(str, args)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"gr {' '.join(map(str, args))} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_gr_lists_every_demo(name):
+    assert f"API Spec for {ORIGIN}/{name}/" in gr("list", f"{ORIGIN}/{name}/")
+
+
+def test_gr_list_shows_the_parameters_and_their_types():
+    listed = gr("list", f"{ORIGIN}/calculator/")
+    assert "/calculator" in listed
+    assert "operation            ( Literal['add', 'subtract', 'multiply', 'divide'] )" in listed
+
+
+def test_gr_run_computes():
+    assert gr("run", f"{ORIGIN}/calculator/", "/calculator", 3, "multiply", 4).strip().endswith("output: 12.0")
+    assert "greeting: \"HELLO, ADA!\"" in gr("run", f"{ORIGIN}/greet/", "/greet", "Ada", 1, "true")
+
+
+def test_gr_run_uploads_an_image_and_saves_it_flipped(tmp_path):
+    upside_down().save(tmp_path / "in.png")
+    out = tmp_path / "out"
+    out.mkdir()
+    printed = gr("-o", out, "run", f"{ORIGIN}/flip/", "/predict", tmp_path / "in.png")
+    assert f"flipped: {out}/flipped.png" in printed
+    assert reds(Image.open(out / "flipped.png")) == [200, 100, 0]
+
+
+def test_gr_run_fills_in_state_an_interface_keeps(tmp_path):
+    a4 = tone(tmp_path / "a4.wav", 440, 0.5)
+    printed = gr("run", f"{ORIGIN}/transcribe/", "/transcribe", a4)
+    assert printed == "note: \"A4\"\ntranscript: \"A4\"\n", printed
