@@ -90,6 +90,15 @@ def test_a_generator_reports_progress_then_gives_its_last_picture():
     assert seen == [1, 2, 3], "one notification per picture"
 
 
+def test_audio_comes_back_as_audio_content_and_a_default_fills_a_missing_argument():
+    result = with_session(lambda s: s.call_tool("synth", {"notes": "C4 E4"}))
+    assert not result.is_error
+    [content] = result.content
+    assert content.type == "audio" and content.mime_type == "audio/wav"
+    wav = base64.b64decode(content.data)
+    assert wav[:4] == b"RIFF" and wav[8:12] == b"WAVE", "the whole melody, joined"
+
+
 @pytest.mark.parametrize(
     "tool, arguments, message",
     [
