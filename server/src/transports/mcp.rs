@@ -27,8 +27,12 @@ use std::sync::Arc;
 
 use axum::{
     body::to_bytes,
-    http::{header::CONTENT_TYPE, StatusCode},
-    middleware::map_response,
+    extract::Request,
+    http::{
+        header::{CONTENT_TYPE, HOST},
+        HeaderValue, StatusCode,
+    },
+    middleware::{map_request, map_response},
     response::{IntoResponse, Response},
     Router,
 };
@@ -69,6 +73,18 @@ pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
         .route_service(MCP_ROUTE, mcp.clone())
         .route_service(MCP_ROUTE.trim_end_matches('/'), mcp)
         .layer(map_response(json_rpc_errors))
+        .layer(map_request(host_from_authority))
+}
+
+/// rmcp refuses a request without a `Host` header, and an HTTP/2 request carries its host in
+/// the URI's authority instead (the site's guard has checked it either way).
+async fn host_from_authority(mut request: Request) -> Request {
+    if !request.headers().contains_key(HOST) {
+        if let Some(host) = request.uri().authority().and_then(|a| HeaderValue::from_str(a.as_str()).ok()) {
+            request.headers_mut().insert(HOST, host);
+        }
+    }
+    request
 }
 
 /// rmcp answers a body it cannot take in plain text (415 for JSON that does not parse, 413 for
@@ -226,7 +242,8 @@ impl Tools {
         };
         let limit = self.interfaces.limits.max_upload_bytes;
         if encoded.len() / 4 * 3 > limit {
-            let message = format!("{name}: the file is larger than the limit of {} MiB", limit >> 20);
+            let limit = if limit >= 1 << 20 { format!("{} MiB", limit >> 20) } else { format!("{} KiB", limit >> 10) };
+            let message = format!("{name}: the file is larger than the limit of {limit}");
             return Err(McpError::invalid_params(message, None));
         }
         let bytes = BASE64
