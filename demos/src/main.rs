@@ -2,6 +2,7 @@
 //! `RHEO_SERVER_PORT` or `PORT` says another port).
 
 mod calculator;
+mod classify;
 mod diffusion;
 mod echo;
 mod filters;
@@ -41,6 +42,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("synth", synth::interface())
         .mount("diffusion", diffusion::interface())
         .mount("word_count", word_count::interface())
+        .mount("classify", classify::interface())
         // Every demo is also a tool for LLM agents, at /gradio_api/mcp/.
         .mcp_server(true)
         .port(3000)

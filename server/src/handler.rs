@@ -13,7 +13,7 @@ use std::{fmt::Display, future::Future, sync::Arc};
 use futures::{Stream, StreamExt};
 use tokio::{sync::mpsc, task::JoinError};
 
-use crate::engine::{value::ComponentValue, Answers, CallError, Slot};
+use crate::engine::{events, value::ComponentValue, Answers, CallError, Slot};
 
 /// The markers that tell the kinds of handler apart; public in a private module, as axum
 /// keeps its own: they appear in trait impls, and no one needs to name them.
@@ -139,7 +139,7 @@ where
     S: Stream<Item = Result<T, String>> + Send + 'static,
 {
     let (sender, mut receiver) = mpsc::channel(1);
-    let task = tokio::spawn(async move {
+    let task = tokio::spawn(events::scope(slot.reporter(), async move {
         let _slot = slot;
         let items = start();
         futures::pin_mut!(items);
@@ -149,7 +149,7 @@ where
                 break;
             }
         }
-    });
+    }));
     let abort = AbortOnDrop(task.abort_handle());
     async_stream::stream! {
         let _abort = abort;
@@ -179,6 +179,7 @@ macro_rules! handler_impls {
                 // A sync function cannot be stopped: if its caller leaves, it runs on, and keeps
                 // its slot until it returns (or abandoned calls would run past the limit).
                 let work = tokio::task::spawn_blocking(move || {
+                    let _reporting = events::enter(slot.reporter());
                     let _slot = slot;
                     (self)($($var),*).into_result()
                 });
@@ -199,10 +200,10 @@ macro_rules! handler_impls {
             fn call(self: Arc<Self>, ($($var,)*): Self::Args, slot: Slot) -> Answers<Ret::Ok> {
                 // Spawned, so a panic is caught at the task boundary like a sync handler's;
                 // aborted, with its slot freed, when nobody waits for it any more.
-                let task = tokio::spawn(async move {
+                let task = tokio::spawn(events::scope(slot.reporter(), async move {
                     let _slot = slot;
                     (self)($($var),*).await.into_result()
-                });
+                }));
                 let abort = AbortOnDrop(task.abort_handle());
                 once(async move {
                     let _abort = abort;

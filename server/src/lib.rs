@@ -80,7 +80,11 @@ pub use components::{
     Audio, Checkbox, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, Number, Radio, Slider, State,
     Textbox,
 };
-pub use engine::{value::ComponentValue, MAX_WAITING_CALLS};
+pub use engine::{
+    events::{info, progress, track, warning, Tracked},
+    value::ComponentValue,
+    MAX_WAITING_CALLS,
+};
 pub use handler::{Handler, IntoResult};
 /// The `image` crate, whose types image handlers take and return.
 pub use image;

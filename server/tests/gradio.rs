@@ -165,3 +165,47 @@ async fn keyword_calls_and_unknown_endpoints() {
     let (status, _) = get("/nope/gradio_api/info").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Warns, then ticks twice: one call at a time (the default), so others wait in line.
+fn careful_double(x: f64) -> f64 {
+    rheo::warning("<b>careful</b>");
+    for _ in rheo::track(0..2, "working") {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    x * 2.0
+}
+
+#[tokio::test]
+async fn a_joined_call_hears_its_place_in_line_its_progress_and_its_alerts() {
+    let app = rheo::Registry::new()
+        .mount("careful", rheo::Interface::new(careful_double).inputs(rheo::Number::new()).outputs(rheo::Number::new()))
+        .into_router();
+    let mut events = Vec::new();
+    for x in [1, 2, 3] {
+        let body = json!({"data": [x], "fn_index": 0, "session_hash": "s"}).to_string();
+        let request = Request::post("/careful/gradio_api/queue/join").header("content-type", "application/json");
+        let response = app.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let body: Json = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        events.push(body["event_id"].as_str().unwrap().to_string());
+    }
+    let stream =
+        app.oneshot(Request::get("/careful/gradio_api/queue/data?session_hash=s").body(Body::empty()).unwrap());
+    let body = stream.await.unwrap().into_body().collect().await.unwrap().to_bytes();
+    let messages = sse_messages(std::str::from_utf8(&body).unwrap());
+    let of = |event: &str| -> Vec<Json> { messages.iter().filter(|m| m["event_id"] == event).cloned().collect() };
+    for event in &events {
+        let mine = of(event);
+        let kinds: Vec<&str> = mine.iter().map(|m| m["msg"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["estimation", "process_starts", "log", "progress", "progress", "process_completed"]);
+        assert_eq!((&mine[2]["log"], &mine[2]["level"]), (&json!("<b>careful</b>"), &json!("warning")));
+        assert_eq!(mine[3]["progress_data"][0]["progress"], 0.5);
+        assert_eq!(mine[4]["progress_data"][0]["desc"], "working 2/2");
+    }
+    let ranks: Vec<(Json, Json)> =
+        events.iter().map(|e| (of(e)[0]["rank"].clone(), of(e)[0]["queue_size"].clone())).collect();
+    assert_eq!(
+        ranks,
+        [(json!(0), json!(1)), (json!(0), json!(1)), (json!(1), json!(2))],
+        "the third waits behind the second"
+    );
+}

@@ -64,6 +64,13 @@ impl<T> Image<T> {
         self
     }
 
+    /// A sentence shown under the label that says more (Gradio's `info`); API and MCP
+    /// clients get it as the parameter's description.
+    pub fn info(mut self, info: impl Into<String>) -> Self {
+        self.common.info = info.into();
+        self
+    }
+
     /// Where an input image may come from; the first is the one offered first.
     pub fn sources(mut self, from: impl IntoIterator<Item = ImageSource>) -> Self {
         self.options.sources = from.into_iter().collect();

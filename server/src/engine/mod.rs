@@ -9,6 +9,7 @@
 //! ([`codec::answer_frame`]).
 
 pub(crate) mod codec;
+pub(crate) mod events;
 pub(crate) mod files;
 pub(crate) mod media;
 pub(crate) mod sessions;
@@ -25,7 +26,7 @@ use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Misfit, Value, Val
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub(crate) use self::media::Media;
-use self::{files::FileStore, sessions::SessionStates, value::Payload};
+use self::{events::CallEvent, events::Reporter, files::FileStore, sessions::SessionStates, value::Payload};
 use crate::limits::Limits;
 
 /// Calls that may wait for a free slot of one interface; past this, callers get
@@ -87,7 +88,15 @@ pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>, Slot) -> Answers<Vec<Pa
 /// ends: a sync handler cannot be stopped, so one whose caller left keeps its slot while it
 /// runs, and the limit holds.
 #[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
-pub struct Slot(#[allow(dead_code)] Option<Arc<OwnedSemaphorePermit>>);
+/// It also carries where the call's events go (see [`events`]).
+pub struct Slot(#[allow(dead_code)] Option<Arc<OwnedSemaphorePermit>>, Option<Reporter>);
+
+impl Slot {
+    /// Where the call's progress and alerts go, if its caller listens.
+    pub(crate) fn reporter(&self) -> Option<Reporter> {
+        self.1.clone()
+    }
+}
 
 /// One input of a call, as a transport received it.
 #[derive(Clone, Debug)]
@@ -193,12 +202,14 @@ impl Mounted {
     /// Runs one call in `session` (whose `State` values it uses and updates): waits for a free
     /// slot (bounded; held until the call ends), decodes the media among the inputs (files from
     /// `files`), runs the handler, and checks each output. A generator's outputs come one
-    /// by one; the stream ends after an error, and dropping it stops the generator.
+    /// by one; the stream ends after an error, and dropping it stops the generator. Its place
+    /// in the line and what the handler reports go to `reporter`, if the caller listens.
     pub(crate) fn call<'a>(
         &'a self,
         files: &'a FileStore,
         session: Option<String>,
         inputs: Checked,
+        reporter: Option<Reporter>,
     ) -> impl Stream<Item = Result<Vec<Payload>, CallError>> + Send + 'a {
         async_stream::stream! {
             // The slot first: decoding takes memory in proportion to the media (an 8192x8192
@@ -206,7 +217,7 @@ impl Mounted {
             // Held here until the caller drops this stream (after encoding the last outputs),
             // and by the handler's work until it ends.
             let permit = match &self.slots {
-                Some(slots) => match self.wait_for_slot(slots).await {
+                Some(slots) => match self.wait_for_slot(slots, reporter.as_ref()).await {
                     Ok(permit) => Some(Arc::new(permit)),
                     Err(e) => {
                         yield Err(e);
@@ -215,6 +226,9 @@ impl Mounted {
                 },
                 None => None,
             };
+            if let Some(reporter) = &reporter {
+                reporter.send(CallEvent::Started);
+            }
             let mut inputs = match codec::decode_inputs(&self.spec.inputs, files, inputs.0).await {
                 Ok(payloads) => payloads,
                 Err(e) => {
@@ -223,7 +237,7 @@ impl Mounted {
                 }
             };
             self.states.fill(session.as_deref(), &mut inputs);
-            let mut answers = (self.handler)(inputs, Slot(permit.clone()));
+            let mut answers = (self.handler)(inputs, Slot(permit.clone(), reporter));
             while let Some(answer) = answers.next().await {
                 let checked = answer.and_then(|mut outputs| {
                     check_outputs(&self.spec.outputs, &outputs)?;
@@ -239,10 +253,20 @@ impl Mounted {
         }
     }
 
-    async fn wait_for_slot(&self, slots: &Arc<Semaphore>) -> Result<OwnedSemaphorePermit, CallError> {
+    async fn wait_for_slot(
+        &self,
+        slots: &Arc<Semaphore>,
+        reporter: Option<&Reporter>,
+    ) -> Result<OwnedSemaphorePermit, CallError> {
+        if let Ok(permit) = slots.clone().try_acquire_owned() {
+            return Ok(permit);
+        }
         // Counted out on drop: a caller that goes away while waiting frees its place too.
         let limit = self.max_waiting.load(Ordering::Acquire);
-        let _place = WaitingPlace::take(&self.waiting, limit).ok_or(CallError::Busy)?;
+        let place = WaitingPlace::take(&self.waiting, limit).ok_or(CallError::Busy)?;
+        if let Some(reporter) = reporter {
+            reporter.send(CallEvent::Waiting { ahead: place.ahead });
+        }
         Ok(slots.clone().acquire_owned().await.expect("the semaphore is never closed"))
     }
 }
@@ -299,20 +323,24 @@ pub(crate) async fn last<T>(answers: impl Stream<Item = Result<T, CallError>>) -
     last.ok_or(CallError::NoValue)
 }
 
-/// One of the `limit` places in an interface's waiting line.
-struct WaitingPlace<'a>(&'a AtomicUsize);
+/// One of the `limit` places in an interface's waiting line, with how many waited already
+/// when it was taken.
+struct WaitingPlace<'a> {
+    waiting: &'a AtomicUsize,
+    ahead: usize,
+}
 
 impl<'a> WaitingPlace<'a> {
     fn take(waiting: &'a AtomicUsize, limit: usize) -> Option<Self> {
         let taken = waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < limit).then_some(n + 1));
-        // `then`, not `then_some`: a place built and dropped here would count one out.
-        taken.is_ok().then(|| WaitingPlace(waiting))
+        // Built only when taken: a place built and dropped here would count one out.
+        taken.ok().map(|ahead| WaitingPlace { waiting, ahead })
     }
 }
 
 impl Drop for WaitingPlace<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -339,7 +367,7 @@ mod tests {
     /// Runs one call to its end, as the JSON transports do.
     async fn run(mounted: &Mounted, files: &FileStore, inputs: Vec<Value>) -> Result<Vec<Payload>, CallError> {
         let checked = mounted.check(inputs)?;
-        last(mounted.call(files, None, checked)).await
+        last(mounted.call(files, None, checked, None)).await
     }
 
     #[tokio::test]

@@ -18,8 +18,10 @@
 //! - Input faults (a missing, unknown or mistyped argument, media that does not decode, an
 //!   unknown tool) are JSON-RPC errors naming the problem; a call that ran and failed (the
 //!   handler's error, a timeout, a full waiting line) is a tool error with its message.
-//! - A generator sends a progress notification for each of its answers when the client asked
-//!   for progress (`_meta.progressToken`); the last answer is the result.
+//! - When the client asked for progress (`_meta.progressToken`), what the handler reports with
+//!   `rheo::progress` goes out as progress notifications, and a generator sends one per answer;
+//!   the last answer is the result. `rheo::info` and `rheo::warning` messages come after the
+//!   outputs in the result, as text (MCP's logging notifications are deprecated).
 //! - Stateless: no MCP session is kept, so any replica can answer any request, and a `State`
 //!   input starts from its starting value on each call.
 
@@ -55,11 +57,14 @@ use serde_json::{json, Value as JsonValue};
 
 use super::{
     gradio::describe::{is_state, parameter_name},
-    json_answers, Interfaces,
+    json_answers, with_events, Interfaces, Step,
 };
 use crate::{
     components::contract,
-    engine::{CallError, Media, Mounted},
+    engine::{
+        events::{CallEvent, Reporter},
+        CallError, Media, Mounted,
+    },
     site::PublicUrl,
 };
 
@@ -173,28 +178,41 @@ impl ServerHandler for Tools {
             .get::<axum::http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<PublicUrl>().cloned());
         let locate = move |path: &str| public.as_ref().map_or_else(|| path.to_owned(), |public| public.absolute(path));
-        let answers = json_answers(self.interfaces.clone(), interface.clone(), None, checked, locate);
+        let (reporter, events) = Reporter::new();
+        let answers = json_answers(self.interfaces.clone(), interface.clone(), None, checked, Some(reporter), locate);
         let progress_token = context.meta.get_progress_token();
-        let mut answers = std::pin::pin!(answers);
-        let mut last = None;
+        let mut steps = std::pin::pin!(with_events(answers, events));
+        let (mut last, mut alerts) = (None, Vec::new());
         let mut count = 0.0;
-        while let Some(answer) = answers.next().await {
-            match answer {
-                Ok(outputs) => {
+        // A client that stopped listening to notifications does not stop the call.
+        while let Some(step) = steps.next().await {
+            match step {
+                Step::Answer(Ok(outputs)) => {
                     count += 1.0;
                     if let (Some(token), true) = (&progress_token, interface.spec().generator) {
                         let message = summary(&interface.spec().outputs, &outputs);
                         let progress = ProgressNotificationParam::new(token.clone(), count).with_message(message);
-                        // A client that stopped listening does not stop the call; its result still comes.
                         let _ = context.peer.notify_progress(progress).await;
                     }
                     last = Some(outputs);
                 }
-                Err(error) => return failed(error),
+                Step::Answer(Err(error)) => return failed(error),
+                Step::Event(CallEvent::Progress { fraction, description }) => {
+                    if let (Some(token), Some(fraction)) = (&progress_token, fraction) {
+                        let progress = ProgressNotificationParam::new(token.clone(), fraction)
+                            .with_total(1.0)
+                            .with_message(description);
+                        let _ = context.peer.notify_progress(progress).await;
+                    }
+                }
+                // MCP's logging notifications are deprecated (SEP-2577): alerts go with the result.
+                Step::Event(CallEvent::Alert { level, message }) => alerts.push(format!("{}: {message}", level.name())),
+                Step::Event(CallEvent::Waiting { .. } | CallEvent::Started) => {}
             }
         }
         let Some(outputs) = last else { return failed(CallError::NoValue) };
-        let content = self.content(&interface.spec().outputs, outputs).await;
+        let mut content = self.content(&interface.spec().outputs, outputs).await;
+        content.extend(alerts.into_iter().map(ContentBlock::text));
         Ok(CallToolResult::success(content).into())
     }
 }

@@ -17,10 +17,15 @@ use std::{
 use axum::{extract::rejection::JsonRejection, http::StatusCode, Json};
 use futures::Stream;
 use rheo_shared::{protocol::MAX_SESSION_BYTES, Value};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::{
-    engine::{codec::FileOutputs, files::FileStore, CallError, Checked, Mounted},
+    engine::{
+        codec::FileOutputs,
+        events::{CallEvent, Reporter},
+        files::FileStore,
+        CallError, Checked, Mounted,
+    },
     limits::Limits,
 };
 
@@ -185,6 +190,7 @@ pub(crate) fn json_answers(
     interface: Arc<Mounted>,
     session: Option<String>,
     checked: Checked,
+    reporter: Option<Reporter>,
     locate: impl Fn(&str) -> String + Send + 'static,
 ) -> impl Stream<Item = Result<Vec<Value>, CallError>> + Send + 'static {
     let interface_is_generator = interface.spec().generator;
@@ -200,7 +206,7 @@ pub(crate) fn json_answers(
     let answers = async_stream::stream! {
         let spec = interface.spec();
         let mut outputs = FileOutputs::new(&spec.name, &interfaces.files, spec.generator, &spec.outputs);
-        for await answer in interface.call(&interfaces.files, session, checked) {
+        for await answer in interface.call(&interfaces.files, session, checked, reporter) {
             let encoded = match answer {
                 Ok(payloads) => outputs.encode(payloads).await.map(&locate_files),
                 Err(e) => Err(e),
@@ -220,6 +226,37 @@ pub(crate) fn json_answers(
     // A generator may run for minutes: when the server stops, it ends with a word to its
     // reader; a single answer is let finish (the server drains open requests a while).
     until_stopping(answers, interface_is_generator.then_some(stopping))
+}
+
+/// One thing a transport passes on for a call: something the call reported, or an answer.
+pub(crate) enum Step {
+    Event(CallEvent),
+    Answer(Result<Vec<Value>, CallError>),
+}
+
+/// `answers` with the call's `events` between them: an event that is ready goes before an
+/// answer that is (a handler reports before it answers), and the events still waiting when
+/// the answers end go last.
+pub(crate) fn with_events(
+    answers: impl Stream<Item = Result<Vec<Value>, CallError>> + Send + 'static,
+    mut events: mpsc::Receiver<CallEvent>,
+) -> impl Stream<Item = Step> + Send + 'static {
+    async_stream::stream! {
+        let mut answers = std::pin::pin!(answers);
+        loop {
+            tokio::select! {
+                biased;
+                Some(event) = events.recv() => yield Step::Event(event),
+                answer = futures::StreamExt::next(&mut answers) => match answer {
+                    Some(answer) => yield Step::Answer(answer),
+                    None => break,
+                },
+            }
+        }
+        while let Ok(event) = events.try_recv() {
+            yield Step::Event(event);
+        }
+    }
 }
 
 /// `answers`, ended by an error saying so when `stopping` (if any) completes first.

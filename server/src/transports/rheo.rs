@@ -50,7 +50,8 @@ pub(crate) async fn run(
     }
     let checked = interface.check(request.data)?;
     // The page's own URLs: under the root path, on whatever origin it was loaded from.
-    let answers = json_answers(interfaces, interface.clone(), request.session, checked, move |url| public.path(url));
+    let answers =
+        json_answers(interfaces, interface.clone(), request.session, checked, None, move |url| public.path(url));
     if !interface.spec().generator {
         let data = last(answers).await?;
         return Ok(Json(RunResponse { data }).into_response());

@@ -208,7 +208,7 @@ impl FrameStream {
         Box::pin(async move {
             let answer = async {
                 let outputs =
-                    last(interface.call(&interfaces.files, session, inputs)).await.map_err(|e| e.to_string())?;
+                    last(interface.call(&interfaces.files, session, inputs, None)).await.map_err(|e| e.to_string())?;
                 blocking(move || answer_frame(seq, outputs)).await.map_err(|e| e.to_string())
             };
             (seq, answer.await)

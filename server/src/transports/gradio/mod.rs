@@ -46,9 +46,9 @@ use serde_json::{json, Value as JsonValue};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
-use super::{check_session, json_answers, Failure, Interfaces};
+use super::{check_session, json_answers, with_events, Failure, Interfaces};
 use crate::{
-    engine::{CallError, Checked, Mounted},
+    engine::{events::Reporter, CallError, Checked, Mounted},
     site::{ClientAddress, PublicUrl},
 };
 use describe::{is_state, parameter_name, FN_INDEX};
@@ -147,9 +147,11 @@ impl QueuedInterfaces {
         interface: &Arc<Mounted>,
         session: Option<String>,
         checked: Checked,
+        reporter: Option<Reporter>,
         public: PublicUrl,
     ) -> impl Stream<Item = Answer> + Send + 'static {
-        json_answers(self.interfaces.clone(), interface.clone(), session, checked, move |url| public.absolute(url))
+        let locate = move |url: &str| public.absolute(url);
+        json_answers(self.interfaces.clone(), interface.clone(), session, checked, reporter, locate)
     }
 }
 
@@ -266,8 +268,11 @@ async fn join(
     }
     check_session(&request.session_hash)?;
     let checked = check(interface, request.data)?;
-    let answers = state.run(interface, Some(request.session_hash.clone()), checked, public);
-    let event_id = queue.join(&request.session_hash, client, interface.spec().generator, answers)?;
+    // A joined call's reader hears its place in line, its progress and its alerts.
+    let (reporter, events) = Reporter::new();
+    let answers = state.run(interface, Some(request.session_hash.clone()), checked, Some(reporter), public);
+    let steps = with_events(answers, events);
+    let event_id = queue.join(&request.session_hash, client, interface.spec().generator, steps)?;
     Ok(Json(json!({ "event_id": event_id })))
 }
 
@@ -302,7 +307,7 @@ async fn call(
     let request = state.interfaces.read(body)?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
     let checked = check(interface, request.data)?;
-    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, public))? })))
+    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, None, public))? })))
 }
 
 /// `call/v2/<api_name>`: the inputs by parameter name; a missing one takes its default.
@@ -328,7 +333,7 @@ async fn call_with_keywords(
         ));
     }
     let checked = check(interface, positional)?;
-    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, public))? })))
+    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, None, public))? })))
 }
 
 /// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`;

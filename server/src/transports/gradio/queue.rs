@@ -25,7 +25,13 @@ use tokio::{
     time::Instant,
 };
 
-use crate::{engine::CallError, transports::PerClient};
+use crate::{
+    engine::{
+        events::{AlertLevel, CallEvent},
+        CallError,
+    },
+    transports::{PerClient, Step},
+};
 
 /// How long an idle session, or an unread result, is kept.
 pub(crate) const QUEUE_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
@@ -95,8 +101,9 @@ impl Queue {
         }
     }
 
-    /// Starts a call for a session of `client`; its messages go to the session's stream. A
-    /// generator's answers go out as `process_generating` messages as they come (the first
+    /// Starts a call for a session of `client`; its messages go to the session's stream:
+    /// `estimation` (its place in line), `process_starts`, `progress` and `log` as the handler
+    /// reports, a generator's answers as `process_generating` messages as they come (the first
     /// whole, the next as diffs, as Gradio's sse_v3 does), and its last again in
     /// `process_completed`. If the session's reader falls behind for [`READER_WAIT`], or the
     /// session expires, the call stops.
@@ -105,7 +112,7 @@ impl Queue {
         session_hash: &str,
         client: Option<IpAddr>,
         generator: bool,
-        answers: impl Stream<Item = Answer> + Send + 'static,
+        steps: impl Stream<Item = Step> + Send + 'static,
     ) -> Result<String, Refusal> {
         let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
         let sender = self.enter_session(session_hash)?;
@@ -116,33 +123,45 @@ impl Queue {
             let deliver = |message: Json| async {
                 matches!(tokio::time::timeout(READER_WAIT, sender.send(message)).await, Ok(Ok(())))
             };
-            let starts = [
-                json!({"msg": "estimation", "event_id": event, "rank": 0, "queue_size": 1}),
-                json!({"msg": "process_starts", "event_id": event}),
-            ];
-            for message in starts {
+            let mut steps = Box::pin(steps);
+            let mut last = None;
+            let (mut estimated, mut started) = (false, false);
+            let outcome = loop {
+                let message = match steps.next().await {
+                    None => break last.ok_or(CallError::NoValue),
+                    Some(Step::Answer(Err(error))) => break Err(error),
+                    Some(Step::Answer(Ok(data))) if generator => {
+                        let message = generating_message(&event, &data, last.is_none());
+                        last = Some(data);
+                        message
+                    }
+                    Some(Step::Answer(Ok(data))) => {
+                        last = Some(data);
+                        continue;
+                    }
+                    Some(Step::Event(CallEvent::Started)) => {
+                        // Gradio tells every joined call its rank, 0 when it starts at once.
+                        if !estimated && !deliver(event_message(&event, &CallEvent::Waiting { ahead: 0 })).await {
+                            return;
+                        }
+                        started = true;
+                        event_message(&event, &CallEvent::Started)
+                    }
+                    Some(Step::Event(other)) => {
+                        estimated |= matches!(other, CallEvent::Waiting { .. });
+                        event_message(&event, &other)
+                    }
+                };
+                // A generator waits here for its reader, READER_WAIT at most.
                 if !deliver(message).await {
                     return;
                 }
-            }
-            let mut answers = Box::pin(answers);
-            let mut last = None;
-            let outcome = loop {
-                match answers.next().await {
-                    None => break last.ok_or(CallError::NoValue),
-                    Some(Err(error)) => break Err(error),
-                    Some(Ok(data)) if generator => {
-                        // A generator waits here for its reader, READER_WAIT at most.
-                        if !deliver(generating_message(&event, &data, last.is_none())).await {
-                            return;
-                        }
-                        last = Some(data);
-                    }
-                    Some(Ok(data)) => last = Some(data),
-                }
             };
             // The call's slot goes with its stream: free it before waiting on the reader.
-            drop(answers);
+            drop(steps);
+            if !started && !deliver(json!({"msg": "process_starts", "event_id": event})).await {
+                return;
+            }
             deliver(completed_message(&event, outcome)).await;
         });
         Ok(event_id)
@@ -310,6 +329,31 @@ impl Reader {
     }
 }
 
+/// Gradio's message for what a call reported: `estimation` (its rank in line, 0 being next),
+/// `progress` (one unit, as `gr.Progress` sends), `log` (as `gr.Info` and `gr.Warning` do).
+fn event_message(event_id: &str, reported: &CallEvent) -> Json {
+    match reported {
+        CallEvent::Waiting { ahead } => {
+            json!({"msg": "estimation", "event_id": event_id, "rank": ahead, "queue_size": ahead + 1, "rank_eta": null})
+        }
+        CallEvent::Started => json!({"msg": "process_starts", "event_id": event_id}),
+        CallEvent::Progress { fraction, description } => json!({
+            "msg": "progress",
+            "event_id": event_id,
+            "progress_data": [{"index": null, "length": null, "unit": "steps", "progress": fraction, "desc": description}],
+        }),
+        CallEvent::Alert { level, message } => json!({
+            "msg": "log",
+            "event_id": event_id,
+            "log": message,
+            "level": level.name(),
+            "duration": 10,
+            "visible": true,
+            "title": if *level == AlertLevel::Warning { "Warning" } else { "Info" },
+        }),
+    }
+}
+
 fn close_stream() -> Json {
     json!({"msg": "close_stream", "event_id": null})
 }
@@ -360,6 +404,11 @@ mod tests {
     const MAX_PENDING_PER_CLIENT: usize = 64;
     const MAX_ENTRIES: usize = 256;
 
+    /// A call's steps as the engine makes them: it starts, then answers.
+    fn started(answers: impl Stream<Item = Answer> + Send + 'static) -> impl Stream<Item = Step> + Send + 'static {
+        stream::once(async { Step::Event(CallEvent::Started) }).chain(answers.map(Step::Answer))
+    }
+
     /// A call that answers `x` after `millis`.
     fn answer(x: f64, millis: u64) -> impl Stream<Item = Answer> + Send + 'static {
         stream::once(async move {
@@ -372,11 +421,11 @@ mod tests {
     async fn sessions_per_interface_are_bounded() {
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         for session in 0..MAX_ENTRIES {
-            queue.join(&session.to_string(), None, false, stream::pending()).unwrap();
+            queue.join(&session.to_string(), None, false, stream::pending::<Step>()).unwrap();
         }
-        assert_eq!(queue.join("one more", None, false, answer(1.0, 0)), Err(Refusal::Full), "all are waiting");
+        assert_eq!(queue.join("one more", None, false, started(answer(1.0, 0))), Err(Refusal::Full), "all are waiting");
         // A known session may always add events.
-        assert!(queue.join("0", None, false, answer(1.0, 0)).is_ok());
+        assert!(queue.join("0", None, false, started(answer(1.0, 0))).is_ok());
     }
 
     #[tokio::test]
@@ -385,10 +434,10 @@ mod tests {
         // "Queue is full" for ten minutes.
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         for session in 0..MAX_ENTRIES {
-            queue.join(&session.to_string(), None, false, answer(1.0, 0)).unwrap();
+            queue.join(&session.to_string(), None, false, started(answer(1.0, 0))).unwrap();
             let _: Vec<Json> = queue.stream(&session.to_string()).await.unwrap().collect().await;
         }
-        assert!(queue.join("a newcomer", None, false, answer(1.0, 0)).is_ok());
+        assert!(queue.join("a newcomer", None, false, started(answer(1.0, 0))).is_ok());
         assert_eq!(queue.stream("0").await.err(), Some(Refusal::UnknownSession), "the idlest made room");
         assert!(queue.stream("1").await.is_ok());
     }
@@ -414,7 +463,7 @@ mod tests {
         // slot for 10 minutes once the session's buffer was full.
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        queue.join("unread", None, true, watched(1000, dropped.clone())).unwrap();
+        queue.join("unread", None, true, started(watched(1000, dropped.clone()))).unwrap();
         tokio::time::sleep(READER_WAIT / 2).await;
         assert!(!dropped.load(std::sync::atomic::Ordering::SeqCst), "waits for its reader a while");
         tokio::time::sleep(READER_WAIT).await;
@@ -424,7 +473,7 @@ mod tests {
     #[tokio::test]
     async fn pending_events_are_bounded_per_session_and_per_client() {
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
-        let never = || stream::pending::<Answer>();
+        let never = || stream::pending::<Step>();
         for _ in 0..MAX_PENDING_PER_SESSION {
             queue.join("one session", None, false, never()).unwrap();
         }
@@ -434,7 +483,7 @@ mod tests {
             queue.join(&format!("s{session}"), client, false, never()).unwrap();
         }
         assert_eq!(queue.join("another", client, false, never()), Err(Refusal::TooMany));
-        assert_eq!(queue.call(client, never()), Err(Refusal::TooMany), "REST calls count too");
+        assert_eq!(queue.call(client, stream::pending::<Answer>()), Err(Refusal::TooMany), "REST calls count too");
         assert!(queue.join("another", other, false, never()).is_ok(), "other clients are not held up");
     }
 
@@ -442,7 +491,7 @@ mod tests {
     async fn an_idle_reader_is_closed_once_its_session_expires() {
         // Heartbeats kept an idle reader's session alive for ever.
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
-        queue.join("s", None, false, answer(1.0, 0)).unwrap();
+        queue.join("s", None, false, started(answer(1.0, 0))).unwrap();
         let first: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
         assert_eq!(first.last().unwrap()["msg"], "close_stream");
         let sweeper = queue.clone();
@@ -460,7 +509,7 @@ mod tests {
     async fn a_generator_streams_its_answers_then_completes_with_the_last() {
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
         let answers = stream::iter([1.0, 2.0, 3.0].map(|x| Ok(vec![Value::Number(x)])));
-        let event = queue.join("s", None, true, answers).unwrap();
+        let event = queue.join("s", None, true, started(answers)).unwrap();
         let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
         let kinds: Vec<&str> = messages.iter().map(|m| m["msg"].as_str().unwrap()).collect();
         assert_eq!(
