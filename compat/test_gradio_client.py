@@ -2,11 +2,14 @@
 127.0.0.1:3000, started by scripts/test.sh)."""
 
 import os
+import time
 
 import httpx
 import pytest
-from gradio_client import Client
+from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
+from gradio_client.utils import Status
+from PIL import Image
 
 ORIGIN = os.environ.get("RHEO_ORIGIN", "http://127.0.0.1:3000")
 
@@ -135,14 +138,12 @@ def test_flip_describes_its_image_parameter(flip):
 
 
 def test_flip_returns_the_uploaded_image_upside_down(flip, tmp_path):
-    from gradio_client import handle_file
 
     result = flip.predict(handle_file(str(two_tone_png(tmp_path))), api_name="/predict")
     assert top_and_bottom(result) == (0, 255)
 
 
 def test_an_upload_that_is_not_an_image_raises_with_our_message(flip, tmp_path):
-    from gradio_client import handle_file
 
     notes = tmp_path / "notes.png"
     notes.write_text("not pixels")
@@ -171,3 +172,27 @@ def test_markdown_and_json_outputs_arrive_as_gradio_sends_them():
             {"word": "sat", "count": 1},
         ],
     }
+
+
+def test_progress_and_the_place_in_line_reach_gradio_client(tmp_path):
+    """The classify demo reports its 4 stages; it runs one call at a time, so of three jobs sent at
+    once, one waits behind another. (Its warning comes as a `log` message just before the first
+    progress one, and `Job.status()` holds only the latest update: @gradio/client's test, which
+    sees every message, checks the warning.)"""
+    small = tmp_path / "small.png"
+    Image.new("RGB", (16, 16), (200, 10, 10)).save(small)
+    client = Client(f"{ORIGIN}/classify/", verbose=False)
+    jobs = [client.submit(handle_file(str(small)), api_name="/classify") for _ in range(3)]
+    seen = [[] for _ in jobs]
+    while not all(job.done() for job in jobs):
+        for statuses, job in zip(seen, jobs):
+            status = job.status()
+            if not statuses or statuses[-1] != status:
+                statuses.append(status)
+        time.sleep(0.005)
+    assert all(job.result()["label"] == "red" for job in jobs)
+    descriptions = {unit.desc for statuses in seen for s in statuses for unit in (s.progress_data or [])}
+    assert {"classifying 1/4", "classifying 2/4"} <= descriptions, descriptions
+    # Whichever joined last waited behind the other two (one running, one next in line).
+    ranks = {s.rank for statuses in seen for s in statuses if s.code == Status.IN_QUEUE}
+    assert ranks == {0, 1}, f"one job next in line, one behind it: {ranks}"

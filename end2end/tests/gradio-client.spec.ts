@@ -92,3 +92,28 @@ test("@gradio/client gets a Markdown text and a JSON object", async () => {
     ],
   });
 });
+
+test("@gradio/client hears a handler's warning and progress", async ({ page }) => {
+  await page.goto("/");
+  const png = await page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [16, 16];
+    const context = canvas.getContext("2d")!;
+    context.fillStyle = "#c80a0a";
+    context.fillRect(0, 0, 16, 16);
+    return canvas.toDataURL("image/png").split(",")[1];
+  });
+  const classify = await Client.connect("http://127.0.0.1:3000/classify/", { events: ["data", "status", "log"] });
+  const image = handle_file(new Blob([Buffer.from(png, "base64")], { type: "image/png" }));
+  const logs: [string, string][] = [];
+  const progress: string[] = [];
+  let label = "";
+  for await (const message of classify.submit("/classify", [image])) {
+    if (message.type === "log") logs.push([message.log, message.level]);
+    if (message.type === "status" && message.progress_data) progress.push(message.progress_data[0].desc ?? "");
+    if (message.type === "data") label = (message.data as { label: string }[])[0].label;
+  }
+  expect(logs).toEqual([["The image is 16×16 pixels: below 64×64, the answer is a guess.", "warning"]]);
+  expect(progress).toEqual(["classifying 1/4", "classifying 2/4", "classifying 3/4", "classifying 4/4"]);
+  expect(label).toBe("red");
+});
