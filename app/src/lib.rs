@@ -56,20 +56,39 @@ fn interface_specs() -> Result<InterfaceSpecs, ServerFnError> {
 
 /// Server functions have fixed addresses (not the default hash of the source path), so a
 /// prebuilt bundle works with a server built anywhere.
+/// The index's list: each interface's name, title, and description as plain text.
 #[server(prefix = "/api", endpoint = "interfaces")]
 pub async fn list_interfaces() -> Result<Vec<InterfaceSummary>, ServerFnError> {
     let InterfaceSpecs(specs) = interface_specs()?;
-    Ok(specs.iter().map(InterfaceSpec::summary).collect())
+    let summary = |spec: &InterfaceSpec| InterfaceSummary {
+        description: components::to_plain_text(&spec.description),
+        ..spec.summary()
+    };
+    Ok(specs.iter().map(summary).collect())
+}
+
+/// What an interface's page is drawn from: its spec, and its description and article as HTML
+/// made safe on the server (the bundle carries no Markdown parser: see `components::markdown`).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PageSpec {
+    pub spec: InterfaceSpec,
+    pub description_html: String,
+    pub article_html: String,
 }
 
 #[server(prefix = "/api", endpoint = "interface")]
-pub async fn get_interface(name: String) -> Result<Option<InterfaceSpec>, ServerFnError> {
+pub async fn get_interface(name: String) -> Result<Option<PageSpec>, ServerFnError> {
+    use components::{to_safe_html, RawHtml};
+
     let InterfaceSpecs(specs) = interface_specs()?;
-    let found = specs.iter().find(|s| s.name == name).cloned();
-    if found.is_none() {
+    let Some(spec) = specs.iter().find(|s| s.name == name).cloned() else {
         set_not_found_status();
-    }
-    Ok(found)
+        return Ok(None);
+    };
+    let raw_html = if spec.html_in_text { RawHtml::Kept } else { RawHtml::AsText };
+    let description_html = to_safe_html(&spec.description, raw_html);
+    let article_html = to_safe_html(&spec.article, raw_html);
+    Ok(Some(PageSpec { spec, description_html, article_html }))
 }
 
 #[cfg(feature = "ssr")]
@@ -174,14 +193,14 @@ fn Index(root: String) -> impl IntoView {
 #[component]
 fn InterfacePage(root: String) -> impl IntoView {
     let params = use_params_map();
-    let spec = Resource::new_blocking(move || params.read().get("name").unwrap_or_default(), get_interface);
+    let page = Resource::new_blocking(move || params.read().get("name").unwrap_or_default(), get_interface);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let root = root.clone();
                 Suspend::new(async move {
-                    match spec.await {
-                        Ok(Some(spec)) => view! { <InterfaceView spec root/> }.into_any(),
+                    match page.await {
+                        Ok(Some(page)) => view! { <InterfaceView page root/> }.into_any(),
                         Ok(None) => view! { <NotFound root/> }.into_any(),
                         Err(e) => view! { <LoadError error=e.to_string()/> }.into_any(),
                     }

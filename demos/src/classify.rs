@@ -37,8 +37,22 @@ pub(crate) fn interface() -> impl IntoMounted {
         .inputs(Image::new().label("image").info("A photo; at least 64×64 pixels for a good answer."))
         .outputs(Label::new().label("colour"))
         .title("Classify")
-        .description("Which colour dominates the picture: progress shows each stage, and a small image gets a warning.")
+        .description(
+            "Which colour dominates the picture: progress shows **each stage**, and a small image gets a warning.",
+        )
+        .article(ARTICLE)
+        .flagging_options(["Wrong colour", "Good example"])
 }
+
+/// How it works, under the interface (Markdown).
+const ARTICLE: &str = "\
+### How it works
+
+A stand-in for a real model: it sums each colour channel over the picture and answers with
+their shares. It takes four stages of 150 ms so that the progress bar has something to show.
+
+Found a wrong answer? **Flag it**: the picture, the answer and your reason are saved for
+review, in `.rheo/flagged/classify/` on the server.";
 
 #[cfg(test)]
 mod tests {

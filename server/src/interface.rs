@@ -3,7 +3,7 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use rheo_shared::{ComponentSpec, InterfaceSpec, Value};
+use rheo_shared::{ComponentSpec, Flagging, InterfaceSpec, Value};
 
 use crate::{
     components::ComponentList,
@@ -47,6 +47,9 @@ pub struct Interface<F, M, I = (), O = ()> {
 struct Options {
     title: Option<String>,
     description: String,
+    article: String,
+    html_in_text: bool,
+    flagging: Option<Flagging>,
     live: bool,
     api_name: String,
     stream_every: f64,
@@ -66,6 +69,9 @@ impl<F: Handler<M>, M> Interface<F, M> {
             options: Options {
                 title: None,
                 description: String::new(),
+                article: String::new(),
+                html_in_text: false,
+                flagging: None,
                 live: false,
                 api_name: function_name::<F>(),
                 stream_every: 0.5,
@@ -102,9 +108,42 @@ impl<F, M, I, O> Interface<F, M, I, O> {
         self
     }
 
-    /// A paragraph shown under the title.
+    /// Markdown shown under the title (and given to API clients and MCP as the interface's
+    /// description). Raw HTML in it is shown as text unless [`html_in_text`](Self::html_in_text).
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.options.description = description.into();
+        self
+    }
+
+    /// Markdown shown under the interface: how it works, where the model comes from (Gradio's
+    /// `article`). Raw HTML in it is shown as text unless [`html_in_text`](Self::html_in_text).
+    pub fn article(mut self, article: impl Into<String>) -> Self {
+        self.options.article = article.into();
+        self
+    }
+
+    /// Keep raw HTML in the description and the article (off by default: it is shown as
+    /// text). For the author's own markup only, never for text a user gave: even so, no
+    /// script runs (the page's CSP allows only its own scripts), and links stay `http`,
+    /// `https`, `mailto` or relative.
+    pub fn html_in_text(mut self, html: bool) -> Self {
+        self.options.html_in_text = html;
+        self
+    }
+
+    /// A Flag button under the outputs (off by default; Gradio's `flagging_mode="manual"`):
+    /// a person who finds a result wrong or interesting saves its inputs and outputs, and the
+    /// server appends them to a CSV in the flagging directory with copies of their media (see
+    /// [`Registry::flagging_dir`](crate::Registry::flagging_dir)). Not for streaming interfaces.
+    pub fn flagging(mut self, on: bool) -> Self {
+        self.options.flagging = on.then(|| self.options.flagging.take().unwrap_or_default());
+        self
+    }
+
+    /// Turns flagging on with a button per reason (Gradio's `flagging_options`): "Flag as
+    /// Incorrect", "Flag as Offensive"; the reason goes in the CSV's `reason` column.
+    pub fn flagging_options<S: Into<String>>(mut self, reasons: impl IntoIterator<Item = S>) -> Self {
+        self.options.flagging = Some(Flagging { reasons: reasons.into_iter().map(Into::into).collect() });
         self
     }
 
@@ -211,6 +250,8 @@ where
             name: name.to_string(),
             title: options.title.unwrap_or_else(|| name.to_string()),
             description: options.description,
+            article: options.article,
+            html_in_text: options.html_in_text,
             inputs: name_unlabelled(self.inputs.into_specs(), |spec| spec.kind.name()),
             outputs: name_unlabelled(self.outputs.into_specs(), |_| "output"),
             live: options.live,
@@ -220,6 +261,7 @@ where
             examples: options.examples.into_iter().map(example_values).collect(),
             concurrency_limit: options.concurrency_limit,
             generator: F::GENERATOR,
+            flagging: options.flagging,
         };
         let states = match (spec.check(), states) {
             (Ok(()), Ok(states)) => states,

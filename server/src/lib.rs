@@ -66,6 +66,7 @@ mod api_page;
 mod bundle;
 pub mod components;
 mod engine;
+mod flagging;
 mod handler;
 mod interface;
 mod limits;

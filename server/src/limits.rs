@@ -48,6 +48,9 @@ pub struct Limits {
     /// Gradio events (joins and REST calls) pending per client and interface
     /// (`RHEO_MAX_PENDING_PER_CLIENT`; 64).
     pub max_pending_per_client: usize,
+    /// Bytes of flagged rows and their media kept per interface in the flagging directory;
+    /// past it, flags are refused (`RHEO_MAX_FLAGGED_MB`, in MiB; 1 GiB).
+    pub max_flagged_bytes: u64,
 }
 
 impl Default for Limits {
@@ -65,6 +68,7 @@ impl Default for Limits {
             max_streams: 256,
             max_streams_per_client: 8,
             max_pending_per_client: 64,
+            max_flagged_bytes: 1 << 30,
         }
     }
 }
@@ -86,7 +90,7 @@ impl Limits {
             usize::try_from(n).unwrap_or(usize::MAX)
         }
         type Set = fn(&mut Limits, u64);
-        let fields: [(&str, u64, Set); 12] = [
+        let fields: [(&str, u64, Set); 13] = [
             ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
             ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
             ("RHEO_MAX_REQUEST_KB", KIB, |l, n| l.max_request_bytes = size(n)),
@@ -99,6 +103,7 @@ impl Limits {
             ("RHEO_MAX_STREAMS", 1, |l, n| l.max_streams = size(n)),
             ("RHEO_MAX_STREAMS_PER_CLIENT", 1, |l, n| l.max_streams_per_client = size(n)),
             ("RHEO_MAX_PENDING_PER_CLIENT", 1, |l, n| l.max_pending_per_client = size(n)),
+            ("RHEO_MAX_FLAGGED_MB", MIB, |l, n| l.max_flagged_bytes = n),
         ];
         for (name, unit, set) in fields {
             if let Some(n) = read(name, unit)? {

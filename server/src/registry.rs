@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use leptos_router::location::RequestUrl;
 use rheo_app::{shell, App, InterfaceSpecs, SiteRoot};
-use rheo_shared::protocol::{stream::STREAM_ROUTE, API_PAGE_ROUTE, END_SESSION_ROUTE, RUN_ROUTE};
+use rheo_shared::protocol::{stream::STREAM_ROUTE, API_PAGE_ROUTE, END_SESSION_ROUTE, FLAG_ROUTE, RUN_ROUTE};
 use tower_http::{
     compression::CompressionLayer,
     cors::{AllowOrigin, CorsLayer},
@@ -171,6 +171,16 @@ impl Registry {
         self
     }
 
+    /// Where flags are kept, for the interfaces with flagging on ([`Interface::flagging`]):
+    /// a folder per interface with a CSV and copies of the media. Default `.rheo/flagged`
+    /// under the working directory; `RHEO_FLAGGING_DIR` overrides it. Replicas may share it.
+    ///
+    /// [`Interface::flagging`]: crate::Interface::flagging
+    pub fn flagging_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.settings.flagging_dir = Some(dir.into());
+        self
+    }
+
     /// The server's bounds (uploads, stored files, waiting calls, streams, connections…); see
     /// [`Limits`] for each and the environment variable that overrides it.
     pub fn limits(mut self, limits: Limits) -> Self {
@@ -209,12 +219,13 @@ impl Registry {
         let stylesheet = assets.css.clone();
         let specs = InterfaceSpecs(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
         let max_request_bytes = settings.limits.max_request_bytes;
-        let interfaces = Interfaces::new(self.mounted, settings.limits, stopping)
+        let interfaces = Interfaces::new(self.mounted, settings.limits, &settings.flagging_dir, stopping)
             .expect("cannot create the server's directory for files in the temp dir");
         let interfaces = Arc::new(interfaces);
         let api = Router::new()
             .route(RUN_ROUTE, post(rheo::run))
             .route(END_SESSION_ROUTE, post(rheo::end_session))
+            .route(FLAG_ROUTE, post(rheo::flag))
             .route(STREAM_ROUTE, get(stream::connect))
             .with_state(interfaces.clone())
             .merge(gradio::router(interfaces.clone()))

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use tokio_rustls::TlsAcceptor;
 
 use crate::{
+    flagging::DEFAULT_FLAGGING_DIR,
     limits::Limits,
     listen,
     login::Login,
@@ -26,6 +27,7 @@ pub(crate) struct Settings {
     pub(crate) login: Option<Login>,
     pub(crate) limits: Option<Limits>,
     pub(crate) mcp_server: bool,
+    pub(crate) flagging_dir: Option<PathBuf>,
 }
 
 /// The settings in force.
@@ -38,6 +40,8 @@ pub(crate) struct Resolved {
     pub(crate) limits: Limits,
     /// Serve every interface as an MCP tool (`RHEO_MCP_SERVER`).
     pub(crate) mcp_server: bool,
+    /// Where flags are kept (`RHEO_FLAGGING_DIR`).
+    pub(crate) flagging_dir: PathBuf,
 }
 
 impl Settings {
@@ -104,7 +108,11 @@ impl Settings {
             Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
             Some(v) => return Err(format!("RHEO_MCP_SERVER={v:?}: give true or false")),
         };
-        Ok(Resolved { site, tls, login, secret, limits, mcp_server })
+        let flagging_dir = env("RHEO_FLAGGING_DIR")
+            .map(PathBuf::from)
+            .or_else(|| self.flagging_dir.clone())
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_FLAGGING_DIR));
+        Ok(Resolved { site, tls, login, secret, limits, mcp_server, flagging_dir })
     }
 }
 

@@ -158,3 +158,51 @@ async fn an_over_long_session_id_is_refused() {
         post("/describe/run", json!({ "data": ["ada", 1, true], "session": "s".repeat(128) }).to_string()).await;
     assert_eq!(status, StatusCode::OK, "128 bytes are fine");
 }
+
+/// Warns, then ticks twice over 300 ms; one call at a time (the default).
+fn careful_triple(x: f64) -> f64 {
+    rheo::warning("<b>careful</b>");
+    for _ in rheo::track(0..2, "working") {
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+    x * 3.0
+}
+
+/// The NDJSON lines of a `/run` call that asks for its events.
+async fn run_with_events(app: axum::Router, x: f64) -> Vec<Json> {
+    let body = json!({"data": [x], "events": true}).to_string();
+    let request = Request::post("/careful/run").header("content-type", "application/json").body(Body::from(body));
+    let response = app.oneshot(request.unwrap()).await.unwrap();
+    assert_eq!(response.headers()["content-type"], "application/x-ndjson");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    bytes.split(|b| *b == b'\n').filter(|line| !line.is_empty()).map(|l| serde_json::from_slice(l).unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_run_that_asks_for_events_hears_its_place_its_progress_and_its_alerts() {
+    let app = Registry::new()
+        .mount("careful", Interface::new(careful_triple).inputs(Number::new()).outputs(Number::new()))
+        .into_router();
+    let alone = run_with_events(app.clone(), 1.0).await;
+    assert_eq!(
+        alone,
+        [
+            json!({"event": "started"}),
+            json!({"event": "alert", "level": "warning", "message": "<b>careful</b>"}),
+            json!({"event": "progress", "fraction": 0.5, "description": "working 1/2"}),
+            json!({"event": "progress", "fraction": 1.0, "description": "working 2/2"}),
+            json!({"data": [3.0]}),
+        ],
+        "a call that finds a free slot starts at once; the markup is the message's text"
+    );
+    // Three at once: the third waits behind two, and is told when the line moves.
+    let calls = [1.0, 2.0, 3.0].map(|x| run_with_events(app.clone(), x));
+    let [first, _, third] = futures::future::join_all(calls).await.try_into().unwrap();
+    assert_eq!(first[0], json!({"event": "started"}));
+    let places: Vec<&Json> = third.iter().take_while(|line| line["event"] == "waiting").collect();
+    let aheads: Vec<u64> = places.iter().map(|line| line["ahead"].as_u64().unwrap()).collect();
+    assert_eq!(aheads, [1, 0], "behind two, then behind one: {third:?}");
+    let eta = places[0]["eta"].as_f64().expect("an estimate from the first call's time");
+    assert!(eta > 0.5, "two rounds of a 300 ms call, at least: {eta}");
+    assert_eq!(third.last().unwrap(), &json!({"data": [9.0]}));
+}

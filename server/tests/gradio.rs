@@ -195,7 +195,8 @@ async fn a_joined_call_hears_its_place_in_line_its_progress_and_its_alerts() {
     let of = |event: &str| -> Vec<Json> { messages.iter().filter(|m| m["event_id"] == event).cloned().collect() };
     for event in &events {
         let mine = of(event);
-        let kinds: Vec<&str> = mine.iter().map(|m| m["msg"].as_str().unwrap()).collect();
+        let mut kinds: Vec<&str> = mine.iter().map(|m| m["msg"].as_str().unwrap()).collect();
+        kinds.dedup_by(|a, b| a == b && *a == "estimation"); // a place in line that moved is told again
         assert_eq!(kinds, ["estimation", "process_starts", "log", "progress", "progress", "process_completed"]);
         assert_eq!((&mine[2]["log"], &mine[2]["level"]), (&json!("<b>careful</b>"), &json!("warning")));
         assert_eq!(mine[3]["progress_data"][0]["progress"], 0.5);

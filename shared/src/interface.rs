@@ -9,7 +9,16 @@ pub struct InterfaceSpec {
     /// The path segment it is mounted at: `/<name>`.
     pub name: String,
     pub title: String,
+    /// Markdown shown under the title.
     pub description: String,
+    /// Markdown shown under the interface (Gradio's `article`).
+    #[serde(default)]
+    pub article: String,
+    /// The description and the article may hold raw HTML, which the page keeps (the author's
+    /// choice; scripts still cannot run: the page's CSP allows only its own). Off: it is
+    /// shown as text.
+    #[serde(default)]
+    pub html_in_text: bool,
     pub inputs: Vec<ComponentSpec>,
     pub outputs: Vec<ComponentSpec>,
     /// Recompute on every input change, with no Submit button.
@@ -27,6 +36,19 @@ pub struct InterfaceSpec {
     /// The handler is a generator: a call answers a stream of outputs, each replacing the last.
     #[serde(default)]
     pub generator: bool,
+    /// A Flag button under the outputs (Gradio's `flagging_mode="manual"`); `None`: off.
+    #[serde(default)]
+    pub flagging: Option<Flagging>,
+}
+
+/// The longest reason a flag may give (an author's option, or a person's words), in characters.
+pub const MAX_FLAG_REASON_CHARS: usize = 200;
+
+/// How a person flags a call: with one button, or with one button per reason the author gave
+/// (Gradio's `flagging_options`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Flagging {
+    pub reasons: Vec<String>,
 }
 
 /// A value that does not fit its component, or a wrong number of values.
@@ -119,6 +141,16 @@ impl InterfaceSpec {
         if self.concurrency_limit == Some(0) {
             problems.push("concurrency_limit must be at least 1".into());
         }
+        if let Some(flagging) = &self.flagging {
+            if streaming > 0 {
+                problems.push("flagging is for calls, not streams: a streamed frame is not kept to flag".into());
+            }
+            for reason in &flagging.reasons {
+                if reason.trim().is_empty() || reason.chars().count() > MAX_FLAG_REASON_CHARS {
+                    problems.push(format!("flagging option {reason:?}: use 1-{MAX_FLAG_REASON_CHARS} characters"));
+                }
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -150,6 +182,8 @@ mod tests {
             name: "calculator".into(),
             title: "Calculator".into(),
             description: String::new(),
+            article: String::new(),
+            html_in_text: false,
             inputs: vec![ComponentSpec::new(ComponentKind::Number(Default::default()))],
             outputs: vec![ComponentSpec::new(ComponentKind::Number(Default::default()))],
             live: true,
@@ -159,6 +193,7 @@ mod tests {
             examples: vec![vec![Value::Number(1.0)]],
             concurrency_limit: None,
             generator: false,
+            flagging: None,
         }
     }
 

@@ -28,5 +28,5 @@ mod value;
 
 pub use audio::{AudioData, JoinError};
 pub use components::{AudioSource, ComponentKind, ComponentSpec, ImageSource, Problem, SpecError, ValueError};
-pub use interface::{check_values, InterfaceSpec, InterfaceSummary, Misfit};
+pub use interface::{check_values, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_FLAG_REASON_CHARS};
 pub use value::{Classification, Confidence, FileData, FileMeta, Value};

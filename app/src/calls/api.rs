@@ -1,15 +1,15 @@
-//! The browser side of Rheo's HTTP API (see `rheo_shared::protocol`): calls, generator calls
-//! (NDJSON read as it arrives) and uploads.
+//! The browser side of Rheo's HTTP API (see `rheo_shared::protocol`): calls (NDJSON read as
+//! it arrives: outputs, a generator's one by one, with the call's events) and uploads.
 
 use gloo_net::http::{Request, Response};
 use js_sys::{Reflect, Uint8Array};
 use rheo_shared::{
     protocol::{
-        end_session_path,
+        end_session_path, flag_path,
         gradio::{file_url, upload_path},
         run_path,
         stream::stream_path,
-        ErrorBody, RunRequest, RunResponse,
+        ErrorBody, FlagRequest, RunLine, RunRequest,
     },
     FileData,
 };
@@ -34,6 +34,10 @@ impl Endpoint {
         format!("{}{}", self.root, run_path(&self.name))
     }
 
+    fn flag(&self) -> String {
+        format!("{}{}", self.root, flag_path(&self.name))
+    }
+
     fn upload(&self) -> String {
         format!("{}{}", self.root, upload_path(&self.name))
     }
@@ -55,25 +59,17 @@ impl Endpoint {
     }
 }
 
-/// Runs one call; the error is a message to show as it is.
-pub(crate) async fn run(endpoint: &Endpoint, request: RunRequest) -> Result<Outputs, String> {
-    let response = post(endpoint, &request, None).await?;
-    response
-        .json::<RunResponse<JsonValue>>()
-        .await
-        .map(|body| body.data)
-        .map_err(|e| format!("the server's answer was unreadable: {e}"))
-}
-
-/// Runs one call of a generator interface, handing each answer to `on_answer` as it arrives,
-/// until the generator ends, fails, or `abort` fires (which stops it on the server too).
-pub(crate) async fn run_generator(
+/// Runs one call, asking for its events: hands each line of the answer (outputs, an event,
+/// an error) to `on_line` as it arrives, until the call ends or `abort` fires (which stops it
+/// on the server too). The error is a message to show as it is.
+pub(crate) async fn run(
     endpoint: &Endpoint,
     request: RunRequest,
     abort: Option<&AbortSignal>,
-    mut on_answer: impl FnMut(Result<Outputs, String>),
+    mut on_line: impl FnMut(RunLine<JsonValue>),
 ) -> Result<(), String> {
-    let response = post(endpoint, &request, abort).await?;
+    let request = RunRequest { events: true, ..request };
+    let response = post(&endpoint.run(), &request, abort).await?;
     let reader: ReadableStreamDefaultReader =
         response.body().ok_or("the server's answer has no body")?.get_reader().unchecked_into();
     let lost = |_| "the connection to the server was lost".to_string();
@@ -87,28 +83,25 @@ pub(crate) async fn run_generator(
         pending.extend(bytes.to_vec());
         while let Some(end) = pending.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = pending.drain(..=end).collect();
-            on_answer(read_line(&line));
+            let line = serde_json::from_slice(&line).unwrap_or_else(|e| {
+                RunLine::Error(ErrorBody { error: format!("the server's answer was unreadable: {e}") })
+            });
+            on_line(line);
         }
     }
 }
 
-/// One NDJSON line of a generator's answer: outputs, or an error.
-fn read_line(line: &[u8]) -> Result<Outputs, String> {
-    if let Ok(answer) = serde_json::from_slice::<RunResponse<JsonValue>>(line) {
-        return Ok(answer.data);
-    }
-    match serde_json::from_slice::<ErrorBody>(line) {
-        Ok(body) => Err(body.error),
-        Err(e) => Err(format!("the server's answer was unreadable: {e}")),
-    }
+/// Flags the values shown, with the reason chosen.
+pub(crate) async fn flag(endpoint: &Endpoint, request: FlagRequest) -> Result<(), String> {
+    post(&endpoint.flag(), &request, None).await.map(drop)
 }
 
-/// Posts a call; a 4xx/5xx becomes its message.
-async fn post(endpoint: &Endpoint, request: &RunRequest, abort: Option<&AbortSignal>) -> Result<Response, String> {
-    let response = Request::post(&endpoint.run())
+/// Posts a JSON body; a 4xx/5xx becomes its message.
+async fn post(url: &str, body: &impl serde::Serialize, abort: Option<&AbortSignal>) -> Result<Response, String> {
+    let response = Request::post(url)
         .abort_signal(abort)
-        .json(request)
-        .map_err(|e| format!("could not encode the inputs: {e}"))?
+        .json(body)
+        .map_err(|e| format!("could not encode the values: {e}"))?
         .send()
         .await
         .map_err(|e| format!("could not reach the server: {e}"))?;

@@ -4,16 +4,24 @@
 
 pub(crate) mod api;
 pub(crate) mod live;
+pub(crate) mod status;
 
 use std::rc::Rc;
 
 use leptos::{prelude::*, task::spawn_local};
-use rheo_shared::{protocol::RunRequest, ComponentSpec, FileData, InterfaceSpec, Value};
+use rheo_shared::{
+    protocol::{AlertLevel, CallEvent, ErrorBody, FlagRequest, RunLine, RunRequest, RunResponse},
+    ComponentSpec, FileData, InterfaceSpec, Value,
+};
 use web_sys::AbortController;
 
 use crate::browser::BrowserValue;
 use api::Endpoint;
 use live::CallQueue;
+use status::{CallStatus, Toast, Toasts};
+
+/// How long an alert stays on screen unless closed (Gradio's default duration).
+const TOAST_SECONDS: u64 = 10;
 
 /// Where a streaming audio output takes its chunks: `Some` chunk to play next, or `None` when
 /// a new call starts or the user stops one (silence, forget what waits).
@@ -30,6 +38,8 @@ pub(crate) struct Caller {
     outputs: StoredValue<Vec<RwSignal<Value>>>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
+    status: RwSignal<CallStatus>,
+    toasts: RwSignal<Toasts>,
     queue: StoredValue<CallQueue>,
     generator: bool,
     /// The page's session, which the interface's `State` belongs to; set once hydrated, and
@@ -50,34 +60,85 @@ impl Caller {
     }
 
     fn send(self, seq: u64) {
-        let request = RunRequest { data: self.input_values(), session: self.session() };
+        let request = RunRequest { data: self.input_values(), session: self.session(), events: false };
         self.busy.set(true);
-        if self.generator {
-            return self.send_to_generator(seq, request);
-        }
-        spawn_local(async move {
-            let result = api::run(&self.endpoint(), request).await;
-            self.complete(seq, Some(result));
-        });
-    }
-
-    /// A generator call: each answer is shown as it arrives, while the call is the newest.
-    fn send_to_generator(self, seq: u64, request: RunRequest) {
-        let controller = AbortController::new().ok();
+        self.status.set(CallStatus::Quiet);
+        // A generator can be stopped (its Stop button); its chunks start over.
+        let controller = self.generator.then(AbortController::new).and_then(Result::ok);
         let signal = controller.as_ref().map(AbortController::signal);
         if let Some(controller) = controller {
             self.abort.set(controller);
+            self.reset_chunks();
         }
-        self.reset_chunks();
         spawn_local(async move {
-            let show = |answer| {
-                if self.queue.read_value().is_current(seq) {
-                    self.show(answer);
+            // A generator's answers show as they come, a single answer when the call completes.
+            let mut last = None;
+            let on_line = |line| {
+                let current = self.queue.read_value().is_current(seq);
+                match line {
+                    RunLine::Answer(RunResponse { data }) if self.generator => {
+                        if current {
+                            self.show(Ok(data));
+                        }
+                    }
+                    RunLine::Answer(RunResponse { data }) => last = Some(Ok(data)),
+                    RunLine::Error(ErrorBody { error }) => last = Some(Err(error)),
+                    RunLine::Event(event) if current => self.hear(&event),
+                    RunLine::Event(_) => {}
                 }
             };
-            let ended = api::run_generator(&self.endpoint(), request, signal.as_ref(), show).await;
-            self.complete(seq, ended.err().map(Err));
+            let ended = api::run(&self.endpoint(), request, signal.as_ref(), on_line).await;
+            self.complete(seq, ended.err().map(Err).or(last));
         });
+    }
+
+    /// An event of the current call: the status follows it, an alert becomes a toast.
+    fn hear(self, event: &CallEvent) {
+        if let CallEvent::Alert { level, message } = event {
+            self.toast(*level, message.clone());
+        }
+        self.status.update(|status| *status = std::mem::take(status).after(event));
+    }
+
+    /// Shows an alert for [`TOAST_SECONDS`], or until closed.
+    fn toast(self, level: AlertLevel, message: String) {
+        let mut id = 0;
+        self.toasts.update(|toasts| id = toasts.push(level, message));
+        let toasts = self.toasts;
+        set_timeout(
+            move || {
+                toasts.try_update(|toasts| toasts.dismiss(id));
+            },
+            std::time::Duration::from_secs(TOAST_SECONDS),
+        );
+    }
+
+    /// Flags the values shown now (inputs, then outputs) with `reason`; says how it went in a
+    /// toast.
+    pub(crate) fn flag(self, reason: Option<String>) {
+        let outputs: Vec<Value> = self.outputs.read_value().iter().map(|s| s.get_untracked()).collect();
+        let data = self.input_values().into_iter().chain(outputs).collect();
+        spawn_local(async move {
+            match api::flag(&self.endpoint(), FlagRequest { data, reason }).await {
+                Ok(()) => self.toast(AlertLevel::Info, "Flagged: saved for the author to review.".into()),
+                Err(message) => self.toast(AlertLevel::Warning, format!("Not flagged: {message}")),
+            }
+        });
+    }
+
+    /// Closes toast `id`.
+    pub(crate) fn dismiss_toast(self, id: u64) {
+        self.toasts.update(|toasts| toasts.dismiss(id));
+    }
+
+    /// The alerts on screen.
+    pub(crate) fn toasts(self) -> Vec<Toast> {
+        self.toasts.with(|toasts| toasts.shown().to_vec())
+    }
+
+    /// The running call's place in line or progress.
+    pub(crate) fn status(self) -> CallStatus {
+        self.status.get()
     }
 
     fn complete(self, seq: u64, result: Option<Result<api::Outputs, String>>) {
@@ -87,12 +148,16 @@ impl Caller {
         }
         match completion.send_next {
             Some(next) => self.send(next),
-            None => self.busy.set(false),
+            None => {
+                self.busy.set(false);
+                self.status.set(CallStatus::Quiet);
+            }
         }
     }
 
     /// Stops a running generator: on the server too (its task is dropped), and its sound.
     pub(crate) fn stop(self) {
+        self.status.try_set(CallStatus::Quiet); // also called as the page goes
         if let Some(controller) = self.abort.take() {
             controller.abort();
         }
@@ -248,6 +313,8 @@ impl Caller {
             outputs: StoredValue::new(outputs),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
+            status: RwSignal::new(CallStatus::Quiet),
+            toasts: RwSignal::new(Toasts::default()),
             queue: StoredValue::new(CallQueue::default()),
             generator: spec.generator,
             session: StoredValue::new(None),

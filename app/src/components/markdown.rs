@@ -17,7 +17,7 @@ use super::{Field, Widget};
 /// The safe HTML of a Markdown text.
 #[server(prefix = "/api", endpoint = "markdown")]
 async fn render_markdown(markdown: String) -> Result<String, ServerFnError> {
-    Ok(to_safe_html(&markdown))
+    Ok(to_safe_html(&markdown, RawHtml::AsText))
 }
 
 impl Widget for Markdown {
@@ -54,14 +54,26 @@ impl Widget for Markdown {
     }
 }
 
-/// Markdown (CommonMark, with tables and strikethrough) as HTML in which nothing can run.
+/// What becomes of raw HTML in a Markdown text.
 #[cfg(feature = "ssr")]
-fn to_safe_html(markdown: &str) -> String {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RawHtml {
+    /// Shown as text: for anything a user may have written.
+    AsText,
+    /// Kept: only for an author's own text, by the author's choice (the page's CSP still
+    /// stops any script in it).
+    Kept,
+}
+
+/// Markdown (CommonMark, with tables and strikethrough) as HTML in which nothing can run
+/// (with raw HTML [`RawHtml::AsText`]).
+#[cfg(feature = "ssr")]
+pub(crate) fn to_safe_html(markdown: &str, raw_html: RawHtml) -> String {
     use pulldown_cmark::{html, Event, Options, Parser, Tag};
 
     let parser =
         Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|event| match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Html(raw) | Event::InlineHtml(raw) if raw_html == RawHtml::AsText => Event::Text(raw),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
             }
@@ -73,6 +85,24 @@ fn to_safe_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
     out
+}
+
+/// The words of a Markdown text without its formatting, for a one-line summary.
+#[cfg(feature = "ssr")]
+pub(crate) fn to_plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(words) | Event::Code(words) | Event::Html(words) | Event::InlineHtml(words) => {
+                text.push_str(&words)
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The address if it is web, mail or relative; `#` for any other scheme (`javascript:`,
@@ -91,9 +121,30 @@ fn safe_url(url: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
 mod tests {
     use super::*;
 
+    fn to_safe_html_text(markdown: &str) -> String {
+        to_safe_html(markdown, RawHtml::AsText)
+    }
+
+    #[test]
+    fn an_authors_html_is_kept_only_when_asked_and_links_stay_safe_either_way() {
+        let markdown = "Made by <b>us</b>. [x](javascript:alert(1))";
+        let kept = to_safe_html(markdown, RawHtml::Kept);
+        assert!(kept.contains("<b>us</b>") && kept.contains("href=\"#\""), "{kept}");
+        let text = to_safe_html(markdown, RawHtml::AsText);
+        assert!(text.contains("&lt;b&gt;us&lt;/b&gt;"), "{text}");
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words() {
+        assert_eq!(
+            to_plain_text("# Hi\n\nTwo **bold** `words`\nand <i>more</i>."),
+            "Hi Two bold words and <i>more</i>."
+        );
+    }
+
     #[test]
     fn markdown_is_formatted() {
-        let html = to_safe_html("## 3 words\n\n* **bold** and ~~gone~~\n\n| a | b |\n| - | - |\n| 1 | 2 |\n");
+        let html = to_safe_html_text("## 3 words\n\n* **bold** and ~~gone~~\n\n| a | b |\n| - | - |\n| 1 | 2 |\n");
         assert!(html.contains("<h2>3 words</h2>"), "{html}");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
         assert!(html.contains("<del>gone</del>"), "{html}");
@@ -102,7 +153,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_shown_as_text() {
-        let html = to_safe_html("<script>alert(1)</script>\n\nhi <img src=x onerror=\"alert(2)\"> there");
+        let html = to_safe_html_text("<script>alert(1)</script>\n\nhi <img src=x onerror=\"alert(2)\"> there");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
@@ -119,10 +170,10 @@ mod tests {
             ("[a]( JavaScript:alert(1))", "#"),
             ("[a](data:text/html,<script>x</script>)", "#"),
         ] {
-            let html = to_safe_html(markdown);
+            let html = to_safe_html_text(markdown);
             assert!(html.contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))), "{markdown}: {html}");
         }
-        let image = to_safe_html("![x](javascript:alert(1))");
+        let image = to_safe_html_text("![x](javascript:alert(1))");
         assert!(image.contains("src=\"#\""), "{image}");
     }
 }

@@ -21,6 +21,9 @@ mod slider;
 mod state;
 mod textbox;
 
+#[cfg(feature = "ssr")]
+pub(crate) use markdown::{to_plain_text, to_safe_html, RawHtml};
+
 use leptos::{prelude::*, task::spawn_local};
 use rheo_shared::{match_kind, ComponentSpec, FileData, Value};
 use web_sys::Blob;

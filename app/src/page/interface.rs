@@ -2,19 +2,21 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use rheo_shared::{protocol::api_page_path, ComponentKind, ComponentSpec, InterfaceSpec, Value};
+use rheo_shared::{protocol::api_page_path, ComponentKind, ComponentSpec, Value};
 
-use super::examples::Examples;
+use super::{examples::Examples, notices};
 use crate::{
     browser::on_leave,
     calls::Caller,
     components::{component_view, error_line, Field},
     stream::Streamer,
+    PageSpec,
 };
 
 #[component]
 #[allow(unreachable_pub)] // what #[component] generates for a crate-visible component is `pub`
-pub(crate) fn InterfaceView(spec: InterfaceSpec, root: String) -> impl IntoView {
+pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
+    let PageSpec { spec, description_html, article_html } = page;
     let starting_values = |components: &[ComponentSpec], start: fn(&ComponentSpec) -> Value| {
         components.iter().map(|c| RwSignal::new(start(c))).collect::<Vec<_>>()
     };
@@ -57,7 +59,7 @@ pub(crate) fn InterfaceView(spec: InterfaceSpec, root: String) -> impl IntoView 
         <Title text=crate::title_text(&spec.title)/>
         <nav class="crumbs"><a href=index>"All demos"</a></nav>
         <h1>{spec.title.clone()}</h1>
-        {(!spec.description.is_empty()).then(|| view! { <p class="description">{spec.description.clone()}</p> })}
+        {(!description_html.is_empty()).then(|| view! { <div class="description" inner_html=description_html></div> })}
         <div class="interface" data-live=live.to_string() data-hydrated=move || hydrated.get().to_string()
             data-stream=move || streamer.map(|s| s.status.get().name())
             data-frames=move || streamer.map(|s| s.frames_shown.get())>
@@ -75,12 +77,16 @@ pub(crate) fn InterfaceView(spec: InterfaceSpec, root: String) -> impl IntoView 
                 </div>
             </section>
             <section class="outputs" aria-label="Outputs" aria-live="polite" aria-busy=move || caller.busy().to_string()>
+                {notices::call_status(caller)}
                 {output_widgets}
                 {error_line(move || caller.error())}
+                {spec.flagging.clone().map(|flagging| notices::flag_buttons(caller, flagging))}
             </section>
         </div>
         <Examples spec=spec.clone() inputs on_fill=on_input_change/>
         // A page of the server's own, not a route of this app.
+        {(!article_html.is_empty()).then(|| view! { <article class="article" inner_html=article_html></article> })}
+        {notices::toasts(caller)}
         <footer class="page-footer"><a href=api_page rel="external">"Use via API"</a></footer>
     }
 }

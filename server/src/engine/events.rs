@@ -10,41 +10,11 @@
 
 use std::{cell::RefCell, future::Future};
 
+pub(crate) use rheo_shared::protocol::{AlertLevel, CallEvent};
 use tokio::sync::mpsc;
 
 /// Events one call may have waiting for its transport; past this, new ones are dropped.
 pub(crate) const MAX_PENDING_EVENTS: usize = 64;
-
-/// Something a call reports while it waits or runs.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum CallEvent {
-    /// The call waits for a slot behind `ahead` others.
-    Waiting { ahead: usize },
-    /// The call has its slot: the handler starts.
-    Started,
-    /// The handler says how far it has come: a fraction in 0..=1, or none (it ticks without
-    /// knowing the total), with a description.
-    Progress { fraction: Option<f64>, description: String },
-    /// A message for the person waiting, which does not stop the call.
-    Alert { level: AlertLevel, message: String },
-}
-
-/// How an alert is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AlertLevel {
-    Info,
-    Warning,
-}
-
-impl AlertLevel {
-    /// Gradio's name for it (a `log` message's `level`).
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            AlertLevel::Info => "info",
-            AlertLevel::Warning => "warning",
-        }
-    }
-}
 
 /// Where one call's events go.
 #[derive(Clone, Debug)]
@@ -60,6 +30,33 @@ impl Reporter {
     pub(crate) fn send(&self, event: CallEvent) {
         // Full or closed: the caller is behind or gone; the handler goes on regardless.
         let _ = self.0.try_send(event);
+    }
+}
+
+/// How long an interface's calls take, for the estimate a waiting call is told: a moving
+/// average of the last calls' durations (from the start of the handler to the last answer).
+#[derive(Debug, Default)]
+pub(crate) struct CallTimes(std::sync::Mutex<Option<f64>>);
+
+impl CallTimes {
+    /// Weight of the newest call in the average: about the last ten calls count.
+    const NEWEST_WEIGHT: f64 = 0.2;
+
+    pub(crate) fn record(&self, took: std::time::Duration) {
+        let took = took.as_secs_f64();
+        let mut average = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *average = Some(match *average {
+            Some(average) => average + Self::NEWEST_WEIGHT * (took - average),
+            None => took,
+        });
+    }
+
+    /// Seconds until the result of a call with `ahead` others before it, `slots` running at
+    /// once: the rounds before its turn, and its own; none before any call has finished.
+    pub(crate) fn eta(&self, ahead: usize, slots: usize) -> Option<f64> {
+        let average = (*self.0.lock().unwrap_or_else(|e| e.into_inner()))?;
+        let rounds = ahead / slots.max(1) + 1;
+        Some(average * rounds as f64)
     }
 }
 
@@ -231,6 +228,18 @@ mod tests {
                 progress(Some(1.0), "doubling 2/2"),
             ]
         );
+    }
+
+    #[test]
+    fn the_estimate_counts_rounds_of_slots_and_follows_recent_calls() {
+        let times = CallTimes::default();
+        assert_eq!(times.eta(3, 1), None, "nothing to go by before a call has finished");
+        times.record(std::time::Duration::from_secs(2));
+        assert_eq!(times.eta(0, 1), Some(2.0), "next in line: its own call");
+        assert_eq!(times.eta(3, 1), Some(8.0), "three before it, one at a time");
+        assert_eq!(times.eta(3, 2), Some(4.0), "three before it, two at a time: one round, then its own");
+        times.record(std::time::Duration::from_secs(12));
+        assert_eq!(times.eta(0, 1), Some(4.0), "a slow call moves the average a fifth of the way");
     }
 
     #[tokio::test]

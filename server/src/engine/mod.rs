@@ -15,9 +15,12 @@ pub(crate) mod media;
 pub(crate) mod sessions;
 pub(crate) mod value;
 
-use std::sync::{
-    atomic::{AtomicUsize, Ordering},
-    Arc,
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
 };
 
 use bytes::Bytes;
@@ -26,12 +29,20 @@ use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Misfit, Value, Val
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub(crate) use self::media::Media;
-use self::{events::CallEvent, events::Reporter, files::FileStore, sessions::SessionStates, value::Payload};
+use self::{
+    events::{CallEvent, CallTimes, Reporter},
+    files::FileStore,
+    sessions::SessionStates,
+    value::Payload,
+};
 use crate::limits::Limits;
 
 /// Calls that may wait for a free slot of one interface; past this, callers get
 /// [`CallError::Busy`] at once instead of joining an ever longer queue.
 pub const MAX_WAITING_CALLS: usize = 1024;
+
+/// How often a waiting call whose caller listens checks whether its place in line moved.
+const RANK_UPDATE_EVERY: Duration = Duration::from_millis(500);
 
 /// Why a call produced no outputs. Each variant's message is shown to the caller as it is.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -127,6 +138,9 @@ pub(crate) struct Mounted {
     handler: ErasedHandler,
     slots: Option<Arc<Semaphore>>,
     waiting: AtomicUsize,
+    /// Calls that got their slot after waiting for it: how far the line has moved.
+    admitted: AtomicUsize,
+    times: CallTimes,
     /// Calls that may wait for a slot (the server's `Limits::max_waiting_calls`).
     max_waiting: AtomicUsize,
     states: SessionStates,
@@ -140,6 +154,8 @@ impl Mounted {
             spec,
             handler,
             waiting: AtomicUsize::new(0),
+            admitted: AtomicUsize::new(0),
+            times: CallTimes::default(),
             max_waiting: AtomicUsize::new(MAX_WAITING_CALLS),
             states,
             streams: AtomicUsize::new(0),
@@ -229,6 +245,7 @@ impl Mounted {
             if let Some(reporter) = &reporter {
                 reporter.send(CallEvent::Started);
             }
+            let started = Instant::now();
             let mut inputs = match codec::decode_inputs(&self.spec.inputs, files, inputs.0).await {
                 Ok(payloads) => payloads,
                 Err(e) => {
@@ -247,9 +264,10 @@ impl Mounted {
                 let failed = checked.is_err();
                 yield checked;
                 if failed {
-                    break;
+                    return;
                 }
             }
+            self.times.record(started.elapsed());
         }
     }
 
@@ -264,10 +282,41 @@ impl Mounted {
         // Counted out on drop: a caller that goes away while waiting frees its place too.
         let limit = self.max_waiting.load(Ordering::Acquire);
         let place = WaitingPlace::take(&self.waiting, limit).ok_or(CallError::Busy)?;
-        if let Some(reporter) = reporter {
-            reporter.send(CallEvent::Waiting { ahead: place.ahead });
+        let acquire = slots.clone().acquire_owned();
+        let Some(reporter) = reporter else {
+            return Ok(self.admit(acquire.await));
+        };
+        // The line is first come, first served: each call admitted since this one joined was
+        // ahead of it (or it left, which the count of those waiting tells).
+        let joined_after = self.admitted.load(Ordering::Acquire);
+        let ahead_now = || {
+            let moved = self.admitted.load(Ordering::Acquire).wrapping_sub(joined_after);
+            place.ahead.saturating_sub(moved).min(self.waiting.load(Ordering::Acquire).saturating_sub(1))
+        };
+        let slot_count = self.spec.concurrency_limit.unwrap_or(1);
+        let waiting = |ahead| CallEvent::Waiting { ahead, eta: self.times.eta(ahead, slot_count) };
+        let mut told = place.ahead;
+        reporter.send(waiting(told));
+        let mut acquire = std::pin::pin!(acquire);
+        let mut ticks = tokio::time::interval(RANK_UPDATE_EVERY);
+        loop {
+            tokio::select! {
+                permit = &mut acquire => return Ok(self.admit(permit)),
+                _ = ticks.tick() => {
+                    let ahead = ahead_now();
+                    if ahead != told {
+                        told = ahead;
+                        reporter.send(waiting(ahead));
+                    }
+                }
+            }
         }
-        Ok(slots.clone().acquire_owned().await.expect("the semaphore is never closed"))
+    }
+
+    /// A waiting call's slot, counted as the line moving.
+    fn admit(&self, permit: Result<OwnedSemaphorePermit, tokio::sync::AcquireError>) -> OwnedSemaphorePermit {
+        self.admitted.fetch_add(1, Ordering::AcqRel);
+        permit.expect("the semaphore is never closed")
     }
 }
 

@@ -26,6 +26,7 @@ use crate::{
         files::FileStore,
         CallError, Checked, Mounted,
     },
+    flagging::{FlagError, Flagger},
     limits::Limits,
 };
 
@@ -36,21 +37,43 @@ pub(crate) struct Interfaces {
     pub(crate) files: FileStore,
     pub(crate) streams_by_client: PerClient,
     pub(crate) limits: Limits,
+    /// The flags of each interface with flagging on, by name.
+    flaggers: HashMap<String, Flagger>,
     stopping: watch::Receiver<bool>,
 }
 
 impl Interfaces {
     /// The interfaces under `limits`, keeping their files in a store of their own;
     /// `stopping` turns true when the server starts to stop (its sender dropped: never).
+    /// Flags go under `flagging_dir`; one that cannot be written is logged now.
     pub(crate) fn new(
         mounted: Vec<Arc<Mounted>>,
         limits: Limits,
+        flagging_dir: &std::path::Path,
         stopping: watch::Receiver<bool>,
     ) -> std::io::Result<Self> {
         let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?;
         mounted.iter().for_each(|m| m.apply(&limits));
+        let flaggers: HashMap<String, Flagger> = mounted
+            .iter()
+            .filter_map(|m| {
+                Some((m.spec().name.clone(), Flagger::new(m.spec(), flagging_dir, limits.max_flagged_bytes)?))
+            })
+            .collect();
+        for (name, flagger) in &flaggers {
+            if let Err(e) = flagger.check_writable() {
+                tracing::error!("/{name}: flags cannot be saved, the flagging directory is not writable: {e}");
+            }
+        }
         let by_name = mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
-        Ok(Interfaces { by_name, files, streams_by_client: PerClient::default(), limits, stopping })
+        let streams_by_client = PerClient::default();
+        Ok(Interfaces { by_name, files, streams_by_client, limits, flaggers, stopping })
+    }
+
+    /// The flags of the interface mounted at `/<name>`, if its flagging is on.
+    pub(crate) fn flagger(&self, name: &str) -> Result<&Flagger, Failure> {
+        self.find(name)?;
+        self.flaggers.get(name).ok_or(Failure::Flag(FlagError::Off))
     }
 
     /// Completes when the server starts to stop, so that streams and generators can say so.
@@ -150,6 +173,8 @@ pub(crate) enum Failure {
     Unreadable(StatusCode, String),
     #[error("{0}")]
     Call(#[from] CallError),
+    #[error("{0}")]
+    Flag(#[from] FlagError),
 }
 
 impl Failure {
@@ -168,6 +193,10 @@ impl Failure {
             Failure::Call(CallError::InvalidOutput(_) | CallError::Panicked) => StatusCode::INTERNAL_SERVER_ERROR,
             Failure::Call(CallError::Busy | CallError::ShuttingDown) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::Call(CallError::TimedOut(_)) => StatusCode::GATEWAY_TIMEOUT,
+            Failure::Flag(FlagError::Off) => StatusCode::NOT_FOUND,
+            Failure::Flag(FlagError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            Failure::Flag(FlagError::Full(_)) => StatusCode::INSUFFICIENT_STORAGE,
+            Failure::Flag(FlagError::Io(_)) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

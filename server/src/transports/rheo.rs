@@ -11,11 +11,11 @@ use axum::{
     Json,
 };
 use futures::StreamExt;
-use rheo_shared::protocol::{ErrorBody, RunRequest, RunResponse, NDJSON};
+use rheo_shared::protocol::{ErrorBody, FlagRequest, RunLine, RunRequest, RunResponse, NDJSON};
 
-use super::{check_session, json_answers, Failure, Interfaces};
+use super::{check_session, json_answers, with_events, Failure, Interfaces, Step};
 use crate::{
-    engine::{last, CallError},
+    engine::{events::Reporter, last, CallError},
     site::PublicUrl,
 };
 
@@ -34,9 +34,10 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// `POST /<name>/run`: one answer, or for a generator, its answers as NDJSON as they come.
-/// A generator's first answer is awaited before the response starts, so a call that fails at
-/// once (bad inputs, say) still gets its 4xx; the generator stops if the client goes away.
+/// `POST /<name>/run`: one answer, or for a generator, its answers as NDJSON as they come;
+/// with `events`, NDJSON for any interface, the call's events between its answers. Without
+/// events, a generator's first answer is awaited before the response starts, so a call that
+/// fails at once still gets its 4xx; the call stops if the client goes away.
 pub(crate) async fn run(
     State(interfaces): State<Arc<Interfaces>>,
     Path(name): Path<String>,
@@ -49,25 +50,51 @@ pub(crate) async fn run(
         check_session(session)?;
     }
     let checked = interface.check(request.data)?;
+    let (reporter, events) = if request.events { Some(Reporter::new()).unzip() } else { (None, None) };
     // The page's own URLs: under the root path, on whatever origin it was loaded from.
     let answers =
-        json_answers(interfaces, interface.clone(), request.session, checked, None, move |url| public.path(url));
+        json_answers(interfaces, interface.clone(), request.session, checked, reporter, move |url| public.path(url));
+    if let Some(events) = events {
+        let lines = with_events(answers, events).map(|step| match step {
+            Step::Event(event) => RunLine::Event(event),
+            Step::Answer(Ok(data)) => RunLine::Answer(RunResponse { data }),
+            Step::Answer(Err(error)) => RunLine::Error(ErrorBody { error: error.to_string() }),
+        });
+        return Ok(ndjson(lines));
+    }
     if !interface.spec().generator {
         let data = last(answers).await?;
         return Ok(Json(RunResponse { data }).into_response());
     }
     let mut answers = Box::pin(answers);
     let first = answers.next().await.unwrap_or(Err(CallError::NoValue))?;
-    let lines = futures::stream::once(async { Ok(first) }).chain(answers).map(|answer| {
-        let line = match answer {
-            Ok(data) => serde_json::to_vec(&RunResponse { data }),
-            Err(error) => serde_json::to_vec(&ErrorBody { error: error.to_string() }),
-        };
-        let mut line = line.expect("bodies always serialise");
-        line.push(b'\n');
-        Ok::<_, std::convert::Infallible>(line)
+    let lines = futures::stream::once(async { Ok(first) }).chain(answers).map(|answer| match answer {
+        Ok(data) => RunLine::Answer(RunResponse { data }),
+        Err(error) => RunLine::Error(ErrorBody { error: error.to_string() }),
     });
-    Ok(([(CONTENT_TYPE, NDJSON)], Body::from_stream(lines)).into_response())
+    Ok(ndjson(lines))
+}
+
+/// An NDJSON answer of `lines`, each sent as it comes.
+fn ndjson(lines: impl futures::Stream<Item = RunLine> + Send + 'static) -> Response {
+    let bytes = lines.map(|line| {
+        let mut bytes = serde_json::to_vec(&line).expect("lines always serialise");
+        bytes.push(b'\n');
+        Ok::<_, std::convert::Infallible>(bytes)
+    });
+    ([(CONTENT_TYPE, NDJSON)], Body::from_stream(bytes)).into_response()
+}
+
+/// `POST /<name>/flag`: keeps the values shown and the reason (see `crate::flagging`).
+pub(crate) async fn flag(
+    State(interfaces): State<Arc<Interfaces>>,
+    Path(name): Path<String>,
+    body: Result<Json<FlagRequest>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let flagger = interfaces.flagger(&name)?;
+    let request = interfaces.read(body)?;
+    flagger.flag(&interfaces.files, request.data, request.reason.unwrap_or_default()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /<name>/sessions/<session>/end`: the page's session ended; its State goes now.

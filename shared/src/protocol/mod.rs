@@ -7,6 +7,11 @@
 //! [`ErrorBody`] (4xx/5xx). A generator interface answers [`NDJSON`] instead: one
 //! [`RunResponse`] line per value it yields, as it yields it, and an [`ErrorBody`] line if it
 //! fails after the first (a failure before the first is a 4xx/5xx as above).
+//!
+//! A request with `"events": true` (the page's) is answered NDJSON whatever the interface:
+//! [`RunLine`]s, that is the call's [`CallEvent`]s (its place in line, its start, progress,
+//! alerts) between its answers, as they happen. A request that fails before the call is
+//! taken (an unknown interface, bad inputs) is still a 4xx.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +31,9 @@ pub struct RunRequest {
     /// The page's session, which `State` values belong to; none for a call without history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    /// Send the call's events too (see the module's documentation).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub events: bool,
 }
 
 /// A call's result: a value for each output, in order. A client reads the values as raw JSON
@@ -40,6 +48,51 @@ pub struct RunResponse<V = Value> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: String,
+}
+
+/// Something a call reports besides its outputs, while it waits or runs (Gradio's
+/// `estimation`, `progress` and `log` messages): `{"event": "progress", "fraction": 0.5,
+/// "description": "…"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum CallEvent {
+    /// The call waits for a slot behind `ahead` others; `eta`: seconds until its result, as
+    /// far as the interface's recent calls tell (none before the first has finished).
+    Waiting { ahead: usize, eta: Option<f64> },
+    /// The call has its slot: the handler starts.
+    Started,
+    /// The handler says how far it has come: a fraction in 0..=1, or none (it ticks without
+    /// knowing the total), with a description.
+    Progress { fraction: Option<f64>, description: String },
+    /// A message for the person waiting, which does not stop the call; shown as text.
+    Alert { level: AlertLevel, message: String },
+}
+
+/// How an alert is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertLevel {
+    Info,
+    Warning,
+}
+
+impl AlertLevel {
+    /// Its name on the wire (and a Gradio `log` message's `level`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertLevel::Info => "info",
+            AlertLevel::Warning => "warning",
+        }
+    }
+}
+
+/// One line of an NDJSON answer: outputs, an event, or the error that ended the call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RunLine<V = Value> {
+    Answer(RunResponse<V>),
+    Event(CallEvent),
+    Error(ErrorBody),
 }
 
 /// The run endpoint's route, in axum's path syntax.
@@ -57,6 +110,25 @@ pub const END_SESSION_ROUTE: &str = "/{name}/sessions/{session}/end";
 /// The path that ends `session` of interface `name`.
 pub fn end_session_path(name: &str, session: &str) -> String {
     END_SESSION_ROUTE.replace("{name}", name).replace("{session}", session)
+}
+
+/// Where a page flags a call (when its interface has flagging on): `POST` a [`FlagRequest`],
+/// answered 204, or an [`ErrorBody`] (404 when flagging is off, 422 for values that do not fit,
+/// 507 when the flagging directory is full).
+pub const FLAG_ROUTE: &str = "/{name}/flag";
+
+/// The path that flags a call of interface `name`.
+pub fn flag_path(name: &str) -> String {
+    FLAG_ROUTE.replace("{name}", name)
+}
+
+/// A flag: the values shown (the inputs', then the outputs', State slots as `null`) and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlagRequest {
+    pub data: Vec<Value>,
+    /// The reason chosen (one of the interface's flagging options), or none.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// Interface `name`'s "Use via API" page: its endpoint, parameters and snippets to call it.

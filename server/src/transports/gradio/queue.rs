@@ -141,7 +141,9 @@ impl Queue {
                     }
                     Some(Step::Event(CallEvent::Started)) => {
                         // Gradio tells every joined call its rank, 0 when it starts at once.
-                        if !estimated && !deliver(event_message(&event, &CallEvent::Waiting { ahead: 0 })).await {
+                        if !estimated
+                            && !deliver(event_message(&event, &CallEvent::Waiting { ahead: 0, eta: None })).await
+                        {
                             return;
                         }
                         started = true;
@@ -333,8 +335,8 @@ impl Reader {
 /// `progress` (one unit, as `gr.Progress` sends), `log` (as `gr.Info` and `gr.Warning` do).
 fn event_message(event_id: &str, reported: &CallEvent) -> Json {
     match reported {
-        CallEvent::Waiting { ahead } => {
-            json!({"msg": "estimation", "event_id": event_id, "rank": ahead, "queue_size": ahead + 1, "rank_eta": null})
+        CallEvent::Waiting { ahead, eta } => {
+            json!({"msg": "estimation", "event_id": event_id, "rank": ahead, "queue_size": ahead + 1, "rank_eta": eta})
         }
         CallEvent::Started => json!({"msg": "process_starts", "event_id": event_id}),
         CallEvent::Progress { fraction, description } => json!({

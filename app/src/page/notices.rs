@@ -1,0 +1,55 @@
+//! What the page says about a call besides its outputs, and says back: a bar with its place in
+//! line or its progress, its alerts as toasts that close by themselves or with a click, and
+//! the Flag buttons. Every text is
+//! a text node: markup in a handler's words is shown as written.
+
+use leptos::prelude::*;
+use rheo_shared::{protocol::AlertLevel, Flagging};
+
+use crate::calls::Caller;
+
+/// The running call's place in line, then its progress: a bar (filling when the handler says
+/// how far it is, indeterminate otherwise) and the words with it.
+pub(super) fn call_status(caller: Caller) -> impl IntoView {
+    view! {
+        <div class="call-status" role="status" hidden=move || !caller.status().is_shown()>
+            <progress max="1" value=move || caller.status().fraction().map(|f| f.to_string())></progress>
+            <span class="call-status-text">{move || caller.status().text()}</span>
+        </div>
+    }
+}
+
+/// The call's alerts, newest last, each with a close button.
+pub(super) fn toasts(caller: Caller) -> impl IntoView {
+    view! {
+        <div class="toasts" aria-live="polite">
+            <For each=move || caller.toasts() key=|toast| toast.id let:toast>
+                <div class="toast" data-level=toast.level.name() role="status">
+                    <strong>{title(toast.level)}</strong>
+                    <p>{toast.message}</p>
+                    <button type="button" class="toast-close" aria-label="Close"
+                        on:click=move |_| caller.dismiss_toast(toast.id)>"×"</button>
+                </div>
+            </For>
+        </div>
+    }
+}
+
+/// The Flag button, or one per reason the author gave ("Flag as Incorrect").
+pub(super) fn flag_buttons(caller: Caller, flagging: Flagging) -> impl IntoView {
+    let buttons = match flagging.reasons.is_empty() {
+        true => vec![("Flag".to_owned(), None)],
+        false => flagging.reasons.into_iter().map(|reason| (format!("Flag as {reason}"), Some(reason))).collect(),
+    };
+    let buttons = buttons.into_iter().map(|(text, reason)| {
+        view! { <button type="button" class="secondary" on:click=move |_| caller.flag(reason.clone())>{text}</button> }
+    });
+    view! { <div class="buttons flag-buttons">{buttons.collect_view()}</div> }
+}
+
+fn title(level: AlertLevel) -> &'static str {
+    match level {
+        AlertLevel::Info => "Info",
+        AlertLevel::Warning => "Warning",
+    }
+}
