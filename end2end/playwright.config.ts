@@ -41,6 +41,6 @@ export default defineConfig({
     url: "http://127.0.0.1:3000/",
     reuseExistingServer: true,
     timeout: 30_000,
-    env: { RUST_LOG: "warn" },
+    env: { RUST_LOG: "warn", RHEO_FLAGGING_DIR: "target/flagged" },
   },
 });

@@ -39,6 +39,9 @@ done
 # The servers' ports are the ones in their code (3000 and the default 7860), not the shell's.
 unset PORT RHEO_SERVER_NAME RHEO_SERVER_PORT
 export RUST_LOG=warn
+# Flags from the browser tests go here, where they read them back.
+export RHEO_FLAGGING_DIR="$root/target/flagged"
+rm -rf "$RHEO_FLAGGING_DIR"
 ./target/release/rheo-demos &
 demos=$!
 ./target/release/first-demo &

@@ -85,6 +85,6 @@ test("a file that is not an image gets a clear error", async ({ page }) => {
   await expect(page.getByRole("img", { name: "photo (chosen)" })).toBeAttached();
   await page.getByRole("button", { name: "Submit" }).click();
   await expect(page.getByRole("alert")).toHaveText(
-    "photo: this is not an image in a format the server reads (PNG or JPEG)",
+    "photo: this is not an image in a format the server reads (PNG, JPEG or WebP)",
   );
 });

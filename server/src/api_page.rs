@@ -309,7 +309,7 @@ fn accepts(component: &ComponentSpec) -> String {
     let mut said = Vec::new();
     if let Some(media) = contract(&component.kind).media() {
         said.push(match media {
-            Media::Image => "an image file: PNG or JPEG".to_owned(),
+            Media::Image => "an image file: PNG, JPEG or WebP".to_owned(),
             Media::Audio { .. } => "an audio file: WAV, FLAC, MP3 or Ogg Vorbis".to_owned(),
         });
     } else if let Some(choices) = schema["enum"].as_array() {

@@ -93,6 +93,6 @@ pub use interface::{Interface, IntoMounted};
 pub use limits::Limits;
 pub use login::Login;
 pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
-pub use rheo_shared::{AudioData, AudioSource, Classification, ImageSource};
+pub use rheo_shared::{AudioData, AudioSource, Classification, Facing, ImageFormat, ImageSource, WebcamConstraints};
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
 pub use serde_json;

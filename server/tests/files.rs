@@ -93,7 +93,7 @@ async fn bad_images_and_unknown_files_get_clear_errors() {
     let (_, paths) = upload(&router, "notes.txt", b"just some text").await;
     let (status, body) = run(&router, json!([file(&paths[0])])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"], "image: this is not an image in a format the server reads (PNG or JPEG)");
+    assert_eq!(body["error"], "image: this is not an image in a format the server reads (PNG, JPEG or WebP)");
     let png = two_tone_png();
     let (_, paths) = upload(&router, "cut.png", &png[..png.len() - 10]).await;
     let (_, body) = run(&router, json!([file(&paths[0])])).await;

@@ -221,6 +221,7 @@ mod tests {
         bad.examples = vec![vec![], vec![Value::Text("x".into())]];
         bad.stream_every = 0.0;
         bad.concurrency_limit = Some(0);
+        bad.flagging = Some(Flagging { reasons: vec!["fine".into(), " ".into()] });
         let problems = bad.check().unwrap_err();
         assert_eq!(
             problems,
@@ -230,7 +231,35 @@ mod tests {
                 "example 2: number: expected a number, got text",
                 "stream_every must be a positive number of seconds",
                 "concurrency_limit must be at least 1",
+                "flagging option \" \": use 1-200 characters",
             ]
         );
+    }
+
+    #[test]
+    fn a_stream_cannot_be_flagged_and_camera_sizes_are_bounded() {
+        use crate::components::{Image, ImageSource, WebcamConstraints};
+
+        let image = |webcam: WebcamConstraints| Image {
+            sources: vec![ImageSource::Webcam],
+            streaming: true,
+            webcam,
+            ..Image::default()
+        };
+        let mut streaming = spec();
+        streaming.inputs = vec![ComponentSpec::new(ComponentKind::Image(image(WebcamConstraints::default())))];
+        streaming.examples.clear();
+        assert_eq!(streaming.check(), Ok(()));
+        streaming.flagging = Some(Flagging::default());
+        let too_wide = WebcamConstraints { width: Some(9000), ..Default::default() };
+        let too_fast = WebcamConstraints { frame_rate: Some(f64::NAN), ..Default::default() };
+        streaming.outputs = vec![
+            ComponentSpec::new(ComponentKind::Image(image(too_wide))).with_label("wide"),
+            ComponentSpec::new(ComponentKind::Image(image(too_fast))).with_label("fast"),
+        ];
+        let problems = streaming.check().unwrap_err();
+        assert!(problems.contains(&"wide: an image size must be 1 to 8192 pixels".to_string()), "{problems:?}");
+        assert!(problems.contains(&"fast: a frame rate must be above 0 and at most 240 per second".to_string()));
+        assert!(problems.iter().any(|p| p.starts_with("flagging is for calls, not streams")), "{problems:?}");
     }
 }

@@ -27,6 +27,9 @@ pub mod protocol;
 mod value;
 
 pub use audio::{AudioData, JoinError};
-pub use components::{AudioSource, ComponentKind, ComponentSpec, ImageSource, Problem, SpecError, ValueError};
+pub use components::{
+    AudioSource, ComponentKind, ComponentSpec, Facing, ImageFormat, ImageSource, Problem, SpecError, ValueError,
+    WebcamConstraints,
+};
 pub use interface::{check_values, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_FLAG_REASON_CHARS};
 pub use value::{Classification, Confidence, FileData, FileMeta, Value};

@@ -6,7 +6,7 @@ use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
 
-use super::devices::{self, Device};
+use super::devices::{self, CameraRequest};
 
 /// A running camera, shown in a video element.
 pub(crate) struct Camera {
@@ -16,9 +16,10 @@ pub(crate) struct Camera {
 }
 
 impl Camera {
-    /// Asks for the camera and shows it in `video`. The error says, in words, why there is none.
-    pub(crate) async fn start(video: HtmlVideoElement) -> Result<Camera, String> {
-        let stream = devices::open(Device::Camera).await?;
+    /// Asks for the camera as `request` says and shows it in `video`. The error says, in
+    /// words, why there is none.
+    pub(crate) async fn start(video: HtmlVideoElement, request: &CameraRequest) -> Result<Camera, String> {
+        let stream = devices::open_camera(request).await?;
         video.set_muted(true);
         video.set_src_object(Some(&stream));
         if let Ok(playing) = video.play() {

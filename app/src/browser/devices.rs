@@ -1,13 +1,16 @@
-//! What the camera and the microphone share: asking for a device with `getUserMedia`,
-//! explaining in words why it failed, and releasing it.
+//! What the camera and the microphone share: asking for a device with `getUserMedia` (the
+//! camera with the author's constraints and the person's choice among several), explaining in
+//! words why it failed, and releasing it.
 
+use js_sys::{Object, Reflect};
+use rheo_shared::WebcamConstraints;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DomException, MediaStream, MediaStreamConstraints};
+use web_sys::{MediaStream, MediaStreamConstraints};
 
 /// The camera or the microphone, as the messages name it.
 #[derive(Clone, Copy)]
-pub(crate) enum Device {
+enum Device {
     Camera,
     Microphone,
 }
@@ -21,18 +24,83 @@ impl Device {
     }
 }
 
-/// Asks for the device; the error says, in words a user can act on, why there is none.
-pub(crate) async fn open(device: Device) -> Result<MediaStream, String> {
+/// What the page asks of the camera: the author's constraints, and the camera the person
+/// chose, if the machine has several.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct CameraRequest {
+    pub(crate) constraints: WebcamConstraints,
+    pub(crate) device_id: Option<String>,
+}
+
+impl CameraRequest {
+    /// As `getUserMedia`'s video constraints: the author's as preferences (`ideal`), the
+    /// chosen camera as a demand (`exact`), which then stands for the facing too.
+    fn to_js(&self) -> JsValue {
+        let video = Object::new();
+        let set = |key: &str, rule: &str, value: JsValue| {
+            let inner = Object::new();
+            let _ = Reflect::set(&inner, &rule.into(), &value);
+            let _ = Reflect::set(&video, &key.into(), &inner);
+        };
+        let WebcamConstraints { width, height, frame_rate, facing } = &self.constraints;
+        if let Some(width) = width {
+            set("width", "ideal", (*width).into());
+        }
+        if let Some(height) = height {
+            set("height", "ideal", (*height).into());
+        }
+        if let Some(rate) = frame_rate {
+            set("frameRate", "ideal", (*rate).into());
+        }
+        match (&self.device_id, facing) {
+            (Some(id), _) => set("deviceId", "exact", id.as_str().into()),
+            (None, Some(facing)) => set("facingMode", "ideal", facing.mode().into()),
+            (None, None) => {}
+        }
+        video.into()
+    }
+}
+
+/// Asks for the camera; the error says, in words a user can act on, why there is none.
+pub(crate) async fn open_camera(request: &CameraRequest) -> Result<MediaStream, String> {
+    open(Device::Camera, &request.to_js(), &JsValue::FALSE).await
+}
+
+/// Asks for the microphone; the error says why there is none.
+pub(crate) async fn open_microphone() -> Result<MediaStream, String> {
+    open(Device::Microphone, &JsValue::FALSE, &JsValue::TRUE).await
+}
+
+async fn open(device: Device, video: &JsValue, audio: &JsValue) -> Result<MediaStream, String> {
     let name = device.name();
-    let window = web_sys::window().ok_or("no browser window")?;
-    let devices = window.navigator().media_devices().map_err(|_| {
+    let devices = media_devices().map_err(|_| {
         format!("This browser offers no {name} here: pages reach the {name} only over https or on localhost.")
     })?;
     let constraints = MediaStreamConstraints::new();
-    constraints.set_video(&JsValue::from_bool(matches!(device, Device::Camera)));
-    constraints.set_audio(&JsValue::from_bool(matches!(device, Device::Microphone)));
+    constraints.set_video(video);
+    constraints.set_audio(audio);
     let asked = devices.get_user_media_with_constraints(&constraints).map_err(|e| explain(e, name))?;
     Ok(JsFuture::from(asked).await.map_err(|e| explain(e, name))?.unchecked_into())
+}
+
+fn media_devices() -> Result<web_sys::MediaDevices, String> {
+    let window = web_sys::window().ok_or("no browser window")?;
+    window.navigator().media_devices().map_err(|_| "no media devices".to_string())
+}
+
+/// The cameras the browser tells of, as (device id, label); labels are known once the page
+/// may use a camera. Empty when it cannot tell.
+pub(crate) async fn cameras() -> Vec<(String, String)> {
+    let Ok(listed) = media_devices().and_then(|d| d.enumerate_devices().map_err(|_| String::new())) else {
+        return Vec::new();
+    };
+    let Ok(list) = JsFuture::from(listed).await else { return Vec::new() };
+    let text = |info: &JsValue, key: &str| Reflect::get(info, &key.into()).ok().and_then(|v| v.as_string());
+    js_sys::Array::from(&list)
+        .iter()
+        .filter(|info| text(info, "kind").as_deref() == Some("videoinput"))
+        .filter_map(|info| Some((text(&info, "deviceId").filter(|id| !id.is_empty())?, text(&info, "label")?)))
+        .collect()
 }
 
 /// Stops every track, which releases the device (the browser's indicator goes off).
@@ -43,8 +111,15 @@ pub(crate) fn release(stream: &MediaStream) {
 }
 
 fn explain(error: JsValue, name: &str) -> String {
-    let kind = error.dyn_ref::<DomException>().map(DomException::name).unwrap_or_default();
+    let field = |key: &str| Reflect::get(&error, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let kind = field("name");
     match kind.as_str() {
+        "OverconstrainedError" if !field("constraint").is_empty() => {
+            format!(
+                "The {name} cannot give what this page asks of it ({}). Choose another {name}.",
+                field("constraint")
+            )
+        }
         "NotAllowedError" | "SecurityError" => {
             let mut capitalised = name.to_string();
             capitalised[..1].make_ascii_uppercase();

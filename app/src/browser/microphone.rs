@@ -12,7 +12,7 @@ use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AudioContext, AudioWorkletNode, Blob, BlobPropertyBag, MediaStream, MessageEvent};
 
-use super::devices::{self, Device};
+use super::devices;
 
 /// The worklet: mixes the input to mono and posts it in batches of about 20 ms (1024 frames),
 /// transferring each buffer rather than copying it.
@@ -56,7 +56,7 @@ impl Microphone {
     /// Asks for the microphone and starts capturing; `level` follows the loudness (0 to 1).
     /// The error says, in words, why there is no microphone.
     pub(crate) async fn start(level: RwSignal<f64>) -> Result<Microphone, String> {
-        let stream = devices::open(Device::Microphone).await?;
+        let stream = devices::open_microphone().await?;
         // `Clone::clone`, not `stream.clone()`: that is JS's MediaStream.clone(), which makes new
         // tracks, and stopping them would leave the microphone on.
         let started = Self::capture(Clone::clone(&stream), level).await;

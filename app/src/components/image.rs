@@ -4,6 +4,8 @@
 
 use leptos::{html, prelude::*, task::spawn_local};
 use rheo_shared::{components::Image, ImageSource};
+
+use crate::browser::devices::{self, CameraRequest};
 use wasm_bindgen::JsCast;
 use web_sys::Blob;
 
@@ -16,23 +18,26 @@ use crate::{
 impl Widget for Image {
     fn view(&self, f: Field) -> AnyView {
         match (f.readonly(), f.streamer) {
-            (true, _) => image_output(f).into_any(),
-            (false, Some(streamer)) if self.streaming => webcam_stream(f, streamer).into_any(),
-            (false, _) => image_input(f, self.sources.clone()).into_any(),
+            (true, _) => image_output(f, self).into_any(),
+            (false, Some(streamer)) if self.streaming => webcam_stream(f, streamer, CameraChoice::new(self)).into_any(),
+            (false, _) => image_input(f, self.sources.clone(), CameraChoice::new(self)).into_any(),
         }
     }
 }
 
 /// One `<img>` whose source follows the value (a stream swaps it many times a second, so the
 /// element stays and only its `src` changes), and a download link.
-fn image_output(f: Field) -> impl IntoView {
+/// Shown at the author's display size, if any.
+fn image_output(f: Field, options: &Image) -> impl IntoView {
     let file = f.file();
     let url = move || file().and_then(|f| f.url);
     let download_name = move || file().and_then(|f| f.orig_name).unwrap_or_else(|| "image".into());
+    let (width, height) = (options.width.map(|w| format!("{w}px")), options.height.map(|h| format!("{h}px")));
     view! {
         <figure class="component image output">
             <figcaption>{f.label.clone()}</figcaption>
-            <img src=url alt=f.label.clone() hidden=move || url().is_none()/>
+            <img src=url alt=f.label.clone() hidden=move || url().is_none()
+                style:width=width style:height=height style:object-fit="contain"/>
             <p class="image-empty" hidden=move || url().is_some()>"No image yet"</p>
             <a class="download" href=url download=download_name hidden=move || url().is_none()>
                 "Download " {f.label.clone()}
@@ -43,7 +48,7 @@ fn image_output(f: Field) -> impl IntoView {
 
 /// A still image from a file (picked, dropped or pasted) or a webcam snapshot, uploaded as
 /// soon as it is chosen.
-fn image_input(f: Field, sources: Vec<ImageSource>) -> impl IntoView {
+fn image_input(f: Field, sources: Vec<ImageSource>, choice: CameraChoice) -> impl IntoView {
     let upload = Upload::new();
     let (uploading, error) = (upload.busy, upload.error);
     let take = f.uploader(upload);
@@ -80,7 +85,7 @@ fn image_input(f: Field, sources: Vec<ImageSource>) -> impl IntoView {
                         on:change=move |ev| take_first(event_target::<web_sys::HtmlInputElement>(&ev).files())/>
                 </label>
             })}
-            {has(ImageSource::Webcam).then(|| snapshot(take))}
+            {has(ImageSource::Webcam).then(|| snapshot(take, choice))}
             {has(ImageSource::Clipboard).then(|| view! {
                 <p class="hint">"…or paste an image here (Ctrl+V)."</p>
             })}
@@ -95,19 +100,21 @@ fn has_clipboard(ev: &leptos::ev::ClipboardEvent) -> bool {
 }
 
 /// The webcam as a still source: start it, take a photo, which is then uploaded.
-fn snapshot(take: impl Fn(Blob, String) + Copy + 'static) -> impl IntoView {
+fn snapshot(take: impl Fn(Blob, String) + Copy + 'static, choice: CameraChoice) -> impl IntoView {
     let video = NodeRef::<html::Video>::new();
     let camera = BrowserValue::<Camera>::new();
     let running = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let start = move |_| {
+    let start = move || {
         let Some(element) = video.get() else { return };
         error.set(None);
+        drop(camera.take()); // another camera chosen: the one running goes first
         spawn_local(async move {
-            match Camera::start(element).await {
+            match Camera::start(element, &choice.request.get_untracked()).await {
                 Ok(started) => {
                     camera.set(started);
                     running.set(true);
+                    choice.learn_cameras();
                 }
                 Err(message) => error.set(Some(message)),
             }
@@ -124,28 +131,128 @@ fn snapshot(take: impl Fn(Blob, String) + Copy + 'static) -> impl IntoView {
             // Dropping the camera releases it.
         });
     };
+    let restart = move || {
+        if running.get_untracked() {
+            start();
+        }
+    };
     view! {
         <div class="snapshot">
-            <video node_ref=video muted=true playsinline=true hidden=move || !running.get()></video>
-            <button type="button" class="secondary" hidden=move || running.get() on:click=start>"Use webcam"</button>
+            {choice.video(video, "webcam preview", move || !running.get())}
+            <button type="button" class="secondary" hidden=move || running.get() on:click=move |_| start()>"Use webcam"</button>
             <button type="button" class="primary" hidden=move || !running.get() on:click=shoot>"Take photo"</button>
+            {choice.controls(restart)}
             {error_line(move || error.get())}
         </div>
     }
 }
 
 /// The live camera of a streaming input, with Start/Stop, the time left and the stream's state.
-fn webcam_stream(f: Field, streamer: Streamer) -> impl IntoView {
+fn webcam_stream(f: Field, streamer: Streamer, choice: CameraChoice) -> impl IntoView {
     let video = NodeRef::<html::Video>::new();
     let start = move || {
         if let Some(element) = video.get() {
-            streamer.start(Source::Camera(element.unchecked_into()));
+            streamer.start(Source::Camera(element.unchecked_into(), choice.request.get_untracked()));
+            choice.learn_cameras();
+        }
+    };
+    // Another camera chosen while streaming: the stream starts over with it.
+    let restart = move || {
+        if streamer.status.get_untracked().is_running() {
+            streamer.stop();
+            start();
         }
     };
     let body = view! {
-        <video node_ref=video muted=true playsinline=true aria-label=format!("{} camera preview", f.label)></video>
+        {choice.video(video, &format!("{} camera preview", f.label), || false)}
         {stream_controls(streamer, "Start camera", start, ().into_any())}
+        {choice.controls(restart)}
         {stream_notes(streamer, "camera", "Start the camera")}
     };
     f.fieldset("image webcam", body.into_any())
+}
+
+/// What the person may choose about a webcam: whether the preview is a mirror, and which
+/// camera, when the machine has several; and what the camera gives when the author asked for
+/// a size.
+#[derive(Clone, Copy)]
+struct CameraChoice {
+    mirror: RwSignal<bool>,
+    request: RwSignal<CameraRequest>,
+    /// The cameras, as (device id, label), once the page may use one (labels are hidden before).
+    cameras: RwSignal<Vec<(String, String)>>,
+    /// The preview's size in pixels, once it plays.
+    size: RwSignal<Option<(u32, u32)>>,
+}
+
+impl CameraChoice {
+    fn new(options: &Image) -> Self {
+        CameraChoice {
+            mirror: RwSignal::new(options.mirror_webcam),
+            request: RwSignal::new(CameraRequest { constraints: options.webcam.clone(), device_id: None }),
+            cameras: RwSignal::new(Vec::new()),
+            size: RwSignal::new(None),
+        }
+    }
+
+    /// Asks the browser for the cameras, now that one runs.
+    fn learn_cameras(self) {
+        spawn_local(async move { self.cameras.set(devices::cameras().await) });
+    }
+
+    /// The preview, mirrored or not (only the preview: frames are taken from the camera).
+    fn video(
+        self,
+        video: NodeRef<html::Video>,
+        label: &str,
+        hidden: impl Fn() -> bool + Send + Sync + 'static,
+    ) -> impl IntoView {
+        let size = self.size;
+        view! {
+            <video node_ref=video muted=true playsinline=true aria-label=label.to_owned() hidden=hidden
+                class:mirrored=move || self.mirror.get()
+                on:resize=move |ev| {
+                    let element = event_target::<web_sys::HtmlVideoElement>(&ev);
+                    size.set(Some((element.video_width(), element.video_height())));
+                }></video>
+        }
+    }
+
+    /// The mirror switch, the camera list (with `restart` when the choice changes), and a
+    /// note when the camera does not give the size asked.
+    fn controls(self, restart: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+        let CameraChoice { mirror, request, cameras, size } = self;
+        let choose = move |ev| {
+            let id = event_target_value(&ev);
+            request.update(|r| r.device_id = Some(id));
+            restart();
+        };
+        let chosen = move || request.with(|r| r.device_id.clone());
+        let note = move || {
+            let (width, height) = size.get()?;
+            let asked = request.with(|r| (r.constraints.width, r.constraints.height));
+            let differs = asked.0.is_some_and(|w| w != width) || asked.1.is_some_and(|h| h != height);
+            let show = |side: Option<u32>| side.map_or("any".to_owned(), |s| s.to_string());
+            differs.then(|| format!("The camera gives {width}×{height} (asked {}×{}).", show(asked.0), show(asked.1)))
+        };
+        view! {
+            <div class="camera-options">
+                <label class="switch">
+                    <input type="checkbox" prop:checked=move || mirror.get()
+                        on:change=move |ev| mirror.set(event_target_checked(&ev))/>
+                    "Mirror preview"
+                </label>
+                <label hidden=move || cameras.with(|c| c.len() < 2)>
+                    "Camera "
+                    <select on:change=choose>
+                        {move || cameras.get().into_iter().map(|(id, label)| {
+                            let selected = chosen() == Some(id.clone());
+                            view! { <option value=id selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <p class="hint camera-size" hidden=move || note().is_none()>{note}</p>
+            </div>
+        }
+    }
 }

@@ -21,7 +21,7 @@ use wasm_bindgen::{prelude::*, JsCast};
 use web_sys::{BinaryType, Blob, HtmlVideoElement, MessageEvent, WebSocket};
 
 use crate::{
-    browser::{bytes_blob, camera::Camera, microphone::Microphone, BrowserValue},
+    browser::{bytes_blob, camera::Camera, devices::CameraRequest, microphone::Microphone, BrowserValue},
     calls::Caller,
 };
 
@@ -31,8 +31,8 @@ use frames::FrameWindow;
 
 /// What a stream captures from.
 pub(crate) enum Source {
-    /// The camera, shown in this video element.
-    Camera(HtmlVideoElement),
+    /// The camera, asked for as the request says, shown in this video element.
+    Camera(HtmlVideoElement, CameraRequest),
     Microphone,
 }
 
@@ -45,7 +45,7 @@ enum Capture {
 impl Capture {
     async fn start(source: Source, level: RwSignal<f64>) -> Result<Capture, String> {
         match source {
-            Source::Camera(video) => Camera::start(video).await.map(Capture::Camera),
+            Source::Camera(video, request) => Camera::start(video, &request).await.map(Capture::Camera),
             Source::Microphone => Microphone::start(level).await.map(Capture::Microphone),
         }
     }

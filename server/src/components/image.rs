@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 
 use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
-use rheo_shared::{components, ComponentKind, ComponentSpec, ImageSource, ValueError};
+use rheo_shared::{components, ComponentKind, ComponentSpec, ImageFormat, ImageSource, ValueError, WebcamConstraints};
 use serde_json::{json, Value as JsonValue};
 
 use super::{file_data_schema, media_tool_schema, private, Common, Component, Contract};
@@ -42,12 +42,7 @@ pub struct Image<T = RgbImage> {
 impl Image {
     /// An image from an upload, the webcam or the clipboard, not streaming.
     pub fn new() -> Self {
-        let options = components::Image {
-            sources: vec![ImageSource::Upload, ImageSource::Webcam, ImageSource::Clipboard],
-            streaming: false,
-            jpeg_quality: 0.8,
-        };
-        Image { common: Common::default(), options, pixels: PhantomData }
+        Image { common: Common::default(), options: components::Image::default(), pixels: PhantomData }
     }
 }
 
@@ -86,6 +81,52 @@ impl<T> Image<T> {
     /// The JPEG quality (above 0, at most 1; default 0.8) the browser encodes streamed frames at.
     pub fn jpeg_quality(mut self, quality: f64) -> Self {
         self.options.jpeg_quality = quality;
+        self
+    }
+
+    /// Show the webcam preview as a mirror (default true, as Gradio's `mirror_webcam`). Only
+    /// the preview: photos and frames reach the handler as the camera sees them.
+    pub fn mirror_webcam(mut self, mirror: bool) -> Self {
+        self.options.mirror_webcam = mirror;
+        self
+    }
+
+    /// What to ask of the webcam: a size, a frame rate, the front or rear camera (Gradio's
+    /// `webcam_constraints`). Preferences, not demands: a camera that cannot meet them gives
+    /// what it can, and the page says what it got.
+    ///
+    /// ```
+    /// use rheo::{Facing, Image, WebcamConstraints};
+    ///
+    /// let camera = Image::new().webcam_constraints(WebcamConstraints {
+    ///     width: Some(1280),
+    ///     height: Some(720),
+    ///     frame_rate: Some(30.0),
+    ///     facing: Some(Facing::Rear),
+    /// });
+    /// # let _ = camera;
+    /// ```
+    pub fn webcam_constraints(mut self, constraints: WebcamConstraints) -> Self {
+        self.options.webcam = constraints;
+        self
+    }
+
+    /// An output's display height in CSS pixels (its natural size otherwise, fit to the column).
+    pub fn height(mut self, pixels: u32) -> Self {
+        self.options.height = Some(pixels);
+        self
+    }
+
+    /// An output's display width in CSS pixels.
+    pub fn width(mut self, pixels: u32) -> Self {
+        self.options.width = Some(pixels);
+        self
+    }
+
+    /// The format an output image is stored and downloaded in (default PNG): JPEG for photos
+    /// (quality 90), WebP (lossless) for smaller files than PNG.
+    pub fn format(mut self, format: ImageFormat) -> Self {
+        self.options.format = format;
         self
     }
 
@@ -155,7 +196,7 @@ impl Contract for components::Image {
     }
 
     fn tool_schema(&self) -> JsonValue {
-        media_tool_schema("image/png", "a PNG or JPEG image")
+        media_tool_schema("image/png", "a PNG, JPEG or WebP image")
     }
 
     fn python_type(&self) -> String {

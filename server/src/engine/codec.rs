@@ -3,7 +3,8 @@
 //!
 //! * inputs: a file value is read from the [`FileStore`] and decoded as its component's media; a
 //!   stream's frame is decoded the same way; other values pass as they are;
-//! * outputs for the JSON transports ([`FileOutputs`]): images are stored as PNG files, audio as
+//! * outputs for the JSON transports ([`FileOutputs`]): images are stored as PNG files (or the
+//!   JPEG or WebP their component asks for), audio as
 //!   WAV files, and a generator's streamed audio output as a file per chunk (`is_stream`) plus,
 //!   when it ends, one file of every chunk joined;
 //! * outputs for the stream socket ([`answer_frame`]): images as JPEG and audio as WAV bytes
@@ -11,7 +12,7 @@
 
 use rheo_shared::{
     protocol::{gradio::file_url, stream::encode_answer},
-    AudioData, ComponentSpec, FileData, Misfit, Value,
+    AudioData, ComponentKind, ComponentSpec, FileData, ImageFormat, Misfit, Value,
 };
 
 use super::{
@@ -66,6 +67,8 @@ pub(crate) struct FileOutputs<'a> {
     files: &'a FileStore,
     /// For each output of a generator whose audio streams, every chunk so far.
     joined: Vec<Option<AudioData>>,
+    /// Each output's image format (PNG for any but an Image that says otherwise).
+    formats: Vec<ImageFormat>,
     last: Option<Vec<Value>>,
 }
 
@@ -73,19 +76,25 @@ impl<'a> FileOutputs<'a> {
     pub(crate) fn new(name: &'a str, files: &'a FileStore, generator: bool, outputs: &[ComponentSpec]) -> Self {
         let joins = |c: &ComponentSpec| generator && contract(&c.kind).media() == Some(Media::Audio { streamed: true });
         let joined = outputs.iter().map(|c| joins(c).then(AudioData::default)).collect();
-        FileOutputs { name, files, joined, last: None }
+        let format = |c: &ComponentSpec| match &c.kind {
+            ComponentKind::Image(image) => image.format,
+            _ => ImageFormat::Png,
+        };
+        let formats = outputs.iter().map(format).collect();
+        FileOutputs { name, files, joined, formats, last: None }
     }
 
     /// One answer's outputs as wire values.
     pub(crate) async fn encode(&mut self, outputs: Vec<Payload>) -> Result<Vec<Value>, CallError> {
         let mut values = Vec::with_capacity(outputs.len());
         let mut joins = std::mem::take(&mut self.joined);
-        for (payload, joined) in outputs.into_iter().zip(&mut joins) {
+        for ((payload, joined), format) in outputs.into_iter().zip(&mut joins).zip(self.formats.clone()) {
             values.push(match (payload, joined) {
                 (Payload::Json(value), _) => value,
                 (Payload::Image(image), _) => {
-                    let png = blocking(move || media::encode_png(&image)).await?;
-                    self.store(&png, "image.png", "image/png").await?
+                    let encoded = blocking(move || media::encode_image(&image, format)).await?;
+                    let name = format!("image.{}", format.extension());
+                    self.store(&encoded, &name, format.mime_type()).await?
                 }
                 (Payload::Audio(chunk), Some(joined)) => {
                     join_chunk(joined, &chunk)?;

@@ -30,7 +30,7 @@ pub(crate) const MAX_SAMPLE_RATE: u32 = 192_000;
 /// Why media could not be decoded, in words for the person who sent it.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum MediaError {
-    #[error("this is not an image in a format the server reads (PNG or JPEG)")]
+    #[error("this is not an image in a format the server reads (PNG, JPEG or WebP)")]
     UnknownFormat,
     #[error("the image is corrupt or truncated: {0}")]
     Corrupt(String),
@@ -48,7 +48,7 @@ pub(crate) enum MediaError {
     BadSampleRate(u32),
 }
 
-/// Decodes a PNG or JPEG, whatever its name claims, within the size limits.
+/// Decodes a PNG, JPEG or WebP, whatever its name claims, within the size limits.
 pub(crate) fn decode_image(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
     let mut reader =
         ImageReader::new(Cursor::new(bytes)).with_guessed_format().expect("reading from memory cannot fail");
@@ -192,11 +192,30 @@ pub(crate) fn encode_jpeg(image: &DynamicImage, quality: u8) -> Vec<u8> {
     bytes
 }
 
-/// A PNG of `image`, for outputs kept as files: lossless, as a user downloading it expects.
+/// A PNG of `image`: lossless, as a user downloading it expects.
 pub(crate) fn encode_png(image: &DynamicImage) -> Vec<u8> {
     let mut bytes = Cursor::new(Vec::new());
     image.write_to(&mut bytes, ImageFormat::Png).expect("encoding into memory cannot fail");
     bytes.into_inner()
+}
+
+/// `image` in the format its output component keeps files in: PNG, JPEG (quality 90), or
+/// lossless WebP (which has no grey formats: those go as RGB).
+pub(crate) fn encode_image(image: &DynamicImage, format: rheo_shared::ImageFormat) -> Vec<u8> {
+    match format {
+        rheo_shared::ImageFormat::Png => encode_png(image),
+        rheo_shared::ImageFormat::Jpeg => encode_jpeg(image, 90),
+        rheo_shared::ImageFormat::Webp => {
+            let image = match image {
+                DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgba8(_) => image.clone(),
+                other if other.color().has_alpha() => other.to_rgba8().into(),
+                other => other.to_rgb8().into(),
+            };
+            let mut bytes = Cursor::new(Vec::new());
+            image.write_to(&mut bytes, ImageFormat::WebP).expect("encoding into memory cannot fail");
+            bytes.into_inner()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +226,25 @@ mod tests {
     fn two_tone() -> DynamicImage {
         // White top half, black bottom half.
         RgbImage::from_fn(64, 48, |_, y| if y < 24 { Rgb([255, 255, 255]) } else { Rgb([0, 0, 0]) }).into()
+    }
+
+    #[test]
+    fn outputs_are_stored_in_their_components_format() {
+        let image = two_tone();
+        let formats = [
+            (rheo_shared::ImageFormat::Png, ImageFormat::Png),
+            (rheo_shared::ImageFormat::Jpeg, ImageFormat::Jpeg),
+            (rheo_shared::ImageFormat::Webp, ImageFormat::WebP),
+        ];
+        for (asked, written) in formats {
+            let bytes = encode_image(&image, asked);
+            assert_eq!(image::guess_format(&bytes).unwrap(), written);
+        }
+        let webp = encode_image(&image, rheo_shared::ImageFormat::Webp);
+        let back = image::load_from_memory_with_format(&webp, ImageFormat::WebP).unwrap();
+        assert_eq!(back.to_rgb8(), image.to_rgb8(), "lossless");
+        let gray = DynamicImage::ImageLuma8(image.to_luma8());
+        assert!(image::guess_format(&encode_image(&gray, rheo_shared::ImageFormat::Webp)).is_ok());
     }
 
     #[test]
@@ -225,7 +263,7 @@ mod tests {
     #[test]
     fn bad_bytes_get_a_clear_error() {
         let not_an_image = decode_image(b"hello, this is text").unwrap_err();
-        assert_eq!(not_an_image.to_string(), "this is not an image in a format the server reads (PNG or JPEG)");
+        assert_eq!(not_an_image.to_string(), "this is not an image in a format the server reads (PNG, JPEG or WebP)");
         let png = encode_png(&two_tone());
         let truncated = decode_image(&png[..png.len() / 2]).unwrap_err();
         assert!(matches!(truncated, MediaError::Corrupt(_)), "{truncated}");

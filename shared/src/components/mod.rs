@@ -26,7 +26,7 @@ pub use self::{
     audio::{Audio, AudioSource},
     checkbox::Checkbox,
     dropdown::Dropdown,
-    image::{Image, ImageSource},
+    image::{Facing, Image, ImageFormat, ImageSource, WebcamConstraints},
     json::Json,
     label::Label,
     markdown::Markdown,
@@ -196,6 +196,10 @@ pub enum Problem {
     BadQuality,
     #[error("give at least one source")]
     NoSources,
+    #[error("an image size must be 1 to 8192 pixels")]
+    BadImageSize,
+    #[error("a frame rate must be above 0 and at most 240 per second")]
+    BadFrameRate,
     #[error("the starting value does not fit: {0}")]
     BadStartingValue(ValueError),
     #[error("a {0} only shows values: it cannot be an input")]
@@ -375,11 +379,8 @@ mod tests {
         let bad =
             Classification { label: None, confidences: vec![Confidence { label: "x".into(), confidence: f64::NAN }] };
         assert!(label.validate(&Value::Classification(bad)).is_err());
-        let image = ComponentSpec::new(ComponentKind::Image(Image {
-            sources: vec![ImageSource::Upload],
-            streaming: false,
-            jpeg_quality: 0.8,
-        }));
+        let image =
+            ComponentSpec::new(ComponentKind::Image(Image { sources: vec![ImageSource::Upload], ..Image::default() }));
         assert_eq!(
             image.validate(&Value::Text("x".into())).unwrap_err().to_string(),
             "expected an image file, got text"

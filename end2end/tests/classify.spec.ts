@@ -1,0 +1,101 @@
+// What a call says besides its outputs, in the page: progress, the place in line, alerts as
+// toasts; and what the person says back: a flag. On /classify (four stages of 150 ms, a
+// warning under 64×64 pixels, flagging with two reasons), with its Markdown text.
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+
+/** A red square PNG of `side` pixels, drawn by the browser. */
+async function redSquare(page: Page, side: number): Promise<Buffer> {
+  const base64 = await page.evaluate((side) => {
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [side, side];
+    const context = canvas.getContext("2d")!;
+    context.fillStyle = "#c80a0a";
+    context.fillRect(0, 0, side, side);
+    return canvas.toDataURL("image/png").split(",")[1];
+  }, side);
+  return Buffer.from(base64, "base64");
+}
+
+async function openWithImage(page: Page, side: number) {
+  await page.goto("/classify");
+  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Drop an image here, or choose a file").setInputFiles({
+    name: `red-${side}.png`,
+    mimeType: "image/png",
+    buffer: await redSquare(page, side),
+  });
+  await expect(page.getByRole("img", { name: "image (chosen)" })).toBeVisible();
+}
+
+test("the description and the article are Markdown, rendered", async ({ page }) => {
+  await page.goto("/classify");
+  await expect(page.locator(".description strong")).toHaveText("each stage");
+  await expect(page.locator("article.article h3")).toHaveText("How it works");
+  await expect(page.locator("article.article code")).toHaveText(".rheo/flagged/classify/");
+});
+
+test("a progress bar follows the stages and goes when the answer comes", async ({ page }) => {
+  await openWithImage(page, 80);
+  const status = page.locator(".call-status");
+  const bar = status.locator("progress");
+  const seen = new Set<string>();
+  await page.getByRole("button", { name: "Submit" }).click();
+  // Sample the bar while the call runs (4 × 150 ms): it fills with the handler's words.
+  await expect
+    .poll(async () => {
+      const text = (await status.locator(".call-status-text").textContent()) ?? "";
+      const value = await bar.evaluate((b: HTMLProgressElement) => (b.hasAttribute("value") ? b.value : -1));
+      if (text) seen.add(`${text} ${value}`);
+      return seen.has("classifying 2/4 0.5") || seen.has("classifying 3/4 0.75");
+    }, { intervals: [20] })
+    .toBe(true);
+  await expect(page.locator(".top-class")).toHaveText("red");
+  await expect(status).toBeHidden();
+  await expect(page.locator(".toast")).toHaveCount(0); // a large enough image: no warning
+});
+
+test("a warning is a toast that does not stop the call, and closes", async ({ page }) => {
+  await openWithImage(page, 16);
+  await page.getByRole("button", { name: "Submit" }).click();
+  const toast = page.locator(".toast");
+  await expect(toast).toHaveAttribute("data-level", "warning");
+  await expect(toast).toContainText("Warning");
+  await expect(toast).toContainText("The image is 16×16 pixels: below 64×64, the answer is a guess.");
+  await expect(page.locator(".top-class")).toHaveText("red"); // the answer came all the same
+  await toast.getByRole("button", { name: "Close" }).click();
+  await expect(toast).toHaveCount(0);
+});
+
+test("a call behind another is told its place in line", async ({ page, context }) => {
+  const other = await context.newPage();
+  await openWithImage(other, 80);
+  await openWithImage(page, 80);
+  // The other page's call takes the one slot for 600 ms; this one waits behind it.
+  await other.getByRole("button", { name: "Submit" }).click();
+  await expect(other.locator(".call-status")).toBeVisible();
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(page.locator(".call-status-text")).toHaveText(/^Next in line( · about \d+ s)?$/);
+  await expect(page.locator(".call-status-text")).toHaveText(/classifying/);
+  await expect(page.locator(".call-status")).toBeHidden();
+});
+
+test("a flag saves the picture, the answer and the reason on the server", async ({ page }) => {
+  await openWithImage(page, 80);
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(page.locator(".top-class")).toHaveText("red");
+  const reason = "Wrong colour";
+  await page.getByRole("button", { name: `Flag as ${reason}` }).click();
+  await expect(page.locator(".toast")).toContainText("Flagged");
+  // The demos keep their flags where the test command told them (RHEO_FLAGGING_DIR).
+  const dir = join(__dirname, "..", "..", "target", "flagged", "classify");
+  const csv = readFileSync(join(dir, "dataset.csv"), "utf8").trim().split("\n");
+  expect(csv[0]).toBe("image,colour,reason,flagged_at");
+  const last = csv[csv.length - 1];
+  expect(last).toContain(`,${reason},`);
+  const picture = last.split(",")[0];
+  expect(picture).toMatch(/^image\/[0-9a-f-]{36}\/red-80\.png$/);
+  expect(existsSync(join(dir, picture))).toBe(true);
+  expect(last).toContain('""label"":""red""'); // the Label output, as JSON in its cell
+});
