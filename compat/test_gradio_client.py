@@ -196,3 +196,11 @@ def test_progress_and_the_place_in_line_reach_gradio_client(tmp_path):
     # Whichever joined last waited behind the other two (one running, one next in line).
     ranks = {s.rank for statuses in seen for s in statuses if s.code == Status.IN_QUEUE}
     assert ranks == {0, 1}, f"one job next in line, one behind it: {ranks}"
+    # The demo has timed its calls now: a job that waits is told when to expect its result
+    # (about 0.6 s per call, one at a time: the one behind the running one waits one round).
+    jobs = [client.submit(handle_file(str(small)), api_name="/classify") for _ in range(2)]
+    etas = set()
+    while not all(job.done() for job in jobs):
+        etas |= {s.eta for s in [job.status() for job in jobs] if s.code == Status.IN_QUEUE and s.eta is not None}
+        time.sleep(0.005)
+    assert etas and all(0.3 < eta < 3.0 for eta in etas), etas

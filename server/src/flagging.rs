@@ -104,22 +104,14 @@ impl Flagger {
         let dir = self.dir.clone();
         let counted = *used;
         let (header, max_bytes) = (self.header.clone(), self.max_bytes);
-        let added = tokio::task::spawn_blocking(move || {
-            let before = match counted {
-                Some(bytes) => bytes,
-                None => bytes_under(&dir),
-            };
+        let total = tokio::task::spawn_blocking(move || {
+            let before = counted.unwrap_or_else(|| bytes_under(&dir));
             write_flag(&dir, &header, kept, sources, reason, before, max_bytes).map(|added| before + added)
         })
         .await
-        .map_err(|e| FlagError::Io(e.to_string()))?;
-        match added {
-            Ok(total) => {
-                *used = Some(total);
-                Ok(())
-            }
-            Err(e) => Err(e),
-        }
+        .map_err(|e| FlagError::Io(e.to_string()))??;
+        *used = Some(total);
+        Ok(())
     }
 
     /// The values of the kept columns, each checked against its component (an empty output is

@@ -244,7 +244,7 @@ impl CameraChoice {
                 </label>
                 <label hidden=move || cameras.with(|c| c.len() < 2)>
                     "Camera "
-                    <select on:change=choose>
+                    <select aria-label="Camera" on:change=choose>
                         {move || cameras.get().into_iter().map(|(id, label)| {
                             let selected = chosen() == Some(id.clone());
                             view! { <option value=id selected=selected>{label}</option> }

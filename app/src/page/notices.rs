@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use rheo_shared::{protocol::AlertLevel, Flagging};
 
-use crate::calls::Caller;
+use crate::calls::{status::Toast, Caller};
 
 /// The running call's place in line, then its progress: a bar (filling when the handler says
 /// how far it is, indeterminate otherwise) and the words with it.
@@ -19,18 +19,22 @@ pub(super) fn call_status(caller: Caller) -> impl IntoView {
     }
 }
 
-/// The call's alerts, newest last, each with a close button.
+/// The call's alerts, newest last, each with a close button (a handful at most: redrawn whole
+/// when one comes or goes).
 pub(super) fn toasts(caller: Caller) -> impl IntoView {
+    let toast = move |toast: Toast| {
+        view! {
+            <div class="toast" data-level=toast.level.name() role="status">
+                <strong>{title(toast.level)}</strong>
+                <p>{toast.message}</p>
+                <button type="button" class="toast-close" aria-label="Close"
+                    on:click=move |_| caller.dismiss_toast(toast.id)>"×"</button>
+            </div>
+        }
+    };
     view! {
         <div class="toasts" aria-live="polite">
-            <For each=move || caller.toasts() key=|toast| toast.id let:toast>
-                <div class="toast" data-level=toast.level.name() role="status">
-                    <strong>{title(toast.level)}</strong>
-                    <p>{toast.message}</p>
-                    <button type="button" class="toast-close" aria-label="Close"
-                        on:click=move |_| caller.dismiss_toast(toast.id)>"×"</button>
-                </div>
-            </For>
+            {move || caller.toasts().into_iter().map(toast).collect_view()}
         </div>
     }
 }
