@@ -36,12 +36,22 @@ pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(classify)
         .inputs(Image::new().label("image").info("A photo; at least 64×64 pixels for a good answer."))
         .outputs(Label::new().label("colour"))
+        // One that reads red, and one small enough to draw the warning.
+        .examples([
+            (example(include_bytes!("../examples/poppies.png")),),
+            (example(include_bytes!("../examples/leaf.png")),),
+        ])
         .title("Classify")
         .description(
             "Which colour dominates the picture: progress shows **each stage**, and a small image gets a warning.",
         )
         .article(ARTICLE)
         .flagging_options(["Wrong colour", "Good example"])
+}
+
+/// An example image shipped with the demo.
+fn example(png: &[u8]) -> RgbImage {
+    rheo::image::load_from_memory(png).expect("the demo's examples are PNG files").to_rgb8()
 }
 
 /// How it works, under the interface (Markdown).

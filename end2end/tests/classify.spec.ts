@@ -99,3 +99,22 @@ test("a flag saves the picture, the answer and the reason on the server", async 
   expect(existsSync(join(dir, picture))).toBe(true);
   expect(last).toContain('""label"":""red""'); // the Label output, as JSON in its cell
 });
+
+test("example pictures show as thumbnails; a click fills the input", async ({ page }) => {
+  await page.goto("/classify");
+  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  const thumbnails = page.getByRole("region", { name: "Examples" }).locator("img.example-thumb");
+  await expect(thumbnails).toHaveCount(2);
+  const widths = await thumbnails.evaluateAll((images: HTMLImageElement[]) =>
+    Promise.all(images.map((img) => img.decode().then(() => img.naturalWidth))),
+  );
+  expect(widths).toEqual([96, 32]); // served by the server, decoded by the browser
+  await page.getByRole("button", { name: /^Example 2: image / }).click();
+  await expect(page.getByRole("img", { name: "image (chosen)" })).toBeVisible();
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(page.locator(".top-class")).toHaveText("green");
+  await expect(page.locator(".toast")).toContainText("The image is 32×32 pixels");
+  await page.getByRole("button", { name: /^Example 1: image / }).click();
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(page.locator(".top-class")).toHaveText("red");
+});

@@ -3,11 +3,11 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use rheo_shared::{ComponentSpec, Flagging, InterfaceSpec, Value};
+use rheo_shared::{ComponentSpec, FileData, Flagging, InterfaceSpec, Value};
 
 use crate::{
     components::ComponentList,
-    engine::{sessions::SessionStates, value::Payload, within, CallError, ErasedHandler, Mounted},
+    engine::{media, sessions::SessionStates, value::Payload, within, CallError, ErasedHandler, ExampleFile, Mounted},
     handler::Handler,
 };
 
@@ -183,23 +183,37 @@ impl<F, M, I, O> Interface<F, M, I, O> {
 }
 
 impl<F, M, I: ComponentList, O> Interface<F, M, I, O> {
-    /// Rows of input values shown under the inputs; clicking one fills them in.
-    /// Typed like the handler's arguments.
+    /// Rows of input values shown under the inputs; clicking one fills them in (and runs the
+    /// call, when live). Typed like the handler's arguments: an image example is an image (say
+    /// `image::load_from_memory(include_bytes!("cat.png"))?.to_rgb8()`), shown as a thumbnail;
+    /// an audio example is an `AudioData`, shown by name with a player beside the row.
     pub fn examples(mut self, rows: impl IntoIterator<Item = I::Args>) -> Self {
         self.options.examples = rows.into_iter().map(I::encode_args).collect();
         self
     }
 }
 
-/// Media examples are not supported yet: an image example has no wire value, and fails the
-/// declaration check at mount ("a value is required").
-fn example_values(row: Vec<Payload>) -> Vec<Value> {
-    row.into_iter()
-        .map(|payload| match payload {
+/// One example row's wire values. Media are encoded now (images as PNG, audio as WAV) and set
+/// aside in `files`, to be stored when the interface is mounted; until then their cells hold a
+/// file value with no path.
+fn example_values(row: usize, payloads: Vec<Payload>, files: &mut Vec<ExampleFile>) -> Vec<Value> {
+    let mut values = Vec::with_capacity(payloads.len());
+    for (column, payload) in payloads.into_iter().enumerate() {
+        let file = |bytes, name, mime_type| ExampleFile { row, column, bytes, name, mime_type };
+        values.push(match payload {
             Payload::Json(value) => value,
-            Payload::Image(_) | Payload::Audio(_) | Payload::State(_) => Value::Null,
-        })
-        .collect()
+            Payload::State(_) => Value::Null,
+            Payload::Image(image) => {
+                files.push(file(media::encode_png(&image), "example.png", "image/png"));
+                Value::File(FileData::default())
+            }
+            Payload::Audio(audio) => {
+                files.push(file(audio.to_wav(), "example.wav", "audio/wav"));
+                Value::File(FileData::default())
+            }
+        });
+    }
+    values
 }
 
 /// A function item's name: `demos::calculator` → `calculator`. Closures, generic functions
@@ -246,6 +260,7 @@ where
     fn into_mounted(self, name: &str) -> Result<Mounted, Vec<String>> {
         let options = self.options;
         let states = SessionStates::new(self.inputs.starting_states(), self.outputs.starting_states());
+        let mut example_files = Vec::new();
         let spec = InterfaceSpec {
             name: name.to_string(),
             title: options.title.unwrap_or_else(|| name.to_string()),
@@ -258,7 +273,9 @@ where
             api_name: options.api_name,
             stream_every: options.stream_every,
             time_limit: options.time_limit,
-            examples: options.examples.into_iter().map(example_values).collect(),
+            examples: (options.examples.into_iter().enumerate())
+                .map(|(row, payloads)| example_values(row, payloads, &mut example_files))
+                .collect(),
             concurrency_limit: options.concurrency_limit,
             generator: F::GENERATOR,
             flagging: options.flagging,
@@ -277,7 +294,7 @@ where
             }
             Err(e) => futures::stream::once(async move { Err(CallError::invalid_input(e.to_string())) }).boxed(),
         });
-        Ok(Mounted::new(spec, erased, states))
+        Ok(Mounted::new(spec, erased, states).with_example_files(example_files))
     }
 }
 

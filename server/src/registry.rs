@@ -30,7 +30,7 @@ use tower_http::{
 use crate::{
     api_page::{self, ApiPages},
     bundle,
-    engine::Mounted,
+    engine::{files::FileStore, Mounted},
     interface::IntoMounted,
     limits::Limits,
     listen,
@@ -39,6 +39,11 @@ use crate::{
     site::{self, PublicUrl, Site, LOOPBACK_NAMES},
     transports::{gradio, mcp, rheo, stream, Interfaces},
 };
+
+/// A file store in a new temp directory, under `limits`.
+fn new_file_store(limits: &Limits) -> std::io::Result<FileStore> {
+    FileStore::new(limits.max_stored_files, limits.max_stored_bytes)
+}
 
 /// Path segments the server itself uses, which no interface may take.
 const RESERVED_NAMES: [&str; 5] = ["pkg", "api", "login", "logout", "gradio_api"];
@@ -57,6 +62,9 @@ pub const DEFAULT_PORT: u16 = 7860;
 #[derive(Default)]
 pub struct Registry {
     mounted: Vec<Arc<Mounted>>,
+    /// The file store, made at the first mount with example media (which it keeps), else
+    /// when the router is built.
+    files: Option<FileStore>,
     host: Option<String>,
     port: Option<u16>,
     settings: Settings,
@@ -76,10 +84,13 @@ impl Registry {
     /// this is a bug in the program, found as soon as it starts.
     pub fn mount(mut self, name: &str, interface: impl IntoMounted) -> Self {
         let mut problems = match interface.into_mounted(name) {
-            Ok(mounted) => {
-                self.mounted.push(Arc::new(mounted));
-                Vec::new()
-            }
+            Ok(mut mounted) => match self.store_examples(&mut mounted) {
+                Ok(()) => {
+                    self.mounted.push(Arc::new(mounted));
+                    Vec::new()
+                }
+                Err(e) => vec![format!("its example files could not be stored: {e}")],
+            },
             Err(problems) => problems,
         };
         if RESERVED_NAMES.contains(&name) {
@@ -90,6 +101,18 @@ impl Registry {
         }
         assert!(problems.is_empty(), "cannot mount interface {name:?}:\n  - {}", problems.join("\n  - "));
         self
+    }
+
+    /// Stores the interface's example media, in the file store the server will use (its
+    /// bounds are set when the router is built; examples are outside them).
+    fn store_examples(&mut self, mounted: &mut Mounted) -> std::io::Result<()> {
+        if !mounted.has_example_files() {
+            return Ok(());
+        }
+        if self.files.is_none() {
+            self.files = Some(new_file_store(&Limits::default())?);
+        }
+        mounted.store_examples(self.files.as_ref().expect("made above"))
     }
 
     /// The host to serve on: [`DEFAULT_HOST`] unless set here; `"0.0.0.0"` serves on every
@@ -219,8 +242,12 @@ impl Registry {
         let stylesheet = assets.css.clone();
         let specs = InterfaceSpecs(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
         let max_request_bytes = settings.limits.max_request_bytes;
-        let interfaces = Interfaces::new(self.mounted, settings.limits, &settings.flagging_dir, stopping)
-            .expect("cannot create the server's directory for files in the temp dir");
+        let files = match self.files {
+            Some(files) => files,
+            None => new_file_store(&settings.limits)
+                .expect("cannot create the server's directory for files in the temp dir"),
+        };
+        let interfaces = Interfaces::new(self.mounted, files, settings.limits, &settings.flagging_dir, stopping);
         let interfaces = Arc::new(interfaces);
         let api = Router::new()
             .route(RUN_ROUTE, post(rheo::run))

@@ -213,3 +213,37 @@ async fn limits_set_in_code_apply() {
     assert!(String::from_utf8_lossy(&body).contains("at most 2 files"));
     assert_eq!(send(&router, parts(1, 2000)).await.0, StatusCode::PAYLOAD_TOO_LARGE, "1000 bytes at most");
 }
+
+#[tokio::test]
+async fn an_image_example_is_a_file_the_page_shows_and_a_call_takes() {
+    let sides = |image: RgbImage| (f64::from(image.width()), f64::from(image.height()));
+    let router = Registry::new()
+        .mount(
+            "sides",
+            Interface::new(sides)
+                .inputs(Image::new())
+                .outputs((rheo::Number::new(), rheo::Number::new()))
+                .examples([(RgbImage::from_pixel(3, 2, Rgb([200, 0, 0])),)]),
+        )
+        .into_router();
+    // The page's spec, as its server function hands it out.
+    let request = Request::post("/api/interface")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("name=sides"))
+        .unwrap();
+    let (status, body) = send(&router, request).await;
+    assert_eq!(status, StatusCode::OK);
+    let page: Json = serde_json::from_slice(&body).unwrap();
+    let example = page["spec"]["examples"][0][0].clone();
+    assert_eq!(example["mime_type"], "image/png");
+    let url = example["url"].as_str().unwrap();
+    let (status, png) = send(&router, Request::get(url).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "the thumbnail is served");
+    assert_eq!(image::load_from_memory(&png).unwrap().to_rgb8(), RgbImage::from_pixel(3, 2, Rgb([200, 0, 0])));
+    let run = Request::post("/sides/run")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({ "data": [example] }).to_string()))
+        .unwrap();
+    let (status, body) = send(&router, run).await;
+    assert_eq!((status, serde_json::from_slice::<Json>(&body).unwrap()), (StatusCode::OK, json!({"data": [3.0, 2.0]})));
+}

@@ -32,12 +32,13 @@ fn image_output(f: Field, options: &Image) -> impl IntoView {
     let file = f.file();
     let url = move || file().and_then(|f| f.url);
     let download_name = move || file().and_then(|f| f.orig_name).unwrap_or_else(|| "image".into());
-    let (width, height) = (options.width.map(|w| format!("{w}px")), options.height.map(|h| format!("{h}px")));
+    // Attributes, not a style: the page's CSP refuses inline style attributes.
+    let (width, height) = (options.width, options.height);
     view! {
         <figure class="component image output">
             <figcaption>{f.label.clone()}</figcaption>
             <img src=url alt=f.label.clone() hidden=move || url().is_none()
-                style:width=width style:height=height style:object-fit="contain"/>
+                width=width height=height/>
             <p class="image-empty" hidden=move || url().is_some()>"No image yet"</p>
             <a class="download" href=url download=download_name hidden=move || url().is_none()>
                 "Download " {f.label.clone()}

@@ -1,23 +1,36 @@
 //! The examples under an interface: rows of input values that fill the inputs when clicked.
+//! Images show as thumbnails; audio by name, with a small player under its row.
 
 use leptos::prelude::*;
-use rheo_shared::{InterfaceSpec, Value};
+use rheo_shared::{FileData, InterfaceSpec, Value};
 
 use crate::components::show_value;
 
 /// Rows of example inputs; clicking one fills the inputs and reports it as an input change.
+/// `root` is the path the page is served under, which example files' URLs need.
 #[component]
 #[allow(unreachable_pub)] // what #[component] generates is `pub`
-pub(super) fn Examples(spec: InterfaceSpec, inputs: Vec<RwSignal<Value>>, on_fill: Callback<()>) -> impl IntoView {
+pub(super) fn Examples(
+    spec: InterfaceSpec,
+    root: String,
+    inputs: Vec<RwSignal<Value>>,
+    on_fill: Callback<()>,
+) -> impl IntoView {
     if spec.examples.is_empty() {
         return None;
     }
     let labels: Vec<String> = spec.inputs.iter().map(|c| c.label.clone()).collect();
     let rows = spec.examples.into_iter().enumerate().map(|(row, values)| {
+        let values: Vec<Value> = values.into_iter().map(|value| under_root(value, &root)).collect();
         let inputs = inputs.clone();
         let description: Vec<String> =
             labels.iter().zip(&values).map(|(label, value)| format!("{label} {}", show_value(value))).collect();
-        let cells = values.iter().map(|v| view! { <span>{show_value(v)}</span> }).collect_view();
+        let cells = values.iter().map(cell).collect_view();
+        let players = values.iter().filter_map(|value| audio_url(value)).map(|url| {
+            let name = format!("Play example {}", row + 1);
+            view! { <audio class="example-player" controls=true preload="none" src=url aria-label=name></audio> }
+        });
+        let players = players.collect_view();
         let fill = move |_| {
             for (signal, value) in inputs.iter().zip(&values) {
                 signal.set(value.clone());
@@ -28,6 +41,7 @@ pub(super) fn Examples(spec: InterfaceSpec, inputs: Vec<RwSignal<Value>>, on_fil
             <button type="button" class="example" aria-label=format!("Example {}: {}", row + 1, description.join(", ")) on:click=fill>
                 {cells}
             </button>
+            {players}
         }
     });
     Some(view! {
@@ -39,4 +53,36 @@ pub(super) fn Examples(spec: InterfaceSpec, inputs: Vec<RwSignal<Value>>, on_fil
             {rows.collect_view()}
         </section>
     })
+}
+
+/// One cell of a row: an image's thumbnail, else the value in words.
+fn cell(value: &Value) -> AnyView {
+    match value {
+        Value::File(file @ FileData { url: Some(url), .. }) if is(file, "image/") => {
+            view! { <span><img class="example-thumb" src=url.clone() alt=show_value(value)/></span> }.into_any()
+        }
+        other => view! { <span>{show_value(other)}</span> }.into_any(),
+    }
+}
+
+fn audio_url(value: &Value) -> Option<String> {
+    match value {
+        Value::File(file) if is(file, "audio/") => file.url.clone(),
+        _ => None,
+    }
+}
+
+fn is(file: &FileData, kind: &str) -> bool {
+    file.mime_type.as_deref().is_some_and(|mime| mime.starts_with(kind))
+}
+
+/// An example file's URL under the path the page is served from.
+fn under_root(value: Value, root: &str) -> Value {
+    match value {
+        Value::File(mut file) => {
+            file.url = file.url.map(|url| format!("{root}{url}"));
+            Value::File(file)
+        }
+        other => other,
+    }
 }

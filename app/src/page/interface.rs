@@ -24,6 +24,7 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
     let outputs = starting_values(&spec.outputs, |_| Value::Null);
     let index = format!("{root}/");
     let api_page = format!("{root}{}", api_page_path(&spec.name));
+    let examples_root = root.clone();
     let caller = Caller::new(&spec, root, inputs.clone(), outputs.clone());
     on_leave(move || caller.stop());
     let live = spec.live;
@@ -83,7 +84,7 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
                 {spec.flagging.clone().map(|flagging| notices::flag_buttons(caller, flagging))}
             </section>
         </div>
-        <Examples spec=spec.clone() inputs on_fill=on_input_change/>
+        <Examples spec=spec.clone() root=examples_root inputs on_fill=on_input_change/>
         // A page of the server's own, not a route of this app.
         {(!article_html.is_empty()).then(|| view! { <article class="article" inner_html=article_html></article> })}
         {notices::toasts(caller)}

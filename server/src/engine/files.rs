@@ -6,7 +6,8 @@
 //! file route had several path-traversal CVEs; this is the design that rules them out).
 //! The store is bounded in count, total bytes and age; the oldest files go first. Uploads are
 //! written to disk as they arrive ([`FileStore::write`], then [`FileStore::keep`]) and files
-//! are served from disk, so a file is never whole in memory on its way in or out.
+//! are served from disk, so a file is never whole in memory on its way in or out. An author's
+//! example files are pinned: kept while the server runs, outside the bounds.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -30,6 +31,8 @@ pub(crate) struct FileStore {
 
 struct Index {
     files: HashMap<String, Stored>,
+    /// Files kept for as long as the server runs, outside the bounds: the authors' examples.
+    pinned: HashMap<String, String>,
     /// Paths, oldest first.
     order: VecDeque<String>,
     total_bytes: u64,
@@ -50,8 +53,39 @@ impl FileStore {
     /// dropped, keeping at most `max_files` files and `max_bytes` bytes.
     pub(crate) fn new(max_files: usize, max_bytes: u64) -> std::io::Result<Self> {
         let dir = tempfile::Builder::new().prefix("rheo-").tempdir()?;
-        let index = Index { files: HashMap::new(), order: VecDeque::new(), total_bytes: 0, max_files, max_bytes };
+        let index = Index {
+            files: HashMap::new(),
+            pinned: HashMap::new(),
+            order: VecDeque::new(),
+            total_bytes: 0,
+            max_files,
+            max_bytes,
+        };
         Ok(FileStore { dir, index: Mutex::new(index) })
+    }
+
+    /// The store's bounds from now on (files kept, bytes kept).
+    pub(crate) fn set_limits(&self, max_files: usize, max_bytes: u64) {
+        let mut index = self.index.lock().expect("poisoned");
+        (index.max_files, index.max_bytes) = (max_files, max_bytes);
+    }
+
+    /// Keeps `bytes` for as long as the server runs, outside the bounds (an author's example,
+    /// written once at mount), as a file named after `name` (cleaned).
+    pub(crate) fn pin(&self, bytes: &[u8], name: &str, mime_type: &str) -> std::io::Result<FileData> {
+        let folder = self.dir.path().join(uuid::Uuid::new_v4().simple().to_string());
+        std::fs::create_dir(&folder)?;
+        let name = clean_name(name);
+        let path = folder.join(&name).to_string_lossy().into_owned();
+        std::fs::write(&path, bytes)?;
+        self.index.lock().expect("poisoned").pinned.insert(path.clone(), mime_type.to_owned());
+        Ok(FileData {
+            path,
+            size: Some(bytes.len() as u64),
+            orig_name: Some(name),
+            mime_type: Some(mime_type.to_owned()),
+            ..FileData::default()
+        })
     }
 
     /// Keeps `bytes` as a file named after `name` (cleaned) and returns how to refer to it.
@@ -117,6 +151,9 @@ impl FileStore {
     /// for any other path (never stored, expired, or not the store's).
     pub(crate) fn locate(&self, path: &str) -> Option<(PathBuf, String)> {
         let index = self.index.lock().expect("poisoned");
+        if let Some(mime_type) = index.pinned.get(path) {
+            return Some((PathBuf::from(path), mime_type.clone()));
+        }
         let stored = index.files.get(path)?;
         if stored.stored_at.elapsed() > LIFETIME {
             return None;
@@ -226,6 +263,17 @@ mod tests {
         let failing = futures::stream::iter([Ok(Bytes::from("ab")), Err(std::io::Error::other("cut off"))]);
         assert!(store.write(failing, "cut.bin", "application/octet-stream").await.is_err());
         assert_eq!(std::fs::read_dir(store.dir.path()).unwrap().count(), 0, "nothing left of either");
+    }
+
+    #[tokio::test]
+    async fn a_pinned_example_outlives_the_bounds() {
+        let store = FileStore::new(1, 1 << 30).unwrap();
+        let example = store.pin(b"example", "cat.png", "image/png").unwrap();
+        for i in 0..3 {
+            store.store(b"output", &format!("out{i}.png"), "image/png").await.unwrap();
+        }
+        assert_eq!(store.read(&example.path).await, Some((b"example".to_vec(), "image/png".to_owned())));
+        assert_eq!(example.orig_name.as_deref(), Some("cat.png"));
     }
 
     #[test]

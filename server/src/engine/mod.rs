@@ -145,6 +145,18 @@ pub(crate) struct Mounted {
     max_waiting: AtomicUsize,
     states: SessionStates,
     streams: AtomicUsize,
+    /// Example media waiting to be stored ([`Mounted::store_examples`]).
+    example_files: Vec<ExampleFile>,
+}
+
+/// An example's media file, encoded when the interface was declared: example `row`'s value
+/// for input `column`.
+pub(crate) struct ExampleFile {
+    pub(crate) row: usize,
+    pub(crate) column: usize,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) name: &'static str,
+    pub(crate) mime_type: &'static str,
 }
 
 impl Mounted {
@@ -159,7 +171,32 @@ impl Mounted {
             max_waiting: AtomicUsize::new(MAX_WAITING_CALLS),
             states,
             streams: AtomicUsize::new(0),
+            example_files: Vec::new(),
         }
+    }
+
+    /// This interface with example media to store when it is mounted.
+    pub(crate) fn with_example_files(mut self, files: Vec<ExampleFile>) -> Self {
+        self.example_files = files;
+        self
+    }
+
+    /// Whether example media wait to be stored.
+    pub(crate) fn has_example_files(&self) -> bool {
+        !self.example_files.is_empty()
+    }
+
+    /// Stores the example media in `files` for as long as the server runs, and puts each
+    /// file's value in its example cell (its URL on this interface's file route).
+    pub(crate) fn store_examples(&mut self, files: &FileStore) -> std::io::Result<()> {
+        for example in std::mem::take(&mut self.example_files) {
+            let mut file = files.pin(&example.bytes, example.name, example.mime_type)?;
+            file.url = Some(rheo_shared::protocol::gradio::file_url(&self.spec.name, &file.path));
+            if let Some(cell) = self.spec.examples.get_mut(example.row).and_then(|row| row.get_mut(example.column)) {
+                *cell = Value::File(file);
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn spec(&self) -> &InterfaceSpec {

@@ -43,16 +43,17 @@ pub(crate) struct Interfaces {
 }
 
 impl Interfaces {
-    /// The interfaces under `limits`, keeping their files in a store of their own;
-    /// `stopping` turns true when the server starts to stop (its sender dropped: never).
-    /// Flags go under `flagging_dir`; one that cannot be written is logged now.
+    /// The interfaces under `limits`, keeping their files in `files`; flags go under
+    /// `flagging_dir` (one that cannot be written is logged now). `stopping` turns true when
+    /// the server starts to stop (its sender dropped: never).
     pub(crate) fn new(
         mounted: Vec<Arc<Mounted>>,
+        files: FileStore,
         limits: Limits,
         flagging_dir: &std::path::Path,
         stopping: watch::Receiver<bool>,
-    ) -> std::io::Result<Self> {
-        let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?;
+    ) -> Self {
+        files.set_limits(limits.max_stored_files, limits.max_stored_bytes);
         mounted.iter().for_each(|m| m.apply(&limits));
         let flaggers: HashMap<String, Flagger> = mounted
             .iter()
@@ -67,7 +68,7 @@ impl Interfaces {
         }
         let by_name = mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
         let streams_by_client = PerClient::default();
-        Ok(Interfaces { by_name, files, streams_by_client, limits, flaggers, stopping })
+        Interfaces { by_name, files, streams_by_client, limits, flaggers, stopping }
     }
 
     /// The flags of the interface mounted at `/<name>`, if its flagging is on.
