@@ -26,7 +26,7 @@ pub(super) fn Examples(
         let description: Vec<String> =
             labels.iter().zip(&values).map(|(label, value)| format!("{label} {}", show_value(value))).collect();
         let cells = values.iter().map(cell).collect_view();
-        let players = values.iter().filter_map(|value| audio_url(value)).map(|url| {
+        let players = values.iter().filter_map(audio_url).map(|url| {
             let name = format!("Play example {}", row + 1);
             view! { <audio class="example-player" controls=true preload="none" src=url aria-label=name></audio> }
         });
