@@ -451,18 +451,39 @@ function versions() {
   };
 }
 
+/**
+ * Runs one measurement of `system` and adds what it gives to `into` (an array, or a setter).
+ * Rheo's failures end the run. Gradio is the comparison: when it is slow or misbehaves, its
+ * failure is recorded with the reason and its figure is missing (in quick mode the run still
+ * passes; a full run reports it and fails).
+ */
+async function measure(per, system, what, run) {
+  if (system.key === "rheo") return run();
+  try {
+    return await run();
+  } catch (error) {
+    console.warn(`${system.name}: ${what} failed: ${error.message}`);
+    per[system.key].failures.push(`${what}: ${error.message}`);
+    return undefined;
+  }
+}
+
+/** Adds a measurement's result to a list of samples, unless it failed. */
+const add = (samples, result) => result !== undefined && samples.push(...[result].flat());
+
 async function main() {
   const raw = { quick, date: new Date().toISOString(), machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) }, versions: versions() };
   const per = Object.fromEntries(
-    systems.map((s) => [s.key, { coldStartMs: [], idleRssMiB: null, loads: [], liveMs: [], api: [], webcam: [], firstSoundMs: [], noteMs: [] }]),
+    systems.map((s) => [s.key, { coldStartMs: [], idleRssMiB: null, loads: [], liveMs: [], api: [], webcam: [], firstSoundMs: [], noteMs: [], failures: [] }]),
   );
 
   // Cold start, alternating; each process is stopped before the next one starts.
   for (let i = 0; i < plan.coldStarts; i++) {
     for (const system of systems) {
-      const [child, ms] = await coldStart(system);
-      per[system.key].coldStartMs.push(ms);
-      await stop(child);
+      const started = await measure(per, system, "cold start", () => coldStart(system));
+      if (!started) continue;
+      per[system.key].coldStartMs.push(started[1]);
+      await stop(started[0]);
     }
   }
 
@@ -471,42 +492,51 @@ async function main() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--use-fake-ui-for-media-stream"],
   });
   const running = {};
+  // A server that did not start has no figures past its start.
+  const up = (system) => system.key in running;
   try {
-    for (const system of systems) running[system.key] = (await coldStart(system))[0];
+    for (const system of systems) {
+      const started = await measure(per, system, "start", () => coldStart(system));
+      if (started) running[system.key] = started[0];
+    }
     for (let i = 0; i < plan.loads; i++) {
-      for (const system of systems) per[system.key].loads.push(await firstLoad(browser, system));
+      for (const system of systems.filter(up)) add(per[system.key].loads, await measure(per, system, "first load", () => firstLoad(browser, system)));
     }
     await sleep(1000);
-    for (const system of systems) per[system.key].idleRssMiB = rssMiB(running[system.key].pid);
+    for (const system of systems.filter(up)) per[system.key].idleRssMiB = rssMiB(running[system.key].pid);
 
     const pages = {};
-    for (const system of systems) {
-      pages[system.key] = await openCalculator(browser, system);
-      await liveLatencies(pages[system.key], plan.warmup, 1000);
+    for (const system of systems.filter(up)) {
+      pages[system.key] = await measure(per, system, "live recompute", async () => {
+        const page = await openCalculator(browser, system);
+        await liveLatencies(page, plan.warmup, 1000);
+        return page;
+      });
     }
     for (let round = 0; round < plan.rounds; round++) {
-      for (const system of systems) {
-        const samples = await liveLatencies(pages[system.key], plan.liveSamples, 10 + round * plan.liveSamples);
-        per[system.key].liveMs.push(...samples);
+      for (const system of systems.filter((s) => pages[s.key])) {
+        const samples = () => liveLatencies(pages[system.key], plan.liveSamples, 10 + round * plan.liveSamples);
+        add(per[system.key].liveMs, await measure(per, system, "live recompute", samples));
       }
     }
     for (const concurrency of concurrencies) {
-      for (const system of systems) {
-        per[system.key].api.push(await apiLoad(system, running[system.key].pid, concurrency, plan.loadMs));
+      for (const system of systems.filter(up)) {
+        const load = () => apiLoad(system, running[system.key].pid, concurrency, plan.loadMs);
+        add(per[system.key].api, await measure(per, system, `predict at ${concurrency} clients`, load));
       }
     }
-    // Gradio serves one demo per process: its flip demo gets a process of its own.
+    // Gradio serves one demo per process: its flip and audio demos get processes of their own.
     const gradio = systems.find((s) => s.key === "gradio");
-    running.gradioFlip = (await coldStart({ ...gradio, command: gradio.flip.command, origin: gradio.flip.url, page: "" }))[0];
-    for (let i = 0; i < plan.webcamRuns; i++) {
-      for (const system of systems) per[system.key].webcam.push(await webcamRun(browser, system, plan.webcamMs));
+    for (const demo of ["flip", "synth", "transcribe"]) {
+      const start = () => coldStart({ ...gradio, command: gradio[demo].command, origin: gradio[demo].url, page: "" });
+      const started = await measure(per, gradio, `starting its ${demo} demo`, start);
+      if (started) running[`gradio-${demo}`] = started[0];
     }
-    // And its audio demos too.
-    for (const demo of ["synth", "transcribe"]) {
-      running[`gradio-${demo}`] = (await coldStart({ ...gradio, command: gradio[demo].command, origin: gradio[demo].url, page: "" }))[0];
+    for (let i = 0; i < plan.webcamRuns; i++) {
+      for (const system of systems) add(per[system.key].webcam, await measure(per, system, "webcam", () => webcamRun(browser, system, plan.webcamMs)));
     }
     for (let i = 0; i < plan.audioRuns; i++) {
-      for (const system of systems) per[system.key].firstSoundMs.push(await firstAudioRun(browser, system));
+      for (const system of systems) add(per[system.key].firstSoundMs, await measure(per, system, "audio out", () => firstAudioRun(browser, system)));
     }
     // Several recordings: each must end within the demos' 30 s time limit.
     // A recording whose first answer never comes (seen now and then with a cold Gradio) is
@@ -516,7 +546,7 @@ async function main() {
       return microphoneRun(browser, system, plan.noteSwitches);
     });
     for (let i = 0; i < plan.noteRuns; i++) {
-      for (const system of systems) per[system.key].noteMs.push(...(await recording(system)));
+      for (const system of systems) add(per[system.key].noteMs, await measure(per, system, "audio in", () => recording(system)));
     }
   } finally {
     await browser.close();
@@ -528,25 +558,32 @@ async function main() {
   // Raw samples stay out of git (bench/.gitignore); the figures they give are committed.
   writeFileSync(join(outDir, "results.json"), JSON.stringify(raw, null, 2) + "\n");
   const summary = figures(per).map(([figure, unit, rheo, gradio]) => ({ figure, unit, rheo, gradio }));
-  writeFileSync(join(outDir, "summary.json"), JSON.stringify({ date: raw.date, versions: raw.versions, figures: summary }, null, 2) + "\n");
+  const failures = Object.fromEntries(systems.map((s) => [s.key, per[s.key].failures]));
+  writeFileSync(join(outDir, "summary.json"), JSON.stringify({ date: raw.date, versions: raw.versions, figures: summary, failures }, null, 2) + "\n");
   const table = report(raw);
   writeFileSync(join(outDir, "RESULTS.md"), table);
   console.log(table);
-  const missing = figures(per).filter(([, , rheo, gradio]) => !(Number.isFinite(rheo) && Number.isFinite(gradio)));
-  if (missing.length) throw new Error(`figures missing: ${missing.map((f) => f[0]).join(", ")}`);
+  const missing = (key) => figures(per).filter((f) => !Number.isFinite(f[key === "rheo" ? 2 : 3])).map((f) => f[0]);
+  if (missing("rheo").length) throw new Error(`Rheo's figures missing: ${missing("rheo").join(", ")}`);
+  if (missing("gradio").length) {
+    const said = `Gradio's figures missing: ${missing("gradio").join(", ")} (${per.gradio.failures.join("; ")})`;
+    // The smoke test checks Rheo; a comparison system that misbehaves must not fail it.
+    if (quick) console.warn(said);
+    else throw new Error(said);
+  }
 }
 
 /** The figures: [name, unit, rheo, gradio, target, better ("lower", the default, or "higher")]. */
 function figures(per) {
   const r = per.rheo, g = per.gradio;
   const loads = (s, f) => median(s.loads.map(f));
-  const api = (s, c) => s.api.find((a) => a.concurrency === c);
+  const api = (s, c) => s.api.find((a) => a.concurrency === c) ?? { latencies: [], perSecond: NaN };
   const apiRows = concurrencies.flatMap((c) => [
     [`predict at ${c} client${c > 1 ? "s" : ""}: median`, "ms", median(api(r, c).latencies), median(api(g, c).latencies), c === 1 ? "< 1 ms" : ""],
     [`predict at ${c} client${c > 1 ? "s" : ""}: p99`, "ms", quantile(api(r, c).latencies, 0.99), quantile(api(g, c).latencies, 0.99), ""],
     [`predict at ${c} client${c > 1 ? "s" : ""}: throughput`, "calls/s", api(r, c).perSecond, api(g, c).perSecond, c === 1 ? "" : "≥ 50x Gradio", "higher"],
   ]);
-  const peakRss = (s) => Math.max(...s.api.map((a) => a.peakRssMiB));
+  const peakRss = (s) => (s.api.length ? Math.max(...s.api.map((a) => a.peakRssMiB)) : NaN);
   const fps = (s) => median(s.webcam.map((w) => w.fps));
   const frameMs = (s) => s.webcam.flatMap((w) => w.latencies);
   return [
@@ -570,11 +607,11 @@ function figures(per) {
 }
 
 function report(raw) {
-  const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  const fmt = (x) => (!Number.isFinite(x) ? "missing" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
   const rows = figures(raw.systems).map(([name, unit, rheo, gradio, target, better = "lower"]) => {
-    const u = unit ? ` ${unit}` : "";
+    const cell = (x) => (Number.isFinite(x) && unit ? `${fmt(x)} ${unit}` : fmt(x));
     const ratio = better === "lower" ? gradio / rheo : rheo / gradio;
-    return `| ${name} | ${fmt(rheo)}${u} | ${fmt(gradio)}${u} | ${fmt(ratio)}x | ${target} |`;
+    return `| ${name} | ${cell(rheo)} | ${cell(gradio)} | ${Number.isFinite(ratio) ? `${fmt(ratio)}x` : "—"} | ${target} |`;
   });
   const v = raw.versions;
   return [
@@ -589,6 +626,10 @@ function report(raw) {
     "| --- | --- | --- | --- | --- |",
     ...rows,
     "",
+    // What failed, so a missing figure says why.
+    ...Object.entries(raw.systems).flatMap(([key, s]) =>
+      s.failures.length ? [`${systems.find((x) => x.key === key).name} failed: ${s.failures.join("; ")}`, ""] : [],
+    ),
     "## Notes",
     "",
     "- Throughput: the load generator (Node, `node:http` with keep-alive, two requests per predict:",
