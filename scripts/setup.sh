@@ -2,7 +2,7 @@
 # Installs what building and testing Rheo needs, skipping whatever is already there at the
 # right version. Sourced with the parts wanted, safe to run again:
 #   source scripts/setup.sh tests    # the browser and client tests: wasm32 target (to lint the
-#                                    # browser side), Debian's Chromium, nginx and openssl, node
+#                                    # browser side), Debian's Chromium, nginx, redis-server and openssl, node
 #                                    # packages, gradio_client
 #   source scripts/setup.sh bundle   # rebuilding the UI bundle: wasm32 target, cargo-leptos,
 #                                    # the wasm-bindgen CLI, node packages (binaryen's wasm-opt)
@@ -50,14 +50,15 @@ chromium() {
   fi
 }
 
-# Debian's nginx (the proxy the deployment tests run in front of the demos) and openssl (their
-# self-signed certificate). Only the binaries are used: the tests run nginx as their own process.
+# Debian's nginx (the proxy the deployment tests run in front of the demos), openssl (their
+# self-signed certificate) and redis-server (the store replicas share). Only the binaries are
+# used: the tests run nginx and Redis as their own processes, on ports of their own.
 deploy_tools() {
-  if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
-    say "installing nginx and openssl"
+  if [ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/redis-server ] || ! command -v openssl >/dev/null; then
+    say "installing nginx, redis-server and openssl"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq nginx openssl >/dev/null
+    apt-get install -y -qq nginx redis-server openssl >/dev/null
   fi
 }
 

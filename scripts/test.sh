@@ -56,6 +56,11 @@ for port in 3000 7860; do
 done
 # A deployment: nginx in front under /demos/ with a login, and TLS (exports RHEO_DEPLOY_URL…).
 source scripts/deploy-test-env.sh
+# Three replicas sharing a Redis behind nginx round-robin (exports RHEO_REPLICAS_URL…).
+replicas_pids=()
+stop_redis() { if [ -f target/replicas-test/redis.pid ]; then kill "$(cat target/replicas-test/redis.pid)" 2>/dev/null || true; fi; }
+trap 'kill $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true; stop_redis' EXIT
+source scripts/replicas-test-env.sh
 
 compat/.venv/bin/python -m pytest -q compat
 (cd end2end && npx playwright test)
@@ -67,5 +72,7 @@ compat/.venv/bin/python -m pytest -q compat
 
 # The side-by-side benchmark in quick mode, as a smoke test: every figure must be produced
 # for both Rheo and Gradio (timings are not checked here; see bench/RESULTS.md).
-kill $demos $first_demo "${deploy_pids[@]}" && wait $demos $first_demo "${deploy_pids[@]}" 2>/dev/null || true
+kill $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true
+wait $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true
+stop_redis
 ./bench/run.sh --quick --out target/bench-smoke

@@ -3,11 +3,13 @@
 //! is built up across chunks in the session's State.
 
 use rheo::{Audio, AudioData, Interface, IntoMounted, State, Textbox};
+use serde::{Deserialize, Serialize};
 
 use crate::notes::note_name;
 
-/// The transcript so far, and the note still sounding (a held note is written once).
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The transcript so far, and the note still sounding (a held note is written once). Serde, so
+/// that replicas sharing a store can carry it between them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Transcript {
     notes: Vec<String>,
     holding: Option<String>,

@@ -94,7 +94,8 @@ impl Flagger {
         let mut sources = Vec::new();
         for (component, value) in self.kept.iter().zip(&kept) {
             if let Value::File(file) = value {
-                let (path, _) = files.locate(&file.path).ok_or_else(|| {
+                let found = files.find(&file.path).await.map_err(|e| FlagError::Io(e.to_string()))?;
+                let (path, _) = found.ok_or_else(|| {
                     FlagError::Invalid(format!("{}: the file is no longer on the server", component.label))
                 })?;
                 sources.push((component.label.clone(), path, file_name(file)));

@@ -75,6 +75,7 @@ mod login;
 mod registry;
 mod settings;
 mod site;
+mod store;
 mod transports;
 
 pub use components::{

@@ -41,6 +41,19 @@ use crate::{
 };
 
 /// A file store in a new temp directory, under `limits`.
+/// Keeps the pinned files (examples) in the shared store while the server runs: put there at
+/// start, their expiry renewed well within it.
+async fn share_pinned_files(interfaces: std::sync::Weak<Interfaces>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let Some(interfaces) = interfaces.upgrade() else { return };
+        if let Err(e) = interfaces.files.share_pinned().await {
+            tracing::warn!("the example files could not be shared with the other replicas: {e}");
+        }
+    }
+}
+
 fn new_file_store(limits: &Limits) -> std::io::Result<FileStore> {
     FileStore::new(limits.max_stored_files, limits.max_stored_bytes)
 }
@@ -204,6 +217,18 @@ impl Registry {
         self
     }
 
+    /// Shares session `State`, Gradio queue results and files with the other replicas of this
+    /// app through the Redis at `url` (`redis://host:6379/0`), so that several replicas can run
+    /// behind a load balancer with no stickiness; `RHEO_REDIS_URL` overrides it. Without it,
+    /// each process keeps them in memory and needs nothing else. A `State<T>` is then read and
+    /// written as JSON on each call; streams stay on the replica that holds their socket, and
+    /// concurrency limits count per replica. Redis down is a 503 in words for the calls that
+    /// need it, never a crash; `docs/DEPLOY.md` has the setup.
+    pub fn shared_store(mut self, url: impl Into<String>) -> Self {
+        self.settings.shared_store = Some(url.into());
+        self
+    }
+
     /// The server's bounds (uploads, stored files, waiting calls, streams, connections…); see
     /// [`Limits`] for each and the environment variable that overrides it.
     pub fn limits(mut self, limits: Limits) -> Self {
@@ -247,8 +272,16 @@ impl Registry {
             None => new_file_store(&settings.limits)
                 .expect("cannot create the server's directory for files in the temp dir"),
         };
-        let interfaces = Interfaces::new(self.mounted, files, settings.limits, &settings.flagging_dir, stopping);
+        let mut interfaces = Interfaces::new(self.mounted, files, settings.limits, &settings.flagging_dir, stopping);
+        if let Some(store) = settings.shared_store {
+            interfaces.share(store);
+        }
         let interfaces = Arc::new(interfaces);
+        if interfaces.shared.is_some() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(share_pinned_files(Arc::downgrade(&interfaces)));
+            }
+        }
         let api = Router::new()
             .route(RUN_ROUTE, post(rheo::run))
             .route(END_SESSION_ROUTE, post(rheo::end_session))

@@ -1,7 +1,7 @@
 //! The deployment settings a [`Registry`](crate::Registry) takes in code, each overridden by
 //! an environment variable (so one build serves anywhere), resolved once at start.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, sync::Arc};
 
 use ipnet::IpNet;
 use sha2::{Digest, Sha256};
@@ -13,6 +13,7 @@ use crate::{
     listen,
     login::Login,
     site::{Site, LOOPBACK_NAMES},
+    store::SharedStore,
 };
 
 /// What the code set; `None` or empty where it said nothing.
@@ -28,6 +29,7 @@ pub(crate) struct Settings {
     pub(crate) limits: Option<Limits>,
     pub(crate) mcp_server: bool,
     pub(crate) flagging_dir: Option<PathBuf>,
+    pub(crate) shared_store: Option<String>,
 }
 
 /// The settings in force.
@@ -42,6 +44,9 @@ pub(crate) struct Resolved {
     pub(crate) mcp_server: bool,
     /// Where flags are kept (`RHEO_FLAGGING_DIR`).
     pub(crate) flagging_dir: PathBuf,
+    /// What replicas share State, queue results and files through (`RHEO_REDIS_URL`); `None`:
+    /// each process keeps its own, in memory.
+    pub(crate) shared_store: Option<Arc<SharedStore>>,
 }
 
 impl Settings {
@@ -112,7 +117,9 @@ impl Settings {
             .map(PathBuf::from)
             .or_else(|| self.flagging_dir.clone())
             .unwrap_or_else(|| PathBuf::from(DEFAULT_FLAGGING_DIR));
-        Ok(Resolved { site, tls, login, secret, limits, mcp_server, flagging_dir })
+        let shared_store = env("RHEO_REDIS_URL").or_else(|| self.shared_store.clone());
+        let shared_store = shared_store.map(|url| SharedStore::open(&url).map(Arc::new)).transpose()?;
+        Ok(Resolved { site, tls, login, secret, limits, mcp_server, flagging_dir, shared_store })
     }
 }
 
@@ -194,5 +201,6 @@ mod tests {
         assert!(error(&[("RHEO_SSL_CERTFILE", "/no/a.pem"), ("RHEO_SSL_KEYFILE", "/no/k.pem")]).contains("cannot read"));
         assert!(error(&[("RHEO_USERS", "nobody")]).contains("user:password"));
         assert!(error(&[("RHEO_FRAME_ANCESTORS", "'self'; script-src *")]).contains("frame-ancestors"));
+        assert!(error(&[("RHEO_REDIS_URL", "localhost:6379")]).contains("shared store URL"));
     }
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use rheo_shared::{components, ComponentKind, ComponentSpec, ValueError};
+use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{json, Value as JsonValue};
 
 use super::{private, Component, Contract};
@@ -15,6 +16,11 @@ use crate::engine::value::{ComponentValue, Payload, StateValue};
 ///
 /// A session is one page load (Clear starts a new one), a stream, or a Gradio client's
 /// `session_hash`; sessions idle for an hour are forgotten.
+///
+/// `T` is serializable (serde), so that replicas behind a load balancer can share it through
+/// the shared store (`Registry::shared_store`), where each call reads and writes it as JSON
+/// (at most 1 MiB). With the in-memory default the value itself is kept, never encoded.
+/// Either way, what is not data (a model, a connection) belongs in the handler, not in State.
 ///
 /// ```
 /// use rheo::{Interface, State, Textbox};
@@ -35,7 +41,7 @@ pub struct State<T>(pub T);
 
 impl<T> private::Sealed for State<T> {}
 
-impl<T: Clone + Send + Sync + 'static> Component for State<T> {
+impl<T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static> Component for State<T> {
     type Value = State<T>;
 
     fn into_spec(self) -> ComponentSpec {
@@ -47,13 +53,15 @@ impl<T: Clone + Send + Sync + 'static> Component for State<T> {
     }
 }
 
-impl<T: Clone + Send + Sync + 'static> ComponentValue for State<T> {
+impl<T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static> ComponentValue for State<T> {
     fn from_payload(payload: Payload) -> Result<Self, ValueError> {
         match payload {
-            Payload::State(value) => value.downcast_ref::<T>().cloned().map(State).ok_or(ValueError::WrongType {
-                expected: std::any::type_name::<T>(),
-                got: "a state value of another type",
-            }),
+            Payload::State(value) => {
+                (&*value as &dyn std::any::Any).downcast_ref::<T>().cloned().map(State).ok_or(ValueError::WrongType {
+                    expected: std::any::type_name::<T>(),
+                    got: "a state value of another type",
+                })
+            }
             other => Err(ValueError::WrongType { expected: "a state value", got: other.kind_name() }),
         }
     }

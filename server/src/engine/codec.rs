@@ -16,7 +16,7 @@ use rheo_shared::{
 };
 
 use super::{
-    files::FileStore,
+    files::{FileError, FileStore},
     media::{self, Media, MAX_AUDIO_SECONDS},
     value::Payload,
     CallError, Input,
@@ -40,7 +40,7 @@ pub(crate) async fn decode_inputs(
         };
         let (media, bytes) = match (input, contract(&component.kind).media()) {
             (Input::Value(Value::File(file)), Some(media)) => {
-                let (bytes, _) = files.read(&file.path).await.ok_or_else(|| {
+                let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| {
                     misfit(
                         "the file is not one this server holds (upload it first; uploads expire after an hour)".into(),
                     )
@@ -135,9 +135,12 @@ impl<'a> FileOutputs<'a> {
     }
 
     async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<Value, CallError> {
-        let mut file = self.files.store(bytes, name, mime_type).await.map_err(|e| {
-            tracing::error!(error = %e, "cannot store an output file");
-            CallError::InvalidOutput("the server could not store an output file".into())
+        let mut file = self.files.store(bytes, name, mime_type).await.map_err(|e| match e {
+            FileError::Store(e) => CallError::Store(e),
+            FileError::Io(e) => {
+                tracing::error!(error = %e, "cannot store an output file");
+                CallError::InvalidOutput("the server could not store an output file".into())
+            }
         })?;
         file.url = Some(file_url(self.name, &file.path));
         Ok(Value::File(file))

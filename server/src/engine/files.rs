@@ -12,7 +12,7 @@
 use std::{
     collections::{HashMap, VecDeque},
     path::PathBuf,
-    sync::Mutex,
+    sync::{Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
 
@@ -21,15 +21,34 @@ use futures::{Stream, StreamExt};
 use rheo_shared::FileData;
 use tokio::io::AsyncWriteExt;
 
+use crate::store::{SharedStore, StoreError};
+
 /// How long a file is kept.
 const LIFETIME: Duration = Duration::from_secs(3600);
+/// The largest file replicas share through the store (uploads are at most 50 MiB; ten minutes
+/// of joined 48 kHz stereo audio is 110 MiB, and is refused in words).
+pub(crate) const MAX_SHARED_FILE_BYTES: u64 = 64 << 20;
 
 pub(crate) struct FileStore {
     dir: tempfile::TempDir,
     index: Mutex<Index>,
+    /// Where replicas share their files, when they do: each kept file is also written there
+    /// (a hash of its MIME type and bytes under `rheo:file:<path>`, expiring with it), and a
+    /// path this replica does not hold is looked up there and copied to disk once.
+    shared: OnceLock<Arc<SharedStore>>,
+}
+
+/// Why a file could not be kept.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum FileError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Store(#[from] StoreError),
 }
 
 struct Index {
+    /// By the path handed out (another replica's, for a file copied from the shared store).
     files: HashMap<String, Stored>,
     /// Files kept for as long as the server runs, outside the bounds: the authors' examples.
     pinned: HashMap<String, String>,
@@ -43,6 +62,7 @@ struct Index {
 }
 
 struct Stored {
+    disk: PathBuf,
     mime_type: String,
     size: u64,
     stored_at: Instant,
@@ -61,13 +81,19 @@ impl FileStore {
             max_files,
             max_bytes,
         };
-        Ok(FileStore { dir, index: Mutex::new(index) })
+        Ok(FileStore { dir, index: Mutex::new(index), shared: OnceLock::new() })
     }
 
     /// The store's bounds from now on (files kept, bytes kept).
     pub(crate) fn set_limits(&self, max_files: usize, max_bytes: u64) {
         let mut index = self.index.lock().expect("poisoned");
         (index.max_files, index.max_bytes) = (max_files, max_bytes);
+    }
+
+    /// Shares the files kept from now on with the other replicas through `store`, and finds
+    /// theirs there.
+    pub(crate) fn share(&self, store: Arc<SharedStore>) {
+        let _ = self.shared.set(store);
     }
 
     /// Keeps `bytes` for as long as the server runs, outside the bounds (an author's example,
@@ -88,11 +114,29 @@ impl FileStore {
         })
     }
 
+    /// Puts the pinned files in the shared store, or makes the copies there live another
+    /// [`LIFETIME`]: called at start and then well within each lifetime, while the server runs.
+    pub(crate) async fn share_pinned(&self) -> Result<(), StoreError> {
+        let Some(store) = self.shared.get() else { return Ok(()) };
+        let pinned: Vec<(String, String)> =
+            self.index.lock().expect("poisoned").pinned.iter().map(|(p, m)| (p.clone(), m.clone())).collect();
+        let mut commands = store.commands().await?;
+        for (path, mime_type) in pinned {
+            let key = file_key(&path);
+            let alive: bool = redis::cmd("EXPIRE").arg(&key).arg(LIFETIME.as_secs()).query_async(&mut commands).await?;
+            if !alive {
+                let bytes = tokio::fs::read(&path).await.map_err(|e| StoreError::from_io(&e))?;
+                put_shared(&mut commands, &key, &mime_type, &bytes).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Keeps `bytes` as a file named after `name` (cleaned) and returns how to refer to it.
-    pub(crate) async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> std::io::Result<FileData> {
+    pub(crate) async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<FileData, FileError> {
         let chunk = futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::copy_from_slice(bytes)) });
         let written = self.write(chunk, name, mime_type).await?;
-        Ok(self.keep(vec![written]).await.remove(0))
+        Ok(self.keep(vec![written]).await?.remove(0))
     }
 
     /// Writes a file to disk as its chunks come, named after `name` (cleaned); it is not
@@ -120,13 +164,29 @@ impl FileStore {
     }
 
     /// Keeps written files (the oldest others may go to make room) and returns how to refer
-    /// to each.
-    pub(crate) async fn keep(&self, written: Vec<Written>) -> Vec<FileData> {
+    /// to each. With a shared store, each is written there first: a file is handed out only
+    /// once every replica can serve it.
+    pub(crate) async fn keep(&self, written: Vec<Written>) -> Result<Vec<FileData>, StoreError> {
+        if let Some(store) = self.shared.get() {
+            let mut commands = store.commands().await?;
+            for file in &written {
+                if file.size > MAX_SHARED_FILE_BYTES {
+                    return Err(StoreError::FileTooLarge { size: file.size, limit: MAX_SHARED_FILE_BYTES });
+                }
+                let bytes = tokio::fs::read(file.disk_path()).await.map_err(|e| StoreError::from_io(&e))?;
+                put_shared(&mut commands, &file_key(&file.path()), &file.mime_type, &bytes).await?;
+            }
+        }
         let mut kept = Vec::with_capacity(written.len());
         let mut evicted = Vec::new();
         for mut file in written {
-            let path = file.disk_path().to_string_lossy().into_owned();
-            let stored = Stored { mime_type: file.mime_type.clone(), size: file.size, stored_at: Instant::now() };
+            let path = file.path();
+            let stored = Stored {
+                disk: file.disk_path(),
+                mime_type: file.mime_type.clone(),
+                size: file.size,
+                stored_at: Instant::now(),
+            };
             evicted.extend(self.index.lock().expect("poisoned").insert(path.clone(), stored));
             kept.push(FileData {
                 path,
@@ -138,36 +198,103 @@ impl FileStore {
             // Kept: its folder now belongs to the index.
             file.kept = true;
         }
-        for old in evicted {
-            // Each file has its own folder; removing it removes the file.
-            if let Some(folder) = PathBuf::from(old).parent() {
-                let _ = tokio::fs::remove_dir_all(folder).await;
-            }
-        }
-        kept
+        remove_folders(evicted).await;
+        Ok(kept)
     }
 
     /// Where on disk the file this store handed out as `path` is, and its MIME type; `None`
-    /// for any other path (never stored, expired, or not the store's).
+    /// for any other path (never stored, expired, or not the store's). With a shared store, a
+    /// file another replica handed out is copied here from the store first.
+    pub(crate) async fn find(&self, path: &str) -> Result<Option<(PathBuf, String)>, StoreError> {
+        if let Some(found) = self.locate(path) {
+            return Ok(Some(found));
+        }
+        let Some(store) = self.shared.get() else { return Ok(None) };
+        // The path is only ever a key's name: it is looked up, never joined onto a directory.
+        let (mime_type, bytes, ttl): (Option<String>, Option<Vec<u8>>, i64) = redis::pipe()
+            .hget(file_key(path), "mime")
+            .hget(file_key(path), "bytes")
+            .ttl(file_key(path))
+            .query_async(&mut store.commands().await?)
+            .await?;
+        let (Some(mime_type), Some(bytes)) = (mime_type, bytes) else { return Ok(None) };
+        let name = path.rsplit('/').next().unwrap_or_default();
+        let copy =
+            self.write(futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::from(bytes)) }), name, &mime_type);
+        let mut copy = copy.await.map_err(|e| StoreError::from_io(&e))?;
+        let age = LIFETIME.saturating_sub(Duration::from_secs(ttl.max(0) as u64));
+        let stored = Stored {
+            disk: copy.disk_path(),
+            mime_type,
+            size: copy.size,
+            stored_at: Instant::now().checked_sub(age).unwrap_or_else(Instant::now),
+        };
+        let evicted = {
+            let mut index = self.index.lock().expect("poisoned");
+            if index.files.contains_key(path) {
+                Vec::new() // copied meanwhile by another request: this copy goes when dropped
+            } else {
+                copy.kept = true;
+                index.insert(path.to_owned(), stored)
+            }
+        };
+        remove_folders(evicted).await;
+        Ok(self.locate(path))
+    }
+
+    /// [`FileStore::find`] among the files on this replica's disk only.
     pub(crate) fn locate(&self, path: &str) -> Option<(PathBuf, String)> {
         let index = self.index.lock().expect("poisoned");
         if let Some(mime_type) = index.pinned.get(path) {
+            // The key came from the index, not from the request: it is one of our own paths.
             return Some((PathBuf::from(path), mime_type.clone()));
         }
         let stored = index.files.get(path)?;
         if stored.stored_at.elapsed() > LIFETIME {
             return None;
         }
-        // The key came from the index, not from the request: it is one of our own paths.
-        Some((PathBuf::from(path), stored.mime_type.clone()))
+        Some((stored.disk.clone(), stored.mime_type.clone()))
     }
 
     /// The bytes and MIME type of a file this store handed out as `path` (see
-    /// [`FileStore::locate`]).
-    pub(crate) async fn read(&self, path: &str) -> Option<(Vec<u8>, String)> {
-        let (disk_path, mime_type) = self.locate(path)?;
-        let bytes = tokio::fs::read(disk_path).await.ok()?;
-        Some((bytes, mime_type))
+    /// [`FileStore::find`]).
+    pub(crate) async fn read(&self, path: &str) -> Result<Option<(Vec<u8>, String)>, StoreError> {
+        let Some((disk_path, mime_type)) = self.find(path).await? else { return Ok(None) };
+        Ok(tokio::fs::read(disk_path).await.ok().map(|bytes| (bytes, mime_type)))
+    }
+}
+
+/// The shared store's key of the file handed out as `path`.
+fn file_key(path: &str) -> String {
+    format!("rheo:file:{path}")
+}
+
+/// Writes a file to the shared store, to expire with the file.
+async fn put_shared(
+    commands: &mut redis::aio::ConnectionManager,
+    key: &str,
+    mime_type: &str,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    redis::pipe()
+        .atomic()
+        .hset(key, "mime", mime_type)
+        .ignore()
+        .hset(key, "bytes", bytes)
+        .ignore()
+        .expire(key, LIFETIME.as_secs() as i64)
+        .ignore()
+        .query_async::<()>(commands)
+        .await?;
+    Ok(())
+}
+
+/// Removes evicted files from disk: each file has its own folder.
+async fn remove_folders(evicted: Vec<PathBuf>) {
+    for disk in evicted {
+        if let Some(folder) = disk.parent() {
+            let _ = tokio::fs::remove_dir_all(folder).await;
+        }
     }
 }
 
@@ -184,6 +311,11 @@ impl Written {
     fn disk_path(&self) -> PathBuf {
         self.folder.join(&self.name)
     }
+
+    /// The path the store hands out for it: where it is on this replica's disk.
+    fn path(&self) -> String {
+        self.disk_path().to_string_lossy().into_owned()
+    }
 }
 
 impl Drop for Written {
@@ -195,8 +327,8 @@ impl Drop for Written {
 }
 
 impl Index {
-    /// Adds a file; returns the paths of the files it pushed out.
-    fn insert(&mut self, path: String, stored: Stored) -> Vec<String> {
+    /// Adds a file; returns where on disk the files it pushed out are.
+    fn insert(&mut self, path: String, stored: Stored) -> Vec<PathBuf> {
         self.total_bytes += stored.size;
         self.files.insert(path.clone(), stored);
         self.order.push_back(path);
@@ -211,8 +343,8 @@ impl Index {
             let oldest = self.order.pop_front().expect("checked above");
             if let Some(file) = self.files.remove(&oldest) {
                 self.total_bytes -= file.size;
+                evicted.push(file.disk);
             }
-            evicted.push(oldest);
         }
         evicted
     }
@@ -244,10 +376,10 @@ mod tests {
         let file = store.store(b"png bytes", "../../etc/passwd", "image/png").await.unwrap();
         assert!(file.path.starts_with(store.dir.path().to_str().unwrap()));
         assert!(file.path.ends_with("/passwd"), "{}", file.path);
-        assert_eq!(store.read(&file.path).await, Some((b"png bytes".to_vec(), "image/png".to_owned())));
+        assert_eq!(store.read(&file.path).await.unwrap(), Some((b"png bytes".to_vec(), "image/png".to_owned())));
         // Neither an outside path, nor our directory, nor a traversal from our file.
         for path in ["/etc/passwd", store.dir.path().to_str().unwrap(), &format!("{}/../../../etc/passwd", file.path)] {
-            assert_eq!(store.read(path).await, None, "{path}");
+            assert_eq!(store.read(path).await.unwrap(), None, "{path}");
         }
     }
 
@@ -272,7 +404,7 @@ mod tests {
         for i in 0..3 {
             store.store(b"output", &format!("out{i}.png"), "image/png").await.unwrap();
         }
-        assert_eq!(store.read(&example.path).await, Some((b"example".to_vec(), "image/png".to_owned())));
+        assert_eq!(store.read(&example.path).await.unwrap(), Some((b"example".to_vec(), "image/png".to_owned())));
         assert_eq!(example.orig_name.as_deref(), Some("cat.png"));
     }
 
@@ -291,7 +423,7 @@ mod tests {
         for _ in 0..MAX_FILES {
             store.store(b"2", "b", "text/plain").await.unwrap();
         }
-        assert_eq!(store.read(&first.path).await, None);
+        assert_eq!(store.read(&first.path).await.unwrap(), None);
         assert!(!std::path::Path::new(&first.path).exists(), "removed from disk too");
         assert_eq!(store.index.lock().unwrap().files.len(), MAX_FILES);
     }

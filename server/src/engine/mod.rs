@@ -35,7 +35,10 @@ use self::{
     sessions::SessionStates,
     value::Payload,
 };
-use crate::limits::Limits;
+use crate::{
+    limits::Limits,
+    store::{SharedStore, StoreError},
+};
 
 /// Calls that may wait for a free slot of one interface; past this, callers get
 /// [`CallError::Busy`] at once instead of joining an ever longer queue.
@@ -77,6 +80,9 @@ pub enum CallError {
     /// The server is stopping (a restart, say); a generator is ended with this.
     #[error("the server is shutting down; try again in a moment")]
     ShuttingDown,
+    /// The shared store that replicas keep State and files in is unavailable.
+    #[error("{0}")]
+    Store(#[from] StoreError),
 }
 
 impl CallError {
@@ -233,9 +239,14 @@ impl Mounted {
         Ok(Checked(values.into_iter().map(Input::Value).collect()))
     }
 
+    /// Keeps this interface's session State in `store`, which replicas share.
+    pub(crate) fn share(&self, store: Arc<SharedStore>) {
+        self.states.share(store, &self.spec.name);
+    }
+
     /// Drops the `State` values of `session` (its page has closed).
-    pub(crate) fn end_session(&self, session: &str) {
-        self.states.forget(session);
+    pub(crate) async fn end_session(&self, session: &str) -> Result<(), StoreError> {
+        self.states.forget(session).await
     }
 
     /// Counts a stream as open on this interface for as long as the guard lives.
@@ -290,14 +301,16 @@ impl Mounted {
                     return;
                 }
             };
-            self.states.fill(session.as_deref(), &mut inputs);
+            if let Err(e) = self.states.fill(session.as_deref(), &mut inputs).await {
+                yield Err(e);
+                return;
+            }
             let mut answers = (self.handler)(inputs, Slot(permit.clone(), reporter));
             while let Some(answer) = answers.next().await {
-                let checked = answer.and_then(|mut outputs| {
-                    check_outputs(&self.spec.outputs, &outputs)?;
-                    self.states.keep(session.as_deref(), &mut outputs);
-                    Ok(outputs)
-                });
+                let checked = match answer.and_then(|outputs| check_outputs(&self.spec.outputs, &outputs).map(|()| outputs)) {
+                    Ok(mut outputs) => self.states.keep(session.as_deref(), &mut outputs).await.map(|()| outputs),
+                    Err(e) => Err(e),
+                };
                 let failed = checked.is_err();
                 yield checked;
                 if failed {

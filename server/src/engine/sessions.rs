@@ -2,26 +2,36 @@
 //!
 //! The k-th State input of a call gets what the k-th State output returned in the session's
 //! last call, or its starting value in a new session. State payloads never reach a transport:
-//! they are taken out of the outputs here. Bounded: sessions per interface (the one
-//! touched longest ago goes first; the server's `Limits::max_sessions`), each forgotten after
-//! [`STATE_IDLE_TIMEOUT`].
+//! they are taken out of the outputs here. Kept in memory by default, bounded: sessions per
+//! interface (the one touched longest ago goes first; the server's `Limits::max_sessions`),
+//! each forgotten after [`STATE_IDLE_TIMEOUT`]. With a [`SharedStore`], kept there instead, so
+//! that any replica can serve a session's next call: a hash per session (a field per State,
+//! its JSON, at most [`MAX_SHARED_STATE_BYTES`]) that expires after the same idle time.
 
 use std::{
     collections::HashMap,
     sync::{
         atomic::{AtomicUsize, Ordering},
-        Mutex,
+        Arc, Mutex, OnceLock,
     },
     time::{Duration, Instant},
 };
 
 use rheo_shared::Value;
 
-use super::value::{Payload, StateValue};
-use crate::limits::Limits;
+use super::{
+    value::{Payload, StateValue},
+    CallError,
+};
+use crate::{
+    limits::Limits,
+    store::{SharedStore, StoreError},
+};
 
 /// How long an unused session's state is kept.
 pub(crate) const STATE_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
+/// The largest State value the shared store takes, as JSON.
+pub(crate) const MAX_SHARED_STATE_BYTES: usize = 1 << 20;
 
 pub(crate) struct SessionStates {
     /// The position of each State input, and the value a new session starts with.
@@ -31,6 +41,8 @@ pub(crate) struct SessionStates {
     sessions: Mutex<HashMap<String, Kept>>,
     /// Sessions kept at most (the server's `Limits::max_sessions`).
     max_sessions: AtomicUsize,
+    /// The shared store and this interface's name, when replicas share State.
+    shared: OnceLock<(Arc<SharedStore>, String)>,
 }
 
 struct Kept {
@@ -60,39 +72,77 @@ impl SessionStates {
         }
         let outputs = output_starts.into_iter().map(|(position, _)| position).collect();
         let max_sessions = AtomicUsize::new(Limits::default().max_sessions);
-        Ok(SessionStates { inputs, outputs, sessions: Mutex::default(), max_sessions })
+        Ok(SessionStates { inputs, outputs, sessions: Mutex::default(), max_sessions, shared: OnceLock::new() })
     }
 
     pub(crate) fn set_max_sessions(&self, sessions: usize) {
         self.max_sessions.store(sessions, Ordering::Release);
     }
 
+    /// Keeps the State of interface `name` in `store` from now on.
+    pub(crate) fn share(&self, store: Arc<SharedStore>, name: &str) {
+        let _ = self.shared.set((store, name.to_owned()));
+    }
+
     /// Puts the session's State values into the inputs (starting values without a session).
-    pub(crate) fn fill(&self, session: Option<&str>, inputs: &mut [Payload]) {
+    pub(crate) async fn fill(&self, session: Option<&str>, inputs: &mut [Payload]) -> Result<(), CallError> {
         if self.inputs.is_empty() {
-            return;
+            return Ok(());
         }
-        let kept = session.and_then(|session| {
-            let mut sessions = self.sessions.lock().expect("poisoned");
-            let kept = sessions.get_mut(session)?;
-            kept.touched = Instant::now();
-            Some(kept.values.clone())
-        });
+        let kept = match (session, self.shared.get()) {
+            (None, _) => None,
+            (Some(session), None) => {
+                let mut sessions = self.sessions.lock().expect("poisoned");
+                sessions.get_mut(session).map(|kept| {
+                    kept.touched = Instant::now();
+                    kept.values.clone()
+                })
+            }
+            (Some(session), Some((store, name))) => Some(self.read_shared(store, name, session).await?),
+        };
         for (k, (position, start)) in self.inputs.iter().enumerate() {
             let value = kept.as_ref().map_or(start, |values| &values[k]);
             inputs[*position] = Payload::State(value.clone());
         }
+        Ok(())
+    }
+
+    /// The session's values in the shared store (a starting value where it has none, or where
+    /// what it has no longer decodes: the State's type changed since it was written).
+    async fn read_shared(&self, store: &SharedStore, name: &str, session: &str) -> Result<Vec<StateValue>, StoreError> {
+        let key = SharedStore::key(name, "state", session);
+        let (fields, _): (HashMap<usize, String>, bool) = redis::pipe()
+            .hgetall(&key)
+            .expire(&key, STATE_IDLE_TIMEOUT.as_secs() as i64)
+            .query_async(&mut store.commands().await?)
+            .await?;
+        let values = self.inputs.iter().enumerate().map(|(k, (_, start))| {
+            let Some(json) = fields.get(&k) else { return start.clone() };
+            start.decode(json).unwrap_or_else(|e| {
+                tracing::warn!("/{name}: a kept State value no longer decodes ({e}); the session starts it afresh");
+                start.clone()
+            })
+        });
+        Ok(values.collect())
     }
 
     /// Takes the State values out of the outputs (leaving nulls) and keeps them for the session.
-    pub(crate) fn keep(&self, session: Option<&str>, outputs: &mut [Payload]) {
+    pub(crate) async fn keep(&self, session: Option<&str>, outputs: &mut [Payload]) -> Result<(), CallError> {
         let mut returned = Vec::new();
         for (k, position) in self.outputs.iter().enumerate() {
             if let Payload::State(value) = std::mem::replace(&mut outputs[*position], Payload::Json(Value::Null)) {
                 returned.push((k, value));
             }
         }
-        let Some(session) = session.filter(|_| !returned.is_empty()) else { return };
+        let Some(session) = session.filter(|_| !returned.is_empty()) else { return Ok(()) };
+        match self.shared.get() {
+            None => self.keep_in_memory(session, returned),
+            Some((store, name)) => Self::write_shared(store, name, session, returned).await?,
+        }
+        Ok(())
+    }
+
+    fn keep_in_memory(&self, session: &str, returned: Vec<(usize, StateValue)>) {
         let mut sessions = self.sessions.lock().expect("poisoned");
         sessions.retain(|_, kept| kept.touched.elapsed() < STATE_IDLE_TIMEOUT);
         if !sessions.contains_key(session) && sessions.len() >= self.max_sessions.load(Ordering::Acquire) {
@@ -108,9 +158,50 @@ impl SessionStates {
         }
     }
 
+    async fn write_shared(
+        store: &SharedStore,
+        name: &str,
+        session: &str,
+        returned: Vec<(usize, StateValue)>,
+    ) -> Result<(), CallError> {
+        let mut fields = Vec::with_capacity(returned.len());
+        for (k, value) in returned {
+            let json = value
+                .encode()
+                .map_err(|e| CallError::InvalidOutput(format!("the State value could not be encoded: {e}")))?;
+            if json.len() > MAX_SHARED_STATE_BYTES {
+                return Err(CallError::InvalidOutput(format!(
+                    "the State value is {} KiB as JSON; the shared store keeps at most {} KiB",
+                    json.len() / 1024,
+                    MAX_SHARED_STATE_BYTES / 1024
+                )));
+            }
+            fields.push((k, json));
+        }
+        let key = SharedStore::key(name, "state", session);
+        let mut commands = store.commands().await?;
+        let written: redis::RedisResult<()> = redis::pipe()
+            .hset_multiple(&key, &fields)
+            .ignore()
+            .expire(&key, STATE_IDLE_TIMEOUT.as_secs() as i64)
+            .ignore()
+            .query_async(&mut commands)
+            .await;
+        Ok(written.map_err(StoreError::from)?)
+    }
+
     /// Drops the session's state: its page has closed.
-    pub(crate) fn forget(&self, session: &str) {
-        self.sessions.lock().expect("poisoned").remove(session);
+    pub(crate) async fn forget(&self, session: &str) -> Result<(), StoreError> {
+        match self.shared.get() {
+            None => {
+                self.sessions.lock().expect("poisoned").remove(session);
+                Ok(())
+            }
+            Some((store, name)) => {
+                let key = SharedStore::key(name, "state", session);
+                Ok(redis::cmd("DEL").arg(key).query_async(&mut store.commands().await?).await?)
+            }
+        }
     }
 
     /// Sessions with state kept now.
@@ -132,7 +223,7 @@ mod tests {
 
     fn held(payload: &Payload) -> u32 {
         match payload {
-            Payload::State(value) => *value.downcast_ref::<u32>().unwrap(),
+            Payload::State(value) => *(&**value as &dyn std::any::Any).downcast_ref::<u32>().unwrap(),
             other => panic!("not a state: {other:?}"),
         }
     }
@@ -144,9 +235,11 @@ mod tests {
 
     fn call(states: &SessionStates, session: Option<&str>, returns: u32) -> u32 {
         let mut inputs = vec![Payload::Json(Value::Null), Payload::Json(Value::Null)];
-        states.fill(session, &mut inputs);
         let mut outputs = vec![Payload::State(number(returns)), Payload::Json(Value::Number(1.0))];
-        states.keep(session, &mut outputs);
+        futures::executor::block_on(async {
+            states.fill(session, &mut inputs).await.unwrap();
+            states.keep(session, &mut outputs).await.unwrap();
+        });
         assert_eq!(outputs[0], Payload::Json(Value::Null), "state never leaves the server");
         held(&inputs[1])
     }
@@ -167,7 +260,7 @@ mod tests {
     fn a_forgotten_session_starts_again() {
         let states = states();
         call(&states, Some("a"), 7);
-        states.forget("a");
+        futures::executor::block_on(states.forget("a")).unwrap();
         assert_eq!(call(&states, Some("a"), 8), 0);
     }
 

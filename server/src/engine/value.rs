@@ -6,10 +6,38 @@ use std::{any::Any, sync::Arc};
 
 use image::DynamicImage;
 use rheo_shared::{AudioData, Value, ValueError};
+use serde::{de::DeserializeOwned, Serialize};
 
 /// A `State` value with its type erased; the engine keeps one per session and State input.
 #[allow(unreachable_pub)] // named by `Component`'s hidden method; unreachable from outside
-pub type StateValue = Arc<dyn Any + Send + Sync>;
+pub type StateValue = Arc<dyn StateData>;
+
+/// What the engine needs of a `State<T>`'s `T` with its type erased: to be itself (`Any`), and
+/// to go through the shared store as JSON. A starting value decodes what its session kept.
+#[allow(unreachable_pub)] // named by `StateValue`; unreachable from outside
+pub trait StateData: Any + Send + Sync {
+    #[doc(hidden)]
+    fn encode(&self) -> serde_json::Result<String>;
+    /// A value of this one's type from `json`.
+    #[doc(hidden)]
+    fn decode(&self, json: &str) -> serde_json::Result<StateValue>;
+}
+
+impl std::fmt::Debug for dyn StateData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a State value")
+    }
+}
+
+impl<T: Serialize + DeserializeOwned + Send + Sync + 'static> StateData for T {
+    fn encode(&self) -> serde_json::Result<String> {
+        serde_json::to_string(self)
+    }
+
+    fn decode(&self, json: &str) -> serde_json::Result<StateValue> {
+        Ok(Arc::new(serde_json::from_str::<T>(json)?))
+    }
+}
 
 /// A value on its way to or from a handler: plain JSON, decoded media, or a session's state.
 /// The codec decodes media at the boundary (an upload, a streamed frame or chunk) and encodes it

@@ -63,6 +63,7 @@ use crate::{
     components::contract,
     engine::{
         events::{CallEvent, Reporter},
+        files::FileError,
         CallError, Media, Mounted,
     },
     site::PublicUrl,
@@ -268,9 +269,12 @@ impl Tools {
             .decode(encoded.trim())
             .map_err(|e| McpError::invalid_params(format!("{name}: this is not base64: {e}"), None))?;
         let mime_type = declared.unwrap_or_else(|| media.default_mime_type().to_owned());
-        let file = self.interfaces.files.store(&bytes, name, &mime_type).await.map_err(|e| {
-            tracing::error!(error = %e, "cannot store an MCP argument");
-            McpError::internal_error("the server could not store the file", None)
+        let file = self.interfaces.files.store(&bytes, name, &mime_type).await.map_err(|e| match e {
+            FileError::Store(e) => McpError::internal_error(e.to_string(), None),
+            FileError::Io(e) => {
+                tracing::error!(error = %e, "cannot store an MCP argument");
+                McpError::internal_error("the server could not store the file", None)
+            }
         })?;
         Ok(Value::File(file))
     }
@@ -282,7 +286,7 @@ impl Tools {
             let block = match output {
                 Value::Null => continue,
                 Value::Text(text) => ContentBlock::text(text),
-                Value::File(file) => match self.interfaces.files.read(&file.path).await {
+                Value::File(file) => match self.interfaces.files.read(&file.path).await.ok().flatten() {
                     Some((bytes, mime_type)) => match contract(&component.kind).media() {
                         Some(Media::Audio { .. }) => ContentBlock::audio(BASE64.encode(bytes), mime_type),
                         _ => ContentBlock::image(BASE64.encode(bytes), mime_type),
@@ -357,6 +361,7 @@ fn failed(error: CallError) -> Result<CallToolResponse, McpError> {
         | CallError::Panicked
         | CallError::Busy
         | CallError::TimedOut(_)
-        | CallError::ShuttingDown => Ok(CallToolResult::error(vec![ContentBlock::text(error.to_string())]).into()),
+        | CallError::ShuttingDown
+        | CallError::Store(_) => Ok(CallToolResult::error(vec![ContentBlock::text(error.to_string())]).into()),
     }
 }

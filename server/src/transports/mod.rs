@@ -28,6 +28,7 @@ use crate::{
     },
     flagging::{FlagError, Flagger},
     limits::Limits,
+    store::{SharedStore, StoreError},
 };
 
 /// The mounted interfaces, by name, and what they share: the files, the streams each client
@@ -40,6 +41,8 @@ pub(crate) struct Interfaces {
     /// The flags of each interface with flagging on, by name.
     flaggers: HashMap<String, Flagger>,
     stopping: watch::Receiver<bool>,
+    /// What replicas share, if they do (see [`crate::store`]).
+    pub(crate) shared: Option<Arc<SharedStore>>,
 }
 
 impl Interfaces {
@@ -68,7 +71,14 @@ impl Interfaces {
         }
         let by_name = mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
         let streams_by_client = PerClient::default();
-        Interfaces { by_name, files, streams_by_client, limits, flaggers, stopping }
+        Interfaces { by_name, files, streams_by_client, limits, flaggers, stopping, shared: None }
+    }
+
+    /// Keeps State, queue results and files in `store`, which the replicas share.
+    pub(crate) fn share(&mut self, store: Arc<SharedStore>) {
+        self.files.share(store.clone());
+        self.by_name.values().for_each(|mounted| mounted.share(store.clone()));
+        self.shared = Some(store);
     }
 
     /// The flags of the interface mounted at `/<name>`, if its flagging is on.
@@ -192,7 +202,10 @@ impl Failure {
                 CallError::InvalidInput { .. } | CallError::Handler(_) | CallError::NoValue | CallError::NotFinite(_),
             ) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Call(CallError::InvalidOutput(_) | CallError::Panicked) => StatusCode::INTERNAL_SERVER_ERROR,
-            Failure::Call(CallError::Busy | CallError::ShuttingDown) => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::Call(CallError::Busy | CallError::ShuttingDown | CallError::Store(StoreError::Unavailable(_))) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Failure::Call(CallError::Store(StoreError::FileTooLarge { .. })) => StatusCode::INTERNAL_SERVER_ERROR,
             Failure::Call(CallError::TimedOut(_)) => StatusCode::GATEWAY_TIMEOUT,
             Failure::Flag(FlagError::Off) => StatusCode::NOT_FOUND,
             Failure::Flag(FlagError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -104,6 +104,6 @@ pub(crate) async fn end_session(
 ) -> Result<StatusCode, ApiError> {
     let interface = interfaces.find(&name)?;
     check_session(&session)?;
-    interface.end_session(&session);
+    interface.end_session(&session).await.map_err(CallError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -20,6 +20,7 @@
 
 pub(crate) mod describe;
 mod queue;
+mod shared_queue;
 
 use std::{collections::HashMap, convert::Infallible, sync::Arc};
 
@@ -53,6 +54,7 @@ use crate::{
 };
 use describe::{is_state, parameter_name, FN_INDEX};
 use queue::{Answer, Queue, Refusal, QUEUE_IDLE_TIMEOUT};
+use shared_queue::SharedQueue;
 
 /// The interfaces, with a Gradio queue each.
 struct QueuedInterfaces {
@@ -67,7 +69,10 @@ pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
     let limits = interfaces.limits;
     let queues = interfaces
         .names()
-        .map(|name| (name.clone(), Queue::new(limits.max_pending_per_client, limits.max_sessions)))
+        .map(|name| {
+            let shared = interfaces.shared.clone().map(|store| SharedQueue::new(store, name));
+            (name.clone(), Queue::new(limits.max_pending_per_client, limits.max_sessions, shared))
+        })
         .collect();
     let state = Arc::new(QueuedInterfaces { interfaces, queues });
     // Idle sessions are swept on a timer, not only when another join comes; the sweeper ends
@@ -122,6 +127,7 @@ impl From<Refusal> for Detail {
             ),
             Refusal::UnknownSession => Detail(StatusCode::NOT_FOUND, json!("Session not found.")),
             Refusal::UnknownEvent => Detail(StatusCode::NOT_FOUND, json!("Event not found.")),
+            Refusal::Store(error) => Failure::Call(error.into()).into(),
         }
     }
 }
@@ -194,7 +200,7 @@ async fn upload(
         })?;
         written.push(file);
     }
-    let kept = state.interfaces.files.keep(written).await;
+    let kept = state.interfaces.files.keep(written).await.map_err(|e| Detail::from(Failure::Call(e.into())))?;
     Ok(Json(kept.into_iter().map(|file| file.path).collect()))
 }
 
@@ -210,7 +216,8 @@ async fn file(
     state.find(&name)?;
     let not_found = || Detail(StatusCode::NOT_FOUND, json!("File not found."));
     let path = rest.strip_prefix("file=").ok_or_else(not_found)?;
-    let (disk_path, mime_type) = state.interfaces.files.locate(path).ok_or_else(not_found)?;
+    let found = state.interfaces.files.find(path).await.map_err(|e| Detail::from(Failure::Call(e.into())))?;
+    let (disk_path, mime_type) = found.ok_or_else(not_found)?;
     let mime_type = mime_type.to_ascii_lowercase();
     let (content_type, disposition) = if shown_inline(&mime_type) {
         (mime_type, "inline")
@@ -272,7 +279,7 @@ async fn join(
     let (reporter, events) = Reporter::new();
     let answers = state.run(interface, Some(request.session_hash.clone()), checked, Some(reporter), public);
     let steps = with_events(answers, events);
-    let event_id = queue.join(&request.session_hash, client, interface.spec().generator, steps)?;
+    let event_id = queue.join(&request.session_hash, client, interface.spec().generator, steps).await?;
     Ok(Json(json!({ "event_id": event_id })))
 }
 
@@ -307,7 +314,7 @@ async fn call(
     let request = state.interfaces.read(body)?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
     let checked = check(interface, request.data)?;
-    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, None, public))? })))
+    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, None, public)).await? })))
 }
 
 /// `call/v2/<api_name>`: the inputs by parameter name; a missing one takes its default.
@@ -333,7 +340,7 @@ async fn call_with_keywords(
         ));
     }
     let checked = check(interface, positional)?;
-    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, None, public))? })))
+    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, None, public)).await? })))
 }
 
 /// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`;
@@ -359,8 +366,8 @@ async fn result(
     Ok(Sse::new(futures::stream::iter(events)))
 }
 
-fn error_body(error: &CallError) -> JsonValue {
-    json!({ "error": error.to_string(), "visible": true, "title": "Error" })
+fn error_body(error: &str) -> JsonValue {
+    json!({ "error": error, "visible": true, "title": "Error" })
 }
 
 /// The request's values, checked by the engine; misfits are reported the way Gradio reports

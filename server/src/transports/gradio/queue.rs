@@ -9,6 +9,9 @@
 //! session with no join and no message delivered, or an unread result, is dropped after
 //! [`QUEUE_IDLE_TIMEOUT`] (swept on a timer). A call never waits long on its reader: one whose
 //! messages nobody reads for [`READER_WAIT`] is stopped, freeing its slot.
+//!
+//! Replicas that share a store keep the sessions' messages and the REST results there instead
+//! (see [`super::shared_queue`]), so that the reader may be on any replica.
 
 use std::{
     collections::HashMap,
@@ -25,28 +28,33 @@ use tokio::{
     time::Instant,
 };
 
+use super::shared_queue::{self, Read, SharedQueue, SharedReader};
 use crate::{
     engine::{
         events::{AlertLevel, CallEvent},
         CallError,
     },
+    store::StoreError,
     transports::{PerClient, Step},
 };
 
 /// How long an idle session, or an unread result, is kept.
 pub(crate) const QUEUE_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 /// Messages that may wait for a session's reader before the producing call waits.
-const SESSION_BUFFER: usize = 64;
+pub(crate) const SESSION_BUFFER: usize = 64;
 /// How long a call waits for its reader to make room in a full buffer before it is stopped.
 pub(crate) const READER_WAIT: Duration = Duration::from_secs(10);
 /// Events one session may have pending (joined, not yet delivered).
 pub(crate) const MAX_PENDING_PER_SESSION: usize = 32;
 
 /// A stream with nothing to say sends a heartbeat this often, so proxies keep it open.
-const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+pub(crate) const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
 
 /// One answer of a call: its outputs (a generator has several), or why it failed.
 pub(crate) type Answer = Result<Vec<Value>, CallError>;
+
+/// An answer as a REST result keeps it for its reader: the error as its message.
+pub(crate) type Finished = Result<Vec<Value>, String>;
 
 /// A generator's answers a REST result keeps for its reader at most; past this the oldest
 /// intermediate ones are dropped (the last is always kept).
@@ -62,7 +70,7 @@ struct Session {
 }
 
 struct UnreadResult {
-    result: watch::Receiver<Option<Vec<Answer>>>,
+    result: watch::Receiver<Option<Vec<Finished>>>,
     created: Instant,
 }
 
@@ -74,6 +82,32 @@ pub(crate) enum Refusal {
     TooMany,
     UnknownSession,
     UnknownEvent,
+    /// The shared store is unavailable.
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refusal {
+    fn from(error: StoreError) -> Self {
+        Refusal::Store(error)
+    }
+}
+
+/// Where a call's messages go: its session's channel, or its session's stream in the store.
+enum Mailbox {
+    Memory(mpsc::Sender<Json>),
+    Shared(shared_queue::Outbox),
+}
+
+impl Mailbox {
+    /// Sends a message to the session's reader, waiting [`READER_WAIT`] at most for room.
+    async fn deliver(&self, message: Json) -> bool {
+        match self {
+            Mailbox::Memory(sender) => {
+                matches!(tokio::time::timeout(READER_WAIT, sender.send(message)).await, Ok(Ok(())))
+            }
+            Mailbox::Shared(outbox) => outbox.deliver(&message).await,
+        }
+    }
 }
 
 /// The queue of one interface.
@@ -88,16 +122,19 @@ pub(crate) struct Queue {
     /// nothing pending makes room for a new one (or it gets 503), and a new REST call replaces
     /// the oldest finished unread result (or gets 503).
     max_entries: usize,
+    /// The store, when replicas share the sessions' messages and the results.
+    shared: Option<SharedQueue>,
 }
 
 impl Queue {
-    pub(crate) fn new(max_pending_per_client: usize, max_entries: usize) -> Self {
+    pub(crate) fn new(max_pending_per_client: usize, max_entries: usize, shared: Option<SharedQueue>) -> Self {
         Queue {
             max_entries,
             sessions: Arc::default(),
             results: Arc::default(),
             clients: PerClient::default(),
             max_pending_per_client,
+            shared,
         }
     }
 
@@ -107,7 +144,7 @@ impl Queue {
     /// whole, the next as diffs, as Gradio's sse_v3 does), and its last again in
     /// `process_completed`. If the session's reader falls behind for [`READER_WAIT`], or the
     /// session expires, the call stops.
-    pub(crate) fn join(
+    pub(crate) async fn join(
         &self,
         session_hash: &str,
         client: Option<IpAddr>,
@@ -115,14 +152,15 @@ impl Queue {
         steps: impl Stream<Item = Step> + Send + 'static,
     ) -> Result<String, Refusal> {
         let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
-        let sender = self.enter_session(session_hash)?;
+        let mailbox = match &self.shared {
+            None => Mailbox::Memory(self.enter_session(session_hash)?),
+            Some(shared) => Mailbox::Shared(shared.enter(session_hash).await?),
+        };
         let event_id = new_event_id();
         let event = event_id.clone();
         tokio::spawn(async move {
             let _ticket = ticket;
-            let deliver = |message: Json| async {
-                matches!(tokio::time::timeout(READER_WAIT, sender.send(message)).await, Ok(Ok(())))
-            };
+            let deliver = |message: Json| mailbox.deliver(message);
             let mut steps = Box::pin(steps);
             let mut last = None;
             let (mut estimated, mut started) = (false, false);
@@ -221,28 +259,44 @@ impl Queue {
     /// The session's messages as they come; ends with `close_stream` after the completion of
     /// its last pending event. One reader at a time per session.
     pub(crate) async fn stream(&self, session_hash: &str) -> Result<impl Stream<Item = Json> + use<>, Refusal> {
-        let receiver = {
-            let sessions = self.sessions.lock().unwrap();
-            sessions.get(session_hash).ok_or(Refusal::UnknownSession)?.receiver.clone()
+        let source = match &self.shared {
+            Some(shared) => Source::Shared(Box::new(shared.reader(session_hash).await?)),
+            None => {
+                let receiver = {
+                    let sessions = self.sessions.lock().unwrap();
+                    sessions.get(session_hash).ok_or(Refusal::UnknownSession)?.receiver.clone()
+                };
+                Source::Memory {
+                    queue: self.clone(),
+                    session: session_hash.to_string(),
+                    receiver: receiver.lock_owned().await,
+                }
+            }
         };
-        let reader = Reader {
-            queue: self.clone(),
-            session: session_hash.to_string(),
-            receiver: receiver.lock_owned().await,
-            state: ReaderState::Open,
-        };
-        Ok(stream::unfold(reader, Reader::next))
+        Ok(stream::unfold(Reader { source, state: ReaderState::Open }, Reader::next))
     }
 
     /// Starts a call of `client` whose answers are read once with [`Queue::result`].
-    pub(crate) fn call(
+    pub(crate) async fn call(
         &self,
         client: Option<IpAddr>,
         answers: impl Stream<Item = Answer> + Send + 'static,
     ) -> Result<String, Refusal> {
         let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
-        let (sender, result) = watch::channel(None);
         let event_id = new_event_id();
+        if let Some(shared) = self.shared.clone() {
+            shared.start_call(&event_id).await?;
+            let event = event_id.clone();
+            tokio::spawn(async move {
+                let _ticket = ticket;
+                let answers = kept_answers(answers).await;
+                if let Err(e) = shared.finish_call(&event, &answers).await {
+                    tracing::warn!("a REST call's result was lost: {e}");
+                }
+            });
+            return Ok(event_id);
+        }
+        let (sender, result) = watch::channel(None);
         {
             let mut results = self.results.lock().unwrap();
             results.retain(|_, r| r.created.elapsed() < QUEUE_IDLE_TIMEOUT);
@@ -260,36 +314,49 @@ impl Queue {
         }
         tokio::spawn(async move {
             let _ticket = ticket;
-            let mut kept = std::collections::VecDeque::new();
-            futures::pin_mut!(answers);
-            while let Some(answer) = answers.next().await {
-                if kept.len() == MAX_KEPT_ANSWERS {
-                    kept.pop_front();
-                }
-                kept.push_back(answer);
-            }
-            let _ = sender.send(Some(kept.into()));
+            let _ = sender.send(Some(kept_answers(answers).await));
         });
         Ok(event_id)
     }
 
     /// Waits for the answers of a call started with [`Queue::call`]; they are read once.
-    pub(crate) async fn result(&self, event_id: &str) -> Result<Vec<Answer>, Refusal> {
+    pub(crate) async fn result(&self, event_id: &str) -> Result<Vec<Finished>, Refusal> {
+        if let Some(shared) = &self.shared {
+            return shared.result(event_id).await;
+        }
         let unread = self.results.lock().unwrap().remove(event_id).ok_or(Refusal::UnknownEvent)?;
         let mut result = unread.result;
         let answers = match result.wait_for(Option::is_some).await {
             Ok(answers) => answers.clone().expect("waited for Some"),
-            Err(_) => vec![Err(CallError::Panicked)],
+            Err(_) => vec![Err(CallError::Panicked.to_string())],
         };
         Ok(answers)
     }
 }
 
+/// A REST call's answers as its result keeps them: at most [`MAX_KEPT_ANSWERS`], the last
+/// always among them.
+async fn kept_answers(answers: impl Stream<Item = Answer>) -> Vec<Finished> {
+    let mut kept = std::collections::VecDeque::new();
+    futures::pin_mut!(answers);
+    while let Some(answer) = answers.next().await {
+        if kept.len() == MAX_KEPT_ANSWERS {
+            kept.pop_front();
+        }
+        kept.push_back(answer.map_err(|e| e.to_string()));
+    }
+    kept.into()
+}
+
 struct Reader {
-    queue: Queue,
-    session: String,
-    receiver: OwnedMutexGuard<mpsc::Receiver<Json>>,
+    source: Source,
     state: ReaderState,
+}
+
+/// Where a reader's messages come from.
+enum Source {
+    Memory { queue: Queue, session: String, receiver: OwnedMutexGuard<mpsc::Receiver<Json>> },
+    Shared(Box<SharedReader>),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -308,27 +375,48 @@ impl Reader {
                 self.state = ReaderState::Closed;
                 close_stream()
             }
-            ReaderState::Open => match tokio::time::timeout(HEARTBEAT_EVERY, self.receiver.recv()).await {
-                // A heartbeat keeps proxies from closing the stream, not the session alive:
-                // a reader with nothing pending is closed once the session expires.
-                Err(_) => json!({"msg": "heartbeat"}),
-                Ok(Some(message)) => {
-                    // As in Gradio, an event stops being pending when its completion is
-                    // delivered; a join that comes before then keeps the stream open.
-                    let completed = message["msg"] == "process_completed";
-                    if self.queue.touch_session(&self.session, completed) == 0 && completed {
-                        self.state = ReaderState::Closing;
+            ReaderState::Open => match &mut self.source {
+                Source::Memory { queue, session, receiver } => {
+                    match tokio::time::timeout(HEARTBEAT_EVERY, receiver.recv()).await {
+                        // A heartbeat keeps proxies from closing the stream, not the session
+                        // alive: a reader with nothing pending is closed once the session expires.
+                        Err(_) => heartbeat(),
+                        Ok(Some(message)) => {
+                            // As in Gradio, an event stops being pending when its completion is
+                            // delivered; a join that comes before then keeps the stream open.
+                            let completed = message["msg"] == "process_completed";
+                            if queue.touch_session(session, completed) == 0 && completed {
+                                self.state = ReaderState::Closing;
+                            }
+                            message
+                        }
+                        Ok(None) => {
+                            self.state = ReaderState::Closed;
+                            close_stream()
+                        }
                     }
-                    message
                 }
-                Ok(None) => {
-                    self.state = ReaderState::Closed;
-                    close_stream()
-                }
+                Source::Shared(reader) => match reader.next().await {
+                    Ok(Read::Message(message)) => message,
+                    Ok(Read::Idle) => heartbeat(),
+                    Ok(Read::Last(message)) => {
+                        self.state = ReaderState::Closing;
+                        message
+                    }
+                    Err(e) => {
+                        // The client sees its stream end and may join again once Redis is back.
+                        tracing::warn!("a queue reader stopped: {e}");
+                        return None;
+                    }
+                },
             },
         };
         Some((message, self))
     }
+}
+
+fn heartbeat() -> Json {
+    json!({"msg": "heartbeat"})
 }
 
 /// Gradio's message for what a call reported: `estimation` (its rank in line, 0 being next),
@@ -421,25 +509,29 @@ mod tests {
 
     #[tokio::test]
     async fn sessions_per_interface_are_bounded() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
         for session in 0..MAX_ENTRIES {
-            queue.join(&session.to_string(), None, false, stream::pending::<Step>()).unwrap();
+            queue.join(&session.to_string(), None, false, stream::pending::<Step>()).await.unwrap();
         }
-        assert_eq!(queue.join("one more", None, false, started(answer(1.0, 0))), Err(Refusal::Full), "all are waiting");
+        assert_eq!(
+            queue.join("one more", None, false, started(answer(1.0, 0))).await,
+            Err(Refusal::Full),
+            "all are waiting"
+        );
         // A known session may always add events.
-        assert!(queue.join("0", None, false, started(answer(1.0, 0))).is_ok());
+        assert!(queue.join("0", None, false, started(answer(1.0, 0))).await.is_ok());
     }
 
     #[tokio::test]
     async fn a_full_queue_makes_room_by_dropping_its_idlest_session() {
         // The attack: 4,100 quick joins filled the session table, and every new client got
         // "Queue is full" for ten minutes.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
         for session in 0..MAX_ENTRIES {
-            queue.join(&session.to_string(), None, false, started(answer(1.0, 0))).unwrap();
+            queue.join(&session.to_string(), None, false, started(answer(1.0, 0))).await.unwrap();
             let _: Vec<Json> = queue.stream(&session.to_string()).await.unwrap().collect().await;
         }
-        assert!(queue.join("a newcomer", None, false, started(answer(1.0, 0))).is_ok());
+        assert!(queue.join("a newcomer", None, false, started(answer(1.0, 0))).await.is_ok());
         assert_eq!(queue.stream("0").await.err(), Some(Refusal::UnknownSession), "the idlest made room");
         assert!(queue.stream("1").await.is_ok());
     }
@@ -463,9 +555,9 @@ mod tests {
     async fn a_call_nobody_reads_is_stopped_and_frees_its_slot() {
         // The attack: a generator joined with a session whose stream is never opened held its
         // slot for 10 minutes once the session's buffer was full.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
         let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        queue.join("unread", None, true, started(watched(1000, dropped.clone()))).unwrap();
+        queue.join("unread", None, true, started(watched(1000, dropped.clone()))).await.unwrap();
         tokio::time::sleep(READER_WAIT / 2).await;
         assert!(!dropped.load(std::sync::atomic::Ordering::SeqCst), "waits for its reader a while");
         tokio::time::sleep(READER_WAIT).await;
@@ -474,26 +566,30 @@ mod tests {
 
     #[tokio::test]
     async fn pending_events_are_bounded_per_session_and_per_client() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
         let never = || stream::pending::<Step>();
         for _ in 0..MAX_PENDING_PER_SESSION {
-            queue.join("one session", None, false, never()).unwrap();
+            queue.join("one session", None, false, never()).await.unwrap();
         }
-        assert_eq!(queue.join("one session", None, false, never()), Err(Refusal::TooMany));
+        assert_eq!(queue.join("one session", None, false, never()).await, Err(Refusal::TooMany));
         let (client, other) = (Some("192.0.2.1".parse().unwrap()), Some("192.0.2.2".parse().unwrap()));
         for session in 0..MAX_PENDING_PER_CLIENT {
-            queue.join(&format!("s{session}"), client, false, never()).unwrap();
+            queue.join(&format!("s{session}"), client, false, never()).await.unwrap();
         }
-        assert_eq!(queue.join("another", client, false, never()), Err(Refusal::TooMany));
-        assert_eq!(queue.call(client, stream::pending::<Answer>()), Err(Refusal::TooMany), "REST calls count too");
-        assert!(queue.join("another", other, false, never()).is_ok(), "other clients are not held up");
+        assert_eq!(queue.join("another", client, false, never()).await, Err(Refusal::TooMany));
+        assert_eq!(
+            queue.call(client, stream::pending::<Answer>()).await,
+            Err(Refusal::TooMany),
+            "REST calls count too"
+        );
+        assert!(queue.join("another", other, false, never()).await.is_ok(), "other clients are not held up");
     }
 
     #[tokio::test(start_paused = true)]
     async fn an_idle_reader_is_closed_once_its_session_expires() {
         // Heartbeats kept an idle reader's session alive for ever.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
-        queue.join("s", None, false, started(answer(1.0, 0))).unwrap();
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        queue.join("s", None, false, started(answer(1.0, 0))).await.unwrap();
         let first: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
         assert_eq!(first.last().unwrap()["msg"], "close_stream");
         let sweeper = queue.clone();
@@ -509,9 +605,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_generator_streams_its_answers_then_completes_with_the_last() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
         let answers = stream::iter([1.0, 2.0, 3.0].map(|x| Ok(vec![Value::Number(x)])));
-        let event = queue.join("s", None, true, started(answers)).unwrap();
+        let event = queue.join("s", None, true, started(answers)).await.unwrap();
         let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
         let kinds: Vec<&str> = messages.iter().map(|m| m["msg"].as_str().unwrap()).collect();
         assert_eq!(
@@ -534,18 +630,18 @@ mod tests {
 
     #[tokio::test]
     async fn unread_results_make_room_for_new_calls_once_finished() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES);
-        let first = queue.call(None, answer(0.0, 0)).unwrap();
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let first = queue.call(None, answer(0.0, 0)).await.unwrap();
         tokio::time::sleep(Duration::from_millis(50)).await; // the first call finishes, unread
         for _ in 1..MAX_ENTRIES {
-            queue.call(None, answer(1.0, 60_000)).unwrap(); // these keep running
+            queue.call(None, answer(1.0, 60_000)).await.unwrap(); // these keep running
         }
-        queue.call(None, answer(1.0, 60_000)).unwrap();
+        queue.call(None, answer(1.0, 60_000)).await.unwrap();
         assert_eq!(
             queue.result(&first).await.err(),
             Some(Refusal::UnknownEvent),
             "the finished, unread result made room"
         );
-        assert_eq!(queue.call(None, answer(1.0, 60_000)), Err(Refusal::Full), "all the others still run");
+        assert_eq!(queue.call(None, answer(1.0, 60_000)).await, Err(Refusal::Full), "all the others still run");
     }
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Starts three replicas of the demos sharing one Redis, behind nginx round-robin with no
+# stickiness, on free loopback ports, and exports where they are:
+#   RHEO_REPLICAS_URL     http://127.0.0.1:<p>/ : Debian's nginx with docs/deploy/nginx-replicas.conf
+#   RHEO_REPLICA_PIDS     the replicas' process ids, in the order of
+#   RHEO_REPLICA_PORTS    their ports (nginx's X-Rheo-Replica header names 127.0.0.1:<port>)
+#   RHEO_REPLICAS_DIR     logs: nginx-access.log (each request's replica), replica-<k>.log
+#   RHEO_REDIS_PORT       Debian's redis-server, no persistence; its pid is in $dir/redis.pid
+#                         (a test may stop and start it again with RHEO_REDIS_COMMAND)
+#   replicas_pids         what the caller stops (the replicas and nginx; Redis by its pid file)
+# Sourced by scripts/test.sh after the release build of the demos; run alone to try it:
+#   source scripts/replicas-test-env.sh && echo "$RHEO_REPLICAS_URL"
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dir="$root/target/replicas-test"
+if [ -f "$dir/redis.pid" ]; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
+rm -rf "$dir" && mkdir -p "$dir/tmp"
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_for() {
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "replicas-test-env: nothing answered at $1" >&2
+  return 1
+}
+
+export RHEO_REDIS_PORT=$(free_port)
+export RHEO_REDIS_COMMAND="/usr/bin/redis-server --bind 127.0.0.1 --port $RHEO_REDIS_PORT --save '' --appendonly no --daemonize yes --pidfile $dir/redis.pid --logfile $dir/redis.log --dir $dir"
+eval "$RHEO_REDIS_COMMAND"
+
+replicas_pids=()
+ports=()
+for k in 1 2 3; do
+  port=$(free_port)
+  RHEO_SERVER_PORT=$port RHEO_TRUSTED_PROXIES=127.0.0.1 RHEO_REDIS_URL="redis://127.0.0.1:$RHEO_REDIS_PORT/0" \
+    RUST_LOG=warn "$root/target/release/rheo-demos" >"$dir/replica-$k.log" 2>&1 &
+  replicas_pids+=($!)
+  ports+=("$port")
+done
+
+# nginx as the test's own process, with the documented configuration on these ports.
+nginx_port=$(free_port)
+sed -e "s/listen 8080;/listen 127.0.0.1:$nginx_port;/" \
+  -e "s/server 127.0.0.1:7861 /server 127.0.0.1:${ports[0]} /" \
+  -e "s/server 127.0.0.1:7862 /server 127.0.0.1:${ports[1]} /" \
+  -e "s/server 127.0.0.1:7863 /server 127.0.0.1:${ports[2]} /" \
+  "$root/docs/deploy/nginx-replicas.conf" >"$dir/rheo.conf"
+cat >"$dir/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+    log_format replicas '\$upstream_addr \$request_method \$request_uri \$status';
+    access_log $dir/nginx-access.log replicas;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    include $dir/rheo.conf;
+}
+CONF
+/usr/sbin/nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log" &
+replicas_pids+=($!)
+
+export RHEO_REPLICAS_URL="http://127.0.0.1:$nginx_port/"
+export RHEO_REPLICA_PIDS="${replicas_pids[*]:0:3}"
+export RHEO_REPLICA_PORTS="${ports[*]}"
+export RHEO_REPLICAS_DIR="$dir"
+for port in "${ports[@]}"; do wait_for "http://127.0.0.1:$port/"; done
+wait_for "$RHEO_REPLICAS_URL"

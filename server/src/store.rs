@@ -1,0 +1,95 @@
+//! [`SharedStore`]: what the replicas of one app share through Redis, so that a client's next
+//! request may land on any of them behind a load balancer with no stickiness.
+//!
+//! Three things go through it when it is set (`Registry::shared_store`, `RHEO_REDIS_URL`):
+//! session `State` ([`crate::engine::sessions`]), Gradio's queue messages and REST results
+//! (`transports::gradio::queue`), and files ([`crate::engine::files`]). Without it, the
+//! default, each lives in the process's memory and nothing else is needed. Streams stay on the
+//! replica that holds their socket; only their State goes through the store. Concurrency
+//! limits stay per replica.
+//!
+//! Every key is `rheo:<interface>:<kind>:<id>` and every key expires, so a replica that dies
+//! leaves nothing behind for long. Redis being down is a [`StoreError`] for the requests
+//! that need it (a 503 saying so), never a crash: the connection is made on first use and
+//! made again after a failure.
+
+use std::time::Duration;
+
+use redis::{
+    aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection},
+    AsyncConnectionConfig, Client,
+};
+use tokio::sync::OnceCell;
+
+/// How long one command may take before the request that needs it fails.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long connecting may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// What the shared store could not do: the request that needed it fails with this, and the
+/// next one tries again.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[allow(unreachable_pub)] // inside `CallError`, named by `Handler`'s hidden method; unreachable from outside
+pub enum StoreError {
+    /// Unreachable, or it refused a command (a 503).
+    #[error("the shared store (Redis) is unavailable: {0}; try again shortly")]
+    Unavailable(String),
+    /// A file over what replicas share.
+    #[error("a file of {} MiB is too large to share between replicas (the limit is {} MiB)", .size >> 20, .limit >> 20)]
+    FileTooLarge { size: u64, limit: u64 },
+}
+
+impl StoreError {
+    /// A local file the store was to take could not be read or written.
+    pub(crate) fn from_io(error: &std::io::Error) -> Self {
+        StoreError::Unavailable(format!("a file could not be copied: {error}"))
+    }
+}
+
+impl From<redis::RedisError> for StoreError {
+    fn from(error: redis::RedisError) -> Self {
+        StoreError::Unavailable(error.to_string())
+    }
+}
+
+/// A handle on the app's Redis, cheap to share (`Arc`).
+pub(crate) struct SharedStore {
+    client: Client,
+    /// Made on first use: a replica starts (and serves what needs no store) while Redis is
+    /// down. The manager reconnects by itself after a failure.
+    commands: OnceCell<ConnectionManager>,
+}
+
+impl SharedStore {
+    /// A store at `url` (`redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS); no
+    /// connection is made yet.
+    pub(crate) fn open(url: &str) -> Result<Self, String> {
+        let client = Client::open(url).map_err(|e| format!("the shared store URL {url:?} is not valid: {e}"))?;
+        Ok(SharedStore { client, commands: OnceCell::new() })
+    }
+
+    /// The key of `id` of `kind` for `interface`.
+    pub(crate) fn key(interface: &str, kind: &str, id: &str) -> String {
+        format!("rheo:{interface}:{kind}:{id}")
+    }
+
+    /// The connection for ordinary commands (shared, pipelined; never for blocking ones).
+    pub(crate) async fn commands(&self) -> Result<ConnectionManager, StoreError> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(Some(COMMAND_TIMEOUT))
+            .set_number_of_retries(1);
+        let made = self.commands.get_or_try_init(|| self.client.get_connection_manager_with_config(config)).await?;
+        Ok(made.clone())
+    }
+
+    /// A connection of its own for one reader's blocking commands (`XREAD BLOCK`, `BLPOP`),
+    /// which would hold up every other command on the shared one. `block` is the longest
+    /// a command on it will block.
+    pub(crate) async fn blocking(&self, block: Duration) -> Result<MultiplexedConnection, StoreError> {
+        let config = AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(Some(block + COMMAND_TIMEOUT));
+        Ok(self.client.get_multiplexed_async_connection_with_config(&config).await?)
+    }
+}
