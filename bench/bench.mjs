@@ -9,12 +9,12 @@
 // smoke test, which fails if any figure is missing for either system (never on a timing).
 
 import { spawn, execFileSync } from "node:child_process";
-import http from "node:http";
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
+import { apiLoad, median, now, quantile, rssMiB } from "./measure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "end2end", "package.json"));
@@ -80,7 +80,6 @@ const systems = [
 ];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.now();
 
 function start(system) {
   const child = spawn(system.command[0], system.command.slice(1), {
@@ -115,25 +114,6 @@ async function coldStart(system) {
     if (now() - t0 > 120_000) throw new Error(`${system.name} did not start: ${child.stderrTail()}`);
     await sleep(2);
   }
-}
-
-/** Resident memory of a process and its descendants, in MiB. */
-function rssMiB(pid) {
-  const kib = (p) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
-  const children = (p) =>
-    readdirSync(`/proc/${p}/task`).flatMap((t) =>
-      readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" ").filter(Boolean),
-    );
-  let total = 0;
-  const queue = [pid];
-  while (queue.length) {
-    const p = queue.pop();
-    try {
-      total += kib(p);
-      queue.push(...children(p));
-    } catch {}
-  }
-  return total / 1024;
 }
 
 /** One first visit with an empty cache: requests, bytes on the wire, time to interactive. */
@@ -386,54 +366,6 @@ async function microphoneRun(browser, system, switches) {
 // The load generator's HTTP client: node:http with keep-alive, several times faster than
 // fetch, so that it is less of a ceiling on a 2-core machine it shares with the server.
 // One agent per load run: a connection idle between runs may be closed by the server.
-function httpRequest(agent, url, method, body) {
-  return new Promise((resolve, reject) => {
-    const headers = body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {};
-    const request = http.request(url, { method, agent, headers }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => (text += chunk));
-      response.on("end", () => resolve({ status: response.statusCode, text }));
-    });
-    request.on("error", reject);
-    request.end(body);
-  });
-}
-
-/**
- * `concurrency` clients calling predict back to back for `ms` milliseconds, each call the
- * two steps of Gradio's REST API (start the call, read its result), the same for both
- * systems. Samples the server's RSS meanwhile. Returns latencies, throughput and peak RSS.
- */
-async function apiLoad(system, pid, concurrency, ms) {
-  const latencies = [];
-  let peakRss = rssMiB(pid);
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pid))), 50);
-  const deadline = now() + ms;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const client = async (id) => {
-    for (let i = 0; now() < deadline; i++) {
-      const t0 = now();
-      const started = await httpRequest(agent, system.api, "POST", JSON.stringify({ data: [id, "multiply", i] }));
-      if (started.status !== 200) throw new Error(`${system.name}: ${started.status} ${started.text}`);
-      const result = await httpRequest(agent, `${system.api}/${JSON.parse(started.text).event_id}`, "GET");
-      if (!result.text.startsWith("event: complete")) throw new Error(`${system.name}: ${result.text}`);
-      latencies.push(now() - t0);
-    }
-  };
-  const t0 = now();
-  await Promise.all(Array.from({ length: concurrency }, (_, id) => client(id)));
-  clearInterval(sampler);
-  agent.destroy();
-  return { concurrency, latencies, perSecond: latencies.length / ((now() - t0) / 1000), peakRssMiB: peakRss };
-}
-
-const median = (xs) => quantile(xs, 0.5);
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
-}
-
 function versions() {
   const run = (cmd, args) => {
     try {
@@ -656,13 +588,14 @@ function report(raw) {
     "  Most of it is the chunking itself, in both: the note is read from the end of a chunk, so",
     "  a switch shows when the chunk it falls in is complete, 0 to 0.5 s later (0.25 s on average).",
     "",
-    // The load, soak and vanishing-client figures come from their own run (bench/load.sh).
-    ...(existsSync(LOAD_REPORT) ? ["", readFileSync(LOAD_REPORT, "utf8").trim(), ""] : []),
+    // The load, soak and vanishing-client figures, and the replicas', come from their own runs.
+    ...[LOAD_REPORT, REPLICAS_REPORT].flatMap((report) => (existsSync(report) ? ["", readFileSync(report, "utf8").trim(), ""] : [])),
   ].join("\n");
 }
 
-/** Written by bench/load.sh, included as it is. */
+/** Written by bench/load.sh and bench/replicas.sh, included as they are. */
 const LOAD_REPORT = new URL("./load.md", import.meta.url);
+const REPLICAS_REPORT = new URL("./replicas.md", import.meta.url);
 
 main().catch((e) => {
   console.error(e);

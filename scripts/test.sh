@@ -58,8 +58,7 @@ done
 source scripts/deploy-test-env.sh
 # Three replicas sharing a Redis behind nginx round-robin (exports RHEO_REPLICAS_URL…).
 replicas_pids=()
-stop_redis() { if [ -f target/replicas-test/redis.pid ]; then kill "$(cat target/replicas-test/redis.pid)" 2>/dev/null || true; fi; }
-trap 'kill $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true; stop_redis' EXIT
+trap 'kill $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true; stop_redis 2>/dev/null || true' EXIT
 source scripts/replicas-test-env.sh
 
 compat/.venv/bin/python -m pytest -q compat

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use redis::{
     aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection},
-    AsyncConnectionConfig, Client,
+    AsyncConnectionConfig, Client, Cmd, FromRedisValue, Pipeline, RedisResult,
 };
 use tokio::sync::OnceCell;
 
@@ -73,8 +73,20 @@ impl SharedStore {
         format!("rheo:{interface}:{kind}:{id}")
     }
 
+    /// Sends a command or a pipeline on the shared connection. One whose connection was found
+    /// broken (Redis restarted since the last command: the first write fails, and the manager
+    /// reconnects) is sent once more, so that a restart costs no request.
+    pub(crate) async fn query<T: FromRedisValue>(&self, request: &impl Request) -> Result<T, StoreError> {
+        match request.send(&mut self.commands().await?).await {
+            Err(e) if e.is_connection_dropped() || e.is_io_error() => {
+                Ok(request.send(&mut self.commands().await?).await?)
+            }
+            answer => Ok(answer?),
+        }
+    }
+
     /// The connection for ordinary commands (shared, pipelined; never for blocking ones).
-    pub(crate) async fn commands(&self) -> Result<ConnectionManager, StoreError> {
+    async fn commands(&self) -> Result<ConnectionManager, StoreError> {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(CONNECT_TIMEOUT))
             .set_response_timeout(Some(COMMAND_TIMEOUT))
@@ -91,5 +103,31 @@ impl SharedStore {
             .set_connection_timeout(Some(CONNECT_TIMEOUT))
             .set_response_timeout(Some(block + COMMAND_TIMEOUT));
         Ok(self.client.get_multiplexed_async_connection_with_config(&config).await?)
+    }
+}
+
+/// A command or a pipeline of them, as [`SharedStore::query`] sends it.
+pub(crate) trait Request: Sync {
+    fn send<T: FromRedisValue>(
+        &self,
+        connection: &mut ConnectionManager,
+    ) -> impl std::future::Future<Output = RedisResult<T>> + Send;
+}
+
+impl Request for Cmd {
+    fn send<T: FromRedisValue>(
+        &self,
+        connection: &mut ConnectionManager,
+    ) -> impl std::future::Future<Output = RedisResult<T>> + Send {
+        self.query_async(connection)
+    }
+}
+
+impl Request for Pipeline {
+    fn send<T: FromRedisValue>(
+        &self,
+        connection: &mut ConnectionManager,
+    ) -> impl std::future::Future<Output = RedisResult<T>> + Send {
+        self.query_async(connection)
     }
 }

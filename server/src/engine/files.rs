@@ -120,13 +120,12 @@ impl FileStore {
         let Some(store) = self.shared.get() else { return Ok(()) };
         let pinned: Vec<(String, String)> =
             self.index.lock().expect("poisoned").pinned.iter().map(|(p, m)| (p.clone(), m.clone())).collect();
-        let mut commands = store.commands().await?;
         for (path, mime_type) in pinned {
             let key = file_key(&path);
-            let alive: bool = redis::cmd("EXPIRE").arg(&key).arg(LIFETIME.as_secs()).query_async(&mut commands).await?;
+            let alive: bool = store.query(redis::cmd("EXPIRE").arg(&key).arg(LIFETIME.as_secs())).await?;
             if !alive {
                 let bytes = tokio::fs::read(&path).await.map_err(|e| StoreError::from_io(&e))?;
-                put_shared(&mut commands, &key, &mime_type, &bytes).await?;
+                put_shared(store, &key, &mime_type, &bytes).await?;
             }
         }
         Ok(())
@@ -168,13 +167,12 @@ impl FileStore {
     /// once every replica can serve it.
     pub(crate) async fn keep(&self, written: Vec<Written>) -> Result<Vec<FileData>, StoreError> {
         if let Some(store) = self.shared.get() {
-            let mut commands = store.commands().await?;
             for file in &written {
                 if file.size > MAX_SHARED_FILE_BYTES {
                     return Err(StoreError::FileTooLarge { size: file.size, limit: MAX_SHARED_FILE_BYTES });
                 }
                 let bytes = tokio::fs::read(file.disk_path()).await.map_err(|e| StoreError::from_io(&e))?;
-                put_shared(&mut commands, &file_key(&file.path()), &file.mime_type, &bytes).await?;
+                put_shared(store, &file_key(&file.path()), &file.mime_type, &bytes).await?;
             }
         }
         let mut kept = Vec::with_capacity(written.len());
@@ -211,12 +209,9 @@ impl FileStore {
         }
         let Some(store) = self.shared.get() else { return Ok(None) };
         // The path is only ever a key's name: it is looked up, never joined onto a directory.
-        let (mime_type, bytes, ttl): (Option<String>, Option<Vec<u8>>, i64) = redis::pipe()
-            .hget(file_key(path), "mime")
-            .hget(file_key(path), "bytes")
-            .ttl(file_key(path))
-            .query_async(&mut store.commands().await?)
-            .await?;
+        let key = file_key(path);
+        let look_up = redis::pipe().hget(&key, "mime").hget(&key, "bytes").ttl(&key).clone();
+        let (mime_type, bytes, ttl): (Option<String>, Option<Vec<u8>>, i64) = store.query(&look_up).await?;
         let (Some(mime_type), Some(bytes)) = (mime_type, bytes) else { return Ok(None) };
         let name = path.rsplit('/').next().unwrap_or_default();
         let copy =
@@ -270,23 +265,10 @@ fn file_key(path: &str) -> String {
 }
 
 /// Writes a file to the shared store, to expire with the file.
-async fn put_shared(
-    commands: &mut redis::aio::ConnectionManager,
-    key: &str,
-    mime_type: &str,
-    bytes: &[u8],
-) -> Result<(), StoreError> {
-    redis::pipe()
-        .atomic()
-        .hset(key, "mime", mime_type)
-        .ignore()
-        .hset(key, "bytes", bytes)
-        .ignore()
-        .expire(key, LIFETIME.as_secs() as i64)
-        .ignore()
-        .query_async::<()>(commands)
-        .await?;
-    Ok(())
+async fn put_shared(store: &SharedStore, key: &str, mime_type: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    let mut put = redis::pipe();
+    put.atomic().hset(key, "mime", mime_type).ignore().hset(key, "bytes", bytes).ignore();
+    store.query(put.expire(key, LIFETIME.as_secs() as i64).ignore()).await
 }
 
 /// Removes evicted files from disk: each file has its own folder.

@@ -111,11 +111,8 @@ impl SessionStates {
     /// what it has no longer decodes: the State's type changed since it was written).
     async fn read_shared(&self, store: &SharedStore, name: &str, session: &str) -> Result<Vec<StateValue>, StoreError> {
         let key = SharedStore::key(name, "state", session);
-        let (fields, _): (HashMap<usize, String>, bool) = redis::pipe()
-            .hgetall(&key)
-            .expire(&key, STATE_IDLE_TIMEOUT.as_secs() as i64)
-            .query_async(&mut store.commands().await?)
-            .await?;
+        let read = redis::pipe().hgetall(&key).expire(&key, STATE_IDLE_TIMEOUT.as_secs() as i64).clone();
+        let (fields, _): (HashMap<usize, String>, bool) = store.query(&read).await?;
         let values = self.inputs.iter().enumerate().map(|(k, (_, start))| {
             let Some(json) = fields.get(&k) else { return start.clone() };
             start.decode(json).unwrap_or_else(|e| {
@@ -179,15 +176,13 @@ impl SessionStates {
             fields.push((k, json));
         }
         let key = SharedStore::key(name, "state", session);
-        let mut commands = store.commands().await?;
-        let written: redis::RedisResult<()> = redis::pipe()
+        let write = redis::pipe()
             .hset_multiple(&key, &fields)
             .ignore()
             .expire(&key, STATE_IDLE_TIMEOUT.as_secs() as i64)
             .ignore()
-            .query_async(&mut commands)
-            .await;
-        Ok(written.map_err(StoreError::from)?)
+            .clone();
+        Ok(store.query::<()>(&write).await?)
     }
 
     /// Drops the session's state: its page has closed.
@@ -199,7 +194,7 @@ impl SessionStates {
             }
             Some((store, name)) => {
                 let key = SharedStore::key(name, "state", session);
-                Ok(redis::cmd("DEL").arg(key).query_async(&mut store.commands().await?).await?)
+                store.query(redis::cmd("DEL").arg(key)).await
             }
         }
     }

@@ -50,15 +50,10 @@ impl SharedQueue {
     /// Counts one more pending event for `session` and gives where its messages go.
     pub(super) async fn enter(&self, session: &str) -> Result<Outbox, Refusal> {
         let pending = self.key("pending", session);
-        let mut commands = self.store.commands().await?;
-        let (count, _): (usize, bool) = redis::pipe()
-            .incr(&pending, 1)
-            .expire(&pending, expiry())
-            .query_async(&mut commands)
-            .await
-            .map_err(StoreError::from)?;
+        let (count, _): (usize, bool) =
+            self.store.query(redis::pipe().incr(&pending, 1).expire(&pending, expiry())).await?;
         if count > MAX_PENDING_PER_SESSION {
-            let _: redis::RedisResult<()> = redis::cmd("DECR").arg(&pending).query_async(&mut commands).await;
+            self.store.query::<()>(redis::cmd("DECR").arg(&pending)).await?;
             return Err(Refusal::TooMany);
         }
         Ok(Outbox { store: self.store.clone(), messages: self.key("messages", session), pending })
@@ -67,9 +62,7 @@ impl SharedQueue {
     /// A reader of `session`'s messages, on a connection of its own (it blocks).
     pub(super) async fn reader(&self, session: &str) -> Result<SharedReader, Refusal> {
         let pending = self.key("pending", session);
-        let mut commands = self.store.commands().await?;
-        let known: bool =
-            redis::cmd("EXISTS").arg(&pending).query_async(&mut commands).await.map_err(StoreError::from)?;
+        let known: bool = self.store.query(redis::cmd("EXISTS").arg(&pending)).await?;
         if !known {
             return Err(Refusal::UnknownSession);
         }
@@ -86,39 +79,20 @@ impl SharedQueue {
 
     /// Makes a REST call's event known, so that any replica can wait for its result.
     pub(super) async fn start_call(&self, event_id: &str) -> Result<(), StoreError> {
-        let mut commands = self.store.commands().await?;
-        redis::cmd("SET")
-            .arg(self.key("event", event_id))
-            .arg(1)
-            .arg("EX")
-            .arg(expiry())
-            .query_async::<()>(&mut commands)
-            .await?;
-        Ok(())
+        self.store.query(redis::cmd("SET").arg(self.key("event", event_id)).arg(1).arg("EX").arg(expiry())).await
     }
 
     /// Puts a REST call's answers where its reader waits for them.
     pub(super) async fn finish_call(&self, event_id: &str, answers: &[Finished]) -> Result<(), StoreError> {
         let key = self.key("result", event_id);
-        let mut commands = self.store.commands().await?;
-        redis::pipe()
-            .rpush(&key, json!(answers).to_string())
-            .ignore()
-            .expire(&key, expiry())
-            .ignore()
-            .query_async::<()>(&mut commands)
-            .await?;
-        Ok(())
+        self.store
+            .query(redis::pipe().rpush(&key, json!(answers).to_string()).ignore().expire(&key, expiry()).ignore())
+            .await
     }
 
     /// Waits for a REST call's answers (they are read once), wherever it ran.
     pub(super) async fn result(&self, event_id: &str) -> Result<Vec<Finished>, Refusal> {
-        let mut commands = self.store.commands().await?;
-        let known: usize = redis::cmd("DEL")
-            .arg(self.key("event", event_id))
-            .query_async(&mut commands)
-            .await
-            .map_err(StoreError::from)?;
+        let known: usize = self.store.query(redis::cmd("DEL").arg(self.key("event", event_id))).await?;
         if known == 0 {
             return Err(Refusal::UnknownEvent);
         }
@@ -159,9 +133,8 @@ impl Outbox {
     }
 
     async fn try_deliver(&self, message: &Json, deadline: Instant) -> Result<bool, StoreError> {
-        let mut commands = self.store.commands().await?;
         loop {
-            let waiting: usize = redis::cmd("XLEN").arg(&self.messages).query_async(&mut commands).await?;
+            let waiting: usize = self.store.query(redis::cmd("XLEN").arg(&self.messages)).await?;
             if waiting < SESSION_BUFFER {
                 break;
             }
@@ -170,19 +143,10 @@ impl Outbox {
             }
             tokio::time::sleep(FULL_RECHECK).await;
         }
-        redis::pipe()
-            .cmd("XADD")
-            .arg(&self.messages)
-            .arg("*")
-            .arg("message")
-            .arg(message.to_string())
-            .ignore()
-            .expire(&self.messages, expiry())
-            .ignore()
-            .expire(&self.pending, expiry())
-            .ignore()
-            .query_async::<()>(&mut commands)
-            .await?;
+        let mut add = redis::pipe();
+        add.cmd("XADD").arg(&self.messages).arg("*").arg("message").arg(message.to_string()).ignore();
+        add.expire(&self.messages, expiry()).ignore().expire(&self.pending, expiry()).ignore();
+        self.store.query::<()>(&add).await?;
         Ok(true)
     }
 }
@@ -229,7 +193,6 @@ impl SharedReader {
         }
         let Some((id, message)) = self.unread.pop_front() else { return Ok(Read::Idle) };
         let completed = message["msg"] == "process_completed";
-        let mut commands = self.store.commands().await?;
         let mut taken = redis::pipe();
         taken.cmd("XDEL").arg(&self.messages).arg(&id).ignore();
         if completed {
@@ -237,7 +200,7 @@ impl SharedReader {
         } else {
             taken.expire(&self.pending, expiry()).ignore();
         }
-        let left: Vec<i64> = taken.query_async(&mut commands).await?;
+        let left: Vec<i64> = self.store.query(&taken).await?;
         Ok(match left.first() {
             Some(left) if *left <= 0 => Read::Last(message),
             _ => Read::Message(message),

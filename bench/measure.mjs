@@ -1,0 +1,73 @@
+// What the benchmarks measure with, shared by bench.mjs (Rheo beside Gradio) and replicas.mjs
+// (Rheo's replicas behind nginx): the predict load, resident memory, and the statistics.
+import http from "node:http";
+import { readdirSync, readFileSync } from "node:fs";
+
+export const now = () => performance.now();
+
+/** Resident memory of a process and its descendants, in MiB. */
+export function rssMiB(pid) {
+  const kib = (p) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+  const children = (p) =>
+    readdirSync(`/proc/${p}/task`).flatMap((t) =>
+      readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" ").filter(Boolean),
+    );
+  let total = 0;
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.pop();
+    try {
+      total += kib(p);
+      queue.push(...children(p));
+    } catch {}
+  }
+  return total / 1024;
+}
+
+function httpRequest(agent, url, method, body) {
+  return new Promise((resolve, reject) => {
+    const headers = body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {};
+    const request = http.request(url, { method, agent, headers }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode, text }));
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/**
+ * `concurrency` clients calling predict back to back for `ms` milliseconds, each call the
+ * two steps of Gradio's REST API (start the call, read its result), the same for both
+ * systems. Samples the server's RSS meanwhile. Returns latencies, throughput and peak RSS.
+ */
+export async function apiLoad(system, pid, concurrency, ms) {
+  const latencies = [];
+  let peakRss = rssMiB(pid);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pid))), 50);
+  const deadline = now() + ms;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const client = async (id) => {
+    for (let i = 0; now() < deadline; i++) {
+      const t0 = now();
+      const started = await httpRequest(agent, system.api, "POST", JSON.stringify({ data: [id, "multiply", i] }));
+      if (started.status !== 200) throw new Error(`${system.name}: ${started.status} ${started.text}`);
+      const result = await httpRequest(agent, `${system.api}/${JSON.parse(started.text).event_id}`, "GET");
+      if (!result.text.startsWith("event: complete")) throw new Error(`${system.name}: ${result.text}`);
+      latencies.push(now() - t0);
+    }
+  };
+  const t0 = now();
+  await Promise.all(Array.from({ length: concurrency }, (_, id) => client(id)));
+  clearInterval(sampler);
+  agent.destroy();
+  return { concurrency, latencies, perSecond: latencies.length / ((now() - t0) / 1000), peakRssMiB: peakRss };
+}
+
+export const median = (xs) => quantile(xs, 0.5);
+export function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
+}

@@ -1,0 +1,151 @@
+//! Two routers sharing one real Redis (Debian's redis-server, started here on a free loopback
+//! port; `scripts/setup.sh tests` installs it), standing in for two replicas: a session's
+//! State follows it from one to the other, a State too large or no longer of its type is
+//! handled in words, and Redis gone is a 503 that says so, then recovery.
+//! (Three release replicas behind nginx, with the official clients: compat/test_replicas.py.)
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use rheo::{Interface, Number, Registry, State, Textbox};
+use serde_json::{json, Value as Json};
+use tower::ServiceExt;
+
+/// Adds `word` to the session's words; "big" adds two MiB of them.
+fn tally(word: String, State(words): State<Vec<String>>) -> (String, State<Vec<String>>) {
+    let mut words = words;
+    match word.as_str() {
+        "big" => words.push("x".repeat(2 << 20)),
+        _ => words.push(word),
+    }
+    (words.join(" "), State(words))
+}
+
+fn replica(redis_port: u16) -> Router {
+    let tally = Interface::new(tally)
+        .inputs((Textbox::new(), State(Vec::<String>::new())))
+        .outputs((Textbox::new(), State(Vec::<String>::new())));
+    let double = Interface::new(|x: f64| 2.0 * x).inputs(Number::new()).outputs(Number::new());
+    Registry::new()
+        .mount("tally", tally)
+        .mount("double", double)
+        .shared_store(format!("redis://127.0.0.1:{redis_port}/0"))
+        .into_router()
+}
+
+/// A redis-server of the test's own, stopped when dropped.
+struct Redis {
+    port: u16,
+    child: Child,
+}
+
+impl Redis {
+    fn start(port: u16) -> Redis {
+        let mut child = Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server is needed for this test: `source scripts/setup.sh tests` installs it");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Redis { port, child };
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("redis-server did not start on port {port}");
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Runs a command with redis-cli.
+    fn cli(&self, args: &[&str]) -> String {
+        let port = self.port.to_string();
+        let out = Command::new("redis-cli").args(["-p", &port]).args(args).output().expect("redis-cli");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn run(router: &Router, name: &str, body: Json) -> (StatusCode, Json) {
+    let request = Request::post(format!("/{name}/run"))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+async fn say(router: &Router, session: &str, word: &str) -> (StatusCode, Json) {
+    run(router, "tally", json!({"data": [word, null], "session": session})).await
+}
+
+#[tokio::test]
+async fn state_follows_its_session_between_replicas_and_bad_state_is_handled_in_words() {
+    let port = free_port();
+    let mut redis = Redis::start(port);
+    let (a, b) = (replica(port), replica(port));
+
+    assert_eq!(say(&a, "s1", "one").await, (StatusCode::OK, json!({"data": ["one", null]})));
+    assert_eq!(say(&b, "s1", "two").await.1, json!({"data": ["one two", null]}), "the other replica's call");
+    assert_eq!(say(&a, "s2", "alone").await.1, json!({"data": ["alone", null]}), "another session, its own");
+    assert_eq!(say(&a, "s1", "three").await.1, json!({"data": ["one two three", null]}));
+
+    // A State over the store's bound fails in words, and the session keeps what it had.
+    let (status, body) = say(&b, "s1", "big").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(body["error"].as_str().unwrap().contains("the shared store keeps at most 1024 KiB"), "{body}");
+    assert_eq!(say(&a, "s1", "four").await.1, json!({"data": ["one two three four", null]}));
+
+    // A kept value that is no longer of the State's type (the code changed since): afresh.
+    redis.cli(&["HSET", "rheo:tally:state:s3", "0", "{\"not\": \"a list\"}"]);
+    assert_eq!(say(&b, "s3", "new").await.1, json!({"data": ["new", null]}));
+
+    // Ending a session on one replica ends it on all.
+    let end = Request::post("/tally/sessions/s1/end").body(Body::empty()).unwrap();
+    assert_eq!(a.clone().oneshot(end).await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(say(&b, "s1", "again").await.1, json!({"data": ["again", null]}));
+
+    // Redis gone: a 503 that says so where State is needed; the rest goes on.
+    redis.stop();
+    let (status, body) = say(&a, "s1", "lost").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body["error"].as_str().unwrap().starts_with("the shared store (Redis) is unavailable"), "{body}");
+    assert_eq!(run(&b, "double", json!({"data": [2]})).await, (StatusCode::OK, json!({"data": [4.0]})));
+
+    // Back (empty, as it kept nothing): the replicas reconnect by themselves.
+    let _redis = Redis::start(port);
+    let mut answered = say(&a, "s1", "back").await;
+    for _ in 0..50 {
+        if answered.0 == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        answered = say(&a, "s1", "back").await;
+    }
+    assert_eq!(answered, (StatusCode::OK, json!({"data": ["back", null]})));
+    assert_eq!(say(&b, "s1", "again").await.1, json!({"data": ["back again", null]}));
+}
