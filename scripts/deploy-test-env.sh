@@ -13,17 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="$root/target/deploy-test"
 rm -rf "$dir" && mkdir -p "$dir/tmp"
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_for() {
-  for _ in $(seq 100); do
-    curl -sk -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "deploy-test-env: nothing answered at $1" >&2
-  return 1
-}
+source "$root/scripts/test-env-lib.sh"
 
 export RHEO_DEPLOY_USER=ada
 RHEO_DEPLOY_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')"
@@ -50,24 +40,8 @@ deploy_pids+=($!)
 # nginx as the test's own process, with the documented configuration on these ports.
 sed -e "s/listen 8080;/listen 127.0.0.1:$nginx_port;/" -e "s/server 127.0.0.1:7860;/server 127.0.0.1:$app_port;/" \
   "$root/docs/deploy/nginx.conf" >"$dir/rheo.conf"
-cat >"$dir/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log $dir/nginx-access.log;
-    client_body_temp_path $dir/tmp/body;
-    proxy_temp_path $dir/tmp/proxy;
-    fastcgi_temp_path $dir/tmp/fastcgi;
-    uwsgi_temp_path $dir/tmp/uwsgi;
-    scgi_temp_path $dir/tmp/scgi;
-    include $dir/rheo.conf;
-}
-CONF
-/usr/sbin/nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log" &
-deploy_pids+=($!)
+start_nginx "$dir"
+deploy_pids+=("$nginx_pid")
 
 export RHEO_DEPLOY_URL="http://127.0.0.1:$nginx_port/demos/"
 export RHEO_TLS_URL="https://127.0.0.1:$tls_port/"

@@ -26,17 +26,7 @@ stop_redis() {
 stop_redis
 rm -rf "$dir" && mkdir -p "$dir/tmp"
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_for() {
-  for _ in $(seq 100); do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "replicas-test-env: nothing answered at $1" >&2
-  return 1
-}
+source "$root/scripts/test-env-lib.sh"
 
 export RHEO_REDIS_PORT=$(free_port)
 export RHEO_REDIS_COMMAND="/usr/bin/redis-server --bind 127.0.0.1 --port $RHEO_REDIS_PORT --save '' --appendonly no --daemonize yes --pidfile $dir/redis.pid --logfile $dir/redis.log --dir $dir"
@@ -67,25 +57,8 @@ for k in 1 2 3; do
   fi
 done
 sed "${upstreams[@]}" "$root/docs/deploy/nginx-replicas.conf" >"$dir/rheo.conf"
-cat >"$dir/nginx.conf" <<CONF
-daemon off;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-    log_format replicas '\$upstream_addr \$request_method \$request_uri \$status';
-    access_log $dir/nginx-access.log replicas;
-    client_body_temp_path $dir/tmp/body;
-    proxy_temp_path $dir/tmp/proxy;
-    fastcgi_temp_path $dir/tmp/fastcgi;
-    uwsgi_temp_path $dir/tmp/uwsgi;
-    scgi_temp_path $dir/tmp/scgi;
-    include $dir/rheo.conf;
-}
-CONF
-/usr/sbin/nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log" &
-replicas_pids+=($!)
+start_nginx "$dir"
+replicas_pids+=("$nginx_pid")
 
 export RHEO_REPLICAS_URL="http://127.0.0.1:$nginx_port/"
 export RHEO_REPLICA_PIDS="${replicas_pids[*]:0:${#ports[@]}}"
