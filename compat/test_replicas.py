@@ -3,9 +3,12 @@ stickiness, sharing State, Gradio's queue and files through a real Redis
 (scripts/replicas-test-env.sh, which scripts/test.sh sources, starts them all).
 
 Which replica served a request is read from nginx's access log (`$upstream_addr` first on each
-line) and from its `X-Rheo-Replica` header. The last two tests stop things: Redis (then start it
-again) and one replica (left stopped: the browser tests that follow run on the other two)."""
+line) and from its `X-Rheo-Replica` header. The last tests stop things: Redis (then start it again)
+and one replica, in the middle of a call (left stopped: the browser tests that follow run on
+the other two)."""
 
+import concurrent.futures
+import json
 import os
 import shlex
 import signal
@@ -180,12 +183,51 @@ def test_a_stopped_redis_is_a_clear_error_and_the_replicas_recover_when_it_is_ba
         assert os.path.exists(f"/proc/{pid}"), "no replica crashed"
 
 
+def sse_messages(response):
+    for line in response.iter_lines():
+        if line.startswith("data:"):
+            yield json.loads(line.removeprefix("data:"))
+
+
+def test_a_call_whose_replica_dies_fails_in_words_for_its_reader_on_another_replica(tmp_path):
+    victim, reader = os.environ["RHEO_REPLICA_PORTS"].split()[-1], os.environ["RHEO_REPLICA_PORTS"].split()[0]
+    on = lambda port, path: f"http://127.0.0.1:{port}/diffusion/gradio_api/{path}"
+    session = f"dying-{time.time_ns()}"
+    with httpx.Client(timeout=60) as http:
+        joined = http.post(on(victim, "queue/join"), json={"data": [20], "fn_index": 0, "session_hash": session})
+        assert joined.status_code == 200, joined.text
+        event_id = joined.json()["event_id"]
+        rest = http.post(on(victim, "call/diffuse"), json={"data": [20]}).json()["event_id"]
+        result = concurrent.futures.ThreadPoolExecutor(1).submit(
+            lambda: httpx.get(on(reader, f"call/diffuse/{rest}"), timeout=90).text
+        )
+        with http.stream("GET", on(reader, f"queue/data?session_hash={session}")) as stream:
+            messages = sse_messages(stream)
+            for message in messages:
+                if message["msg"] == "process_generating":
+                    os.kill(int(os.environ["RHEO_REPLICA_PIDS"].split()[-1]), signal.SIGKILL)
+                    break
+            # Heartbeats come every 15 s: a reader told nothing within 45 s was left waiting.
+            deadline, rest_of_them = time.monotonic() + 45, []
+            for message in messages:
+                rest_of_them.append(message)
+                if message["msg"] == "close_stream" or time.monotonic() > deadline:
+                    break
+    completed = [m for m in rest_of_them if m["msg"] == "process_completed"]
+    assert len(completed) == 1 and completed[0]["event_id"] == event_id, rest_of_them
+    assert completed[0]["success"] is False
+    assert "stopped before it finished" in completed[0]["output"]["error"]
+    assert rest_of_them[-1]["msg"] == "close_stream"
+    answer = result.result(timeout=60)
+    assert "event: error" in answer and "stopped before it finished" in answer, answer
+
+
 def test_a_killed_replica_loses_no_call_started_after_it_and_no_state(tmp_path):
     a4, c5 = tone(tmp_path / "a4.wav", 440.0, 0.5), tone(tmp_path / "c5.wav", 523.25, 0.5)
     singer, calculator = client("transcribe"), client("calculator")
     assert singer.predict(handle_file(a4), api_name="/transcribe") == ("A4", "A4")
     victim = int(os.environ["RHEO_REPLICA_PIDS"].split()[-1])
-    os.kill(victim, signal.SIGKILL)
+    assert not os.path.exists(f"/proc/{victim}/status") or "zombie" in open(f"/proc/{victim}/status").read(), "killed"
     notes = ["A4"]
     for k in range(6):
         note, name = (c5, "C5") if k % 2 == 0 else (a4, "A4")

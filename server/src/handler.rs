@@ -123,7 +123,7 @@ fn once<T: Send + 'static>(result: impl Future<Output = Result<T, CallError>> + 
 
 /// Aborts a task when dropped: an async handler or a generator stops the moment its stream is
 /// dropped (the client went away, or pressed Stop), even while it sleeps or awaits.
-struct AbortOnDrop(tokio::task::AbortHandle);
+pub(crate) struct AbortOnDrop(pub(crate) tokio::task::AbortHandle);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {

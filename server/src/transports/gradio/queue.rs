@@ -152,11 +152,11 @@ impl Queue {
         steps: impl Stream<Item = Step> + Send + 'static,
     ) -> Result<String, Refusal> {
         let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
+        let event_id = new_event_id();
         let mailbox = match &self.shared {
             None => Mailbox::Memory(self.enter_session(session_hash)?),
-            Some(shared) => Mailbox::Shared(shared.enter(session_hash).await?),
+            Some(shared) => Mailbox::Shared(shared.enter(session_hash, &event_id).await?),
         };
-        let event_id = new_event_id();
         let event = event_id.clone();
         tokio::spawn(async move {
             let _ticket = ticket;
@@ -202,7 +202,7 @@ impl Queue {
             if !started && !deliver(json!({"msg": "process_starts", "event_id": event})).await {
                 return;
             }
-            deliver(completed_message(&event, outcome)).await;
+            deliver(completed_message(&event, outcome.map_err(|e| e.to_string()))).await;
         });
         Ok(event_id)
     }
@@ -285,10 +285,10 @@ impl Queue {
         let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
         let event_id = new_event_id();
         if let Some(shared) = self.shared.clone() {
-            shared.start_call(&event_id).await?;
+            let alive = shared.start_call(&event_id).await?;
             let event = event_id.clone();
             tokio::spawn(async move {
-                let _ticket = ticket;
+                let (_ticket, _alive) = (ticket, alive);
                 let answers = kept_answers(answers).await;
                 if let Err(e) = shared.finish_call(&event, &answers).await {
                     tracing::warn!("a REST call's result was lost: {e}");
@@ -469,7 +469,7 @@ fn generating_message(event_id: &str, data: &[Value], first: bool) -> Json {
 }
 
 /// Gradio's `process_completed` message: the outputs, or the error the client raises.
-fn completed_message(event_id: &str, answer: Answer) -> Json {
+pub(super) fn completed_message(event_id: &str, answer: Finished) -> Json {
     match answer {
         Ok(data) => json!({
             "msg": "process_completed",
@@ -480,7 +480,7 @@ fn completed_message(event_id: &str, answer: Answer) -> Json {
         Err(error) => json!({
             "msg": "process_completed",
             "event_id": event_id,
-            "output": { "error": error.to_string(), "visible": true, "title": "Error" },
+            "output": { "error": error, "visible": true, "title": "Error" },
             "success": false,
             "title": "Error",
         }),

@@ -9,9 +9,16 @@
 //!   reader, each deleted once read; a call waits while [`SESSION_BUFFER`] wait already (and is
 //!   stopped after [`READER_WAIT`], as in memory).
 //!
+//! - `rheo:<interface>:events:<session>`: the set of its pending events' ids.
+//!
 //! Per REST call: `rheo:<interface>:event:<id>` says it exists (deleted by the one read), and
 //! `rheo:<interface>:result:<id>` is a list the call pushes its answers to once, which the
 //! reader takes with `BLPOP`. Every key expires after [`QUEUE_IDLE_TIMEOUT`] untouched.
+//!
+//! A running call says so: `rheo:<interface>:alive:<id>` lives [`ALIVE_FOR`] and the replica
+//! running the call renews it while it runs. A reader on another replica that waits for an
+//! event whose key is gone (its replica stopped) completes it with an error, rather than wait
+//! for it until the session expires.
 
 use std::{sync::Arc, time::Duration};
 
@@ -20,12 +27,44 @@ use serde_json::{json, Value as Json};
 use tokio::time::Instant;
 
 use super::queue::{
-    Finished, Refusal, HEARTBEAT_EVERY, MAX_PENDING_PER_SESSION, QUEUE_IDLE_TIMEOUT, READER_WAIT, SESSION_BUFFER,
+    completed_message, Finished, Refusal, HEARTBEAT_EVERY, MAX_PENDING_PER_SESSION, QUEUE_IDLE_TIMEOUT, READER_WAIT,
+    SESSION_BUFFER,
 };
-use crate::store::{SharedStore, StoreError};
+use crate::{
+    handler::AbortOnDrop,
+    store::{SharedStore, StoreError},
+};
 
 /// How often a call whose reader's mailbox is full looks again.
 const FULL_RECHECK: Duration = Duration::from_millis(20);
+/// How long a running call's `alive` key lives unless its replica renews it (every third of it).
+pub(super) const ALIVE_FOR: Duration = Duration::from_secs(9);
+/// What the reader of a call whose replica stopped is told.
+const REPLICA_STOPPED: &str = "the server running this call stopped before it finished; try again";
+
+/// Says that a call runs, while it lives: renews the call's `alive` key, which expires
+/// [`ALIVE_FOR`] after the replica stops renewing it (the call ended, or the replica died).
+pub(super) struct Alive(#[allow(dead_code)] AbortOnDrop);
+
+impl Alive {
+    /// Renews `key`, which the caller has just set with [`set_alive`].
+    fn renew(store: Arc<SharedStore>, key: String) -> Self {
+        let renew = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(ALIVE_FOR / 3).await;
+                if let Err(e) = store.query::<()>(&set_alive(&key)).await {
+                    tracing::warn!("a running call could not say so to the other replicas: {e}");
+                }
+            }
+        });
+        Alive(AbortOnDrop(renew.abort_handle()))
+    }
+}
+
+/// The command that makes (or renews) a call's `alive` key.
+fn set_alive(key: &str) -> redis::Cmd {
+    redis::cmd("SET").arg(key).arg(1).arg("EX").arg(ALIVE_FOR.as_secs()).clone()
+}
 
 /// One interface's mailboxes in the store.
 #[derive(Clone)]
@@ -47,16 +86,28 @@ impl SharedQueue {
         SharedStore::key(&self.interface, kind, id)
     }
 
-    /// Counts one more pending event for `session` and gives where its messages go.
-    pub(super) async fn enter(&self, session: &str) -> Result<Outbox, Refusal> {
-        let pending = self.key("pending", session);
+    /// Counts event `event_id` as pending for `session` and gives where its messages go.
+    pub(super) async fn enter(&self, session: &str, event_id: &str) -> Result<Outbox, Refusal> {
+        let (pending, events) = (self.key("pending", session), self.key("events", session));
         let (count, _): (usize, bool) =
             self.store.query(redis::pipe().incr(&pending, 1).expire(&pending, expiry())).await?;
         if count > MAX_PENDING_PER_SESSION {
             self.store.query::<()>(redis::cmd("DECR").arg(&pending)).await?;
             return Err(Refusal::TooMany);
         }
-        Ok(Outbox { store: self.store.clone(), messages: self.key("messages", session), pending })
+        // Alive from the moment it is pending: a reader never takes it for a stopped call.
+        let alive = self.key("alive", event_id);
+        let mut known = redis::pipe();
+        known
+            .sadd(&events, event_id)
+            .ignore()
+            .expire(&events, expiry())
+            .ignore()
+            .add_command(set_alive(&alive))
+            .ignore();
+        self.store.query::<()>(&known).await?;
+        let alive = Alive::renew(self.store.clone(), alive);
+        Ok(Outbox { store: self.store.clone(), messages: self.key("messages", session), pending, _alive: alive })
     }
 
     /// A reader of `session`'s messages, on a connection of its own (it blocks).
@@ -68,18 +119,29 @@ impl SharedQueue {
         }
         let connection = self.store.blocking(HEARTBEAT_EVERY).await?;
         Ok(SharedReader {
-            store: self.store.clone(),
+            queue: self.clone(),
             connection,
             messages: self.key("messages", session),
+            events: self.key("events", session),
             pending,
             last_id: "0".into(),
             unread: Default::default(),
         })
     }
 
-    /// Makes a REST call's event known, so that any replica can wait for its result.
-    pub(super) async fn start_call(&self, event_id: &str) -> Result<(), StoreError> {
-        self.store.query(redis::cmd("SET").arg(self.key("event", event_id)).arg(1).arg("EX").arg(expiry())).await
+    /// Whether the call of `event_id` still runs somewhere.
+    async fn alive(&self, event_id: &str) -> Result<bool, StoreError> {
+        self.store.query(redis::cmd("EXISTS").arg(self.key("alive", event_id))).await
+    }
+
+    /// Makes a REST call's event known, so that any replica can wait for its result; the call
+    /// is alive while the guard lives.
+    pub(super) async fn start_call(&self, event_id: &str) -> Result<Alive, StoreError> {
+        let alive = self.key("alive", event_id);
+        let mut known = redis::pipe();
+        known.cmd("SET").arg(self.key("event", event_id)).arg(1).arg("EX").arg(expiry()).ignore();
+        self.store.query::<()>(known.add_command(set_alive(&alive)).ignore()).await?;
+        Ok(Alive::renew(self.store.clone(), alive))
     }
 
     /// Puts a REST call's answers where its reader waits for them.
@@ -96,15 +158,21 @@ impl SharedQueue {
         if known == 0 {
             return Err(Refusal::UnknownEvent);
         }
-        let mut connection = self.store.blocking(QUEUE_IDLE_TIMEOUT).await?;
-        let popped: Option<(String, String)> = redis::cmd("BLPOP")
-            .arg(self.key("result", event_id))
-            .arg(QUEUE_IDLE_TIMEOUT.as_secs())
-            .query_async(&mut connection)
-            .await
-            .map_err(StoreError::from)?;
-        let Some((_, answers)) = popped else {
-            return Ok(vec![Err("the call never finished: the replica that ran it may have stopped".into())]);
+        let mut connection = self.store.blocking(ALIVE_FOR).await?;
+        let deadline = Instant::now() + QUEUE_IDLE_TIMEOUT;
+        let answers = loop {
+            let popped: Option<(String, String)> = redis::cmd("BLPOP")
+                .arg(self.key("result", event_id))
+                .arg(ALIVE_FOR.as_secs())
+                .query_async(&mut connection)
+                .await
+                .map_err(StoreError::from)?;
+            match popped {
+                Some((_, answers)) => break answers,
+                // Nothing yet: the call still runs, or its replica stopped (then never).
+                None if Instant::now() < deadline && self.alive(event_id).await? => {}
+                None => return Ok(vec![Err(REPLICA_STOPPED.into())]),
+            }
         };
         serde_json::from_str(&answers)
             .map_err(|e| Refusal::Store(StoreError::Unavailable(format!("a result could not be read: {e}"))))
@@ -116,6 +184,8 @@ pub(super) struct Outbox {
     store: Arc<SharedStore>,
     messages: String,
     pending: String,
+    /// The call runs while its outbox lives.
+    _alive: Alive,
 }
 
 impl Outbox {
@@ -153,12 +223,15 @@ impl Outbox {
 
 /// The reading end of a session's stream in the store.
 pub(super) struct SharedReader {
-    store: Arc<SharedStore>,
+    queue: SharedQueue,
     connection: MultiplexedConnection,
     messages: String,
+    events: String,
     pending: String,
     last_id: String,
-    unread: std::collections::VecDeque<(String, Json)>,
+    /// Messages read and not yet taken, with their ids in the stream (none for a completion
+    /// made here for a call whose replica stopped).
+    unread: std::collections::VecDeque<(Option<String>, Json)>,
 }
 
 /// What a reader got next.
@@ -188,22 +261,43 @@ impl SharedReader {
             for entry in entries {
                 let message = entry.get::<String>("message").and_then(|text| serde_json::from_str(&text).ok());
                 self.last_id = entry.id.clone();
-                self.unread.push_back((entry.id, message.unwrap_or(Json::Null)));
+                self.unread.push_back((Some(entry.id), message.unwrap_or(Json::Null)));
+            }
+            if self.unread.is_empty() {
+                self.complete_stopped_calls().await?;
             }
         }
         let Some((id, message)) = self.unread.pop_front() else { return Ok(Read::Idle) };
         let completed = message["msg"] == "process_completed";
         let mut taken = redis::pipe();
-        taken.cmd("XDEL").arg(&self.messages).arg(&id).ignore();
+        if let Some(id) = &id {
+            taken.cmd("XDEL").arg(&self.messages).arg(id).ignore();
+        }
         if completed {
+            taken.cmd("SREM").arg(&self.events).arg(message["event_id"].as_str().unwrap_or_default()).ignore();
             taken.cmd("DECR").arg(&self.pending);
         } else {
             taken.expire(&self.pending, expiry()).ignore();
         }
-        let left: Vec<i64> = self.store.query(&taken).await?;
+        let left: Vec<i64> = self.queue.store.query(&taken).await?;
         Ok(match left.first() {
             Some(left) if *left <= 0 => Read::Last(message),
             _ => Read::Message(message),
         })
+    }
+}
+
+impl SharedReader {
+    /// Completes, with an error, each pending event whose call no longer runs anywhere (its
+    /// replica stopped): called when nothing came for a while.
+    async fn complete_stopped_calls(&mut self) -> Result<(), StoreError> {
+        let pending: Vec<String> = self.queue.store.query(redis::cmd("SMEMBERS").arg(&self.events)).await?;
+        for event_id in pending {
+            if !self.queue.alive(&event_id).await? {
+                tracing::warn!("event {event_id} was lost with the replica that ran it");
+                self.unread.push_back((None, completed_message(&event_id, Err(REPLICA_STOPPED.into()))));
+            }
+        }
+        Ok(())
     }
 }
