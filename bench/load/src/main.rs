@@ -11,6 +11,11 @@
 //!
 //! Each virtual client sends from its own loopback address (127.1.x.y), as distinct people
 //! would, so the server's per-client limits apply to each one and not to all together.
+//!
+//! `--capacity webcam` or `--capacity microphone` instead finds how many streams the server
+//! holds (see `capacity`), `--seconds` being each count's measured time.
+
+mod capacity;
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -33,6 +38,7 @@ struct Options {
     generators: usize,
     vanish: f64,
     settle: u64,
+    capacity: Option<String>,
 }
 
 impl Options {
@@ -46,6 +52,7 @@ impl Options {
             generators: 50,
             vanish: 0.0,
             settle: 15,
+            capacity: None,
         };
         let mut args = std::env::args().skip(1);
         while let Some(flag) = args.next() {
@@ -60,6 +67,7 @@ impl Options {
                 "--generators" => options.generators = number(&value)? as usize,
                 "--vanish" => options.vanish = number(&value)?,
                 "--settle" => options.settle = number(&value)? as u64,
+                "--capacity" => options.capacity = Some(value),
                 other => return Err(format!("unknown flag {other}")),
             }
         }
@@ -114,7 +122,7 @@ impl Dice {
 }
 
 /// Client `i`'s own loopback address.
-fn address(i: usize) -> IpAddr {
+pub(crate) fn address(i: usize) -> IpAddr {
     IpAddr::V4(Ipv4Addr::new(127, 1, (i / 250) as u8, (i % 250 + 1) as u8))
 }
 
@@ -150,7 +158,7 @@ async fn live_session(i: usize, options: Arc<Options>, stats: Stats, until: Inst
 }
 
 /// A 640x480 camera frame as the browser sends it (JPEG).
-fn camera_frame() -> Vec<u8> {
+pub(crate) fn camera_frame() -> Vec<u8> {
     let image = image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x / 3) as u8, (y / 2) as u8, 128]));
     let mut bytes = std::io::Cursor::new(Vec::new());
     image::DynamicImage::from(image).write_to(&mut bytes, image::ImageFormat::Jpeg).expect("a JPEG");
@@ -316,6 +324,16 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let options = Arc::new(Options::parse()?);
+    if let Some(kind) = &options.capacity {
+        let port = options.url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok());
+        return capacity::run(
+            capacity::Kind::parse(kind)?,
+            port.ok_or("--url needs a port")?,
+            options.pid,
+            options.seconds,
+        )
+        .await;
+    }
     let stats = Stats::default();
     let rss_start = options.pid.and_then(rss_mib);
     let peak = Arc::new(Mutex::new(rss_start.unwrap_or(0.0)));

@@ -1,0 +1,293 @@
+//! How many streams one server holds: webcam streams of 640x480 JPEG at 30 fps to /flip, or
+//! 16 kHz microphone streams in 0.1 s chunks to /transcribe, each client behaving as the page
+//! does (at most two frames in flight; a frame is dropped rather than queued). A count holds
+//! when every stream gets at least 25/30 of its frames answered and the p95 of frame latency
+//! (sent to answered) is under 100 ms; the search doubles the count until one fails, then
+//! halves the gap. Beside it, the limit the server's own cost per frame sets: its CPU time per
+//! answered frame with one stream, divided into the cores.
+
+use std::{
+    collections::HashMap,
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use futures::{SinkExt, StreamExt};
+use rheo_shared::protocol::stream::{decode_answer, encode_frame, ServerMessage};
+use serde_json::{json, Value as Json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::address;
+
+/// The share of its frames every stream must get answered.
+const MIN_ANSWERED: f64 = 25.0 / 30.0;
+/// The p95 of frame latency a count must stay under.
+const MAX_P95: Duration = Duration::from_millis(100);
+/// Frames a client has sent and not had answered, at most (as the page's `FrameWindow`).
+const IN_FLIGHT: usize = 2;
+/// Streams at most: the server's own bound per interface (`RHEO_MAX_STREAMS`, 256 by default).
+const MAX_STREAMS: usize = 256;
+
+/// What streams: the interface, how often a frame goes, the start message, the frame, and how
+/// many of the first outputs carry media.
+pub(crate) struct Kind {
+    pub(crate) name: &'static str,
+    interface: &'static str,
+    every: Duration,
+    start: Json,
+    frame: Vec<u8>,
+    media_outputs: usize,
+}
+
+impl Kind {
+    pub(crate) fn parse(name: &str) -> Result<Kind, String> {
+        match name {
+            "webcam" => Ok(Kind {
+                name: "webcam 640x480 at 30 fps (/flip)",
+                interface: "flip",
+                every: Duration::from_secs_f64(1.0 / 30.0),
+                start: json!({"type": "start", "data": [null]}),
+                frame: crate::camera_frame(),
+                media_outputs: 1,
+            }),
+            "microphone" => Ok(Kind {
+                name: "microphone 16 kHz, stream_every 0.1 (/transcribe)",
+                interface: "transcribe",
+                every: Duration::from_millis(100),
+                start: json!({"type": "start", "data": [null, null]}),
+                frame: tone_wav(16_000, 0.1),
+                media_outputs: 0,
+            }),
+            other => Err(format!("--capacity {other}: give webcam or microphone")),
+        }
+    }
+}
+
+/// A WAV of `seconds` of A4 at `rate` Hz, 16-bit mono, as the page's microphone sends.
+fn tone_wav(rate: u32, seconds: f64) -> Vec<u8> {
+    let spec =
+        hound::WavSpec { channels: 1, sample_rate: rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    let mut writer = hound::WavWriter::new(&mut bytes, spec).expect("a WAV");
+    for n in 0..(f64::from(rate) * seconds) as u32 {
+        let phase = std::f64::consts::TAU * 440.0 * f64::from(n) / f64::from(rate);
+        writer.write_sample((phase.sin() * 12_000.0) as i16).expect("a sample");
+    }
+    writer.finalize().expect("a WAV");
+    bytes.into_inner()
+}
+
+/// One trial's figures.
+struct Trial {
+    streams: usize,
+    /// The lowest share of its frames any stream had answered.
+    worst_answered: f64,
+    /// Frames answered per second, the median stream's.
+    median_fps: f64,
+    p50: Duration,
+    p95: Duration,
+    failures: usize,
+    /// The server's CPU seconds per answered frame.
+    cpu_per_frame: Option<f64>,
+}
+
+impl Trial {
+    fn holds(&self) -> bool {
+        self.failures == 0 && self.worst_answered >= MIN_ANSWERED && self.p95 < MAX_P95
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "{} streams: worst stream {:.0}% of its frames answered, median {:.1} fps, latency p50 {:.1} ms, p95 {:.1} ms, {} failures: {}",
+            self.streams,
+            self.worst_answered * 100.0,
+            self.median_fps,
+            self.p50.as_secs_f64() * 1000.0,
+            self.p95.as_secs_f64() * 1000.0,
+            self.failures,
+            if self.holds() { "holds" } else { "does not hold" }
+        )
+    }
+}
+
+/// What one stream saw while measured.
+#[derive(Default)]
+struct Seen {
+    sent: u32,
+    answered: u32,
+    latencies: Vec<Duration>,
+    failures: usize,
+}
+
+/// One stream for `warmup` and then `measured`: frames at the kind's pace, two in flight.
+async fn stream(kind: Arc<Kind>, i: usize, port: u16, warmup: Duration, measured: Duration) -> Seen {
+    let mut seen = Seen::default();
+    let connected = async {
+        let socket = tokio::net::TcpSocket::new_v4().ok()?;
+        socket.bind(SocketAddr::new(address(30_000 + i), 0)).ok()?;
+        let tcp = socket.connect(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port)).await.ok()?;
+        let url = format!("ws://127.0.0.1:{port}/{}/stream", kind.interface);
+        tokio_tungstenite::client_async(url, tcp).await.ok().map(|(socket, _)| socket)
+    };
+    let Some(socket) = connected.await else {
+        seen.failures += 1;
+        return seen;
+    };
+    let (mut send, mut receive) = socket.split();
+    if send.send(Message::text(kind.start.to_string())).await.is_err() {
+        seen.failures += 1;
+        return seen;
+    }
+    let in_flight: Arc<Mutex<HashMap<u32, Instant>>> = Arc::default();
+    let measuring_from = Instant::now() + warmup;
+    let until = measuring_from + measured;
+    let seen = Arc::new(Mutex::new(seen));
+    let reader = {
+        let (in_flight, seen, kind) = (in_flight.clone(), seen.clone(), kind.clone());
+        tokio::spawn(async move {
+            while let Some(Ok(message)) = receive.next().await {
+                let answered = match message {
+                    Message::Binary(bytes) => {
+                        decode_answer(&bytes, |i| i < kind.media_outputs).ok().map(|answer| answer.seq)
+                    }
+                    Message::Text(text) => match serde_json::from_str::<ServerMessage>(&text) {
+                        Ok(ServerMessage::Skipped { seq }) => {
+                            in_flight.lock().unwrap().remove(&seq);
+                            None
+                        }
+                        Ok(ServerMessage::Error { .. } | ServerMessage::Ended { .. }) => {
+                            seen.lock().unwrap().failures += 1;
+                            None
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let Some(seq) = answered else { continue };
+                let Some(sent) = in_flight.lock().unwrap().remove(&seq) else { continue };
+                if sent >= measuring_from && sent < until {
+                    let mut seen = seen.lock().unwrap();
+                    seen.answered += 1;
+                    seen.latencies.push(sent.elapsed());
+                }
+            }
+        })
+    };
+    let mut tick = tokio::time::interval(kind.every);
+    let mut seq = 0;
+    while Instant::now() < until {
+        tick.tick().await;
+        let now = Instant::now();
+        if now >= measuring_from {
+            seen.lock().unwrap().sent += 1;
+        }
+        // As the page: a frame that would be a third in flight is dropped, not queued.
+        if in_flight.lock().unwrap().len() >= IN_FLIGHT {
+            continue;
+        }
+        seq += 1;
+        in_flight.lock().unwrap().insert(seq, now);
+        if send.send(Message::binary(encode_frame(seq, &kind.frame))).await.is_err() {
+            seen.lock().unwrap().failures += 1;
+            break;
+        }
+    }
+    // The last frames' answers, then the stream closes.
+    tokio::time::sleep(MAX_P95).await;
+    reader.abort();
+    let _ = reader.await; // gone, with its hold on `seen`
+    let _ = send.close().await;
+    Arc::try_unwrap(seen).map(|m| m.into_inner().unwrap()).unwrap_or_default()
+}
+
+/// CPU seconds (user + system) the process `pid` has used so far.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0) // USER_HZ, 100 on Linux
+}
+
+async fn trial(kind: &Arc<Kind>, streams: usize, port: u16, pid: Option<u32>, measured: Duration) -> Trial {
+    let warmup = Duration::from_secs(1);
+    let cpu_start = pid.and_then(cpu_seconds);
+    let started = Instant::now();
+    let all = (0..streams).map(|i| tokio::spawn(stream(kind.clone(), i, port, warmup, measured)));
+    let seen: Vec<Seen> = futures::future::join_all(all).await.into_iter().map(Result::unwrap_or_default).collect();
+    let answered: u32 = seen.iter().map(|s| s.answered).sum();
+    let cpu_per_frame = pid.and_then(cpu_seconds).zip(cpu_start).map(|(end, start)| {
+        // The warm-up's frames are served too: count the whole run's share.
+        let whole = started.elapsed().as_secs_f64() / measured.as_secs_f64();
+        (end - start) / (f64::from(answered) * whole).max(1.0)
+    });
+    let mut fps: Vec<f64> = seen.iter().map(|s| f64::from(s.answered) / measured.as_secs_f64()).collect();
+    fps.sort_by(f64::total_cmp);
+    let worst_answered = seen.iter().map(|s| f64::from(s.answered) / f64::from(s.sent.max(1))).fold(1.0, f64::min);
+    let mut latencies: Vec<Duration> = seen.iter().flat_map(|s| s.latencies.iter().copied()).collect();
+    latencies.sort();
+    let at = |q: f64| latencies.get(((latencies.len().max(1) - 1) as f64 * q).round() as usize).copied();
+    Trial {
+        streams,
+        worst_answered,
+        median_fps: fps.get(fps.len() / 2).copied().unwrap_or(0.0),
+        p50: at(0.5).unwrap_or(Duration::MAX),
+        p95: at(0.95).unwrap_or(Duration::MAX),
+        failures: seen.iter().map(|s| s.failures).sum(),
+        cpu_per_frame,
+    }
+}
+
+/// Finds the most streams of `kind` the server at `port` holds; prints each trial and the
+/// figures (a Markdown row and JSON).
+pub(crate) async fn run(kind: Kind, port: u16, pid: Option<u32>, seconds: u64) -> Result<(), String> {
+    let kind = Arc::new(kind);
+    let measured = Duration::from_secs(seconds.max(2));
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    println!("{}: each count for 1 s of warm-up and {} s measured", kind.name, measured.as_secs());
+    let one = trial(&kind, 1, port, pid, measured).await;
+    println!("  {}", one.line());
+    let cost = one.cpu_per_frame;
+    let limit = cost.map(|cost| cores as f64 / (cost / kind.every.as_secs_f64()));
+    // Double the count while it holds, then halve the gap to the first that did not.
+    let (mut best, mut failed) = (one.holds().then_some(one), None::<usize>);
+    while let Some(low) = best.as_ref().map(|trial| trial.streams) {
+        let next = match failed {
+            None => low * 2,
+            Some(high) if high - low > 1 => (low + high) / 2,
+            Some(_) => break,
+        };
+        if next > MAX_STREAMS {
+            break;
+        }
+        let figures = trial(&kind, next, port, pid, measured).await;
+        println!("  {}", figures.line());
+        if figures.holds() {
+            best = Some(figures);
+        } else {
+            failed = Some(next);
+        }
+    }
+    let most = best.as_ref().map_or(0, |trial| trial.streams);
+    let ratio = limit.map(|limit| most as f64 / limit);
+    println!(
+        "\n| {} | {most} | {} | {} | {} |",
+        kind.name,
+        cost.map_or("—".into(), |c| format!("{:.2} ms", c * 1000.0)),
+        limit.map_or("unknown (no --pid)".into(), |l| format!("{l:.1}")),
+        ratio.map_or("—".into(), |r| format!("{:.0}%", r * 100.0)),
+    );
+    let at_most = best.as_ref().map(|trial| {
+        json!({"median_fps": trial.median_fps, "p50_ms": trial.p50.as_secs_f64() * 1000.0, "p95_ms": trial.p95.as_secs_f64() * 1000.0})
+    });
+    let report = json!({
+        "kind": kind.name, "most_streams": most, "cores": cores, "server_cpu_ms_per_frame": cost.map(|c| c * 1000.0),
+        "limit_streams": limit, "ratio_to_limit": ratio, "at_most": at_most,
+    });
+    println!("{report}");
+    if most == 0 {
+        return Err(format!("{}: not even one stream held", kind.name));
+    }
+    Ok(())
+}
