@@ -183,6 +183,15 @@ def test_a_stopped_redis_is_a_clear_error_and_the_replicas_recover_when_it_is_ba
         assert os.path.exists(f"/proc/{pid}"), "no replica crashed"
 
 
+def kill_the_last_replica():
+    """Kills the last replica (SIGKILL: no goodbye), if it is not dead already."""
+    victim = int(os.environ["RHEO_REPLICA_PIDS"].split()[-1])
+    try:
+        os.kill(victim, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def sse_messages(response):
     for line in response.iter_lines():
         if line.startswith("data:"):
@@ -205,7 +214,7 @@ def test_a_call_whose_replica_dies_fails_in_words_for_its_reader_on_another_repl
             messages = sse_messages(stream)
             for message in messages:
                 if message["msg"] == "process_generating":
-                    os.kill(int(os.environ["RHEO_REPLICA_PIDS"].split()[-1]), signal.SIGKILL)
+                    kill_the_last_replica()
                     break
             # Heartbeats come every 15 s: a reader told nothing within 45 s was left waiting.
             deadline, rest_of_them = time.monotonic() + 45, []
@@ -226,15 +235,14 @@ def test_a_killed_replica_loses_no_call_started_after_it_and_no_state(tmp_path):
     a4, c5 = tone(tmp_path / "a4.wav", 440.0, 0.5), tone(tmp_path / "c5.wav", 523.25, 0.5)
     singer, calculator = client("transcribe"), client("calculator")
     assert singer.predict(handle_file(a4), api_name="/transcribe") == ("A4", "A4")
-    victim = int(os.environ["RHEO_REPLICA_PIDS"].split()[-1])
-    assert not os.path.exists(f"/proc/{victim}/status") or "zombie" in open(f"/proc/{victim}/status").read(), "killed"
+    kill_the_last_replica()
+    served = Served()
     notes = ["A4"]
     for k in range(6):
         note, name = (c5, "C5") if k % 2 == 0 else (a4, "A4")
         notes.append(name)
         assert singer.predict(handle_file(note), api_name="/transcribe") == (name, " ".join(notes))
         assert calculator.predict(k, "add", 1, api_name="/calculator") == k + 1
-    with httpx.Client(base_url=URL, timeout=10) as http:
-        answered_by = {http.get("calculator").headers["x-rheo-replica"] for _ in range(6)}
-    victim_port = os.environ["RHEO_REPLICA_PORTS"].split()[-1]
-    assert all(victim_port not in replica.split(", ")[-1] for replica in answered_by), answered_by
+    # Whatever nginx tried the dead replica with went on to another one: no request failed.
+    since = served.requests("")
+    assert since and all(line[-1].startswith(("2", "3")) for line in since), [l for l in since if l[-1][0] not in "23"]

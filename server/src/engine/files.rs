@@ -6,7 +6,8 @@
 //! file route had several path-traversal CVEs; this is the design that rules them out).
 //! The store is bounded in count, total bytes and age; the oldest files go first. Uploads are
 //! written to disk as they arrive ([`FileStore::write`], then [`FileStore::keep`]) and files
-//! are served from disk, so a file is never whole in memory on its way in or out. An author's
+//! are served from disk, so a file is never whole in memory on its way in or out (but for
+//! replicas that share a store, which copy each file whole to and from Redis). An author's
 //! example files are pinned: kept while the server runs, outside the bounds.
 
 use std::{
@@ -66,6 +67,15 @@ struct Stored {
     mime_type: String,
     size: u64,
     stored_at: Instant,
+    /// Kept here, not copied from another replica: its copy in the shared store goes with it.
+    own: bool,
+}
+
+/// A file pushed out of the index: where it is on disk, and its shared copy's key if it was
+/// this replica's own.
+struct Evicted {
+    disk: PathBuf,
+    shared_key: Option<String>,
 }
 
 impl FileStore {
@@ -184,6 +194,7 @@ impl FileStore {
                 mime_type: file.mime_type.clone(),
                 size: file.size,
                 stored_at: Instant::now(),
+                own: true,
             };
             evicted.extend(self.index.lock().expect("poisoned").insert(path.clone(), stored));
             kept.push(FileData {
@@ -196,7 +207,7 @@ impl FileStore {
             // Kept: its folder now belongs to the index.
             file.kept = true;
         }
-        remove_folders(evicted).await;
+        self.remove(evicted).await;
         Ok(kept)
     }
 
@@ -223,17 +234,19 @@ impl FileStore {
             mime_type,
             size: copy.size,
             stored_at: Instant::now().checked_sub(age).unwrap_or_else(Instant::now),
+            own: false,
         };
         let evicted = {
             let mut index = self.index.lock().expect("poisoned");
-            if index.files.contains_key(path) {
-                Vec::new() // copied meanwhile by another request: this copy goes when dropped
-            } else {
+            // An expired copy of it (an example whose owner renewed it since) makes way.
+            let mut evicted: Vec<Evicted> = index.remove_expired(path).into_iter().collect();
+            if !index.files.contains_key(path) {
                 copy.kept = true;
-                index.insert(path.to_owned(), stored)
-            }
+                evicted.extend(index.insert(path.to_owned(), stored));
+            } // else copied meanwhile by another request: this copy goes when dropped
+            evicted
         };
-        remove_folders(evicted).await;
+        self.remove(evicted).await;
         Ok(self.locate(path))
     }
 
@@ -261,7 +274,8 @@ impl FileStore {
 
 /// The shared store's key of the file handed out as `path`.
 fn file_key(path: &str) -> String {
-    format!("rheo:file:{path}")
+    // Two colons: no interface's keys (`rheo:<name>:…`) can meet these.
+    format!("rheo::file:{path}")
 }
 
 /// Writes a file to the shared store, to expire with the file.
@@ -271,11 +285,19 @@ async fn put_shared(store: &SharedStore, key: &str, mime_type: &str, bytes: &[u8
     store.query(put.expire(key, LIFETIME.as_secs() as i64).ignore()).await
 }
 
-/// Removes evicted files from disk: each file has its own folder.
-async fn remove_folders(evicted: Vec<PathBuf>) {
-    for disk in evicted {
-        if let Some(folder) = disk.parent() {
-            let _ = tokio::fs::remove_dir_all(folder).await;
+impl FileStore {
+    /// Removes evicted files from disk (each has its own folder) and this replica's own from
+    /// the shared store, so that what Redis holds stays within the replicas' bounds.
+    async fn remove(&self, evicted: Vec<Evicted>) {
+        for file in evicted {
+            if let Some(folder) = file.disk.parent() {
+                let _ = tokio::fs::remove_dir_all(folder).await;
+            }
+            if let (Some(store), Some(key)) = (self.shared.get(), file.shared_key) {
+                if let Err(e) = store.query::<()>(redis::cmd("DEL").arg(key)).await {
+                    tracing::warn!("an evicted file stays in the shared store until it expires: {e}");
+                }
+            }
         }
     }
 }
@@ -309,8 +331,8 @@ impl Drop for Written {
 }
 
 impl Index {
-    /// Adds a file; returns where on disk the files it pushed out are.
-    fn insert(&mut self, path: String, stored: Stored) -> Vec<PathBuf> {
+    /// Adds a file; returns the files it pushed out.
+    fn insert(&mut self, path: String, stored: Stored) -> Vec<Evicted> {
         self.total_bytes += stored.size;
         self.files.insert(path.clone(), stored);
         self.order.push_back(path);
@@ -323,12 +345,25 @@ impl Index {
                 break;
             }
             let oldest = self.order.pop_front().expect("checked above");
-            if let Some(file) = self.files.remove(&oldest) {
-                self.total_bytes -= file.size;
-                evicted.push(file.disk);
-            }
+            evicted.extend(self.take(&oldest));
         }
         evicted
+    }
+
+    /// Takes `path` out of the files (not out of `order`).
+    fn take(&mut self, path: &str) -> Option<Evicted> {
+        let file = self.files.remove(path)?;
+        self.total_bytes -= file.size;
+        Some(Evicted { disk: file.disk, shared_key: file.own.then(|| file_key(path)) })
+    }
+
+    /// Takes `path` out if it is there and expired.
+    fn remove_expired(&mut self, path: &str) -> Option<Evicted> {
+        if self.files.get(path)?.stored_at.elapsed() <= LIFETIME {
+            return None;
+        }
+        self.order.retain(|p| p != path);
+        self.take(path)
     }
 }
 

@@ -403,10 +403,16 @@ impl Reader {
                         self.state = ReaderState::Closing;
                         message
                     }
+                    Ok(Read::Gone) => {
+                        self.state = ReaderState::Closed;
+                        close_stream()
+                    }
                     Err(e) => {
-                        // The client sees its stream end and may join again once Redis is back.
+                        // Said as Gradio says a failure of the queue's own; the client may join
+                        // again once Redis is back.
                         tracing::warn!("a queue reader stopped: {e}");
-                        return None;
+                        self.state = ReaderState::Closed;
+                        json!({"msg": "unexpected_error", "message": e.to_string(), "success": false})
                     }
                 },
             },

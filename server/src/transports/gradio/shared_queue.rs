@@ -22,7 +22,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use redis::{aio::MultiplexedConnection, streams::StreamReadReply};
+use redis::streams::StreamReadReply;
 use serde_json::{json, Value as Json};
 use tokio::time::Instant;
 
@@ -32,7 +32,7 @@ use super::queue::{
 };
 use crate::{
     handler::AbortOnDrop,
-    store::{SharedStore, StoreError},
+    store::{Blocking, SharedStore, StoreError},
 };
 
 /// How often a call whose reader's mailbox is full looks again.
@@ -88,26 +88,34 @@ impl SharedQueue {
 
     /// Counts event `event_id` as pending for `session` and gives where its messages go.
     pub(super) async fn enter(&self, session: &str, event_id: &str) -> Result<Outbox, Refusal> {
-        let (pending, events) = (self.key("pending", session), self.key("events", session));
-        let (count, _): (usize, bool) =
-            self.store.query(redis::pipe().incr(&pending, 1).expire(&pending, expiry())).await?;
-        if count > MAX_PENDING_PER_SESSION {
-            self.store.query::<()>(redis::cmd("DECR").arg(&pending)).await?;
-            return Err(Refusal::TooMany);
-        }
-        // Alive from the moment it is pending: a reader never takes it for a stopped call.
-        let alive = self.key("alive", event_id);
-        let mut known = redis::pipe();
-        known
+        let (pending, events, alive) =
+            (self.key("pending", session), self.key("events", session), self.key("alive", event_id));
+        // All at once or not at all (a transaction): pending, among the session's events, and
+        // alive from that moment, so that a reader never takes it for a stopped call.
+        let mut enter = redis::pipe();
+        enter.atomic().incr(&pending, 1).expire(&pending, expiry()).ignore();
+        enter
             .sadd(&events, event_id)
             .ignore()
             .expire(&events, expiry())
             .ignore()
             .add_command(set_alive(&alive))
             .ignore();
-        self.store.query::<()>(&known).await?;
+        let (count,): (usize,) = self.store.query(&enter).await?;
+        if count > MAX_PENDING_PER_SESSION {
+            let mut back = redis::pipe();
+            back.atomic().cmd("DECR").arg(&pending).ignore().srem(&events, event_id).ignore().del(&alive).ignore();
+            self.store.query::<()>(&back).await?;
+            return Err(Refusal::TooMany);
+        }
         let alive = Alive::renew(self.store.clone(), alive);
-        Ok(Outbox { store: self.store.clone(), messages: self.key("messages", session), pending, _alive: alive })
+        Ok(Outbox {
+            store: self.store.clone(),
+            messages: self.key("messages", session),
+            pending,
+            events,
+            _alive: alive,
+        })
     }
 
     /// A reader of `session`'s messages, on a connection of its own (it blocks).
@@ -126,6 +134,7 @@ impl SharedQueue {
             pending,
             last_id: "0".into(),
             unread: Default::default(),
+            checked_at: Instant::now(),
         })
     }
 
@@ -158,13 +167,13 @@ impl SharedQueue {
         if known == 0 {
             return Err(Refusal::UnknownEvent);
         }
-        let mut connection = self.store.blocking(ALIVE_FOR).await?;
+        let mut blocking = self.store.blocking(ALIVE_FOR).await?;
         let deadline = Instant::now() + QUEUE_IDLE_TIMEOUT;
         let answers = loop {
             let popped: Option<(String, String)> = redis::cmd("BLPOP")
                 .arg(self.key("result", event_id))
                 .arg(ALIVE_FOR.as_secs())
-                .query_async(&mut connection)
+                .query_async(&mut blocking.connection)
                 .await
                 .map_err(StoreError::from)?;
             match popped {
@@ -184,6 +193,7 @@ pub(super) struct Outbox {
     store: Arc<SharedStore>,
     messages: String,
     pending: String,
+    events: String,
     /// The call runs while its outbox lives.
     _alive: Alive,
 }
@@ -216,6 +226,7 @@ impl Outbox {
         let mut add = redis::pipe();
         add.cmd("XADD").arg(&self.messages).arg("*").arg("message").arg(message.to_string()).ignore();
         add.expire(&self.messages, expiry()).ignore().expire(&self.pending, expiry()).ignore();
+        add.expire(&self.events, expiry()).ignore();
         self.store.query::<()>(&add).await?;
         Ok(true)
     }
@@ -224,7 +235,7 @@ impl Outbox {
 /// The reading end of a session's stream in the store.
 pub(super) struct SharedReader {
     queue: SharedQueue,
-    connection: MultiplexedConnection,
+    connection: Blocking,
     messages: String,
     events: String,
     pending: String,
@@ -232,6 +243,8 @@ pub(super) struct SharedReader {
     /// Messages read and not yet taken, with their ids in the stream (none for a completion
     /// made here for a call whose replica stopped).
     unread: std::collections::VecDeque<(Option<String>, Json)>,
+    /// When the pending calls were last looked at for any that no longer runs.
+    checked_at: Instant,
 }
 
 /// What a reader got next.
@@ -241,56 +254,78 @@ pub(super) enum Read {
     Idle,
     /// The last pending event completed with this message.
     Last(Json),
+    /// The session has nothing pending any more, nor will (its keys expired): the stream ends.
+    Gone,
 }
 
 impl SharedReader {
-    /// The next message (deleted from the store as it is taken).
+    /// The next message, taken from the store (a message another reader of the session took
+    /// first, or a second completion of one event, is not passed on).
     pub(super) async fn next(&mut self) -> Result<Read, StoreError> {
-        if self.unread.is_empty() {
-            let reply: Option<StreamReadReply> = redis::cmd("XREAD")
-                .arg("COUNT")
-                .arg(SESSION_BUFFER)
-                .arg("BLOCK")
-                .arg(HEARTBEAT_EVERY.as_millis() as u64)
-                .arg("STREAMS")
-                .arg(&self.messages)
-                .arg(&self.last_id)
-                .query_async(&mut self.connection)
-                .await?;
-            let entries = reply.into_iter().flat_map(|reply| reply.keys).flat_map(|key| key.ids);
-            for entry in entries {
-                let message = entry.get::<String>("message").and_then(|text| serde_json::from_str(&text).ok());
-                self.last_id = entry.id.clone();
-                self.unread.push_back((Some(entry.id), message.unwrap_or(Json::Null)));
-            }
+        loop {
             if self.unread.is_empty() {
+                self.read().await?;
+            }
+            if self.unread.is_empty() || self.checked_at.elapsed() >= HEARTBEAT_EVERY {
                 self.complete_stopped_calls().await?;
             }
+            let Some((id, message)) = self.unread.pop_front() else {
+                return Ok(if self.session_gone().await? { Read::Gone } else { Read::Idle });
+            };
+            if let Some(read) = self.take(id.as_deref(), message).await? {
+                return Ok(read);
+            }
         }
-        let Some((id, message)) = self.unread.pop_front() else { return Ok(Read::Idle) };
-        let completed = message["msg"] == "process_completed";
-        let mut taken = redis::pipe();
-        if let Some(id) = &id {
-            taken.cmd("XDEL").arg(&self.messages).arg(id).ignore();
-        }
-        if completed {
-            taken.cmd("SREM").arg(&self.events).arg(message["event_id"].as_str().unwrap_or_default()).ignore();
-            taken.cmd("DECR").arg(&self.pending);
-        } else {
-            taken.expire(&self.pending, expiry()).ignore();
-        }
-        let left: Vec<i64> = self.queue.store.query(&taken).await?;
-        Ok(match left.first() {
-            Some(left) if *left <= 0 => Read::Last(message),
-            _ => Read::Message(message),
-        })
     }
-}
 
-impl SharedReader {
+    /// Reads what came, waiting [`HEARTBEAT_EVERY`] at most.
+    async fn read(&mut self) -> Result<(), StoreError> {
+        let reply: Option<StreamReadReply> = redis::cmd("XREAD")
+            .arg("COUNT")
+            .arg(SESSION_BUFFER)
+            .arg("BLOCK")
+            .arg(HEARTBEAT_EVERY.as_millis() as u64)
+            .arg("STREAMS")
+            .arg(&self.messages)
+            .arg(&self.last_id)
+            .query_async(&mut self.connection.connection)
+            .await?;
+        for entry in reply.into_iter().flat_map(|reply| reply.keys).flat_map(|key| key.ids) {
+            let message = entry.get::<String>("message").and_then(|text| serde_json::from_str(&text).ok());
+            self.last_id = entry.id.clone();
+            self.unread.push_back((Some(entry.id), message.unwrap_or(Json::Null)));
+        }
+        Ok(())
+    }
+
+    /// Takes a message out of the store; `None` when it is not to be passed on.
+    async fn take(&self, id: Option<&str>, message: Json) -> Result<Option<Read>, StoreError> {
+        let store = &self.queue.store;
+        if let Some(id) = id {
+            let deleted: usize = store.query(redis::cmd("XDEL").arg(&self.messages).arg(id)).await?;
+            if deleted == 0 {
+                return Ok(None); // another reader of this session took it
+            }
+        }
+        if message["msg"] != "process_completed" {
+            store.query::<()>(redis::cmd("EXPIRE").arg(&self.pending).arg(expiry())).await?;
+            return Ok(Some(Read::Message(message)));
+        }
+        let event_id = message["event_id"].as_str().unwrap_or_default();
+        let was_pending: usize = store.query(redis::cmd("SREM").arg(&self.events).arg(event_id)).await?;
+        if was_pending == 0 {
+            return Ok(None); // completed already (made here when its replica seemed stopped)
+        }
+        let mut done = redis::pipe();
+        done.atomic().cmd("DECR").arg(&self.pending).expire(&self.pending, expiry()).ignore();
+        let (left,): (i64,) = store.query(&done).await?;
+        Ok(Some(if left <= 0 { Read::Last(message) } else { Read::Message(message) }))
+    }
+
     /// Completes, with an error, each pending event whose call no longer runs anywhere (its
-    /// replica stopped): called when nothing came for a while.
+    /// replica stopped).
     async fn complete_stopped_calls(&mut self) -> Result<(), StoreError> {
+        self.checked_at = Instant::now();
         let pending: Vec<String> = self.queue.store.query(redis::cmd("SMEMBERS").arg(&self.events)).await?;
         for event_id in pending {
             if !self.queue.alive(&event_id).await? {
@@ -299,5 +334,11 @@ impl SharedReader {
             }
         }
         Ok(())
+    }
+
+    /// Whether the session's count of pending events is gone (expired) or none.
+    async fn session_gone(&self) -> Result<bool, StoreError> {
+        let pending: Option<i64> = self.queue.store.query(redis::cmd("GET").arg(&self.pending)).await?;
+        Ok(pending.is_none_or(|pending| pending <= 0))
     }
 }
