@@ -19,7 +19,7 @@ dir="$root/target/replicas-test"
 # exits, which must not be the next one's).
 stop_redis() {
   local pid
-  pid=$(cat "$root/target/replicas-test/redis.pid" 2>/dev/null) || return 0
+  pid=$(cat "$dir/redis.pid" 2>/dev/null) || return 0
   kill "$pid" 2>/dev/null || return 0
   while [ -e "/proc/$pid" ]; do sleep 0.05; done
 }
@@ -31,7 +31,11 @@ source "$root/scripts/test-env-lib.sh"
 export RHEO_REDIS_PORT=$(free_port)
 export RHEO_REDIS_COMMAND="/usr/bin/redis-server --bind 127.0.0.1 --port $RHEO_REDIS_PORT --save '' --appendonly no --daemonize yes --pidfile $dir/redis.pid --logfile $dir/redis.log --dir $dir"
 eval "$RHEO_REDIS_COMMAND"
-for _ in $(seq 100); do [ -s "$dir/redis.pid" ] && break; sleep 0.05; done
+for _ in $(seq 100); do
+  [ "$(redis-cli -p "$RHEO_REDIS_PORT" ping 2>/dev/null)" = PONG ] && break
+  sleep 0.05
+done
+[ "$(redis-cli -p "$RHEO_REDIS_PORT" ping 2>/dev/null)" = PONG ] || { echo "replicas-test-env: Redis did not start" >&2; return 1; }
 
 replicas_pids=()
 ports=()

@@ -40,20 +40,24 @@ use crate::{
     transports::{gradio, mcp, rheo, stream, Interfaces},
 };
 
-/// A file store in a new temp directory, under `limits`.
 /// Keeps the pinned files (examples) in the shared store while the server runs: put there at
-/// start, their expiry renewed well within it.
+/// start, their expiry renewed well within it (after a failure, tried again within 10 s).
 async fn share_pinned_files(interfaces: std::sync::Weak<Interfaces>) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
-        every.tick().await;
-        let Some(interfaces) = interfaces.upgrade() else { return };
-        if let Err(e) = interfaces.files.share_pinned().await {
-            tracing::warn!("the example files could not be shared with the other replicas: {e}");
-        }
+        let Some(shared) = interfaces.upgrade() else { return };
+        let again = match shared.files.share_pinned().await {
+            Ok(()) => std::time::Duration::from_secs(600),
+            Err(e) => {
+                tracing::warn!("the example files could not be shared with the other replicas: {e}");
+                std::time::Duration::from_secs(10)
+            }
+        };
+        drop(shared);
+        tokio::time::sleep(again).await;
     }
 }
 
+/// A file store in a new temp directory, under `limits`.
 fn new_file_store(limits: &Limits) -> std::io::Result<FileStore> {
     FileStore::new(limits.max_stored_files, limits.max_stored_bytes)
 }

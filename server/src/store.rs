@@ -24,7 +24,8 @@ use redis::{
 };
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
-/// How long one command may take before the request that needs it fails.
+/// How long one command may take before the request that needs it fails (twice that for one
+/// sent again after a broken connection, plus reconnecting).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long connecting may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);

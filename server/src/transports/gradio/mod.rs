@@ -51,6 +51,7 @@ use super::{check_session, json_answers, with_events, Failure, Interfaces};
 use crate::{
     engine::{events::Reporter, CallError, Checked, Mounted},
     site::{ClientAddress, PublicUrl},
+    store::StoreError,
 };
 use describe::{is_state, parameter_name, FN_INDEX};
 use queue::{Answer, Queue, Refusal, QUEUE_IDLE_TIMEOUT};
@@ -117,6 +118,12 @@ impl From<Failure> for Detail {
     }
 }
 
+impl From<StoreError> for Detail {
+    fn from(error: StoreError) -> Self {
+        Failure::Call(error.into()).into()
+    }
+}
+
 impl From<Refusal> for Detail {
     fn from(refusal: Refusal) -> Self {
         match refusal {
@@ -127,7 +134,7 @@ impl From<Refusal> for Detail {
             ),
             Refusal::UnknownSession => Detail(StatusCode::NOT_FOUND, json!("Session not found.")),
             Refusal::UnknownEvent => Detail(StatusCode::NOT_FOUND, json!("Event not found.")),
-            Refusal::Store(error) => Failure::Call(error.into()).into(),
+            Refusal::Store(error) => error.into(),
         }
     }
 }
@@ -200,7 +207,7 @@ async fn upload(
         })?;
         written.push(file);
     }
-    let kept = state.interfaces.files.keep(written).await.map_err(|e| Detail::from(Failure::Call(e.into())))?;
+    let kept = state.interfaces.files.keep(written).await.map_err(Detail::from)?;
     Ok(Json(kept.into_iter().map(|file| file.path).collect()))
 }
 
@@ -216,7 +223,7 @@ async fn file(
     state.find(&name)?;
     let not_found = || Detail(StatusCode::NOT_FOUND, json!("File not found."));
     let path = rest.strip_prefix("file=").ok_or_else(not_found)?;
-    let found = state.interfaces.files.find(path).await.map_err(|e| Detail::from(Failure::Call(e.into())))?;
+    let found = state.interfaces.files.find(path).await.map_err(Detail::from)?;
     let (disk_path, mime_type) = found.ok_or_else(not_found)?;
     let mime_type = mime_type.to_ascii_lowercase();
     let (content_type, disposition) = if shown_inline(&mime_type) {

@@ -11,7 +11,9 @@
 //! messages nobody reads for [`READER_WAIT`] is stopped, freeing its slot.
 //!
 //! Replicas that share a store keep the sessions' messages and the REST results there instead
-//! (see [`super::shared_queue`]), so that the reader may be on any replica.
+//! (see [`super::shared_queue`]), so that the reader may be on any replica; there, sessions
+//! and results are bounded by their expiry (and Redis's `maxmemory`), not by a count, and a
+//! session may have several readers (each message goes to one).
 
 use std::{
     collections::HashMap,

@@ -7,13 +7,15 @@
 //!   reader closes the stream when it falls to 0, as Gradio's does);
 //! - `rheo:<interface>:messages:<session>`: a Redis stream of the messages waiting for the
 //!   reader, each deleted once read; a call waits while [`SESSION_BUFFER`] wait already (and is
-//!   stopped after [`READER_WAIT`], as in memory).
-//!
-//! - `rheo:<interface>:events:<session>`: the set of its pending events' ids.
+//!   stopped after [`READER_WAIT`], as in memory); a message is passed on by the reader whose
+//!   `XDEL` removed it, so two readers of one session never both send it;
+//! - `rheo:<interface>:events:<session>`: the set of its pending events' ids (a completion is
+//!   counted, and passed on, by the reader that removes its event from the set).
 //!
 //! Per REST call: `rheo:<interface>:event:<id>` says it exists (deleted by the one read), and
 //! `rheo:<interface>:result:<id>` is a list the call pushes its answers to once, which the
-//! reader takes with `BLPOP`. Every key expires after [`QUEUE_IDLE_TIMEOUT`] untouched.
+//! reader takes with `BLPOP`. Every key but `alive` (below) expires after
+//! [`QUEUE_IDLE_TIMEOUT`] untouched.
 //!
 //! A running call says so: `rheo:<interface>:alive:<id>` lives [`ALIVE_FOR`] and the replica
 //! running the call renews it while it runs. A reader on another replica that waits for an
