@@ -589,12 +589,13 @@ function report(raw) {
     "  a switch shows when the chunk it falls in is complete, 0 to 0.5 s later (0.25 s on average).",
     "",
     // The load, soak and vanishing-client figures, and the replicas', come from their own runs.
-    ...[LOAD_REPORT, REPLICAS_REPORT].flatMap((report) => (existsSync(report) ? ["", readFileSync(report, "utf8").trim(), ""] : [])),
+    ...[LOAD_REPORT, STREAMS_REPORT, REPLICAS_REPORT].flatMap((report) => (existsSync(report) ? ["", readFileSync(report, "utf8").trim(), ""] : [])),
   ].join("\n");
 }
 
-/** Written by bench/load.sh and bench/replicas.sh, included as they are. */
+/** Written by bench/load.sh, bench/streams.sh and bench/replicas.sh, included as they are. */
 const LOAD_REPORT = new URL("./load.md", import.meta.url);
+const STREAMS_REPORT = new URL("./streams.md", import.meta.url);
 const REPLICAS_REPORT = new URL("./replicas.md", import.meta.url);
 
 main().catch((e) => {
