@@ -54,11 +54,12 @@ function report(dir) {
     "load generator (the ceiling at 16 clients), so three replicas share the cores one had and",
     "cannot be faster; the point is that every call of a client may land on any replica, at this",
     "cost. In memory, a REST call is two HTTP requests and no store; with Redis, each call also",
-    "makes its event known, pushes its result and has its reader take it (four commands on a",
-    "shared pipelined connection and a `BLPOP` on the reader's own), which is the added latency",
-    "above and most of the lower throughput at 16 clients (Redis and the replica compete for the",
-    "same two cores). A call with `State` adds two pipelined round trips (read, write); a",
-    "p99 difference smaller than the noise between runs can come out negative.",
+    "makes its event known and alive, pushes its result, and has its reader claim and take it",
+    "(three round trips on the shared pipelined connection, and a `BLPOP` on a connection the",
+    "reader opens for it), which is the added latency above and most of the lower throughput at",
+    "16 clients (Redis and the replica compete for the same two cores). A call with `State` adds",
+    "two pipelined round trips (read, write). A p99 difference smaller than the noise between",
+    "runs can come out negative.",
   ].join("\n");
 }
 
