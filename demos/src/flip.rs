@@ -16,6 +16,8 @@ pub(crate) fn interface() -> impl IntoMounted {
         .live(true)
         // As many frames as a webcam gives, so the flipped image keeps up with the camera.
         .stream_every(1.0 / 30.0)
+        // Each person's frames come one at a time anyway; different people's may run at once.
+        .concurrency_limit(None)
         .api_name("predict")
         .title("Flip")
         .description("Start the camera: each frame comes back upside down while it streams.")

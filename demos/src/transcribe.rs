@@ -78,6 +78,8 @@ pub(crate) fn interface() -> impl IntoMounted {
         .live(true)
         .stream_every(0.5)
         .time_limit(Some(30.0))
+        // Each person's chunks come one at a time anyway; different people's may run at once.
+        .concurrency_limit(None)
         .title("Transcribe")
         .description("Press Record and sing or play: each half second's note is named, and the transcript grows while you record. Clear starts a new transcript.")
 }
