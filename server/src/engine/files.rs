@@ -221,7 +221,8 @@ impl FileStore {
         let Some(store) = self.shared.get() else { return Ok(None) };
         // The path is only ever a key's name: it is looked up, never joined onto a directory.
         let key = file_key(path);
-        let look_up = redis::pipe().hget(&key, "mime").hget(&key, "bytes").ttl(&key).clone();
+        let mut look_up = redis::pipe();
+        look_up.hget(&key, "mime").hget(&key, "bytes").ttl(&key);
         let (mime_type, bytes, ttl): (Option<String>, Option<Vec<u8>>, i64) = store.query(&look_up).await?;
         let (Some(mime_type), Some(bytes)) = (mime_type, bytes) else { return Ok(None) };
         let name = path.rsplit('/').next().unwrap_or_default();

@@ -30,6 +30,8 @@ use crate::{
 
 /// How long an unused session's state is kept.
 pub(crate) const STATE_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
+/// [`STATE_IDLE_TIMEOUT`] as Redis's `EXPIRE` takes it.
+const IDLE_SECONDS: i64 = STATE_IDLE_TIMEOUT.as_secs() as i64;
 /// The largest State value the shared store takes, as JSON.
 pub(crate) const MAX_SHARED_STATE_BYTES: usize = 1 << 20;
 
@@ -110,9 +112,9 @@ impl SessionStates {
     /// The session's values in the shared store (a starting value where it has none, or where
     /// what it has no longer decodes: the State's type changed since it was written).
     async fn read_shared(&self, store: &SharedStore, name: &str, session: &str) -> Result<Vec<StateValue>, StoreError> {
-        let key = SharedStore::key(name, "state", session);
-        let read = redis::pipe().hgetall(&key).expire(&key, STATE_IDLE_TIMEOUT.as_secs() as i64).clone();
-        let (fields, _): (HashMap<usize, String>, bool) = store.query(&read).await?;
+        let key = state_key(name, session);
+        let (fields, _): (HashMap<usize, String>, bool) =
+            store.query(redis::pipe().hgetall(&key).expire(&key, IDLE_SECONDS)).await?;
         let values = self.inputs.iter().enumerate().map(|(k, (_, start))| {
             let Some(json) = fields.get(&k) else { return start.clone() };
             start.decode(json).unwrap_or_else(|e| {
@@ -175,13 +177,9 @@ impl SessionStates {
             }
             fields.push((k, json));
         }
-        let key = SharedStore::key(name, "state", session);
-        let write = redis::pipe()
-            .hset_multiple(&key, &fields)
-            .ignore()
-            .expire(&key, STATE_IDLE_TIMEOUT.as_secs() as i64)
-            .ignore()
-            .clone();
+        let key = state_key(name, session);
+        let mut write = redis::pipe();
+        write.hset_multiple(&key, &fields).ignore().expire(&key, IDLE_SECONDS).ignore();
         Ok(store.query::<()>(&write).await?)
     }
 
@@ -192,10 +190,7 @@ impl SessionStates {
                 self.sessions.lock().expect("poisoned").remove(session);
                 Ok(())
             }
-            Some((store, name)) => {
-                let key = SharedStore::key(name, "state", session);
-                store.query(redis::cmd("DEL").arg(key)).await
-            }
+            Some((store, name)) => store.query(redis::cmd("DEL").arg(state_key(name, session))).await,
         }
     }
 
@@ -204,6 +199,11 @@ impl SessionStates {
     fn len(&self) -> usize {
         self.sessions.lock().expect("poisoned").len()
     }
+}
+
+/// The shared store's key of `session`'s State for interface `name`.
+fn state_key(name: &str, session: &str) -> String {
+    SharedStore::key(name, "state", session)
 }
 
 #[cfg(test)]

@@ -259,7 +259,8 @@ impl Queue {
     }
 
     /// The session's messages as they come; ends with `close_stream` after the completion of
-    /// its last pending event. One reader at a time per session.
+    /// its last pending event. One reader at a time per session in memory; with a shared store,
+    /// each message goes to one of the session's readers.
     pub(crate) async fn stream(&self, session_hash: &str) -> Result<impl Stream<Item = Json> + use<>, Refusal> {
         let source = match &self.shared {
             Some(shared) => Source::Shared(Box::new(shared.reader(session_hash).await?)),
