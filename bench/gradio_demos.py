@@ -1,7 +1,9 @@
 """The Gradio side of the side-by-side benchmark: the same demos, written the Gradio way.
 
 Run by bench/bench.mjs with the virtualenv bench/run.sh creates, one process per demo:
-    .venv/bin/python gradio_demos.py DEMO PORT      (DEMO: calculator, flip, synth or transcribe)
+    .venv/bin/python gradio_demos.py DEMO PORT [STREAM_EVERY]
+DEMO: calculator, flip, synth or transcribe; STREAM_EVERY (seconds) for flip and transcribe,
+whose own are Rheo's: 1/30 s and 0.5 s.
 """
 
 import sys
@@ -37,16 +39,17 @@ def flip(im):
     return np.flipud(im)
 
 
-# The seed's webcam demo, with Rheo's /flip settings: a frame every 1/30 s.
-flip_demo = gr.Interface(
-    flip,
-    gr.Image(sources=["webcam"], streaming=True),
-    "image",
-    live=True,
-    api_name="predict",
-    stream_every=1 / 30,
-    time_limit=600,
-)
+def flip_demo(stream_every=1 / 30):
+    """The seed's webcam demo, with Rheo's /flip settings: a frame every 1/30 s."""
+    return gr.Interface(
+        flip,
+        gr.Image(sources=["webcam"], streaming=True),
+        "image",
+        live=True,
+        api_name="predict",
+        stream_every=stream_every,
+        time_limit=600,
+    )
 
 NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
 
@@ -126,16 +129,18 @@ def transcribe(chunk, transcript):
     return note or "—", " ".join(notes), (notes, note)
 
 
-transcribe_demo = gr.Interface(
-    transcribe,
-    [gr.Audio(sources=["microphone"], streaming=True, label="microphone"), "state"],
-    [gr.Textbox(label="note"), gr.Textbox(label="transcript"), "state"],
-    live=True,
-    stream_every=0.5,
-    time_limit=30,
-)
+def transcribe_demo(stream_every=0.5):
+    return gr.Interface(
+        transcribe,
+        [gr.Audio(sources=["microphone"], streaming=True, label="microphone"), "state"],
+        [gr.Textbox(label="note"), gr.Textbox(label="transcript"), "state"],
+        live=True,
+        stream_every=stream_every,
+        time_limit=30,
+    )
 
 if __name__ == "__main__":
-    demo = {"calculator": calculator_demo, "flip": flip_demo, "synth": synth_demo, "transcribe": transcribe_demo}[sys.argv[1]]
-    port = int(sys.argv[2])
+    name, port, options = sys.argv[1], int(sys.argv[2]), [float(x) for x in sys.argv[3:]]
+    demos = {"calculator": lambda: calculator_demo, "flip": flip_demo, "synth": lambda: synth_demo, "transcribe": transcribe_demo}
+    demo = demos[name](*options)
     demo.launch(server_name="127.0.0.1", server_port=port, show_error=True)

@@ -4,10 +4,13 @@
 # answered at 25/30 of its pace or better and p95 frame latency under 100 ms, found by
 # rheo-load --capacity (native, the stream protocol as the page speaks it), beside the limit
 # the server's own CPU per frame sets. Writes bench/streams.md, which bench/RESULTS.md
-# includes. Loopback only; stops by itself.   bench/streams.sh [seconds per count] (default 8)
+# includes. Loopback only; stops by itself.
+#   bench/streams.sh [seconds per count (default 8)] [report (default bench/streams.md)]
+# The test command runs it for 1 s per count, to check that both figures are produced.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-8}
+report=${2:-bench/streams.md}
 cargo build --release -p rheo-demos -p rheo-load
 source scripts/test-env-lib.sh
 rows=()
@@ -19,7 +22,8 @@ for kind in webcam microphone; do
   ./target/release/rheo-load --url "http://127.0.0.1:$port" --pid "$server" --capacity "$kind" --seconds "$seconds" |
     tee "target/streams-$kind.txt"
   kill "$server"; wait "$server" 2>/dev/null || true
-  rows+=("$(grep '^| ' "target/streams-$kind.txt")")
+  row=$(grep '^| ' "target/streams-$kind.txt") || { echo "streams.sh: rheo-load gave no $kind figure" >&2; exit 1; }
+  rows+=("$row")
 done
 {
   echo "## Streams per core (bench/streams.sh, Rheo alone)"
@@ -40,5 +44,5 @@ done
   echo "search stops at 2,048. The limit comes from one stream's cost per frame, which is higher"
   echo "than under load (warm caches, fuller batches on the socket), so a count past it can hold."
   echo "Both demos run with no concurrency limit: one person's frames come one at a time anyway."
-} >bench/streams.md
-cat bench/streams.md
+} >"$report"
+cat "$report"

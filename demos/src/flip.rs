@@ -9,13 +9,13 @@ pub(crate) fn flip(frame: RgbImage) -> RgbImage {
     imageops::flip_vertical(&frame)
 }
 
-pub(crate) fn interface() -> impl IntoMounted {
+/// Frames every `stream_every` seconds (the demo streams at 1/30 s, as a webcam gives them).
+pub(crate) fn interface(stream_every: f64) -> impl IntoMounted {
     Interface::new(flip)
         .inputs(Image::new().label("webcam").sources([ImageSource::Webcam]).streaming(true))
         .outputs(Image::new().label("flipped"))
         .live(true)
-        // As many frames as a webcam gives, so the flipped image keeps up with the camera.
-        .stream_every(1.0 / 30.0)
+        .stream_every(stream_every)
         // Each person's frames come one at a time anyway; different people's may run at once.
         .concurrency_limit(None)
         .api_name("predict")

@@ -1,5 +1,7 @@
 //! The demo server: mounts Rheo's demos and serves them at http://127.0.0.1:3000 (unless
-//! `RHEO_SERVER_PORT` or `PORT` says another port).
+//! `RHEO_SERVER_PORT` or `PORT` says another port). `RHEO_DEMOS_STREAM_EVERY` (seconds) sets
+//! how often /flip and /transcribe stream instead of their own 1/30 s and 0.5 s: the bench
+//! measures them at several rates.
 
 mod calculator;
 mod classify;
@@ -31,13 +33,20 @@ async fn main() -> Result<(), rheo::ServeError> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
+    let stream_every = match stream_every_override() {
+        Ok(seconds) => seconds,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
     Registry::new()
         .mount("calculator", calculator::interface())
         .mount("greet", greet::interface())
-        .mount("flip", flip::interface())
+        .mount("flip", flip::interface(stream_every.unwrap_or(1.0 / 30.0)))
         .mount("filters", filters::interface())
         .mount("mirror", mirror::interface())
-        .mount("transcribe", transcribe::interface())
+        .mount("transcribe", transcribe::interface(stream_every.unwrap_or(0.5)))
         .mount("echo", echo::interface())
         .mount("synth", synth::interface())
         .mount("diffusion", diffusion::interface())
@@ -48,4 +57,13 @@ async fn main() -> Result<(), rheo::ServeError> {
         .port(3000)
         .serve()
         .await
+}
+
+/// `RHEO_DEMOS_STREAM_EVERY`, if set: a number of seconds above 0 and at most 10.
+fn stream_every_override() -> Result<Option<f64>, String> {
+    let Ok(text) = std::env::var("RHEO_DEMOS_STREAM_EVERY") else { return Ok(None) };
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 10.0 => Ok(Some(seconds)),
+        _ => Err(format!("RHEO_DEMOS_STREAM_EVERY must be a number of seconds above 0 and at most 10, not {text:?}")),
+    }
 }

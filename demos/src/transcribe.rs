@@ -1,31 +1,83 @@
 //! Streaming microphone + State: a running transcript of the notes sung or played. Each chunk's
 //! pitch is found with YIN (de Cheveigné and Kawahara, 2002) and named (`A4`); the transcript
 //! is built up across chunks in the session's State.
+//!
+//! A window that straddles a change of note finds a pitch between the two (A4 to C5 gave B4),
+//! and with short chunks (0.05 s) most changes fall in a chunk's last window. So a note enters
+//! the transcript only once it is confirmed: by a second window, just before the last, when the
+//! chunk holds two, or else by the next chunk.
 
 use rheo::{Audio, AudioData, Interface, IntoMounted, State, Textbox};
 use serde::{Deserialize, Serialize};
 
 use crate::notes::note_name;
 
-/// The transcript so far, and the note still sounding (a held note is written once). Serde, so
-/// that replicas sharing a store can carry it between them.
+/// The transcript so far, the note still sounding (a held note is written once), and the note
+/// the last chunk ended on, confirmed or not. Serde, so that replicas sharing a store can carry
+/// it between them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Transcript {
     notes: Vec<String>,
     holding: Option<String>,
+    #[serde(default)]
+    last_heard: Option<String>,
 }
 
 pub(crate) fn transcribe(
     chunk: AudioData,
     State(mut transcript): State<Transcript>,
 ) -> (String, String, State<Transcript>) {
-    let note = detect_pitch(&chunk.to_mono(), chunk.sample_rate).map(note_name);
-    if note.is_some() && note != transcript.holding {
-        transcript.notes.extend(note.clone());
+    let heard = hear(&chunk.to_mono(), chunk.sample_rate);
+    let note = heard.note().cloned();
+    let confirmed = match heard {
+        Heard::Confirmed(note) => Some(note),
+        Heard::Once(note) => transcript.last_heard.as_ref().filter(|last| **last == note).cloned(),
+        Heard::Nothing => None,
+    };
+    match confirmed {
+        Some(confirmed) => {
+            if transcript.holding.as_ref() != Some(&confirmed) {
+                transcript.notes.push(confirmed.clone());
+            }
+            transcript.holding = Some(confirmed);
+        }
+        None if note.is_none() => transcript.holding = None,
+        None => {}
     }
-    transcript.holding = note.clone();
+    transcript.last_heard = note.clone();
     let text = transcript.notes.join(" ");
     (note.unwrap_or_else(|| "—".into()), text, State(transcript))
+}
+
+/// The note a chunk ends on.
+#[derive(Debug, PartialEq)]
+enum Heard {
+    /// Named by the chunk's last window and by the one before it.
+    Confirmed(String),
+    /// Named by the last window alone: the chunk is too short for two, or they disagree.
+    Once(String),
+    Nothing,
+}
+
+impl Heard {
+    fn note(&self) -> Option<&String> {
+        match self {
+            Heard::Confirmed(note) | Heard::Once(note) => Some(note),
+            Heard::Nothing => None,
+        }
+    }
+}
+
+fn hear(samples: &[f32], sample_rate: u32) -> Heard {
+    let Some(note) = detect_pitch(samples, sample_rate).map(note_name) else { return Heard::Nothing };
+    let frame = frame_length(sample_rate);
+    if samples.len() >= 2 * frame {
+        let earlier = detect_pitch(&samples[..samples.len() - frame], sample_rate).map(note_name);
+        if earlier.as_ref() == Some(&note) {
+            return Heard::Confirmed(note);
+        }
+    }
+    Heard::Once(note)
 }
 
 /// Lowest and highest pitch looked for, in Hz (a bass voice to a whistle).
@@ -36,12 +88,23 @@ const SILENCE_RMS: f32 = 0.01;
 /// YIN's threshold on the cumulative mean normalised difference.
 const THRESHOLD: f64 = 0.15;
 
+/// The longest lag YIN tries (a period of the lowest pitch) and its window, in samples.
+fn lags_and_window(sample_rate: u32) -> (usize, usize) {
+    let max_lag = (f64::from(sample_rate) / LOWEST_HZ) as usize;
+    (max_lag, max_lag.max(1024))
+}
+
+/// The samples one pitch is found from: a window and the longest lag after it.
+fn frame_length(sample_rate: u32) -> usize {
+    let (max_lag, window) = lags_and_window(sample_rate);
+    window + max_lag
+}
+
 /// The fundamental frequency (Hz) of the end of `samples`, if there is a clear one.
 pub(crate) fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
     let rate = f64::from(sample_rate);
-    let max_lag = (rate / LOWEST_HZ) as usize;
+    let (max_lag, window) = lags_and_window(sample_rate);
     let min_lag = ((rate / HIGHEST_HZ) as usize).max(2);
-    let window = max_lag.max(1024);
     if samples.len() < window + max_lag {
         return None;
     }
@@ -71,17 +134,27 @@ pub(crate) fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
     Some(rate / (lag as f64 + shift))
 }
 
-pub(crate) fn interface() -> impl IntoMounted {
+/// A chunk every `stream_every` seconds (the demo's is 0.5 s, Gradio's default).
+pub(crate) fn interface(stream_every: f64) -> impl IntoMounted {
     Interface::new(transcribe)
         .inputs((Audio::new().label("microphone").microphone().streaming(true), State(Transcript::default())))
         .outputs((Textbox::new().label("note"), Textbox::new().label("transcript").lines(3), State(Transcript::default())))
         .live(true)
-        .stream_every(0.5)
+        .stream_every(stream_every)
         .time_limit(Some(30.0))
         // Each person's chunks come one at a time anyway; different people's may run at once.
         .concurrency_limit(None)
         .title("Transcribe")
-        .description("Press Record and sing or play: each half second's note is named, and the transcript grows while you record. Clear starts a new transcript.")
+        .description(format!("Press Record and sing or play: each {}'s note is named, and the transcript grows while you record. Clear starts a new transcript.", chunk_name(stream_every)))
+}
+
+/// How the description names a chunk of `seconds`: "half second" for the demo's 0.5 s.
+fn chunk_name(seconds: f64) -> String {
+    if seconds == 0.5 {
+        "half second".into()
+    } else {
+        format!("{seconds} s")
+    }
 }
 
 #[cfg(test)]
@@ -131,5 +204,58 @@ mod tests {
             (text, state) = (transcript, kept);
         }
         assert_eq!(text, "A4 C5 C5");
+    }
+
+    /// A sine of `first` Hz, then of `second` Hz for the last `switch_after` seconds of
+    /// `seconds`, with no jump in phase: an oscillator retuned, as the bench's microphone is.
+    fn switching(first: f64, second: f64, rate: u32, seconds: f64, switch_after: f64) -> AudioData {
+        let count = (seconds * f64::from(rate)) as usize;
+        let switch_at = count - (switch_after * f64::from(rate)) as usize;
+        let mut phase = 0.0f64;
+        let samples = (0..count)
+            .map(|i| {
+                let frequency = if i < switch_at { first } else { second };
+                phase += 2.0 * std::f64::consts::PI * frequency / f64::from(rate);
+                (0.5 * phase.sin()) as f32
+            })
+            .collect();
+        AudioData::mono(rate, samples)
+    }
+
+    #[test]
+    fn a_change_of_note_inside_short_chunks_writes_only_the_notes_played() {
+        // 0.05 s chunks at 48 kHz, as the page streams with stream_every 0.05: the chunk with
+        // the change ends on a window that may hold both notes.
+        let chunk = |frequency: f64| AudioData::mono(48_000, tone(frequency, 48_000, 0.05));
+        let mut between = Vec::new();
+        for switch_after in [0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.045] {
+            let change = switching(440.0, 523.25, 48_000, 0.05, switch_after);
+            between
+                .extend(hear(&change.samples, 48_000).note().filter(|n| !["A4", "C5"].contains(&n.as_str())).cloned());
+            let mut state = State(Transcript::default());
+            let mut text = String::new();
+            for next in [chunk(440.0), chunk(440.0), change, chunk(523.25), chunk(523.25)] {
+                let (_, transcript, kept) = transcribe(next, state);
+                (text, state) = (transcript, kept);
+            }
+            assert_eq!(text, "A4 C5", "the note changed {switch_after} s before a chunk's end");
+        }
+        assert!(!between.is_empty(), "some straddling window names a note between the two");
+    }
+
+    #[test]
+    fn a_long_chunk_writes_only_a_note_its_last_two_windows_agree_on() {
+        let steady = AudioData::mono(48_000, tone(440.0, 48_000, 0.5));
+        let (note, text, _) = transcribe(steady, State(Transcript::default()));
+        assert_eq!((note.as_str(), text.as_str()), ("A4", "A4"), "a steady chunk is written at once");
+        // A change anywhere in the last window: whatever that window names, only a note played
+        // is written, and the next chunk's note follows it.
+        for switch_after in [0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035] {
+            let ending = switching(440.0, 523.25, 48_000, 0.5, switch_after);
+            let (_, text, state) = transcribe(ending, State(Transcript::default()));
+            assert!(text.is_empty() || text == "A4", "{switch_after} s before the end: {text:?}");
+            let (_, text, _) = transcribe(AudioData::mono(48_000, tone(523.25, 48_000, 0.5)), state);
+            assert!(text == "C5" || text == "A4 C5", "{switch_after} s before the end, then C5: {text:?}");
+        }
     }
 }

@@ -14,11 +14,13 @@ use web_sys::{AudioContext, AudioWorkletNode, Blob, BlobPropertyBag, MediaStream
 
 use super::devices;
 
-/// The worklet: mixes the input to mono and posts it in batches of about 20 ms (1024 frames),
-/// transferring each buffer rather than copying it.
+/// The worklet: mixes the input to mono and posts it in batches of about 5 ms (256 frames, two
+/// render quanta), transferring each buffer rather than copying it. Small, because a chunk
+/// taken every `stream_every` holds only the batches posted so far: with 1024 frames (21 ms)
+/// a 0.05 s chunk ended up to 21 ms before its tick.
 const CAPTURE_WORKLET: &str = r#"
 class RheoCapture extends AudioWorkletProcessor {
-  constructor() { super(); this.batch = new Float32Array(1024); this.filled = 0; }
+  constructor() { super(); this.batch = new Float32Array(256); this.filled = 0; }
   process(inputs) {
     const channels = inputs[0];
     if (!channels || channels.length === 0) return true;
@@ -29,7 +31,7 @@ class RheoCapture extends AudioWorkletProcessor {
       this.batch[this.filled++] = sum / channels.length;
       if (this.filled === this.batch.length) {
         this.port.postMessage(this.batch, [this.batch.buffer]);
-        this.batch = new Float32Array(1024);
+        this.batch = new Float32Array(256);
         this.filled = 0;
       }
     }
