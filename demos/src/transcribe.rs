@@ -4,8 +4,9 @@
 //!
 //! A window that straddles a change of note finds a pitch between the two (A4 to C5 gave B4),
 //! and with short chunks (0.05 s) most changes fall in a chunk's last window. So a note enters
-//! the transcript only once it is confirmed: by a second window, just before the last, when the
-//! chunk holds two, or else by the next chunk.
+//! the transcript only once it is confirmed by a neighbouring window: a chunk is heard at its
+//! start and at its end, each confirmed by the window next to it when the chunk holds two, and
+//! an end that could not be confirmed waits for the next chunk to begin or end with it.
 
 use rheo::{Audio, AudioData, Interface, IntoMounted, State, Textbox};
 use serde::{Deserialize, Serialize};
@@ -13,48 +14,58 @@ use serde::{Deserialize, Serialize};
 use crate::notes::note_name;
 
 /// The transcript so far, the note still sounding (a held note is written once), and the note
-/// the last chunk ended on, confirmed or not. Serde, so that replicas sharing a store can carry
-/// it between them.
+/// the last chunk ended on when it is not confirmed yet. Serde, so that replicas sharing a
+/// store can carry it between them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Transcript {
     notes: Vec<String>,
     holding: Option<String>,
     #[serde(default)]
-    last_heard: Option<String>,
+    unconfirmed: Option<String>,
+}
+
+impl Transcript {
+    /// `note` is sounding: written unless it is the one held.
+    fn hold(&mut self, note: String) {
+        if self.holding.as_ref() != Some(&note) {
+            self.notes.push(note.clone());
+        }
+        self.holding = Some(note);
+    }
 }
 
 pub(crate) fn transcribe(
     chunk: AudioData,
     State(mut transcript): State<Transcript>,
 ) -> (String, String, State<Transcript>) {
-    let heard = hear(&chunk.to_mono(), chunk.sample_rate);
+    let samples = chunk.to_mono();
+    let (begins, heard) = (hear_start(&samples, chunk.sample_rate), hear(&samples, chunk.sample_rate));
     let note = heard.note().cloned();
-    let confirmed = match heard {
-        Heard::Confirmed(note) => Some(note),
-        Heard::Once(note) => transcript.last_heard.as_ref().filter(|last| **last == note).cloned(),
-        Heard::Nothing => None,
-    };
-    match confirmed {
-        Some(confirmed) => {
-            if transcript.holding.as_ref() != Some(&confirmed) {
-                transcript.notes.push(confirmed.clone());
-            }
-            transcript.holding = Some(confirmed);
+    // The last chunk's unconfirmed note, confirmed when this chunk begins or ends with it.
+    if let Some(pending) = transcript.unconfirmed.take() {
+        if begins.note() == Some(&pending) || note.as_ref() == Some(&pending) {
+            transcript.hold(pending);
         }
-        None if note.is_none() => transcript.holding = None,
-        None => {}
     }
-    transcript.last_heard = note.clone();
+    if let Heard::Confirmed(first) = begins {
+        transcript.hold(first);
+    }
+    match heard {
+        Heard::Confirmed(note) => transcript.hold(note),
+        Heard::Once(note) if transcript.holding.as_ref() == Some(&note) => {}
+        Heard::Once(note) => transcript.unconfirmed = Some(note),
+        Heard::Nothing => transcript.holding = None,
+    }
     let text = transcript.notes.join(" ");
     (note.unwrap_or_else(|| "—".into()), text, State(transcript))
 }
 
-/// The note a chunk ends on.
+/// The note at one end of a chunk.
 #[derive(Debug, PartialEq)]
 enum Heard {
-    /// Named by the chunk's last window and by the one before it.
+    /// Named by the window at that end and by its neighbour.
     Confirmed(String),
-    /// Named by the last window alone: the chunk is too short for two, or they disagree.
+    /// Named by that window alone: the chunk is too short for two, or they disagree.
     Once(String),
     Nothing,
 }
@@ -68,16 +79,31 @@ impl Heard {
     }
 }
 
+/// The note a chunk ends on: its last window's, confirmed by the window before it.
 fn hear(samples: &[f32], sample_rate: u32) -> Heard {
-    let Some(note) = detect_pitch(samples, sample_rate).map(note_name) else { return Heard::Nothing };
     let frame = frame_length(sample_rate);
-    if samples.len() >= 2 * frame {
-        let earlier = detect_pitch(&samples[..samples.len() - frame], sample_rate).map(note_name);
-        if earlier.as_ref() == Some(&note) {
-            return Heard::Confirmed(note);
-        }
+    let earlier = samples.len().checked_sub(frame).filter(|&end| end >= frame).map(|end| &samples[..end]);
+    heard(samples, earlier, sample_rate)
+}
+
+/// The note a chunk begins with: its first window's, confirmed by the window after it.
+fn hear_start(samples: &[f32], sample_rate: u32) -> Heard {
+    let frame = frame_length(sample_rate);
+    if samples.len() < frame {
+        return Heard::Nothing;
     }
-    Heard::Once(note)
+    let later = (samples.len() >= 2 * frame).then(|| &samples[..2 * frame]);
+    heard(&samples[..frame], later, sample_rate)
+}
+
+/// The note at the end of `window`, confirmed if the end of `neighbour` names it too.
+fn heard(window: &[f32], neighbour: Option<&[f32]>, sample_rate: u32) -> Heard {
+    let note_of = |samples: &[f32]| detect_pitch(samples, sample_rate).map(note_name);
+    match note_of(window) {
+        None => Heard::Nothing,
+        Some(note) if neighbour.and_then(note_of).as_ref() == Some(&note) => Heard::Confirmed(note),
+        Some(note) => Heard::Once(note),
+    }
 }
 
 /// Lowest and highest pitch looked for, in Hz (a bass voice to a whistle).
@@ -241,6 +267,24 @@ mod tests {
             assert_eq!(text, "A4 C5", "the note changed {switch_after} s before a chunk's end");
         }
         assert!(!between.is_empty(), "some straddling window names a note between the two");
+    }
+
+    #[test]
+    fn a_note_that_begins_at_the_end_of_a_long_chunk_is_confirmed_by_the_next_one_beginning_with_it() {
+        // C5 comes in the last 30 ms of a half-second chunk and is held into the next, which
+        // ends on A4: C5 was played and is written, between the two A4s.
+        let chunks = [
+            AudioData::mono(48_000, tone(440.0, 48_000, 0.5)),
+            switching(440.0, 523.25, 48_000, 0.5, 0.03),
+            switching(523.25, 440.0, 48_000, 0.5, 0.1),
+        ];
+        let mut state = State(Transcript::default());
+        let mut text = String::new();
+        for next in chunks {
+            let (_, transcript, kept) = transcribe(next, state);
+            (text, state) = (transcript, kept);
+        }
+        assert_eq!(text, "A4 C5 A4");
     }
 
     #[test]
