@@ -115,18 +115,51 @@ def detect_pitch(samples, rate):
     return rate / (lag + shift)
 
 
+def frame_length(rate):
+    max_lag = int(rate / 60)
+    return max(max_lag, 1024) + max_lag
+
+
+def heard(window, neighbour, rate):
+    """("confirmed" | "once", note) at the end of window, confirmed if neighbour's end agrees."""
+    frequency = detect_pitch(window, rate)
+    if not frequency:
+        return None, None
+    note = note_name(frequency)
+    other = detect_pitch(neighbour, rate) if neighbour is not None else None
+    return ("confirmed" if other and note_name(other) == note else "once"), note
+
+
 def transcribe(chunk, transcript):
-    """Rheo's /transcribe: each chunk's note, and the transcript built up in State."""
-    notes, holding = transcript or ([], None)
+    """Rheo's /transcribe: each chunk heard at its start and its end, each confirmed by the
+    window next to it; an end not confirmed waits for the next chunk to begin or end with it."""
+    notes, holding, unconfirmed = transcript or ([], None, None)
     rate, samples = chunk
     samples = samples.astype(np.float32) / 32768.0
     if samples.ndim > 1:
         samples = samples.mean(axis=1)
-    frequency = detect_pitch(samples, rate)
-    note = note_name(frequency) if frequency else None
-    if note and note != holding:
-        notes = notes + [note]
-    return note or "—", " ".join(notes), (notes, note)
+    frame = frame_length(rate)
+
+    def hold(note):
+        nonlocal notes, holding
+        if note != holding:
+            notes = notes + [note]
+        holding = note
+
+    begins = heard(samples[:frame], samples[: 2 * frame] if len(samples) >= 2 * frame else None, rate) if len(samples) >= frame else (None, None)
+    ends = heard(samples, samples[: len(samples) - frame] if len(samples) >= 2 * frame else None, rate)
+    if unconfirmed and unconfirmed in (begins[1], ends[1]):
+        hold(unconfirmed)
+    unconfirmed = None
+    if begins[0] == "confirmed":
+        hold(begins[1])
+    if ends[0] == "confirmed":
+        hold(ends[1])
+    elif ends[0] == "once" and ends[1] != holding:
+        unconfirmed = ends[1]
+    elif ends[0] is None:
+        holding = None
+    return ends[1] or "—", " ".join(notes), (notes, holding, unconfirmed)
 
 
 def transcribe_demo(stream_every=0.5):
