@@ -39,10 +39,17 @@ pub(crate) fn transcribe(
     State(mut transcript): State<Transcript>,
 ) -> (String, String, State<Transcript>) {
     let samples = chunk.to_mono();
-    let (begins, heard) = (hear_start(&samples, chunk.sample_rate), hear(&samples, chunk.sample_rate));
+    let heard = hear(&samples, chunk.sample_rate);
     let note = heard.note().cloned();
+    let pending = transcript.unconfirmed.take();
+    // A short chunk's start matters only to confirm a pending note: no second YIN otherwise.
+    let begins = if pending.is_some() || samples.len() >= 2 * frame_length(chunk.sample_rate) {
+        hear_start(&samples, chunk.sample_rate)
+    } else {
+        Heard::Nothing
+    };
     // The last chunk's unconfirmed note, confirmed when this chunk begins or ends with it.
-    if let Some(pending) = transcript.unconfirmed.take() {
+    if let Some(pending) = pending {
         if begins.note() == Some(&pending) || note.as_ref() == Some(&pending) {
             transcript.hold(pending);
         }
