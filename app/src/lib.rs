@@ -12,15 +12,13 @@ mod components;
 mod page;
 mod stream;
 
-use leptos::prelude::*;
+use leptos::{
+    either::{Either, EitherOf3},
+    prelude::*,
+};
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_meta::{provide_meta_context, Title};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    hooks::use_params_map,
-    path, SsrMode,
-};
 use rheo_shared::{InterfaceSpec, InterfaceSummary};
 
 use page::InterfaceView;
@@ -47,6 +45,14 @@ pub fn page_root() -> String {
         .and_then(|window| window.document())
         .and_then(|document| document.query_selector(&format!("meta[name={ROOT_META}]")).ok().flatten());
     meta.and_then(|meta| meta.get_attribute("content")).unwrap_or_default()
+}
+
+/// The path of this page under `root` (`/calculator` at `/demos/calculator`), read in the
+/// browser before hydrating, as the server read it from the request (its root stripped).
+#[cfg(feature = "hydrate")]
+pub fn page_path(root: &str) -> String {
+    let path = web_sys::window().and_then(|window| window.location().pathname().ok()).unwrap_or_default();
+    path.strip_prefix(root).unwrap_or(&path).to_owned()
 }
 
 #[cfg(feature = "ssr")]
@@ -137,27 +143,52 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
                 <MetaTags/>
             </head>
             <body>
-                <App root/>
+                <App root path=request_path()/>
             </body>
         </html>
     }
 }
 
-/// The app, served under `root` (`""`, or a path like `/demos`).
-#[component]
-pub fn App(root: String) -> impl IntoView {
-    provide_meta_context();
-    let (index_root, page_root, missing_root) = (root.clone(), root.clone(), root.clone());
-    view! {
-        <Router base=root>
-            <main>
-                <Routes fallback=move || view! { <NotFound root=missing_root.clone()/> }>
-                    <Route path=path!("/") view=move || view! { <Index root=index_root.clone()/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/:name") view=move || view! { <InterfacePage root=page_root.clone()/> } ssr=SsrMode::Async/>
-                </Routes>
-            </main>
-        </Router>
+/// The path of the request being rendered, its root path stripped (by the server's guard).
+#[cfg(feature = "ssr")]
+fn request_path() -> String {
+    use_context::<http::request::Parts>().map_or_else(|| "/".into(), |parts| parts.uri.path().to_owned())
+}
+
+/// What a path under the root shows. Every page comes from the server (a link loads the next
+/// one), so the app needs no router: Leptos's would also wrap each route's view in an
+/// `AnyView`, which compiles the async hydration of every view into the bundle (54 KB of
+/// the 361 KB brotli it weighed with one).
+#[derive(Debug, PartialEq, Eq)]
+enum Page {
+    Index,
+    Interface(String),
+    Missing,
+}
+
+impl Page {
+    /// `/` is the index and `/<name>` an interface, each with or without a trailing `/`.
+    fn at(path: &str) -> Page {
+        let path = path.strip_suffix('/').unwrap_or(path);
+        match path.strip_prefix('/') {
+            None if path.is_empty() => Page::Index,
+            Some(name) if !name.is_empty() && !name.contains('/') => Page::Interface(name.to_owned()),
+            _ => Page::Missing,
+        }
     }
+}
+
+/// The app, served under `root` (`""`, or a path like `/demos`), showing the page at `path`
+/// (under the root).
+#[component]
+pub fn App(root: String, path: String) -> impl IntoView {
+    provide_meta_context();
+    let page = match Page::at(&path) {
+        Page::Index => EitherOf3::A(view! { <Index root/> }),
+        Page::Interface(name) => EitherOf3::B(view! { <InterfacePage root name/> }),
+        Page::Missing => EitherOf3::C(view! { <NotFound root/> }),
+    };
+    view! { <main>{page}</main> }
 }
 
 /// `/`: every mounted interface with its title and description.
@@ -172,7 +203,7 @@ fn Index(root: String) -> impl IntoView {
                 let root = root.clone();
                 Suspend::new(async move {
                 match interfaces.await {
-                    Ok(list) => view! {
+                    Ok(list) => Either::Left(view! {
                         <ul class="index">
                             {list.into_iter().map(|i| view! {
                                 <li>
@@ -181,8 +212,8 @@ fn Index(root: String) -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
-                    }.into_any(),
-                    Err(e) => view! { <LoadError error=e.to_string()/> }.into_any(),
+                    }),
+                    Err(e) => Either::Right(view! { <LoadError error=e.to_string()/> }),
                 }
             })}}
         </Suspense>
@@ -191,18 +222,17 @@ fn Index(root: String) -> impl IntoView {
 
 /// `/<name>`: one interface, rendered from its spec.
 #[component]
-fn InterfacePage(root: String) -> impl IntoView {
-    let params = use_params_map();
-    let page = Resource::new_blocking(move || params.read().get("name").unwrap_or_default(), get_interface);
+fn InterfacePage(root: String, name: String) -> impl IntoView {
+    let page = Resource::new_blocking(move || name.clone(), get_interface);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let root = root.clone();
                 Suspend::new(async move {
                     match page.await {
-                        Ok(Some(page)) => view! { <InterfaceView page root/> }.into_any(),
-                        Ok(None) => view! { <NotFound root/> }.into_any(),
-                        Err(e) => view! { <LoadError error=e.to_string()/> }.into_any(),
+                        Ok(Some(page)) => EitherOf3::A(view! { <InterfaceView page root/> }),
+                        Ok(None) => EitherOf3::B(view! { <NotFound root/> }),
+                        Err(e) => EitherOf3::C(view! { <LoadError error=e.to_string()/> }),
                     }
                 })
             }}
@@ -235,4 +265,20 @@ fn title_text(text: &str) -> String {
 #[component]
 fn LoadError(error: String) -> impl IntoView {
     view! { <p class="error" role="alert">"Could not load this page: " {error}</p> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_names_the_index_an_interface_or_nothing() {
+        assert_eq!(Page::at("/"), Page::Index);
+        assert_eq!(Page::at(""), Page::Index);
+        assert_eq!(Page::at("/calculator"), Page::Interface("calculator".into()));
+        assert_eq!(Page::at("/calculator/"), Page::Interface("calculator".into()));
+        for missing in ["//", "/calculator/api", "/a/b/", "calculator"] {
+            assert_eq!(Page::at(missing), Page::Missing, "{missing}");
+        }
+    }
 }

@@ -7,5 +7,6 @@ pub fn hydrate() {
     let root = rheo_app::page_root();
     // Server functions are called under the root path too (it is set once, for the page's life).
     leptos::server_fn::client::set_server_url(Box::leak(root.clone().into_boxed_str()));
-    leptos::mount::hydrate_body(move || leptos::view! { <rheo_app::App root=root.clone()/> });
+    let path = rheo_app::page_path(&root);
+    leptos::mount::hydrate_body(move || leptos::view! { <rheo_app::App root path/> });
 }

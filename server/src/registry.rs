@@ -16,9 +16,8 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
-use leptos_router::location::RequestUrl;
-use rheo_app::{shell, App, InterfaceSpecs, SiteRoot};
+use leptos_axum::{LeptosRoutes, ResponseOptions};
+use rheo_app::{shell, InterfaceSpecs, SiteRoot};
 use rheo_shared::protocol::{stream::STREAM_ROUTE, API_PAGE_ROUTE, END_SESSION_ROUTE, FLAG_ROUTE, RUN_ROUTE};
 use tower_http::{
     compression::CompressionLayer,
@@ -315,16 +314,15 @@ impl Registry {
             let (options, assets) = (options.clone(), assets.clone());
             move || shell(options.clone(), assets.clone())
         };
-        let pages = Router::new().leptos_routes_with_context(
-            &options,
-            generate_route_list(|| view! { <App root=String::new()/> }),
-            provide_specs.clone(),
-            page.clone(),
-        );
+        // The app has no router (it picks its page from the path): no app routes are listed,
+        // so this registers the server functions only.
+        let pages = Router::new().leptos_routes_with_context(&options, Vec::new(), provide_specs.clone(), page.clone());
+        // Rendered once the page's data is in (what Leptos calls `SsrMode::Async`), so the HTML
+        // is whole; a path that is no page gets the app's "Not found" with a 404.
+        let render = leptos_axum::render_app_async_with_context(provide_specs.clone(), page);
+        let pages = pages.route("/", get(render.clone())).route("/{name}", get(render.clone()));
         let pages = if embedded {
-            pages
-                .route(&format!("/{}/{{file}}", bundle::PKG_DIR), get(bundle::serve))
-                .fallback(leptos_axum::render_app_to_stream_with_context(provide_specs, page))
+            pages.route(&format!("/{}/{{file}}", bundle::PKG_DIR), get(bundle::serve)).fallback(render)
         } else {
             let shell = move |options| shell(options, assets.clone());
             pages.fallback(leptos_axum::file_and_error_handler_with_context(provide_specs, shell))
@@ -442,17 +440,12 @@ impl std::fmt::Debug for ServeError {
 
 impl std::error::Error for ServeError {}
 
-/// What every page renders with: the specs, its root path (and, under one, the URL the browser
-/// sees, which Leptos's router matches), and a Content-Security-Policy naming the nonce Leptos
-/// gave the page's scripts.
+/// What every page renders with: the specs, its root path, and a Content-Security-Policy naming
+/// the nonce Leptos gave the page's scripts.
 fn page_context(specs: InterfaceSpecs, site: &Site) {
     provide_context(specs);
     let Some(parts) = use_context::<Parts>() else { return };
     let root = parts.extensions.get::<PublicUrl>().map(|public| public.root.clone()).unwrap_or_default();
-    if !root.is_empty() {
-        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-        provide_context(RequestUrl::new(&format!("http://leptos.dev{root}{path}")));
-    }
     provide_context(SiteRoot(root));
     if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
         if let Ok(policy) = site.content_security_policy(Some(&nonce)).parse() {

@@ -3,7 +3,7 @@
 //! recording in a player; as an input, a microphone recorder (with a level meter) and a file
 //! picker; as a streaming input, the microphone streaming chunks while it records.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{either::EitherOf3, prelude::*, task::spawn_local};
 use rheo_shared::{components::Audio, AudioSource, FileData, Value};
 
 use super::{error_line, stream_controls, stream_notes, Field, Upload, Widget};
@@ -13,11 +13,11 @@ use crate::{
 };
 
 impl Widget for Audio {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         match (f.readonly(), f.streamer) {
-            (true, _) => audio_output(f, self.streaming && self.autoplay, self.autoplay).into_any(),
-            (false, Some(streamer)) if self.streaming => microphone_stream(f, streamer).into_any(),
-            (false, _) => audio_input(f, self.sources.clone()).into_any(),
+            (true, _) => EitherOf3::A(audio_output(f, self.streaming && self.autoplay, self.autoplay)),
+            (false, Some(streamer)) if self.streaming => EitherOf3::B(microphone_stream(f, streamer)),
+            (false, _) => EitherOf3::C(audio_input(f, self.sources.clone())),
         }
     }
 }
@@ -94,7 +94,7 @@ fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
             <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
             {error_line(move || error.get())}
     };
-    f.fieldset("audio input", body.into_any())
+    f.fieldset("audio input", body)
 }
 
 /// Record / Stop: the whole recording is handed to `take` as a WAV when it stops.
@@ -145,8 +145,8 @@ fn microphone_stream(f: Field, streamer: Streamer) -> impl IntoView {
             hidden=move || !status.get().is_running()></meter>
     };
     let body = view! {
-        {stream_controls(streamer, "Record", move || streamer.start(Source::Microphone), meter.into_any())}
+        {stream_controls(streamer, "Record", move || streamer.start(Source::Microphone), meter)}
         {stream_notes(streamer, "microphone", "Record")}
     };
-    f.fieldset("audio microphone", body.into_any())
+    f.fieldset("audio microphone", body)
 }

@@ -6,7 +6,7 @@ use rheo_shared::{components::Checkbox, Value};
 use super::{Field, Widget};
 
 impl Widget for Checkbox {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         let commit = f.commit();
         let value = f.value;
         view! {
@@ -18,6 +18,5 @@ impl Widget for Checkbox {
                 <label for=f.id.clone()>{f.label.clone()}</label>
             </div>
         }
-        .into_any()
     }
 }

@@ -6,7 +6,7 @@ use rheo_shared::{components::Dropdown, Value};
 use super::{Field, Widget};
 
 impl Widget for Dropdown {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         let commit = f.commit();
         let value = f.value;
         let options = self
@@ -24,6 +24,6 @@ impl Widget for Dropdown {
                 {options}
             </select>
         };
-        f.labelled("dropdown", control.into_any())
+        f.labelled("dropdown", control)
     }
 }

@@ -2,7 +2,7 @@
 //! a file picker with drop and paste, and a webcam snapshot; as a streaming input, the live
 //! camera with Start/Stop and the time left.
 
-use leptos::{html, prelude::*, task::spawn_local};
+use leptos::{either::EitherOf3, html, prelude::*, task::spawn_local};
 use rheo_shared::{components::Image, ImageSource};
 
 use crate::browser::devices::{self, CameraRequest};
@@ -16,11 +16,13 @@ use crate::{
 };
 
 impl Widget for Image {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         match (f.readonly(), f.streamer) {
-            (true, _) => image_output(f, self).into_any(),
-            (false, Some(streamer)) if self.streaming => webcam_stream(f, streamer, CameraChoice::new(self)).into_any(),
-            (false, _) => image_input(f, self.sources.clone(), CameraChoice::new(self)).into_any(),
+            (true, _) => EitherOf3::A(image_output(f, self)),
+            (false, Some(streamer)) if self.streaming => {
+                EitherOf3::B(webcam_stream(f, streamer, CameraChoice::new(self)))
+            }
+            (false, _) => EitherOf3::C(image_input(f, self.sources.clone(), CameraChoice::new(self))),
         }
     }
 }
@@ -166,11 +168,11 @@ fn webcam_stream(f: Field, streamer: Streamer, choice: CameraChoice) -> impl Int
     };
     let body = view! {
         {choice.video(video, &format!("{} camera preview", f.label), || false)}
-        {stream_controls(streamer, "Start camera", start, ().into_any())}
+        {stream_controls(streamer, "Start camera", start, ())}
         {choice.controls(restart)}
         {stream_notes(streamer, "camera", "Start the camera")}
     };
-    f.fieldset("image webcam", body.into_any())
+    f.fieldset("image webcam", body)
 }
 
 /// What the person may choose about a webcam: whether the preview is a mirror, and which

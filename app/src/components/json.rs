@@ -7,7 +7,7 @@ use serde_json::Value as JsonValue;
 use super::{Field, Widget};
 
 impl Widget for Json {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         let value = f.value;
         let tree = move || match value.get() {
             Value::Null => r#"<p class="json-empty">No value yet</p>"#.to_owned(),
@@ -24,7 +24,6 @@ impl Widget for Json {
                 <div class="json-tree" inner_html=tree></div>
             </section>
         }
-        .into_any()
     }
 }
 

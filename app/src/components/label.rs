@@ -6,7 +6,7 @@ use rheo_shared::{components::Label, Classification, Value};
 use super::{Field, Widget};
 
 impl Widget for Label {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         let heading_id = f.heading_id();
         let value = f.value;
         let classification = move || match value.get() {
@@ -28,6 +28,5 @@ impl Widget for Label {
                 </ul>
             </section>
         }
-        .into_any()
     }
 }

@@ -21,7 +21,7 @@ async fn render_markdown(markdown: String) -> Result<String, ServerFnError> {
 }
 
 impl Widget for Markdown {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         let value = f.value;
         let rendered = RwSignal::new(String::new());
         // Renders each new value; an answer for a value no longer shown is dropped.
@@ -50,7 +50,6 @@ impl Widget for Markdown {
                 <div class="markdown-body" inner_html=move || rendered.get()></div>
             </section>
         }
-        .into_any()
     }
 }
 

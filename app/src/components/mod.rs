@@ -3,10 +3,13 @@
 //! writes the user's changes back to the signal and reports them.
 //!
 //! The contract: every kind of component implements [`Widget`] for its options type of
-//! `rheo_shared`, and [`component_view`] dispatches with an exhaustive
-//! [`match_kind!`](rheo_shared::match_kind), so a kind without a widget does not compile. A
-//! widget gets everything it uses as props (the [`Field`]): its value, the caller (for uploads
-//! and audio chunks) and the stream, if the interface has one.
+//! `rheo_shared`, and [`component_view`] dispatches with an exhaustive match, so a kind without
+//! a widget does not compile. A widget gets everything it uses as props (the [`Field`]): its
+//! value, the caller (for uploads and audio chunks) and the stream, if the interface has one.
+//!
+//! Views stay typed (`impl IntoView`, branches as `Either`s), never `AnyView`: an `AnyView`
+//! carries the async hydration of its whole subtree, which this page never uses, and which
+//! made a third of the widgets' code in the bundle.
 
 mod audio;
 mod checkbox;
@@ -24,8 +27,8 @@ mod textbox;
 #[cfg(feature = "ssr")]
 pub(crate) use markdown::{to_plain_text, to_safe_html, RawHtml};
 
-use leptos::{prelude::*, task::spawn_local};
-use rheo_shared::{match_kind, ComponentSpec, FileData, Value};
+use leptos::{either::either, prelude::*, task::spawn_local};
+use rheo_shared::{ComponentKind, ComponentSpec, FileData, Value};
 use web_sys::Blob;
 
 use crate::{
@@ -36,12 +39,26 @@ use crate::{
 /// What each kind of component has in the page.
 pub(crate) trait Widget {
     /// The widget for `field`: an input when `field` reports changes, else an output.
-    fn view(&self, field: Field) -> AnyView;
+    fn view(&self, field: Field) -> impl IntoView + use<Self>;
 }
 
-/// The widget of the component `spec`.
-pub(crate) fn component_view(spec: &ComponentSpec, field: Field) -> AnyView {
-    match_kind!(&spec.kind, kind => kind.view(field))
+/// The widget of the component `spec`. (Not `match_kind!`: each kind's widget is its own
+/// variant of an `EitherOf12`, which `either!` numbers by position.)
+pub(crate) fn component_view(spec: &ComponentSpec, field: Field) -> impl IntoView + use<> {
+    either!(&spec.kind,
+        ComponentKind::Number(kind) => kind.view(field),
+        ComponentKind::Slider(kind) => kind.view(field),
+        ComponentKind::Radio(kind) => kind.view(field),
+        ComponentKind::Dropdown(kind) => kind.view(field),
+        ComponentKind::Textbox(kind) => kind.view(field),
+        ComponentKind::Checkbox(kind) => kind.view(field),
+        ComponentKind::Label(kind) => kind.view(field),
+        ComponentKind::Image(kind) => kind.view(field),
+        ComponentKind::Audio(kind) => kind.view(field),
+        ComponentKind::Markdown(kind) => kind.view(field),
+        ComponentKind::Json(kind) => kind.view(field),
+        ComponentKind::State(kind) => kind.view(field),
+    )
 }
 
 /// What every widget has: an id for its control, a label, a value and maybe a change hook,
@@ -129,9 +146,8 @@ impl Field {
         (!self.info.is_empty()).then(|| view! { <p class="info">{self.info.clone()}</p> })
     }
 
-    /// `control` with its `<label>` above it, in a `<div class="component {class}">`. (Views
-    /// go in as `AnyView`: one copy of this code serves every widget, in every page's bundle.)
-    fn labelled(&self, class: &str, control: AnyView) -> AnyView {
+    /// `control` with its `<label>` above it, in a `<div class="component {class}">`.
+    fn labelled(&self, class: &str, control: impl IntoView) -> impl IntoView {
         view! {
             <div class=format!("component {class}")>
                 <label for=self.id.clone()>{self.label.clone()}</label>
@@ -139,11 +155,10 @@ impl Field {
                 {control}
             </div>
         }
-        .into_any()
     }
 
     /// A group of controls named by a `<legend>`, in a `<fieldset class="component {class}">`.
-    fn fieldset(&self, class: &str, body: AnyView) -> AnyView {
+    fn fieldset(&self, class: &str, body: impl IntoView) -> impl IntoView {
         let heading_id = self.heading_id();
         view! {
             <fieldset class=format!("component {class}") aria-labelledby=self.heading_id()>
@@ -152,7 +167,6 @@ impl Field {
                 {body}
             </fieldset>
         }
-        .into_any()
     }
 }
 
@@ -199,8 +213,8 @@ pub(crate) fn stream_controls(
     streamer: Streamer,
     start_label: &'static str,
     start: impl Fn() + 'static,
-    extra: AnyView,
-) -> AnyView {
+    extra: impl IntoView,
+) -> impl IntoView {
     let status = streamer.status;
     view! {
         <div class="stream-controls">
@@ -212,7 +226,6 @@ pub(crate) fn stream_controls(
             <span class="time-left">{move || streamer.seconds_left.get().map(|s| format!("{s} s left"))}</span>
         </div>
     }
-    .into_any()
 }
 
 /// A value as text, the way a person reads it (`12`, not `12.0`).

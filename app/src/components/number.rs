@@ -7,7 +7,7 @@ use web_sys::HtmlInputElement;
 use super::{Field, Widget};
 
 impl Widget for Number {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         let commit = f.commit();
         let text = f.text();
         let on_input = move |ev: leptos::ev::Event| {
@@ -24,6 +24,6 @@ impl Widget for Number {
                 step=self.step.map(|s| s.to_string()).unwrap_or_else(|| "any".into())
                 value=f.initial_text() prop:value=text on:input=on_input/>
         };
-        f.labelled("number", control.into_any())
+        f.labelled("number", control)
     }
 }

@@ -6,7 +6,7 @@ use rheo_shared::{components::Radio, Value};
 use super::{Field, Widget};
 
 impl Widget for Radio {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         let commit = f.commit();
         let value = f.value;
         let options = self
@@ -32,6 +32,5 @@ impl Widget for Radio {
                 <div class="choices">{options}</div>
             </fieldset>
         }
-        .into_any()
     }
 }

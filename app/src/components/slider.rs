@@ -6,7 +6,7 @@ use rheo_shared::{components::Slider, Value};
 use super::{Field, Widget};
 
 impl Widget for Slider {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         let commit = f.commit();
         let text = f.text();
         let control = view! {
@@ -22,6 +22,6 @@ impl Widget for Slider {
                 <output for=f.id.clone() aria-hidden="true">{text}</output>
             </div>
         };
-        f.labelled("slider", control.into_any())
+        f.labelled("slider", control)
     }
 }

@@ -6,7 +6,5 @@ use rheo_shared::components::State;
 use super::{Field, Widget};
 
 impl Widget for State {
-    fn view(&self, _: Field) -> AnyView {
-        ().into_any()
-    }
+    fn view(&self, _: Field) -> impl IntoView + use<> {}
 }

@@ -1,29 +1,27 @@
 //! Textbox's widget: a text field, or a text area for several lines.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use rheo_shared::{components::Textbox, Value};
 
 use super::{Field, Widget};
 
 impl Widget for Textbox {
-    fn view(&self, f: Field) -> AnyView {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
         let commit = f.commit();
         let text = f.text();
         let on_input = move |ev| commit(Value::Text(event_target_value(&ev)));
         let placeholder = self.placeholder.clone();
         let control = if self.lines > 1 {
-            view! {
+            Either::Left(view! {
                 <textarea id=f.id.clone() rows=self.lines readonly=f.readonly() placeholder=placeholder
                     prop:value=text on:input=on_input>{f.initial_text()}</textarea>
-            }
-            .into_any()
+            })
         } else {
-            view! {
+            Either::Right(view! {
                 <input type="text" id=f.id.clone() readonly=f.readonly() placeholder=placeholder
                     value=f.initial_text() prop:value=text on:input=on_input/>
-            }
-            .into_any()
+            })
         };
-        f.labelled("textbox", control.into_any())
+        f.labelled("textbox", control)
     }
 }

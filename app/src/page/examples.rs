@@ -1,7 +1,7 @@
 //! The examples under an interface: rows of input values that fill the inputs when clicked.
 //! Images show as thumbnails; audio by name, with a small player under its row.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use rheo_shared::{FileData, InterfaceSpec, Value};
 
 use crate::components::show_value;
@@ -56,12 +56,12 @@ pub(super) fn Examples(
 }
 
 /// One cell of a row: an image's thumbnail, else the value in words.
-fn cell(value: &Value) -> AnyView {
+fn cell(value: &Value) -> impl IntoView + use<> {
     match value {
         Value::File(file @ FileData { url: Some(url), .. }) if is(file, "image/") => {
-            view! { <span><img class="example-thumb" src=url.clone() alt=show_value(value)/></span> }.into_any()
+            Either::Left(view! { <span><img class="example-thumb" src=url.clone() alt=show_value(value)/></span> })
         }
-        other => view! { <span>{show_value(other)}</span> }.into_any(),
+        other => Either::Right(view! { <span>{show_value(other)}</span> }),
     }
 }
 
