@@ -51,6 +51,11 @@ pub(crate) const MAX_PENDING_PER_SESSION: usize = 32;
 
 /// A stream with nothing to say sends a heartbeat this often, so proxies keep it open.
 pub(crate) const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+/// How long a session's stream stays open after its last pending event completed, for a join
+/// that follows at once: `gradio_client` submitting jobs from several threads registered a
+/// job on a stream that was closing, and the job was cancelled (1 run in ~80 of the test
+/// command, on a busy machine).
+const CLOSE_GRACE: Duration = Duration::from_millis(500);
 
 /// One answer of a call: its outputs (a generator has several), or why it failed.
 pub(crate) type Answer = Result<Vec<Value>, CallError>;
@@ -365,7 +370,8 @@ enum Source {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ReaderState {
     Open,
-    /// The last pending event completed: `close_stream` comes next.
+    /// The last pending event completed: `close_stream` comes next, unless another event's
+    /// message comes within [`CLOSE_GRACE`].
     Closing,
     Closed,
 }
@@ -374,25 +380,31 @@ impl Reader {
     async fn next(mut self) -> Option<(Json, Self)> {
         let message = match self.state {
             ReaderState::Closed => return None,
-            ReaderState::Closing => {
-                self.state = ReaderState::Closed;
-                close_stream()
-            }
+            ReaderState::Closing => match &mut self.source {
+                Source::Memory { queue, session, receiver } => {
+                    match tokio::time::timeout(CLOSE_GRACE, receiver.recv()).await {
+                        Ok(Some(message)) => {
+                            self.state = ReaderState::Open;
+                            delivered(queue, session, &mut self.state, message)
+                        }
+                        Err(_) | Ok(None) => {
+                            self.state = ReaderState::Closed;
+                            close_stream()
+                        }
+                    }
+                }
+                Source::Shared(_) => {
+                    self.state = ReaderState::Closed;
+                    close_stream()
+                }
+            },
             ReaderState::Open => match &mut self.source {
                 Source::Memory { queue, session, receiver } => {
                     match tokio::time::timeout(HEARTBEAT_EVERY, receiver.recv()).await {
                         // A heartbeat keeps proxies from closing the stream, not the session
                         // alive: a reader with nothing pending is closed once the session expires.
                         Err(_) => heartbeat(),
-                        Ok(Some(message)) => {
-                            // As in Gradio, an event stops being pending when its completion is
-                            // delivered; a join that comes before then keeps the stream open.
-                            let completed = message["msg"] == "process_completed";
-                            if queue.touch_session(session, completed) == 0 && completed {
-                                self.state = ReaderState::Closing;
-                            }
-                            message
-                        }
+                        Ok(Some(message)) => delivered(queue, session, &mut self.state, message),
                         Ok(None) => {
                             self.state = ReaderState::Closed;
                             close_stream()
@@ -422,6 +434,17 @@ impl Reader {
         };
         Some((message, self))
     }
+}
+
+/// `message`, read from the session's messages in memory, as it is delivered. As in Gradio, an
+/// event stops being pending when its completion is delivered; a join that comes before then
+/// keeps the stream open.
+fn delivered(queue: &Queue, session: &str, state: &mut ReaderState, message: Json) -> Json {
+    let completed = message["msg"] == "process_completed";
+    if queue.touch_session(session, completed) == 0 && completed {
+        *state = ReaderState::Closing;
+    }
+    message
 }
 
 fn heartbeat() -> Json {
@@ -531,7 +554,7 @@ mod tests {
         assert!(queue.join("0", None, false, started(answer(1.0, 0))).await.is_ok());
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_full_queue_makes_room_by_dropping_its_idlest_session() {
         // The attack: 4,100 quick joins filled the session table, and every new client got
         // "Queue is full" for ten minutes.
@@ -635,6 +658,26 @@ mod tests {
         assert_eq!(messages[3]["output"]["data"], json!([[["replace", [], 2.0]]]), "then diffs");
         assert_eq!(messages[5]["output"]["data"], json!([3.0]));
         assert_eq!(messages[5]["event_id"], json!(event));
+    }
+
+    #[tokio::test]
+    async fn a_join_just_after_the_last_completion_keeps_the_stream_open() {
+        // gradio_client's threads: the second job joined as the first one's completion went
+        // out, and the stream closed under it (the job was cancelled).
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let first = queue.join("s", None, false, started(answer(1.0, 0))).await.unwrap();
+        let mut stream = Box::pin(queue.stream("s").await.unwrap());
+        let mut kinds = Vec::new();
+        while let Some(message) = stream.next().await {
+            kinds.push(message["msg"].as_str().unwrap().to_owned());
+            if message["msg"] == "process_completed" && message["event_id"] == json!(first) {
+                tokio::time::sleep(CLOSE_GRACE / 5).await;
+                queue.join("s", None, false, started(answer(2.0, 0))).await.unwrap();
+            }
+        }
+        let completions = kinds.iter().filter(|k| *k == "process_completed").count();
+        assert_eq!(completions, 2, "both jobs' answers on one stream: {kinds:?}");
+        assert_eq!(kinds.last().map(String::as_str), Some("close_stream"));
     }
 
     #[tokio::test]
