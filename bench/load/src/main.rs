@@ -13,9 +13,11 @@
 //! would, so the server's per-client limits apply to each one and not to all together.
 //!
 //! `--capacity webcam` or `--capacity microphone` instead finds how many streams the server
-//! holds (see `capacity`), `--seconds` being each count's measured time.
+//! holds (see `capacity`), `--seconds` being each count's measured time; with `--system gradio`,
+//! a Gradio server's (its own protocol, see `gradio`).
 
 mod capacity;
+mod gradio;
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -39,6 +41,7 @@ struct Options {
     vanish: f64,
     settle: u64,
     capacity: Option<String>,
+    system: String,
 }
 
 impl Options {
@@ -53,6 +56,7 @@ impl Options {
             vanish: 0.0,
             settle: 15,
             capacity: None,
+            system: "rheo".into(),
         };
         let mut args = std::env::args().skip(1);
         while let Some(flag) = args.next() {
@@ -68,6 +72,7 @@ impl Options {
                 "--vanish" => options.vanish = number(&value)?,
                 "--settle" => options.settle = number(&value)? as u64,
                 "--capacity" => options.capacity = Some(value),
+                "--system" => options.system = value,
                 other => return Err(format!("unknown flag {other}")),
             }
         }
@@ -157,9 +162,11 @@ async fn live_session(i: usize, options: Arc<Options>, stats: Stats, until: Inst
     }
 }
 
-/// A 640x480 camera frame as the browser sends it (JPEG).
-pub(crate) fn camera_frame() -> Vec<u8> {
-    let image = image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x / 3) as u8, (y / 2) as u8, 128]));
+/// A 640x480 camera frame as the browser sends it (JPEG); frames of different `mark`s differ
+/// in their pixels.
+pub(crate) fn camera_frame(mark: u32) -> Vec<u8> {
+    let [_, _, high, low] = mark.to_be_bytes();
+    let image = image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x / 3) as u8, (y / 2) as u8 ^ high, 128 ^ low]));
     let mut bytes = std::io::Cursor::new(Vec::new());
     image::DynamicImage::from(image).write_to(&mut bytes, image::ImageFormat::Jpeg).expect("a JPEG");
     bytes.into_inner()
@@ -326,9 +333,11 @@ async fn main() -> Result<(), String> {
     let options = Arc::new(Options::parse()?);
     if let Some(kind) = &options.capacity {
         let port = options.url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok());
+        let port = port.ok_or("--url needs a port")?;
         return capacity::run(
             capacity::Kind::parse(kind)?,
-            port.ok_or("--url needs a port")?,
+            capacity::System::parse(&options.system, port).await?,
+            port,
             options.pid,
             options.seconds,
         )
@@ -350,7 +359,7 @@ async fn main() -> Result<(), String> {
         })
     });
     let until = Instant::now() + Duration::from_secs(options.seconds);
-    let frame = Arc::new(camera_frame());
+    let frame = Arc::new(camera_frame(0));
     let mut clients = Vec::new();
     for i in 0..options.sessions {
         clients.push(tokio::spawn(live_session(i, options.clone(), stats.clone(), until)));
