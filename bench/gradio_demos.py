@@ -163,14 +163,24 @@ def transcribe(chunk, transcript):
 
 
 def transcribe_demo(stream_every=0.5):
-    return gr.Interface(
-        transcribe,
-        [gr.Audio(sources=["microphone"], streaming=True, label="microphone"), "state"],
-        [gr.Textbox(label="note"), gr.Textbox(label="transcript"), "state"],
-        live=True,
-        stream_every=stream_every,
-        time_limit=30,
-    )
+    """Blocks with the microphone's stream event, as Gradio's guide writes a streaming handler
+    with State ("Keeping track of past inputs or outputs"): a live Interface also reruns the
+    function on its own State's change event, with the same chunk, so a chunk holding two notes
+    would write them again and again until the next chunk came."""
+    with gr.Blocks() as demo:
+        microphone = gr.Audio(sources=["microphone"], streaming=True, label="microphone")
+        state = gr.State()
+        note = gr.Textbox(label="note")
+        transcript = gr.Textbox(label="transcript")
+        microphone.stream(
+            transcribe,
+            [microphone, state],
+            [note, transcript, state],
+            stream_every=stream_every,
+            time_limit=30,
+        )
+    return demo
+
 
 if __name__ == "__main__":
     name, port, options = sys.argv[1], int(sys.argv[2]), [float(x) for x in sys.argv[3:]]
