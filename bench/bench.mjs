@@ -92,7 +92,17 @@ const systems = [
       command: [gradioPython, join(root, "bench/gradio_demos.py"), "synth", "7862"],
       ready: (page) => page.getByLabel("notes", { exact: true }).waitFor(),
     },
-    transcribeReady: (page) => page.getByLabel("note", { exact: true }).waitFor(),
+    // Gradio loads its recorder (a WAV encoder in a worker) after the form shows, and Record
+    // before that fails ("audio/wav is not supported"): ready once no file has loaded for 1 s.
+    transcribeReady: async (page) => {
+      await page.getByLabel("note", { exact: true }).waitFor();
+      await page.waitForFunction(() => {
+        const loaded = performance.getEntriesByType("resource").length;
+        const now = performance.now();
+        if (window.__loaded?.count !== loaded) window.__loaded = { count: loaded, since: now };
+        return now - window.__loaded.since > 1000;
+      }, null, { polling: 100, timeout: 15_000 });
+    },
   },
 ];
 
