@@ -6,5 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/setup.sh" tests
 
 source bench/gradio-env.sh
 
-cargo build --release -p rheo-demos
+# The packages scripts/test.sh builds, so that its build is reused: rheo-load turns on the
+# client features of hyper-util, and rheo-demos alone would rebuild hyper, axum and Leptos.
+cargo build --release -p rheo-demos -p rheo-load
 node bench/bench.mjs "$@"
