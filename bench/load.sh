@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-120}
-cargo build --release -p rheo-demos -p rheo-load
+scripts/build-release.sh
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 RUST_LOG=warn RHEO_SERVER_PORT=$port ./target/release/rheo-demos >target/load-server.log 2>&1 &
 server=$!

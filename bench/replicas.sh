@@ -5,9 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh tests
-# The packages scripts/test.sh builds, so that its build is reused: rheo-load turns on the
-# client features of hyper-util, and rheo-demos alone would rebuild hyper, axum and Leptos.
-cargo build --release -p rheo-demos -p rheo-load
+scripts/build-release.sh
 out=target/bench-replicas
 rm -rf "$out" && mkdir -p "$out"
 run() { # replicas, store, label

@@ -6,7 +6,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/setup.sh" tests
 
 source bench/gradio-env.sh
 
-# The packages scripts/test.sh builds, so that its build is reused: rheo-load turns on the
-# client features of hyper-util, and rheo-demos alone would rebuild hyper, axum and Leptos.
-cargo build --release -p rheo-demos -p rheo-load
+scripts/build-release.sh
 node bench/bench.mjs "$@"

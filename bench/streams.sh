@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-8}
 report=${2:-bench/streams.md}
-cargo build --release -p rheo-demos -p rheo-load
+scripts/build-release.sh
 source bench/gradio-env.sh
 source scripts/test-env-lib.sh
 declare -A demo=([webcam]=flip [microphone]=transcribe)

@@ -27,7 +27,7 @@ cargo package -q -p rheo-shared -p rheo-app -p rheo-live --allow-dirty --target-
 
 # Plain cargo builds, no UI tooling: the demos, and an author's project as a user builds it
 # (sharing this target directory only to reuse the compiled dependencies).
-cargo build --release -p rheo-demos -p rheo-load
+scripts/build-release.sh
 (cd examples/first-demo && CARGO_TARGET_DIR="$root/target" cargo build --release)
 
 for port in 3000 7860; do
