@@ -7,7 +7,7 @@ use rheo_shared::{ComponentSpec, FileData, Flagging, InterfaceSpec, Value};
 
 use crate::{
     components::ComponentList,
-    engine::{media, sessions::SessionStates, value::Payload, within, CallError, ErasedHandler, ExampleFile, Mounted},
+    engine::{media, sessions::StateLayout, value::Payload, within, CallError, Declared, ErasedHandler, ExampleFile},
     handler::Handler,
 };
 
@@ -226,7 +226,8 @@ fn function_name<F>() -> String {
     full.rsplit("::").next().unwrap_or(full).to_string()
 }
 
-/// Turns an [`Interface`] whose handler fits its components into a mounted one.
+/// Turns an [`Interface`] whose handler fits its components into a declaration the server
+/// builds when it starts.
 #[diagnostic::on_unimplemented(
     message = "the handler of this interface does not fit its components",
     label = "check the handler's signature against `.inputs(..)` and `.outputs(..)`",
@@ -236,10 +237,10 @@ fn function_name<F>() -> String {
             `rheo::components` (Number → f64, Textbox → String, Image → image::RgbImage, …)"
 )]
 pub trait IntoMounted: private::Sealed {
-    /// The mounted interface, or every problem of its declaration in words.
+    /// The checked declaration, or every problem of it in words.
     #[doc(hidden)]
-    #[allow(private_interfaces)] // `Mounted` is the engine's; the trait is sealed
-    fn into_mounted(self, name: &str) -> Result<Mounted, Vec<String>>;
+    #[allow(private_interfaces)] // `Declared` is the engine's; the trait is sealed
+    fn into_mounted(self, name: &str) -> Result<Declared, Vec<String>>;
 }
 
 mod private {
@@ -257,9 +258,9 @@ where
     O: ComponentList,
 {
     #[allow(private_interfaces)]
-    fn into_mounted(self, name: &str) -> Result<Mounted, Vec<String>> {
+    fn into_mounted(self, name: &str) -> Result<Declared, Vec<String>> {
         let options = self.options;
-        let states = SessionStates::new(self.inputs.starting_states(), self.outputs.starting_states());
+        let states = StateLayout::new(self.inputs.starting_states(), self.outputs.starting_states());
         let mut example_files = Vec::new();
         let spec = InterfaceSpec {
             name: name.to_string(),
@@ -294,7 +295,7 @@ where
             }
             Err(e) => futures::stream::once(async move { Err(CallError::invalid_input(e.to_string())) }).boxed(),
         });
-        Ok(Mounted::new(spec, erased, states).with_example_files(example_files))
+        Ok(Declared::new(spec, erased, states, example_files))
     }
 }
 

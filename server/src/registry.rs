@@ -29,7 +29,7 @@ use tower_http::{
 use crate::{
     api_page::{self, ApiPages},
     bundle,
-    engine::{files::FileStore, Mounted},
+    engine::Declared,
     interface::IntoMounted,
     limits::Limits,
     listen,
@@ -39,8 +39,9 @@ use crate::{
     transports::{gradio, mcp, rheo, stream, Interfaces},
 };
 
-/// Keeps the pinned files (examples) in the shared store while the server runs: put there at
-/// start, their expiry renewed well within it (after a failure, tried again within 10 s).
+/// Keeps the pinned files (examples) where the other replicas find them while the server runs:
+/// put there at start, their expiry renewed well within it (after a failure, tried again
+/// within 10 s). Ends once the app is dropped.
 async fn share_pinned_files(interfaces: std::sync::Weak<Interfaces>) {
     loop {
         let Some(shared) = interfaces.upgrade() else { return };
@@ -56,9 +57,20 @@ async fn share_pinned_files(interfaces: std::sync::Weak<Interfaces>) {
     }
 }
 
-/// A file store in a new temp directory, under `limits`.
-fn new_file_store(limits: &Limits) -> std::io::Result<FileStore> {
-    FileStore::new(limits.max_stored_files, limits.max_stored_bytes)
+/// The server's own work beside the requests (sweeping idle Gradio sessions, renewing the
+/// shared example files): each task ends by itself once the app is dropped.
+#[must_use = "the tasks run only once spawned"]
+struct Background(Vec<futures::future::BoxFuture<'static, ()>>);
+
+impl Background {
+    /// Runs the tasks on the current runtime until the set is dropped.
+    fn spawn(self) -> tokio::task::JoinSet<()> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for task in self.0 {
+            tasks.spawn(task);
+        }
+        tasks
+    }
 }
 
 /// Path segments the server itself uses, which no interface may take.
@@ -77,10 +89,8 @@ pub const DEFAULT_PORT: u16 = 7860;
 /// deploys anywhere; `docs/DEPLOY.md` has the whole list and a tested nginx configuration.
 #[derive(Default)]
 pub struct Registry {
-    mounted: Vec<Arc<Mounted>>,
-    /// The file store, made at the first mount with example media (which it keeps), else
-    /// when the router is built.
-    files: Option<FileStore>,
+    /// What was mounted, built into the engine only when the settings are resolved.
+    declared: Vec<Declared>,
     host: Option<String>,
     port: Option<u16>,
     settings: Settings,
@@ -100,35 +110,20 @@ impl Registry {
     /// this is a bug in the program, found as soon as it starts.
     pub fn mount(mut self, name: &str, interface: impl IntoMounted) -> Self {
         let mut problems = match interface.into_mounted(name) {
-            Ok(mut mounted) => match self.store_examples(&mut mounted) {
-                Ok(()) => {
-                    self.mounted.push(Arc::new(mounted));
-                    Vec::new()
-                }
-                Err(e) => vec![format!("its example files could not be stored: {e}")],
-            },
+            Ok(declared) => {
+                self.declared.push(declared);
+                Vec::new()
+            }
             Err(problems) => problems,
         };
         if RESERVED_NAMES.contains(&name) {
             problems.push(format!("the name {name:?} is reserved for the server's own routes"));
         }
-        if self.mounted.iter().filter(|m| m.spec().name == name).count() > 1 {
+        if self.declared.iter().filter(|d| d.spec().name == name).count() > 1 {
             problems.push(format!("another interface is already mounted at /{name}"));
         }
         assert!(problems.is_empty(), "cannot mount interface {name:?}:\n  - {}", problems.join("\n  - "));
         self
-    }
-
-    /// Stores the interface's example media, in the file store the server will use (its
-    /// bounds are set when the router is built; examples are outside them).
-    fn store_examples(&mut self, mounted: &mut Mounted) -> std::io::Result<()> {
-        if !mounted.has_example_files() {
-            return Ok(());
-        }
-        if self.files.is_none() {
-            self.files = Some(new_file_store(&Limits::default())?);
-        }
-        mounted.store_examples(self.files.as_ref().expect("made above"))
     }
 
     /// The host to serve on: [`DEFAULT_HOST`] unless set here; `"0.0.0.0"` serves on every
@@ -241,7 +236,7 @@ impl Registry {
 
     /// A handle on the interface mounted at `/<name>`, to watch it while it serves.
     pub fn monitor(&self, name: &str) -> Option<Monitor> {
-        self.mounted.iter().find(|m| m.spec().name == name).cloned().map(Monitor)
+        self.declared.iter().find(|d| d.spec().name == name).map(|d| Monitor(d.streams()))
     }
 
     /// The whole app as an axum router: the pages (server-rendered, then hydrated), the APIs,
@@ -249,41 +244,52 @@ impl Registry {
     /// directory). Serve it with `into_make_service_with_connect_info::<SocketAddr>()`: the
     /// client's address tells trusted proxies from others and keys the login's lockouts.
     ///
+    /// It must be called inside a tokio runtime (as in `#[tokio::main]`), where the server's
+    /// background tasks run until the router is dropped.
+    ///
     /// # Panics
-    /// When the server cannot create its directory for files under the system's temp dir, or
-    /// a setting is wrong (an environment variable's, say).
+    /// Outside a tokio runtime; when the server cannot create its directory for files under
+    /// the system's temp dir; when a setting is wrong (an environment variable's, say).
     pub fn into_router(self) -> Router {
+        if tokio::runtime::Handle::try_current().is_err() {
+            panic!(
+                "Registry::into_router must be called inside a tokio runtime (in `#[tokio::main]`, say): the \
+                 server's background tasks run on it"
+            )
+        }
         let settings = self.settings.resolve(|name| std::env::var(name).ok(), None).unwrap_or_else(|e| panic!("{e}"));
         // Served by someone else, the app is never told it is stopping.
         let (_, never) = watch::channel(false);
-        self.router(site_options(), settings, never)
+        let (router, background) = self.router(site_options(), settings, never).unwrap_or_else(|e| panic!("{e}"));
+        background.spawn().detach_all();
+        router
     }
 
-    /// The router, with the bundle from `site` (under `cargo leptos watch`) or embedded;
-    /// `stopping` turns true when the server starts to stop.
-    fn router(self, site: Option<LeptosOptions>, settings: Resolved, stopping: watch::Receiver<bool>) -> Router {
+    /// The composition root: the engine built from the declarations and the resolved
+    /// `settings`, and the router over it, with the bundle from `site` (under `cargo leptos
+    /// watch`) or embedded; `stopping` turns true when the server starts to stop. The
+    /// background tasks are the caller's to run.
+    fn router(
+        self,
+        site: Option<LeptosOptions>,
+        settings: Resolved,
+        stopping: watch::Receiver<bool>,
+    ) -> Result<(Router, Background), String> {
         let embedded = site.is_none();
         let (options, assets) = match site {
             Some(options) => (options.clone(), bundle::site_assets(&options.output_name)),
             None => (LeptosOptions::builder().output_name("rheo").build(), bundle::embedded_assets()),
         };
         let stylesheet = assets.css.clone();
-        let specs = InterfaceSpecs(Arc::new(self.mounted.iter().map(|m| m.spec().clone()).collect()));
         let max_request_bytes = settings.limits.max_request_bytes;
-        let files = match self.files {
-            Some(files) => files,
-            None => new_file_store(&settings.limits)
-                .expect("cannot create the server's directory for files in the temp dir"),
-        };
-        let mut interfaces = Interfaces::new(self.mounted, files, settings.limits, &settings.flagging_dir, stopping);
-        if let Some(store) = settings.shared_store {
-            interfaces.share(store);
-        }
+        let interfaces = Interfaces::build(self.declared, &settings, stopping)
+            .map_err(|e| format!("cannot create the server's directory for files in the temp dir: {e}"))?;
+        let specs = InterfaceSpecs(Arc::new(interfaces.all().map(|m| m.spec().clone()).collect()));
         let interfaces = Arc::new(interfaces);
-        if interfaces.shared.is_some() {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(share_pinned_files(Arc::downgrade(&interfaces)));
-            }
+        let (gradio, sweeper) = gradio::router(interfaces.clone());
+        let mut background = Background(vec![Box::pin(sweeper)]);
+        if interfaces.backend.is_shared() {
+            background.0.push(Box::pin(share_pinned_files(Arc::downgrade(&interfaces))));
         }
         let api = Router::new()
             .route(RUN_ROUTE, post(rheo::run))
@@ -291,7 +297,7 @@ impl Registry {
             .route(FLAG_ROUTE, post(rheo::flag))
             .route(STREAM_ROUTE, get(stream::connect))
             .with_state(interfaces.clone())
-            .merge(gradio::router(interfaces.clone()))
+            .merge(gradio)
             .layer(DefaultBodyLimit::max(max_request_bytes));
         let api_pages = ApiPages {
             interfaces: interfaces.clone(),
@@ -356,7 +362,7 @@ impl Registry {
             .layer(from_fn_with_state(deployed, site::guard))
             .option_layer(cors)
             .service(app);
-        Router::new().fallback_service(guarded)
+        Ok((Router::new().fallback_service(guarded), background))
     }
 
     /// Serves the app until Ctrl-C or SIGTERM, on the host and port set in code or by the
@@ -383,8 +389,8 @@ impl Registry {
         let address = listener.local_addr().map_err(|e| ServeError(e.to_string()))?;
         let origin = format!("{scheme}://{address}{}", settings.site.root_path);
         println!("* Running on local URL:  {origin}");
-        for mounted in &self.mounted {
-            println!("    /{:<16} {origin}/{}", mounted.spec().name, mounted.spec().name);
+        for declared in &self.declared {
+            println!("    /{:<16} {origin}/{}", declared.spec().name, declared.spec().name);
         }
         let loopback_only = settings.site.allowed_hosts == Some(LOOPBACK_NAMES.map(String::from).to_vec());
         if !settings.site.trusted_proxies.is_empty() && loopback_only {
@@ -401,7 +407,10 @@ impl Registry {
             shutdown_signal().await;
             let _ = stop.send(true);
         };
-        let served = listen::serve(listener, tls, proxies, limits, self.router(site, settings, stopping), shutdown);
+        let (router, background) = self.router(site, settings, stopping).map_err(ServeError)?;
+        // The server owns its background tasks: they stop when it returns.
+        let _background = background.spawn();
+        let served = listen::serve(listener, tls, proxies, limits, router, shutdown);
         served.await.map_err(|e| ServeError(format!("the server stopped: {e}")))
     }
 
@@ -469,12 +478,12 @@ fn site_options() -> Option<LeptosOptions> {
 
 /// A handle on a mounted interface, to watch it while it serves.
 #[derive(Clone)]
-pub struct Monitor(Arc<Mounted>);
+pub struct Monitor(Arc<std::sync::atomic::AtomicUsize>);
 
 impl Monitor {
     /// Streams (webcam or microphone) open on the interface now.
     pub fn active_streams(&self) -> usize {
-        self.0.active_streams()
+        self.0.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 
@@ -519,6 +528,14 @@ mod tests {
         let error = address(&Registry::new(), &[("PORT", "80a")]).unwrap_err();
         assert_eq!(error, "PORT=\"80a\" is not a port number: give one from 1 to 65535 (0 for any free port)");
         assert!(address(&Registry::new(), &[("RHEO_SERVER_PORT", "70000")]).is_err());
+    }
+
+    /// The background tasks need a runtime: without one, the router used to be built with no
+    /// sweeper for idle Gradio sessions, and the table filled silently.
+    #[test]
+    #[should_panic(expected = "Registry::into_router must be called inside a tokio runtime")]
+    fn a_router_outside_a_runtime_fails_at_once_in_words() {
+        let _ = Registry::new().into_router();
     }
 
     #[tokio::test]

@@ -1,7 +1,7 @@
 //! The deployment settings a [`Registry`](crate::Registry) takes in code, each overridden by
 //! an environment variable (so one build serves anywhere), resolved once at start.
 
-use std::{path::PathBuf, sync::Arc};
+use std::path::PathBuf;
 
 use ipnet::IpNet;
 use sha2::{Digest, Sha256};
@@ -13,7 +13,7 @@ use crate::{
     listen,
     login::Login,
     site::{Site, LOOPBACK_NAMES},
-    store::SharedStore,
+    store::Backend,
 };
 
 /// What the code set; `None` or empty where it said nothing.
@@ -44,9 +44,9 @@ pub(crate) struct Resolved {
     pub(crate) mcp_server: bool,
     /// Where flags are kept (`RHEO_FLAGGING_DIR`).
     pub(crate) flagging_dir: PathBuf,
-    /// What replicas share State, queue results and files through (`RHEO_REDIS_URL`); `None`:
-    /// each process keeps its own, in memory.
-    pub(crate) shared_store: Option<Arc<SharedStore>>,
+    /// Where State, queue results and files are kept: in memory, or in the Redis replicas
+    /// share (`RHEO_REDIS_URL`).
+    pub(crate) backend: Backend,
 }
 
 impl Settings {
@@ -117,10 +117,23 @@ impl Settings {
             .map(PathBuf::from)
             .or_else(|| self.flagging_dir.clone())
             .unwrap_or_else(|| PathBuf::from(DEFAULT_FLAGGING_DIR));
-        let shared_store = env("RHEO_REDIS_URL").or_else(|| self.shared_store.clone());
-        let shared_store = shared_store.map(|url| SharedStore::open(&url).map(Arc::new)).transpose()?;
-        Ok(Resolved { site, tls, login, secret, limits, mcp_server, flagging_dir, shared_store })
+        let backend = match env("RHEO_REDIS_URL").or_else(|| self.shared_store.clone()) {
+            None => Backend::Memory,
+            Some(url) => shared_backend(&url)?,
+        };
+        Ok(Resolved { site, tls, login, secret, limits, mcp_server, flagging_dir, backend })
     }
+}
+
+/// The Redis at `url`, as the replicas' shared store.
+#[cfg(feature = "redis")]
+fn shared_backend(url: &str) -> Result<Backend, String> {
+    Ok(Backend::Redis(std::sync::Arc::new(crate::store::SharedStore::open(url)?)))
+}
+
+#[cfg(not(feature = "redis"))]
+fn shared_backend(_: &str) -> Result<Backend, String> {
+    Err("a shared store (RHEO_REDIS_URL) needs rheo-live's \"redis\" feature, which this build left out".into())
 }
 
 /// An origin as browsers send it: `scheme://host[:port]`, lower case, no path.

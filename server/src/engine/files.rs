@@ -13,7 +13,7 @@
 use std::{
     collections::{HashMap, VecDeque},
     path::PathBuf,
-    sync::{Arc, Mutex, OnceLock},
+    sync::Mutex,
     time::{Duration, Instant},
 };
 
@@ -22,7 +22,7 @@ use futures::{Stream, StreamExt};
 use rheo_shared::FileData;
 use tokio::io::AsyncWriteExt;
 
-use crate::store::{SharedStore, StoreError};
+use crate::store::{Backend, StoreError};
 
 /// How long a file is kept.
 const LIFETIME: Duration = Duration::from_secs(3600);
@@ -33,10 +33,8 @@ pub(crate) const MAX_SHARED_FILE_BYTES: u64 = 64 << 20;
 pub(crate) struct FileStore {
     dir: tempfile::TempDir,
     index: Mutex<Index>,
-    /// Where replicas share their files, when they do: each kept file is also written there
-    /// (a hash of its MIME type and bytes under `rheo:file:<path>`, expiring with it), and a
-    /// path this replica does not hold is looked up there and copied to disk once.
-    shared: OnceLock<Arc<SharedStore>>,
+    /// Where the other replicas find this one's files, if they do.
+    mirror: Mirror,
 }
 
 /// Why a file could not be kept.
@@ -71,11 +69,11 @@ struct Stored {
     own: bool,
 }
 
-/// A file pushed out of the index: where it is on disk, and its shared copy's key if it was
-/// this replica's own.
+/// A file pushed out of the index: where it is on disk, and the path it was handed out as if
+/// it was this replica's own (not a copy of another's).
 struct Evicted {
     disk: PathBuf,
-    shared_key: Option<String>,
+    own_path: Option<String>,
 }
 
 impl FileStore {
@@ -91,19 +89,18 @@ impl FileStore {
             max_files,
             max_bytes,
         };
-        Ok(FileStore { dir, index: Mutex::new(index), shared: OnceLock::new() })
+        Ok(FileStore { dir, index: Mutex::new(index), mirror: Mirror::None })
     }
 
-    /// The store's bounds from now on (files kept, bytes kept).
-    pub(crate) fn set_limits(&self, max_files: usize, max_bytes: u64) {
-        let mut index = self.index.lock().expect("poisoned");
-        (index.max_files, index.max_bytes) = (max_files, max_bytes);
-    }
-
-    /// Shares the files kept from now on with the other replicas through `store`, and finds
-    /// theirs there.
-    pub(crate) fn share(&self, store: Arc<SharedStore>) {
-        let _ = self.shared.set(store);
+    /// This store sharing its files with the other replicas through `backend` (when it is
+    /// shared), and finding theirs there.
+    pub(crate) fn mirrored_by(self, backend: &Backend) -> Self {
+        let mirror = match backend {
+            Backend::Memory => Mirror::None,
+            #[cfg(feature = "redis")]
+            Backend::Redis(store) => Mirror::Shared(store.clone()),
+        };
+        FileStore { mirror, ..self }
     }
 
     /// Keeps `bytes` for as long as the server runs, outside the bounds (an author's example,
@@ -124,21 +121,13 @@ impl FileStore {
         })
     }
 
-    /// Puts the pinned files in the shared store, or makes the copies there live another
-    /// [`LIFETIME`]: called at start and then well within each lifetime, while the server runs.
+    /// Puts the pinned files where the other replicas find them, or makes the copies there
+    /// live another [`LIFETIME`]: called at start and then well within each lifetime, while the
+    /// server runs.
     pub(crate) async fn share_pinned(&self) -> Result<(), StoreError> {
-        let Some(store) = self.shared.get() else { return Ok(()) };
         let pinned: Vec<(String, String)> =
             self.index.lock().expect("poisoned").pinned.iter().map(|(p, m)| (p.clone(), m.clone())).collect();
-        for (path, mime_type) in pinned {
-            let key = file_key(&path);
-            let alive: bool = store.query(redis::cmd("EXPIRE").arg(&key).arg(LIFETIME.as_secs())).await?;
-            if !alive {
-                let bytes = tokio::fs::read(&path).await.map_err(|e| StoreError::from_io(&e))?;
-                put_shared(store, &key, &mime_type, &bytes).await?;
-            }
-        }
-        Ok(())
+        self.mirror.renew(pinned).await
     }
 
     /// Keeps `bytes` as a file named after `name` (cleaned) and returns how to refer to it.
@@ -176,14 +165,8 @@ impl FileStore {
     /// to each. With a shared store, each is written there first: a file is handed out only
     /// once every replica can serve it.
     pub(crate) async fn keep(&self, written: Vec<Written>) -> Result<Vec<FileData>, StoreError> {
-        if let Some(store) = self.shared.get() {
-            for file in &written {
-                if file.size > MAX_SHARED_FILE_BYTES {
-                    return Err(StoreError::FileTooLarge { size: file.size, limit: MAX_SHARED_FILE_BYTES });
-                }
-                let bytes = tokio::fs::read(file.disk_path()).await.map_err(|e| StoreError::from_io(&e))?;
-                put_shared(store, &file_key(&file.path()), &file.mime_type, &bytes).await?;
-            }
+        for file in &written {
+            self.mirror.put(file).await?;
         }
         let mut kept = Vec::with_capacity(written.len());
         let mut evicted = Vec::new();
@@ -218,18 +201,11 @@ impl FileStore {
         if let Some(found) = self.locate(path) {
             return Ok(Some(found));
         }
-        let Some(store) = self.shared.get() else { return Ok(None) };
-        // The path is only ever a key's name: it is looked up, never joined onto a directory.
-        let key = file_key(path);
-        let mut look_up = redis::pipe();
-        look_up.hget(&key, "mime").hget(&key, "bytes").ttl(&key);
-        let (mime_type, bytes, ttl): (Option<String>, Option<Vec<u8>>, i64) = store.query(&look_up).await?;
-        let (Some(mime_type), Some(bytes)) = (mime_type, bytes) else { return Ok(None) };
+        let Some((mime_type, bytes, age)) = self.mirror.fetch(path).await? else { return Ok(None) };
         let name = path.rsplit('/').next().unwrap_or_default();
         let copy =
             self.write(futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::from(bytes)) }), name, &mime_type);
         let mut copy = copy.await.map_err(|e| StoreError::from_io(&e))?;
-        let age = LIFETIME.saturating_sub(Duration::from_secs(ttl.max(0) as u64));
         let stored = Stored {
             disk: copy.disk_path(),
             mime_type,
@@ -273,33 +249,135 @@ impl FileStore {
     }
 }
 
-/// The shared store's key of the file handed out as `path`.
-fn file_key(path: &str) -> String {
-    // Two colons: no interface's keys (`rheo:<name>:…`) can meet these.
-    format!("rheo::file:{path}")
-}
-
-/// Writes a file to the shared store, to expire with the file.
-async fn put_shared(store: &SharedStore, key: &str, mime_type: &str, bytes: &[u8]) -> Result<(), StoreError> {
-    let mut put = redis::pipe();
-    put.atomic().hset(key, "mime", mime_type).ignore().hset(key, "bytes", bytes).ignore();
-    store.query(put.expire(key, LIFETIME.as_secs() as i64).ignore()).await
-}
-
 impl FileStore {
-    /// Removes evicted files from disk (each has its own folder) and this replica's own from
-    /// the shared store, so that what Redis holds stays within the replicas' bounds.
+    /// Removes evicted files from disk (each has its own folder), and this replica's own from
+    /// where the others find them, so that what Redis holds stays within the replicas' bounds.
     async fn remove(&self, evicted: Vec<Evicted>) {
         for file in evicted {
             if let Some(folder) = file.disk.parent() {
                 let _ = tokio::fs::remove_dir_all(folder).await;
             }
-            if let (Some(store), Some(key)) = (self.shared.get(), file.shared_key) {
-                if let Err(e) = store.query::<()>(redis::cmd("DEL").arg(key)).await {
+            if let Some(path) = file.own_path {
+                self.mirror.delete(&path).await;
+            }
+        }
+    }
+}
+
+/// Where the other replicas find this one's files: one seam, two backends.
+enum Mirror {
+    /// Nowhere: this process serves only its own files.
+    None,
+    /// The shared store: each kept file is also written there (a hash of its MIME type and
+    /// bytes under `rheo::file:<path>`, expiring with it), and a path this replica does not
+    /// hold is looked up there and copied to disk once.
+    #[cfg(feature = "redis")]
+    Shared(std::sync::Arc<crate::store::SharedStore>),
+}
+
+impl Mirror {
+    /// Puts a file about to be kept where the other replicas find it: it is handed out only
+    /// once every replica can serve it.
+    async fn put(&self, file: &Written) -> Result<(), StoreError> {
+        match self {
+            Mirror::None => Ok(()),
+            #[cfg(feature = "redis")]
+            Mirror::Shared(store) => {
+                if file.size > MAX_SHARED_FILE_BYTES {
+                    return Err(StoreError::FileTooLarge { size: file.size, limit: MAX_SHARED_FILE_BYTES });
+                }
+                let bytes = tokio::fs::read(file.disk_path()).await.map_err(|e| StoreError::from_io(&e))?;
+                shared::put(store, &file.path(), &file.mime_type, &bytes).await
+            }
+        }
+    }
+
+    /// Another replica's file handed out as `path`: its MIME type, bytes and age.
+    async fn fetch(&self, path: &str) -> Result<Option<(String, Vec<u8>, Duration)>, StoreError> {
+        match self {
+            Mirror::None => {
+                let _ = path;
+                Ok(None)
+            }
+            #[cfg(feature = "redis")]
+            Mirror::Shared(store) => shared::fetch(store, path).await,
+        }
+    }
+
+    /// Removes this replica's file handed out as `path` (evicted) from where the others find it.
+    async fn delete(&self, path: &str) {
+        match self {
+            Mirror::None => {
+                let _ = path;
+            }
+            #[cfg(feature = "redis")]
+            Mirror::Shared(store) => {
+                if let Err(e) = store.query::<()>(redis::cmd("DEL").arg(shared::key(path))).await {
                     tracing::warn!("an evicted file stays in the shared store until it expires: {e}");
                 }
             }
         }
+    }
+
+    /// Puts the pinned files (path, MIME type) there, or makes their copies live another
+    /// [`LIFETIME`].
+    async fn renew(&self, pinned: Vec<(String, String)>) -> Result<(), StoreError> {
+        match self {
+            Mirror::None => {
+                let _ = pinned;
+                Ok(())
+            }
+            #[cfg(feature = "redis")]
+            Mirror::Shared(store) => {
+                for (path, mime_type) in pinned {
+                    let alive: bool =
+                        store.query(redis::cmd("EXPIRE").arg(shared::key(&path)).arg(LIFETIME.as_secs())).await?;
+                    if !alive {
+                        let bytes = tokio::fs::read(&path).await.map_err(|e| StoreError::from_io(&e))?;
+                        shared::put(store, &path, &mime_type, &bytes).await?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The Redis side of [`Mirror::Shared`].
+#[cfg(feature = "redis")]
+mod shared {
+    use std::time::Duration;
+
+    use super::LIFETIME;
+    use crate::store::{SharedStore, StoreError};
+
+    /// The shared store's key of the file handed out as `path`.
+    pub(super) fn key(path: &str) -> String {
+        // Two colons: no interface's keys (`rheo:<name>:…`) can meet these.
+        format!("rheo::file:{path}")
+    }
+
+    /// Writes a file to the shared store, to expire with the file.
+    pub(super) async fn put(store: &SharedStore, path: &str, mime_type: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        let key = key(path);
+        let mut put = redis::pipe();
+        put.atomic().hset(&key, "mime", mime_type).ignore().hset(&key, "bytes", bytes).ignore();
+        store.query(put.expire(&key, LIFETIME.as_secs() as i64).ignore()).await
+    }
+
+    /// The MIME type, bytes and age of the file handed out as `path`, if the store has it.
+    pub(super) async fn fetch(
+        store: &SharedStore,
+        path: &str,
+    ) -> Result<Option<(String, Vec<u8>, Duration)>, StoreError> {
+        // The path is only ever a key's name: it is looked up, never joined onto a directory.
+        let key = key(path);
+        let mut look_up = redis::pipe();
+        look_up.hget(&key, "mime").hget(&key, "bytes").ttl(&key);
+        let (mime_type, bytes, ttl): (Option<String>, Option<Vec<u8>>, i64) = store.query(&look_up).await?;
+        let (Some(mime_type), Some(bytes)) = (mime_type, bytes) else { return Ok(None) };
+        let age = LIFETIME.saturating_sub(Duration::from_secs(ttl.max(0) as u64));
+        Ok(Some((mime_type, bytes, age)))
     }
 }
 
@@ -355,7 +433,7 @@ impl Index {
     fn take(&mut self, path: &str) -> Option<Evicted> {
         let file = self.files.remove(path)?;
         self.total_bytes -= file.size;
-        Some(Evicted { disk: file.disk, shared_key: file.own.then(|| file_key(path)) })
+        Some(Evicted { disk: file.disk, own_path: file.own.then(|| path.to_owned()) })
     }
 
     /// Takes `path` out if it is there and expired.

@@ -32,12 +32,12 @@ pub(crate) use self::media::Media;
 use self::{
     events::{CallEvent, CallTimes, Reporter},
     files::FileStore,
-    sessions::SessionStates,
+    sessions::{SessionStates, StateLayout},
     value::Payload,
 };
 use crate::{
     limits::Limits,
-    store::{SharedStore, StoreError},
+    store::{Backend, StoreError},
 };
 
 /// Calls that may wait for a free slot of one interface; past this, callers get
@@ -138,7 +138,67 @@ impl Checked {
     }
 }
 
-/// An interface with its types erased, ready to serve calls.
+/// An interface as declared: checked, its types erased, but not yet part of a server, whose
+/// limits and backend are resolved only when it starts. [`crate::IntoMounted`] makes one;
+/// the composition root ([`crate::transports::Interfaces::build`]) builds each into a
+/// [`Mounted`].
+pub(crate) struct Declared {
+    spec: InterfaceSpec,
+    handler: ErasedHandler,
+    states: StateLayout,
+    /// Example media to store when the interface is built.
+    example_files: Vec<ExampleFile>,
+    /// Streams open on the interface, counted from the start: a [`crate::Monitor`] may be
+    /// taken before the server is built.
+    streams: Arc<AtomicUsize>,
+}
+
+impl Declared {
+    pub(crate) fn new(
+        spec: InterfaceSpec,
+        handler: ErasedHandler,
+        states: StateLayout,
+        example_files: Vec<ExampleFile>,
+    ) -> Self {
+        Declared { spec, handler, states, example_files, streams: Arc::default() }
+    }
+
+    pub(crate) fn spec(&self) -> &InterfaceSpec {
+        &self.spec
+    }
+
+    /// The count of the interface's open streams, as it will be served.
+    pub(crate) fn streams(&self) -> Arc<AtomicUsize> {
+        self.streams.clone()
+    }
+
+    /// The interface as the server runs it, under `limits`: its example media pinned in
+    /// `files` (each cell then holds the file's value, its URL on this interface's file route),
+    /// its sessions' State kept by `backend`.
+    pub(crate) fn build(self, limits: &Limits, files: &FileStore, backend: &Backend) -> std::io::Result<Mounted> {
+        let Declared { mut spec, handler, states, example_files, streams } = self;
+        for example in example_files {
+            let mut file = files.pin(&example.bytes, example.name, example.mime_type)?;
+            file.url = Some(rheo_shared::protocol::gradio::file_url(&spec.name, &file.path));
+            if let Some(cell) = spec.examples.get_mut(example.row).and_then(|row| row.get_mut(example.column)) {
+                *cell = Value::File(file);
+            }
+        }
+        Ok(Mounted {
+            slots: spec.concurrency_limit.map(|limit| Arc::new(Semaphore::new(limit))),
+            states: SessionStates::new(states, backend, &spec.name, limits.max_sessions),
+            spec,
+            handler,
+            waiting: AtomicUsize::new(0),
+            admitted: AtomicUsize::new(0),
+            times: CallTimes::default(),
+            max_waiting: limits.max_waiting_calls,
+            streams,
+        })
+    }
+}
+
+/// An interface with its types erased, ready to serve calls; built once, never reconfigured.
 pub(crate) struct Mounted {
     spec: InterfaceSpec,
     handler: ErasedHandler,
@@ -148,11 +208,9 @@ pub(crate) struct Mounted {
     admitted: AtomicUsize,
     times: CallTimes,
     /// Calls that may wait for a slot (the server's `Limits::max_waiting_calls`).
-    max_waiting: AtomicUsize,
+    max_waiting: usize,
     states: SessionStates,
-    streams: AtomicUsize,
-    /// Example media waiting to be stored ([`Mounted::store_examples`]).
-    example_files: Vec<ExampleFile>,
+    streams: Arc<AtomicUsize>,
 }
 
 /// An example's media file, encoded when the interface was declared: example `row`'s value
@@ -166,54 +224,8 @@ pub(crate) struct ExampleFile {
 }
 
 impl Mounted {
-    pub(crate) fn new(spec: InterfaceSpec, handler: ErasedHandler, states: SessionStates) -> Self {
-        Mounted {
-            slots: spec.concurrency_limit.map(|limit| Arc::new(Semaphore::new(limit))),
-            spec,
-            handler,
-            waiting: AtomicUsize::new(0),
-            admitted: AtomicUsize::new(0),
-            times: CallTimes::default(),
-            max_waiting: AtomicUsize::new(MAX_WAITING_CALLS),
-            states,
-            streams: AtomicUsize::new(0),
-            example_files: Vec::new(),
-        }
-    }
-
-    /// This interface with example media to store when it is mounted.
-    pub(crate) fn with_example_files(mut self, files: Vec<ExampleFile>) -> Self {
-        self.example_files = files;
-        self
-    }
-
-    /// Whether example media wait to be stored.
-    pub(crate) fn has_example_files(&self) -> bool {
-        !self.example_files.is_empty()
-    }
-
-    /// Stores the example media in `files` for as long as the server runs, and puts each
-    /// file's value in its example cell (its URL on this interface's file route).
-    pub(crate) fn store_examples(&mut self, files: &FileStore) -> std::io::Result<()> {
-        for example in std::mem::take(&mut self.example_files) {
-            let mut file = files.pin(&example.bytes, example.name, example.mime_type)?;
-            file.url = Some(rheo_shared::protocol::gradio::file_url(&self.spec.name, &file.path));
-            if let Some(cell) = self.spec.examples.get_mut(example.row).and_then(|row| row.get_mut(example.column)) {
-                *cell = Value::File(file);
-            }
-        }
-        Ok(())
-    }
-
     pub(crate) fn spec(&self) -> &InterfaceSpec {
         &self.spec
-    }
-
-    /// Takes the server's limits: how many calls may wait for a slot, how many sessions'
-    /// State values are kept.
-    pub(crate) fn apply(&self, limits: &Limits) {
-        self.max_waiting.store(limits.max_waiting_calls, Ordering::Release);
-        self.states.set_max_sessions(limits.max_sessions);
     }
 
     /// Checks a value for each input against its component: type, finiteness, bounds, choices,
@@ -239,11 +251,6 @@ impl Mounted {
         Ok(Checked(values.into_iter().map(Input::Value).collect()))
     }
 
-    /// Keeps this interface's session State in `store`, which replicas share.
-    pub(crate) fn share(&self, store: Arc<SharedStore>) {
-        self.states.share(store, &self.spec.name);
-    }
-
     /// Drops the `State` values of `session` (its page has closed).
     pub(crate) async fn end_session(&self, session: &str) -> Result<(), StoreError> {
         self.states.forget(session).await
@@ -251,16 +258,11 @@ impl Mounted {
 
     /// Counts a stream as open on this interface for as long as the guard lives.
     /// `None` when `limit` streams are open already.
-    pub(crate) fn open_stream(self: &Arc<Self>, limit: usize) -> Option<OpenStream> {
+    pub(crate) fn open_stream(&self, limit: usize) -> Option<OpenStream> {
         self.streams
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| (open < limit).then_some(open + 1))
             .ok()?;
-        Some(OpenStream(self.clone()))
-    }
-
-    /// Streams open on this interface now.
-    pub(crate) fn active_streams(&self) -> usize {
-        self.streams.load(Ordering::Acquire)
+        Some(OpenStream(self.streams.clone()))
     }
 
     /// Runs one call in `session` (whose `State` values it uses and updates): waits for a free
@@ -330,8 +332,7 @@ impl Mounted {
             return Ok(permit);
         }
         // Counted out on drop: a caller that goes away while waiting frees its place too.
-        let limit = self.max_waiting.load(Ordering::Acquire);
-        let place = WaitingPlace::take(&self.waiting, limit).ok_or(CallError::Busy)?;
+        let place = WaitingPlace::take(&self.waiting, self.max_waiting).ok_or(CallError::Busy)?;
         let acquire = slots.clone().acquire_owned();
         let Some(reporter) = reporter else {
             return Ok(self.admit(acquire.await));
@@ -444,11 +445,11 @@ impl Drop for WaitingPlace<'_> {
 }
 
 /// A stream counted as open on its interface while this lives.
-pub(crate) struct OpenStream(Arc<Mounted>);
+pub(crate) struct OpenStream(Arc<AtomicUsize>);
 
 impl Drop for OpenStream {
     fn drop(&mut self) {
-        self.0.streams.fetch_sub(1, Ordering::AcqRel);
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -461,6 +462,11 @@ mod tests {
 
     fn number(x: f64) -> Vec<Value> {
         vec![Value::Number(x)]
+    }
+
+    /// The interface as a server with default limits, in memory, would run it.
+    fn mount(interface: impl IntoMounted, name: &str, files: &FileStore) -> Mounted {
+        interface.into_mounted(name).unwrap().build(&Limits::default(), files, &Backend::Memory).unwrap()
     }
 
     /// Runs one call to its end, as the JSON transports do.
@@ -476,7 +482,7 @@ mod tests {
             x
         }
         let files = FileStore::new(4096, 1 << 30).unwrap();
-        let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
+        let mounted = mount(Interface::new(nap).inputs(Number::new()).outputs(Number::new()), "nap", &files);
         let running = run(&mounted, &files, number(1.0));
         let waiting = async {
             // Wait behind `running`, then give up (as a disconnected HTTP client does).
@@ -497,7 +503,7 @@ mod tests {
         }
         let files = FileStore::new(4096, 1 << 30).unwrap();
         let interface = Interface::new(slow).inputs(Number::new()).outputs(Number::new()).timeout(Some(2.0));
-        let mounted = interface.into_mounted("slow").unwrap();
+        let mounted = mount(interface, "slow", &files);
         let started = tokio::time::Instant::now();
         let failed = run(&mounted, &files, number(1.0)).await.unwrap_err();
         assert_eq!(failed.to_string(), "the call took longer than its limit of 2 s");
@@ -505,15 +511,14 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(120)).await;
         assert_eq!(FINISHED.load(Ordering::SeqCst), 0, "the handler was stopped, not left running");
         let quick = Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()).timeout(Some(2.0));
-        let quick = quick.into_mounted("quick").unwrap();
+        let quick = mount(quick, "quick", &files);
         assert_eq!(run(&quick, &files, number(3.0)).await, Ok(vec![Payload::Json(Value::Number(3.0))]));
     }
 
     #[tokio::test]
     async fn nan_is_refused_on_the_way_in() {
         let files = FileStore::new(4096, 1 << 30).unwrap();
-        let mounted =
-            Interface::new(|x: f64| 1.0 / x).inputs(Number::new()).outputs(Number::new()).into_mounted("r").unwrap();
+        let mounted = mount(Interface::new(|x: f64| 1.0 / x).inputs(Number::new()).outputs(Number::new()), "r", &files);
         let refused = run(&mounted, &files, number(f64::NAN)).await.unwrap_err();
         assert_eq!(refused.to_string(), "number: NaN is not a finite number");
         assert!(matches!(refused, CallError::InvalidInput { .. }));
@@ -529,7 +534,7 @@ mod tests {
             }
         }
         let files = FileStore::new(4096, 1 << 30).unwrap();
-        let mounted = Interface::new(check).inputs(Number::new()).outputs(Number::new()).into_mounted("c").unwrap();
+        let mounted = mount(Interface::new(check).inputs(Number::new()).outputs(Number::new()), "c", &files);
         assert_eq!(
             run(&mounted, &files, number(2.0)).await,
             Err(CallError::Handler("2 is too big for this model".into()))
@@ -549,9 +554,8 @@ mod tests {
         let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let png = media::encode_png(&image::DynamicImage::new_rgb8(3, 2));
         let stored = files.store(&png, "a.png", "image/png").await.unwrap();
-        let mounted = Arc::new(
-            Interface::new(gated).inputs(crate::Image::new()).outputs(Number::new()).into_mounted("g").unwrap(),
-        );
+        let mounted =
+            Arc::new(mount(Interface::new(gated).inputs(crate::Image::new()).outputs(Number::new()), "g", &files));
         let call = |path: &str| {
             let (mounted, files) = (mounted.clone(), files.clone());
             let file = Value::File(rheo_shared::FileData { path: path.to_owned(), ..Default::default() });
@@ -584,7 +588,7 @@ mod tests {
             x
         }
         let files = FileStore::new(4096, 1 << 30).unwrap();
-        let mounted = Interface::new(slow).inputs(Number::new()).outputs(Number::new()).into_mounted("slow").unwrap();
+        let mounted = mount(Interface::new(slow).inputs(Number::new()).outputs(Number::new()), "slow", &files);
         let left = tokio::time::timeout(Duration::from_millis(30), run(&mounted, &files, number(1.0))).await;
         assert!(left.is_err(), "the first caller gave up while its handler ran");
         assert_eq!(run(&mounted, &files, number(2.0)).await, Ok(vec![Payload::Json(Value::Number(2.0))]));
@@ -600,7 +604,7 @@ mod tests {
             x
         }
         let files = FileStore::new(4096, 1 << 30).unwrap();
-        let mounted = Interface::new(nap).inputs(Number::new()).outputs(Number::new()).into_mounted("nap").unwrap();
+        let mounted = mount(Interface::new(nap).inputs(Number::new()).outputs(Number::new()), "nap", &files);
         let _ = tokio::time::timeout(Duration::from_millis(20), run(&mounted, &files, number(1.0))).await;
         tokio::time::sleep(Duration::from_millis(150)).await;
         assert_eq!(FINISHED.load(Ordering::SeqCst), 0, "stopped when its caller left");
@@ -619,7 +623,7 @@ mod tests {
         let calls = MAX_WAITING_CALLS + 4;
         let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let mounted =
-            Arc::new(Interface::new(gated).inputs(Number::new()).outputs(Number::new()).into_mounted("gated").unwrap());
+            Arc::new(mount(Interface::new(gated).inputs(Number::new()).outputs(Number::new()), "gated", &files));
         let handles: Vec<_> = (0..calls)
             .map(|_| {
                 let (mounted, files) = (mounted.clone(), files.clone());

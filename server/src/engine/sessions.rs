@@ -2,18 +2,14 @@
 //!
 //! The k-th State input of a call gets what the k-th State output returned in the session's
 //! last call, or its starting value in a new session. State payloads never reach a transport:
-//! they are taken out of the outputs here. Kept in memory by default, bounded: sessions per
-//! interface (the one touched longest ago goes first; the server's `Limits::max_sessions`),
-//! each forgotten after [`STATE_IDLE_TIMEOUT`]. With a [`SharedStore`], kept there instead, so
-//! that any replica can serve a session's next call: a hash per session (a field per State,
-//! its JSON, at most [`MAX_SHARED_STATE_BYTES`]) that expires after the same idle time.
+//! they are taken out of the outputs here. Two backends behind one seam: in memory (the
+//! default), bounded in sessions per interface (the server's `Limits::max_sessions`; the one
+//! touched longest ago goes first), each forgotten after [`STATE_IDLE_TIMEOUT`]; or, with a
+//! shared store, in Redis, so that any replica can serve a session's next call.
 
 use std::{
     collections::HashMap,
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc, Mutex, OnceLock,
-    },
+    sync::Mutex,
     time::{Duration, Instant},
 };
 
@@ -23,36 +19,23 @@ use super::{
     value::{Payload, StateValue},
     CallError,
 };
-use crate::{
-    limits::Limits,
-    store::{SharedStore, StoreError},
-};
+use crate::store::{Backend, StoreError};
 
 /// How long an unused session's state is kept.
 pub(crate) const STATE_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
-/// [`STATE_IDLE_TIMEOUT`] as Redis's `EXPIRE` takes it.
-const IDLE_SECONDS: i64 = STATE_IDLE_TIMEOUT.as_secs() as i64;
 /// The largest State value the shared store takes, as JSON.
 pub(crate) const MAX_SHARED_STATE_BYTES: usize = 1 << 20;
 
-pub(crate) struct SessionStates {
+/// Where an interface's State inputs and outputs are, and what a new session starts with:
+/// checked when the interface is declared, before any backend exists.
+pub(crate) struct StateLayout {
     /// The position of each State input, and the value a new session starts with.
     inputs: Vec<(usize, StateValue)>,
     /// The position of each State output.
     outputs: Vec<usize>,
-    sessions: Mutex<HashMap<String, Kept>>,
-    /// Sessions kept at most (the server's `Limits::max_sessions`).
-    max_sessions: AtomicUsize,
-    /// The shared store and this interface's name, when replicas share State.
-    shared: OnceLock<(Arc<SharedStore>, String)>,
 }
 
-struct Kept {
-    values: Vec<StateValue>,
-    touched: Instant,
-}
-
-impl SessionStates {
+impl StateLayout {
     /// The States among an interface's inputs and outputs (their starting values, by position).
     /// Errs, in words, when the outputs do not pair with the inputs.
     pub(crate) fn new(inputs: Vec<Option<StateValue>>, outputs: Vec<Option<StateValue>>) -> Result<Self, Vec<String>> {
@@ -73,137 +56,207 @@ impl SessionStates {
             return Err(problems);
         }
         let outputs = output_starts.into_iter().map(|(position, _)| position).collect();
-        let max_sessions = AtomicUsize::new(Limits::default().max_sessions);
-        Ok(SessionStates { inputs, outputs, sessions: Mutex::default(), max_sessions, shared: OnceLock::new() })
+        Ok(StateLayout { inputs, outputs })
     }
 
-    pub(crate) fn set_max_sessions(&self, sessions: usize) {
-        self.max_sessions.store(sessions, Ordering::Release);
+    /// The values a new session starts with, one per State input.
+    fn starts(&self) -> Vec<StateValue> {
+        self.inputs.iter().map(|(_, start)| start.clone()).collect()
     }
+}
 
-    /// Keeps the State of interface `name` in `store` from now on.
-    pub(crate) fn share(&self, store: Arc<SharedStore>, name: &str) {
-        let _ = self.shared.set((store, name.to_owned()));
+/// The sessions' State values of one interface, kept by one of two backends behind one seam
+/// ([`Kept`]): the engine reads the same either way.
+pub(crate) struct SessionStates {
+    layout: StateLayout,
+    kept: Kept,
+}
+
+/// Where the values are kept.
+enum Kept {
+    Memory(InMemory),
+    #[cfg(feature = "redis")]
+    Shared(shared::InRedis),
+}
+
+impl SessionStates {
+    /// The State values of interface `name`, kept by `backend`; in memory, at most
+    /// `max_sessions` sessions (the server's `Limits::max_sessions`).
+    pub(crate) fn new(layout: StateLayout, backend: &Backend, name: &str, max_sessions: usize) -> Self {
+        let kept = match backend {
+            Backend::Memory => Kept::Memory(InMemory { sessions: Mutex::default(), max_sessions }),
+            #[cfg(feature = "redis")]
+            Backend::Redis(store) => Kept::Shared(shared::InRedis { store: store.clone(), name: name.to_owned() }),
+        };
+        #[cfg(not(feature = "redis"))]
+        let _ = name;
+        SessionStates { layout, kept }
     }
 
     /// Puts the session's State values into the inputs (starting values without a session).
     pub(crate) async fn fill(&self, session: Option<&str>, inputs: &mut [Payload]) -> Result<(), CallError> {
-        if self.inputs.is_empty() {
+        if self.layout.inputs.is_empty() {
             return Ok(());
         }
-        let kept = match (session, self.shared.get()) {
-            (None, _) => None,
-            (Some(session), None) => {
-                let mut sessions = self.sessions.lock().expect("poisoned");
-                sessions.get_mut(session).map(|kept| {
-                    kept.touched = Instant::now();
-                    kept.values.clone()
-                })
-            }
-            (Some(session), Some((store, name))) => Some(self.read_shared(store, name, session).await?),
+        let kept = match session {
+            None => None,
+            Some(session) => match &self.kept {
+                Kept::Memory(memory) => memory.load(session),
+                #[cfg(feature = "redis")]
+                Kept::Shared(shared) => Some(shared.load(session, &self.layout).await?),
+            },
         };
-        for (k, (position, start)) in self.inputs.iter().enumerate() {
+        for (k, (position, start)) in self.layout.inputs.iter().enumerate() {
             let value = kept.as_ref().map_or(start, |values| &values[k]);
             inputs[*position] = Payload::State(value.clone());
         }
         Ok(())
     }
 
-    /// The session's values in the shared store (a starting value where it has none, or where
-    /// what it has no longer decodes: the State's type changed since it was written).
-    async fn read_shared(&self, store: &SharedStore, name: &str, session: &str) -> Result<Vec<StateValue>, StoreError> {
-        let key = state_key(name, session);
-        let (fields, _): (HashMap<usize, String>, bool) =
-            store.query(redis::pipe().hgetall(&key).expire(&key, IDLE_SECONDS)).await?;
-        let values = self.inputs.iter().enumerate().map(|(k, (_, start))| {
-            let Some(json) = fields.get(&k) else { return start.clone() };
-            start.decode(json).unwrap_or_else(|e| {
-                tracing::warn!("/{name}: a kept State value no longer decodes ({e}); the session starts it afresh");
-                start.clone()
-            })
-        });
-        Ok(values.collect())
-    }
-
     /// Takes the State values out of the outputs (leaving nulls) and keeps them for the session.
     pub(crate) async fn keep(&self, session: Option<&str>, outputs: &mut [Payload]) -> Result<(), CallError> {
         let mut returned = Vec::new();
-        for (k, position) in self.outputs.iter().enumerate() {
+        for (k, position) in self.layout.outputs.iter().enumerate() {
             if let Payload::State(value) = std::mem::replace(&mut outputs[*position], Payload::Json(Value::Null)) {
                 returned.push((k, value));
             }
         }
         let Some(session) = session.filter(|_| !returned.is_empty()) else { return Ok(()) };
-        match self.shared.get() {
-            None => self.keep_in_memory(session, returned),
-            Some((store, name)) => Self::write_shared(store, name, session, returned).await?,
+        match &self.kept {
+            Kept::Memory(memory) => memory.save(session, || self.layout.starts(), returned),
+            #[cfg(feature = "redis")]
+            Kept::Shared(shared) => shared.save(session, returned).await?,
         }
         Ok(())
     }
 
-    fn keep_in_memory(&self, session: &str, returned: Vec<(usize, StateValue)>) {
-        let mut sessions = self.sessions.lock().expect("poisoned");
-        sessions.retain(|_, kept| kept.touched.elapsed() < STATE_IDLE_TIMEOUT);
-        if !sessions.contains_key(session) && sessions.len() >= self.max_sessions.load(Ordering::Acquire) {
-            let oldest = sessions.iter().min_by_key(|(_, kept)| kept.touched).map(|(id, _)| id.clone());
-            sessions.remove(&oldest.expect("the map is full"));
-        }
-        let starts = || self.inputs.iter().map(|(_, start)| start.clone()).collect();
-        let kept =
-            sessions.entry(session.to_owned()).or_insert_with(|| Kept { values: starts(), touched: Instant::now() });
-        kept.touched = Instant::now();
-        for (k, value) in returned {
-            kept.values[k] = value;
-        }
-    }
-
-    async fn write_shared(
-        store: &SharedStore,
-        name: &str,
-        session: &str,
-        returned: Vec<(usize, StateValue)>,
-    ) -> Result<(), CallError> {
-        let mut fields = Vec::with_capacity(returned.len());
-        for (k, value) in returned {
-            let json = value
-                .encode()
-                .map_err(|e| CallError::InvalidOutput(format!("the State value could not be encoded: {e}")))?;
-            if json.len() > MAX_SHARED_STATE_BYTES {
-                return Err(CallError::InvalidOutput(format!(
-                    "the State value is {} KiB as JSON; the shared store keeps at most {} KiB",
-                    json.len() / 1024,
-                    MAX_SHARED_STATE_BYTES / 1024
-                )));
-            }
-            fields.push((k, json));
-        }
-        let key = state_key(name, session);
-        let mut write = redis::pipe();
-        write.hset_multiple(&key, &fields).ignore().expire(&key, IDLE_SECONDS).ignore();
-        Ok(store.query::<()>(&write).await?)
-    }
-
     /// Drops the session's state: its page has closed.
     pub(crate) async fn forget(&self, session: &str) -> Result<(), StoreError> {
-        match self.shared.get() {
-            None => {
-                self.sessions.lock().expect("poisoned").remove(session);
+        match &self.kept {
+            Kept::Memory(memory) => {
+                memory.sessions.lock().expect("poisoned").remove(session);
                 Ok(())
             }
-            Some((store, name)) => store.query(redis::cmd("DEL").arg(state_key(name, session))).await,
+            #[cfg(feature = "redis")]
+            Kept::Shared(shared) => shared.forget(session).await,
         }
     }
 
     /// Sessions with state kept now.
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.sessions.lock().expect("poisoned").len()
+        match &self.kept {
+            Kept::Memory(memory) => memory.sessions.lock().expect("poisoned").len(),
+            #[cfg(feature = "redis")]
+            Kept::Shared(_) => unreachable!("counted in memory only"),
+        }
     }
 }
 
-/// The shared store's key of `session`'s State for interface `name`.
-fn state_key(name: &str, session: &str) -> String {
-    SharedStore::key(name, "state", session)
+/// The in-memory backend: bounded in sessions (the one touched longest ago goes first), each
+/// forgotten after [`STATE_IDLE_TIMEOUT`].
+struct InMemory {
+    sessions: Mutex<HashMap<String, Session>>,
+    max_sessions: usize,
+}
+
+struct Session {
+    values: Vec<StateValue>,
+    touched: Instant,
+}
+
+impl InMemory {
+    fn load(&self, session: &str) -> Option<Vec<StateValue>> {
+        let mut sessions = self.sessions.lock().expect("poisoned");
+        sessions.get_mut(session).map(|kept| {
+            kept.touched = Instant::now();
+            kept.values.clone()
+        })
+    }
+
+    fn save(&self, session: &str, starts: impl FnOnce() -> Vec<StateValue>, returned: Vec<(usize, StateValue)>) {
+        let mut sessions = self.sessions.lock().expect("poisoned");
+        sessions.retain(|_, kept| kept.touched.elapsed() < STATE_IDLE_TIMEOUT);
+        if !sessions.contains_key(session) && sessions.len() >= self.max_sessions {
+            let oldest = sessions.iter().min_by_key(|(_, kept)| kept.touched).map(|(id, _)| id.clone());
+            sessions.remove(&oldest.expect("the map is full"));
+        }
+        let kept =
+            sessions.entry(session.to_owned()).or_insert_with(|| Session { values: starts(), touched: Instant::now() });
+        kept.touched = Instant::now();
+        for (k, value) in returned {
+            kept.values[k] = value;
+        }
+    }
+}
+
+/// The Redis backend, so that any replica can serve a session's next call: a hash per session
+/// (a field per State, its JSON, at most [`MAX_SHARED_STATE_BYTES`]) that expires after
+/// [`STATE_IDLE_TIMEOUT`] idle.
+#[cfg(feature = "redis")]
+mod shared {
+    use std::{collections::HashMap, sync::Arc};
+
+    use super::{CallError, StateLayout, StateValue, MAX_SHARED_STATE_BYTES, STATE_IDLE_TIMEOUT};
+    use crate::store::{SharedStore, StoreError};
+
+    /// [`STATE_IDLE_TIMEOUT`] as Redis's `EXPIRE` takes it.
+    const IDLE_SECONDS: i64 = STATE_IDLE_TIMEOUT.as_secs() as i64;
+
+    pub(super) struct InRedis {
+        pub(super) store: Arc<SharedStore>,
+        /// The interface's name, in its keys.
+        pub(super) name: String,
+    }
+
+    impl InRedis {
+        /// The session's values (a starting value where it has none, or where what it has no
+        /// longer decodes: the State's type changed since it was written).
+        pub(super) async fn load(&self, session: &str, layout: &StateLayout) -> Result<Vec<StateValue>, StoreError> {
+            let key = self.key(session);
+            let (fields, _): (HashMap<usize, String>, bool) =
+                self.store.query(redis::pipe().hgetall(&key).expire(&key, IDLE_SECONDS)).await?;
+            let values = layout.inputs.iter().enumerate().map(|(k, (_, start))| {
+                let Some(json) = fields.get(&k) else { return start.clone() };
+                start.decode(json).unwrap_or_else(|e| {
+                    let name = &self.name;
+                    tracing::warn!("/{name}: a kept State value no longer decodes ({e}); the session starts it afresh");
+                    start.clone()
+                })
+            });
+            Ok(values.collect())
+        }
+
+        pub(super) async fn save(&self, session: &str, returned: Vec<(usize, StateValue)>) -> Result<(), CallError> {
+            let mut fields = Vec::with_capacity(returned.len());
+            for (k, value) in returned {
+                let json = value
+                    .encode()
+                    .map_err(|e| CallError::InvalidOutput(format!("the State value could not be encoded: {e}")))?;
+                if json.len() > MAX_SHARED_STATE_BYTES {
+                    return Err(CallError::InvalidOutput(format!(
+                        "the State value is {} KiB as JSON; the shared store keeps at most {} KiB",
+                        json.len() / 1024,
+                        MAX_SHARED_STATE_BYTES / 1024
+                    )));
+                }
+                fields.push((k, json));
+            }
+            let key = self.key(session);
+            let mut write = redis::pipe();
+            write.hset_multiple(&key, &fields).ignore().expire(&key, IDLE_SECONDS).ignore();
+            Ok(self.store.query::<()>(&write).await?)
+        }
+
+        pub(super) async fn forget(&self, session: &str) -> Result<(), StoreError> {
+            self.store.query(redis::cmd("DEL").arg(self.key(session))).await
+        }
+
+        /// The key of the session's State.
+        fn key(&self, session: &str) -> String {
+            SharedStore::key(&self.name, "state", session)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -223,9 +276,14 @@ mod tests {
         }
     }
 
-    /// One State input (position 1) and one State output (position 0), starting at 0.
+    /// One State input (position 1) and one State output (position 0), starting at 0, in memory.
+    fn states_up_to(max_sessions: usize) -> SessionStates {
+        let layout = StateLayout::new(vec![None, Some(number(0))], vec![Some(number(0)), None]).unwrap();
+        SessionStates::new(layout, &Backend::Memory, "counter", max_sessions)
+    }
+
     fn states() -> SessionStates {
-        SessionStates::new(vec![None, Some(number(0))], vec![Some(number(0)), None]).unwrap()
+        states_up_to(4096)
     }
 
     fn call(states: &SessionStates, session: Option<&str>, returns: u32) -> u32 {
@@ -262,8 +320,7 @@ mod tests {
     #[test]
     fn sessions_are_bounded_oldest_first() {
         const MAX_SESSIONS: usize = 16;
-        let states = states();
-        states.set_max_sessions(MAX_SESSIONS);
+        let states = states_up_to(MAX_SESSIONS);
         for session in 0..MAX_SESSIONS {
             call(&states, Some(&session.to_string()), 1);
         }
@@ -277,7 +334,7 @@ mod tests {
     #[test]
     fn outputs_must_pair_with_inputs_of_the_same_type() {
         let text: StateValue = Arc::new(String::new());
-        let problems = SessionStates::new(vec![Some(number(0))], vec![Some(text.clone()), Some(text)]).err().unwrap();
+        let problems = StateLayout::new(vec![Some(number(0))], vec![Some(text.clone()), Some(text)]).err().unwrap();
         assert_eq!(
             problems,
             [

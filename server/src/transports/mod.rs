@@ -24,44 +24,54 @@ use crate::{
         codec::FileOutputs,
         events::{CallEvent, Reporter},
         files::FileStore,
-        CallError, Checked, Mounted,
+        CallError, Checked, Declared, Mounted,
     },
     flagging::{FlagError, Flagger},
     limits::Limits,
-    store::{SharedStore, StoreError},
+    settings::Resolved,
+    store::{Backend, StoreError},
 };
 
 /// The mounted interfaces, by name, and what they share: the files, the streams each client
-/// has open, and the signal that the server is stopping.
+/// has open, and the signal that the server is stopping. Built once, from the resolved
+/// settings ([`Interfaces::build`]), and never reconfigured.
 pub(crate) struct Interfaces {
-    by_name: HashMap<String, Arc<Mounted>>,
+    /// In the order they were mounted (the index lists them so).
+    mounted: Vec<Arc<Mounted>>,
+    /// Each one's place in `mounted`, by name.
+    by_name: HashMap<String, usize>,
     pub(crate) files: FileStore,
     pub(crate) streams_by_client: PerClient,
     pub(crate) limits: Limits,
     /// The flags of each interface with flagging on, by name.
     flaggers: HashMap<String, Flagger>,
     stopping: watch::Receiver<bool>,
-    /// What replicas share, if they do (see [`crate::store`]).
-    pub(crate) shared: Option<Arc<SharedStore>>,
+    /// Where what clients come back for is kept (see [`crate::store`]).
+    pub(crate) backend: Backend,
 }
 
 impl Interfaces {
-    /// The interfaces under `limits`, keeping their files in `files`; flags go under
-    /// `flagging_dir` (one that cannot be written is logged now). `stopping` turns true when
-    /// the server starts to stop (its sender dropped: never).
-    pub(crate) fn new(
-        mounted: Vec<Arc<Mounted>>,
-        files: FileStore,
-        limits: Limits,
-        flagging_dir: &std::path::Path,
+    /// The composition root: builds the declared interfaces into the parts the server runs,
+    /// under the resolved `settings` (the file store with its bounds, each interface's limits
+    /// and backend, its example files pinned, its flags under the flagging directory, one that
+    /// cannot be written logged now). `stopping` turns true when the server starts to stop
+    /// (its sender dropped: never).
+    pub(crate) fn build(
+        declared: Vec<Declared>,
+        settings: &Resolved,
         stopping: watch::Receiver<bool>,
-    ) -> Self {
-        files.set_limits(limits.max_stored_files, limits.max_stored_bytes);
-        mounted.iter().for_each(|m| m.apply(&limits));
+    ) -> std::io::Result<Self> {
+        let (limits, backend) = (settings.limits, settings.backend.clone());
+        let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?.mirrored_by(&backend);
+        let mounted = declared
+            .into_iter()
+            .map(|declared| declared.build(&limits, &files, &backend).map(Arc::new))
+            .collect::<std::io::Result<Vec<_>>>()?;
         let flaggers: HashMap<String, Flagger> = mounted
             .iter()
             .filter_map(|m| {
-                Some((m.spec().name.clone(), Flagger::new(m.spec(), flagging_dir, limits.max_flagged_bytes)?))
+                let flagger = Flagger::new(m.spec(), &settings.flagging_dir, limits.max_flagged_bytes)?;
+                Some((m.spec().name.clone(), flagger))
             })
             .collect();
         for (name, flagger) in &flaggers {
@@ -69,16 +79,9 @@ impl Interfaces {
                 tracing::error!("/{name}: flags cannot be saved, the flagging directory is not writable: {e}");
             }
         }
-        let by_name = mounted.into_iter().map(|m| (m.spec().name.clone(), m)).collect();
+        let by_name = mounted.iter().enumerate().map(|(place, m)| (m.spec().name.clone(), place)).collect();
         let streams_by_client = PerClient::default();
-        Interfaces { by_name, files, streams_by_client, limits, flaggers, stopping, shared: None }
-    }
-
-    /// Keeps State, queue results and files in `store`, which the replicas share.
-    pub(crate) fn share(&mut self, store: Arc<SharedStore>) {
-        self.files.share(store.clone());
-        self.by_name.values().for_each(|mounted| mounted.share(store.clone()));
-        self.shared = Some(store);
+        Ok(Interfaces { mounted, by_name, files, streams_by_client, limits, flaggers, stopping, backend })
     }
 
     /// The flags of the interface mounted at `/<name>`, if its flagging is on.
@@ -99,15 +102,16 @@ impl Interfaces {
 
     /// The interface mounted at `/<name>`.
     pub(crate) fn find(&self, name: &str) -> Result<&Arc<Mounted>, Failure> {
-        self.by_name.get(name).ok_or_else(|| Failure::NoInterface(name.to_owned()))
+        self.by_name.get(name).map(|&place| &self.mounted[place]).ok_or_else(|| Failure::NoInterface(name.to_owned()))
     }
 
     pub(crate) fn names(&self) -> impl Iterator<Item = &String> {
-        self.by_name.keys()
+        self.mounted.iter().map(|m| &m.spec().name)
     }
 
+    /// Every interface, in the order they were mounted.
     pub(crate) fn all(&self) -> impl Iterator<Item = &Arc<Mounted>> {
-        self.by_name.values()
+        self.mounted.iter()
     }
 
     /// A JSON body, or why it could not be read (saying the size limit when it was too large).

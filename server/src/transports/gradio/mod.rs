@@ -55,7 +55,6 @@ use crate::{
 };
 use describe::{is_state, parameter_name, FN_INDEX};
 use queue::{Answer, Queue, Refusal, QUEUE_IDLE_TIMEOUT};
-use shared_queue::SharedQueue;
 
 /// The interfaces, with a Gradio queue each.
 struct QueuedInterfaces {
@@ -65,23 +64,20 @@ struct QueuedInterfaces {
 
 type Shared = State<Arc<QueuedInterfaces>>;
 
-/// The Gradio API routes of every mounted interface.
-pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
+/// The Gradio API routes of every mounted interface, and the task that sweeps their queues'
+/// idle sessions on a timer (not only when another join comes), which ends with the router.
+pub(crate) fn router(interfaces: Arc<Interfaces>) -> (Router, impl std::future::Future<Output = ()> + Send + 'static) {
     let limits = interfaces.limits;
     let queues = interfaces
         .names()
         .map(|name| {
-            let shared = interfaces.shared.clone().map(|store| SharedQueue::new(store, name));
-            (name.clone(), Queue::new(limits.max_pending_per_client, limits.max_sessions, shared))
+            let queue = Queue::new(limits.max_pending_per_client, limits.max_sessions, &interfaces.backend, name);
+            (name.clone(), queue)
         })
         .collect();
     let state = Arc::new(QueuedInterfaces { interfaces, queues });
-    // Idle sessions are swept on a timer, not only when another join comes; the sweeper ends
-    // with the router.
-    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-        runtime.spawn(sweep(Arc::downgrade(&state)));
-    }
-    Router::new()
+    let sweeper = sweep(Arc::downgrade(&state));
+    let router = Router::new()
         .route(UPLOAD_ROUTE, post(upload).layer(DefaultBodyLimit::max(limits.max_upload_bytes)))
         .route(FILE_ROUTE, get(file))
         .route(CONFIG_ROUTE, get(config))
@@ -91,7 +87,8 @@ pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {
         .route(CALL_ROUTE, post(call))
         .route(CALL_BY_NAME_ROUTE, post(call_with_keywords))
         .route(CALL_RESULT_ROUTE, get(result))
-        .with_state(state)
+        .with_state(state);
+    (router, sweeper)
 }
 
 async fn sweep(state: std::sync::Weak<QueuedInterfaces>) {

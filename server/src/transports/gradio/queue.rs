@@ -36,7 +36,7 @@ use crate::{
         events::{AlertLevel, CallEvent},
         CallError,
     },
-    store::StoreError,
+    store::{Backend, StoreError},
     transports::{PerClient, Step},
 };
 
@@ -134,7 +134,12 @@ pub(crate) struct Queue {
 }
 
 impl Queue {
-    pub(crate) fn new(max_pending_per_client: usize, max_entries: usize, shared: Option<SharedQueue>) -> Self {
+    /// The queue of interface `name`, whose messages and results `backend` keeps.
+    pub(crate) fn new(max_pending_per_client: usize, max_entries: usize, backend: &Backend, name: &str) -> Self {
+        let shared = match backend {
+            Backend::Memory => None,
+            Backend::Redis(store) => Some(SharedQueue::new(store.clone(), name)),
+        };
         Queue {
             max_entries,
             sessions: Arc::default(),
@@ -541,7 +546,7 @@ mod tests {
 
     #[tokio::test]
     async fn sessions_per_interface_are_bounded() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         for session in 0..MAX_ENTRIES {
             queue.join(&session.to_string(), None, false, stream::pending::<Step>()).await.unwrap();
         }
@@ -558,7 +563,7 @@ mod tests {
     async fn a_full_queue_makes_room_by_dropping_its_idlest_session() {
         // The attack: 4,100 quick joins filled the session table, and every new client got
         // "Queue is full" for ten minutes.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         for session in 0..MAX_ENTRIES {
             queue.join(&session.to_string(), None, false, started(answer(1.0, 0))).await.unwrap();
             let _: Vec<Json> = queue.stream(&session.to_string()).await.unwrap().collect().await;
@@ -587,7 +592,7 @@ mod tests {
     async fn a_call_nobody_reads_is_stopped_and_frees_its_slot() {
         // The attack: a generator joined with a session whose stream is never opened held its
         // slot for 10 minutes once the session's buffer was full.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
         queue.join("unread", None, true, started(watched(1000, dropped.clone()))).await.unwrap();
         tokio::time::sleep(READER_WAIT / 2).await;
@@ -598,7 +603,7 @@ mod tests {
 
     #[tokio::test]
     async fn pending_events_are_bounded_per_session_and_per_client() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         let never = || stream::pending::<Step>();
         for _ in 0..MAX_PENDING_PER_SESSION {
             queue.join("one session", None, false, never()).await.unwrap();
@@ -620,7 +625,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_idle_reader_is_closed_once_its_session_expires() {
         // Heartbeats kept an idle reader's session alive for ever.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         queue.join("s", None, false, started(answer(1.0, 0))).await.unwrap();
         let first: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
         assert_eq!(first.last().unwrap()["msg"], "close_stream");
@@ -637,7 +642,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_generator_streams_its_answers_then_completes_with_the_last() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         let answers = stream::iter([1.0, 2.0, 3.0].map(|x| Ok(vec![Value::Number(x)])));
         let event = queue.join("s", None, true, started(answers)).await.unwrap();
         let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
@@ -664,7 +669,7 @@ mod tests {
     async fn a_join_just_after_the_last_completion_keeps_the_stream_open() {
         // gradio_client's threads: the second job joined as the first one's completion went
         // out, and the stream closed under it (the job was cancelled).
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         let first = queue.join("s", None, false, started(answer(1.0, 0))).await.unwrap();
         let mut stream = Box::pin(queue.stream("s").await.unwrap());
         let mut kinds = Vec::new();
@@ -682,7 +687,7 @@ mod tests {
 
     #[tokio::test]
     async fn unread_results_make_room_for_new_calls_once_finished() {
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, None);
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         let first = queue.call(None, answer(0.0, 0)).await.unwrap();
         tokio::time::sleep(Duration::from_millis(50)).await; // the first call finishes, unread
         for _ in 1..MAX_ENTRIES {

@@ -1,17 +1,4 @@
-//! [`SharedStore`]: what the replicas of one app share through Redis, so that a client's next
-//! request may land on any of them behind a load balancer with no stickiness.
-//!
-//! Three things go through it when it is set (`Registry::shared_store`, `RHEO_REDIS_URL`):
-//! session `State` ([`crate::engine::sessions`]), Gradio's queue messages and REST results
-//! (`transports::gradio::queue`), and files ([`crate::engine::files`]). Without it, the
-//! default, each lives in the process's memory and nothing else is needed. Streams stay on the
-//! replica that holds their socket; only their State goes through the store. Concurrency
-//! limits stay per replica.
-//!
-//! Keys are `rheo:<interface>:<kind>:<id>` (files: `rheo::file:<path>`) and every one expires,
-//! so a replica that dies leaves nothing behind for long. Redis being down is a [`StoreError`] for the requests
-//! that need it (a 503 saying so), never a crash: the connection is made on first use and
-//! made again after a failure.
+//! [`SharedStore`]: a handle on the Redis that replicas share (see the parent module).
 
 use std::{
     sync::{Arc, Mutex},
@@ -24,6 +11,8 @@ use redis::{
 };
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
+use super::StoreError;
+
 /// How long one command may take before the request that needs it fails (twice that for one
 /// sent again after a broken connection, plus reconnecting).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -34,28 +23,8 @@ const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 /// Readers (a Gradio queue stream, a REST result) waiting on Redis at once, per replica.
 pub(crate) const MAX_BLOCKING_CONNECTIONS: usize = 1024;
 
-/// What the shared store could not do: the request that needed it fails with this, and the
-/// next one tries again.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[allow(unreachable_pub)] // inside `CallError`, named by `Handler`'s hidden method; unreachable from outside
-pub enum StoreError {
-    /// Unreachable, or it refused a command (a 503).
-    #[error("the shared store (Redis) is unavailable: {0}; try again shortly")]
-    Unavailable(String),
-    /// A file over what replicas share.
-    #[error("a file of {} MiB is too large to share between replicas (the limit is {} MiB)", .size >> 20, .limit >> 20)]
-    FileTooLarge { size: u64, limit: u64 },
-}
-
-impl StoreError {
-    /// A local file the store was to take could not be read or written.
-    pub(crate) fn from_io(error: &std::io::Error) -> Self {
-        StoreError::Unavailable(format!("a file could not be copied: {error}"))
-    }
-}
-
-impl From<redis::RedisError> for StoreError {
-    fn from(error: redis::RedisError) -> Self {
+impl From<RedisError> for StoreError {
+    fn from(error: RedisError) -> Self {
         StoreError::Unavailable(error.to_string())
     }
 }
