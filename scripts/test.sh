@@ -11,6 +11,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" tests
 cargo fmt --all --check
 cargo clippy -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos -p rheo-load --all-targets -- -D warnings
 cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
+# The library as an author who turns its optional parts off builds it (redis, mcp, tls).
+cargo clippy -p rheo-live --no-default-features -- -D warnings
 
 # The wasm entry crate (rheo-frontend) is left out: it is built for the browser by
 # scripts/bundle.sh, and building it here would unify the app's `hydrate` and `ssr` features.

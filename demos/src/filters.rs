@@ -1,5 +1,7 @@
 //! Webcam streaming with a choice of filter that can be switched while the camera runs.
 
+use std::time::Duration;
+
 use rheo::{
     image::{imageops, DynamicImage, GrayImage, RgbImage},
     Image, ImageSource, Interface, IntoMounted, Radio,
@@ -33,9 +35,9 @@ pub(crate) fn interface() -> impl IntoMounted {
         ))
         .outputs(Image::new().label("filtered").dynamic())
         .live(true)
-        .stream_every(1.0 / 30.0)
+        .stream_every(Duration::from_secs_f64(1.0 / 30.0))
         // Short, so a stream that reaches its limit is easy to see (Gradio's default is 30 s).
-        .time_limit(Some(10.0))
+        .time_limit(Some(Duration::from_secs(10)))
         .title("Filters")
         .description("Start the camera and switch filters while it streams. Each stream runs for up to 10 seconds.")
 }

@@ -1,5 +1,7 @@
 //! The seed's webcam demo: every frame comes back upside down, as the camera streams.
 
+use std::time::Duration;
+
 use rheo::{
     image::{imageops, RgbImage},
     Image, ImageSource, Interface, IntoMounted,
@@ -9,8 +11,8 @@ pub(crate) fn flip(frame: RgbImage) -> RgbImage {
     imageops::flip_vertical(&frame)
 }
 
-/// Frames every `stream_every` seconds (the demo streams at 1/30 s, as a webcam gives them).
-pub(crate) fn interface(stream_every: f64) -> impl IntoMounted {
+/// A frame every `stream_every` (the demo streams at 1/30 s, as a webcam gives them).
+pub(crate) fn interface(stream_every: Duration) -> impl IntoMounted {
     Interface::new(flip)
         .inputs(Image::new().label("webcam").sources([ImageSource::Webcam]).streaming(true))
         .outputs(Image::new().label("flipped"))

@@ -16,6 +16,8 @@ mod synth;
 mod transcribe;
 mod word_count;
 
+use std::time::Duration;
+
 use rheo::Registry;
 
 // jemalloc, giving freed memory back to the system after a second (its background thread
@@ -43,10 +45,10 @@ async fn main() -> Result<(), rheo::ServeError> {
     Registry::new()
         .mount("calculator", calculator::interface())
         .mount("greet", greet::interface())
-        .mount("flip", flip::interface(stream_every.unwrap_or(1.0 / 30.0)))
+        .mount("flip", flip::interface(stream_every.unwrap_or(Duration::from_secs_f64(1.0 / 30.0))))
         .mount("filters", filters::interface())
         .mount("mirror", mirror::interface())
-        .mount("transcribe", transcribe::interface(stream_every.unwrap_or(0.5)))
+        .mount("transcribe", transcribe::interface(stream_every.unwrap_or(Duration::from_millis(500))))
         .mount("echo", echo::interface())
         .mount("synth", synth::interface())
         .mount("diffusion", diffusion::interface())
@@ -60,10 +62,10 @@ async fn main() -> Result<(), rheo::ServeError> {
 }
 
 /// `RHEO_DEMOS_STREAM_EVERY`, if set: a number of seconds above 0 and at most 10.
-fn stream_every_override() -> Result<Option<f64>, String> {
+fn stream_every_override() -> Result<Option<Duration>, String> {
     let Ok(text) = std::env::var("RHEO_DEMOS_STREAM_EVERY") else { return Ok(None) };
     match text.trim().parse::<f64>() {
-        Ok(seconds) if seconds > 0.0 && seconds <= 10.0 => Ok(Some(seconds)),
+        Ok(seconds) if seconds > 0.0 && seconds <= 10.0 => Ok(Some(Duration::from_secs_f64(seconds))),
         _ => Err(format!("RHEO_DEMOS_STREAM_EVERY must be a number of seconds above 0 and at most 10, not {text:?}")),
     }
 }

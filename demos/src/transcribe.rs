@@ -8,6 +8,8 @@
 //! start and at its end, each confirmed by the window next to it when the chunk holds two, and
 //! an end that could not be confirmed waits for the next chunk to begin or end with it.
 
+use std::time::Duration;
+
 use rheo::{Audio, AudioData, Interface, IntoMounted, State, Textbox};
 use serde::{Deserialize, Serialize};
 
@@ -167,26 +169,26 @@ pub(crate) fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
     Some(rate / (lag as f64 + shift))
 }
 
-/// A chunk every `stream_every` seconds (the demo's is 0.5 s, Gradio's default).
-pub(crate) fn interface(stream_every: f64) -> impl IntoMounted {
+/// A chunk every `stream_every` (the demo's is 0.5 s, Gradio's default).
+pub(crate) fn interface(stream_every: Duration) -> impl IntoMounted {
     Interface::new(transcribe)
         .inputs((Audio::new().label("microphone").microphone().streaming(true), State(Transcript::default())))
         .outputs((Textbox::new().label("note"), Textbox::new().label("transcript").lines(3), State(Transcript::default())))
         .live(true)
         .stream_every(stream_every)
-        .time_limit(Some(30.0))
+        .time_limit(Some(Duration::from_secs(30)))
         // Each person's chunks come one at a time anyway; different people's may run at once.
         .concurrency_limit(None)
         .title("Transcribe")
         .description(format!("Press Record and sing or play: each {}'s note is named, and the transcript grows while you record. Clear starts a new transcript.", chunk_name(stream_every)))
 }
 
-/// How the description names a chunk of `seconds`: "half second" for the demo's 0.5 s.
-fn chunk_name(seconds: f64) -> String {
-    if seconds == 0.5 {
+/// How the description names a chunk of `every`: "half second" for the demo's 0.5 s.
+fn chunk_name(every: Duration) -> String {
+    if every == Duration::from_millis(500) {
         "half second".into()
     } else {
-        format!("{seconds} s")
+        format!("{} s", every.as_secs_f64())
     }
 }
 

@@ -23,9 +23,8 @@ use crate::{
     site::PublicUrl,
     transports::{
         gradio::describe::{example_input, is_state, parameter_name},
-        mcp::MCP_ROUTE,
         rheo::ApiError,
-        Interfaces,
+        Interfaces, MCP_ROUTE,
     },
 };
 

@@ -52,11 +52,11 @@ struct Options {
     flagging: Option<Flagging>,
     live: bool,
     api_name: String,
-    stream_every: f64,
-    time_limit: Option<f64>,
+    stream_every: Duration,
+    time_limit: Option<Duration>,
     examples: Vec<Vec<Payload>>,
     concurrency_limit: Option<usize>,
-    timeout: Option<f64>,
+    timeout: Option<Duration>,
 }
 
 impl<F: Handler<M>, M> Interface<F, M> {
@@ -74,8 +74,8 @@ impl<F: Handler<M>, M> Interface<F, M> {
                 flagging: None,
                 live: false,
                 api_name: function_name::<F>(),
-                stream_every: 0.5,
-                time_limit: Some(30.0),
+                stream_every: Duration::from_millis(500),
+                time_limit: Some(Duration::from_secs(30)),
                 examples: Vec::new(),
                 concurrency_limit: Some(1),
                 timeout: None,
@@ -153,29 +153,30 @@ impl<F, M, I, O> Interface<F, M, I, O> {
         self
     }
 
-    /// Seconds between captured chunks or frames of a streaming input (default 0.5).
-    pub fn stream_every(mut self, seconds: f64) -> Self {
-        self.options.stream_every = seconds;
+    /// The time between captured chunks or frames of a streaming input (default 0.5 s,
+    /// Gradio's).
+    pub fn stream_every(mut self, every: Duration) -> Self {
+        self.options.stream_every = every;
         self
     }
 
-    /// Seconds one stream may run (default 30); `None` for no limit.
-    pub fn time_limit(mut self, seconds: Option<f64>) -> Self {
-        self.options.time_limit = seconds;
+    /// How long one stream may run (default 30 s); `None` for no limit.
+    pub fn time_limit(mut self, limit: Option<Duration>) -> Self {
+        self.options.time_limit = limit;
         self
     }
 
-    /// Seconds one call may take, from when its handler starts (a generator: to its last
+    /// How long one call may take, from when its handler starts (a generator: to its last
     /// value); past it, the call fails with a message. Unset by default. An `async` handler is
     /// stopped there; a plain function cannot be stopped, so it runs on, holding its slot,
     /// until it returns.
-    pub fn timeout(mut self, seconds: Option<f64>) -> Self {
-        self.options.timeout = seconds;
+    pub fn timeout(mut self, limit: Option<Duration>) -> Self {
+        self.options.timeout = limit;
         self
     }
 
     /// Calls that may run at once (default 1, as in Gradio); `None` for no limit.
-    /// Up to [`MAX_WAITING_CALLS`](crate::MAX_WAITING_CALLS) more wait their turn.
+    /// Up to [`max_waiting_calls`](crate::Limits) more wait their turn.
     pub fn concurrency_limit(mut self, limit: Option<usize>) -> Self {
         self.options.concurrency_limit = limit;
         self
@@ -272,8 +273,8 @@ where
             outputs: name_unlabelled(self.outputs.into_specs(), |_| "output"),
             live: options.live,
             api_name: options.api_name,
-            stream_every: options.stream_every,
-            time_limit: options.time_limit,
+            stream_every: options.stream_every.as_secs_f64(),
+            time_limit: options.time_limit.map(|limit| limit.as_secs_f64()),
             examples: (options.examples.into_iter().enumerate())
                 .map(|(row, payloads)| example_values(row, payloads, &mut example_files))
                 .collect(),
@@ -288,7 +289,7 @@ where
             }
         };
         let handler = Arc::new(self.handler);
-        let timeout = options.timeout.filter(|s| s.is_finite() && *s > 0.0).map(Duration::from_secs_f64);
+        let timeout = options.timeout.filter(|limit| !limit.is_zero());
         let erased: ErasedHandler = Box::new(move |values, slot| match I::decode(values) {
             Ok(args) => {
                 within(handler.clone().call(args, slot).map(|answer| answer.map(O::encode_returns)).boxed(), timeout)

@@ -76,6 +76,7 @@ mod registry;
 mod settings;
 mod site;
 mod store;
+mod tls;
 mod transports;
 
 pub use components::{
@@ -85,7 +86,6 @@ pub use components::{
 pub use engine::{
     events::{info, progress, track, warning, Tracked},
     value::ComponentValue,
-    MAX_WAITING_CALLS,
 };
 pub use handler::{Handler, IntoResult};
 /// The `image` crate, whose types image handlers take and return.

@@ -1,20 +1,26 @@
 //! [`Limits`]: the bounds that keep one client, or many, from taking what everyone shares.
 
-use crate::engine::MAX_WAITING_CALLS;
+use std::time::Duration;
 
 /// The server's bounds, each with a default that suits a demo on one machine. Set them in code
 /// with [`Registry::limits`](crate::Registry::limits), or one by one with the environment
 /// variable named on each field (which overrides the code):
 ///
 /// ```
+/// use std::time::Duration;
 /// use rheo::{Limits, Registry};
-/// let registry = Registry::new().limits(Limits { max_streams_per_client: 2, ..Limits::default() });
+/// let limits = Limits::default().max_streams_per_client(2).body_timeout(Duration::from_secs(60));
+/// let registry = Registry::new().limits(limits);
 /// # let _ = registry;
 /// ```
+///
+/// The fields can be read; new ones may come (the struct is `#[non_exhaustive]`), so limits
+/// are made from the default and its setters, one per field, of the same name.
 ///
 /// A client is an address (as a trusted proxy forwarded it). The stream time limit and a
 /// per-call timeout are set on each [`Interface`](crate::Interface).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Connections open at once (`RHEO_MAX_CONNECTIONS`; 4,096).
     pub max_connections: usize,
@@ -51,6 +57,46 @@ pub struct Limits {
     /// Bytes of flagged rows and their media kept per interface in the flagging directory;
     /// past it, flags are refused (`RHEO_MAX_FLAGGED_MB`, in MiB; 1 GiB).
     pub max_flagged_bytes: u64,
+    /// How long a client may take to send a request's headers, and an idle keep-alive
+    /// connection to start its next request (`RHEO_HEADER_TIMEOUT_SECS`; 30 s).
+    pub header_timeout: Duration,
+    /// How long a request's body may stall, no bytes arriving, before reading it fails
+    /// (`RHEO_BODY_TIMEOUT_SECS`; 30 s).
+    pub body_timeout: Duration,
+}
+
+/// One chainable setter per field, named as the field.
+macro_rules! setters {
+    ($($field:ident: $type:ty),* $(,)?) => {
+        impl Limits {
+            $(
+                #[doc = concat!("These limits with `", stringify!($field), "` set to `value` (see the field).")]
+                #[must_use]
+                pub fn $field(mut self, value: $type) -> Self {
+                    self.$field = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+setters! {
+    max_connections: usize,
+    max_connections_per_address: usize,
+    max_request_bytes: usize,
+    max_upload_bytes: usize,
+    max_upload_files: usize,
+    max_stored_files: usize,
+    max_stored_bytes: u64,
+    max_waiting_calls: usize,
+    max_sessions: usize,
+    max_streams: usize,
+    max_streams_per_client: usize,
+    max_pending_per_client: usize,
+    max_flagged_bytes: u64,
+    header_timeout: Duration,
+    body_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -63,12 +109,14 @@ impl Default for Limits {
             max_upload_files: 32,
             max_stored_files: 4096,
             max_stored_bytes: 1 << 30,
-            max_waiting_calls: MAX_WAITING_CALLS,
+            max_waiting_calls: 1024,
             max_sessions: 4096,
             max_streams: 256,
             max_streams_per_client: 8,
             max_pending_per_client: 64,
             max_flagged_bytes: 1 << 30,
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -90,7 +138,7 @@ impl Limits {
             usize::try_from(n).unwrap_or(usize::MAX)
         }
         type Set = fn(&mut Limits, u64);
-        let fields: [(&str, u64, Set); 13] = [
+        let fields: [(&str, u64, Set); 15] = [
             ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
             ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
             ("RHEO_MAX_REQUEST_KB", KIB, |l, n| l.max_request_bytes = size(n)),
@@ -104,6 +152,8 @@ impl Limits {
             ("RHEO_MAX_STREAMS_PER_CLIENT", 1, |l, n| l.max_streams_per_client = size(n)),
             ("RHEO_MAX_PENDING_PER_CLIENT", 1, |l, n| l.max_pending_per_client = size(n)),
             ("RHEO_MAX_FLAGGED_MB", MIB, |l, n| l.max_flagged_bytes = n),
+            ("RHEO_HEADER_TIMEOUT_SECS", 1, |l, n| l.header_timeout = Duration::from_secs(n)),
+            ("RHEO_BODY_TIMEOUT_SECS", 1, |l, n| l.body_timeout = Duration::from_secs(n)),
         ];
         for (name, unit, set) in fields {
             if let Some(n) = read(name, unit)? {
@@ -126,6 +176,8 @@ mod tests {
         assert_eq!((limits.max_upload_bytes, limits.max_streams_per_client), (10 << 20, 3));
         assert_eq!(limits.max_stored_files, Limits::default().max_stored_files, "the others as they were");
         let bad = Limits::default().overridden(|name| (name == "RHEO_MAX_STREAMS").then(|| "0".to_owned()));
+        let slow = Limits::default().overridden(|name| (name == "RHEO_BODY_TIMEOUT_SECS").then(|| "90".to_owned()));
+        assert_eq!(slow.unwrap().body_timeout, Duration::from_secs(90));
         assert_eq!(bad.unwrap_err(), "RHEO_MAX_STREAMS=\"0\" is not a limit: give a whole number above 0");
     }
 }

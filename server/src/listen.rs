@@ -20,20 +20,21 @@ use tokio::{
     net::{TcpListener, TcpStream},
     sync::{OwnedSemaphorePermit, Semaphore},
 };
-use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
-use crate::{limits::Limits, transports::PerClient};
+use crate::{
+    limits::Limits,
+    tls::{Acceptor, Http},
+    transports::PerClient,
+};
 
-/// How long a client may take to send a request's headers (and an idle keep-alive connection
-/// to start its next request).
-const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long a request's body may stall (no bytes arriving) before reading it fails.
-const BODY_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long a client may take over the TLS handshake.
+/// How long a client may take over the TLS handshake. Fixed: a handshake is a few round trips
+/// of a few KiB, whatever the deployment; the slow-client bounds worth tuning are in [`Limits`].
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long open connections get to finish their requests once the server is told to stop.
+/// Fixed: a stop must end within the grace a process manager gives before it kills (Docker's
+/// is 10 s), so a longer drain would be cut short anyway.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets open requests finish
@@ -41,21 +42,21 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// not held to the per-address limit.
 pub(crate) async fn serve(
     listener: TcpListener,
-    tls: Option<TlsAcceptor>,
+    tls: Option<Acceptor>,
     proxies: Vec<IpNet>,
     limits: Limits,
     app: Router,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let mut http = auto::Builder::new(TokioExecutor::new());
-    http.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    http.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
     http.http2()
         .timer(TokioTimer::new())
-        .keep_alive_interval(Some(HEADER_TIMEOUT))
-        .keep_alive_timeout(HEADER_TIMEOUT)
+        .keep_alive_interval(Some(limits.header_timeout))
+        .keep_alive_timeout(limits.header_timeout)
         .max_concurrent_streams(256);
     // A body sent a byte at a time would hold its handler (and an upload's file) for ever.
-    let app = app.layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT));
+    let app = app.layer(RequestBodyTimeoutLayer::new(limits.body_timeout));
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let per_address = PerClient::default();
     let graceful = GracefulShutdown::new();
@@ -72,6 +73,7 @@ pub(crate) async fn serve(
             continue;
         };
         let (http, app, tls, watcher) = (http.clone(), app.clone(), tls.clone(), graceful.watcher());
+        let header_timeout = limits.header_timeout;
         tokio::spawn(async move {
             let _held = (permit, ticket);
             // Handlers learn the client's address as axum's `ConnectInfo`.
@@ -85,17 +87,16 @@ pub(crate) async fn serve(
                     // The auto builder reads the first bytes to tell HTTP/1 from HTTP/2 with no
                     // timeout of its own: a client that connects and says nothing would keep
                     // its connection for ever.
-                    if !matches!(tokio::time::timeout(HEADER_TIMEOUT, tcp.peek(&mut [0; 1])).await, Ok(Ok(1))) {
+                    if !matches!(tokio::time::timeout(header_timeout, tcp.peek(&mut [0; 1])).await, Ok(Ok(1))) {
                         return;
                     }
                     watcher.watch(http.serve_connection_with_upgrades(TokioIo::new(tcp), service).into_owned()).await
                 }
                 Some(tls) => match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(tcp)).await {
-                    Ok(Ok(stream)) => {
-                        // The protocol is the one the handshake agreed on: no sniffing read.
-                        let http = match stream.get_ref().1.alpn_protocol() {
-                            Some(b"h2") => http.http2_only(),
-                            _ => http.http1_only(),
+                    Ok(Ok((stream, agreed))) => {
+                        let http = match agreed {
+                            Http::Two => http.http2_only(),
+                            Http::One => http.http1_only(),
                         };
                         watcher
                             .watch(http.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned())
@@ -137,30 +138,6 @@ async fn accept(listener: &TcpListener, open: &Arc<Semaphore>) -> (TcpStream, So
     }
 }
 
-/// Makes the TLS acceptor from a PEM certificate chain and private key.
-pub(crate) fn tls_acceptor(certificate: &std::path::Path, key: &std::path::Path) -> Result<TlsAcceptor, String> {
-    use tokio_rustls::rustls::{
-        self,
-        pki_types::{pem::PemObject, CertificateDer, PrivateKeyDer},
-    };
-    let chain = CertificateDer::pem_file_iter(certificate)
-        .and_then(|certificates| certificates.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| format!("cannot read the TLS certificate {}: {e}", certificate.display()))?;
-    if chain.is_empty() {
-        return Err(format!("the TLS certificate file {} holds no certificate", certificate.display()));
-    }
-    let key = PrivateKeyDer::from_pem_file(key)
-        .map_err(|e| format!("cannot read the TLS private key {}: {e}", key.display()))?;
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("cannot set up TLS: {e}"))?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(|e| format!("the TLS certificate and key do not make a usable pair: {e}"))?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(TlsAcceptor::from(Arc::new(config)))
-}
-
 #[cfg(test)]
 mod tests {
     use axum::routing::get;
@@ -192,7 +169,7 @@ mod tests {
         let address = served().await;
         let mut silent = TcpStream::connect(address).await.unwrap();
         let mut answer = Vec::new();
-        let read = tokio::time::timeout(HEADER_TIMEOUT * 2, silent.read_to_end(&mut answer)).await;
+        let read = tokio::time::timeout(Limits::default().header_timeout * 2, silent.read_to_end(&mut answer)).await;
         assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "closed by the server: {read:?}");
         let mut half = TcpStream::connect(address).await.unwrap();
         assert_eq!(exchange(&mut half, "GET / HTTP/1.1\r\nHost: x\r\n").await, "", "half a request, then dropped");

@@ -32,13 +32,17 @@ use crate::site::{ClientAddress, PublicUrl};
 
 /// The session cookie's name.
 pub(crate) const SESSION_COOKIE: &str = "rheo-session";
-/// How long a login lasts.
+/// How long a login lasts. Fixed: a week of a demo left open between uses; logging out ends
+/// one sooner, and a new `RHEO_SECRET_KEY` (or a restart without one) ends them all.
 const SESSION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
-/// The longest a client address is locked out after failed logins.
+/// The longest a client address is locked out after failed logins. Fixed: long enough that
+/// guessing is slow (under 100 guesses an hour an address), short enough that a person who
+/// mistyped is not locked out for long.
 const MAX_LOCKOUT: Duration = Duration::from_secs(60);
-/// Addresses remembered for their failed logins; the oldest are forgotten first.
+/// Addresses remembered for their failed logins; the oldest are forgotten first. Fixed: a few
+/// hundred KiB at most, and past it only the quiet ones are forgotten.
 const MAX_TRACKED_ADDRESSES: usize = 10_000;
-/// A login form's body, at most.
+/// A login form's body, at most. Fixed: a user name and a password, never more.
 const MAX_FORM_BYTES: usize = 4096;
 
 /// Who may log in: a list of users, or a function that checks a user name and password.

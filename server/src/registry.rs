@@ -26,6 +26,8 @@ use tower_http::{
     CompressionLevel,
 };
 
+#[cfg(feature = "mcp")]
+use crate::transports::mcp;
 use crate::{
     api_page::{self, ApiPages},
     bundle,
@@ -36,7 +38,7 @@ use crate::{
     login::{self, Gate, Login},
     settings::{Resolved, Settings},
     site::{self, PublicUrl, Site, LOOPBACK_NAMES},
-    transports::{gradio, mcp, rheo, stream, Interfaces},
+    transports::{gradio, rheo, stream, Interfaces},
 };
 
 /// Keeps the pinned files (examples) where the other replicas find them while the server runs:
@@ -305,11 +307,10 @@ impl Registry {
             mcp_server: settings.mcp_server,
         };
         let api = api.route(API_PAGE_ROUTE, get(api_page::page).with_state(Arc::new(api_pages)));
-        let api = match settings.mcp_server {
-            // Its own body limit (media come in base64).
-            true => api.merge(mcp::router(interfaces)),
-            false => api,
-        };
+        // Its own body limit (media come in base64). Without the feature, the settings refused
+        // an MCP server already.
+        #[cfg(feature = "mcp")]
+        let api = if settings.mcp_server { api.merge(mcp::router(interfaces)) } else { api };
         // Every page, the fallback's error pages too, renders with the specs in context.
         let deployed = Arc::new(settings.site);
         let provide_specs = {

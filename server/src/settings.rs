@@ -5,15 +5,14 @@ use std::path::PathBuf;
 
 use ipnet::IpNet;
 use sha2::{Digest, Sha256};
-use tokio_rustls::TlsAcceptor;
 
 use crate::{
     flagging::DEFAULT_FLAGGING_DIR,
     limits::Limits,
-    listen,
     login::Login,
     site::{Site, LOOPBACK_NAMES},
     store::Backend,
+    tls,
 };
 
 /// What the code set; `None` or empty where it said nothing.
@@ -35,7 +34,7 @@ pub(crate) struct Settings {
 /// The settings in force.
 pub(crate) struct Resolved {
     pub(crate) site: Site,
-    pub(crate) tls: Option<TlsAcceptor>,
+    pub(crate) tls: Option<tls::Acceptor>,
     pub(crate) login: Option<Login>,
     /// Signs the login cookies: `RHEO_SECRET_KEY` (which replicas must share), else random.
     pub(crate) secret: [u8; 32],
@@ -88,7 +87,7 @@ impl Settings {
             (None, None) => self.tls.clone(),
             _ => return Err("give both RHEO_SSL_CERTFILE and RHEO_SSL_KEYFILE, or neither".into()),
         };
-        let tls = tls.map(|(certificate, key)| listen::tls_acceptor(&certificate, &key)).transpose()?;
+        let tls = tls.map(|(certificate, key)| crate::tls::acceptor(&certificate, &key)).transpose()?;
         let login = match env("RHEO_USERS") {
             Some(users) => Some(Login::from_list(&users)?),
             None => self.login.clone(),
@@ -113,6 +112,9 @@ impl Settings {
             Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
             Some(v) => return Err(format!("RHEO_MCP_SERVER={v:?}: give true or false")),
         };
+        if mcp_server && !cfg!(feature = "mcp") {
+            return Err("an MCP server (RHEO_MCP_SERVER, Registry::mcp_server) needs rheo-live's \"mcp\" feature, which this build left out".into());
+        }
         let flagging_dir = env("RHEO_FLAGGING_DIR")
             .map(PathBuf::from)
             .or_else(|| self.flagging_dir.clone())

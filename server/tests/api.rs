@@ -72,7 +72,7 @@ async fn malformed_oversized_and_misaddressed_requests_get_json_errors() {
 
 #[tokio::test]
 async fn the_request_size_limit_is_a_setting_both_apis_name() {
-    let limits = Limits { max_request_bytes: 4 << 10, ..Limits::default() };
+    let limits = Limits::default().max_request_bytes(4 << 10);
     let app = common::registry().limits(limits).into_router();
     let body = json!({ "data": ["x".repeat(5 << 10), 1, true], "session_hash": "s" }).to_string();
     for path in ["/describe/run", "/describe/gradio_api/queue/join"] {

@@ -190,7 +190,7 @@ async fn files_are_served_from_disk_with_ranges() {
 async fn limits_set_in_code_apply() {
     let router = Registry::new()
         .mount("flip", Interface::new(flip).inputs(Image::new()).outputs(Image::new()))
-        .limits(rheo::Limits { max_upload_files: 2, max_upload_bytes: 1000, ..rheo::Limits::default() })
+        .limits(rheo::Limits::default().max_upload_files(2).max_upload_bytes(1000))
         .into_router();
     let parts = |count: usize, size: usize| {
         let mut body = Vec::new();

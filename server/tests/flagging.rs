@@ -140,7 +140,7 @@ async fn bad_flags_get_a_clear_error_and_write_nothing() {
 #[tokio::test]
 async fn a_full_or_unwritable_directory_refuses_the_flag_in_words() {
     let dir = tempfile::tempdir().unwrap();
-    let app = app(dir.path(), Limits { max_flagged_bytes: 1 << 10, ..Limits::default() });
+    let app = app(dir.path(), Limits::default().max_flagged_bytes(1 << 10));
     let values = shown(&app, 2).await;
     let (status, body) = post(&app, "/square/flag", json!({"data": values})).await;
     assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE);

@@ -13,7 +13,7 @@ use serde_json::{json, Value as Json};
 use tower::ServiceExt;
 
 fn router(mcp: bool) -> Router {
-    let limits = Limits { max_upload_bytes: 1 << 10, max_request_bytes: 4 << 10, ..Limits::default() };
+    let limits = Limits::default().max_upload_bytes(1 << 10).max_request_bytes(4 << 10);
     Registry::new()
         .mount(
             "same",

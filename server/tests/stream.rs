@@ -47,7 +47,14 @@ fn registry() -> Registry {
             Interface::new(maybe_flip).inputs((webcam(), Radio::new(["up", "down"]))).outputs(Image::new()).live(true),
         )
         .mount("slow", Interface::new(slow_flip).inputs(webcam()).outputs(Image::new()).live(true))
-        .mount("brief", Interface::new(flip).inputs(webcam()).outputs(Image::new()).live(true).time_limit(Some(0.3)))
+        .mount(
+            "brief",
+            Interface::new(flip)
+                .inputs(webcam())
+                .outputs(Image::new())
+                .live(true)
+                .time_limit(Some(Duration::from_millis(300))),
+        )
         .mount("still", Interface::new(flip).inputs(Image::new()).outputs(Image::new()))
 }
 

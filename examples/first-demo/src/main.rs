@@ -1,6 +1,8 @@
 //! The README's calculator and a webcam flip, as a new user writes them: `cargo run`, then
 //! open the printed URL.
 
+use std::time::Duration;
+
 use rheo::{
     image::{imageops, RgbImage},
     Image, ImageSource, Interface, Number, Radio, Registry,
@@ -35,6 +37,6 @@ async fn main() -> Result<(), rheo::ServeError> {
         .inputs(Image::new().sources([ImageSource::Webcam]).streaming(true))
         .outputs(Image::new())
         .live(true)
-        .stream_every(0.1);
+        .stream_every(Duration::from_millis(100));
     Registry::new().mount("calculator", calculator).mount("flip", flip).serve().await
 }

@@ -14,7 +14,7 @@ use crate::engine::{
 ///
 /// * In a live interface, a recording (not streaming) runs the handler once, when it stops.
 /// * `.streaming(true)` on a microphone input of a live interface sends the handler a chunk of
-///   the last [`Interface::stream_every`](crate::Interface::stream_every) seconds while the
+///   the last [`Interface::stream_every`](crate::Interface::stream_every) while the
 ///   recording runs; pair it with a [`State`](crate::State) to build up history.
 /// * `.streaming(true).autoplay(true)` on the output of a generator plays each yielded chunk
 ///   the moment it arrives, and ends as one file of them all.

@@ -17,7 +17,7 @@ use crate::engine::{
 /// another pixel format ([`Image::rgba`], [`Image::gray`], [`Image::dynamic`]).
 ///
 /// `.streaming(true)` on a webcam input of a live interface sends frames to the handler while
-/// the camera runs, every [`Interface::stream_every`](crate::Interface::stream_every) seconds.
+/// the camera runs, every [`Interface::stream_every`](crate::Interface::stream_every).
 ///
 /// ```
 /// use rheo::{Image, ImageSource, Interface};

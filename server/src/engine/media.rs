@@ -79,6 +79,7 @@ pub(crate) enum Media {
 
 impl Media {
     /// The type a file of this media is assumed to have when its sender did not say.
+    #[cfg(feature = "mcp")]
     pub(crate) fn default_mime_type(self) -> &'static str {
         match self {
             Media::Image => "image/png",

@@ -2,11 +2,11 @@
 //!
 //! A transport hands [`Mounted::check`] the wire values (once: a misfit is a
 //! [`CallError::InvalidInput`] listing each one), then [`Mounted::call`] the [`Checked`]
-//! inputs. The call takes a concurrency slot (bounded: at most [`MAX_WAITING_CALLS`] wait),
-//! decodes media through the [`codec`] under it, fills in `State`, runs the handler, checks each output and
-//! keeps the session's `State`. The transport then encodes the outputs for its client with the
-//! codec: as files ([`codec::FileOutputs`]) or as a stream's answer frame
-//! ([`codec::answer_frame`]).
+//! inputs. The call takes a concurrency slot (at most [`max_waiting_calls`](Limits) wait; past
+//! them, [`CallError::Busy`] at once instead of an ever longer queue), decodes media through the
+//! [`codec`] under it, fills in `State`, runs the handler, checks each output and keeps the
+//! session's `State`. The transport then encodes the outputs for its client with the codec: as
+//! files ([`codec::FileOutputs`]) or as a stream's answer frame ([`codec::answer_frame`]).
 
 pub(crate) mod codec;
 pub(crate) mod events;
@@ -39,10 +39,6 @@ use crate::{
     limits::Limits,
     store::{Backend, StoreError},
 };
-
-/// Calls that may wait for a free slot of one interface; past this, callers get
-/// [`CallError::Busy`] at once instead of joining an ever longer queue.
-pub const MAX_WAITING_CALLS: usize = 1024;
 
 /// How often a waiting call whose caller listens checks whether its place in line moved.
 const RANK_UPDATE_EVERY: Duration = Duration::from_millis(500);
@@ -502,7 +498,8 @@ mod tests {
             x
         }
         let files = FileStore::new(4096, 1 << 30).unwrap();
-        let interface = Interface::new(slow).inputs(Number::new()).outputs(Number::new()).timeout(Some(2.0));
+        let interface =
+            Interface::new(slow).inputs(Number::new()).outputs(Number::new()).timeout(Some(Duration::from_secs(2)));
         let mounted = mount(interface, "slow", &files);
         let started = tokio::time::Instant::now();
         let failed = run(&mounted, &files, number(1.0)).await.unwrap_err();
@@ -510,7 +507,10 @@ mod tests {
         assert_eq!(started.elapsed(), Duration::from_secs(2));
         tokio::time::sleep(Duration::from_secs(120)).await;
         assert_eq!(FINISHED.load(Ordering::SeqCst), 0, "the handler was stopped, not left running");
-        let quick = Interface::new(|x: f64| x).inputs(Number::new()).outputs(Number::new()).timeout(Some(2.0));
+        let quick = Interface::new(|x: f64| x)
+            .inputs(Number::new())
+            .outputs(Number::new())
+            .timeout(Some(Duration::from_secs(2)));
         let quick = mount(quick, "quick", &files);
         assert_eq!(run(&quick, &files, number(3.0)).await, Ok(vec![Payload::Json(Value::Number(3.0))]));
     }
@@ -620,7 +620,8 @@ mod tests {
             GATE.acquire().await.unwrap().forget();
             x
         }
-        let calls = MAX_WAITING_CALLS + 4;
+        let waiting = Limits::default().max_waiting_calls;
+        let calls = waiting + 4;
         let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let mounted =
             Arc::new(mount(Interface::new(gated).inputs(Number::new()).outputs(Number::new()), "gated", &files));
@@ -641,8 +642,8 @@ mod tests {
         assert_eq!(turned_away(), 3);
         GATE.add_permits(calls);
         let results: Vec<_> = futures::future::join_all(handles).await.into_iter().map(Result::unwrap).collect();
-        // One ran, MAX_WAITING_CALLS waited their turn, the rest were turned away at once.
+        // One ran, `waiting` waited their turn, the rest were turned away at once.
         assert_eq!(results.iter().filter(|r| **r == Err(CallError::Busy)).count(), 3);
-        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), MAX_WAITING_CALLS + 1);
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), waiting + 1);
     }
 }

@@ -24,6 +24,7 @@ use crate::store::{Backend, StoreError};
 /// How long an unused session's state is kept.
 pub(crate) const STATE_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
 /// The largest State value the shared store takes, as JSON.
+#[cfg(feature = "redis")]
 pub(crate) const MAX_SHARED_STATE_BYTES: usize = 1 << 20;
 
 /// Where an interface's State inputs and outputs are, and what a new session starts with:

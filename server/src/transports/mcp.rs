@@ -57,7 +57,7 @@ use serde_json::{json, Value as JsonValue};
 
 use super::{
     gradio::describe::{is_state, parameter_name},
-    json_answers, with_events, Interfaces, Step,
+    json_answers, with_events, Interfaces, Step, MCP_ROUTE,
 };
 use crate::{
     components::contract,
@@ -68,9 +68,6 @@ use crate::{
     },
     site::PublicUrl,
 };
-
-/// The path of the MCP endpoint, under the root path.
-pub(crate) const MCP_ROUTE: &str = "/gradio_api/mcp/";
 
 /// The MCP endpoint at [`MCP_ROUTE`] (with or without its last slash).
 pub(crate) fn router(interfaces: Arc<Interfaces>) -> Router {

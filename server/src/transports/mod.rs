@@ -4,6 +4,7 @@
 //! status one way ([`Failure::status`]); each writes the error body its clients read.
 
 pub(crate) mod gradio;
+#[cfg(feature = "mcp")]
 pub(crate) mod mcp;
 pub(crate) mod rheo;
 pub(crate) mod stream;
@@ -31,6 +32,9 @@ use crate::{
     settings::Resolved,
     store::{Backend, StoreError},
 };
+
+/// The path of the MCP endpoint (the `mcp` feature), under the root path.
+pub(crate) const MCP_ROUTE: &str = "/gradio_api/mcp/";
 
 /// The mounted interfaces, by name, and what they share: the files, the streams each client
 /// has open, and the signal that the server is stopping. Built once, from the resolved

@@ -20,6 +20,7 @@
 
 pub(crate) mod describe;
 mod queue;
+#[cfg(feature = "redis")]
 mod shared_queue;
 
 use std::{collections::HashMap, convert::Infallible, sync::Arc};

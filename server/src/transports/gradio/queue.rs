@@ -30,6 +30,7 @@ use tokio::{
     time::Instant,
 };
 
+#[cfg(feature = "redis")]
 use super::shared_queue::{self, Read, SharedQueue, SharedReader};
 use crate::{
     engine::{
@@ -40,16 +41,23 @@ use crate::{
     transports::{PerClient, Step},
 };
 
-/// How long an idle session, or an unread result, is kept.
+/// How long an idle session, or an unread result, is kept. Fixed: their number is bounded by
+/// `Limits::max_sessions`, the one idle longest going first; the time only says when an
+/// abandoned one goes anyway, well after any client would read it.
 pub(crate) const QUEUE_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
-/// Messages that may wait for a session's reader before the producing call waits.
+/// Messages that may wait for a session's reader before the producing call waits. Fixed: it
+/// is back-pressure on one call, not a capacity anyone would raise.
 pub(crate) const SESSION_BUFFER: usize = 64;
 /// How long a call waits for its reader to make room in a full buffer before it is stopped.
+/// Fixed: a reader that reads nothing for this long (heartbeats arrive every 15 s) is gone.
 pub(crate) const READER_WAIT: Duration = Duration::from_secs(10);
-/// Events one session may have pending (joined, not yet delivered).
+/// Events one session may have pending (joined, not yet delivered). Fixed: the bound that
+/// keeps one client from taking a queue is `Limits::max_pending_per_client`; this one only
+/// keeps a single session's stream short.
 pub(crate) const MAX_PENDING_PER_SESSION: usize = 32;
 
-/// A stream with nothing to say sends a heartbeat this often, so proxies keep it open.
+/// A stream with nothing to say sends a heartbeat this often, so proxies keep it open. Fixed:
+/// Gradio's own interval, under nginx's default 60 s read timeout.
 pub(crate) const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
 /// How long a session's stream stays open after its last pending event completed, for a join
 /// that follows at once: `gradio_client` submitting jobs from several threads registered a
@@ -64,7 +72,8 @@ pub(crate) type Answer = Result<Vec<Value>, CallError>;
 pub(crate) type Finished = Result<Vec<Value>, String>;
 
 /// A generator's answers a REST result keeps for its reader at most; past this the oldest
-/// intermediate ones are dropped (the last is always kept).
+/// intermediate ones are dropped (the last is always kept). Fixed: dropping only costs a slow
+/// reader intermediate values, and each is already bounded in size.
 const MAX_KEPT_ANSWERS: usize = 256;
 
 type Receiver = Arc<tokio::sync::Mutex<mpsc::Receiver<Json>>>;
@@ -102,6 +111,7 @@ impl From<StoreError> for Refusal {
 /// Where a call's messages go: its session's channel, or its session's stream in the store.
 enum Mailbox {
     Memory(mpsc::Sender<Json>),
+    #[cfg(feature = "redis")]
     Shared(shared_queue::Outbox),
 }
 
@@ -112,6 +122,7 @@ impl Mailbox {
             Mailbox::Memory(sender) => {
                 matches!(tokio::time::timeout(READER_WAIT, sender.send(message)).await, Ok(Ok(())))
             }
+            #[cfg(feature = "redis")]
             Mailbox::Shared(outbox) => outbox.deliver(&message).await,
         }
     }
@@ -129,24 +140,36 @@ pub(crate) struct Queue {
     /// nothing pending makes room for a new one (or it gets 503), and a new REST call replaces
     /// the oldest finished unread result (or gets 503).
     max_entries: usize,
-    /// The store, when replicas share the sessions' messages and the results.
-    shared: Option<SharedQueue>,
+    /// Where the sessions' messages and the results are kept.
+    kept: Kept,
+}
+
+/// The sessions' messages and the REST results: in this process (the maps above), or in the
+/// store the replicas share.
+#[derive(Clone)]
+enum Kept {
+    Memory,
+    #[cfg(feature = "redis")]
+    Shared(SharedQueue),
 }
 
 impl Queue {
     /// The queue of interface `name`, whose messages and results `backend` keeps.
     pub(crate) fn new(max_pending_per_client: usize, max_entries: usize, backend: &Backend, name: &str) -> Self {
-        let shared = match backend {
-            Backend::Memory => None,
-            Backend::Redis(store) => Some(SharedQueue::new(store.clone(), name)),
+        let kept = match backend {
+            Backend::Memory => Kept::Memory,
+            #[cfg(feature = "redis")]
+            Backend::Redis(store) => Kept::Shared(SharedQueue::new(store.clone(), name)),
         };
+        #[cfg(not(feature = "redis"))]
+        let _ = name;
         Queue {
             max_entries,
             sessions: Arc::default(),
             results: Arc::default(),
             clients: PerClient::default(),
             max_pending_per_client,
-            shared,
+            kept,
         }
     }
 
@@ -165,9 +188,10 @@ impl Queue {
     ) -> Result<String, Refusal> {
         let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
         let event_id = new_event_id();
-        let mailbox = match &self.shared {
-            None => Mailbox::Memory(self.enter_session(session_hash)?),
-            Some(shared) => Mailbox::Shared(shared.enter(session_hash, &event_id).await?),
+        let mailbox = match &self.kept {
+            Kept::Memory => Mailbox::Memory(self.enter_session(session_hash)?),
+            #[cfg(feature = "redis")]
+            Kept::Shared(shared) => Mailbox::Shared(shared.enter(session_hash, &event_id).await?),
         };
         let event = event_id.clone();
         tokio::spawn(async move {
@@ -272,9 +296,10 @@ impl Queue {
     /// its last pending event. One reader at a time per session in memory; with a shared store,
     /// each message goes to one of the session's readers.
     pub(crate) async fn stream(&self, session_hash: &str) -> Result<impl Stream<Item = Json> + use<>, Refusal> {
-        let source = match &self.shared {
-            Some(shared) => Source::Shared(Box::new(shared.reader(session_hash).await?)),
-            None => {
+        let source = match &self.kept {
+            #[cfg(feature = "redis")]
+            Kept::Shared(shared) => Source::Shared(Box::new(shared.reader(session_hash).await?)),
+            Kept::Memory => {
                 let receiver = {
                     let sessions = self.sessions.lock().unwrap();
                     sessions.get(session_hash).ok_or(Refusal::UnknownSession)?.receiver.clone()
@@ -297,7 +322,8 @@ impl Queue {
     ) -> Result<String, Refusal> {
         let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
         let event_id = new_event_id();
-        if let Some(shared) = self.shared.clone() {
+        #[cfg(feature = "redis")]
+        if let Kept::Shared(shared) = self.kept.clone() {
             let alive = shared.start_call(&event_id).await?;
             let event = event_id.clone();
             tokio::spawn(async move {
@@ -334,7 +360,8 @@ impl Queue {
 
     /// Waits for the answers of a call started with [`Queue::call`]; they are read once.
     pub(crate) async fn result(&self, event_id: &str) -> Result<Vec<Finished>, Refusal> {
-        if let Some(shared) = &self.shared {
+        #[cfg(feature = "redis")]
+        if let Kept::Shared(shared) = &self.kept {
             return shared.result(event_id).await;
         }
         let unread = self.results.lock().unwrap().remove(event_id).ok_or(Refusal::UnknownEvent)?;
@@ -368,7 +395,12 @@ struct Reader {
 
 /// Where a reader's messages come from.
 enum Source {
-    Memory { queue: Queue, session: String, receiver: OwnedMutexGuard<mpsc::Receiver<Json>> },
+    Memory {
+        queue: Queue,
+        session: String,
+        receiver: OwnedMutexGuard<mpsc::Receiver<Json>>,
+    },
+    #[cfg(feature = "redis")]
     Shared(Box<SharedReader>),
 }
 
@@ -398,6 +430,7 @@ impl Reader {
                         }
                     }
                 }
+                #[cfg(feature = "redis")]
                 Source::Shared(_) => {
                     self.state = ReaderState::Closed;
                     close_stream()
@@ -416,6 +449,7 @@ impl Reader {
                         }
                     }
                 }
+                #[cfg(feature = "redis")]
                 Source::Shared(reader) => match reader.next().await {
                     Ok(Read::Message(message)) => message,
                     Ok(Read::Idle) => heartbeat(),
