@@ -20,6 +20,7 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use reqwest::multipart::{Form, Part};
+use rheo_shared::protocol::gradio::{Output, QueueMessage};
 use serde_json::{json, Value as Json};
 use tokio::sync::mpsc;
 
@@ -200,11 +201,16 @@ async fn read(
     let mut events = events.bytes_stream().eventsource();
     let mut next = first;
     while let Some(Ok(event)) = events.next().await {
-        let Ok(message) = serde_json::from_str::<Json>(&event.data) else { continue };
-        match message["msg"].as_str() {
-            Some("process_streaming") => {
+        // Messages this generator has no use for, or that it cannot read, are passed over.
+        let Ok(message) = serde_json::from_str::<QueueMessage>(&event.data) else { continue };
+        match message {
+            QueueMessage::ProcessStreaming { output, .. } => {
                 if loads_image {
-                    let url = message["output"]["data"][0]["url"].as_str().unwrap_or_default();
+                    let data = match output {
+                        Output::Data { data, .. } => data,
+                        Output::Error { .. } => Vec::new(),
+                    };
+                    let url = data.first().and_then(|image| image["url"].as_str()).unwrap_or_default();
                     if let Err(error) = load(&client, url).await {
                         eprintln!("a Gradio stream's output {url}: {error}");
                         let _ = answer.send(Answer::Failed);
@@ -214,8 +220,8 @@ async fn read(
                 let _ = answer.send(Answer::Shown(next, Instant::now()));
                 next += 1;
             }
-            Some("process_completed") if message["success"] == false => {
-                eprintln!("a Gradio stream failed: {}", message["output"]);
+            QueueMessage::ProcessCompleted { success: false, output, .. } => {
+                eprintln!("a Gradio stream failed: {output:?}");
                 let _ = answer.send(Answer::Failed);
             }
             _ => {}

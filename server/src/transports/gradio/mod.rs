@@ -20,8 +20,6 @@
 
 pub(crate) mod describe;
 mod queue;
-#[cfg(feature = "redis")]
-mod shared_queue;
 
 use std::{collections::HashMap, convert::Infallible, sync::Arc};
 
@@ -301,7 +299,7 @@ async fn data(
     let (_, queue) = state.find(&name)?;
     check_session(&query.session_hash)?;
     let messages = queue.stream(&query.session_hash).await?;
-    Ok(Sse::new(messages.map(|message| Ok(Event::default().data(message.to_string())))))
+    Ok(Sse::new(messages.map(|message| Ok(Event::default().data(message.to_json_text())))))
 }
 
 #[derive(Deserialize)]

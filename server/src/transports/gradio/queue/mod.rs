@@ -1,45 +1,39 @@
 //! Gradio's queue, as its clients use it: `queue/join` starts a call and answers an event id;
 //! `queue/data` is one server-sent-events stream per session that carries every event's
-//! messages and ends with `close_stream` once nothing is pending. `call/<api_name>` is the
-//! two-step REST form: start a call, then read its one result.
+//! messages (`QueueMessage`) and ends with `close_stream` once nothing is pending.
+//! `call/<api_name>` is the two-step REST form: start a call, then read its one result.
 //!
-//! Everything is bounded: sessions and unread results per interface (the server's
-//! `Limits::max_sessions`),
-//! pending events per session and per client, messages waiting per session, and time: a
-//! session with no join and no message delivered, or an unread result, is dropped after
-//! [`QUEUE_IDLE_TIMEOUT`] (swept on a timer). A call never waits long on its reader: one whose
-//! messages nobody reads for [`READER_WAIT`] is stopped, freeing its slot.
+//! This module is the policy, the same whatever keeps the sessions: what a call sends and
+//! when, per-client bounds, when a reader's stream closes. The sessions' messages and the REST
+//! results are kept by one of two backends, chosen once ([`Kept`]): in this process
+//! ([`memory`]: sessions and unread results bounded per interface by the server's
+//! `Limits::max_sessions`, the idle swept after [`QUEUE_IDLE_TIMEOUT`]), or in the store the
+//! replicas share ([`shared`]: the reader may be on any replica, entries are bounded by their
+//! expiry and Redis' `maxmemory`, and a session may have several readers, each message going
+//! to one).
 //!
-//! Replicas that share a store keep the sessions' messages and the REST results there instead
-//! (see [`super::shared_queue`]), so that the reader may be on any replica; there, sessions
-//! and results are bounded by their expiry (and Redis's `maxmemory`), not by a count, and a
-//! session may have several readers (each message goes to one).
+//! Everything is bounded: pending events per session and per client, messages waiting per
+//! session, and time. A call never waits long on its reader: one whose messages nobody reads
+//! for [`READER_WAIT`] is stopped, freeing its slot.
 
-use std::{
-    collections::HashMap,
-    net::IpAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use futures::{stream, Stream, StreamExt};
-use rheo_shared::Value;
-use serde_json::{json, Value as Json};
-use tokio::{
-    sync::{mpsc, watch, OwnedMutexGuard},
-    time::Instant,
-};
+use rheo_shared::{protocol::gradio::QueueMessage, Value};
+use tokio::sync::{mpsc, OwnedMutexGuard};
 
+mod memory;
 #[cfg(feature = "redis")]
-use super::shared_queue::{self, Read, SharedQueue, SharedReader};
+mod shared;
+
 use crate::{
-    engine::{
-        events::{AlertLevel, CallEvent},
-        CallError,
-    },
+    engine::{events::CallEvent, CallError},
     store::{Backend, StoreError},
     transports::{PerClient, Step},
 };
+use memory::InMemory;
+#[cfg(feature = "redis")]
+use shared::{Outbox, Read, SharedQueue, SharedReader};
 
 /// How long an idle session, or an unread result, is kept. Fixed: their number is bounded by
 /// `Limits::max_sessions`, the one idle longest going first; the time only says when an
@@ -76,20 +70,6 @@ pub(crate) type Finished = Result<Vec<Value>, String>;
 /// reader intermediate values, and each is already bounded in size.
 const MAX_KEPT_ANSWERS: usize = 256;
 
-type Receiver = Arc<tokio::sync::Mutex<mpsc::Receiver<Json>>>;
-
-struct Session {
-    sender: mpsc::Sender<Json>,
-    receiver: Receiver,
-    pending: usize,
-    touched: Instant,
-}
-
-struct UnreadResult {
-    result: watch::Receiver<Option<Vec<Finished>>>,
-    created: Instant,
-}
-
 /// Why the queue turned a request away.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Refusal {
@@ -110,14 +90,14 @@ impl From<StoreError> for Refusal {
 
 /// Where a call's messages go: its session's channel, or its session's stream in the store.
 enum Mailbox {
-    Memory(mpsc::Sender<Json>),
+    Memory(mpsc::Sender<QueueMessage>),
     #[cfg(feature = "redis")]
-    Shared(shared_queue::Outbox),
+    Shared(Outbox),
 }
 
 impl Mailbox {
     /// Sends a message to the session's reader, waiting [`READER_WAIT`] at most for room.
-    async fn deliver(&self, message: Json) -> bool {
+    async fn deliver(&self, message: QueueMessage) -> bool {
         match self {
             Mailbox::Memory(sender) => {
                 matches!(tokio::time::timeout(READER_WAIT, sender.send(message)).await, Ok(Ok(())))
@@ -131,24 +111,18 @@ impl Mailbox {
 /// The queue of one interface.
 #[derive(Clone)]
 pub(crate) struct Queue {
-    sessions: Arc<Mutex<HashMap<String, Session>>>,
-    results: Arc<Mutex<HashMap<String, UnreadResult>>>,
     clients: PerClient,
     /// Events (joins and REST calls) one client may have pending across sessions.
     max_pending_per_client: usize,
-    /// Sessions, and unread REST results, kept at most; past this, the idlest session with
-    /// nothing pending makes room for a new one (or it gets 503), and a new REST call replaces
-    /// the oldest finished unread result (or gets 503).
-    max_entries: usize,
     /// Where the sessions' messages and the results are kept.
     kept: Kept,
 }
 
-/// The sessions' messages and the REST results: in this process (the maps above), or in the
-/// store the replicas share.
+/// The sessions' messages and the REST results: in this process, or in the store the
+/// replicas share.
 #[derive(Clone)]
 enum Kept {
-    Memory,
+    Memory(Arc<InMemory>),
     #[cfg(feature = "redis")]
     Shared(SharedQueue),
 }
@@ -157,20 +131,13 @@ impl Queue {
     /// The queue of interface `name`, whose messages and results `backend` keeps.
     pub(crate) fn new(max_pending_per_client: usize, max_entries: usize, backend: &Backend, name: &str) -> Self {
         let kept = match backend {
-            Backend::Memory => Kept::Memory,
+            Backend::Memory => Kept::Memory(Arc::new(InMemory::new(max_entries))),
             #[cfg(feature = "redis")]
             Backend::Redis(store) => Kept::Shared(SharedQueue::new(store.clone(), name)),
         };
         #[cfg(not(feature = "redis"))]
         let _ = name;
-        Queue {
-            max_entries,
-            sessions: Arc::default(),
-            results: Arc::default(),
-            clients: PerClient::default(),
-            max_pending_per_client,
-            kept,
-        }
+        Queue { clients: PerClient::default(), max_pending_per_client, kept }
     }
 
     /// Starts a call for a session of `client`; its messages go to the session's stream:
@@ -189,14 +156,14 @@ impl Queue {
         let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
         let event_id = new_event_id();
         let mailbox = match &self.kept {
-            Kept::Memory => Mailbox::Memory(self.enter_session(session_hash)?),
+            Kept::Memory(memory) => Mailbox::Memory(memory.enter(session_hash)?),
             #[cfg(feature = "redis")]
             Kept::Shared(shared) => Mailbox::Shared(shared.enter(session_hash, &event_id).await?),
         };
         let event = event_id.clone();
         tokio::spawn(async move {
             let _ticket = ticket;
-            let deliver = |message: Json| mailbox.deliver(message);
+            let deliver = |message: QueueMessage| mailbox.deliver(message);
             let mut steps = Box::pin(steps);
             let mut last = None;
             let (mut estimated, mut started) = (false, false);
@@ -205,7 +172,7 @@ impl Queue {
                     None => break last.ok_or(CallError::NoValue),
                     Some(Step::Answer(Err(error))) => break Err(error),
                     Some(Step::Answer(Ok(data))) if generator => {
-                        let message = generating_message(&event, &data, last.is_none());
+                        let message = QueueMessage::generating(&event, &data, last.is_none());
                         last = Some(data);
                         message
                     }
@@ -216,16 +183,17 @@ impl Queue {
                     Some(Step::Event(CallEvent::Started)) => {
                         // Gradio tells every joined call its rank, 0 when it starts at once.
                         if !estimated
-                            && !deliver(event_message(&event, &CallEvent::Waiting { ahead: 0, eta: None })).await
+                            && !deliver(QueueMessage::reported(&event, &CallEvent::Waiting { ahead: 0, eta: None }))
+                                .await
                         {
                             return;
                         }
                         started = true;
-                        event_message(&event, &CallEvent::Started)
+                        QueueMessage::reported(&event, &CallEvent::Started)
                     }
                     Some(Step::Event(other)) => {
                         estimated |= matches!(other, CallEvent::Waiting { .. });
-                        event_message(&event, &other)
+                        QueueMessage::reported(&event, &other)
                     }
                 };
                 // A generator waits here for its reader, READER_WAIT at most.
@@ -235,81 +203,37 @@ impl Queue {
             };
             // The call's slot goes with its stream: free it before waiting on the reader.
             drop(steps);
-            if !started && !deliver(json!({"msg": "process_starts", "event_id": event})).await {
+            if !started && !deliver(QueueMessage::reported(&event, &CallEvent::Started)).await {
                 return;
             }
-            deliver(completed_message(&event, outcome.map_err(|e| e.to_string()))).await;
+            deliver(QueueMessage::completed(&event, outcome.map_err(|e| e.to_string()))).await;
         });
         Ok(event_id)
     }
 
-    /// Drops idle sessions and unread results past [`QUEUE_IDLE_TIMEOUT`]. A reader of a
-    /// dropped session gets `close_stream` once its running calls end.
+    /// Drops idle sessions and unread results past [`QUEUE_IDLE_TIMEOUT`] (in memory; the
+    /// store expires its own). A reader of a dropped session gets `close_stream` once its
+    /// running calls end.
     pub(crate) fn sweep(&self) {
-        self.sessions.lock().unwrap().retain(|_, s| s.touched.elapsed() < QUEUE_IDLE_TIMEOUT);
-        self.results.lock().unwrap().retain(|_, r| r.created.elapsed() < QUEUE_IDLE_TIMEOUT);
-    }
-
-    fn enter_session(&self, session_hash: &str) -> Result<mpsc::Sender<Json>, Refusal> {
-        let mut sessions = self.sessions.lock().unwrap();
-        if !sessions.contains_key(session_hash) && sessions.len() >= self.max_entries {
-            sessions.retain(|_, s| s.touched.elapsed() < QUEUE_IDLE_TIMEOUT);
-            // Still full: the session idle longest with nothing pending makes room (4,100 quick
-            // joins once locked every new client out for ten minutes); refuse only when every
-            // session waits for something.
-            if sessions.len() >= self.max_entries {
-                let idlest = sessions.iter().filter(|(_, s)| s.pending == 0).min_by_key(|(_, s)| s.touched);
-                let idlest = idlest.map(|(hash, _)| hash.clone()).ok_or(Refusal::Full)?;
-                sessions.remove(&idlest);
-            }
+        match &self.kept {
+            Kept::Memory(memory) => memory.sweep(),
+            #[cfg(feature = "redis")]
+            Kept::Shared(_) => {}
         }
-        let session = sessions.entry(session_hash.to_string()).or_insert_with(|| {
-            let (sender, receiver) = mpsc::channel(SESSION_BUFFER);
-            Session {
-                sender,
-                receiver: Arc::new(tokio::sync::Mutex::new(receiver)),
-                pending: 0,
-                touched: Instant::now(),
-            }
-        });
-        if session.pending >= MAX_PENDING_PER_SESSION {
-            return Err(Refusal::TooMany);
-        }
-        session.pending += 1;
-        session.touched = Instant::now();
-        Ok(session.sender.clone())
-    }
-
-    /// Marks the session active (a message was delivered); when it was a completion, that
-    /// event is no longer pending. Returns how many of the session's events are still pending.
-    fn touch_session(&self, session_hash: &str, delivered_completion: bool) -> usize {
-        let mut sessions = self.sessions.lock().unwrap();
-        let Some(session) = sessions.get_mut(session_hash) else { return 0 };
-        session.touched = Instant::now();
-        if delivered_completion {
-            session.pending = session.pending.saturating_sub(1);
-        }
-        session.pending
     }
 
     /// The session's messages as they come; ends with `close_stream` after the completion of
     /// its last pending event. One reader at a time per session in memory; with a shared store,
     /// each message goes to one of the session's readers.
-    pub(crate) async fn stream(&self, session_hash: &str) -> Result<impl Stream<Item = Json> + use<>, Refusal> {
+    pub(crate) async fn stream(&self, session_hash: &str) -> Result<impl Stream<Item = QueueMessage> + use<>, Refusal> {
         let source = match &self.kept {
             #[cfg(feature = "redis")]
             Kept::Shared(shared) => Source::Shared(Box::new(shared.reader(session_hash).await?)),
-            Kept::Memory => {
-                let receiver = {
-                    let sessions = self.sessions.lock().unwrap();
-                    sessions.get(session_hash).ok_or(Refusal::UnknownSession)?.receiver.clone()
-                };
-                Source::Memory {
-                    queue: self.clone(),
-                    session: session_hash.to_string(),
-                    receiver: receiver.lock_owned().await,
-                }
-            }
+            Kept::Memory(memory) => Source::Memory {
+                receiver: memory.receiver(session_hash)?.lock_owned().await,
+                memory: memory.clone(),
+                session: session_hash.to_string(),
+            },
         };
         Ok(stream::unfold(Reader { source, state: ReaderState::Open }, Reader::next))
     }
@@ -322,55 +246,37 @@ impl Queue {
     ) -> Result<String, Refusal> {
         let ticket = self.clients.take(client, self.max_pending_per_client).ok_or(Refusal::TooMany)?;
         let event_id = new_event_id();
-        #[cfg(feature = "redis")]
-        if let Kept::Shared(shared) = self.kept.clone() {
-            let alive = shared.start_call(&event_id).await?;
-            let event = event_id.clone();
-            tokio::spawn(async move {
-                let (_ticket, _alive) = (ticket, alive);
-                let answers = kept_answers(answers).await;
-                if let Err(e) = shared.finish_call(&event, &answers).await {
-                    tracing::warn!("a REST call's result was lost: {e}");
-                }
-            });
-            return Ok(event_id);
-        }
-        let (sender, result) = watch::channel(None);
-        {
-            let mut results = self.results.lock().unwrap();
-            results.retain(|_, r| r.created.elapsed() < QUEUE_IDLE_TIMEOUT);
-            if results.len() >= self.max_entries {
-                // Full: make room by dropping the oldest finished result nobody has read (a
-                // client that never reads must not lock others out); refuse if all still run.
-                let oldest_finished = results
-                    .iter()
-                    .filter(|(_, r)| r.result.borrow().is_some())
-                    .min_by_key(|(_, r)| r.created)
-                    .map(|(id, _)| id.clone());
-                results.remove(&oldest_finished.ok_or(Refusal::Full)?);
+        match &self.kept {
+            Kept::Memory(memory) => {
+                let sender = memory.start_call(&event_id)?;
+                tokio::spawn(async move {
+                    let _ticket = ticket;
+                    let _ = sender.send(Some(kept_answers(answers).await));
+                });
             }
-            results.insert(event_id.clone(), UnreadResult { result, created: Instant::now() });
+            #[cfg(feature = "redis")]
+            Kept::Shared(shared) => {
+                let alive = shared.start_call(&event_id).await?;
+                let (shared, event) = (shared.clone(), event_id.clone());
+                tokio::spawn(async move {
+                    let (_ticket, _alive) = (ticket, alive);
+                    let answers = kept_answers(answers).await;
+                    if let Err(e) = shared.finish_call(&event, &answers).await {
+                        tracing::warn!("a REST call's result was lost: {e}");
+                    }
+                });
+            }
         }
-        tokio::spawn(async move {
-            let _ticket = ticket;
-            let _ = sender.send(Some(kept_answers(answers).await));
-        });
         Ok(event_id)
     }
 
     /// Waits for the answers of a call started with [`Queue::call`]; they are read once.
     pub(crate) async fn result(&self, event_id: &str) -> Result<Vec<Finished>, Refusal> {
-        #[cfg(feature = "redis")]
-        if let Kept::Shared(shared) = &self.kept {
-            return shared.result(event_id).await;
+        match &self.kept {
+            Kept::Memory(memory) => memory.result(event_id).await,
+            #[cfg(feature = "redis")]
+            Kept::Shared(shared) => shared.result(event_id).await,
         }
-        let unread = self.results.lock().unwrap().remove(event_id).ok_or(Refusal::UnknownEvent)?;
-        let mut result = unread.result;
-        let answers = match result.wait_for(Option::is_some).await {
-            Ok(answers) => answers.clone().expect("waited for Some"),
-            Err(_) => vec![Err(CallError::Panicked.to_string())],
-        };
-        Ok(answers)
     }
 }
 
@@ -396,9 +302,9 @@ struct Reader {
 /// Where a reader's messages come from.
 enum Source {
     Memory {
-        queue: Queue,
+        memory: Arc<InMemory>,
         session: String,
-        receiver: OwnedMutexGuard<mpsc::Receiver<Json>>,
+        receiver: OwnedMutexGuard<mpsc::Receiver<QueueMessage>>,
     },
     #[cfg(feature = "redis")]
     Shared(Box<SharedReader>),
@@ -414,59 +320,59 @@ enum ReaderState {
 }
 
 impl Reader {
-    async fn next(mut self) -> Option<(Json, Self)> {
+    async fn next(mut self) -> Option<(QueueMessage, Self)> {
         let message = match self.state {
             ReaderState::Closed => return None,
             ReaderState::Closing => match &mut self.source {
-                Source::Memory { queue, session, receiver } => {
+                Source::Memory { memory, session, receiver } => {
                     match tokio::time::timeout(CLOSE_GRACE, receiver.recv()).await {
                         Ok(Some(message)) => {
                             self.state = ReaderState::Open;
-                            delivered(queue, session, &mut self.state, message)
+                            delivered(memory, session, &mut self.state, message)
                         }
                         Err(_) | Ok(None) => {
                             self.state = ReaderState::Closed;
-                            close_stream()
+                            QueueMessage::close_stream()
                         }
                     }
                 }
                 #[cfg(feature = "redis")]
                 Source::Shared(_) => {
                     self.state = ReaderState::Closed;
-                    close_stream()
+                    QueueMessage::close_stream()
                 }
             },
             ReaderState::Open => match &mut self.source {
-                Source::Memory { queue, session, receiver } => {
+                Source::Memory { memory, session, receiver } => {
                     match tokio::time::timeout(HEARTBEAT_EVERY, receiver.recv()).await {
                         // A heartbeat keeps proxies from closing the stream, not the session
                         // alive: a reader with nothing pending is closed once the session expires.
-                        Err(_) => heartbeat(),
-                        Ok(Some(message)) => delivered(queue, session, &mut self.state, message),
+                        Err(_) => QueueMessage::Heartbeat,
+                        Ok(Some(message)) => delivered(memory, session, &mut self.state, message),
                         Ok(None) => {
                             self.state = ReaderState::Closed;
-                            close_stream()
+                            QueueMessage::close_stream()
                         }
                     }
                 }
                 #[cfg(feature = "redis")]
                 Source::Shared(reader) => match reader.next().await {
                     Ok(Read::Message(message)) => message,
-                    Ok(Read::Idle) => heartbeat(),
+                    Ok(Read::Idle) => QueueMessage::Heartbeat,
                     Ok(Read::Last(message)) => {
                         self.state = ReaderState::Closing;
                         message
                     }
                     Ok(Read::Gone) => {
                         self.state = ReaderState::Closed;
-                        close_stream()
+                        QueueMessage::close_stream()
                     }
                     Err(e) => {
                         // Said as Gradio says a failure of the queue's own; the client may join
                         // again once Redis is back.
                         tracing::warn!("a queue reader stopped: {e}");
                         self.state = ReaderState::Closed;
-                        json!({"msg": "unexpected_error", "message": e.to_string(), "success": false})
+                        QueueMessage::UnexpectedError { message: e.to_string(), success: false }
                     }
                 },
             },
@@ -478,92 +384,31 @@ impl Reader {
 /// `message`, read from the session's messages in memory, as it is delivered. As in Gradio, an
 /// event stops being pending when its completion is delivered; a join that comes before then
 /// keeps the stream open.
-fn delivered(queue: &Queue, session: &str, state: &mut ReaderState, message: Json) -> Json {
-    let completed = message["msg"] == "process_completed";
-    if queue.touch_session(session, completed) == 0 && completed {
+fn delivered(memory: &InMemory, session: &str, state: &mut ReaderState, message: QueueMessage) -> QueueMessage {
+    let completed = message.completes().is_some();
+    if memory.touch(session, completed) == 0 && completed {
         *state = ReaderState::Closing;
     }
     message
-}
-
-fn heartbeat() -> Json {
-    json!({"msg": "heartbeat"})
-}
-
-/// Gradio's message for what a call reported: `estimation` (its rank in line, 0 being next),
-/// `progress` (one unit, as `gr.Progress` sends), `log` (as `gr.Info` and `gr.Warning` do).
-fn event_message(event_id: &str, reported: &CallEvent) -> Json {
-    match reported {
-        CallEvent::Waiting { ahead, eta } => {
-            json!({"msg": "estimation", "event_id": event_id, "rank": ahead, "queue_size": ahead + 1, "rank_eta": eta})
-        }
-        CallEvent::Started => json!({"msg": "process_starts", "event_id": event_id}),
-        CallEvent::Progress { fraction, description } => json!({
-            "msg": "progress",
-            "event_id": event_id,
-            "progress_data": [{"index": null, "length": null, "unit": "steps", "progress": fraction, "desc": description}],
-        }),
-        CallEvent::Alert { level, message } => json!({
-            "msg": "log",
-            "event_id": event_id,
-            "log": message,
-            "level": level.name(),
-            "duration": 10,
-            "visible": true,
-            "title": if *level == AlertLevel::Warning { "Warning" } else { "Info" },
-        }),
-    }
-}
-
-fn close_stream() -> Json {
-    json!({"msg": "close_stream", "event_id": null})
 }
 
 fn new_event_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-/// Gradio's `process_generating` message: the first of a call carries the outputs, the next
-/// ones a diff per output (a whole replacement, which every client applies).
-fn generating_message(event_id: &str, data: &[Value], first: bool) -> Json {
-    let data: Vec<Json> = if first {
-        data.iter().map(|value| json!(value)).collect()
-    } else {
-        data.iter().map(|value| json!([["replace", [], value]])).collect()
-    };
-    json!({
-        "msg": "process_generating",
-        "event_id": event_id,
-        "output": { "data": data, "is_generating": true },
-        "success": true,
-    })
-}
-
-/// Gradio's `process_completed` message: the outputs, or the error the client raises.
-pub(super) fn completed_message(event_id: &str, answer: Finished) -> Json {
-    match answer {
-        Ok(data) => json!({
-            "msg": "process_completed",
-            "event_id": event_id,
-            "output": { "data": data, "is_generating": false, "changed_state_ids": [] },
-            "success": true,
-        }),
-        Err(error) => json!({
-            "msg": "process_completed",
-            "event_id": event_id,
-            "output": { "error": error, "visible": true, "title": "Error" },
-            "success": false,
-            "title": "Error",
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use serde_json::{json, Value as Json};
+
     use super::*;
 
     const MAX_PENDING_PER_CLIENT: usize = 64;
     const MAX_ENTRIES: usize = 256;
+
+    /// A session's messages as its stream writes them.
+    async fn as_json(messages: impl Stream<Item = QueueMessage>) -> Vec<Json> {
+        messages.map(|message| serde_json::to_value(message).unwrap()).collect().await
+    }
 
     /// A call's steps as the engine makes them: it starts, then answers.
     fn started(answers: impl Stream<Item = Answer> + Send + 'static) -> impl Stream<Item = Step> + Send + 'static {
@@ -600,7 +445,7 @@ mod tests {
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         for session in 0..MAX_ENTRIES {
             queue.join(&session.to_string(), None, false, started(answer(1.0, 0))).await.unwrap();
-            let _: Vec<Json> = queue.stream(&session.to_string()).await.unwrap().collect().await;
+            let _: Vec<QueueMessage> = queue.stream(&session.to_string()).await.unwrap().collect().await;
         }
         assert!(queue.join("a newcomer", None, false, started(answer(1.0, 0))).await.is_ok());
         assert_eq!(queue.stream("0").await.err(), Some(Refusal::UnknownSession), "the idlest made room");
@@ -661,14 +506,14 @@ mod tests {
         // Heartbeats kept an idle reader's session alive for ever.
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         queue.join("s", None, false, started(answer(1.0, 0))).await.unwrap();
-        let first: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
+        let first = as_json(queue.stream("s").await.unwrap()).await;
         assert_eq!(first.last().unwrap()["msg"], "close_stream");
         let sweeper = queue.clone();
         tokio::spawn(async move {
             tokio::time::sleep(QUEUE_IDLE_TIMEOUT + Duration::from_secs(1)).await;
             sweeper.sweep();
         });
-        let idle: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
+        let idle = as_json(queue.stream("s").await.unwrap()).await;
         assert!(idle.iter().rev().skip(1).all(|m| m["msg"] == "heartbeat"), "{idle:?}");
         assert_eq!(idle.last().unwrap()["msg"], "close_stream");
         assert_eq!(queue.stream("s").await.err(), Some(Refusal::UnknownSession));
@@ -679,7 +524,7 @@ mod tests {
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
         let answers = stream::iter([1.0, 2.0, 3.0].map(|x| Ok(vec![Value::Number(x)])));
         let event = queue.join("s", None, true, started(answers)).await.unwrap();
-        let messages: Vec<Json> = queue.stream("s").await.unwrap().collect().await;
+        let messages = as_json(queue.stream("s").await.unwrap()).await;
         let kinds: Vec<&str> = messages.iter().map(|m| m["msg"].as_str().unwrap()).collect();
         assert_eq!(
             kinds,
@@ -708,6 +553,7 @@ mod tests {
         let mut stream = Box::pin(queue.stream("s").await.unwrap());
         let mut kinds = Vec::new();
         while let Some(message) = stream.next().await {
+            let message = serde_json::to_value(message).unwrap();
             kinds.push(message["msg"].as_str().unwrap().to_owned());
             if message["msg"] == "process_completed" && message["event_id"] == json!(first) {
                 tokio::time::sleep(CLOSE_GRACE / 5).await;

@@ -25,12 +25,12 @@
 use std::{sync::Arc, time::Duration};
 
 use redis::streams::StreamReadReply;
-use serde_json::{json, Value as Json};
+use rheo_shared::protocol::gradio::QueueMessage;
+use serde_json::json;
 use tokio::time::Instant;
 
-use super::queue::{
-    completed_message, Finished, Refusal, HEARTBEAT_EVERY, MAX_PENDING_PER_SESSION, QUEUE_IDLE_TIMEOUT, READER_WAIT,
-    SESSION_BUFFER,
+use super::{
+    Finished, Refusal, HEARTBEAT_EVERY, MAX_PENDING_PER_SESSION, QUEUE_IDLE_TIMEOUT, READER_WAIT, SESSION_BUFFER,
 };
 use crate::{
     handler::AbortOnDrop,
@@ -203,7 +203,7 @@ pub(super) struct Outbox {
 impl Outbox {
     /// Sends `message` to the session's reader, waiting while its mailbox is full, at most
     /// [`READER_WAIT`]; false when it could not (the call then stops).
-    pub(super) async fn deliver(&self, message: &Json) -> bool {
+    pub(super) async fn deliver(&self, message: &QueueMessage) -> bool {
         let deadline = Instant::now() + READER_WAIT;
         match self.try_deliver(message, deadline).await {
             Ok(delivered) => delivered,
@@ -214,7 +214,7 @@ impl Outbox {
         }
     }
 
-    async fn try_deliver(&self, message: &Json, deadline: Instant) -> Result<bool, StoreError> {
+    async fn try_deliver(&self, message: &QueueMessage, deadline: Instant) -> Result<bool, StoreError> {
         loop {
             let waiting: usize = self.store.query(redis::cmd("XLEN").arg(&self.messages)).await?;
             if waiting < SESSION_BUFFER {
@@ -226,7 +226,7 @@ impl Outbox {
             tokio::time::sleep(FULL_RECHECK).await;
         }
         let mut add = redis::pipe();
-        add.cmd("XADD").arg(&self.messages).arg("*").arg("message").arg(message.to_string()).ignore();
+        add.cmd("XADD").arg(&self.messages).arg("*").arg("message").arg(message.to_json_text()).ignore();
         add.expire(&self.messages, expiry()).ignore().expire(&self.pending, expiry()).ignore();
         add.expire(&self.events, expiry()).ignore();
         self.store.query::<()>(&add).await?;
@@ -244,18 +244,18 @@ pub(super) struct SharedReader {
     last_id: String,
     /// Messages read and not yet taken, with their ids in the stream (none for a completion
     /// made here for a call whose replica stopped).
-    unread: std::collections::VecDeque<(Option<String>, Json)>,
+    unread: std::collections::VecDeque<(Option<String>, QueueMessage)>,
     /// When the pending calls were last looked at for any that no longer runs.
     checked_at: Instant,
 }
 
 /// What a reader got next.
 pub(super) enum Read {
-    Message(Json),
+    Message(QueueMessage),
     /// Nothing came for [`HEARTBEAT_EVERY`].
     Idle,
     /// The last pending event completed with this message.
-    Last(Json),
+    Last(QueueMessage),
     /// The session has nothing pending any more, nor will (its keys expired): the stream ends.
     Gone,
 }
@@ -293,15 +293,20 @@ impl SharedReader {
             .query_async(&mut self.connection.connection)
             .await?;
         for entry in reply.into_iter().flat_map(|reply| reply.keys).flat_map(|key| key.ids) {
-            let message = entry.get::<String>("message").and_then(|text| serde_json::from_str(&text).ok());
             self.last_id = entry.id.clone();
-            self.unread.push_back((Some(entry.id), message.unwrap_or(Json::Null)));
+            // Every replica writes messages as `QueueMessage`; one that does not read as one (a
+            // replica of another version) is skipped, and expires with the stream.
+            match entry.get::<String>("message").map(|text| serde_json::from_str(&text)) {
+                Some(Ok(message)) => self.unread.push_back((Some(entry.id), message)),
+                Some(Err(e)) => tracing::warn!("a queue message in the store could not be read: {e}"),
+                None => tracing::warn!("a queue entry in the store holds no message"),
+            }
         }
         Ok(())
     }
 
     /// Takes a message out of the store; `None` when it is not to be passed on.
-    async fn take(&self, id: Option<&str>, message: Json) -> Result<Option<Read>, StoreError> {
+    async fn take(&self, id: Option<&str>, message: QueueMessage) -> Result<Option<Read>, StoreError> {
         let store = &self.queue.store;
         if let Some(id) = id {
             let deleted: usize = store.query(redis::cmd("XDEL").arg(&self.messages).arg(id)).await?;
@@ -309,11 +314,10 @@ impl SharedReader {
                 return Ok(None); // another reader of this session took it
             }
         }
-        if message["msg"] != "process_completed" {
+        let Some(event_id) = message.completes() else {
             store.query::<()>(redis::cmd("EXPIRE").arg(&self.pending).arg(expiry())).await?;
             return Ok(Some(Read::Message(message)));
-        }
-        let event_id = message["event_id"].as_str().unwrap_or_default();
+        };
         let was_pending: usize = store.query(redis::cmd("SREM").arg(&self.events).arg(event_id)).await?;
         if was_pending == 0 {
             return Ok(None); // completed already (made here when its replica seemed stopped)
@@ -332,7 +336,7 @@ impl SharedReader {
         for event_id in pending {
             if !self.queue.alive(&event_id).await? {
                 tracing::warn!("event {event_id} was lost with the replica that ran it");
-                self.unread.push_back((None, completed_message(&event_id, Err(REPLICA_STOPPED.into()))));
+                self.unread.push_back((None, QueueMessage::completed(&event_id, Err(REPLICA_STOPPED.into()))));
             }
         }
         Ok(())
