@@ -14,12 +14,11 @@ use axum::{
     http::{header::CACHE_CONTROL, HeaderValue},
     response::{Html, IntoResponse, Response},
 };
-use rheo_shared::{ComponentSpec, InterfaceSpec, Value};
+use rheo_shared::{ComponentSpec, InterfaceSpec, Media, Value};
 use serde_json::{json, Value as Json};
 
 use crate::{
     components::contract,
-    engine::Media,
     site::PublicUrl,
     transports::{
         gradio::describe::{example_input, is_state, parameter_name},
@@ -104,7 +103,7 @@ fn examples(spec: &InterfaceSpec) -> Vec<Example> {
         .iter()
         .enumerate()
         .filter(|(_, c)| !is_state(c))
-        .map(|(position, component)| match contract(&component.kind).media() {
+        .map(|(position, component)| match component.kind.media() {
             Some(Media::Image) => Example::File("image.png"),
             Some(Media::Audio { .. }) => Example::File("audio.wav"),
             None => {
@@ -306,7 +305,7 @@ fn render(spec: &InterfaceSpec, base: &str, public: &PublicUrl, stylesheet: &str
 fn accepts(component: &ComponentSpec) -> String {
     let schema = contract(&component.kind).tool_schema();
     let mut said = Vec::new();
-    if let Some(media) = contract(&component.kind).media() {
+    if let Some(media) = component.kind.media() {
         said.push(match media {
             Media::Image => "an image file: PNG, JPEG or WebP".to_owned(),
             Media::Audio { .. } => "an audio file: WAV, FLAC, MP3 or Ogg Vorbis".to_owned(),
@@ -324,7 +323,7 @@ fn accepts(component: &ComponentSpec) -> String {
         (None, Some(high)) => said.push(format!("at most {high}")),
         (None, None) => {}
     }
-    if let (None, Some(description)) = (contract(&component.kind).media(), schema["description"].as_str()) {
+    if let (None, Some(description)) = (component.kind.media(), schema["description"].as_str()) {
         said.push(description.to_owned());
     }
     said.join("; ")

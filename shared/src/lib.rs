@@ -28,7 +28,7 @@ mod value;
 
 pub use audio::{AudioData, JoinError};
 pub use components::{
-    AudioSource, ComponentKind, ComponentSpec, Facing, ImageFormat, ImageSource, Problem, SpecError, ValueError,
+    AudioSource, ComponentKind, ComponentSpec, Facing, ImageFormat, ImageSource, Media, Problem, SpecError, ValueError,
     WebcamConstraints,
 };
 pub use interface::{check_values, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_FLAG_REASON_CHARS};

@@ -222,7 +222,7 @@ impl Caller {
 
     /// Whether output `index` is media (its bytes follow a stream's answer).
     pub(crate) fn output_carries_media(self, index: usize) -> bool {
-        self.output_specs.with_value(|specs| specs.get(index).is_some_and(|spec| spec.kind.carries_media()))
+        self.output_specs.with_value(|specs| specs.get(index).is_some_and(|spec| spec.kind.media().is_some()))
     }
 
     /// Where the interface's API is.

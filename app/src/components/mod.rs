@@ -27,7 +27,7 @@ mod textbox;
 #[cfg(feature = "ssr")]
 pub(crate) use markdown::{to_plain_text, to_safe_html, RawHtml};
 
-use leptos::{either::either, prelude::*, task::spawn_local};
+use leptos::{either::Either, prelude::*, task::spawn_local};
 use rheo_shared::{ComponentKind, ComponentSpec, FileData, Value};
 use web_sys::Blob;
 
@@ -42,24 +42,39 @@ pub(crate) trait Widget {
     fn view(&self, field: Field) -> impl IntoView + use<Self>;
 }
 
-/// The widget of the component `spec`. (Not `match_kind!`: each kind's widget is its own
-/// variant of an `EitherOf12`, which `either!` numbers by position.)
+/// The widget of the component `spec`: one exhaustive match over the kinds (a kind without a
+/// widget does not compile), each arm's view typed in its own branch of an `Either` chain.
 pub(crate) fn component_view(spec: &ComponentSpec, field: Field) -> impl IntoView + use<> {
-    either!(&spec.kind,
-        ComponentKind::Number(kind) => kind.view(field),
-        ComponentKind::Slider(kind) => kind.view(field),
-        ComponentKind::Radio(kind) => kind.view(field),
-        ComponentKind::Dropdown(kind) => kind.view(field),
-        ComponentKind::Textbox(kind) => kind.view(field),
-        ComponentKind::Checkbox(kind) => kind.view(field),
-        ComponentKind::Label(kind) => kind.view(field),
-        ComponentKind::Image(kind) => kind.view(field),
-        ComponentKind::Audio(kind) => kind.view(field),
-        ComponentKind::Markdown(kind) => kind.view(field),
-        ComponentKind::Json(kind) => kind.view(field),
-        ComponentKind::State(kind) => kind.view(field),
+    views_by_kind!(&spec.kind, field;
+        Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State,
     )
 }
+
+/// `match $kind { ComponentKind::$variant(kind) => kind.view($field), … }` with each arm's view
+/// put in its own branch of a chain of `Either`s, by position: `Left` for the first,
+/// `Right(Left)` for the second, …, the innermost `Right` for the last. The views stay typed
+/// (no `AnyView`), and, unlike leptos' `either!` (at most 16 arms, as `EitherOf16`), any
+/// number of kinds fits: the components to come take it past 16.
+macro_rules! views_by_kind {
+    ($kind:expr, $field:expr; $($variant:ident),+ $(,)?) => {
+        views_by_kind!(@arms ($kind, $field) [] [] $($variant)+)
+    };
+    (@arms ($kind:expr, $field:expr) [$($arms:tt)*] [$($rights:tt)*] $last:ident) => {
+        match $kind {
+            $($arms)*
+            ComponentKind::$last(kind) => views_by_kind!(@wrap [$($rights)*] kind.view($field)),
+        }
+    };
+    (@arms ($kind:expr, $field:expr) [$($arms:tt)*] [$($rights:tt)*] $next:ident $($rest:ident)+) => {
+        views_by_kind!(@arms ($kind, $field)
+            [$($arms)* ComponentKind::$next(kind) => views_by_kind!(@wrap [$($rights)*] Either::Left(kind.view($field))),]
+            [$($rights)* Right]
+            $($rest)+)
+    };
+    (@wrap [] $view:expr) => { $view };
+    (@wrap [Right $($rights:tt)*] $view:expr) => { Either::Right(views_by_kind!(@wrap [$($rights)*] $view)) };
+}
+use views_by_kind;
 
 /// What every widget has: an id for its control, a label, a value and maybe a change hook,
 /// and the page's caller and stream.

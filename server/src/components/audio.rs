@@ -4,10 +4,7 @@ use rheo_shared::{components, AudioData, AudioSource, ValueError};
 use serde_json::{json, Value as JsonValue};
 
 use super::{builder_basics, component_impl, file_data_schema, media_tool_schema, Common, Contract};
-use crate::engine::{
-    value::{ComponentValue, Payload},
-    Media,
-};
+use crate::engine::value::{ComponentValue, Payload};
 
 /// Audio: recorded with the microphone or uploaded (WAV, FLAC, MP3, Ogg Vorbis) as an input; as
 /// an output, a player with a download link. The handler gets and returns [`AudioData`].
@@ -126,10 +123,6 @@ impl Contract for components::Audio {
     /// What `handle_file(...)` sends; a client uploads the file first.
     fn example(&self) -> JsonValue {
         json!({ "path": "audio.wav", "meta": { "_type": "gradio.FileData" }, "orig_name": "audio.wav" })
-    }
-
-    fn media(&self) -> Option<Media> {
-        Some(Media::Audio { streamed: self.streaming })
     }
 }
 

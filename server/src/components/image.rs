@@ -7,10 +7,7 @@ use rheo_shared::{components, ComponentKind, ComponentSpec, ImageFormat, ImageSo
 use serde_json::{json, Value as JsonValue};
 
 use super::{file_data_schema, media_tool_schema, private, Common, Component, Contract};
-use crate::engine::{
-    value::{ComponentValue, Payload},
-    Media,
-};
+use crate::engine::value::{ComponentValue, Payload};
 
 /// An image: picked or dropped as a file, pasted, or taken with the webcam; as an output,
 /// shown with a download link. The handler gets an [`RgbImage`] unless the component asks for
@@ -206,10 +203,6 @@ impl Contract for components::Image {
     /// What `handle_file(...)` sends; a client uploads the file first.
     fn example(&self) -> JsonValue {
         json!({ "path": "image.png", "meta": { "_type": "gradio.FileData" }, "orig_name": "image.png" })
-    }
-
-    fn media(&self) -> Option<Media> {
-        Some(Media::Image)
     }
 }
 

@@ -43,10 +43,7 @@ pub use self::{
     audio::Audio, checkbox::Checkbox, dropdown::Dropdown, image::Image, json::Json, label::Label, markdown::Markdown,
     number::Number, radio::Radio, slider::Slider, state::State, textbox::Textbox,
 };
-use crate::engine::{
-    value::{ComponentValue, Payload, StateValue},
-    Media,
-};
+use crate::engine::value::{ComponentValue, Payload, StateValue};
 
 /// A component an interface can declare as an input or an output.
 pub trait Component: private::Sealed {
@@ -135,9 +132,8 @@ macro_rules! component_impl {
 }
 pub(crate) use component_impl;
 
-/// A kind's server-side contract, as Gradio's component classes have it: how its values
-/// travel (as JSON, or as media the codec decodes and encodes) and how Gradio's API describes
-/// it. Implemented in each component's module for its options type.
+/// A kind's server-side contract, as Gradio's component classes have it: how Gradio's API
+/// describes it (whether its values are media is the kind's own `media()`, in `shared`). Implemented in each component's module for its options type.
 pub(crate) trait Contract {
     /// Gradio's class name ("Number").
     fn class_name(&self) -> &'static str;
@@ -156,10 +152,6 @@ pub(crate) trait Contract {
     fn python_type(&self) -> String;
     /// An example value, for a component without a starting value.
     fn example(&self) -> JsonValue;
-    /// Whether its values are media files, and which.
-    fn media(&self) -> Option<Media> {
-        None
-    }
 }
 
 /// The [`Contract`] of any kind.

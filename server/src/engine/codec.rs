@@ -12,16 +12,15 @@
 
 use rheo_shared::{
     protocol::{gradio::file_url, stream::encode_answer},
-    AudioData, ComponentKind, ComponentSpec, FileData, ImageFormat, Misfit, Value,
+    AudioData, ComponentKind, ComponentSpec, FileData, ImageFormat, Media, Misfit, Value,
 };
 
 use super::{
     files::{FileError, FileStore},
-    media::{self, Media, MAX_AUDIO_SECONDS},
+    media::{self, MAX_AUDIO_SECONDS},
     value::Payload,
     CallError, Input,
 };
-use crate::components::contract;
 
 /// The JPEG quality of streamed output frames.
 const FRAME_JPEG_QUALITY: u8 = 85;
@@ -38,7 +37,7 @@ pub(crate) async fn decode_inputs(
         let misfit = |reason: String| CallError::InvalidInput {
             misfits: vec![Misfit { component: Some((position, component.label.clone())), reason }],
         };
-        let (media, bytes) = match (input, contract(&component.kind).media()) {
+        let (media, bytes) = match (input, component.kind.media()) {
             (Input::Value(Value::File(file)), Some(media)) => {
                 let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| {
                     misfit(
@@ -54,7 +53,7 @@ pub(crate) async fn decode_inputs(
             }
             (Input::Frame(_), None) => return Err(misfit("this input does not stream".into())),
         };
-        let decoded = blocking(move || media.decode(&bytes)).await?;
+        let decoded = blocking(move || media::decode(media, &bytes)).await?;
         payloads.push(decoded.map_err(|e| misfit(e.to_string()))?);
     }
     Ok(payloads)
@@ -74,7 +73,7 @@ pub(crate) struct FileOutputs<'a> {
 
 impl<'a> FileOutputs<'a> {
     pub(crate) fn new(name: &'a str, files: &'a FileStore, generator: bool, outputs: &[ComponentSpec]) -> Self {
-        let joins = |c: &ComponentSpec| generator && contract(&c.kind).media() == Some(Media::Audio { streamed: true });
+        let joins = |c: &ComponentSpec| generator && c.kind.media() == Some(Media::Audio { streamed: true });
         let joined = outputs.iter().map(|c| joins(c).then(AudioData::default)).collect();
         let format = |c: &ComponentSpec| match &c.kind {
             ComponentKind::Image(image) => image.format,

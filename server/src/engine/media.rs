@@ -8,7 +8,7 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use jpeg_encoder::{ColorType, Encoder};
-use rheo_shared::AudioData;
+use rheo_shared::{AudioData, Media};
 use symphonia::core::{
     audio::SampleBuffer, codecs::DecoderOptions, errors::Error as AudioError, formats::FormatOptions,
     io::MediaSourceStream, meta::MetadataOptions, probe::Hint,
@@ -67,32 +67,11 @@ pub(crate) fn decode_image(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
     })
 }
 
-/// What a media component's values are (see each component's `Contract::media`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Media {
-    Image,
-    /// `streamed`: as a generator's output, each chunk plays as it comes, then all are joined.
-    Audio {
-        streamed: bool,
-    },
-}
-
-impl Media {
-    /// The type a file of this media is assumed to have when its sender did not say.
-    #[cfg(feature = "mcp")]
-    pub(crate) fn default_mime_type(self) -> &'static str {
-        match self {
-            Media::Image => "image/png",
-            Media::Audio { .. } => "audio/wav",
-        }
-    }
-
-    /// Decodes the bytes a client sent for a component of this media.
-    pub(crate) fn decode(self, bytes: &[u8]) -> Result<Payload, MediaError> {
-        match self {
-            Media::Image => decode_image(bytes).map(Payload::Image),
-            Media::Audio { .. } => decode_audio(bytes).map(Payload::Audio),
-        }
+/// Decodes the bytes a client sent for a component of this `media`.
+pub(crate) fn decode(media: Media, bytes: &[u8]) -> Result<Payload, MediaError> {
+    match media {
+        Media::Image => decode_image(bytes).map(Payload::Image),
+        Media::Audio { .. } => decode_audio(bytes).map(Payload::Audio),
     }
 }
 

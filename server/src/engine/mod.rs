@@ -28,7 +28,6 @@ use futures::{stream::BoxStream, Stream, StreamExt};
 use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-pub(crate) use self::media::Media;
 use self::{
     events::{CallEvent, CallTimes, Reporter},
     files::FileStore,

@@ -40,7 +40,7 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use futures::StreamExt;
-use rheo_shared::{ComponentSpec, Value};
+use rheo_shared::{ComponentSpec, Media, Value};
 use rmcp::{
     model::{
         CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeResult,
@@ -64,7 +64,7 @@ use crate::{
     engine::{
         events::{CallEvent, Reporter},
         files::FileError,
-        CallError, Media, Mounted,
+        CallError, Mounted,
     },
     site::PublicUrl,
 };
@@ -225,7 +225,7 @@ impl Tools {
                 continue;
             }
             let name = parameter_name(&component.label);
-            let value = match (arguments.remove(&name), contract(&component.kind).media()) {
+            let value = match (arguments.remove(&name), component.kind.media()) {
                 (None, _) if component.value != Value::Null => component.value.clone(),
                 (None, _) => return Err(McpError::invalid_params(format!("the argument {name:?} is missing"), None)),
                 (Some(JsonValue::String(text)), Some(media)) => self.store(&name, &text, media).await?,
@@ -284,7 +284,7 @@ impl Tools {
                 Value::Null => continue,
                 Value::Text(text) => ContentBlock::text(text),
                 Value::File(file) => match self.interfaces.files.read(&file.path).await.ok().flatten() {
-                    Some((bytes, mime_type)) => match contract(&component.kind).media() {
+                    Some((bytes, mime_type)) => match component.kind.media() {
                         Some(Media::Audio { .. }) => ContentBlock::audio(BASE64.encode(bytes), mime_type),
                         _ => ContentBlock::image(BASE64.encode(bytes), mime_type),
                     },

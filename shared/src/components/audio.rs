@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{mismatch, Kind, Problem, ValueError};
+use super::{mismatch, Kind, Media, Problem, ValueError};
 use crate::Value;
 
 /// Audio's options.
@@ -50,7 +50,7 @@ impl Kind for Audio {
         self.streaming
     }
 
-    fn carries_media(&self) -> bool {
-        true
+    fn media(&self) -> Option<Media> {
+        Some(Media::Audio { streamed: self.streaming })
     }
 }

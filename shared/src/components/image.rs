@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{mismatch, Kind, Problem, ValueError};
+use super::{mismatch, Kind, Media, Problem, ValueError};
 use crate::Value;
 
 /// An image's options.
@@ -155,7 +155,7 @@ impl Kind for Image {
         self.streaming
     }
 
-    fn carries_media(&self) -> bool {
-        true
+    fn media(&self) -> Option<Media> {
+        Some(Media::Image)
     }
 }

@@ -38,6 +38,27 @@ pub use self::{
 };
 use crate::Value;
 
+/// What a media component's values are: files, which the server decodes for the handler and
+/// encodes from its return (the one notion of media, for the server and the page alike).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Media {
+    Image,
+    /// `streamed`: as a generator's output, each chunk plays as it comes, then all are joined.
+    Audio {
+        streamed: bool,
+    },
+}
+
+impl Media {
+    /// The type a file of this media is assumed to have when its sender did not say.
+    pub fn default_mime_type(self) -> &'static str {
+        match self {
+            Media::Image => "image/png",
+            Media::Audio { .. } => "audio/wav",
+        }
+    }
+}
+
 /// Calls `$callback!` (a macro of this crate) with `$args` and the list of every component:
 /// `[Variant, …]`, where each variant's options are the type of the same name. Like axum's
 /// `all_the_tuples!`, it keeps the list in one place.
@@ -113,9 +134,10 @@ pub trait Kind {
     fn output_only(&self) -> bool {
         false
     }
-    /// Whether its values are media files (whose bytes a stream's answer carries).
-    fn carries_media(&self) -> bool {
-        false
+    /// Which media its values are, if they are media files: the server decodes them, and a
+    /// stream's answer carries their bytes.
+    fn media(&self) -> Option<Media> {
+        None
     }
     /// Its value from the JSON it travelled as. Untagged, a `Value` is the first variant that
     /// fits; a kind whose values may look like another's (Json) reads them as its own.
@@ -272,9 +294,9 @@ impl ComponentKind {
         match_kind!(self, k => k.output_only())
     }
 
-    /// Whether its values are media files.
-    pub fn carries_media(&self) -> bool {
-        match_kind!(self, k => k.carries_media())
+    /// Which media its values are, if they are media files.
+    pub fn media(&self) -> Option<Media> {
+        match_kind!(self, k => k.media())
     }
 
     /// The starting value when the author gives none.
