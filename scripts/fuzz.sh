@@ -13,7 +13,7 @@ cases=${FUZZ_CASES:-20000}
 suites=(
   "-p rheo-shared --test decoders|"
   "-p rheo-live --lib|properties"
-  "-p rheo-live --test fuzz|"
+  "-p rheo-live --test integration|fuzz::"
 )
 binaries=()
 for suite in "${suites[@]}"; do

@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints; Rust unit, integration and doc tests (the embedded UI
-# bundle's fingerprint among them); then, against the release builds of the demos and of an
-# author's project outside the workspace (examples/first-demo), the real gradio_client (Python),
-# the browser tests in headless Chromium, and the benchmark's quick mode as a smoke test.
+# Runs every test (`scripts/test.sh`, what CI runs): formatting and lints; Rust unit,
+# integration and doc tests (the embedded UI bundle's fingerprint among them); the packages an
+# author depends on; then, against the release builds of the demos and of an author's project
+# outside the workspace (examples/first-demo), the real gradio_client (Python), the browser
+# tests in headless Chromium, a short load, and the benchmark's quick mode as a smoke test.
+#
+# `scripts/test.sh quick`, the loop while working: formatting, lints, the Rust tests, and the
+# browser tests of the demos (no packaging, author's project, deployment, replicas, Python
+# client, load or bench).
 set -euo pipefail
+tier="${1:-full}"
+case "$tier" in
+  full | quick) ;;
+  *) echo "usage: scripts/test.sh [quick]" >&2; exit 2 ;;
+esac
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" tests
 
 # Formatting and lints first: they fail fast. Clippy runs twice, as the app is compiled twice:
@@ -18,21 +28,20 @@ cargo clippy -p rheo-live --no-default-features -- -D warnings
 # scripts/bundle.sh, and building it here would unify the app's `hydrate` and `ssr` features.
 cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos
 
-# The crates an author depends on package (with the UI bundle inside) and build from their
-# packages, as crates.io would take them. Cargo verifies them against each other through a
-# temporary registry and, as registry crates never change, keeps their unpacked sources and
-# builds by version: drop those of our own crates so that the packages as they are now get built.
-cargo_home="${CARGO_HOME:-$HOME/.cargo}"
-rm -rf target/package target/package-verify/debug/.fingerprint/rheo-* \
-  "$cargo_home"/registry/src/*/rheo-{shared,app,live}-0.1.0 "$cargo_home"/registry/cache/*/rheo-{shared,app,live}-0.1.0.crate
-cargo package -q -p rheo-shared -p rheo-app -p rheo-live --allow-dirty --target-dir target/package-verify
+if [ "$tier" = full ]; then
+  scripts/package-check.sh
+fi
 
 # Plain cargo builds, no UI tooling: the demos, and an author's project as a user builds it
 # (sharing this target directory only to reuse the compiled dependencies).
 scripts/build-release.sh
-(cd examples/first-demo && CARGO_TARGET_DIR="$root/target" cargo build --release)
+ports=(3000)
+if [ "$tier" = full ]; then
+  (cd examples/first-demo && CARGO_TARGET_DIR="$root/target" cargo build --release)
+  ports+=(7860)
+fi
 
-for port in 3000 7860; do
+for port in "${ports[@]}"; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
     echo "port $port is taken: stop the server there first" >&2
     exit 1
@@ -46,16 +55,25 @@ export RHEO_FLAGGING_DIR="$root/target/flagged"
 rm -rf "$RHEO_FLAGGING_DIR"
 ./target/release/rheo-demos &
 demos=$!
-./target/release/first-demo &
-first_demo=$!
+first_demo=
+if [ "$tier" = full ]; then
+  ./target/release/first-demo &
+  first_demo=$!
+fi
 deploy_pids=()
 trap 'kill $demos $first_demo "${deploy_pids[@]}" 2>/dev/null || true' EXIT
-for port in 3000 7860; do
+for port in "${ports[@]}"; do
   for _ in $(seq 100); do
     curl -s -o /dev/null "http://127.0.0.1:$port/" && break
     sleep 0.1
   done
 done
+
+if [ "$tier" = quick ]; then
+  # Every spec but the author's project's; the deployment and replica specs skip themselves.
+  (cd end2end && npx playwright test $(ls tests/*.spec.ts | grep -v first-demo))
+  exit 0
+fi
 # A deployment: nginx in front under /demos/ with a login, and TLS (exports RHEO_DEPLOY_URL…).
 source scripts/deploy-test-env.sh
 # Three replicas sharing a Redis behind nginx round-robin (exports RHEO_REPLICAS_URL…).

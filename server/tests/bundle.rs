@@ -3,6 +3,9 @@
 //! frontend's dependencies. Their fingerprint is recorded in `bundle/FINGERPRINT` when the
 //! bundle is built (`scripts/bundle.sh` runs this test with `RHEO_WRITE_FINGERPRINT=1`).
 
+// The helpers the integration tests share; these tests use a part of them.
+#[allow(dead_code)]
+#[path = "integration/common.rs"]
 mod common;
 
 use std::{

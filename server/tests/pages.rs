@@ -5,6 +5,9 @@
 //! one run in ten, which the release server, on one runtime, does not do (tested with 180
 //! concurrent requests of these paths).
 
+// The helpers the integration tests share; these tests use a part of them.
+#[allow(dead_code)]
+#[path = "integration/common.rs"]
 mod common;
 
 use axum::{body::Body, http::Request, http::StatusCode};

@@ -1,6 +1,6 @@
 //! The author's API and Rheo's own HTTP routes, exercised in-process.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

@@ -1,7 +1,7 @@
 //! Gradio's HTTP API, exercised in-process (the real clients are tested in compat/ and
 //! end2end/ against the release server).
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

@@ -1,8 +1,5 @@
 //! The interfaces and HTTP helpers the integration tests share.
 
-// Each test binary uses a part of these helpers.
-#![allow(dead_code)]
-
 use std::time::Duration;
 
 use axum::{

@@ -1,6 +1,6 @@
 //! The WebSocket stream of frames, over real TCP on loopback.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Generators, streaming audio out, and State, through Rheo's own API (`/run`, NDJSON for a
 //! generator) and the stream socket.
 
-mod common;
+use crate::common;
 
 use std::{
     sync::atomic::{AtomicBool, AtomicUsize, Ordering},
