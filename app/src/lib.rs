@@ -35,7 +35,9 @@ pub struct InterfaceSpecs(pub std::sync::Arc<Vec<InterfaceSpec>>);
 #[derive(Clone, Debug, Default)]
 pub struct SiteRoot(pub String);
 
-/// The name of the `<meta>` that carries the root path to the browser.
+/// The name of the `<meta>` that carries the root path to the browser (written by the server's
+/// `shell`, read by the browser's `page_root`).
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
 const ROOT_META: &str = "rheo-root";
 
 /// The root path the server rendered this page under, read in the browser before hydrating.
