@@ -200,15 +200,28 @@ fn write_flag(
             Value::Null => String::new(),
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => n.to_string(),
-            Value::Text(text) => text.clone(),
+            Value::Text(text) => as_text_cell(text),
             Value::File(_) => copies.next().unwrap_or_default(),
             Value::Classification(_) | Value::Json(_) => serde_json::to_string(value).unwrap_or_default(),
         })
         .collect();
     let now = OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
-    row.extend([reason, now]);
+    row.extend([as_text_cell(&reason), now]);
     let row_bytes = append_row(dir, header, &row)?;
     Ok(media + row_bytes)
+}
+
+/// Text from a visitor as a cell a spreadsheet shows as that text, never runs: one that starts
+/// with `=`, `+`, `-` or `@` (a formula to Excel, LibreOffice and Google Sheets), or with a tab,
+/// CR or LF (which some skip before reading a formula), gets a `'` in front, as OWASP's advice
+/// on CSV injection and Gradio's CSV logger have it. Numbers, files and JSON are written by the
+/// server and need none.
+fn as_text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 /// A label as a folder name: letters, digits, `-` and `_`; anything else `_`.
@@ -251,4 +264,19 @@ fn first_record(file: &mut File) -> Result<Vec<String>, FlagError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(file.take(1 << 20));
     let record = reader.records().next().transpose().map_err(|e| FlagError::Io(e.to_string()))?;
     Ok(record.map(|r| r.iter().map(str::to_owned).collect()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_a_spreadsheet_would_run_is_written_as_text() {
+        for formula in ["=1+1", "+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "=HYPERLINK(\"http://x\")"] {
+            assert_eq!(as_text_cell(formula), format!("'{formula}"));
+        }
+        for text in ["3 px", "a = b", "'quoted", "", "1-1"] {
+            assert_eq!(as_text_cell(text), text, "left as it is");
+        }
+    }
 }

@@ -72,6 +72,20 @@ async fn a_flag_appends_its_values_and_a_copy_of_its_media() {
     assert!(row[1].starts_with("picture/"), "{}", row[1]);
 }
 
+/// A flag's values come from the page, or from anyone who posts: text a spreadsheet would run
+/// as a formula is kept as text.
+#[tokio::test]
+async fn a_formula_in_a_flag_is_written_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path(), Limits::default());
+    let mut values = shown(&app, 3).await;
+    values[4] = json!("=HYPERLINK(\"http://example.com\",\"x\")");
+    let (status, body) = post(&app, "/square/flag", json!({"data": values, "reason": "Wrong"})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let rows = rows(dir.path(), "dataset.csv");
+    assert_eq!(rows[1][2], "'=HYPERLINK(\"http://example.com\",\"x\")");
+}
+
 #[tokio::test]
 async fn flags_at_once_are_each_a_whole_row() {
     let dir = tempfile::tempdir().unwrap();
