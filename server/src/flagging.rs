@@ -55,6 +55,9 @@ pub(crate) struct Flagger {
     header: Vec<String>,
     /// Every input and output, in the order a flag's values come.
     components: Vec<ComponentSpec>,
+    /// The author's reasons (Gradio's `flagging_options`): a flag gives one of them; none, any
+    /// reason.
+    reasons: Vec<String>,
     /// The components whose values are kept (State left out), in the header's order.
     kept: Vec<ComponentSpec>,
     max_bytes: u64,
@@ -65,14 +68,14 @@ pub(crate) struct Flagger {
 impl Flagger {
     /// The flagger of `spec` in `dir`, if its flagging is on.
     pub(crate) fn new(spec: &InterfaceSpec, dir: &Path, max_bytes: u64) -> Option<Flagger> {
-        spec.flagging.as_ref()?;
+        let reasons = spec.flagging.as_ref()?.reasons.clone();
         let components: Vec<ComponentSpec> = spec.inputs.iter().chain(&spec.outputs).cloned().collect();
         let kept: Vec<ComponentSpec> =
             components.iter().filter(|c| !matches!(c.kind, ComponentKind::State(_))).cloned().collect();
         let mut header: Vec<String> = kept.iter().map(|c| c.label.clone()).collect();
         header.extend(["reason".to_owned(), "flagged_at".to_owned()]);
         let used = tokio::sync::Mutex::new(None);
-        Some(Flagger { dir: dir.join(&spec.name), header, components, kept, max_bytes, used })
+        Some(Flagger { dir: dir.join(&spec.name), header, components, reasons, kept, max_bytes, used })
     }
 
     /// Checks the flagging directory can be written, at start: the author hears of a wrong
@@ -91,6 +94,9 @@ impl Flagger {
             return Err(FlagError::Invalid(format!("the reason is longer than {MAX_FLAG_REASON_CHARS} characters")));
         }
         let kept = self.kept_values(values)?;
+        if !self.reasons.is_empty() && !self.reasons.contains(&reason) {
+            return Err(FlagError::Invalid(format!("the reason must be one of: {}", self.reasons.join(", "))));
+        }
         let mut sources = Vec::new();
         for (component, value) in self.kept.iter().zip(&kept) {
             if let Value::File(file) = value {
