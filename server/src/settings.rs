@@ -15,6 +15,9 @@ use crate::{
     tls,
 };
 
+/// The shortest `RHEO_SECRET_KEY` taken: 32 bytes, the size of the HMAC-SHA256 key it becomes.
+const MIN_SECRET_KEY_BYTES: usize = 32;
+
 /// What the code set; `None` or empty where it said nothing.
 #[derive(Default)]
 pub(crate) struct Settings {
@@ -93,6 +96,13 @@ impl Settings {
             None => self.login.clone(),
         };
         let secret = match env("RHEO_SECRET_KEY") {
+            // A short key can be guessed offline from one cookie, and every login forged.
+            Some(key) if key.len() < MIN_SECRET_KEY_BYTES => {
+                return Err(format!(
+                    "RHEO_SECRET_KEY is {} bytes: give at least {MIN_SECRET_KEY_BYTES} random ones (`openssl rand -hex 32`)",
+                    key.len()
+                ))
+            }
             Some(key) => Sha256::digest(key.as_bytes()).into(),
             None => random_key(),
         };
@@ -213,6 +223,9 @@ mod tests {
         assert_eq!(origins.site.allowed_origins, ["https://example.com"]);
         assert!(error(&[("RHEO_FRAME_ANCESTORS", "'self' https://é.example")]).contains("frame-ancestors"));
         assert!(error(&[("RHEO_SSL_CERTFILE", "a.pem")]).contains("or neither"));
+        assert!(error(&[("RHEO_SECRET_KEY", "hunter2")]).starts_with("RHEO_SECRET_KEY is 7 bytes: give at least 32"));
+        let long = "k".repeat(32);
+        assert!(resolve(&plain, &[("RHEO_SECRET_KEY", long.as_str())], None).is_ok());
         assert!(error(&[("RHEO_SSL_CERTFILE", "/no/a.pem"), ("RHEO_SSL_KEYFILE", "/no/k.pem")]).contains("cannot read"));
         assert!(error(&[("RHEO_USERS", "nobody")]).contains("user:password"));
         assert!(error(&[("RHEO_FRAME_ANCESTORS", "'self'; script-src *")]).contains("frame-ancestors"));

@@ -16,7 +16,10 @@ use std::{
 use axum::{
     extract::{ConnectInfo, FromRequestParts, Request, State},
     http::{
-        header::{CONTENT_SECURITY_POLICY, HOST, ORIGIN, REFERRER_POLICY, UPGRADE, X_CONTENT_TYPE_OPTIONS},
+        header::{
+            CONTENT_SECURITY_POLICY, HOST, ORIGIN, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, UPGRADE,
+            X_CONTENT_TYPE_OPTIONS,
+        },
         request::Parts,
         HeaderMap, HeaderValue, Method, StatusCode, Uri,
     },
@@ -261,6 +264,11 @@ fn with_security_headers(site: &Site, mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if site.tls {
+        // Served over Rheo's own TLS: browsers keep to HTTPS for a year (not the subdomains,
+        // which this server does not know). Behind a TLS proxy, the proxy sets it.
+        headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     if !headers.contains_key(CONTENT_SECURITY_POLICY) {
         let policy =
             site.default_policy.get_or_init(|| HeaderValue::from_str(&site.content_security_policy(None)).ok());
@@ -339,6 +347,17 @@ mod tests {
 
     const PROXY: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
     const STRANGER: Option<IpAddr> = Some(IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 9)));
+
+    #[test]
+    fn over_its_own_tls_the_server_asks_browsers_to_keep_to_https() {
+        let hsts = |tls: bool| {
+            let site = Site { tls, ..Site::default() };
+            let response = with_security_headers(&site, Response::default());
+            response.headers().get(STRICT_TRANSPORT_SECURITY).map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(hsts(true).as_deref(), Some("max-age=31536000"));
+        assert_eq!(hsts(false), None, "plain HTTP, or behind a proxy that ends TLS");
+    }
 
     #[test]
     fn forwarded_headers_count_only_from_a_trusted_proxy() {
