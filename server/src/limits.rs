@@ -175,9 +175,9 @@ mod tests {
         let limits = Limits::default().overridden(var).unwrap();
         assert_eq!((limits.max_upload_bytes, limits.max_streams_per_client), (10 << 20, 3));
         assert_eq!(limits.max_stored_files, Limits::default().max_stored_files, "the others as they were");
-        let bad = Limits::default().overridden(|name| (name == "RHEO_MAX_STREAMS").then(|| "0".to_owned()));
         let slow = Limits::default().overridden(|name| (name == "RHEO_BODY_TIMEOUT_SECS").then(|| "90".to_owned()));
-        assert_eq!(slow.unwrap().body_timeout, Duration::from_secs(90));
+        assert_eq!(slow.unwrap().body_timeout, Duration::from_secs(90), "seconds");
+        let bad = Limits::default().overridden(|name| (name == "RHEO_MAX_STREAMS").then(|| "0".to_owned()));
         assert_eq!(bad.unwrap_err(), "RHEO_MAX_STREAMS=\"0\" is not a limit: give a whole number above 0");
     }
 }

@@ -16,15 +16,15 @@
 //! session, and time. A call never waits long on its reader: one whose messages nobody reads
 //! for [`READER_WAIT`] is stopped, freeing its slot.
 
+mod memory;
+#[cfg(feature = "redis")]
+mod shared;
+
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
 use futures::{stream, Stream, StreamExt};
 use rheo_shared::{protocol::gradio::QueueMessage, Value};
 use tokio::sync::{mpsc, OwnedMutexGuard};
-
-mod memory;
-#[cfg(feature = "redis")]
-mod shared;
 
 use crate::{
     engine::{events::CallEvent, CallError},
