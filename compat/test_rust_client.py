@@ -1,8 +1,10 @@
 """The Rust Gradio client (the `gradio` crate, 0.4.2, unmodified): its `gr` command line
-against the release demos. `scripts/setup.sh tests` installs it into target/tools; its
+against the release demos. `scripts/setup.sh tests` installs it (under ~/.cache/rheo/tools)
+and names it in RHEO_GR; its
 `Client::predict` runs in test_api_page.py (the pages' Rust snippets)."""
 
-import pathlib
+import os
+import shutil
 import subprocess
 
 import pytest
@@ -12,7 +14,7 @@ from test_api_page import reds, upside_down
 from test_audio_and_generators import tone
 from test_mcp import ORIGIN
 
-GR = pathlib.Path(__file__).resolve().parent.parent / "target" / "tools" / "bin" / "gr"
+GR = os.environ.get("RHEO_GR") or shutil.which("gr") or "gr: run scripts/setup.sh tests, which installs it"
 DEMOS = ["calculator", "greet", "flip", "filters", "mirror", "transcribe", "echo", "synth", "diffusion", "word_count"]
 
 

@@ -6,7 +6,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" bundle
 
-cargo leptos build --release --precompress
+# The wasm and the stylesheet only: the server is built by scripts/build-release.sh, with its own
+# features (a server built here would be thrown away, costing minutes).
+cargo leptos build --release --precompress --frontend-only
 for file in rheo.js rheo.wasm rheo.css; do
   for encoding in "" .br .gz; do
     cp "target/site/pkg/$file$encoding" "server/bundle/$file$encoding"

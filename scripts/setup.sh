@@ -83,14 +83,18 @@ python_packages() {
   fi
 }
 
-# The Rust Gradio client (the `gradio` crate's `gr`), for the compatibility tests: into
-# target/tools, kept between runs like the rest of target/ (about a minute, once).
+# The Rust Gradio client (the `gradio` crate's `gr`), for the compatibility tests: installed
+# on purpose outside the checkout, in a directory of its version under the user's cache
+# (`~/.cache/rheo/tools`), so that a fresh clone does not build it again (about 3 minutes); a
+# machine without it, or with another version, installs it here. RHEO_GR names it for the tests.
 GRADIO_RS_VERSION=0.4.2
 rust_gradio_client() {
-  if ! target/tools/bin/gr --version 2>/dev/null | grep -q "$GRADIO_RS_VERSION"; then
-    say "installing the gradio crate's gr $GRADIO_RS_VERSION"
-    cargo install --quiet --locked --root target/tools gradio --version "$GRADIO_RS_VERSION"
+  local tools="${XDG_CACHE_HOME:-$HOME/.cache}/rheo/tools/gradio-$GRADIO_RS_VERSION"
+  if ! "$tools/bin/gr" --version 2>/dev/null | grep -q "$GRADIO_RS_VERSION"; then
+    say "installing the gradio crate's gr $GRADIO_RS_VERSION into $tools"
+    cargo install --quiet --locked --root "$tools" gradio --version "$GRADIO_RS_VERSION"
   fi
+  export RHEO_GR="$tools/bin/gr"
 }
 
 for part in "$@"; do

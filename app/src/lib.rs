@@ -1,10 +1,14 @@
-//! Rheo's UI: the index of mounted interfaces and one generic renderer for any
-//! [`InterfaceSpec`]. Rendered on the server (feature `ssr`) and hydrated in the browser
-//! (feature `hydrate`); the server provides the [`InterfaceSpecs`] through context.
+//! Rheo's UI: the index of mounted apps and one generic renderer for any [`InterfaceSpec`],
+//! and one for any [`BlocksSpec`]. Rendered on the server (feature `ssr`) and hydrated in the
+//! browser (feature `hydrate`); the server provides the `AppSpecs` through context.
 //!
 //! In layers, each using only those before it: [`browser`] (devices and browser objects),
 //! [`calls`] (Rheo's API, the "always last" rule), [`stream`] (webcam and microphone streams),
 //! [`components`] (one widget per component), [`page`] (an interface's page).
+
+// The component dispatch is a deep chain of `Either`s, whose async rendering inside a Blocks
+// layout's containers nests past the default limit of 128 when the compiler lays it out.
+#![recursion_limit = "256"]
 
 mod browser;
 mod calls;
@@ -13,20 +17,22 @@ mod page;
 mod stream;
 
 use leptos::{
-    either::{Either, EitherOf3},
+    either::{Either, EitherOf3, EitherOf4},
     prelude::*,
 };
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_meta::{provide_meta_context, Title};
-use rheo_shared::{InterfaceSpec, InterfaceSummary};
+#[cfg(feature = "ssr")]
+use rheo_shared::AppSpec;
+use rheo_shared::{BlocksSpec, InterfaceSpec, InterfaceSummary};
 
-use page::InterfaceView;
+use page::{BlocksView, InterfaceView};
 
-/// The specs of the mounted interfaces, which the server provides to the UI through context.
+/// The specs of the mounted apps, which the server provides to the UI through context.
 #[cfg(feature = "ssr")]
 #[derive(Clone, Debug)]
-pub struct InterfaceSpecs(pub std::sync::Arc<Vec<InterfaceSpec>>);
+pub struct AppSpecs(pub std::sync::Arc<Vec<AppSpec>>);
 
 /// The path the request's page is served under (`""`, or `/demos` behind a proxy), which the
 /// server provides to [`shell`] through context; the page passes it on to the browser in a
@@ -58,8 +64,8 @@ pub fn page_path(root: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn interface_specs() -> Result<InterfaceSpecs, ServerFnError> {
-    use_context::<InterfaceSpecs>().ok_or_else(|| ServerFnError::new("the server provided no interface specs"))
+fn app_specs() -> Result<AppSpecs, ServerFnError> {
+    use_context::<AppSpecs>().ok_or_else(|| ServerFnError::new("the server provided no app specs"))
 }
 
 /// Server functions have fixed addresses (not the default hash of the source path), so a
@@ -67,10 +73,10 @@ fn interface_specs() -> Result<InterfaceSpecs, ServerFnError> {
 /// The index's list: each interface's name, title, and description as plain text.
 #[server(prefix = "/api", endpoint = "interfaces")]
 pub async fn list_interfaces() -> Result<Vec<InterfaceSummary>, ServerFnError> {
-    let InterfaceSpecs(specs) = interface_specs()?;
-    let summary = |spec: &InterfaceSpec| InterfaceSummary {
-        description: components::to_plain_text(&spec.description),
-        ..spec.summary()
+    let AppSpecs(specs) = app_specs()?;
+    let summary = |spec: &AppSpec| {
+        let summary = spec.summary();
+        InterfaceSummary { description: components::to_plain_text(&summary.description), ..summary }
     };
     Ok(specs.iter().map(summary).collect())
 }
@@ -84,19 +90,30 @@ pub struct PageSpec {
     pub article_html: String,
 }
 
+/// What an app's page is drawn from: an interface's [`PageSpec`], or a Blocks app's spec.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub enum AppPage {
+    Interface(PageSpec),
+    Blocks(BlocksSpec),
+}
+
 #[server(prefix = "/api", endpoint = "interface")]
-pub async fn get_interface(name: String) -> Result<Option<PageSpec>, ServerFnError> {
+pub async fn get_interface(name: String) -> Result<Option<AppPage>, ServerFnError> {
     use components::{to_safe_html, RawHtml};
 
-    let InterfaceSpecs(specs) = interface_specs()?;
-    let Some(spec) = specs.iter().find(|s| s.name == name).cloned() else {
-        set_not_found_status();
-        return Ok(None);
+    let AppSpecs(specs) = app_specs()?;
+    let spec = match specs.iter().find(|s| s.name() == name).cloned() {
+        Some(AppSpec::Interface(spec)) => spec,
+        Some(AppSpec::Blocks(spec)) => return Ok(Some(AppPage::Blocks(spec))),
+        None => {
+            set_not_found_status();
+            return Ok(None);
+        }
     };
     let raw_html = if spec.html_in_text { RawHtml::Kept } else { RawHtml::AsText };
     let description_html = to_safe_html(&spec.description, raw_html);
     let article_html = to_safe_html(&spec.article, raw_html);
-    Ok(Some(PageSpec { spec, description_html, article_html }))
+    Ok(Some(AppPage::Interface(PageSpec { spec, description_html, article_html })))
 }
 
 #[cfg(feature = "ssr")]
@@ -222,7 +239,7 @@ fn Index(root: String) -> impl IntoView {
     }
 }
 
-/// `/<name>`: one interface, rendered from its spec.
+/// `/<name>`: one app, an interface or a Blocks app, rendered from its spec.
 #[component]
 fn InterfacePage(root: String, name: String) -> impl IntoView {
     let page = Resource::new_blocking(move || name.clone(), get_interface);
@@ -232,9 +249,10 @@ fn InterfacePage(root: String, name: String) -> impl IntoView {
                 let root = root.clone();
                 Suspend::new(async move {
                     match page.await {
-                        Ok(Some(page)) => EitherOf3::A(view! { <InterfaceView page root/> }),
-                        Ok(None) => EitherOf3::B(view! { <NotFound root/> }),
-                        Err(e) => EitherOf3::C(view! { <LoadError error=e.to_string()/> }),
+                        Ok(Some(AppPage::Interface(page))) => EitherOf4::A(view! { <InterfaceView page root/> }),
+                        Ok(Some(AppPage::Blocks(spec))) => EitherOf4::B(view! { <BlocksView spec root/> }),
+                        Ok(None) => EitherOf4::C(view! { <NotFound root/> }),
+                        Err(e) => EitherOf4::D(view! { <LoadError error=e.to_string()/> }),
                     }
                 })
             }}

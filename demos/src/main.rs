@@ -15,6 +15,7 @@ mod notes;
 mod synth;
 mod transcribe;
 mod word_count;
+mod workshop;
 
 use std::time::Duration;
 
@@ -54,6 +55,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("diffusion", diffusion::interface())
         .mount("word_count", word_count::interface())
         .mount("classify", classify::interface())
+        .mount("workshop", workshop::blocks())
         // Every demo is also a tool for LLM agents, at /gradio_api/mcp/.
         .mcp_server(true)
         .port(3000)

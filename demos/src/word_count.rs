@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rheo::{serde_json::json, Interface, IntoMounted, Json, Markdown, Textbox};
 
 /// The words of `text`, lowercased: runs of letters, digits and apostrophes.
-fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|word| !word.is_empty())
         .map(str::to_lowercase)
@@ -13,7 +13,7 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// The most frequent words, most frequent first (ties in alphabetical order).
-fn top_words(words: &[String], how_many: usize) -> Vec<(String, usize)> {
+pub(crate) fn top_words(words: &[String], how_many: usize) -> Vec<(String, usize)> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for word in words {
         *counts.entry(word).or_default() += 1;

@@ -58,18 +58,25 @@ pub(crate) async fn page(
     Path(name): Path<String>,
     public: PublicUrl,
 ) -> Result<Response, ApiError> {
-    let spec = pages.interfaces.find(&name)?.spec();
+    let app = pages.interfaces.find(&name)?;
     let base = public.absolute(&format!("/{name}/"));
     let mcp_url = pages.mcp_server.then(|| public.absolute(MCP_ROUTE));
-    let snippets = snippets(spec, &base, mcp_url.as_deref());
-    let page = render(spec, &base, &public, &pages.stylesheet, &snippets);
+    let endpoints: Vec<String> = app
+        .tools()
+        .map(|(tool, endpoint)| {
+            let snippets = snippets(endpoint.spec(), &tool, &base, mcp_url.as_deref());
+            render_endpoint(endpoint.spec(), &base, &snippets)
+        })
+        .collect();
+    let page = render(app.title(), &name, &endpoints, &public, &pages.stylesheet);
     let mut response = Html(page).into_response();
     response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }
 
-/// The snippets for `spec`, served at `base` (its absolute URL, ending in `/`).
-fn snippets(spec: &InterfaceSpec, base: &str, mcp_url: Option<&str>) -> Vec<Snippet> {
+/// The snippets for endpoint `spec`, whose MCP tool is named `tool`, served at `base` (its
+/// absolute URL, ending in `/`).
+fn snippets(spec: &InterfaceSpec, tool: &str, base: &str, mcp_url: Option<&str>) -> Vec<Snippet> {
     let parameters: Vec<(&ComponentSpec, Example)> = visible(spec).zip(examples(spec)).collect();
     let endpoint = format!("/{}", spec.api_name);
     let mut snippets = vec![
@@ -83,7 +90,7 @@ fn snippets(spec: &InterfaceSpec, base: &str, mcp_url: Option<&str>) -> Vec<Snip
         snippets.push(Snippet {
             language: "mcp",
             heading: "MCP",
-            setup: format!("In your MCP client's settings; the tool is named {:?}.", spec.name),
+            setup: format!("In your MCP client's settings; the tool is named {tool:?}."),
             setup_file: None,
             code: serde_json::to_string_pretty(&config).expect("JSON"),
         });
@@ -246,8 +253,31 @@ fn rust(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &str) ->
     }
 }
 
-/// The page's HTML, every piece of the author's text escaped.
-fn render(spec: &InterfaceSpec, base: &str, public: &PublicUrl, stylesheet: &str, snippets: &[Snippet]) -> String {
+/// The page's HTML: a section per endpoint (already escaped), every piece of the author's
+/// text escaped.
+fn render(title: &str, name: &str, endpoints: &[String], public: &PublicUrl, stylesheet: &str) -> String {
+    let escape = crate::site::escape_html;
+    let endpoints = if endpoints.is_empty() {
+        "<p>This app has no endpoint for API clients: its events are the page's own.</p>".to_owned()
+    } else {
+        endpoints.concat()
+    };
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Use via API</title><link rel="stylesheet" href="{stylesheet}"></head>
+<body><main class="api-page">
+<nav class="crumbs"><a href="{back}">{title}</a></nav>
+<h1>Use {title} via API</h1>
+{endpoints}</main></body></html>"#,
+        title = escape(title),
+        stylesheet = escape(&public.path(stylesheet)),
+        back = escape(&public.path(&format!("/{name}"))),
+    )
+}
+
+/// One endpoint's section: its parameters and its snippets.
+fn render_endpoint(spec: &InterfaceSpec, base: &str, snippets: &[Snippet]) -> String {
     let escape = crate::site::escape_html;
     let rows: String = visible(spec)
         .map(|component| {
@@ -270,7 +300,7 @@ fn render(spec: &InterfaceSpec, base: &str, public: &PublicUrl, stylesheet: &str
                 format!("<pre><code data-snippet=\"{language}\">{}</code></pre>", escape(file))
             });
             format!(
-                "<section><h2>{}</h2><p>{}</p>{setup_file}<pre><code data-snippet=\"{}\">{}</code></pre></section>\n",
+                "<section><h3>{}</h3><p>{}</p>{setup_file}<pre><code data-snippet=\"{}\">{}</code></pre></section>\n",
                 escape(s.heading),
                 escape(&s.setup),
                 s.language,
@@ -282,20 +312,13 @@ fn render(spec: &InterfaceSpec, base: &str, public: &PublicUrl, stylesheet: &str
         "<p>Its streaming input takes one frame or one clip per call through the API.</p>".into()
     });
     format!(
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · Use via API</title><link rel="stylesheet" href="{stylesheet}"></head>
-<body><main class="api-page">
-<nav class="crumbs"><a href="{back}">{title}</a></nav>
-<h1>Use {title} via API</h1>
+        r#"<section class="endpoint"><h2><code>/{api_name}</code></h2>
 <p>Endpoint <code>/{api_name}</code> of <code>{base}</code>, with Gradio's API: any Gradio client calls it.</p>{streams}
 <table class="parameters"><thead><tr><th>Parameter</th><th>Component</th><th>Accepts</th><th>Default</th><th>Description</th></tr></thead>
 <tbody>
 {rows}</tbody></table>
-{sections}</main></body></html>"#,
-        title = escape(&spec.title),
-        stylesheet = escape(&public.path(stylesheet)),
-        back = escape(&public.path(&format!("/{}", spec.name))),
+{sections}</section>
+"#,
         api_name = escape(&spec.api_name),
         base = escape(base),
     )
@@ -340,15 +363,16 @@ mod tests {
             .outputs(Textbox::new())
             .title("<img src=x onerror=alert(1)>")
             .examples([("say \"hi\"".to_string(),)]);
-        interface.into_mounted("echo").unwrap().spec().clone()
+        interface.into_mounted("echo").unwrap().endpoints[0].spec().clone()
     }
 
     #[test]
     fn the_authors_text_is_escaped_in_the_page() {
         let spec = spec();
         let public = PublicUrl { origin: "http://example.com".into(), root: "/demos".into() };
-        let page =
-            render(&spec, "http://example.com/demos/echo/", &public, "/pkg/rheo.css", &snippets(&spec, "b", None));
+        let base = "http://example.com/demos/echo/";
+        let endpoint = render_endpoint(&spec, base, &snippets(&spec, "echo", base, None));
+        let page = render(&spec.title, "echo", &[endpoint], &public, "/pkg/rheo.css");
         assert!(!page.contains("<img src=x") && !page.contains("<script>alert"));
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(page.contains(r#"href="/demos/pkg/rheo.css""#) && page.contains(r#"href="/demos/echo""#));
@@ -357,7 +381,7 @@ mod tests {
     #[test]
     fn example_values_are_written_in_each_language() {
         let spec = spec();
-        let shown: Vec<String> = snippets(&spec, "http://h/echo/", None).into_iter().map(|s| s.code).collect();
+        let shown: Vec<String> = snippets(&spec, "echo", "http://h/echo/", None).into_iter().map(|s| s.code).collect();
         assert!(shown[0].contains(r#"it_s__b_="say \"hi\"","#), "Python keyword argument: {}", shown[0]);
         assert!(shown[1].contains(r#""it_s__b_": "say \"hi\"","#), "JavaScript: {}", shown[1]);
         assert!(shown[2].contains(r#"-d '{"data": ["say \"hi\""]}'"#), "curl: {}", shown[2]);
@@ -369,7 +393,7 @@ mod tests {
     fn a_quote_in_a_value_is_kept_by_the_shell() {
         let mut spec = spec();
         spec.examples = vec![vec![Value::Text("it's".into())]];
-        let curl = &snippets(&spec, "http://h/echo/", None)[2].code;
+        let curl = &snippets(&spec, "echo", "http://h/echo/", None)[2].code;
         assert!(curl.contains(r#"-d '{"data": ["it'\''s"]}'"#), "{curl}");
     }
 }

@@ -3,11 +3,14 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use rheo_shared::{ComponentSpec, FileData, Flagging, InterfaceSpec, Value};
+use rheo_shared::{AppSpec, ComponentSpec, FileData, Flagging, InterfaceSpec, Value};
 
 use crate::{
     components::ComponentList,
-    engine::{media, sessions::StateLayout, value::Payload, within, CallError, Declared, ErasedHandler, ExampleFile},
+    engine::{
+        media, sessions::StateLayout, value::Payload, within, CallError, Declared, DeclaredApp, ErasedHandler,
+        ExampleFile,
+    },
     handler::Handler,
 };
 
@@ -219,7 +222,7 @@ fn example_values(row: usize, payloads: Vec<Payload>, files: &mut Vec<ExampleFil
 
 /// A function item's name: `demos::calculator` → `calculator`. Closures, generic functions
 /// and function pointers have no plain name; they get Gradio's fallback, `predict`.
-fn function_name<F>() -> String {
+pub(crate) fn function_name<F>() -> String {
     let full = std::any::type_name::<F>();
     if full.contains(|c: char| "(<{ ".contains(c)) {
         return "predict".to_string();
@@ -227,8 +230,8 @@ fn function_name<F>() -> String {
     full.rsplit("::").next().unwrap_or(full).to_string()
 }
 
-/// Turns an [`Interface`] whose handler fits its components into a declaration the server
-/// builds when it starts.
+/// Turns an [`Interface`] whose handler fits its components, or a [`Blocks`](crate::Blocks),
+/// into a declaration the server builds when it starts.
 #[diagnostic::on_unimplemented(
     message = "the handler of this interface does not fit its components",
     label = "check the handler's signature against `.inputs(..)` and `.outputs(..)`",
@@ -241,11 +244,11 @@ pub trait IntoMounted: private::Sealed {
     /// The checked declaration, or every problem of it in words.
     #[doc(hidden)]
     #[allow(private_interfaces)] // `Declared` is the engine's; the trait is sealed
-    fn into_mounted(self, name: &str) -> Result<Declared, Vec<String>>;
+    fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>>;
 }
 
-mod private {
-    /// Only [`Interface`](super::Interface)s mount.
+pub(crate) mod private {
+    /// Only [`Interface`](super::Interface)s and [`Blocks`](crate::Blocks) mount.
     #[allow(unreachable_pub)] // public in a private module: the sealing pattern
     pub trait Sealed {}
 }
@@ -259,7 +262,7 @@ where
     O: ComponentList,
 {
     #[allow(private_interfaces)]
-    fn into_mounted(self, name: &str) -> Result<Declared, Vec<String>> {
+    fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
         let options = self.options;
         let states = StateLayout::new(self.inputs.starting_states(), self.outputs.starting_states());
         let mut example_files = Vec::new();
@@ -288,21 +291,32 @@ where
                 return Err(checked.err().into_iter().chain(states.err()).flatten().collect());
             }
         };
-        let handler = Arc::new(self.handler);
         let timeout = options.timeout.filter(|limit| !limit.is_zero());
-        let erased: ErasedHandler = Box::new(move |values, slot| match I::decode(values) {
-            Ok(args) => {
-                within(handler.clone().call(args, slot).map(|answer| answer.map(O::encode_returns)).boxed(), timeout)
-            }
-            Err(e) => futures::stream::once(async move { Err(CallError::invalid_input(e.to_string())) }).boxed(),
-        });
-        Ok(Declared::new(spec, erased, states, example_files))
+        let handler = erase::<F, M, I, O>(self.handler);
+        let erased: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
+        let endpoint = Declared::new(spec.clone(), erased, states, example_files);
+        Ok(DeclaredApp { spec: AppSpec::Interface(spec), endpoints: vec![endpoint] })
     }
+}
+
+/// A typed handler as the engine runs it: payloads in, decoded as `I`'s values; its returns
+/// encoded as `O`'s.
+pub(crate) fn erase<F, M, I, O>(handler: F) -> ErasedHandler
+where
+    F: Handler<M, Args = I::Args, Output = O::Returns>,
+    I: ComponentList,
+    O: ComponentList,
+{
+    let handler = Arc::new(handler);
+    Box::new(move |values, slot| match I::decode(values) {
+        Ok(args) => handler.clone().call(args, slot).map(|answer| answer.map(O::encode_returns)).boxed(),
+        Err(e) => futures::stream::once(async move { Err(CallError::invalid_input(e.to_string())) }).boxed(),
+    })
 }
 
 /// Gives each component without a label a default one, numbering repeats ("number 1",
 /// "number 2") so that every label on a page is unique.
-fn name_unlabelled(
+pub(crate) fn name_unlabelled(
     mut specs: Vec<ComponentSpec>,
     default: impl Fn(&ComponentSpec) -> &'static str,
 ) -> Vec<ComponentSpec> {
@@ -339,7 +353,7 @@ mod tests {
         let mounted =
             Interface::new(|x: f64| x).inputs(Number::new().minimum(2.0)).outputs(Number::new()).into_mounted("n");
         let mounted = mounted.expect("Number::new().minimum(2.0) mounts");
-        assert_eq!(mounted.spec().inputs[0].value, Value::Number(2.0));
+        assert_eq!(mounted.endpoints[0].spec().inputs[0].value, Value::Number(2.0));
         let below = Number::new().maximum(-1.0).minimum(-5.0).into_specs();
         assert_eq!(below[0].value, Value::Number(-1.0));
         let given = Number::new().value(7.0).minimum(2.0).into_specs();

@@ -63,6 +63,7 @@
 #![warn(missing_docs)]
 
 mod api_page;
+mod blocks;
 mod bundle;
 pub mod components;
 mod engine;
@@ -79,9 +80,10 @@ mod store;
 mod tls;
 mod transports;
 
+pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger};
 pub use components::{
-    Audio, Checkbox, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, Number, Radio, Slider, State,
-    Textbox,
+    Audio, Button, Checkbox, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, Number, Radio, Slider,
+    State, Textbox,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

@@ -17,7 +17,7 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, ResponseOptions};
-use rheo_app::{shell, InterfaceSpecs, SiteRoot};
+use rheo_app::{shell, AppSpecs, SiteRoot};
 use rheo_shared::protocol::{stream::STREAM_ROUTE, API_PAGE_ROUTE, END_SESSION_ROUTE, FLAG_ROUTE, RUN_ROUTE};
 use tower_http::{
     compression::CompressionLayer,
@@ -31,7 +31,7 @@ use crate::transports::mcp;
 use crate::{
     api_page::{self, ApiPages},
     bundle,
-    engine::Declared,
+    engine::DeclaredApp,
     interface::IntoMounted,
     limits::Limits,
     listen,
@@ -92,7 +92,7 @@ pub const DEFAULT_PORT: u16 = 7860;
 #[derive(Default)]
 pub struct Registry {
     /// What was mounted, built into the engine only when the settings are resolved.
-    declared: Vec<Declared>,
+    declared: Vec<DeclaredApp>,
     host: Option<String>,
     port: Option<u16>,
     settings: Settings,
@@ -121,7 +121,7 @@ impl Registry {
         if RESERVED_NAMES.contains(&name) {
             problems.push(format!("the name {name:?} is reserved for the server's own routes"));
         }
-        if self.declared.iter().filter(|d| d.spec().name == name).count() > 1 {
+        if self.declared.iter().filter(|d| d.spec.name() == name).count() > 1 {
             problems.push(format!("another interface is already mounted at /{name}"));
         }
         assert!(problems.is_empty(), "cannot mount interface {name:?}:\n  - {}", problems.join("\n  - "));
@@ -238,7 +238,8 @@ impl Registry {
 
     /// A handle on the interface mounted at `/<name>`, to watch it while it serves.
     pub fn monitor(&self, name: &str) -> Option<Monitor> {
-        self.declared.iter().find(|d| d.spec().name == name).map(|d| Monitor(d.streams()))
+        let app = self.declared.iter().find(|d| d.spec.name() == name)?;
+        app.endpoints.first().map(|endpoint| Monitor(endpoint.streams()))
     }
 
     /// The whole app as an axum router: the pages (server-rendered, then hydrated), the APIs,
@@ -286,7 +287,7 @@ impl Registry {
         let max_request_bytes = settings.limits.max_request_bytes;
         let interfaces = Interfaces::build(self.declared, &settings, stopping)
             .map_err(|e| format!("cannot create the server's directory for files in the temp dir: {e}"))?;
-        let specs = InterfaceSpecs(Arc::new(interfaces.all().map(|m| m.spec().clone()).collect()));
+        let specs = AppSpecs(Arc::new(interfaces.all().map(|app| app.spec().clone()).collect()));
         let interfaces = Arc::new(interfaces);
         let (gradio, sweeper) = gradio::router(interfaces.clone());
         let mut background = Background(vec![Box::pin(sweeper)]);
@@ -391,7 +392,8 @@ impl Registry {
         let origin = format!("{scheme}://{address}{}", settings.site.root_path);
         println!("* Running on local URL:  {origin}");
         for declared in &self.declared {
-            println!("    /{:<16} {origin}/{}", declared.spec().name, declared.spec().name);
+            let name = declared.spec.name();
+            println!("    /{name:<16} {origin}/{name}");
         }
         let loopback_only = settings.site.allowed_hosts == Some(LOOPBACK_NAMES.map(String::from).to_vec());
         if !settings.site.trusted_proxies.is_empty() && loopback_only {
@@ -452,7 +454,7 @@ impl std::error::Error for ServeError {}
 
 /// What every page renders with: the specs, its root path, and a Content-Security-Policy naming
 /// the nonce Leptos gave the page's scripts.
-fn page_context(specs: InterfaceSpecs, site: &Site) {
+fn page_context(specs: AppSpecs, site: &Site) {
     provide_context(specs);
     let Some(parts) = use_context::<Parts>() else { return };
     let root = parts.extensions.get::<PublicUrl>().map(|public| public.root.clone()).unwrap_or_default();

@@ -5,6 +5,8 @@
 //! * [`ComponentSpec`]: what one input or output is (a Number with bounds, a Radio with its
 //!   choices, …), as the UI renders it and the API describes it.
 //! * [`InterfaceSpec`]: one mounted demo: its components and options (`live`, `api_name`, …).
+//! * [`BlocksSpec`]: components in a layout and the events that run handlers on them;
+//!   [`AppSpec`] is either.
 //! * [`Value`]: one value on the wire, and [`ComponentSpec::validate`], the single check every
 //!   value passes at the boundary, whichever transport brought it.
 //! * [`AudioData`]: audio as handlers see it, and its wire form (WAV).
@@ -20,13 +22,17 @@
 //! assert_eq!(err.to_string(), "\"modulo\" is not one of the choices: add, divide");
 //! ```
 
+mod app;
 mod audio;
+mod blocks;
 pub mod components;
 mod interface;
 pub mod protocol;
 mod value;
 
+pub use app::AppSpec;
 pub use audio::{AudioData, JoinError};
+pub use blocks::{BlocksSpec, Cancel, EventSpec, Node, Tab, Trigger, MAX_LAYOUT_DEPTH, MIN_TIMER_SECONDS};
 pub use components::{
     AudioSource, ComponentKind, ComponentSpec, Facing, ImageFormat, ImageSource, Media, Problem, SpecError, ValueError,
     WebcamConstraints,

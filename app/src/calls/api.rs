@@ -21,12 +21,14 @@ use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 /// Outputs as JSON, to be read each with its component (`ComponentSpec::read_value`).
 pub(crate) type Outputs = Vec<JsonValue>;
 
-/// Where an interface's API is: its name, under the root path the page was served from
-/// (`""`, or `/demos` behind a proxy).
+/// Where an endpoint of an app's API is: the app's name, under the root path the page was
+/// served from (`""`, or `/demos` behind a proxy), and the endpoint's index (0 for an
+/// interface's one function, a Blocks app's event's otherwise).
 #[derive(Clone, Debug)]
 pub(crate) struct Endpoint {
     pub(crate) root: String,
     pub(crate) name: String,
+    pub(crate) fn_index: usize,
 }
 
 impl Endpoint {

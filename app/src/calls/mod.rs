@@ -11,7 +11,7 @@ use std::rc::Rc;
 use leptos::{prelude::*, task::spawn_local};
 use rheo_shared::{
     protocol::{AlertLevel, CallEvent, ErrorBody, FlagRequest, RunLine, RunRequest, RunResponse},
-    ComponentSpec, FileData, InterfaceSpec, Value,
+    ComponentSpec, FileData, Value,
 };
 use web_sys::AbortController;
 
@@ -42,6 +42,8 @@ pub(crate) struct Caller {
     toasts: RwSignal<Toasts>,
     queue: StoredValue<CallQueue>,
     generator: bool,
+    /// Told whether the last call succeeded when the calls end (a Blocks app's chained events).
+    done: StoredValue<Option<Callback<bool>>>,
     /// The page's session, which the interface's `State` belongs to; set once hydrated, and
     /// new after Clear.
     session: StoredValue<Option<String>>,
@@ -60,7 +62,9 @@ impl Caller {
     }
 
     fn send(self, seq: u64) {
-        let request = RunRequest { data: self.input_values(), session: self.session(), events: false };
+        let fn_index = Some(self.endpoint.with_value(|endpoint| endpoint.fn_index));
+        let request =
+            RunRequest { data: self.input_values(), session: self.session(), events: false, fn_index, api_name: None };
         self.busy.set(true);
         self.status.set(CallStatus::Quiet);
         // A generator can be stopped (its Stop button); its chunks start over.
@@ -143,6 +147,7 @@ impl Caller {
 
     fn complete(self, seq: u64, result: Option<Result<api::Outputs, String>>) {
         let completion = self.queue.write_value().complete(seq);
+        let succeeded = matches!(result, Some(Ok(_)));
         if let Some(result) = result.filter(|_| completion.show) {
             self.show(result);
         }
@@ -151,8 +156,16 @@ impl Caller {
             None => {
                 self.busy.set(false);
                 self.status.set(CallStatus::Quiet);
+                if let Some(done) = self.done.get_value() {
+                    done.run(succeeded);
+                }
             }
         }
+    }
+
+    /// When the calls end, `done` hears whether the last succeeded.
+    pub(crate) fn when_done(self, done: Callback<bool>) {
+        self.done.set_value(Some(done));
     }
 
     /// Stops a running generator: on the server too (its task is dropped), and its sound.
@@ -298,17 +311,18 @@ impl Caller {
 }
 
 impl Caller {
-    /// The caller of the interface `spec` served under `root`, whose inputs and outputs are
-    /// these signals.
+    /// The caller of `endpoint` (a `generator` or not), whose inputs and outputs are these
+    /// signals, the outputs of these components.
     pub(crate) fn new(
-        spec: &InterfaceSpec,
-        root: String,
+        endpoint: Endpoint,
+        output_specs: &[ComponentSpec],
+        generator: bool,
         inputs: Vec<RwSignal<Value>>,
         outputs: Vec<RwSignal<Value>>,
     ) -> Self {
         Caller {
-            endpoint: StoredValue::new(Endpoint { root, name: spec.name.clone() }),
-            output_specs: StoredValue::new(spec.outputs.clone()),
+            endpoint: StoredValue::new(endpoint),
+            output_specs: StoredValue::new(output_specs.to_vec()),
             inputs: StoredValue::new(inputs),
             outputs: StoredValue::new(outputs),
             error: RwSignal::new(None),
@@ -316,7 +330,8 @@ impl Caller {
             status: RwSignal::new(CallStatus::Quiet),
             toasts: RwSignal::new(Toasts::default()),
             queue: StoredValue::new(CallQueue::default()),
-            generator: spec.generator,
+            generator,
+            done: StoredValue::new(None),
             session: StoredValue::new(None),
             abort: BrowserValue::new(),
             chunk_sinks: BrowserValue::new(),

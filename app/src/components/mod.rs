@@ -12,6 +12,7 @@
 //! made a third of the widgets' code in the bundle.
 
 mod audio;
+mod button;
 mod checkbox;
 mod dropdown;
 mod image;
@@ -46,7 +47,7 @@ pub(crate) trait Widget {
 /// widget does not compile), each arm's view typed in its own branch of an `Either` chain.
 pub(crate) fn component_view(spec: &ComponentSpec, field: Field) -> impl IntoView + use<> {
     views_by_kind!(&spec.kind, field;
-        Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State,
+        Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
     )
 }
 
@@ -88,6 +89,8 @@ pub(crate) struct Field {
     pub(crate) value: RwSignal<Value>,
     /// Set for inputs; `None` makes the widget a read-only output.
     pub(crate) on_change: Option<Callback<()>>,
+    /// Enter in a one-line text field (a Blocks app's `submit` events), if anything listens.
+    pub(crate) on_submit: Option<Callback<()>>,
     pub(crate) caller: Caller,
     /// The interface's stream, if it has a streaming input.
     pub(crate) streamer: Option<Streamer>,

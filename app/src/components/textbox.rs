@@ -10,6 +10,13 @@ impl Widget for Textbox {
         let commit = f.commit();
         let text = f.text();
         let on_input = move |ev| commit(Value::Text(event_target_value(&ev)));
+        let on_submit = f.on_submit;
+        let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+            if let (Some(on_submit), "Enter") = (on_submit, ev.key().as_str()) {
+                ev.prevent_default();
+                on_submit.run(());
+            }
+        };
         let placeholder = self.placeholder.clone();
         let control = if self.lines > 1 {
             Either::Left(view! {
@@ -19,7 +26,7 @@ impl Widget for Textbox {
         } else {
             Either::Right(view! {
                 <input type="text" id=f.id.clone() readonly=f.readonly() placeholder=placeholder
-                    value=f.initial_text() prop:value=text on:input=on_input/>
+                    value=f.initial_text() prop:value=text on:input=on_input on:keydown=on_keydown/>
             })
         };
         f.labelled("textbox", control)

@@ -7,7 +7,7 @@ use rheo_shared::{protocol::api_page_path, ComponentKind, ComponentSpec, Value};
 use super::{examples::Examples, notices};
 use crate::{
     browser::on_leave,
-    calls::Caller,
+    calls::{api::Endpoint, Caller},
     components::{component_view, error_line, Field},
     stream::Streamer,
     PageSpec,
@@ -25,7 +25,8 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
     let index = format!("{root}/");
     let api_page = format!("{root}{}", api_page_path(&spec.name));
     let examples_root = root.clone();
-    let caller = Caller::new(&spec, root, inputs.clone(), outputs.clone());
+    let endpoint = Endpoint { root, name: spec.name.clone(), fn_index: 0 };
+    let caller = Caller::new(endpoint, &spec.outputs, spec.generator, inputs.clone(), outputs.clone());
     on_leave(move || caller.stop());
     let live = spec.live;
     // With a streaming input, the stream runs the handler: other inputs' changes go to it.
@@ -122,6 +123,7 @@ impl Widgets {
                     index,
                     value: *value,
                     on_change,
+                    on_submit: None,
                     caller,
                     streamer,
                 };

@@ -13,6 +13,7 @@
 //! | [`Image`] | [`image::RgbImage`] (or RGBA, gray, dynamic) | upload, webcam, paste; may stream |
 //! | [`Audio`] | [`AudioData`](crate::AudioData) | microphone or upload; may stream in (chunks) or out (autoplay) |
 //! | [`State`] | `State<T>` itself | invisible: carries `T` from one call of a session to the next |
+//! | [`Button`] | `String` | in [`Blocks`](crate::Blocks): its clicks run events; its value is its text |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
 //! those with a visible starting value `.value(..)`. A builder settles its spec when the
@@ -24,6 +25,7 @@
 //! component's options type of `rheo_shared`).
 
 mod audio;
+mod button;
 mod checkbox;
 mod dropdown;
 mod image;
@@ -40,8 +42,8 @@ use rheo_shared::{match_kind, ComponentKind, ComponentSpec, Value};
 use serde_json::{Map, Value as JsonValue};
 
 pub use self::{
-    audio::Audio, checkbox::Checkbox, dropdown::Dropdown, image::Image, json::Json, label::Label, markdown::Markdown,
-    number::Number, radio::Radio, slider::Slider, state::State, textbox::Textbox,
+    audio::Audio, button::Button, checkbox::Checkbox, dropdown::Dropdown, image::Image, json::Json, label::Label,
+    markdown::Markdown, number::Number, radio::Radio, slider::Slider, state::State, textbox::Textbox,
 };
 use crate::engine::value::{ComponentValue, Payload, StateValue};
 

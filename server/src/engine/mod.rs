@@ -25,7 +25,7 @@ use std::{
 
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt};
-use rheo_shared::{check_values, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError};
+use rheo_shared::{check_values, AppSpec, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use self::{
@@ -133,6 +133,91 @@ impl Checked {
     }
 }
 
+/// What one mount declares: the app's spec and its endpoints, by index (an interface's one
+/// function, or a Blocks app's events).
+pub(crate) struct DeclaredApp {
+    pub(crate) spec: AppSpec,
+    pub(crate) endpoints: Vec<Declared>,
+}
+
+impl DeclaredApp {
+    /// The app as the server runs it (see [`Declared::build`]).
+    pub(crate) fn build(self, limits: &Limits, files: &FileStore, backend: &Backend) -> std::io::Result<MountedApp> {
+        let endpoints: Vec<Arc<Mounted>> = (self.endpoints.into_iter())
+            .map(|endpoint| endpoint.build(limits, files, backend).map(Arc::new))
+            .collect::<std::io::Result<_>>()?;
+        // An interface's spec has its example files' values now, as its endpoint's has.
+        let spec = match self.spec {
+            AppSpec::Interface(_) => AppSpec::Interface(endpoints[0].spec().clone()),
+            blocks @ AppSpec::Blocks(_) => blocks,
+        };
+        Ok(MountedApp { spec, endpoints })
+    }
+}
+
+/// A mounted app: its spec and its endpoints, ready to serve calls.
+pub(crate) struct MountedApp {
+    spec: AppSpec,
+    endpoints: Vec<Arc<Mounted>>,
+}
+
+impl MountedApp {
+    pub(crate) fn spec(&self) -> &AppSpec {
+        &self.spec
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        self.spec.name()
+    }
+
+    /// The interface's function, if the app is an interface (streams, flags and the API page
+    /// are an interface's).
+    pub(crate) fn interface(&self) -> Option<&Arc<Mounted>> {
+        match self.spec {
+            AppSpec::Interface(_) => self.endpoints.first(),
+            AppSpec::Blocks(_) => None,
+        }
+    }
+
+    /// Endpoint `index` (Gradio's `fn_index`), named or private.
+    pub(crate) fn endpoint(&self, index: usize) -> Option<&Arc<Mounted>> {
+        self.endpoints.get(index)
+    }
+
+    /// The endpoint clients call by `api_name` (with or without its leading `/`), and its index;
+    /// a private event has no name.
+    pub(crate) fn named(&self, api_name: &str) -> Option<(usize, &Arc<Mounted>)> {
+        let api_name = api_name.trim_start_matches('/');
+        self.named_endpoints().find(|(_, endpoint)| endpoint.spec().api_name == api_name)
+    }
+
+    /// The endpoints API clients see, with their indexes.
+    pub(crate) fn named_endpoints(&self) -> impl Iterator<Item = (usize, &Arc<Mounted>)> {
+        self.endpoints.iter().enumerate().filter(|(_, endpoint)| !endpoint.spec().api_name.is_empty())
+    }
+
+    pub(crate) fn endpoints(&self) -> &[Arc<Mounted>] {
+        &self.endpoints
+    }
+
+    /// The page's heading.
+    pub(crate) fn title(&self) -> &str {
+        match &self.spec {
+            AppSpec::Interface(spec) => &spec.title,
+            AppSpec::Blocks(spec) => &spec.title,
+        }
+    }
+
+    /// The endpoints API clients see, each with the name of its MCP tool: an interface's is
+    /// the name it is mounted at; a Blocks app's named events are `<app>_<api_name>`.
+    pub(crate) fn tools(&self) -> impl Iterator<Item = (String, &Arc<Mounted>)> {
+        self.named_endpoints().map(move |(_, endpoint)| match self.spec {
+            AppSpec::Interface(_) => (self.name().to_owned(), endpoint),
+            AppSpec::Blocks(_) => (format!("{}_{}", self.name(), endpoint.spec().api_name), endpoint),
+        })
+    }
+}
+
 /// An interface as declared: checked, its types erased, but not yet part of a server, whose
 /// limits and backend are resolved only when it starts. [`crate::IntoMounted`] makes one;
 /// the composition root ([`crate::transports::Interfaces::build`]) builds each into a
@@ -158,6 +243,7 @@ impl Declared {
         Declared { spec, handler, states, example_files, streams: Arc::default() }
     }
 
+    #[cfg(test)]
     pub(crate) fn spec(&self) -> &InterfaceSpec {
         &self.spec
     }
@@ -461,7 +547,8 @@ mod tests {
 
     /// The interface as a server with default limits, in memory, would run it.
     fn mount(interface: impl IntoMounted, name: &str, files: &FileStore) -> Mounted {
-        interface.into_mounted(name).unwrap().build(&Limits::default(), files, &Backend::Memory).unwrap()
+        let mut app = interface.into_mounted(name).unwrap();
+        app.endpoints.remove(0).build(&Limits::default(), files, &Backend::Memory).unwrap()
     }
 
     /// Runs one call to its end, as the JSON transports do.

@@ -150,7 +150,7 @@ impl ServerHandler for Tools {
         _: Option<PaginatedRequestParams>,
         _: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        let mut tools: Vec<Tool> = self.interfaces.all().map(|interface| tool(interface)).collect();
+        let mut tools: Vec<Tool> = endpoints(&self.interfaces).map(|(name, endpoint)| tool(name, endpoint)).collect();
         tools.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(ListToolsResult::with_all_items(tools))
     }
@@ -160,10 +160,10 @@ impl ServerHandler for Tools {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let interface = self.interfaces.find(&request.name).map_err(|_| {
-            let mut names: Vec<&String> = self.interfaces.names().collect();
+        let found = endpoints(&self.interfaces).find(|(name, _)| *name == request.name);
+        let (_, interface) = found.ok_or_else(|| {
+            let mut names: Vec<String> = endpoints(&self.interfaces).map(|(name, _)| name).collect();
             names.sort();
-            let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
             McpError::invalid_params(
                 format!("there is no tool named {:?}; the tools are: {}", request.name, names.join(", ")),
                 None,
@@ -298,8 +298,13 @@ impl Tools {
     }
 }
 
-/// The tool for one interface.
-fn tool(interface: &Mounted) -> Tool {
+/// Each tool's name and endpoint (see `MountedApp::tools`).
+fn endpoints(interfaces: &Interfaces) -> impl Iterator<Item = (String, &Arc<Mounted>)> {
+    interfaces.all().flat_map(|app| app.tools())
+}
+
+/// The tool for one endpoint.
+fn tool(name: String, interface: &Mounted) -> Tool {
     let spec = interface.spec();
     let mut properties = JsonObject::new();
     let mut required = Vec::new();
@@ -320,7 +325,7 @@ fn tool(interface: &Mounted) -> Tool {
     let schema = json!({ "type": "object", "properties": properties, "required": required });
     let JsonValue::Object(schema) = schema else { unreachable!("an object") };
     let description = if spec.description.is_empty() { spec.title.clone() } else { spec.description.clone() };
-    let mut tool = Tool::new(spec.name.clone(), description, Arc::new(schema));
+    let mut tool = Tool::new(name, description, Arc::new(schema));
     if !spec.title.is_empty() {
         tool = tool.with_title(spec.title.clone());
     }

@@ -25,7 +25,7 @@ use crate::{
         codec::FileOutputs,
         events::{CallEvent, Reporter},
         files::FileStore,
-        CallError, Checked, Declared, Mounted,
+        CallError, Checked, DeclaredApp, Mounted, MountedApp,
     },
     flagging::{FlagError, Flagger},
     limits::Limits,
@@ -36,12 +36,12 @@ use crate::{
 /// The path of the MCP endpoint (the `mcp` feature), under the root path.
 pub(crate) const MCP_ROUTE: &str = "/gradio_api/mcp/";
 
-/// The mounted interfaces, by name, and what they share: the files, the streams each client
+/// The mounted apps (interfaces and Blocks), by name, and what they share: the files, the streams each client
 /// has open, and the signal that the server is stopping. Built once, from the resolved
 /// settings ([`Interfaces::build`]), and never reconfigured.
 pub(crate) struct Interfaces {
     /// In the order they were mounted (the index lists them so).
-    mounted: Vec<Arc<Mounted>>,
+    mounted: Vec<MountedApp>,
     /// Each one's place in `mounted`, by name.
     by_name: HashMap<String, usize>,
     pub(crate) files: FileStore,
@@ -61,7 +61,7 @@ impl Interfaces {
     /// cannot be written logged now). `stopping` turns true when the server starts to stop
     /// (its sender dropped: never).
     pub(crate) fn build(
-        declared: Vec<Declared>,
+        declared: Vec<DeclaredApp>,
         settings: &Resolved,
         stopping: watch::Receiver<bool>,
     ) -> std::io::Result<Self> {
@@ -69,13 +69,14 @@ impl Interfaces {
         let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?.mirrored_by(&backend);
         let mounted = declared
             .into_iter()
-            .map(|declared| declared.build(&limits, &files, &backend).map(Arc::new))
+            .map(|declared| declared.build(&limits, &files, &backend))
             .collect::<std::io::Result<Vec<_>>>()?;
         let flaggers: HashMap<String, Flagger> = mounted
             .iter()
-            .filter_map(|m| {
-                let flagger = Flagger::new(m.spec(), &settings.flagging_dir, limits.max_flagged_bytes)?;
-                Some((m.spec().name.clone(), flagger))
+            .filter_map(|app| {
+                let spec = app.interface()?.spec();
+                let flagger = Flagger::new(spec, &settings.flagging_dir, limits.max_flagged_bytes)?;
+                Some((spec.name.clone(), flagger))
             })
             .collect();
         for (name, flagger) in &flaggers {
@@ -83,7 +84,7 @@ impl Interfaces {
                 tracing::error!("/{name}: flags cannot be saved, the flagging directory is not writable: {e}");
             }
         }
-        let by_name = mounted.iter().enumerate().map(|(place, m)| (m.spec().name.clone(), place)).collect();
+        let by_name = mounted.iter().enumerate().map(|(place, app)| (app.name().to_owned(), place)).collect();
         let streams_by_client = PerClient::default();
         Ok(Interfaces { mounted, by_name, files, streams_by_client, limits, flaggers, stopping, backend })
     }
@@ -104,17 +105,13 @@ impl Interfaces {
         }
     }
 
-    /// The interface mounted at `/<name>`.
-    pub(crate) fn find(&self, name: &str) -> Result<&Arc<Mounted>, Failure> {
+    /// The app mounted at `/<name>`.
+    pub(crate) fn find(&self, name: &str) -> Result<&MountedApp, Failure> {
         self.by_name.get(name).map(|&place| &self.mounted[place]).ok_or_else(|| Failure::NoInterface(name.to_owned()))
     }
 
-    pub(crate) fn names(&self) -> impl Iterator<Item = &String> {
-        self.mounted.iter().map(|m| &m.spec().name)
-    }
-
-    /// Every interface, in the order they were mounted.
-    pub(crate) fn all(&self) -> impl Iterator<Item = &Arc<Mounted>> {
+    /// Every app, in the order they were mounted.
+    pub(crate) fn all(&self) -> impl Iterator<Item = &MountedApp> {
         self.mounted.iter()
     }
 
@@ -179,6 +176,8 @@ pub(crate) enum Failure {
     NoInterface(String),
     #[error("there is no endpoint named {0:?}")]
     NoEndpoint(String),
+    #[error("there is no endpoint with index {0}")]
+    NoEndpointAt(usize),
     #[error("the interface {0:?} has no streaming input")]
     NoStream(String),
     #[error("the interface has as many streams open as it takes ({0}); try again shortly")]
@@ -200,7 +199,7 @@ impl Failure {
     /// The one mapping of failures to HTTP statuses.
     pub(crate) fn status(&self) -> StatusCode {
         match self {
-            Failure::NoInterface(_) | Failure::NoEndpoint(_) => StatusCode::NOT_FOUND,
+            Failure::NoInterface(_) | Failure::NoEndpoint(_) | Failure::NoEndpointAt(_) => StatusCode::NOT_FOUND,
             Failure::NoStream(_) => StatusCode::BAD_REQUEST,
             Failure::StreamsFull(_) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,

@@ -44,8 +44,16 @@ pub(crate) async fn run(
     public: PublicUrl,
     body: Result<Json<RunRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let interface = interfaces.find(&name)?.clone();
+    let app = interfaces.find(&name)?;
     let request = interfaces.read(body)?;
+    let interface = match (&request.api_name, request.fn_index) {
+        (Some(api_name), _) => app.named(api_name).ok_or_else(|| Failure::NoEndpoint(api_name.clone()))?.1,
+        (None, index) => {
+            let index = index.unwrap_or_default();
+            app.endpoint(index).ok_or(Failure::NoEndpointAt(index))?
+        }
+    }
+    .clone();
     if let Some(session) = &request.session {
         check_session(session)?;
     }
@@ -102,8 +110,10 @@ pub(crate) async fn end_session(
     State(interfaces): State<Arc<Interfaces>>,
     Path((name, session)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let interface = interfaces.find(&name)?;
+    let app = interfaces.find(&name)?;
     check_session(&session)?;
-    interface.end_session(&session).await.map_err(CallError::from)?;
+    for endpoint in app.endpoints() {
+        endpoint.end_session(&session).await.map_err(CallError::from)?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }

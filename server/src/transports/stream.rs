@@ -47,8 +47,9 @@ pub(crate) async fn connect(
     Path(name): Path<String>,
     ClientAddress(client): ClientAddress,
 ) -> Result<Response, ApiError> {
-    let interface = interfaces.find(&name)?.clone();
-    let streaming = interface.spec().streaming_input().ok_or(Failure::NoStream(name))?;
+    let interface = interfaces.find(&name)?.interface().cloned();
+    let streaming = interface.as_ref().and_then(|i| i.spec().streaming_input());
+    let (Some(interface), Some(streaming)) = (interface, streaming) else { return Err(Failure::NoStream(name).into()) };
     let limits = interfaces.limits;
     let ticket = interfaces
         .streams_by_client

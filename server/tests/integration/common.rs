@@ -8,7 +8,7 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use rheo::{Checkbox, Interface, Label, Number, Radio, Registry, Textbox};
+use rheo::{Blocks, Button, Checkbox, Interface, Label, Number, Radio, Registry, Textbox};
 use rheo_shared::Classification;
 use serde_json::{json, Value as Json};
 use tower::ServiceExt;
@@ -67,6 +67,20 @@ pub(crate) fn registry() -> Registry {
                 .inputs(Radio::new(["a", "bb"]).label("choice"))
                 .outputs(Number::new()),
         )
+        .mount("studio", studio())
+}
+
+/// A Blocks app: a row of a number and its double; a click doubles it, and a private step
+/// chained on success says so in words.
+pub(crate) fn studio() -> Blocks {
+    let mut app = Blocks::new().title("Studio");
+    let (x, doubled) = app.row(|app| (app.add(Number::new().label("x")), app.add(Number::new().label("doubled"))));
+    let (go, said) = (app.add(Button::new("Double")), app.add(Textbox::new().label("said")));
+    app.on(go.click(), slow_double, x, doubled)
+        .api_name("double")
+        .success(|x: f64| format!("the double is {x}"), doubled, said)
+        .private();
+    app
 }
 
 /// Serves `registry` on a free loopback port, over real TCP; returns the port.

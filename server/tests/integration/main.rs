@@ -7,6 +7,7 @@
 mod common;
 
 mod api;
+mod blocks;
 mod files;
 mod flagging;
 mod fuzz;

@@ -7,6 +7,7 @@
 //! and a line in that list.
 
 mod audio;
+mod button;
 mod checkbox;
 mod dropdown;
 mod image;
@@ -24,6 +25,7 @@ use thiserror::Error;
 
 pub use self::{
     audio::{Audio, AudioSource},
+    button::{Button, ButtonVariant},
     checkbox::Checkbox,
     dropdown::Dropdown,
     image::{Facing, Image, ImageFormat, ImageSource, WebcamConstraints},
@@ -67,7 +69,7 @@ impl Media {
 macro_rules! for_each_component {
     ($callback:ident $(, $args:tt)*) => {
         $crate::$callback! { $($args,)* [
-            Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State,
+            Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
         ] }
     };
 }

@@ -12,6 +12,10 @@
 //! [`RunLine`]s, that is the call's [`CallEvent`]s (its place in line, its start, progress,
 //! alerts) between its answers, as they happen. A request that fails before the call is
 //! taken (an unknown interface, bad inputs) is still a 4xx.
+//!
+//! A Blocks app has several endpoints, one per event: a request names one by `api_name` (as
+//! API clients do) or by `fn_index` (its event's index; the page's, which calls private events
+//! too); with neither, it calls the first (an interface's one function).
 
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +38,12 @@ pub struct RunRequest {
     /// Send the call's events too (see the module's documentation).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub events: bool,
+    /// The endpoint by its index (see the module's documentation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fn_index: Option<usize>,
+    /// The endpoint by its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_name: Option<String>,
 }
 
 /// A call's result: a value for each output, in order. A client reads the values as raw JSON

@@ -1,42 +1,46 @@
 //! How an interface describes itself to Gradio's clients: the `config` they read first and
 //! the API info (`gradio_api/info`) that names each endpoint's parameters and returns.
 
-use rheo_shared::{ComponentKind, ComponentSpec, InterfaceSpec, Value};
+use rheo_shared::{
+    AppSpec, BlocksSpec, Cancel, ComponentKind, ComponentSpec, EventSpec, InterfaceSpec, Node, Trigger, Value,
+};
 use serde_json::{json, Value as Json};
 
-use crate::components::contract;
+use crate::{components::contract, engine::MountedApp};
 
 /// The Gradio release whose HTTP API this mirrors; clients pick protocol details by it.
 pub(crate) const GRADIO_API_VERSION: &str = "6.31.0";
 
-/// The id of the one event (dependency) an interface has: running its handler.
-pub(crate) const FN_INDEX: usize = 0;
-
-/// Components get ids in order: the inputs from 0, then the outputs.
-fn component_ids(spec: &InterfaceSpec) -> (Vec<usize>, Vec<usize>) {
-    let inputs = spec.inputs.len();
-    ((0..inputs).collect(), (inputs..inputs + spec.outputs.len()).collect())
-}
-
-/// The `config` document: components with their API types, and the interface's one event.
-pub(crate) fn config(spec: &InterfaceSpec, root: &str) -> Json {
-    let (input_ids, output_ids) = component_ids(spec);
-    let components: Vec<Json> = spec
-        .inputs
-        .iter()
-        .chain(&spec.outputs)
-        .enumerate()
-        .map(|(id, component)| component_config(id, component))
-        .collect();
-    let triggers: Vec<Json> =
-        if spec.live { input_ids.iter().map(|id| json!([id, "change"])).collect() } else { Vec::new() };
+/// The `config` document: components with their API types, the layout, and one dependency
+/// (event) per endpoint.
+pub(crate) fn config(app: &MountedApp, root: &str) -> Json {
+    let (components, layout, dependencies, mode) = match app.spec() {
+        AppSpec::Interface(spec) => {
+            let (components, dependency) = interface_config(spec);
+            let layout = json!({ "id": components.len(), "children": [] });
+            (components, layout, vec![dependency], "interface")
+        }
+        AppSpec::Blocks(spec) => {
+            let (components, layout) = blocks_components(spec);
+            let events = spec.events.iter().enumerate().map(|(id, event)| event_config(id, event));
+            // After the events, so that an event's index stays its `fn_index`.
+            let cancels =
+                spec.cancels.iter().enumerate().map(|(n, cancel)| cancel_config(spec.events.len() + n, cancel));
+            let dependencies = events.chain(cancels).collect();
+            (components, layout, dependencies, "blocks")
+        }
+    };
+    let title = match app.spec() {
+        AppSpec::Interface(spec) => &spec.title,
+        AppSpec::Blocks(spec) => &spec.title,
+    };
     json!({
         "version": GRADIO_API_VERSION,
         "api_prefix": "/gradio_api",
-        "mode": "interface",
+        "mode": mode,
         "protocol": "sse_v3",
         "root": root,
-        "title": spec.title,
+        "title": title,
         // Required by the Rust client (`gradio` on crates.io), though nothing here is themed.
         "theme": "default",
         "stylesheets": [],
@@ -46,27 +50,141 @@ pub(crate) fn config(spec: &InterfaceSpec, root: &str) -> Json {
         "analytics_enabled": false,
         "max_file_size": null,
         "components": components,
-        "layout": { "id": spec.inputs.len() + spec.outputs.len(), "children": [] },
-        "dependencies": [{
-            "id": FN_INDEX,
-            "targets": triggers,
-            "inputs": input_ids,
-            "outputs": output_ids,
-            "backend_fn": true,
-            "js": null,
-            "queue": true,
-            "api_name": spec.api_name,
-            "api_visibility": "public",
-            "types": { "generator": spec.generator, "cancel": false },
-            "trigger_mode": "always_last",
-            "connection": "sse",
-            "time_limit": spec.time_limit,
-            "stream_every": spec.stream_every,
-            "batch": false,
-            "max_batch_size": 4,
-            "cancels": [],
-            "show_progress": "full",
-        }],
+        "layout": layout,
+        "dependencies": dependencies,
+    })
+}
+
+/// An interface's components (the inputs from id 0, then the outputs) and its one event.
+fn interface_config(spec: &InterfaceSpec) -> (Vec<Json>, Json) {
+    let inputs = spec.inputs.len();
+    let (input_ids, output_ids): (Vec<usize>, Vec<usize>) =
+        ((0..inputs).collect(), (inputs..inputs + spec.outputs.len()).collect());
+    let components =
+        spec.inputs.iter().chain(&spec.outputs).enumerate().map(|(id, c)| component_config(id, c)).collect();
+    let targets: Vec<Json> =
+        if spec.live { input_ids.iter().map(|id| json!([id, "change"])).collect() } else { Vec::new() };
+    let dependency = json!({
+        "id": 0,
+        "targets": targets,
+        "inputs": input_ids,
+        "outputs": output_ids,
+        "backend_fn": true,
+        "js": null,
+        "queue": true,
+        "api_name": spec.api_name,
+        "api_visibility": "public",
+        "types": { "generator": spec.generator, "cancel": false },
+        "trigger_mode": "always_last",
+        "connection": "sse",
+        "time_limit": spec.time_limit,
+        "stream_every": spec.stream_every,
+        "batch": false,
+        "max_batch_size": 4,
+        "cancels": [],
+        "show_progress": "full",
+    });
+    (components, dependency)
+}
+
+/// A Blocks app's components (by their ids) with its containers after them, and the layout
+/// tree over both, as Gradio writes them.
+fn blocks_components(spec: &BlocksSpec) -> (Vec<Json>, Json) {
+    let mut components: Vec<Json> = spec.components.iter().enumerate().map(|(id, c)| component_config(id, c)).collect();
+    fn container(components: &mut Vec<Json>, kind: &str, props: Json, children: Vec<Json>) -> Json {
+        let id = components.len();
+        components.push(json!({ "id": id, "type": kind, "props": props, "skip_api": true }));
+        json!({ "id": id, "children": children })
+    }
+    fn place(components: &mut Vec<Json>, nodes: &[Node]) -> Vec<Json> {
+        nodes
+            .iter()
+            .map(|node| match node {
+                Node::Component { id } => json!({ "id": id }),
+                Node::Row { children } => {
+                    let children = place(components, children);
+                    container(components, "row", json!({ "visible": true }), children)
+                }
+                Node::Column { scale, children } => {
+                    let children = place(components, children);
+                    container(components, "column", json!({ "scale": scale, "visible": true }), children)
+                }
+                Node::Group { children } => {
+                    let children = place(components, children);
+                    container(components, "group", json!({ "visible": true }), children)
+                }
+                Node::Accordion { label, open, children } => {
+                    let children = place(components, children);
+                    container(components, "accordion", json!({ "label": label, "open": open }), children)
+                }
+                Node::Tabs { tabs } => {
+                    let items = tabs
+                        .iter()
+                        .map(|tab| {
+                            let children = place(components, &tab.children);
+                            container(components, "tabitem", json!({ "label": tab.label }), children)
+                        })
+                        .collect();
+                    container(components, "tabs", json!({ "visible": true }), items)
+                }
+            })
+            .collect()
+    }
+    let children = place(&mut components, &spec.layout);
+    let layout = json!({ "id": components.len(), "children": children });
+    (components, layout)
+}
+
+/// A cancel as Gradio writes it: a dependency with no function that `cancels` events.
+fn cancel_config(id: usize, cancel: &Cancel) -> Json {
+    let targets: Vec<Json> =
+        cancel.trigger.component().map(|c| json!([c, cancel.trigger.gradio_name()])).into_iter().collect();
+    json!({
+        "id": id,
+        "targets": targets,
+        "inputs": [],
+        "outputs": [],
+        "backend_fn": false,
+        "js": null,
+        "queue": false,
+        "api_name": format!("cancel_{id}"),
+        "api_visibility": "private",
+        "types": { "generator": false, "cancel": true },
+        "cancels": cancel.events,
+    })
+}
+
+/// One event as a Gradio dependency: its trigger, its components, its name (none if private).
+fn event_config(id: usize, event: &EventSpec) -> Json {
+    // The page's own triggers (its load, a timer, a chained step) name no component.
+    let targets: Vec<Json> =
+        event.trigger.component().map(|id| json!([id, event.trigger.gradio_name()])).into_iter().collect();
+    let (trigger_after, only_on_success) = match event.trigger {
+        Trigger::Then { event } => (Some(event), false),
+        Trigger::Success { event } => (Some(event), true),
+        _ => (None, false),
+    };
+    json!({
+        "id": id,
+        "targets": targets,
+        "inputs": event.inputs,
+        "outputs": event.outputs,
+        "backend_fn": true,
+        "js": null,
+        "queue": true,
+        "api_name": event.api_name,
+        "api_visibility": if event.private { "private" } else { "public" },
+        "types": { "generator": event.generator, "cancel": false },
+        "trigger_after": trigger_after,
+        "trigger_only_on_success": only_on_success,
+        "trigger_mode": "once",
+        "connection": "sse",
+        "time_limit": null,
+        "stream_every": 0.5,
+        "batch": false,
+        "max_batch_size": 4,
+        "cancels": [],
+        "show_progress": "full",
     })
 }
 
@@ -118,8 +236,15 @@ pub(crate) fn parameter_name(label: &str) -> String {
     }
 }
 
-/// The API info: the interface's endpoint with each parameter's name, type and component.
-pub(crate) fn info(spec: &InterfaceSpec) -> Json {
+/// The API info: each named endpoint with its parameters' names, types and components.
+pub(crate) fn info(app: &MountedApp) -> Json {
+    let named: serde_json::Map<String, Json> =
+        app.named_endpoints().map(|(_, endpoint)| endpoint_info(endpoint.spec())).collect();
+    json!({ "named_endpoints": named, "unnamed_endpoints": {} })
+}
+
+/// One endpoint's entry in the API info: its name, and its parameters and returns.
+fn endpoint_info(spec: &InterfaceSpec) -> (String, Json) {
     let described = |components: &[ComponentSpec]| -> Vec<Json> {
         components
             .iter()
@@ -144,17 +269,13 @@ pub(crate) fn info(spec: &InterfaceSpec) -> Json {
         parameter["example_input"] = example_input(c);
     }
     let returns = described(&spec.outputs);
-    json!({
-        "named_endpoints": {
-            format!("/{}", spec.api_name): {
-                "parameters": parameters,
-                "returns": returns,
-                "api_visibility": "public",
-                "description": spec.description,
-            }
-        },
-        "unnamed_endpoints": {},
-    })
+    let described = json!({
+        "parameters": parameters,
+        "returns": returns,
+        "api_visibility": "public",
+        "description": spec.description,
+    });
+    (format!("/{}", spec.api_name), described)
 }
 
 #[cfg(test)]

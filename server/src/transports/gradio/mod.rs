@@ -48,11 +48,11 @@ use tower_http::services::ServeFile;
 
 use super::{check_session, json_answers, with_events, Failure, Interfaces};
 use crate::{
-    engine::{events::Reporter, CallError, Checked, Mounted},
+    engine::{events::Reporter, CallError, Checked, Mounted, MountedApp},
     site::{ClientAddress, PublicUrl},
     store::StoreError,
 };
-use describe::{is_state, parameter_name, FN_INDEX};
+use describe::{is_state, parameter_name};
 use queue::{Answer, Queue, Refusal, QUEUE_IDLE_TIMEOUT};
 
 /// The interfaces, with a Gradio queue each.
@@ -68,10 +68,11 @@ type Shared = State<Arc<QueuedInterfaces>>;
 pub(crate) fn router(interfaces: Arc<Interfaces>) -> (Router, impl std::future::Future<Output = ()> + Send + 'static) {
     let limits = interfaces.limits;
     let queues = interfaces
-        .names()
-        .map(|name| {
-            let queue = Queue::new(limits.max_pending_per_client, limits.max_sessions, &interfaces.backend, name);
-            (name.clone(), queue)
+        .all()
+        .map(|app| {
+            let name = app.name().to_owned();
+            let queue = Queue::new(limits.max_pending_per_client, limits.max_sessions, &interfaces.backend, &name);
+            (name, queue)
         })
         .collect();
     let state = Arc::new(QueuedInterfaces { interfaces, queues });
@@ -136,17 +137,16 @@ impl From<Refusal> for Detail {
 }
 
 impl QueuedInterfaces {
-    fn find(&self, name: &str) -> Result<(&Arc<Mounted>, &Queue), Detail> {
-        let interface = self.interfaces.find(name)?;
-        Ok((interface, self.queues.get(name).expect("every interface has a queue")))
+    fn find(&self, name: &str) -> Result<(&MountedApp, &Queue), Detail> {
+        let app = self.interfaces.find(name)?;
+        Ok((app, self.queues.get(name).expect("every app has a queue")))
     }
 
+    /// The endpoint clients call by `api_name`: named, not private.
     fn endpoint(&self, name: &str, api_name: &str) -> Result<(&Arc<Mounted>, &Queue), Detail> {
-        let found = self.find(name)?;
-        if found.0.spec().api_name != api_name.trim_start_matches('/') {
-            return Err(Failure::NoEndpoint(api_name.to_owned()).into());
-        }
-        Ok(found)
+        let (app, queue) = self.find(name)?;
+        let (_, endpoint) = app.named(api_name).ok_or_else(|| Failure::NoEndpoint(api_name.to_owned()))?;
+        Ok((endpoint, queue))
     }
 
     /// One call's answers (in `session`, for `State`), with file URLs made absolute (the
@@ -165,8 +165,8 @@ impl QueuedInterfaces {
 }
 
 async fn config(State(state): Shared, Path(name): Path<String>, public: PublicUrl) -> Result<Json<JsonValue>, Detail> {
-    let (interface, _) = state.find(&name)?;
-    Ok(Json(describe::config(interface.spec(), &public.absolute(&format!("/{name}")))))
+    let (app, _) = state.find(&name)?;
+    Ok(Json(describe::config(app, &public.absolute(&format!("/{name}")))))
 }
 
 /// `gradio_api/upload`: stores each multipart part and answers the paths to refer to them by.
@@ -254,7 +254,7 @@ fn shown_inline(mime_type: &str) -> bool {
 }
 
 async fn info(State(state): Shared, Path(name): Path<String>) -> Result<Json<JsonValue>, Detail> {
-    Ok(Json(describe::info(state.find(&name)?.0.spec())))
+    Ok(Json(describe::info(state.find(&name)?.0)))
 }
 
 #[derive(Deserialize)]
@@ -272,10 +272,10 @@ async fn join(
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<Json<JsonValue>, Detail> {
     let request = state.interfaces.read(body)?;
-    let (interface, queue) = state.find(&name)?;
-    if let Some(index) = request.fn_index.filter(|i| *i != FN_INDEX) {
-        return Err(Detail(StatusCode::NOT_FOUND, json!(format!("There is no function with index {index}."))));
-    }
+    let (app, queue) = state.find(&name)?;
+    let index = request.fn_index.unwrap_or_default();
+    let no_function = || Detail(StatusCode::NOT_FOUND, json!(format!("There is no function with index {index}.")));
+    let interface = app.endpoint(index).ok_or_else(no_function)?;
     check_session(&request.session_hash)?;
     let checked = check(interface, request.data)?;
     // A joined call's reader hears its place in line, its progress and its alerts.

@@ -1,0 +1,297 @@
+//! The page of a Blocks app: its layout of components, and its events wired to them. Each
+//! event has its own [`Caller`] (its own "always last" line, busy state and error); an event
+//! fires from its trigger: a click, a change, Enter, the page loading, a timer, or the end of
+//! the event it follows.
+
+use std::time::Duration;
+
+use leptos::{
+    either::{Either, EitherOf3},
+    prelude::*,
+};
+use leptos_meta::Title;
+use rheo_shared::{protocol::api_page_path, BlocksSpec, ComponentKind, Node, Trigger, Value};
+
+use super::notices;
+use crate::{
+    browser::on_leave,
+    calls::{api::Endpoint, Caller},
+    components::{component_view, error_line, Field},
+};
+
+/// The widest a column's `scale` is drawn (the stylesheet has a width for each up to it).
+const MAX_SCALE: u32 = 12;
+
+#[component]
+#[allow(unreachable_pub)] // what #[component] generates for a crate-visible component is `pub`
+pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
+    let index = format!("{root}/");
+    let api_page = format!("{root}{}", api_page_path(&spec.name));
+    let values: Vec<RwSignal<Value>> = spec.components.iter().map(|c| RwSignal::new(c.value.clone())).collect();
+    let callers: Vec<Caller> = (0..spec.events.len())
+        .map(|event| {
+            let endpoint = spec.endpoint(event);
+            let picked = |ids: &[usize]| ids.iter().map(|&id| values[id]).collect();
+            let at = Endpoint { root: root.clone(), name: spec.name.clone(), fn_index: event };
+            let (inputs, outputs) = (picked(&spec.events[event].inputs), picked(&spec.events[event].outputs));
+            Caller::new(at, &endpoint.outputs, endpoint.generator, inputs, outputs)
+        })
+        .collect();
+    for caller in &callers {
+        let caller = *caller;
+        on_leave(move || caller.stop());
+    }
+    let events = Events { spec: StoredValue::new(spec.clone()), callers: StoredValue::new(callers.clone()) };
+    events.chain();
+    // Uploads go to the app, whichever event reads them.
+    let uploads = Caller::new(Endpoint { root, name: spec.name.clone(), fn_index: 0 }, &[], false, vec![], vec![]);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| {
+        events.callers.with_value(|callers| callers.iter().for_each(|caller| caller.start_session()));
+        uploads.start_session();
+        events.fire(|trigger| trigger == Trigger::Load);
+        events.start_timers();
+        hydrated.set(true);
+    });
+    for (id, value) in values.iter().copied().enumerate() {
+        events.fire_on_change(id, value);
+    }
+    let layout = Layout { spec: &spec, values: &values, events, uploads };
+    let errors = callers.iter().map(|&caller| error_line(move || caller.error())).collect_view();
+    let toasts = callers.iter().map(|&caller| notices::toasts(caller)).collect_view();
+    let busy = move || events.callers.with_value(|callers| callers.iter().any(|c| c.busy())).to_string();
+    view! {
+        <Title text=crate::title_text(&spec.title)/>
+        <nav class="crumbs"><a href=index>"All demos"</a></nav>
+        <h1>{spec.title.clone()}</h1>
+        <div class="blocks" data-hydrated=move || hydrated.get().to_string() aria-busy=busy>
+            {layout.depth0(&spec.layout)}
+        </div>
+        <div class="event-errors" aria-live="polite">{errors}</div>
+        {toasts}
+        <footer class="page-footer"><a href=api_page rel="external">"Use via API"</a></footer>
+    }
+}
+
+/// The app's events and their callers, by index.
+#[derive(Clone, Copy)]
+struct Events {
+    spec: StoredValue<BlocksSpec>,
+    callers: StoredValue<Vec<Caller>>,
+}
+
+impl Events {
+    /// Stops the events the cancels `fires` picks name, then runs every event it picks.
+    fn fire(self, fires: impl Fn(Trigger) -> bool) {
+        let (stopped, chosen): (Vec<usize>, Vec<usize>) = self.spec.with_value(|spec| {
+            let cancels = spec.cancels.iter().filter(|c| fires(c.trigger));
+            let events = spec.events.iter().enumerate().filter(|(_, e)| fires(e.trigger));
+            (cancels.flat_map(|c| c.events.iter().copied()).collect(), events.map(|(index, _)| index).collect())
+        });
+        for index in stopped {
+            self.caller(index).inspect(|caller| caller.stop_generator());
+        }
+        for index in chosen {
+            self.caller(index).inspect(|caller| caller.request());
+        }
+    }
+
+    fn caller(self, index: usize) -> Option<Caller> {
+        self.callers.with_value(|callers| callers.get(index).copied())
+    }
+
+    /// A callback running the events and cancels `fires` picks, or `None` if it picks none.
+    fn callback(self, fires: impl Fn(Trigger) -> bool + Copy + Send + Sync + 'static) -> Option<Callback<()>> {
+        let any = self.spec.with_value(|spec| {
+            spec.events.iter().map(|e| e.trigger).chain(spec.cancels.iter().map(|c| c.trigger)).any(fires)
+        });
+        any.then(|| Callback::new(move |()| self.fire(fires)))
+    }
+
+    /// Component `id`'s change events run whenever `value` changes after hydration: the
+    /// user's changes and other events' outputs alike (a loop of them is refused at mount).
+    fn fire_on_change(self, id: usize, value: RwSignal<Value>) {
+        let listens =
+            self.spec.with_value(|spec| spec.events.iter().any(|e| e.trigger == Trigger::Change { component: id }));
+        if listens {
+            Effect::new(move |seen: Option<()>| {
+                value.track();
+                if seen.is_some() {
+                    self.fire(|trigger| trigger == Trigger::Change { component: id });
+                }
+            });
+        }
+    }
+
+    /// Each chained event runs when the one it follows ends (`.success`: only if it succeeded).
+    fn chain(self) {
+        let count = self.spec.with_value(|spec| spec.events.len());
+        for event in 0..count {
+            let Some(caller) = self.caller(event) else { continue };
+            let done = Callback::new(move |succeeded: bool| {
+                self.fire(|trigger| match trigger {
+                    Trigger::Then { event: after } => after == event,
+                    Trigger::Success { event: after } => after == event && succeeded,
+                    _ => false,
+                })
+            });
+            caller.when_done(done);
+        }
+    }
+
+    /// Starts each timer event's interval; each stops when the page goes.
+    fn start_timers(self) {
+        let periods: Vec<(usize, f64)> = self.spec.with_value(|spec| {
+            let timers = spec.events.iter().enumerate();
+            timers
+                .filter_map(
+                    |(index, e)| if let Trigger::Every { seconds } = e.trigger { Some((index, seconds)) } else { None },
+                )
+                .collect()
+        });
+        for (index, seconds) in periods {
+            let Some(caller) = self.caller(index) else { continue };
+            let tick = move || caller.request();
+            if let Ok(interval) = set_interval_with_handle(tick, Duration::from_secs_f64(seconds)) {
+                on_leave(move || interval.clear());
+            }
+        }
+    }
+}
+
+/// What each node of the layout is drawn with.
+struct Layout<'a> {
+    spec: &'a BlocksSpec,
+    values: &'a [RwSignal<Value>],
+    events: Events,
+    uploads: Caller,
+}
+
+impl Layout<'_> {
+    /// Component `id`'s widget: interactive when an event reads it or the user's action on it
+    /// runs one (Gradio's rule), else it only shows its value.
+    fn component(&self, id: usize) -> impl IntoView + use<> {
+        let component = &self.spec.components[id];
+        let is_input = self.spec.events.iter().any(|e| e.inputs.contains(&id));
+        let user_events = self.events.callback(move |trigger| match trigger {
+            Trigger::Click { component } | Trigger::Input { component } => component == id,
+            _ => false,
+        });
+        let changes = move || Callback::new(|()| {});
+        let on_change = match (user_events, is_input || self.listens_to_change(id)) {
+            (Some(callback), _) => Some(callback),
+            (None, true) => Some(changes()),
+            (None, false) => None,
+        };
+        let on_submit = matches!(component.kind, ComponentKind::Textbox(_))
+            .then(|| self.events.callback(move |trigger| trigger == Trigger::Submit { component: id }))
+            .flatten();
+        let field = Field {
+            id: format!("component-{id}"),
+            label: component.label.clone(),
+            info: component.info.clone(),
+            index: id,
+            value: self.values[id],
+            on_change,
+            on_submit,
+            caller: self.uploads,
+            streamer: None,
+        };
+        component_view(component, field)
+    }
+
+    fn listens_to_change(&self, id: usize) -> bool {
+        self.spec.events.iter().any(|e| e.trigger == Trigger::Change { component: id })
+    }
+}
+
+/// The layout's views, a function per depth: a container at one depth draws its children
+/// with the next depth's function. Each depth's view is a type of its own, so nesting needs no
+/// `AnyView` (whose type erasure compiles the async rendering of every widget into the bundle:
+/// 370 KB more wasm when containers were `AnyView`s), and each holds the next depth's type
+/// once (every kind of container is one view, [`container`]): with one branch per kind, the
+/// types grew as 5^depth and rustc ran out of 24 GB compiling them. The deepest holds only
+/// components; `BlocksSpec::check` refuses a layout nested deeper than
+/// [`MAX_LAYOUT_DEPTH`](rheo_shared::MAX_LAYOUT_DEPTH).
+macro_rules! layout_depths {
+    ($($depth:ident -> $inner:ident),+ ; $deepest:ident) => {
+        impl Layout<'_> {
+            $(
+                fn $depth(&self, nodes: &[Node]) -> impl IntoView + use<> {
+                    let node = |node: &Node| match node {
+                        Node::Component { id } => Either::Left(self.component(*id)),
+                        other => Either::Right(container(other, &|children| self.$inner(children))),
+                    };
+                    nodes.iter().map(node).collect_view()
+                }
+            )+
+
+            fn $deepest(&self, nodes: &[Node]) -> impl IntoView + use<> {
+                let component = |node: &Node| match node {
+                    Node::Component { id } => Some(self.component(*id)),
+                    _ => None,
+                };
+                nodes.iter().filter_map(component).collect_view()
+            }
+        }
+    };
+}
+
+// Containers at depths 0 to 3, components alone at 4: what the spec's check allows.
+const _: () = assert!(rheo_shared::MAX_LAYOUT_DEPTH == 4);
+layout_depths!(depth0 -> depth1, depth1 -> depth2, depth2 -> depth3, depth3 -> depth4; depth4);
+
+/// What heads a container: nothing, an accordion's toggle, or a tab bar.
+enum Header {
+    None,
+    Toggle(String),
+    Tabs(Vec<String>),
+}
+
+/// Any container as one view: `<div class="{kind}">`, its header, and its panels (a tab's
+/// each; one for the rest), each drawn by `inner`. `shown` is the panel shown: the open tab; an
+/// accordion's one panel when open (0), none when closed.
+fn container<V: IntoView + 'static>(node: &Node, inner: &dyn Fn(&[Node]) -> V) -> impl IntoView + use<V> {
+    let no_scale = None;
+    let (class, scale, header, panels, first): (_, Option<String>, _, Vec<&[Node]>, _) = match node {
+        Node::Row { children } => ("row", no_scale, Header::None, vec![children], 0),
+        Node::Column { scale, children } => {
+            let scale = (*scale).clamp(1, MAX_SCALE).to_string();
+            ("column", Some(scale), Header::None, vec![children], 0)
+        }
+        Node::Group { children } => ("group", no_scale, Header::None, vec![children], 0),
+        Node::Accordion { label, open, children } => {
+            ("accordion", no_scale, Header::Toggle(label.clone()), vec![children], if *open { 0 } else { usize::MAX })
+        }
+        Node::Tabs { tabs } => {
+            let labels = tabs.iter().map(|tab| tab.label.clone()).collect();
+            ("tabs", no_scale, Header::Tabs(labels), tabs.iter().map(|tab| tab.children.as_slice()).collect(), 0)
+        }
+        Node::Component { .. } => ("", no_scale, Header::None, Vec::new(), 0),
+    };
+    let shown = RwSignal::new(first);
+    let header = match header {
+        Header::None => EitherOf3::A(()),
+        Header::Toggle(label) => EitherOf3::B(view! {
+            <button type="button" class="accordion-toggle" aria-expanded=move || (shown.get() == 0).to_string()
+                on:click=move |_| shown.update(|s| *s = if *s == 0 { usize::MAX } else { 0 })>{label}</button>
+        }),
+        Header::Tabs(labels) => EitherOf3::C(tab_bar(labels, shown)),
+    };
+    let role = matches!(node, Node::Tabs { .. }).then_some("tabpanel");
+    let panels = panels.into_iter().enumerate().map(|(index, children)| {
+        view! { <div class="panel" role=role hidden=move || shown.get() != index>{inner(children)}</div> }
+    });
+    view! { <div class=class data-scale=scale>{header}{panels.collect_view()}</div> }
+}
+
+/// A tab bar: a button per tab, the one `shown` selected.
+fn tab_bar(labels: Vec<String>, shown: RwSignal<usize>) -> impl IntoView {
+    let buttons = labels.into_iter().enumerate().map(|(index, label)| {
+        view! {
+            <button type="button" role="tab" class="tab" aria-selected=move || (shown.get() == index).to_string()
+                on:click=move |_| shown.set(index)>{label}</button>
+        }
+    });
+    view! { <div role="tablist" class="tab-bar">{buttons.collect_view()}</div> }
+}

@@ -1,0 +1,124 @@
+//! `/workshop`: a Blocks app. A text and two buttons side by side (a row that wraps on a narrow
+//! screen), each button on its own function of that one text; a chained second step that runs
+//! only when the first succeeded; results in tabs; Enter in a search field; a slider in a
+//! closed accordion whose change reruns the top words; a status line a timer refreshes; a
+//! generator that spells the text out word by word, and a Stop button that cancels it.
+
+use std::{sync::OnceLock, time::Duration, time::Instant};
+
+use futures::Stream;
+use rheo::{
+    serde_json::{json, Value},
+    Blocks, Button, IntoMounted, Json, Markdown, Number, Slider, Textbox, Trigger,
+};
+
+use crate::word_count::{top_words, words};
+
+fn count_words(text: String) -> Result<f64, String> {
+    if text.trim().is_empty() {
+        return Err("there is no text to count: type some first".into());
+    }
+    Ok(words(&text).len() as f64)
+}
+
+/// The chained step: what the count means, from the text and the count.
+fn report(text: String, count: f64) -> String {
+    let sentences = text.split_terminator(['.', '!', '?']).filter(|s| !s.trim().is_empty()).count().max(1);
+    format!("**{count} words** in {sentences} sentences: {:.1} words a sentence.", count / sentences as f64)
+}
+
+fn shout(text: String) -> String {
+    text.to_uppercase()
+}
+
+/// A generator: the text again, a word more every 300 ms (a Stop button ends it).
+fn spell(text: String) -> impl Stream<Item = String> {
+    async_stream::stream! {
+        let mut spelled = String::new();
+        for word in text.split_whitespace() {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            if !spelled.is_empty() {
+                spelled.push(' ');
+            }
+            spelled.push_str(word);
+            yield spelled.clone();
+        }
+    }
+}
+
+/// How often `word` occurs in the text, whatever its case.
+fn find(text: String, word: String) -> f64 {
+    let word = word.trim().to_lowercase();
+    words(&text).iter().filter(|w| **w == word).count() as f64
+}
+
+fn top(text: String, how_many: f64) -> Value {
+    let top = top_words(&words(&text), how_many as usize);
+    json!(top.into_iter().map(|(word, count)| json!({ "word": word, "count": count })).collect::<Vec<_>>())
+}
+
+/// The status line: how long the server has been up, refreshed by a timer.
+fn status() -> String {
+    static STARTED: OnceLock<Instant> = OnceLock::new();
+    let up = STARTED.get_or_init(Instant::now).elapsed().as_secs();
+    format!("Server up for {up} s")
+}
+
+pub(crate) fn blocks() -> impl IntoMounted {
+    let mut app = Blocks::new().title("Text workshop");
+    app.markdown("Write a text, then count its words or shout it. Enter in **find** counts one word.");
+    let (text, buttons) = app.row(|app| {
+        let text = app.column(3, |app| {
+            app.add(Textbox::new().lines(4).label("text").value("The cat sat on the mat. The mat was flat!"))
+        });
+        let buttons = app.column(1, |app| {
+            let count = app.add(Button::new("Count words").primary());
+            (
+                count,
+                app.add(Button::new("Shout")),
+                app.add(Button::new("Spell it out")),
+                app.add(Button::new("Stop").stop()),
+            )
+        });
+        (text, buttons)
+    });
+    let (count, loud, spell_out, stop) = buttons;
+    let (words, report_md) =
+        app.tab("Counts", |app| (app.add(Number::new().label("words")), app.add(Markdown::new().label("report"))));
+    let shouted = app.tab("Shouted", |app| app.add(Textbox::new().label("shouted")));
+    let spelled = app.tab("Spelled", |app| app.add(Textbox::new().lines(3).label("spelled")));
+    let (search, found) = app.group(|app| {
+        (app.add(Textbox::new().label("find").placeholder("a word, then Enter")), app.add(Number::new().label("found")))
+    });
+    let (how_many, top_list) = app.accordion("Top words", false, |app| {
+        (app.add(Slider::new(1.0, 10.0).step(1.0).value(3.0).label("how many")), app.add(Json::new().label("top")))
+    });
+    let status_line = app.add(Textbox::new().label("status"));
+
+    app.on(count.click(), count_words, text, words)
+        .api_name("count_words")
+        .success(report, (text, words), report_md)
+        .private();
+    app.on(loud.click(), shout, text, shouted).api_name("shout");
+    let spelling = app.on(spell_out.click(), spell, text, spelled).api_name("spell").id();
+    app.cancel(stop.click(), [spelling]);
+    app.on(search.submit(), find, (text, search), found).api_name("find");
+    app.on(how_many.change(), top, (text, how_many), top_list).api_name("top_words");
+    app.on(Trigger::load(), status, (), status_line).private();
+    app.on(Trigger::every(Duration::from_secs(1)), status, (), status_line).private();
+    app
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_handlers_compute() {
+        assert_eq!(count_words("a b, c".into()), Ok(3.0));
+        assert!(count_words("  ".into()).is_err());
+        assert_eq!(report("One. Two three.".into(), 3.0), "**3 words** in 2 sentences: 1.5 words a sentence.");
+        assert_eq!(find("The cat and the hat".into(), " THE ".into()), 2.0);
+        assert_eq!(top("b a b".into(), 1.0), json!([{ "word": "b", "count": 2 }]));
+    }
+}

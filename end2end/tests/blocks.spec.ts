@@ -1,0 +1,102 @@
+import { Client } from "@gradio/client";
+import { expect, Page, test } from "@playwright/test";
+
+// /workshop, a Blocks app: a row of a text and two buttons, tabs, a group, an accordion, a
+// timer-driven status line (demos/src/workshop.rs).
+
+async function open(page: Page) {
+  await page.goto("/workshop");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+}
+
+test("a row puts its columns side by side on a wide screen and wraps on a narrow one", async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await open(page);
+  const text = page.getByLabel("text", { exact: true });
+  const count = page.getByRole("button", { name: "Count words" });
+  let [t, c] = [(await text.boundingBox())!, (await count.boundingBox())!];
+  expect(c.x).toBeGreaterThan(t.x + t.width - 1);
+  // The text's column has scale 3, the buttons' 1.
+  expect(t.width).toBeGreaterThan(2 * c.width);
+
+  await page.setViewportSize({ width: 380, height: 900 });
+  [t, c] = [(await text.boundingBox())!, (await count.boundingBox())!];
+  expect(c.y).toBeGreaterThan(t.y + t.height - 1);
+});
+
+test("two buttons run two functions of one text; the chained step runs after the first succeeds", async ({ page }) => {
+  await open(page);
+  await page.getByRole("button", { name: "Count words" }).click();
+  await expect(page.getByLabel("words", { exact: true })).toHaveValue("10");
+  const report = page.getByRole("region", { name: "report" });
+  await expect(report).toContainText("10 words in 2 sentences: 5.0 words a sentence.");
+
+  // The Shouted tab is hidden until chosen; its output was filled by the other button.
+  const shouted = page.getByLabel("shouted", { exact: true });
+  await expect(shouted).toBeHidden();
+  await page.getByRole("button", { name: "Shout" }).click();
+  await page.getByRole("tab", { name: "Shouted" }).click();
+  await expect(shouted).toHaveValue("THE CAT SAT ON THE MAT. THE MAT WAS FLAT!");
+  await expect(page.getByRole("tab", { name: "Shouted" })).toHaveAttribute("aria-selected", "true");
+});
+
+test("a failed step shows its error, and the step chained with success does not run", async ({ page }) => {
+  await open(page);
+  await page.getByLabel("text", { exact: true }).fill("   ");
+  await page.getByRole("button", { name: "Count words" }).click();
+  await expect(page.getByRole("alert")).toHaveText("there is no text to count: type some first");
+  await page.waitForTimeout(300);
+  await expect(page.getByRole("region", { name: "report" })).not.toContainText("words in");
+});
+
+test("a Stop button cancels a running generator", async ({ page }) => {
+  await open(page);
+  await page.getByRole("button", { name: "Spell it out" }).click();
+  await page.getByRole("tab", { name: "Spelled" }).click();
+  const spelled = page.getByLabel("spelled", { exact: true });
+  // A word every 300 ms: stopped after two or three, it never reaches the tenth.
+  await expect(spelled).toHaveValue(/^The cat/);
+  await page.getByRole("button", { name: "Stop" }).click();
+  const stopped = await spelled.inputValue();
+  await page.waitForTimeout(1200);
+  await expect(spelled).toHaveValue(stopped);
+  expect(stopped.split(" ").length).toBeLessThan(10);
+});
+
+test("Enter in a text field submits it", async ({ page }) => {
+  await open(page);
+  const find = page.getByLabel("find", { exact: true });
+  await find.fill("mat");
+  await find.press("Enter");
+  await expect(page.getByLabel("found", { exact: true })).toHaveValue("2");
+});
+
+test("an accordion opens, and a slider's change reruns its event", async ({ page }) => {
+  await open(page);
+  const slider = page.getByLabel("how many", { exact: true });
+  await expect(slider).toBeHidden();
+  await page.getByText("Top words").click();
+  await expect(slider).toBeVisible();
+  await slider.fill("2");
+  const top = page.locator(".json-tree");
+  await expect(top).toContainText('"word": "the"');
+  await expect(top).toContainText('"word": "mat"');
+  await expect(top).not.toContainText('"word": "cat"');
+});
+
+test("a timer refreshes the status line, after the page's load event filled it", async ({ page }) => {
+  await open(page);
+  const status = page.getByLabel("status", { exact: true });
+  await expect(status).toHaveValue(/^Server up for \d+ s$/);
+  const first = await status.inputValue();
+  await expect(status).not.toHaveValue(first, { timeout: 5000 });
+});
+
+test("@gradio/client calls two named events of one app, and not a private one", async () => {
+  const app = await Client.connect("http://127.0.0.1:3000/workshop/");
+  const text = "One two. Three!";
+  expect((await app.predict("/count_words", [text])).data).toEqual([3]);
+  expect((await app.predict("/shout", { text })).data).toEqual(["ONE TWO. THREE!"]);
+  const api = await app.view_api();
+  expect(Object.keys(api.named_endpoints).sort()).toEqual(["/count_words", "/find", "/shout", "/spell", "/top_words"]);
+});

@@ -1,0 +1,526 @@
+//! [`Blocks`]: components placed in a layout, and events whose wiring the compiler checks.
+
+use std::{
+    marker::PhantomData,
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
+};
+
+use rheo_shared::{AppSpec, BlocksSpec, Cancel, ComponentSpec, EventSpec, Node, Tab, Trigger as On};
+
+use crate::{
+    components::{Button, Component, ComponentList, Markdown, Textbox},
+    engine::{sessions::StateLayout, within, Declared, DeclaredApp, ErasedHandler},
+    handler::Handler,
+    interface::{erase, function_name, name_unlabelled, private::Sealed, IntoMounted},
+};
+
+/// An app of components in a layout and events that run handlers on them (Gradio's
+/// `gr.Blocks`). Adding a component returns a typed [`Handle`]; an event takes a handler and
+/// tuples of handles as its inputs and outputs, and a handler whose arguments or return
+/// values do not fit those handles' value types does not compile.
+///
+/// ```
+/// use rheo::{Blocks, Button, Number, Registry, Textbox};
+///
+/// fn double(x: f64) -> f64 {
+///     2.0 * x
+/// }
+///
+/// fn describe(x: f64) -> String {
+///     format!("the double is {x}")
+/// }
+///
+/// let mut app = Blocks::new().title("Doubler");
+/// app.markdown("Type a number, then **Double** it.");
+/// let (x, doubled, words) = app.row(|app| (app.add(Number::new().label("x")), app.add(Number::new()), app.add(Textbox::new())));
+/// let go = app.add(Button::new("Double").primary());
+/// app.on(go.click(), double, x, doubled).api_name("double").success(describe, doubled, words);
+/// # let _ = Registry::new().mount("doubler", app);
+/// ```
+///
+/// A handler whose types do not fit its handles is a compile error naming both sides:
+///
+/// ```compile_fail,E0271
+/// # use rheo::{Blocks, Button, Number, Textbox};
+/// fn double(x: f64) -> f64 {
+///     2.0 * x
+/// }
+/// let mut app = Blocks::new();
+/// let (text, go) = (app.add(Textbox::new()), app.add(Button::new("Go")));
+/// let out = app.add(Number::new());
+/// // error[E0271]: … expected `(String,)`, found `(f64,)`: a Textbox gives the handler a String.
+/// app.on(go.click(), double, text, out);
+/// ```
+pub struct Blocks {
+    /// Tells this Blocks' handles from another's.
+    id: u64,
+    title: Option<String>,
+    components: Vec<ComponentSpec>,
+    /// The children of each container being filled, the page's first.
+    open: Vec<Vec<Node>>,
+    events: Vec<Event>,
+    cancels: Vec<Cancel>,
+    /// Mistakes found while declaring (a handle of another Blocks), reported at mount.
+    problems: Vec<String>,
+}
+
+struct Event {
+    spec: EventSpec,
+    handler: ErasedHandler,
+    /// Whether the author named it; a default name is made unique at mount.
+    named: bool,
+    timeout: Option<Duration>,
+}
+
+/// Which Blocks a handle belongs to: each gets a number of its own.
+static NEXT_BLOCKS: AtomicU64 = AtomicU64::new(0);
+
+impl Default for Blocks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Blocks {
+    /// An empty app; add components, layouts and events, then mount it.
+    pub fn new() -> Self {
+        Blocks {
+            id: NEXT_BLOCKS.fetch_add(1, Ordering::Relaxed),
+            title: None,
+            components: Vec::new(),
+            open: vec![Vec::new()],
+            events: Vec::new(),
+            cancels: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The page's heading; defaults to the mount name.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Places `component` here in the layout, and returns its handle.
+    pub fn add<C: Component>(&mut self, component: C) -> Handle<C> {
+        let id = self.components.len();
+        self.components.push(component.into_spec());
+        self.place(Node::Component { id });
+        Handle { blocks: self.id, id, marker: PhantomData }
+    }
+
+    /// Markdown text placed here (a [`Markdown`] showing it, whose handle may be an output).
+    pub fn markdown(&mut self, text: impl Into<String>) -> Handle<Markdown> {
+        let text: String = text.into();
+        self.add(Markdown::new().value(text))
+    }
+
+    /// What `build` places goes side by side, wrapping on a narrow screen.
+    pub fn row<T>(&mut self, build: impl FnOnce(&mut Self) -> T) -> T {
+        self.contain(build, |children| Node::Row { children })
+    }
+
+    /// What `build` places goes one above the other; in a row, `scale` is its width relative
+    /// to its siblings' (Gradio's `scale`; at least 1).
+    pub fn column<T>(&mut self, scale: u32, build: impl FnOnce(&mut Self) -> T) -> T {
+        self.contain(build, |children| Node::Column { scale: scale.max(1), children })
+    }
+
+    /// A tab named `label` holding what `build` places; tabs declared one after another share
+    /// one tab bar, the first shown at first.
+    pub fn tab<T>(&mut self, label: impl Into<String>, build: impl FnOnce(&mut Self) -> T) -> T {
+        let label = label.into();
+        self.open.push(Vec::new());
+        let built = build(self);
+        let children = self.open.pop().unwrap_or_default();
+        let siblings = self.open.last_mut().expect("the page is always open");
+        match siblings.last_mut() {
+            Some(Node::Tabs { tabs }) => tabs.push(Tab { label, children }),
+            _ => siblings.push(Node::Tabs { tabs: vec![Tab { label, children }] }),
+        }
+        built
+    }
+
+    /// A section titled `label` that opens and closes, holding what `build` places.
+    pub fn accordion<T>(&mut self, label: impl Into<String>, open: bool, build: impl FnOnce(&mut Self) -> T) -> T {
+        let label = label.into();
+        self.contain(build, |children| Node::Accordion { label, open, children })
+    }
+
+    /// What `build` places, drawn as one panel.
+    pub fn group<T>(&mut self, build: impl FnOnce(&mut Self) -> T) -> T {
+        self.contain(build, |children| Node::Group { children })
+    }
+
+    fn contain<T>(&mut self, build: impl FnOnce(&mut Self) -> T, node: impl FnOnce(Vec<Node>) -> Node) -> T {
+        self.open.push(Vec::new());
+        let built = build(self);
+        let children = self.open.pop().unwrap_or_default();
+        self.place(node(children));
+        built
+    }
+
+    fn place(&mut self, node: Node) {
+        self.open.last_mut().expect("the page is always open").push(node);
+    }
+
+    /// When `trigger` fires, runs `handler` on the values of `inputs` (a handle, or a tuple of
+    /// up to eight) and shows what it returns in `outputs`. Its `api_name` defaults to the
+    /// function's name; [`EventRef`] sets it and the event's other options, and chains more.
+    pub fn on<F, M, I, O>(&mut self, trigger: Trigger, handler: F, inputs: I, outputs: O) -> EventRef<'_>
+    where
+        F: Handler<
+            M,
+            Args = <I::Components as ComponentList>::Args,
+            Output = <O::Components as ComponentList>::Returns,
+        >,
+        I: Handles,
+        O: Handles,
+    {
+        if trigger.blocks.is_some_and(|blocks| blocks != self.id) {
+            self.problems.push("an event is triggered by a component of another Blocks".into());
+        }
+        let inputs = self.ids(inputs.ids());
+        let outputs = self.ids(outputs.ids());
+        let spec = EventSpec {
+            trigger: trigger.on,
+            inputs,
+            outputs,
+            api_name: function_name::<F>(),
+            private: false,
+            generator: F::GENERATOR,
+            concurrency_limit: Some(1),
+        };
+        let handler = erase::<F, M, I::Components, O::Components>(handler);
+        self.events.push(Event { spec, handler, named: false, timeout: None });
+        EventRef { index: self.events.len() - 1, blocks: self }
+    }
+
+    /// When `trigger` fires, the running calls of `events` stop, generators included: a Stop
+    /// button (Gradio's `cancels=`). The page stops them; their handlers are dropped on the
+    /// server as their caller goes.
+    pub fn cancel(&mut self, trigger: Trigger, events: impl IntoIterator<Item = EventId>) {
+        let events: Vec<EventId> = events.into_iter().collect();
+        let foreign = trigger.blocks.is_some_and(|blocks| blocks != self.id);
+        if foreign || events.iter().any(|event| event.blocks != self.id) {
+            self.problems.push("a cancel names a component or an event of another Blocks".into());
+        }
+        self.cancels.push(Cancel { trigger: trigger.on, events: events.iter().map(|event| event.index).collect() });
+    }
+
+    /// The components' ids, each checked to be this Blocks'.
+    fn ids(&mut self, handles: Vec<(u64, usize)>) -> Vec<usize> {
+        if handles.iter().any(|(blocks, _)| *blocks != self.id) {
+            self.problems.push("an event names a component of another Blocks".into());
+        }
+        handles.into_iter().map(|(_, id)| id).collect()
+    }
+}
+
+/// An event just declared: its options, and the events chained after it.
+pub struct EventRef<'a> {
+    blocks: &'a mut Blocks,
+    index: usize,
+}
+
+/// An event of a [`Blocks`], to [`cancel`](Blocks::cancel) it.
+#[derive(Clone, Copy, Debug)]
+pub struct EventId {
+    blocks: u64,
+    index: usize,
+}
+
+impl EventRef<'_> {
+    fn event(&mut self) -> &mut Event {
+        &mut self.blocks.events[self.index]
+    }
+
+    /// This event, to cancel it from a Stop button.
+    pub fn id(&self) -> EventId {
+        EventId { blocks: self.blocks.id, index: self.index }
+    }
+
+    /// The endpoint name API clients call it by (and its MCP tool's); unique in the app.
+    pub fn api_name(mut self, name: impl Into<String>) -> Self {
+        let event = self.event();
+        event.spec.api_name = name.into();
+        event.named = true;
+        self
+    }
+
+    /// Keeps the event to the page: no API client or MCP tool sees or calls it (Gradio's
+    /// `api_visibility="private"`).
+    pub fn private(mut self) -> Self {
+        self.event().spec.private = true;
+        self
+    }
+
+    /// Calls of this event that may run at once (default 1, as in Gradio); `None` for no limit.
+    pub fn concurrency_limit(mut self, limit: Option<usize>) -> Self {
+        self.event().spec.concurrency_limit = limit;
+        self
+    }
+
+    /// How long one call may take from when its handler starts; past it, the call fails.
+    pub fn timeout(mut self, limit: Option<Duration>) -> Self {
+        self.event().timeout = limit.filter(|limit| !limit.is_zero());
+        self
+    }
+
+    /// Then, when this event has ended (with a result or an error), runs another
+    /// (Gradio's `.then`).
+    pub fn then<F, M, I, O>(self, handler: F, inputs: I, outputs: O) -> Self
+    where
+        F: Handler<
+            M,
+            Args = <I::Components as ComponentList>::Args,
+            Output = <O::Components as ComponentList>::Returns,
+        >,
+        I: Handles,
+        O: Handles,
+    {
+        let trigger = Trigger { blocks: None, on: On::Then { event: self.index } };
+        self.blocks.on(trigger, handler, inputs, outputs)
+    }
+
+    /// Then, only if this event ended with a result, runs another (Gradio's `.success`).
+    pub fn success<F, M, I, O>(self, handler: F, inputs: I, outputs: O) -> Self
+    where
+        F: Handler<
+            M,
+            Args = <I::Components as ComponentList>::Args,
+            Output = <O::Components as ComponentList>::Returns,
+        >,
+        I: Handles,
+        O: Handles,
+    {
+        let trigger = Trigger { blocks: None, on: On::Success { event: self.index } };
+        self.blocks.on(trigger, handler, inputs, outputs)
+    }
+}
+
+/// A component of a [`Blocks`], typed by its component: an input gives the handler `C`'s value
+/// type, an output takes it. Copy it freely: one handle may be an input of one event and an
+/// output of another.
+pub struct Handle<C> {
+    blocks: u64,
+    id: usize,
+    marker: PhantomData<fn() -> C>,
+}
+
+impl<C> Clone for Handle<C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C> Copy for Handle<C> {}
+
+impl<C: Component> Handle<C> {
+    /// Fires when the value changes, by the user or as another event's output.
+    pub fn change(self) -> Trigger {
+        self.trigger(On::Change { component: self.id })
+    }
+
+    /// Fires when the user changes the value (not when an event's output does).
+    pub fn input(self) -> Trigger {
+        self.trigger(On::Input { component: self.id })
+    }
+
+    fn trigger(self, on: On) -> Trigger {
+        Trigger { blocks: Some(self.blocks), on }
+    }
+}
+
+impl Handle<Button> {
+    /// Fires when the button is clicked.
+    pub fn click(self) -> Trigger {
+        self.trigger(On::Click { component: self.id })
+    }
+}
+
+impl Handle<Textbox> {
+    /// Fires when Enter is pressed in the text field.
+    pub fn submit(self) -> Trigger {
+        self.trigger(On::Submit { component: self.id })
+    }
+}
+
+/// What runs an event: a component's action ([`Handle::change`], [`Handle::click`], …), the
+/// page loading, or a timer.
+#[derive(Clone, Copy, Debug)]
+pub struct Trigger {
+    /// The Blocks of the component that fires it, if one does.
+    blocks: Option<u64>,
+    on: On,
+}
+
+impl Trigger {
+    /// When the page has loaded (Gradio's `demo.load`).
+    pub fn load() -> Self {
+        Trigger { blocks: None, on: On::Load }
+    }
+
+    /// Every `period` while the page is open (Gradio's `gr.Timer`); at least 50 ms.
+    pub fn every(period: Duration) -> Self {
+        Trigger { blocks: None, on: On::Every { seconds: period.as_secs_f64() } }
+    }
+}
+
+/// Handles as an event takes them: one, or a tuple of up to eight, or `()` for none. Their
+/// components fix the handler's types, as [`ComponentList`] does for an `Interface`.
+pub trait Handles: Sealed {
+    #[doc(hidden)]
+    type Components: ComponentList;
+    /// Each handle's Blocks and component id.
+    #[doc(hidden)]
+    fn ids(&self) -> Vec<(u64, usize)>;
+}
+
+impl<C> Sealed for Handle<C> {}
+
+impl<C: Component> Handles for Handle<C> {
+    type Components = C;
+
+    fn ids(&self) -> Vec<(u64, usize)> {
+        vec![(self.blocks, self.id)]
+    }
+}
+
+macro_rules! handle_tuple {
+    ($($c:ident $v:ident),*) => {
+        impl<$($c),*> Sealed for ($(Handle<$c>,)*) {}
+
+        impl<$($c: Component),*> Handles for ($(Handle<$c>,)*) {
+            type Components = ($($c,)*);
+
+            fn ids(&self) -> Vec<(u64, usize)> {
+                let ($($v,)*) = self;
+                vec![$(($v.blocks, $v.id)),*]
+            }
+        }
+    };
+}
+
+handle_tuple!();
+handle_tuple!(A a);
+handle_tuple!(A a, B b);
+handle_tuple!(A a, B b, C c);
+handle_tuple!(A a, B b, C c, D d);
+handle_tuple!(A a, B b, C c, D d, E e);
+handle_tuple!(A a, B b, C c, D d, E e, F f);
+handle_tuple!(A a, B b, C c, D d, E e, F f, G g);
+handle_tuple!(A a, B b, C c, D d, E e, F f, G g, H h);
+
+impl Sealed for Blocks {}
+
+impl IntoMounted for Blocks {
+    #[allow(private_interfaces)]
+    fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
+        let Blocks { title, components, mut open, mut events, cancels, mut problems, .. } = self;
+        unique_default_names(&mut events);
+        let spec = BlocksSpec {
+            name: name.to_owned(),
+            title: title.unwrap_or_else(|| name.to_owned()),
+            components: name_unlabelled(components, |spec| spec.kind.name()),
+            layout: open.pop().unwrap_or_default(),
+            events: events.iter().map(|event| event.spec.clone()).collect(),
+            cancels,
+        };
+        problems.extend(spec.check().err().into_iter().flatten());
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let endpoints = events
+            .into_iter()
+            .enumerate()
+            .map(|(index, Event { handler, timeout, .. })| {
+                let endpoint = spec.endpoint(index);
+                let states = StateLayout::new(vec![None; endpoint.inputs.len()], vec![None; endpoint.outputs.len()])
+                    .expect("Blocks hold no State");
+                let timed: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
+                Declared::new(endpoint, timed, states, Vec::new())
+            })
+            .collect();
+        Ok(DeclaredApp { spec: AppSpec::Blocks(spec), endpoints })
+    }
+}
+
+/// Events the author did not name are named after their function, as in Gradio; where two
+/// share a name, the later ones get `_1`, `_2`, … A name the author gave is kept as it is (two
+/// alike are an error at mount).
+fn unique_default_names(events: &mut [Event]) {
+    let taken: Vec<String> = events.iter().filter(|e| e.named).map(|e| e.spec.api_name.clone()).collect();
+    let mut given: Vec<String> = Vec::new();
+    for event in events.iter_mut().filter(|e| !e.named) {
+        let base = event.spec.api_name.clone();
+        let mut name = base.clone();
+        let mut n = 0;
+        while taken.contains(&name) || given.contains(&name) {
+            n += 1;
+            name = format!("{base}_{n}");
+        }
+        given.push(name.clone());
+        event.spec.api_name = name;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Number;
+
+    fn double(x: f64) -> f64 {
+        2.0 * x
+    }
+
+    #[test]
+    fn the_layout_and_events_are_recorded_in_order() {
+        let mut app = Blocks::new().title("T");
+        let (a, b) = app.row(|app| {
+            let a = app.column(2, |app| app.add(Number::new().label("a")));
+            (a, app.add(Number::new()))
+        });
+        app.tab("one", |app| app.markdown("hi"));
+        app.tab("two", |_| ());
+        let go = app.add(Button::new("Go"));
+        app.on(go.click(), double, a, b).then(double, b, a).private();
+        app.on(a.change(), |x: f64| x, a, b);
+        app.on(Trigger::load(), |x: f64| x, a, b);
+        let declared = app.into_mounted("t").unwrap();
+        let AppSpec::Blocks(spec) = &declared.spec else { panic!("a Blocks app") };
+        assert_eq!(
+            spec.components.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+            ["a", "number", "markdown", "button"]
+        );
+        assert!(
+            matches!(&spec.layout[0], Node::Row { children } if matches!(children[0], Node::Column { scale: 2, .. }))
+        );
+        assert!(matches!(&spec.layout[1], Node::Tabs { tabs } if tabs.len() == 2));
+        let names: Vec<(&str, bool)> = spec.events.iter().map(|e| (e.api_name.as_str(), e.private)).collect();
+        assert_eq!(names, [("double", false), ("double_1", true), ("predict", false), ("predict_1", false)]);
+        assert_eq!(spec.events[1].trigger, On::Then { event: 0 });
+        assert_eq!(declared.endpoints.len(), 4);
+    }
+
+    #[test]
+    fn wiring_mistakes_are_refused_at_mount() {
+        let mut other = Blocks::new();
+        let foreign = other.add(Number::new());
+        let mut app = Blocks::new();
+        let x = app.add(Number::new());
+        app.on(x.change(), double, foreign, x).api_name("same");
+        app.on(foreign.change(), double, x, x).api_name("same");
+        app.on(Trigger::every(Duration::from_millis(10)), || 1.0, (), x);
+        let theirs = other.on(foreign.change(), double, foreign, foreign).id();
+        app.cancel(Trigger::load(), [theirs]);
+        let problems = app.into_mounted("bad").err().unwrap();
+        assert!(problems.contains(&"an event names a component of another Blocks".to_string()), "{problems:?}");
+        assert!(problems.contains(&"an event is triggered by a component of another Blocks".to_string()));
+        assert!(problems.iter().any(|p| p.contains("two events are named \"same\"")));
+        assert!(problems.iter().any(|p| p.contains("a timer's period must be at least 0.05 s")));
+        assert!(problems.iter().any(|p| p.contains("would fire each other for ever")));
+        assert!(problems.contains(&"a cancel names a component or an event of another Blocks".to_string()));
+    }
+}

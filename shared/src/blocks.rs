@@ -1,0 +1,424 @@
+//! Blocks: components placed in a layout, and the events that run handlers on them (Gradio's
+//! `gr.Blocks`). A component's id is its place in [`BlocksSpec::components`]; layouts and
+//! events refer to components by id, and chained events to earlier events by index.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    interface::{is_api_name, is_path_segment},
+    ComponentKind, ComponentSpec, InterfaceSpec,
+};
+
+/// The shortest period of a timer event, in seconds: a faster one would be a busy loop of calls.
+pub const MIN_TIMER_SECONDS: f64 = 0.05;
+
+/// How many containers may nest (a row in a tab in a column…): the page draws each depth with
+/// a view type of its own, which keeps the bundle small (see the app's `layout_depths!`).
+pub const MAX_LAYOUT_DEPTH: usize = 4;
+
+/// Everything the page needs to render a Blocks app and the API needs to describe it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BlocksSpec {
+    /// The path segment it is mounted at: `/<name>`.
+    pub name: String,
+    pub title: String,
+    /// Every component, its id being its index.
+    pub components: Vec<ComponentSpec>,
+    /// What the page shows, top to bottom.
+    pub layout: Vec<Node>,
+    /// Every event, its index being its `fn_index` in Gradio's API.
+    pub events: Vec<EventSpec>,
+    /// Triggers that stop running events (a Stop button), generators included.
+    #[serde(default)]
+    pub cancels: Vec<Cancel>,
+}
+
+/// When `trigger` fires, the running calls of `events` stop (Gradio's `cancels=`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cancel {
+    pub trigger: Trigger,
+    pub events: Vec<usize>,
+}
+
+/// One place in the layout: a component, or a container of more.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Node {
+    Component {
+        id: usize,
+    },
+    /// Side by side, wrapping onto more lines on a narrow screen.
+    Row {
+        children: Vec<Node>,
+    },
+    /// One above the other; in a row, `scale` is its width relative to its siblings'.
+    Column {
+        scale: u32,
+        children: Vec<Node>,
+    },
+    /// One tab shown at a time, the first at first.
+    Tabs {
+        tabs: Vec<Tab>,
+    },
+    /// A section that opens and closes, open at first when `open`.
+    Accordion {
+        label: String,
+        open: bool,
+        children: Vec<Node>,
+    },
+    /// Components drawn as one panel, without gaps between them.
+    Group {
+        children: Vec<Node>,
+    },
+}
+
+/// One tab of a [`Node::Tabs`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tab {
+    pub label: String,
+    pub children: Vec<Node>,
+}
+
+/// What runs an event's handler.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// A button is clicked.
+    Click { component: usize },
+    /// A component's value changes: by the user, or as another event's output.
+    Change { component: usize },
+    /// The user changes a component's value (not an event's output).
+    Input { component: usize },
+    /// Enter is pressed in a textbox.
+    Submit { component: usize },
+    /// The page has loaded.
+    Load,
+    /// Every `seconds` while the page is open (Gradio's `gr.Timer`).
+    Every { seconds: f64 },
+    /// An earlier event has ended, whether it succeeded or not (Gradio's `.then`).
+    Then { event: usize },
+    /// An earlier event has ended with a result (Gradio's `.success`).
+    Success { event: usize },
+}
+
+impl Trigger {
+    /// The component whose action fires it, if one does.
+    pub fn component(self) -> Option<usize> {
+        match self {
+            Trigger::Click { component }
+            | Trigger::Change { component }
+            | Trigger::Input { component }
+            | Trigger::Submit { component } => Some(component),
+            Trigger::Load | Trigger::Every { .. } | Trigger::Then { .. } | Trigger::Success { .. } => None,
+        }
+    }
+
+    /// The event it follows, if it is chained.
+    pub fn after(self) -> Option<usize> {
+        match self {
+            Trigger::Then { event } | Trigger::Success { event } => Some(event),
+            _ => None,
+        }
+    }
+
+    /// Gradio's name for it in a dependency's `targets`.
+    pub fn gradio_name(self) -> &'static str {
+        match self {
+            Trigger::Click { .. } => "click",
+            Trigger::Change { .. } => "change",
+            Trigger::Input { .. } => "input",
+            Trigger::Submit { .. } => "submit",
+            Trigger::Load => "load",
+            Trigger::Every { .. } => "tick",
+            Trigger::Then { .. } => "then",
+            Trigger::Success { .. } => "success",
+        }
+    }
+}
+
+/// One event: what fires it, the components its handler reads and writes, how clients call it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventSpec {
+    pub trigger: Trigger,
+    pub inputs: Vec<usize>,
+    pub outputs: Vec<usize>,
+    /// The endpoint's name for API clients and MCP (unique in the app, as in Gradio, even
+    /// when private).
+    pub api_name: String,
+    /// Kept to the page: no API client or MCP tool sees or calls it.
+    #[serde(default)]
+    pub private: bool,
+    /// The handler is a generator: each value it yields replaces the last.
+    pub generator: bool,
+    /// Calls of this event that may run at once; `None` for no limit.
+    pub concurrency_limit: Option<usize>,
+}
+
+impl BlocksSpec {
+    /// Checks the whole declaration: the name, every component, every event. Returns every
+    /// problem found, in words.
+    pub fn check(&self) -> Result<(), Vec<String>> {
+        let mut problems = Vec::new();
+        if !is_path_segment(&self.name) {
+            problems.push(format!("blocks name {:?}: use 1-64 lowercase letters, digits, '-' or '_'", self.name));
+        }
+        let inputs: Vec<usize> = self.events.iter().flat_map(|e| e.inputs.iter().copied()).collect();
+        for (id, component) in self.components.iter().enumerate() {
+            let checked = if inputs.contains(&id) { component.check_input() } else { component.check() };
+            problems.extend(checked.err().map(|e| e.to_string()));
+            if matches!(component.kind, ComponentKind::State(_)) || component.kind.is_streaming() {
+                problems.push(format!(
+                    "{}: State and streaming inputs are for an Interface (not yet in Blocks)",
+                    component.label
+                ));
+            }
+        }
+        for (index, event) in self.events.iter().enumerate() {
+            problems.extend(self.event_problems(index, event).into_iter().map(|p| format!("event {index}: {p}")));
+        }
+        for cancel in &self.cancels {
+            let known = cancel.trigger.component().is_none_or(|id| id < self.components.len());
+            if !known || cancel.events.iter().any(|&event| event >= self.events.len()) {
+                problems.push("a cancel names a component or an event of another Blocks".to_owned());
+            }
+        }
+        let mut names: Vec<&str> = self.events.iter().map(|e| e.api_name.as_str()).collect();
+        names.sort_unstable();
+        for pair in names.windows(2).filter(|pair| pair[0] == pair[1]) {
+            problems.push(format!("two events are named {:?}: an api_name must be unique", pair[0]));
+        }
+        if depth(&self.layout) > MAX_LAYOUT_DEPTH {
+            problems.push(format!("layouts nest at most {MAX_LAYOUT_DEPTH} containers deep"));
+        }
+        problems.extend(self.change_cycle());
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn event_problems(&self, index: usize, event: &EventSpec) -> Vec<String> {
+        let mut problems = Vec::new();
+        let known = |id: &usize| *id < self.components.len();
+        if !event.inputs.iter().chain(&event.outputs).all(known) {
+            problems.push("it names a component of another Blocks".to_owned());
+        }
+        match event.trigger {
+            Trigger::Click { component } if !self.is(component, |k| matches!(k, ComponentKind::Button(_))) => {
+                problems.push("only a Button is clicked".to_owned());
+            }
+            Trigger::Submit { component } if !self.is(component, |k| matches!(k, ComponentKind::Textbox(_))) => {
+                problems.push("only a Textbox is submitted".to_owned());
+            }
+            Trigger::Change { component } | Trigger::Input { component } if !known(&component) => {
+                problems.push("it names a component of another Blocks".to_owned());
+            }
+            Trigger::Every { seconds } if !(seconds.is_finite() && seconds >= MIN_TIMER_SECONDS) => {
+                problems.push(format!("a timer's period must be at least {MIN_TIMER_SECONDS} s, not {seconds} s"));
+            }
+            Trigger::Then { event } | Trigger::Success { event } if event >= index => {
+                problems.push("it follows an event that is not declared before it".to_owned());
+            }
+            _ => {}
+        }
+        if !is_api_name(&event.api_name) {
+            problems.push(format!("api_name {:?}: use 1-64 letters, digits, '-' or '_'", event.api_name));
+        }
+        if event.concurrency_limit == Some(0) {
+            problems.push("concurrency_limit must be at least 1".to_owned());
+        }
+        problems
+    }
+
+    fn is(&self, id: usize, kind: impl Fn(&ComponentKind) -> bool) -> bool {
+        self.components.get(id).is_some_and(|c| kind(&c.kind))
+    }
+
+    /// A loop of `change` events would run for ever: a component's change runs an event that
+    /// (itself or through the events chained after it) changes that component again.
+    fn change_cycle(&self) -> Option<String> {
+        // What each event writes, with the events that follow it (declared later, so each
+        // follower's writes are complete when read backwards).
+        let mut writes: Vec<Vec<usize>> = self.events.iter().map(|e| e.outputs.clone()).collect();
+        for index in (0..self.events.len()).rev() {
+            if let Some(before) = self.events[index].trigger.after().filter(|&b| b < index) {
+                let followed = writes[index].clone();
+                writes[before].extend(followed);
+            }
+        }
+        // Component → the components its change rewrites.
+        let next = |id: usize| -> Vec<usize> {
+            let fired = self.events.iter().enumerate().filter(|(_, e)| e.trigger == Trigger::Change { component: id });
+            fired.flat_map(|(index, _)| writes[index].iter().copied()).collect()
+        };
+        // Depth-first search for a component reached again from itself.
+        let count = self.components.len();
+        let mut state = vec![0_u8; count]; // 0 unseen, 1 on the path, 2 done
+        fn visit(id: usize, state: &mut [u8], next: &dyn Fn(usize) -> Vec<usize>, path: &mut Vec<usize>) -> bool {
+            state[id] = 1;
+            path.push(id);
+            let count = state.len();
+            for to in next(id).into_iter().filter(|&to| to < count) {
+                if state[to] == 1 {
+                    path.push(to);
+                    return true;
+                }
+                if state[to] == 0 && visit(to, state, next, path) {
+                    return true;
+                }
+            }
+            path.pop();
+            state[id] = 2;
+            false
+        }
+        for start in 0..count {
+            let mut path = Vec::new();
+            if state[start] == 0 && visit(start, &mut state, &next, &mut path) {
+                let labels: Vec<&str> = path.iter().map(|&id| self.components[id].label.as_str()).collect();
+                return Some(format!("these change events would fire each other for ever: {}", labels.join(" → ")));
+            }
+        }
+        None
+    }
+
+    /// Event `index` as an endpoint the engine runs: its components' specs, in order.
+    pub fn endpoint(&self, index: usize) -> InterfaceSpec {
+        let event = &self.events[index];
+        let specs = |ids: &[usize]| ids.iter().filter_map(|&id| self.components.get(id).cloned()).collect();
+        InterfaceSpec {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            description: String::new(),
+            article: String::new(),
+            html_in_text: false,
+            inputs: specs(&event.inputs),
+            outputs: specs(&event.outputs),
+            live: false,
+            // A private event's endpoint has no name: only its index reaches it.
+            api_name: if event.private { String::new() } else { event.api_name.clone() },
+            stream_every: 0.5,
+            time_limit: None,
+            examples: Vec::new(),
+            concurrency_limit: event.concurrency_limit,
+            generator: event.generator,
+            flagging: None,
+        }
+    }
+}
+
+/// How many containers deep `nodes` nest.
+fn depth(nodes: &[Node]) -> usize {
+    let inner = |children: &[Node]| 1 + depth(children);
+    let deepest = nodes.iter().map(|node| match node {
+        Node::Component { .. } => 0,
+        Node::Row { children }
+        | Node::Column { children, .. }
+        | Node::Accordion { children, .. }
+        | Node::Group { children } => inner(children),
+        Node::Tabs { tabs } => tabs.iter().map(|tab| inner(&tab.children)).max().unwrap_or(1),
+    });
+    deepest.max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::{Button, Number, Textbox};
+
+    fn number(label: &str) -> ComponentSpec {
+        ComponentSpec::new(ComponentKind::Number(Number::default())).with_label(label)
+    }
+
+    /// An event named `api_name`; private if the name starts with `_`.
+    fn event(trigger: Trigger, inputs: &[usize], outputs: &[usize], api_name: &str) -> EventSpec {
+        EventSpec {
+            trigger,
+            inputs: inputs.to_vec(),
+            outputs: outputs.to_vec(),
+            api_name: api_name.into(),
+            private: api_name.starts_with('_'),
+            generator: false,
+            concurrency_limit: Some(1),
+        }
+    }
+
+    fn blocks(events: Vec<EventSpec>) -> BlocksSpec {
+        BlocksSpec {
+            name: "studio".into(),
+            title: "Studio".into(),
+            components: vec![
+                number("a"),
+                number("b"),
+                ComponentSpec::new(ComponentKind::Button(Button::default())).with_label("go"),
+                ComponentSpec::new(ComponentKind::Textbox(Textbox { lines: 1, placeholder: None, max_length: None }))
+                    .with_label("t"),
+            ],
+            layout: (0..4).map(|id| Node::Component { id }).collect(),
+            events,
+            cancels: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_good_app_passes() {
+        let app = blocks(vec![
+            event(Trigger::Click { component: 2 }, &[0], &[1], "double"),
+            event(Trigger::Success { event: 0 }, &[1], &[3], "_p1"),
+            event(Trigger::Change { component: 0 }, &[0], &[1], "copy"),
+            event(Trigger::Every { seconds: 1.0 }, &[], &[3], "_p2"),
+        ]);
+        assert_eq!(app.check(), Ok(()));
+        let endpoint = app.endpoint(0);
+        assert_eq!((endpoint.inputs[0].label.as_str(), endpoint.outputs[0].label.as_str()), ("a", "b"));
+    }
+
+    #[test]
+    fn every_wiring_mistake_is_named() {
+        let app = blocks(vec![
+            event(Trigger::Click { component: 0 }, &[9], &[1], "same"),
+            event(Trigger::Submit { component: 2 }, &[0], &[1], "same"),
+            event(Trigger::Every { seconds: 0.01 }, &[], &[1], "bad name!"),
+            event(Trigger::Then { event: 3 }, &[], &[1], "_p3"),
+        ]);
+        assert_eq!(
+            app.check().unwrap_err(),
+            [
+                "event 0: it names a component of another Blocks",
+                "event 0: only a Button is clicked",
+                "event 1: only a Textbox is submitted",
+                "event 2: a timer's period must be at least 0.05 s, not 0.01 s",
+                "event 2: api_name \"bad name!\": use 1-64 letters, digits, '-' or '_'",
+                "event 3: it follows an event that is not declared before it",
+                "two events are named \"same\": an api_name must be unique",
+            ]
+        );
+    }
+
+    /// a's change writes b, whose change (through a chained event) writes a again.
+    #[test]
+    fn a_loop_of_change_events_is_refused() {
+        let app = blocks(vec![
+            event(Trigger::Change { component: 0 }, &[0], &[1], "_p4"),
+            event(Trigger::Change { component: 1 }, &[1], &[3], "_p5"),
+            event(Trigger::Then { event: 1 }, &[3], &[0], "_p6"),
+        ]);
+        assert_eq!(app.check().unwrap_err(), ["these change events would fire each other for ever: a → b → a"]);
+        let input_only = blocks(vec![event(Trigger::Input { component: 0 }, &[0], &[0], "_p7")]);
+        assert_eq!(input_only.check(), Ok(()), "an input event fires on the user's changes only");
+    }
+
+    #[test]
+    fn a_layout_nests_at_most_the_depth_the_page_draws() {
+        let mut app = blocks(Vec::new());
+        let nest = |node: Node| Node::Group { children: vec![node] };
+        let mut node = Node::Component { id: 0 };
+        for _ in 0..MAX_LAYOUT_DEPTH {
+            node = nest(node);
+        }
+        app.layout = vec![node.clone()];
+        assert_eq!(app.check(), Ok(()));
+        app.layout = vec![Node::Tabs { tabs: vec![Tab { label: "t".into(), children: vec![node] }] }];
+        assert_eq!(app.check().unwrap_err(), ["layouts nest at most 4 containers deep"]);
+    }
+}
