@@ -10,6 +10,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# npm's and pip's download caches in the checkout's target/, not the user's home: what the
+# tests write stays in the checkout, but for the tools installed on purpose (below) and the
+# crates Cargo downloads into its own cache.
+export npm_config_cache="$root/target/npm-cache" PIP_CACHE_DIR="$root/target/pip-cache"
 
 CARGO_LEPTOS_VERSION=0.3.7
 # The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.

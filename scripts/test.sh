@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test (`scripts/test.sh`, what CI runs): formatting and lints; Rust unit,
-# integration and doc tests (the embedded UI bundle's fingerprint among them); the packages an
-# author depends on; then, against the release builds of the demos and of an author's project
-# outside the workspace (examples/first-demo), the real gradio_client (Python), the browser
-# tests in headless Chromium, a short load, and the benchmark's quick mode as a smoke test.
+# integration and doc tests (the embedded UI bundle's fingerprint among them); then, against the
+# release builds of the demos and of an author's project outside the workspace built from the
+# library's packages (examples/first-demo), the real gradio_client (Python), the browser tests
+# in headless Chromium, a short load, and the benchmark's quick mode as a smoke test.
 #
 # `scripts/test.sh quick`, the loop while working: formatting, lints, the Rust tests, and the
 # browser tests of the demos (no packaging, author's project, deployment, replicas, Python
@@ -28,16 +28,13 @@ cargo clippy -p rheo-live --no-default-features -- -D warnings
 # scripts/bundle.sh, and building it here would unify the app's `hydrate` and `ssr` features.
 cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos
 
-if [ "$tier" = full ]; then
-  scripts/package-check.sh
-fi
-
-# Plain cargo builds, no UI tooling: the demos, and an author's project as a user builds it
-# (sharing this target directory only to reuse the compiled dependencies).
+# Plain cargo builds, no UI tooling: the demos; then the library's crates packaged, and an
+# author's project built from those packages (sharing this target directory only to reuse the
+# compiled dependencies).
 scripts/build-release.sh
 ports=(3000)
 if [ "$tier" = full ]; then
-  (cd examples/first-demo && CARGO_TARGET_DIR="$root/target" cargo build --release)
+  scripts/package-check.sh
   ports+=(7860)
 fi
 

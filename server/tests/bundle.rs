@@ -1,7 +1,8 @@
 //! The UI bundle embedded in this crate (`bundle/`) must have been built from the UI's sources
-//! as they are: the app, shared and frontend crates, the styles, the wasm profile and the
-//! frontend's dependencies. Their fingerprint is recorded in `bundle/FINGERPRINT` when the
-//! bundle is built (`scripts/bundle.sh` runs this test with `RHEO_WRITE_FINGERPRINT=1`).
+//! as they are: the app, shared and frontend crates (what the browser's build compiles of them:
+//! their tokens, without comments or server-only and test items), the styles, the wasm profile,
+//! Cargo's settings and the frontend's dependencies. Their fingerprint is recorded in `bundle/FINGERPRINT` when
+//! the bundle is built (`scripts/bundle.sh` runs this test with `RHEO_WRITE_FINGERPRINT=1`).
 
 // The helpers the integration tests share; these tests use a part of them.
 #[allow(dead_code)]
@@ -10,12 +11,15 @@ mod common;
 
 use std::{
     fs,
+    iter::Peekable,
     path::{Path, PathBuf},
     process::Command,
+    str::FromStr,
 };
 
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
+use proc_macro2::{token_stream, Delimiter, Group, TokenStream, TokenTree};
 use tower::ServiceExt;
 
 const REBUILD: &str = "./scripts/bundle.sh";
@@ -42,6 +46,22 @@ fn the_embedded_bundle_was_built_from_the_sources_as_they_are() {
          profile or the frontend's dependencies changed since it was built. Rebuild it with `{REBUILD}` and \
          commit server/bundle/."
     );
+}
+
+/// A comment, a doc comment, a test or a server-only item is not in the wasm, so it does not
+/// call for a new bundle; any change to what the browser's build compiles does.
+#[test]
+fn the_fingerprint_reads_what_the_browser_build_compiles() {
+    let tokens = |source: &str| wasm_tokens(Path::new("example.rs"), source);
+    let plain = tokens("fn shown() -> u8 { 1 }");
+    let annotated =
+        "//! A module.\n/// One.\nfn shown() -> u8 {\n    1 // one\n}\n#[cfg(test)]\nmod tests {\n    fn t() {}\n}\n\
+                     #[cfg(feature = \"ssr\")]\nfn on_the_server() -> u8 { 2 }\n";
+    assert_eq!(tokens(annotated), plain);
+    assert_eq!(tokens("#![cfg(all(test, feature = \"ssr\"))]\nfn shown() {}"), "");
+    assert_ne!(tokens("fn shown() -> u8 { 2 }"), plain);
+    assert_ne!(tokens("fn shown() -> u8 { 1 }\n#[cfg(feature = \"hydrate\")]\nfn in_the_browser() {}"), plain);
+    assert_ne!(tokens("fn shown() -> u8 { 1 }\n#[cfg(not(feature = \"ssr\"))]\nfn in_the_browser() {}"), plain);
 }
 
 /// The page names the embedded files by a hash of their contents; they are served from memory,
@@ -84,14 +104,21 @@ fn fingerprint(workspace: &Path) -> String {
     for dir in ["app/src", "shared/src", "frontend/src", "style"] {
         collect(&workspace.join(dir), &mut files);
     }
-    files.extend(["app/Cargo.toml", "shared/Cargo.toml", "frontend/Cargo.toml"].map(|f| workspace.join(f)));
+    // The manifests, and Cargo's settings for this workspace (its rustflags reach the wasm).
+    files.extend(
+        ["app/Cargo.toml", "shared/Cargo.toml", "frontend/Cargo.toml", ".cargo/config.toml"].map(|f| workspace.join(f)),
+    );
     files.sort();
     let mut input = Vec::new();
     for file in &files {
         let relative = file.strip_prefix(workspace).expect("below the workspace");
         input.extend_from_slice(relative.to_string_lossy().as_bytes());
         input.push(0);
-        input.extend(fs::read(file).expect("a source file is readable"));
+        let contents = fs::read(file).expect("a source file is readable");
+        match file.extension().and_then(|e| e.to_str()) {
+            Some("rs") => input.extend(wasm_tokens(relative, &String::from_utf8_lossy(&contents)).as_bytes()),
+            _ => input.extend(contents),
+        }
         input.push(0);
     }
     input.extend(wasm_profile(workspace).as_bytes());
@@ -99,6 +126,117 @@ fn fingerprint(workspace: &Path) -> String {
     // Two FNV-1a hashes with different offsets: 128 bits, to tell sources apart, not to resist
     // an attacker.
     format!("{:016x}{:016x}", fnv1a(0xcbf2_9ce4_8422_2325, &input), fnv1a(0x6c62_272e_07bb_0142, &input))
+}
+
+/// What the browser's build compiles of a Rust source: its tokens, without comments, doc
+/// comments, or the items it leaves out (`#[cfg(test)]`, `#[cfg(feature = "ssr")]`), so that a
+/// comment or a change on the server's side alone does not call for a new bundle (1.7 MB of
+/// binaries in git each time).
+fn wasm_tokens(file: &Path, source: &str) -> String {
+    let tokens = TokenStream::from_str(source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    browser_side(tokens).to_string()
+}
+
+fn browser_side(tokens: TokenStream) -> TokenStream {
+    let mut kept = TokenStream::new();
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        let TokenTree::Punct(hash) = &tree else {
+            kept.extend([within_browser_side(tree)]);
+            continue;
+        };
+        // An attribute is `#`, for an inner one `!`, then a bracketed group.
+        let inner = matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+        let is_attribute = hash.as_char() == '#' && {
+            let mut ahead = trees.clone().skip(usize::from(inner));
+            matches!(ahead.next(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket)
+        };
+        if !is_attribute {
+            kept.extend([tree]);
+            continue;
+        }
+        let bang = inner.then(|| trees.next()).flatten();
+        let Some(TokenTree::Group(body)) = trees.next() else { unreachable!("checked above") };
+        match attribute(&body.stream()) {
+            Attribute::Doc => {}
+            Attribute::LeftOut if inner => return kept,
+            Attribute::LeftOut => skip_item(&mut trees),
+            Attribute::Kept => kept.extend([tree].into_iter().chain(bang).chain([TokenTree::Group(body)])),
+        }
+    }
+    kept
+}
+
+fn within_browser_side(tree: TokenTree) -> TokenTree {
+    match tree {
+        TokenTree::Group(group) => {
+            let mut filtered = Group::new(group.delimiter(), browser_side(group.stream()));
+            filtered.set_span(group.span());
+            TokenTree::Group(filtered)
+        }
+        other => other,
+    }
+}
+
+enum Attribute {
+    Doc,
+    /// A `cfg` that the browser's build (feature `hydrate`, not `ssr`, not `test`) leaves out.
+    LeftOut,
+    Kept,
+}
+
+fn attribute(body: &TokenStream) -> Attribute {
+    let mut trees = body.clone().into_iter();
+    match (trees.next(), trees.next()) {
+        (Some(TokenTree::Ident(name)), _) if name == "doc" => Attribute::Doc,
+        (Some(TokenTree::Ident(name)), Some(TokenTree::Group(predicate))) if name == "cfg" => {
+            if in_browser_build(&predicate.stream()) {
+                Attribute::Kept
+            } else {
+                Attribute::LeftOut
+            }
+        }
+        _ => Attribute::Kept,
+    }
+}
+
+/// A `cfg` predicate as the browser's build evaluates it; one this does not know counts as true
+/// (kept in the fingerprint).
+fn in_browser_build(predicate: &TokenStream) -> bool {
+    let trees: Vec<TokenTree> = predicate.clone().into_iter().collect();
+    let each = |group: &TokenTree| -> Vec<bool> {
+        let TokenTree::Group(group) = group else { return Vec::new() };
+        let mut parts = vec![TokenStream::new()];
+        for tree in group.stream() {
+            match &tree {
+                TokenTree::Punct(p) if p.as_char() == ',' => parts.push(TokenStream::new()),
+                _ => parts.last_mut().expect("one part at least").extend([tree]),
+            }
+        }
+        parts.iter().filter(|part| !part.is_empty()).map(in_browser_build).collect()
+    };
+    match trees.as_slice() {
+        [TokenTree::Ident(name)] if name == "test" => false,
+        [TokenTree::Ident(name), TokenTree::Punct(_), TokenTree::Literal(value)] if name == "feature" => {
+            value.to_string() != "\"ssr\""
+        }
+        [TokenTree::Ident(name), group] if name == "not" => !each(group).iter().all(|b| *b),
+        [TokenTree::Ident(name), group] if name == "all" => each(group).iter().all(|b| *b),
+        [TokenTree::Ident(name), group] if name == "any" => each(group).iter().any(|b| *b),
+        _ => true,
+    }
+}
+
+/// Skips one item (or statement) after an attribute that leaves it out: its other attributes,
+/// then up to its `;` or its braced body.
+fn skip_item(trees: &mut Peekable<token_stream::IntoIter>) {
+    for tree in trees.by_ref() {
+        match tree {
+            TokenTree::Punct(p) if p.as_char() == ';' => return,
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => return,
+            _ => {}
+        }
+    }
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
