@@ -20,7 +20,9 @@ def workshop():
 def test_gradio_client_calls_two_named_events_of_one_app(workshop):
     assert workshop.predict(TEXT, api_name="/count_words") == 10
     assert workshop.predict(text=TEXT, api_name="/shout") == TEXT.upper()
-    assert workshop.predict(TEXT, "mat", api_name="/find") == 2
+    # An update (the value relabelled) comes as Gradio's own: the object, `__type__` and all.
+    found = workshop.predict(TEXT, "mat", api_name="/find")
+    assert found == {"__type__": "update", "value": 2, "label": 'found "mat"'}
     top = workshop.predict(TEXT, 2, api_name="/top_words")
     assert [entry["word"] for entry in top] == ["the", "mat"]
     # A generator: the client gets its last value.

@@ -2,14 +2,16 @@
 //! screen), each button on its own function of that one text; a chained second step that runs
 //! only when the first succeeded; results in tabs; Enter in a search field; a slider in a
 //! closed accordion whose change reruns the top words; a status line a timer refreshes; a
-//! generator that spells the text out word by word, and a Stop button that cancels it.
+//! generator that spells the text out word by word, and a Stop button that cancels it; and
+//! updates: a checkbox hides the status line, another locks the text, and `find` relabels its
+//! result.
 
 use std::{sync::OnceLock, time::Duration, time::Instant};
 
 use futures::Stream;
 use rheo::{
     serde_json::{json, Value},
-    Blocks, Button, IntoMounted, Json, Markdown, Number, Slider, Textbox, Trigger,
+    Blocks, Button, Checkbox, IntoMounted, Json, Markdown, Number, Slider, Textbox, Trigger, Update,
 };
 
 use crate::word_count::{top_words, words};
@@ -46,10 +48,19 @@ fn spell(text: String) -> impl Stream<Item = String> {
     }
 }
 
-/// How often `word` occurs in the text, whatever its case.
-fn find(text: String, word: String) -> f64 {
+/// How often `word` occurs in the text, whatever its case, under a label that names it.
+fn find(text: String, word: String) -> Update<Number> {
     let word = word.trim().to_lowercase();
-    words(&text).iter().filter(|w| **w == word).count() as f64
+    let found = words(&text).iter().filter(|w| **w == word).count() as f64;
+    Update::new().value(found).label(format!("found \"{word}\""))
+}
+
+fn show_status(shown: bool) -> Update<Textbox> {
+    Update::new().visible(shown)
+}
+
+fn lock_text(locked: bool) -> Update<Textbox> {
+    Update::new().interactive(!locked)
 }
 
 fn top(text: String, how_many: f64) -> Value {
@@ -93,6 +104,9 @@ pub(crate) fn blocks() -> impl IntoMounted {
     let (how_many, top_list) = app.accordion("Top words", false, |app| {
         (app.add(Slider::new(1.0, 10.0).step(1.0).value(3.0).label("how many")), app.add(Json::new().label("top")))
     });
+    let (show, lock) = app.row(|app| {
+        (app.add(Checkbox::new().label("show the status").value(true)), app.add(Checkbox::new().label("lock the text")))
+    });
     let status_line = app.add(Textbox::new().label("status"));
 
     app.on(count.click(), count_words, text, words)
@@ -106,6 +120,8 @@ pub(crate) fn blocks() -> impl IntoMounted {
     app.on(how_many.change(), top, (text, how_many), top_list).api_name("top_words");
     app.on(Trigger::load(), status, (), status_line).private();
     app.on(Trigger::every(Duration::from_secs(1)), status, (), status_line).private();
+    app.on(show.change(), show_status, show, status_line).private();
+    app.on(lock.change(), lock_text, lock, text).private();
     app
 }
 
@@ -118,7 +134,8 @@ mod tests {
         assert_eq!(count_words("a b, c".into()), Ok(3.0));
         assert!(count_words("  ".into()).is_err());
         assert_eq!(report("One. Two three.".into(), 3.0), "**3 words** in 2 sentences: 1.5 words a sentence.");
-        assert_eq!(find("The cat and the hat".into(), " THE ".into()), 2.0);
+        let found = Update::new().value(2.0).label("found \"the\"");
+        assert_eq!(find("The cat and the hat".into(), " THE ".into()), found);
         assert_eq!(top("b a b".into(), 1.0), json!([{ "word": "b", "count": 2 }]));
     }
 }

@@ -63,12 +63,33 @@ test("a Stop button cancels a running generator", async ({ page }) => {
   expect(stopped.split(" ").length).toBeLessThan(10);
 });
 
-test("Enter in a text field submits it", async ({ page }) => {
+test("Enter in a text field submits it; the handler's update relabels its result", async ({ page }) => {
   await open(page);
   const find = page.getByLabel("find", { exact: true });
   await find.fill("mat");
   await find.press("Enter");
-  await expect(page.getByLabel("found", { exact: true })).toHaveValue("2");
+  await expect(page.getByLabel('found "mat"', { exact: true })).toHaveValue("2");
+  await expect(page.getByLabel("found", { exact: true })).toHaveCount(0);
+});
+
+test("updates hide and show a component, and lock and unlock one", async ({ page }) => {
+  await open(page);
+  const status = page.getByLabel("status", { exact: true });
+  await expect(status).toHaveValue(/^Server up/);
+  await page.getByLabel("show the status").uncheck();
+  await expect(status).toBeHidden();
+  await page.getByLabel("show the status").check();
+  await expect(status).toBeVisible();
+  // Hidden, it was still there: the timer went on filling it.
+  await expect(status).toHaveValue(/^Server up/);
+
+  const text = page.getByLabel("text", { exact: true });
+  await page.getByLabel("lock the text").check();
+  await expect(text).toBeDisabled();
+  await page.getByLabel("lock the text").uncheck();
+  await expect(text).toBeEnabled();
+  await text.fill("still typed");
+  await expect(text).toHaveValue("still typed");
 });
 
 test("an accordion opens, and a slider's change reruns its event", async ({ page }) => {
@@ -97,6 +118,9 @@ test("@gradio/client calls two named events of one app, and not a private one", 
   const text = "One two. Three!";
   expect((await app.predict("/count_words", [text])).data).toEqual([3]);
   expect((await app.predict("/shout", { text })).data).toEqual(["ONE TWO. THREE!"]);
+  // An update comes as Gradio sends one.
+  const found = (await app.predict("/find", [text, "two"])).data;
+  expect(found).toEqual([{ __type__: "update", value: 1, label: 'found "two"' }]);
   const api = await app.view_api();
   expect(Object.keys(api.named_endpoints).sort()).toEqual(["/count_words", "/find", "/shout", "/spell", "/top_words"]);
 });

@@ -2,8 +2,9 @@ import { expect, test } from "@playwright/test";
 import config from "../playwright.config";
 import { fakeMediaArgs, halves, twoToneVideo } from "../fixtures/media";
 
-// examples/first-demo: a project outside the workspace, built with plain `cargo build` against
-// the library, serving the embedded UI bundle on the default port.
+// examples/first-demo: a project outside the workspace, built with plain `cargo build` from the
+// library's packages (scripts/package-check.sh), serving the embedded UI bundle on the default
+// port.
 const origin = "http://127.0.0.1:7860";
 
 const baseArgs = (config.projects?.[0].use?.launchOptions?.args ?? []) as string[];
@@ -41,4 +42,15 @@ test("an author's own project: the fake webcam streams and comes back upside dow
   await expect.poll(upsideDown, { message: "dark top, bright bottom", timeout: 5_000 }).toBe(true);
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(page.locator(".interface")).toHaveAttribute("data-stream", "off");
+});
+
+test("an author's own project: a Blocks app from the README, its button and chained step", async ({ page }) => {
+  await page.goto(`${origin}/doubler`);
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByText("Type a number, then")).toBeVisible();
+  await page.getByLabel("x", { exact: true }).fill("21");
+  await page.getByRole("button", { name: "Double" }).click();
+  await expect(page.getByLabel("doubled", { exact: true })).toHaveValue("42");
+  // `describe` ran after `double` succeeded, on its result.
+  await expect(page.getByRole("textbox")).toHaveValue("the double is 42");
 });

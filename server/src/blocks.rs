@@ -9,7 +9,7 @@ use std::{
 use rheo_shared::{AppSpec, BlocksSpec, Cancel, ComponentSpec, EventSpec, Node, Tab, Trigger as On};
 
 use crate::{
-    components::{Button, Component, ComponentList, Markdown, Textbox},
+    components::{Button, Component, ComponentList, Markdown, Returns, Textbox},
     engine::{sessions::StateLayout, within, Declared, DeclaredApp, ErasedHandler},
     handler::Handler,
     interface::{erase, function_name, name_unlabelled, private::Sealed, IntoMounted},
@@ -170,11 +170,8 @@ impl Blocks {
     /// function's name; [`EventRef`] sets it and the event's other options, and chains more.
     pub fn on<F, M, I, O>(&mut self, trigger: Trigger, handler: F, inputs: I, outputs: O) -> EventRef<'_>
     where
-        F: Handler<
-            M,
-            Args = <I::Components as ComponentList>::Args,
-            Output = <O::Components as ComponentList>::Returns,
-        >,
+        F: Handler<M, Args = <I::Components as ComponentList>::Args>,
+        F::Output: Returns<O::Components>,
         I: Handles,
         O: Handles,
     {
@@ -272,11 +269,8 @@ impl EventRef<'_> {
     /// (Gradio's `.then`).
     pub fn then<F, M, I, O>(self, handler: F, inputs: I, outputs: O) -> Self
     where
-        F: Handler<
-            M,
-            Args = <I::Components as ComponentList>::Args,
-            Output = <O::Components as ComponentList>::Returns,
-        >,
+        F: Handler<M, Args = <I::Components as ComponentList>::Args>,
+        F::Output: Returns<O::Components>,
         I: Handles,
         O: Handles,
     {
@@ -287,11 +281,8 @@ impl EventRef<'_> {
     /// Then, only if this event ended with a result, runs another (Gradio's `.success`).
     pub fn success<F, M, I, O>(self, handler: F, inputs: I, outputs: O) -> Self
     where
-        F: Handler<
-            M,
-            Args = <I::Components as ComponentList>::Args,
-            Output = <O::Components as ComponentList>::Returns,
-        >,
+        F: Handler<M, Args = <I::Components as ComponentList>::Args>,
+        F::Output: Returns<O::Components>,
         I: Handles,
         O: Handles,
     {

@@ -208,7 +208,10 @@ fn write_flag(
             Value::Number(n) => n.to_string(),
             Value::Text(text) => as_text_cell(text),
             Value::File(_) => copies.next().unwrap_or_default(),
-            Value::Classification(_) | Value::Json(_) => serde_json::to_string(value).unwrap_or_default(),
+            // An update is refused by every component's check before this.
+            Value::Classification(_) | Value::Json(_) | Value::Update(_) => {
+                serde_json::to_string(value).unwrap_or_default()
+            }
         })
         .collect();
     let now = OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();

@@ -13,7 +13,11 @@ use std::{fmt::Display, future::Future, sync::Arc};
 use futures::{Stream, StreamExt};
 use tokio::{sync::mpsc, task::JoinError};
 
-use crate::engine::{events, value::ComponentValue, Answers, CallError, Slot};
+use crate::{
+    components::Shown,
+    engine::{events, value::ComponentValue, Answers, CallError, Slot},
+    Update,
+};
 
 /// The markers that tell the kinds of handler apart; public in a private module, as axum
 /// keeps its own: they appear in trait impls, and no one needs to name them.
@@ -37,8 +41,8 @@ use markers::{Awaited, Blocking, Streaming};
     message = "`{Self}` cannot be used as a Rheo handler",
     label = "not a handler",
     note = "a handler is a function (or async function) of up to 8 arguments, each a component \
-            value type (f64, String, bool, AudioData, …), that returns a value type, a tuple of \
-            them, a Result of those whose error type implements Display, or a Stream of any of \
+            value type (f64, String, bool, AudioData, …), that returns a value type (or an \
+            `Update` of an output), a tuple of them, a Result of those whose error type implements Display, or a Stream of any of \
             these (a generator)"
 )]
 pub trait Handler<Marker>: Send + Sync + 'static {
@@ -56,7 +60,7 @@ pub trait Handler<Marker>: Send + Sync + 'static {
 }
 
 /// A handler's return value: a value, a tuple of values, or a `Result` of those whose error
-/// is shown to the user.
+/// is shown to the user. A value is a component value or an [`Update`] of an output.
 pub trait IntoResult: Send + 'static {
     /// The value or values of a success.
     type Ok: Send + 'static;
@@ -64,7 +68,14 @@ pub trait IntoResult: Send + 'static {
     fn into_result(self) -> Result<Self::Ok, String>;
 }
 
-impl<T: ComponentValue> IntoResult for T {
+/// What a handler may return for one output: a component value, or an [`Update`] of one.
+pub trait OutputValue: Send + 'static {}
+
+impl<T: ComponentValue> OutputValue for T {}
+
+impl<C: Shown> OutputValue for Update<C> {}
+
+impl<T: OutputValue> IntoResult for T {
     type Ok = T;
     fn into_result(self) -> Result<T, String> {
         Ok(self)
@@ -80,7 +91,7 @@ impl<T: Send + 'static, E: Display + Send + 'static> IntoResult for Result<T, E>
 
 macro_rules! result_tuple {
     ($($t:ident),+) => {
-        impl<$($t: ComponentValue),+> IntoResult for ($($t,)+) {
+        impl<$($t: OutputValue),+> IntoResult for ($($t,)+) {
             type Ok = Self;
             fn into_result(self) -> Result<Self, String> {
                 Ok(self)

@@ -6,7 +6,7 @@ use futures::StreamExt;
 use rheo_shared::{AppSpec, ComponentSpec, FileData, Flagging, InterfaceSpec, Value};
 
 use crate::{
-    components::ComponentList,
+    components::{ComponentList, Returns},
     engine::{
         media, sessions::StateLayout, value::Payload, within, CallError, Declared, DeclaredApp, ErasedHandler,
         ExampleFile,
@@ -206,7 +206,8 @@ fn example_values(row: usize, payloads: Vec<Payload>, files: &mut Vec<ExampleFil
         let file = |bytes, name, mime_type| ExampleFile { row, column, bytes, name, mime_type };
         values.push(match payload {
             Payload::Json(value) => value,
-            Payload::State(_) => Value::Null,
+            // Examples are inputs' values, typed: never an update.
+            Payload::State(_) | Payload::Update { .. } => Value::Null,
             Payload::Image(image) => {
                 files.push(file(media::encode_png(&image), "example.png", "image/png"));
                 Value::File(FileData::default())
@@ -257,7 +258,8 @@ impl<F, M, I, O> private::Sealed for Interface<F, M, I, O> {}
 
 impl<F, M, I, O> IntoMounted for Interface<F, M, I, O>
 where
-    F: Handler<M, Args = I::Args, Output = O::Returns>,
+    F: Handler<M, Args = I::Args>,
+    F::Output: Returns<O>,
     I: ComponentList,
     O: ComponentList,
 {
@@ -303,13 +305,14 @@ where
 /// encoded as `O`'s.
 pub(crate) fn erase<F, M, I, O>(handler: F) -> ErasedHandler
 where
-    F: Handler<M, Args = I::Args, Output = O::Returns>,
+    F: Handler<M, Args = I::Args>,
+    F::Output: Returns<O>,
     I: ComponentList,
     O: ComponentList,
 {
     let handler = Arc::new(handler);
     Box::new(move |values, slot| match I::decode(values) {
-        Ok(args) => handler.clone().call(args, slot).map(|answer| answer.map(O::encode_returns)).boxed(),
+        Ok(args) => handler.clone().call(args, slot).map(|answer| answer.map(Returns::into_payloads)).boxed(),
         Err(e) => futures::stream::once(async move { Err(CallError::invalid_input(e.to_string())) }).boxed(),
     })
 }

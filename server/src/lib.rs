@@ -79,17 +79,18 @@ mod site;
 mod store;
 mod tls;
 mod transports;
+mod update;
 
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger};
 pub use components::{
-    Audio, Button, Checkbox, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, Number, Radio, Slider,
-    State, Textbox,
+    Audio, Button, Checkbox, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, Number, Output, Radio,
+    Returns, Shown, Slider, State, Textbox,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},
     value::ComponentValue,
 };
-pub use handler::{Handler, IntoResult};
+pub use handler::{Handler, IntoResult, OutputValue};
 /// The `image` crate, whose types image handlers take and return.
 pub use image;
 pub use interface::{Interface, IntoMounted};
@@ -99,3 +100,4 @@ pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
 pub use rheo_shared::{AudioData, AudioSource, Classification, Facing, ImageFormat, ImageSource, WebcamConstraints};
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
 pub use serde_json;
+pub use update::Update;

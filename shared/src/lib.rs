@@ -38,4 +38,4 @@ pub use components::{
     WebcamConstraints,
 };
 pub use interface::{check_values, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_FLAG_REASON_CHARS};
-pub use value::{Classification, Confidence, FileData, FileMeta, Value};
+pub use value::{Classification, Confidence, FileData, FileMeta, Update, Value};

@@ -11,6 +11,9 @@ pub enum Value {
     Bool(bool),
     Number(f64),
     Text(String),
+    /// A handler's change to an output beyond its value (Gradio's `gr.update`); only ever an
+    /// output's. Before the objects below: it is told by its `"__type__": "update"`.
+    Update(Box<Update>),
     /// A file the server stored (an upload, an image or audio output), as Gradio's
     /// `FileData`. Before `Classification`: untagged, the first variant that fits wins, and a
     /// file always has a `path`.
@@ -29,10 +32,62 @@ impl Value {
             Value::Bool(_) => "a boolean",
             Value::Number(_) => "a number",
             Value::Text(_) => "text",
+            Value::Update(_) => "an update",
             Value::File(_) => "a file",
             Value::Classification(_) => "a classification",
             Value::Json(_) => "JSON",
         }
+    }
+
+    /// The file this value holds, an update's new value included.
+    pub fn file_mut(&mut self) -> Option<&mut FileData> {
+        match self {
+            Value::File(file) => Some(file),
+            Value::Update(update) => update.value.as_mut().and_then(Value::file_mut),
+            _ => None,
+        }
+    }
+}
+
+/// A handler's change to an output: its value, how it shows, or both; what it leaves out stays
+/// as it is. On the wire as Gradio sends one, so its clients read it as they do Gradio's:
+/// `{"__type__": "update", "visible": false, "value": 3.0}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Update {
+    #[serde(rename = "__type__")]
+    marker: UpdateMarker,
+    /// The new value (`Some(Value::Null)` empties the component); none keeps the value.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub value: Option<Value>,
+    /// Shown or hidden (its place in the layout kept empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// Whether the user may change it: an input's controls are disabled while false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interactive: Option<bool>,
+    /// A new label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// The `"__type__"` that tells an update from any other object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+enum UpdateMarker {
+    #[default]
+    #[serde(rename = "update")]
+    Update,
+}
+
+/// `"value": null` is a value (an emptied component), not the absence of one.
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+impl Update {
+    /// Whether an object is an update (its `"__type__"`), before reading it as one.
+    pub fn is_update(json: &serde_json::Value) -> bool {
+        json.get("__type__").and_then(serde_json::Value::as_str) == Some("update")
     }
 }
 
@@ -138,6 +193,20 @@ mod tests {
         }
         let json = serde_json::to_value(&file).unwrap();
         assert_eq!(json["meta"]["_type"], "gradio.FileData");
+    }
+
+    #[test]
+    fn an_update_travels_as_gradio_sends_one_and_keeps_an_emptied_value() {
+        let update = Update { visible: Some(false), value: Some(Value::Number(3.0)), ..Update::default() };
+        let json = serde_json::to_value(Value::Update(Box::new(update.clone()))).unwrap();
+        assert_eq!(json, serde_json::json!({"__type__": "update", "visible": false, "value": 3.0}));
+        assert_eq!(serde_json::from_value::<Value>(json).unwrap(), Value::Update(Box::new(update)));
+        let emptied: Value = serde_json::from_str(r#"{"__type__": "update", "value": null}"#).unwrap();
+        assert!(matches!(emptied, Value::Update(u) if u.value == Some(Value::Null)));
+        // Another `__type__`, or a key no update has, is plain JSON.
+        for other in [r#"{"__type__": "generic_update"}"#, r#"{"__type__": "update", "secret": 1}"#] {
+            assert!(matches!(serde_json::from_str::<Value>(other).unwrap(), Value::Json(_)), "{other}");
+        }
     }
 
     #[test]

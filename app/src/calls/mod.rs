@@ -15,7 +15,7 @@ use rheo_shared::{
 };
 use web_sys::AbortController;
 
-use crate::browser::BrowserValue;
+use crate::{browser::BrowserValue, components::Look};
 use api::Endpoint;
 use live::CallQueue;
 use status::{CallStatus, Toast, Toasts};
@@ -36,6 +36,8 @@ pub(crate) struct Caller {
     output_specs: StoredValue<Vec<ComponentSpec>>,
     inputs: StoredValue<Vec<RwSignal<Value>>>,
     outputs: StoredValue<Vec<RwSignal<Value>>>,
+    /// How each output shows, which an update changes.
+    looks: StoredValue<Vec<Look>>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
     status: RwSignal<CallStatus>,
@@ -285,10 +287,19 @@ impl Caller {
         self.session.set_value(Some(new_session_id()));
     }
 
-    /// Shows new outputs; an audio chunk goes to its output's player instead. A replaced
-    /// `blob:` URL (a streamed frame) is revoked, or every frame of a stream would stay in memory.
+    /// Shows new outputs; an audio chunk goes to its output's player instead, and an update's
+    /// look to its output's look. A replaced `blob:` URL (a streamed frame) is revoked, or every
+    /// frame of a stream would stay in memory.
     pub(crate) fn set_outputs(self, values: Vec<Value>) {
+        let looks = self.looks.get_value();
         for (index, (signal, value)) in self.outputs.read_value().iter().zip(values).enumerate() {
+            let value = match value {
+                Value::Update(update) => match looks.get(index).map(|look| look.show(*update)) {
+                    Some(Some(value)) => value,
+                    _ => continue,
+                },
+                value => value,
+            };
             if let Value::File(chunk @ FileData { is_stream: true, .. }) = &value {
                 if let Some(sink) = self.chunk_sinks.with(|sinks| sinks.get(index).cloned().flatten()).flatten() {
                     sink(Some(chunk.clone()));
@@ -312,19 +323,21 @@ impl Caller {
 
 impl Caller {
     /// The caller of `endpoint` (a `generator` or not), whose inputs and outputs are these
-    /// signals, the outputs of these components.
+    /// signals, the outputs of these components, which show with these looks.
     pub(crate) fn new(
         endpoint: Endpoint,
         output_specs: &[ComponentSpec],
         generator: bool,
         inputs: Vec<RwSignal<Value>>,
         outputs: Vec<RwSignal<Value>>,
+        looks: Vec<Look>,
     ) -> Self {
         Caller {
             endpoint: StoredValue::new(endpoint),
             output_specs: StoredValue::new(output_specs.to_vec()),
             inputs: StoredValue::new(inputs),
             outputs: StoredValue::new(outputs),
+            looks: StoredValue::new(looks),
             error: RwSignal::new(None),
             busy: RwSignal::new(false),
             status: RwSignal::new(CallStatus::Quiet),

@@ -53,15 +53,15 @@ fn audio_output(f: Field, live_chunks: bool, autoplay: bool) -> impl IntoView {
     view! {
         <figure class="component audio output" data-chunks=move || scheduled.get()
             data-seconds=move || format!("{:.3}", seconds.get()) data-playing=move || playing.get().to_string()>
-            <figcaption>{f.label.clone()}</figcaption>
+            <figcaption>{f.label}</figcaption>
             <p class="audio-live" role="status" hidden=move || !live()>
                 {move || format!("Playing as it arrives: {} chunks, {:.1} s", scheduled.get(), seconds.get())}
             </p>
             <audio controls=true src=url autoplay=autoplay && !live_chunks hidden=move || url().is_none()
-                aria-label=f.label.clone()></audio>
+                aria-label=f.label></audio>
             <p class="audio-empty" hidden=move || url().is_some() || live()>"No audio yet"</p>
             <a class="download" href=url download=download_name hidden=move || url().is_none()>
-                "Download " {f.label.clone()}
+                "Download " {f.label}
             </a>
             {error_line(move || error.get())}
         </figure>
@@ -76,8 +76,9 @@ fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
     let file = f.file();
     let url = move || file().and_then(|f| f.url);
     let has = |source| sources.contains(&source);
+    let label = f.label;
     let body = view! {
-            <audio controls=true src=url hidden=move || url().is_none() aria-label=format!("{} (chosen)", f.label)></audio>
+            <audio controls=true src=url hidden=move || url().is_none() aria-label=move || format!("{} (chosen)", label.get())></audio>
             {has(AudioSource::Microphone).then(|| recorder(take, error))}
             {has(AudioSource::Upload).then(|| view! {
                 <label class="drop-zone">

@@ -15,7 +15,7 @@ impl Widget for Checkbox {
                     checked=value.get_untracked() == Value::Bool(true)
                     prop:checked=move || value.get() == Value::Bool(true)
                     on:change=move |ev| commit(Value::Bool(event_target_checked(&ev)))/>
-                <label for=f.id.clone()>{f.label.clone()}</label>
+                <label for=f.id.clone()>{f.label}</label>
             </div>
         }
     }

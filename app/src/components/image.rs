@@ -38,12 +38,12 @@ fn image_output(f: Field, options: &Image) -> impl IntoView {
     let (width, height) = (options.width, options.height);
     view! {
         <figure class="component image output">
-            <figcaption>{f.label.clone()}</figcaption>
-            <img src=url alt=f.label.clone() hidden=move || url().is_none()
+            <figcaption>{f.label}</figcaption>
+            <img src=url alt=f.label hidden=move || url().is_none()
                 width=width height=height/>
             <p class="image-empty" hidden=move || url().is_some()>"No image yet"</p>
             <a class="download" href=url download=download_name hidden=move || url().is_none()>
-                "Download " {f.label.clone()}
+                "Download " {f.label}
             </a>
         </figure>
     }
@@ -66,6 +66,7 @@ fn image_input(f: Field, sources: Vec<ImageSource>, choice: CameraChoice) -> imp
         move || file().and_then(|f| f.url)
     };
     let heading_id = f.heading_id();
+    let label = f.label;
     view! {
         <fieldset class="component image input" aria-labelledby=f.heading_id()
             on:paste=move |ev: leptos::ev::ClipboardEvent| {
@@ -74,8 +75,8 @@ fn image_input(f: Field, sources: Vec<ImageSource>, choice: CameraChoice) -> imp
                     take_first(ev.clipboard_data().and_then(|d| d.files()));
                 }
             }>
-            <legend id=heading_id>{f.label.clone()}</legend>
-            <img class="preview" src=preview alt=format!("{} (chosen)", f.label) hidden=move || preview().is_none()/>
+            <legend id=heading_id>{f.label}</legend>
+            <img class="preview" src=preview alt=move || format!("{} (chosen)", label.get()) hidden=move || preview().is_none()/>
             {has(ImageSource::Upload).then(|| view! {
                 <label class="drop-zone"
                     on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
@@ -107,16 +108,21 @@ fn snapshot(take: impl Fn(Blob, String) + Copy + 'static, choice: CameraChoice) 
     let video = NodeRef::<html::Video>::new();
     let camera = BrowserValue::<Camera>::new();
     let running = RwSignal::new(false);
+    // A camera is there to take a photo with: not while another one chosen is starting (a
+    // click then took nothing, silently).
+    let ready = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let start = move || {
         let Some(element) = video.get() else { return };
         error.set(None);
+        ready.set(false);
         drop(camera.take()); // another camera chosen: the one running goes first
         spawn_local(async move {
             match Camera::start(element, &choice.request.get_untracked()).await {
                 Ok(started) => {
                     camera.set(started);
                     running.set(true);
+                    ready.set(true);
                     choice.learn_cameras();
                 }
                 Err(message) => error.set(Some(message)),
@@ -126,6 +132,7 @@ fn snapshot(take: impl Fn(Blob, String) + Copy + 'static, choice: CameraChoice) 
     let shoot = move |_| {
         spawn_local(async move {
             let Some(taken) = camera.take() else { return };
+            ready.set(false);
             running.set(false);
             match taken.capture_jpeg(0.92).await {
                 Ok(photo) => take(photo, "webcam.jpg".into()),
@@ -143,7 +150,8 @@ fn snapshot(take: impl Fn(Blob, String) + Copy + 'static, choice: CameraChoice) 
         <div class="snapshot">
             {choice.video(video, "webcam preview", move || !running.get())}
             <button type="button" class="secondary" hidden=move || running.get() on:click=move |_| start()>"Use webcam"</button>
-            <button type="button" class="primary" hidden=move || !running.get() on:click=shoot>"Take photo"</button>
+            <button type="button" class="primary" hidden=move || !running.get() disabled=move || !ready.get()
+                on:click=shoot>"Take photo"</button>
             {choice.controls(restart)}
             {error_line(move || error.get())}
         </div>
@@ -167,7 +175,7 @@ fn webcam_stream(f: Field, streamer: Streamer, choice: CameraChoice) -> impl Int
         }
     };
     let body = view! {
-        {choice.video(video, &format!("{} camera preview", f.label), || false)}
+        {choice.video(video, &format!("{} camera preview", f.label.get_untracked()), || false)}
         {stream_controls(streamer, "Start camera", start, ())}
         {choice.controls(restart)}
         {stream_notes(streamer, "camera", "Start the camera")}

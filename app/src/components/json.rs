@@ -20,7 +20,7 @@ impl Widget for Json {
         let heading_id = f.heading_id();
         view! {
             <section class="component json" aria-labelledby=f.heading_id()>
-                <h3 id=heading_id>{f.label.clone()}</h3>
+                <h3 id=heading_id>{f.label}</h3>
                 <div class="json-tree" inner_html=tree></div>
             </section>
         }

@@ -15,7 +15,7 @@ impl Widget for Label {
         };
         view! {
             <section class="component label" aria-labelledby=f.heading_id()>
-                <h3 id=heading_id>{f.label.clone()}</h3>
+                <h3 id=heading_id>{f.label}</h3>
                 <p class="top-class" role="status">{move || classification().label.unwrap_or_default()}</p>
                 <ul class="confidences">
                     {move || classification().confidences.into_iter().map(|c| view! {

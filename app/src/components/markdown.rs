@@ -46,7 +46,7 @@ impl Widget for Markdown {
         let heading_id = f.heading_id();
         view! {
             <section class="component markdown" aria-labelledby=f.heading_id()>
-                <h3 id=heading_id>{f.label.clone()}</h3>
+                <h3 id=heading_id>{f.label}</h3>
                 <div class="markdown-body" inner_html=move || rendered.get()></div>
             </section>
         }

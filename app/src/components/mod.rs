@@ -29,7 +29,7 @@ mod textbox;
 pub(crate) use markdown::{to_plain_text, to_safe_html, RawHtml};
 
 use leptos::{either::Either, prelude::*, task::spawn_local};
-use rheo_shared::{ComponentKind, ComponentSpec, FileData, Value};
+use rheo_shared::{ComponentKind, ComponentSpec, FileData, Update, Value};
 use web_sys::Blob;
 
 use crate::{
@@ -43,12 +43,13 @@ pub(crate) trait Widget {
     fn view(&self, field: Field) -> impl IntoView + use<Self>;
 }
 
-/// The widget of the component `spec`: one exhaustive match over the kinds (a kind without a
-/// widget does not compile), each arm's view typed in its own branch of an `Either` chain.
-pub(crate) fn component_view(spec: &ComponentSpec, field: Field) -> impl IntoView + use<> {
-    views_by_kind!(&spec.kind, field;
+/// The widget of the component `spec`, shown with `look`: one exhaustive match over the kinds
+/// (a kind without a widget does not compile), each arm's view typed in its own branch of an
+/// `Either` chain.
+pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
+    look.wrap(views_by_kind!(&spec.kind, field;
         Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
-    )
+    ))
 }
 
 /// `match $kind { ComponentKind::$variant(kind) => kind.view($field), … }` with each arm's view
@@ -77,11 +78,61 @@ macro_rules! views_by_kind {
 }
 use views_by_kind;
 
+/// How a component shows, which a handler's update may change (Gradio's `visible`,
+/// `interactive` and `label`).
+#[derive(Clone, Copy)]
+pub(crate) struct Look {
+    visible: RwSignal<bool>,
+    interactive: RwSignal<bool>,
+    label: RwSignal<String>,
+}
+
+impl Look {
+    /// As the component was declared: shown, open to the user, with its label.
+    pub(crate) fn new(spec: &ComponentSpec) -> Self {
+        Look {
+            visible: RwSignal::new(true),
+            interactive: RwSignal::new(true),
+            label: RwSignal::new(spec.label.clone()),
+        }
+    }
+
+    /// The label shown now.
+    pub(crate) fn label(self) -> RwSignal<String> {
+        self.label
+    }
+
+    /// Shows `update`'s look; gives back its value, if it has one.
+    pub(crate) fn show(self, update: Update) -> Option<Value> {
+        let Update { value, visible, interactive, label, .. } = update;
+        if let Some(visible) = visible {
+            self.visible.set(visible);
+        }
+        if let Some(interactive) = interactive {
+            self.interactive.set(interactive);
+        }
+        if let Some(label) = label {
+            self.label.set(label);
+        }
+        value
+    }
+
+    /// `widget` hidden and disabled as the look says: in a `<fieldset>` that takes no room of
+    /// its own (`display: contents`), whose `disabled` reaches every control inside.
+    fn wrap(self, widget: impl IntoView) -> impl IntoView {
+        let Look { visible, interactive, .. } = self;
+        view! {
+            <fieldset class="look" hidden=move || !visible.get() disabled=move || !interactive.get()>{widget}</fieldset>
+        }
+    }
+}
+
 /// What every widget has: an id for its control, a label, a value and maybe a change hook,
 /// and the page's caller and stream.
 pub(crate) struct Field {
     pub(crate) id: String,
-    pub(crate) label: String,
+    /// The label shown now (an update may change it).
+    pub(crate) label: RwSignal<String>,
     /// Said under the label; empty for nothing.
     pub(crate) info: String,
     /// The component's position among the inputs or the outputs.
@@ -168,7 +219,7 @@ impl Field {
     fn labelled(&self, class: &str, control: impl IntoView) -> impl IntoView {
         view! {
             <div class=format!("component {class}")>
-                <label for=self.id.clone()>{self.label.clone()}</label>
+                <label for=self.id.clone()>{self.label}</label>
                 {self.info_line()}
                 {control}
             </div>
@@ -180,7 +231,7 @@ impl Field {
         let heading_id = self.heading_id();
         view! {
             <fieldset class=format!("component {class}") aria-labelledby=self.heading_id()>
-                <legend id=heading_id>{self.label.clone()}</legend>
+                <legend id=heading_id>{self.label}</legend>
                 {self.info_line()}
                 {body}
             </fieldset>
@@ -261,6 +312,8 @@ pub(crate) fn show_value(value: &Value) -> String {
         Value::Text(t) => t.clone(),
         Value::File(file) => file.orig_name.clone().unwrap_or_else(|| "file".into()),
         Value::Classification(c) => c.label.clone().unwrap_or_default(),
+        // Never held by a widget (`Caller::set_outputs` takes an update apart): its value.
+        Value::Update(update) => update.value.as_ref().map(show_value).unwrap_or_default(),
         Value::Json(json) => json.to_string(),
     }
 }

@@ -28,7 +28,7 @@ impl Widget for Radio {
         let heading_id = f.heading_id();
         view! {
             <fieldset class="component radio" role="radiogroup" aria-labelledby=f.heading_id()>
-                <legend id=heading_id>{f.label.clone()}</legend>
+                <legend id=heading_id>{f.label}</legend>
                 <div class="choices">{options}</div>
             </fieldset>
         }

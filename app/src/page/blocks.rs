@@ -16,7 +16,7 @@ use super::notices;
 use crate::{
     browser::on_leave,
     calls::{api::Endpoint, Caller},
-    components::{component_view, error_line, Field},
+    components::{component_view, error_line, Field, Look},
 };
 
 /// The widest a column's `scale` is drawn (the stylesheet has a width for each up to it).
@@ -28,13 +28,15 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
     let index = format!("{root}/");
     let api_page = format!("{root}{}", api_page_path(&spec.name));
     let values: Vec<RwSignal<Value>> = spec.components.iter().map(|c| RwSignal::new(c.value.clone())).collect();
+    let looks: Vec<Look> = spec.components.iter().map(Look::new).collect();
     let callers: Vec<Caller> = (0..spec.events.len())
         .map(|event| {
             let endpoint = spec.endpoint(event);
             let picked = |ids: &[usize]| ids.iter().map(|&id| values[id]).collect();
             let at = Endpoint { root: root.clone(), name: spec.name.clone(), fn_index: event };
             let (inputs, outputs) = (picked(&spec.events[event].inputs), picked(&spec.events[event].outputs));
-            Caller::new(at, &endpoint.outputs, endpoint.generator, inputs, outputs)
+            let output_looks = spec.events[event].outputs.iter().map(|&id| looks[id]).collect();
+            Caller::new(at, &endpoint.outputs, endpoint.generator, inputs, outputs, output_looks)
         })
         .collect();
     for caller in &callers {
@@ -44,7 +46,8 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
     let events = Events { spec: StoredValue::new(spec.clone()), callers: StoredValue::new(callers.clone()) };
     events.chain();
     // Uploads go to the app, whichever event reads them.
-    let uploads = Caller::new(Endpoint { root, name: spec.name.clone(), fn_index: 0 }, &[], false, vec![], vec![]);
+    let uploads =
+        Caller::new(Endpoint { root, name: spec.name.clone(), fn_index: 0 }, &[], false, vec![], vec![], vec![]);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
         events.callers.with_value(|callers| callers.iter().for_each(|caller| caller.start_session()));
@@ -56,7 +59,7 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
     for (id, value) in values.iter().copied().enumerate() {
         events.fire_on_change(id, value);
     }
-    let layout = Layout { spec: &spec, values: &values, events, uploads };
+    let layout = Layout { spec: &spec, values: &values, looks: &looks, events, uploads };
     let errors = callers.iter().map(|&caller| error_line(move || caller.error())).collect_view();
     let toasts = callers.iter().map(|&caller| notices::toasts(caller)).collect_view();
     let busy = move || events.callers.with_value(|callers| callers.iter().any(|c| c.busy())).to_string();
@@ -163,6 +166,7 @@ impl Events {
 struct Layout<'a> {
     spec: &'a BlocksSpec,
     values: &'a [RwSignal<Value>],
+    looks: &'a [Look],
     events: Events,
     uploads: Caller,
 }
@@ -188,7 +192,7 @@ impl Layout<'_> {
             .flatten();
         let field = Field {
             id: format!("component-{id}"),
-            label: component.label.clone(),
+            label: self.looks[id].label(),
             info: component.info.clone(),
             index: id,
             value: self.values[id],
@@ -197,7 +201,7 @@ impl Layout<'_> {
             caller: self.uploads,
             streamer: None,
         };
-        component_view(component, field)
+        component_view(component, self.looks[id], field)
     }
 
     fn listens_to_change(&self, id: usize) -> bool {

@@ -8,7 +8,7 @@ use super::{examples::Examples, notices};
 use crate::{
     browser::on_leave,
     calls::{api::Endpoint, Caller},
-    components::{component_view, error_line, Field},
+    components::{component_view, error_line, Field, Look},
     stream::Streamer,
     PageSpec,
 };
@@ -22,11 +22,14 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
     };
     let inputs = starting_values(&spec.inputs, |c| c.value.clone());
     let outputs = starting_values(&spec.outputs, |_| Value::Null);
+    let input_looks: Vec<Look> = spec.inputs.iter().map(Look::new).collect();
+    let output_looks: Vec<Look> = spec.outputs.iter().map(Look::new).collect();
     let index = format!("{root}/");
     let api_page = format!("{root}{}", api_page_path(&spec.name));
     let examples_root = root.clone();
     let endpoint = Endpoint { root, name: spec.name.clone(), fn_index: 0 };
-    let caller = Caller::new(endpoint, &spec.outputs, spec.generator, inputs.clone(), outputs.clone());
+    let caller =
+        Caller::new(endpoint, &spec.outputs, spec.generator, inputs.clone(), outputs.clone(), output_looks.clone());
     on_leave(move || caller.stop());
     let live = spec.live;
     // With a streaming input, the stream runs the handler: other inputs' changes go to it.
@@ -54,8 +57,8 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
         move |_| caller.clear(&starts)
     };
     let widgets = Widgets { caller, streamer };
-    let input_widgets = widgets.view(&spec.inputs, &inputs, "input", Some(on_input_change));
-    let output_widgets = widgets.view(&spec.outputs, &outputs, "output", None);
+    let input_widgets = widgets.view(&spec.inputs, &inputs, &input_looks, "input", Some(on_input_change));
+    let output_widgets = widgets.view(&spec.outputs, &outputs, &output_looks, "output", None);
 
     view! {
         <Title text=crate::title_text(&spec.title)/>
@@ -106,6 +109,7 @@ impl Widgets {
         self,
         components: &[ComponentSpec],
         values: &[RwSignal<Value>],
+        looks: &[Look],
         prefix: &str,
         on_change: Option<Callback<()>>,
     ) -> impl IntoView {
@@ -113,12 +117,13 @@ impl Widgets {
         components
             .iter()
             .zip(values)
+            .zip(looks)
             .enumerate()
-            .map(|(index, (component, value))| {
+            .map(|(index, ((component, value), &look))| {
                 let id = format!("{prefix}-{index}");
                 let field = Field {
                     id,
-                    label: component.label.clone(),
+                    label: look.label(),
                     info: component.info.clone(),
                     index,
                     value: *value,
@@ -127,7 +132,7 @@ impl Widgets {
                     caller,
                     streamer,
                 };
-                component_view(component, field)
+                component_view(component, look, field)
             })
             .collect_view()
     }

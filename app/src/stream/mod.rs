@@ -13,10 +13,7 @@ use std::{rc::Rc, time::Duration};
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use leptos::{prelude::*, task::spawn_local};
-use rheo_shared::{
-    protocol::stream::{decode_answer, encode_frame, ClientMessage, ServerMessage},
-    Value,
-};
+use rheo_shared::protocol::stream::{decode_answer, encode_frame, ClientMessage, ServerMessage};
 use wasm_bindgen::{prelude::*, JsCast};
 use web_sys::{BinaryType, Blob, HtmlVideoElement, MessageEvent, WebSocket};
 
@@ -294,12 +291,12 @@ impl Streamer {
             .data
             .into_iter()
             .enumerate()
-            .map(|(index, json)| match self.caller.read_output(index, json) {
-                Value::File(mut file) if self.caller.output_carries_media(index) => {
+            .map(|(index, json)| {
+                let mut value = self.caller.read_output(index, json);
+                if let Some(file) = value.file_mut().filter(|_| self.caller.output_carries_media(index)) {
                     file.url = media.next().and_then(|bytes| object_url(bytes, file.mime_type.as_deref()));
-                    Value::File(file)
                 }
-                other => other,
+                value
             })
             .collect();
         self.caller.set_outputs(values);

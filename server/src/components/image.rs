@@ -6,7 +6,7 @@ use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
 use rheo_shared::{components, ComponentKind, ComponentSpec, ImageFormat, ImageSource, ValueError, WebcamConstraints};
 use serde_json::{json, Value as JsonValue};
 
-use super::{file_data_schema, media_tool_schema, private, Common, Component, Contract};
+use super::{file_data_schema, media_tool_schema, private, Common, Component, Contract, Output, Shown};
 use crate::engine::value::{ComponentValue, Payload};
 
 /// An image: picked or dropped as a file, pasted, or taken with the webcam; as an output,
@@ -157,6 +157,8 @@ impl<T: ComponentValue> Component for Image<T> {
     }
 }
 
+impl<T: ComponentValue> Shown for Image<T> {}
+
 macro_rules! image_value {
     ($type:ty, $from_dynamic:expr) => {
         impl ComponentValue for $type {
@@ -169,6 +171,12 @@ macro_rules! image_value {
 
             fn into_payload(self) -> Payload {
                 Payload::Image(self.into())
+            }
+        }
+
+        impl Output<Image<$type>> for $type {
+            fn into_payload(self) -> Payload {
+                ComponentValue::into_payload(self)
             }
         }
     };
@@ -213,7 +221,7 @@ mod tests {
     #[test]
     fn images_convert_to_the_pixel_format_asked_for() {
         let rgba = RgbaImage::from_pixel(2, 1, image::Rgba([10, 20, 30, 40]));
-        let payload = rgba.into_payload();
+        let payload = ComponentValue::into_payload(rgba);
         assert_eq!(RgbImage::from_payload(payload.clone()).unwrap().get_pixel(1, 0).0, [10, 20, 30]);
         assert_eq!(RgbaImage::from_payload(payload).unwrap().get_pixel(0, 0).0, [10, 20, 30, 40]);
         assert_eq!(

@@ -59,6 +59,36 @@ pub trait Component: private::Sealed {
     }
 }
 
+/// A component that shows on the page (every one but [`State`]): a handler may return an
+/// [`Update`](crate::Update) of it.
+pub trait Shown: Component + 'static {}
+
+/// What a handler may return for output `C`: `C`'s value type, or an [`Update`](crate::Update)
+/// of `C`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be shown in a `{C}` output",
+    label = "not a value of this output",
+    note = "a handler returns for each output its component's value type (the table in \
+            `rheo::components`: Number → f64, Textbox → String, …) or an `Update` of it"
+)]
+pub trait Output<C>: Send + 'static {
+    #[doc(hidden)]
+    fn into_payload(self) -> Payload;
+}
+
+/// What a handler may return for the outputs `O` (one component, or a tuple of up to eight):
+/// an [`Output`] of each, a bare value for one component and a tuple for several.
+pub trait Returns<O>: Send + 'static {
+    #[doc(hidden)]
+    fn into_payloads(self) -> Vec<Payload>;
+}
+
+impl<C: Component, R: Output<C>> Returns<C> for R {
+    fn into_payloads(self) -> Vec<Payload> {
+        vec![self.into_payload()]
+    }
+}
+
 pub(crate) mod private {
     /// Components are Rheo's own: each needs a widget in the page and a codec on the server.
     #[allow(unreachable_pub)] // public in a private module: nameable by no one, the sealing pattern
@@ -128,6 +158,14 @@ macro_rules! component_impl {
 
             fn into_spec(self) -> rheo_shared::ComponentSpec {
                 self.common.spec(rheo_shared::ComponentKind::$kind(self.options))
+            }
+        }
+
+        impl $crate::components::Shown for $name {}
+
+        impl $crate::components::Output<$name> for $value {
+            fn into_payload(self) -> $crate::engine::value::Payload {
+                $crate::engine::value::ComponentValue::into_payload(self)
             }
         }
     };
@@ -237,13 +275,11 @@ pub(crate) mod choices {
 }
 
 /// An ordered list of components, as `.inputs(..)` and `.outputs(..)` take it: one component
-/// or a tuple of up to eight. It fixes the handler's types: `Args` is always a tuple (the
-/// handler's arguments); `Returns` is the bare value for one component and a tuple for several.
+/// or a tuple of up to eight. It fixes the handler's arguments: `Args` is always a tuple; what
+/// the handler may return for it as outputs is [`Returns`].
 pub trait ComponentList: private::Sealed {
     #[doc(hidden)]
     type Args: Send + 'static;
-    #[doc(hidden)]
-    type Returns: Send + 'static;
     #[doc(hidden)]
     fn into_specs(self) -> Vec<ComponentSpec>;
     /// Each component's [`Component::starting_state`].
@@ -255,14 +291,10 @@ pub trait ComponentList: private::Sealed {
     /// Handler arguments to payloads (for typed examples).
     #[doc(hidden)]
     fn encode_args(args: Self::Args) -> Vec<Payload>;
-    /// A handler's return value to payloads.
-    #[doc(hidden)]
-    fn encode_returns(returns: Self::Returns) -> Vec<Payload>;
 }
 
 impl<C: Component> ComponentList for C {
     type Args = (C::Value,);
-    type Returns = C::Value;
 
     fn into_specs(self) -> Vec<ComponentSpec> {
         vec![self.into_spec()]
@@ -279,19 +311,14 @@ impl<C: Component> ComponentList for C {
     fn encode_args((value,): Self::Args) -> Vec<Payload> {
         vec![value.into_payload()]
     }
-
-    fn encode_returns(value: Self::Returns) -> Vec<Payload> {
-        vec![value.into_payload()]
-    }
 }
 
 macro_rules! component_tuple {
-    ($($c:ident $v:ident),*) => {
+    ($($c:ident $r:ident $v:ident),*) => {
         impl<$($c: Component),*> private::Sealed for ($($c,)*) {}
 
         impl<$($c: Component),*> ComponentList for ($($c,)*) {
             type Args = ($($c::Value,)*);
-            type Returns = ($($c::Value,)*);
 
             fn into_specs(self) -> Vec<ComponentSpec> {
                 let ($($v,)*) = self;
@@ -310,22 +337,25 @@ macro_rules! component_tuple {
             }
 
             fn encode_args(($($v,)*): Self::Args) -> Vec<Payload> {
-                vec![$($v.into_payload()),*]
+                vec![$(ComponentValue::into_payload($v)),*]
             }
+        }
 
-            fn encode_returns(returns: Self::Returns) -> Vec<Payload> {
-                Self::encode_args(returns)
+        impl<$($c: Component, $r: Output<$c>),*> Returns<($($c,)*)> for ($($r,)*) {
+            fn into_payloads(self) -> Vec<Payload> {
+                let ($($v,)*) = self;
+                vec![$($v.into_payload()),*]
             }
         }
     };
 }
 
 component_tuple!();
-component_tuple!(A a);
-component_tuple!(A a, B b);
-component_tuple!(A a, B b, C c);
-component_tuple!(A a, B b, C c, D d);
-component_tuple!(A a, B b, C c, D d, E e);
-component_tuple!(A a, B b, C c, D d, E e, F f);
-component_tuple!(A a, B b, C c, D d, E e, F f, G g);
-component_tuple!(A a, B b, C c, D d, E e, F f, G g, H h);
+component_tuple!(A Ra a);
+component_tuple!(A Ra a, B Rb b);
+component_tuple!(A Ra a, B Rb b, C Rc c);
+component_tuple!(A Ra a, B Rb b, C Rc c, D Rd d);
+component_tuple!(A Ra a, B Rb b, C Rc c, D Rd d, E Re e);
+component_tuple!(A Ra a, B Rb b, C Rc c, D Rd d, E Re e, F Rf f);
+component_tuple!(A Ra a, B Rb b, C Rc c, D Rd d, E Re e, F Rf f, G Rg g);
+component_tuple!(A Ra a, B Rb b, C Rc c, D Rd d, E Re e, F Rf f, G Rg g, H Rh h);

@@ -6,7 +6,7 @@ use rheo_shared::{components, ComponentKind, ComponentSpec, ValueError};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{json, Value as JsonValue};
 
-use super::{private, Component, Contract};
+use super::{private, Component, Contract, Output};
 use crate::engine::value::{ComponentValue, Payload, StateValue};
 
 /// A value carried from one call of a session to the next, never shown and never sent to the
@@ -50,6 +50,12 @@ impl<T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static> Component 
 
     fn starting_state(&self) -> Option<StateValue> {
         Some(Arc::new(self.0.clone()))
+    }
+}
+
+impl<T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static> Output<State<T>> for State<T> {
+    fn into_payload(self) -> Payload {
+        ComponentValue::into_payload(self)
     }
 }
 

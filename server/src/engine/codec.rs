@@ -88,20 +88,23 @@ impl<'a> FileOutputs<'a> {
         let mut values = Vec::with_capacity(outputs.len());
         let mut joins = std::mem::take(&mut self.joined);
         for ((payload, joined), format) in outputs.into_iter().zip(&mut joins).zip(self.formats.clone()) {
-            values.push(match (payload, joined) {
-                (Payload::Json(value), _) => value,
-                (Payload::Image(image), _) => {
+            let (payload, look) = payload.split_update();
+            let value = match (payload, joined) {
+                (None, _) => None,
+                (Some(Payload::Json(value)), _) => Some(value),
+                (Some(Payload::Image(image)), _) => {
                     let encoded = blocking(move || media::encode_image(&image, format)).await?;
                     let name = format!("image.{}", format.extension());
-                    self.store(&encoded, &name, format.mime_type()).await?
+                    Some(self.store(&encoded, &name, format.mime_type()).await?)
                 }
-                (Payload::Audio(chunk), Some(joined)) => {
+                (Some(Payload::Audio(chunk)), Some(joined)) => {
                     join_chunk(joined, &chunk)?;
-                    self.store_audio(chunk, true).await?
+                    Some(self.store_audio(chunk, true).await?)
                 }
-                (Payload::Audio(audio), None) => self.store_audio(audio, false).await?,
-                (Payload::State(_), _) => Value::Null,
-            });
+                (Some(Payload::Audio(audio)), None) => Some(self.store_audio(audio, false).await?),
+                (Some(Payload::State(_) | Payload::Update { .. }), _) => Some(Value::Null),
+            };
+            values.push(with_look(value, look));
         }
         self.joined = joins;
         self.last = Some(values.clone());
@@ -146,6 +149,17 @@ impl<'a> FileOutputs<'a> {
     }
 }
 
+/// An output's wire value: an update when the handler returned one, else the value.
+fn with_look(value: Option<Value>, look: Option<rheo_shared::Update>) -> Value {
+    match look {
+        Some(mut look) => {
+            look.value = value;
+            Value::Update(Box::new(look))
+        }
+        None => value.unwrap_or_default(),
+    }
+}
+
 /// Adds a generator's audio chunk to the recording of all its chunks (bounded: past
 /// [`MAX_AUDIO_SECONDS`] the call fails rather than grow without end).
 fn join_chunk(joined: &mut AudioData, chunk: &AudioData) -> Result<(), CallError> {
@@ -176,13 +190,17 @@ pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>) -> Vec<u8> {
     };
     let data: Vec<Value> = outputs
         .into_iter()
-        .map(|output| match output {
-            Payload::Json(value) => value,
-            Payload::Image(image) => {
-                attach(media::encode_jpeg(&image, FRAME_JPEG_QUALITY), "image/jpeg", format!("frame-{seq}.jpg"))
-            }
-            Payload::Audio(audio) => attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav")),
-            Payload::State(_) => Value::Null,
+        .map(|output| {
+            let (payload, look) = output.split_update();
+            let value = payload.map(|payload| match payload {
+                Payload::Json(value) => value,
+                Payload::Image(image) => {
+                    attach(media::encode_jpeg(&image, FRAME_JPEG_QUALITY), "image/jpeg", format!("frame-{seq}.jpg"))
+                }
+                Payload::Audio(audio) => attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav")),
+                Payload::State(_) | Payload::Update { .. } => Value::Null,
+            });
+            with_look(value, look)
         })
         .collect();
     let media: Vec<&[u8]> = media.iter().map(Vec::as_slice).collect();

@@ -453,15 +453,20 @@ impl Mounted {
 }
 
 /// Checks the handler's outputs: values that travel as JSON against their components (media
-/// and State are typed by the handler's signature, so they fit by construction).
+/// and State are typed by the handler's signature, so they fit by construction), an update's
+/// value as any other.
 fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<(), CallError> {
+    fn misfit(component: &ComponentSpec, output: &Payload) -> Option<ValueError> {
+        match output {
+            Payload::Json(value) => component.validate(value).err(),
+            Payload::Update { value: Some(value), .. } => misfit(component, value),
+            Payload::Image(_) | Payload::Audio(_) | Payload::State(_) | Payload::Update { value: None, .. } => None,
+        }
+    }
     let misfits: Vec<(&str, ValueError)> = components
         .iter()
         .zip(outputs)
-        .filter_map(|(component, output)| match output {
-            Payload::Json(value) => component.validate(value).err().map(|e| (component.label.as_str(), e)),
-            Payload::Image(_) | Payload::Audio(_) | Payload::State(_) => None,
-        })
+        .filter_map(|(component, output)| misfit(component, output).map(|e| (component.label.as_str(), e)))
         .collect();
     let listed = || misfits.iter().map(|(label, e)| format!("{label}: {e}")).collect::<Vec<_>>().join("; ");
     if misfits.is_empty() {

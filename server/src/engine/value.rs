@@ -54,6 +54,8 @@ pub enum Payload {
     Audio(AudioData),
     /// A session's state.
     State(StateValue),
+    /// An output's [`Update`](crate::Update): its new value, if any, and the rest as it travels.
+    Update { value: Option<Box<Payload>>, look: rheo_shared::Update },
 }
 
 impl PartialEq for Payload {
@@ -63,6 +65,7 @@ impl PartialEq for Payload {
             (Payload::Image(a), Payload::Image(b)) => a == b,
             (Payload::Audio(a), Payload::Audio(b)) => a == b,
             (Payload::State(a), Payload::State(b)) => Arc::ptr_eq(a, b),
+            (Payload::Update { value: a, look: c }, Payload::Update { value: b, look: d }) => a == b && c == d,
             _ => false,
         }
     }
@@ -76,6 +79,16 @@ impl Payload {
             Payload::Image(_) => "an image",
             Payload::Audio(_) => "audio",
             Payload::State(_) => "a state value",
+            Payload::Update { .. } => "an update",
+        }
+    }
+
+    /// An update's value and its look apart (`None` for a value not changed); any other
+    /// payload is a value with no look.
+    pub(crate) fn split_update(self) -> (Option<Payload>, Option<rheo_shared::Update>) {
+        match self {
+            Payload::Update { value, look } => (value.map(|value| *value), Some(look)),
+            other => (Some(other), None),
         }
     }
 }

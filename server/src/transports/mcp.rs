@@ -280,6 +280,11 @@ impl Tools {
     async fn content(&self, components: &[ComponentSpec], outputs: Vec<Value>) -> Vec<ContentBlock> {
         let mut content = Vec::new();
         for (component, output) in components.iter().zip(outputs) {
+            // An update shows as its new value; one that only changes a look has none to give.
+            let output = match output {
+                Value::Update(update) => update.value.unwrap_or_default(),
+                value => value,
+            };
             let block = match output {
                 Value::Null => continue,
                 Value::Text(text) => ContentBlock::text(text),

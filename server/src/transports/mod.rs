@@ -245,10 +245,8 @@ pub(crate) fn json_answers(
 ) -> impl Stream<Item = Result<Vec<Value>, CallError>> + Send + 'static {
     let interface_is_generator = interface.spec().generator;
     let locate_files = move |mut outputs: Vec<Value>| {
-        for output in &mut outputs {
-            if let Value::File(file) = output {
-                file.url = file.url.as_deref().map(&locate);
-            }
+        for file in outputs.iter_mut().filter_map(Value::file_mut) {
+            file.url = file.url.as_deref().map(&locate);
         }
         outputs
     };

@@ -43,8 +43,19 @@ async fn rheo_runs_an_event_by_name_or_by_index_and_refuses_others_in_words() {
     assert_eq!(run(json!({"data": [8], "fn_index": 1})).await, (StatusCode::OK, json!({"data": ["the double is 8"]})));
     let private = run(json!({"data": [8], "api_name": "predict"})).await;
     assert_eq!(private, (StatusCode::NOT_FOUND, json!({"error": "there is no endpoint named \"predict\""})));
-    let missing = run(json!({"data": [8], "fn_index": 2})).await;
-    assert_eq!(missing, (StatusCode::NOT_FOUND, json!({"error": "there is no endpoint with index 2"})));
+    let missing = run(json!({"data": [8], "fn_index": 3})).await;
+    assert_eq!(missing, (StatusCode::NOT_FOUND, json!({"error": "there is no endpoint with index 3"})));
+}
+
+#[tokio::test]
+async fn an_update_travels_as_gradio_sends_one() {
+    let run = |body: Json| post("/studio/run", body.to_string());
+    let hidden = json!({"__type__": "update", "visible": false, "label": "said, for -1"});
+    assert_eq!(run(json!({"data": [-1], "fn_index": 2})).await, (StatusCode::OK, json!({"data": [hidden]})));
+    // An update is an output's: as an input it is refused in words.
+    let given = run(json!({"data": [{"__type__": "update", "value": 1}], "api_name": "double"})).await;
+    assert_eq!(given.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", given.1);
+    assert!(given.1["error"].as_str().unwrap().contains("expected a number, got an update"), "{}", given.1);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use rheo::{Blocks, Button, Checkbox, Interface, Label, Number, Radio, Registry, Textbox};
+use rheo::{Blocks, Button, Checkbox, Interface, Label, Number, Radio, Registry, Textbox, Update};
 use rheo_shared::Classification;
 use serde_json::{json, Value as Json};
 use tower::ServiceExt;
@@ -80,6 +80,9 @@ pub(crate) fn studio() -> Blocks {
         .api_name("double")
         .success(|x: f64| format!("the double is {x}"), doubled, said)
         .private();
+    // An update: `said` shows only for a number not below zero, labelled with it.
+    let look = |x: f64| Update::<Textbox>::new().visible(x >= 0.0).label(format!("said, for {x}"));
+    app.on(x.input(), look, x, said).private();
     app
 }
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Kind, ValueError};
+use super::{mismatch, Kind, ValueError};
 use crate::Value;
 
 /// A JSON output (it has no options).
@@ -14,11 +14,12 @@ impl Kind for Json {
         "json"
     }
 
-    /// Any value fits (JSON's `null` comes from a handler as [`Value::Json`]); only a missing
-    /// one does not.
+    /// Any value fits (JSON's `null` comes from a handler as [`Value::Json`]) but a missing
+    /// one, and an update (an output's, never a value).
     fn validate(&self, value: &Value) -> Result<(), ValueError> {
         match value {
             Value::Null => Err(ValueError::Missing),
+            Value::Update(_) => Err(mismatch("JSON", value)),
             Value::Bool(_)
             | Value::Number(_)
             | Value::Text(_)

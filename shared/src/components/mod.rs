@@ -38,7 +38,7 @@ pub use self::{
     state::State,
     textbox::Textbox,
 };
-use crate::Value;
+use crate::{Update, Value};
 
 /// What a media component's values are: files, which the server decodes for the handler and
 /// encodes from its return (the one notion of media, for the server and the page alike).
@@ -265,8 +265,15 @@ impl ComponentSpec {
         }
     }
 
-    /// This component's value from the JSON it travelled as (see [`Kind::read`]).
-    pub fn read_value(&self, json: serde_json::Value) -> Value {
+    /// This component's value from the JSON it travelled as (see [`Kind::read`]); an update's
+    /// value read the same way.
+    pub fn read_value(&self, mut json: serde_json::Value) -> Value {
+        if Update::is_update(&json) {
+            let value = json.as_object_mut().and_then(|update| update.remove("value"));
+            let Ok(mut update) = serde_json::from_value::<Update>(json) else { return Value::Null };
+            update.value = value.map(|value| match_kind!(&self.kind, k => k.read(value)));
+            return Value::Update(Box::new(update));
+        }
         match_kind!(&self.kind, k => k.read(json))
     }
 
