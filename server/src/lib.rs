@@ -48,6 +48,8 @@
 //!   handler that returns a `Stream` of those is a generator: each value is shown as it is
 //!   yielded (see [`Audio`] for audio that plays as it streams), and the generator is dropped
 //!   the moment its caller goes away.
+//! * For an output, a handler may return an [`Update`] of it instead of its value: shown or
+//!   hidden, open to the user or locked, relabelled, with a new value or not.
 //! * A [`State`] input and output carry a value from one call of a session to the next.
 //! * A handler that panics fails that one call; the server goes on serving.
 //! * Every value is checked against its component before the handler sees it (type, NaN,
