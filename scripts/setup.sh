@@ -89,11 +89,14 @@ python_packages() {
 
 # The Rust Gradio client (the `gradio` crate's `gr`), for the compatibility tests: installed
 # on purpose outside the checkout, in a directory of its version under the user's cache
-# (`~/.cache/rheo/tools`), so that a fresh clone does not build it again (about 3 minutes); a
-# machine without it, or with another version, installs it here. RHEO_GR names it for the tests.
+# (`~/.cache/rheo/tools`, or RHEO_TOOLS), so that a fresh clone does not build it again (about 3
+# minutes); a machine without it, or with another version, installs it here. RHEO_GR names it
+# for the tests. RHEO_TOOLS is exported so that scripts the tests run, sourcing this again with
+# XDG_CACHE_HOME moved into the checkout (scripts/test.sh), find the same install.
+export RHEO_TOOLS="${RHEO_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/rheo/tools}"
 GRADIO_RS_VERSION=0.4.2
 rust_gradio_client() {
-  local tools="${XDG_CACHE_HOME:-$HOME/.cache}/rheo/tools/gradio-$GRADIO_RS_VERSION"
+  local tools="$RHEO_TOOLS/gradio-$GRADIO_RS_VERSION"
   if ! "$tools/bin/gr" --version 2>/dev/null | grep -q "$GRADIO_RS_VERSION"; then
     say "installing the gradio crate's gr $GRADIO_RS_VERSION into $tools"
     cargo install --quiet --locked --root "$tools" gradio --version "$GRADIO_RS_VERSION"

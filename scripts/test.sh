@@ -16,6 +16,15 @@ case "$tier" in
 esac
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" tests
 
+# Everything the tests and the programs they drive write goes under target/scratch, emptied on
+# each run, not into /tmp or the user's home: temporary files (the servers' file stores, the
+# Rust tests' directories, gradio_client's downloads, the bench's Gradio cache) by TMPDIR;
+# Chromium's settings, NSS database and caches and PulseAudio's cookie by the XDG directories.
+scratch="$root/target/scratch"
+rm -rf "$scratch" && mkdir -p "$scratch"/{tmp,config,data,cache}
+export TMPDIR="$scratch/tmp" XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" \
+  XDG_CACHE_HOME="$scratch/cache"
+
 # Formatting and lints first: they fail fast. Clippy runs twice, as the app is compiled twice:
 # for the server (ssr, with everything native) and for the browser (hydrate, on wasm32).
 cargo fmt --all --check
