@@ -71,6 +71,8 @@ struct Event {
     /// Whether the author named it; a default name is made unique at mount.
     named: bool,
     timeout: Option<Duration>,
+    /// The concurrency group whose line it shares (Gradio's `concurrency_id`).
+    concurrency_group: Option<String>,
 }
 
 /// Which Blocks a handle belongs to: each gets a number of its own.
@@ -190,7 +192,7 @@ impl Blocks {
             concurrency_limit: Some(1),
         };
         let handler = erase::<F, M, I::Components, O::Components>(handler);
-        self.events.push(Event { spec, handler, named: false, timeout: None });
+        self.events.push(Event { spec, handler, named: false, timeout: None, concurrency_group: None });
         EventRef { index: self.events.len() - 1, blocks: self }
     }
 
@@ -256,6 +258,15 @@ impl EventRef<'_> {
     /// Calls of this event that may run at once (default 1, as in Gradio); `None` for no limit.
     pub fn concurrency_limit(mut self, limit: Option<usize>) -> Self {
         self.event().spec.concurrency_limit = limit;
+        self
+    }
+
+    /// Shares one concurrency limit with the other events of group `id` (Gradio's
+    /// `concurrency_id`): together they run at most as many calls at once as the lowest
+    /// [`concurrency_limit`](Self::concurrency_limit) set among them, in one waiting line; two
+    /// events on one model, say, that must never run it at once.
+    pub fn concurrency_id(mut self, id: impl Into<String>) -> Self {
+        self.event().concurrency_group = Some(id.into());
         self
     }
 
@@ -426,12 +437,12 @@ impl IntoMounted for Blocks {
         let endpoints = events
             .into_iter()
             .enumerate()
-            .map(|(index, Event { handler, timeout, .. })| {
+            .map(|(index, Event { handler, timeout, concurrency_group, .. })| {
                 let endpoint = spec.endpoint(index);
                 let states = StateLayout::new(vec![None; endpoint.inputs.len()], vec![None; endpoint.outputs.len()])
                     .expect("Blocks hold no State");
                 let timed: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
-                Declared::new(endpoint, timed, states, Vec::new())
+                Declared::new(endpoint, timed, states, Vec::new()).in_concurrency_group(concurrency_group)
             })
             .collect();
         Ok(DeclaredApp { spec: AppSpec::Blocks(spec), endpoints })
@@ -493,6 +504,54 @@ mod tests {
         assert_eq!(names, [("double", false), ("double_1", true), ("predict", false), ("predict_1", false)]);
         assert_eq!(spec.events[1].trigger, On::Then { event: 0 });
         assert_eq!(declared.endpoints.len(), 4);
+    }
+
+    static RUNNING: AtomicU64 = AtomicU64::new(0);
+    static MOST: AtomicU64 = AtomicU64::new(0);
+
+    /// A slow handler counting the calls running at once.
+    async fn busy(x: f64) -> f64 {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        MOST.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+        x
+    }
+
+    /// Two events calling [`busy`], each with the default limit of one, both in `group` if one
+    /// is given.
+    fn two_events(group: Option<&str>) -> Blocks {
+        let mut app = Blocks::new();
+        let (x, a, b) = (app.add(Number::new()), app.add(Button::new("A")), app.add(Button::new("B")));
+        for (button, name) in [(a, "a"), (b, "b")] {
+            let event = app.on(button.click(), busy, x, x).api_name(name);
+            if let Some(group) = group {
+                event.concurrency_id(group);
+            }
+        }
+        app
+    }
+
+    /// Calls `app`'s two events at once; gives the most calls that ran at once.
+    async fn most_at_once(app: Blocks) -> u64 {
+        MOST.store(0, Ordering::SeqCst);
+        let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
+        let built = app.into_mounted("two").unwrap().build(&crate::Limits::default(), &files, &crate::store::Backend::Memory);
+        let app = built.unwrap();
+        let call = |index: usize| {
+            let endpoint = app.endpoint(index).unwrap();
+            let inputs = endpoint.check(vec![rheo_shared::Value::Number(1.0)]).unwrap();
+            crate::engine::last(endpoint.call(&files, None, inputs, None))
+        };
+        let (a, b) = tokio::join!(call(0), call(1));
+        assert!(a.is_ok() && b.is_ok());
+        MOST.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test]
+    async fn events_of_one_concurrency_group_take_turns() {
+        assert_eq!(most_at_once(two_events(None)).await, 2, "each event has a line of its own");
+        assert_eq!(most_at_once(two_events(Some("model"))).await, 1, "one line for the group");
     }
 
     #[test]

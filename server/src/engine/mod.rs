@@ -11,6 +11,7 @@
 pub(crate) mod codec;
 pub(crate) mod events;
 pub(crate) mod files;
+pub(crate) mod line;
 pub(crate) mod media;
 pub(crate) mod sessions;
 pub(crate) mod value;
@@ -20,17 +21,18 @@ use std::{
         atomic::{AtomicUsize, Ordering},
         Arc,
     },
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt};
 use rheo_shared::{check_values, AppSpec, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::OwnedSemaphorePermit;
 
 use self::{
-    events::{CallEvent, CallTimes, Reporter},
+    events::{CallEvent, Reporter},
     files::FileStore,
+    line::Line,
     sessions::{SessionStates, StateLayout},
     value::Payload,
 };
@@ -38,9 +40,6 @@ use crate::{
     limits::Limits,
     store::{Backend, StoreError},
 };
-
-/// How often a waiting call whose caller listens checks whether its place in line moved.
-const RANK_UPDATE_EVERY: Duration = Duration::from_millis(500);
 
 /// Why a call produced no outputs. Each variant's message is shown to the caller as it is.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -143,8 +142,12 @@ pub(crate) struct DeclaredApp {
 impl DeclaredApp {
     /// The app as the server runs it (see [`Declared::build`]).
     pub(crate) fn build(self, limits: &Limits, files: &FileStore, backend: &Backend) -> std::io::Result<MountedApp> {
-        let endpoints: Vec<Arc<Mounted>> = (self.endpoints.into_iter())
-            .map(|endpoint| endpoint.build(limits, files, backend).map(Arc::new))
+        let groups: Vec<(Option<usize>, Option<&str>)> = (self.endpoints.iter())
+            .map(|endpoint| (endpoint.spec.concurrency_limit, endpoint.concurrency_group.as_deref()))
+            .collect();
+        let lines = line::lines(&groups, limits.max_waiting_calls);
+        let endpoints: Vec<Arc<Mounted>> = (self.endpoints.into_iter().zip(lines))
+            .map(|(endpoint, line)| endpoint.build(line, limits, files, backend).map(Arc::new))
             .collect::<std::io::Result<_>>()?;
         // An interface's spec has its example files' values now, as its endpoint's has.
         let spec = match self.spec {
@@ -228,6 +231,8 @@ pub(crate) struct Declared {
     states: StateLayout,
     /// Example media to store when the interface is built.
     example_files: Vec<ExampleFile>,
+    /// The concurrency group whose line it shares, if any (Gradio's `concurrency_id`).
+    concurrency_group: Option<String>,
     /// Streams open on the interface, counted from the start: a [`crate::Monitor`] may be
     /// taken before the server is built.
     streams: Arc<AtomicUsize>,
@@ -240,7 +245,13 @@ impl Declared {
         states: StateLayout,
         example_files: Vec<ExampleFile>,
     ) -> Self {
-        Declared { spec, handler, states, example_files, streams: Arc::default() }
+        Declared { spec, handler, states, example_files, concurrency_group: None, streams: Arc::default() }
+    }
+
+    /// Shares the line of concurrency group `group` with the app's other endpoints in it.
+    pub(crate) fn in_concurrency_group(mut self, group: Option<String>) -> Self {
+        self.concurrency_group = group;
+        self
     }
 
     #[cfg(test)]
@@ -253,11 +264,17 @@ impl Declared {
         self.streams.clone()
     }
 
-    /// The interface as the server runs it, under `limits`: its example media pinned in
-    /// `files` (each cell then holds the file's value, its URL on this interface's file route),
-    /// its sessions' State kept by `backend`.
-    pub(crate) fn build(self, limits: &Limits, files: &FileStore, backend: &Backend) -> std::io::Result<Mounted> {
-        let Declared { mut spec, handler, states, example_files, streams } = self;
+    /// The interface as the server runs it, under `limits`: its calls admitted by `line` (none
+    /// for no limit), its example media pinned in `files` (each cell then holds the file's
+    /// value, its URL on this interface's file route), its sessions' State kept by `backend`.
+    pub(crate) fn build(
+        self,
+        line: Option<Arc<Line>>,
+        limits: &Limits,
+        files: &FileStore,
+        backend: &Backend,
+    ) -> std::io::Result<Mounted> {
+        let Declared { mut spec, handler, states, example_files, streams, .. } = self;
         for example in example_files {
             let mut file = files.pin(&example.bytes, example.name, example.mime_type)?;
             file.url = Some(rheo_shared::protocol::gradio::file_url(&spec.name, &file.path));
@@ -266,14 +283,10 @@ impl Declared {
             }
         }
         Ok(Mounted {
-            slots: spec.concurrency_limit.map(|limit| Arc::new(Semaphore::new(limit))),
+            line,
             states: SessionStates::new(states, backend, &spec.name, limits.max_sessions),
             spec,
             handler,
-            waiting: AtomicUsize::new(0),
-            admitted: AtomicUsize::new(0),
-            times: CallTimes::default(),
-            max_waiting: limits.max_waiting_calls,
             streams,
         })
     }
@@ -283,13 +296,8 @@ impl Declared {
 pub(crate) struct Mounted {
     spec: InterfaceSpec,
     handler: ErasedHandler,
-    slots: Option<Arc<Semaphore>>,
-    waiting: AtomicUsize,
-    /// Calls that got their slot after waiting for it: how far the line has moved.
-    admitted: AtomicUsize,
-    times: CallTimes,
-    /// Calls that may wait for a slot (the server's `Limits::max_waiting_calls`).
-    max_waiting: usize,
+    /// Where its calls wait for a slot of its concurrency limit; none when it has no limit.
+    line: Option<Arc<Line>>,
     states: SessionStates,
     streams: Arc<AtomicUsize>,
 }
@@ -363,8 +371,8 @@ impl Mounted {
             // PNG is 200 MB of pixels), so only the calls that may run decode at once.
             // Held here until the caller drops this stream (after encoding the last outputs),
             // and by the handler's work until it ends.
-            let permit = match &self.slots {
-                Some(slots) => match self.wait_for_slot(slots, reporter.as_ref()).await {
+            let permit = match &self.line {
+                Some(line) => match line.slot(reporter.as_ref()).await {
                     Ok(permit) => Some(Arc::new(permit)),
                     Err(e) => {
                         yield Err(e);
@@ -400,55 +408,10 @@ impl Mounted {
                     return;
                 }
             }
-            self.times.record(started.elapsed());
-        }
-    }
-
-    async fn wait_for_slot(
-        &self,
-        slots: &Arc<Semaphore>,
-        reporter: Option<&Reporter>,
-    ) -> Result<OwnedSemaphorePermit, CallError> {
-        if let Ok(permit) = slots.clone().try_acquire_owned() {
-            return Ok(permit);
-        }
-        // Counted out on drop: a caller that goes away while waiting frees its place too.
-        let place = WaitingPlace::take(&self.waiting, self.max_waiting).ok_or(CallError::Busy)?;
-        let acquire = slots.clone().acquire_owned();
-        let Some(reporter) = reporter else {
-            return Ok(self.admit(acquire.await));
-        };
-        // The line is first come, first served: each call admitted since this one joined was
-        // ahead of it (or it left, which the count of those waiting tells).
-        let joined_after = self.admitted.load(Ordering::Acquire);
-        let ahead_now = || {
-            let moved = self.admitted.load(Ordering::Acquire).wrapping_sub(joined_after);
-            place.ahead.saturating_sub(moved).min(self.waiting.load(Ordering::Acquire).saturating_sub(1))
-        };
-        let slot_count = self.spec.concurrency_limit.unwrap_or(1);
-        let waiting = |ahead| CallEvent::Waiting { ahead, eta: self.times.eta(ahead, slot_count) };
-        let mut told = place.ahead;
-        reporter.send(waiting(told));
-        let mut acquire = std::pin::pin!(acquire);
-        let mut ticks = tokio::time::interval(RANK_UPDATE_EVERY);
-        loop {
-            tokio::select! {
-                permit = &mut acquire => return Ok(self.admit(permit)),
-                _ = ticks.tick() => {
-                    let ahead = ahead_now();
-                    if ahead != told {
-                        told = ahead;
-                        reporter.send(waiting(ahead));
-                    }
-                }
+            if let Some(line) = &self.line {
+                line.record(started.elapsed());
             }
         }
-    }
-
-    /// A waiting call's slot, counted as the line moving.
-    fn admit(&self, permit: Result<OwnedSemaphorePermit, tokio::sync::AcquireError>) -> OwnedSemaphorePermit {
-        self.admitted.fetch_add(1, Ordering::AcqRel);
-        permit.expect("the semaphore is never closed")
     }
 }
 
@@ -509,27 +472,6 @@ pub(crate) async fn last<T>(answers: impl Stream<Item = Result<T, CallError>>) -
     last.ok_or(CallError::NoValue)
 }
 
-/// One of the `limit` places in an interface's waiting line, with how many waited already
-/// when it was taken.
-struct WaitingPlace<'a> {
-    waiting: &'a AtomicUsize,
-    ahead: usize,
-}
-
-impl<'a> WaitingPlace<'a> {
-    fn take(waiting: &'a AtomicUsize, limit: usize) -> Option<Self> {
-        let taken = waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < limit).then_some(n + 1));
-        // Built only when taken: a place built and dropped here would count one out.
-        taken.ok().map(|ahead| WaitingPlace { waiting, ahead })
-    }
-}
-
-impl Drop for WaitingPlace<'_> {
-    fn drop(&mut self) {
-        self.waiting.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
 /// A stream counted as open on its interface while this lives.
 pub(crate) struct OpenStream(Arc<AtomicUsize>);
 
@@ -552,8 +494,9 @@ mod tests {
 
     /// The interface as a server with default limits, in memory, would run it.
     fn mount(interface: impl IntoMounted, name: &str, files: &FileStore) -> Mounted {
-        let mut app = interface.into_mounted(name).unwrap();
-        app.endpoints.remove(0).build(&Limits::default(), files, &Backend::Memory).unwrap()
+        let app = interface.into_mounted(name).unwrap();
+        let app = app.build(&Limits::default(), files, &Backend::Memory).unwrap();
+        Arc::into_inner(app.endpoints.into_iter().next().unwrap()).unwrap()
     }
 
     /// Runs one call to its end, as the JSON transports do.
@@ -577,7 +520,7 @@ mod tests {
         };
         let (result, ()) = tokio::join!(running, waiting);
         assert_eq!(result, Ok(vec![Payload::Json(Value::Number(1.0))]));
-        assert_eq!(mounted.waiting.load(Ordering::Acquire), 0);
+        assert_eq!(mounted.line.as_ref().unwrap().waiting(), 0);
     }
 
     #[tokio::test(start_paused = true)]
