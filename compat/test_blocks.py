@@ -3,7 +3,8 @@ plain HTTP for what no client should reach (a private event, an unknown one)."""
 
 import httpx
 import pytest
-from gradio_client import Client
+from gradio_client import Client, handle_file
+from PIL import Image
 
 from test_mcp import ORIGIN, with_session
 from test_rust_client import gr
@@ -29,9 +30,17 @@ def test_gradio_client_calls_two_named_events_of_one_app(workshop):
     assert workshop.predict("one two three", api_name="/spell") == "one two three"
 
 
+def test_an_upload_event_is_called_with_a_file(workshop, tmp_path):
+    picture = tmp_path / "green.png"
+    Image.new("RGB", (6, 4), (20, 200, 30)).save(picture)
+    assert workshop.predict(handle_file(str(picture)), api_name="/describe") == "a picture of 6 × 4 pixels, mostly green"
+    upload = next(d for d in workshop.config["dependencies"] if d["api_name"] == "describe")
+    assert [name for _, name in upload["targets"]] == ["upload"]
+
+
 def test_only_named_events_are_listed_and_a_private_one_cannot_be_called(workshop):
     api = workshop.view_api(print_info=False, return_format="dict")
-    assert sorted(api["named_endpoints"]) == ["/count_words", "/find", "/shout", "/spell", "/top_words"]
+    assert sorted(api["named_endpoints"]) == ["/count_words", "/describe", "/find", "/shout", "/spell", "/top_words"]
     with pytest.raises(ValueError, match="Cannot find a function with `api_name`: /report"):
         workshop.predict(TEXT, 10, api_name="/report")
 

@@ -4,14 +4,17 @@
 //! closed accordion whose change reruns the top words; a status line a timer refreshes; a
 //! generator that spells the text out word by word, and a Stop button that cancels it; and
 //! updates: a checkbox hides the status line, another locks the text, and `find` relabels its
-//! result.
+//! result; and a picture, described in words when one is uploaded and forgotten when it is
+//! removed (upload and clear events).
 
 use std::{sync::OnceLock, time::Duration, time::Instant};
 
 use futures::Stream;
 use rheo::{
+    image::RgbImage,
     serde_json::{json, Value},
-    Blocks, Button, Checkbox, IntoMounted, Json, Markdown, Number, Slider, Textbox, Trigger, Update,
+    Blocks, Button, Checkbox, Image, ImageSource, IntoMounted, Json, Markdown, Number, Slider, Textbox, Trigger,
+    Update,
 };
 
 use crate::word_count::{top_words, words};
@@ -68,6 +71,23 @@ fn top(text: String, how_many: f64) -> Value {
     json!(top.into_iter().map(|(word, count)| json!({ "word": word, "count": count })).collect::<Vec<_>>())
 }
 
+/// An uploaded picture in words: its size and its strongest colour on average.
+fn describe(picture: RgbImage) -> String {
+    let mut sums = [0_u64; 3];
+    for pixel in picture.pixels() {
+        for (sum, channel) in sums.iter_mut().zip(pixel.0) {
+            *sum += u64::from(channel);
+        }
+    }
+    let strongest = (0..3).max_by_key(|&c| sums[c]).unwrap_or(0);
+    let colour = ["red", "green", "blue"][strongest];
+    format!("a picture of {} × {} pixels, mostly {colour}", picture.width(), picture.height())
+}
+
+fn no_picture() -> String {
+    "no picture".into()
+}
+
 /// The status line: how long the server has been up, refreshed by a timer.
 fn status() -> String {
     static STARTED: OnceLock<Instant> = OnceLock::new();
@@ -108,6 +128,10 @@ pub(crate) fn blocks() -> impl IntoMounted {
         (app.add(Checkbox::new().label("show the status").value(true)), app.add(Checkbox::new().label("lock the text")))
     });
     let status_line = app.add(Textbox::new().label("status"));
+    let (picture, about) = app.accordion("Picture", false, |app| {
+        let picture = app.add(Image::new().sources([ImageSource::Upload]).label("picture"));
+        (picture, app.add(Textbox::new().label("about the picture").value("no picture")))
+    });
 
     app.on(count.click(), count_words, text, words)
         .api_name("count_words")
@@ -122,6 +146,8 @@ pub(crate) fn blocks() -> impl IntoMounted {
     app.on(Trigger::every(Duration::from_secs(1)), status, (), status_line).private();
     app.on(show.change(), show_status, show, status_line).private();
     app.on(lock.change(), lock_text, lock, text).private();
+    app.on(picture.upload(), describe, picture, about).api_name("describe");
+    app.on(picture.clear(), no_picture, (), about).private();
     app
 }
 
@@ -137,5 +163,7 @@ mod tests {
         let found = Update::new().value(2.0).label("found \"the\"");
         assert_eq!(find("The cat and the hat".into(), " THE ".into()), found);
         assert_eq!(top("b a b".into(), 1.0), json!([{ "word": "b", "count": 2 }]));
+        let blue = RgbImage::from_pixel(4, 2, rheo::image::Rgb([10, 20, 200]));
+        assert_eq!(describe(blue), "a picture of 4 × 2 pixels, mostly blue");
     }
 }

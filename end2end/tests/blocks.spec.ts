@@ -105,6 +105,26 @@ test("an accordion opens, and a slider's change reruns its event", async ({ page
   await expect(top).not.toContainText('"word": "cat"');
 });
 
+test("an upload event describes the picture; removing it runs the clear event", async ({ page }) => {
+  await open(page);
+  await page.getByText("Picture", { exact: true }).click();
+  const about = page.getByLabel("about the picture", { exact: true });
+  await expect(about).toHaveValue("no picture");
+  // A 3x2 red PNG.
+  const png = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGO4IycHQQxwFgBGKAaROP7e7QAAAABJRU5ErkJggg==",
+    "base64",
+  );
+  await page.getByLabel("Drop an image here, or choose a file").setInputFiles({ name: "red.png", mimeType: "image/png", buffer: png });
+  await expect(about).toHaveValue("a picture of 3 × 2 pixels, mostly red");
+  const remove = page.getByRole("button", { name: "Remove picture" });
+  await expect(page.getByAltText("picture (chosen)")).toBeVisible();
+  await remove.click();
+  await expect(about).toHaveValue("no picture");
+  await expect(remove).toBeHidden();
+  await expect(page.getByAltText("picture (chosen)")).toBeHidden();
+});
+
 test("a timer refreshes the status line, after the page's load event filled it", async ({ page }) => {
   await open(page);
   const status = page.getByLabel("status", { exact: true });
@@ -122,5 +142,5 @@ test("@gradio/client calls two named events of one app, and not a private one", 
   const found = (await app.predict("/find", [text, "two"])).data;
   expect(found).toEqual([{ __type__: "update", value: 1, label: 'found "two"' }]);
   const api = await app.view_api();
-  expect(Object.keys(api.named_endpoints).sort()).toEqual(["/count_words", "/find", "/shout", "/spell", "/top_words"]);
+  expect(Object.keys(api.named_endpoints).sort()).toEqual(["/count_words", "/describe", "/find", "/shout", "/spell", "/top_words"]);
 });

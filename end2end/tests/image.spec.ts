@@ -59,6 +59,12 @@ test("an uploaded image is mirrored on Submit and can be downloaded", async ({ p
   expect(file.headers()["content-type"]).toBe("image/png");
   const [downloaded] = await Promise.all([page.waitForEvent("download"), download.click()]);
   expect(downloaded.suggestedFilename()).toBe("image.png");
+
+  // The chosen photo can be removed, and the button goes with it.
+  const remove = page.getByRole("button", { name: "Remove photo" });
+  await remove.click();
+  await expect(page.getByRole("img", { name: "photo (chosen)" })).toBeHidden();
+  await expect(remove).toBeHidden();
 });
 
 test("a pasted image is taken like an upload", async ({ page }) => {

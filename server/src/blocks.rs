@@ -9,7 +9,7 @@ use std::{
 use rheo_shared::{AppSpec, BlocksSpec, Cancel, ComponentSpec, EventSpec, Node, Tab, Trigger as On};
 
 use crate::{
-    components::{Button, Component, ComponentList, Markdown, Returns, Textbox},
+    components::{Button, Component, ComponentList, Markdown, Returns, Textbox, Uploads},
     engine::{sessions::StateLayout, within, Declared, DeclaredApp, ErasedHandler},
     handler::Handler,
     interface::{erase, function_name, name_unlabelled, private::Sealed, IntoMounted},
@@ -349,6 +349,19 @@ impl Handle<Textbox> {
     }
 }
 
+impl<C: Uploads> Handle<C> {
+    /// Fires when the user has uploaded a file (picked, dropped, pasted, recorded or taken with
+    /// the camera), once the server has stored it.
+    pub fn upload(self) -> Trigger {
+        self.trigger(On::Upload { component: self.id })
+    }
+
+    /// Fires when the user removes the file.
+    pub fn clear(self) -> Trigger {
+        self.trigger(On::Clear { component: self.id })
+    }
+}
+
 /// What runs an event: a component's action ([`Handle::change`], [`Handle::click`], …), the
 /// page loading, or a timer.
 #[derive(Clone, Copy, Debug)]
@@ -536,7 +549,8 @@ mod tests {
     async fn most_at_once(app: Blocks) -> u64 {
         MOST.store(0, Ordering::SeqCst);
         let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
-        let built = app.into_mounted("two").unwrap().build(&crate::Limits::default(), &files, &crate::store::Backend::Memory);
+        let built =
+            app.into_mounted("two").unwrap().build(&crate::Limits::default(), &files, &crate::store::Backend::Memory);
         let app = built.unwrap();
         let call = |index: usize| {
             let endpoint = app.endpoint(index).unwrap();

@@ -86,7 +86,7 @@ mod update;
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger};
 pub use components::{
     Audio, Button, Checkbox, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, Number, Output, Radio,
-    Returns, Shown, Slider, State, Textbox,
+    Returns, Shown, Slider, State, Textbox, Uploads,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

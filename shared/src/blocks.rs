@@ -91,6 +91,11 @@ pub enum Trigger {
     Input { component: usize },
     /// Enter is pressed in a textbox.
     Submit { component: usize },
+    /// The user has uploaded a file into a media input (picked, dropped, pasted, recorded or
+    /// taken with the camera), once it is stored.
+    Upload { component: usize },
+    /// The user has removed a media input's file.
+    Clear { component: usize },
     /// The page has loaded.
     Load,
     /// Every `seconds` while the page is open (Gradio's `gr.Timer`).
@@ -108,7 +113,9 @@ impl Trigger {
             Trigger::Click { component }
             | Trigger::Change { component }
             | Trigger::Input { component }
-            | Trigger::Submit { component } => Some(component),
+            | Trigger::Submit { component }
+            | Trigger::Upload { component }
+            | Trigger::Clear { component } => Some(component),
             Trigger::Load | Trigger::Every { .. } | Trigger::Then { .. } | Trigger::Success { .. } => None,
         }
     }
@@ -128,6 +135,8 @@ impl Trigger {
             Trigger::Change { .. } => "change",
             Trigger::Input { .. } => "input",
             Trigger::Submit { .. } => "submit",
+            Trigger::Upload { .. } => "upload",
+            Trigger::Clear { .. } => "clear",
             Trigger::Load => "load",
             Trigger::Every { .. } => "tick",
             Trigger::Then { .. } => "then",
@@ -210,6 +219,11 @@ impl BlocksSpec {
             }
             Trigger::Submit { component } if !self.is(component, |k| matches!(k, ComponentKind::Textbox(_))) => {
                 problems.push("only a Textbox is submitted".to_owned());
+            }
+            Trigger::Upload { component } | Trigger::Clear { component }
+                if !self.is(component, |k| k.media().is_some()) =>
+            {
+                problems.push("only a media input (an Image, an Audio) is uploaded or cleared".to_owned());
             }
             Trigger::Change { component } | Trigger::Input { component } if !known(&component) => {
                 problems.push("it names a component of another Blocks".to_owned());
@@ -380,6 +394,7 @@ mod tests {
             event(Trigger::Submit { component: 2 }, &[0], &[1], "same"),
             event(Trigger::Every { seconds: 0.01 }, &[], &[1], "bad name!"),
             event(Trigger::Then { event: 3 }, &[], &[1], "_p3"),
+            event(Trigger::Upload { component: 0 }, &[], &[1], "_p4"),
         ]);
         assert_eq!(
             app.check().unwrap_err(),
@@ -390,6 +405,7 @@ mod tests {
                 "event 2: a timer's period must be at least 0.05 s, not 0.01 s",
                 "event 2: api_name \"bad name!\": use 1-64 letters, digits, '-' or '_'",
                 "event 3: it follows an event that is not declared before it",
+                "event 4: only a media input (an Image, an Audio) is uploaded or cleared",
                 "two events are named \"same\": an api_name must be unique",
             ]
         );

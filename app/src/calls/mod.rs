@@ -291,10 +291,10 @@ impl Caller {
     /// look to its output's look. A replaced `blob:` URL (a streamed frame) is revoked, or every
     /// frame of a stream would stay in memory.
     pub(crate) fn set_outputs(self, values: Vec<Value>) {
-        let looks = self.looks.get_value();
+        let look = |index: usize| self.looks.with_value(|looks| looks.get(index).copied());
         for (index, (signal, value)) in self.outputs.read_value().iter().zip(values).enumerate() {
             let value = match value {
-                Value::Update(update) => match looks.get(index).map(|look| look.show(*update)) {
+                Value::Update(update) => match look(index).map(|look| look.show(*update)) {
                     Some(Some(value)) => value,
                     _ => continue,
                 },

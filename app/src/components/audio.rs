@@ -77,8 +77,10 @@ fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
     let url = move || file().and_then(|f| f.url);
     let has = |source| sources.contains(&source);
     let label = f.label;
+    let remove = f.remove_button();
     let body = view! {
             <audio controls=true src=url hidden=move || url().is_none() aria-label=move || format!("{} (chosen)", label.get())></audio>
+            {remove}
             {has(AudioSource::Microphone).then(|| recorder(take, error))}
             {has(AudioSource::Upload).then(|| view! {
                 <label class="drop-zone">

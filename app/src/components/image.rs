@@ -67,6 +67,7 @@ fn image_input(f: Field, sources: Vec<ImageSource>, choice: CameraChoice) -> imp
     };
     let heading_id = f.heading_id();
     let label = f.label;
+    let remove = f.remove_button();
     view! {
         <fieldset class="component image input" aria-labelledby=f.heading_id()
             on:paste=move |ev: leptos::ev::ClipboardEvent| {
@@ -77,6 +78,7 @@ fn image_input(f: Field, sources: Vec<ImageSource>, choice: CameraChoice) -> imp
             }>
             <legend id=heading_id>{f.label}</legend>
             <img class="preview" src=preview alt=move || format!("{} (chosen)", label.get()) hidden=move || preview().is_none()/>
+            {remove}
             {has(ImageSource::Upload).then(|| view! {
                 <label class="drop-zone"
                     on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()

@@ -118,11 +118,12 @@ impl Look {
     }
 
     /// `widget` hidden and disabled as the look says: in a `<fieldset>` that takes no room of
-    /// its own (`display: contents`), whose `disabled` reaches every control inside.
+    /// its own (`display: contents`), whose `disabled` reaches every control inside; with no
+    /// role, so that assistive technology does not announce an unnamed group around each one.
     fn wrap(self, widget: impl IntoView) -> impl IntoView {
         let Look { visible, interactive, .. } = self;
         view! {
-            <fieldset class="look" hidden=move || !visible.get() disabled=move || !interactive.get()>{widget}</fieldset>
+            <fieldset class="look" role="none" hidden=move || !visible.get() disabled=move || !interactive.get()>{widget}</fieldset>
         }
     }
 }
@@ -140,11 +141,30 @@ pub(crate) struct Field {
     pub(crate) value: RwSignal<Value>,
     /// Set for inputs; `None` makes the widget a read-only output.
     pub(crate) on_change: Option<Callback<()>>,
-    /// Enter in a one-line text field (a Blocks app's `submit` events), if anything listens.
-    pub(crate) on_submit: Option<Callback<()>>,
+    /// What the user's other actions on it run.
+    pub(crate) hooks: Hooks,
     pub(crate) caller: Caller,
     /// The interface's stream, if it has a streaming input.
     pub(crate) streamer: Option<Streamer>,
+}
+
+/// What the user's actions on a widget run besides its change: a Blocks app's `submit`,
+/// `upload` and `clear` events, where one listens.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Hooks {
+    /// Enter in a one-line text field.
+    pub(crate) submit: Option<Callback<()>>,
+    /// A file stored into a media input.
+    pub(crate) upload: Option<Callback<()>>,
+    /// A media input's file removed.
+    pub(crate) clear: Option<Callback<()>>,
+}
+
+impl Hooks {
+    /// Whether any of the actions runs something.
+    pub(crate) fn any(&self) -> bool {
+        self.submit.is_some() || self.upload.is_some() || self.clear.is_some()
+    }
 }
 
 impl Field {
@@ -179,18 +199,36 @@ impl Field {
     /// it at once and take the stored file as the value. `upload` shows whether one is on its
     /// way and why the last failed.
     pub(crate) fn uploader(&self, upload: Upload) -> impl Fn(Blob, String) + Copy + 'static {
-        let caller = self.caller;
+        let (caller, uploaded) = (self.caller, self.hooks.upload);
         let commit = self.commit();
         move |media: Blob, name: String| {
             upload.busy.set(true);
             upload.error.set(None);
             spawn_local(async move {
                 match api::upload(&caller.endpoint(), &media, &name).await {
-                    Ok(file) => commit(Value::File(file)),
+                    Ok(file) => {
+                        commit(Value::File(file));
+                        uploaded.inspect(|uploaded| uploaded.run(()));
+                    }
                     Err(message) => upload.error.set(Some(message)),
                 }
                 upload.busy.set(false);
             });
+        }
+    }
+
+    /// A button that removes the media input's file, shown while it holds one.
+    fn remove_button(&self) -> impl IntoView {
+        let (file, label, cleared) = (self.file(), self.label, self.hooks.clear);
+        let commit = self.commit();
+        let remove = move |_| {
+            commit(Value::Null);
+            cleared.inspect(|cleared| cleared.run(()));
+        };
+        view! {
+            <button type="button" class="remove" hidden=move || file().is_none() on:click=remove>
+                {move || format!("Remove {}", label.get())}
+            </button>
         }
     }
 

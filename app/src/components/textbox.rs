@@ -10,7 +10,7 @@ impl Widget for Textbox {
         let commit = f.commit();
         let text = f.text();
         let on_input = move |ev| commit(Value::Text(event_target_value(&ev)));
-        let on_submit = f.on_submit;
+        let on_submit = f.hooks.submit;
         let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
             if let (Some(on_submit), "Enter") = (on_submit, ev.key().as_str()) {
                 ev.prevent_default();

@@ -10,13 +10,13 @@ use leptos::{
     prelude::*,
 };
 use leptos_meta::Title;
-use rheo_shared::{protocol::api_page_path, BlocksSpec, ComponentKind, Node, Trigger, Value};
+use rheo_shared::{protocol::api_page_path, BlocksSpec, Node, Trigger, Value};
 
 use super::notices;
 use crate::{
     browser::on_leave,
     calls::{api::Endpoint, Caller},
-    components::{component_view, error_line, Field, Look},
+    components::{component_view, error_line, Field, Hooks, Look},
 };
 
 /// The widest a column's `scale` is drawn (the stylesheet has a width for each up to it).
@@ -181,15 +181,14 @@ impl Layout<'_> {
             Trigger::Click { component } | Trigger::Input { component } => component == id,
             _ => false,
         });
-        let changes = move || Callback::new(|()| {});
-        let on_change = match (user_events, is_input || self.listens_to_change(id)) {
-            (Some(callback), _) => Some(callback),
-            (None, true) => Some(changes()),
-            (None, false) => None,
+        let hook = |wanted: Trigger| self.events.callback(move |trigger| trigger == wanted);
+        let hooks = Hooks {
+            submit: hook(Trigger::Submit { component: id }),
+            upload: hook(Trigger::Upload { component: id }),
+            clear: hook(Trigger::Clear { component: id }),
         };
-        let on_submit = matches!(component.kind, ComponentKind::Textbox(_))
-            .then(|| self.events.callback(move |trigger| trigger == Trigger::Submit { component: id }))
-            .flatten();
+        let interactive = is_input || self.listens_to_change(id) || hooks.any();
+        let on_change = user_events.or_else(|| interactive.then(|| Callback::new(|()| {})));
         let field = Field {
             id: format!("component-{id}"),
             label: self.looks[id].label(),
@@ -197,7 +196,7 @@ impl Layout<'_> {
             index: id,
             value: self.values[id],
             on_change,
-            on_submit,
+            hooks,
             caller: self.uploads,
             streamer: None,
         };

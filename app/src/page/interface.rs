@@ -8,7 +8,7 @@ use super::{examples::Examples, notices};
 use crate::{
     browser::on_leave,
     calls::{api::Endpoint, Caller},
-    components::{component_view, error_line, Field, Look},
+    components::{component_view, error_line, Field, Hooks, Look},
     stream::Streamer,
     PageSpec,
 };
@@ -128,7 +128,7 @@ impl Widgets {
                     index,
                     value: *value,
                     on_change,
-                    on_submit: None,
+                    hooks: Hooks::default(),
                     caller,
                     streamer,
                 };

@@ -63,6 +63,14 @@ pub trait Component: private::Sealed {
 /// [`Update`](crate::Update) of it.
 pub trait Shown: Component + 'static {}
 
+/// A component the user uploads a file into ([`Image`], [`Audio`]): its Blocks handle fires
+/// [`upload`](crate::Handle::upload) and [`clear`](crate::Handle::clear) events.
+pub trait Uploads: Component {}
+
+impl Uploads for Audio {}
+
+impl<T: ComponentValue> Uploads for Image<T> {}
+
 /// What a handler may return for output `C`: `C`'s value type, or an [`Update`](crate::Update)
 /// of `C`.
 #[diagnostic::on_unimplemented(
