@@ -30,6 +30,15 @@ def test_gradio_client_calls_two_named_events_of_one_app(workshop):
     assert workshop.predict("one two three", api_name="/spell") == "one two three"
 
 
+def test_two_events_share_a_state_per_client_session():
+    first, second = Client(URL, verbose=False), Client(URL, verbose=False)
+    # The State is no parameter and no result: one text in, one message out.
+    assert first.predict(TEXT, api_name="/keep") == "1 kept"
+    assert first.predict("two", api_name="/keep") == "2 kept"
+    assert first.predict(api_name="/kept") == f"{TEXT} | two"
+    assert second.predict(api_name="/kept") == "nothing kept yet", "another client, its own session"
+
+
 def test_an_upload_event_is_called_with_a_file(workshop, tmp_path):
     picture = tmp_path / "green.png"
     Image.new("RGB", (6, 4), (20, 200, 30)).save(picture)
@@ -40,7 +49,7 @@ def test_an_upload_event_is_called_with_a_file(workshop, tmp_path):
 
 def test_only_named_events_are_listed_and_a_private_one_cannot_be_called(workshop):
     api = workshop.view_api(print_info=False, return_format="dict")
-    assert sorted(api["named_endpoints"]) == ["/count_words", "/describe", "/find", "/shout", "/spell", "/top_words"]
+    assert sorted(api["named_endpoints"]) == ["/count_words", "/describe", "/find", "/keep", "/kept", "/shout", "/spell", "/top_words"]
     with pytest.raises(ValueError, match="Cannot find a function with `api_name`: /report"):
         workshop.predict(TEXT, 10, api_name="/report")
 

@@ -4,8 +4,9 @@
 //! closed accordion whose change reruns the top words; a status line a timer refreshes; a
 //! generator that spells the text out word by word, and a Stop button that cancels it; and
 //! updates: a checkbox hides the status line, another locks the text, and `find` relabels its
-//! result; and a picture, described in words when one is uploaded and forgotten when it is
-//! removed (upload and clear events).
+//! result; a picture, described in words when one is uploaded and forgotten when it is
+//! removed (upload and clear events); and texts kept for the session by one button and shown
+//! by another (two events sharing a `State`).
 
 use std::{sync::OnceLock, time::Duration, time::Instant};
 
@@ -13,7 +14,7 @@ use futures::Stream;
 use rheo::{
     image::RgbImage,
     serde_json::{json, Value},
-    Blocks, Button, Checkbox, Image, ImageSource, IntoMounted, Json, Markdown, Number, Slider, Textbox, Trigger,
+    Blocks, Button, Checkbox, Image, ImageSource, IntoMounted, Json, Markdown, Number, Slider, State, Textbox, Trigger,
     Update,
 };
 
@@ -88,6 +89,23 @@ fn no_picture() -> String {
     "no picture".into()
 }
 
+/// Keeps the text for the session (at most the last five), and says how many are kept.
+fn keep(text: String, State(mut kept): State<Vec<String>>) -> (String, State<Vec<String>>) {
+    kept.push(text);
+    if kept.len() > 5 {
+        kept.remove(0);
+    }
+    (format!("{} kept", kept.len()), State(kept))
+}
+
+/// The texts this session kept, newest last.
+fn kept(State(kept): State<Vec<String>>) -> String {
+    if kept.is_empty() {
+        return "nothing kept yet".into();
+    }
+    kept.join(" | ")
+}
+
 /// The status line: how long the server has been up, refreshed by a timer.
 fn status() -> String {
     static STARTED: OnceLock<Instant> = OnceLock::new();
@@ -128,6 +146,11 @@ pub(crate) fn blocks() -> impl IntoMounted {
         (app.add(Checkbox::new().label("show the status").value(true)), app.add(Checkbox::new().label("lock the text")))
     });
     let status_line = app.add(Textbox::new().label("status"));
+    let kept_texts = app.add(State(Vec::<String>::new()));
+    let (keep_it, show_kept, kept_line) = app.accordion("Kept texts", false, |app| {
+        let buttons = app.row(|app| (app.add(Button::new("Keep this text")), app.add(Button::new("Show kept"))));
+        (buttons.0, buttons.1, app.add(Textbox::new().label("kept")))
+    });
     let (picture, about) = app.accordion("Picture", false, |app| {
         let picture = app.add(Image::new().sources([ImageSource::Upload]).label("picture"));
         (picture, app.add(Textbox::new().label("about the picture").value("no picture")))
@@ -148,6 +171,8 @@ pub(crate) fn blocks() -> impl IntoMounted {
     app.on(lock.change(), lock_text, lock, text).private();
     app.on(picture.upload(), describe, picture, about).api_name("describe");
     app.on(picture.clear(), no_picture, (), about).private();
+    app.on(keep_it.click(), keep, (text, kept_texts), (kept_line, kept_texts)).api_name("keep");
+    app.on(show_kept.click(), kept, kept_texts, kept_line).api_name("kept");
     app
 }
 
@@ -165,5 +190,9 @@ mod tests {
         assert_eq!(top("b a b".into(), 1.0), json!([{ "word": "b", "count": 2 }]));
         let blue = RgbImage::from_pixel(4, 2, rheo::image::Rgb([10, 20, 200]));
         assert_eq!(describe(blue), "a picture of 4 × 2 pixels, mostly blue");
+        let (said, State(texts)) =
+            keep("f".into(), State(vec!["a", "b", "c", "d", "e"].into_iter().map(String::from).collect()));
+        assert_eq!((said.as_str(), texts.join("")), ("5 kept", "bcdef".into()));
+        assert_eq!(kept(State(vec![])), "nothing kept yet");
     }
 }

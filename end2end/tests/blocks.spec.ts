@@ -125,6 +125,24 @@ test("an upload event describes the picture; removing it runs the clear event", 
   await expect(page.getByAltText("picture (chosen)")).toBeHidden();
 });
 
+test("two events share the page's State; a new page load starts a new session", async ({ page }) => {
+  await open(page);
+  await page.getByText("Kept texts", { exact: true }).click();
+  const kept = page.getByLabel("kept", { exact: true });
+  await page.getByRole("button", { name: "Keep this text" }).click();
+  await expect(kept).toHaveValue("1 kept");
+  await page.getByLabel("text", { exact: true }).fill("second");
+  await page.getByRole("button", { name: "Keep this text" }).click();
+  await expect(kept).toHaveValue("2 kept");
+  await page.getByRole("button", { name: "Show kept" }).click();
+  await expect(kept).toHaveValue("The cat sat on the mat. The mat was flat! | second");
+
+  await open(page);
+  await page.getByText("Kept texts", { exact: true }).click();
+  await page.getByRole("button", { name: "Show kept" }).click();
+  await expect(page.getByLabel("kept", { exact: true })).toHaveValue("nothing kept yet");
+});
+
 test("a timer refreshes the status line, after the page's load event filled it", async ({ page }) => {
   await open(page);
   const status = page.getByLabel("status", { exact: true });
@@ -142,5 +160,5 @@ test("@gradio/client calls two named events of one app, and not a private one", 
   const found = (await app.predict("/find", [text, "two"])).data;
   expect(found).toEqual([{ __type__: "update", value: 1, label: 'found "two"' }]);
   const api = await app.view_api();
-  expect(Object.keys(api.named_endpoints).sort()).toEqual(["/count_words", "/describe", "/find", "/shout", "/spell", "/top_words"]);
+  expect(Object.keys(api.named_endpoints).sort()).toEqual(["/count_words", "/describe", "/find", "/keep", "/kept", "/shout", "/spell", "/top_words"]);
 });

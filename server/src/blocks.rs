@@ -10,7 +10,7 @@ use rheo_shared::{AppSpec, BlocksSpec, Cancel, ComponentSpec, EventSpec, Node, T
 
 use crate::{
     components::{Button, Component, ComponentList, Markdown, Returns, Textbox, Uploads},
-    engine::{sessions::StateLayout, within, Declared, DeclaredApp, ErasedHandler},
+    engine::{sessions::StateWiring, value::StateValue, within, Declared, DeclaredApp, ErasedHandler},
     handler::Handler,
     interface::{erase, function_name, name_unlabelled, private::Sealed, IntoMounted},
 };
@@ -57,6 +57,9 @@ pub struct Blocks {
     id: u64,
     title: Option<String>,
     components: Vec<ComponentSpec>,
+    /// The [`State`](crate::State) components, by id, with their starting values: the app's
+    /// State slots, in order.
+    states: Vec<(usize, StateValue)>,
     /// The children of each container being filled, the page's first.
     open: Vec<Vec<Node>>,
     events: Vec<Event>,
@@ -91,6 +94,7 @@ impl Blocks {
             id: NEXT_BLOCKS.fetch_add(1, Ordering::Relaxed),
             title: None,
             components: Vec::new(),
+            states: Vec::new(),
             open: vec![Vec::new()],
             events: Vec::new(),
             cancels: Vec::new(),
@@ -104,11 +108,16 @@ impl Blocks {
         self
     }
 
-    /// Places `component` here in the layout, and returns its handle.
+    /// Places `component` here in the layout, and returns its handle. A
+    /// [`State`](crate::State) takes no place: it is a value each session keeps on the server,
+    /// which every event that names it reads or writes (Gradio's `gr.State` in Blocks).
     pub fn add<C: Component>(&mut self, component: C) -> Handle<C> {
         let id = self.components.len();
+        match component.starting_state() {
+            Some(start) => self.states.push((id, start)),
+            None => self.place(Node::Component { id }),
+        }
         self.components.push(component.into_spec());
-        self.place(Node::Component { id });
         Handle { blocks: self.id, id, marker: PhantomData }
     }
 
@@ -433,7 +442,7 @@ impl Sealed for Blocks {}
 impl IntoMounted for Blocks {
     #[allow(private_interfaces)]
     fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
-        let Blocks { title, components, mut open, mut events, cancels, mut problems, .. } = self;
+        let Blocks { title, components, states, mut open, mut events, cancels, mut problems, .. } = self;
         unique_default_names(&mut events);
         let spec = BlocksSpec {
             name: name.to_owned(),
@@ -452,14 +461,24 @@ impl IntoMounted for Blocks {
             .enumerate()
             .map(|(index, Event { handler, timeout, concurrency_group, .. })| {
                 let endpoint = spec.endpoint(index);
-                let states = StateLayout::new(vec![None; endpoint.inputs.len()], vec![None; endpoint.outputs.len()])
-                    .expect("Blocks hold no State");
+                let wiring = state_wiring(&spec.events[index], &states);
                 let timed: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
-                Declared::new(endpoint, timed, states, Vec::new()).in_concurrency_group(concurrency_group)
+                Declared::new(endpoint, timed, wiring, Vec::new()).in_concurrency_group(concurrency_group)
             })
             .collect();
-        Ok(DeclaredApp { spec: AppSpec::Blocks(spec), endpoints })
+        let state_starts = states.into_iter().map(|(_, start)| start).collect();
+        Ok(DeclaredApp { spec: AppSpec::Blocks(spec), endpoints, state_starts })
     }
+}
+
+/// Which of `event`'s inputs and outputs are which of the app's State slots (`states`, by
+/// component id).
+fn state_wiring(event: &EventSpec, states: &[(usize, StateValue)]) -> StateWiring {
+    let slots = |ids: &[usize]| -> Vec<(usize, usize)> {
+        let slot = |id: usize| states.iter().position(|(state, _)| *state == id);
+        ids.iter().enumerate().filter_map(|(position, &id)| Some((position, slot(id)?))).collect()
+    };
+    StateWiring::new(slots(&event.inputs), slots(&event.outputs))
 }
 
 /// Events the author did not name are named after their function, as in Gradio; where two
@@ -566,6 +585,37 @@ mod tests {
     async fn events_of_one_concurrency_group_take_turns() {
         assert_eq!(most_at_once(two_events(None)).await, 2, "each event has a line of its own");
         assert_eq!(most_at_once(two_events(Some("model"))).await, 1, "one line for the group");
+    }
+
+    /// One event keeps a number in a State, another reads it: per session, and the State
+    /// takes no place in the layout.
+    #[tokio::test]
+    async fn events_share_a_state_per_session() {
+        use crate::State;
+        fn keep(x: f64) -> State<f64> {
+            State(x)
+        }
+        fn read(State(kept): State<f64>) -> f64 {
+            kept
+        }
+        let mut app = Blocks::new();
+        let (x, kept) = (app.add(Number::new()), app.add(State(-1.0)));
+        app.on(x.change(), keep, x, kept).api_name("keep");
+        app.on(Trigger::load(), read, kept, x).api_name("read");
+        let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
+        let app = app.into_mounted("kept").unwrap();
+        let AppSpec::Blocks(spec) = &app.spec else { panic!("a Blocks app") };
+        assert_eq!(spec.layout, [Node::Component { id: 0 }]);
+        let app = app.build(&crate::Limits::default(), &files, &crate::store::Backend::Memory).unwrap();
+        let call = |index: usize, inputs: Vec<rheo_shared::Value>, session: &str| {
+            let endpoint = app.endpoint(index).unwrap();
+            let inputs = endpoint.check(inputs).unwrap();
+            crate::engine::last(endpoint.call(&files, Some(session.to_owned()), inputs, None))
+        };
+        let number = |n: f64| crate::engine::value::Payload::Json(rheo_shared::Value::Number(n));
+        call(0, vec![rheo_shared::Value::Number(7.0)], "a").await.unwrap();
+        assert_eq!(call(1, vec![rheo_shared::Value::Null], "a").await.unwrap(), [number(7.0)]);
+        assert_eq!(call(1, vec![rheo_shared::Value::Null], "b").await.unwrap(), [number(-1.0)], "its own session");
     }
 
     #[test]

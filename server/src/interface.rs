@@ -8,7 +8,7 @@ use rheo_shared::{AppSpec, ComponentSpec, FileData, Flagging, InterfaceSpec, Val
 use crate::{
     components::{ComponentList, Returns},
     engine::{
-        media, sessions::StateLayout, value::Payload, within, CallError, Declared, DeclaredApp, ErasedHandler,
+        media, sessions::StateWiring, value::Payload, within, CallError, Declared, DeclaredApp, ErasedHandler,
         ExampleFile,
     },
     handler::Handler,
@@ -266,7 +266,7 @@ where
     #[allow(private_interfaces)]
     fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
         let options = self.options;
-        let states = StateLayout::new(self.inputs.starting_states(), self.outputs.starting_states());
+        let states = StateWiring::interface(self.inputs.starting_states(), self.outputs.starting_states());
         let mut example_files = Vec::new();
         let spec = InterfaceSpec {
             name: name.to_string(),
@@ -296,8 +296,9 @@ where
         let timeout = options.timeout.filter(|limit| !limit.is_zero());
         let handler = erase::<F, M, I, O>(self.handler);
         let erased: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
-        let endpoint = Declared::new(spec.clone(), erased, states, example_files);
-        Ok(DeclaredApp { spec: AppSpec::Interface(spec), endpoints: vec![endpoint] })
+        let (state_starts, wiring) = states;
+        let endpoint = Declared::new(spec.clone(), erased, wiring, example_files);
+        Ok(DeclaredApp { spec: AppSpec::Interface(spec), endpoints: vec![endpoint], state_starts })
     }
 }
 

@@ -175,11 +175,9 @@ impl BlocksSpec {
         for (id, component) in self.components.iter().enumerate() {
             let checked = if inputs.contains(&id) { component.check_input() } else { component.check() };
             problems.extend(checked.err().map(|e| e.to_string()));
-            if matches!(component.kind, ComponentKind::State(_)) || component.kind.is_streaming() {
-                problems.push(format!(
-                    "{}: State and streaming inputs are for an Interface (not yet in Blocks)",
-                    component.label
-                ));
+            if component.kind.is_streaming() {
+                problems
+                    .push(format!("{}: streaming inputs are for an Interface (not yet in Blocks)", component.label));
             }
         }
         for (index, event) in self.events.iter().enumerate() {

@@ -282,9 +282,9 @@ impl Caller {
         self.error.set(None);
     }
 
-    /// The page is hydrated: it gets its session.
-    pub(crate) fn start_session(self) {
-        self.session.set_value(Some(new_session_id()));
+    /// The page is hydrated: it gets its session (a Blocks page's events share one).
+    pub(crate) fn start_session(self, session: String) {
+        self.session.set_value(Some(session));
     }
 
     /// Shows new outputs; an audio chunk goes to its output's player instead, and an update's
@@ -354,7 +354,7 @@ impl Caller {
 
 /// A fresh id for the page's session: 128 random bits from the browser's crypto generator, as
 /// hex. It keeps one page's State apart from another's, so it must not be guessable.
-fn new_session_id() -> String {
+pub(crate) fn new_session_id() -> String {
     let mut bytes = [0_u8; 16];
     let crypto = web_sys::window().and_then(|window| window.crypto().ok());
     let filled = crypto.is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());

@@ -15,7 +15,7 @@ use rheo_shared::{protocol::api_page_path, BlocksSpec, Node, Trigger, Value};
 use super::notices;
 use crate::{
     browser::on_leave,
-    calls::{api::Endpoint, Caller},
+    calls::{api::Endpoint, new_session_id, Caller},
     components::{component_view, error_line, Field, Hooks, Look},
 };
 
@@ -50,8 +50,10 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
         Caller::new(Endpoint { root, name: spec.name.clone(), fn_index: 0 }, &[], false, vec![], vec![], vec![]);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
-        events.callers.with_value(|callers| callers.iter().for_each(|caller| caller.start_session()));
-        uploads.start_session();
+        // One session for the page, so that its events share its State.
+        let session = new_session_id();
+        events.callers.with_value(|callers| callers.iter().for_each(|caller| caller.start_session(session.clone())));
+        uploads.start_session(session);
         events.fire(|trigger| trigger == Trigger::Load);
         events.start_timers();
         hydrated.set(true);
@@ -59,6 +61,9 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
     for (id, value) in values.iter().copied().enumerate() {
         events.fire_on_change(id, value);
     }
+    // A closing page ends its session, so the server drops its State at once.
+    let on_page_hide = window_event_listener(leptos::ev::pagehide, move |_| uploads.end_session());
+    on_leave(move || on_page_hide.remove());
     let layout = Layout { spec: &spec, values: &values, looks: &looks, events, uploads };
     let errors = callers.iter().map(|&caller| error_line(move || caller.error())).collect_view();
     let toasts = callers.iter().map(|&caller| notices::toasts(caller)).collect_view();

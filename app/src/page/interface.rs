@@ -7,7 +7,7 @@ use rheo_shared::{protocol::api_page_path, ComponentKind, ComponentSpec, Value};
 use super::{examples::Examples, notices};
 use crate::{
     browser::on_leave,
-    calls::{api::Endpoint, Caller},
+    calls::{api::Endpoint, new_session_id, Caller},
     components::{component_view, error_line, Field, Hooks, Look},
     stream::Streamer,
     PageSpec,
@@ -41,7 +41,7 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
     // Effects run only in the browser, after hydration: the page says when it is interactive.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
-        caller.start_session();
+        caller.start_session(new_session_id());
         hydrated.set(true);
     });
     // A closing page ends its session, so the server drops its State at once.

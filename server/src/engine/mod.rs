@@ -33,8 +33,8 @@ use self::{
     events::{CallEvent, Reporter},
     files::FileStore,
     line::Line,
-    sessions::{SessionStates, StateLayout},
-    value::Payload,
+    sessions::{SessionStates, StateWiring},
+    value::{Payload, StateValue},
 };
 use crate::{
     limits::Limits,
@@ -137,6 +137,8 @@ impl Checked {
 pub(crate) struct DeclaredApp {
     pub(crate) spec: AppSpec,
     pub(crate) endpoints: Vec<Declared>,
+    /// The value each of the app's State slots starts a session with.
+    pub(crate) state_starts: Vec<StateValue>,
 }
 
 impl DeclaredApp {
@@ -146,15 +148,16 @@ impl DeclaredApp {
             .map(|endpoint| (endpoint.spec.concurrency_limit, endpoint.concurrency_group.as_deref()))
             .collect();
         let lines = line::lines(&groups, limits.max_waiting_calls);
+        let states = Arc::new(SessionStates::new(self.state_starts, backend, self.spec.name(), limits.max_sessions));
         let endpoints: Vec<Arc<Mounted>> = (self.endpoints.into_iter().zip(lines))
-            .map(|(endpoint, line)| endpoint.build(line, limits, files, backend).map(Arc::new))
+            .map(|(endpoint, line)| endpoint.build(line, states.clone(), files).map(Arc::new))
             .collect::<std::io::Result<_>>()?;
         // An interface's spec has its example files' values now, as its endpoint's has.
         let spec = match self.spec {
             AppSpec::Interface(_) => AppSpec::Interface(endpoints[0].spec().clone()),
             blocks @ AppSpec::Blocks(_) => blocks,
         };
-        Ok(MountedApp { spec, endpoints })
+        Ok(MountedApp { spec, endpoints, states })
     }
 }
 
@@ -162,6 +165,8 @@ impl DeclaredApp {
 pub(crate) struct MountedApp {
     spec: AppSpec,
     endpoints: Vec<Arc<Mounted>>,
+    /// The sessions' State values, which every endpoint reads and writes.
+    states: Arc<SessionStates>,
 }
 
 impl MountedApp {
@@ -171,6 +176,11 @@ impl MountedApp {
 
     pub(crate) fn name(&self) -> &str {
         self.spec.name()
+    }
+
+    /// Drops the `State` values of `session` (its page has closed).
+    pub(crate) async fn end_session(&self, session: &str) -> Result<(), StoreError> {
+        self.states.forget(session).await
     }
 
     /// The interface's function, if the app is an interface (streams, flags and the API page
@@ -199,10 +209,6 @@ impl MountedApp {
         self.endpoints.iter().enumerate().filter(|(_, endpoint)| !endpoint.spec().api_name.is_empty())
     }
 
-    pub(crate) fn endpoints(&self) -> &[Arc<Mounted>] {
-        &self.endpoints
-    }
-
     /// The page's heading.
     pub(crate) fn title(&self) -> &str {
         match &self.spec {
@@ -228,7 +234,8 @@ impl MountedApp {
 pub(crate) struct Declared {
     spec: InterfaceSpec,
     handler: ErasedHandler,
-    states: StateLayout,
+    /// Which inputs and outputs are which of the app's State slots.
+    states: StateWiring,
     /// Example media to store when the interface is built.
     example_files: Vec<ExampleFile>,
     /// The concurrency group whose line it shares, if any (Gradio's `concurrency_id`).
@@ -242,7 +249,7 @@ impl Declared {
     pub(crate) fn new(
         spec: InterfaceSpec,
         handler: ErasedHandler,
-        states: StateLayout,
+        states: StateWiring,
         example_files: Vec<ExampleFile>,
     ) -> Self {
         Declared { spec, handler, states, example_files, concurrency_group: None, streams: Arc::default() }
@@ -264,17 +271,11 @@ impl Declared {
         self.streams.clone()
     }
 
-    /// The interface as the server runs it, under `limits`: its calls admitted by `line` (none
-    /// for no limit), its example media pinned in `files` (each cell then holds the file's
-    /// value, its URL on this interface's file route), its sessions' State kept by `backend`.
-    pub(crate) fn build(
-        self,
-        line: Option<Arc<Line>>,
-        limits: &Limits,
-        files: &FileStore,
-        backend: &Backend,
-    ) -> std::io::Result<Mounted> {
-        let Declared { mut spec, handler, states, example_files, streams, .. } = self;
+    /// The endpoint as the server runs it: its calls admitted by `line` (none for no limit), its
+    /// sessions' State in the app's `states`, its example media pinned in `files` (each cell
+    /// then holds the file's value, its URL on this interface's file route).
+    fn build(self, line: Option<Arc<Line>>, states: Arc<SessionStates>, files: &FileStore) -> std::io::Result<Mounted> {
+        let Declared { mut spec, handler, states: wiring, example_files, streams, .. } = self;
         for example in example_files {
             let mut file = files.pin(&example.bytes, example.name, example.mime_type)?;
             file.url = Some(rheo_shared::protocol::gradio::file_url(&spec.name, &file.path));
@@ -282,13 +283,7 @@ impl Declared {
                 *cell = Value::File(file);
             }
         }
-        Ok(Mounted {
-            line,
-            states: SessionStates::new(states, backend, &spec.name, limits.max_sessions),
-            spec,
-            handler,
-            streams,
-        })
+        Ok(Mounted { line, states, wiring, spec, handler, streams })
     }
 }
 
@@ -298,7 +293,9 @@ pub(crate) struct Mounted {
     handler: ErasedHandler,
     /// Where its calls wait for a slot of its concurrency limit; none when it has no limit.
     line: Option<Arc<Line>>,
-    states: SessionStates,
+    /// The app's sessions' State values, and which of its inputs and outputs are which.
+    states: Arc<SessionStates>,
+    wiring: StateWiring,
     streams: Arc<AtomicUsize>,
 }
 
@@ -338,11 +335,6 @@ impl Mounted {
             return Err(CallError::InvalidInput { misfits });
         }
         Ok(Checked(values.into_iter().map(Input::Value).collect()))
-    }
-
-    /// Drops the `State` values of `session` (its page has closed).
-    pub(crate) async fn end_session(&self, session: &str) -> Result<(), StoreError> {
-        self.states.forget(session).await
     }
 
     /// Counts a stream as open on this interface for as long as the guard lives.
@@ -392,14 +384,14 @@ impl Mounted {
                     return;
                 }
             };
-            if let Err(e) = self.states.fill(session.as_deref(), &mut inputs).await {
+            if let Err(e) = self.states.fill(&self.wiring, session.as_deref(), &mut inputs).await {
                 yield Err(e);
                 return;
             }
             let mut answers = (self.handler)(inputs, Slot(permit.clone(), reporter));
             while let Some(answer) = answers.next().await {
                 let checked = match answer.and_then(|outputs| check_outputs(&self.spec.outputs, &outputs).map(|()| outputs)) {
-                    Ok(mut outputs) => self.states.keep(session.as_deref(), &mut outputs).await.map(|()| outputs),
+                    Ok(mut outputs) => self.states.keep(&self.wiring, session.as_deref(), &mut outputs).await.map(|()| outputs),
                     Err(e) => Err(e),
                 };
                 let failed = checked.is_err();

@@ -1,11 +1,14 @@
-//! [`SessionStates`]: where an interface keeps each session's `State` values between calls.
+//! [`SessionStates`]: where an app keeps each session's `State` values between calls.
 //!
-//! The k-th State input of a call gets what the k-th State output returned in the session's
-//! last call, or its starting value in a new session. State payloads never reach a transport:
-//! they are taken out of the outputs here. Two backends behind one seam: in memory (the
-//! default), bounded in sessions per interface (the server's `Limits::max_sessions`; the one
-//! touched longest ago goes first), each forgotten after [`STATE_IDLE_TIMEOUT`]; or, with a
-//! shared store, in Redis, so that any replica can serve a session's next call.
+//! An app's States are slots, each with the value a new session starts with; each endpoint's
+//! [`StateWiring`] says which of its inputs read which slot and which of its outputs write
+//! one. An interface's k-th State input reads slot k, which its k-th State output writes; a
+//! Blocks app's State components are its slots, shared by every event that names them. State
+//! payloads never reach a transport: they are taken out of the outputs here. Two backends
+//! behind one seam: in memory (the default), bounded in sessions per app (the server's
+//! `Limits::max_sessions`; the one touched longest ago goes first), each forgotten after
+//! [`STATE_IDLE_TIMEOUT`]; or, with a shared store, in Redis, so that any replica can serve a
+//! session's next call.
 
 use std::{
     collections::HashMap,
@@ -27,28 +30,35 @@ pub(crate) const STATE_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
 #[cfg(feature = "redis")]
 pub(crate) const MAX_SHARED_STATE_BYTES: usize = 1 << 20;
 
-/// Where an interface's State inputs and outputs are, and what a new session starts with:
-/// checked when the interface is declared, before any backend exists.
-pub(crate) struct StateLayout {
-    /// The position of each State input, and the value a new session starts with.
-    inputs: Vec<(usize, StateValue)>,
-    /// The position of each State output.
-    outputs: Vec<usize>,
+/// Which of an endpoint's inputs read which of the app's State slots, and which of its
+/// outputs write one: (position, slot) pairs.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct StateWiring {
+    inputs: Vec<(usize, usize)>,
+    outputs: Vec<(usize, usize)>,
 }
 
-impl StateLayout {
-    /// The States among an interface's inputs and outputs (their starting values, by position).
-    /// Errs, in words, when the outputs do not pair with the inputs.
-    pub(crate) fn new(inputs: Vec<Option<StateValue>>, outputs: Vec<Option<StateValue>>) -> Result<Self, Vec<String>> {
+impl StateWiring {
+    pub(crate) fn new(inputs: Vec<(usize, usize)>, outputs: Vec<(usize, usize)>) -> Self {
+        StateWiring { inputs, outputs }
+    }
+
+    /// An interface's States among its inputs and outputs (their starting values, by
+    /// position): the slots' starting values (one per State input) and the wiring. Errs, in
+    /// words, when the outputs do not pair with the inputs.
+    pub(crate) fn interface(
+        inputs: Vec<Option<StateValue>>,
+        outputs: Vec<Option<StateValue>>,
+    ) -> Result<(Vec<StateValue>, Self), Vec<String>> {
         let inputs: Vec<(usize, StateValue)> =
             inputs.into_iter().enumerate().filter_map(|(i, s)| Some((i, s?))).collect();
-        let output_starts: Vec<(usize, StateValue)> =
+        let outputs: Vec<(usize, StateValue)> =
             outputs.into_iter().enumerate().filter_map(|(i, s)| Some((i, s?))).collect();
         let mut problems = Vec::new();
-        if output_starts.len() > inputs.len() {
+        if outputs.len() > inputs.len() {
             problems.push("each State output needs a State input to carry its value to the next call".to_string());
         }
-        for (k, ((_, input), (_, output))) in inputs.iter().zip(&output_starts).enumerate() {
+        for (k, ((_, input), (_, output))) in inputs.iter().zip(&outputs).enumerate() {
             if (**input).type_id() != (**output).type_id() {
                 problems.push(format!("State output {} holds another type than State input {}", k + 1, k + 1));
             }
@@ -56,20 +66,19 @@ impl StateLayout {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let outputs = output_starts.into_iter().map(|(position, _)| position).collect();
-        Ok(StateLayout { inputs, outputs })
-    }
-
-    /// The values a new session starts with, one per State input.
-    fn starts(&self) -> Vec<StateValue> {
-        self.inputs.iter().map(|(_, start)| start.clone()).collect()
+        let wiring = StateWiring {
+            inputs: inputs.iter().enumerate().map(|(slot, (position, _))| (*position, slot)).collect(),
+            outputs: outputs.iter().enumerate().map(|(slot, (position, _))| (*position, slot)).collect(),
+        };
+        Ok((inputs.into_iter().map(|(_, start)| start).collect(), wiring))
     }
 }
 
-/// The sessions' State values of one interface, kept by one of two backends behind one seam
+/// The sessions' State values of one app, kept by one of two backends behind one seam
 /// ([`Kept`]): the engine reads the same either way.
 pub(crate) struct SessionStates {
-    layout: StateLayout,
+    /// What each slot holds in a new session.
+    starts: Vec<StateValue>,
     kept: Kept,
 }
 
@@ -81,9 +90,10 @@ enum Kept {
 }
 
 impl SessionStates {
-    /// The State values of interface `name`, kept by `backend`; in memory, at most
-    /// `max_sessions` sessions (the server's `Limits::max_sessions`).
-    pub(crate) fn new(layout: StateLayout, backend: &Backend, name: &str, max_sessions: usize) -> Self {
+    /// The State values of app `name`, a slot per starting value in `starts`, kept by
+    /// `backend`; in memory, at most `max_sessions` sessions (the server's
+    /// `Limits::max_sessions`).
+    pub(crate) fn new(starts: Vec<StateValue>, backend: &Backend, name: &str, max_sessions: usize) -> Self {
         let kept = match backend {
             Backend::Memory => Kept::Memory(InMemory { sessions: Mutex::default(), max_sessions }),
             #[cfg(feature = "redis")]
@@ -91,12 +101,18 @@ impl SessionStates {
         };
         #[cfg(not(feature = "redis"))]
         let _ = name;
-        SessionStates { layout, kept }
+        SessionStates { starts, kept }
     }
 
-    /// Puts the session's State values into the inputs (starting values without a session).
-    pub(crate) async fn fill(&self, session: Option<&str>, inputs: &mut [Payload]) -> Result<(), CallError> {
-        if self.layout.inputs.is_empty() {
+    /// Puts the session's State values into the inputs `wiring` names (starting values
+    /// without a session).
+    pub(crate) async fn fill(
+        &self,
+        wiring: &StateWiring,
+        session: Option<&str>,
+        inputs: &mut [Payload],
+    ) -> Result<(), CallError> {
+        if wiring.inputs.is_empty() {
             return Ok(());
         }
         let kept = match session {
@@ -104,27 +120,33 @@ impl SessionStates {
             Some(session) => match &self.kept {
                 Kept::Memory(memory) => memory.load(session),
                 #[cfg(feature = "redis")]
-                Kept::Shared(shared) => Some(shared.load(session, &self.layout).await?),
+                Kept::Shared(shared) => Some(shared.load(session, &self.starts).await?),
             },
         };
-        for (k, (position, start)) in self.layout.inputs.iter().enumerate() {
-            let value = kept.as_ref().map_or(start, |values| &values[k]);
-            inputs[*position] = Payload::State(value.clone());
+        for &(position, slot) in &wiring.inputs {
+            let value = kept.as_ref().map_or(&self.starts[slot], |values| &values[slot]);
+            inputs[position] = Payload::State(value.clone());
         }
         Ok(())
     }
 
-    /// Takes the State values out of the outputs (leaving nulls) and keeps them for the session.
-    pub(crate) async fn keep(&self, session: Option<&str>, outputs: &mut [Payload]) -> Result<(), CallError> {
+    /// Takes the State values out of the outputs `wiring` names (leaving nulls) and keeps them
+    /// for the session.
+    pub(crate) async fn keep(
+        &self,
+        wiring: &StateWiring,
+        session: Option<&str>,
+        outputs: &mut [Payload],
+    ) -> Result<(), CallError> {
         let mut returned = Vec::new();
-        for (k, position) in self.layout.outputs.iter().enumerate() {
-            if let Payload::State(value) = std::mem::replace(&mut outputs[*position], Payload::Json(Value::Null)) {
-                returned.push((k, value));
+        for &(position, slot) in &wiring.outputs {
+            if let Payload::State(value) = std::mem::replace(&mut outputs[position], Payload::Json(Value::Null)) {
+                returned.push((slot, value));
             }
         }
         let Some(session) = session.filter(|_| !returned.is_empty()) else { return Ok(()) };
         match &self.kept {
-            Kept::Memory(memory) => memory.save(session, || self.layout.starts(), returned),
+            Kept::Memory(memory) => memory.save(session, || self.starts.clone(), returned),
             #[cfg(feature = "redis")]
             Kept::Shared(shared) => shared.save(session, returned).await?,
         }
@@ -198,7 +220,7 @@ impl InMemory {
 mod shared {
     use std::{collections::HashMap, sync::Arc};
 
-    use super::{CallError, StateLayout, StateValue, MAX_SHARED_STATE_BYTES, STATE_IDLE_TIMEOUT};
+    use super::{CallError, StateValue, MAX_SHARED_STATE_BYTES, STATE_IDLE_TIMEOUT};
     use crate::store::{SharedStore, StoreError};
 
     /// [`STATE_IDLE_TIMEOUT`] as Redis's `EXPIRE` takes it.
@@ -206,19 +228,19 @@ mod shared {
 
     pub(super) struct InRedis {
         pub(super) store: Arc<SharedStore>,
-        /// The interface's name, in its keys.
+        /// The app's name, in its keys.
         pub(super) name: String,
     }
 
     impl InRedis {
         /// The session's values (a starting value where it has none, or where what it has no
         /// longer decodes: the State's type changed since it was written).
-        pub(super) async fn load(&self, session: &str, layout: &StateLayout) -> Result<Vec<StateValue>, StoreError> {
+        pub(super) async fn load(&self, session: &str, starts: &[StateValue]) -> Result<Vec<StateValue>, StoreError> {
             let key = self.key(session);
             let (fields, _): (HashMap<usize, String>, bool) =
                 self.store.query(redis::pipe().hgetall(&key).expire(&key, IDLE_SECONDS)).await?;
-            let values = layout.inputs.iter().enumerate().map(|(k, (_, start))| {
-                let Some(json) = fields.get(&k) else { return start.clone() };
+            let values = starts.iter().enumerate().map(|(slot, start)| {
+                let Some(json) = fields.get(&slot) else { return start.clone() };
                 start.decode(json).unwrap_or_else(|e| {
                     let name = &self.name;
                     tracing::warn!("/{name}: a kept State value no longer decodes ({e}); the session starts it afresh");
@@ -230,7 +252,7 @@ mod shared {
 
         pub(super) async fn save(&self, session: &str, returned: Vec<(usize, StateValue)>) -> Result<(), CallError> {
             let mut fields = Vec::with_capacity(returned.len());
-            for (k, value) in returned {
+            for (slot, value) in returned {
                 let json = value
                     .encode()
                     .map_err(|e| CallError::InvalidOutput(format!("the State value could not be encoded: {e}")))?;
@@ -241,7 +263,7 @@ mod shared {
                         MAX_SHARED_STATE_BYTES / 1024
                     )));
                 }
-                fields.push((k, json));
+                fields.push((slot, json));
             }
             let key = self.key(session);
             let mut write = redis::pipe();
@@ -278,21 +300,22 @@ mod tests {
     }
 
     /// One State input (position 1) and one State output (position 0), starting at 0, in memory.
-    fn states_up_to(max_sessions: usize) -> SessionStates {
-        let layout = StateLayout::new(vec![None, Some(number(0))], vec![Some(number(0)), None]).unwrap();
-        SessionStates::new(layout, &Backend::Memory, "counter", max_sessions)
+    fn states_up_to(max_sessions: usize) -> (SessionStates, StateWiring) {
+        let (starts, wiring) =
+            StateWiring::interface(vec![None, Some(number(0))], vec![Some(number(0)), None]).unwrap();
+        (SessionStates::new(starts, &Backend::Memory, "counter", max_sessions), wiring)
     }
 
-    fn states() -> SessionStates {
+    fn states() -> (SessionStates, StateWiring) {
         states_up_to(4096)
     }
 
-    fn call(states: &SessionStates, session: Option<&str>, returns: u32) -> u32 {
+    fn call((states, wiring): &(SessionStates, StateWiring), session: Option<&str>, returns: u32) -> u32 {
         let mut inputs = vec![Payload::Json(Value::Null), Payload::Json(Value::Null)];
         let mut outputs = vec![Payload::State(number(returns)), Payload::Json(Value::Number(1.0))];
         futures::executor::block_on(async {
-            states.fill(session, &mut inputs).await.unwrap();
-            states.keep(session, &mut outputs).await.unwrap();
+            states.fill(wiring, session, &mut inputs).await.unwrap();
+            states.keep(wiring, session, &mut outputs).await.unwrap();
         });
         assert_eq!(outputs[0], Payload::Json(Value::Null), "state never leaves the server");
         held(&inputs[1])
@@ -307,14 +330,14 @@ mod tests {
         assert_eq!(call(&states, Some("b"), 11), 10);
         assert_eq!(call(&states, None, 5), 0, "no session, no history");
         assert_eq!(call(&states, None, 6), 0);
-        assert_eq!(states.len(), 2);
+        assert_eq!(states.0.len(), 2);
     }
 
     #[test]
     fn a_forgotten_session_starts_again() {
         let states = states();
         call(&states, Some("a"), 7);
-        futures::executor::block_on(states.forget("a")).unwrap();
+        futures::executor::block_on(states.0.forget("a")).unwrap();
         assert_eq!(call(&states, Some("a"), 8), 0);
     }
 
@@ -327,7 +350,7 @@ mod tests {
         }
         call(&states, Some("0"), 2); // touched again: now the newest
         call(&states, Some("one more"), 1);
-        assert_eq!(states.len(), MAX_SESSIONS);
+        assert_eq!(states.0.len(), MAX_SESSIONS);
         assert_eq!(call(&states, Some("0"), 3), 2, "kept");
         assert_eq!(call(&states, Some("1"), 3), 0, "the oldest was forgotten");
     }
@@ -335,7 +358,8 @@ mod tests {
     #[test]
     fn outputs_must_pair_with_inputs_of_the_same_type() {
         let text: StateValue = Arc::new(String::new());
-        let problems = StateLayout::new(vec![Some(number(0))], vec![Some(text.clone()), Some(text)]).err().unwrap();
+        let problems =
+            StateWiring::interface(vec![Some(number(0))], vec![Some(text.clone()), Some(text)]).err().unwrap();
         assert_eq!(
             problems,
             [
@@ -343,5 +367,22 @@ mod tests {
                 "State output 1 holds another type than State input 1"
             ]
         );
+    }
+
+    /// Two endpoints of one app on one slot: what one writes, the other reads, per session.
+    #[test]
+    fn endpoints_share_the_apps_slots() {
+        let states = SessionStates::new(vec![number(0)], &Backend::Memory, "app", 16);
+        let writes = StateWiring::new(vec![], vec![(0, 0)]);
+        let reads = StateWiring::new(vec![(1, 0)], vec![]);
+        futures::executor::block_on(async {
+            let mut outputs = vec![Payload::State(number(7))];
+            states.keep(&writes, Some("a"), &mut outputs).await.unwrap();
+            let mut inputs = vec![Payload::Json(Value::Null), Payload::Json(Value::Null)];
+            states.fill(&reads, Some("a"), &mut inputs).await.unwrap();
+            assert_eq!(held(&inputs[1]), 7);
+            states.fill(&reads, Some("b"), &mut inputs).await.unwrap();
+            assert_eq!(held(&inputs[1]), 0, "another session starts afresh");
+        });
     }
 }

@@ -112,8 +112,6 @@ pub(crate) async fn end_session(
 ) -> Result<StatusCode, ApiError> {
     let app = interfaces.find(&name)?;
     check_session(&session)?;
-    for endpoint in app.endpoints() {
-        endpoint.end_session(&session).await.map_err(CallError::from)?;
-    }
+    app.end_session(&session).await.map_err(CallError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
