@@ -65,7 +65,7 @@ const systems = [
       await page.getByRole("button", { name: "Start camera" }).click();
     },
     synth: { url: "http://127.0.0.1:3000/synth", ready: (page) => page.waitForSelector('.interface[data-hydrated="true"]') },
-    transcribeReady: (page) => page.waitForSelector('.interface[data-hydrated="true"]'),
+    transcribeReady: (page) => page.waitForSelector('.blocks[data-hydrated="true"]'),
   },
   {
     key: "gradio",

@@ -49,7 +49,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("flip", flip::interface(stream_every.unwrap_or(Duration::from_secs_f64(1.0 / 30.0))))
         .mount("filters", filters::interface())
         .mount("mirror", mirror::interface())
-        .mount("transcribe", transcribe::interface(stream_every.unwrap_or(Duration::from_millis(500))))
+        .mount("transcribe", transcribe::blocks(stream_every.unwrap_or(Duration::from_millis(500))))
         .mount("echo", echo::interface())
         .mount("synth", synth::interface())
         .mount("diffusion", diffusion::interface())

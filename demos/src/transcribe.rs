@@ -1,6 +1,7 @@
-//! Streaming microphone + State: a running transcript of the notes sung or played. Each chunk's
-//! pitch is found with YIN (de Cheveigné and Kawahara, 2002) and named (`A4`); the transcript
-//! is built up across chunks in the session's State.
+//! Streaming microphone + State, as Blocks: a running transcript of the notes sung or played,
+//! and a Clear button beside the microphone that starts it again. Each chunk's pitch is found
+//! with YIN (de Cheveigné and Kawahara, 2002) and named (`A4`); the transcript is built up
+//! across chunks in the session's State, which the stream event and Clear's event share.
 //!
 //! A window that straddles a change of note finds a pitch between the two (A4 to C5 gave B4),
 //! and with short chunks (0.05 s) most changes fall in a chunk's last window. So a note enters
@@ -10,7 +11,7 @@
 
 use std::time::Duration;
 
-use rheo::{Audio, AudioData, Interface, IntoMounted, State, Textbox};
+use rheo::{Audio, AudioData, Blocks, Button, IntoMounted, State, Textbox};
 use serde::{Deserialize, Serialize};
 
 use crate::notes::note_name;
@@ -170,17 +171,33 @@ pub(crate) fn detect_pitch(samples: &[f32], sample_rate: u32) -> Option<f64> {
 }
 
 /// A chunk every `stream_every` (the demo's is 0.5 s, Gradio's default).
-pub(crate) fn interface(stream_every: Duration) -> impl IntoMounted {
-    Interface::new(transcribe)
-        .inputs((Audio::new().label("microphone").microphone().streaming(true), State(Transcript::default())))
-        .outputs((Textbox::new().label("note"), Textbox::new().label("transcript").lines(3), State(Transcript::default())))
-        .live(true)
+/// Clear: no note, an empty transcript, a fresh State.
+fn start_over() -> (String, String, State<Transcript>) {
+    (String::new(), String::new(), State(Transcript::default()))
+}
+
+pub(crate) fn blocks(stream_every: Duration) -> impl IntoMounted {
+    let mut app = Blocks::new().title("Transcribe");
+    app.markdown(format!(
+        "Press **Record** and sing or play: each {}'s note is named, and the transcript grows while you record. **Clear** starts a new transcript.",
+        chunk_name(stream_every)
+    ));
+    let kept = app.add(State(Transcript::default()));
+    let (microphone, clear) = app.row(|app| {
+        let microphone = app.column(4, |app| app.add(Audio::new().label("microphone").microphone().streaming(true)));
+        (microphone, app.column(1, |app| app.add(Button::new("Clear"))))
+    });
+    let (note, transcript) =
+        app.row(|app| (app.add(Textbox::new().label("note")), app.add(Textbox::new().label("transcript").lines(3))));
+    // The stream event first: index 0, where streams go unless they name another.
+    app.on(microphone.stream(), transcribe, (microphone, kept), (note, transcript, kept))
+        .api_name("transcribe")
         .stream_every(stream_every)
         .time_limit(Some(Duration::from_secs(30)))
         // Each person's chunks come one at a time anyway; different people's may run at once.
-        .concurrency_limit(None)
-        .title("Transcribe")
-        .description(format!("Press Record and sing or play: each {}'s note is named, and the transcript grows while you record. Clear starts a new transcript.", chunk_name(stream_every)))
+        .concurrency_limit(None);
+    app.on(clear.click(), start_over, (), (note, transcript, kept)).private();
+    app
 }
 
 /// How the description names a chunk of `every`: "half second" for the demo's 0.5 s.

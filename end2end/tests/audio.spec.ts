@@ -24,7 +24,7 @@ async function open(page: Page, path: string) {
     };
   });
   await page.goto(path);
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator("[data-hydrated]")).toHaveAttribute("data-hydrated", "true");
 }
 
 const liveTracks = (page: Page) =>
@@ -44,20 +44,21 @@ async function wavSeconds(page: Page, url: string): Promise<number> {
   }, url);
 }
 
-test("/transcribe names the 440 Hz tone A4 while recording, and builds the transcript through State", async ({ page }) => {
+test("/transcribe (Blocks) names the 440 Hz tone A4 while recording, and builds the transcript through State", async ({ page }) => {
   await open(page, "/transcribe");
+  const stream = page.locator(".stream-controls");
   await page.getByRole("button", { name: "Record" }).click();
-  await expect(page.locator(".interface")).toHaveAttribute("data-stream", "streaming");
+  await expect(stream).toHaveAttribute("data-stream", "streaming");
   await expect(page.getByLabel("note", { exact: true })).toHaveValue("A4", { timeout: 5_000 });
   await expect(page.getByLabel("transcript", { exact: true })).toHaveValue("A4");
   await expect(page.getByRole("meter", { name: "Microphone level" })).toBeVisible();
   const level = Number(await page.getByRole("meter", { name: "Microphone level" }).getAttribute("value"));
   expect(level).toBeGreaterThan(0.1);
   // Several chunks of one held note: written once.
-  await expect.poll(() => page.locator(".interface").getAttribute("data-frames").then(Number)).toBeGreaterThanOrEqual(3);
+  await expect.poll(() => stream.getAttribute("data-frames").then(Number)).toBeGreaterThanOrEqual(3);
   await expect(page.getByLabel("transcript", { exact: true })).toHaveValue("A4");
   await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".interface")).toHaveAttribute("data-stream", "off");
+  await expect(stream).toHaveAttribute("data-stream", "off");
   expect(await liveTracks(page)).toBe(0);
 });
 
@@ -66,7 +67,7 @@ test("a refused microphone is explained", async ({ page }) => {
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
   });
   await page.goto("/transcribe");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   await page.getByRole("button", { name: "Record" }).click();
   await expect(page.getByRole("alert")).toHaveText(
     "Microphone access was refused. Allow the microphone for this site in the browser and try again.",
@@ -174,16 +175,33 @@ test("/echo takes an uploaded file too, and explains a file that is not audio", 
   );
 });
 
-test("Clear, and the page going away, end its session, so the server drops its State", async ({ page }) => {
+test("Clear beside the microphone starts the transcript again while it records", async ({ page }) => {
+  await open(page, "/transcribe");
+  await page.getByRole("button", { name: "Record" }).click();
+  const [note, transcript] = [page.getByLabel("note", { exact: true }), page.getByLabel("transcript", { exact: true })];
+  await expect(transcript).toHaveValue("A4", { timeout: 5_000 });
+  // Clear and the stream's chunks share the session's State: cleared, the held A4 is new again.
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(transcript).toHaveValue("");
+  await expect(note).toHaveValue("A4", { timeout: 5_000 });
+  await expect(transcript).toHaveValue("A4");
+  await page.getByRole("button", { name: "Stop" }).click();
+});
+
+test("Clear on an interface, and a page going away, end its session, so the server drops its State", async ({ page }) => {
   const ended: string[] = [];
   page.on("request", (request) => {
-    if (request.method() === "POST" && /\/transcribe\/sessions\/[0-9a-f]+\/end$/.test(request.url())) ended.push(request.url());
+    if (request.method() === "POST" && /\/(echo|transcribe)\/sessions\/[0-9a-f]+\/end$/.test(request.url())) ended.push(request.url());
   });
-  await open(page, "/transcribe");
+  await open(page, "/echo");
   await page.getByRole("button", { name: "Clear" }).click();
   await expect.poll(() => ended.length).toBe(1);
   // What the browser fires as the page goes (a beacon sent while unloading is not always seen here).
   await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide")));
   await expect.poll(() => ended.length).toBe(2);
   expect(ended[0]).not.toBe(ended[1]);
+  // A Blocks page's events share one session, which its going away ends.
+  await open(page, "/transcribe");
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide")));
+  await expect.poll(() => ended.filter((url) => url.includes("/transcribe/")).length).toBe(1);
 });

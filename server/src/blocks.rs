@@ -6,10 +6,12 @@ use std::{
     time::Duration,
 };
 
-use rheo_shared::{AppSpec, BlocksSpec, Cancel, ComponentSpec, EventSpec, Node, Tab, Trigger as On};
+use rheo_shared::{
+    AppSpec, BlocksSpec, Cancel, ComponentSpec, EventSpec, Node, Tab, Trigger as On, DEFAULT_STREAM_EVERY,
+};
 
 use crate::{
-    components::{Button, Component, ComponentList, Markdown, Returns, Textbox, Uploads},
+    components::{Button, Component, ComponentList, Markdown, MediaInput, Returns, Textbox},
     engine::{sessions::StateWiring, value::StateValue, within, Declared, DeclaredApp, ErasedHandler},
     handler::Handler,
     interface::{erase, function_name, name_unlabelled, private::Sealed, IntoMounted},
@@ -199,6 +201,8 @@ impl Blocks {
             private: false,
             generator: F::GENERATOR,
             concurrency_limit: Some(1),
+            stream_every: DEFAULT_STREAM_EVERY,
+            time_limit: None,
         };
         let handler = erase::<F, M, I::Components, O::Components>(handler);
         self.events.push(Event { spec, handler, named: false, timeout: None, concurrency_group: None });
@@ -267,6 +271,18 @@ impl EventRef<'_> {
     /// Calls of this event that may run at once (default 1, as in Gradio); `None` for no limit.
     pub fn concurrency_limit(mut self, limit: Option<usize>) -> Self {
         self.event().spec.concurrency_limit = limit;
+        self
+    }
+
+    /// A stream event's time between chunks or frames (default 0.5 s).
+    pub fn stream_every(mut self, every: Duration) -> Self {
+        self.event().spec.stream_every = every.as_secs_f64();
+        self
+    }
+
+    /// A stream event's longest stream: it ends then, and the page says so (default none).
+    pub fn time_limit(mut self, limit: Option<Duration>) -> Self {
+        self.event().spec.time_limit = limit.map(|limit| limit.as_secs_f64());
         self
     }
 
@@ -358,7 +374,7 @@ impl Handle<Textbox> {
     }
 }
 
-impl<C: Uploads> Handle<C> {
+impl<C: MediaInput> Handle<C> {
     /// Fires when the user has uploaded a file (picked, dropped, pasted, recorded or taken with
     /// the camera), once the server has stored it.
     pub fn upload(self) -> Trigger {
@@ -368,6 +384,15 @@ impl<C: Uploads> Handle<C> {
     /// Fires when the user removes the file.
     pub fn clear(self) -> Trigger {
         self.trigger(On::Clear { component: self.id })
+    }
+
+    /// Fires with each chunk or frame while the user streams (a microphone or a webcam: the
+    /// component is `.streaming(true)`); the event's handler gets it, and must read this
+    /// component, and no other event may. Set the pace with [`EventRef::stream_every`] and a
+    /// limit with [`EventRef::time_limit`]. The handler runs once per chunk; one chunk runs at
+    /// a time per stream, and a newer one replaces a chunk still waiting.
+    pub fn stream(self) -> Trigger {
+        self.trigger(On::Stream { component: self.id })
     }
 }
 

@@ -96,6 +96,9 @@ pub enum Trigger {
     Upload { component: usize },
     /// The user has removed a media input's file.
     Clear { component: usize },
+    /// Each chunk or frame of a streaming media input (a microphone, a webcam) while the user
+    /// streams it.
+    Stream { component: usize },
     /// The page has loaded.
     Load,
     /// Every `seconds` while the page is open (Gradio's `gr.Timer`).
@@ -115,7 +118,8 @@ impl Trigger {
             | Trigger::Input { component }
             | Trigger::Submit { component }
             | Trigger::Upload { component }
-            | Trigger::Clear { component } => Some(component),
+            | Trigger::Clear { component }
+            | Trigger::Stream { component } => Some(component),
             Trigger::Load | Trigger::Every { .. } | Trigger::Then { .. } | Trigger::Success { .. } => None,
         }
     }
@@ -137,6 +141,7 @@ impl Trigger {
             Trigger::Submit { .. } => "submit",
             Trigger::Upload { .. } => "upload",
             Trigger::Clear { .. } => "clear",
+            Trigger::Stream { .. } => "stream",
             Trigger::Load => "load",
             Trigger::Every { .. } => "tick",
             Trigger::Then { .. } => "then",
@@ -161,6 +166,19 @@ pub struct EventSpec {
     pub generator: bool,
     /// Calls of this event that may run at once; `None` for no limit.
     pub concurrency_limit: Option<usize>,
+    /// A stream event's seconds between chunks or frames.
+    #[serde(default = "default_stream_every")]
+    pub stream_every: f64,
+    /// A stream event's longest stream, in seconds; `None` for no limit.
+    #[serde(default)]
+    pub time_limit: Option<f64>,
+}
+
+/// A stream event's seconds between chunks or frames unless the author says (Gradio's).
+pub const DEFAULT_STREAM_EVERY: f64 = 0.5;
+
+fn default_stream_every() -> f64 {
+    DEFAULT_STREAM_EVERY
 }
 
 impl BlocksSpec {
@@ -176,8 +194,7 @@ impl BlocksSpec {
             let checked = if inputs.contains(&id) { component.check_input() } else { component.check() };
             problems.extend(checked.err().map(|e| e.to_string()));
             if component.kind.is_streaming() {
-                problems
-                    .push(format!("{}: streaming inputs are for an Interface (not yet in Blocks)", component.label));
+                problems.extend(self.stream_problems(id));
             }
         }
         for (index, event) in self.events.iter().enumerate() {
@@ -223,6 +240,9 @@ impl BlocksSpec {
             {
                 problems.push("only a media input (an Image, an Audio) is uploaded or cleared".to_owned());
             }
+            Trigger::Stream { component } if !self.is(component, ComponentKind::is_streaming) => {
+                problems.push("only a streaming media input (`.streaming(true)`) streams".to_owned());
+            }
             Trigger::Change { component } | Trigger::Input { component } if !known(&component) => {
                 problems.push("it names a component of another Blocks".to_owned());
             }
@@ -239,6 +259,28 @@ impl BlocksSpec {
         }
         if event.concurrency_limit == Some(0) {
             problems.push("concurrency_limit must be at least 1".to_owned());
+        }
+        if !(event.stream_every.is_finite() && event.stream_every > 0.0) {
+            problems.push("stream_every must be a positive number of seconds".to_owned());
+        }
+        if event.time_limit.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
+            problems.push("time_limit must be a positive number of seconds".to_owned());
+        }
+        problems
+    }
+
+    /// A streaming input (component `id`) streams to one event, its stream event, which reads
+    /// it; no other event reads it, as its value in the page is a device, not a file.
+    fn stream_problems(&self, id: usize) -> Vec<String> {
+        let label = &self.components[id].label;
+        let streams = self.events.iter().filter(|e| e.trigger == Trigger::Stream { component: id }).count();
+        let mut problems = Vec::new();
+        if streams != 1 {
+            problems.push(format!("{label}: a streaming input needs one stream event (it has {streams})"));
+        }
+        let stream = Trigger::Stream { component: id };
+        if self.events.iter().any(|e| e.inputs.contains(&id) != (e.trigger == stream)) {
+            problems.push(format!("{label}: a streaming input is read by its stream event, and by it alone"));
         }
         problems
     }
@@ -309,8 +351,8 @@ impl BlocksSpec {
             live: false,
             // A private event's endpoint has no name: only its index reaches it.
             api_name: if event.private { String::new() } else { event.api_name.clone() },
-            stream_every: 0.5,
-            time_limit: None,
+            stream_every: event.stream_every,
+            time_limit: event.time_limit,
             examples: Vec::new(),
             concurrency_limit: event.concurrency_limit,
             generator: event.generator,
@@ -352,6 +394,8 @@ mod tests {
             private: api_name.starts_with('_'),
             generator: false,
             concurrency_limit: Some(1),
+            stream_every: DEFAULT_STREAM_EVERY,
+            time_limit: None,
         }
     }
 
@@ -405,6 +449,29 @@ mod tests {
                 "event 3: it follows an event that is not declared before it",
                 "event 4: only a media input (an Image, an Audio) is uploaded or cleared",
                 "two events are named \"same\": an api_name must be unique",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_streaming_input_streams_to_one_event_that_alone_reads_it() {
+        use crate::components::{Audio, AudioSource};
+        let microphone = Audio { sources: vec![AudioSource::Microphone], streaming: true, autoplay: false };
+        let mut app = blocks(vec![
+            event(Trigger::Stream { component: 4 }, &[4, 0], &[1], "hear"),
+            event(Trigger::Click { component: 2 }, &[], &[1], "clear"),
+        ]);
+        app.components.push(ComponentSpec::new(ComponentKind::Audio(microphone)).with_label("mic"));
+        assert_eq!(app.check(), Ok(()));
+        app.events.push(event(Trigger::Stream { component: 4 }, &[4], &[1], "again"));
+        app.events.push(event(Trigger::Click { component: 2 }, &[4], &[1], "misread"));
+        app.events.push(event(Trigger::Stream { component: 0 }, &[0], &[1], "number"));
+        assert_eq!(
+            app.check().unwrap_err(),
+            [
+                "mic: a streaming input needs one stream event (it has 2)",
+                "mic: a streaming input is read by its stream event, and by it alone",
+                "event 4: only a streaming media input (`.streaming(true)`) streams",
             ]
         );
     }

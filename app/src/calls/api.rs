@@ -57,7 +57,7 @@ impl Endpoint {
         let location = web_sys::window().ok_or("no browser window")?.location();
         let scheme = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
         let host = location.host().map_err(|_| "the page has no host")?;
-        Ok(format!("{scheme}://{host}{}{}", self.root, stream_path(&self.name)))
+        Ok(format!("{scheme}://{host}{}{}", self.root, stream_path(&self.name, self.fn_index)))
     }
 }
 

@@ -324,7 +324,8 @@ pub(crate) fn stream_controls(
 ) -> impl IntoView {
     let status = streamer.status;
     view! {
-        <div class="stream-controls">
+        <div class="stream-controls" data-stream=move || status.get().name()
+            data-frames=move || streamer.frames_shown.get()>
             <button type="button" class="primary" hidden=move || status.get().is_running()
                 on:click=move |_| start()>{start_label}</button>
             <button type="button" class="secondary" hidden=move || !status.get().is_running()

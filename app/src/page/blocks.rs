@@ -17,6 +17,7 @@ use crate::{
     browser::on_leave,
     calls::{api::Endpoint, new_session_id, Caller},
     components::{component_view, error_line, Field, Hooks, Look},
+    stream::Streamer,
 };
 
 /// The widest a column's `scale` is drawn (the stylesheet has a width for each up to it).
@@ -43,6 +44,7 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
         let caller = *caller;
         on_leave(move || caller.stop());
     }
+    let streamers = streamers(&spec, &callers, &values);
     let events = Events { spec: StoredValue::new(spec.clone()), callers: StoredValue::new(callers.clone()) };
     events.chain();
     // Uploads go to the app, whichever event reads them.
@@ -64,7 +66,7 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
     // A closing page ends its session, so the server drops its State at once.
     let on_page_hide = window_event_listener(leptos::ev::pagehide, move |_| uploads.end_session());
     on_leave(move || on_page_hide.remove());
-    let layout = Layout { spec: &spec, values: &values, looks: &looks, events, uploads };
+    let layout = Layout { spec: &spec, values: &values, looks: &looks, events, uploads, streamers: &streamers };
     let errors = callers.iter().map(|&caller| error_line(move || caller.error())).collect_view();
     let toasts = callers.iter().map(|&caller| notices::toasts(caller)).collect_view();
     let busy = move || events.callers.with_value(|callers| callers.iter().any(|c| c.busy())).to_string();
@@ -79,6 +81,33 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
         {toasts}
         <footer class="page-footer"><a href=api_page rel="external">"Use via API"</a></footer>
     }
+}
+
+/// Each stream event's streamer, with the streaming input it streams: it streams to the
+/// event's caller, stops when the page goes, and sends the event's other inputs again when
+/// they change.
+fn streamers(spec: &BlocksSpec, callers: &[Caller], values: &[RwSignal<Value>]) -> Vec<(usize, Streamer)> {
+    let streams = spec.events.iter().enumerate().filter_map(|(index, event)| match event.trigger {
+        Trigger::Stream { component } => Some((index, event, component)),
+        _ => None,
+    });
+    streams
+        .map(|(index, event, component)| {
+            let streamer = Streamer::new(callers[index], event.stream_every, &spec.components[component]);
+            on_leave(move || streamer.stop());
+            let others: Vec<RwSignal<Value>> =
+                event.inputs.iter().filter(|&&id| id != component).map(|&id| values[id]).collect();
+            if !others.is_empty() {
+                Effect::new(move |seen: Option<()>| {
+                    others.iter().for_each(|value| value.track());
+                    if seen.is_some() {
+                        streamer.inputs_changed();
+                    }
+                });
+            }
+            (component, streamer)
+        })
+        .collect()
 }
 
 /// The app's events and their callers, by index.
@@ -174,6 +203,8 @@ struct Layout<'a> {
     looks: &'a [Look],
     events: Events,
     uploads: Caller,
+    /// The streaming inputs' streamers, by component id.
+    streamers: &'a [(usize, Streamer)],
 }
 
 impl Layout<'_> {
@@ -203,7 +234,7 @@ impl Layout<'_> {
             on_change,
             hooks,
             caller: self.uploads,
-            streamer: None,
+            streamer: self.streamers.iter().find(|(component, _)| *component == id).map(|(_, streamer)| *streamer),
         };
         component_view(component, self.looks[id], field)
     }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use rheo_shared::{protocol::api_page_path, ComponentKind, ComponentSpec, Value};
+use rheo_shared::{protocol::api_page_path, ComponentSpec, Value};
 
 use super::{examples::Examples, notices};
 use crate::{
@@ -34,7 +34,7 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
     let live = spec.live;
     // With a streaming input, the stream runs the handler: other inputs' changes go to it.
     let streamer = spec.streaming_input().map(|index| {
-        let streamer = Streamer::new(caller, spec.stream_every, jpeg_quality(&spec.inputs[index]));
+        let streamer = Streamer::new(caller, spec.stream_every, &spec.inputs[index]);
         on_leave(move || streamer.stop());
         streamer
     });
@@ -135,14 +135,5 @@ impl Widgets {
                 component_view(component, look, field)
             })
             .collect_view()
-    }
-}
-
-/// The JPEG quality a streaming webcam input asks for (a microphone's is unused).
-fn jpeg_quality(component: &ComponentSpec) -> f64 {
-    if let ComponentKind::Image(image) = &component.kind {
-        image.jpeg_quality
-    } else {
-        0.8
     }
 }

@@ -13,7 +13,10 @@ use std::{rc::Rc, time::Duration};
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use leptos::{prelude::*, task::spawn_local};
-use rheo_shared::protocol::stream::{decode_answer, encode_frame, ClientMessage, ServerMessage};
+use rheo_shared::{
+    protocol::stream::{decode_answer, encode_frame, ClientMessage, ServerMessage},
+    ComponentKind, ComponentSpec,
+};
 use wasm_bindgen::{prelude::*, JsCast};
 use web_sys::{BinaryType, Blob, HtmlVideoElement, MessageEvent, WebSocket};
 
@@ -123,7 +126,13 @@ struct Run {
 }
 
 impl Streamer {
-    pub(crate) fn new(caller: Caller, stream_every: f64, jpeg_quality: f64) -> Self {
+    /// The stream of `input` (a streaming Image or Audio) to `caller`'s endpoint, a chunk or
+    /// frame every `stream_every` seconds.
+    pub(crate) fn new(caller: Caller, stream_every: f64, input: &ComponentSpec) -> Self {
+        let jpeg_quality = match &input.kind {
+            ComponentKind::Image(image) => image.jpeg_quality,
+            _ => 0.8,
+        };
         Streamer {
             caller,
             stream_every,

@@ -63,13 +63,14 @@ pub trait Component: private::Sealed {
 /// [`Update`](crate::Update) of it.
 pub trait Shown: Component + 'static {}
 
-/// A component the user uploads a file into ([`Image`], [`Audio`]): its Blocks handle fires
-/// [`upload`](crate::Handle::upload) and [`clear`](crate::Handle::clear) events.
-pub trait Uploads: Component {}
+/// A component the user gives media to ([`Image`], [`Audio`]): its Blocks handle fires
+/// [`upload`](crate::Handle::upload) and [`clear`](crate::Handle::clear) events, and
+/// [`stream`](crate::Handle::stream) events when it streams.
+pub trait MediaInput: Component {}
 
-impl Uploads for Audio {}
+impl MediaInput for Audio {}
 
-impl<T: ComponentValue> Uploads for Image<T> {}
+impl<T: ComponentValue> MediaInput for Image<T> {}
 
 /// What a handler may return for output `C`: `C`'s value type, or an [`Update`](crate::Update)
 /// of `C`.

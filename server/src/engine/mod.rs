@@ -183,8 +183,7 @@ impl MountedApp {
         self.states.forget(session).await
     }
 
-    /// The interface's function, if the app is an interface (streams, flags and the API page
-    /// are an interface's).
+    /// The interface's function, if the app is an interface (flags are an interface's).
     pub(crate) fn interface(&self) -> Option<&Arc<Mounted>> {
         match self.spec {
             AppSpec::Interface(_) => self.endpoints.first(),

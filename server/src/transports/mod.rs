@@ -178,8 +178,8 @@ pub(crate) enum Failure {
     NoEndpoint(String),
     #[error("there is no endpoint with index {0}")]
     NoEndpointAt(usize),
-    #[error("the interface {0:?} has no streaming input")]
-    NoStream(String),
+    #[error("{0:?} has no streaming input at fn_index {1}")]
+    NoStream(String, usize),
     #[error("the interface has as many streams open as it takes ({0}); try again shortly")]
     StreamsFull(usize),
     #[error("you have {0} streams open already; close one first")]
@@ -200,7 +200,7 @@ impl Failure {
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             Failure::NoInterface(_) | Failure::NoEndpoint(_) | Failure::NoEndpointAt(_) => StatusCode::NOT_FOUND,
-            Failure::NoStream(_) => StatusCode::BAD_REQUEST,
+            Failure::NoStream(..) => StatusCode::BAD_REQUEST,
             Failure::StreamsFull(_) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
             Failure::SessionTooLong(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -14,12 +14,13 @@ use axum::{
     body::Bytes,
     extract::{
         ws::{Message, WebSocket},
-        Path, State, WebSocketUpgrade,
+        Path, Query, State, WebSocketUpgrade,
     },
     response::Response,
 };
 use futures::{future::BoxFuture, Sink, SinkExt};
 use rheo_shared::protocol::stream::{decode_frame, ClientMessage, ServerMessage, FRAME_HEADER_BYTES, MAX_FRAME_BYTES};
+use serde::Deserialize;
 use tokio::time::{sleep_until, timeout_at, Instant};
 
 use super::{check_session, rheo::ApiError, ClientTicket, Failure, Interfaces};
@@ -39,17 +40,28 @@ const START_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a message may wait for the client to take it before the stream is closed.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// `GET /<name>/stream`: upgrades to a WebSocket for one stream, if the interface and the
-/// client may open another (`Limits::max_streams`, `Limits::max_streams_per_client`).
+/// Which endpoint a stream goes to: an interface's one (index 0), or a Blocks app's stream event.
+#[derive(Deserialize)]
+pub(crate) struct StreamTo {
+    #[serde(default)]
+    fn_index: usize,
+}
+
+/// `GET /<name>/stream?fn_index=<event>`: upgrades to a WebSocket for one stream, if the
+/// endpoint and the client may open another (`Limits::max_streams`,
+/// `Limits::max_streams_per_client`).
 pub(crate) async fn connect(
     ws: WebSocketUpgrade,
     State(interfaces): State<Arc<Interfaces>>,
     Path(name): Path<String>,
+    Query(StreamTo { fn_index }): Query<StreamTo>,
     ClientAddress(client): ClientAddress,
 ) -> Result<Response, ApiError> {
-    let interface = interfaces.find(&name)?.interface().cloned();
+    let interface = interfaces.find(&name)?.endpoint(fn_index).cloned();
     let streaming = interface.as_ref().and_then(|i| i.spec().streaming_input());
-    let (Some(interface), Some(streaming)) = (interface, streaming) else { return Err(Failure::NoStream(name).into()) };
+    let (Some(interface), Some(streaming)) = (interface, streaming) else {
+        return Err(Failure::NoStream(name, fn_index).into());
+    };
     let limits = interfaces.limits;
     let ticket = interfaces
         .streams_by_client

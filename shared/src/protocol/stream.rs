@@ -1,4 +1,5 @@
-//! The streaming protocol: one WebSocket per stream, at `GET /<name>/stream`.
+//! The streaming protocol: one WebSocket per stream, at `GET /<name>/stream?fn_index=<n>`
+//! (`n` the endpoint: 0, the default, for an interface; a Blocks app's stream event's index).
 //!
 //! 1. The browser sends [`ClientMessage::Start`] (text) with a value for every input; the
 //!    streaming input's slot is ignored.
@@ -40,9 +41,9 @@ pub const FRAME_HEADER_BYTES: usize = 4;
 /// The largest frame (a binary message from the browser) the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 4 << 20;
 
-/// The path of interface `name`'s stream endpoint.
-pub fn stream_path(name: &str) -> String {
-    STREAM_ROUTE.replace("{name}", name)
+/// The path of the stream to endpoint `fn_index` of app `name`.
+pub fn stream_path(name: &str, fn_index: usize) -> String {
+    format!("{}?fn_index={fn_index}", STREAM_ROUTE.replace("{name}", name))
 }
 
 /// A control message from the browser (a text message, JSON).
