@@ -15,6 +15,7 @@ mod calls;
 mod components;
 mod page;
 mod stream;
+mod text_json;
 
 use leptos::{
     either::{Either, EitherOf3, EitherOf4},
@@ -71,7 +72,7 @@ fn app_specs() -> Result<AppSpecs, ServerFnError> {
 /// Server functions have fixed addresses (not the default hash of the source path), so a
 /// prebuilt bundle works with a server built anywhere.
 /// The index's list: each interface's name, title, and description as plain text.
-#[server(prefix = "/api", endpoint = "interfaces")]
+#[server(prefix = "/api", endpoint = "interfaces", output = text_json::TextJson)]
 pub async fn list_interfaces() -> Result<Vec<InterfaceSummary>, ServerFnError> {
     let AppSpecs(specs) = app_specs()?;
     let summary = |spec: &AppSpec| {
@@ -97,7 +98,7 @@ pub enum AppPage {
     Blocks(BlocksSpec),
 }
 
-#[server(prefix = "/api", endpoint = "interface")]
+#[server(prefix = "/api", endpoint = "interface", output = text_json::TextJson)]
 pub async fn get_interface(name: String) -> Result<Option<AppPage>, ServerFnError> {
     use components::{to_safe_html, RawHtml};
 

@@ -85,7 +85,9 @@ pub(crate) async fn run(
         pending.extend(bytes.to_vec());
         while let Some(end) = pending.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = pending.drain(..=end).collect();
-            let line = serde_json::from_slice(&line).unwrap_or_else(|e| {
+            // From text, as every JSON the page reads (see `decode_answer`).
+            let text = String::from_utf8_lossy(&line);
+            let line = serde_json::from_str(&text).unwrap_or_else(|e| {
                 RunLine::Error(ErrorBody { error: format!("the server's answer was unreadable: {e}") })
             });
             on_line(line);

@@ -15,7 +15,7 @@ use rheo_shared::{components::Markdown, Value};
 use super::{Field, Widget};
 
 /// The safe HTML of a Markdown text.
-#[server(prefix = "/api", endpoint = "markdown")]
+#[server(prefix = "/api", endpoint = "markdown", output = crate::text_json::TextJson)]
 async fn render_markdown(markdown: String) -> Result<String, ServerFnError> {
     Ok(to_safe_html(&markdown, RawHtml::AsText))
 }
