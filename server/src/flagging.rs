@@ -7,15 +7,20 @@
 //! `<dir>/<name>`. When the interface's components change between runs, the rows go to
 //! `dataset2.csv` (and on), so that every file's rows fit its header.
 //!
-//! A row is appended under an exclusive lock on its CSV, so flags at once (from this process or
-//! another sharing the directory) never interleave. The directory is bounded per interface
-//! (`Limits::max_flagged_bytes`): past it, a flag is refused and nothing is written.
+//! A media file is kept once, under its content's hash (`<label>/<sha256>/<file name>`): the
+//! same upload flagged twenty times is one copy and twenty rows. A flag is written under an
+//! exclusive lock on `<dir>/<name>/.lock`, so flags at once (from this process or another
+//! sharing the directory, such as a replica) never interleave. The directory is bounded per
+//! interface (`Limits::max_flagged_bytes`), counted afresh under that lock, so that the bound
+//! holds for every process sharing it: past it, a flag is refused and nothing is written.
 
 use std::{
     fs::{File, OpenOptions},
     io::{Read, Seek, SeekFrom},
     path::{Path, PathBuf},
 };
+
+use sha2::{Digest, Sha256};
 
 use rheo_shared::{ComponentKind, ComponentSpec, FileData, InterfaceSpec, Value, MAX_FLAG_REASON_CHARS};
 use time::{format_description::well_known::Rfc3339, OffsetDateTime};
@@ -61,8 +66,6 @@ pub(crate) struct Flagger {
     /// The components whose values are kept (State left out), in the header's order.
     kept: Vec<ComponentSpec>,
     max_bytes: u64,
-    /// Bytes in `dir`, counted on the first flag and added to by each: one flag at a time.
-    used: tokio::sync::Mutex<Option<u64>>,
 }
 
 impl Flagger {
@@ -74,8 +77,7 @@ impl Flagger {
             components.iter().filter(|c| !matches!(c.kind, ComponentKind::State(_))).cloned().collect();
         let mut header: Vec<String> = kept.iter().map(|c| c.label.clone()).collect();
         header.extend(["reason".to_owned(), "flagged_at".to_owned()]);
-        let used = tokio::sync::Mutex::new(None);
-        Some(Flagger { dir: dir.join(&spec.name), header, components, reasons, kept, max_bytes, used })
+        Some(Flagger { dir: dir.join(&spec.name), header, components, reasons, kept, max_bytes })
     }
 
     /// Checks the flagging directory can be written, at start: the author hears of a wrong
@@ -107,18 +109,10 @@ impl Flagger {
                 sources.push((component.label.clone(), path, file_name(file)));
             }
         }
-        let mut used = self.used.lock().await;
-        let dir = self.dir.clone();
-        let counted = *used;
-        let (header, max_bytes) = (self.header.clone(), self.max_bytes);
-        let total = tokio::task::spawn_blocking(move || {
-            let before = counted.unwrap_or_else(|| bytes_under(&dir));
-            write_flag(&dir, &header, kept, sources, reason, before, max_bytes).map(|added| before + added)
-        })
-        .await
-        .map_err(|e| FlagError::Io(e.to_string()))??;
-        *used = Some(total);
-        Ok(())
+        let (dir, header, max_bytes) = (self.dir.clone(), self.header.clone(), self.max_bytes);
+        tokio::task::spawn_blocking(move || write_flag(&dir, &header, kept, sources, reason, max_bytes))
+            .await
+            .map_err(|e| FlagError::Io(e.to_string()))?
     }
 
     /// The values of the kept columns, each checked against its component (an empty output is
@@ -175,29 +169,35 @@ fn io(e: std::io::Error) -> FlagError {
     FlagError::Io(e.to_string())
 }
 
-/// Copies the media and appends the row, if they fit in `max_bytes` with the `used` ones;
-/// returns the bytes added.
+/// Copies the media not kept yet and appends the row, if what is new fits in `max_bytes` with
+/// what the directory holds; all under the directory's lock.
 fn write_flag(
     dir: &Path,
     header: &[String],
     values: Vec<Value>,
     sources: Vec<(String, PathBuf, String)>,
     reason: String,
-    used: u64,
     max_bytes: u64,
-) -> Result<u64, FlagError> {
-    let media: u64 = sources.iter().map(|(_, path, _)| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)).sum();
-    if used + media + 64 * 1024 > max_bytes {
+) -> Result<(), FlagError> {
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let lock = OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".lock")).map_err(io)?;
+    lock.lock().map_err(io)?;
+    let mut copies = Vec::new();
+    let mut new_media = Vec::new();
+    for (label, source, name) in sources {
+        let relative = Path::new(&folder_name(&label)).join(content_hash(&source)?).join(&name);
+        if !dir.join(&relative).exists() {
+            new_media.push((source, dir.join(&relative)));
+        }
+        copies.push(relative.to_string_lossy().into_owned());
+    }
+    let media: u64 = new_media.iter().map(|(path, _)| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)).sum();
+    if bytes_under(dir) + media + 64 * 1024 > max_bytes {
         return Err(FlagError::Full(max_bytes));
     }
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut copies = Vec::new();
-    for (label, source, name) in sources {
-        let relative = Path::new(&folder_name(&label)).join(uuid::Uuid::new_v4().to_string()).join(&name);
-        let target = dir.join(&relative);
+    for (source, target) in new_media {
         std::fs::create_dir_all(target.parent().expect("a file in a folder")).map_err(io)?;
         std::fs::copy(&source, &target).map_err(io)?;
-        copies.push(relative.to_string_lossy().into_owned());
     }
     let mut copies = copies.into_iter();
     let mut row: Vec<String> = values
@@ -216,8 +216,14 @@ fn write_flag(
         .collect();
     let now = OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
     row.extend([as_text_cell(&reason), now]);
-    let row_bytes = append_row(dir, header, &row)?;
-    Ok(media + row_bytes)
+    append_row(dir, header, &row)
+}
+
+/// The SHA-256 of the file at `path`, as hex: the folder its copy is kept in.
+fn content_hash(path: &Path) -> Result<String, FlagError> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut File::open(path).map_err(io)?, &mut hasher).map_err(io)?;
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Text from a visitor as a cell a spreadsheet shows as that text, never runs: one that starts
@@ -243,16 +249,15 @@ fn folder_name(label: &str) -> String {
     }
 }
 
-/// Appends `row` to the first dataset file whose header is `header` (or that is new), under an
-/// exclusive lock; returns the bytes written.
-fn append_row(dir: &Path, header: &[String], row: &[String]) -> Result<u64, FlagError> {
+/// Appends `row` to the first dataset file whose header is `header` (or that is new); the
+/// caller holds the directory's lock.
+fn append_row(dir: &Path, header: &[String], row: &[String]) -> Result<(), FlagError> {
     for n in 1.. {
         let name = if n == 1 { "dataset.csv".to_owned() } else { format!("dataset{n}.csv") };
         let mut file = OpenOptions::new().read(true).append(true).create(true).open(dir.join(name)).map_err(io)?;
-        file.lock().map_err(io)?;
         let length = file.metadata().map_err(io)?.len();
         if length > 0 && first_record(&mut file)? != header {
-            continue; // written by an interface with other components; the lock goes with `file`
+            continue; // written by an interface with other components
         }
         let mut writer = csv::Writer::from_writer(Vec::new());
         if length == 0 {
@@ -262,7 +267,7 @@ fn append_row(dir: &Path, header: &[String], row: &[String]) -> Result<u64, Flag
         let bytes = writer.into_inner().map_err(|e| FlagError::Io(e.to_string()))?;
         std::io::Write::write_all(&mut file, &bytes).map_err(io)?;
         file.sync_data().map_err(io)?;
-        return Ok(bytes.len() as u64);
+        return Ok(());
     }
     unreachable!("one file or another is new")
 }

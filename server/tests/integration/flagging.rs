@@ -183,3 +183,53 @@ async fn a_full_or_unwritable_directory_refuses_the_flag_in_words() {
     assert!(body["error"].as_str().unwrap().starts_with("the flag could not be saved: "), "{body}");
     assert_eq!(post(&app, "/square/run", json!({"data": [1, null]})).await.0, StatusCode::OK, "it goes on");
 }
+
+/// Files under `dir`, however deep.
+fn files_under(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            let count = |entry: std::fs::DirEntry| if entry.path().is_dir() { files_under(&entry.path()) } else { 1 };
+            entries.flatten().map(count).sum()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn the_same_file_flagged_again_is_kept_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path(), Limits::default());
+    let values = shown(&app, 5).await;
+    for _ in 0..3 {
+        let (status, body) = post(&app, "/square/flag", json!({"data": values, "reason": "Nice"})).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    }
+    let rows = rows(dir.path(), "dataset.csv");
+    assert_eq!(rows.len(), 4, "a header and three rows");
+    assert!(rows[1..].iter().all(|row| row[1] == rows[1][1]), "each row names the one copy");
+    assert_eq!(files_under(&dir.path().join("square/picture")), 1);
+}
+
+/// Two servers sharing one flagging directory (replicas) share its bound: each counts what
+/// the other wrote.
+#[tokio::test]
+async fn the_bound_holds_across_servers_sharing_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    // Room for the rows and a few pictures (each a few hundred bytes).
+    let limits = || Limits::default().max_flagged_bytes(64 * 1024 + 1500);
+    let (first, second) = (app(dir.path(), limits()), app(dir.path(), limits()));
+    let flag = |app: Router, side: u32| async move {
+        let values = shown(&app, side).await;
+        post(&app, "/square/flag", json!({"data": values, "reason": "Nice"})).await.0
+    };
+    assert_eq!(flag(first.clone(), 40).await, StatusCode::NO_CONTENT);
+    let mut side = 41;
+    while flag(second.clone(), side).await == StatusCode::NO_CONTENT {
+        side += 1;
+        assert!(side < 200, "the bound never held");
+    }
+    assert_eq!(
+        flag(first, side + 1).await,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "the first server sees the second's flags"
+    );
+}
