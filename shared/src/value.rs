@@ -1,9 +1,11 @@
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One value on the wire: the JSON a component takes or gives.
 ///
 /// Untagged, so the JSON is what a Gradio client would send: `3`, `"add"`, `true`, `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// Read by its shape ([`Value::from_json`]): an object is the first of an update, a file or a
+/// classification that it fits, else JSON.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     #[default]
@@ -24,7 +26,42 @@ pub enum Value {
     Json(serde_json::Value),
 }
 
+impl<'de> Deserialize<'de> for Value {
+    /// Read as JSON, then by its shape. Not serde's `untagged`: that buffers the value and
+    /// tries each variant on the buffer, which compiled a reader of the buffer for every type
+    /// inside a value into the page's wasm; and it mistook an array such as `["a"]` for one of
+    /// the objects (serde reads a struct from an array too).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(deserializer).map(Value::from_json)
+    }
+}
+
 impl Value {
+    /// The value JSON stands for: `null`, a boolean, a number, text; an object that is an
+    /// update (its `"__type__"`), a file (it has a `path`) or a classification (a `label`, no
+    /// other keys but `confidences`), tried in that order; any other JSON as it is.
+    pub fn from_json(json: serde_json::Value) -> Value {
+        use serde_json::Value as Json;
+        match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(b),
+            Json::Number(n) => n.as_f64().map_or(Value::Json(Json::Number(n)), Value::Number),
+            Json::String(text) => Value::Text(text),
+            object @ Json::Object(_) => {
+                if let Ok(update) = Update::deserialize(&object) {
+                    Value::Update(Box::new(update))
+                } else if let Ok(file) = FileData::deserialize(&object) {
+                    Value::File(file)
+                } else if let Ok(classification) = Classification::deserialize(&object) {
+                    Value::Classification(classification)
+                } else {
+                    Value::Json(object)
+                }
+            }
+            array @ Json::Array(_) => Value::Json(array),
+        }
+    }
+
     /// A short name of the value's kind, for error messages.
     pub fn kind_name(&self) -> &'static str {
         match self {
@@ -186,7 +223,7 @@ mod tests {
         assert!(matches!(&file, Value::File(f) if f.path == "/tmp/x.png" && f.url.is_none()));
         let label: Value = serde_json::from_str(r#"{"label": "cat"}"#).unwrap();
         assert!(matches!(label, Value::Classification(_)));
-        for other in [r#"{}"#, r#"{"label": "cat", "size": 3}"#, r#"[1, {"a": null}]"#] {
+        for other in [r#"{}"#, r#"{"label": "cat", "size": 3}"#, r#"[1, {"a": null}]"#, r#"["a"]"#] {
             let json: Value = serde_json::from_str(other).unwrap();
             assert!(matches!(json, Value::Json(_)), "{other} is JSON, not a classification");
             assert_eq!(serde_json::to_string(&json).unwrap(), other.replace(": ", ":").replace(", ", ","));

@@ -51,18 +51,18 @@ fn any_json() -> impl Strategy<Value = Json> {
 /// One component of every kind, with options that bound their values.
 fn components() -> Vec<ComponentSpec> {
     let specs = json!([
-        {"label": "number", "type": "number", "minimum": -5.0, "maximum": 5.0, "step": null},
-        {"label": "slider", "type": "slider", "minimum": 0.0, "maximum": 10.0, "step": 0.5},
-        {"label": "radio", "type": "radio", "choices": ["a", "b"]},
-        {"label": "dropdown", "type": "dropdown", "choices": ["x"]},
-        {"label": "textbox", "type": "textbox", "lines": 1, "placeholder": null, "max_length": 8},
-        {"label": "checkbox", "type": "checkbox"},
-        {"label": "label", "type": "label"},
-        {"label": "image", "type": "image", "sources": ["upload"], "streaming": false, "jpeg_quality": 0.8},
-        {"label": "audio", "type": "audio", "sources": ["upload"], "streaming": false, "autoplay": false},
-        {"label": "markdown", "type": "markdown"},
-        {"label": "json", "type": "json"},
-        {"label": "state", "type": "state"},
+        {"label": "number", "kind": {"number": {"minimum": -5.0, "maximum": 5.0, "step": null}}},
+        {"label": "slider", "kind": {"slider": {"minimum": 0.0, "maximum": 10.0, "step": 0.5}}},
+        {"label": "radio", "kind": {"radio": {"choices": ["a", "b"]}}},
+        {"label": "dropdown", "kind": {"dropdown": {"choices": ["x"]}}},
+        {"label": "textbox", "kind": {"textbox": {"lines": 1, "placeholder": null, "max_length": 8}}},
+        {"label": "checkbox", "kind": {"checkbox": {}}},
+        {"label": "label", "kind": {"label": {}}},
+        {"label": "image", "kind": {"image": {"sources": ["upload"], "streaming": false, "jpeg_quality": 0.8}}},
+        {"label": "audio", "kind": {"audio": {"sources": ["upload"], "streaming": false, "autoplay": false}}},
+        {"label": "markdown", "kind": {"markdown": {}}},
+        {"label": "json", "kind": {"json": {}}},
+        {"label": "state", "kind": {"state": {}}},
     ]);
     serde_json::from_value(specs).expect("the specs above are well formed")
 }
