@@ -78,6 +78,8 @@ struct Event {
     timeout: Option<Duration>,
     /// The concurrency group whose line it shares (Gradio's `concurrency_id`).
     concurrency_group: Option<String>,
+    /// Whether the author set its `concurrency_limit` (else the server's default applies).
+    limit_set: bool,
 }
 
 /// Which Blocks a handle belongs to: each gets a number of its own.
@@ -205,7 +207,8 @@ impl Blocks {
             time_limit: None,
         };
         let handler = erase::<F, M, I::Components, O::Components>(handler);
-        self.events.push(Event { spec, handler, named: false, timeout: None, concurrency_group: None });
+        let event = Event { spec, handler, named: false, timeout: None, concurrency_group: None, limit_set: false };
+        self.events.push(event);
         EventRef { index: self.events.len() - 1, blocks: self }
     }
 
@@ -268,9 +271,12 @@ impl EventRef<'_> {
         self
     }
 
-    /// Calls of this event that may run at once (default 1, as in Gradio); `None` for no limit.
+    /// Calls of this event that may run at once; `None` for no limit. Unless set, the server's
+    /// [`default_concurrency_limit`](crate::Limits) (1, as in Gradio).
     pub fn concurrency_limit(mut self, limit: Option<usize>) -> Self {
-        self.event().spec.concurrency_limit = limit;
+        let event = self.event();
+        event.spec.concurrency_limit = limit;
+        event.limit_set = true;
         self
     }
 
@@ -484,11 +490,13 @@ impl IntoMounted for Blocks {
         let endpoints = events
             .into_iter()
             .enumerate()
-            .map(|(index, Event { handler, timeout, concurrency_group, .. })| {
+            .map(|(index, Event { handler, timeout, concurrency_group, limit_set, .. })| {
                 let endpoint = spec.endpoint(index);
                 let wiring = state_wiring(&spec.events[index], &states);
                 let timed: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
-                Declared::new(endpoint, timed, wiring, Vec::new()).in_concurrency_group(concurrency_group)
+                Declared::new(endpoint, timed, wiring, Vec::new())
+                    .in_concurrency_group(concurrency_group)
+                    .with_limit_set(limit_set)
             })
             .collect();
         let state_starts = states.into_iter().map(|(_, start)| start).collect();
@@ -589,27 +597,38 @@ mod tests {
         app
     }
 
-    /// Calls `app`'s two events at once; gives the most calls that ran at once.
-    async fn most_at_once(app: Blocks) -> u64 {
+    /// Calls `events` of `app` at once, on a server with `limits`; gives the most calls that
+    /// ran at once.
+    async fn most_at_once(app: Blocks, limits: crate::Limits, events: [usize; 2]) -> u64 {
         MOST.store(0, Ordering::SeqCst);
         let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
-        let built =
-            app.into_mounted("two").unwrap().build(&crate::Limits::default(), &files, &crate::store::Backend::Memory);
+        let built = app.into_mounted("two").unwrap().build(&limits, &files, &crate::store::Backend::Memory);
         let app = built.unwrap();
         let call = |index: usize| {
             let endpoint = app.endpoint(index).unwrap();
             let inputs = endpoint.check(vec![rheo_shared::Value::Number(1.0)]).unwrap();
             crate::engine::last(endpoint.call(&files, None, inputs, None))
         };
-        let (a, b) = tokio::join!(call(0), call(1));
+        let (a, b) = tokio::join!(call(events[0]), call(events[1]));
         assert!(a.is_ok() && b.is_ok());
         MOST.load(Ordering::SeqCst)
     }
 
+    /// One test, as they share [`busy`]'s counters: the events of a concurrency group take
+    /// turns, and an event without a `concurrency_limit` of its own takes the server's default.
     #[tokio::test]
-    async fn events_of_one_concurrency_group_take_turns() {
-        assert_eq!(most_at_once(two_events(None)).await, 2, "each event has a line of its own");
-        assert_eq!(most_at_once(two_events(Some("model"))).await, 1, "one line for the group");
+    async fn concurrency_groups_and_the_servers_default_limit() {
+        let limits = crate::Limits::default;
+        assert_eq!(most_at_once(two_events(None), limits(), [0, 1]).await, 2, "each event has a line of its own");
+        assert_eq!(most_at_once(two_events(Some("model")), limits(), [0, 1]).await, 1, "one line for the group");
+        let unlimited = || crate::Limits::default().default_concurrency_limit(None);
+        let once = || crate::Limits::default().default_concurrency_limit(Some(1));
+        assert_eq!(most_at_once(two_events(None), once(), [0, 0]).await, 1, "Gradio's default: one at a time");
+        assert_eq!(most_at_once(two_events(None), unlimited(), [0, 0]).await, 2, "no default limit");
+        let mut app = Blocks::new();
+        let (x, go) = (app.add(Number::new()), app.add(Button::new("Go")));
+        app.on(go.click(), busy, x, x).concurrency_limit(Some(1));
+        assert_eq!(most_at_once(app, unlimited(), [0, 0]).await, 1, "the author's limit wins");
     }
 
     /// One event keeps a number in a State, another reads it: per session, and the State

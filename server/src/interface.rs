@@ -58,7 +58,8 @@ struct Options {
     stream_every: Duration,
     time_limit: Option<Duration>,
     examples: Vec<Vec<Payload>>,
-    concurrency_limit: Option<usize>,
+    /// The author's, if set (`None` for the server's default).
+    concurrency_limit: Option<Option<usize>>,
     timeout: Option<Duration>,
 }
 
@@ -80,7 +81,7 @@ impl<F: Handler<M>, M> Interface<F, M> {
                 stream_every: Duration::from_millis(500),
                 time_limit: Some(Duration::from_secs(30)),
                 examples: Vec::new(),
-                concurrency_limit: Some(1),
+                concurrency_limit: None,
                 timeout: None,
             },
             marker: PhantomData,
@@ -178,10 +179,11 @@ impl<F, M, I, O> Interface<F, M, I, O> {
         self
     }
 
-    /// Calls that may run at once (default 1, as in Gradio); `None` for no limit.
-    /// Up to [`max_waiting_calls`](crate::Limits) more wait their turn.
+    /// Calls that may run at once; `None` for no limit. Unless set, the server's
+    /// [`default_concurrency_limit`](crate::Limits) (1, as in Gradio). Up to
+    /// [`max_waiting_calls`](crate::Limits) more wait their turn.
     pub fn concurrency_limit(mut self, limit: Option<usize>) -> Self {
-        self.options.concurrency_limit = limit;
+        self.options.concurrency_limit = Some(limit);
         self
     }
 }
@@ -283,7 +285,8 @@ where
             examples: (options.examples.into_iter().enumerate())
                 .map(|(row, payloads)| example_values(row, payloads, &mut example_files))
                 .collect(),
-            concurrency_limit: options.concurrency_limit,
+            // The server's default replaces it when the server is built, unless the author set one.
+            concurrency_limit: options.concurrency_limit.flatten(),
             generator: F::GENERATOR,
             flagging: options.flagging,
         };
@@ -297,7 +300,8 @@ where
         let handler = erase::<F, M, I, O>(self.handler);
         let erased: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
         let (state_starts, wiring) = states;
-        let endpoint = Declared::new(spec.clone(), erased, wiring, example_files);
+        let endpoint = Declared::new(spec.clone(), erased, wiring, example_files)
+            .with_limit_set(options.concurrency_limit.is_some());
         Ok(DeclaredApp { spec: AppSpec::Interface(spec), endpoints: vec![endpoint], state_starts })
     }
 }

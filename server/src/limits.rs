@@ -63,6 +63,11 @@ pub struct Limits {
     /// How long a request's body may stall, no bytes arriving, before reading it fails
     /// (`RHEO_BODY_TIMEOUT_SECS`; 30 s).
     pub body_timeout: Duration,
+    /// Calls of an interface, or of a Blocks event, that may run at once where its author set
+    /// no `concurrency_limit` (Gradio's `default_concurrency_limit`;
+    /// `RHEO_DEFAULT_CONCURRENCY_LIMIT`, a number or `none`; 1, as in Gradio). `None` for no
+    /// limit.
+    pub default_concurrency_limit: Option<usize>,
 }
 
 /// One chainable setter per field, named as the field.
@@ -97,6 +102,7 @@ setters! {
     max_flagged_bytes: u64,
     header_timeout: Duration,
     body_timeout: Duration,
+    default_concurrency_limit: Option<usize>,
 }
 
 impl Default for Limits {
@@ -117,6 +123,7 @@ impl Default for Limits {
             max_flagged_bytes: 1 << 30,
             header_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(30),
+            default_concurrency_limit: Some(1),
         }
     }
 }
@@ -160,6 +167,12 @@ impl Limits {
                 set(&mut self, n);
             }
         }
+        const DEFAULT_LIMIT: &str = "RHEO_DEFAULT_CONCURRENCY_LIMIT";
+        if var(DEFAULT_LIMIT).is_some_and(|v| v.trim().eq_ignore_ascii_case("none")) {
+            self.default_concurrency_limit = None;
+        } else if let Some(n) = read(DEFAULT_LIMIT, 1).map_err(|e| format!("{e}, or none"))? {
+            self.default_concurrency_limit = Some(size(n));
+        }
         Ok(self)
     }
 }
@@ -179,5 +192,20 @@ mod tests {
         assert_eq!(slow.unwrap().body_timeout, Duration::from_secs(90), "seconds");
         let bad = Limits::default().overridden(|name| (name == "RHEO_MAX_STREAMS").then(|| "0".to_owned()));
         assert_eq!(bad.unwrap_err(), "RHEO_MAX_STREAMS=\"0\" is not a limit: give a whole number above 0");
+    }
+
+    #[test]
+    fn the_default_concurrency_limit_is_a_number_or_none() {
+        let with = |value: &'static str| {
+            Limits::default()
+                .overridden(move |name| (name == "RHEO_DEFAULT_CONCURRENCY_LIMIT").then(|| value.to_owned()))
+        };
+        assert_eq!(Limits::default().default_concurrency_limit, Some(1), "Gradio's");
+        assert_eq!(with("4").unwrap().default_concurrency_limit, Some(4));
+        assert_eq!(with(" None ").unwrap().default_concurrency_limit, None);
+        assert_eq!(
+            with("many").unwrap_err(),
+            "RHEO_DEFAULT_CONCURRENCY_LIMIT=\"many\" is not a limit: give a whole number above 0, or none"
+        );
     }
 }

@@ -143,7 +143,15 @@ pub(crate) struct DeclaredApp {
 
 impl DeclaredApp {
     /// The app as the server runs it (see [`Declared::build`]).
-    pub(crate) fn build(self, limits: &Limits, files: &FileStore, backend: &Backend) -> std::io::Result<MountedApp> {
+    pub(crate) fn build(
+        mut self,
+        limits: &Limits,
+        files: &FileStore,
+        backend: &Backend,
+    ) -> std::io::Result<MountedApp> {
+        for endpoint in self.endpoints.iter_mut().filter(|endpoint| !endpoint.limit_set) {
+            endpoint.spec.concurrency_limit = limits.default_concurrency_limit;
+        }
         let groups: Vec<(Option<usize>, Option<&str>)> = (self.endpoints.iter())
             .map(|endpoint| (endpoint.spec.concurrency_limit, endpoint.concurrency_group.as_deref()))
             .collect();
@@ -239,6 +247,8 @@ pub(crate) struct Declared {
     example_files: Vec<ExampleFile>,
     /// The concurrency group whose line it shares, if any (Gradio's `concurrency_id`).
     concurrency_group: Option<String>,
+    /// Whether its author set its `concurrency_limit`; if not, the server's default applies.
+    limit_set: bool,
     /// Streams open on the interface, counted from the start: a [`crate::Monitor`] may be
     /// taken before the server is built.
     streams: Arc<AtomicUsize>,
@@ -251,7 +261,22 @@ impl Declared {
         states: StateWiring,
         example_files: Vec<ExampleFile>,
     ) -> Self {
-        Declared { spec, handler, states, example_files, concurrency_group: None, streams: Arc::default() }
+        Declared {
+            spec,
+            handler,
+            states,
+            example_files,
+            concurrency_group: None,
+            limit_set: false,
+            streams: Arc::default(),
+        }
+    }
+
+    /// Its spec's `concurrency_limit` is the author's; without this, the server's
+    /// `Limits::default_concurrency_limit` replaces it when the server is built.
+    pub(crate) fn with_limit_set(mut self, set: bool) -> Self {
+        self.limit_set = set;
+        self
     }
 
     /// Shares the line of concurrency group `group` with the app's other endpoints in it.
