@@ -51,8 +51,8 @@ pub struct Limits {
     pub max_streams: usize,
     /// Streams open at once per client (`RHEO_MAX_STREAMS_PER_CLIENT`; 8).
     pub max_streams_per_client: usize,
-    /// Gradio events (joins and REST calls) pending per client and interface
-    /// (`RHEO_MAX_PENDING_PER_CLIENT`; 64).
+    /// Gradio events (joins and REST calls) pending per client and interface, and Rheo's own
+    /// `/run` calls in flight per client (`RHEO_MAX_PENDING_PER_CLIENT`; 64).
     pub max_pending_per_client: usize,
     /// Bytes of flagged rows and their media kept per interface in the flagging directory;
     /// past it, flags are refused (`RHEO_MAX_FLAGGED_MB`, in MiB; 1 GiB).

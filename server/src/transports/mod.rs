@@ -46,6 +46,8 @@ pub(crate) struct Interfaces {
     by_name: HashMap<String, usize>,
     pub(crate) files: FileStore,
     pub(crate) streams_by_client: PerClient,
+    /// Each client's `/run` calls in flight (`Limits::max_pending_per_client`).
+    pub(crate) runs_by_client: PerClient,
     pub(crate) limits: Limits,
     /// The flags of each interface with flagging on, by name.
     flaggers: HashMap<String, Flagger>,
@@ -85,8 +87,18 @@ impl Interfaces {
             }
         }
         let by_name = mounted.iter().enumerate().map(|(place, app)| (app.name().to_owned(), place)).collect();
-        let streams_by_client = PerClient::default();
-        Ok(Interfaces { mounted, by_name, files, streams_by_client, limits, flaggers, stopping, backend })
+        let (streams_by_client, runs_by_client) = (PerClient::default(), PerClient::default());
+        Ok(Interfaces {
+            mounted,
+            by_name,
+            files,
+            streams_by_client,
+            runs_by_client,
+            limits,
+            flaggers,
+            stopping,
+            backend,
+        })
     }
 
     /// The flags of the interface mounted at `/<name>`, if its flagging is on.
@@ -184,6 +196,8 @@ pub(crate) enum Failure {
     StreamsFull(usize),
     #[error("you have {0} streams open already; close one first")]
     TooManyStreams(usize),
+    #[error("you have {0} calls running or waiting already; wait for one to end")]
+    TooManyCalls(usize),
     #[error("the session id is {0} bytes long; the limit is {MAX_SESSION_BYTES}")]
     SessionTooLong(usize),
     /// A body that could not be read (malformed, too large): its status and why.
@@ -202,7 +216,7 @@ impl Failure {
             Failure::NoInterface(_) | Failure::NoEndpoint(_) | Failure::NoEndpointAt(_) => StatusCode::NOT_FOUND,
             Failure::NoStream(..) => StatusCode::BAD_REQUEST,
             Failure::StreamsFull(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Failure::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
+            Failure::TooManyStreams(_) | Failure::TooManyCalls(_) => StatusCode::TOO_MANY_REQUESTS,
             Failure::SessionTooLong(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::Unreadable(status, _) => *status,
             Failure::Call(

@@ -13,10 +13,10 @@ use axum::{
 use futures::StreamExt;
 use rheo_shared::protocol::{ErrorBody, FlagRequest, RunLine, RunRequest, RunResponse, NDJSON};
 
-use super::{check_session, json_answers, with_events, Failure, Interfaces, Step};
+use super::{check_session, json_answers, with_events, ClientTicket, Failure, Interfaces, Step};
 use crate::{
     engine::{events::Reporter, last, CallError},
-    site::PublicUrl,
+    site::{ClientAddress, PublicUrl},
 };
 
 /// A failure as Rheo's API writes it: its status and `{"error": "…"}`.
@@ -37,13 +37,17 @@ impl IntoResponse for ApiError {
 /// `POST /<name>/run`: one answer, or for a generator, its answers as NDJSON as they come;
 /// with `events`, NDJSON for any interface, the call's events between its answers. Without
 /// events, a generator's first answer is awaited before the response starts, so a call that
-/// fails at once still gets its 4xx; the call stops if the client goes away.
+/// fails at once still gets its 4xx; the call stops if the client goes away. A client has at
+/// most `Limits::max_pending_per_client` calls in flight (a 429 past them), as in the queue.
 pub(crate) async fn run(
     State(interfaces): State<Arc<Interfaces>>,
     Path(name): Path<String>,
     public: PublicUrl,
+    ClientAddress(client): ClientAddress,
     body: Result<Json<RunRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    let limit = interfaces.limits.max_pending_per_client;
+    let place = interfaces.runs_by_client.take(client, limit).ok_or(Failure::TooManyCalls(limit))?;
     let app = interfaces.find(&name)?;
     let request = interfaces.read(body)?;
     let interface = match (&request.api_name, request.fn_index) {
@@ -68,10 +72,11 @@ pub(crate) async fn run(
             Step::Answer(Ok(data)) => RunLine::Answer(RunResponse { data }),
             Step::Answer(Err(error)) => RunLine::Error(ErrorBody { error: error.to_string() }),
         });
-        return Ok(ndjson(lines));
+        return Ok(ndjson(lines, place));
     }
     if !interface.spec().generator {
         let data = last(answers).await?;
+        drop(place);
         return Ok(Json(RunResponse { data }).into_response());
     }
     let mut answers = Box::pin(answers);
@@ -80,12 +85,14 @@ pub(crate) async fn run(
         Ok(data) => RunLine::Answer(RunResponse { data }),
         Err(error) => RunLine::Error(ErrorBody { error: error.to_string() }),
     });
-    Ok(ndjson(lines))
+    Ok(ndjson(lines, place))
 }
 
-/// An NDJSON answer of `lines`, each sent as it comes.
-fn ndjson(lines: impl futures::Stream<Item = RunLine> + Send + 'static) -> Response {
-    let bytes = lines.map(|line| {
+/// An NDJSON answer of `lines`, each sent as it comes; the client's `place` among its calls is
+/// held until the last is sent, or the client goes.
+fn ndjson(lines: impl futures::Stream<Item = RunLine> + Send + 'static, place: ClientTicket) -> Response {
+    let bytes = lines.map(move |line| {
+        let _held: &ClientTicket = &place;
         let mut bytes = serde_json::to_vec(&line).expect("lines always serialise");
         bytes.push(b'\n');
         Ok::<_, std::convert::Infallible>(bytes)

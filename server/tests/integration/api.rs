@@ -206,3 +206,42 @@ async fn a_run_that_asks_for_events_hears_its_place_its_progress_and_its_alerts(
     assert!(eta > 0.5, "two rounds of a 300 ms call, at least: {eta}");
     assert_eq!(third.last().unwrap(), &json!({"data": [9.0]}));
 }
+
+/// `POST /<name>/run` of `body` over a connection of its own; the status and the body.
+async fn run_over_tcp(port: u16, name: &str, body: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut socket = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let request = format!(
+        "POST /{name}/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    socket.read_to_string(&mut answer).await.unwrap();
+    let status = answer.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+    (status, answer)
+}
+
+/// One client's `/run` calls in flight are capped as its Gradio queue events are: past
+/// `max_pending_per_client`, a 429 in words, and a place comes back when a call ends.
+#[tokio::test]
+async fn one_client_may_run_only_so_many_calls_at_once() {
+    async fn nap(x: f64) -> f64 {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        x
+    }
+    let registry = Registry::new()
+        .mount("nap", Interface::new(nap).inputs(Number::new()).outputs(Number::new()).concurrency_limit(None))
+        .limits(Limits::default().max_pending_per_client(2));
+    let port = common::serve(registry).await;
+    let body = r#"{"data": [1]}"#;
+    let running: Vec<_> = (0..2).map(|_| tokio::spawn(run_over_tcp(port, "nap", body))).collect();
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let (status, answer) = run_over_tcp(port, "nap", body).await;
+    assert_eq!(status, 429, "{answer}");
+    assert!(answer.contains("you have 2 calls running or waiting already"), "{answer}");
+    for call in running {
+        assert_eq!(call.await.unwrap().0, 200);
+    }
+    assert_eq!(run_over_tcp(port, "nap", body).await.0, 200, "the places came back");
+}
