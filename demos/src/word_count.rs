@@ -1,6 +1,6 @@
 //! `/word_count`: text in; a Markdown report and the counts as JSON out, as you type.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, time::Duration};
 
 use rheo::{serde_json::json, Interface, IntoMounted, Json, Markdown, Textbox};
 
@@ -49,9 +49,13 @@ pub(crate) fn interface() -> impl IntoMounted {
         .inputs(Textbox::new().lines(6).placeholder("Paste some text").label("text"))
         .outputs((Markdown::new().label("report"), Json::new().label("counts")))
         .title("Word count")
-        .description("Type or paste text: a Markdown report and the counts as JSON follow as you type.")
+        .description(
+            "Type or paste text: a Markdown report and the counts as JSON follow as you type, each time you pause.",
+        )
         .examples([("The cat sat on the mat.\nThe mat was flat.".to_string(),)])
         .live(true)
+        // Once the typing pauses, not at every letter.
+        .live_debounce(Duration::from_millis(300))
 }
 
 #[cfg(test)]

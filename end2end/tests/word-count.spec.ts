@@ -31,3 +31,18 @@ test("HTML a handler echoes into Markdown is shown as text, never run", async ({
   await expect(report.locator("img, script")).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
+
+test("a live interface with a debounce recomputes once the typing pauses, not at each letter", async ({ page }) => {
+  await page.goto("/word_count");
+  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  const runs: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/word_count/run")) runs.push(request.url());
+  });
+  // Twelve letters, 60 ms apart: under the demo's 300 ms pause each time.
+  await page.getByLabel("text", { exact: true }).pressSequentially("one two four", { delay: 60 });
+  const report = page.locator(".component.markdown .markdown-body");
+  await expect(report.getByRole("heading", { level: 2 })).toHaveText("3 words");
+  await page.waitForTimeout(600);
+  expect(runs).toHaveLength(1);
+});

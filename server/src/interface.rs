@@ -54,6 +54,7 @@ struct Options {
     html_in_text: bool,
     flagging: Option<Flagging>,
     live: bool,
+    live_debounce: Option<Duration>,
     api_name: String,
     stream_every: Duration,
     time_limit: Option<Duration>,
@@ -77,6 +78,7 @@ impl<F: Handler<M>, M> Interface<F, M> {
                 html_in_text: false,
                 flagging: None,
                 live: false,
+                live_debounce: None,
                 api_name: function_name::<F>(),
                 stream_every: Duration::from_millis(500),
                 time_limit: Some(Duration::from_secs(30)),
@@ -103,6 +105,15 @@ impl<F, M, I, O> Interface<F, M, I, O> {
     /// Recompute on every input change, with no Submit button.
     pub fn live(mut self, live: bool) -> Self {
         self.options.live = live;
+        self
+    }
+
+    /// A live interface recomputes once its inputs have been still for `pause` (at most 10 s)
+    /// instead of at each change: a word typed, not each letter, for a handler too slow or too
+    /// costly to run on every keystroke. Without it, a live interface recomputes at once and
+    /// always on the latest inputs.
+    pub fn live_debounce(mut self, pause: Duration) -> Self {
+        self.options.live_debounce = Some(pause);
         self
     }
 
@@ -279,6 +290,7 @@ where
             inputs: name_unlabelled(self.inputs.into_specs(), |spec| spec.kind.name()),
             outputs: name_unlabelled(self.outputs.into_specs(), |_| "output"),
             live: options.live,
+            live_debounce: options.live_debounce.map(|pause| pause.as_secs_f64()),
             api_name: options.api_name,
             stream_every: options.stream_every.as_secs_f64(),
             time_limit: options.time_limit.map(|limit| limit.as_secs_f64()),

@@ -349,6 +349,7 @@ impl BlocksSpec {
             inputs: specs(&event.inputs),
             outputs: specs(&event.outputs),
             live: false,
+            live_debounce: None,
             // A private event's endpoint has no name: only its index reaches it.
             api_name: if event.private { String::new() } else { event.api_name.clone() },
             stream_every: event.stream_every,

@@ -23,6 +23,10 @@ pub struct InterfaceSpec {
     pub outputs: Vec<ComponentSpec>,
     /// Recompute on every input change, with no Submit button.
     pub live: bool,
+    /// A live interface's pause, in seconds, after the last change before it recomputes (a
+    /// word typed, not each letter); `None` for at once.
+    #[serde(default)]
+    pub live_debounce: Option<f64>,
     /// The endpoint name programmatic clients call (Gradio's `api_name`).
     pub api_name: String,
     /// Seconds between captured chunks or frames of a streaming input.
@@ -40,6 +44,9 @@ pub struct InterfaceSpec {
     #[serde(default)]
     pub flagging: Option<Flagging>,
 }
+
+/// The longest pause a live interface may wait after a change before it recomputes.
+pub(crate) const MAX_DEBOUNCE_SECONDS: f64 = 10.0;
 
 /// The longest reason a flag may give (an author's option, or a person's words), in characters.
 pub const MAX_FLAG_REASON_CHARS: usize = 200;
@@ -141,6 +148,9 @@ impl InterfaceSpec {
         if self.concurrency_limit == Some(0) {
             problems.push("concurrency_limit must be at least 1".into());
         }
+        if self.live_debounce.is_some_and(|d| !(d.is_finite() && (0.0..=MAX_DEBOUNCE_SECONDS).contains(&d))) {
+            problems.push(format!("live_debounce must be 0 to {MAX_DEBOUNCE_SECONDS} seconds"));
+        }
         if let Some(flagging) = &self.flagging {
             if streaming > 0 {
                 problems.push("flagging is for calls, not streams: a streamed frame is not kept to flag".into());
@@ -192,6 +202,7 @@ mod tests {
             inputs: vec![ComponentSpec::new(ComponentKind::Number(Default::default()))],
             outputs: vec![ComponentSpec::new(ComponentKind::Number(Default::default()))],
             live: true,
+            live_debounce: None,
             api_name: "predict".into(),
             stream_every: 0.5,
             time_limit: Some(30.0),
@@ -226,6 +237,7 @@ mod tests {
         bad.examples = vec![vec![], vec![Value::Text("x".into())]];
         bad.stream_every = 0.0;
         bad.concurrency_limit = Some(0);
+        bad.live_debounce = Some(11.0);
         bad.flagging = Some(Flagging { reasons: vec!["fine".into(), " ".into()] });
         let problems = bad.check().unwrap_err();
         assert_eq!(
@@ -236,6 +248,7 @@ mod tests {
                 "example 2: number: expected a number, got text",
                 "stream_every must be a positive number of seconds",
                 "concurrency_limit must be at least 1",
+                "live_debounce must be 0 to 10 seconds",
                 "flagging option \" \": use 1-200 characters",
             ]
         );

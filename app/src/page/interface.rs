@@ -1,5 +1,7 @@
 //! The page of one interface: any [`InterfaceSpec`] as inputs, outputs and examples.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use rheo_shared::{protocol::api_page_path, ComponentSpec, Value};
@@ -47,9 +49,10 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
     // A closing page ends its session, so the server drops its State at once.
     let on_page_hide = window_event_listener(leptos::ev::pagehide, move |_| caller.end_session());
     on_leave(move || on_page_hide.remove());
+    let recompute = debounced(spec.live_debounce, move || caller.request());
     let on_input_change = Callback::new(move |()| match streamer {
         Some(streamer) => streamer.inputs_changed(),
-        None if live => caller.request(),
+        None if live => recompute(),
         None => {}
     });
     let clear = {
@@ -135,5 +138,24 @@ impl Widgets {
                 component_view(component, look, field)
             })
             .collect_view()
+    }
+}
+
+/// `run`, at once, or, with a `pause` (seconds), once no call of this has come for that long:
+/// each call puts the run off again. A run still waiting when the page goes is dropped.
+fn debounced(pause: Option<f64>, run: impl Fn() + Copy + Send + Sync + 'static) -> impl Fn() + Copy + 'static {
+    let waiting = StoredValue::new(None::<TimeoutHandle>);
+    let put_off = move || {
+        if let Some(timeout) = waiting.get_value() {
+            timeout.clear();
+        }
+    };
+    on_leave(put_off);
+    move || match pause {
+        None => run(),
+        Some(seconds) => {
+            put_off();
+            waiting.set_value(set_timeout_with_handle(run, Duration::from_secs_f64(seconds)).ok());
+        }
     }
 }
