@@ -63,6 +63,9 @@ pub struct Limits {
     /// How long a request's body may stall, no bytes arriving, before reading it fails
     /// (`RHEO_BODY_TIMEOUT_SECS`; 30 s).
     pub body_timeout: Duration,
+    /// How long a request's body may take in all, however steadily its bytes come
+    /// (`RHEO_BODY_TIME_LIMIT_SECS`; 600 s: a 50 MB upload at 85 KB/s).
+    pub body_time_limit: Duration,
     /// Calls of an interface, or of a Blocks event, that may run at once where its author set
     /// no `concurrency_limit` (Gradio's `default_concurrency_limit`;
     /// `RHEO_DEFAULT_CONCURRENCY_LIMIT`, a number or `none`; 1, as in Gradio). `None` for no
@@ -102,6 +105,7 @@ setters! {
     max_flagged_bytes: u64,
     header_timeout: Duration,
     body_timeout: Duration,
+    body_time_limit: Duration,
     default_concurrency_limit: Option<usize>,
 }
 
@@ -123,6 +127,7 @@ impl Default for Limits {
             max_flagged_bytes: 1 << 30,
             header_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(30),
+            body_time_limit: Duration::from_secs(600),
             default_concurrency_limit: Some(1),
         }
     }
@@ -145,7 +150,7 @@ impl Limits {
             usize::try_from(n).unwrap_or(usize::MAX)
         }
         type Set = fn(&mut Limits, u64);
-        let fields: [(&str, u64, Set); 15] = [
+        let fields: [(&str, u64, Set); 16] = [
             ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
             ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
             ("RHEO_MAX_REQUEST_KB", KIB, |l, n| l.max_request_bytes = size(n)),
@@ -161,6 +166,7 @@ impl Limits {
             ("RHEO_MAX_FLAGGED_MB", MIB, |l, n| l.max_flagged_bytes = n),
             ("RHEO_HEADER_TIMEOUT_SECS", 1, |l, n| l.header_timeout = Duration::from_secs(n)),
             ("RHEO_BODY_TIMEOUT_SECS", 1, |l, n| l.body_timeout = Duration::from_secs(n)),
+            ("RHEO_BODY_TIME_LIMIT_SECS", 1, |l, n| l.body_time_limit = Duration::from_secs(n)),
         ];
         for (name, unit, set) in fields {
             if let Some(n) = read(name, unit)? {

@@ -1,6 +1,7 @@
 //! Accepting connections, over TCP or TLS, bounded: at most `Limits::max_connections` open at
-//! once and `Limits::max_connections_per_address` from one address (but a trusted proxy's), and a client
-//! that is slow to say what it wants is dropped.
+//! once and `Limits::max_connections_per_address` from one address (but a trusted proxy's), a client
+//! that is slow to say what it wants is dropped, and a request body must come steadily
+//! (`Limits::body_timeout`) and whole within `Limits::body_time_limit`.
 //!
 //! `axum::serve` has neither TLS nor a header timeout, so this is its loop over hyper-util
 //! with those added (as axum's `low-level-rustls` example does). Without them, a few
@@ -8,8 +9,13 @@
 
 use std::{future::Future, io, net::SocketAddr, sync::Arc, time::Duration};
 
-use axum::{extract::ConnectInfo, Router};
-use hyper::body::Incoming;
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Request},
+    middleware::map_request,
+    Router,
+};
+use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
     server::{conn::auto, graceful::GracefulShutdown},
@@ -55,8 +61,12 @@ pub(crate) async fn serve(
         .keep_alive_interval(Some(limits.header_timeout))
         .keep_alive_timeout(limits.header_timeout)
         .max_concurrent_streams(256);
-    // A body sent a byte at a time would hold its handler (and an upload's file) for ever.
-    let app = app.layer(RequestBodyTimeoutLayer::new(limits.body_timeout));
+    // A body sent a byte at a time would hold its handler (and an upload's file) for ever: each
+    // byte must come within `body_timeout` of the last, and the whole within `body_time_limit`.
+    let body_time_limit = limits.body_time_limit;
+    let app = app.layer(RequestBodyTimeoutLayer::new(limits.body_timeout)).layer(map_request(
+        move |request: Request| async move { request.map(|body| Body::new(DeadlineBody::new(body, body_time_limit))) },
+    ));
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let per_address = PerClient::default();
     let graceful = GracefulShutdown::new();
@@ -138,6 +148,48 @@ async fn accept(listener: &TcpListener, open: &Arc<Semaphore>) -> (TcpStream, So
     }
 }
 
+/// A request body that fails once `limit` has passed since the request came, however steadily
+/// its bytes arrive.
+struct DeadlineBody {
+    inner: Body,
+    limit: Duration,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl DeadlineBody {
+    fn new(inner: Body, limit: Duration) -> Self {
+        DeadlineBody { inner, limit, deadline: Box::pin(tokio::time::sleep(limit)) }
+    }
+}
+
+/// Why a request body was cut off.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body took longer than its limit of {} s in all", .0.as_secs())]
+struct BodyTooSlow(Duration);
+
+impl HttpBody for DeadlineBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(Some(Err(BodyTooSlow(self.limit).into())));
+        }
+        std::pin::Pin::new(&mut self.inner).poll_frame(cx).map_err(Into::into)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use axum::routing::get;
@@ -188,6 +240,29 @@ mod tests {
         let mut whole = TcpStream::connect(address).await.unwrap();
         let request = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
         assert!(exchange(&mut whole, request).await.ends_with("hello"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_that_trickles_is_bounded_in_total_time() {
+        // The attack: a byte every few seconds, each within the stall timeout, for ever.
+        let address = served().await;
+        let mut trickle = TcpStream::connect(address).await.unwrap();
+        let head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n";
+        trickle.write_all(head.as_bytes()).await.unwrap();
+        let limits = Limits::default();
+        let every = limits.body_timeout / 2;
+        let bytes = (limits.body_time_limit.as_secs() / every.as_secs() + 2) as usize;
+        assert!(bytes < 1000, "the body is still unfinished when the limit passes");
+        for _ in 0..bytes {
+            tokio::time::sleep(every).await;
+            if trickle.write_all(b"x").await.is_err() {
+                break; // the server has answered and closed
+            }
+        }
+        let mut answer = Vec::new();
+        let _ = trickle.read_to_end(&mut answer).await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 4") && answer.contains("took longer than its limit"), "{answer}");
     }
 
     #[tokio::test]
