@@ -179,15 +179,20 @@ fn write_flag(
     reason: String,
     max_bytes: u64,
 ) -> Result<(), FlagError> {
+    // Hashed before the lock: reading the media is the slow part, and needs no lock.
+    let mut hashed = Vec::new();
+    for (label, source, name) in sources {
+        hashed.push((Path::new(&folder_name(&label)).join(content_hash(&source)?).join(&name), source));
+    }
     std::fs::create_dir_all(dir).map_err(io)?;
     let lock = OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".lock")).map_err(io)?;
     lock.lock().map_err(io)?;
     let mut copies = Vec::new();
     let mut new_media = Vec::new();
-    for (label, source, name) in sources {
-        let relative = Path::new(&folder_name(&label)).join(content_hash(&source)?).join(&name);
-        if !dir.join(&relative).exists() {
-            new_media.push((source, dir.join(&relative)));
+    for (relative, source) in hashed {
+        let target = dir.join(&relative);
+        if !target.exists() {
+            new_media.push((source, target));
         }
         copies.push(relative.to_string_lossy().into_owned());
     }

@@ -149,16 +149,18 @@ async fn accept(listener: &TcpListener, open: &Arc<Semaphore>) -> (TcpStream, So
 }
 
 /// A request body that fails once `limit` has passed since the request came, however steadily
-/// its bytes arrive.
+/// its bytes arrive. Its timer starts only when the body is first read: most requests (pages,
+/// GETs, bodies a handler never reads) never arm one.
 struct DeadlineBody {
     inner: Body,
     limit: Duration,
-    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    came: tokio::time::Instant,
+    deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl DeadlineBody {
     fn new(inner: Body, limit: Duration) -> Self {
-        DeadlineBody { inner, limit, deadline: Box::pin(tokio::time::sleep(limit)) }
+        DeadlineBody { inner, limit, came: tokio::time::Instant::now(), deadline: None }
     }
 }
 
@@ -175,7 +177,9 @@ impl HttpBody for DeadlineBody {
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        if self.deadline.as_mut().poll(cx).is_ready() {
+        let until = self.came + self.limit;
+        let deadline = self.deadline.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(until)));
+        if deadline.as_mut().poll(cx).is_ready() {
             return std::task::Poll::Ready(Some(Err(BodyTooSlow(self.limit).into())));
         }
         std::pin::Pin::new(&mut self.inner).poll_frame(cx).map_err(Into::into)
