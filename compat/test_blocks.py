@@ -4,6 +4,7 @@ plain HTTP for what no client should reach (a private event, an unknown one)."""
 import httpx
 import pytest
 from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
 from PIL import Image
 
 from test_mcp import ORIGIN, with_session
@@ -24,8 +25,9 @@ def test_gradio_client_calls_two_named_events_of_one_app(workshop):
     # An update (the value relabelled) comes as Gradio's own: the object, `__type__` and all.
     found = workshop.predict(TEXT, "mat", api_name="/find")
     assert found == {"__type__": "update", "value": 2, "label": 'found "mat"'}
-    top = workshop.predict(TEXT, 2, api_name="/top_words")
+    top, choices = workshop.predict(TEXT, 2, api_name="/top_words")
     assert [entry["word"] for entry in top] == ["the", "mat"]
+    assert choices == {"__type__": "update", "choices": ["the", "mat"]}
     # A generator: the client gets its last value.
     assert workshop.predict("one two three", api_name="/spell") == "one two three"
 
@@ -39,6 +41,16 @@ def test_two_events_share_a_state_per_client_session():
     assert second.predict(api_name="/kept") == "nothing kept yet", "another client, its own session"
 
 
+def test_the_choices_an_update_gave_are_the_client_sessions_own():
+    first, second = Client(URL, verbose=False), Client(URL, verbose=False)
+    with pytest.raises(AppError, match='"mat" is not one of the choices: the'):
+        first.predict(TEXT, "mat", api_name="/count_top_word")
+    first.predict(TEXT, 2, api_name="/top_words")
+    assert first.predict(TEXT, "mat", api_name="/count_top_word")["value"] == 2
+    with pytest.raises(AppError, match='"mat" is not one of the choices: the'):
+        second.predict(TEXT, "mat", api_name="/count_top_word")
+
+
 def test_an_upload_event_is_called_with_a_file(workshop, tmp_path):
     picture = tmp_path / "green.png"
     Image.new("RGB", (6, 4), (20, 200, 30)).save(picture)
@@ -49,7 +61,7 @@ def test_an_upload_event_is_called_with_a_file(workshop, tmp_path):
 
 def test_only_named_events_are_listed_and_a_private_one_cannot_be_called(workshop):
     api = workshop.view_api(print_info=False, return_format="dict")
-    assert sorted(api["named_endpoints"]) == ["/count_words", "/describe", "/find", "/keep", "/kept", "/shout", "/spell", "/top_words"]
+    assert sorted(api["named_endpoints"]) == ["/count_top_word", "/count_words", "/describe", "/find", "/keep", "/kept", "/shout", "/spell", "/top_words"]
     with pytest.raises(ValueError, match="Cannot find a function with `api_name`: /report"):
         workshop.predict(TEXT, 10, api_name="/report")
 

@@ -1,7 +1,8 @@
 //! `/workshop`: a Blocks app. A text and two buttons side by side (a row that wraps on a narrow
 //! screen), each button on its own function of that one text; a chained second step that runs
 //! only when the first succeeded; results in tabs; Enter in a search field; a slider in a
-//! closed accordion whose change reruns the top words; a status line a timer refreshes; a
+//! closed accordion whose change reruns the top words and gives them to a dropdown as its
+//! choices (picking one counts it); a status line a timer refreshes; a
 //! generator that spells the text out word by word, and a Stop button that cancels it; and
 //! updates: a checkbox hides the status line, another locks the text, and `find` relabels its
 //! result; a picture, described in words when one is uploaded and forgotten when it is
@@ -14,8 +15,8 @@ use futures::Stream;
 use rheo::{
     image::RgbImage,
     serde_json::{json, Value},
-    Blocks, Button, Checkbox, Image, ImageSource, IntoMounted, Json, Markdown, Number, Slider, State, Textbox, Trigger,
-    Update,
+    Blocks, Button, Checkbox, Dropdown, Image, ImageSource, IntoMounted, Json, Markdown, Number, Slider, State,
+    Textbox, Trigger, Update,
 };
 
 use crate::word_count::{top_words, words};
@@ -67,9 +68,13 @@ fn lock_text(locked: bool) -> Update<Textbox> {
     Update::new().interactive(!locked)
 }
 
-fn top(text: String, how_many: f64) -> Value {
+/// The text's top words with their counts, and the same words as the choices of a dropdown.
+fn top(text: String, how_many: f64) -> (Value, Update<Dropdown>) {
     let top = top_words(&words(&text), how_many as usize);
-    json!(top.into_iter().map(|(word, count)| json!({ "word": word, "count": count })).collect::<Vec<_>>())
+    let choices: Vec<String> = top.iter().map(|(word, _)| word.clone()).collect();
+    let counts = top.into_iter().map(|(word, count)| json!({ "word": word, "count": count }));
+    let choices = if choices.is_empty() { vec!["(no words)".to_owned()] } else { choices };
+    (json!(counts.collect::<Vec<_>>()), Update::new().choices(choices))
 }
 
 /// An uploaded picture in words: its size and its strongest colour on average.
@@ -139,8 +144,12 @@ pub(crate) fn blocks() -> impl IntoMounted {
     let (search, found) = app.group(|app| {
         (app.add(Textbox::new().label("find").placeholder("a word, then Enter")), app.add(Number::new().label("found")))
     });
-    let (how_many, top_list) = app.accordion("Top words", false, |app| {
-        (app.add(Slider::new(1.0, 10.0).step(1.0).value(3.0).label("how many")), app.add(Json::new().label("top")))
+    let (how_many, top_list, top_word) = app.accordion("Top words", false, |app| {
+        (
+            app.add(Slider::new(1.0, 10.0).step(1.0).value(3.0).label("how many")),
+            app.add(Json::new().label("top")),
+            app.add(Dropdown::new(["the"]).label("a top word").info("its count goes to found")),
+        )
     });
     let (show, lock) = app.row(|app| {
         (app.add(Checkbox::new().label("show the status").value(true)), app.add(Checkbox::new().label("lock the text")))
@@ -164,7 +173,8 @@ pub(crate) fn blocks() -> impl IntoMounted {
     let spelling = app.on(spell_out.click(), spell, text, spelled).api_name("spell").id();
     app.cancel(stop.click(), [spelling]);
     app.on(search.submit(), find, (text, search), found).api_name("find");
-    app.on(how_many.change(), top, (text, how_many), top_list).api_name("top_words");
+    app.on(how_many.change(), top, (text, how_many), (top_list, top_word)).api_name("top_words");
+    app.on(top_word.change(), find, (text, top_word), found).api_name("count_top_word");
     app.on(Trigger::load(), status, (), status_line).private();
     app.on(Trigger::every(Duration::from_secs(1)), status, (), status_line).private();
     app.on(show.change(), show_status, show, status_line).private();
@@ -187,7 +197,7 @@ mod tests {
         assert_eq!(report("One. Two three.".into(), 3.0), "**3 words** in 2 sentences: 1.5 words a sentence.");
         let found = Update::new().value(2.0).label("found \"the\"");
         assert_eq!(find("The cat and the hat".into(), " THE ".into()), found);
-        assert_eq!(top("b a b".into(), 1.0), json!([{ "word": "b", "count": 2 }]));
+        assert_eq!(top("b a b".into(), 1.0), (json!([{ "word": "b", "count": 2 }]), Update::new().choices(["b"])));
         let blue = RgbImage::from_pixel(4, 2, rheo::image::Rgb([10, 20, 200]));
         assert_eq!(describe(blue), "a picture of 4 × 2 pixels, mostly blue");
         let (said, State(texts)) =

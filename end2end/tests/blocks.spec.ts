@@ -105,6 +105,19 @@ test("an accordion opens, and a slider's change reruns its event", async ({ page
   await expect(top).not.toContainText('"word": "cat"');
 });
 
+test("an update gives a dropdown other choices, and picking one of them runs its change", async ({ page }) => {
+  await open(page);
+  await page.getByText("Top words").click();
+  const choices = page.getByLabel("a top word", { exact: true }).locator("option:not([disabled])");
+  await expect(choices).toHaveText(["the"]);
+  await page.getByLabel("how many", { exact: true }).fill("4");
+  await expect(choices).toHaveText(["the", "mat", "cat", "flat"]);
+  // A choice the update gave is accepted by the server, in this page's session.
+  await page.getByLabel("a top word", { exact: true }).selectOption("cat");
+  await expect(page.getByLabel('found "cat"', { exact: true })).toHaveValue("1");
+  await expect(page.locator(".event-errors")).toHaveText("");
+});
+
 test("an upload event describes the picture; removing it runs the clear event", async ({ page }) => {
   await open(page);
   await page.getByText("Picture", { exact: true }).click();
@@ -160,5 +173,5 @@ test("@gradio/client calls two named events of one app, and not a private one", 
   const found = (await app.predict("/find", [text, "two"])).data;
   expect(found).toEqual([{ __type__: "update", value: 1, label: 'found "two"' }]);
   const api = await app.view_api();
-  expect(Object.keys(api.named_endpoints).sort()).toEqual(["/count_words", "/describe", "/find", "/keep", "/kept", "/shout", "/spell", "/top_words"]);
+  expect(Object.keys(api.named_endpoints).sort()).toEqual(["/count_top_word", "/count_words", "/describe", "/find", "/keep", "/kept", "/shout", "/spell", "/top_words"]);
 });

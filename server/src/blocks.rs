@@ -2,7 +2,10 @@
 
 use std::{
     marker::PhantomData,
-    sync::atomic::{AtomicU64, Ordering},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
     time::Duration,
 };
 
@@ -487,31 +490,44 @@ impl IntoMounted for Blocks {
         if !problems.is_empty() {
             return Err(problems);
         }
+        let choices = choice_slots(&spec);
         let endpoints = events
             .into_iter()
             .enumerate()
             .map(|(index, Event { handler, timeout, concurrency_group, limit_set, .. })| {
                 let endpoint = spec.endpoint(index);
-                let wiring = state_wiring(&spec.events[index], &states);
+                let wiring = state_wiring(&spec.events[index], &states, &choices);
                 let timed: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
                 Declared::new(endpoint, timed, wiring, Vec::new())
                     .in_concurrency_group(concurrency_group)
                     .with_limit_set(limit_set)
             })
             .collect();
-        let state_starts = states.into_iter().map(|(_, start)| start).collect();
-        Ok(DeclaredApp { spec: AppSpec::Blocks(spec), endpoints, state_starts })
+        let state_starts =
+            states.into_iter().map(|(_, start)| start).chain(choices.into_iter().map(|(_, start)| start));
+        Ok(DeclaredApp { spec: AppSpec::Blocks(spec), endpoints, state_starts: state_starts.collect() })
     }
 }
 
-/// Which of `event`'s inputs and outputs are which of the app's State slots (`states`, by
-/// component id).
-fn state_wiring(event: &EventSpec, states: &[(usize, StateValue)]) -> StateWiring {
-    let slots = |ids: &[usize]| -> Vec<(usize, usize)> {
-        let slot = |id: usize| states.iter().position(|(state, _)| *state == id);
+/// The components whose choices an event's update may replace (a Radio or a Dropdown that is
+/// an event's output), by id, each with its slot's starting value: its choices as declared.
+fn choice_slots(spec: &BlocksSpec) -> Vec<(usize, StateValue)> {
+    let written = |id: usize| spec.events.iter().any(|event| event.outputs.contains(&id));
+    let declared = spec.components.iter().enumerate().filter_map(|(id, c)| Some((id, c.choices()?.to_vec())));
+    declared.filter(|(id, _)| written(*id)).map(|(id, choices)| (id, Arc::new(choices) as StateValue)).collect()
+}
+
+/// Which of `event`'s inputs and outputs are which of the app's slots: its State slots
+/// (`states`, by component id), then the slots of the choices its updates may replace
+/// (`choices`, by component id).
+fn state_wiring(event: &EventSpec, states: &[(usize, StateValue)], choices: &[(usize, StateValue)]) -> StateWiring {
+    let slots = |ids: &[usize], slotted: &[(usize, StateValue)], first: usize| -> Vec<(usize, usize)> {
+        let slot = |id: usize| slotted.iter().position(|(slotted, _)| *slotted == id).map(|k| first + k);
         ids.iter().enumerate().filter_map(|(position, &id)| Some((position, slot(id)?))).collect()
     };
-    StateWiring::new(slots(&event.inputs), slots(&event.outputs))
+    let (after_states, none) = (states.len(), 0);
+    StateWiring::new(slots(&event.inputs, states, none), slots(&event.outputs, states, none))
+        .with_choices(slots(&event.inputs, choices, after_states), slots(&event.outputs, choices, after_states))
 }
 
 /// Events the author did not name are named after their function, as in Gradio; where two
@@ -660,6 +676,51 @@ mod tests {
         call(0, vec![rheo_shared::Value::Number(7.0)], "a").await.unwrap();
         assert_eq!(call(1, vec![rheo_shared::Value::Null], "a").await.unwrap(), [number(7.0)]);
         assert_eq!(call(1, vec![rheo_shared::Value::Null], "b").await.unwrap(), [number(-1.0)], "its own session");
+    }
+
+    /// An update's choices are its session's: that session's calls may pick them (and no longer
+    /// the old ones), another session's may not; a handler's bad choices are refused.
+    #[tokio::test]
+    async fn an_update_gives_a_dropdown_other_choices_in_its_session() {
+        use crate::{engine::CallError, Dropdown, Update};
+        use rheo_shared::Value;
+        fn sizes(family: String) -> Update<Dropdown> {
+            let sizes = ["small", "large"].map(|size| format!("{family}-{size}"));
+            Update::new().choices(if family.is_empty() { Vec::new() } else { sizes.to_vec() })
+        }
+        fn pick(model: String) -> String {
+            model
+        }
+        let mut app = Blocks::new();
+        let (family, model, picked) =
+            (app.add(Textbox::new()), app.add(Dropdown::new(["base"]).label("model")), app.add(Textbox::new()));
+        app.on(family.submit(), sizes, family, model).api_name("sizes");
+        app.on(model.change(), pick, model, picked).api_name("pick");
+        let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
+        let declared = app.into_mounted("models").unwrap();
+        let app = declared.build(&crate::Limits::default(), &files, &crate::store::Backend::Memory).unwrap();
+        let files = &files;
+        let call = |index: usize, input: &str, session: &str| {
+            let endpoint = app.endpoint(index).unwrap();
+            let inputs = endpoint.check(vec![Value::Text(input.into())]);
+            let session = Some(session.to_owned());
+            async move { crate::engine::last(endpoint.call(files, session, inputs?, None)).await }
+        };
+        let misfit = |result: Result<_, CallError>| match result {
+            Err(CallError::InvalidInput { misfits }) => misfits[0].to_string(),
+            other => panic!("not refused: {other:?}"),
+        };
+        assert!(call(1, "base", "a").await.is_ok());
+        assert_eq!(misfit(call(1, "tiny-small", "a").await), "model: \"tiny-small\" is not one of the choices: base");
+        call(0, "tiny", "a").await.unwrap();
+        assert!(call(1, "tiny-small", "a").await.is_ok(), "the session's new choice");
+        assert_eq!(
+            misfit(call(1, "base", "a").await),
+            "model: \"base\" is not one of the choices: tiny-small, tiny-large"
+        );
+        assert!(misfit(call(1, "tiny-small", "b").await).contains("not one of the choices: base"), "another session");
+        let empty = call(0, "", "a").await.err().unwrap();
+        assert!(empty.to_string().contains("a choice list must not be empty"), "{empty}");
     }
 
     #[test]

@@ -85,8 +85,8 @@ mod update;
 
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger};
 pub use components::{
-    Audio, Button, Checkbox, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, MediaInput, Number,
-    Output, Radio, Returns, Shown, Slider, State, Textbox,
+    Audio, Button, Checkbox, Choosing, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, MediaInput,
+    Number, Output, Radio, Returns, Shown, Slider, State, Textbox,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

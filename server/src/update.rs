@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 
 use crate::{
-    components::{Output, Shown},
+    components::{Choosing, Output, Shown},
     engine::value::{ComponentValue, Payload},
 };
 
@@ -66,6 +66,31 @@ impl<C: Shown> Update<C> {
     /// Gives the component another label.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.look.label = Some(label.into());
+        self
+    }
+
+    /// Gives a [`Radio`](crate::Radio) or a [`Dropdown`](crate::Dropdown) other choices (1 to
+    /// 1000): from then on the session's calls take any of them, and only them.
+    ///
+    /// ```
+    /// use rheo::{Dropdown, Update};
+    ///
+    /// fn models(family: String) -> Update<Dropdown> {
+    ///     Update::new().choices([format!("{family}-small"), format!("{family}-large")])
+    /// }
+    /// ```
+    ///
+    /// Only a component with choices takes them:
+    ///
+    /// ```compile_fail,E0277
+    /// # use rheo::{Textbox, Update};
+    /// let _: Update<Textbox> = Update::new().choices(["a"]);
+    /// ```
+    pub fn choices<S: Into<String>>(mut self, choices: impl IntoIterator<Item = S>) -> Self
+    where
+        C: Choosing,
+    {
+        self.look.choices = Some(choices.into_iter().map(Into::into).collect());
         self
     }
 }

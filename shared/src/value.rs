@@ -106,6 +106,9 @@ pub struct Update {
     /// A new label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// A Radio's or a Dropdown's new choices; later calls of the session may pick any of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<String>>,
 }
 
 /// The `"__type__"` that tells an update from any other object.

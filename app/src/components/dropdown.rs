@@ -9,14 +9,17 @@ impl Widget for Dropdown {
     fn view(&self, f: Field) -> impl IntoView + use<> {
         let commit = f.commit();
         let value = f.value;
-        let options = self
-            .choices
-            .iter()
-            .map(|choice| {
+        let (declared, updated) = (self.choices.clone(), f.choices);
+        // The choices as declared, or as an update last gave them.
+        let options = move || {
+            let choices = updated.get().unwrap_or_else(|| declared.clone());
+            let option = move |choice: String| {
                 let this = Value::Text(choice.clone());
-                view! { <option value=choice.clone() selected=move || value.get() == this>{choice.clone()}</option> }
-            })
-            .collect_view();
+                let shown = choice.clone();
+                view! { <option value=choice selected=move || value.get() == this>{shown}</option> }
+            };
+            choices.into_iter().map(option).collect_view()
+        };
         let control = view! {
             <select id=f.id.clone() disabled=f.readonly()
                 on:change=move |ev| commit(Value::Text(event_target_value(&ev)))>

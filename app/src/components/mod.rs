@@ -85,6 +85,8 @@ pub(crate) struct Look {
     visible: RwSignal<bool>,
     interactive: RwSignal<bool>,
     label: RwSignal<String>,
+    /// A Radio's or a Dropdown's choices an update gave; `None`: as declared.
+    choices: RwSignal<Option<Vec<String>>>,
 }
 
 impl Look {
@@ -94,6 +96,7 @@ impl Look {
             visible: RwSignal::new(true),
             interactive: RwSignal::new(true),
             label: RwSignal::new(spec.label.clone()),
+            choices: RwSignal::new(None),
         }
     }
 
@@ -102,9 +105,14 @@ impl Look {
         self.label
     }
 
+    /// The choices an update gave, if one did.
+    pub(crate) fn choices(self) -> RwSignal<Option<Vec<String>>> {
+        self.choices
+    }
+
     /// Shows `update`'s look; gives back its value, if it has one.
     pub(crate) fn show(self, update: Update) -> Option<Value> {
-        let Update { value, visible, interactive, label, .. } = update;
+        let Update { value, visible, interactive, label, choices, .. } = update;
         if let Some(visible) = visible {
             self.visible.set(visible);
         }
@@ -113,6 +121,9 @@ impl Look {
         }
         if let Some(label) = label {
             self.label.set(label);
+        }
+        if choices.is_some() {
+            self.choices.set(choices);
         }
         value
     }
@@ -136,6 +147,8 @@ pub(crate) struct Field {
     pub(crate) label: RwSignal<String>,
     /// Said under the label; empty for nothing.
     pub(crate) info: String,
+    /// A Radio's or a Dropdown's choices an update gave (see [`Look::choices`]).
+    pub(crate) choices: RwSignal<Option<Vec<String>>>,
     /// The component's position among the inputs or the outputs.
     pub(crate) index: usize,
     pub(crate) value: RwSignal<Value>,

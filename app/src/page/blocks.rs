@@ -229,6 +229,7 @@ impl Layout<'_> {
             id: format!("component-{id}"),
             label: self.looks[id].label(),
             info: component.info.clone(),
+            choices: self.looks[id].choices(),
             index: id,
             value: self.values[id],
             on_change,

@@ -128,6 +128,7 @@ impl Widgets {
                     id,
                     label: look.label(),
                     info: component.info.clone(),
+                    choices: look.choices(),
                     index,
                     value: *value,
                     on_change,

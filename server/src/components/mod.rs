@@ -70,6 +70,14 @@ pub trait MediaInput: Component {}
 
 impl MediaInput for Audio {}
 
+/// A component with a list of choices ([`Radio`], [`Dropdown`]): an
+/// [`Update`](crate::Update) may give it others.
+pub trait Choosing: Shown {}
+
+impl Choosing for Radio {}
+
+impl Choosing for Dropdown {}
+
 impl<T: ComponentValue> MediaInput for Image<T> {}
 
 /// What a handler may return for output `C`: `C`'s value type, or an [`Update`](crate::Update)

@@ -340,8 +340,19 @@ impl Mounted {
 
     /// Checks a value for each input against its component: type, finiteness, bounds, choices,
     /// length. Every misfit is reported.
+    /// The choices of an input an update may give other ones are the session's: checked in
+    /// the call, against them.
     pub(crate) fn check(&self, values: Vec<Value>) -> Result<Checked, CallError> {
-        check_values(&self.spec.inputs, &values).map_err(|misfits| CallError::InvalidInput { misfits })?;
+        let session_checked: Vec<usize> = self.wiring.session_choices().collect();
+        let misfits: Vec<Misfit> = check_values(&self.spec.inputs, &values)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|misfit| misfit.component.as_ref().is_none_or(|(position, _)| !session_checked.contains(position)))
+            .collect();
+        if !misfits.is_empty() {
+            return Err(CallError::InvalidInput { misfits });
+        }
         Ok(Checked(values.into_iter().map(Input::Value).collect()))
     }
 
@@ -408,7 +419,11 @@ impl Mounted {
                     return;
                 }
             };
-            if let Err(e) = self.states.fill(&self.wiring, session.as_deref(), &mut inputs).await {
+            let checked = match self.states.fill(&self.wiring, session.as_deref(), &mut inputs).await {
+                Ok(choices) => check_chosen(&self.spec.inputs, &inputs, choices),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = checked {
                 yield Err(e);
                 return;
             }
@@ -431,26 +446,59 @@ impl Mounted {
     }
 }
 
+/// Checks the inputs whose choices are the session's (`choices`, by position) against them.
+fn check_chosen(
+    components: &[ComponentSpec],
+    inputs: &[Payload],
+    choices: Vec<(usize, Vec<String>)>,
+) -> Result<(), CallError> {
+    let misfits: Vec<Misfit> = choices
+        .into_iter()
+        .filter_map(|(position, choices)| {
+            let component = components[position].with_choices(choices)?;
+            let Payload::Json(value) = &inputs[position] else { return None };
+            let reason = component.validate(value).err()?.to_string();
+            Some(Misfit { component: Some((position, component.label)), reason })
+        })
+        .collect();
+    if misfits.is_empty() {
+        Ok(())
+    } else {
+        Err(CallError::InvalidInput { misfits })
+    }
+}
+
 /// Checks the handler's outputs: values that travel as JSON against their components (media
 /// and State are typed by the handler's signature, so they fit by construction), an update's
-/// value as any other.
+/// value as any other (against the choices it gives, if it gives some).
 fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<(), CallError> {
-    fn misfit(component: &ComponentSpec, output: &Payload) -> Option<ValueError> {
+    /// What is wrong, and whether it is only a number out of range.
+    fn misfit(component: &ComponentSpec, output: &Payload) -> Option<(String, bool)> {
         match output {
-            Payload::Json(value) => component.validate(value).err(),
+            Payload::Json(value) => {
+                component.validate(value).err().map(|e| (e.to_string(), matches!(e, ValueError::NotFinite(_))))
+            }
+            Payload::Update { value, look: rheo_shared::Update { choices: Some(choices), .. } } => {
+                if let Err(problem) = rheo_shared::components::check_choices(choices) {
+                    return Some((problem.to_string(), false));
+                }
+                misfit(&component.with_choices(choices.clone())?, value.as_deref()?)
+            }
             Payload::Update { value: Some(value), .. } => misfit(component, value),
             Payload::Image(_) | Payload::Audio(_) | Payload::State(_) | Payload::Update { value: None, .. } => None,
         }
     }
-    let misfits: Vec<(&str, ValueError)> = components
+    let misfits: Vec<(String, bool)> = components
         .iter()
         .zip(outputs)
-        .filter_map(|(component, output)| misfit(component, output).map(|e| (component.label.as_str(), e)))
+        .filter_map(|(component, output)| {
+            misfit(component, output).map(|(e, nan)| (format!("{}: {e}", component.label), nan))
+        })
         .collect();
-    let listed = || misfits.iter().map(|(label, e)| format!("{label}: {e}")).collect::<Vec<_>>().join("; ");
+    let listed = || misfits.iter().map(|(e, _)| e.as_str()).collect::<Vec<_>>().join("; ");
     if misfits.is_empty() {
         Ok(())
-    } else if misfits.iter().all(|(_, e)| matches!(e, ValueError::NotFinite(_))) {
+    } else if misfits.iter().all(|(_, not_finite)| *not_finite) {
         Err(CallError::NotFinite(format!("{}: the inputs may be too large or out of range", listed())))
     } else {
         Err(CallError::InvalidOutput(format!("the handler returned an invalid value: {}", listed())))

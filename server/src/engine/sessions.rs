@@ -31,16 +31,33 @@ pub(crate) const STATE_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
 pub(crate) const MAX_SHARED_STATE_BYTES: usize = 1 << 20;
 
 /// Which of an endpoint's inputs read which of the app's State slots, and which of its
-/// outputs write one: (position, slot) pairs.
+/// outputs write one: (position, slot) pairs. Choices are kept in slots too: a Radio or a
+/// Dropdown an update may give other choices has a slot holding the session's choices (a
+/// `Vec<String>`, starting as declared), which its updates write and its readers check against.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct StateWiring {
     inputs: Vec<(usize, usize)>,
     outputs: Vec<(usize, usize)>,
+    choice_inputs: Vec<(usize, usize)>,
+    choice_outputs: Vec<(usize, usize)>,
 }
 
 impl StateWiring {
     pub(crate) fn new(inputs: Vec<(usize, usize)>, outputs: Vec<(usize, usize)>) -> Self {
-        StateWiring { inputs, outputs }
+        StateWiring { inputs, outputs, ..StateWiring::default() }
+    }
+
+    /// This wiring with the inputs whose choices the session keeps, and the outputs whose
+    /// updates change them: (position, slot) pairs.
+    pub(crate) fn with_choices(mut self, inputs: Vec<(usize, usize)>, outputs: Vec<(usize, usize)>) -> Self {
+        self.choice_inputs = inputs;
+        self.choice_outputs = outputs;
+        self
+    }
+
+    /// The positions of the inputs whose choices are the session's: checked in the call.
+    pub(crate) fn session_choices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.choice_inputs.iter().map(|&(position, _)| position)
     }
 
     /// An interface's States among its inputs and outputs (their starting values, by
@@ -66,10 +83,10 @@ impl StateWiring {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let wiring = StateWiring {
-            inputs: inputs.iter().enumerate().map(|(slot, (position, _))| (*position, slot)).collect(),
-            outputs: outputs.iter().enumerate().map(|(slot, (position, _))| (*position, slot)).collect(),
-        };
+        let wiring = StateWiring::new(
+            inputs.iter().enumerate().map(|(slot, (position, _))| (*position, slot)).collect(),
+            outputs.iter().enumerate().map(|(slot, (position, _))| (*position, slot)).collect(),
+        );
         Ok((inputs.into_iter().map(|(_, start)| start).collect(), wiring))
     }
 }
@@ -105,15 +122,16 @@ impl SessionStates {
     }
 
     /// Puts the session's State values into the inputs `wiring` names (starting values
-    /// without a session).
+    /// without a session); gives back the session's choices of the inputs that have them, by
+    /// position, to check their values against.
     pub(crate) async fn fill(
         &self,
         wiring: &StateWiring,
         session: Option<&str>,
         inputs: &mut [Payload],
-    ) -> Result<(), CallError> {
-        if wiring.inputs.is_empty() {
-            return Ok(());
+    ) -> Result<Vec<(usize, Vec<String>)>, CallError> {
+        if wiring.inputs.is_empty() && wiring.choice_inputs.is_empty() {
+            return Ok(Vec::new());
         }
         let kept = match session {
             None => None,
@@ -123,15 +141,19 @@ impl SessionStates {
                 Kept::Shared(shared) => Some(shared.load(session, &self.starts).await?),
             },
         };
-        for &(position, slot) in &wiring.inputs {
-            let value = kept.as_ref().map_or(&self.starts[slot], |values| &values[slot]);
-            inputs[position] = Payload::State(value.clone());
+        let slot = |slot: usize| kept.as_ref().map_or(&self.starts[slot], |values| &values[slot]);
+        for &(position, state) in &wiring.inputs {
+            inputs[position] = Payload::State(slot(state).clone());
         }
-        Ok(())
+        let choices = wiring.choice_inputs.iter().map(|&(position, choices)| {
+            let choices = (&**slot(choices) as &dyn std::any::Any).downcast_ref::<Vec<String>>();
+            (position, choices.expect("a choices slot holds choices").clone())
+        });
+        Ok(choices.collect())
     }
 
     /// Takes the State values out of the outputs `wiring` names (leaving nulls) and keeps them
-    /// for the session.
+    /// for the session, with the choices its updates give.
     pub(crate) async fn keep(
         &self,
         wiring: &StateWiring,
@@ -142,6 +164,12 @@ impl SessionStates {
         for &(position, slot) in &wiring.outputs {
             if let Payload::State(value) = std::mem::replace(&mut outputs[position], Payload::Json(Value::Null)) {
                 returned.push((slot, value));
+            }
+        }
+        for &(position, slot) in &wiring.choice_outputs {
+            if let Payload::Update { look: rheo_shared::Update { choices: Some(choices), .. }, .. } = &outputs[position]
+            {
+                returned.push((slot, std::sync::Arc::new(choices.clone()) as StateValue));
             }
         }
         let Some(session) = session.filter(|_| !returned.is_empty()) else { return Ok(()) };

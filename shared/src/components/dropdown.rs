@@ -24,4 +24,12 @@ impl Kind for Dropdown {
     fn check(&self) -> Result<(), Problem> {
         check_choices(&self.choices)
     }
+
+    fn choices(&self) -> Option<&[String]> {
+        Some(&self.choices)
+    }
+
+    fn choices_mut(&mut self) -> Option<&mut Vec<String>> {
+        Some(&mut self.choices)
+    }
 }

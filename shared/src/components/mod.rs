@@ -148,6 +148,14 @@ pub trait Kind {
     fn read(&self, json: serde_json::Value) -> Value {
         serde_json::from_value(json).unwrap_or_default()
     }
+    /// Its list of choices, if it has one (a Radio's, a Dropdown's): an update may replace it.
+    fn choices(&self) -> Option<&[String]> {
+        None
+    }
+    /// The same list, to replace.
+    fn choices_mut(&mut self) -> Option<&mut Vec<String>> {
+        None
+    }
 }
 
 /// The error for a value of the wrong kind: [`ValueError::Missing`] for null, else a
@@ -217,6 +225,8 @@ pub enum Problem {
     BadStep,
     #[error("a choice list must not be empty")]
     NoChoices,
+    #[error("a choice list may have at most {MAX_CHOICES} choices, not {0}")]
+    TooManyChoices(usize),
     #[error("the JPEG quality must be above 0 and at most 1")]
     BadQuality,
     #[error("give at least one source")]
@@ -276,6 +286,18 @@ impl ComponentSpec {
             return Value::Update(Box::new(update));
         }
         match_kind!(&self.kind, k => k.read(json))
+    }
+
+    /// This spec with the choices an update gave it, or `None` if it has no choices.
+    pub fn with_choices(&self, choices: Vec<String>) -> Option<Self> {
+        let mut spec = self.clone();
+        *match_kind!(&mut spec.kind, k => k.choices_mut())? = choices;
+        Some(spec)
+    }
+
+    /// Its list of choices, if it has one (a Radio's, a Dropdown's).
+    pub fn choices(&self) -> Option<&[String]> {
+        match_kind!(&self.kind, k => k.choices())
     }
 
     /// Checks the declaration of an input: [`ComponentSpec::check`], and that it can be one.
@@ -342,10 +364,15 @@ pub(crate) fn check_choice(choices: &[String], value: &Value) -> Result<(), Valu
     }
 }
 
-/// The check of a choice list's options.
-pub(crate) fn check_choices(choices: &[String]) -> Result<(), Problem> {
+/// The most choices one list may have.
+pub const MAX_CHOICES: usize = 1000;
+
+/// The check of a choice list: an author's, or one a handler's update gives.
+pub fn check_choices(choices: &[String]) -> Result<(), Problem> {
     if choices.is_empty() {
         Err(Problem::NoChoices)
+    } else if choices.len() > MAX_CHOICES {
+        Err(Problem::TooManyChoices(choices.len()))
     } else {
         Ok(())
     }
