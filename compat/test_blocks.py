@@ -57,6 +57,8 @@ def test_an_upload_event_is_called_with_a_file(workshop, tmp_path):
     assert workshop.predict(handle_file(str(picture)), api_name="/describe") == "a picture of 6 × 4 pixels, mostly green"
     upload = next(d for d in workshop.config["dependencies"] if d["api_name"] == "describe")
     assert [name for _, name in upload["targets"]] == ["upload"]
+    find = next(d for d in workshop.config["dependencies"] if d["api_name"] == "find")
+    assert [name for _, name in find["targets"]] == ["submit", "change"], "one event, two triggers"
 
 
 def test_only_named_events_are_listed_and_a_private_one_cannot_be_called(workshop):

@@ -1,6 +1,7 @@
 //! `/workshop`: a Blocks app. A text and two buttons side by side (a row that wraps on a narrow
 //! screen), each button on its own function of that one text; a chained second step that runs
-//! only when the first succeeded; results in tabs; Enter in a search field; a slider in a
+//! only when the first succeeded; results in tabs; Enter in a search field or a change of the
+//! text (one event, two triggers); a slider in a
 //! closed accordion whose change reruns the top words and gives them to a dropdown as its
 //! choices (picking one counts it); a status line a timer refreshes; a
 //! generator that spells the text out word by word, and a Stop button that cancels it; and
@@ -53,9 +54,13 @@ fn spell(text: String) -> impl Stream<Item = String> {
     }
 }
 
-/// How often `word` occurs in the text, whatever its case, under a label that names it.
+/// How often `word` occurs in the text, whatever its case, under a label that names it; no
+/// change while no word is searched for.
 fn find(text: String, word: String) -> Update<Number> {
     let word = word.trim().to_lowercase();
+    if word.is_empty() {
+        return Update::new();
+    }
     let found = words(&text).iter().filter(|w| **w == word).count() as f64;
     Update::new().value(found).label(format!("found \"{word}\""))
 }
@@ -172,7 +177,8 @@ pub(crate) fn blocks() -> impl IntoMounted {
     app.on(loud.click(), shout, text, shouted).api_name("shout");
     let spelling = app.on(spell_out.click(), spell, text, spelled).api_name("spell").id();
     app.cancel(stop.click(), [spelling]);
-    app.on(search.submit(), find, (text, search), found).api_name("find");
+    // Enter in the search field, or any change of the text once a word is searched for.
+    app.on([search.submit(), text.change()], find, (text, search), found).api_name("find");
     app.on(how_many.change(), top, (text, how_many), (top_list, top_word)).api_name("top_words");
     app.on(top_word.change(), find, (text, top_word), found).api_name("count_top_word");
     app.on(Trigger::load(), status, (), status_line).private();

@@ -63,13 +63,16 @@ test("a Stop button cancels a running generator", async ({ page }) => {
   expect(stopped.split(" ").length).toBeLessThan(10);
 });
 
-test("Enter in a text field submits it; the handler's update relabels its result", async ({ page }) => {
+test("Enter in a text field submits it, and an event's second trigger runs it too; the update relabels its result", async ({ page }) => {
   await open(page);
   const find = page.getByLabel("find", { exact: true });
   await find.fill("mat");
   await find.press("Enter");
   await expect(page.getByLabel('found "mat"', { exact: true })).toHaveValue("2");
   await expect(page.getByLabel("found", { exact: true })).toHaveCount(0);
+  // The same event has a second trigger: the text's change.
+  await page.getByLabel("text", { exact: true }).fill("mat, mat and mat");
+  await expect(page.getByLabel('found "mat"', { exact: true })).toHaveValue("3");
 });
 
 test("updates hide and show a component, and lock and unlock one", async ({ page }) => {

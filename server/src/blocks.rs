@@ -183,23 +183,25 @@ impl Blocks {
         self.open.last_mut().expect("the page is always open").push(node);
     }
 
-    /// When `trigger` fires, runs `handler` on the values of `inputs` (a handle, or a tuple of
+    /// When `triggers` fire (one [`Trigger`], or an array of them for any of several: Gradio's
+    /// `gr.on(triggers=[…])`), runs `handler` on the values of `inputs` (a handle, or a tuple of
     /// up to eight) and shows what it returns in `outputs`. Its `api_name` defaults to the
     /// function's name; [`EventRef`] sets it and the event's other options, and chains more.
-    pub fn on<F, M, I, O>(&mut self, trigger: Trigger, handler: F, inputs: I, outputs: O) -> EventRef<'_>
+    pub fn on<F, M, I, O>(&mut self, triggers: impl Triggers, handler: F, inputs: I, outputs: O) -> EventRef<'_>
     where
         F: Handler<M, Args = <I::Components as ComponentList>::Args>,
         F::Output: Returns<O::Components>,
         I: Handles,
         O: Handles,
     {
-        if trigger.blocks.is_some_and(|blocks| blocks != self.id) {
+        let triggers = triggers.into_triggers();
+        if triggers.iter().any(|trigger| trigger.blocks.is_some_and(|blocks| blocks != self.id)) {
             self.problems.push("an event is triggered by a component of another Blocks".into());
         }
         let inputs = self.ids(inputs.ids());
         let outputs = self.ids(outputs.ids());
         let spec = EventSpec {
-            trigger: trigger.on,
+            triggers: triggers.iter().map(|trigger| trigger.on).collect(),
             inputs,
             outputs,
             api_name: function_name::<F>(),
@@ -426,6 +428,37 @@ impl Trigger {
     }
 }
 
+/// What fires an event: one [`Trigger`], or any of several (an array or a `Vec` of them, as
+/// `[a.change(), b.change()]`).
+pub trait Triggers: Sealed {
+    #[doc(hidden)]
+    fn into_triggers(self) -> Vec<Trigger>;
+}
+
+impl Sealed for Trigger {}
+
+impl Triggers for Trigger {
+    fn into_triggers(self) -> Vec<Trigger> {
+        vec![self]
+    }
+}
+
+impl<const N: usize> Sealed for [Trigger; N] {}
+
+impl<const N: usize> Triggers for [Trigger; N] {
+    fn into_triggers(self) -> Vec<Trigger> {
+        self.to_vec()
+    }
+}
+
+impl Sealed for Vec<Trigger> {}
+
+impl Triggers for Vec<Trigger> {
+    fn into_triggers(self) -> Vec<Trigger> {
+        self
+    }
+}
+
 /// Handles as an event takes them: one, or a tuple of up to eight, or `()` for none. Their
 /// components fix the handler's types, as [`ComponentList`] does for an `Interface`.
 pub trait Handles: Sealed {
@@ -583,7 +616,7 @@ mod tests {
         assert!(matches!(&spec.layout[1], Node::Tabs { tabs } if tabs.len() == 2));
         let names: Vec<(&str, bool)> = spec.events.iter().map(|e| (e.api_name.as_str(), e.private)).collect();
         assert_eq!(names, [("double", false), ("double_1", true), ("predict", false), ("predict_1", false)]);
-        assert_eq!(spec.events[1].trigger, On::Then { event: 0 });
+        assert_eq!(spec.events[1].triggers, [On::Then { event: 0 }]);
         assert_eq!(declared.endpoints.len(), 4);
     }
 

@@ -83,7 +83,7 @@ mod tls;
 mod transports;
 mod update;
 
-pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger};
+pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
 pub use components::{
     Audio, Button, Checkbox, Choosing, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, MediaInput,
     Number, Output, Radio, Returns, Shown, Slider, State, Textbox,

@@ -153,7 +153,9 @@ impl Trigger {
 /// One event: what fires it, the components its handler reads and writes, how clients call it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventSpec {
-    pub trigger: Trigger,
+    /// Any of them fires it (Gradio's `gr.on(triggers=[…])`); a chained or stream trigger is
+    /// an event's only one.
+    pub triggers: Vec<Trigger>,
     pub inputs: Vec<usize>,
     pub outputs: Vec<usize>,
     /// The endpoint's name for API clients and MCP (unique in the app, as in Gradio, even
@@ -179,6 +181,18 @@ pub const DEFAULT_STREAM_EVERY: f64 = 0.5;
 
 fn default_stream_every() -> f64 {
     DEFAULT_STREAM_EVERY
+}
+
+impl EventSpec {
+    /// Whether `trigger` fires it.
+    pub fn fires_on(&self, trigger: Trigger) -> bool {
+        self.triggers.contains(&trigger)
+    }
+
+    /// The event it follows, if it is chained.
+    pub fn after(&self) -> Option<usize> {
+        self.triggers.iter().find_map(|trigger| trigger.after())
+    }
 }
 
 impl BlocksSpec {
@@ -228,31 +242,15 @@ impl BlocksSpec {
         if !event.inputs.iter().chain(&event.outputs).all(known) {
             problems.push("it names a component of another Blocks".to_owned());
         }
-        match event.trigger {
-            Trigger::Click { component } if !self.is(component, |k| matches!(k, ComponentKind::Button(_))) => {
-                problems.push("only a Button is clicked".to_owned());
-            }
-            Trigger::Submit { component } if !self.is(component, |k| matches!(k, ComponentKind::Textbox(_))) => {
-                problems.push("only a Textbox is submitted".to_owned());
-            }
-            Trigger::Upload { component } | Trigger::Clear { component }
-                if !self.is(component, |k| k.media().is_some()) =>
-            {
-                problems.push("only a media input (an Image, an Audio) is uploaded or cleared".to_owned());
-            }
-            Trigger::Stream { component } if !self.is(component, ComponentKind::is_streaming) => {
-                problems.push("only a streaming media input (`.streaming(true)`) streams".to_owned());
-            }
-            Trigger::Change { component } | Trigger::Input { component } if !known(&component) => {
-                problems.push("it names a component of another Blocks".to_owned());
-            }
-            Trigger::Every { seconds } if !(seconds.is_finite() && seconds >= MIN_TIMER_SECONDS) => {
-                problems.push(format!("a timer's period must be at least {MIN_TIMER_SECONDS} s, not {seconds} s"));
-            }
-            Trigger::Then { event } | Trigger::Success { event } if event >= index => {
-                problems.push("it follows an event that is not declared before it".to_owned());
-            }
-            _ => {}
+        if event.triggers.is_empty() {
+            problems.push("nothing triggers it".to_owned());
+        }
+        let alone = |t: &Trigger| matches!(t, Trigger::Then { .. } | Trigger::Success { .. } | Trigger::Stream { .. });
+        if event.triggers.len() > 1 && event.triggers.iter().any(alone) {
+            problems.push("a chained or stream trigger is an event's only one".to_owned());
+        }
+        for &trigger in &event.triggers {
+            problems.extend(self.trigger_problem(index, trigger));
         }
         if !is_api_name(&event.api_name) {
             problems.push(format!("api_name {:?}: use 1-64 letters, digits, '-' or '_'", event.api_name));
@@ -269,17 +267,49 @@ impl BlocksSpec {
         problems
     }
 
+    /// What is wrong with `trigger` firing event `index`, if anything.
+    fn trigger_problem(&self, index: usize, trigger: Trigger) -> Option<String> {
+        let known = |id: usize| id < self.components.len();
+        let problem = match trigger {
+            Trigger::Click { component } if !self.is(component, |k| matches!(k, ComponentKind::Button(_))) => {
+                "only a Button is clicked".to_owned()
+            }
+            Trigger::Submit { component } if !self.is(component, |k| matches!(k, ComponentKind::Textbox(_))) => {
+                "only a Textbox is submitted".to_owned()
+            }
+            Trigger::Upload { component } | Trigger::Clear { component }
+                if !self.is(component, |k| k.media().is_some()) =>
+            {
+                "only a media input (an Image, an Audio) is uploaded or cleared".to_owned()
+            }
+            Trigger::Stream { component } if !self.is(component, ComponentKind::is_streaming) => {
+                "only a streaming media input (`.streaming(true)`) streams".to_owned()
+            }
+            Trigger::Change { component } | Trigger::Input { component } if !known(component) => {
+                "it names a component of another Blocks".to_owned()
+            }
+            Trigger::Every { seconds } if !(seconds.is_finite() && seconds >= MIN_TIMER_SECONDS) => {
+                format!("a timer's period must be at least {MIN_TIMER_SECONDS} s, not {seconds} s")
+            }
+            Trigger::Then { event } | Trigger::Success { event } if event >= index => {
+                "it follows an event that is not declared before it".to_owned()
+            }
+            _ => return None,
+        };
+        Some(problem)
+    }
+
     /// A streaming input (component `id`) streams to one event, its stream event, which reads
     /// it; no other event reads it, as its value in the page is a device, not a file.
     fn stream_problems(&self, id: usize) -> Vec<String> {
         let label = &self.components[id].label;
-        let streams = self.events.iter().filter(|e| e.trigger == Trigger::Stream { component: id }).count();
+        let streams = self.events.iter().filter(|e| e.fires_on(Trigger::Stream { component: id })).count();
         let mut problems = Vec::new();
         if streams != 1 {
             problems.push(format!("{label}: a streaming input needs one stream event (it has {streams})"));
         }
         let stream = Trigger::Stream { component: id };
-        if self.events.iter().any(|e| e.inputs.contains(&id) != (e.trigger == stream)) {
+        if self.events.iter().any(|e| e.inputs.contains(&id) != e.fires_on(stream)) {
             problems.push(format!("{label}: a streaming input is read by its stream event, and by it alone"));
         }
         problems
@@ -296,14 +326,14 @@ impl BlocksSpec {
         // follower's writes are complete when read backwards).
         let mut writes: Vec<Vec<usize>> = self.events.iter().map(|e| e.outputs.clone()).collect();
         for index in (0..self.events.len()).rev() {
-            if let Some(before) = self.events[index].trigger.after().filter(|&b| b < index) {
+            if let Some(before) = self.events[index].after().filter(|&b| b < index) {
                 let followed = writes[index].clone();
                 writes[before].extend(followed);
             }
         }
         // Component → the components its change rewrites.
         let next = |id: usize| -> Vec<usize> {
-            let fired = self.events.iter().enumerate().filter(|(_, e)| e.trigger == Trigger::Change { component: id });
+            let fired = self.events.iter().enumerate().filter(|(_, e)| e.fires_on(Trigger::Change { component: id }));
             fired.flat_map(|(index, _)| writes[index].iter().copied()).collect()
         };
         // Depth-first search for a component reached again from itself.
@@ -388,7 +418,7 @@ mod tests {
     /// An event named `api_name`; private if the name starts with `_`.
     fn event(trigger: Trigger, inputs: &[usize], outputs: &[usize], api_name: &str) -> EventSpec {
         EventSpec {
-            trigger,
+            triggers: vec![trigger],
             inputs: inputs.to_vec(),
             outputs: outputs.to_vec(),
             api_name: api_name.into(),
@@ -450,6 +480,26 @@ mod tests {
                 "event 3: it follows an event that is not declared before it",
                 "event 4: only a media input (an Image, an Audio) is uploaded or cleared",
                 "two events are named \"same\": an api_name must be unique",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_event_has_several_triggers_but_a_chained_one_alone() {
+        let mut both = event(Trigger::Change { component: 0 }, &[0, 1], &[3], "sum");
+        both.triggers.push(Trigger::Change { component: 1 });
+        assert!(both.fires_on(Trigger::Change { component: 1 }));
+        assert_eq!(blocks(vec![both.clone()]).check(), Ok(()));
+        let mut mixed = event(Trigger::Then { event: 0 }, &[], &[3], "_p8");
+        mixed.triggers.push(Trigger::Click { component: 1 });
+        let mut none = event(Trigger::Load, &[], &[3], "_p9");
+        none.triggers.clear();
+        assert_eq!(
+            blocks(vec![both, mixed, none]).check().unwrap_err(),
+            [
+                "event 1: a chained or stream trigger is an event's only one",
+                "event 1: only a Button is clicked",
+                "event 2: nothing triggers it",
             ]
         );
     }

@@ -87,8 +87,8 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
 /// event's caller, stops when the page goes, and sends the event's other inputs again when
 /// they change.
 fn streamers(spec: &BlocksSpec, callers: &[Caller], values: &[RwSignal<Value>]) -> Vec<(usize, Streamer)> {
-    let streams = spec.events.iter().enumerate().filter_map(|(index, event)| match event.trigger {
-        Trigger::Stream { component } => Some((index, event, component)),
+    let streams = spec.events.iter().enumerate().filter_map(|(index, event)| match event.triggers[..] {
+        [Trigger::Stream { component }] => Some((index, event, component)),
         _ => None,
     });
     streams
@@ -122,7 +122,7 @@ impl Events {
     fn fire(self, fires: impl Fn(Trigger) -> bool) {
         let (stopped, chosen): (Vec<usize>, Vec<usize>) = self.spec.with_value(|spec| {
             let cancels = spec.cancels.iter().filter(|c| fires(c.trigger));
-            let events = spec.events.iter().enumerate().filter(|(_, e)| fires(e.trigger));
+            let events = spec.events.iter().enumerate().filter(|(_, e)| e.triggers.iter().copied().any(&fires));
             (cancels.flat_map(|c| c.events.iter().copied()).collect(), events.map(|(index, _)| index).collect())
         });
         for index in stopped {
@@ -140,7 +140,8 @@ impl Events {
     /// A callback running the events and cancels `fires` picks, or `None` if it picks none.
     fn callback(self, fires: impl Fn(Trigger) -> bool + Copy + Send + Sync + 'static) -> Option<Callback<()>> {
         let any = self.spec.with_value(|spec| {
-            spec.events.iter().map(|e| e.trigger).chain(spec.cancels.iter().map(|c| c.trigger)).any(fires)
+            let triggers = spec.events.iter().flat_map(|e| e.triggers.iter().copied());
+            triggers.chain(spec.cancels.iter().map(|c| c.trigger)).any(fires)
         });
         any.then(|| Callback::new(move |()| self.fire(fires)))
     }
@@ -149,7 +150,7 @@ impl Events {
     /// user's changes and other events' outputs alike (a loop of them is refused at mount).
     fn fire_on_change(self, id: usize, value: RwSignal<Value>) {
         let listens =
-            self.spec.with_value(|spec| spec.events.iter().any(|e| e.trigger == Trigger::Change { component: id }));
+            self.spec.with_value(|spec| spec.events.iter().any(|e| e.fires_on(Trigger::Change { component: id })));
         if listens {
             Effect::new(move |seen: Option<()>| {
                 value.track();
@@ -179,12 +180,13 @@ impl Events {
     /// Starts each timer event's interval; each stops when the page goes.
     fn start_timers(self) {
         let periods: Vec<(usize, f64)> = self.spec.with_value(|spec| {
-            let timers = spec.events.iter().enumerate();
-            timers
-                .filter_map(
-                    |(index, e)| if let Trigger::Every { seconds } = e.trigger { Some((index, seconds)) } else { None },
-                )
-                .collect()
+            let triggers =
+                spec.events.iter().enumerate().flat_map(|(index, e)| e.triggers.iter().map(move |t| (index, t)));
+            let period = |(index, trigger): (usize, &Trigger)| match trigger {
+                Trigger::Every { seconds } => Some((index, *seconds)),
+                _ => None,
+            };
+            triggers.filter_map(period).collect()
         });
         for (index, seconds) in periods {
             let Some(caller) = self.caller(index) else { continue };
@@ -241,7 +243,7 @@ impl Layout<'_> {
     }
 
     fn listens_to_change(&self, id: usize) -> bool {
-        self.spec.events.iter().any(|e| e.trigger == Trigger::Change { component: id })
+        self.spec.events.iter().any(|e| e.fires_on(Trigger::Change { component: id }))
     }
 }
 

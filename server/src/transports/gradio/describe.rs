@@ -154,14 +154,15 @@ fn cancel_config(id: usize, cancel: &Cancel) -> Json {
     })
 }
 
-/// One event as a Gradio dependency: its trigger, its components, its name (none if private).
+/// One event as a Gradio dependency: its triggers, its components, its name (none if private).
 fn event_config(id: usize, event: &EventSpec) -> Json {
     // The page's own triggers (its load, a timer, a chained step) name no component.
-    let targets: Vec<Json> =
-        event.trigger.component().map(|id| json!([id, event.trigger.gradio_name()])).into_iter().collect();
-    let (trigger_after, only_on_success) = match event.trigger {
-        Trigger::Then { event } => (Some(event), false),
-        Trigger::Success { event } => (Some(event), true),
+    let targets: Vec<Json> = (event.triggers.iter())
+        .filter_map(|trigger| Some(json!([trigger.component()?, trigger.gradio_name()])))
+        .collect();
+    let (trigger_after, only_on_success) = match event.triggers[..] {
+        [Trigger::Then { event }] => (Some(event), false),
+        [Trigger::Success { event }] => (Some(event), true),
         _ => (None, false),
     };
     json!({
