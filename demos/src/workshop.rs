@@ -1,5 +1,5 @@
-//! `/workshop`: a Blocks app. A text and two buttons side by side (a row that wraps on a narrow
-//! screen), each button on its own function of that one text; a chained second step that runs
+//! `/workshop`: a Blocks app. A text with examples under it and buttons beside it (a row that
+//! wraps on a narrow screen), each button on its own function of that one text; a chained second step that runs
 //! only when the first succeeded; results in tabs; Enter in a search field or a change of the
 //! text (one event, two triggers); a slider in a
 //! closed accordion whose change reruns the top words and gives them to a dropdown as its
@@ -123,12 +123,19 @@ fn status() -> String {
     format!("Server up for {up} s")
 }
 
+/// Texts to try, under the text.
+const EXAMPLE_TEXTS: [&str; 2] = ["To be, or not to be, that is the question.", "A rose is a rose is a rose. Is it?"];
+
 pub(crate) fn blocks() -> impl IntoMounted {
     let mut app = Blocks::new().title("Text workshop");
     app.markdown("Write a text, then count its words or shout it. Enter in **find** counts one word.");
     let (text, buttons) = app.row(|app| {
         let text = app.column(3, |app| {
-            app.add(Textbox::new().lines(4).label("text").value("The cat sat on the mat. The mat was flat!"))
+            let text =
+                app.add(Textbox::new().lines(4).label("text").value("The cat sat on the mat. The mat was flat!"));
+            let examples = [EXAMPLE_TEXTS[0], EXAMPLE_TEXTS[1]].map(|example| (example.to_owned(),));
+            app.examples(text, examples);
+            text
         });
         let buttons = app.column(1, |app| {
             let count = app.add(Button::new("Count words").primary());
@@ -200,6 +207,7 @@ mod tests {
     fn the_handlers_compute() {
         assert_eq!(count_words("a b, c".into()), Ok(3.0));
         assert!(count_words("  ".into()).is_err());
+        assert_eq!(count_words(EXAMPLE_TEXTS[1].into()), Ok(10.0), "as the browser test expects");
         assert_eq!(report("One. Two three.".into(), 3.0), "**3 words** in 2 sentences: 1.5 words a sentence.");
         let found = Update::new().value(2.0).label("found \"the\"");
         assert_eq!(find("The cat and the hat".into(), " THE ".into()), found);

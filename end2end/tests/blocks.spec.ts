@@ -40,6 +40,14 @@ test("two buttons run two functions of one text; the chained step runs after the
   await expect(page.getByRole("tab", { name: "Shouted" })).toHaveAttribute("aria-selected", "true");
 });
 
+test("an example row fills its component, whose next run uses it", async ({ page }) => {
+  await open(page);
+  await page.getByRole("button", { name: "Example 2: text A rose is a rose is a rose. Is it?" }).click();
+  await expect(page.getByLabel("text", { exact: true })).toHaveValue("A rose is a rose is a rose. Is it?");
+  await page.getByRole("button", { name: "Count words" }).click();
+  await expect(page.getByLabel("words", { exact: true })).toHaveValue("10");
+});
+
 test("a failed step shows its error, and the step chained with success does not run", async ({ page }) => {
   await open(page);
   await page.getByLabel("text", { exact: true }).fill("   ");

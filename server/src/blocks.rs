@@ -10,12 +10,12 @@ use std::{
 };
 
 use rheo_shared::{
-    AppSpec, BlocksSpec, Cancel, ComponentSpec, EventSpec, Node, Tab, Trigger as On, DEFAULT_STREAM_EVERY,
+    AppSpec, BlocksSpec, Cancel, ComponentSpec, EventSpec, ExampleSet, Node, Tab, Trigger as On, DEFAULT_STREAM_EVERY,
 };
 
 use crate::{
     components::{Button, Component, ComponentList, Markdown, MediaInput, Returns, Textbox},
-    engine::{sessions::StateWiring, value::StateValue, within, Declared, DeclaredApp, ErasedHandler},
+    engine::{sessions::StateWiring, value::StateValue, within, Declared, DeclaredApp, ErasedHandler, ExampleFile},
     handler::Handler,
     interface::{erase, function_name, name_unlabelled, private::Sealed, IntoMounted},
 };
@@ -69,6 +69,9 @@ pub struct Blocks {
     open: Vec<Vec<Node>>,
     events: Vec<Event>,
     cancels: Vec<Cancel>,
+    examples: Vec<ExampleSet>,
+    /// The examples' media, to store when the app is built.
+    example_files: Vec<ExampleFile>,
     /// Mistakes found while declaring (a handle of another Blocks), reported at mount.
     problems: Vec<String>,
 }
@@ -105,6 +108,8 @@ impl Blocks {
             open: vec![Vec::new()],
             events: Vec::new(),
             cancels: Vec::new(),
+            examples: Vec::new(),
+            example_files: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -198,8 +203,8 @@ impl Blocks {
         if triggers.iter().any(|trigger| trigger.blocks.is_some_and(|blocks| blocks != self.id)) {
             self.problems.push("an event is triggered by a component of another Blocks".into());
         }
-        let inputs = self.ids(inputs.ids());
-        let outputs = self.ids(outputs.ids());
+        let inputs = self.ids(inputs.ids(), "an event");
+        let outputs = self.ids(outputs.ids(), "an event");
         let spec = EventSpec {
             triggers: triggers.iter().map(|trigger| trigger.on).collect(),
             inputs,
@@ -230,9 +235,36 @@ impl Blocks {
     }
 
     /// The components' ids, each checked to be this Blocks'.
-    fn ids(&mut self, handles: Vec<(u64, usize)>) -> Vec<usize> {
+    /// Rows of example values for `inputs` (a handle or a tuple of them), typed as a handler
+    /// of them takes its arguments, placed here as a table (Gradio's `gr.Examples`): clicking a
+    /// row fills them in, which fires their change events.
+    ///
+    /// ```
+    /// use rheo::{Blocks, Number, Radio};
+    ///
+    /// let mut app = Blocks::new();
+    /// let (x, op) = (app.add(Number::new()), app.add(Radio::new(["add", "subtract"])));
+    /// app.examples((x, op), [(3.0, "add".to_string()), (8.0, "subtract".to_string())]);
+    /// ```
+    pub fn examples<I: Handles>(
+        &mut self,
+        inputs: I,
+        rows: impl IntoIterator<Item = <I::Components as ComponentList>::Args>,
+    ) {
+        let set = self.examples.len();
+        let inputs = self.ids(inputs.ids(), "a set of examples");
+        let rows = rows.into_iter().enumerate().map(|(row, args)| {
+            ExampleFile::row_values(set, row, I::Components::encode_args(args), &mut self.example_files)
+        });
+        let rows = rows.collect();
+        self.examples.push(ExampleSet { inputs, rows });
+        self.place(Node::Examples { set });
+    }
+
+    /// The ids of `handles`, which `what` names; a handle of another Blocks is a problem.
+    fn ids(&mut self, handles: Vec<(u64, usize)>, what: &str) -> Vec<usize> {
         if handles.iter().any(|(blocks, _)| *blocks != self.id) {
-            self.problems.push("an event names a component of another Blocks".into());
+            self.problems.push(format!("{what} names a component of another Blocks"));
         }
         handles.into_iter().map(|(_, id)| id).collect()
     }
@@ -509,7 +541,18 @@ impl Sealed for Blocks {}
 impl IntoMounted for Blocks {
     #[allow(private_interfaces)]
     fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
-        let Blocks { title, components, states, mut open, mut events, cancels, mut problems, .. } = self;
+        let Blocks {
+            title,
+            components,
+            states,
+            mut open,
+            mut events,
+            cancels,
+            examples,
+            example_files,
+            mut problems,
+            ..
+        } = self;
         unique_default_names(&mut events);
         let spec = BlocksSpec {
             name: name.to_owned(),
@@ -518,6 +561,7 @@ impl IntoMounted for Blocks {
             layout: open.pop().unwrap_or_default(),
             events: events.iter().map(|event| event.spec.clone()).collect(),
             cancels,
+            examples,
         };
         problems.extend(spec.check().err().into_iter().flatten());
         if !problems.is_empty() {
@@ -531,14 +575,13 @@ impl IntoMounted for Blocks {
                 let endpoint = spec.endpoint(index);
                 let wiring = state_wiring(&spec.events[index], &states, &choices);
                 let timed: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
-                Declared::new(endpoint, timed, wiring, Vec::new())
-                    .in_concurrency_group(concurrency_group)
-                    .with_limit_set(limit_set)
+                Declared::new(endpoint, timed, wiring).in_concurrency_group(concurrency_group).with_limit_set(limit_set)
             })
             .collect();
         let state_starts =
             states.into_iter().map(|(_, start)| start).chain(choices.into_iter().map(|(_, start)| start));
-        Ok(DeclaredApp { spec: AppSpec::Blocks(spec), endpoints, state_starts: state_starts.collect() })
+        let state_starts = state_starts.collect();
+        Ok(DeclaredApp { spec: AppSpec::Blocks(spec), endpoints, state_starts, example_files })
     }
 }
 
@@ -754,6 +797,26 @@ mod tests {
         assert!(misfit(call(1, "tiny-small", "b").await).contains("not one of the choices: base"), "another session");
         let empty = call(0, "", "a").await.err().unwrap();
         assert!(empty.to_string().contains("a choice list must not be empty"), "{empty}");
+    }
+
+    /// Examples are typed like a handler's arguments; their media are stored when the app is
+    /// built, each cell then holding its file's URL.
+    #[test]
+    fn examples_are_placed_and_their_media_stored_when_built() {
+        use crate::{Image, Textbox};
+        let mut app = Blocks::new();
+        let (picture, caption) = (app.add(Image::new()), app.add(Textbox::new()));
+        app.examples((picture, caption), [(image::RgbImage::new(2, 2), "black".to_string())]);
+        app.on(caption.submit(), |c: String| c, caption, caption);
+        let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
+        let app = app.into_mounted("pictures").unwrap();
+        let built = app.build(&crate::Limits::default(), &files, &crate::store::Backend::Memory).unwrap();
+        let AppSpec::Blocks(spec) = built.spec() else { panic!("a Blocks app") };
+        assert_eq!(spec.layout[2], Node::Examples { set: 0 });
+        let row = &spec.examples[0].rows[0];
+        let rheo_shared::Value::File(file) = &row[0] else { panic!("not a file: {row:?}") };
+        assert!(file.url.as_deref().is_some_and(|url| url.starts_with("/pictures/gradio_api/file=")), "{file:?}");
+        assert_eq!(row[1], rheo_shared::Value::Text("black".into()));
     }
 
     #[test]

@@ -3,13 +3,12 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use rheo_shared::{AppSpec, ComponentSpec, FileData, Flagging, InterfaceSpec, Value};
+use rheo_shared::{AppSpec, ComponentSpec, Flagging, InterfaceSpec};
 
 use crate::{
     components::{ComponentList, Returns},
     engine::{
-        media, sessions::StateWiring, value::Payload, within, CallError, Declared, DeclaredApp, ErasedHandler,
-        ExampleFile,
+        sessions::StateWiring, value::Payload, within, CallError, Declared, DeclaredApp, ErasedHandler, ExampleFile,
     },
     handler::Handler,
 };
@@ -210,30 +209,6 @@ impl<F, M, I: ComponentList, O> Interface<F, M, I, O> {
     }
 }
 
-/// One example row's wire values. Media are encoded now (images as PNG, audio as WAV) and set
-/// aside in `files`, to be stored when the interface is mounted; until then their cells hold a
-/// file value with no path.
-fn example_values(row: usize, payloads: Vec<Payload>, files: &mut Vec<ExampleFile>) -> Vec<Value> {
-    let mut values = Vec::with_capacity(payloads.len());
-    for (column, payload) in payloads.into_iter().enumerate() {
-        let file = |bytes, name, mime_type| ExampleFile { row, column, bytes, name, mime_type };
-        values.push(match payload {
-            Payload::Json(value) => value,
-            // Examples are inputs' values, typed: never an update.
-            Payload::State(_) | Payload::Update { .. } => Value::Null,
-            Payload::Image(image) => {
-                files.push(file(media::encode_png(&image), "example.png", "image/png"));
-                Value::File(FileData::default())
-            }
-            Payload::Audio(audio) => {
-                files.push(file(audio.to_wav(), "example.wav", "audio/wav"));
-                Value::File(FileData::default())
-            }
-        });
-    }
-    values
-}
-
 /// A function item's name: `demos::calculator` → `calculator`. Closures, generic functions
 /// and function pointers have no plain name; they get Gradio's fallback, `predict`.
 pub(crate) fn function_name<F>() -> String {
@@ -295,7 +270,7 @@ where
             stream_every: options.stream_every.as_secs_f64(),
             time_limit: options.time_limit.map(|limit| limit.as_secs_f64()),
             examples: (options.examples.into_iter().enumerate())
-                .map(|(row, payloads)| example_values(row, payloads, &mut example_files))
+                .map(|(row, payloads)| ExampleFile::row_values(0, row, payloads, &mut example_files))
                 .collect(),
             // The server's default replaces it when the server is built, unless the author set one.
             concurrency_limit: options.concurrency_limit.flatten(),
@@ -312,9 +287,9 @@ where
         let handler = erase::<F, M, I, O>(self.handler);
         let erased: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
         let (state_starts, wiring) = states;
-        let endpoint = Declared::new(spec.clone(), erased, wiring, example_files)
-            .with_limit_set(options.concurrency_limit.is_some());
-        Ok(DeclaredApp { spec: AppSpec::Interface(spec), endpoints: vec![endpoint], state_starts })
+        let endpoint = Declared::new(spec.clone(), erased, wiring).with_limit_set(options.concurrency_limit.is_some());
+        let endpoints = vec![endpoint];
+        Ok(DeclaredApp { spec: AppSpec::Interface(spec), endpoints, state_starts, example_files })
     }
 }
 
@@ -358,6 +333,7 @@ pub(crate) fn name_unlabelled(
 mod tests {
     use super::*;
     use crate::{Checkbox, Number, Textbox};
+    use rheo_shared::Value;
 
     #[test]
     fn unlabelled_components_get_unique_names() {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{BlocksSpec, InterfaceSpec, InterfaceSummary};
+use crate::{BlocksSpec, InterfaceSpec, InterfaceSummary, Value};
 
 /// One mounted app, as the page renders it and the API describes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,6 +31,17 @@ impl AppSpec {
                 InterfaceSummary { name: spec.name.clone(), title: spec.title.clone(), description: String::new() }
             }
         }
+    }
+
+    /// The value in column `column` of row `row` of example set `set` (an interface's one set
+    /// is 0), to replace.
+    pub fn example_mut(&mut self, set: usize, row: usize, column: usize) -> Option<&mut Value> {
+        let rows = match self {
+            AppSpec::Interface(spec) if set == 0 => &mut spec.examples,
+            AppSpec::Interface(_) => return None,
+            AppSpec::Blocks(spec) => &mut spec.examples.get_mut(set)?.rows,
+        };
+        rows.get_mut(row)?.get_mut(column)
     }
 
     /// Each endpoint as the engine runs it, by index (Gradio's `fn_index`): an interface's one

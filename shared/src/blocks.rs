@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    check_values,
     interface::{is_api_name, is_path_segment},
-    ComponentKind, ComponentSpec, InterfaceSpec,
+    ComponentKind, ComponentSpec, InterfaceSpec, Value,
 };
 
 /// The shortest period of a timer event, in seconds: a faster one would be a busy loop of calls.
@@ -31,6 +32,19 @@ pub struct BlocksSpec {
     /// Triggers that stop running events (a Stop button), generators included.
     #[serde(default)]
     pub cancels: Vec<Cancel>,
+    /// Sets of examples, each placed in the layout by a [`Node::Examples`].
+    #[serde(default)]
+    pub examples: Vec<ExampleSet>,
+}
+
+/// Rows of values for some components (Gradio's `gr.Examples`): clicking a row fills them in,
+/// which fires their change events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExampleSet {
+    /// The components a row fills, by id.
+    pub inputs: Vec<usize>,
+    /// A value per component in each row (media as files the server keeps).
+    pub rows: Vec<Vec<Value>>,
 }
 
 /// When `trigger` fires, the running calls of `events` stop (Gradio's `cancels=`).
@@ -69,6 +83,10 @@ pub enum Node {
     /// Components drawn as one panel, without gaps between them.
     Group {
         children: Vec<Node>,
+    },
+    /// The example set `set` of [`BlocksSpec::examples`], as a table of rows to click.
+    Examples {
+        set: usize,
     },
 }
 
@@ -214,6 +232,9 @@ impl BlocksSpec {
         for (index, event) in self.events.iter().enumerate() {
             problems.extend(self.event_problems(index, event).into_iter().map(|p| format!("event {index}: {p}")));
         }
+        for (set, examples) in self.examples.iter().enumerate() {
+            problems.extend(self.example_problems(examples).into_iter().map(|p| format!("examples {}: {p}", set + 1)));
+        }
         for cancel in &self.cancels {
             let known = cancel.trigger.component().is_none_or(|id| id < self.components.len());
             if !known || cancel.events.iter().any(|&event| event >= self.events.len()) {
@@ -224,6 +245,9 @@ impl BlocksSpec {
         names.sort_unstable();
         for pair in names.windows(2).filter(|pair| pair[0] == pair[1]) {
             problems.push(format!("two events are named {:?}: an api_name must be unique", pair[0]));
+        }
+        if example_sets(&self.layout).iter().any(|&set| set >= self.examples.len()) {
+            problems.push("the layout places a set of examples that does not exist".to_owned());
         }
         if depth(&self.layout) > MAX_LAYOUT_DEPTH {
             problems.push(format!("layouts nest at most {MAX_LAYOUT_DEPTH} containers deep"));
@@ -265,6 +289,19 @@ impl BlocksSpec {
             problems.push("time_limit must be a positive number of seconds".to_owned());
         }
         problems
+    }
+
+    /// What is wrong with a set of examples: components of another Blocks, or a row that does
+    /// not fit its components.
+    fn example_problems(&self, examples: &ExampleSet) -> Vec<String> {
+        let Some(components) =
+            examples.inputs.iter().map(|&id| self.components.get(id).cloned()).collect::<Option<Vec<_>>>()
+        else {
+            return vec!["it names a component of another Blocks".to_owned()];
+        };
+        let rows = examples.rows.iter().enumerate();
+        let misfits = rows.filter_map(|(row, values)| Some((row, check_values(&components, values).err()?)));
+        misfits.flat_map(|(row, misfits)| misfits.into_iter().map(move |m| format!("row {}: {m}", row + 1))).collect()
     }
 
     /// What is wrong with `trigger` firing event `index`, if anything.
@@ -392,11 +429,27 @@ impl BlocksSpec {
     }
 }
 
+/// The example sets `nodes` place, at any depth.
+fn example_sets(nodes: &[Node]) -> Vec<usize> {
+    nodes
+        .iter()
+        .flat_map(|node| match node {
+            Node::Examples { set } => vec![*set],
+            Node::Component { .. } => Vec::new(),
+            Node::Row { children }
+            | Node::Column { children, .. }
+            | Node::Accordion { children, .. }
+            | Node::Group { children } => example_sets(children),
+            Node::Tabs { tabs } => tabs.iter().flat_map(|tab| example_sets(&tab.children)).collect(),
+        })
+        .collect()
+}
+
 /// How many containers deep `nodes` nest.
 fn depth(nodes: &[Node]) -> usize {
     let inner = |children: &[Node]| 1 + depth(children);
     let deepest = nodes.iter().map(|node| match node {
-        Node::Component { .. } => 0,
+        Node::Component { .. } | Node::Examples { .. } => 0,
         Node::Row { children }
         | Node::Column { children, .. }
         | Node::Accordion { children, .. }
@@ -444,6 +497,7 @@ mod tests {
             layout: (0..4).map(|id| Node::Component { id }).collect(),
             events,
             cancels: Vec::new(),
+            examples: Vec::new(),
         }
     }
 
@@ -538,6 +592,27 @@ mod tests {
         assert_eq!(app.check().unwrap_err(), ["these change events would fire each other for ever: a → b → a"]);
         let input_only = blocks(vec![event(Trigger::Input { component: 0 }, &[0], &[0], "_p7")]);
         assert_eq!(input_only.check(), Ok(()), "an input event fires on the user's changes only");
+    }
+
+    #[test]
+    fn examples_fit_their_components_and_are_placed_once_declared() {
+        let mut app = blocks(Vec::new());
+        app.examples =
+            vec![ExampleSet { inputs: vec![0, 3], rows: vec![vec![Value::Number(1.0), Value::Text("x".into())]] }];
+        app.layout.push(Node::Examples { set: 0 });
+        assert_eq!(app.check(), Ok(()));
+        app.examples.push(ExampleSet { inputs: vec![0], rows: vec![vec![Value::Text("two".into())], vec![]] });
+        app.examples.push(ExampleSet { inputs: vec![7], rows: Vec::new() });
+        app.layout.push(Node::Group { children: vec![Node::Examples { set: 5 }] });
+        assert_eq!(
+            app.check().unwrap_err(),
+            [
+                "examples 2: row 1: a: expected a number, got text",
+                "examples 2: row 2: expected 1 values (a), got 0",
+                "examples 3: it names a component of another Blocks",
+                "the layout places a set of examples that does not exist",
+            ]
+        );
     }
 
     #[test]

@@ -33,7 +33,8 @@ mod value;
 pub use app::AppSpec;
 pub use audio::{AudioData, JoinError};
 pub use blocks::{
-    BlocksSpec, Cancel, EventSpec, Node, Tab, Trigger, DEFAULT_STREAM_EVERY, MAX_LAYOUT_DEPTH, MIN_TIMER_SECONDS,
+    BlocksSpec, Cancel, EventSpec, ExampleSet, Node, Tab, Trigger, DEFAULT_STREAM_EVERY, MAX_LAYOUT_DEPTH,
+    MIN_TIMER_SECONDS,
 };
 pub use components::{
     AudioSource, ComponentKind, ComponentSpec, Facing, ImageFormat, ImageSource, Media, Problem, SpecError, ValueError,

@@ -12,7 +12,7 @@ use leptos::{
 use leptos_meta::Title;
 use rheo_shared::{protocol::api_page_path, BlocksSpec, Node, Trigger, Value};
 
-use super::notices;
+use super::{examples::examples as examples_view, notices};
 use crate::{
     browser::on_leave,
     calls::{api::Endpoint, new_session_id, Caller},
@@ -48,8 +48,14 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
     let events = Events { spec: StoredValue::new(spec.clone()), callers: StoredValue::new(callers.clone()) };
     events.chain();
     // Uploads go to the app, whichever event reads them.
-    let uploads =
-        Caller::new(Endpoint { root, name: spec.name.clone(), fn_index: 0 }, &[], false, vec![], vec![], vec![]);
+    let uploads = Caller::new(
+        Endpoint { root: root.clone(), name: spec.name.clone(), fn_index: 0 },
+        &[],
+        false,
+        vec![],
+        vec![],
+        vec![],
+    );
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
         // One session for the page, so that its events share its State.
@@ -66,7 +72,8 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
     // A closing page ends its session, so the server drops its State at once.
     let on_page_hide = window_event_listener(leptos::ev::pagehide, move |_| uploads.end_session());
     on_leave(move || on_page_hide.remove());
-    let layout = Layout { spec: &spec, values: &values, looks: &looks, events, uploads, streamers: &streamers };
+    let layout =
+        Layout { spec: &spec, root: &root, values: &values, looks: &looks, events, uploads, streamers: &streamers };
     let errors = callers.iter().map(|&caller| error_line(move || caller.error())).collect_view();
     let toasts = callers.iter().map(|&caller| notices::toasts(caller)).collect_view();
     let busy = move || events.callers.with_value(|callers| callers.iter().any(|c| c.busy())).to_string();
@@ -201,6 +208,8 @@ impl Events {
 /// What each node of the layout is drawn with.
 struct Layout<'a> {
     spec: &'a BlocksSpec,
+    /// The path the page is served under (example files' URLs need it).
+    root: &'a str,
     values: &'a [RwSignal<Value>],
     looks: &'a [Look],
     events: Events,
@@ -242,6 +251,15 @@ impl Layout<'_> {
         component_view(component, self.looks[id], field)
     }
 
+    /// Example set `set`: clicking a row fills its components, which fires their change
+    /// events.
+    fn examples(&self, set: usize) -> impl IntoView + use<> {
+        let examples = &self.spec.examples[set];
+        let labels = examples.inputs.iter().map(|&id| self.spec.components[id].label.clone()).collect();
+        let inputs = examples.inputs.iter().map(|&id| self.values[id]).collect();
+        examples_view(labels, examples.rows.clone(), self.root, inputs, None)
+    }
+
     fn listens_to_change(&self, id: usize) -> bool {
         self.spec.events.iter().any(|e| e.fires_on(Trigger::Change { component: id }))
     }
@@ -261,8 +279,9 @@ macro_rules! layout_depths {
             $(
                 fn $depth(&self, nodes: &[Node]) -> impl IntoView + use<> {
                     let node = |node: &Node| match node {
-                        Node::Component { id } => Either::Left(self.component(*id)),
-                        other => Either::Right(container(other, &|children| self.$inner(children))),
+                        Node::Component { id } => EitherOf3::A(self.component(*id)),
+                        Node::Examples { set } => EitherOf3::B(self.examples(*set)),
+                        other => EitherOf3::C(container(other, &|children| self.$inner(children))),
                     };
                     nodes.iter().map(node).collect_view()
                 }
@@ -270,7 +289,8 @@ macro_rules! layout_depths {
 
             fn $deepest(&self, nodes: &[Node]) -> impl IntoView + use<> {
                 let component = |node: &Node| match node {
-                    Node::Component { id } => Some(self.component(*id)),
+                    Node::Component { id } => Some(Either::Left(self.component(*id))),
+                    Node::Examples { set } => Some(Either::Right(self.examples(*set))),
                     _ => None,
                 };
                 nodes.iter().filter_map(component).collect_view()
@@ -309,7 +329,7 @@ fn container<V: IntoView + 'static>(node: &Node, inner: &dyn Fn(&[Node]) -> V) -
             let labels = tabs.iter().map(|tab| tab.label.clone()).collect();
             ("tabs", no_scale, Header::Tabs(labels), tabs.iter().map(|tab| tab.children.as_slice()).collect(), 0)
         }
-        Node::Component { .. } => ("", no_scale, Header::None, Vec::new(), 0),
+        Node::Component { .. } | Node::Examples { .. } => ("", no_scale, Header::None, Vec::new(), 0),
     };
     let shown = RwSignal::new(first);
     let header = match header {

@@ -1,27 +1,27 @@
-//! The examples under an interface: rows of input values that fill the inputs when clicked.
+//! Examples: rows of input values that fill the inputs when clicked (an interface's, under its
+//! inputs; a Blocks app's sets, where its layout places them).
 //! Images show as thumbnails; audio by name, with a small player under its row.
 
 use leptos::{either::Either, prelude::*};
-use rheo_shared::{FileData, InterfaceSpec, Value};
+use rheo_shared::{FileData, Value};
 
 use crate::components::show_value;
 
-/// Rows of example inputs; clicking one fills the inputs and reports it as an input change.
-/// `root` is the path the page is served under, which example files' URLs need.
-#[component]
-#[allow(unreachable_pub)] // what #[component] generates is `pub`
-pub(super) fn Examples(
-    spec: InterfaceSpec,
-    root: String,
+/// Rows of example values for the components `labels` name, whose values are `inputs`;
+/// clicking one fills them in and runs `on_fill`, if given. `root` is the path the page is
+/// served under, which example files' URLs need.
+pub(super) fn examples(
+    labels: Vec<String>,
+    rows: Vec<Vec<Value>>,
+    root: &str,
     inputs: Vec<RwSignal<Value>>,
-    on_fill: Callback<()>,
-) -> impl IntoView {
-    if spec.examples.is_empty() {
+    on_fill: Option<Callback<()>>,
+) -> impl IntoView + use<> {
+    if rows.is_empty() {
         return None;
     }
-    let labels: Vec<String> = spec.inputs.iter().map(|c| c.label.clone()).collect();
-    let rows = spec.examples.into_iter().enumerate().map(|(row, values)| {
-        let values: Vec<Value> = values.into_iter().map(|value| under_root(value, &root)).collect();
+    let rows = rows.into_iter().enumerate().map(|(row, values)| {
+        let values: Vec<Value> = values.into_iter().map(|value| under_root(value, root)).collect();
         let inputs = inputs.clone();
         let description: Vec<String> =
             labels.iter().zip(&values).map(|(label, value)| format!("{label} {}", show_value(value))).collect();
@@ -35,7 +35,9 @@ pub(super) fn Examples(
             for (signal, value) in inputs.iter().zip(&values) {
                 signal.set(value.clone());
             }
-            on_fill.run(());
+            if let Some(on_fill) = on_fill {
+                on_fill.run(());
+            }
         };
         view! {
             <button type="button" class="example" aria-label=format!("Example {}: {}", row + 1, description.join(", ")) on:click=fill>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use rheo_shared::{protocol::api_page_path, ComponentSpec, Value};
 
-use super::{examples::Examples, notices};
+use super::{examples::examples, notices};
 use crate::{
     browser::on_leave,
     calls::{api::Endpoint, new_session_id, Caller},
@@ -28,8 +28,8 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
     let output_looks: Vec<Look> = spec.outputs.iter().map(Look::new).collect();
     let index = format!("{root}/");
     let api_page = format!("{root}{}", api_page_path(&spec.name));
-    let examples_root = root.clone();
-    let endpoint = Endpoint { root, name: spec.name.clone(), fn_index: 0 };
+    let labels = spec.inputs.iter().map(|c| c.label.clone()).collect();
+    let endpoint = Endpoint { root: root.clone(), name: spec.name.clone(), fn_index: 0 };
     let caller =
         Caller::new(endpoint, &spec.outputs, spec.generator, inputs.clone(), outputs.clone(), output_looks.clone());
     on_leave(move || caller.stop());
@@ -91,7 +91,7 @@ pub(crate) fn InterfaceView(page: PageSpec, root: String) -> impl IntoView {
                 {spec.flagging.clone().map(|flagging| notices::flag_buttons(caller, flagging))}
             </section>
         </div>
-        <Examples spec=spec.clone() root=examples_root inputs on_fill=on_input_change/>
+        {examples(labels, spec.examples.clone(), &root, inputs, Some(on_input_change))}
         // A page of the server's own, not a route of this app.
         {(!article_html.is_empty()).then(|| view! { <article class="article" inner_html=article_html></article> })}
         {notices::toasts(caller)}

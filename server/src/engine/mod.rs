@@ -139,6 +139,8 @@ pub(crate) struct DeclaredApp {
     pub(crate) endpoints: Vec<Declared>,
     /// The value each of the app's State slots starts a session with.
     pub(crate) state_starts: Vec<StateValue>,
+    /// Example media to store when the app is built.
+    pub(crate) example_files: Vec<ExampleFile>,
 }
 
 impl DeclaredApp {
@@ -158,13 +160,16 @@ impl DeclaredApp {
         let lines = line::lines(&groups, limits.max_waiting_calls);
         let states = Arc::new(SessionStates::new(self.state_starts, backend, self.spec.name(), limits.max_sessions));
         let endpoints: Vec<Arc<Mounted>> = (self.endpoints.into_iter().zip(lines))
-            .map(|(endpoint, line)| endpoint.build(line, states.clone(), files).map(Arc::new))
-            .collect::<std::io::Result<_>>()?;
-        // An interface's spec has its example files' values now, as its endpoint's has.
-        let spec = match self.spec {
-            AppSpec::Interface(_) => AppSpec::Interface(endpoints[0].spec().clone()),
-            blocks @ AppSpec::Blocks(_) => blocks,
-        };
+            .map(|(endpoint, line)| Arc::new(endpoint.build(line, states.clone())))
+            .collect();
+        let mut spec = self.spec;
+        for example in self.example_files {
+            let mut file = files.pin(&example.bytes, example.name, example.mime_type)?;
+            file.url = Some(rheo_shared::protocol::gradio::file_url(spec.name(), &file.path));
+            if let Some(cell) = spec.example_mut(example.set, example.row, example.column) {
+                *cell = Value::File(file);
+            }
+        }
         Ok(MountedApp { spec, endpoints, states })
     }
 }
@@ -243,8 +248,6 @@ pub(crate) struct Declared {
     handler: ErasedHandler,
     /// Which inputs and outputs are which of the app's State slots.
     states: StateWiring,
-    /// Example media to store when the interface is built.
-    example_files: Vec<ExampleFile>,
     /// The concurrency group whose line it shares, if any (Gradio's `concurrency_id`).
     concurrency_group: Option<String>,
     /// Whether its author set its `concurrency_limit`; if not, the server's default applies.
@@ -255,21 +258,8 @@ pub(crate) struct Declared {
 }
 
 impl Declared {
-    pub(crate) fn new(
-        spec: InterfaceSpec,
-        handler: ErasedHandler,
-        states: StateWiring,
-        example_files: Vec<ExampleFile>,
-    ) -> Self {
-        Declared {
-            spec,
-            handler,
-            states,
-            example_files,
-            concurrency_group: None,
-            limit_set: false,
-            streams: Arc::default(),
-        }
+    pub(crate) fn new(spec: InterfaceSpec, handler: ErasedHandler, states: StateWiring) -> Self {
+        Declared { spec, handler, states, concurrency_group: None, limit_set: false, streams: Arc::default() }
     }
 
     /// Its spec's `concurrency_limit` is the author's; without this, the server's
@@ -296,18 +286,10 @@ impl Declared {
     }
 
     /// The endpoint as the server runs it: its calls admitted by `line` (none for no limit), its
-    /// sessions' State in the app's `states`, its example media pinned in `files` (each cell
-    /// then holds the file's value, its URL on this interface's file route).
-    fn build(self, line: Option<Arc<Line>>, states: Arc<SessionStates>, files: &FileStore) -> std::io::Result<Mounted> {
-        let Declared { mut spec, handler, states: wiring, example_files, streams, .. } = self;
-        for example in example_files {
-            let mut file = files.pin(&example.bytes, example.name, example.mime_type)?;
-            file.url = Some(rheo_shared::protocol::gradio::file_url(&spec.name, &file.path));
-            if let Some(cell) = spec.examples.get_mut(example.row).and_then(|row| row.get_mut(example.column)) {
-                *cell = Value::File(file);
-            }
-        }
-        Ok(Mounted { line, states, wiring, spec, handler, streams })
+    /// sessions' State in the app's `states`.
+    fn build(self, line: Option<Arc<Line>>, states: Arc<SessionStates>) -> Mounted {
+        let Declared { spec, handler, states: wiring, streams, .. } = self;
+        Mounted { line, states, wiring, spec, handler, streams }
     }
 }
 
@@ -323,14 +305,41 @@ pub(crate) struct Mounted {
     streams: Arc<AtomicUsize>,
 }
 
-/// An example's media file, encoded when the interface was declared: example `row`'s value
-/// for input `column`.
+/// An example's media file, encoded when the app was declared: row `row`'s value for input
+/// `column` of example set `set` (an interface's one set is 0).
 pub(crate) struct ExampleFile {
+    pub(crate) set: usize,
     pub(crate) row: usize,
     pub(crate) column: usize,
     pub(crate) bytes: Vec<u8>,
     pub(crate) name: &'static str,
     pub(crate) mime_type: &'static str,
+}
+
+impl ExampleFile {
+    /// One example row's wire values. Media are encoded now (images as PNG, audio as WAV) and
+    /// set aside in `files`, to be stored when the app is built; until then their cells hold a
+    /// file value with no path.
+    pub(crate) fn row_values(set: usize, row: usize, payloads: Vec<Payload>, files: &mut Vec<Self>) -> Vec<Value> {
+        let mut values = Vec::with_capacity(payloads.len());
+        for (column, payload) in payloads.into_iter().enumerate() {
+            let file = |bytes, name, mime_type| ExampleFile { set, row, column, bytes, name, mime_type };
+            values.push(match payload {
+                Payload::Json(value) => value,
+                // Examples are inputs' values, typed: never an update.
+                Payload::State(_) | Payload::Update { .. } => Value::Null,
+                Payload::Image(image) => {
+                    files.push(file(media::encode_png(&image), "example.png", "image/png"));
+                    Value::File(rheo_shared::FileData::default())
+                }
+                Payload::Audio(audio) => {
+                    files.push(file(audio.to_wav(), "example.wav", "audio/wav"));
+                    Value::File(rheo_shared::FileData::default())
+                }
+            });
+        }
+        values
+    }
 }
 
 impl Mounted {

@@ -87,8 +87,8 @@ fn interface_config(spec: &InterfaceSpec) -> (Vec<Json>, Json) {
     (components, dependency)
 }
 
-/// A Blocks app's components (by their ids) with its containers after them, and the layout
-/// tree over both, as Gradio writes them.
+/// A Blocks app's components (by their ids) with its containers and example sets (Gradio's
+/// `dataset`) after them, and the layout tree over all, as Gradio writes them.
 fn blocks_components(spec: &BlocksSpec) -> (Vec<Json>, Json) {
     let mut components: Vec<Json> = spec.components.iter().enumerate().map(|(id, c)| component_config(id, c)).collect();
     fn container(components: &mut Vec<Json>, kind: &str, props: Json, children: Vec<Json>) -> Json {
@@ -96,32 +96,45 @@ fn blocks_components(spec: &BlocksSpec) -> (Vec<Json>, Json) {
         components.push(json!({ "id": id, "type": kind, "props": props, "skip_api": true }));
         json!({ "id": id, "children": children })
     }
-    fn place(components: &mut Vec<Json>, nodes: &[Node]) -> Vec<Json> {
+    fn place(spec: &BlocksSpec, components: &mut Vec<Json>, nodes: &[Node]) -> Vec<Json> {
         nodes
             .iter()
             .map(|node| match node {
                 Node::Component { id } => json!({ "id": id }),
+                Node::Examples { set } => {
+                    let examples = &spec.examples[*set];
+                    let of = |id: &usize| &spec.components[*id];
+                    let kinds: Vec<&str> =
+                        examples.inputs.iter().map(|id| contract(&of(id).kind).class_name()).collect();
+                    let props = json!({
+                        "components": kinds,
+                        "headers": examples.inputs.iter().map(|id| &of(id).label).collect::<Vec<_>>(),
+                        "samples": examples.rows,
+                        "component_ids": examples.inputs,
+                    });
+                    container(components, "dataset", props, Vec::new())
+                }
                 Node::Row { children } => {
-                    let children = place(components, children);
+                    let children = place(spec, components, children);
                     container(components, "row", json!({ "visible": true }), children)
                 }
                 Node::Column { scale, children } => {
-                    let children = place(components, children);
+                    let children = place(spec, components, children);
                     container(components, "column", json!({ "scale": scale, "visible": true }), children)
                 }
                 Node::Group { children } => {
-                    let children = place(components, children);
+                    let children = place(spec, components, children);
                     container(components, "group", json!({ "visible": true }), children)
                 }
                 Node::Accordion { label, open, children } => {
-                    let children = place(components, children);
+                    let children = place(spec, components, children);
                     container(components, "accordion", json!({ "label": label, "open": open }), children)
                 }
                 Node::Tabs { tabs } => {
                     let items = tabs
                         .iter()
                         .map(|tab| {
-                            let children = place(components, &tab.children);
+                            let children = place(spec, components, &tab.children);
                             container(components, "tabitem", json!({ "label": tab.label }), children)
                         })
                         .collect();
@@ -130,7 +143,7 @@ fn blocks_components(spec: &BlocksSpec) -> (Vec<Json>, Json) {
             })
             .collect()
     }
-    let children = place(&mut components, &spec.layout);
+    let children = place(spec, &mut components, &spec.layout);
     let layout = json!({ "id": components.len(), "children": children });
     (components, layout)
 }
