@@ -1,7 +1,7 @@
 //! `/workshop`: a Blocks app. A text with examples under it and buttons beside it (a row that
 //! wraps on a narrow screen), each button on its own function of that one text; a chained second step that runs
 //! only when the first succeeded; results in tabs; Enter in a search field or a change of the
-//! text (one event, two triggers); a slider in a
+//! text (one event, two triggers, run once the typing pauses); a slider in a
 //! closed accordion whose change reruns the top words and gives them to a dropdown as its
 //! choices (picking one counts it); a status line a timer refreshes; a
 //! generator that spells the text out word by word, and a Stop button that cancels it; and
@@ -185,7 +185,10 @@ pub(crate) fn blocks() -> impl IntoMounted {
     let spelling = app.on(spell_out.click(), spell, text, spelled).api_name("spell").id();
     app.cancel(stop.click(), [spelling]);
     // Enter in the search field, or any change of the text once a word is searched for.
-    app.on([search.submit(), text.change()], find, (text, search), found).api_name("find");
+    // (once the typing pauses for 300 ms, not at each letter).
+    app.on([search.submit(), text.change()], find, (text, search), found)
+        .api_name("find")
+        .debounce(Duration::from_millis(300));
     app.on(how_many.change(), top, (text, how_many), (top_list, top_word)).api_name("top_words");
     app.on(top_word.change(), find, (text, top_word), found).api_name("count_top_word");
     app.on(Trigger::load(), status, (), status_line).private();

@@ -57,14 +57,21 @@ test("a failed step shows its error, and the step chained with success does not 
   await expect(page.getByRole("region", { name: "report" })).not.toContainText("words in");
 });
 
-test("a Stop button cancels a running generator", async ({ page }) => {
+test("a running event shows a bar above its output, and a Stop button cancels it (a generator)", async ({ page }) => {
   await open(page);
+  // A Stop button shows only while what it stops runs.
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden();
   await page.getByRole("button", { name: "Spell it out" }).click();
   await page.getByRole("tab", { name: "Spelled" }).click();
   const spelled = page.getByLabel("spelled", { exact: true });
+  // While it runs, a bar says so above its output.
+  const running = page.getByRole("tabpanel").filter({ has: spelled }).locator(".call-status");
+  await expect(running).toBeVisible();
   // A word every 300 ms: stopped after two or three, it never reaches the tenth.
   await expect(spelled).toHaveValue(/^The cat/);
   await page.getByRole("button", { name: "Stop" }).click();
+  await expect(running).toBeHidden();
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden();
   const stopped = await spelled.inputValue();
   await page.waitForTimeout(1200);
   await expect(spelled).toHaveValue(stopped);
@@ -78,9 +85,19 @@ test("Enter in a text field submits it, and an event's second trigger runs it to
   await find.press("Enter");
   await expect(page.getByLabel('found "mat"', { exact: true })).toHaveValue("2");
   await expect(page.getByLabel("found", { exact: true })).toHaveCount(0);
-  // The same event has a second trigger: the text's change.
-  await page.getByLabel("text", { exact: true }).fill("mat, mat and mat");
+  // The same event has a second trigger: the text's change, debounced: typed letter by letter,
+  // it runs once the typing pauses.
+  const finds: unknown[] = [];
+  page.on("request", (request) => {
+    // `find` is the workshop's fifth event (count_words, its report, shout, spell, find).
+    if (request.url().endsWith("/workshop/run") && request.postDataJSON()?.fn_index === 4) finds.push(request);
+  });
+  const text = page.getByLabel("text", { exact: true });
+  await text.fill("");
+  await text.pressSequentially("mat, mat and mat", { delay: 40 });
   await expect(page.getByLabel('found "mat"', { exact: true })).toHaveValue("3");
+  await page.waitForTimeout(600);
+  expect(finds).toHaveLength(1);
 });
 
 test("updates hide and show a component, and lock and unlock one", async ({ page }) => {

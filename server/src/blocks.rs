@@ -215,6 +215,7 @@ impl Blocks {
             concurrency_limit: Some(1),
             stream_every: DEFAULT_STREAM_EVERY,
             time_limit: None,
+            debounce: None,
         };
         let handler = erase::<F, M, I::Components, O::Components>(handler);
         let event = Event { spec, handler, named: false, timeout: None, concurrency_group: None, limit_set: false };
@@ -320,6 +321,13 @@ impl EventRef<'_> {
     /// A stream event's time between chunks or frames (default 0.5 s).
     pub fn stream_every(mut self, every: Duration) -> Self {
         self.event().spec.stream_every = every.as_secs_f64();
+        self
+    }
+
+    /// The page runs the event once its triggers have been still for `pause` (at most 10 s),
+    /// not at each: a change event on a text runs when the typing pauses, not at each letter.
+    pub fn debounce(mut self, pause: Duration) -> Self {
+        self.event().spec.debounce = Some(pause.as_secs_f64());
         self
     }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     check_values,
-    interface::{is_api_name, is_path_segment},
+    interface::{is_api_name, is_path_segment, MAX_DEBOUNCE_SECONDS},
     ComponentKind, ComponentSpec, InterfaceSpec, Value,
 };
 
@@ -192,6 +192,10 @@ pub struct EventSpec {
     /// A stream event's longest stream, in seconds; `None` for no limit.
     #[serde(default)]
     pub time_limit: Option<f64>,
+    /// Seconds the page waits after the last firing before it runs (a word typed, not each
+    /// letter); `None`: at once.
+    #[serde(default)]
+    pub debounce: Option<f64>,
 }
 
 /// A stream event's seconds between chunks or frames unless the author says (Gradio's).
@@ -287,6 +291,9 @@ impl BlocksSpec {
         }
         if event.time_limit.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
             problems.push("time_limit must be a positive number of seconds".to_owned());
+        }
+        if event.debounce.is_some_and(|d| !(d.is_finite() && (0.0..=MAX_DEBOUNCE_SECONDS).contains(&d))) {
+            problems.push(format!("debounce must be 0 to {MAX_DEBOUNCE_SECONDS} seconds"));
         }
         problems
     }
@@ -480,6 +487,7 @@ mod tests {
             concurrency_limit: Some(1),
             stream_every: DEFAULT_STREAM_EVERY,
             time_limit: None,
+            debounce: None,
         }
     }
 

@@ -105,6 +105,13 @@ impl Look {
         self.label
     }
 
+    /// Shown only while `shown` says so (a Stop button: while what it stops runs).
+    pub(crate) fn show_while(self, shown: impl Fn() -> bool + Send + Sync + 'static) {
+        // Set at once too: effects run only once hydrated, and the server's page must agree.
+        self.visible.set(untrack(&shown));
+        Effect::new(move |_| self.visible.set(shown()));
+    }
+
     /// The choices an update gave, if one did.
     pub(crate) fn choices(self) -> RwSignal<Option<Vec<String>>> {
         self.choices

@@ -12,7 +12,7 @@ use leptos::{
 use leptos_meta::Title;
 use rheo_shared::{protocol::api_page_path, BlocksSpec, Node, Trigger, Value};
 
-use super::{examples::examples as examples_view, notices};
+use super::{debounced, examples::examples as examples_view, notices};
 use crate::{
     browser::on_leave,
     calls::{api::Endpoint, new_session_id, Caller},
@@ -45,7 +45,18 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
         on_leave(move || caller.stop());
     }
     let streamers = streamers(&spec, &callers, &values);
-    let events = Events { spec: StoredValue::new(spec.clone()), callers: StoredValue::new(callers.clone()) };
+    // What firing each event does: run it at once, or once its triggers pause (`debounce`).
+    let runs = (callers.iter().zip(&spec.events))
+        .map(|(&caller, event)| {
+            let run = debounced(event.debounce, move || caller.request());
+            Callback::new(move |()| run())
+        })
+        .collect();
+    let events = Events {
+        spec: StoredValue::new(spec.clone()),
+        callers: StoredValue::new(callers.clone()),
+        runs: StoredValue::new(runs),
+    };
     events.chain();
     // Uploads go to the app, whichever event reads them.
     let uploads = Caller::new(
@@ -122,6 +133,8 @@ fn streamers(spec: &BlocksSpec, callers: &[Caller], values: &[RwSignal<Value>]) 
 struct Events {
     spec: StoredValue<BlocksSpec>,
     callers: StoredValue<Vec<Caller>>,
+    /// What firing each event runs.
+    runs: StoredValue<Vec<Callback<()>>>,
 }
 
 impl Events {
@@ -136,7 +149,9 @@ impl Events {
             self.caller(index).inspect(|caller| caller.stop_generator());
         }
         for index in chosen {
-            self.caller(index).inspect(|caller| caller.request());
+            if let Some(run) = self.runs.with_value(|runs| runs.get(index).copied()) {
+                run.run(());
+            }
         }
     }
 
@@ -248,7 +263,26 @@ impl Layout<'_> {
             caller: self.uploads,
             streamer: self.streamers.iter().find(|(component, _)| *component == id).map(|(_, streamer)| *streamer),
         };
-        component_view(component, self.looks[id], field)
+        self.show_stop_while_running(id);
+        // Each event's place in line and progress shows above its first output, as an
+        // interface's above its outputs.
+        let reported = self.spec.events.iter().enumerate().filter(|(_, e)| e.outputs.first() == Some(&id));
+        let statuses = reported.filter_map(|(index, _)| self.events.caller(index)).map(notices::call_status);
+        (statuses.collect_view(), component_view(component, self.looks[id], field))
+    }
+
+    /// A button whose click only stops events (a Stop button) shows only while one of them
+    /// runs, as Gradio's interfaces show theirs.
+    fn show_stop_while_running(&self, id: usize) {
+        let click = Trigger::Click { component: id };
+        if self.spec.events.iter().any(|e| e.fires_on(click)) {
+            return;
+        }
+        let stopped = self.spec.cancels.iter().filter(|c| c.trigger == click).flat_map(|c| c.events.iter());
+        let callers: Vec<Caller> = stopped.filter_map(|&event| self.events.caller(event)).collect();
+        if !callers.is_empty() {
+            self.looks[id].show_while(move || callers.iter().any(|caller| caller.busy()));
+        }
     }
 
     /// Example set `set`: clicking a row fills its components, which fires their change

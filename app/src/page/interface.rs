@@ -1,12 +1,10 @@
 //! The page of one interface: any [`InterfaceSpec`] as inputs, outputs and examples.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos_meta::Title;
 use rheo_shared::{protocol::api_page_path, ComponentSpec, Value};
 
-use super::{examples::examples, notices};
+use super::{debounced, examples::examples, notices};
 use crate::{
     browser::on_leave,
     calls::{api::Endpoint, new_session_id, Caller},
@@ -139,24 +137,5 @@ impl Widgets {
                 component_view(component, look, field)
             })
             .collect_view()
-    }
-}
-
-/// `run`, at once, or, with a `pause` (seconds), once no call of this has come for that long:
-/// each call puts the run off again. A run still waiting when the page goes is dropped.
-fn debounced(pause: Option<f64>, run: impl Fn() + Copy + Send + Sync + 'static) -> impl Fn() + Copy + 'static {
-    let waiting = StoredValue::new(None::<TimeoutHandle>);
-    let put_off = move || {
-        if let Some(timeout) = waiting.get_value() {
-            timeout.clear();
-        }
-    };
-    on_leave(put_off);
-    move || match pause {
-        None => run(),
-        Some(seconds) => {
-            put_off();
-            waiting.set_value(set_timeout_with_handle(run, Duration::from_secs_f64(seconds)).ok());
-        }
     }
 }
