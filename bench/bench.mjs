@@ -50,7 +50,7 @@ const systems = [
     api: "http://127.0.0.1:3000/calculator/gradio_api/call/calculator",
     command: [rheoServer],
     env: { RUST_LOG: "warn" }, // the demos serve on port 3000, with the UI bundle embedded
-    ready: (page) => page.waitForSelector('.interface[data-hydrated="true"]'),
+    ready: (page) => page.waitForSelector('.blocks[data-hydrated="true"]'),
     /** Where `demo` streams every `every` s: the demo server, or a server of its own on `port`. */
     streaming: (demo, every, port) =>
       every === demoEvery[demo]
@@ -61,10 +61,10 @@ const systems = [
             env: { RUST_LOG: "warn", RHEO_SERVER_PORT: String(port), RHEO_DEMOS_STREAM_EVERY: String(every) },
           },
     startCamera: async (page) => {
-      await page.waitForSelector('.interface[data-hydrated="true"]');
+      await page.waitForSelector('.blocks[data-hydrated="true"]');
       await page.getByRole("button", { name: "Start camera" }).click();
     },
-    synth: { url: "http://127.0.0.1:3000/synth", ready: (page) => page.waitForSelector('.interface[data-hydrated="true"]') },
+    synth: { url: "http://127.0.0.1:3000/synth", ready: (page) => page.waitForSelector('.blocks[data-hydrated="true"]') },
     transcribeReady: (page) => page.waitForSelector('.blocks[data-hydrated="true"]'),
   },
   {

@@ -18,22 +18,20 @@ mod stream;
 mod text_json;
 
 use leptos::{
-    either::{Either, EitherOf3, EitherOf4},
+    either::{Either, EitherOf3},
     prelude::*,
 };
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_meta::{provide_meta_context, Title};
-#[cfg(feature = "ssr")]
-use rheo_shared::AppSpec;
-use rheo_shared::{BlocksSpec, InterfaceSpec, InterfaceSummary};
+use rheo_shared::{BlocksSpec, InterfaceSummary};
 
-use page::{BlocksView, InterfaceView};
+use page::BlocksView;
 
 /// The specs of the mounted apps, which the server provides to the UI through context.
 #[cfg(feature = "ssr")]
 #[derive(Clone, Debug)]
-pub struct AppSpecs(pub std::sync::Arc<Vec<AppSpec>>);
+pub struct AppSpecs(pub std::sync::Arc<Vec<BlocksSpec>>);
 
 /// The path the request's page is served under (`""`, or `/demos` behind a proxy), which the
 /// server provides to [`shell`] through context; the page passes it on to the browser in a
@@ -75,46 +73,35 @@ fn app_specs() -> Result<AppSpecs, ServerFnError> {
 #[server(prefix = "/api", endpoint = "interfaces", output = text_json::TextJson)]
 pub async fn list_interfaces() -> Result<Vec<InterfaceSummary>, ServerFnError> {
     let AppSpecs(specs) = app_specs()?;
-    let summary = |spec: &AppSpec| {
+    let summary = |spec: &BlocksSpec| {
         let summary = spec.summary();
         InterfaceSummary { description: components::to_plain_text(&summary.description), ..summary }
     };
     Ok(specs.iter().map(summary).collect())
 }
 
-/// What an interface's page is drawn from: its spec, and its description and article as HTML
-/// made safe on the server (the bundle carries no Markdown parser: see `components::markdown`).
+/// What an app's page is drawn from: its spec, and its description and article as HTML made
+/// safe on the server (the bundle carries no Markdown parser: see `components::markdown`).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct PageSpec {
-    pub spec: InterfaceSpec,
+    pub spec: BlocksSpec,
     pub description_html: String,
     pub article_html: String,
 }
 
-/// What an app's page is drawn from: an interface's [`PageSpec`], or a Blocks app's spec.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub enum AppPage {
-    Interface(PageSpec),
-    Blocks(BlocksSpec),
-}
-
 #[server(prefix = "/api", endpoint = "interface", output = text_json::TextJson)]
-pub async fn get_interface(name: String) -> Result<Option<AppPage>, ServerFnError> {
+pub async fn get_interface(name: String) -> Result<Option<PageSpec>, ServerFnError> {
     use components::{to_safe_html, RawHtml};
 
     let AppSpecs(specs) = app_specs()?;
-    let spec = match specs.iter().find(|s| s.name() == name).cloned() {
-        Some(AppSpec::Interface(spec)) => spec,
-        Some(AppSpec::Blocks(spec)) => return Ok(Some(AppPage::Blocks(spec))),
-        None => {
-            set_not_found_status();
-            return Ok(None);
-        }
+    let Some(spec) = specs.iter().find(|s| s.name == name).cloned() else {
+        set_not_found_status();
+        return Ok(None);
     };
     let raw_html = if spec.html_in_text { RawHtml::Kept } else { RawHtml::AsText };
     let description_html = to_safe_html(&spec.description, raw_html);
     let article_html = to_safe_html(&spec.article, raw_html);
-    Ok(Some(AppPage::Interface(PageSpec { spec, description_html, article_html })))
+    Ok(Some(PageSpec { spec, description_html, article_html }))
 }
 
 #[cfg(feature = "ssr")]
@@ -250,10 +237,9 @@ fn InterfacePage(root: String, name: String) -> impl IntoView {
                 let root = root.clone();
                 Suspend::new(async move {
                     match page.await {
-                        Ok(Some(AppPage::Interface(page))) => EitherOf4::A(view! { <InterfaceView page root/> }),
-                        Ok(Some(AppPage::Blocks(spec))) => EitherOf4::B(view! { <BlocksView spec root/> }),
-                        Ok(None) => EitherOf4::C(view! { <NotFound root/> }),
-                        Err(e) => EitherOf4::D(view! { <LoadError error=e.to_string()/> }),
+                        Ok(Some(page)) => EitherOf3::A(view! { <BlocksView page root/> }),
+                        Ok(None) => EitherOf3::B(view! { <NotFound root/> }),
+                        Err(e) => EitherOf3::C(view! { <LoadError error=e.to_string()/> }),
                     }
                 })
             }}

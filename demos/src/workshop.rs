@@ -8,7 +8,7 @@
 //! updates: a checkbox hides the status line, another locks the text, and `find` relabels its
 //! result; a picture, described in words when one is uploaded and forgotten when it is
 //! removed (upload and clear events); and texts kept for the session by one button and shown
-//! by another (two events sharing a `State`).
+//! by another (two events sharing a `State`), and forgotten by a third (a reset).
 
 use std::{sync::OnceLock, time::Duration, time::Instant};
 
@@ -168,9 +168,11 @@ pub(crate) fn blocks() -> impl IntoMounted {
     });
     let status_line = app.add(Textbox::new().label("status"));
     let kept_texts = app.add(State(Vec::<String>::new()));
-    let (keep_it, show_kept, kept_line) = app.accordion("Kept texts", false, |app| {
-        let buttons = app.row(|app| (app.add(Button::new("Keep this text")), app.add(Button::new("Show kept"))));
-        (buttons.0, buttons.1, app.add(Textbox::new().label("kept")))
+    let (keep_it, show_kept, forget, kept_line) = app.accordion("Kept texts", false, |app| {
+        let buttons = app.row(|app| {
+            (app.add(Button::new("Keep this text")), app.add(Button::new("Show kept")), app.add(Button::new("Forget")))
+        });
+        (buttons.0, buttons.1, buttons.2, app.add(Textbox::new().label("kept")))
     });
     let (picture, about) = app.accordion("Picture", false, |app| {
         let picture = app.add(Image::new().sources([ImageSource::Upload]).label("picture"));
@@ -199,6 +201,8 @@ pub(crate) fn blocks() -> impl IntoMounted {
     app.on(picture.clear(), no_picture, (), about).private();
     app.on(keep_it.click(), keep, (text, kept_texts), (kept_line, kept_texts)).api_name("keep");
     app.on(show_kept.click(), kept, kept_texts, kept_line).api_name("kept");
+    // Puts the State back as it started (a new session for the page) and empties the line.
+    app.reset(forget.click(), (kept_texts, kept_line));
     app
 }
 

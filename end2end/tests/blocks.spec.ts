@@ -184,6 +184,32 @@ test("two events share the page's State; a new page load starts a new session", 
   await expect(page.getByLabel("kept", { exact: true })).toHaveValue("nothing kept yet");
 });
 
+test("a reset naming a State, and a page going away, end the page's session, so the server drops its State", async ({ page }) => {
+  const ended: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && /\/(workshop|transcribe)\/sessions\/[0-9a-f]+\/end$/.test(request.url())) ended.push(request.url());
+  });
+  await open(page);
+  await page.getByText("Kept texts", { exact: true }).click();
+  const kept = page.getByLabel("kept", { exact: true });
+  await page.getByRole("button", { name: "Keep this text" }).click();
+  await expect(kept).toHaveValue("1 kept");
+  await page.getByRole("button", { name: "Forget" }).click();
+  await expect(kept).toHaveValue("");
+  await expect.poll(() => ended.length).toBe(1);
+  await page.getByRole("button", { name: "Show kept" }).click();
+  await expect(kept).toHaveValue("nothing kept yet");
+  // What the browser fires as the page goes (a beacon sent while unloading is not always seen here).
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide")));
+  await expect.poll(() => ended.length).toBe(2);
+  expect(ended[0]).not.toBe(ended[1]);
+  // A page with a stream event: its going away ends its session too.
+  await page.goto("/transcribe");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide")));
+  await expect.poll(() => ended.filter((url) => url.includes("/transcribe/")).length).toBe(1);
+});
+
 test("a timer refreshes the status line, after the page's load event filled it", async ({ page }) => {
   await open(page);
   const status = page.getByLabel("status", { exact: true });

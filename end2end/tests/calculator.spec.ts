@@ -3,7 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 /** Opens the calculator and waits until hydration has attached its event handlers. */
 async function openCalculator(page: Page) {
   await page.goto("/calculator");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 }
 
 const num1 = (page: Page) => page.getByLabel("num1", { exact: true });
@@ -17,9 +17,9 @@ test.describe("server-side rendering", () => {
 
   test("the labelled form is in the HTML before any wasm runs", async ({ page, request }) => {
     const html = await (await request.get("/calculator")).text();
-    expect(html).toContain('<label for="input-0">num1</label>');
-    expect(html).toContain('<legend id="input-1-label">operation</legend>');
-    expect(html).toContain('<label for="output-0">output</label>');
+    expect(html).toContain('<label for="component-0">num1</label>');
+    expect(html).toContain('<legend id="component-1-label">operation</legend>');
+    expect(html).toContain('<label for="component-3">output</label>');
 
     await page.goto("/calculator");
     await expect(num1(page)).toBeVisible();
@@ -28,7 +28,7 @@ test.describe("server-side rendering", () => {
     for (const op of ["add", "subtract", "multiply", "divide"]) {
       await expect(operation(page, op)).toBeVisible();
     }
-    await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "false");
+    await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "false");
   });
 });
 
@@ -124,5 +124,5 @@ test("a component's info is shown under its label, and the footer leads to the A
   await expect(page.getByRole("heading", { name: "Use Calculator via API" })).toBeVisible();
   await expect(page.locator('code[data-snippet="python"]')).toContainText('api_name="/calculator"');
   await page.getByRole("link", { name: "Calculator" }).click();
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 });

@@ -9,7 +9,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 async function open(page: Page, path: string) {
   await page.goto(path);
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 }
 
 const transform = (page: Page, name: string) =>
@@ -22,7 +22,7 @@ test("the preview is mirrored, the frames are not, and the switch turns the mirr
   const preview = "webcam camera preview";
   expect(await transform(page, preview)).toBe("matrix(-1, 0, 0, 1, 0, 0)");
   await page.getByRole("button", { name: "Start camera" }).click();
-  await expect(page.locator(".interface")).toHaveAttribute("data-stream", "streaming");
+  await expect(page.locator(".stream-controls")).toHaveAttribute("data-stream", "streaming");
   // /flip turns frames upside down only: a left-white frame stays left-white if not mirrored.
   const flipped = page.getByRole("img", { name: "flipped" });
   const unmirrored = () => sides(flipped).then((s) => s.left > 180 && s.right < 60, () => false);

@@ -20,7 +20,7 @@ async function redSquare(page: Page, side: number): Promise<Buffer> {
 
 async function openWithImage(page: Page, side: number) {
   await page.goto("/classify");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("Drop an image here, or choose a file").setInputFiles({
     name: `red-${side}.png`,
     mimeType: "image/png",
@@ -103,7 +103,7 @@ test("a flag saves the picture, the answer and the reason on the server", async 
 
 test("example pictures show as thumbnails; a click fills the input", async ({ page }) => {
   await page.goto("/classify");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   const thumbnails = page.getByRole("region", { name: "Examples" }).locator("img.example-thumb");
   await expect(thumbnails).toHaveCount(2);
   const widths = await thumbnails.evaluateAll((images: HTMLImageElement[]) =>

@@ -37,16 +37,16 @@ async function logInAndOpen(page: Page, url: string) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL(url);
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 }
 
 async function expectFlippedFrames(page: Page) {
   await page.getByRole("button", { name: "Start camera" }).click();
-  await expect(page.locator(".interface")).toHaveAttribute("data-stream", "streaming");
+  await expect(page.locator(".stream-controls")).toHaveAttribute("data-stream", "streaming");
   const flipped = page.getByRole("img", { name: "flipped" });
   const upsideDown = () => halves(flipped).then((h) => h.top < 60 && h.bottom > 180, () => false);
   await expect.poll(upsideDown, { message: "dark top, bright bottom", timeout: 5_000 }).toBe(true);
-  await expect.poll(() => page.locator(".interface").getAttribute("data-frames").then(Number)).toBeGreaterThan(10);
+  await expect.poll(() => page.locator(".stream-controls").getAttribute("data-frames").then(Number)).toBeGreaterThan(10);
   await page.getByRole("button", { name: "Stop" }).click();
 }
 

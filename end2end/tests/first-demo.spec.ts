@@ -21,7 +21,7 @@ test("an author's own project: the calculator hydrates and recomputes live", asy
     if (r.url().includes("/pkg/")) bundle.push(`${r.status()} ${r.headers()["cache-control"]} ${r.url()}`);
   });
   await page.goto(`${origin}/calculator`);
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByRole("button", { name: "Submit" })).toHaveCount(0);
   await page.getByLabel("num1", { exact: true }).fill("6");
   await page.getByRole("radio", { name: "multiply" }).check();
@@ -33,15 +33,15 @@ test("an author's own project: the calculator hydrates and recomputes live", asy
 
 test("an author's own project: the fake webcam streams and comes back upside down", async ({ page }) => {
   await page.goto(`${origin}/flip`);
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   await page.getByRole("button", { name: "Start camera" }).click();
-  await expect(page.locator(".interface")).toHaveAttribute("data-stream", "streaming");
-  await expect.poll(async () => Number(await page.locator(".interface").getAttribute("data-frames"))).toBeGreaterThan(3);
+  await expect(page.locator(".stream-controls")).toHaveAttribute("data-stream", "streaming");
+  await expect.poll(async () => Number(await page.locator(".stream-controls").getAttribute("data-frames"))).toBeGreaterThan(3);
   const flipped = page.getByRole("img", { name: "output" });
   const upsideDown = () => halves(flipped).then((h) => h.top < 60 && h.bottom > 180, () => false);
   await expect.poll(upsideDown, { message: "dark top, bright bottom", timeout: 5_000 }).toBe(true);
   await page.getByRole("button", { name: "Stop" }).click();
-  await expect(page.locator(".interface")).toHaveAttribute("data-stream", "off");
+  await expect(page.locator(".stream-controls")).toHaveAttribute("data-stream", "off");
 });
 
 test("an author's own project: a Blocks app from the README, its button and chained step", async ({ page }) => {

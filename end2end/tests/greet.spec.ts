@@ -6,7 +6,7 @@ test("a non-live interface runs only on Submit, and Clear resets it", async ({ p
     if (r.url().endsWith("/greet/run")) calls += 1;
   });
   await page.goto("/greet");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 
   const greeting = page.getByLabel("greeting", { exact: true });
   await page.getByLabel("name", { exact: true }).fill("Ada");
@@ -28,7 +28,7 @@ test("a non-live interface runs only on Submit, and Clear resets it", async ({ p
 
 test("a handler error is shown beside the outputs and the page keeps working", async ({ page }) => {
   await page.goto("/greet");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   await page.getByRole("button", { name: "Submit" }).click();
   await expect(page.getByRole("alert")).toHaveText("Please enter a name.");
 
@@ -41,7 +41,7 @@ test("a handler error is shown beside the outputs and the page keeps working", a
 
 test("an over-long name is refused with the limit in words", async ({ page }) => {
   await page.goto("/greet");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("name", { exact: true }).fill("x".repeat(101));
   await page.getByRole("button", { name: "Submit" }).click();
   await expect(page.getByRole("alert")).toHaveText("name: the text is 101 characters long; the limit is 100");

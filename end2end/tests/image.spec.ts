@@ -36,7 +36,7 @@ async function sides(page: Page, name: string) {
 
 async function open(page: Page) {
   await page.goto("/mirror");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 }
 
 test("an uploaded image is mirrored on Submit and can be downloaded", async ({ page }) => {

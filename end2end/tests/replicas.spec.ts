@@ -28,7 +28,7 @@ function answering(page: Page, part: string): Set<string> {
 
 async function open(page: Page, name: string) {
   await page.goto(`${replicas}${name}`);
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 }
 
 test("the live calculator's calls land on several replicas and the last input's answer stays", async ({ page }) => {
@@ -47,11 +47,11 @@ test("the live calculator's calls land on several replicas and the last input's 
 test("the webcam streams through nginx to one replica, frames flipped", async ({ page }) => {
   await open(page, "flip");
   await page.getByRole("button", { name: "Start camera" }).click();
-  await expect(page.locator(".interface")).toHaveAttribute("data-stream", "streaming");
+  await expect(page.locator(".stream-controls")).toHaveAttribute("data-stream", "streaming");
   const flipped = page.getByRole("img", { name: "flipped" });
   const upsideDown = () => halves(flipped).then((h) => h.top < 60 && h.bottom > 180, () => false);
   await expect.poll(upsideDown, { message: "dark top, bright bottom", timeout: 5_000 }).toBe(true);
-  await expect.poll(() => page.locator(".interface").getAttribute("data-frames").then(Number)).toBeGreaterThan(10);
+  await expect.poll(() => page.locator(".stream-controls").getAttribute("data-frames").then(Number)).toBeGreaterThan(10);
   await page.getByRole("button", { name: "Stop" }).click();
 });
 

@@ -9,7 +9,7 @@ const pwned = (page: Page) => page.evaluate(() => (window as unknown as { __pwne
 
 async function open(page: Page, path: string) {
   await page.goto(path);
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 }
 
 test("an error message that repeats the input shows its markup as text", async ({ page }) => {

@@ -35,11 +35,12 @@ const liveTracks = (page: Page) =>
 async function open(page: Page, path: string) {
   await watchCameras(page);
   await page.goto(path);
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 }
 
-const interfaceEl = (page: Page) => page.locator(".interface");
-const framesShown = async (page: Page) => Number(await interfaceEl(page).getAttribute("data-frames"));
+const streamEl = (page: Page) => page.locator(".stream-controls");
+const blocksEl = (page: Page) => page.locator(".blocks");
+const framesShown = async (page: Page) => Number(await streamEl(page).getAttribute("data-frames"));
 
 /**
  * Waits until the shown output frame satisfies `check`. A frame replaced while it is being
@@ -53,7 +54,7 @@ async function expectFrame(image: Locator, check: (h: { top: number; bottom: num
 test("/flip shows the camera upside down, many frames a second, and Stop releases the camera", async ({ page }) => {
   await open(page, "/flip");
   await page.getByRole("button", { name: "Start camera" }).click();
-  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "streaming");
+  await expect(streamEl(page)).toHaveAttribute("data-stream", "streaming");
   const flipped = page.getByRole("img", { name: "flipped" });
   await expect.poll(() => framesShown(page)).toBeGreaterThan(3);
   await expectFrame(flipped, (h) => h.top < 60 && h.bottom > 180, "dark top, bright bottom: upside down");
@@ -66,7 +67,7 @@ test("/flip shows the camera upside down, many frames a second, and Stop release
 
   expect(await liveTracks(page)).toBe(1);
   await page.getByRole("button", { name: "Stop" }).click();
-  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "off");
+  await expect(streamEl(page)).toHaveAttribute("data-stream", "off");
   expect(await liveTracks(page)).toBe(0);
   await expect(page.getByText(/\d+ s left/)).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Start camera" })).toBeVisible();
@@ -86,13 +87,13 @@ test("/filters switches filters mid-stream, and its time limit ends the stream",
   expect(await liveTracks(page)).toBe(1);
 
   // The demo's time limit is 10 s: the stream ends on its own and says so.
-  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "ended", { timeout: 15_000 });
+  await expect(streamEl(page)).toHaveAttribute("data-stream", "ended", { timeout: 15_000 });
   await expect(page.getByRole("status")).toHaveText(
     "The stream reached its time limit of 10 s. Start the camera to stream again.",
   );
   expect(await liveTracks(page)).toBe(0);
   await page.getByRole("button", { name: "Start camera" }).click();
-  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "streaming");
+  await expect(streamEl(page)).toHaveAttribute("data-stream", "streaming");
 });
 
 test("a refused camera is explained, not a silent blank", async ({ page }) => {
@@ -100,12 +101,12 @@ test("a refused camera is explained, not a silent blank", async ({ page }) => {
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
   });
   await page.goto("/flip");
-  await expect(interfaceEl(page)).toHaveAttribute("data-hydrated", "true");
+  await expect(blocksEl(page)).toHaveAttribute("data-hydrated", "true");
   await page.getByRole("button", { name: "Start camera" }).click();
   await expect(page.getByRole("alert")).toHaveText(
     "Camera access was refused. Allow the camera for this site in the browser and try again.",
   );
-  await expect(interfaceEl(page)).toHaveAttribute("data-stream", "failed");
+  await expect(streamEl(page)).toHaveAttribute("data-stream", "failed");
   await expect(page.getByRole("button", { name: "Start camera" })).toBeVisible();
 });
 

@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 // The Markdown and Json outputs in the page: formatted, safe, foldable.
 test("Markdown is formatted and JSON is a foldable tree, as you type", async ({ page }) => {
   await page.goto("/word_count");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("text", { exact: true }).fill("The cat sat on the mat.\nThe mat");
 
   const report = page.locator(".component.markdown .markdown-body");
@@ -23,7 +23,7 @@ test("Markdown is formatted and JSON is a foldable tree, as you type", async ({ 
 
 test("HTML a handler echoes into Markdown is shown as text, never run", async ({ page }) => {
   await page.goto("/word_count");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   const attack = '<img src=x onerror="window.__pwned = 1"><script>window.__pwned = 2</script>';
   await page.getByLabel("text", { exact: true }).fill(attack);
   const report = page.locator(".component.markdown .markdown-body");
@@ -34,7 +34,7 @@ test("HTML a handler echoes into Markdown is shown as text, never run", async ({
 
 test("a live interface with a debounce recomputes once the typing pauses, not at each letter", async ({ page }) => {
   await page.goto("/word_count");
-  await expect(page.locator(".interface")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   const runs: string[] = [];
   page.on("request", (request) => {
     if (request.method() === "POST" && request.url().endsWith("/word_count/run")) runs.push(request.url());

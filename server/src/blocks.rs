@@ -10,7 +10,7 @@ use std::{
 };
 
 use rheo_shared::{
-    AppSpec, BlocksSpec, Cancel, ComponentSpec, EventSpec, ExampleSet, Node, Tab, Trigger as On, DEFAULT_STREAM_EVERY,
+    BlocksSpec, Cancel, ComponentSpec, EventSpec, ExampleSet, Node, Reset, Tab, Trigger as On, DEFAULT_STREAM_EVERY,
 };
 
 use crate::{
@@ -61,6 +61,7 @@ pub struct Blocks {
     /// Tells this Blocks' handles from another's.
     id: u64,
     title: Option<String>,
+    description: String,
     components: Vec<ComponentSpec>,
     /// The [`State`](crate::State) components, by id, with their starting values: the app's
     /// State slots, in order.
@@ -69,6 +70,7 @@ pub struct Blocks {
     open: Vec<Vec<Node>>,
     events: Vec<Event>,
     cancels: Vec<Cancel>,
+    resets: Vec<Reset>,
     examples: Vec<ExampleSet>,
     /// The examples' media, to store when the app is built.
     example_files: Vec<ExampleFile>,
@@ -103,11 +105,13 @@ impl Blocks {
         Blocks {
             id: NEXT_BLOCKS.fetch_add(1, Ordering::Relaxed),
             title: None,
+            description: String::new(),
             components: Vec::new(),
             states: Vec::new(),
             open: vec![Vec::new()],
             events: Vec::new(),
             cancels: Vec::new(),
+            resets: Vec::new(),
             examples: Vec::new(),
             example_files: Vec::new(),
             problems: Vec::new(),
@@ -117,6 +121,12 @@ impl Blocks {
     /// The page's heading; defaults to the mount name.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
+        self
+    }
+
+    /// Markdown shown under the title, and the index's line for the app.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
         self
     }
 
@@ -216,6 +226,7 @@ impl Blocks {
             stream_every: DEFAULT_STREAM_EVERY,
             time_limit: None,
             debounce: None,
+            flagging: None,
         };
         let handler = erase::<F, M, I::Components, O::Components>(handler);
         let event = Event { spec, handler, named: false, timeout: None, concurrency_group: None, limit_set: false };
@@ -236,6 +247,27 @@ impl Blocks {
     }
 
     /// The components' ids, each checked to be this Blocks'.
+    /// When `trigger` fires, `components` (a handle or a tuple of them) go back to their
+    /// starting values, as Gradio's `gr.ClearButton` puts them: the events writing them stop and
+    /// their errors go. A [`State`](crate::State) among them starts the page's session again, and
+    /// with it every State of the page.
+    ///
+    /// ```
+    /// use rheo::{Blocks, Button, Textbox};
+    ///
+    /// let mut app = Blocks::new();
+    /// let (question, answer) = (app.add(Textbox::new()), app.add(Textbox::new()));
+    /// let clear = app.add(Button::new("Clear"));
+    /// app.reset(clear.click(), (question, answer));
+    /// ```
+    pub fn reset<H: Handles>(&mut self, trigger: Trigger, components: H) {
+        if trigger.blocks.is_some_and(|blocks| blocks != self.id) {
+            self.problems.push("a reset is triggered by a component of another Blocks".into());
+        }
+        let components = self.ids(components.ids(), "a reset");
+        self.resets.push(Reset { trigger: trigger.on, components });
+    }
+
     /// Rows of example values for `inputs` (a handle or a tuple of them), typed as a handler
     /// of them takes its arguments, placed here as a table (Gradio's `gr.Examples`): clicking a
     /// row fills them in, which fires their change events.
@@ -551,11 +583,13 @@ impl IntoMounted for Blocks {
     fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
         let Blocks {
             title,
+            description,
             components,
             states,
             mut open,
             mut events,
             cancels,
+            resets,
             examples,
             example_files,
             mut problems,
@@ -565,11 +599,16 @@ impl IntoMounted for Blocks {
         let spec = BlocksSpec {
             name: name.to_owned(),
             title: title.unwrap_or_else(|| name.to_owned()),
+            description,
+            article: String::new(),
+            html_in_text: false,
+            interface: false,
             components: name_unlabelled(components, |spec| spec.kind.name()),
             layout: open.pop().unwrap_or_default(),
             events: events.iter().map(|event| event.spec.clone()).collect(),
             cancels,
             examples,
+            resets,
         };
         problems.extend(spec.check().err().into_iter().flatten());
         if !problems.is_empty() {
@@ -589,7 +628,7 @@ impl IntoMounted for Blocks {
         let state_starts =
             states.into_iter().map(|(_, start)| start).chain(choices.into_iter().map(|(_, start)| start));
         let state_starts = state_starts.collect();
-        Ok(DeclaredApp { spec: AppSpec::Blocks(spec), endpoints, state_starts, example_files })
+        Ok(DeclaredApp { spec, endpoints, state_starts, example_files })
     }
 }
 
@@ -656,7 +695,7 @@ mod tests {
         app.on(a.change(), |x: f64| x, a, b);
         app.on(Trigger::load(), |x: f64| x, a, b);
         let declared = app.into_mounted("t").unwrap();
-        let AppSpec::Blocks(spec) = &declared.spec else { panic!("a Blocks app") };
+        let spec = &declared.spec;
         assert_eq!(
             spec.components.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
             ["a", "number", "markdown", "button"]
@@ -748,7 +787,7 @@ mod tests {
         app.on(Trigger::load(), read, kept, x).api_name("read");
         let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
         let app = app.into_mounted("kept").unwrap();
-        let AppSpec::Blocks(spec) = &app.spec else { panic!("a Blocks app") };
+        let spec = &app.spec;
         assert_eq!(spec.layout, [Node::Component { id: 0 }]);
         let app = app.build(&crate::Limits::default(), &files, &crate::store::Backend::Memory).unwrap();
         let call = |index: usize, inputs: Vec<rheo_shared::Value>, session: &str| {
@@ -819,7 +858,7 @@ mod tests {
         let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
         let app = app.into_mounted("pictures").unwrap();
         let built = app.build(&crate::Limits::default(), &files, &crate::store::Backend::Memory).unwrap();
-        let AppSpec::Blocks(spec) = built.spec() else { panic!("a Blocks app") };
+        let spec = built.spec();
         assert_eq!(spec.layout[2], Node::Examples { set: 0 });
         let row = &spec.examples[0].rows[0];
         let rheo_shared::Value::File(file) = &row[0] else { panic!("not a file: {row:?}") };

@@ -3,7 +3,7 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use rheo_shared::{AppSpec, ComponentSpec, Flagging, InterfaceSpec};
+use rheo_shared::{ComponentSpec, Flagging, InterfaceSpec};
 
 use crate::{
     components::{ComponentList, Returns},
@@ -289,7 +289,7 @@ where
         let (state_starts, wiring) = states;
         let endpoint = Declared::new(spec.clone(), erased, wiring).with_limit_set(options.concurrency_limit.is_some());
         let endpoints = vec![endpoint];
-        Ok(DeclaredApp { spec: AppSpec::Interface(spec), endpoints, state_starts, example_files })
+        Ok(DeclaredApp { spec: spec.to_blocks(), endpoints, state_starts, example_files })
     }
 }
 

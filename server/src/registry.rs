@@ -121,7 +121,7 @@ impl Registry {
         if RESERVED_NAMES.contains(&name) {
             problems.push(format!("the name {name:?} is reserved for the server's own routes"));
         }
-        if self.declared.iter().filter(|d| d.spec.name() == name).count() > 1 {
+        if self.declared.iter().filter(|d| d.spec.name == name).count() > 1 {
             problems.push(format!("another interface is already mounted at /{name}"));
         }
         assert!(problems.is_empty(), "cannot mount interface {name:?}:\n  - {}", problems.join("\n  - "));
@@ -238,7 +238,7 @@ impl Registry {
 
     /// A handle on the interface mounted at `/<name>`, to watch it while it serves.
     pub fn monitor(&self, name: &str) -> Option<Monitor> {
-        let app = self.declared.iter().find(|d| d.spec.name() == name)?;
+        let app = self.declared.iter().find(|d| d.spec.name == name)?;
         app.endpoints.first().map(|endpoint| Monitor(endpoint.streams()))
     }
 
@@ -392,7 +392,7 @@ impl Registry {
         let origin = format!("{scheme}://{address}{}", settings.site.root_path);
         println!("* Running on local URL:  {origin}");
         for declared in &self.declared {
-            let name = declared.spec.name();
+            let name = &declared.spec.name;
             println!("    /{name:<16} {origin}/{name}");
         }
         let loopback_only = settings.site.allowed_hosts == Some(LOOPBACK_NAMES.map(String::from).to_vec());

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     check_values,
     interface::{is_api_name, is_path_segment, MAX_DEBOUNCE_SECONDS},
-    ComponentKind, ComponentSpec, InterfaceSpec, Value,
+    ComponentKind, ComponentSpec, Flagging, InterfaceSpec, InterfaceSummary, Value,
 };
 
 /// The shortest period of a timer event, in seconds: a faster one would be a busy loop of calls.
@@ -23,6 +23,20 @@ pub struct BlocksSpec {
     /// The path segment it is mounted at: `/<name>`.
     pub name: String,
     pub title: String,
+    /// Markdown shown under the title (and the index's line for the app).
+    #[serde(default)]
+    pub description: String,
+    /// Markdown shown under the app (Gradio's `article`).
+    #[serde(default)]
+    pub article: String,
+    /// The description and the article may hold raw HTML, which the page keeps (the author's
+    /// choice; scripts still cannot run: the page's CSP allows only its own). Off: it is
+    /// shown as text.
+    #[serde(default)]
+    pub html_in_text: bool,
+    /// Made by an `Interface` (Gradio's mode `"interface"`): event 0 is its function.
+    #[serde(default)]
+    pub interface: bool,
     /// Every component, its id being its index.
     pub components: Vec<ComponentSpec>,
     /// What the page shows, top to bottom.
@@ -35,6 +49,18 @@ pub struct BlocksSpec {
     /// Sets of examples, each placed in the layout by a [`Node::Examples`].
     #[serde(default)]
     pub examples: Vec<ExampleSet>,
+    /// Triggers that put components back as they started (a Clear button).
+    #[serde(default)]
+    pub resets: Vec<Reset>,
+}
+
+/// When `trigger` fires, `components` go back to their starting values (Gradio's
+/// `gr.ClearButton`): the events writing them stop, and their errors go. A State among them
+/// starts the page's session again, and with it every State of the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reset {
+    pub trigger: Trigger,
+    pub components: Vec<usize>,
 }
 
 /// Rows of values for some components (Gradio's `gr.Examples`): clicking a row fills them in,
@@ -87,6 +113,11 @@ pub enum Node {
     /// The example set `set` of [`BlocksSpec::examples`], as a table of rows to click.
     Examples {
         set: usize,
+    },
+    /// The Flag buttons of event `event` (its [`EventSpec::flagging`]): they keep its last
+    /// call's inputs and outputs.
+    Flag {
+        event: usize,
     },
 }
 
@@ -196,6 +227,9 @@ pub struct EventSpec {
     /// letter); `None`: at once.
     #[serde(default)]
     pub debounce: Option<f64>,
+    /// How a person flags its calls, if they may (see [`Node::Flag`]).
+    #[serde(default)]
+    pub flagging: Option<Flagging>,
 }
 
 /// A stream event's seconds between chunks or frames unless the author says (Gradio's).
@@ -252,6 +286,12 @@ impl BlocksSpec {
         }
         if example_sets(&self.layout).iter().any(|&set| set >= self.examples.len()) {
             problems.push("the layout places a set of examples that does not exist".to_owned());
+        }
+        for reset in &self.resets {
+            let known = |id: &usize| *id < self.components.len();
+            if !reset.trigger.component().is_none_or(|id| known(&id)) || !reset.components.iter().all(known) {
+                problems.push("a reset names a component of another Blocks".to_owned());
+            }
         }
         if depth(&self.layout) > MAX_LAYOUT_DEPTH {
             problems.push(format!("layouts nest at most {MAX_LAYOUT_DEPTH} containers deep"));
@@ -410,6 +450,16 @@ impl BlocksSpec {
         None
     }
 
+    /// What the index lists of it.
+    pub fn summary(&self) -> InterfaceSummary {
+        InterfaceSummary { name: self.name.clone(), title: self.title.clone(), description: self.description.clone() }
+    }
+
+    /// The value in column `column` of row `row` of example set `set`, to replace.
+    pub fn example_mut(&mut self, set: usize, row: usize, column: usize) -> Option<&mut Value> {
+        self.examples.get_mut(set)?.rows.get_mut(row)?.get_mut(column)
+    }
+
     /// Event `index` as an endpoint the engine runs: its components' specs, in order.
     pub fn endpoint(&self, index: usize) -> InterfaceSpec {
         let event = &self.events[index];
@@ -431,7 +481,7 @@ impl BlocksSpec {
             examples: Vec::new(),
             concurrency_limit: event.concurrency_limit,
             generator: event.generator,
-            flagging: None,
+            flagging: event.flagging.clone(),
         }
     }
 }
@@ -442,7 +492,7 @@ fn example_sets(nodes: &[Node]) -> Vec<usize> {
         .iter()
         .flat_map(|node| match node {
             Node::Examples { set } => vec![*set],
-            Node::Component { .. } => Vec::new(),
+            Node::Component { .. } | Node::Flag { .. } => Vec::new(),
             Node::Row { children }
             | Node::Column { children, .. }
             | Node::Accordion { children, .. }
@@ -456,7 +506,7 @@ fn example_sets(nodes: &[Node]) -> Vec<usize> {
 fn depth(nodes: &[Node]) -> usize {
     let inner = |children: &[Node]| 1 + depth(children);
     let deepest = nodes.iter().map(|node| match node {
-        Node::Component { .. } | Node::Examples { .. } => 0,
+        Node::Component { .. } | Node::Examples { .. } | Node::Flag { .. } => 0,
         Node::Row { children }
         | Node::Column { children, .. }
         | Node::Accordion { children, .. }
@@ -488,6 +538,7 @@ mod tests {
             stream_every: DEFAULT_STREAM_EVERY,
             time_limit: None,
             debounce: None,
+            flagging: None,
         }
     }
 
@@ -495,6 +546,10 @@ mod tests {
         BlocksSpec {
             name: "studio".into(),
             title: "Studio".into(),
+            description: String::new(),
+            article: String::new(),
+            html_in_text: false,
+            interface: false,
             components: vec![
                 number("a"),
                 number("b"),
@@ -506,6 +561,7 @@ mod tests {
             events,
             cancels: Vec::new(),
             examples: Vec::new(),
+            resets: Vec::new(),
         }
     }
 

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-use crate::components::Kind;
-use crate::{ComponentKind, ComponentSpec, Value};
+use crate::components::{Button, ButtonVariant, Kind};
+use crate::{BlocksSpec, Cancel, ComponentKind, ComponentSpec, EventSpec, ExampleSet, Node, Reset, Trigger, Value};
 
 /// Everything the UI needs to render one interface and the API needs to describe it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -168,6 +168,98 @@ impl InterfaceSpec {
         }
     }
 
+    /// The interface as Blocks, as Gradio's `Interface` is: the inputs (ids from 0) with Clear,
+    /// Submit (unless live) and Stop (a generator's, shown while it runs) buttons under them,
+    /// beside the outputs (ids after the inputs) with the Flag buttons; the examples under both.
+    /// One event, 0, runs the function: on Submit, or, live, on any input's change (on each
+    /// chunk or frame of a streaming input).
+    pub fn to_blocks(&self) -> BlocksSpec {
+        let (inputs, outputs) = (self.inputs.len(), self.outputs.len());
+        let mut components = self.inputs.clone();
+        // Outputs are empty until a call fills them, whatever their kind's default.
+        components.extend(self.outputs.iter().map(|c| c.clone().with_value(Value::Null)));
+        let mut button = |text: &str, variant: ButtonVariant| {
+            components.push(
+                ComponentSpec::new(ComponentKind::Button(Button { variant }))
+                    .with_label(text)
+                    .with_value(Value::Text(text.into())),
+            );
+            components.len() - 1
+        };
+        let clear = button("Clear", ButtonVariant::Secondary);
+        let submit = (!self.live).then(|| button("Submit", ButtonVariant::Primary));
+        let stop = self.generator.then(|| button("Stop", ButtonVariant::Stop));
+        let placed = |ids: std::ops::Range<usize>, components: &[ComponentSpec]| -> Vec<Node> {
+            ids.filter(|&id| !matches!(components[id].kind, ComponentKind::State(_)))
+                .map(|id| Node::Component { id })
+                .collect()
+        };
+        let mut input_column = placed(0..inputs, &components);
+        input_column.push(Node::Row {
+            children: [Some(clear), submit, stop].into_iter().flatten().map(|id| Node::Component { id }).collect(),
+        });
+        let mut output_column = placed(inputs..inputs + outputs, &components);
+        if self.flagging.is_some() {
+            output_column.push(Node::Flag { event: 0 });
+        }
+        // Each side one panel, as Gradio draws an interface.
+        let panel = |children| Node::Column { scale: 1, children: vec![Node::Group { children }] };
+        let mut layout = vec![Node::Row { children: vec![panel(input_column), panel(output_column)] }];
+        if !self.examples.is_empty() {
+            layout.push(Node::Examples { set: 0 });
+        }
+        let triggers = match (self.streaming_input(), submit) {
+            (Some(streaming), _) => vec![Trigger::Stream { component: streaming }],
+            (None, Some(submit)) => vec![Trigger::Click { component: submit }],
+            (None, None) => {
+                let changes = (0..inputs).filter(|&id| !matches!(components[id].kind, ComponentKind::State(_)));
+                let changes: Vec<Trigger> = changes.map(|component| Trigger::Change { component }).collect();
+                if changes.is_empty() {
+                    vec![Trigger::Load]
+                } else {
+                    changes
+                }
+            }
+        };
+        let event = EventSpec {
+            triggers,
+            inputs: (0..inputs).collect(),
+            outputs: (inputs..inputs + outputs).collect(),
+            api_name: self.api_name.clone(),
+            private: false,
+            generator: self.generator,
+            concurrency_limit: self.concurrency_limit,
+            stream_every: self.stream_every,
+            time_limit: self.time_limit,
+            debounce: self.live_debounce,
+            flagging: self.flagging.clone(),
+        };
+        BlocksSpec {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            article: self.article.clone(),
+            html_in_text: self.html_in_text,
+            interface: true,
+            components,
+            layout,
+            events: vec![event],
+            cancels: stop
+                .map(|stop| Cancel { trigger: Trigger::Click { component: stop }, events: vec![0] })
+                .into_iter()
+                .collect(),
+            examples: if self.examples.is_empty() {
+                Vec::new()
+            } else {
+                vec![ExampleSet { inputs: (0..inputs).collect(), rows: self.examples.clone() }]
+            },
+            resets: vec![Reset {
+                trigger: Trigger::Click { component: clear },
+                components: (0..inputs + outputs).collect(),
+            }],
+        }
+    }
+
     /// The position of the input that streams, if one does.
     pub fn streaming_input(&self) -> Option<usize> {
         self.inputs.iter().position(|c| c.kind.is_streaming())
@@ -216,6 +308,26 @@ mod tests {
     #[test]
     fn a_good_spec_passes() {
         assert_eq!(spec().check(), Ok(()));
+    }
+
+    #[test]
+    fn an_interface_is_a_blocks_app_of_one_event() {
+        let live = spec().to_blocks();
+        assert_eq!(live.check(), Ok(()));
+        assert!(live.interface);
+        assert_eq!(live.events[0].triggers, [Trigger::Change { component: 0 }]);
+        assert_eq!((live.events[0].inputs.clone(), live.events[0].outputs.clone()), (vec![0], vec![1]));
+        assert_eq!(live.components[1].value, Value::Null, "an output starts empty");
+        assert_eq!(live.examples[0].rows, spec().examples);
+        assert_eq!(live.resets[0].components, [0, 1], "Clear empties the inputs and the outputs");
+        let mut submitted = spec();
+        (submitted.live, submitted.generator) = (false, true);
+        let submitted = submitted.to_blocks();
+        assert_eq!(submitted.check(), Ok(()));
+        let labels: Vec<&str> = submitted.components[2..].iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["Clear", "Submit", "Stop"]);
+        assert_eq!(submitted.events[0].triggers, [Trigger::Click { component: 3 }]);
+        assert_eq!(submitted.cancels[0], Cancel { trigger: Trigger::Click { component: 4 }, events: vec![0] });
     }
 
     #[test]

@@ -22,7 +22,6 @@
 //! assert_eq!(err.to_string(), "\"modulo\" is not one of the choices: add, divide");
 //! ```
 
-mod app;
 mod audio;
 mod blocks;
 pub mod components;
@@ -30,10 +29,9 @@ mod interface;
 pub mod protocol;
 mod value;
 
-pub use app::AppSpec;
 pub use audio::{AudioData, JoinError};
 pub use blocks::{
-    BlocksSpec, Cancel, EventSpec, ExampleSet, Node, Tab, Trigger, DEFAULT_STREAM_EVERY, MAX_LAYOUT_DEPTH,
+    BlocksSpec, Cancel, EventSpec, ExampleSet, Node, Reset, Tab, Trigger, DEFAULT_STREAM_EVERY, MAX_LAYOUT_DEPTH,
     MIN_TIMER_SECONDS,
 };
 pub use components::{

@@ -270,18 +270,6 @@ impl Caller {
         self.busy.set(false);
     }
 
-    /// Clear: a new session, the inputs back to their starting values, no outputs.
-    pub(crate) fn clear(self, starts: &[Value]) {
-        self.stop();
-        self.end_session();
-        self.session.set_value(Some(new_session_id()));
-        for (signal, start) in self.inputs.read_value().iter().zip(starts) {
-            signal.set(start.clone());
-        }
-        self.clear_outputs();
-        self.error.set(None);
-    }
-
     /// The page is hydrated: it gets its session (a Blocks page's events share one).
     pub(crate) fn start_session(self, session: String) {
         self.session.set_value(Some(session));

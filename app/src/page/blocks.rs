@@ -18,6 +18,7 @@ use crate::{
     calls::{api::Endpoint, new_session_id, Caller},
     components::{component_view, error_line, Field, Hooks, Look},
     stream::Streamer,
+    PageSpec,
 };
 
 /// The widest a column's `scale` is drawn (the stylesheet has a width for each up to it).
@@ -25,7 +26,8 @@ const MAX_SCALE: u32 = 12;
 
 #[component]
 #[allow(unreachable_pub)] // what #[component] generates for a crate-visible component is `pub`
-pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
+pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
+    let PageSpec { spec, description_html, article_html } = page;
     let index = format!("{root}/");
     let api_page = format!("{root}{}", api_page_path(&spec.name));
     let values: Vec<RwSignal<Value>> = spec.components.iter().map(|c| RwSignal::new(c.value.clone())).collect();
@@ -52,12 +54,6 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
             Callback::new(move |()| run())
         })
         .collect();
-    let events = Events {
-        spec: StoredValue::new(spec.clone()),
-        callers: StoredValue::new(callers.clone()),
-        runs: StoredValue::new(runs),
-    };
-    events.chain();
     // Uploads go to the app, whichever event reads them.
     let uploads = Caller::new(
         Endpoint { root: root.clone(), name: spec.name.clone(), fn_index: 0 },
@@ -67,6 +63,15 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
         vec![],
         vec![],
     );
+    let events = Events {
+        spec: StoredValue::new(spec.clone()),
+        callers: StoredValue::new(callers.clone()),
+        runs: StoredValue::new(runs),
+        values: StoredValue::new(values.clone()),
+        put_back: StoredValue::new(vec![None; values.len()]),
+        uploads,
+    };
+    events.chain();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
         // One session for the page, so that its events share its State.
@@ -85,17 +90,22 @@ pub(crate) fn BlocksView(spec: BlocksSpec, root: String) -> impl IntoView {
     on_leave(move || on_page_hide.remove());
     let layout =
         Layout { spec: &spec, root: &root, values: &values, looks: &looks, events, uploads, streamers: &streamers };
-    let errors = callers.iter().map(|&caller| error_line(move || caller.error())).collect_view();
+    // The errors of events with no output to show them under.
+    let unplaced = callers.iter().zip(&spec.events).filter(|(_, event)| event.outputs.is_empty());
+    let errors = unplaced.map(|(&caller, _)| error_line(move || caller.error())).collect_view();
     let toasts = callers.iter().map(|&caller| notices::toasts(caller)).collect_view();
     let busy = move || events.callers.with_value(|callers| callers.iter().any(|c| c.busy())).to_string();
     view! {
         <Title text=crate::title_text(&spec.title)/>
         <nav class="crumbs"><a href=index>"All demos"</a></nav>
         <h1>{spec.title.clone()}</h1>
+        {(!description_html.is_empty()).then(|| view! { <div class="description" inner_html=description_html></div> })}
         <div class="blocks" data-hydrated=move || hydrated.get().to_string() aria-busy=busy>
             {layout.depth0(&spec.layout)}
         </div>
         <div class="event-errors" aria-live="polite">{errors}</div>
+        // A page of the server's own, not a route of this app.
+        {(!article_html.is_empty()).then(|| view! { <article class="article" inner_html=article_html></article> })}
         {toasts}
         <footer class="page-footer"><a href=api_page rel="external">"Use via API"</a></footer>
     }
@@ -135,18 +145,34 @@ struct Events {
     callers: StoredValue<Vec<Caller>>,
     /// What firing each event runs.
     runs: StoredValue<Vec<Callback<()>>>,
+    /// Every component's value, by id.
+    values: StoredValue<Vec<RwSignal<Value>>>,
+    /// The value a reset put each component back to, until its change effect has seen it: a
+    /// reset fires no change events.
+    put_back: StoredValue<Vec<Option<Value>>>,
+    /// The page's uploads, whose session is the page's.
+    uploads: Caller,
 }
 
 impl Events {
-    /// Stops the events the cancels `fires` picks name, then runs every event it picks.
+    /// Stops the events the cancels `fires` picks name, puts back the components its resets
+    /// name, then runs every event it picks.
     fn fire(self, fires: impl Fn(Trigger) -> bool) {
-        let (stopped, chosen): (Vec<usize>, Vec<usize>) = self.spec.with_value(|spec| {
+        let (stopped, reset, chosen): (Vec<usize>, Vec<usize>, Vec<usize>) = self.spec.with_value(|spec| {
             let cancels = spec.cancels.iter().filter(|c| fires(c.trigger));
+            let resets = spec.resets.iter().filter(|r| fires(r.trigger));
             let events = spec.events.iter().enumerate().filter(|(_, e)| e.triggers.iter().copied().any(&fires));
-            (cancels.flat_map(|c| c.events.iter().copied()).collect(), events.map(|(index, _)| index).collect())
+            (
+                cancels.flat_map(|c| c.events.iter().copied()).collect(),
+                resets.flat_map(|r| r.components.iter().copied()).collect(),
+                events.map(|(index, _)| index).collect(),
+            )
         });
         for index in stopped {
             self.caller(index).inspect(|caller| caller.stop_generator());
+        }
+        if !reset.is_empty() {
+            self.reset(&reset);
         }
         for index in chosen {
             if let Some(run) = self.runs.with_value(|runs| runs.get(index).copied()) {
@@ -155,15 +181,50 @@ impl Events {
         }
     }
 
+    /// Puts `components` back to their starting values without firing their change events;
+    /// stops the events writing them and clears their errors; a State among them starts the
+    /// page's session again.
+    fn reset(self, components: &[usize]) {
+        let (starts, writers, state) = self.spec.with_value(|spec| {
+            let starts: Vec<(usize, Value)> =
+                components.iter().map(|&id| (id, spec.components[id].value.clone())).collect();
+            let writes = |e: &rheo_shared::EventSpec| e.outputs.iter().any(|id| components.contains(id));
+            let writers: Vec<usize> =
+                spec.events.iter().enumerate().filter(|(_, e)| writes(e)).map(|(i, _)| i).collect();
+            let state =
+                components.iter().any(|&id| matches!(spec.components[id].kind, rheo_shared::ComponentKind::State(_)));
+            (starts, writers, state)
+        });
+        for index in writers {
+            self.caller(index).inspect(|caller| caller.stop());
+            self.caller(index).inspect(|caller| caller.set_error(None));
+        }
+        for (id, start) in starts {
+            let Some(value) = self.values.with_value(|values| values.get(id).copied()) else { continue };
+            if value.get_untracked() != start {
+                self.put_back.update_value(|put_back| put_back[id] = Some(start.clone()));
+                value.set(start);
+            }
+        }
+        if state {
+            self.uploads.end_session();
+            let session = new_session_id();
+            self.callers.with_value(|callers| callers.iter().for_each(|caller| caller.start_session(session.clone())));
+            self.uploads.start_session(session);
+        }
+    }
+
     fn caller(self, index: usize) -> Option<Caller> {
         self.callers.with_value(|callers| callers.get(index).copied())
     }
 
-    /// A callback running the events and cancels `fires` picks, or `None` if it picks none.
+    /// A callback running the events, cancels and resets `fires` picks, or `None` if it picks
+    /// none.
     fn callback(self, fires: impl Fn(Trigger) -> bool + Copy + Send + Sync + 'static) -> Option<Callback<()>> {
         let any = self.spec.with_value(|spec| {
             let triggers = spec.events.iter().flat_map(|e| e.triggers.iter().copied());
-            triggers.chain(spec.cancels.iter().map(|c| c.trigger)).any(fires)
+            let others = spec.cancels.iter().map(|c| c.trigger).chain(spec.resets.iter().map(|r| r.trigger));
+            triggers.chain(others).any(fires)
         });
         any.then(|| Callback::new(move |()| self.fire(fires)))
     }
@@ -176,7 +237,8 @@ impl Events {
         if listens {
             Effect::new(move |seen: Option<()>| {
                 value.track();
-                if seen.is_some() {
+                let put_back = self.put_back.try_update_value(|put_back| put_back[id].take()).flatten();
+                if seen.is_some() && put_back.is_none_or(|start| start != value.get_untracked()) {
                     self.fire(|trigger| trigger == Trigger::Change { component: id });
                 }
             });
@@ -251,24 +313,35 @@ impl Layout<'_> {
         };
         let interactive = is_input || self.listens_to_change(id) || hooks.any();
         let on_change = user_events.or_else(|| interactive.then(|| Callback::new(|()| {})));
+        // An output plays a stream of audio chunks through the caller of the event writing it
+        // (at its place among that event's outputs); uploads go through the page's.
+        let writer = self.spec.events.iter().enumerate().find_map(|(event, e)| {
+            let position = e.outputs.iter().position(|&output| output == id)?;
+            Some((self.events.caller(event)?, position))
+        });
+        let (caller, index) = writer.unwrap_or((self.uploads, id));
         let field = Field {
             id: format!("component-{id}"),
             label: self.looks[id].label(),
             info: component.info.clone(),
             choices: self.looks[id].choices(),
-            index: id,
+            index,
             value: self.values[id],
             on_change,
             hooks,
-            caller: self.uploads,
+            caller,
             streamer: self.streamers.iter().find(|(component, _)| *component == id).map(|(_, streamer)| *streamer),
         };
         self.show_stop_while_running(id);
-        // Each event's place in line and progress shows above its first output, as an
-        // interface's above its outputs.
-        let reported = self.spec.events.iter().enumerate().filter(|(_, e)| e.outputs.first() == Some(&id));
+        // Each event's place in line and progress show above its first output, its error
+        // under its last, as an interface's above and under its outputs.
+        let events = self.spec.events.iter().enumerate();
+        let reported = events.clone().filter(|(_, e)| e.outputs.first() == Some(&id));
         let statuses = reported.filter_map(|(index, _)| self.events.caller(index)).map(notices::call_status);
-        (statuses.collect_view(), component_view(component, self.looks[id], field))
+        let failed =
+            events.filter(|(_, e)| e.outputs.last() == Some(&id)).filter_map(|(index, _)| self.events.caller(index));
+        let errors = failed.map(|caller| error_line(move || caller.error()));
+        (statuses.collect_view(), component_view(component, self.looks[id], field), errors.collect_view())
     }
 
     /// A button whose click only stops events (a Stop button) shows only while one of them
@@ -282,6 +355,20 @@ impl Layout<'_> {
         let callers: Vec<Caller> = stopped.filter_map(|&event| self.events.caller(event)).collect();
         if !callers.is_empty() {
             self.looks[id].show_while(move || callers.iter().any(|caller| caller.busy()));
+        }
+    }
+
+    /// A node that holds no other: a component, a set of examples, or an event's Flag buttons.
+    fn leaf(&self, node: &Node) -> impl IntoView + use<> {
+        match node {
+            Node::Component { id } => EitherOf3::A(self.component(*id)),
+            Node::Examples { set } => EitherOf3::B(self.examples(*set)),
+            Node::Flag { event } => {
+                let flagging = self.spec.events.get(*event).and_then(|e| e.flagging.clone());
+                let caller = self.events.caller(*event);
+                EitherOf3::C(caller.zip(flagging).map(|(caller, flagging)| notices::flag_buttons(caller, flagging)))
+            }
+            _ => unreachable!("a container is drawn by `container`"),
         }
     }
 
@@ -313,9 +400,8 @@ macro_rules! layout_depths {
             $(
                 fn $depth(&self, nodes: &[Node]) -> impl IntoView + use<> {
                     let node = |node: &Node| match node {
-                        Node::Component { id } => EitherOf3::A(self.component(*id)),
-                        Node::Examples { set } => EitherOf3::B(self.examples(*set)),
-                        other => EitherOf3::C(container(other, &|children| self.$inner(children))),
+                        Node::Component { .. } | Node::Examples { .. } | Node::Flag { .. } => Either::Left(self.leaf(node)),
+                        other => Either::Right(container(other, &|children| self.$inner(children))),
                     };
                     nodes.iter().map(node).collect_view()
                 }
@@ -323,8 +409,7 @@ macro_rules! layout_depths {
 
             fn $deepest(&self, nodes: &[Node]) -> impl IntoView + use<> {
                 let component = |node: &Node| match node {
-                    Node::Component { id } => Some(Either::Left(self.component(*id))),
-                    Node::Examples { set } => Some(Either::Right(self.examples(*set))),
+                    Node::Component { .. } | Node::Examples { .. } | Node::Flag { .. } => Some(self.leaf(node)),
                     _ => None,
                 };
                 nodes.iter().filter_map(component).collect_view()
@@ -363,7 +448,9 @@ fn container<V: IntoView + 'static>(node: &Node, inner: &dyn Fn(&[Node]) -> V) -
             let labels = tabs.iter().map(|tab| tab.label.clone()).collect();
             ("tabs", no_scale, Header::Tabs(labels), tabs.iter().map(|tab| tab.children.as_slice()).collect(), 0)
         }
-        Node::Component { .. } | Node::Examples { .. } => ("", no_scale, Header::None, Vec::new(), 0),
+        Node::Component { .. } | Node::Examples { .. } | Node::Flag { .. } => {
+            ("", no_scale, Header::None, Vec::new(), 0)
+        }
     };
     let shown = RwSignal::new(first);
     let header = match header {

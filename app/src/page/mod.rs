@@ -1,13 +1,11 @@
-//! Pages, the top layer: the page of one interface, with its examples and its notices (a
-//! call's progress, its alerts), and the page of a Blocks app.
+//! Pages, the top layer: the page of an app (an interface is a Blocks app too), with its
+//! examples and its notices (a call's progress, its alerts, its Flag buttons).
 
 mod blocks;
 mod examples;
-mod interface;
 mod notices;
 
 pub(crate) use blocks::BlocksView;
-pub(crate) use interface::InterfaceView;
 
 use std::time::Duration;
 

@@ -26,7 +26,7 @@ use std::{
 
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt};
-use rheo_shared::{check_values, AppSpec, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError};
+use rheo_shared::{check_values, BlocksSpec, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError};
 use tokio::sync::OwnedSemaphorePermit;
 
 use self::{
@@ -135,7 +135,7 @@ impl Checked {
 /// What one mount declares: the app's spec and its endpoints, by index (an interface's one
 /// function, or a Blocks app's events).
 pub(crate) struct DeclaredApp {
-    pub(crate) spec: AppSpec,
+    pub(crate) spec: BlocksSpec,
     pub(crate) endpoints: Vec<Declared>,
     /// The value each of the app's State slots starts a session with.
     pub(crate) state_starts: Vec<StateValue>,
@@ -158,14 +158,14 @@ impl DeclaredApp {
             .map(|endpoint| (endpoint.spec.concurrency_limit, endpoint.concurrency_group.as_deref()))
             .collect();
         let lines = line::lines(&groups, limits.max_waiting_calls);
-        let states = Arc::new(SessionStates::new(self.state_starts, backend, self.spec.name(), limits.max_sessions));
+        let states = Arc::new(SessionStates::new(self.state_starts, backend, &self.spec.name, limits.max_sessions));
         let endpoints: Vec<Arc<Mounted>> = (self.endpoints.into_iter().zip(lines))
             .map(|(endpoint, line)| Arc::new(endpoint.build(line, states.clone())))
             .collect();
         let mut spec = self.spec;
         for example in self.example_files {
             let mut file = files.pin(&example.bytes, example.name, example.mime_type)?;
-            file.url = Some(rheo_shared::protocol::gradio::file_url(spec.name(), &file.path));
+            file.url = Some(rheo_shared::protocol::gradio::file_url(&spec.name, &file.path));
             if let Some(cell) = spec.example_mut(example.set, example.row, example.column) {
                 *cell = Value::File(file);
             }
@@ -176,19 +176,19 @@ impl DeclaredApp {
 
 /// A mounted app: its spec and its endpoints, ready to serve calls.
 pub(crate) struct MountedApp {
-    spec: AppSpec,
+    spec: BlocksSpec,
     endpoints: Vec<Arc<Mounted>>,
     /// The sessions' State values, which every endpoint reads and writes.
     states: Arc<SessionStates>,
 }
 
 impl MountedApp {
-    pub(crate) fn spec(&self) -> &AppSpec {
+    pub(crate) fn spec(&self) -> &BlocksSpec {
         &self.spec
     }
 
     pub(crate) fn name(&self) -> &str {
-        self.spec.name()
+        &self.spec.name
     }
 
     /// Drops the `State` values of `session` (its page has closed).
@@ -196,12 +196,9 @@ impl MountedApp {
         self.states.forget(session).await
     }
 
-    /// The interface's function, if the app is an interface (flags are an interface's).
-    pub(crate) fn interface(&self) -> Option<&Arc<Mounted>> {
-        match self.spec {
-            AppSpec::Interface(_) => self.endpoints.first(),
-            AppSpec::Blocks(_) => None,
-        }
+    /// The endpoint whose calls people may flag, if one may be (an interface's function).
+    pub(crate) fn flagged(&self) -> Option<&Arc<Mounted>> {
+        self.endpoints.iter().find(|endpoint| endpoint.spec().flagging.is_some())
     }
 
     /// Endpoint `index` (Gradio's `fn_index`), named or private.
@@ -223,18 +220,15 @@ impl MountedApp {
 
     /// The page's heading.
     pub(crate) fn title(&self) -> &str {
-        match &self.spec {
-            AppSpec::Interface(spec) => &spec.title,
-            AppSpec::Blocks(spec) => &spec.title,
-        }
+        &self.spec.title
     }
 
     /// The endpoints API clients see, each with the name of its MCP tool: an interface's is
     /// the name it is mounted at; a Blocks app's named events are `<app>_<api_name>`.
     pub(crate) fn tools(&self) -> impl Iterator<Item = (String, &Arc<Mounted>)> {
-        self.named_endpoints().map(move |(_, endpoint)| match self.spec {
-            AppSpec::Interface(_) => (self.name().to_owned(), endpoint),
-            AppSpec::Blocks(_) => (format!("{}_{}", self.name(), endpoint.spec().api_name), endpoint),
+        self.named_endpoints().map(move |(_, endpoint)| match self.spec.interface {
+            true => (self.name().to_owned(), endpoint),
+            false => (format!("{}_{}", self.name(), endpoint.spec().api_name), endpoint),
         })
     }
 }

@@ -76,7 +76,7 @@ impl Interfaces {
         let flaggers: HashMap<String, Flagger> = mounted
             .iter()
             .filter_map(|app| {
-                let spec = app.interface()?.spec();
+                let spec = app.flagged()?.spec();
                 let flagger = Flagger::new(spec, &settings.flagging_dir, limits.max_flagged_bytes)?;
                 Some((spec.name.clone(), flagger))
             })

@@ -1,9 +1,7 @@
 //! How an interface describes itself to Gradio's clients: the `config` they read first and
 //! the API info (`gradio_api/info`) that names each endpoint's parameters and returns.
 
-use rheo_shared::{
-    AppSpec, BlocksSpec, Cancel, ComponentKind, ComponentSpec, EventSpec, InterfaceSpec, Node, Trigger, Value,
-};
+use rheo_shared::{BlocksSpec, Cancel, ComponentKind, ComponentSpec, EventSpec, InterfaceSpec, Node, Trigger, Value};
 use serde_json::{json, Value as Json};
 
 use crate::{components::contract, engine::MountedApp};
@@ -14,26 +12,14 @@ pub(crate) const GRADIO_API_VERSION: &str = "6.31.0";
 /// The `config` document: components with their API types, the layout, and one dependency
 /// (event) per endpoint.
 pub(crate) fn config(app: &MountedApp, root: &str) -> Json {
-    let (components, layout, dependencies, mode) = match app.spec() {
-        AppSpec::Interface(spec) => {
-            let (components, dependency) = interface_config(spec);
-            let layout = json!({ "id": components.len(), "children": [] });
-            (components, layout, vec![dependency], "interface")
-        }
-        AppSpec::Blocks(spec) => {
-            let (components, layout) = blocks_components(spec);
-            let events = spec.events.iter().enumerate().map(|(id, event)| event_config(id, event));
-            // After the events, so that an event's index stays its `fn_index`.
-            let cancels =
-                spec.cancels.iter().enumerate().map(|(n, cancel)| cancel_config(spec.events.len() + n, cancel));
-            let dependencies = events.chain(cancels).collect();
-            (components, layout, dependencies, "blocks")
-        }
-    };
-    let title = match app.spec() {
-        AppSpec::Interface(spec) => &spec.title,
-        AppSpec::Blocks(spec) => &spec.title,
-    };
+    let spec = app.spec();
+    let (components, layout) = blocks_components(spec);
+    let events = spec.events.iter().enumerate().map(|(id, event)| event_config(id, event));
+    // After the events, so that an event's index stays its `fn_index`.
+    let cancels = spec.cancels.iter().enumerate().map(|(n, cancel)| cancel_config(spec.events.len() + n, cancel));
+    let dependencies: Vec<Json> = events.chain(cancels).collect();
+    let mode = if spec.interface { "interface" } else { "blocks" };
+    let title = &spec.title;
     json!({
         "version": GRADIO_API_VERSION,
         "api_prefix": "/gradio_api",
@@ -55,38 +41,6 @@ pub(crate) fn config(app: &MountedApp, root: &str) -> Json {
     })
 }
 
-/// An interface's components (the inputs from id 0, then the outputs) and its one event.
-fn interface_config(spec: &InterfaceSpec) -> (Vec<Json>, Json) {
-    let inputs = spec.inputs.len();
-    let (input_ids, output_ids): (Vec<usize>, Vec<usize>) =
-        ((0..inputs).collect(), (inputs..inputs + spec.outputs.len()).collect());
-    let components =
-        spec.inputs.iter().chain(&spec.outputs).enumerate().map(|(id, c)| component_config(id, c)).collect();
-    let targets: Vec<Json> =
-        if spec.live { input_ids.iter().map(|id| json!([id, "change"])).collect() } else { Vec::new() };
-    let dependency = json!({
-        "id": 0,
-        "targets": targets,
-        "inputs": input_ids,
-        "outputs": output_ids,
-        "backend_fn": true,
-        "js": null,
-        "queue": true,
-        "api_name": spec.api_name,
-        "api_visibility": "public",
-        "types": { "generator": spec.generator, "cancel": false },
-        "trigger_mode": "always_last",
-        "connection": "sse",
-        "time_limit": spec.time_limit,
-        "stream_every": spec.stream_every,
-        "batch": false,
-        "max_batch_size": 4,
-        "cancels": [],
-        "show_progress": "full",
-    });
-    (components, dependency)
-}
-
 /// A Blocks app's components (by their ids) with its containers and example sets (Gradio's
 /// `dataset`) after them, and the layout tree over all, as Gradio writes them.
 fn blocks_components(spec: &BlocksSpec) -> (Vec<Json>, Json) {
@@ -99,47 +53,51 @@ fn blocks_components(spec: &BlocksSpec) -> (Vec<Json>, Json) {
     fn place(spec: &BlocksSpec, components: &mut Vec<Json>, nodes: &[Node]) -> Vec<Json> {
         nodes
             .iter()
-            .map(|node| match node {
-                Node::Component { id } => json!({ "id": id }),
-                Node::Examples { set } => {
-                    let examples = &spec.examples[*set];
-                    let of = |id: &usize| &spec.components[*id];
-                    let kinds: Vec<&str> =
-                        examples.inputs.iter().map(|id| contract(&of(id).kind).class_name()).collect();
-                    let props = json!({
-                        "components": kinds,
-                        "headers": examples.inputs.iter().map(|id| &of(id).label).collect::<Vec<_>>(),
-                        "samples": examples.rows,
-                        "component_ids": examples.inputs,
-                    });
-                    container(components, "dataset", props, Vec::new())
-                }
-                Node::Row { children } => {
-                    let children = place(spec, components, children);
-                    container(components, "row", json!({ "visible": true }), children)
-                }
-                Node::Column { scale, children } => {
-                    let children = place(spec, components, children);
-                    container(components, "column", json!({ "scale": scale, "visible": true }), children)
-                }
-                Node::Group { children } => {
-                    let children = place(spec, components, children);
-                    container(components, "group", json!({ "visible": true }), children)
-                }
-                Node::Accordion { label, open, children } => {
-                    let children = place(spec, components, children);
-                    container(components, "accordion", json!({ "label": label, "open": open }), children)
-                }
-                Node::Tabs { tabs } => {
-                    let items = tabs
-                        .iter()
-                        .map(|tab| {
-                            let children = place(spec, components, &tab.children);
-                            container(components, "tabitem", json!({ "label": tab.label }), children)
-                        })
-                        .collect();
-                    container(components, "tabs", json!({ "visible": true }), items)
-                }
+            .filter_map(|node| {
+                Some(match node {
+                    Node::Component { id } => json!({ "id": id }),
+                    // Flag buttons are the page's own: Gradio's clients never call them.
+                    Node::Flag { .. } => return None,
+                    Node::Examples { set } => {
+                        let examples = &spec.examples[*set];
+                        let of = |id: &usize| &spec.components[*id];
+                        let kinds: Vec<&str> =
+                            examples.inputs.iter().map(|id| contract(&of(id).kind).class_name()).collect();
+                        let props = json!({
+                            "components": kinds,
+                            "headers": examples.inputs.iter().map(|id| &of(id).label).collect::<Vec<_>>(),
+                            "samples": examples.rows,
+                            "component_ids": examples.inputs,
+                        });
+                        container(components, "dataset", props, Vec::new())
+                    }
+                    Node::Row { children } => {
+                        let children = place(spec, components, children);
+                        container(components, "row", json!({ "visible": true }), children)
+                    }
+                    Node::Column { scale, children } => {
+                        let children = place(spec, components, children);
+                        container(components, "column", json!({ "scale": scale, "visible": true }), children)
+                    }
+                    Node::Group { children } => {
+                        let children = place(spec, components, children);
+                        container(components, "group", json!({ "visible": true }), children)
+                    }
+                    Node::Accordion { label, open, children } => {
+                        let children = place(spec, components, children);
+                        container(components, "accordion", json!({ "label": label, "open": open }), children)
+                    }
+                    Node::Tabs { tabs } => {
+                        let items = tabs
+                            .iter()
+                            .map(|tab| {
+                                let children = place(spec, components, &tab.children);
+                                container(components, "tabitem", json!({ "label": tab.label }), children)
+                            })
+                            .collect();
+                        container(components, "tabs", json!({ "visible": true }), items)
+                    }
+                })
             })
             .collect()
     }
@@ -191,7 +149,8 @@ fn event_config(id: usize, event: &EventSpec) -> Json {
         "types": { "generator": event.generator, "cancel": false },
         "trigger_after": trigger_after,
         "trigger_only_on_success": only_on_success,
-        "trigger_mode": "once",
+        // Gradio's defaults: "always_last" for a change, "once" for the rest.
+        "trigger_mode": if event.triggers.iter().any(|t| matches!(t, Trigger::Change { .. })) { "always_last" } else { "once" },
         "connection": "sse",
         "time_limit": null,
         "stream_every": 0.5,
