@@ -103,3 +103,19 @@ def test_each_named_event_is_an_mcp_tool():
     assert {"workshop_count_words", "workshop_shout", "workshop_find", "workshop_spell", "workshop_top_words"} <= tools
     assert "workshop_report" not in tools
     assert not result.is_error and float(result.content[0].text) == 10
+
+
+def test_a_tabbed_interface_is_one_app_whose_tabs_are_its_named_endpoints():
+    tools = Client(f"{ORIGIN}/text_tools/", verbose=False)
+    api = tools.view_api(print_info=False, return_format="dict")
+    assert sorted(api["named_endpoints"]) == ["/greet", "/word_count"]
+    assert tools.predict("Ada", 3, True, api_name="/greet") == "HELLO, ADA!!!"
+    report, _ = tools.predict("one two two", api_name="/word_count")
+    assert "3 words" in report
+    labels = [c["props"].get("label") for c in tools.config["components"] if c["type"] == "tabitem"]
+    assert labels == ["Greet", "Count words"]
+
+    async def use(session):
+        return {tool.name for tool in (await session.list_tools()).tools}
+
+    assert {"text_tools_greet", "text_tools_word_count"} <= with_session(use)

@@ -19,7 +19,7 @@ mod workshop;
 
 use std::time::Duration;
 
-use rheo::Registry;
+use rheo::{Registry, TabbedInterface};
 
 // jemalloc, giving freed memory back to the system after a second (its background thread
 // purges even when the server is idle): with glibc's malloc the demos' RSS stayed at its peak
@@ -56,6 +56,13 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("word_count", word_count::interface())
         .mount("classify", classify::interface())
         .mount("workshop", workshop::blocks())
+        .mount(
+            "text_tools",
+            TabbedInterface::new()
+                .title("Text tools")
+                .tab("Greet", greet::interface())
+                .tab("Count words", word_count::interface()),
+        )
         // Every demo is also a tool for LLM agents, at /gradio_api/mcp/.
         .mcp_server(true)
         .port(3000)

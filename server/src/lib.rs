@@ -79,6 +79,7 @@ mod registry;
 mod settings;
 mod site;
 mod store;
+mod tabbed;
 mod tls;
 mod transports;
 mod update;
@@ -102,4 +103,5 @@ pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
 pub use rheo_shared::{AudioData, AudioSource, Classification, Facing, ImageFormat, ImageSource, WebcamConstraints};
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
 pub use serde_json;
+pub use tabbed::TabbedInterface;
 pub use update::Update;

@@ -251,7 +251,74 @@ impl EventSpec {
     }
 }
 
+impl Trigger {
+    /// This trigger in an app where component ids start at `components` and event indexes at
+    /// `events` (another app embedded in it).
+    fn shifted(self, components: usize, events: usize) -> Trigger {
+        match self {
+            Trigger::Click { component } => Trigger::Click { component: component + components },
+            Trigger::Change { component } => Trigger::Change { component: component + components },
+            Trigger::Input { component } => Trigger::Input { component: component + components },
+            Trigger::Submit { component } => Trigger::Submit { component: component + components },
+            Trigger::Upload { component } => Trigger::Upload { component: component + components },
+            Trigger::Clear { component } => Trigger::Clear { component: component + components },
+            Trigger::Stream { component } => Trigger::Stream { component: component + components },
+            Trigger::Then { event } => Trigger::Then { event: event + events },
+            Trigger::Success { event } => Trigger::Success { event: event + events },
+            Trigger::Load | Trigger::Every { .. } => self,
+        }
+    }
+}
+
+impl Node {
+    /// This node with its ids moved on as [`Trigger::shifted`] moves them, and example sets
+    /// by `sets`.
+    fn shifted(&self, components: usize, events: usize, sets: usize) -> Node {
+        let all = |children: &[Node]| children.iter().map(|n| n.shifted(components, events, sets)).collect();
+        match self {
+            Node::Component { id } => Node::Component { id: id + components },
+            Node::Examples { set } => Node::Examples { set: set + sets },
+            Node::Flag { event } => Node::Flag { event: event + events },
+            Node::Row { children } => Node::Row { children: all(children) },
+            Node::Column { scale, children } => Node::Column { scale: *scale, children: all(children) },
+            Node::Group { children } => Node::Group { children: all(children) },
+            Node::Accordion { label, open, children } => {
+                Node::Accordion { label: label.clone(), open: *open, children: all(children) }
+            }
+            Node::Tabs { tabs } => Node::Tabs {
+                tabs: tabs.iter().map(|tab| Tab { label: tab.label.clone(), children: all(&tab.children) }).collect(),
+            },
+        }
+    }
+}
+
 impl BlocksSpec {
+    /// Takes in `other`'s components, events, cancels, resets and example sets after its own
+    /// (ids, indexes and sets moved on), and gives back `other`'s layout, to place: a tabbed
+    /// app's tabs are its interfaces so embedded (Gradio's `Interface.render()`).
+    pub fn embed(&mut self, other: BlocksSpec) -> Vec<Node> {
+        let (components, events, sets) = (self.components.len(), self.events.len(), self.examples.len());
+        let ids = |ids: Vec<usize>| ids.into_iter().map(|id| id + components).collect::<Vec<_>>();
+        self.components.extend(other.components);
+        self.events.extend(other.events.into_iter().map(|event| EventSpec {
+            triggers: event.triggers.iter().map(|t| t.shifted(components, events)).collect(),
+            inputs: ids(event.inputs),
+            outputs: ids(event.outputs),
+            ..event
+        }));
+        self.cancels.extend(other.cancels.into_iter().map(|cancel| Cancel {
+            trigger: cancel.trigger.shifted(components, events),
+            events: cancel.events.iter().map(|event| event + events).collect(),
+        }));
+        self.resets.extend(other.resets.into_iter().map(|reset| Reset {
+            trigger: reset.trigger.shifted(components, events),
+            components: ids(reset.components),
+        }));
+        self.examples
+            .extend(other.examples.into_iter().map(|set| ExampleSet { inputs: ids(set.inputs), rows: set.rows }));
+        other.layout.iter().map(|node| node.shifted(components, events, sets)).collect()
+    }
+
     /// Checks the whole declaration: the name, every component, every event. Returns every
     /// problem found, in words.
     pub fn check(&self) -> Result<(), Vec<String>> {

@@ -202,8 +202,9 @@ impl InterfaceSpec {
         if self.flagging.is_some() {
             output_column.push(Node::Flag { event: 0 });
         }
-        // Each side one panel, as Gradio draws an interface.
-        let panel = |children| Node::Column { scale: 1, children: vec![Node::Group { children }] };
+        // Each side one panel, as Gradio draws an interface (two levels deep, so that a tab
+        // holds one).
+        let panel = |children| Node::Group { children };
         let mut layout = vec![Node::Row { children: vec![panel(input_column), panel(output_column)] }];
         if !self.examples.is_empty() {
             layout.push(Node::Examples { set: 0 });

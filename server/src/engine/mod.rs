@@ -263,6 +263,14 @@ impl Declared {
         self
     }
 
+    /// The endpoint in an app that embeds its own (a tab of a tabbed interface): its State
+    /// slots after the `first` slots before them, under another `api_name`.
+    pub(crate) fn embedded(mut self, first: usize, api_name: String) -> Self {
+        self.states = self.states.shifted(first);
+        self.spec.api_name = api_name;
+        self
+    }
+
     /// Shares the line of concurrency group `group` with the app's other endpoints in it.
     pub(crate) fn in_concurrency_group(mut self, group: Option<String>) -> Self {
         self.concurrency_group = group;

@@ -55,6 +55,19 @@ impl StateWiring {
         self
     }
 
+    /// This wiring in an app whose slots before these are `first` more (its app embedded in
+    /// another: a tab of a tabbed interface).
+    pub(crate) fn shifted(self, first: usize) -> Self {
+        let shift =
+            |pairs: Vec<(usize, usize)>| pairs.into_iter().map(|(position, slot)| (position, slot + first)).collect();
+        StateWiring {
+            inputs: shift(self.inputs),
+            outputs: shift(self.outputs),
+            choice_inputs: shift(self.choice_inputs),
+            choice_outputs: shift(self.choice_outputs),
+        }
+    }
+
     /// The positions of the inputs whose choices are the session's: checked in the call.
     pub(crate) fn session_choices(&self) -> impl Iterator<Item = usize> + '_ {
         self.choice_inputs.iter().map(|&(position, _)| position)
