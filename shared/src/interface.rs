@@ -174,58 +174,15 @@ impl InterfaceSpec {
     /// One event, 0, runs the function: on Submit, or, live, on any input's change (on each
     /// chunk or frame of a streaming input).
     pub fn to_blocks(&self) -> BlocksSpec {
-        let (inputs, outputs) = (self.inputs.len(), self.outputs.len());
+        let (inputs, outputs) = (0..self.inputs.len(), self.inputs.len()..self.inputs.len() + self.outputs.len());
         let mut components = self.inputs.clone();
         // Outputs are empty until a call fills them, whatever their kind's default.
         components.extend(self.outputs.iter().map(|c| c.clone().with_value(Value::Null)));
-        let mut button = |text: &str, variant: ButtonVariant| {
-            components.push(
-                ComponentSpec::new(ComponentKind::Button(Button { variant }))
-                    .with_label(text)
-                    .with_value(Value::Text(text.into())),
-            );
-            components.len() - 1
-        };
-        let clear = button("Clear", ButtonVariant::Secondary);
-        let submit = (!self.live).then(|| button("Submit", ButtonVariant::Primary));
-        let stop = self.generator.then(|| button("Stop", ButtonVariant::Stop));
-        let placed = |ids: std::ops::Range<usize>, components: &[ComponentSpec]| -> Vec<Node> {
-            ids.filter(|&id| !matches!(components[id].kind, ComponentKind::State(_)))
-                .map(|id| Node::Component { id })
-                .collect()
-        };
-        let mut input_column = placed(0..inputs, &components);
-        input_column.push(Node::Row {
-            children: [Some(clear), submit, stop].into_iter().flatten().map(|id| Node::Component { id }).collect(),
-        });
-        let mut output_column = placed(inputs..inputs + outputs, &components);
-        if self.flagging.is_some() {
-            output_column.push(Node::Flag { event: 0 });
-        }
-        // Each side one panel, as Gradio draws an interface (two levels deep, so that a tab
-        // holds one).
-        let panel = |children| Node::Group { children };
-        let mut layout = vec![Node::Row { children: vec![panel(input_column), panel(output_column)] }];
-        if !self.examples.is_empty() {
-            layout.push(Node::Examples { set: 0 });
-        }
-        let triggers = match (self.streaming_input(), submit) {
-            (Some(streaming), _) => vec![Trigger::Stream { component: streaming }],
-            (None, Some(submit)) => vec![Trigger::Click { component: submit }],
-            (None, None) => {
-                let changes = (0..inputs).filter(|&id| !matches!(components[id].kind, ComponentKind::State(_)));
-                let changes: Vec<Trigger> = changes.map(|component| Trigger::Change { component }).collect();
-                if changes.is_empty() {
-                    vec![Trigger::Load]
-                } else {
-                    changes
-                }
-            }
-        };
+        let buttons = Buttons::add(&mut components, self.live, self.generator);
         let event = EventSpec {
-            triggers,
-            inputs: (0..inputs).collect(),
-            outputs: (inputs..inputs + outputs).collect(),
+            triggers: self.triggers(&components, buttons.submit),
+            inputs: inputs.clone().collect(),
+            outputs: outputs.clone().collect(),
             api_name: self.api_name.clone(),
             private: false,
             generator: self.generator,
@@ -235,6 +192,7 @@ impl InterfaceSpec {
             debounce: self.live_debounce,
             flagging: self.flagging.clone(),
         };
+        let examples = ExampleSet { inputs: inputs.clone().collect(), rows: self.examples.clone() };
         BlocksSpec {
             name: self.name.clone(),
             title: self.title.clone(),
@@ -242,23 +200,57 @@ impl InterfaceSpec {
             article: self.article.clone(),
             html_in_text: self.html_in_text,
             interface: true,
-            components,
-            layout,
+            layout: self.layout(&components, &buttons),
             events: vec![event],
-            cancels: stop
+            cancels: (buttons.stop.into_iter())
                 .map(|stop| Cancel { trigger: Trigger::Click { component: stop }, events: vec![0] })
-                .into_iter()
                 .collect(),
-            examples: if self.examples.is_empty() {
-                Vec::new()
-            } else {
-                vec![ExampleSet { inputs: (0..inputs).collect(), rows: self.examples.clone() }]
-            },
+            examples: if self.examples.is_empty() { Vec::new() } else { vec![examples] },
             resets: vec![Reset {
-                trigger: Trigger::Click { component: clear },
-                components: (0..inputs + outputs).collect(),
+                trigger: Trigger::Click { component: buttons.clear },
+                components: (0..outputs.end).collect(),
             }],
+            components,
         }
+    }
+
+    /// What runs the function: its streaming input's stream; Submit; or, live, any input's
+    /// change (the page loading, if it has none).
+    fn triggers(&self, components: &[ComponentSpec], submit: Option<usize>) -> Vec<Trigger> {
+        if let Some(streaming) = self.streaming_input() {
+            return vec![Trigger::Stream { component: streaming }];
+        }
+        if let Some(submit) = submit {
+            return vec![Trigger::Click { component: submit }];
+        }
+        let changes = (0..self.inputs.len()).filter(|&id| !is_state(&components[id]));
+        let changes: Vec<Trigger> = changes.map(|component| Trigger::Change { component }).collect();
+        if changes.is_empty() {
+            vec![Trigger::Load]
+        } else {
+            changes
+        }
+    }
+
+    /// Two panels side by side, the inputs' with the buttons and the outputs' with the Flag
+    /// buttons, and the examples under them: two levels deep, so that a tab holds one.
+    fn layout(&self, components: &[ComponentSpec], buttons: &Buttons) -> Vec<Node> {
+        let placed = |ids: std::ops::Range<usize>| -> Vec<Node> {
+            ids.filter(|&id| !is_state(&components[id])).map(|id| Node::Component { id }).collect()
+        };
+        let mut inputs = placed(0..self.inputs.len());
+        let row = [Some(buttons.clear), buttons.submit, buttons.stop].into_iter().flatten();
+        inputs.push(Node::Row { children: row.map(|id| Node::Component { id }).collect() });
+        let mut outputs = placed(self.inputs.len()..self.inputs.len() + self.outputs.len());
+        if self.flagging.is_some() {
+            outputs.push(Node::Flag { event: 0 });
+        }
+        let panels = vec![Node::Group { children: inputs }, Node::Group { children: outputs }];
+        let mut layout = vec![Node::Row { children: panels }];
+        if !self.examples.is_empty() {
+            layout.push(Node::Examples { set: 0 });
+        }
+        layout
     }
 
     /// The position of the input that streams, if one does.
@@ -269,6 +261,32 @@ impl InterfaceSpec {
     pub fn summary(&self) -> InterfaceSummary {
         InterfaceSummary { name: self.name.clone(), title: self.title.clone(), description: self.description.clone() }
     }
+}
+
+/// An interface's buttons, by component id.
+struct Buttons {
+    clear: usize,
+    submit: Option<usize>,
+    stop: Option<usize>,
+}
+
+impl Buttons {
+    /// Adds Clear, Submit (unless `live`) and Stop (for a `generator`) to `components`.
+    fn add(components: &mut Vec<ComponentSpec>, live: bool, generator: bool) -> Self {
+        let mut button = |text: &str, variant: ButtonVariant| {
+            let button = ComponentSpec::new(ComponentKind::Button(Button { variant }));
+            components.push(button.with_label(text).with_value(Value::Text(text.into())));
+            components.len() - 1
+        };
+        let clear = button("Clear", ButtonVariant::Secondary);
+        let submit = (!live).then(|| button("Submit", ButtonVariant::Primary));
+        let stop = generator.then(|| button("Stop", ButtonVariant::Stop));
+        Buttons { clear, submit, stop }
+    }
+}
+
+fn is_state(component: &ComponentSpec) -> bool {
+    matches!(component.kind, ComponentKind::State(_))
 }
 
 pub(crate) fn is_path_segment(name: &str) -> bool {

@@ -10,7 +10,7 @@ use leptos::{
     prelude::*,
 };
 use leptos_meta::Title;
-use rheo_shared::{protocol::api_page_path, BlocksSpec, Node, Trigger, Value};
+use rheo_shared::{protocol::api_page_path, BlocksSpec, ComponentKind, EventSpec, Node, Trigger, Value};
 
 use super::{debounced, examples::examples as examples_view, notices};
 use crate::{
@@ -74,10 +74,7 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
     events.chain();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| {
-        // One session for the page, so that its events share its State.
-        let session = new_session_id();
-        events.callers.with_value(|callers| callers.iter().for_each(|caller| caller.start_session(session.clone())));
-        uploads.start_session(session);
+        events.start_session();
         events.fire(|trigger| trigger == Trigger::Load);
         events.start_timers();
         hydrated.set(true);
@@ -188,16 +185,15 @@ impl Events {
         let (starts, writers, state) = self.spec.with_value(|spec| {
             let starts: Vec<(usize, Value)> =
                 components.iter().map(|&id| (id, spec.components[id].value.clone())).collect();
-            let writes = |e: &rheo_shared::EventSpec| e.outputs.iter().any(|id| components.contains(id));
+            let writes = |e: &EventSpec| e.outputs.iter().any(|id| components.contains(id));
             let writers: Vec<usize> =
                 spec.events.iter().enumerate().filter(|(_, e)| writes(e)).map(|(i, _)| i).collect();
-            let state =
-                components.iter().any(|&id| matches!(spec.components[id].kind, rheo_shared::ComponentKind::State(_)));
+            let state = components.iter().any(|&id| matches!(spec.components[id].kind, ComponentKind::State(_)));
             (starts, writers, state)
         });
-        for index in writers {
-            self.caller(index).inspect(|caller| caller.stop());
-            self.caller(index).inspect(|caller| caller.set_error(None));
+        for caller in writers.into_iter().filter_map(|index| self.caller(index)) {
+            caller.stop();
+            caller.set_error(None);
         }
         for (id, start) in starts {
             let Some(value) = self.values.with_value(|values| values.get(id).copied()) else { continue };
@@ -208,10 +204,15 @@ impl Events {
         }
         if state {
             self.uploads.end_session();
-            let session = new_session_id();
-            self.callers.with_value(|callers| callers.iter().for_each(|caller| caller.start_session(session.clone())));
-            self.uploads.start_session(session);
+            self.start_session();
         }
+    }
+
+    /// A new session for the page, which all its events share (so they share its State).
+    fn start_session(self) {
+        let session = new_session_id();
+        self.callers.with_value(|callers| callers.iter().for_each(|caller| caller.start_session(session.clone())));
+        self.uploads.start_session(session);
     }
 
     fn caller(self, index: usize) -> Option<Caller> {
