@@ -57,8 +57,9 @@ pub struct Limits {
     /// Bytes of flagged rows and their media kept per interface in the flagging directory;
     /// past it, flags are refused (`RHEO_MAX_FLAGGED_MB`, in MiB; 1 GiB).
     pub max_flagged_bytes: u64,
-    /// How long a client may take to send a request's headers, and an idle keep-alive
-    /// connection to start its next request (`RHEO_HEADER_TIMEOUT_SECS`; 30 s).
+    /// How long a client may take to send a request's headers, and a connection with no
+    /// request in flight (an idle HTTP/1 keep-alive or HTTP/2 one) stays open
+    /// (`RHEO_HEADER_TIMEOUT_SECS`; 30 s).
     pub header_timeout: Duration,
     /// How long a request's body may stall, no bytes arriving, before reading it fails
     /// (`RHEO_BODY_TIMEOUT_SECS`; 30 s).

@@ -1,7 +1,9 @@
 //! Accepting connections, over TCP or TLS, bounded: at most `Limits::max_connections` open at
 //! once and `Limits::max_connections_per_address` from one address (but a trusted proxy's), a client
-//! that is slow to say what it wants is dropped, and a request body must come steadily
-//! (`Limits::body_timeout`) and whole within `Limits::body_time_limit`.
+//! that is slow to say what it wants is dropped, a connection with no request in flight for
+//! `Limits::header_timeout` is closed (an HTTP/2 one too, whose pings the client answers), and a
+//! request body must come steadily (`Limits::body_timeout`) and whole within
+//! `Limits::body_time_limit`.
 //!
 //! `axum::serve` has neither TLS nor a header timeout, so this is its loop over hyper-util
 //! with those added (as axum's `low-level-rustls` example does). Without them, a few
@@ -18,13 +20,13 @@ use axum::{
 use hyper::body::{Body as HttpBody, Frame, Incoming, SizeHint};
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
-    server::{conn::auto, graceful::GracefulShutdown},
+    server::conn::auto,
     service::TowerToHyperService,
 };
 use ipnet::IpNet;
 use tokio::{
     net::{TcpListener, TcpStream},
-    sync::{OwnedSemaphorePermit, Semaphore},
+    sync::{watch, OwnedSemaphorePermit, Semaphore},
 };
 use tower::ServiceExt;
 use tower_http::timeout::RequestBodyTimeoutLayer;
@@ -69,7 +71,8 @@ pub(crate) async fn serve(
     ));
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let per_address = PerClient::default();
-    let graceful = GracefulShutdown::new();
+    // Turns true when the server stops: every connection then closes once its requests end.
+    let (stop, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -82,7 +85,7 @@ pub(crate) async fn serve(
             tracing::debug!(%peer, "too many connections from one address");
             continue;
         };
-        let (http, app, tls, watcher) = (http.clone(), app.clone(), tls.clone(), graceful.watcher());
+        let (http, app, tls, stopping) = (http.clone(), app.clone(), tls.clone(), stopping.clone());
         let header_timeout = limits.header_timeout;
         tokio::spawn(async move {
             let _held = (permit, ticket);
@@ -91,7 +94,24 @@ pub(crate) async fn serve(
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
             });
+            // Its requests in flight, from the call until the response's body is sent (or
+            // dropped): a long poll or a stream of events counts while it lasts.
+            let (in_flight, mut idle) = watch::channel(0_usize);
+            let in_flight = Arc::new(in_flight);
+            let app = app.map_future(move |answer| {
+                let guard = InFlight::enter(in_flight.clone());
+                async move {
+                    let response: axum::response::Response = answer.await?;
+                    Ok::<_, std::convert::Infallible>(
+                        response.map(|body| Body::new(Guarded { inner: body, _guard: guard })),
+                    )
+                }
+            });
             let service = TowerToHyperService::new(app);
+            let idle = async move { until_idle(&mut idle, header_timeout).await };
+            let closing = async move {
+                tokio::select! { () = idle => {}, () = stopped(stopping) => {} }
+            };
             let served = match tls {
                 None => {
                     // The auto builder reads the first bytes to tell HTTP/1 from HTTP/2 with no
@@ -100,7 +120,8 @@ pub(crate) async fn serve(
                     if !matches!(tokio::time::timeout(header_timeout, tcp.peek(&mut [0; 1])).await, Ok(Ok(1))) {
                         return;
                     }
-                    watcher.watch(http.serve_connection_with_upgrades(TokioIo::new(tcp), service).into_owned()).await
+                    let connection = http.serve_connection_with_upgrades(TokioIo::new(tcp), service).into_owned();
+                    closed_when(connection, closing).await
                 }
                 Some(tls) => match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(tcp)).await {
                     Ok(Ok((stream, agreed))) => {
@@ -108,9 +129,9 @@ pub(crate) async fn serve(
                             Http::Two => http.http2_only(),
                             Http::One => http.http1_only(),
                         };
-                        watcher
-                            .watch(http.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned())
-                            .await
+                        let connection =
+                            http.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+                        closed_when(connection, closing).await
                     }
                     Ok(Err(e)) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
                     Err(_) => return tracing::debug!(%peer, "TLS handshake timed out"),
@@ -122,10 +143,101 @@ pub(crate) async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await.is_err() {
+    let _ = stop.send(true);
+    // Every connection holds a place among the open ones until it ends: all of them free is
+    // every connection closed.
+    let places = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    if tokio::time::timeout(DRAIN_TIMEOUT, open.acquire_many(places)).await.is_err() {
         tracing::info!("stopped with requests still open after {DRAIN_TIMEOUT:?}");
     }
     Ok(())
+}
+
+/// One request in flight on its connection, until dropped.
+struct InFlight(Arc<watch::Sender<usize>>);
+
+impl InFlight {
+    fn enter(count: Arc<watch::Sender<usize>>) -> Self {
+        count.send_modify(|n| *n += 1);
+        InFlight(count)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n -= 1);
+    }
+}
+
+/// A response body that holds its request's place among those in flight until it is done.
+struct Guarded {
+    inner: Body,
+    _guard: InFlight,
+}
+
+impl HttpBody for Guarded {
+    type Data = <Body as HttpBody>::Data;
+    type Error = <Body as HttpBody>::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Resolves once no request has been in flight for `idle` (per the count `in_flight` watches).
+async fn until_idle(in_flight: &mut watch::Receiver<usize>, idle: Duration) {
+    loop {
+        let quiet = *in_flight.borrow_and_update() == 0;
+        let changed = if quiet {
+            match tokio::time::timeout(idle, in_flight.changed()).await {
+                Err(_) => return,
+                Ok(changed) => changed,
+            }
+        } else {
+            in_flight.changed().await
+        };
+        if changed.is_err() {
+            // The counter is gone with the connection's service: nothing left to watch.
+            return std::future::pending().await;
+        }
+    }
+}
+
+/// Resolves once the server stops (`stopping` turns true, or its sender is gone).
+async fn stopped(mut stopping: watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stopping| *stopping).await;
+}
+
+/// Serves `connection` until it ends, closing it gracefully (its requests in flight finish)
+/// once `closing` resolves: when it has been idle (HTTP/1 waits for the next request only
+/// `header_timeout` already; an HTTP/2 client answering the server's pings could otherwise
+/// keep a connection, and its place among them, for ever) or when the server stops.
+async fn closed_when<C>(connection: C, closing: impl Future<Output = ()>) -> C::Output
+where
+    C: hyper_util::server::graceful::GracefulConnection,
+{
+    tokio::pin!(connection, closing);
+    let mut closed = false;
+    loop {
+        tokio::select! {
+            done = &mut connection => return done,
+            () = &mut closing, if !closed => {
+                closed = true;
+                connection.as_mut().graceful_shutdown();
+            }
+        }
+    }
 }
 
 /// The next connection, once a place among the connections is free. Accept errors (too many
@@ -218,6 +330,25 @@ mod tests {
     }
 
     const GET: &str = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+    /// An HTTP/2 client that answers the server's pings kept its connection (and its place
+    /// among the connections) for as long as it liked after its last request.
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_http2_connection_is_closed_like_an_http1_one() {
+        let address = served().await;
+        let tcp = TcpStream::connect(address).await.unwrap();
+        let mut client = hyper::client::conn::http2::Builder::new(TokioExecutor::new());
+        client.timer(TokioTimer::new());
+        let (mut sender, connection) = client.handshake(TokioIo::new(tcp)).await.unwrap();
+        let connection = tokio::spawn(connection);
+        let request = axum::http::Request::get("http://x/").body(http_body_util::Empty::<bytes::Bytes>::new());
+        let answered = sender.send_request(request.unwrap()).await.unwrap();
+        assert_eq!(answered.status(), 200);
+        drop(answered);
+        let limit = Limits::default().header_timeout;
+        let closed = tokio::time::timeout(limit * 4, connection).await;
+        assert!(matches!(closed, Ok(Ok(Ok(())))), "open {:?} after its last answer: {closed:?}", limit * 4);
+    }
 
     #[tokio::test(start_paused = true)]
     async fn a_client_that_says_nothing_is_dropped() {

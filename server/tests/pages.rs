@@ -62,9 +62,9 @@ async fn pages_are_rendered_on_the_server_with_labels() {
     let (status, html) = get("/describe").await;
     assert_eq!(status, StatusCode::OK);
     for label in [
-        r#"<label for="input-0">name</label>"#,
-        r#"<label for="input-2">checkbox</label>"#,
-        r#"<label for="output-0">output 1</label>"#,
+        r#"<label for="component-0">name</label>"#,
+        r#"<label for="component-2">checkbox</label>"#,
+        r#"<label for="component-3">output 1</label>"#,
     ] {
         assert!(html.contains(label), "missing {label} in {html}");
     }

@@ -234,7 +234,7 @@ async fn an_image_example_is_a_file_the_page_shows_and_a_call_takes() {
     let (status, body) = send(&router, request).await;
     assert_eq!(status, StatusCode::OK);
     let page: Json = serde_json::from_slice(&body).unwrap();
-    let example = page["Interface"]["spec"]["examples"][0][0].clone();
+    let example = page["spec"]["examples"][0]["rows"][0][0].clone();
     assert_eq!(example["mime_type"], "image/png");
     let url = example["url"].as_str().unwrap();
     let (status, png) = send(&router, Request::get(url).body(Body::empty()).unwrap()).await;

@@ -31,9 +31,12 @@ async fn config_describes_components_and_the_one_endpoint() {
     let config = get_json("/describe/config").await;
     assert_eq!(config["protocol"], "sse_v3");
     assert_eq!(config["api_prefix"], "/gradio_api");
-    let labels: Vec<&str> =
-        config["components"].as_array().unwrap().iter().map(|c| c["props"]["label"].as_str().unwrap()).collect();
-    assert_eq!(labels, ["name", "number", "checkbox", "output 1", "output 2"]);
+    // The inputs from id 0, the outputs after them, then the buttons, as Gradio's Interface
+    // numbers them (its containers come last).
+    let components = config["components"].as_array().unwrap();
+    let labels: Vec<&str> = components[..7].iter().map(|c| c["props"]["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["name", "number", "checkbox", "output 1", "output 2", "Clear", "Submit"]);
+    assert_eq!(config["mode"], "interface");
     let dependency = &config["dependencies"][0];
     assert_eq!(dependency["api_name"], "describe");
     assert_eq!(dependency["inputs"], json!([0, 1, 2]));
