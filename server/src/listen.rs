@@ -28,6 +28,7 @@ use tokio::{
     net::{TcpListener, TcpStream},
     sync::{watch, OwnedSemaphorePermit, Semaphore},
 };
+use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
@@ -71,8 +72,10 @@ pub(crate) async fn serve(
     ));
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let per_address = PerClient::default();
-    // Turns true when the server stops: every connection then closes once its requests end.
+    // Turns true when the server stops: every connection then closes once its requests end,
+    // and the stop waits for the connections being served (not for silent ones: they go).
     let (stop, stopping) = watch::channel(false);
+    let serving = TaskTracker::new();
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -85,7 +88,8 @@ pub(crate) async fn serve(
             tracing::debug!(%peer, "too many connections from one address");
             continue;
         };
-        let (http, app, tls, stopping) = (http.clone(), app.clone(), tls.clone(), stopping.clone());
+        let (http, app, tls, stopping, serving) =
+            (http.clone(), app.clone(), tls.clone(), stopping.clone(), serving.clone());
         let header_timeout = limits.header_timeout;
         tokio::spawn(async move {
             let _held = (permit, ticket);
@@ -121,7 +125,7 @@ pub(crate) async fn serve(
                         return;
                     }
                     let connection = http.serve_connection_with_upgrades(TokioIo::new(tcp), service).into_owned();
-                    closed_when(connection, closing).await
+                    serving.track_future(closed_when(connection, closing)).await
                 }
                 Some(tls) => match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(tcp)).await {
                     Ok(Ok((stream, agreed))) => {
@@ -131,7 +135,7 @@ pub(crate) async fn serve(
                         };
                         let connection =
                             http.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-                        closed_when(connection, closing).await
+                        serving.track_future(closed_when(connection, closing)).await
                     }
                     Ok(Err(e)) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
                     Err(_) => return tracing::debug!(%peer, "TLS handshake timed out"),
@@ -144,10 +148,8 @@ pub(crate) async fn serve(
     }
     drop(listener);
     let _ = stop.send(true);
-    // Every connection holds a place among the open ones until it ends: all of them free is
-    // every connection closed.
-    let places = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
-    if tokio::time::timeout(DRAIN_TIMEOUT, open.acquire_many(places)).await.is_err() {
+    serving.close();
+    if tokio::time::timeout(DRAIN_TIMEOUT, serving.wait()).await.is_err() {
         tracing::info!("stopped with requests still open after {DRAIN_TIMEOUT:?}");
     }
     Ok(())
