@@ -660,16 +660,21 @@ fn unique_default_names(events: &mut [Event]) {
     let taken: Vec<String> = events.iter().filter(|e| e.named).map(|e| e.spec.api_name.clone()).collect();
     let mut given: Vec<String> = Vec::new();
     for event in events.iter_mut().filter(|e| !e.named) {
-        let base = event.spec.api_name.clone();
-        let mut name = base.clone();
-        let mut n = 0;
-        while taken.contains(&name) || given.contains(&name) {
-            n += 1;
-            name = format!("{base}_{n}");
-        }
+        let name = unique_name(&event.spec.api_name, |name| taken.iter().chain(&given).any(|t| t == name));
         given.push(name.clone());
         event.spec.api_name = name;
     }
+}
+
+/// `wanted`, or, if `taken` says it is, `wanted_1`, `wanted_2`, … (Gradio's way with names).
+pub(crate) fn unique_name(wanted: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut name = wanted.to_owned();
+    let mut n = 0;
+    while taken(&name) {
+        n += 1;
+        name = format!("{wanted}_{n}");
+    }
+    name
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use rheo_shared::{BlocksSpec, ComponentKind, ComponentSpec, Node, Tab, Value};
 
 use crate::{
+    blocks::unique_name,
     engine::{DeclaredApp, ExampleFile},
     interface::{private::Sealed, IntoMounted},
 };
@@ -109,7 +110,8 @@ impl IntoMounted for TabbedInterface {
             tabs.push(Tab { label, children });
             let names: Vec<String> = spec.events[events..].iter().map(|e| e.api_name.clone()).collect();
             for ((index, endpoint), wanted) in app.endpoints.into_iter().enumerate().zip(names) {
-                let api_name = unique(&wanted, &spec.events[..events + index]);
+                let before = &spec.events[..events + index];
+                let api_name = unique_name(&wanted, |name| before.iter().any(|event| event.api_name == name));
                 spec.events[events + index].api_name = api_name.clone();
                 endpoints.push(endpoint.embedded(slots, api_name));
             }
@@ -127,18 +129,6 @@ impl IntoMounted for TabbedInterface {
         }
         Ok(DeclaredApp { spec, endpoints, state_starts, example_files })
     }
-}
-
-/// `wanted`, or, if an event before takes it, `wanted_1`, `wanted_2`, …
-fn unique(wanted: &str, before: &[rheo_shared::EventSpec]) -> String {
-    let taken = |name: &str| before.iter().any(|event| event.api_name == name);
-    let mut name = wanted.to_owned();
-    let mut n = 0;
-    while taken(&name) {
-        n += 1;
-        name = format!("{wanted}_{n}");
-    }
-    name
 }
 
 #[cfg(test)]

@@ -350,32 +350,26 @@ impl Mounted {
     }
 
     /// Checks a value for each input against its component: type, finiteness, bounds, choices,
-    /// length. Every misfit is reported.
-    /// The choices of an input an update may give other ones are the session's: checked in
-    /// the call, against them.
+    /// length. Every misfit is reported. The choices of an input an update may give other ones
+    /// are the session's: checked in the call, against them.
     pub(crate) fn check(&self, values: Vec<Value>) -> Result<Checked, CallError> {
-        let session_checked: Vec<usize> = self.wiring.session_choices().collect();
-        let misfits: Vec<Misfit> = check_values(&self.spec.inputs, &values)
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|misfit| misfit.component.as_ref().is_none_or(|(position, _)| !session_checked.contains(position)))
-            .collect();
-        if !misfits.is_empty() {
-            return Err(CallError::InvalidInput { misfits });
-        }
-        Ok(Checked(values.into_iter().map(Input::Value).collect()))
+        self.check_but(values, None)
     }
 
     /// Checks the inputs of a stream: every value but the streaming input's, which comes with
     /// each frame ([`Checked::with_frame`]).
     pub(crate) fn check_stream_inputs(&self, values: Vec<Value>) -> Result<Checked, CallError> {
-        let streaming = self.spec.streaming_input();
+        self.check_but(values, self.spec.streaming_input())
+    }
+
+    /// [`Mounted::check`], leaving out input `skipped`'s value and the session's choices.
+    fn check_but(&self, values: Vec<Value>, skipped: Option<usize>) -> Result<Checked, CallError> {
+        let checked_later: Vec<usize> = self.wiring.session_choices().chain(skipped).collect();
         let misfits: Vec<Misfit> = check_values(&self.spec.inputs, &values)
             .err()
             .unwrap_or_default()
             .into_iter()
-            .filter(|misfit| misfit.component.as_ref().map(|(position, _)| *position) != streaming)
+            .filter(|misfit| misfit.component.as_ref().is_none_or(|(position, _)| !checked_later.contains(position)))
             .collect();
         if !misfits.is_empty() {
             return Err(CallError::InvalidInput { misfits });
