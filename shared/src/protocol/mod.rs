@@ -17,7 +17,7 @@
 //! API clients do) or by `fn_index` (its event's index; the page's, which calls private events
 //! too); with neither, it calls the first (an interface's one function).
 
-use serde::{Deserialize, Serialize};
+use serde::{de::DeserializeOwned, de::Error as _, Deserialize, Deserializer, Serialize};
 
 use crate::Value;
 
@@ -63,8 +63,11 @@ pub struct ErrorBody {
 /// Something a call reports besides its outputs, while it waits or runs (Gradio's
 /// `estimation`, `progress` and `log` messages): `{"event": "progress", "fraction": 0.5,
 /// "description": "…"}`.
+///
+/// Read through an [`EventRecord`], not serde's internal tagging: that buffers the message and
+/// reads the buffer, a reader compiled into the page's wasm for every type inside.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
+#[serde(tag = "event", rename_all = "snake_case", try_from = "EventRecord")]
 pub enum CallEvent {
     /// The call waits for a slot behind `ahead` others; `eta`: seconds until its result, as
     /// far as the interface's recent calls tell (none before the first has finished).
@@ -76,6 +79,53 @@ pub enum CallEvent {
     Progress { fraction: Option<f64>, description: String },
     /// A message for the person waiting, which does not stop the call; shown as text.
     Alert { level: AlertLevel, message: String },
+}
+
+/// A [`CallEvent`] as read: its tag, and every variant's fields, each optional.
+#[derive(Deserialize)]
+struct EventRecord {
+    event: EventKind,
+    ahead: Option<usize>,
+    eta: Option<f64>,
+    fraction: Option<f64>,
+    description: Option<String>,
+    level: Option<AlertLevel>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EventKind {
+    Waiting,
+    Started,
+    Progress,
+    Alert,
+}
+
+impl TryFrom<EventRecord> for CallEvent {
+    type Error = MissingField;
+
+    fn try_from(record: EventRecord) -> Result<Self, MissingField> {
+        let EventRecord { event, ahead, eta, fraction, description, level, message } = record;
+        Ok(match event {
+            EventKind::Waiting => CallEvent::Waiting { ahead: required(ahead, "ahead")?, eta },
+            EventKind::Started => CallEvent::Started,
+            EventKind::Progress => CallEvent::Progress { fraction, description: required(description, "description")? },
+            EventKind::Alert => {
+                CallEvent::Alert { level: required(level, "level")?, message: required(message, "message")? }
+            }
+        })
+    }
+}
+
+/// A field that a message read as a record (every variant's fields optional) lacks for its
+/// variant.
+#[derive(Debug, thiserror::Error)]
+#[error("missing field `{0}`")]
+pub struct MissingField(&'static str);
+
+pub(crate) fn required<T>(field: Option<T>, name: &'static str) -> Result<T, MissingField> {
+    field.ok_or(MissingField(name))
 }
 
 /// How an alert is shown.
@@ -96,13 +146,32 @@ impl AlertLevel {
     }
 }
 
-/// One line of an NDJSON answer: outputs, an event, or the error that ended the call.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One line of an NDJSON answer: outputs, an event, or the error that ended the call; told
+/// apart by their keys (`data`, `event`, `error`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum RunLine<V = Value> {
     Answer(RunResponse<V>),
     Event(CallEvent),
     Error(ErrorBody),
+}
+
+impl<'de, V: DeserializeOwned> Deserialize<'de> for RunLine<V> {
+    /// Read as JSON, then by its keys. Not serde's `untagged`, which buffers the line and tries
+    /// each shape on the buffer (a reader of the buffer for every type inside, in the page's
+    /// wasm), and answers a line that fits none with no more than that.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json = serde_json::Value::deserialize(deserializer)?;
+        let has = |key| json.get(key).is_some();
+        let line = if has("data") {
+            serde_json::from_value(json).map(RunLine::Answer)
+        } else if has("event") {
+            serde_json::from_value(json).map(RunLine::Event)
+        } else {
+            serde_json::from_value(json).map(RunLine::Error)
+        };
+        line.map_err(D::Error::custom)
+    }
 }
 
 /// The run endpoint's route, in axum's path syntax.
@@ -151,3 +220,43 @@ pub fn api_page_path(name: &str) -> String {
 
 pub mod gradio;
 pub mod stream;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> Result<RunLine, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn every_run_line_reads_back_as_written() {
+        let lines = [
+            RunLine::Answer(RunResponse { data: vec![Value::Text("hi".into()), Value::Null] }),
+            RunLine::Event(CallEvent::Waiting { ahead: 2, eta: Some(1.5) }),
+            RunLine::Event(CallEvent::Waiting { ahead: 0, eta: None }),
+            RunLine::Event(CallEvent::Started),
+            RunLine::Event(CallEvent::Progress { fraction: Some(0.5), description: "half".into() }),
+            RunLine::Event(CallEvent::Progress { fraction: None, description: String::new() }),
+            RunLine::Event(CallEvent::Alert { level: AlertLevel::Warning, message: "careful".into() }),
+            RunLine::Error(ErrorBody { error: "boom".into() }),
+        ];
+        for line in lines {
+            let json = serde_json::to_string(&line).unwrap();
+            assert_eq!(read(&json).unwrap(), line, "{json}");
+        }
+    }
+
+    #[test]
+    fn a_line_that_fits_no_shape_is_refused_with_what_it_lacks() {
+        let error = read(r#"{"event":"progress","fraction":0.5}"#).unwrap_err();
+        assert!(error.to_string().contains("missing field `description`"), "{error}");
+        let error = read(r#"{"event":"alert","message":"x"}"#).unwrap_err();
+        assert!(error.to_string().contains("missing field `level`"), "{error}");
+        assert!(read(r#"{"event":"paused"}"#).is_err());
+        assert!(read(r#"{"data":"not a list"}"#).is_err());
+        let error = read(r#"{"outputs":[]}"#).unwrap_err();
+        assert!(error.to_string().contains("missing field `error`"), "{error}");
+        assert!(read("[1, 2]").is_err());
+    }
+}

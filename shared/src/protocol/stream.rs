@@ -30,6 +30,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{required, MissingField};
 use crate::Value;
 
 /// The stream endpoint's route, in axum's path syntax.
@@ -61,9 +62,10 @@ pub enum ClientMessage {
     Inputs { data: Vec<Value> },
 }
 
-/// An event from the server (a text message, JSON).
+/// An event from the server (a text message, JSON). Read through a [`MessageRecord`], as a
+/// [`CallEvent`](super::CallEvent) is and for its reason.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "MessageRecord")]
 pub enum ServerMessage {
     /// The stream is open; it will end after `time_limit` seconds, if set.
     Started { time_limit: Option<f64> },
@@ -73,6 +75,39 @@ pub enum ServerMessage {
     Error { seq: Option<u32>, message: String },
     /// The server ended the stream.
     Ended { reason: String },
+}
+
+/// A [`ServerMessage`] as read: its tag, and every variant's fields, each optional.
+#[derive(Deserialize)]
+struct MessageRecord {
+    r#type: MessageKind,
+    time_limit: Option<f64>,
+    seq: Option<u32>,
+    message: Option<String>,
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum MessageKind {
+    Started,
+    Skipped,
+    Error,
+    Ended,
+}
+
+impl TryFrom<MessageRecord> for ServerMessage {
+    type Error = MissingField;
+
+    fn try_from(record: MessageRecord) -> Result<Self, MissingField> {
+        let MessageRecord { r#type, time_limit, seq, message, reason } = record;
+        Ok(match r#type {
+            MessageKind::Started => ServerMessage::Started { time_limit },
+            MessageKind::Skipped => ServerMessage::Skipped { seq: required(seq, "seq")? },
+            MessageKind::Error => ServerMessage::Error { seq, message: required(message, "message")? },
+            MessageKind::Ended => ServerMessage::Ended { reason: required(reason, "reason")? },
+        })
+    }
 }
 
 /// Why a binary message could not be read.
@@ -207,5 +242,29 @@ mod tests {
         assert_eq!(json, r#"{"type":"inputs","data":["flip"]}"#);
         let ended: ServerMessage = serde_json::from_str(r#"{"type":"ended","reason":"time"}"#).unwrap();
         assert_eq!(ended, ServerMessage::Ended { reason: "time".into() });
+    }
+
+    #[test]
+    fn every_server_message_reads_back_as_written() {
+        let messages = [
+            ServerMessage::Started { time_limit: Some(2.5) },
+            ServerMessage::Started { time_limit: None },
+            ServerMessage::Skipped { seq: 7 },
+            ServerMessage::Error { seq: Some(3), message: "bad frame".into() },
+            ServerMessage::Error { seq: None, message: "bad stream".into() },
+            ServerMessage::Ended { reason: "time".into() },
+        ];
+        for message in messages {
+            let json = serde_json::to_string(&message).unwrap();
+            assert_eq!(serde_json::from_str::<ServerMessage>(&json).unwrap(), message, "{json}");
+        }
+    }
+
+    #[test]
+    fn a_server_message_missing_its_variants_field_is_refused_by_name() {
+        let error = serde_json::from_str::<ServerMessage>(r#"{"type":"skipped"}"#).unwrap_err();
+        assert!(error.to_string().contains("missing field `seq`"), "{error}");
+        assert!(serde_json::from_str::<ServerMessage>(r#"{"type":"paused"}"#).is_err());
+        assert!(serde_json::from_str::<ServerMessage>(r#"{"reason":"time"}"#).is_err());
     }
 }
