@@ -2,11 +2,13 @@
 //! `gr.Blocks`). A component's id is its place in [`BlocksSpec::components`]; layouts and
 //! events refer to components by id, and chained events to earlier events by index.
 
+use crate::wire_names::wire_names;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     check_values,
     interface::{is_api_name, is_path_segment, MAX_DEBOUNCE_SECONDS},
+    protocol::{required, MissingField},
     ComponentKind, ComponentSpec, Flagging, InterfaceSpec, InterfaceSummary, Value,
 };
 
@@ -80,9 +82,10 @@ pub struct Cancel {
     pub events: Vec<usize>,
 }
 
-/// One place in the layout: a component, or a container of more.
+/// One place in the layout: a component, or a container of more. On the wire tagged by its
+/// `kind`, and read through a [`NodeRecord`] (see [`Trigger`] for why).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "NodeRecord")]
 pub enum Node {
     Component {
         id: usize,
@@ -121,6 +124,66 @@ pub enum Node {
     },
 }
 
+/// A [`Node`] as read: its kind, and every kind's fields, each optional.
+#[derive(Deserialize)]
+struct NodeRecord {
+    kind: NodeKind,
+    id: Option<usize>,
+    children: Option<Vec<Node>>,
+    scale: Option<u32>,
+    tabs: Option<Vec<Tab>>,
+    label: Option<String>,
+    open: Option<bool>,
+    set: Option<usize>,
+    event: Option<usize>,
+}
+
+#[derive(Clone, Copy)]
+enum NodeKind {
+    Component,
+    Row,
+    Column,
+    Tabs,
+    Accordion,
+    Group,
+    Examples,
+    Flag,
+}
+
+wire_names!(NodeKind {
+    Component => "component",
+    Row => "row",
+    Column => "column",
+    Tabs => "tabs",
+    Accordion => "accordion",
+    Group => "group",
+    Examples => "examples",
+    Flag => "flag",
+});
+
+impl TryFrom<NodeRecord> for Node {
+    type Error = MissingField;
+
+    fn try_from(record: NodeRecord) -> Result<Self, MissingField> {
+        let NodeRecord { kind, id, children, scale, tabs, label, open, set, event } = record;
+        let children = || required(children, "children");
+        Ok(match kind {
+            NodeKind::Component => Node::Component { id: required(id, "id")? },
+            NodeKind::Row => Node::Row { children: children()? },
+            NodeKind::Column => Node::Column { scale: required(scale, "scale")?, children: children()? },
+            NodeKind::Tabs => Node::Tabs { tabs: required(tabs, "tabs")? },
+            NodeKind::Accordion => Node::Accordion {
+                label: required(label, "label")?,
+                open: required(open, "open")?,
+                children: children()?,
+            },
+            NodeKind::Group => Node::Group { children: children()? },
+            NodeKind::Examples => Node::Examples { set: required(set, "set")? },
+            NodeKind::Flag => Node::Flag { event: required(event, "event")? },
+        })
+    }
+}
+
 /// One tab of a [`Node::Tabs`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Tab {
@@ -128,9 +191,11 @@ pub struct Tab {
     pub children: Vec<Node>,
 }
 
-/// What runs an event's handler.
+/// What runs an event's handler. On the wire tagged by its `on` (`{"on": "click",
+/// "component": 2}`), and read through a [`TriggerRecord`]: serde's reader of an enum of
+/// struct variants compiles a visitor for each variant into the page's wasm, a record's is one.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "on", rename_all = "snake_case", try_from = "TriggerRecord")]
 pub enum Trigger {
     /// A button is clicked.
     Click { component: usize },
@@ -156,6 +221,67 @@ pub enum Trigger {
     Then { event: usize },
     /// An earlier event has ended with a result (Gradio's `.success`).
     Success { event: usize },
+}
+
+/// A [`Trigger`] as read: what it is on, and every trigger's fields, each optional.
+#[derive(Deserialize)]
+struct TriggerRecord {
+    on: TriggerKind,
+    component: Option<usize>,
+    seconds: Option<f64>,
+    event: Option<usize>,
+}
+
+#[derive(Clone, Copy)]
+enum TriggerKind {
+    Click,
+    Change,
+    Input,
+    Submit,
+    Upload,
+    Clear,
+    Stream,
+    Load,
+    Every,
+    Then,
+    Success,
+}
+
+wire_names!(TriggerKind {
+    Click => "click",
+    Change => "change",
+    Input => "input",
+    Submit => "submit",
+    Upload => "upload",
+    Clear => "clear",
+    Stream => "stream",
+    Load => "load",
+    Every => "every",
+    Then => "then",
+    Success => "success",
+});
+
+impl TryFrom<TriggerRecord> for Trigger {
+    type Error = MissingField;
+
+    fn try_from(record: TriggerRecord) -> Result<Self, MissingField> {
+        let TriggerRecord { on, component, seconds, event } = record;
+        let component = || required(component, "component");
+        let event = || required(event, "event");
+        Ok(match on {
+            TriggerKind::Click => Trigger::Click { component: component()? },
+            TriggerKind::Change => Trigger::Change { component: component()? },
+            TriggerKind::Input => Trigger::Input { component: component()? },
+            TriggerKind::Submit => Trigger::Submit { component: component()? },
+            TriggerKind::Upload => Trigger::Upload { component: component()? },
+            TriggerKind::Clear => Trigger::Clear { component: component()? },
+            TriggerKind::Stream => Trigger::Stream { component: component()? },
+            TriggerKind::Load => Trigger::Load,
+            TriggerKind::Every => Trigger::Every { seconds: required(seconds, "seconds")? },
+            TriggerKind::Then => Trigger::Then { event: event()? },
+            TriggerKind::Success => Trigger::Success { event: event()? },
+        })
+    }
 }
 
 impl Trigger {
@@ -630,6 +756,47 @@ mod tests {
             examples: Vec::new(),
             resets: Vec::new(),
         }
+    }
+
+    #[test]
+    fn every_trigger_and_node_reads_back_as_written() {
+        let triggers = [
+            Trigger::Click { component: 1 },
+            Trigger::Change { component: 2 },
+            Trigger::Input { component: 3 },
+            Trigger::Submit { component: 4 },
+            Trigger::Upload { component: 5 },
+            Trigger::Clear { component: 6 },
+            Trigger::Stream { component: 7 },
+            Trigger::Load,
+            Trigger::Every { seconds: 0.5 },
+            Trigger::Then { event: 8 },
+            Trigger::Success { event: 9 },
+        ];
+        for trigger in triggers {
+            let json = serde_json::to_string(&trigger).unwrap();
+            assert_eq!(serde_json::from_str::<Trigger>(&json).unwrap(), trigger, "{json}");
+        }
+        let leaves = vec![Node::Component { id: 0 }, Node::Examples { set: 1 }, Node::Flag { event: 2 }];
+        let layout = Node::Row {
+            children: vec![
+                Node::Column { scale: 2, children: leaves.clone() },
+                Node::Group { children: leaves.clone() },
+                Node::Accordion { label: "more".into(), open: false, children: leaves.clone() },
+                Node::Tabs { tabs: vec![Tab { label: "one".into(), children: leaves }] },
+            ],
+        };
+        let json = serde_json::to_string(&layout).unwrap();
+        assert_eq!(serde_json::from_str::<Node>(&json).unwrap(), layout, "{json}");
+    }
+
+    #[test]
+    fn a_trigger_or_node_missing_its_kinds_field_is_refused_by_name() {
+        let error = serde_json::from_str::<Trigger>(r#"{"on":"click"}"#).unwrap_err();
+        assert!(error.to_string().contains("missing field `component`"), "{error}");
+        let error = serde_json::from_str::<Node>(r#"{"kind":"accordion","label":"x","children":[]}"#).unwrap_err();
+        assert!(error.to_string().contains("missing field `open`"), "{error}");
+        assert!(serde_json::from_str::<Node>(r#"{"kind":"grid","children":[]}"#).is_err());
     }
 
     #[test]

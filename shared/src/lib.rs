@@ -28,6 +28,7 @@ pub mod components;
 mod interface;
 pub mod protocol;
 mod value;
+mod wire_names;
 
 pub use audio::{AudioData, JoinError};
 pub use blocks::{

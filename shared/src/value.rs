@@ -1,3 +1,4 @@
+use crate::wire_names::wire_names;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// One value on the wire: the JSON a component takes or gives.
@@ -112,12 +113,13 @@ pub struct Update {
 }
 
 /// The `"__type__"` that tells an update from any other object.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 enum UpdateMarker {
     #[default]
-    #[serde(rename = "update")]
     Update,
 }
+
+wire_names!(UpdateMarker { Update => "update" });
 
 /// `"value": null` is a value (an emptied component), not the absence of one.
 fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {

@@ -1,6 +1,7 @@
 //! Audio: recorded with the microphone (whole, or streamed in chunks while recording) or
 //! uploaded; as an output, a player, which may play a generator's chunks as they come.
 
+use crate::wire_names::wire_names;
 use serde::{Deserialize, Serialize};
 
 use super::{mismatch, Kind, Media, Problem, ValueError};
@@ -18,13 +19,14 @@ pub struct Audio {
 }
 
 /// Where input audio comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum AudioSource {
     Microphone,
     Upload,
 }
+
+wire_names!(pub AudioSource { Microphone => "microphone", Upload => "upload" });
 
 impl Kind for Audio {
     fn name(&self) -> &'static str {

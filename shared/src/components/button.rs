@@ -1,5 +1,6 @@
 //! Button: a button whose clicks trigger events (in Blocks); its value is its text.
 
+use crate::wire_names::wire_names;
 use serde::{Deserialize, Serialize};
 
 use super::{mismatch, Kind, ValueError};
@@ -7,8 +8,7 @@ use crate::Value;
 
 /// How a button stands out: `Primary` for the page's main action, `Secondary` for the rest,
 /// `Stop` for one that cancels (Gradio's `variant`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ButtonVariant {
     Primary,
     #[default]
@@ -16,16 +16,8 @@ pub enum ButtonVariant {
     Stop,
 }
 
-impl ButtonVariant {
-    /// The name Gradio's config and the page's CSS use.
-    pub fn name(self) -> &'static str {
-        match self {
-            ButtonVariant::Primary => "primary",
-            ButtonVariant::Secondary => "secondary",
-            ButtonVariant::Stop => "stop",
-        }
-    }
-}
+// Its name is also the one Gradio's config and the page's CSS use.
+wire_names!(pub ButtonVariant { Primary => "primary", Secondary => "secondary", Stop => "stop" });
 
 /// A button's options.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

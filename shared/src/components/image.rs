@@ -1,6 +1,7 @@
 //! Image: a picture uploaded, pasted or taken with the webcam, or a stream of webcam frames;
 //! as an output, a picture to see and download.
 
+use crate::wire_names::wire_names;
 use serde::{Deserialize, Serialize};
 
 use super::{mismatch, Kind, Media, Problem, ValueError};
@@ -65,14 +66,15 @@ pub struct WebcamConstraints {
 }
 
 /// Which way a phone's camera looks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Facing {
     /// The front camera, facing the person (`user`).
     Front,
     /// The rear camera (`environment`).
     Rear,
 }
+
+wire_names!(pub Facing { Front => "front", Rear => "rear" });
 
 impl Facing {
     /// Its name in `getUserMedia`'s `facingMode`.
@@ -86,14 +88,15 @@ impl Facing {
 
 /// How an output image is stored: PNG (lossless, the default), JPEG (small, for photos) or
 /// WebP (lossless, smaller than PNG).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ImageFormat {
     #[default]
     Png,
     Jpeg,
     Webp,
 }
+
+wire_names!(pub ImageFormat { Png => "png", Jpeg => "jpeg", Webp => "webp" });
 
 impl ImageFormat {
     pub fn mime_type(self) -> &'static str {
@@ -114,14 +117,15 @@ impl ImageFormat {
 }
 
 /// Where an input image comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum ImageSource {
     Upload,
     Webcam,
     Clipboard,
 }
+
+wire_names!(pub ImageSource { Upload => "upload", Webcam => "webcam", Clipboard => "clipboard" });
 
 impl Kind for Image {
     fn name(&self) -> &'static str {

@@ -17,6 +17,7 @@
 //! API clients do) or by `fn_index` (its event's index; the page's, which calls private events
 //! too); with neither, it calls the first (an interface's one function).
 
+use crate::wire_names::wire_names;
 use serde::{de::DeserializeOwned, de::Error as _, Deserialize, Deserializer, Serialize};
 
 use crate::Value;
@@ -93,14 +94,15 @@ struct EventRecord {
     message: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy)]
 enum EventKind {
     Waiting,
     Started,
     Progress,
     Alert,
 }
+
+wire_names!(EventKind { Waiting => "waiting", Started => "started", Progress => "progress", Alert => "alert" });
 
 impl TryFrom<EventRecord> for CallEvent {
     type Error = MissingField;
@@ -129,22 +131,14 @@ pub(crate) fn required<T>(field: Option<T>, name: &'static str) -> Result<T, Mis
 }
 
 /// How an alert is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlertLevel {
     Info,
     Warning,
 }
 
-impl AlertLevel {
-    /// Its name on the wire (and a Gradio `log` message's `level`).
-    pub fn name(self) -> &'static str {
-        match self {
-            AlertLevel::Info => "info",
-            AlertLevel::Warning => "warning",
-        }
-    }
-}
+// Its name is also a Gradio `log` message's `level`.
+wire_names!(pub AlertLevel { Info => "info", Warning => "warning" });
 
 /// One line of an NDJSON answer: outputs, an event, or the error that ended the call; told
 /// apart by their keys (`data`, `event`, `error`).

@@ -28,6 +28,7 @@
 //! assert_eq!((decoded.seq, decoded.media), (7, vec![&b"abc"[..]]));
 //! ```
 
+use crate::wire_names::wire_names;
 use serde::{Deserialize, Serialize};
 
 use super::{required, MissingField};
@@ -87,14 +88,15 @@ struct MessageRecord {
     reason: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy)]
 enum MessageKind {
     Started,
     Skipped,
     Error,
     Ended,
 }
+
+wire_names!(MessageKind { Started => "started", Skipped => "skipped", Error => "error", Ended => "ended" });
 
 impl TryFrom<MessageRecord> for ServerMessage {
     type Error = MissingField;
