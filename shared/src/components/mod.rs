@@ -146,7 +146,7 @@ pub trait Kind {
     /// Its value from the JSON it travelled as. Untagged, a `Value` is the first variant that
     /// fits; a kind whose values may look like another's (Json) reads them as its own.
     fn read(&self, json: serde_json::Value) -> Value {
-        serde_json::from_value(json).unwrap_or_default()
+        Value::from_json(json)
     }
     /// Its list of choices, if it has one (a Radio's, a Dropdown's): an update may replace it.
     fn choices(&self) -> Option<&[String]> {
@@ -281,7 +281,9 @@ impl ComponentSpec {
     pub fn read_value(&self, mut json: serde_json::Value) -> Value {
         if Update::is_update(&json) {
             let value = json.as_object_mut().and_then(|update| update.remove("value"));
-            let Ok(mut update) = serde_json::from_value::<Update>(json) else { return Value::Null };
+            // By reference, as `Value::from_json` reads objects: one reader of JSON trees in
+            // the page's wasm, not two.
+            let Ok(mut update) = Update::deserialize(&json) else { return Value::Null };
             update.value = value.map(|value| match_kind!(&self.kind, k => k.read(value)));
             return Value::Update(Box::new(update));
         }

@@ -157,12 +157,13 @@ impl<'de, V: DeserializeOwned> Deserialize<'de> for RunLine<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let json = serde_json::Value::deserialize(deserializer)?;
         let has = |key| json.get(key).is_some();
+        // By reference, as `Value::from_json` reads objects (one reader of JSON trees).
         let line = if has("data") {
-            serde_json::from_value(json).map(RunLine::Answer)
+            RunResponse::deserialize(&json).map(RunLine::Answer)
         } else if has("event") {
-            serde_json::from_value(json).map(RunLine::Event)
+            CallEvent::deserialize(&json).map(RunLine::Event)
         } else {
-            serde_json::from_value(json).map(RunLine::Error)
+            ErrorBody::deserialize(&json).map(RunLine::Error)
         };
         line.map_err(D::Error::custom)
     }
