@@ -5,8 +5,8 @@
 //! * [`ComponentSpec`]: what one input or output is (a Number with bounds, a Radio with its
 //!   choices, …), as the UI renders it and the API describes it.
 //! * [`InterfaceSpec`]: one mounted demo: its components and options (`live`, `api_name`, …).
-//! * [`BlocksSpec`]: components in a layout and the events that run handlers on them;
-//!   [`AppSpec`] is either.
+//! * [`BlocksSpec`]: components in a layout and the events that run handlers on them; every
+//!   app is one (an [`InterfaceSpec`] is laid out as one).
 //! * [`Value`]: one value on the wire, and [`ComponentSpec::validate`], the single check every
 //!   value passes at the boundary, whichever transport brought it.
 //! * [`AudioData`]: audio as handlers see it, and its wire form (WAV).
