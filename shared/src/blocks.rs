@@ -83,7 +83,7 @@ pub struct Cancel {
 }
 
 /// One place in the layout: a component, or a container of more. On the wire tagged by its
-/// `kind`, and read through a [`NodeRecord`] (see [`Trigger`] for why).
+/// `kind`, and read through a `NodeRecord` (see [`Trigger`] for why).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", try_from = "NodeRecord")]
 pub enum Node {
@@ -192,7 +192,7 @@ pub struct Tab {
 }
 
 /// What runs an event's handler. On the wire tagged by its `on` (`{"on": "click",
-/// "component": 2}`), and read through a [`TriggerRecord`]: serde's reader of an enum of
+/// "component": 2}`), and read through a `TriggerRecord`: serde's reader of an enum of
 /// struct variants compiles a visitor for each variant into the page's wasm, a record's is one.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "on", rename_all = "snake_case", try_from = "TriggerRecord")]

@@ -65,7 +65,7 @@ pub struct ErrorBody {
 /// `estimation`, `progress` and `log` messages): `{"event": "progress", "fraction": 0.5,
 /// "description": "…"}`.
 ///
-/// Read through an [`EventRecord`], not serde's internal tagging: that buffers the message and
+/// Read through an `EventRecord`, not serde's internal tagging: that buffers the message and
 /// reads the buffer, a reader compiled into the page's wasm for every type inside.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case", try_from = "EventRecord")]

@@ -63,7 +63,7 @@ pub enum ClientMessage {
     Inputs { data: Vec<Value> },
 }
 
-/// An event from the server (a text message, JSON). Read through a [`MessageRecord`], as a
+/// An event from the server (a text message, JSON). Read through a `MessageRecord`, as a
 /// [`CallEvent`](super::CallEvent) is and for its reason.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "MessageRecord")]
