@@ -46,3 +46,31 @@ test("an over-long name is refused with the limit in words", async ({ page }) =>
   await page.getByRole("button", { name: "Submit" }).click();
   await expect(page.getByRole("alert")).toHaveText("name: the text is 101 characters long; the limit is 100");
 });
+
+test("the inputs and outputs are named regions; the outputs are read out, and busy while a call runs", async ({
+  page,
+}) => {
+  await page.goto("/greet");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  const inputs = page.getByRole("region", { name: "Inputs" });
+  const outputs = page.getByRole("region", { name: "Outputs" });
+  await expect(inputs.getByLabel("name", { exact: true })).toBeVisible();
+  await expect(outputs.getByLabel("greeting", { exact: true })).toBeVisible();
+  await expect(inputs).not.toHaveAttribute("aria-live");
+  await expect(outputs).toHaveAttribute("aria-live", "polite");
+  await expect(outputs).toHaveAttribute("aria-busy", "false");
+
+  // The answer is held back, so that the call is seen running.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/greet/run", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByLabel("name", { exact: true }).fill("Ada");
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(outputs).toHaveAttribute("aria-busy", "true");
+  release();
+  await expect(outputs.getByLabel("greeting", { exact: true })).toHaveValue(/^Hello, Ada/);
+  await expect(outputs).toHaveAttribute("aria-busy", "false");
+});

@@ -183,7 +183,7 @@ impl Blocks {
 
     /// What `build` places, drawn as one panel.
     pub fn group<T>(&mut self, build: impl FnOnce(&mut Self) -> T) -> T {
-        self.contain(build, |children| Node::Group { children })
+        self.contain(build, |children| Node::Group { label: None, children })
     }
 
     fn contain<T>(&mut self, build: impl FnOnce(&mut Self) -> T, node: impl FnOnce(Vec<Node>) -> Node) -> T {

@@ -109,8 +109,11 @@ pub enum Node {
         open: bool,
         children: Vec<Node>,
     },
-    /// Components drawn as one panel, without gaps between them.
+    /// Components drawn as one panel, without gaps between them; with a `label`, a region
+    /// named by it for assistive technology (an interface's "Inputs" and "Outputs").
     Group {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
         children: Vec<Node>,
     },
     /// The example set `set` of [`BlocksSpec::examples`], as a table of rows to click.
@@ -177,7 +180,7 @@ impl TryFrom<NodeRecord> for Node {
                 open: required(open, "open")?,
                 children: children()?,
             },
-            NodeKind::Group => Node::Group { children: children()? },
+            NodeKind::Group => Node::Group { label, children: children()? },
             NodeKind::Examples => Node::Examples { set: required(set, "set")? },
             NodeKind::Flag => Node::Flag { event: required(event, "event")? },
         })
@@ -407,7 +410,7 @@ impl Node {
             Node::Flag { event } => Node::Flag { event: event + events },
             Node::Row { children } => Node::Row { children: all(children) },
             Node::Column { scale, children } => Node::Column { scale: *scale, children: all(children) },
-            Node::Group { children } => Node::Group { children: all(children) },
+            Node::Group { label, children } => Node::Group { label: label.clone(), children: all(children) },
             Node::Accordion { label, open, children } => {
                 Node::Accordion { label: label.clone(), open: *open, children: all(children) }
             }
@@ -419,6 +422,12 @@ impl Node {
 }
 
 impl BlocksSpec {
+    /// The events writing any of `components`, by index.
+    pub fn writers(&self, components: &[usize]) -> Vec<usize> {
+        let writes = |event: &EventSpec| event.outputs.iter().any(|id| components.contains(id));
+        self.events.iter().enumerate().filter(|(_, event)| writes(event)).map(|(index, _)| index).collect()
+    }
+
     /// Takes in `other`'s components, events, cancels, resets and example sets after its own
     /// (ids, indexes and sets moved on), and gives back `other`'s layout, to place: a tabbed
     /// app's tabs are its interfaces so embedded (Gradio's `Interface.render()`).
@@ -477,7 +486,11 @@ impl BlocksSpec {
         for pair in names.windows(2).filter(|pair| pair[0] == pair[1]) {
             problems.push(format!("two events are named {:?}: an api_name must be unique", pair[0]));
         }
-        if example_sets(&self.layout).iter().any(|&set| set >= self.examples.len()) {
+        let mut placed_sets = Node::leaves(&self.layout).into_iter().filter_map(|node| match node {
+            Node::Examples { set } => Some(*set),
+            _ => None,
+        });
+        if placed_sets.any(|set| set >= self.examples.len()) {
             problems.push("the layout places a set of examples that does not exist".to_owned());
         }
         for reset in &self.resets {
@@ -679,20 +692,22 @@ impl BlocksSpec {
     }
 }
 
-/// The example sets `nodes` place, at any depth.
-fn example_sets(nodes: &[Node]) -> Vec<usize> {
-    nodes
-        .iter()
-        .flat_map(|node| match node {
-            Node::Examples { set } => vec![*set],
-            Node::Component { .. } | Node::Flag { .. } => Vec::new(),
-            Node::Row { children }
-            | Node::Column { children, .. }
-            | Node::Accordion { children, .. }
-            | Node::Group { children } => example_sets(children),
-            Node::Tabs { tabs } => tabs.iter().flat_map(|tab| example_sets(&tab.children)).collect(),
-        })
-        .collect()
+impl Node {
+    /// The nodes holding no other (components, example sets, Flag buttons) among `nodes`, at
+    /// any depth, in order.
+    pub fn leaves(nodes: &[Node]) -> Vec<&Node> {
+        nodes
+            .iter()
+            .flat_map(|node| match node {
+                Node::Component { .. } | Node::Examples { .. } | Node::Flag { .. } => vec![node],
+                Node::Row { children }
+                | Node::Column { children, .. }
+                | Node::Accordion { children, .. }
+                | Node::Group { children, .. } => Node::leaves(children),
+                Node::Tabs { tabs } => tabs.iter().flat_map(|tab| Node::leaves(&tab.children)).collect(),
+            })
+            .collect()
+    }
 }
 
 /// How many containers deep `nodes` nest.
@@ -703,7 +718,7 @@ fn depth(nodes: &[Node]) -> usize {
         Node::Row { children }
         | Node::Column { children, .. }
         | Node::Accordion { children, .. }
-        | Node::Group { children } => inner(children),
+        | Node::Group { children, .. } => inner(children),
         Node::Tabs { tabs } => tabs.iter().map(|tab| inner(&tab.children)).max().unwrap_or(1),
     });
     deepest.max().unwrap_or(0)
@@ -781,7 +796,8 @@ mod tests {
         let layout = Node::Row {
             children: vec![
                 Node::Column { scale: 2, children: leaves.clone() },
-                Node::Group { children: leaves.clone() },
+                Node::Group { label: Some("outputs".into()), children: leaves.clone() },
+                Node::Group { label: None, children: leaves.clone() },
                 Node::Accordion { label: "more".into(), open: false, children: leaves.clone() },
                 Node::Tabs { tabs: vec![Tab { label: "one".into(), children: leaves }] },
             ],
@@ -901,7 +917,7 @@ mod tests {
         assert_eq!(app.check(), Ok(()));
         app.examples.push(ExampleSet { inputs: vec![0], rows: vec![vec![Value::Text("two".into())], vec![]] });
         app.examples.push(ExampleSet { inputs: vec![7], rows: Vec::new() });
-        app.layout.push(Node::Group { children: vec![Node::Examples { set: 5 }] });
+        app.layout.push(Node::Group { label: None, children: vec![Node::Examples { set: 5 }] });
         assert_eq!(
             app.check().unwrap_err(),
             [
@@ -916,7 +932,7 @@ mod tests {
     #[test]
     fn a_layout_nests_at_most_the_depth_the_page_draws() {
         let mut app = blocks(Vec::new());
-        let nest = |node: Node| Node::Group { children: vec![node] };
+        let nest = |node: Node| Node::Group { label: None, children: vec![node] };
         let mut node = Node::Component { id: 0 };
         for _ in 0..MAX_LAYOUT_DEPTH {
             node = nest(node);

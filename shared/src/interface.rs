@@ -245,7 +245,8 @@ impl InterfaceSpec {
         if self.flagging.is_some() {
             outputs.push(Node::Flag { event: 0 });
         }
-        let panels = vec![Node::Group { children: inputs }, Node::Group { children: outputs }];
+        let panel = |label: &str, children| Node::Group { label: Some(label.into()), children };
+        let panels = vec![panel("Inputs", inputs), panel("Outputs", outputs)];
         let mut layout = vec![Node::Row { children: panels }];
         if !self.examples.is_empty() {
             layout.push(Node::Examples { set: 0 });

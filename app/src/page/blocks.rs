@@ -10,7 +10,7 @@ use leptos::{
     prelude::*,
 };
 use leptos_meta::Title;
-use rheo_shared::{protocol::api_page_path, BlocksSpec, ComponentKind, EventSpec, Node, Trigger, Value};
+use rheo_shared::{protocol::api_page_path, BlocksSpec, ComponentKind, Node, Trigger, Value};
 
 use super::{debounced, examples::examples as examples_view, notices};
 use crate::{
@@ -186,9 +186,7 @@ impl Events {
         let (starts, writers, state) = self.spec.with_value(|spec| {
             let starts: Vec<(usize, Value)> =
                 components.iter().map(|&id| (id, spec.components[id].value.clone())).collect();
-            let writes = |e: &EventSpec| e.outputs.iter().any(|id| components.contains(id));
-            let writers: Vec<usize> =
-                spec.events.iter().enumerate().filter(|(_, e)| writes(e)).map(|(i, _)| i).collect();
+            let writers = spec.writers(components);
             let state = components.iter().any(|&id| matches!(spec.components[id].kind, ComponentKind::State(_)));
             (starts, writers, state)
         });
@@ -383,6 +381,22 @@ impl Layout<'_> {
         examples_view(labels, examples.rows.clone(), self.root, inputs, None)
     }
 
+    /// What a labelled group is to assistive technology (see [`Region`]).
+    fn region(&self, node: &Node) -> Option<Region> {
+        let Node::Group { label: Some(label), children } = node else { return None };
+        let ids: Vec<usize> = Node::leaves(children)
+            .into_iter()
+            .filter_map(|leaf| match leaf {
+                Node::Component { id } => Some(*id),
+                _ => None,
+            })
+            .collect();
+        let is_input = |id| self.spec.events.iter().any(|e| e.inputs.contains(id));
+        let writers = self.spec.writers(&ids).into_iter().filter_map(|index| self.events.caller(index));
+        let outputs_only = !ids.is_empty() && !ids.iter().any(is_input);
+        Some(Region { label: label.clone(), writers: outputs_only.then(|| writers.collect()) })
+    }
+
     fn listens_to_change(&self, id: usize) -> bool {
         self.spec.events.iter().any(|e| e.fires_on(Trigger::Change { component: id }))
     }
@@ -403,7 +417,7 @@ macro_rules! layout_depths {
                 fn $depth(&self, nodes: &[Node]) -> impl IntoView + use<> {
                     let node = |node: &Node| match node {
                         Node::Component { .. } | Node::Examples { .. } | Node::Flag { .. } => Either::Left(self.leaf(node)),
-                        other => Either::Right(container(other, &|children| self.$inner(children))),
+                        other => Either::Right(container(other, self.region(other), &|children| self.$inner(children))),
                     };
                     nodes.iter().map(node).collect_view()
                 }
@@ -424,6 +438,15 @@ macro_rules! layout_depths {
 const _: () = assert!(rheo_shared::MAX_LAYOUT_DEPTH == 4);
 layout_depths!(depth0 -> depth1, depth1 -> depth2, depth2 -> depth3, depth3 -> depth4; depth4);
 
+/// A labelled group, to assistive technology: a region named by its label; one holding only
+/// outputs is also live (its new values are read out), and busy while an event writing them
+/// runs, as an interface's outputs always were.
+struct Region {
+    label: String,
+    /// The callers of the events writing its outputs; `None` when it holds an input.
+    writers: Option<Vec<Caller>>,
+}
+
 /// What heads a container: nothing, an accordion's toggle, or a tab bar.
 enum Header {
     None,
@@ -434,15 +457,37 @@ enum Header {
 /// Any container as one view: `<div class="{kind}">`, its header, and its panels (a tab's
 /// each; one for the rest), each drawn by `inner`. `shown` is the panel shown: the open tab; an
 /// accordion's one panel when open (0), none when closed.
-fn container<V: IntoView + 'static>(node: &Node, inner: &dyn Fn(&[Node]) -> V) -> impl IntoView + use<V> {
+fn container<V: IntoView + 'static>(
+    node: &Node,
+    region: Option<Region>,
+    inner: &dyn Fn(&[Node]) -> V,
+) -> impl IntoView + use<V> {
+    let (class, scale, header, panels, first) = shape(node);
+    let shown = RwSignal::new(first);
+    let role = matches!(node, Node::Tabs { .. }).then_some("tabpanel");
+    let panels = panels.into_iter().enumerate().map(|(index, children)| {
+        view! { <div class="panel" role=role hidden=hidden_unless_shown(shown, index)>{inner(children)}</div> }
+    });
+    view! {
+        <div {..region_attributes(region)} class=class data-scale=scale>
+            {header_view(header, shown)}{panels.collect_view()}
+        </div>
+    }
+}
+
+// What follows is kept out of `container`: a closure or view made in a generic function is a
+// type per instance, which compiled it once per layout depth.
+
+/// A container's class, `data-scale`, header, panels and the panel shown at first.
+fn shape(node: &Node) -> (&'static str, Option<String>, Header, Vec<&[Node]>, usize) {
     let no_scale = None;
-    let (class, scale, header, panels, first): (_, Option<String>, _, Vec<&[Node]>, _) = match node {
+    match node {
         Node::Row { children } => ("row", no_scale, Header::None, vec![children], 0),
         Node::Column { scale, children } => {
             let scale = (*scale).clamp(1, MAX_SCALE).to_string();
             ("column", Some(scale), Header::None, vec![children], 0)
         }
-        Node::Group { children } => ("group", no_scale, Header::None, vec![children], 0),
+        Node::Group { children, .. } => ("group", no_scale, Header::None, vec![children], 0),
         Node::Accordion { label, open, children } => {
             ("accordion", no_scale, Header::Toggle(label.clone()), vec![children], if *open { 0 } else { usize::MAX })
         }
@@ -453,21 +498,31 @@ fn container<V: IntoView + 'static>(node: &Node, inner: &dyn Fn(&[Node]) -> V) -
         Node::Component { .. } | Node::Examples { .. } | Node::Flag { .. } => {
             ("", no_scale, Header::None, Vec::new(), 0)
         }
-    };
-    let shown = RwSignal::new(first);
-    let header = match header {
+    }
+}
+
+fn header_view(header: Header, shown: RwSignal<usize>) -> impl IntoView {
+    match header {
         Header::None => EitherOf3::A(()),
         Header::Toggle(label) => EitherOf3::B(view! {
             <button type="button" class="accordion-toggle" aria-expanded=move || (shown.get() == 0).to_string()
                 on:click=move |_| shown.update(|s| *s = if *s == 0 { usize::MAX } else { 0 })>{label}</button>
         }),
         Header::Tabs(labels) => EitherOf3::C(tab_bar(labels, shown)),
-    };
-    let role = matches!(node, Node::Tabs { .. }).then_some("tabpanel");
-    let panels = panels.into_iter().enumerate().map(|(index, children)| {
-        view! { <div class="panel" role=role hidden=move || shown.get() != index>{inner(children)}</div> }
-    });
-    view! { <div class=class data-scale=scale>{header}{panels.collect_view()}</div> }
+    }
+}
+
+fn hidden_unless_shown(shown: RwSignal<usize>, index: usize) -> impl Fn() -> bool + Send + Sync + 'static {
+    move || shown.get() != index
+}
+
+/// A labelled group's `role`, `aria-label`, `aria-live` and `aria-busy` (see [`Region`]).
+fn region_attributes(region: Option<Region>) -> impl leptos::attr::Attribute {
+    let (label, writers) = region.map_or((None, None), |region| (Some(region.label), region.writers));
+    let landmark = label.is_some().then_some("region");
+    let live = writers.is_some().then_some("polite");
+    let busy = move || writers.as_ref().map(|callers| callers.iter().any(|caller| caller.busy()).to_string());
+    view! { <{..} role=landmark aria-label=label aria-live=live aria-busy=busy /> }
 }
 
 /// A tab bar: a button per tab, the one `shown` selected.

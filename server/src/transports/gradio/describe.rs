@@ -79,7 +79,7 @@ fn blocks_components(spec: &BlocksSpec) -> (Vec<Json>, Json) {
                         let children = place(spec, components, children);
                         container(components, "column", json!({ "scale": scale, "visible": true }), children)
                     }
-                    Node::Group { children } => {
+                    Node::Group { children, .. } => {
                         let children = place(spec, components, children);
                         container(components, "group", json!({ "visible": true }), children)
                     }
