@@ -28,7 +28,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::site::{ClientAddress, PublicUrl};
+use crate::site::{network_of, ClientAddress, PublicUrl};
 
 /// The session cookie's name.
 pub(crate) const SESSION_COOKIE: &str = "rheo-session";
@@ -189,18 +189,10 @@ impl Gate {
 /// After this long without a failed login, an address starts over.
 const QUIET: Duration = Duration::from_secs(900);
 
-/// Whose failures a client's count with: its IPv4 address, or its IPv6 /64 (one subscriber's
-/// whole network, which an attacker has as easily as one address). Clients with no known
-/// address (a router served without `ConnectInfo`) share one count.
+/// Whose failures a client's count with: its network (see [`network_of`]). Clients with no
+/// known address (a router served without `ConnectInfo`) share one count.
 fn bucket(client: Option<IpAddr>) -> IpAddr {
-    match client {
-        Some(IpAddr::V6(address)) if address.to_ipv4_mapped().is_none() => {
-            IpAddr::V6(std::net::Ipv6Addr::from(address.to_bits() & !u128::from(u64::MAX)))
-        }
-        Some(IpAddr::V6(address)) => IpAddr::V4(address.to_ipv4_mapped().expect("checked")),
-        Some(address) => address,
-        None => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
-    }
+    client.map_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), network_of)
 }
 
 fn unix_now() -> u64 {

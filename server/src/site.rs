@@ -94,6 +94,19 @@ impl<S: Send + Sync> FromRequestParts<S> for PublicUrl {
     }
 }
 
+/// What counts as one client of `address`: an IPv4 address, or an IPv6 /64 (one subscriber's
+/// whole network, which an attacker has as easily as one address; an IPv4-mapped IPv6 address
+/// is its IPv4 one).
+pub(crate) fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(v6.to_bits() & !u128::from(u64::MAX))),
+        },
+        v4 => v4,
+    }
+}
+
 /// The client's address: the peer's, or the one a trusted proxy forwarded for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ClientAddress(pub(crate) Option<IpAddr>);

@@ -30,6 +30,7 @@ use crate::{
     flagging::{FlagError, Flagger},
     limits::Limits,
     settings::Resolved,
+    site::network_of,
     store::{Backend, StoreError},
 };
 
@@ -141,15 +142,17 @@ impl Interfaces {
     }
 }
 
-/// How many things (open streams, pending events) each client has, refusing one past a limit,
-/// so that one client cannot take what everyone shares. A client is its address (as a trusted
-/// proxy forwarded it); a request with no known address (served in-process) is not counted.
+/// How many things (connections, open streams, calls in flight) each client has, refusing one
+/// past a limit, so that one client cannot take what everyone shares. A client is its network
+/// ([`network_of`]: an IPv6 /64, else its IPv4 address), of the address a trusted proxy
+/// forwarded; a request with no known address (served in-process) is not counted.
 #[derive(Clone, Default)]
 pub(crate) struct PerClient(Arc<Mutex<HashMap<IpAddr, usize>>>);
 
 impl PerClient {
     /// One more for `client`, held until the ticket is dropped; `None` at the limit.
     pub(crate) fn take(&self, client: Option<IpAddr>, limit: usize) -> Option<ClientTicket> {
+        let client = client.map(network_of);
         if let Some(address) = client {
             let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
             let count = counts.entry(address).or_insert(0);
@@ -372,5 +375,21 @@ mod tests {
         let finite = futures::stream::iter([Ok::<_, CallError>(1), Ok(2)]);
         let all: Vec<_> = until_stopping(finite, None::<std::future::Pending<()>>).collect().await;
         assert_eq!(all.len(), 2, "without a stop, the answers as they are");
+    }
+
+    #[test]
+    fn a_client_is_counted_by_its_network_an_ipv6_64_or_an_ipv4_address() {
+        let clients = PerClient::default();
+        let address = |text: &str| Some(text.parse::<IpAddr>().unwrap());
+        let first = clients.take(address("2001:db8:1:2::1"), 2).unwrap();
+        let _second = clients.take(address("2001:db8:1:2:ffff::9"), 2).unwrap();
+        assert!(clients.take(address("2001:db8:1:2::77"), 2).is_none(), "the same /64 is one client");
+        assert!(clients.take(address("2001:db8:1:3::1"), 2).is_some(), "another /64 is another");
+        let _v4 = clients.take(address("192.0.2.7"), 1).unwrap();
+        assert!(clients.take(address("::ffff:192.0.2.7"), 1).is_none(), "IPv4-mapped is its IPv4 address");
+        assert!(clients.take(address("192.0.2.8"), 1).is_some());
+        drop(first);
+        assert!(clients.take(address("2001:db8:1:2::77"), 2).is_some(), "a place given back is free again");
+        assert!(clients.take(None, 0).is_some(), "an unknown address is not counted");
     }
 }
