@@ -5,15 +5,20 @@
 //! joins a client's text onto a directory, so no request can reach a file outside it (Gradio's
 //! file route had several path-traversal CVEs; this is the design that rules them out).
 //! The store is bounded in count, total bytes and age; the oldest files go first. Uploads are
-//! written to disk as they arrive ([`FileStore::write`], then [`FileStore::keep`]) and files
+//! written to disk as they arrive ([`FileStore::write`], then [`FileStore::keep`]), and count
+//! against the byte bound while they do, so that uploads in flight cannot fill the disk. One
+//! client (its network) holds at most a [`CLIENT_SHARE`] of the store: its uploads push its own
+//! oldest files out, never every other client's. Files
 //! are served from disk, so a file is never whole in memory on its way in or out (but for
 //! replicas that share a store, which copy each file whole to and from Redis). An author's
 //! example files are pinned: kept while the server runs, outside the bounds.
 
 use std::{
     collections::{HashMap, VecDeque},
+    io::ErrorKind,
+    net::IpAddr,
     path::PathBuf,
-    sync::Mutex,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -22,10 +27,18 @@ use futures::{Stream, StreamExt};
 use rheo_shared::FileData;
 use tokio::io::AsyncWriteExt;
 
-use crate::store::{Backend, StoreError};
+use crate::{
+    site::network_of,
+    store::{Backend, StoreError},
+};
 
 /// How long a file is kept.
 const LIFETIME: Duration = Duration::from_secs(3600);
+/// The part of the store's bytes and files one client may hold, written or being written:
+/// `1 / CLIENT_SHARE`. Fixed, as a fraction of `Limits::max_stored_bytes` and
+/// `max_stored_files`, which it follows: a quarter holds an upload of the largest size many
+/// times over at the default bounds, and leaves three quarters to everyone else.
+const CLIENT_SHARE: u64 = 4;
 /// The largest file replicas share through the store (uploads are at most 50 MiB; ten minutes
 /// of joined 48 kHz stereo audio is 110 MiB, and is refused in words).
 #[cfg(feature = "redis")]
@@ -33,7 +46,8 @@ pub(crate) const MAX_SHARED_FILE_BYTES: u64 = 64 << 20;
 
 pub(crate) struct FileStore {
     dir: tempfile::TempDir,
-    index: Mutex<Index>,
+    /// Shared with the files being written, which give back what they counted when dropped.
+    index: Arc<Mutex<Index>>,
     /// Where the other replicas find this one's files, if they do.
     mirror: Mirror,
 }
@@ -55,6 +69,10 @@ struct Index {
     /// Paths, oldest first.
     order: VecDeque<String>,
     total_bytes: u64,
+    /// Bytes of files being written, not kept yet: they count against `max_bytes` too.
+    in_flight: u64,
+    /// What each client (its network) holds: bytes kept or being written, and files kept.
+    held: HashMap<IpAddr, Held>,
     /// Files kept at most; past this the oldest go.
     max_files: usize,
     /// Bytes kept at most; past this the oldest files go.
@@ -68,6 +86,15 @@ struct Stored {
     stored_at: Instant,
     /// Kept here, not copied from another replica: its copy in the shared store goes with it.
     own: bool,
+    /// The client (its network) that uploaded it, if a client did.
+    owner: Option<IpAddr>,
+}
+
+/// What one client holds in the store (see [`CLIENT_SHARE`]).
+#[derive(Clone, Copy, Default)]
+struct Held {
+    bytes: u64,
+    files: usize,
 }
 
 /// A file pushed out of the index: where it is on disk, and the path it was handed out as if
@@ -87,10 +114,12 @@ impl FileStore {
             pinned: HashMap::new(),
             order: VecDeque::new(),
             total_bytes: 0,
+            in_flight: 0,
+            held: HashMap::new(),
             max_files,
             max_bytes,
         };
-        Ok(FileStore { dir, index: Mutex::new(index), mirror: Mirror::None })
+        Ok(FileStore { dir, index: Arc::new(Mutex::new(index)), mirror: Mirror::None })
     }
 
     /// This store sharing its files with the other replicas through `backend` (when it is
@@ -134,29 +163,42 @@ impl FileStore {
     /// Keeps `bytes` as a file named after `name` (cleaned) and returns how to refer to it.
     pub(crate) async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<FileData, FileError> {
         let chunk = futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::copy_from_slice(bytes)) });
-        let written = self.write(chunk, name, mime_type).await?;
+        let written = self.write(chunk, name, mime_type, None).await?;
         Ok(self.keep(vec![written]).await?.remove(0))
     }
 
-    /// Writes a file to disk as its chunks come, named after `name` (cleaned); it is not
-    /// served (nor counted against the bounds) until [`FileStore::keep`] takes it. A written
-    /// file that is not kept is removed when dropped.
+    /// Writes a file to disk as its chunks come, named after `name` (cleaned), for `client`
+    /// (an upload's) or none; it is not served until [`FileStore::keep`] takes it, but its
+    /// bytes count against the bounds as they come: older files go to make room (the
+    /// client's own first, past its share), and a file that finds no room is refused
+    /// (`ErrorKind::QuotaExceeded` past the client's share, `StorageFull` past the store's).
+    /// A written file that is not kept is removed when dropped.
     pub(crate) async fn write<E: Into<Box<dyn std::error::Error + Send + Sync>>>(
         &self,
         chunks: impl Stream<Item = Result<Bytes, E>>,
         name: &str,
         mime_type: &str,
+        client: Option<IpAddr>,
     ) -> std::io::Result<Written> {
         let folder = self.dir.path().join(uuid::Uuid::new_v4().simple().to_string());
         tokio::fs::create_dir(&folder).await?;
-        let mut written =
-            Written { folder, name: clean_name(name), mime_type: mime_type.to_owned(), size: 0, kept: false };
+        let mut written = Written {
+            folder,
+            name: clean_name(name),
+            mime_type: mime_type.to_owned(),
+            size: 0,
+            owner: client.map(network_of),
+            index: self.index.clone(),
+            kept: false,
+        };
         let mut file = tokio::fs::File::create(written.disk_path()).await?;
         futures::pin_mut!(chunks);
         while let Some(chunk) = chunks.next().await {
             let chunk = chunk.map_err(std::io::Error::other)?;
-            file.write_all(&chunk).await?;
+            let evicted = self.index.lock().expect("poisoned").reserve(written.owner, chunk.len() as u64)?;
             written.size += chunk.len() as u64;
+            self.remove(evicted).await;
+            file.write_all(&chunk).await?;
         }
         file.flush().await?;
         Ok(written)
@@ -179,6 +221,7 @@ impl FileStore {
                 size: file.size,
                 stored_at: Instant::now(),
                 own: true,
+                owner: file.owner,
             };
             evicted.extend(self.index.lock().expect("poisoned").insert(path.clone(), stored));
             kept.push(FileData {
@@ -204,8 +247,8 @@ impl FileStore {
         }
         let Some((mime_type, bytes, age)) = self.mirror.fetch(path).await? else { return Ok(None) };
         let name = path.rsplit('/').next().unwrap_or_default();
-        let copy =
-            self.write(futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::from(bytes)) }), name, &mime_type);
+        let bytes = futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::from(bytes)) });
+        let copy = self.write(bytes, name, &mime_type, None);
         let mut copy = copy.await.map_err(|e| StoreError::from_io(&e))?;
         let stored = Stored {
             disk: copy.disk_path(),
@@ -213,6 +256,7 @@ impl FileStore {
             size: copy.size,
             stored_at: Instant::now().checked_sub(age).unwrap_or_else(Instant::now),
             own: false,
+            owner: None,
         };
         let evicted = {
             let mut index = self.index.lock().expect("poisoned");
@@ -385,12 +429,15 @@ mod shared {
     }
 }
 
-/// A file on disk that the store has not kept yet (see [`FileStore::write`]).
+/// A file on disk that the store has not kept yet (see [`FileStore::write`]); its `size` bytes
+/// count in the index's `in_flight` until it is kept or dropped.
 pub(crate) struct Written {
     folder: PathBuf,
     name: String,
     mime_type: String,
     size: u64,
+    owner: Option<IpAddr>,
+    index: Arc<Mutex<Index>>,
     kept: bool,
 }
 
@@ -408,18 +455,80 @@ impl Written {
 impl Drop for Written {
     fn drop(&mut self) {
         if !self.kept {
+            self.index.lock().unwrap_or_else(|e| e.into_inner()).unreserve(self.owner, self.size);
             let _ = std::fs::remove_dir_all(&self.folder);
         }
     }
 }
 
 impl Index {
-    /// Adds a file; returns the files it pushed out.
+    /// Counts `bytes` more of a file `owner` is writing, making room first: the owner's
+    /// oldest files go while it would hold more than its share, then the oldest of all while
+    /// the store would hold more than its bound. Refused when the files being written alone
+    /// leave no room. Returns the files pushed out.
+    fn reserve(&mut self, owner: Option<IpAddr>, bytes: u64) -> std::io::Result<Vec<Evicted>> {
+        let mut evicted = Vec::new();
+        if let Some(owner) = owner {
+            let share = self.max_bytes / CLIENT_SHARE;
+            while self.held(owner).bytes + bytes > share {
+                let oldest = self.order.iter().position(|path| self.files[path].owner == Some(owner));
+                let Some(oldest) = oldest.and_then(|at| self.order.remove(at)) else {
+                    let message = format!("one client may hold at most {} MiB of files at once", share >> 20);
+                    return Err(std::io::Error::new(ErrorKind::QuotaExceeded, message));
+                };
+                evicted.extend(self.take(&oldest));
+            }
+        }
+        while self.total_bytes + self.in_flight + bytes > self.max_bytes {
+            let Some(oldest) = self.order.pop_front() else {
+                let message = "the server is receiving too many files at once; try again shortly";
+                return Err(std::io::Error::new(ErrorKind::StorageFull, message));
+            };
+            evicted.extend(self.take(&oldest));
+        }
+        self.in_flight += bytes;
+        if let Some(owner) = owner {
+            self.held.entry(owner).or_default().bytes += bytes;
+        }
+        Ok(evicted)
+    }
+
+    /// Gives back what a file being written counted, when it is dropped unkept.
+    fn unreserve(&mut self, owner: Option<IpAddr>, bytes: u64) {
+        self.in_flight -= bytes;
+        self.change_held(owner, |held| held.bytes -= bytes);
+    }
+
+    fn held(&self, owner: IpAddr) -> Held {
+        self.held.get(&owner).copied().unwrap_or_default()
+    }
+
+    fn change_held(&mut self, owner: Option<IpAddr>, change: impl FnOnce(&mut Held)) {
+        let Some(owner) = owner else { return };
+        let held = self.held.entry(owner).or_default();
+        change(held);
+        if held.bytes == 0 && held.files == 0 {
+            self.held.remove(&owner);
+        }
+    }
+
+    /// Adds a file, whose bytes were counted while it was written (see [`Index::reserve`]);
+    /// past the bound on files (the owner's share first), the oldest go. Returns the files it
+    /// pushed out.
     fn insert(&mut self, path: String, stored: Stored) -> Vec<Evicted> {
+        let owner = stored.owner;
+        self.in_flight -= stored.size;
         self.total_bytes += stored.size;
+        self.change_held(owner, |held| held.files += 1);
         self.files.insert(path.clone(), stored);
         self.order.push_back(path);
         let mut evicted = Vec::new();
+        let share = (self.max_files / CLIENT_SHARE as usize).max(1);
+        while let Some(owner) = owner.filter(|&owner| self.held(owner).files > share) {
+            let oldest = self.order.iter().position(|path| self.files[path].owner == Some(owner));
+            let Some(oldest) = oldest.and_then(|at| self.order.remove(at)) else { break };
+            evicted.extend(self.take(&oldest));
+        }
         while let Some(oldest) = self.order.front() {
             let expired = self.files[oldest].stored_at.elapsed() > LIFETIME;
             let over = self.files.len() > self.max_files || self.total_bytes > self.max_bytes;
@@ -437,6 +546,10 @@ impl Index {
     fn take(&mut self, path: &str) -> Option<Evicted> {
         let file = self.files.remove(path)?;
         self.total_bytes -= file.size;
+        self.change_held(file.owner, |held| {
+            held.bytes -= file.size;
+            held.files -= 1;
+        });
         Some(Evicted { disk: file.disk, own_path: file.own.then(|| path.to_owned()) })
     }
 
@@ -487,13 +600,13 @@ mod tests {
     async fn a_written_file_that_is_not_kept_leaves_nothing() {
         let store = FileStore::new(MAX_FILES, 1 << 30).unwrap();
         let chunks = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from("ab")), Ok(Bytes::from("cd"))]);
-        let written = store.write(chunks, "part.bin", "application/octet-stream").await.unwrap();
+        let written = store.write(chunks, "part.bin", "application/octet-stream", None).await.unwrap();
         let on_disk = written.disk_path();
         assert_eq!(std::fs::read(&on_disk).unwrap(), b"abcd");
         drop(written);
         assert!(!on_disk.exists(), "removed");
         let failing = futures::stream::iter([Ok(Bytes::from("ab")), Err(std::io::Error::other("cut off"))]);
-        assert!(store.write(failing, "cut.bin", "application/octet-stream").await.is_err());
+        assert!(store.write(failing, "cut.bin", "application/octet-stream", None).await.is_err());
         assert_eq!(std::fs::read_dir(store.dir.path()).unwrap().count(), 0, "nothing left of either");
     }
 
@@ -514,6 +627,70 @@ mod tests {
         assert_eq!(clean_name(".."), "file");
         assert_eq!(clean_name(".hidden"), "hidden");
         assert_eq!(clean_name("C:\\Users\\me\\cat.jpg"), "cat.jpg");
+    }
+
+    /// `chunks` chunks of `size` bytes written for `client`.
+    async fn write(store: &FileStore, chunks: usize, size: usize, client: Option<&str>) -> std::io::Result<Written> {
+        let chunks =
+            futures::stream::iter((0..chunks).map(move |_| Ok::<_, std::io::Error>(Bytes::from(vec![b'x'; size]))));
+        store.write(chunks, "upload.bin", "application/octet-stream", client.map(|c| c.parse().unwrap())).await
+    }
+
+    #[tokio::test]
+    async fn uploads_in_flight_count_against_the_bytes_bound() {
+        let store = FileStore::new(MAX_FILES, 100).unwrap();
+        let too_large = write(&store, 3, 40, None).await.err().expect("refused");
+        assert_eq!(too_large.kind(), ErrorKind::StorageFull, "{too_large}");
+        let first = write(&store, 1, 60, None).await.unwrap();
+        let second = write(&store, 1, 60, None).await.err().expect("no room while the first is in flight");
+        assert_eq!(second.kind(), ErrorKind::StorageFull);
+        drop(first);
+        let second = write(&store, 1, 60, None).await.unwrap();
+        store.keep(vec![second]).await.unwrap();
+        // A kept file makes room for one in flight: it is pushed out, not refused.
+        let third = write(&store, 1, 60, None).await.unwrap();
+        assert_eq!(store.index.lock().unwrap().files.len(), 0, "the kept file went for it");
+        drop(third);
+        let index = store.index.lock().unwrap();
+        assert_eq!((index.in_flight, index.total_bytes), (0, 0), "everything given back");
+        assert_eq!(std::fs::read_dir(store.dir.path()).unwrap().count(), 0, "nothing left on disk");
+    }
+
+    #[tokio::test]
+    async fn a_client_pushes_out_its_own_files_not_everyone_elses() {
+        // A quarter of 400 bytes each: 100.
+        let store = FileStore::new(MAX_FILES, 400).unwrap();
+        let mut others = Vec::new();
+        for client in ["192.0.2.1", "2001:db8:1:1::1"] {
+            let written = write(&store, 1, 50, Some(client)).await.unwrap();
+            others.extend(store.keep(vec![written]).await.unwrap());
+        }
+        let mut own = Vec::new();
+        for _ in 0..10 {
+            // One network: addresses of one /64 are one client.
+            let written = write(&store, 1, 50, Some("2001:db8:2:2::7")).await.unwrap();
+            own.extend(store.keep(vec![written]).await.unwrap());
+        }
+        for file in &others {
+            assert!(store.read(&file.path).await.unwrap().is_some(), "another client's file stays");
+        }
+        let kept = futures::future::join_all(own.iter().map(|file| store.read(&file.path))).await;
+        assert_eq!(kept.iter().filter(|found| matches!(found, Ok(Some(_)))).count(), 2, "its own newest two");
+        let over = write(&store, 3, 40, Some("2001:db8:2:2::8")).await.err().expect("past its share in flight");
+        assert_eq!(over.kind(), ErrorKind::QuotaExceeded, "{over}");
+    }
+
+    #[tokio::test]
+    async fn a_client_keeps_at_most_its_share_of_the_files() {
+        let store = FileStore::new(8, 1 << 30).unwrap();
+        let other = write(&store, 1, 1, Some("192.0.2.1")).await.unwrap();
+        let other = store.keep(vec![other]).await.unwrap().remove(0);
+        for _ in 0..8 {
+            let written = write(&store, 1, 1, Some("192.0.2.2")).await.unwrap();
+            store.keep(vec![written]).await.unwrap();
+        }
+        assert!(store.read(&other.path).await.unwrap().is_some(), "8 files did not push it out");
+        assert_eq!(store.index.lock().unwrap().files.len(), 3, "the other's one and this client's two");
     }
 
     #[tokio::test]

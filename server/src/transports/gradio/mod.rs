@@ -21,7 +21,7 @@
 pub(crate) mod describe;
 mod queue;
 
-use std::{collections::HashMap, convert::Infallible, sync::Arc};
+use std::{collections::HashMap, convert::Infallible, io::ErrorKind, sync::Arc};
 
 use axum::{
     body::Body,
@@ -173,6 +173,7 @@ async fn config(State(state): Shared, Path(name): Path<String>, public: PublicUr
 async fn upload(
     State(state): Shared,
     Path(name): Path<String>,
+    ClientAddress(client): ClientAddress,
     mut multipart: Multipart,
 ) -> Result<Json<Vec<String>>, Detail> {
     state.find(&name)?;
@@ -189,13 +190,16 @@ async fn upload(
         }
         let file_name = field.file_name().unwrap_or("file").to_owned();
         let mime_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
-        let file = state.interfaces.files.write(field, &file_name, &mime_type).await.map_err(|e| {
-            match e.get_ref().and_then(|inner| inner.downcast_ref::<MultipartError>()) {
-                Some(multipart) => Detail(
+        let file = state.interfaces.files.write(field, &file_name, &mime_type, client).await.map_err(|e| {
+            let no_room = |status| Detail(status, json!(format!("The upload was refused: {e}.")));
+            match (e.kind(), e.get_ref().and_then(|inner| inner.downcast_ref::<MultipartError>())) {
+                (_, Some(multipart)) => Detail(
                     multipart.status(),
                     json!(format!("The upload could not be read: {}", multipart.body_text())),
                 ),
-                None => {
+                (ErrorKind::QuotaExceeded, None) => no_room(StatusCode::TOO_MANY_REQUESTS),
+                (ErrorKind::StorageFull, None) => no_room(StatusCode::INSUFFICIENT_STORAGE),
+                (_, None) => {
                     tracing::error!(error = %e, "cannot store an upload");
                     Detail(StatusCode::INTERNAL_SERVER_ERROR, json!("The server could not store the upload."))
                 }
