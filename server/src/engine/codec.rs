@@ -17,7 +17,7 @@ use rheo_shared::{
 
 use super::{
     files::{FileError, FileStore},
-    media::{self, MAX_AUDIO_SECONDS},
+    media::{self, MAX_AUDIO_SAMPLES, MAX_AUDIO_SECONDS, MAX_IMAGE_SIDE},
     value::Payload,
     CallError, Input,
 };
@@ -85,6 +85,7 @@ impl<'a> FileOutputs<'a> {
 
     /// One answer's outputs as wire values.
     pub(crate) async fn encode(&mut self, outputs: Vec<Payload>) -> Result<Vec<Value>, CallError> {
+        outputs.iter().try_for_each(check_output_media)?;
         let mut values = Vec::with_capacity(outputs.len());
         let mut joins = std::mem::take(&mut self.joined);
         for ((payload, joined), format) in outputs.into_iter().zip(&mut joins).zip(self.formats.clone()) {
@@ -160,15 +161,35 @@ fn with_look(value: Option<Value>, look: Option<rheo_shared::Update>) -> Value {
     }
 }
 
+/// A handler's image or audio output within what an input may be: the file it becomes, and
+/// the memory encoding it takes, are bounded as an upload's are.
+fn check_output_media(payload: &Payload) -> Result<(), CallError> {
+    let too_large = |what: String| Err(CallError::InvalidOutput(format!("the handler returned {what}")));
+    match payload {
+        Payload::Update { value: Some(value), .. } => check_output_media(value),
+        Payload::Image(image) if image.width().max(image.height()) > MAX_IMAGE_SIDE => too_large(format!(
+            "an image of {}×{} pixels: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE}",
+            image.width(),
+            image.height()
+        )),
+        Payload::Audio(audio) if audio.samples.len() > MAX_AUDIO_SAMPLES => too_large(format!(
+            "audio of {} samples: at most {MAX_AUDIO_SAMPLES} (ten minutes of 48 kHz stereo)",
+            audio.samples.len()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Adds a generator's audio chunk to the recording of all its chunks (bounded: past
-/// [`MAX_AUDIO_SECONDS`] the call fails rather than grow without end).
+/// [`MAX_AUDIO_SECONDS`] or [`MAX_AUDIO_SAMPLES`] the call fails rather than grow without end).
 fn join_chunk(joined: &mut AudioData, chunk: &AudioData) -> Result<(), CallError> {
     joined
         .append(chunk)
         .map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
-    if joined.duration() > MAX_AUDIO_SECONDS {
+    if joined.duration() > MAX_AUDIO_SECONDS || joined.samples.len() > MAX_AUDIO_SAMPLES {
         return Err(CallError::InvalidOutput(format!(
-            "the streamed audio is longer than the limit of {MAX_AUDIO_SECONDS} s"
+            "the streamed audio is longer than the limit of {MAX_AUDIO_SECONDS} s \
+             ({MAX_AUDIO_SAMPLES} samples: ten minutes of 48 kHz stereo)"
         )));
     }
     Ok(())
@@ -210,4 +231,25 @@ pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>) -> Vec<u8> {
 /// Runs codec work on the blocking pool; a panic there fails the call.
 pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, CallError> {
     tokio::task::spawn_blocking(work).await.map_err(|_| CallError::Panicked)
+}
+
+#[cfg(test)]
+mod tests {
+    use image::DynamicImage;
+    use rheo_shared::components::Image;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn an_output_image_larger_than_an_input_may_be_is_refused_in_words() {
+        let files = FileStore::new(16, 1 << 30).unwrap();
+        let outputs = [ComponentSpec::new(ComponentKind::Image(Image::default()))];
+        let mut encoder = FileOutputs::new("app", &files, false, &outputs);
+        let wide = DynamicImage::new_rgb8(MAX_IMAGE_SIDE + 1, 1);
+        let refused = encoder.encode(vec![Payload::Image(wide)]).await.unwrap_err();
+        assert!(refused.to_string().contains("an image of 8193×1 pixels: at most 8192×8192"), "{refused}");
+        let fits = DynamicImage::new_rgb8(MAX_IMAGE_SIDE, 1);
+        let kept = encoder.encode(vec![Payload::Image(fits)]).await.unwrap();
+        assert!(matches!(kept[..], [Value::File(_)]), "{kept:?}");
+    }
 }

@@ -22,6 +22,10 @@ pub(crate) const MAX_IMAGE_SIDE: u32 = 8192;
 const MAX_DECODE_BYTES: u64 = 256 << 20;
 /// The longest audio decoded or joined, in seconds (at 48 kHz stereo, about 220 MiB of samples).
 pub(crate) const MAX_AUDIO_SECONDS: f64 = 600.0;
+/// The most samples (frames × channels) audio may decode or join to: ten minutes of 48 kHz
+/// stereo, 220 MiB as `f32`. The duration alone does not bound them: a small compressed file
+/// may declare many channels at a high rate.
+pub(crate) const MAX_AUDIO_SAMPLES: usize = 600 * 48_000 * 2;
 /// The highest sample rate accepted, in Hz: above it, a declared rate would stretch the
 /// duration limit (a 52 MB WAV declared at 1 MHz decoded to 1.6 GB) and slow every handler
 /// whose work grows with it.
@@ -44,6 +48,8 @@ pub(crate) enum MediaError {
     EmptyAudio,
     #[error("the audio is too long: at most {MAX_AUDIO_SECONDS} seconds")]
     AudioTooLong,
+    #[error("the audio is too large: it decodes to more than {0} samples (ten minutes of 48 kHz stereo)")]
+    AudioTooLarge(usize),
     #[error("the audio's sample rate, {0} Hz, is not one the server takes (1 Hz to {MAX_SAMPLE_RATE} Hz)")]
     BadSampleRate(u32),
 }
@@ -78,16 +84,22 @@ pub(crate) fn decode(media: Media, bytes: &[u8]) -> Result<Payload, MediaError> 
 /// Decodes WAV, FLAC, MP3 or Ogg Vorbis, whatever its name claims, to interleaved samples.
 /// Damaged packets are skipped, as players do; audio with none that decode is refused.
 pub(crate) fn decode_audio(bytes: &[u8]) -> Result<AudioData, MediaError> {
+    decode_audio_within(bytes, MAX_AUDIO_SAMPLES)
+}
+
+/// [`decode_audio`], refusing audio of more than `max_samples` samples as soon as it passes
+/// them.
+fn decode_audio_within(bytes: &[u8], max_samples: usize) -> Result<AudioData, MediaError> {
     // symphonia panics on a WAV that declares 0 Hz (a zero time base): refuse it first.
     if let Some(rate) = wav_sample_rate(bytes) {
         check_sample_rate(rate)?;
     }
     // Any other panic in a decoder is still the sender's bad bytes, not a server fault.
-    std::panic::catch_unwind(|| decode_audio_unchecked(bytes))
+    std::panic::catch_unwind(|| decode_audio_unchecked(bytes, max_samples))
         .unwrap_or_else(|_| Err(MediaError::CorruptAudio("the decoder could not read it".into())))
 }
 
-fn decode_audio_unchecked(bytes: &[u8]) -> Result<AudioData, MediaError> {
+fn decode_audio_unchecked(bytes: &[u8], max_samples: usize) -> Result<AudioData, MediaError> {
     let source = MediaSourceStream::new(Box::new(Cursor::new(bytes.to_vec())), Default::default());
     let probed = symphonia::default::get_probe()
         .format(&Hint::new(), source, &FormatOptions::default(), &MetadataOptions::default())
@@ -118,6 +130,9 @@ fn decode_audio_unchecked(bytes: &[u8]) -> Result<AudioData, MediaError> {
         check_sample_rate(spec.rate)?;
         audio.sample_rate = spec.rate;
         audio.channels = spec.channels.count() as u16;
+        if audio.samples.len() + decoded.frames() * spec.channels.count() > max_samples {
+            return Err(MediaError::AudioTooLarge(max_samples));
+        }
         let mut samples = SampleBuffer::<f32>::new(decoded.capacity() as u64, spec);
         samples.copy_interleaved_ref(decoded);
         audio.samples.extend_from_slice(samples.samples());
@@ -292,6 +307,15 @@ mod tests {
             assert!((audio.duration() - 0.5).abs() < 0.1, "{format}: {} s", audio.duration());
             assert!((frequency(&audio) - 440.0).abs() < 10.0, "{format}: {} Hz", frequency(&audio));
         }
+    }
+
+    #[test]
+    fn audio_past_its_samples_is_refused_before_it_is_decoded_whole() {
+        let flac = include_bytes!("../../tests/fixtures/tone-440.flac");
+        assert!(decode_audio_within(flac, 8_000).is_ok(), "its 8,000 samples fit");
+        let refused = decode_audio_within(flac, 4_000).unwrap_err();
+        assert!(matches!(refused, MediaError::AudioTooLarge(4_000)), "{refused}");
+        assert!(refused.to_string().contains("more than 4000 samples"), "{refused}");
     }
 
     #[test]
