@@ -57,6 +57,10 @@ pub struct Limits {
     /// Bytes of flagged rows and their media kept per interface in the flagging directory;
     /// past it, flags are refused (`RHEO_MAX_FLAGGED_MB`, in MiB; 1 GiB).
     pub max_flagged_bytes: u64,
+    /// Bytes that decoding media in flight may take at once, on every interface together: an
+    /// image's pixels, audio's samples; a decode past it waits for others to end
+    /// (`RHEO_MAX_DECODING_MB`, in MiB; 1 GiB).
+    pub max_decoding_bytes: u64,
     /// How long a client may take to send a request's headers, and a connection with no
     /// request in flight (an idle HTTP/1 keep-alive or HTTP/2 one) stays open
     /// (`RHEO_HEADER_TIMEOUT_SECS`; 30 s).
@@ -104,6 +108,7 @@ setters! {
     max_streams_per_client: usize,
     max_pending_per_client: usize,
     max_flagged_bytes: u64,
+    max_decoding_bytes: u64,
     header_timeout: Duration,
     body_timeout: Duration,
     body_time_limit: Duration,
@@ -126,6 +131,7 @@ impl Default for Limits {
             max_streams_per_client: 8,
             max_pending_per_client: 64,
             max_flagged_bytes: 1 << 30,
+            max_decoding_bytes: 1 << 30,
             header_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(30),
             body_time_limit: Duration::from_secs(600),
@@ -151,7 +157,7 @@ impl Limits {
             usize::try_from(n).unwrap_or(usize::MAX)
         }
         type Set = fn(&mut Limits, u64);
-        let fields: [(&str, u64, Set); 16] = [
+        let fields: [(&str, u64, Set); 17] = [
             ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
             ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
             ("RHEO_MAX_REQUEST_KB", KIB, |l, n| l.max_request_bytes = size(n)),
@@ -165,6 +171,7 @@ impl Limits {
             ("RHEO_MAX_STREAMS_PER_CLIENT", 1, |l, n| l.max_streams_per_client = size(n)),
             ("RHEO_MAX_PENDING_PER_CLIENT", 1, |l, n| l.max_pending_per_client = size(n)),
             ("RHEO_MAX_FLAGGED_MB", MIB, |l, n| l.max_flagged_bytes = n),
+            ("RHEO_MAX_DECODING_MB", MIB, |l, n| l.max_decoding_bytes = n),
             ("RHEO_HEADER_TIMEOUT_SECS", 1, |l, n| l.header_timeout = Duration::from_secs(n)),
             ("RHEO_BODY_TIMEOUT_SECS", 1, |l, n| l.body_timeout = Duration::from_secs(n)),
             ("RHEO_BODY_TIME_LIMIT_SECS", 1, |l, n| l.body_time_limit = Duration::from_secs(n)),

@@ -17,7 +17,7 @@ use rheo_shared::{
 
 use super::{
     files::{FileError, FileStore},
-    media::{self, MAX_AUDIO_SAMPLES, MAX_AUDIO_SECONDS, MAX_IMAGE_SIDE},
+    media::{self, DecodeBudget, MAX_AUDIO_SAMPLES, MAX_AUDIO_SECONDS, MAX_IMAGE_SIDE},
     value::Payload,
     CallError, Input,
 };
@@ -25,11 +25,13 @@ use super::{
 /// The JPEG quality of streamed output frames.
 const FRAME_JPEG_QUALITY: u8 = 85;
 
-/// Decodes each input for the handler (media off the runtime); a file that is not the store's
-/// or does not decode is an input misfit naming its component.
+/// Decodes each input for the handler (media off the runtime, each decode under its share of
+/// `decoding`); a file that is not the store's or does not decode is an input misfit naming
+/// its component.
 pub(crate) async fn decode_inputs(
     components: &[ComponentSpec],
     files: &FileStore,
+    decoding: &DecodeBudget,
     inputs: Vec<Input>,
 ) -> Result<Vec<Payload>, CallError> {
     let mut payloads = Vec::with_capacity(inputs.len());
@@ -53,7 +55,11 @@ pub(crate) async fn decode_inputs(
             }
             (Input::Frame(_), None) => return Err(misfit("this input does not stream".into())),
         };
-        let decoded = blocking(move || media::decode(media, &bytes)).await?;
+        let size = media::decoded_size(media, &bytes);
+        let share = decoding.take(size).await;
+        let max_samples = usize::try_from(size / 4).unwrap_or(usize::MAX);
+        let decoded = blocking(move || media::decode(media, &bytes, max_samples)).await?;
+        drop(share);
         payloads.push(decoded.map_err(|e| misfit(e.to_string()))?);
     }
     Ok(payloads)

@@ -3,16 +3,22 @@
 //! encoding what handlers return. Streamed frames are encoded with `jpeg-encoder`, about four
 //! times faster than `image`'s JPEG encoder on a 640x480 frame (2.3 ms against 8.7 ms here), a
 //! large part of a frame's budget. Audio goes out as WAV (`AudioData::to_wav`, with `hound`).
+//!
+//! Every decode on the server, whatever the interface and its concurrency limit, first takes
+//! its share of one [`DecodeBudget`] (`Limits::max_decoding_bytes`): the memory its result
+//! takes, as far as the header tells ([`decoded_size`]), and the most any may for audio whose
+//! header does not tell. Audio that decodes to more samples than its share allows is refused.
 
-use std::io::Cursor;
+use std::{io::Cursor, sync::Arc};
 
-use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use jpeg_encoder::{ColorType, Encoder};
 use rheo_shared::{AudioData, Media};
 use symphonia::core::{
     audio::SampleBuffer, codecs::DecoderOptions, errors::Error as AudioError, formats::FormatOptions,
     io::MediaSourceStream, meta::MetadataOptions, probe::Hint,
 };
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::value::Payload;
 
@@ -48,7 +54,9 @@ pub(crate) enum MediaError {
     EmptyAudio,
     #[error("the audio is too long: at most {MAX_AUDIO_SECONDS} seconds")]
     AudioTooLong,
-    #[error("the audio is too large: it decodes to more than {0} samples (ten minutes of 48 kHz stereo)")]
+    #[error(
+        "the audio is too large: it decodes to more than {0} samples (its header's, or ten minutes of 48 kHz stereo)"
+    )]
     AudioTooLarge(usize),
     #[error("the audio's sample rate, {0} Hz, is not one the server takes (1 Hz to {MAX_SAMPLE_RATE} Hz)")]
     BadSampleRate(u32),
@@ -73,26 +81,58 @@ pub(crate) fn decode_image(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
     })
 }
 
-/// Decodes the bytes a client sent for a component of this `media`.
-pub(crate) fn decode(media: Media, bytes: &[u8]) -> Result<Payload, MediaError> {
+/// The memory all decodes in flight may take at once (see the module's documentation).
+#[derive(Clone)]
+pub(crate) struct DecodeBudget {
+    kib: Arc<Semaphore>,
+    total_kib: u32,
+}
+
+impl DecodeBudget {
+    pub(crate) fn new(bytes: u64) -> Self {
+        let total_kib = u32::try_from(bytes / 1024).unwrap_or(u32::MAX).max(1);
+        DecodeBudget { kib: Arc::new(Semaphore::new(total_kib as usize)), total_kib }
+    }
+
+    /// Waits for `bytes` of the budget (all of it, if they are more), held until the share is
+    /// dropped.
+    pub(crate) async fn take(&self, bytes: u64) -> OwnedSemaphorePermit {
+        let kib = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, self.total_kib);
+        self.kib.clone().acquire_many_owned(kib).await.expect("the budget is never closed")
+    }
+}
+
+/// How many bytes decoding `bytes` as `media` makes, at most: an image's pixels and a WAV's
+/// samples (as `f32`) by their header; the most audio may for other audio. A header that
+/// cannot be read costs nothing (its decode fails at once).
+pub(crate) fn decoded_size(media: Media, bytes: &[u8]) -> u64 {
+    let most_audio = MAX_AUDIO_SAMPLES as u64 * 4;
+    match media {
+        Media::Image => {
+            let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format();
+            let decoder = reader.ok().and_then(|reader| reader.into_decoder().ok());
+            decoder.map_or(0, |decoder| decoder.total_bytes().min(MAX_DECODE_BYTES))
+        }
+        Media::Audio { .. } => wav_header(bytes).map_or(most_audio, |wav| (wav.samples() * 4).min(most_audio)),
+    }
+}
+
+/// Decodes the bytes a client sent for a component of this `media`, audio of at most
+/// `max_samples` samples.
+pub(crate) fn decode(media: Media, bytes: &[u8], max_samples: usize) -> Result<Payload, MediaError> {
     match media {
         Media::Image => decode_image(bytes).map(Payload::Image),
-        Media::Audio { .. } => decode_audio(bytes).map(Payload::Audio),
+        Media::Audio { .. } => decode_audio(bytes, max_samples).map(Payload::Audio),
     }
 }
 
 /// Decodes WAV, FLAC, MP3 or Ogg Vorbis, whatever its name claims, to interleaved samples.
 /// Damaged packets are skipped, as players do; audio with none that decode is refused.
-pub(crate) fn decode_audio(bytes: &[u8]) -> Result<AudioData, MediaError> {
-    decode_audio_within(bytes, MAX_AUDIO_SAMPLES)
-}
-
-/// [`decode_audio`], refusing audio of more than `max_samples` samples as soon as it passes
-/// them.
-fn decode_audio_within(bytes: &[u8], max_samples: usize) -> Result<AudioData, MediaError> {
+/// Audio of more than `max_samples` samples is refused as soon as it passes them.
+fn decode_audio(bytes: &[u8], max_samples: usize) -> Result<AudioData, MediaError> {
     // symphonia panics on a WAV that declares 0 Hz (a zero time base): refuse it first.
-    if let Some(rate) = wav_sample_rate(bytes) {
-        check_sample_rate(rate)?;
+    if let Some(wav) = wav_header(bytes) {
+        check_sample_rate(wav.sample_rate)?;
     }
     // Any other panic in a decoder is still the sender's bad bytes, not a server fault.
     std::panic::catch_unwind(|| decode_audio_unchecked(bytes, max_samples))
@@ -146,17 +186,39 @@ fn decode_audio_unchecked(bytes: &[u8], max_samples: usize) -> Result<AudioData,
     Ok(audio)
 }
 
-/// The sample rate a RIFF/WAVE header declares (its `fmt ` chunk), if `bytes` is one.
-fn wav_sample_rate(bytes: &[u8]) -> Option<u32> {
+/// What a RIFF/WAVE header declares: its `fmt ` chunk's sample rate and bits per sample, and
+/// its `data` chunk's size.
+struct WavHeader {
+    sample_rate: u32,
+    bits_per_sample: u16,
+    data_bytes: u64,
+}
+
+impl WavHeader {
+    /// The samples its data holds (all channels').
+    fn samples(&self) -> u64 {
+        self.data_bytes / u64::from(self.bits_per_sample.div_ceil(8).max(1))
+    }
+}
+
+/// The header of a WAV file, if `bytes` is one with a `fmt ` chunk and then a `data` chunk.
+fn wav_header(bytes: &[u8]) -> Option<WavHeader> {
     if bytes.get(0..4)? != b"RIFF" || bytes.get(8..12)? != b"WAVE" {
         return None;
     }
-    let mut chunk = 12;
-    while let Some(header) = bytes.get(chunk..chunk + 8) {
-        let size = u32::from_le_bytes(header[4..8].try_into().ok()?) as usize;
-        if &header[0..4] == b"fmt " {
-            // format (2 bytes), channels (2), then the sample rate.
-            return Some(u32::from_le_bytes(bytes.get(chunk + 12..chunk + 16)?.try_into().ok()?));
+    let u16_at = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+    let u32_at = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    let (mut chunk, mut format) = (12, None);
+    while let Some(id) = bytes.get(chunk..chunk + 4) {
+        let size = u32_at(chunk + 4)? as usize;
+        match (id, format) {
+            // format (2 bytes), channels (2), the sample rate (4), bytes a second (4), block
+            // align (2), then bits per sample.
+            (b"fmt ", _) => format = Some((u32_at(chunk + 12)?, u16_at(chunk + 22)?)),
+            (b"data", Some((sample_rate, bits_per_sample))) => {
+                return Some(WavHeader { sample_rate, bits_per_sample, data_bytes: size as u64 });
+            }
+            _ => {}
         }
         chunk = chunk.checked_add(8 + size + size % 2)?;
     }
@@ -216,6 +278,8 @@ pub(crate) fn encode_image(image: &DynamicImage, format: rheo_shared::ImageForma
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+
     use image::{Rgb, RgbImage};
 
     fn two_tone() -> DynamicImage {
@@ -301,7 +365,7 @@ mod tests {
             ("ogg", include_bytes!("../../tests/fixtures/tone-440.ogg")),
         ];
         for (format, bytes) in formats {
-            let audio = decode_audio(bytes).unwrap_or_else(|e| panic!("{format}: {e}"));
+            let audio = decode_audio(bytes, MAX_AUDIO_SAMPLES).unwrap_or_else(|e| panic!("{format}: {e}"));
             assert_eq!((audio.sample_rate, audio.channels), (16_000, 1), "{format}");
             // Lossy codecs pad the start and end a little.
             assert!((audio.duration() - 0.5).abs() < 0.1, "{format}: {} s", audio.duration());
@@ -310,10 +374,39 @@ mod tests {
     }
 
     #[test]
+    fn a_decode_costs_what_its_header_says_it_makes() {
+        let image = DynamicImage::new_rgb8(64, 32);
+        assert_eq!(decoded_size(Media::Image, &encode_png(&image)), 64 * 32 * 3);
+        let wav = AudioData { sample_rate: 8000, channels: 2, samples: vec![0.0; 1000] }.to_wav();
+        let audio = Media::Audio { streamed: false };
+        assert_eq!(decoded_size(audio, &wav), 1000 * 4, "each sample as an f32");
+        let flac = include_bytes!("../../tests/fixtures/tone-440.flac");
+        assert_eq!(decoded_size(audio, flac), MAX_AUDIO_SAMPLES as u64 * 4, "compressed: the most audio may be");
+        assert_eq!(decoded_size(Media::Image, b"not an image"), 0);
+        // Its header's share is enough to decode it whole.
+        let max_samples = (decoded_size(audio, &wav) / 4) as usize;
+        assert_eq!(decode_audio(&wav, max_samples).unwrap().samples.len(), 1000);
+    }
+
+    #[tokio::test]
+    async fn decodes_past_the_budget_wait_for_others_to_end() {
+        let budget = DecodeBudget::new(1 << 20);
+        let first = budget.take(600 << 10).await;
+        let second = budget.take(600 << 10);
+        tokio::pin!(second);
+        assert!(tokio::time::timeout(Duration::from_millis(50), &mut second).await.is_err(), "waits");
+        drop(first);
+        let _second = tokio::time::timeout(Duration::from_secs(5), second).await.expect("then goes");
+        // More than the whole budget takes all of it rather than waiting for ever.
+        drop(_second);
+        let _all = tokio::time::timeout(Duration::from_secs(5), budget.take(1 << 40)).await.expect("all of it");
+    }
+
+    #[test]
     fn audio_past_its_samples_is_refused_before_it_is_decoded_whole() {
         let flac = include_bytes!("../../tests/fixtures/tone-440.flac");
-        assert!(decode_audio_within(flac, 8_000).is_ok(), "its 8,000 samples fit");
-        let refused = decode_audio_within(flac, 4_000).unwrap_err();
+        assert!(decode_audio(flac, 8_000).is_ok(), "its 8,000 samples fit");
+        let refused = decode_audio(flac, 4_000).unwrap_err();
         assert!(matches!(refused, MediaError::AudioTooLarge(4_000)), "{refused}");
         assert!(refused.to_string().contains("more than 4000 samples"), "{refused}");
     }
@@ -321,17 +414,20 @@ mod tests {
     #[test]
     fn bad_audio_gets_a_clear_error() {
         assert_eq!(
-            decode_audio(b"plain text, not audio").unwrap_err().to_string(),
+            decode_audio(b"plain text, not audio", MAX_AUDIO_SAMPLES).unwrap_err().to_string(),
             "this is not audio in a format the server reads (WAV, FLAC, MP3 or Ogg Vorbis)"
         );
         let empty = AudioData::mono(16_000, Vec::new()).to_wav();
-        assert_eq!(decode_audio(&empty).unwrap_err().to_string(), "the recording is empty: it holds no sound");
-        assert!(decode_audio(&[]).is_err());
+        assert_eq!(
+            decode_audio(&empty, MAX_AUDIO_SAMPLES).unwrap_err().to_string(),
+            "the recording is empty: it holds no sound"
+        );
+        assert!(decode_audio(&[], MAX_AUDIO_SAMPLES).is_err());
         // A WAV cut in the middle decodes to what is there.
         let wav = AudioData::mono(8000, vec![0.25; 8000]).to_wav();
-        assert!(decode_audio(&wav[..wav.len() / 2]).unwrap().frames() < 8000);
+        assert!(decode_audio(&wav[..wav.len() / 2], MAX_AUDIO_SAMPLES).unwrap().frames() < 8000);
         let png = encode_png(&two_tone());
-        assert!(matches!(decode_audio(&png), Err(MediaError::UnknownAudioFormat)));
+        assert!(matches!(decode_audio(&png, MAX_AUDIO_SAMPLES), Err(MediaError::UnknownAudioFormat)));
     }
 
     #[test]
@@ -342,7 +438,7 @@ mod tests {
             let mut declared = wav.clone();
             declared[24..28].copy_from_slice(&rate.to_le_bytes());
             declared[28..32].copy_from_slice(&(rate * 2).to_le_bytes());
-            let refused = decode_audio(&declared);
+            let refused = decode_audio(&declared, MAX_AUDIO_SAMPLES);
             assert!(matches!(refused, Err(MediaError::BadSampleRate(r)) if r == rate), "{rate} Hz: {refused:?}");
         }
         assert_eq!(
@@ -414,7 +510,7 @@ mod properties {
 
         #[test]
         fn any_bytes_are_audio_or_a_clear_error(bytes in vec(any::<u8>(), 0..512)) {
-            if let Err(e) = decode_audio(&bytes) {
+            if let Err(e) = decode_audio(&bytes, MAX_AUDIO_SAMPLES) {
                 prop_assert!(clear(&e));
             }
         }
@@ -427,7 +523,7 @@ mod properties {
             // Changes fall in the header (its sizes, rate, channels, bits), where they do harm.
             let mut file = damaged(wav_file(), &changes);
             file.truncate(cut % (file.len() + 1));
-            match decode_audio(&file) {
+            match decode_audio(&file, MAX_AUDIO_SAMPLES) {
                 Ok(audio) => prop_assert!(audio.samples.len() <= file.len()),
                 Err(e) => prop_assert!(clear(&e)),
             }

@@ -33,6 +33,7 @@ use self::{
     events::{CallEvent, Reporter},
     files::FileStore,
     line::Line,
+    media::DecodeBudget,
     sessions::{SessionStates, StateWiring},
     value::{Payload, StateValue},
 };
@@ -149,6 +150,7 @@ impl DeclaredApp {
         mut self,
         limits: &Limits,
         files: &FileStore,
+        decoding: &DecodeBudget,
         backend: &Backend,
     ) -> std::io::Result<MountedApp> {
         for endpoint in self.endpoints.iter_mut().filter(|endpoint| !endpoint.limit_set) {
@@ -160,7 +162,7 @@ impl DeclaredApp {
         let lines = line::lines(&groups, limits.max_waiting_calls);
         let states = Arc::new(SessionStates::new(self.state_starts, backend, &self.spec.name, limits.max_sessions));
         let endpoints: Vec<Arc<Mounted>> = (self.endpoints.into_iter().zip(lines))
-            .map(|(endpoint, line)| Arc::new(endpoint.build(line, states.clone())))
+            .map(|(endpoint, line)| Arc::new(endpoint.build(line, states.clone(), decoding.clone())))
             .collect();
         let mut spec = self.spec;
         for example in self.example_files {
@@ -289,9 +291,9 @@ impl Declared {
 
     /// The endpoint as the server runs it: its calls admitted by `line` (none for no limit), its
     /// sessions' State in the app's `states`.
-    fn build(self, line: Option<Arc<Line>>, states: Arc<SessionStates>) -> Mounted {
+    fn build(self, line: Option<Arc<Line>>, states: Arc<SessionStates>, decoding: DecodeBudget) -> Mounted {
         let Declared { spec, handler, states: wiring, streams, .. } = self;
-        Mounted { line, states, wiring, spec, handler, streams }
+        Mounted { line, states, wiring, spec, handler, streams, decoding }
     }
 }
 
@@ -305,6 +307,8 @@ pub(crate) struct Mounted {
     states: Arc<SessionStates>,
     wiring: StateWiring,
     streams: Arc<AtomicUsize>,
+    /// The server's one budget for decoding in flight (see [`media`]).
+    decoding: DecodeBudget,
 }
 
 /// An example's media file, encoded when the app was declared: row `row`'s value for input
@@ -417,7 +421,7 @@ impl Mounted {
                 reporter.send(CallEvent::Started);
             }
             let started = Instant::now();
-            let mut inputs = match codec::decode_inputs(&self.spec.inputs, files, inputs.0).await {
+            let mut inputs = match codec::decode_inputs(&self.spec.inputs, files, &self.decoding, inputs.0).await {
                 Ok(payloads) => payloads,
                 Err(e) => {
                     yield Err(e);
@@ -564,7 +568,7 @@ mod tests {
     /// The interface as a server with default limits, in memory, would run it.
     fn mount(interface: impl IntoMounted, name: &str, files: &FileStore) -> Mounted {
         let app = interface.into_mounted(name).unwrap();
-        let app = app.build(&Limits::default(), files, &Backend::Memory).unwrap();
+        let app = app.build(&Limits::default(), files, &DecodeBudget::new(1 << 30), &Backend::Memory).unwrap();
         Arc::into_inner(app.endpoints.into_iter().next().unwrap()).unwrap()
     }
 

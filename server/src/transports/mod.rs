@@ -25,6 +25,7 @@ use crate::{
         codec::FileOutputs,
         events::{CallEvent, Reporter},
         files::FileStore,
+        media::DecodeBudget,
         CallError, Checked, DeclaredApp, Mounted, MountedApp,
     },
     flagging::{FlagError, Flagger},
@@ -70,9 +71,10 @@ impl Interfaces {
     ) -> std::io::Result<Self> {
         let (limits, backend) = (settings.limits, settings.backend.clone());
         let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?.mirrored_by(&backend);
+        let decoding = DecodeBudget::new(limits.max_decoding_bytes);
         let mounted = declared
             .into_iter()
-            .map(|declared| declared.build(&limits, &files, &backend))
+            .map(|declared| declared.build(&limits, &files, &decoding, &backend))
             .collect::<std::io::Result<Vec<_>>>()?;
         let flaggers: HashMap<String, Flagger> = mounted
             .iter()
