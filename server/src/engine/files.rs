@@ -50,6 +50,9 @@ pub(crate) struct FileStore {
     index: Arc<Mutex<Index>>,
     /// Where the other replicas find this one's files, if they do.
     mirror: Mirror,
+    /// The paths being copied from the shared store, each by one request: the others asking
+    /// for it meanwhile wait for that copy rather than fetch it again.
+    fetching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// Why a file could not be kept.
@@ -119,7 +122,8 @@ impl FileStore {
             max_files,
             max_bytes,
         };
-        Ok(FileStore { dir, index: Arc::new(Mutex::new(index)), mirror: Mirror::None })
+        let fetching = Mutex::default();
+        Ok(FileStore { dir, index: Arc::new(Mutex::new(index)), mirror: Mirror::None, fetching })
     }
 
     /// This store sharing its files with the other replicas through `backend` (when it is
@@ -245,6 +249,11 @@ impl FileStore {
         if let Some(found) = self.locate(path) {
             return Ok(Some(found));
         }
+        let turn = self.fetching.lock().expect("poisoned").entry(path.to_owned()).or_default().clone();
+        let _fetching = FetchTurn { store: self, path, _turn: turn.lock_owned().await };
+        if let Some(found) = self.locate(path) {
+            return Ok(Some(found)); // copied by the request before
+        }
         let Some((mime_type, bytes, age)) = self.mirror.fetch(path).await? else { return Ok(None) };
         let name = path.rsplit('/').next().unwrap_or_default();
         let bytes = futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::from(bytes)) });
@@ -305,6 +314,25 @@ impl FileStore {
             if let Some(path) = file.own_path {
                 self.mirror.delete(&path).await;
             }
+        }
+    }
+}
+
+/// A request's turn to copy `path` from the shared store (see `FileStore::fetching`); the last
+/// to wait removes the path's entry when it is done.
+struct FetchTurn<'a> {
+    store: &'a FileStore,
+    path: &'a str,
+    /// Held until the copy is in the index (or failed).
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for FetchTurn<'_> {
+    fn drop(&mut self) {
+        let mut fetching = self.store.fetching.lock().unwrap_or_else(|e| e.into_inner());
+        // The map and this guard hold the only references: no one else waits.
+        if fetching.get(self.path).is_some_and(|turn| Arc::strong_count(turn) <= 2) {
+            fetching.remove(self.path);
         }
     }
 }

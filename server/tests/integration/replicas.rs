@@ -149,3 +149,45 @@ async fn state_follows_its_session_between_replicas_and_bad_state_is_handled_in_
     assert_eq!(answered, (StatusCode::OK, json!({"data": ["back", null]})));
     assert_eq!(say(&b, "s1", "again").await.1, json!({"data": ["back again", null]}));
 }
+
+#[tokio::test]
+async fn a_file_another_replica_holds_is_fetched_once_however_many_ask_for_it_at_once() {
+    let port = free_port();
+    let redis = Redis::start(port);
+    let (a, b) = (replica(port), replica(port));
+    let bytes = vec![7_u8; 256 << 10];
+    let mut body =
+        b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            .to_vec();
+    body.extend_from_slice(&bytes);
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    let upload = Request::post("/double/gradio_api/upload")
+        .header("content-type", "multipart/form-data; boundary=b")
+        .body(Body::from(body))
+        .unwrap();
+    let response = a.clone().oneshot(upload).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let paths: Json = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let path = paths[0].as_str().unwrap().to_owned();
+
+    redis.cli(&["CONFIG", "RESETSTAT"]);
+    let gets = (0..16).map(|_| {
+        let request = Request::get(format!("/double/gradio_api/file={path}")).body(Body::empty()).unwrap();
+        let b = b.clone();
+        async move {
+            let response = b.oneshot(request).await.unwrap();
+            (response.status(), response.into_body().collect().await.unwrap().to_bytes())
+        }
+    });
+    for (status, body) in futures::future::join_all(gets).await {
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, bytes, "the file, whole");
+    }
+    // Each fetch asks for the file's time to live once.
+    let stats = redis.cli(&["INFO", "commandstats"]);
+    let fetches = stats
+        .lines()
+        .find_map(|line| line.strip_prefix("cmdstat_ttl:calls="))
+        .map(|rest| rest.split(',').next().unwrap().parse::<u32>().unwrap());
+    assert_eq!(fetches, Some(1), "{stats}");
+}
