@@ -8,7 +8,8 @@
 //! behind one seam: in memory (the default), bounded in sessions per app (the server's
 //! `Limits::max_sessions`; the one touched longest ago goes first), each forgotten after
 //! [`STATE_IDLE_TIMEOUT`]; or, with a shared store, in Redis, so that any replica can serve a
-//! session's next call.
+//! session's next call, bounded in number the same way (an index of the app's sessions by
+//! when each was last used, which every replica trims).
 
 use std::{
     collections::HashMap,
@@ -121,13 +122,14 @@ enum Kept {
 
 impl SessionStates {
     /// The State values of app `name`, a slot per starting value in `starts`, kept by
-    /// `backend`; in memory, at most `max_sessions` sessions (the server's
-    /// `Limits::max_sessions`).
+    /// `backend`, at most `max_sessions` sessions (the server's `Limits::max_sessions`).
     pub(crate) fn new(starts: Vec<StateValue>, backend: &Backend, name: &str, max_sessions: usize) -> Self {
         let kept = match backend {
             Backend::Memory => Kept::Memory(InMemory { sessions: Mutex::default(), max_sessions }),
             #[cfg(feature = "redis")]
-            Backend::Redis(store) => Kept::Shared(shared::InRedis { store: store.clone(), name: name.to_owned() }),
+            Backend::Redis(store) => {
+                Kept::Shared(shared::InRedis { store: store.clone(), name: name.to_owned(), max_sessions })
+            }
         };
         #[cfg(not(feature = "redis"))]
         let _ = name;
@@ -267,10 +269,19 @@ mod shared {
     /// [`STATE_IDLE_TIMEOUT`] as Redis's `EXPIRE` takes it.
     const IDLE_SECONDS: i64 = STATE_IDLE_TIMEOUT.as_secs() as i64;
 
+    /// Milliseconds since the Unix epoch: a session's score in the index (replicas' clocks
+    /// agree well enough to order sessions idle for minutes).
+    fn now() -> u64 {
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        since.map_or(0, |since| since.as_millis() as u64)
+    }
+
     pub(super) struct InRedis {
         pub(super) store: Arc<SharedStore>,
         /// The app's name, in its keys.
         pub(super) name: String,
+        /// Sessions kept at most; past it, those used longest ago go.
+        pub(super) max_sessions: usize,
     }
 
     impl InRedis {
@@ -278,8 +289,11 @@ mod shared {
         /// longer decodes: the State's type changed since it was written).
         pub(super) async fn load(&self, session: &str, starts: &[StateValue]) -> Result<Vec<StateValue>, StoreError> {
             let key = self.key(session);
-            let (fields, _): (HashMap<usize, String>, bool) =
-                self.store.query(redis::pipe().hgetall(&key).expire(&key, IDLE_SECONDS)).await?;
+            let mut read = redis::pipe();
+            read.hgetall(&key).expire(&key, IDLE_SECONDS);
+            // Used now, if it is kept (a session not kept yet is indexed when first saved).
+            read.cmd("ZADD").arg(self.index()).arg("XX").arg(now()).arg(session).ignore();
+            let (fields, _): (HashMap<usize, String>, bool) = self.store.query(&read).await?;
             let values = starts.iter().enumerate().map(|(slot, start)| {
                 let Some(json) = fields.get(&slot) else { return start.clone() };
                 start.decode(json).unwrap_or_else(|e| {
@@ -306,14 +320,39 @@ mod shared {
                 }
                 fields.push((slot, json));
             }
-            let key = self.key(session);
+            let (key, index) = (self.key(session), self.index());
             let mut write = redis::pipe();
             write.hset_multiple(&key, &fields).ignore().expire(&key, IDLE_SECONDS).ignore();
-            Ok(self.store.query::<()>(&write).await?)
+            write.zadd(&index, session, now()).ignore().expire(&index, IDLE_SECONDS).ignore().zcard(&index);
+            let (kept,): (usize,) = self.store.query(&write).await?;
+            if kept > self.max_sessions {
+                self.trim(kept - self.max_sessions).await?;
+            }
+            Ok(())
+        }
+
+        /// Drops the `over` sessions used longest ago. Each is taken out of the index at once
+        /// (`ZPOPMIN`), so that replicas trimming together drop different ones.
+        async fn trim(&self, over: usize) -> Result<(), StoreError> {
+            let oldest: Vec<(String, f64)> =
+                self.store.query(redis::cmd("ZPOPMIN").arg(self.index()).arg(over)).await?;
+            let keys: Vec<String> = oldest.iter().map(|(session, _)| self.key(session)).collect();
+            if keys.is_empty() {
+                return Ok(()); // trimmed by another replica meanwhile
+            }
+            self.store.query(redis::cmd("DEL").arg(keys)).await
         }
 
         pub(super) async fn forget(&self, session: &str) -> Result<(), StoreError> {
-            self.store.query(redis::cmd("DEL").arg(self.key(session))).await
+            let mut forget = redis::pipe();
+            forget.del(self.key(session)).ignore().zrem(self.index(), session).ignore();
+            self.store.query(&forget).await
+        }
+
+        /// The app's sessions, each scored by when it was last used (see [`now`]).
+        fn index(&self) -> String {
+            // Another kind than the sessions' keys: no session's id can name it.
+            SharedStore::key(&self.name, "sessions", "by-use")
         }
 
         /// The key of the session's State.

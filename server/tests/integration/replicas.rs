@@ -15,7 +15,7 @@ use axum::{
     Router,
 };
 use http_body_util::BodyExt;
-use rheo::{Interface, Number, Registry, State, Textbox};
+use rheo::{Interface, Limits, Number, Registry, State, Textbox};
 use serde_json::{json, Value as Json};
 use tower::ServiceExt;
 
@@ -30,11 +30,16 @@ fn tally(word: String, State(words): State<Vec<String>>) -> (String, State<Vec<S
 }
 
 fn replica(redis_port: u16) -> Router {
+    replica_with(redis_port, Limits::default())
+}
+
+fn replica_with(redis_port: u16, limits: Limits) -> Router {
     let tally = Interface::new(tally)
         .inputs((Textbox::new(), State(Vec::<String>::new())))
         .outputs((Textbox::new(), State(Vec::<String>::new())));
     let double = Interface::new(|x: f64| 2.0 * x).inputs(Number::new()).outputs(Number::new());
     Registry::new()
+        .limits(limits)
         .mount("tally", tally)
         .mount("double", double)
         .shared_store(format!("redis://127.0.0.1:{redis_port}/0"))
@@ -190,4 +195,22 @@ async fn a_file_another_replica_holds_is_fetched_once_however_many_ask_for_it_at
         .find_map(|line| line.strip_prefix("cmdstat_ttl:calls="))
         .map(|rest| rest.split(',').next().unwrap().parse::<u32>().unwrap());
     assert_eq!(fetches, Some(1), "{stats}");
+}
+
+#[tokio::test]
+async fn sessions_in_redis_are_bounded_in_number_the_one_used_longest_ago_going_first() {
+    let port = free_port();
+    let redis = Redis::start(port);
+    let limits = Limits::default().max_sessions(3);
+    let (a, b) = (replica_with(port, limits), replica_with(port, limits));
+    for (replica, session) in [(&a, "s1"), (&b, "s2"), (&a, "s3")] {
+        say(replica, session, "first").await;
+    }
+    assert_eq!(say(&b, "s1", "again").await.1, json!({"data": ["first again", null]}), "s1 used: now the newest");
+    say(&b, "s4", "first").await;
+    let kept = redis.cli(&["KEYS", "rheo:tally:state:*"]);
+    let mut kept: Vec<&str> = kept.lines().collect();
+    kept.sort_unstable();
+    assert_eq!(kept, ["rheo:tally:state:s1", "rheo:tally:state:s3", "rheo:tally:state:s4"], "s2 went");
+    assert_eq!(say(&a, "s2", "back").await.1, json!({"data": ["back", null]}), "s2 starts afresh");
 }
