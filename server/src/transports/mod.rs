@@ -11,6 +11,7 @@ pub(crate) mod stream;
 
 use std::{
     collections::HashMap,
+    hash::Hash,
     net::IpAddr,
     sync::{Arc, Mutex},
 };
@@ -144,45 +145,70 @@ impl Interfaces {
     }
 }
 
-/// How many things (connections, open streams, calls in flight) each client has, refusing one
-/// past a limit, so that one client cannot take what everyone shares. A client is its network
-/// ([`network_of`]: an IPv6 /64, else its IPv4 address), of the address a trusted proxy
-/// forwarded; a request with no known address (served in-process) is not counted.
-#[derive(Clone, Default)]
-pub(crate) struct PerClient(Arc<Mutex<HashMap<IpAddr, usize>>>);
+/// How many things each key holds (a client's open streams, a session's readers…), refusing
+/// one past a limit, so that one cannot take what everyone shares; a `None` key is not counted.
+pub(crate) struct Counts<K>(Arc<Mutex<HashMap<K, usize>>>);
 
-impl PerClient {
-    /// One more for `client`, held until the ticket is dropped; `None` at the limit.
-    pub(crate) fn take(&self, client: Option<IpAddr>, limit: usize) -> Option<ClientTicket> {
-        let client = client.map(network_of);
-        if let Some(address) = client {
+impl<K> Clone for Counts<K> {
+    fn clone(&self) -> Self {
+        Counts(self.0.clone())
+    }
+}
+
+impl<K> Default for Counts<K> {
+    fn default() -> Self {
+        Counts(Arc::default())
+    }
+}
+
+impl<K: Hash + Eq + Clone> Counts<K> {
+    /// One more for `key`, held until the ticket is dropped; `None` at the limit.
+    pub(crate) fn take(&self, key: Option<K>, limit: usize) -> Option<Ticket<K>> {
+        if let Some(key) = &key {
             let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            let count = counts.entry(address).or_insert(0);
+            let count = counts.entry(key.clone()).or_insert(0);
             if *count >= limit {
                 return None;
             }
             *count += 1;
         }
-        Some(ClientTicket { owner: self.clone(), client })
+        Some(Ticket { owner: self.clone(), key })
     }
 }
 
-/// One thing a client holds (see [`PerClient`]); dropping it gives it back.
-pub(crate) struct ClientTicket {
-    owner: PerClient,
-    client: Option<IpAddr>,
+/// One thing a key holds (see [`Counts`]); dropping it gives it back.
+pub(crate) struct Ticket<K: Hash + Eq> {
+    owner: Counts<K>,
+    key: Option<K>,
 }
 
-impl Drop for ClientTicket {
+impl<K: Hash + Eq> Drop for Ticket<K> {
     fn drop(&mut self) {
-        let Some(address) = self.client else { return };
+        let Some(key) = &self.key else { return };
         let mut counts = self.owner.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(count) = counts.get_mut(&address) {
+        if let Some(count) = counts.get_mut(key) {
             *count -= 1;
             if *count == 0 {
-                counts.remove(&address);
+                counts.remove(key);
             }
         }
+    }
+}
+
+/// [`Counts`] of what each client has (connections, open streams, calls in flight), a client
+/// being its network ([`network_of`]: an IPv6 /64, else its IPv4 address) of the address a
+/// trusted proxy forwarded; a request with no known address (served in-process) is not
+/// counted.
+#[derive(Clone, Default)]
+pub(crate) struct PerClient(Counts<IpAddr>);
+
+/// One thing a client holds (see [`PerClient`]).
+pub(crate) type ClientTicket = Ticket<IpAddr>;
+
+impl PerClient {
+    /// One more for `client`, held until the ticket is dropped; `None` at the limit.
+    pub(crate) fn take(&self, client: Option<IpAddr>, limit: usize) -> Option<ClientTicket> {
+        self.0.take(client.map(network_of), limit)
     }
 }
 

@@ -53,7 +53,7 @@ use crate::{
     store::StoreError,
 };
 use describe::{is_state, parameter_name};
-use queue::{Answer, Queue, Refusal, QUEUE_IDLE_TIMEOUT};
+use queue::{Answer, Queue, Refusal, MAX_READERS_PER_SESSION, QUEUE_IDLE_TIMEOUT};
 
 /// The interfaces, with a Gradio queue each.
 struct QueuedInterfaces {
@@ -128,6 +128,10 @@ impl From<Refusal> for Detail {
             Refusal::TooMany => Detail(
                 StatusCode::TOO_MANY_REQUESTS,
                 json!("Too many of your requests are pending; wait for some to finish."),
+            ),
+            Refusal::TooManyReaders => Detail(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!(format!("This session has {MAX_READERS_PER_SESSION} readers open already; close one first.")),
             ),
             Refusal::UnknownSession => Detail(StatusCode::NOT_FOUND, json!("Session not found.")),
             Refusal::UnknownEvent => Detail(StatusCode::NOT_FOUND, json!("Event not found.")),

@@ -29,7 +29,7 @@ use tokio::sync::{mpsc, OwnedMutexGuard};
 use crate::{
     engine::{events::CallEvent, CallError},
     store::{Backend, StoreError},
-    transports::{PerClient, Step},
+    transports::{Counts, PerClient, Step, Ticket},
 };
 use memory::InMemory;
 #[cfg(feature = "redis")]
@@ -39,6 +39,10 @@ use shared::{Outbox, Read, SharedQueue, SharedReader};
 /// `Limits::max_sessions`, the one idle longest going first; the time only says when an
 /// abandoned one goes anyway, well after any client would read it.
 pub(crate) const QUEUE_IDLE_TIMEOUT: Duration = Duration::from_secs(600);
+/// Readers (`queue/data` streams) one session may have open at once on a replica: a client
+/// reads with one, and a second may overlap it while the first reconnects. Fixed: past it,
+/// a session's readers only cost connections (each a Redis connection with a shared store).
+pub(crate) const MAX_READERS_PER_SESSION: usize = 4;
 /// Messages that may wait for a session's reader before the producing call waits. Fixed: it
 /// is back-pressure on one call, not a capacity anyone would raise.
 pub(crate) const SESSION_BUFFER: usize = 64;
@@ -76,6 +80,8 @@ pub(crate) enum Refusal {
     Full,
     /// The session or the client has as many events pending as it may.
     TooMany,
+    /// The session has as many readers open as it may ([`MAX_READERS_PER_SESSION`]).
+    TooManyReaders,
     UnknownSession,
     UnknownEvent,
     /// The shared store is unavailable.
@@ -112,6 +118,8 @@ impl Mailbox {
 #[derive(Clone)]
 pub(crate) struct Queue {
     clients: PerClient,
+    /// Each session's open readers.
+    readers: Counts<String>,
     /// Events (joins and REST calls) one client may have pending across sessions.
     max_pending_per_client: usize,
     /// Where the sessions' messages and the results are kept.
@@ -137,7 +145,7 @@ impl Queue {
         };
         #[cfg(not(feature = "redis"))]
         let _ = name;
-        Queue { clients: PerClient::default(), max_pending_per_client, kept }
+        Queue { clients: PerClient::default(), readers: Counts::default(), max_pending_per_client, kept }
     }
 
     /// Starts a call for a session of `client`; its messages go to the session's stream:
@@ -223,9 +231,12 @@ impl Queue {
     }
 
     /// The session's messages as they come; ends with `close_stream` after the completion of
-    /// its last pending event. One reader at a time per session in memory; with a shared store,
-    /// each message goes to one of the session's readers.
+    /// its last pending event. One reader at a time per session in memory (the others wait);
+    /// with a shared store, each message goes to one of the session's readers. At most
+    /// [`MAX_READERS_PER_SESSION`] readers, reading or waiting.
     pub(crate) async fn stream(&self, session_hash: &str) -> Result<impl Stream<Item = QueueMessage> + use<>, Refusal> {
+        let ticket =
+            self.readers.take(Some(session_hash.to_owned()), MAX_READERS_PER_SESSION).ok_or(Refusal::TooManyReaders)?;
         let source = match &self.kept {
             #[cfg(feature = "redis")]
             Kept::Shared(shared) => Source::Shared(Box::new(shared.reader(session_hash).await?)),
@@ -235,7 +246,7 @@ impl Queue {
                 session: session_hash.to_string(),
             },
         };
-        Ok(stream::unfold(Reader { source, state: ReaderState::Open }, Reader::next))
+        Ok(stream::unfold(Reader { source, state: ReaderState::Open, _ticket: ticket }, Reader::next))
     }
 
     /// Starts a call of `client` whose answers are read once with [`Queue::result`].
@@ -295,6 +306,8 @@ async fn kept_answers(answers: impl Stream<Item = Answer>) -> Vec<Finished> {
 }
 
 struct Reader {
+    /// Its place among its session's readers.
+    _ticket: Ticket<String>,
     source: Source,
     state: ReaderState,
 }
@@ -499,6 +512,27 @@ mod tests {
             "REST calls count too"
         );
         assert!(queue.join("another", other, false, never()).await.is_ok(), "other clients are not held up");
+    }
+
+    #[tokio::test]
+    async fn a_session_has_a_few_readers_at_most_reading_or_waiting() {
+        // Each waiting reader held a connection (and, with a shared store, a Redis one).
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
+        queue.join("s", None, false, stream::pending::<Step>()).await.unwrap();
+        let reading = queue.stream("s").await.unwrap();
+        let waiting: Vec<_> = (1..MAX_READERS_PER_SESSION)
+            .map(|_| {
+                let queue = queue.clone();
+                tokio::spawn(async move { queue.stream("s").await.map(drop) })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(matches!(queue.stream("s").await, Err(Refusal::TooManyReaders)), "one more is refused");
+        drop(reading);
+        for reader in waiting {
+            assert!(reader.await.unwrap().is_ok(), "the waiting ones read in turn");
+        }
+        assert!(queue.stream("s").await.is_ok(), "places given back");
     }
 
     #[tokio::test(start_paused = true)]
