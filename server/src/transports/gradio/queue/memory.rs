@@ -13,7 +13,7 @@ use tokio::{
     time::Instant,
 };
 
-use super::{Finished, Refusal, MAX_PENDING_PER_SESSION, QUEUE_IDLE_TIMEOUT, SESSION_BUFFER};
+use super::{Finished, Refusal, MAX_PENDING_PER_SESSION, QUEUE_IDLE_TIMEOUT, READER_WAIT, SESSION_BUFFER};
 use crate::engine::CallError;
 
 type Receiver = Arc<tokio::sync::Mutex<mpsc::Receiver<QueueMessage>>>;
@@ -27,6 +27,15 @@ struct Session {
     touched: Instant,
 }
 
+impl Session {
+    /// Whether it may go to make room: nothing pending, or pending events that no reader has
+    /// come for in [`READER_WAIT`] (their calls stop when their messages find no session).
+    fn evictable(&self) -> bool {
+        let unread = self.touched.elapsed() > READER_WAIT && self.receiver.try_lock().is_ok();
+        self.pending == 0 || unread
+    }
+}
+
 /// A REST call's answers, once there, until its reader takes them.
 struct UnreadResult {
     result: watch::Receiver<Option<Vec<Finished>>>,
@@ -37,8 +46,9 @@ pub(super) struct InMemory {
     sessions: Mutex<HashMap<String, Session>>,
     results: Mutex<HashMap<String, UnreadResult>>,
     /// Sessions, and unread REST results, kept at most; past this, the idlest session with
-    /// nothing pending makes room for a new one (or it gets 503), and a new REST call replaces
-    /// the oldest finished unread result (or gets 503).
+    /// nothing pending, or abandoned (no reader for [`READER_WAIT`]), makes room for a new one
+    /// (or it gets 503), and a new REST call replaces the oldest finished unread result (or
+    /// gets 503; an unread call is stopped after [`READER_WAIT`], see `Queue::call`).
     max_entries: usize,
 }
 
@@ -58,11 +68,12 @@ impl InMemory {
         let mut sessions = self.sessions.lock().unwrap();
         if !sessions.contains_key(session_hash) && sessions.len() >= self.max_entries {
             sessions.retain(|_, s| s.touched.elapsed() < QUEUE_IDLE_TIMEOUT);
-            // Still full: the session idle longest with nothing pending makes room (4,100 quick
-            // joins once locked every new client out for ten minutes); refuse only when every
-            // session waits for something.
+            // Still full: the session idle longest with nothing pending, or whose events nobody
+            // has come to read, makes room (4,100 quick joins once locked every new client out
+            // for ten minutes, and joins never read then held their sessions for as long);
+            // refuse only when every session waits for something its reader will take.
             if sessions.len() >= self.max_entries {
-                let idlest = sessions.iter().filter(|(_, s)| s.pending == 0).min_by_key(|(_, s)| s.touched);
+                let idlest = sessions.iter().filter(|(_, s)| s.evictable()).min_by_key(|(_, s)| s.touched);
                 let idlest = idlest.map(|(hash, _)| hash.clone()).ok_or(Refusal::Full)?;
                 sessions.remove(&idlest);
             }
@@ -119,6 +130,12 @@ impl InMemory {
         }
         results.insert(event_id.to_owned(), UnreadResult { result, created: Instant::now() });
         Ok(sender)
+    }
+
+    /// Takes REST call `event_id`'s place out if nobody has come for its result; returns
+    /// whether it did (the call then stops).
+    pub(super) fn give_up_unclaimed(&self, event_id: &str) -> bool {
+        self.results.lock().unwrap().remove(event_id).is_some()
     }
 
     /// Waits for the answers of REST call `event_id`; they are read once.

@@ -260,9 +260,23 @@ impl Queue {
         match &self.kept {
             Kept::Memory(memory) => {
                 let sender = memory.start_call(&event_id)?;
+                let (memory, event) = (memory.clone(), event_id.clone());
                 tokio::spawn(async move {
                     let _ticket = ticket;
-                    let _ = sender.send(Some(kept_answers(answers).await));
+                    // A call whose result nobody has come for after READER_WAIT stops: a
+                    // client that never reads must not hold places in the waiting line.
+                    let unclaimed = async {
+                        tokio::time::sleep(READER_WAIT).await;
+                        if !memory.give_up_unclaimed(&event) {
+                            std::future::pending::<()>().await;
+                        }
+                    };
+                    tokio::select! {
+                        answers = kept_answers(answers) => {
+                            let _ = sender.send(Some(answers));
+                        }
+                        () = unclaimed => {}
+                    }
                 });
             }
             #[cfg(feature = "redis")]
@@ -465,14 +479,60 @@ mod tests {
         assert!(queue.stream("1").await.is_ok());
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn sessions_whose_events_nobody_reads_make_room_after_a_while() {
+        // The attack: joins never read kept their sessions pending, and a full table refused
+        // every new client for ten minutes.
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
+        let never = || stream::pending::<Step>();
+        for session in 0..MAX_ENTRIES {
+            queue.join(&session.to_string(), None, false, never()).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let read = queue.stream("0").await.unwrap();
+        assert_eq!(queue.join("too soon", None, false, never()).await, Err(Refusal::Full));
+        tokio::time::sleep(READER_WAIT + Duration::from_secs(1)).await;
+        assert!(queue.join("a newcomer", None, false, never()).await.is_ok(), "an abandoned one made room");
+        assert_eq!(queue.stream("1").await.err(), Some(Refusal::UnknownSession), "the idlest unread one");
+        drop(read);
+        assert!(queue.stream("0").await.is_ok(), "not the one being read");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_rest_call_nobody_comes_for_is_stopped_and_leaves_the_line() {
+        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
+        let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let unread = queue.call(None, waiting(dropped.clone())).await.unwrap();
+        tokio::time::sleep(READER_WAIT / 2).await;
+        assert!(!dropped.load(std::sync::atomic::Ordering::SeqCst), "waits for its reader a while");
+        tokio::time::sleep(READER_WAIT).await;
+        assert!(dropped.load(std::sync::atomic::Ordering::SeqCst), "then stops");
+        assert_eq!(queue.result(&unread).await, Err(Refusal::UnknownEvent));
+        // One whose reader came in time runs to its end.
+        let read = queue.call(None, answer(2.0, 20_000)).await.unwrap();
+        let result = queue.result(&read).await.unwrap();
+        assert_eq!(result.len(), 1);
+    }
+
+    /// Sets its flag when dropped.
+    struct Flag(Arc<std::sync::atomic::AtomicBool>);
+
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// A call that never answers (it waits for its slot) and sets `dropped` when it is dropped.
+    fn waiting(dropped: Arc<std::sync::atomic::AtomicBool>) -> impl Stream<Item = Answer> + Send {
+        stream::unfold(Flag(dropped), |flag| async move {
+            std::future::pending::<()>().await;
+            Some((Ok(Vec::new()), flag))
+        })
+    }
+
     /// A generator of `count` answers that sets `dropped` when it is dropped (its slot freed).
     fn watched(count: usize, dropped: Arc<std::sync::atomic::AtomicBool>) -> impl Stream<Item = Answer> + Send {
-        struct Flag(Arc<std::sync::atomic::AtomicBool>);
-        impl Drop for Flag {
-            fn drop(&mut self) {
-                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-        }
         let flag = Flag(dropped);
         stream::iter(0..count).map(move |i| {
             let _ = &flag;
