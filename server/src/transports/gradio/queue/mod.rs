@@ -14,7 +14,8 @@
 //!
 //! Everything is bounded: pending events per session and per client, messages waiting per
 //! session, and time. A call never waits long on its reader: one whose messages nobody reads
-//! for [`READER_WAIT`] is stopped, freeing its slot.
+//! for [`READER_WAIT`] is stopped, freeing its slot, as is a REST call whose result nobody has
+//! come for by then; and a session whose events nobody reads makes room in a full table.
 
 mod memory;
 #[cfg(feature = "redis")]
@@ -263,14 +264,7 @@ impl Queue {
                 let (memory, event) = (memory.clone(), event_id.clone());
                 tokio::spawn(async move {
                     let _ticket = ticket;
-                    // A call whose result nobody has come for after READER_WAIT stops: a
-                    // client that never reads must not hold places in the waiting line.
-                    let unclaimed = async {
-                        tokio::time::sleep(READER_WAIT).await;
-                        if !memory.give_up_unclaimed(&event) {
-                            std::future::pending::<()>().await;
-                        }
-                    };
+                    let unclaimed = unclaimed_after_wait(async move { Ok(memory.give_up_unclaimed(&event)) });
                     tokio::select! {
                         answers = kept_answers(answers) => {
                             let _ = sender.send(Some(answers));
@@ -285,9 +279,15 @@ impl Queue {
                 let (shared, event) = (shared.clone(), event_id.clone());
                 tokio::spawn(async move {
                     let (_ticket, _alive) = (ticket, alive);
-                    let answers = kept_answers(answers).await;
-                    if let Err(e) = shared.finish_call(&event, &answers).await {
-                        tracing::warn!("a REST call's result was lost: {e}");
+                    let (unclaiming, event_id) = (shared.clone(), event.clone());
+                    let unclaimed = unclaimed_after_wait(async move { unclaiming.give_up_unclaimed(&event_id).await });
+                    tokio::select! {
+                        answers = kept_answers(answers) => {
+                            if let Err(e) = shared.finish_call(&event, &answers).await {
+                                tracing::warn!("a REST call's result was lost: {e}");
+                            }
+                        }
+                        () = unclaimed => {}
                     }
                 });
             }
@@ -303,6 +303,20 @@ impl Queue {
             Kept::Shared(shared) => shared.result(event_id).await,
         }
     }
+}
+
+/// Ends once a REST call's result has gone [`READER_WAIT`] without a reader coming for it
+/// (`give_up` takes its place out, true if nobody had): a client that never reads must not
+/// hold places in the waiting line. Never ends if the reader came in time (or the store could
+/// not say: the call then runs on).
+async fn unclaimed_after_wait(give_up: impl std::future::Future<Output = Result<bool, StoreError>>) {
+    tokio::time::sleep(READER_WAIT).await;
+    match give_up.await {
+        Ok(true) => return,
+        Ok(false) => {}
+        Err(e) => tracing::warn!("a REST call runs on, whether its result is read unknown: {e}"),
+    }
+    std::future::pending::<()>().await
 }
 
 /// A REST call's answers as its result keeps them: at most [`MAX_KEPT_ANSWERS`], the last
