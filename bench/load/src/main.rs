@@ -14,8 +14,10 @@
 //!
 //! `--capacity webcam` or `--capacity microphone` instead finds how many streams the server
 //! holds (see `capacity`), `--seconds` being each count's measured time; with `--system gradio`,
-//! a Gradio server's (its own protocol, see `gradio`).
+//! a Gradio server's (its own protocol, see `gradio`). `--attack <seconds>` instead runs the
+//! attack run (see `attack`).
 
+mod attack;
 mod capacity;
 mod gradio;
 
@@ -42,6 +44,7 @@ struct Options {
     settle: u64,
     capacity: Option<String>,
     system: String,
+    attack: Option<u64>,
 }
 
 impl Options {
@@ -57,6 +60,7 @@ impl Options {
             settle: 15,
             capacity: None,
             system: "rheo".into(),
+            attack: None,
         };
         let mut args = std::env::args().skip(1);
         while let Some(flag) = args.next() {
@@ -73,6 +77,7 @@ impl Options {
                 "--settle" => options.settle = number(&value)? as u64,
                 "--capacity" => options.capacity = Some(value),
                 "--system" => options.system = value,
+                "--attack" => options.attack = Some(number(&value)? as u64),
                 other => return Err(format!("unknown flag {other}")),
             }
         }
@@ -331,6 +336,9 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let options = Arc::new(Options::parse()?);
+    if let Some(seconds) = options.attack {
+        return attack::run(options.clone(), seconds).await;
+    }
     if let Some(kind) = &options.capacity {
         let port = options.url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok());
         let port = port.ok_or("--url needs a port")?;

@@ -10,6 +10,8 @@
 //! * outputs for the stream socket ([`answer_frame`]): images as JPEG and audio as WAV bytes
 //!   after the JSON of the outputs.
 
+use std::net::IpAddr;
+
 use rheo_shared::{
     protocol::{gradio::file_url, stream::encode_answer},
     AudioData, ComponentKind, ComponentSpec, FileData, ImageFormat, Media, Misfit, Value,
@@ -70,6 +72,8 @@ pub(crate) async fn decode_inputs(
 pub(crate) struct FileOutputs<'a> {
     name: &'a str,
     files: &'a FileStore,
+    /// The client whose call it is: its output files count as its own in the store.
+    client: Option<IpAddr>,
     /// For each output of a generator whose audio streams, every chunk so far.
     joined: Vec<Option<AudioData>>,
     /// Each output's image format (PNG for any but an Image that says otherwise).
@@ -78,7 +82,13 @@ pub(crate) struct FileOutputs<'a> {
 }
 
 impl<'a> FileOutputs<'a> {
-    pub(crate) fn new(name: &'a str, files: &'a FileStore, generator: bool, outputs: &[ComponentSpec]) -> Self {
+    pub(crate) fn new(
+        name: &'a str,
+        files: &'a FileStore,
+        client: Option<IpAddr>,
+        generator: bool,
+        outputs: &[ComponentSpec],
+    ) -> Self {
         let joins = |c: &ComponentSpec| generator && c.kind.media() == Some(Media::Audio { streamed: true });
         let joined = outputs.iter().map(|c| joins(c).then(AudioData::default)).collect();
         let format = |c: &ComponentSpec| match &c.kind {
@@ -86,7 +96,7 @@ impl<'a> FileOutputs<'a> {
             _ => ImageFormat::Png,
         };
         let formats = outputs.iter().map(format).collect();
-        FileOutputs { name, files, joined, formats, last: None }
+        FileOutputs { name, files, client, joined, formats, last: None }
     }
 
     /// One answer's outputs as wire values.
@@ -144,7 +154,7 @@ impl<'a> FileOutputs<'a> {
     }
 
     async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<Value, CallError> {
-        let mut file = self.files.store(bytes, name, mime_type).await.map_err(|e| match e {
+        let mut file = self.files.store(bytes, name, mime_type, self.client).await.map_err(|e| match e {
             FileError::Store(e) => CallError::Store(e),
             FileError::Io(e) => {
                 tracing::error!(error = %e, "cannot store an output file");
@@ -250,7 +260,7 @@ mod tests {
     async fn an_output_image_larger_than_an_input_may_be_is_refused_in_words() {
         let files = FileStore::new(16, 1 << 30).unwrap();
         let outputs = [ComponentSpec::new(ComponentKind::Image(Image::default()))];
-        let mut encoder = FileOutputs::new("app", &files, false, &outputs);
+        let mut encoder = FileOutputs::new("app", &files, None, false, &outputs);
         let wide = DynamicImage::new_rgb8(MAX_IMAGE_SIDE + 1, 1);
         let refused = encoder.encode(vec![Payload::Image(wide)]).await.unwrap_err();
         assert!(refused.to_string().contains("an image of 8193×1 pixels: at most 8192×8192"), "{refused}");

@@ -74,8 +74,9 @@ struct Index {
     total_bytes: u64,
     /// Bytes of files being written, not kept yet: they count against `max_bytes` too.
     in_flight: u64,
-    /// What each client (its network) holds: bytes kept or being written, and files kept.
-    held: HashMap<IpAddr, Held>,
+    /// What each client (its network) holds, and what no client does (`None`): bytes kept or
+    /// being written, and files kept.
+    held: HashMap<Option<IpAddr>, Held>,
     /// Files kept at most; past this the oldest go.
     max_files: usize,
     /// Bytes kept at most; past this the oldest files go.
@@ -164,10 +165,17 @@ impl FileStore {
         self.mirror.renew(pinned).await
     }
 
-    /// Keeps `bytes` as a file named after `name` (cleaned) and returns how to refer to it.
-    pub(crate) async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<FileData, FileError> {
+    /// Keeps `bytes` as a file named after `name` (cleaned), held by `client` (whose call made
+    /// it) or none, and returns how to refer to it.
+    pub(crate) async fn store(
+        &self,
+        bytes: &[u8],
+        name: &str,
+        mime_type: &str,
+        client: Option<IpAddr>,
+    ) -> Result<FileData, FileError> {
         let chunk = futures::stream::once(async { Ok::<_, std::io::Error>(Bytes::copy_from_slice(bytes)) });
-        let written = self.write(chunk, name, mime_type, None).await?;
+        let written = self.write(chunk, name, mime_type, client).await?;
         Ok(self.keep(vec![written]).await?.remove(0))
     }
 
@@ -491,33 +499,30 @@ impl Drop for Written {
 
 impl Index {
     /// Counts `bytes` more of a file `owner` is writing, making room first: the owner's
-    /// oldest files go while it would hold more than its share, then the oldest of all while
-    /// the store would hold more than its bound. Refused when the files being written alone
-    /// leave no room. Returns the files pushed out.
+    /// oldest files go while it would hold more than its share, then the oldest of whoever
+    /// holds most while the store would hold more than its bound. Refused when the files being
+    /// written alone leave no room. Returns the files pushed out.
     fn reserve(&mut self, owner: Option<IpAddr>, bytes: u64) -> std::io::Result<Vec<Evicted>> {
         let mut evicted = Vec::new();
-        if let Some(owner) = owner {
+        if owner.is_some() {
             let share = self.max_bytes / CLIENT_SHARE;
             while self.held(owner).bytes + bytes > share {
-                let oldest = self.order.iter().position(|path| self.files[path].owner == Some(owner));
-                let Some(oldest) = oldest.and_then(|at| self.order.remove(at)) else {
+                let Some(oldest) = self.evict_oldest_of(owner, None) else {
                     let message = format!("one client may hold at most {} MiB of files at once", share >> 20);
                     return Err(std::io::Error::new(ErrorKind::QuotaExceeded, message));
                 };
-                evicted.extend(self.take(&oldest));
+                evicted.push(oldest);
             }
         }
         while self.total_bytes + self.in_flight + bytes > self.max_bytes {
-            let Some(oldest) = self.order.pop_front() else {
+            let Some(oldest) = self.evict_from_largest(None) else {
                 let message = "the server is receiving too many files at once; try again shortly";
                 return Err(std::io::Error::new(ErrorKind::StorageFull, message));
             };
-            evicted.extend(self.take(&oldest));
+            evicted.push(oldest);
         }
         self.in_flight += bytes;
-        if let Some(owner) = owner {
-            self.held.entry(owner).or_default().bytes += bytes;
-        }
+        self.change_held(owner, |held| held.bytes += bytes);
         Ok(evicted)
     }
 
@@ -527,12 +532,11 @@ impl Index {
         self.change_held(owner, |held| held.bytes -= bytes);
     }
 
-    fn held(&self, owner: IpAddr) -> Held {
+    fn held(&self, owner: Option<IpAddr>) -> Held {
         self.held.get(&owner).copied().unwrap_or_default()
     }
 
     fn change_held(&mut self, owner: Option<IpAddr>, change: impl FnOnce(&mut Held)) {
-        let Some(owner) = owner else { return };
         let held = self.held.entry(owner).or_default();
         change(held);
         if held.bytes == 0 && held.files == 0 {
@@ -540,32 +544,50 @@ impl Index {
         }
     }
 
+    /// Pushes out `owner`'s oldest kept file but `except`, if it has one.
+    fn evict_oldest_of(&mut self, owner: Option<IpAddr>, except: Option<&str>) -> Option<Evicted> {
+        let files = &self.files;
+        let at = self.order.iter().position(|path| files[path].owner == owner && Some(path.as_str()) != except)?;
+        let path = self.order.remove(at)?;
+        self.take(&path)
+    }
+
+    /// Pushes out the oldest kept file (but `except`) of whoever holds the most bytes (a
+    /// client, or none for files no client holds): a client that fills the store empties its
+    /// own share first, not everyone else's (in the attack run, 16 clients uploading long WAVs
+    /// pushed out every honest upload while the oldest of all went first).
+    fn evict_from_largest(&mut self, except: Option<&str>) -> Option<Evicted> {
+        let mut holders: Vec<(Option<IpAddr>, u64)> =
+            self.held.iter().filter(|(_, held)| held.files > 0).map(|(owner, held)| (*owner, held.bytes)).collect();
+        holders.sort_unstable_by_key(|(_, bytes)| std::cmp::Reverse(*bytes));
+        holders.into_iter().find_map(|(owner, _)| self.evict_oldest_of(owner, except))
+    }
+
     /// Adds a file, whose bytes were counted while it was written (see [`Index::reserve`]);
-    /// past the bound on files (the owner's share first), the oldest go. Returns the files it
-    /// pushed out.
+    /// expired files go, and past the bound on files the owner's oldest (past its share), then
+    /// the oldest of whoever holds most. Returns the files it pushed out; never the new one.
     fn insert(&mut self, path: String, stored: Stored) -> Vec<Evicted> {
         let owner = stored.owner;
         self.in_flight -= stored.size;
         self.total_bytes += stored.size;
         self.change_held(owner, |held| held.files += 1);
         self.files.insert(path.clone(), stored);
-        self.order.push_back(path);
+        self.order.push_back(path.clone());
         let mut evicted = Vec::new();
-        let share = (self.max_files / CLIENT_SHARE as usize).max(1);
-        while let Some(owner) = owner.filter(|&owner| self.held(owner).files > share) {
-            let oldest = self.order.iter().position(|path| self.files[path].owner == Some(owner));
-            let Some(oldest) = oldest.and_then(|at| self.order.remove(at)) else { break };
+        while let Some(oldest) = self.order.front().filter(|oldest| self.files[*oldest].stored_at.elapsed() > LIFETIME)
+        {
+            let oldest = oldest.clone();
+            self.order.pop_front();
             evicted.extend(self.take(&oldest));
         }
-        while let Some(oldest) = self.order.front() {
-            let expired = self.files[oldest].stored_at.elapsed() > LIFETIME;
-            let over = self.files.len() > self.max_files || self.total_bytes > self.max_bytes;
-            // The newest file always stays, even alone over the byte bound.
-            if !(expired || over) || self.order.len() == 1 {
-                break;
-            }
-            let oldest = self.order.pop_front().expect("checked above");
-            evicted.extend(self.take(&oldest));
+        let share = (self.max_files / CLIENT_SHARE as usize).max(1);
+        while owner.is_some() && self.held(owner).files > share {
+            let Some(oldest) = self.evict_oldest_of(owner, Some(&path)) else { break };
+            evicted.push(oldest);
+        }
+        while self.files.len() > self.max_files || self.total_bytes > self.max_bytes {
+            let Some(oldest) = self.evict_from_largest(Some(&path)) else { break };
+            evicted.push(oldest);
         }
         evicted
     }
@@ -614,7 +636,7 @@ mod tests {
     #[tokio::test]
     async fn only_files_the_store_made_can_be_read() {
         let store = FileStore::new(MAX_FILES, 1 << 30).unwrap();
-        let file = store.store(b"png bytes", "../../etc/passwd", "image/png").await.unwrap();
+        let file = store.store(b"png bytes", "../../etc/passwd", "image/png", None).await.unwrap();
         assert!(file.path.starts_with(store.dir.path().to_str().unwrap()));
         assert!(file.path.ends_with("/passwd"), "{}", file.path);
         assert_eq!(store.read(&file.path).await.unwrap(), Some((b"png bytes".to_vec(), "image/png".to_owned())));
@@ -643,7 +665,7 @@ mod tests {
         let store = FileStore::new(1, 1 << 30).unwrap();
         let example = store.pin(b"example", "cat.png", "image/png").unwrap();
         for i in 0..3 {
-            store.store(b"output", &format!("out{i}.png"), "image/png").await.unwrap();
+            store.store(b"output", &format!("out{i}.png"), "image/png", None).await.unwrap();
         }
         assert_eq!(store.read(&example.path).await.unwrap(), Some((b"example".to_vec(), "image/png".to_owned())));
         assert_eq!(example.orig_name.as_deref(), Some("cat.png"));
@@ -709,6 +731,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn when_full_the_largest_holders_files_go_not_a_small_ones() {
+        // The attack run: 16 clients sending long WAVs, each within its share, together pushed
+        // out every honest upload while the oldest of all went first.
+        let store = FileStore::new(MAX_FILES, 400).unwrap();
+        let small = write(&store, 1, 10, Some("192.0.2.1")).await.unwrap();
+        let small = store.keep(vec![small]).await.unwrap().remove(0);
+        for round in 0..6 {
+            for client in ["192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5"] {
+                let written = write(&store, 1, 40 + round, Some(client)).await.unwrap();
+                store.keep(vec![written]).await.unwrap();
+            }
+        }
+        assert!(store.read(&small.path).await.unwrap().is_some(), "the oldest file, but its holder's only");
+        let index = store.index.lock().unwrap();
+        assert!(index.total_bytes <= 400, "{}", index.total_bytes);
+    }
+
+    #[tokio::test]
     async fn a_client_keeps_at_most_its_share_of_the_files() {
         let store = FileStore::new(8, 1 << 30).unwrap();
         let other = write(&store, 1, 1, Some("192.0.2.1")).await.unwrap();
@@ -724,9 +764,9 @@ mod tests {
     #[tokio::test]
     async fn the_oldest_files_go_first_when_full() {
         let store = FileStore::new(MAX_FILES, 1 << 30).unwrap();
-        let first = store.store(b"1", "a", "text/plain").await.unwrap();
+        let first = store.store(b"1", "a", "text/plain", None).await.unwrap();
         for _ in 0..MAX_FILES {
-            store.store(b"2", "b", "text/plain").await.unwrap();
+            store.store(b"2", "b", "text/plain", None).await.unwrap();
         }
         assert_eq!(store.read(&first.path).await.unwrap(), None);
         assert!(!std::path::Path::new(&first.path).exists(), "removed from disk too");

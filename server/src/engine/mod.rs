@@ -660,7 +660,7 @@ mod tests {
         }
         let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let png = media::encode_png(&image::DynamicImage::new_rgb8(3, 2));
-        let stored = files.store(&png, "a.png", "image/png").await.unwrap();
+        let stored = files.store(&png, "a.png", "image/png", None).await.unwrap();
         let mounted =
             Arc::new(mount(Interface::new(gated).inputs(crate::Image::new()).outputs(Number::new()), "g", &files));
         let call = |path: &str| {

@@ -177,7 +177,8 @@ impl ServerHandler for Tools {
             .and_then(|parts| parts.extensions.get::<PublicUrl>().cloned());
         let locate = move |path: &str| public.as_ref().map_or_else(|| path.to_owned(), |public| public.absolute(path));
         let (reporter, events) = Reporter::new();
-        let answers = json_answers(self.interfaces.clone(), interface.clone(), None, checked, Some(reporter), locate);
+        let answers =
+            json_answers(self.interfaces.clone(), interface.clone(), None, None, checked, Some(reporter), locate);
         let progress_token = context.meta.get_progress_token();
         let mut steps = std::pin::pin!(with_events(answers, events));
         let (mut last, mut alerts) = (None, Vec::new());
@@ -266,7 +267,7 @@ impl Tools {
             .decode(encoded.trim())
             .map_err(|e| McpError::invalid_params(format!("{name}: this is not base64: {e}"), None))?;
         let mime_type = declared.unwrap_or_else(|| media.default_mime_type().to_owned());
-        let file = self.interfaces.files.store(&bytes, name, &mime_type).await.map_err(|e| match e {
+        let file = self.interfaces.files.store(&bytes, name, &mime_type, None).await.map_err(|e| match e {
             FileError::Store(e) => McpError::internal_error(e.to_string(), None),
             FileError::Io(e) => {
                 tracing::error!(error = %e, "cannot store an MCP argument");

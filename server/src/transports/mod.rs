@@ -277,12 +277,13 @@ pub(crate) fn check_session(session: &str) -> Result<(), Failure> {
     }
 }
 
-/// A call's answers as wire values, media stored as files (the JSON transports' form), each
-/// file's URL made by `locate` from its path on the server. It owns what it needs, so that a
+/// A call's answers as wire values, media stored as files (the JSON transports' form) held by
+/// `client`, each file's URL made by `locate` from its path on the server. It owns what it needs, so that a
 /// response body or a queue's task can carry it.
 pub(crate) fn json_answers(
     interfaces: Arc<Interfaces>,
     interface: Arc<Mounted>,
+    client: Option<IpAddr>,
     session: Option<String>,
     checked: Checked,
     reporter: Option<Reporter>,
@@ -298,7 +299,7 @@ pub(crate) fn json_answers(
     let stopping = interfaces.stopping();
     let answers = async_stream::stream! {
         let spec = interface.spec();
-        let mut outputs = FileOutputs::new(&spec.name, &interfaces.files, spec.generator, &spec.outputs);
+        let mut outputs = FileOutputs::new(&spec.name, &interfaces.files, client, spec.generator, &spec.outputs);
         for await answer in interface.call(&interfaces.files, session, checked, reporter) {
             let encoded = match answer {
                 Ok(payloads) => outputs.encode(payloads).await.map(&locate_files),

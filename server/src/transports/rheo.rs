@@ -64,8 +64,9 @@ pub(crate) async fn run(
     let checked = interface.check(request.data)?;
     let (reporter, events) = if request.events { Some(Reporter::new()).unzip() } else { (None, None) };
     // The page's own URLs: under the root path, on whatever origin it was loaded from.
-    let answers =
-        json_answers(interfaces, interface.clone(), request.session, checked, reporter, move |url| public.path(url));
+    let answers = json_answers(interfaces, interface.clone(), client, request.session, checked, reporter, move |url| {
+        public.path(url)
+    });
     if let Some(events) = events {
         let lines = with_events(answers, events).map(|step| match step {
             Step::Event(event) => RunLine::Event(event),

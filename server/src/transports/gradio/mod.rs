@@ -21,7 +21,7 @@
 pub(crate) mod describe;
 mod queue;
 
-use std::{collections::HashMap, convert::Infallible, io::ErrorKind, sync::Arc};
+use std::{collections::HashMap, convert::Infallible, io::ErrorKind, net::IpAddr, sync::Arc};
 
 use axum::{
     body::Body,
@@ -153,18 +153,19 @@ impl QueuedInterfaces {
         Ok((endpoint, queue))
     }
 
-    /// One call's answers (in `session`, for `State`), with file URLs made absolute (the
-    /// clients download outputs from them as they are).
+    /// One call's answers (of `client`, in `session`, for `State`), with file URLs made
+    /// absolute (the clients download outputs from them as they are).
     fn run(
         &self,
         interface: &Arc<Mounted>,
+        client: Option<IpAddr>,
         session: Option<String>,
         checked: Checked,
         reporter: Option<Reporter>,
         public: PublicUrl,
     ) -> impl Stream<Item = Answer> + Send + 'static {
         let locate = move |url: &str| public.absolute(url);
-        json_answers(self.interfaces.clone(), interface.clone(), session, checked, reporter, locate)
+        json_answers(self.interfaces.clone(), interface.clone(), client, session, checked, reporter, locate)
     }
 }
 
@@ -288,7 +289,7 @@ async fn join(
     let checked = check(interface, request.data)?;
     // A joined call's reader hears its place in line, its progress and its alerts.
     let (reporter, events) = Reporter::new();
-    let answers = state.run(interface, Some(request.session_hash.clone()), checked, Some(reporter), public);
+    let answers = state.run(interface, client, Some(request.session_hash.clone()), checked, Some(reporter), public);
     let steps = with_events(answers, events);
     let event_id = queue.join(&request.session_hash, client, interface.spec().generator, steps).await?;
     Ok(Json(json!({ "event_id": event_id })))
@@ -325,7 +326,9 @@ async fn call(
     let request = state.interfaces.read(body)?;
     let (interface, queue) = state.endpoint(&name, &api_name)?;
     let checked = check(interface, request.data)?;
-    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, None, public)).await? })))
+    Ok(Json(
+        json!({ "event_id": queue.call(client, state.run(interface, client, None, checked, None, public)).await? }),
+    ))
 }
 
 /// `call/v2/<api_name>`: the inputs by parameter name; a missing one takes its default.
@@ -351,7 +354,9 @@ async fn call_with_keywords(
         ));
     }
     let checked = check(interface, positional)?;
-    Ok(Json(json!({ "event_id": queue.call(client, state.run(interface, None, checked, None, public)).await? })))
+    Ok(Json(
+        json!({ "event_id": queue.call(client, state.run(interface, client, None, checked, None, public)).await? }),
+    ))
 }
 
 /// The result of a REST call as SSE: `event: complete` with the outputs, or `event: error`;

@@ -103,6 +103,16 @@ enum Mailbox {
 }
 
 impl Mailbox {
+    /// Ends when the session is gone (in memory: dropped to make room); never with a shared
+    /// store, whose sessions expire.
+    async fn gone(&self) {
+        match self {
+            Mailbox::Memory(sender) => sender.closed().await,
+            #[cfg(feature = "redis")]
+            Mailbox::Shared(_) => std::future::pending().await,
+        }
+    }
+
     /// Sends a message to the session's reader, waiting [`READER_WAIT`] at most for room.
     async fn deliver(&self, message: QueueMessage) -> bool {
         match self {
@@ -172,6 +182,19 @@ impl Queue {
         let event = event_id.clone();
         tokio::spawn(async move {
             let _ticket = ticket;
+            // A call whose session is gone (made room for another) stops wherever it is,
+            // waiting in line or running: nobody will read it.
+            tokio::select! {
+                () = Self::deliver_call(&mailbox, &event, generator, steps) => {}
+                () = mailbox.gone() => {}
+            }
+        });
+        Ok(event_id)
+    }
+
+    /// Runs a joined call, delivering its messages to its session.
+    async fn deliver_call(mailbox: &Mailbox, event: &str, generator: bool, steps: impl Stream<Item = Step>) {
+        {
             let deliver = |message: QueueMessage| mailbox.deliver(message);
             let mut steps = Box::pin(steps);
             let mut last = None;
@@ -181,7 +204,7 @@ impl Queue {
                     None => break last.ok_or(CallError::NoValue),
                     Some(Step::Answer(Err(error))) => break Err(error),
                     Some(Step::Answer(Ok(data))) if generator => {
-                        let message = QueueMessage::generating(&event, &data, last.is_none());
+                        let message = QueueMessage::generating(event, &data, last.is_none());
                         last = Some(data);
                         message
                     }
@@ -192,17 +215,17 @@ impl Queue {
                     Some(Step::Event(CallEvent::Started)) => {
                         // Gradio tells every joined call its rank, 0 when it starts at once.
                         if !estimated
-                            && !deliver(QueueMessage::reported(&event, &CallEvent::Waiting { ahead: 0, eta: None }))
+                            && !deliver(QueueMessage::reported(event, &CallEvent::Waiting { ahead: 0, eta: None }))
                                 .await
                         {
                             return;
                         }
                         started = true;
-                        QueueMessage::reported(&event, &CallEvent::Started)
+                        QueueMessage::reported(event, &CallEvent::Started)
                     }
                     Some(Step::Event(other)) => {
                         estimated |= matches!(other, CallEvent::Waiting { .. });
-                        QueueMessage::reported(&event, &other)
+                        QueueMessage::reported(event, &other)
                     }
                 };
                 // A generator waits here for its reader, READER_WAIT at most.
@@ -212,12 +235,11 @@ impl Queue {
             };
             // The call's slot goes with its stream: free it before waiting on the reader.
             drop(steps);
-            if !started && !deliver(QueueMessage::reported(&event, &CallEvent::Started)).await {
+            if !started && !deliver(QueueMessage::reported(event, &CallEvent::Started)).await {
                 return;
             }
-            deliver(QueueMessage::completed(&event, outcome.map_err(|e| e.to_string()))).await;
-        });
-        Ok(event_id)
+            deliver(QueueMessage::completed(event, outcome.map_err(|e| e.to_string()))).await;
+        }
     }
 
     /// Drops idle sessions and unread results past [`QUEUE_IDLE_TIMEOUT`] (in memory; the
@@ -464,19 +486,33 @@ mod tests {
         })
     }
 
-    #[tokio::test]
-    async fn sessions_per_interface_are_bounded() {
+    #[tokio::test(start_paused = true)]
+    async fn a_full_table_drops_the_idlest_session_nobody_reads_and_its_calls() {
+        // The attack run: clients joining 5,000 sessions every 3 s and never reading kept
+        // every new client out while pending sessions were kept.
         let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
-        for session in 0..MAX_ENTRIES {
+        let dropped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        queue.join("0", None, false, started(waiting(dropped.clone()))).await.unwrap();
+        for session in 1..MAX_ENTRIES {
+            tokio::time::sleep(Duration::from_millis(1)).await;
             queue.join(&session.to_string(), None, false, stream::pending::<Step>()).await.unwrap();
         }
+        let mut read = Vec::new();
+        for session in 1..MAX_ENTRIES {
+            read.push(queue.stream(&session.to_string()).await.unwrap());
+        }
+        assert!(queue.join("a newcomer", None, false, stream::pending::<Step>()).await.is_ok());
+        assert_eq!(queue.stream("0").await.err(), Some(Refusal::UnknownSession), "the one nobody read went");
+        tokio::task::yield_now().await;
+        assert!(dropped.load(std::sync::atomic::Ordering::SeqCst), "and its call stopped");
+        read.push(queue.stream("a newcomer").await.unwrap());
         assert_eq!(
-            queue.join("one more", None, false, started(answer(1.0, 0))).await,
+            queue.join("one more", None, false, stream::pending::<Step>()).await,
             Err(Refusal::Full),
-            "all are waiting"
+            "every session is being read"
         );
         // A known session may always add events.
-        assert!(queue.join("0", None, false, started(answer(1.0, 0))).await.is_ok());
+        assert!(queue.join("1", None, false, started(answer(1.0, 0))).await.is_ok());
     }
 
     #[tokio::test(start_paused = true)]
@@ -491,25 +527,6 @@ mod tests {
         assert!(queue.join("a newcomer", None, false, started(answer(1.0, 0))).await.is_ok());
         assert_eq!(queue.stream("0").await.err(), Some(Refusal::UnknownSession), "the idlest made room");
         assert!(queue.stream("1").await.is_ok());
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn sessions_whose_events_nobody_reads_make_room_after_a_while() {
-        // The attack: joins never read kept their sessions pending, and a full table refused
-        // every new client for ten minutes.
-        let queue = Queue::new(MAX_PENDING_PER_CLIENT, MAX_ENTRIES, &Backend::Memory, "q");
-        let never = || stream::pending::<Step>();
-        for session in 0..MAX_ENTRIES {
-            queue.join(&session.to_string(), None, false, never()).await.unwrap();
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-        let read = queue.stream("0").await.unwrap();
-        assert_eq!(queue.join("too soon", None, false, never()).await, Err(Refusal::Full));
-        tokio::time::sleep(READER_WAIT + Duration::from_secs(1)).await;
-        assert!(queue.join("a newcomer", None, false, never()).await.is_ok(), "an abandoned one made room");
-        assert_eq!(queue.stream("1").await.err(), Some(Refusal::UnknownSession), "the idlest unread one");
-        drop(read);
-        assert!(queue.stream("0").await.is_ok(), "not the one being read");
     }
 
     #[tokio::test(start_paused = true)]
