@@ -756,7 +756,7 @@ mod tests {
         let call = |index: usize| {
             let endpoint = app.endpoint(index).unwrap();
             let inputs = endpoint.check(vec![rheo_shared::Value::Number(1.0)]).unwrap();
-            crate::engine::last(endpoint.call(&files, None, inputs, None))
+            crate::engine::last(endpoint.call(&files, None, None, inputs, None))
         };
         let (a, b) = tokio::join!(call(events[0]), call(events[1]));
         assert!(a.is_ok() && b.is_ok());
@@ -810,7 +810,7 @@ mod tests {
         let call = |index: usize, inputs: Vec<rheo_shared::Value>, session: &str| {
             let endpoint = app.endpoint(index).unwrap();
             let inputs = endpoint.check(inputs).unwrap();
-            crate::engine::last(endpoint.call(&files, Some(session.to_owned()), inputs, None))
+            crate::engine::last(endpoint.call(&files, None, Some(session.to_owned()), inputs, None))
         };
         let number = |n: f64| crate::engine::value::Payload::Json(rheo_shared::Value::Number(n));
         call(0, vec![rheo_shared::Value::Number(7.0)], "a").await.unwrap();
@@ -851,7 +851,7 @@ mod tests {
             let endpoint = app.endpoint(index).unwrap();
             let inputs = endpoint.check(vec![Value::Text(input.into())]);
             let session = Some(session.to_owned());
-            async move { crate::engine::last(endpoint.call(files, session, inputs?, None)).await }
+            async move { crate::engine::last(endpoint.call(files, None, session, inputs?, None)).await }
         };
         let misfit = |result: Result<_, CallError>| match result {
             Err(CallError::InvalidInput { misfits }) => misfits[0].to_string(),

@@ -169,7 +169,7 @@ mod tests {
         let call = |index: usize| {
             let endpoint = app.endpoint(index).unwrap();
             let inputs = endpoint.check(vec![Value::Null]).unwrap();
-            crate::engine::last(endpoint.call(&files, Some("s".into()), inputs, None))
+            crate::engine::last(endpoint.call(&files, None, Some("s".into()), inputs, None))
         };
         let number = |n: f64| crate::engine::value::Payload::Json(Value::Number(n));
         call(0).await.unwrap();

@@ -390,14 +390,16 @@ impl Mounted {
         Some(OpenStream(self.streams.clone()))
     }
 
-    /// Runs one call in `session` (whose `State` values it uses and updates): waits for a free
-    /// slot (bounded; held until the call ends), decodes the media among the inputs (files from
+    /// Runs one call of `client` (its address; none in-process) in `session` (whose `State`
+    /// values it uses and updates): waits for a free slot (bounded, fairly between clients;
+    /// held until the call ends), decodes the media among the inputs (files from
     /// `files`), runs the handler, and checks each output. A generator's outputs come one
     /// by one; the stream ends after an error, and dropping it stops the generator. Its place
     /// in the line and what the handler reports go to `reporter`, if the caller listens.
     pub(crate) fn call<'a>(
         &'a self,
         files: &'a FileStore,
+        client: Option<std::net::IpAddr>,
         session: Option<String>,
         inputs: Checked,
         reporter: Option<Reporter>,
@@ -408,7 +410,7 @@ impl Mounted {
             // Held here until the caller drops this stream (after encoding the last outputs),
             // and by the handler's work until it ends.
             let permit = match &self.line {
-                Some(line) => match line.slot(reporter.as_ref()).await {
+                Some(line) => match line.slot(reporter.as_ref(), client).await {
                     Ok(permit) => Some(Arc::new(permit)),
                     Err(e) => {
                         yield Err(e);
@@ -575,7 +577,7 @@ mod tests {
     /// Runs one call to its end, as the JSON transports do.
     async fn run(mounted: &Mounted, files: &FileStore, inputs: Vec<Value>) -> Result<Vec<Payload>, CallError> {
         let checked = mounted.check(inputs)?;
-        last(mounted.call(files, None, checked, None)).await
+        last(mounted.call(files, None, None, checked, None)).await
     }
 
     #[tokio::test]

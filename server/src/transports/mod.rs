@@ -300,7 +300,7 @@ pub(crate) fn json_answers(
     let answers = async_stream::stream! {
         let spec = interface.spec();
         let mut outputs = FileOutputs::new(&spec.name, &interfaces.files, client, spec.generator, &spec.outputs);
-        for await answer in interface.call(&interfaces.files, session, checked, reporter) {
+        for await answer in interface.call(&interfaces.files, client, session, checked, reporter) {
             let encoded = match answer {
                 Ok(payloads) => outputs.encode(payloads).await.map(&locate_files),
                 Err(e) => Err(e),

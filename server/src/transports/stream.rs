@@ -68,7 +68,7 @@ pub(crate) async fn connect(
         .take(client, limits.max_streams_per_client)
         .ok_or(Failure::TooManyStreams(limits.max_streams_per_client))?;
     let open = interface.open_stream(limits.max_streams).ok_or(Failure::StreamsFull(limits.max_streams))?;
-    let stream = FrameStream { interfaces, interface, streaming, inputs: None, session: None, waiting: None };
+    let stream = FrameStream { interfaces, interface, client, streaming, inputs: None, session: None, waiting: None };
     Ok(ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| stream.run(socket, (ticket, open))))
 }
 
@@ -79,6 +79,8 @@ type Running = BoxFuture<'static, (u32, Result<Vec<u8>, String>)>;
 struct FrameStream {
     interfaces: Arc<Interfaces>,
     interface: Arc<Mounted>,
+    /// Whose stream it is (its frames' calls are the client's).
+    client: Option<std::net::IpAddr>,
     /// The position of the streaming input.
     streaming: usize,
     /// Every input's current value, checked (the streaming slot waits for a frame); `None`
@@ -217,11 +219,11 @@ impl FrameStream {
         let (interfaces, interface) = (self.interfaces.clone(), self.interface.clone());
         let inputs = self.inputs.clone().expect("frames are taken only after the start message");
         let inputs = inputs.with_frame(self.streaming, frame.slice(FRAME_HEADER_BYTES..));
-        let session = self.session.clone();
+        let (client, session) = (self.client, self.session.clone());
         Box::pin(async move {
             let answer = async {
-                let outputs =
-                    last(interface.call(&interfaces.files, session, inputs, None)).await.map_err(|e| e.to_string())?;
+                let call = interface.call(&interfaces.files, client, session, inputs, None);
+                let outputs = last(call).await.map_err(|e| e.to_string())?;
                 blocking(move || answer_frame(seq, outputs)).await.map_err(|e| e.to_string())
             };
             (seq, answer.await)
