@@ -4,14 +4,15 @@
 //! A file is found by the exact path the store handed out and by nothing else: the store never
 //! joins a client's text onto a directory, so no request can reach a file outside it (Gradio's
 //! file route had several path-traversal CVEs; this is the design that rules them out).
-//! The store is bounded in count, total bytes and age; the oldest files go first. Uploads are
-//! written to disk as they arrive ([`FileStore::write`], then [`FileStore::keep`]), and count
-//! against the byte bound while they do, so that uploads in flight cannot fill the disk. One
-//! client (its network) holds at most a [`CLIENT_SHARE`] of the store: its uploads push its own
-//! oldest files out, never every other client's. Files
-//! are served from disk, so a file is never whole in memory on its way in or out (but for
-//! replicas that share a store, which copy each file whole to and from Redis). An author's
-//! example files are pinned: kept while the server runs, outside the bounds.
+//! The store is bounded in count, total bytes and age; past a bound, the oldest file of whoever
+//! holds the most goes first. Uploads are written to disk as they arrive
+//! ([`FileStore::write`], then [`FileStore::keep`]), and count against the byte bound while
+//! they do, so that uploads in flight cannot fill the disk. One client (its network; a call's
+//! output files are its client's) holds at most a [`CLIENT_SHARE`] of the store: past it, its
+//! own oldest files go, never every other client's. Files are served from disk, so a file is
+//! never whole in memory on its way in or out (but for replicas that share a store, which copy
+//! each file whole to and from Redis). An author's example files are pinned: kept while the
+//! server runs, outside the bounds.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -77,9 +78,9 @@ struct Index {
     /// What each client (its network) holds, and what no client does (`None`): bytes kept or
     /// being written, and files kept.
     held: HashMap<Option<IpAddr>, Held>,
-    /// Files kept at most; past this the oldest go.
+    /// Files kept at most (see [`Index::insert`]).
     max_files: usize,
-    /// Bytes kept at most; past this the oldest files go.
+    /// Bytes kept or being written at most (see [`Index::reserve`]).
     max_bytes: u64,
 }
 
@@ -216,9 +217,9 @@ impl FileStore {
         Ok(written)
     }
 
-    /// Keeps written files (the oldest others may go to make room) and returns how to refer
-    /// to each. With a shared store, each is written there first: a file is handed out only
-    /// once every replica can serve it.
+    /// Keeps written files (others may go to make room, see `Index::insert`) and returns how
+    /// to refer to each. With a shared store, each is written there first: a file is handed out
+    /// only once every replica can serve it.
     pub(crate) async fn keep(&self, written: Vec<Written>) -> Result<Vec<FileData>, StoreError> {
         for file in &written {
             self.mirror.put(file).await?;
