@@ -10,7 +10,7 @@
 //! * outputs for the stream socket ([`answer_frame`]): images as JPEG and audio as WAV bytes
 //!   after the JSON of the outputs.
 
-use std::net::IpAddr;
+use std::{io::ErrorKind, net::IpAddr};
 
 use rheo_shared::{
     protocol::{gradio::file_url, stream::encode_answer},
@@ -57,11 +57,16 @@ pub(crate) async fn decode_inputs(
             }
             (Input::Frame(_), None) => return Err(misfit("this input does not stream".into())),
         };
-        let size = media::decoded_size(media, &bytes);
+        let size = media::decoded_size(media, &bytes).min(decoding.bytes());
         let share = decoding.take(size).await;
         let max_samples = usize::try_from(size / 4).unwrap_or(usize::MAX);
-        let decoded = blocking(move || media::decode(media, &bytes, max_samples)).await?;
-        drop(share);
+        // The share goes with the decode: a caller gone meanwhile does not end the blocking
+        // work, so it must not give back its memory before that ends.
+        let decoded = blocking(move || {
+            let _share = share;
+            media::decode(media, &bytes, max_samples)
+        })
+        .await?;
         payloads.push(decoded.map_err(|e| misfit(e.to_string()))?);
     }
     Ok(payloads)
@@ -156,6 +161,9 @@ impl<'a> FileOutputs<'a> {
     async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<Value, CallError> {
         let mut file = self.files.store(bytes, name, mime_type, self.client).await.map_err(|e| match e {
             FileError::Store(e) => CallError::Store(e),
+            FileError::Io(e) if matches!(e.kind(), ErrorKind::QuotaExceeded | ErrorKind::StorageFull) => {
+                CallError::InvalidOutput(format!("the output file was refused: {e}"))
+            }
             FileError::Io(e) => {
                 tracing::error!(error = %e, "cannot store an output file");
                 CallError::InvalidOutput("the server could not store an output file".into())

@@ -210,7 +210,7 @@ impl FileStore {
             let chunk = chunk.map_err(std::io::Error::other)?;
             let evicted = self.index.lock().expect("poisoned").reserve(written.owner, chunk.len() as u64)?;
             written.size += chunk.len() as u64;
-            self.remove(evicted).await;
+            self.remove(evicted);
             file.write_all(&chunk).await?;
         }
         file.flush().await?;
@@ -247,7 +247,7 @@ impl FileStore {
             // Kept: its folder now belongs to the index.
             file.kept = true;
         }
-        self.remove(evicted).await;
+        self.remove(evicted);
         Ok(kept)
     }
 
@@ -258,8 +258,8 @@ impl FileStore {
         if let Some(found) = self.locate(path) {
             return Ok(Some(found));
         }
-        let turn = self.fetching.lock().expect("poisoned").entry(path.to_owned()).or_default().clone();
-        let _fetching = FetchTurn { store: self, path, _turn: turn.lock_owned().await };
+        let turn = FetchTurn::take(self, path);
+        let _fetching = turn.turn.clone().lock_owned().await;
         if let Some(found) = self.locate(path) {
             return Ok(Some(found)); // copied by the request before
         }
@@ -286,7 +286,7 @@ impl FileStore {
             } // else copied meanwhile by another request: this copy goes when dropped
             evicted
         };
-        self.remove(evicted).await;
+        self.remove(evicted);
         Ok(self.locate(path))
     }
 
@@ -313,40 +313,59 @@ impl FileStore {
 }
 
 impl FileStore {
-    /// Removes evicted files from disk (each has its own folder), and this replica's own from
-    /// where the others find them, so that what Redis holds stays within the replicas' bounds.
-    async fn remove(&self, evicted: Vec<Evicted>) {
+    /// Removes evicted files from disk at once (each has its own folder; nothing awaited, so
+    /// that a request cancelled meanwhile cannot leave them there, out of the index), and this
+    /// replica's own from where the others find them in a task of its own, so that what Redis
+    /// holds stays within the replicas' bounds.
+    fn remove(&self, evicted: Vec<Evicted>) {
+        let mut own = Vec::new();
         for file in evicted {
             if let Some(folder) = file.disk.parent() {
-                let _ = tokio::fs::remove_dir_all(folder).await;
+                let _ = std::fs::remove_dir_all(folder);
             }
-            if let Some(path) = file.own_path {
-                self.mirror.delete(&path).await;
-            }
+            own.extend(file.own_path);
+        }
+        if !own.is_empty() {
+            let mirror = self.mirror.clone();
+            tokio::spawn(async move {
+                for path in own {
+                    mirror.delete(&path).await;
+                }
+            });
         }
     }
 }
 
-/// A request's turn to copy `path` from the shared store (see `FileStore::fetching`); the last
-/// to wait removes the path's entry when it is done.
+/// A request's place among those copying `path` from the shared store (see
+/// `FileStore::fetching`), from the moment it asks for its turn; the last one gone, whether
+/// its turn came or it was cancelled waiting, removes the path's entry.
 struct FetchTurn<'a> {
     store: &'a FileStore,
     path: &'a str,
-    /// Held until the copy is in the index (or failed).
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<'a> FetchTurn<'a> {
+    fn take(store: &'a FileStore, path: &'a str) -> Self {
+        let turn = store.fetching.lock().expect("poisoned").entry(path.to_owned()).or_default().clone();
+        FetchTurn { store, path, turn }
+    }
 }
 
 impl Drop for FetchTurn<'_> {
     fn drop(&mut self) {
         let mut fetching = self.store.fetching.lock().unwrap_or_else(|e| e.into_inner());
-        // The map and this guard hold the only references: no one else waits.
-        if fetching.get(self.path).is_some_and(|turn| Arc::strong_count(turn) <= 2) {
+        // The map (if the entry is still this one) and this place hold the only references:
+        // no one else waits.
+        let ours = fetching.get(self.path).is_some_and(|turn| Arc::ptr_eq(turn, &self.turn));
+        if ours && Arc::strong_count(&self.turn) <= 2 {
             fetching.remove(self.path);
         }
     }
 }
 
 /// Where the other replicas find this one's files: one seam, two backends.
+#[derive(Clone)]
 enum Mirror {
     /// Nowhere: this process serves only its own files.
     None,
@@ -566,7 +585,8 @@ impl Index {
 
     /// Adds a file, whose bytes were counted while it was written (see [`Index::reserve`]);
     /// expired files go, and past the bound on files the owner's oldest (past its share), then
-    /// the oldest of whoever holds most. Returns the files it pushed out; never the new one.
+    /// the oldest of whoever holds most. Returns the files it pushed out: never the new one,
+    /// unless it came expired (a copy of an old file from another replica).
     fn insert(&mut self, path: String, stored: Stored) -> Vec<Evicted> {
         let owner = stored.owner;
         self.in_flight -= stored.size;

@@ -28,7 +28,7 @@ const RANK_UPDATE_EVERY: Duration = Duration::from_millis(500);
 /// `limit` calls at once; at most `max_waiting` more wait for a slot, first come, first
 /// served, each told its place and an estimate of its wait. When the line is full, a client's
 /// call takes the place of the newest call of the client with the most waiting, if that one
-/// would still have more than this one (max-min fairness): clients flooding a line, several
+/// would still have at least as many as this one (max-min fairness): clients flooding a line, several
 /// together too, turn away their own calls, not everyone else's (in the attack run, 80 clients
 /// within their per-client caps kept the calculator's line full, and honest calls were told
 /// the server was busy).
@@ -168,7 +168,7 @@ impl WaitingClients {
     }
 
     /// Turns away the newest call of the client with the most waiting, if it would still have
-    /// more than `client` with one more; whether it did.
+    /// at least as many as `client` with one more; whether it did.
     fn turn_away_for(&self, client: Option<IpAddr>) -> bool {
         let Some(client) = client.map(network_of) else { return false };
         let mut clients = self.0.lock().unwrap_or_else(|e| e.into_inner());

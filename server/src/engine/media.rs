@@ -94,6 +94,11 @@ impl DecodeBudget {
         DecodeBudget { kib: Arc::new(Semaphore::new(total_kib as usize)), total_kib }
     }
 
+    /// The whole budget, in bytes.
+    pub(crate) fn bytes(&self) -> u64 {
+        u64::from(self.total_kib) * 1024
+    }
+
     /// Waits for `bytes` of the budget (all of it, if they are more), held until the share is
     /// dropped.
     pub(crate) async fn take(&self, bytes: u64) -> OwnedSemaphorePermit {

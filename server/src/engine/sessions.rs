@@ -291,8 +291,10 @@ mod shared {
             let key = self.key(session);
             let mut read = redis::pipe();
             read.hgetall(&key).expire(&key, IDLE_SECONDS);
-            // Used now, if it is kept (a session not kept yet is indexed when first saved).
+            // Used now, if it is kept (a session not kept yet is indexed when first saved); the
+            // index lives as long as the sessions it holds.
             read.cmd("ZADD").arg(self.index()).arg("XX").arg(now()).arg(session).ignore();
+            read.expire(self.index(), IDLE_SECONDS).ignore();
             let (fields, _): (HashMap<usize, String>, bool) = self.store.query(&read).await?;
             let values = starts.iter().enumerate().map(|(slot, start)| {
                 let Some(json) = fields.get(&slot) else { return start.clone() };
@@ -326,13 +328,17 @@ mod shared {
             write.zadd(&index, session, now()).ignore().expire(&index, IDLE_SECONDS).ignore().zcard(&index);
             let (kept,): (usize,) = self.store.query(&write).await?;
             if kept > self.max_sessions {
-                self.trim(kept - self.max_sessions).await?;
+                // The State is kept: a trim that fails is tried again by the next save.
+                if let Err(e) = self.trim(kept - self.max_sessions).await {
+                    tracing::warn!("/{}: the oldest State sessions stay a while longer: {e}", self.name);
+                }
             }
             Ok(())
         }
 
         /// Drops the `over` sessions used longest ago. Each is taken out of the index at once
-        /// (`ZPOPMIN`), so that replicas trimming together drop different ones.
+        /// (`ZPOPMIN`), so that replicas trimming together drop different ones (a few more than
+        /// needed, when two count the excess at once).
         async fn trim(&self, over: usize) -> Result<(), StoreError> {
             let oldest: Vec<(String, f64)> =
                 self.store.query(redis::cmd("ZPOPMIN").arg(self.index()).arg(over)).await?;

@@ -25,7 +25,7 @@
 //! - Stateless: no MCP session is kept, so any replica can answer any request, and a `State`
 //!   input starts from its starting value on each call.
 
-use std::sync::Arc;
+use std::{io::ErrorKind, net::IpAddr, sync::Arc};
 
 use axum::{
     body::to_bytes,
@@ -66,7 +66,7 @@ use crate::{
         files::FileError,
         CallError, Mounted,
     },
-    site::PublicUrl,
+    site::{ClientAddress, PublicUrl},
 };
 
 /// The MCP endpoint at [`MCP_ROUTE`] (with or without its last slash).
@@ -169,16 +169,15 @@ impl ServerHandler for Tools {
                 None,
             )
         })?;
-        let values = self.arguments(interface, request.arguments.unwrap_or_default()).await?;
+        let parts = context.extensions.get::<axum::http::request::Parts>();
+        let client = parts.and_then(|parts| parts.extensions.get::<ClientAddress>()).and_then(|address| address.0);
+        let values = self.arguments(interface, request.arguments.unwrap_or_default(), client).await?;
         let checked = interface.check(values).map_err(|e| McpError::invalid_params(e.to_string(), None))?;
-        let public = context
-            .extensions
-            .get::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<PublicUrl>().cloned());
+        let public = parts.and_then(|parts| parts.extensions.get::<PublicUrl>().cloned());
         let locate = move |path: &str| public.as_ref().map_or_else(|| path.to_owned(), |public| public.absolute(path));
         let (reporter, events) = Reporter::new();
         let answers =
-            json_answers(self.interfaces.clone(), interface.clone(), None, None, checked, Some(reporter), locate);
+            json_answers(self.interfaces.clone(), interface.clone(), client, None, checked, Some(reporter), locate);
         let progress_token = context.meta.get_progress_token();
         let mut steps = std::pin::pin!(with_events(answers, events));
         let (mut last, mut alerts) = (None, Vec::new());
@@ -218,7 +217,12 @@ impl ServerHandler for Tools {
 
 impl Tools {
     /// The wire values of a call from an MCP call's named arguments, media stored as files.
-    async fn arguments(&self, interface: &Mounted, mut arguments: JsonObject) -> Result<Vec<Value>, McpError> {
+    async fn arguments(
+        &self,
+        interface: &Mounted,
+        mut arguments: JsonObject,
+        client: Option<IpAddr>,
+    ) -> Result<Vec<Value>, McpError> {
         let mut values = Vec::with_capacity(interface.spec().inputs.len());
         for component in &interface.spec().inputs {
             if is_state(component) {
@@ -229,7 +233,7 @@ impl Tools {
             let value = match (arguments.remove(&name), component.kind.media()) {
                 (None, _) if component.value != Value::Null => component.value.clone(),
                 (None, _) => return Err(McpError::invalid_params(format!("the argument {name:?} is missing"), None)),
-                (Some(JsonValue::String(text)), Some(media)) => self.store(&name, &text, media).await?,
+                (Some(JsonValue::String(text)), Some(media)) => self.store(&name, &text, media, client).await?,
                 (Some(_), Some(_)) => {
                     return Err(McpError::invalid_params(format!("{name}: expected base64 text or a data: URL"), None));
                 }
@@ -252,7 +256,7 @@ impl Tools {
 
     /// Keeps a base64 (or `data:` URL) argument as a file, for the codec to decode under the
     /// call's slot like any upload.
-    async fn store(&self, name: &str, text: &str, media: Media) -> Result<Value, McpError> {
+    async fn store(&self, name: &str, text: &str, media: Media, client: Option<IpAddr>) -> Result<Value, McpError> {
         let (declared, encoded) = match text.strip_prefix("data:").and_then(|rest| rest.split_once(',')) {
             Some((header, data)) => (header.strip_suffix(";base64").map(str::to_owned), data),
             None => (None, text),
@@ -267,8 +271,11 @@ impl Tools {
             .decode(encoded.trim())
             .map_err(|e| McpError::invalid_params(format!("{name}: this is not base64: {e}"), None))?;
         let mime_type = declared.unwrap_or_else(|| media.default_mime_type().to_owned());
-        let file = self.interfaces.files.store(&bytes, name, &mime_type, None).await.map_err(|e| match e {
+        let file = self.interfaces.files.store(&bytes, name, &mime_type, client).await.map_err(|e| match e {
             FileError::Store(e) => McpError::internal_error(e.to_string(), None),
+            FileError::Io(e) if matches!(e.kind(), ErrorKind::QuotaExceeded | ErrorKind::StorageFull) => {
+                McpError::invalid_params(format!("{name}: the file was refused: {e}"), None)
+            }
             FileError::Io(e) => {
                 tracing::error!(error = %e, "cannot store an MCP argument");
                 McpError::internal_error("the server could not store the file", None)

@@ -163,7 +163,6 @@ impl SharedQueue {
             .await
     }
 
-    /// Waits for a REST call's answers (they are read once), wherever it ran.
     /// Takes REST call `event_id`'s place out if nobody has come for its result (a reader
     /// claims it by deleting the same key); returns whether it did (the call then stops).
     pub(super) async fn give_up_unclaimed(&self, event_id: &str) -> Result<bool, StoreError> {
@@ -171,6 +170,7 @@ impl SharedQueue {
         Ok(unclaimed == 1)
     }
 
+    /// Waits for a REST call's answers (they are read once), wherever it ran.
     pub(super) async fn result(&self, event_id: &str) -> Result<Vec<Finished>, Refusal> {
         let known: usize = self.store.query(redis::cmd("DEL").arg(self.key("event", event_id))).await?;
         if known == 0 {
