@@ -799,14 +799,7 @@ mod tests {
         let app = app.into_mounted("kept").unwrap();
         let spec = &app.spec;
         assert_eq!(spec.layout, [Node::Component { id: 0 }]);
-        let app = app
-            .build(
-                &crate::Limits::default(),
-                &files,
-                &crate::engine::media::DecodeBudget::new(1 << 30),
-                &crate::store::Backend::Memory,
-            )
-            .unwrap();
+        let app = app.build_in_memory(&files);
         let call = |index: usize, inputs: Vec<rheo_shared::Value>, session: &str| {
             let endpoint = app.endpoint(index).unwrap();
             let inputs = endpoint.check(inputs).unwrap();
@@ -838,14 +831,7 @@ mod tests {
         app.on(model.change(), pick, model, picked).api_name("pick");
         let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
         let declared = app.into_mounted("models").unwrap();
-        let app = declared
-            .build(
-                &crate::Limits::default(),
-                &files,
-                &crate::engine::media::DecodeBudget::new(1 << 30),
-                &crate::store::Backend::Memory,
-            )
-            .unwrap();
+        let app = declared.build_in_memory(&files);
         let files = &files;
         let call = |index: usize, input: &str, session: &str| {
             let endpoint = app.endpoint(index).unwrap();
@@ -881,14 +867,7 @@ mod tests {
         app.on(caption.submit(), |c: String| c, caption, caption);
         let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
         let app = app.into_mounted("pictures").unwrap();
-        let built = app
-            .build(
-                &crate::Limits::default(),
-                &files,
-                &crate::engine::media::DecodeBudget::new(1 << 30),
-                &crate::store::Backend::Memory,
-            )
-            .unwrap();
+        let built = app.build_in_memory(&files);
         let spec = built.spec();
         assert_eq!(spec.layout[2], Node::Examples { set: 0 });
         let row = &spec.examples[0].rows[0];

@@ -158,14 +158,7 @@ mod tests {
         // A counter is five components: its State in, a number and its State out, Clear and Submit.
         assert_eq!(declared.spec.events[1].inputs, [declared.spec.events[0].inputs[0] + 5]);
         let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
-        let app = declared
-            .build(
-                &crate::Limits::default(),
-                &files,
-                &crate::engine::media::DecodeBudget::new(1 << 30),
-                &crate::store::Backend::Memory,
-            )
-            .unwrap();
+        let app = declared.build_in_memory(&files);
         let call = |index: usize| {
             let endpoint = app.endpoint(index).unwrap();
             let inputs = endpoint.check(vec![Value::Null]).unwrap();

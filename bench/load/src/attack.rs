@@ -31,7 +31,7 @@ use reqwest::{
 };
 use serde_json::{json, Value as Json};
 
-use crate::{address, live_session, rss_mib, Options, Stats};
+use crate::{address, kinds_failed, kinds_report, live_session, Options, PeakRss, Stats};
 
 /// The server's memory must stay under this, in MiB.
 const MAX_RSS_MIB: f64 = 1024.0;
@@ -289,19 +289,7 @@ pub(crate) async fn run(options: Arc<Options>, seconds: u64) -> Result<(), Strin
     let url = Arc::new(options.url.trim_end_matches('/').to_owned());
     let port = url.rsplit(':').next().and_then(|p| p.parse::<u16>().ok()).ok_or("--url needs a port")?;
     let (stats, outcomes) = (Stats::default(), Outcomes::default());
-    let peak = Arc::new(Mutex::new(options.pid.and_then(rss_mib).unwrap_or(0.0)));
-    let sampler = options.pid.map(|pid| {
-        let peak = peak.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Some(rss) = rss_mib(pid) {
-                    let mut peak = peak.lock().unwrap();
-                    *peak = peak.max(rss);
-                }
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-        })
-    });
+    let peak = PeakRss::watch(options.pid);
     let until = Instant::now() + Duration::from_secs(seconds);
     let wav = Arc::new(long_wav());
     let mut tasks = Vec::new();
@@ -326,26 +314,10 @@ pub(crate) async fn run(options: Arc<Options>, seconds: u64) -> Result<(), Strin
     tasks.push(tokio::spawn(idle_connections(port, outcomes.clone(), until)));
     // Every task stops by itself; one stuck past the bound is left behind, not waited on.
     let _ = tokio::time::timeout(Duration::from_secs(seconds + 90), futures::future::join_all(tasks)).await;
-    if let Some(sampler) = sampler {
-        sampler.abort();
-    }
-    let peak = *peak.lock().unwrap();
+    let peak = peak.mib();
 
-    println!("{seconds} s of attacks while honest clients are served\n");
-    println!("| honest kind | ok | failed | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: | ---: |");
-    let mut failed_total = 0;
-    let mut kinds: Vec<_> = std::mem::take(&mut *stats.0.lock().unwrap()).into_iter().collect();
-    kinds.sort_by_key(|(name, _)| *name);
-    for (name, mut kind) in kinds {
-        kind.latencies.sort();
-        let failed: u64 = kind.failed.values().sum();
-        failed_total += failed;
-        let (p50, p99) = (crate::percentile(&kind.latencies, 0.5), crate::percentile(&kind.latencies, 0.99));
-        println!("| {name} | {} | {failed} | {p50:.1} | {p99:.1} |", kind.ok);
-        for (why, count) in &kind.failed {
-            println!("|   {count} × {why} | | | | |");
-        }
-    }
+    println!("{seconds} s of attacks while honest clients are served");
+    let failed_total = kinds_failed(&kinds_report(&stats));
     println!("\n| attack | answer | count |\n| --- | --- | ---: |");
     for ((attack, outcome), count) in outcomes.0.lock().unwrap().iter() {
         println!("| {attack} | {outcome} | {count} |");

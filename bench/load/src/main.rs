@@ -302,6 +302,66 @@ async fn generator(i: usize, options: Arc<Options>, stats: Stats, until: Instant
     }
 }
 
+/// The server's peak resident memory while it lives, sampled every 250 ms.
+struct PeakRss {
+    peak: Arc<Mutex<f64>>,
+    sampler: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl PeakRss {
+    /// Watches server `pid`'s memory (nothing without one).
+    fn watch(pid: Option<u32>) -> Self {
+        let peak = Arc::new(Mutex::new(pid.and_then(rss_mib).unwrap_or(0.0)));
+        let sampler = pid.map(|pid| {
+            let peak = peak.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Some(rss) = rss_mib(pid) {
+                        let mut peak = peak.lock().unwrap();
+                        *peak = peak.max(rss);
+                    }
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+            })
+        });
+        PeakRss { peak, sampler }
+    }
+
+    fn mib(&self) -> f64 {
+        *self.peak.lock().unwrap()
+    }
+}
+
+impl Drop for PeakRss {
+    fn drop(&mut self) {
+        if let Some(sampler) = &self.sampler {
+            sampler.abort();
+        }
+    }
+}
+
+/// Prints the table of what happened to each kind of request, and gives it as JSON by kind.
+fn kinds_report(stats: &Stats) -> serde_json::Map<String, Json> {
+    println!("\n| kind | ok | failed | vanished | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: | ---: | ---: |");
+    let mut kinds: Vec<_> = std::mem::take(&mut *stats.0.lock().unwrap()).into_iter().collect();
+    kinds.sort_by_key(|(name, _)| *name);
+    let mut report = serde_json::Map::new();
+    for (name, mut kind) in kinds {
+        kind.latencies.sort();
+        let failed: u64 = kind.failed.values().sum();
+        let (p50, p99) = (percentile(&kind.latencies, 0.5), percentile(&kind.latencies, 0.99));
+        println!("| {name} | {} | {failed} | {} | {p50:.1} | {p99:.1} |", kind.ok, kind.vanished);
+        for (why, count) in &kind.failed {
+            println!("|   {count} × {why} | | | | | |");
+        }
+        report.insert(
+            name.to_owned(),
+            json!({"ok": kind.ok, "failed": kind.failed, "vanished": kind.vanished, "p50_ms": p50, "p99_ms": p99}),
+        );
+    }
+    report
+}
+
 /// The server's resident memory, in MiB.
 fn rss_mib(pid: u32) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -353,19 +413,7 @@ async fn main() -> Result<(), String> {
     }
     let stats = Stats::default();
     let rss_start = options.pid.and_then(rss_mib);
-    let peak = Arc::new(Mutex::new(rss_start.unwrap_or(0.0)));
-    let sampler = options.pid.map(|pid| {
-        let peak = peak.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Some(rss) = rss_mib(pid) {
-                    let mut peak = peak.lock().unwrap();
-                    *peak = peak.max(rss);
-                }
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-        })
-    });
+    let peak = PeakRss::watch(options.pid);
     let until = Instant::now() + Duration::from_secs(options.seconds);
     let frame = Arc::new(camera_frame(0));
     let mut clients = Vec::new();
@@ -382,9 +430,8 @@ async fn main() -> Result<(), String> {
     let _ = tokio::time::timeout(Duration::from_secs(options.seconds + 30), futures::future::join_all(clients)).await;
     tokio::time::sleep(Duration::from_secs(options.settle)).await;
     let rss_end = options.pid.and_then(rss_mib);
-    if let Some(sampler) = sampler {
-        sampler.abort();
-    }
+    let rss_peak = peak.mib();
+    drop(peak);
 
     println!(
         "{} s: {} live sessions, {} webcam streams at 30 fps, {} generators; {:.0}% of clients vanish",
@@ -394,25 +441,9 @@ async fn main() -> Result<(), String> {
         options.generators,
         options.vanish * 100.0
     );
-    println!("\n| kind | ok | failed | vanished | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: | ---: | ---: |");
-    let mut kinds: Vec<_> = std::mem::take(&mut *stats.0.lock().unwrap()).into_iter().collect();
-    kinds.sort_by_key(|(name, _)| *name);
-    let mut report = serde_json::Map::new();
-    for (name, mut kind) in kinds {
-        kind.latencies.sort();
-        let failed: u64 = kind.failed.values().sum();
-        let (p50, p99) = (percentile(&kind.latencies, 0.5), percentile(&kind.latencies, 0.99));
-        println!("| {name} | {} | {failed} | {} | {p50:.1} | {p99:.1} |", kind.ok, kind.vanished);
-        for (why, count) in &kind.failed {
-            println!("|   {count} × {why} | | | | | |");
-        }
-        report.insert(
-            name.to_owned(),
-            json!({"ok": kind.ok, "failed": kind.failed, "vanished": kind.vanished, "p50_ms": p50, "p99_ms": p99}),
-        );
-    }
+    let mut report = kinds_report(&stats);
     let memory = json!({
-        "rss_start_mib": rss_start, "rss_peak_mib": *peak.lock().unwrap(), "rss_end_mib": rss_end,
+        "rss_start_mib": rss_start, "rss_peak_mib": rss_peak, "rss_end_mib": rss_end,
         "file_store_end_mib": file_store_mib(),
     });
     println!("\nserver memory: {memory}");

@@ -176,6 +176,14 @@ impl DeclaredApp {
     }
 }
 
+#[cfg(test)]
+impl DeclaredApp {
+    /// The app as a server with default limits, in memory, would run it.
+    pub(crate) fn build_in_memory(self, files: &FileStore) -> MountedApp {
+        self.build(&Limits::default(), files, &DecodeBudget::new(1 << 30), &Backend::Memory).expect("built")
+    }
+}
+
 /// A mounted app: its spec and its endpoints, ready to serve calls.
 pub(crate) struct MountedApp {
     spec: BlocksSpec,
@@ -570,7 +578,7 @@ mod tests {
     /// The interface as a server with default limits, in memory, would run it.
     fn mount(interface: impl IntoMounted, name: &str, files: &FileStore) -> Mounted {
         let app = interface.into_mounted(name).unwrap();
-        let app = app.build(&Limits::default(), files, &DecodeBudget::new(1 << 30), &Backend::Memory).unwrap();
+        let app = app.build_in_memory(files);
         Arc::into_inner(app.endpoints.into_iter().next().unwrap()).unwrap()
     }
 
