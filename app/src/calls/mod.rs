@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use leptos::{prelude::*, task::spawn_local};
 use rheo_shared::{
-    protocol::{AlertLevel, CallEvent, ErrorBody, FlagRequest, RunLine, RunRequest, RunResponse},
+    protocol::{diff::apply, AlertLevel, CallEvent, ErrorBody, FlagRequest, RunDiff, RunLine, RunRequest, RunResponse},
     ComponentSpec, FileData, Value,
 };
 use web_sys::AbortController;
@@ -65,8 +65,14 @@ impl Caller {
 
     fn send(self, seq: u64) {
         let fn_index = Some(self.endpoint.with_value(|endpoint| endpoint.fn_index));
-        let request =
-            RunRequest { data: self.input_values(), session: self.session(), events: false, fn_index, api_name: None };
+        let request = RunRequest {
+            data: self.input_values(),
+            session: self.session(),
+            events: false,
+            fn_index,
+            api_name: None,
+            diffs: self.generator,
+        };
         self.busy.set(true);
         self.status.set(CallStatus::Quiet);
         // A generator can be stopped (its Stop button); its chunks start over.
@@ -79,12 +85,23 @@ impl Caller {
         spawn_local(async move {
             // A generator's answers show as they come, a single answer when the call completes.
             let mut last = None;
+            // A generator's answer, which the next one's edits apply to.
+            let mut answer = api::Outputs::new();
+            let mut answered = false;
             let on_line = |line| {
                 let current = self.queue.read_value().is_current(seq);
                 match line {
                     RunLine::Answer(RunResponse { data }) if self.generator => {
+                        answered = true;
+                        answer = data;
                         if current {
-                            self.show(Ok(data));
+                            self.show(Ok(answer.clone()));
+                        }
+                    }
+                    RunLine::Diff(RunDiff { diff }) => {
+                        let applied = answer.iter_mut().zip(&diff).try_for_each(|(json, edits)| apply(json, edits));
+                        if current {
+                            self.show(applied.map(|()| answer.clone()).map_err(|e| e.to_string()));
                         }
                     }
                     RunLine::Answer(RunResponse { data }) => last = Some(Ok(data)),
@@ -94,7 +111,7 @@ impl Caller {
                 }
             };
             let ended = api::run(&self.endpoint(), request, signal.as_ref(), on_line).await;
-            self.complete(seq, ended.err().map(Err).or(last));
+            self.complete(seq, ended.err().map(Err).or(last), answered);
         });
     }
 
@@ -147,11 +164,15 @@ impl Caller {
         self.status.get()
     }
 
-    fn complete(self, seq: u64, result: Option<Result<api::Outputs, String>>) {
+    /// Call `seq` has ended with `result`; a generator that `answered` keeps what it showed
+    /// when it fails after (a reply cut short is still the reply to these inputs).
+    fn complete(self, seq: u64, result: Option<Result<api::Outputs, String>>, answered: bool) {
         let completion = self.queue.write_value().complete(seq);
         let succeeded = matches!(result, Some(Ok(_)));
-        if let Some(result) = result.filter(|_| completion.show) {
-            self.show(result);
+        match result.filter(|_| completion.show) {
+            Some(Err(message)) if answered => self.error.set(Some(message)),
+            Some(result) => self.show(result),
+            None => {}
         }
         match completion.send_next {
             Some(next) => self.send(next),

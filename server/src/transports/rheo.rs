@@ -11,7 +11,10 @@ use axum::{
     Json,
 };
 use futures::StreamExt;
-use rheo_shared::protocol::{ErrorBody, FlagRequest, RunLine, RunRequest, RunResponse, NDJSON};
+use rheo_shared::{
+    protocol::{diff::diff_outputs, ErrorBody, FlagRequest, RunDiff, RunLine, RunRequest, RunResponse, NDJSON},
+    Value,
+};
 
 use super::{check_session, json_answers, with_events, ClientTicket, Failure, Interfaces, Step};
 use crate::{
@@ -68,8 +71,18 @@ pub(crate) async fn run(
         public.path(url)
     });
     if let Some(events) = events {
-        let lines = with_events(answers, events).map(|step| match step {
+        let mut last: Option<Vec<Value>> = None;
+        let diffs = request.diffs && interface.spec().generator;
+        let lines = with_events(answers, events).map(move |step| match step {
             Step::Event(event) => RunLine::Event(event),
+            Step::Answer(Ok(data)) if diffs => {
+                let line = match &last {
+                    None => RunLine::Answer(RunResponse { data: data.clone() }),
+                    Some(old) => RunLine::Diff(RunDiff { diff: diff_outputs(old, &data) }),
+                };
+                last = Some(data);
+                line
+            }
             Step::Answer(Ok(data)) => RunLine::Answer(RunResponse { data }),
             Step::Answer(Err(error)) => RunLine::Error(ErrorBody { error: error.to_string() }),
         });

@@ -167,13 +167,16 @@ impl QueueMessage {
         }
     }
 
-    /// A generator's value: the first of a call carries the outputs, the next ones a diff per
-    /// output (a whole replacement, which every client applies), as Gradio's sse_v3 does.
-    pub fn generating(event_id: &str, data: &[Value], first: bool) -> Self {
-        let data = data.iter().map(|value| if first { json!(value) } else { json!([["replace", [], value]]) });
+    /// A generator's value: the first of a call carries the outputs, the next ones each
+    /// output's edits from the `last` (see [`super::diff`]), as Gradio's sse_v3 does.
+    pub fn generating(event_id: &str, data: &[Value], last: Option<&[Value]>) -> Self {
+        let data = match last {
+            None => data.iter().map(|value| json!(value)).collect(),
+            Some(last) => super::diff::diff_outputs(last, data).iter().map(|edits| json!(edits)).collect(),
+        };
         QueueMessage::ProcessGenerating {
             event_id: Some(event_id.to_owned()),
-            output: Output::Data { data: data.collect(), is_generating: true, changed_state_ids: None },
+            output: Output::Data { data, is_generating: true, changed_state_ids: None },
             success: true,
         }
     }
@@ -244,9 +247,13 @@ mod tests {
                     "visible": true, "title": "Warning"}),
             ),
             (
-                QueueMessage::generating("e", &[Value::Number(1.0)], false),
+                QueueMessage::generating(
+                    "e",
+                    &[Value::Number(1.0), Value::Text("Hello there".into())],
+                    Some(&[Value::Number(0.0), Value::Text("Hello".into())]),
+                ),
                 json!({"msg": "process_generating", "event_id": "e", "success": true,
-                    "output": {"data": [[["replace", [], 1.0]]], "is_generating": true}}),
+                    "output": {"data": [[["replace", [], 1.0]], [["append", [], " there"]]], "is_generating": true}}),
             ),
             (
                 QueueMessage::completed("e", Ok(vec![Value::Text("hi".into())])),

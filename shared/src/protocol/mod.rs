@@ -11,7 +11,9 @@
 //! A request with `"events": true` (the page's) is answered NDJSON whatever the interface:
 //! [`RunLine`]s, that is the call's [`CallEvent`]s (its place in line, its start, progress,
 //! alerts) between its answers, as they happen. A request that fails before the call is
-//! taken (an unknown interface, bad inputs) is still a 4xx.
+//! taken (an unknown interface, bad inputs) is still a 4xx. With `"diffs": true` too, a
+//! generator's answers after its first are [`RunDiff`]s: each output's [`diff::Edit`]s from
+//! its last value, so a reply that grows token by token costs what it adds.
 //!
 //! A Blocks app has several endpoints, one per event: a request names one by `api_name` (as
 //! API clients do) or by `fn_index` (its event's index; the page's, which calls private events
@@ -45,6 +47,10 @@ pub struct RunRequest {
     /// The endpoint by its name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_name: Option<String>,
+    /// With `events`: send a generator's answers after its first as edits (see the module's
+    /// documentation).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub diffs: bool,
 }
 
 /// A call's result: a value for each output, in order. A client reads the values as raw JSON
@@ -140,12 +146,20 @@ pub enum AlertLevel {
 // Its name is also a Gradio `log` message's `level`.
 wire_names!(pub AlertLevel { Info => "info", Warning => "warning" });
 
-/// One line of an NDJSON answer: outputs, an event, or the error that ended the call; told
-/// apart by their keys (`data`, `event`, `error`).
+/// A generator's answer after its first, as each output's edits from its last value (for a
+/// request with `diffs`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunDiff {
+    pub diff: Vec<Vec<diff::Edit>>,
+}
+
+/// One line of an NDJSON answer: outputs, their edits, an event, or the error that ended the
+/// call; told apart by their keys (`data`, `diff`, `event`, `error`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum RunLine<V = Value> {
     Answer(RunResponse<V>),
+    Diff(RunDiff),
     Event(CallEvent),
     Error(ErrorBody),
 }
@@ -160,6 +174,8 @@ impl<'de, V: DeserializeOwned> Deserialize<'de> for RunLine<V> {
         // By reference, as `Value::from_json` reads objects (one reader of JSON trees).
         let line = if has("data") {
             RunResponse::deserialize(&json).map(RunLine::Answer)
+        } else if has("diff") {
+            RunDiff::deserialize(&json).map(RunLine::Diff)
         } else if has("event") {
             CallEvent::deserialize(&json).map(RunLine::Event)
         } else {
@@ -213,6 +229,7 @@ pub fn api_page_path(name: &str) -> String {
     API_PAGE_ROUTE.replace("{name}", name)
 }
 
+pub mod diff;
 pub mod gradio;
 pub mod stream;
 
@@ -235,6 +252,9 @@ mod tests {
             RunLine::Event(CallEvent::Progress { fraction: None, description: String::new() }),
             RunLine::Event(CallEvent::Alert { level: AlertLevel::Warning, message: "careful".into() }),
             RunLine::Error(ErrorBody { error: "boom".into() }),
+            RunLine::Diff(RunDiff {
+                diff: vec![vec![diff::Edit(diff::Action::Append, vec![0.into(), "text".into()], "lo".into())], vec![]],
+            }),
         ];
         for line in lines {
             let json = serde_json::to_string(&line).unwrap();

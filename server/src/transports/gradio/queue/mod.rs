@@ -204,7 +204,7 @@ impl Queue {
                     None => break last.ok_or(CallError::NoValue),
                     Some(Step::Answer(Err(error))) => break Err(error),
                     Some(Step::Answer(Ok(data))) if generator => {
-                        let message = QueueMessage::generating(event, &data, last.is_none());
+                        let message = QueueMessage::generating(event, &data, last.as_deref());
                         last = Some(data);
                         message
                     }
