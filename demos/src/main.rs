@@ -4,9 +4,11 @@
 //! measures them at several rates.
 
 mod calculator;
+mod chat;
 mod classify;
 mod diffusion;
 mod echo;
+mod echo_chat;
 mod filters;
 mod flip;
 mod greet;
@@ -56,6 +58,8 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("word_count", word_count::interface())
         .mount("classify", classify::interface())
         .mount("workshop", workshop::blocks())
+        .mount("chat", chat::interface())
+        .mount("echo_chat", echo_chat::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

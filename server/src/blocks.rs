@@ -78,6 +78,13 @@ pub struct Blocks {
     problems: Vec<String>,
 }
 
+/// A handler made ready for the engine, with what its event's spec needs to know of it.
+pub(crate) struct ErasedEvent {
+    pub(crate) handler: ErasedHandler,
+    pub(crate) generator: bool,
+    pub(crate) api_name: String,
+}
+
 struct Event {
     spec: EventSpec,
     handler: ErasedHandler,
@@ -139,6 +146,14 @@ impl Blocks {
             Some(start) => self.states.push((id, start)),
             None => self.place(Node::Component { id }),
         }
+        self.components.push(component.into_spec());
+        Handle { blocks: self.id, id, marker: PhantomData }
+    }
+
+    /// A component outside the layout: never shown, an output only API clients see (a
+    /// preset's, as Gradio's hidden components).
+    pub(crate) fn add_unplaced<C: Component>(&mut self, component: C) -> Handle<C> {
+        let id = self.components.len();
         self.components.push(component.into_spec());
         Handle { blocks: self.id, id, marker: PhantomData }
     }
@@ -209,26 +224,52 @@ impl Blocks {
         I: Handles,
         O: Handles,
     {
-        let triggers = triggers.into_triggers();
+        let handler = erase::<F, M, I::Components, O::Components>(handler);
+        let erased = ErasedEvent { handler, generator: F::GENERATOR, api_name: function_name::<F>() };
+        self.push_event(triggers.into_triggers(), erased, inputs.ids(), outputs.ids())
+    }
+
+    /// An event that only API clients call (Gradio's `gr.api`): nothing on the page triggers
+    /// it. It runs `handler` on `inputs` (handles, or a tuple of them) and returns into
+    /// `outputs`, which may be [`State`](crate::State)s: an API client's session keeps them
+    /// from one call to the next.
+    pub fn api<F, M, I, O>(&mut self, handler: F, inputs: I, outputs: O) -> EventRef<'_>
+    where
+        F: Handler<M, Args = <I::Components as ComponentList>::Args>,
+        F::Output: Returns<O::Components>,
+        I: Handles,
+        O: Handles,
+    {
+        self.on(Vec::new(), handler, inputs, outputs)
+    }
+
+    /// Adds an event of an already erased handler (a preset's own wiring around the author's).
+    pub(crate) fn push_event(
+        &mut self,
+        triggers: Vec<Trigger>,
+        erased: ErasedEvent,
+        inputs: Vec<(u64, usize)>,
+        outputs: Vec<(u64, usize)>,
+    ) -> EventRef<'_> {
         if triggers.iter().any(|trigger| trigger.blocks.is_some_and(|blocks| blocks != self.id)) {
             self.problems.push("an event is triggered by a component of another Blocks".into());
         }
-        let inputs = self.ids(inputs.ids(), "an event");
-        let outputs = self.ids(outputs.ids(), "an event");
+        let inputs = self.ids(inputs, "an event");
+        let outputs = self.ids(outputs, "an event");
+        let ErasedEvent { handler, generator, api_name } = erased;
         let spec = EventSpec {
             triggers: triggers.iter().map(|trigger| trigger.on).collect(),
             inputs,
             outputs,
-            api_name: function_name::<F>(),
+            api_name,
             private: false,
-            generator: F::GENERATOR,
+            generator,
             concurrency_limit: Some(1),
             stream_every: DEFAULT_STREAM_EVERY,
             time_limit: None,
             debounce: None,
             flagging: None,
         };
-        let handler = erase::<F, M, I::Components, O::Components>(handler);
         let event = Event { spec, handler, named: false, timeout: None, concurrency_group: None, limit_set: false };
         self.events.push(event);
         EventRef { index: self.events.len() - 1, blocks: self }

@@ -67,6 +67,7 @@
 mod api_page;
 mod blocks;
 mod bundle;
+mod chat;
 pub mod components;
 mod engine;
 mod flagging;
@@ -85,9 +86,10 @@ mod transports;
 mod update;
 
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
+pub use chat::{ChatInterface, Reply, DEFAULT_MAX_MESSAGE_CHARS};
 pub use components::{
-    Audio, Button, Checkbox, Choosing, Component, ComponentList, Dropdown, Image, Json, Label, Markdown, MediaInput,
-    Number, Output, Radio, Returns, Shown, Slider, State, Textbox,
+    Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Image, Json, Label,
+    Markdown, MediaInput, Number, Output, Radio, Returns, Shown, Slider, State, Textbox,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

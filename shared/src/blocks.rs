@@ -516,8 +516,9 @@ impl BlocksSpec {
         if !event.inputs.iter().chain(&event.outputs).all(known) {
             problems.push("it names a component of another Blocks".to_owned());
         }
-        if event.triggers.is_empty() {
-            problems.push("nothing triggers it".to_owned());
+        // No trigger is an event called through the API only (Gradio's `gr.api`).
+        if event.triggers.is_empty() && event.private {
+            problems.push("nothing triggers it and it is private".to_owned());
         }
         let alone = |t: &Trigger| matches!(t, Trigger::Then { .. } | Trigger::Success { .. } | Trigger::Stream { .. });
         if event.triggers.len() > 1 && event.triggers.iter().any(alone) {
@@ -860,14 +861,15 @@ mod tests {
         assert_eq!(blocks(vec![both.clone()]).check(), Ok(()));
         let mut mixed = event(Trigger::Then { event: 0 }, &[], &[3], "_p8");
         mixed.triggers.push(Trigger::Click { component: 1 });
-        let mut none = event(Trigger::Load, &[], &[3], "_p9");
-        none.triggers.clear();
+        let mut api_only = event(Trigger::Load, &[], &[3], "api_only");
+        api_only.triggers.clear();
+        let unreachable = EventSpec { private: true, api_name: "_p10".into(), ..api_only.clone() };
         assert_eq!(
-            blocks(vec![both, mixed, none]).check().unwrap_err(),
+            blocks(vec![both, mixed, api_only, unreachable]).check().unwrap_err(),
             [
                 "event 1: a chained or stream trigger is an event's only one",
                 "event 1: only a Button is clicked",
-                "event 2: nothing triggers it",
+                "event 3: nothing triggers it and it is private",
             ]
         );
     }

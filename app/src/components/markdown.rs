@@ -20,6 +20,11 @@ async fn render_markdown(markdown: String) -> Result<String, ServerFnError> {
     Ok(to_safe_html(&markdown, RawHtml::AsText))
 }
 
+/// The safe HTML of a Markdown text, or of why it could not be rendered.
+pub(crate) async fn safe_html(markdown: String) -> String {
+    render_markdown(markdown).await.unwrap_or_else(|e| format!("<p>{}</p>", e.to_string().replace('<', "&lt;")))
+}
+
 impl Widget for Markdown {
     fn view(&self, f: Field) -> impl IntoView + use<> {
         let value = f.value;
@@ -35,9 +40,7 @@ impl Widget for Markdown {
                 _ => return rendered.set(String::new()),
             };
             spawn_local(async move {
-                let html = render_markdown(text)
-                    .await
-                    .unwrap_or_else(|e| format!("<p>{}</p>", e.to_string().replace('<', "&lt;")));
+                let html = safe_html(text).await;
                 if asked.get_value() == this {
                     rendered.set(html);
                 }

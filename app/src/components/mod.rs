@@ -13,6 +13,7 @@
 
 mod audio;
 mod button;
+mod chatbot;
 mod checkbox;
 mod dropdown;
 mod image;
@@ -49,6 +50,7 @@ pub(crate) trait Widget {
 pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
     look.wrap(views_by_kind!(&spec.kind, field;
         Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
+        Chatbot,
     ))
 }
 

@@ -345,10 +345,11 @@ impl Layout<'_> {
     }
 
     /// A button whose click only stops events (a Stop button) shows only while one of them
-    /// runs, as Gradio's interfaces show theirs.
+    /// runs, as Gradio's interfaces show theirs. One that also runs an event or puts
+    /// components back (a Clear button) always shows.
     fn show_stop_while_running(&self, id: usize) {
         let click = Trigger::Click { component: id };
-        if self.spec.events.iter().any(|e| e.fires_on(click)) {
+        if self.spec.events.iter().any(|e| e.fires_on(click)) || self.spec.resets.iter().any(|r| r.trigger == click) {
             return;
         }
         let stopped = self.spec.cancels.iter().filter(|c| c.trigger == click).flat_map(|c| c.events.iter());

@@ -14,6 +14,7 @@
 //! | [`Audio`] | [`AudioData`](crate::AudioData) | microphone or upload; may stream in (chunks) or out (autoplay) |
 //! | [`State`] | `State<T>` itself | invisible: carries `T` from one call of a session to the next |
 //! | [`Button`] | `String` | in [`Blocks`](crate::Blocks): its clicks run events; its value is its text |
+//! | [`Chatbot`] | `Vec<`[`ChatMessage`]`>` | a conversation; streamed as what each answer adds |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
 //! those with a visible starting value `.value(..)`. A builder settles its spec when the
@@ -26,6 +27,7 @@
 
 mod audio;
 mod button;
+mod chatbot;
 mod checkbox;
 mod dropdown;
 mod image;
@@ -42,8 +44,20 @@ use rheo_shared::{match_kind, ComponentKind, ComponentSpec, Value};
 use serde_json::{Map, Value as JsonValue};
 
 pub use self::{
-    audio::Audio, button::Button, checkbox::Checkbox, dropdown::Dropdown, image::Image, json::Json, label::Label,
-    markdown::Markdown, number::Number, radio::Radio, slider::Slider, state::State, textbox::Textbox,
+    audio::Audio,
+    button::Button,
+    chatbot::{ChatMessage, Chatbot, Part, Role, Step, StepStatus},
+    checkbox::Checkbox,
+    dropdown::Dropdown,
+    image::Image,
+    json::Json,
+    label::Label,
+    markdown::Markdown,
+    number::Number,
+    radio::Radio,
+    slider::Slider,
+    state::State,
+    textbox::Textbox,
 };
 use crate::engine::value::{ComponentValue, Payload, StateValue};
 

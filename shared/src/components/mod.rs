@@ -8,6 +8,7 @@
 
 mod audio;
 mod button;
+mod chatbot;
 mod checkbox;
 mod dropdown;
 mod image;
@@ -26,6 +27,7 @@ use thiserror::Error;
 pub use self::{
     audio::{Audio, AudioSource},
     button::{Button, ButtonVariant},
+    chatbot::{Chatbot, MAX_CHAT_MESSAGES},
     checkbox::Checkbox,
     dropdown::Dropdown,
     image::{Facing, Image, ImageFormat, ImageSource, WebcamConstraints},
@@ -70,6 +72,7 @@ macro_rules! for_each_component {
     ($callback:ident $(, $args:tt)*) => {
         $crate::$callback! { $($args,)* [
             Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
+            Chatbot,
         ] }
     };
 }
@@ -203,6 +206,10 @@ pub enum ValueError {
     UnknownChoice { value: String, choices: Vec<String> },
     #[error("the text is {length} characters long; the limit is {max_length}")]
     TooLong { length: usize, max_length: usize },
+    #[error("message {index}: {problem}")]
+    BadMessage { index: usize, problem: &'static str },
+    #[error("the conversation has {count} messages; the limit is {max}")]
+    TooManyMessages { count: usize, max: usize },
 }
 
 /// A component an author declared wrongly (found when the interface is mounted).

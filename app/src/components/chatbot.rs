@@ -1,0 +1,339 @@
+//! Chatbot's widget: the conversation, each message rendered as safe Markdown, a step of the
+//! assistant's folded under its title.
+//!
+//! A streamed reply grows by a token at a time; rendering it whole on every token would cost
+//! O(n²). A message is cut into Markdown blocks at blank lines outside code fences: a block
+//! that is followed by one is finished, rendered once (by the server's renderer, as Markdown
+//! outputs are) into an element of its own, while the unfinished last block shows as plain
+//! text until the message has been still for [`SETTLE`]; then it is rendered too.
+
+use std::{cell::Cell, rc::Rc, time::Duration};
+
+use leptos::{html, prelude::*, task::spawn_local};
+use rheo_shared::{components::Chatbot, Value};
+use serde_json::Value as JsonValue;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use super::{markdown::safe_html, Field, Widget};
+use crate::browser::BrowserValue;
+
+/// How long a message's last block must stay unchanged before it is rendered as Markdown.
+const SETTLE: Duration = Duration::from_millis(300);
+/// How near its end, in pixels, the conversation counts as followed.
+const FOLLOWING_SLACK: i32 = 40;
+
+/// A message as the widget shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Shown {
+    role: String,
+    text: String,
+    /// A step's title, log and whether it is still working.
+    step: Option<(String, String, bool)>,
+}
+
+impl Shown {
+    /// Message `index` of a conversation, if it has that many.
+    fn read(conversation: &Value, index: usize) -> Option<Shown> {
+        let Value::Json(JsonValue::Array(messages)) = conversation else { return None };
+        let message = messages.get(index)?;
+        let text = match message.get("content") {
+            Some(JsonValue::String(text)) => text.clone(),
+            Some(JsonValue::Array(parts)) => {
+                parts.iter().filter_map(|part| part.get("text").and_then(JsonValue::as_str)).collect()
+            }
+            _ => String::new(),
+        };
+        let field =
+            |object: &JsonValue, key| object.get(key).and_then(JsonValue::as_str).unwrap_or_default().to_owned();
+        let step = message.get("metadata").filter(|m| m.get("title").is_some()).map(|metadata| {
+            let pending = metadata.get("status").and_then(JsonValue::as_str) != Some("done");
+            (field(metadata, "title"), field(metadata, "log"), pending)
+        });
+        Some(Shown { role: field(message, "role"), text, step })
+    }
+}
+
+fn message_count(conversation: &Value) -> usize {
+    match conversation {
+        Value::Json(JsonValue::Array(messages)) => messages.len(),
+        _ => 0,
+    }
+}
+
+/// Splits Markdown into its finished blocks (each followed by a blank line outside a code
+/// fence) and what follows the last of them.
+fn blocks(text: &str) -> (Vec<&str>, &str) {
+    let mut finished = Vec::new();
+    let (mut start, mut offset, mut fenced) = (0, 0, false);
+    for line in text.split_inclusive('\n') {
+        let end = offset + line.len();
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+        } else if trimmed.is_empty() && !fenced && line.ends_with('\n') {
+            if !text[start..offset].trim().is_empty() {
+                finished.push(&text[start..offset]);
+            }
+            start = end;
+        }
+        offset = end;
+    }
+    (finished, &text[start..])
+}
+
+impl Widget for Chatbot {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
+        let value = f.value;
+        let log = NodeRef::<html::Div>::new();
+        let entries = BrowserValue::<Vec<Entry>>::new();
+        // The messages are kept by hand, not as views: a keyed list of views cost every page's
+        // bundle about 60 KB before optimisation, and a message only ever grows or goes.
+        Effect::new(move |_| {
+            let Some(log) = log.get() else { return };
+            value.with(|conversation| entries.with_or_insert(Vec::new, |entries| sync(&log, entries, conversation)));
+        });
+        let copy_clicked = move |ev: leptos::ev::MouseEvent| {
+            let index = ev
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                .and_then(|target| target.get_attribute("data-copy"))
+                .and_then(|index| index.parse::<usize>().ok());
+            if let Some(text) =
+                index.and_then(|index| entries.with(|entries| entries.get(index).map(|e| e.text.clone())))
+            {
+                copy(text.unwrap_or_default());
+            }
+        };
+        let placeholder = self.placeholder.clone().unwrap_or_else(|| "No messages yet".to_owned());
+        let heading_id = f.heading_id();
+        view! {
+            <section class="component chatbot" aria-labelledby=f.heading_id()>
+                <h3 id=heading_id>{f.label}</h3>
+                <p class="chat-placeholder" hidden=move || value.with(message_count) != 0>{placeholder}</p>
+                <div
+                    class="chat-log"
+                    role="log"
+                    tabindex="0"
+                    aria-label="Conversation"
+                    node_ref=log
+                    on:click=copy_clicked
+                ></div>
+            </section>
+        }
+    }
+}
+
+/// A message on screen: its elements, and the text they show.
+struct Entry {
+    role: String,
+    step: bool,
+    pending: bool,
+    text: String,
+    /// How many of its text's blocks are finished (each in an element of its own).
+    finished: usize,
+    element: Element,
+    /// A step's title and log.
+    summary: Option<(Element, Element)>,
+    body: Element,
+    tail: Element,
+    /// Bumped by each change of the text: a settling render of an older text is dropped.
+    changes: Rc<Cell<u64>>,
+}
+
+/// Brings the log's elements in line with the conversation: a message that grew gets what it
+/// added; one that changed otherwise, or is new, is made anew; the ones past the end go.
+fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value) {
+    // Following the conversation (scrolled to its end, as it is unless the person scrolled up),
+    // it stays at the end as messages grow.
+    let following = log.scroll_height() - log.scroll_top() - log.client_height() < FOLLOWING_SLACK;
+    let count = message_count(conversation);
+    for index in 0..count {
+        let Some(message) = Shown::read(conversation, index) else { break };
+        let fits = entries.get(index).is_some_and(|entry| {
+            entry.role == message.role && entry.step == message.step.is_some() && message.text.starts_with(&entry.text)
+        });
+        if !fits {
+            let Some(entry) = Entry::make(&message, index) else { return };
+            match entries.get_mut(index) {
+                Some(old) => {
+                    let _ = log.replace_child(&entry.element, &old.element);
+                    *old = entry;
+                }
+                None => {
+                    let _ = log.append_child(&entry.element);
+                    entries.push(entry);
+                }
+            }
+        }
+        entries[index].show(message);
+    }
+    for gone in entries.drain(count.min(entries.len())..) {
+        gone.element.remove();
+    }
+    if following {
+        log.set_scroll_top(log.scroll_height());
+    }
+}
+
+impl Entry {
+    fn make(message: &Shown, index: usize) -> Option<Entry> {
+        let document = web_sys::window()?.document()?;
+        let make = |tag: &str, class: &str| {
+            let element = document.create_element(tag).ok()?;
+            element.set_class_name(class);
+            Some(element)
+        };
+        let step = if message.step.is_some() { " step" } else { "" };
+        let element = make("div", &format!("chat-message {}{step}", message.role))?;
+        let body = make("div", "chat-text")?;
+        let tail = make("div", "chat-tail")?;
+        let copy = make("button", "chat-copy")?;
+        let _ = body.append_child(&tail);
+        copy.set_text_content(Some("Copy"));
+        let _ = copy.set_attribute("type", "button");
+        let _ = copy.set_attribute("aria-label", "Copy message");
+        let _ = copy.set_attribute("data-copy", &index.to_string());
+        let summary = match &message.step {
+            Some(_) => {
+                let details = make("details", "chat-step")?;
+                let summary = make("summary", "")?;
+                let (title, log) = (make("span", "chat-step-title")?, make("span", "chat-step-log")?);
+                let _ = summary.append_child(&title);
+                let _ = summary.append_child(&log);
+                let _ = details.append_child(&summary);
+                let _ = details.append_child(&body);
+                let _ = details.append_child(&copy);
+                let _ = element.append_child(&details);
+                Some((title, log))
+            }
+            None => {
+                let _ = element.append_child(&body);
+                let _ = element.append_child(&copy);
+                None
+            }
+        };
+        Some(Entry {
+            role: message.role.clone(),
+            step: message.step.is_some(),
+            pending: false,
+            text: String::new(),
+            finished: 0,
+            element,
+            summary,
+            body,
+            tail,
+            changes: Rc::new(Cell::new(0)),
+        })
+    }
+
+    /// Shows `message`, whose text starts with the one shown.
+    fn show(&mut self, message: Shown) {
+        if let (Some((title, log)), Some((new_title, new_log, pending))) = (&self.summary, &message.step) {
+            title.set_text_content(Some(new_title));
+            log.set_text_content(Some(new_log));
+            // Open while it works, folded once done, as Gradio shows a step.
+            if let Some(details) = self.element.first_element_child() {
+                if *pending != self.pending || self.text.is_empty() {
+                    let _ = if *pending { details.set_attribute("open", "") } else { details.remove_attribute("open") };
+                    details.set_class_name(if *pending { "chat-step pending" } else { "chat-step" });
+                }
+            }
+            self.pending = *pending;
+        }
+        if message.text == self.text && !self.text.is_empty() {
+            return;
+        }
+        let (finished, tail) = blocks(&message.text);
+        // No block finished since: the tail grew, and its text node takes what was added
+        // (Chromium then reshapes only that, not the whole paragraph, as setting it would).
+        let added = (finished.len() == self.finished).then(|| tail.strip_prefix(blocks(&self.text).1)).flatten();
+        for block in &finished[self.finished..] {
+            let Ok(element) = self.tail.owner_document().map_or(Err(()), |d| d.create_element("div").map_err(|_| ()))
+            else {
+                return;
+            };
+            element.set_class_name("chat-block");
+            element.set_text_content(Some(block));
+            let _ = self.body.insert_before(&element, Some(&self.tail));
+            let source = block.to_string();
+            spawn_local(async move { element.set_inner_html(&safe_html(source).await) });
+        }
+        self.finished = finished.len();
+        match (added, self.raw_tail()) {
+            (Some(added), Some(text)) => {
+                let _ = text.append_data(added);
+            }
+            _ => {
+                self.tail.set_text_content(Some(tail));
+                self.tail.set_class_name("chat-tail");
+            }
+        }
+        let change = self.changes.get() + 1;
+        self.changes.set(change);
+        if !tail.trim().is_empty() {
+            let (tail, changes, source) = (self.tail.clone(), self.changes.clone(), tail.to_owned());
+            set_timeout(
+                move || {
+                    if changes.get() == change {
+                        spawn_local(async move {
+                            let html = safe_html(source).await;
+                            if changes.get() == change {
+                                tail.set_inner_html(&html);
+                                tail.set_class_name("chat-block");
+                            }
+                        });
+                    }
+                },
+                SETTLE,
+            );
+        }
+        self.text = message.text;
+    }
+}
+
+impl Entry {
+    /// The tail's text, while it shows as text (not yet rendered).
+    fn raw_tail(&self) -> Option<web_sys::Text> {
+        let raw = self.tail.class_name() == "chat-tail" && self.tail.child_nodes().length() == 1;
+        raw.then(|| self.tail.first_child()).flatten().and_then(|node| node.dyn_into::<web_sys::Text>().ok())
+    }
+}
+
+/// Puts `text` on the clipboard.
+fn copy(text: String) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(&text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_end_at_blank_lines_outside_code_fences() {
+        assert_eq!(blocks("Hello"), (vec![], "Hello"));
+        assert_eq!(blocks("One.\n\nTwo"), (vec!["One.\n"], "Two"));
+        assert_eq!(blocks("One.\n\n\nTwo.\n\n"), (vec!["One.\n", "Two.\n"], ""));
+        let code = "```\na\n\nb\n```\n\nafter";
+        assert_eq!(blocks(code), (vec!["```\na\n\nb\n```\n"], "after"));
+        assert_eq!(blocks("```\nopen\n\nstill"), (vec![], "```\nopen\n\nstill"));
+        // A blank line not yet ended by its newline does not finish the block.
+        assert_eq!(blocks("One.\n  "), (vec![], "One.\n  "));
+    }
+
+    #[test]
+    fn messages_are_read_from_either_content_shape_with_their_steps() {
+        let chat = Value::Json(serde_json::json!([
+            {"role": "user", "content": [{"type": "text", "text": "Hi "}, {"type": "text", "text": "there"}]},
+            {"role": "assistant", "content": "Hm", "metadata": {"title": "Thinking", "status": "done"}},
+            {"role": "assistant", "content": "Hm", "metadata": {"title": "Searching", "log": "3 pages"}},
+        ]));
+        assert_eq!(Shown::read(&chat, 0).unwrap().text, "Hi there");
+        assert_eq!(Shown::read(&chat, 1).unwrap().step, Some(("Thinking".into(), String::new(), false)));
+        assert_eq!(Shown::read(&chat, 2).unwrap().step, Some(("Searching".into(), "3 pages".into(), true)));
+        assert_eq!(Shown::read(&chat, 3), None);
+        assert_eq!(message_count(&chat), 3);
+    }
+}

@@ -1,0 +1,80 @@
+"""/chat, a ChatInterface (demos/src/chat.rs), through gradio_client, the queue's raw messages,
+and MCP: the reply comes whole from predict and growing from submit, as edits on the wire."""
+
+import json
+import re
+
+import httpx
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError, ValidationError
+
+from test_mcp import ORIGIN, with_session
+
+URL = f"{ORIGIN}/chat/"
+
+
+def plain(word):
+    return re.sub(r"[^a-z]", "", word.lower())
+
+
+def test_predict_answers_with_a_reply_from_a_word_of_the_message():
+    reply = Client(URL, verbose=False).predict("Queequeg Queequeg", api_name="/chat")
+    assert isinstance(reply, str) and len(reply.split()) >= 25, reply
+    assert plain(reply.split()[0]) == "queequeg", reply
+
+
+def test_submit_yields_the_reply_as_it_grows():
+    job = Client(URL, verbose=False).submit("Tell me about the whale", api_name="/chat")
+    replies = list(job)
+    assert len(replies) > 20
+    assert all(later.startswith(earlier) for earlier, later in zip(replies, replies[1:]))
+    assert job.result() == replies[-1]
+
+
+def test_the_queue_sends_each_word_as_an_append_to_the_reply():
+    session = "chat-raw-session"
+    info = Client(URL, verbose=False).config
+    fn_index = next(d["id"] for d in info["dependencies"] if d["api_name"] == "chat")
+    joined = httpx.post(f"{URL}gradio_api/queue/join", json={"data": ["the sea", None], "fn_index": fn_index, "session_hash": session})
+    assert joined.status_code == 200, joined.text
+    messages = []
+    with httpx.stream("GET", f"{URL}gradio_api/queue/data", params={"session_hash": session}, timeout=30) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data: "):
+                messages.append(json.loads(line[6:]))
+                if messages[-1]["msg"] == "process_completed":
+                    break
+    generating = [m["output"]["data"] for m in messages if m["msg"] == "process_generating"]
+    first, rest = generating[0], generating[1:]
+    # First the thinking step alone (no answer yet), then the answer's words appended to the
+    # reply (and no change to the State's place).
+    assert first == ["", None]
+    appended = [edits[0] for edits in rest if edits[0]]
+    assert len(appended) >= 25 and all(len(e) == 1 and e[0][:2] == ["append", []] for e in appended), rest[:3]
+    assert all(edits[1] == [] for edits in rest)
+    whole = "".join(e[0][2] for e in appended)
+    assert messages[-1]["output"]["data"][0] == whole
+
+
+def test_bad_messages_are_refused_in_words_and_the_next_is_answered():
+    client = Client(URL, verbose=False)
+    with pytest.raises(AppError, match="Type a message first."):
+        client.predict("   ", api_name="/chat")
+    # Checked before the call, as Gradio's validation: the client raises its ValidationError.
+    with pytest.raises(ValidationError, match="the limit is 10000"):
+        client.predict("x" * 10_001, api_name="/chat")
+    assert client.predict("And then?", api_name="/chat")
+
+
+def test_mcp_has_one_tool_for_the_chat_which_replies():
+    async def use(session):
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        chat_tools = [name for name in tools if name.startswith("chat")]
+        assert chat_tools == ["chat_chat"], chat_tools
+        assert list(tools["chat_chat"].input_schema["properties"]) == ["message"]
+        result = await session.call_tool("chat_chat", {"message": "Who is Queequeg?"})
+        assert not result.is_error, result
+        assert len(result.content[0].text.split()) >= 25
+
+    with_session(use)

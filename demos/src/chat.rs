@@ -1,0 +1,187 @@
+//! A chat with a small language model trained when the server starts: a word chain (each
+//! pair of words followed by the words that followed that pair) over the first ten chapters
+//! of Moby-Dick, which ships in `demos/data`. It shows a thinking step (which word of the
+//! message it found), then streams its reply a word at a time, at about the pace a hosted model
+//! streams tokens.
+
+use std::{
+    collections::HashMap,
+    hash::{DefaultHasher, Hash, Hasher},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use futures::Stream;
+use rheo::{
+    components::{Step, StepStatus},
+    ChatInterface, ChatMessage, IntoMounted,
+};
+
+/// The text the model learns from.
+const TEXT: &str = include_str!("../data/moby-dick-1-10.txt");
+/// The time between two words of a reply: about 30 tokens a second.
+const WORD_TIME: Duration = Duration::from_millis(35);
+/// How long it "thinks" before it answers.
+const THINKING_TIME: Duration = Duration::from_millis(300);
+/// A reply ends at the first sentence's end after this many words...
+const MIN_WORDS: usize = 25;
+/// ...or here, wherever it is.
+const MAX_WORDS: usize = 80;
+
+/// A word chain: which words followed each pair of words in the text.
+pub(crate) struct WordChain {
+    words: Vec<String>,
+    /// Each pair of words (as indexes into `words`), with the words that followed it.
+    next: HashMap<(u32, u32), Vec<u32>>,
+    /// The pairs that start a sentence.
+    starts: Vec<(u32, u32)>,
+    /// The pairs by their first word, lowercased and without punctuation, to answer a word
+    /// of the message with.
+    by_word: HashMap<String, Vec<(u32, u32)>>,
+}
+
+impl WordChain {
+    /// Learns the chain of `text`.
+    pub(crate) fn train(text: &str) -> Self {
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        let mut words = Vec::new();
+        let tokens: Vec<u32> = text
+            .split_whitespace()
+            .filter(|word| !word.starts_with("CHAPTER"))
+            .map(|word| {
+                *ids.entry(word).or_insert_with(|| {
+                    words.push(word.to_owned());
+                    (words.len() - 1) as u32
+                })
+            })
+            .collect();
+        let mut chain = WordChain { words, next: HashMap::new(), starts: Vec::new(), by_word: HashMap::new() };
+        for window in tokens.windows(3) {
+            let pair = (window[0], window[1]);
+            chain.next.entry(pair).or_default().push(window[2]);
+        }
+        for window in tokens.windows(3) {
+            let pair = (window[1], window[2]);
+            if ends_sentence(&chain.words[window[0] as usize]) {
+                chain.starts.push(pair);
+            }
+            chain.by_word.entry(plain(&chain.words[window[1] as usize])).or_default().push(pair);
+        }
+        chain
+    }
+
+    /// A reply to `message`: from a word of it the text knows (which it says), else from a
+    /// sentence's start.
+    pub(crate) fn reply(&self, message: &str, seed: u64) -> (Option<String>, Vec<String>) {
+        let mut random = Xorshift(seed | 1);
+        let known: Vec<(String, &Vec<(u32, u32)>)> = message
+            .split_whitespace()
+            .filter_map(|word| self.by_word.get(&plain(word)).map(|pairs| (plain(word), pairs)))
+            .collect();
+        let (anchor, candidates) = match known.as_slice() {
+            [] => (None, &self.starts),
+            some => {
+                let (word, pairs) = &some[random.below(some.len())];
+                (Some(word.clone()), *pairs)
+            }
+        };
+        let (mut a, mut b) = candidates[random.below(candidates.len())];
+        let mut reply = vec![self.words[a as usize].clone(), self.words[b as usize].clone()];
+        while reply.len() < MAX_WORDS && !(reply.len() >= MIN_WORDS && ends_sentence(&reply[reply.len() - 1])) {
+            let Some(followers) = self.next.get(&(a, b)) else { break };
+            let next = followers[random.below(followers.len())];
+            reply.push(self.words[next as usize].clone());
+            (a, b) = (b, next);
+        }
+        (anchor, reply)
+    }
+}
+
+fn ends_sentence(word: &str) -> bool {
+    word.ends_with(['.', '!', '?'])
+}
+
+/// A word lowercased, without what is not a letter.
+fn plain(word: &str) -> String {
+    word.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect()
+}
+
+/// xorshift64: a demo needs no better randomness, nor a dependency for it.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+/// The reply to `message`: a step saying where it looks, then the answer a word at a time.
+fn respond(chain: &Arc<WordChain>, message: String, history: Vec<ChatMessage>) -> impl Stream<Item = Vec<ChatMessage>> {
+    // A new seed for each reply, so Retry answers anew.
+    static REPLIES: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = DefaultHasher::new();
+    (message.as_str(), history.len(), REPLIES.fetch_add(1, Ordering::Relaxed)).hash(&mut hasher);
+    let (anchor, words) = chain.reply(&message, hasher.finish());
+    let looked = match &anchor {
+        Some(word) => format!("Found “{word}” in the chapters; answering from there."),
+        None => "None of these words is in the chapters; answering from a sentence of them.".to_owned(),
+    };
+    let thinking = |status, log: &str| Step {
+        title: "Thinking".into(),
+        status: Some(status),
+        log: Some(log.into()),
+        ..Step::default()
+    };
+    async_stream::stream! {
+        yield vec![ChatMessage::step(thinking(StepStatus::Pending, "reading the chapters"), "")];
+        tokio::time::sleep(THINKING_TIME).await;
+        let thought = ChatMessage::step(thinking(StepStatus::Done, ""), looked);
+        let mut answer = String::new();
+        for word in words {
+            tokio::time::sleep(WORD_TIME).await;
+            if !answer.is_empty() {
+                answer.push(' ');
+            }
+            answer.push_str(&word);
+            yield vec![thought.clone(), ChatMessage::assistant(answer.clone())];
+        }
+    }
+}
+
+pub(crate) fn interface() -> impl IntoMounted {
+    let chain = Arc::new(WordChain::train(TEXT));
+    ChatInterface::with_steps(move |message: String, history: Vec<ChatMessage>| respond(&chain, message, history))
+        .title("Chat with Ishmael")
+        .description(
+            "A word chain trained, when the server starts, on the first ten chapters of *Moby-Dick*. \
+             It looks for a word of your message in them, then answers from there a word at a time.",
+        )
+        .placeholder("Ask Ishmael about the sea, whales or the Spouter-Inn.")
+        .examples(["Tell me about the whale", "What is the sea like?", "Who is Queequeg?"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chain_answers_from_a_word_of_the_message_and_ends_a_sentence() {
+        let chain = WordChain::train(TEXT);
+        let (anchor, reply) = chain.reply("Queequeg", 7);
+        assert_eq!(anchor.as_deref(), Some("queequeg"));
+        assert!(reply.len() >= 2 && reply.len() <= MAX_WORDS, "{reply:?}");
+        assert_eq!(plain(&reply[0]), "queequeg", "{reply:?}");
+        if reply.len() < MAX_WORDS {
+            assert!(ends_sentence(reply.last().unwrap()), "{reply:?}");
+        }
+        let (anchor, anything) = chain.reply("zzzz", 3);
+        assert!(anchor.is_none() && !anything.is_empty());
+        assert_ne!(chain.reply("the sea", 1), chain.reply("the sea", 2), "seeds vary the replies");
+    }
+}

@@ -1,0 +1,132 @@
+import { Client } from "@gradio/client";
+import { expect, Page, test } from "@playwright/test";
+
+// /chat, a ChatInterface answered by a word chain trained on Moby-Dick (demos/src/chat.rs): a
+// "Thinking" step for 300 ms, then an answer of 25 to 80 words, a word every 35 ms.
+
+async function open(page: Page) {
+  await page.goto("/chat");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+}
+
+const conversation = (page: Page) => page.getByRole("log", { name: "Conversation" });
+const messages = (page: Page, role: "user" | "assistant" | "step") =>
+  conversation(page).locator(role === "assistant" ? ".chat-message.assistant:not(.step)" : `.chat-message.${role}`);
+const words = async (reply: ReturnType<Page["locator"]>) => (await reply.innerText()).trim().split(/\s+/).length;
+
+async function send(page: Page, text: string) {
+  const box = page.getByLabel("Message", { exact: true });
+  await box.fill(text);
+  await box.press("Enter");
+  await expect(box).toHaveValue("");
+}
+
+test("three turns, each reply streamed a word at a time after its message, as edits on the wire", async ({ page }) => {
+  await open(page);
+  const lines: string[] = [];
+  page.on("response", async (response) => {
+    if (response.url().endsWith("/chat/run")) lines.push(...(await response.text()).trim().split("\n"));
+  });
+  const stop = page.getByRole("button", { name: "Stop" });
+  for (const [turn, text] of ["Tell me about the whale", "What is the sea like?", "Who is Queequeg?"].entries()) {
+    await send(page, text);
+    await expect(messages(page, "user").nth(turn)).toContainText(text);
+    const reply = messages(page, "assistant").nth(turn).locator(".chat-text");
+    await expect(reply).toHaveText(/\S+ \S+/);
+    const early = await words(reply);
+    await expect.poll(() => words(reply)).toBeGreaterThan(early + 3);
+    await expect(stop).toBeHidden({ timeout: 10_000 });
+    expect(await words(reply)).toBeGreaterThanOrEqual(25);
+  }
+  await expect(messages(page, "user")).toHaveCount(3);
+  await expect(messages(page, "assistant")).toHaveCount(3);
+  await expect(messages(page, "step")).toHaveCount(3);
+  // The conversation outgrew its box, which followed it to its end.
+  const log = conversation(page);
+  expect(await log.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+  expect(await log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(40);
+  // After its first answer, each line of a turn is what changed (a word appended to the
+  // answer, mostly), not the conversation: none is long, the last turn's as short as the first's.
+  await expect.poll(() => lines.filter((line) => line.includes('"append"')).length).toBeGreaterThan(70);
+  const edits = lines.filter((line) => line.startsWith('{"diff"'));
+  expect(Math.max(...edits.map((line) => line.length))).toBeLessThan(400);
+  const appended = edits.filter((line) => line.includes('"append"'));
+  expect(appended.filter((line) => line.length < 80).length).toBeGreaterThan(appended.length * 0.9);
+});
+
+test("Stop ends a reply where it is; Retry answers the last message anew; Undo takes it back; Clear empties the chat", async ({ page }) => {
+  await open(page);
+  await send(page, "Tell me about the whale");
+  const reply = messages(page, "assistant").first().locator(".chat-text");
+  await expect(reply).toHaveText(/\S+ \S+ \S+/);
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden();
+  const stopped = await reply.innerText();
+  await page.waitForTimeout(800);
+  await expect(reply).toHaveText(stopped);
+  expect(await words(reply)).toBeLessThan(25);
+
+  await page.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  await expect.poll(() => words(reply)).toBeGreaterThanOrEqual(25);
+  await expect(messages(page, "user")).toHaveCount(1);
+  await expect(messages(page, "assistant")).toHaveCount(1);
+
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(messages(page, "user")).toHaveCount(0);
+  await expect(messages(page, "assistant")).toHaveCount(0);
+  await expect(page.getByLabel("Message", { exact: true })).toHaveValue("Tell me about the whale");
+
+  await send(page, "And the sea?");
+  await expect(messages(page, "assistant")).toHaveCount(1);
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(messages(page, "user")).toHaveCount(0);
+  await expect(page.getByText("Ask Ishmael about the sea")).toBeVisible();
+});
+
+test("an example fills the message box; an empty message is refused in words", async ({ page }) => {
+  await open(page);
+  // Clear always shows (it also empties the chat); Stop only while a reply runs.
+  await expect(page.getByRole("button", { name: "Clear" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden();
+  await page.getByLabel("Message", { exact: true }).press("Enter");
+  await expect(page.getByRole("alert")).toHaveText("Type a message first.");
+  await page.getByRole("button", { name: /Example 2: .*What is the sea like\?/ }).click();
+  await expect(page.getByLabel("Message", { exact: true })).toHaveValue("What is the sea like?");
+});
+
+test("the thinking step shows open while it works, then folds under its title; a click opens it", async ({ page }) => {
+  await open(page);
+  await send(page, "Who is Queequeg?");
+  const step = messages(page, "step").first().locator("details");
+  await expect(step).toHaveAttribute("open", "");
+  await expect(step.locator("summary")).toContainText("Thinking");
+  await expect(step).not.toHaveAttribute("open", "");
+  await expect(step.locator(".chat-text")).toBeHidden();
+  await step.locator("summary").click();
+  await expect(step.locator(".chat-text")).toHaveText(/Found “(who|is|queequeg)” in the chapters/);
+});
+
+test("a finished reply is rendered as Markdown, and the copy button puts its text on the clipboard", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await open(page);
+  await send(page, "Who is Queequeg?");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  const message = messages(page, "assistant").first();
+  await expect(message.locator(".chat-block p")).toHaveCount(1);
+  const text = (await message.locator(".chat-text").innerText()).trim();
+  await message.getByRole("button", { name: "Copy message" }).click();
+  expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe(text);
+});
+
+test("@gradio/client chats through /chat, and its submit streams the growing reply", async () => {
+  const chat = await Client.connect("http://127.0.0.1:3000/chat/");
+  const answer = (await chat.predict("/chat", ["Who is Queequeg?"])).data as string[];
+  expect(answer[0].split(" ").length).toBeGreaterThanOrEqual(25);
+  const replies: string[] = [];
+  for await (const message of chat.submit("/chat", { message: "Tell me about the whale" })) {
+    if (message.type === "data") replies.push((message.data as string[])[0]);
+  }
+  expect(replies.length).toBeGreaterThan(20);
+  for (let i = 1; i < replies.length; i++) expect(replies[i].startsWith(replies[i - 1])).toBe(true);
+});

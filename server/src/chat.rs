@@ -1,0 +1,435 @@
+//! [`ChatInterface`]: a chat around one handler (Gradio's `gr.ChatInterface`), a preset over
+//! [`Blocks`].
+
+use std::{future::ready, marker::PhantomData, sync::Arc};
+
+use futures::{StreamExt, TryStreamExt};
+use rheo_shared::Value;
+
+use crate::{
+    blocks::{ErasedEvent, Handles},
+    components::{ChatMessage, Chatbot, Component, ComponentList, Returns, Role, Textbox},
+    engine::{
+        value::{ComponentValue, Payload},
+        Answers, CallError, DeclaredApp, ErasedHandler, Slot,
+    },
+    handler::Handler,
+    interface::{erase, function_name, private::Sealed, IntoMounted},
+    Blocks, Button, State,
+};
+
+/// The longest message a person may send, in characters, unless the author says otherwise.
+pub const DEFAULT_MAX_MESSAGE_CHARS: usize = 10_000;
+
+/// A chat with a handler, as Gradio's `gr.ChatInterface` makes one: the conversation, a message
+/// box with Send and Stop, Retry, Undo and Clear, and an API endpoint named `chat` (Gradio's
+/// `/chat`) that API clients and MCP agents call with a message.
+///
+/// The handler takes the new message and the conversation before it, and returns the reply:
+/// as one `String`, or as a [`Stream`](futures::Stream) of pieces (a generator), each added to
+/// the reply as it comes, so a model's tokens go to the page as it makes them (and over the
+/// wire as what they add only). Stop ends a generator; what it had said stays. A handler that
+/// shows its steps (a thought, a tool's use) before its answer is made with
+/// [`ChatInterface::with_steps`] instead.
+///
+/// ```
+/// use futures::{stream, Stream};
+/// use rheo::{ChatInterface, ChatMessage, Registry};
+///
+/// fn echo(message: String, history: Vec<ChatMessage>) -> impl Stream<Item = String> {
+///     let words: Vec<String> = message.split_inclusive(' ').map(str::to_owned).collect();
+///     stream::iter(words).chain(stream::once(async move { format!(" ({} before)", history.len()) }))
+/// }
+///
+/// let chat = ChatInterface::new(echo).title("Echo").examples(["Hello there"]);
+/// # let _ = Registry::new().mount("echo", chat);
+/// ```
+///
+/// A page keeps its conversation itself (a new tab starts afresh); an API client's
+/// conversation is kept in its session on the server, as Gradio keeps it, so that
+/// `Client(url).predict("Hi", api_name="/chat")` called twice is two turns of one chat.
+pub struct ChatInterface<F, M, R = Textbox> {
+    respond: F,
+    title: Option<String>,
+    description: String,
+    placeholder: Option<String>,
+    examples: Vec<String>,
+    max_message_chars: usize,
+    marker: PhantomData<fn() -> (M, R)>,
+}
+
+impl<F, M> ChatInterface<F, M, Textbox>
+where
+    F: Handler<M, Args = (String, Vec<ChatMessage>)>,
+    F::Output: Returns<Textbox>,
+{
+    /// A chat answered by `respond`, whose answers are text: the reply, or pieces of it.
+    pub fn new(respond: F) -> Self {
+        Self::answered_by(respond)
+    }
+}
+
+impl<F, M> ChatInterface<F, M, Chatbot>
+where
+    F: Handler<M, Args = (String, Vec<ChatMessage>)>,
+    F::Output: Returns<Chatbot>,
+{
+    /// A chat answered by `respond`, whose answers are the reply's messages so far: steps (a
+    /// [`ChatMessage::step`], shown folded under its title) then the answer. Each answer of a
+    /// generator replaces the one before; only what changed goes over the wire.
+    ///
+    /// ```
+    /// use futures::{stream, Stream};
+    /// use rheo::{components::{Step, StepStatus}, ChatInterface, ChatMessage};
+    ///
+    /// fn think(message: String, _: Vec<ChatMessage>) -> impl Stream<Item = Vec<ChatMessage>> {
+    ///     let step = |status| Step { title: "Thinking".into(), status: Some(status), ..Step::default() };
+    ///     stream::iter([
+    ///         vec![ChatMessage::step(step(StepStatus::Pending), "Reading the message…")],
+    ///         vec![
+    ///             ChatMessage::step(step(StepStatus::Done), "Read it."),
+    ///             ChatMessage::assistant(format!("You wrote {} words.", message.split_whitespace().count())),
+    ///         ],
+    ///     ])
+    /// }
+    ///
+    /// let chat = ChatInterface::with_steps(think);
+    /// # let _ = rheo::Registry::new().mount("think", chat);
+    /// ```
+    pub fn with_steps(respond: F) -> Self {
+        Self::answered_by(respond)
+    }
+}
+
+impl<F, M, R> ChatInterface<F, M, R> {
+    fn answered_by(respond: F) -> Self {
+        ChatInterface {
+            respond,
+            title: None,
+            description: String::new(),
+            placeholder: None,
+            examples: Vec::new(),
+            max_message_chars: DEFAULT_MAX_MESSAGE_CHARS,
+            marker: PhantomData,
+        }
+    }
+
+    /// The page's heading; defaults to the mount name.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Markdown shown under the title, and the index's line for the chat.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    /// Shown in the empty conversation.
+    pub fn placeholder(mut self, text: impl Into<String>) -> Self {
+        self.placeholder = Some(text.into());
+        self
+    }
+
+    /// Messages to start with, shown under the message box: a click fills it in.
+    pub fn examples<S: Into<String>>(mut self, messages: impl IntoIterator<Item = S>) -> Self {
+        self.examples = messages.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The longest message a person may send, in characters ([`DEFAULT_MAX_MESSAGE_CHARS`]
+    /// unless set); a longer one is refused in words.
+    pub fn max_message_chars(mut self, chars: usize) -> Self {
+        self.max_message_chars = chars;
+        self
+    }
+}
+
+/// What a chat handler answers with: pieces of text (a [`Textbox`]'s `String`s), or the
+/// reply's messages so far (a [`Chatbot`]'s `Vec<ChatMessage>`). Sealed, as components are.
+pub trait Reply: Component {
+    /// Puts an answer into the conversation shown, whose reply starts at `reply_at`.
+    #[doc(hidden)]
+    #[allow(private_interfaces)]
+    fn add(shown: &mut Vec<ChatMessage>, reply_at: usize, answer: Payload) -> Result<(), CallError>;
+}
+
+impl Reply for Textbox {
+    #[allow(private_interfaces)]
+    fn add(shown: &mut Vec<ChatMessage>, reply_at: usize, answer: Payload) -> Result<(), CallError> {
+        let piece =
+            String::from_payload(answer).map_err(|_| CallError::InvalidOutput("a chat reply is text".into()))?;
+        match shown.get_mut(reply_at) {
+            Some(reply) => reply.push_str(&piece),
+            None => shown.push(ChatMessage::assistant(piece)),
+        }
+        Ok(())
+    }
+}
+
+impl Reply for Chatbot {
+    #[allow(private_interfaces)]
+    fn add(shown: &mut Vec<ChatMessage>, reply_at: usize, answer: Payload) -> Result<(), CallError> {
+        let reply = Vec::<ChatMessage>::from_payload(answer)
+            .map_err(|_| CallError::InvalidOutput("a chat reply is a list of messages".into()))?;
+        shown.truncate(reply_at);
+        shown.extend(reply);
+        Ok(())
+    }
+}
+
+impl<F, M, R> Sealed for ChatInterface<F, M, R> {}
+
+impl<F, M, R> IntoMounted for ChatInterface<F, M, R>
+where
+    F: Handler<M, Args = (String, Vec<ChatMessage>)>,
+    F::Output: Returns<R>,
+    M: 'static,
+    R: Reply + 'static,
+{
+    #[allow(private_interfaces)]
+    fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
+        let generator = F::GENERATOR;
+        let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, (Textbox, Chatbot), R>(self.respond));
+        let respond = Responder { respond, add: R::add };
+        let mut app = Blocks::new().title(self.title.unwrap_or_else(|| name.to_owned())).description(self.description);
+        let chatbot = app.add(match self.placeholder {
+            Some(text) => Chatbot::new().label("Chatbot").placeholder(text),
+            None => Chatbot::new().label("Chatbot"),
+        });
+        let message_box = Textbox::new().label("Message").placeholder("Type a message…");
+        let (message, send, stop) = app.row(|app| {
+            let message = app.column(5, |app| app.add(message_box.clone().max_length(self.max_message_chars)));
+            let (send, stop) =
+                app.column(1, |app| (app.add(Button::new("Send").primary()), app.add(Button::new("Stop").stop())));
+            (message, send, stop)
+        });
+        let (retry, undo, clear) =
+            app.row(|app| (app.add(Button::new("Retry")), app.add(Button::new("Undo")), app.add(Button::new("Clear"))));
+        if !self.examples.is_empty() {
+            app.examples(message, self.examples.into_iter().map(|example| (example,)));
+        }
+
+        let page_turn =
+            ErasedEvent { handler: page_turn(respond.clone()), generator: true, api_name: "respond".into() };
+        let replied = app
+            .push_event(
+                vec![message.submit(), send.click()],
+                page_turn,
+                (message, chatbot).ids(),
+                (message, chatbot).ids(),
+            )
+            .private()
+            .id();
+        let again = ErasedEvent { handler: retry_turn(respond.clone()), generator: true, api_name: "retry".into() };
+        let retried = app.push_event(vec![retry.click()], again, chatbot.ids(), chatbot.ids()).private().id();
+        app.on(undo.click(), undo_turn, chatbot, (chatbot, message)).private();
+        app.cancel(stop.click(), [replied, retried]);
+        app.cancel(clear.click(), [replied, retried]);
+        app.reset(clear.click(), (chatbot, message));
+
+        // Gradio's `/chat`: the conversation kept in the client's session, the reply out.
+        let history = app.add(State(Vec::<ChatMessage>::new()));
+        let reply = app.add_unplaced(Textbox::new().label("Response"));
+        let asked = app.add_unplaced(message_box.label("message").max_length(self.max_message_chars));
+        let api_turn = ErasedEvent { handler: api_turn(respond), generator, api_name: function_name::<F>() };
+        app.push_event(Vec::new(), api_turn, (asked, history).ids(), (reply, history).ids()).api_name("chat");
+        app.into_mounted(name)
+    }
+}
+
+/// The author's handler, erased, and how its answers go into the conversation.
+#[derive(Clone)]
+struct Responder {
+    respond: Arc<ErasedHandler>,
+    add: fn(&mut Vec<ChatMessage>, usize, Payload) -> Result<(), CallError>,
+}
+
+/// A turn of the conversation: `message` asked after `history`, the conversation with it, and
+/// the conversations to show after each answer of the author's handler.
+fn turn(
+    responder: &Responder,
+    message: String,
+    history: Vec<ChatMessage>,
+    slot: Slot,
+) -> Result<(Vec<ChatMessage>, Answers<Vec<ChatMessage>>), CallError> {
+    if message.trim().is_empty() {
+        return Err(CallError::invalid_input("Type a message first."));
+    }
+    let mut asked = history.clone();
+    asked.push(ChatMessage::user(message.clone()));
+    let reply_at = asked.len();
+    let answers = (responder.respond)(vec![Payload::Json(Value::Text(message)), history.into_payload()], slot);
+    let add = responder.add;
+    let replies = answers.scan(asked.clone(), move |shown, answer| {
+        let added = answer
+            .and_then(|mut payloads| payloads.pop().ok_or(CallError::NoValue))
+            .and_then(|answer| add(shown, reply_at, answer))
+            .map(|()| shown.clone());
+        ready(Some(added))
+    });
+    Ok((asked, replies.boxed()))
+}
+
+/// A turn shown as it goes: the message at once, then the reply as it grows.
+fn shown_turn(turn: Result<(Vec<ChatMessage>, Answers<Vec<ChatMessage>>), CallError>) -> Answers<Vec<ChatMessage>> {
+    match turn {
+        Ok((asked, replies)) => futures::stream::once(ready(Ok(asked))).chain(replies).boxed(),
+        Err(e) => futures::stream::once(ready(Err(e))).boxed(),
+    }
+}
+
+/// The page's turn: the message box emptied, and the conversation as it grows.
+fn page_turn(respond: Responder) -> ErasedHandler {
+    Box::new(move |values, slot| match <(Textbox, Chatbot)>::decode(values) {
+        Ok((message, history)) => shown_turn(turn(&respond, message, history, slot))
+            .map_ok(|shown| vec![String::new().into_payload(), shown.into_payload()])
+            .boxed(),
+        Err(e) => refused(CallError::invalid_input(e.to_string())),
+    })
+}
+
+/// Retry: the last message asked again, its reply made anew.
+fn retry_turn(respond: Responder) -> ErasedHandler {
+    Box::new(move |values, slot| match <Chatbot as ComponentList>::decode(values) {
+        Ok((mut history,)) => match history.iter().rposition(|m| m.role() == Role::User) {
+            Some(last) => {
+                let message = history[last].text();
+                history.truncate(last);
+                shown_turn(turn(&respond, message, history, slot)).map_ok(|shown| vec![shown.into_payload()]).boxed()
+            }
+            None => refused(CallError::invalid_input("There is no message to retry.")),
+        },
+        Err(e) => refused(CallError::invalid_input(e.to_string())),
+    })
+}
+
+/// An API client's turn: its reply as it grows, the conversation kept in its session.
+fn api_turn(respond: Responder) -> ErasedHandler {
+    Box::new(move |values, slot| {
+        let replies = <(Textbox, State<Vec<ChatMessage>>)>::decode(values)
+            .map_err(|e| CallError::invalid_input(e.to_string()))
+            .and_then(|(message, State(history))| turn(&respond, message, history, slot));
+        match replies {
+            Ok((_, replies)) => replies
+                .map_ok(|shown| {
+                    // The answer after any steps.
+                    let answer = shown.last().filter(|m| m.role() == Role::Assistant && m.metadata().is_none());
+                    let reply = answer.map(ChatMessage::text);
+                    vec![reply.unwrap_or_default().into_payload(), State(shown).into_payload()]
+                })
+                .boxed(),
+            Err(e) => refused(e),
+        }
+    })
+}
+
+/// Undo: the last message and its reply taken back, the message put back in the box.
+fn undo_turn(mut history: Vec<ChatMessage>) -> (Vec<ChatMessage>, String) {
+    match history.iter().rposition(|m| m.role() == Role::User) {
+        Some(last) => {
+            let message = history[last].text();
+            history.truncate(last);
+            (history, message)
+        }
+        None => (history, String::new()),
+    }
+}
+
+fn refused(error: CallError) -> Answers<Vec<Payload>> {
+    futures::stream::once(ready(Err(error))).boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::Stream;
+    use serde_json::json;
+
+    use super::*;
+    use crate::engine::files::FileStore;
+
+    /// Says "Hi", then how many messages came before.
+    fn count(_message: String, history: Vec<ChatMessage>) -> impl Stream<Item = String> {
+        futures::stream::iter(["Hi".to_owned(), format!(" after {}", history.len())])
+    }
+
+    fn conversation(payload: &Payload) -> Vec<(Role, String)> {
+        let Payload::Json(Value::Json(json)) = payload else { panic!("not a conversation: {payload:?}") };
+        let messages: Vec<ChatMessage> = serde_json::from_value(json.clone()).unwrap();
+        messages.iter().map(|m| (m.role(), m.text())).collect()
+    }
+
+    /// The page's turn shows the message at once, then the reply as it grows; Retry asks the
+    /// last message again; the API's `/chat` keeps each client's conversation in its session.
+    #[tokio::test]
+    async fn turns_on_the_page_and_through_the_api() {
+        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let declared = ChatInterface::new(count).into_mounted("chat").unwrap();
+        let public: Vec<&str> =
+            declared.spec.events.iter().filter(|e| !e.private).map(|e| e.api_name.as_str()).collect();
+        assert_eq!(public, ["chat"], "one public endpoint, Gradio's /chat");
+        let app = declared.build_in_memory(&files);
+        let call = |endpoint: &Arc<crate::engine::Mounted>, inputs: Vec<Value>, session: &str| {
+            let checked = endpoint.check(inputs);
+            let session = Some(session.to_owned());
+            let files = &files;
+            let endpoint = endpoint.clone();
+            async move {
+                endpoint
+                    .call(files, None, session, checked?, None)
+                    .collect::<Vec<_>>()
+                    .await
+                    .into_iter()
+                    .collect::<Result<Vec<_>, _>>()
+            }
+        };
+
+        let page = app.endpoint(0).unwrap();
+        let answers = call(page, vec![Value::Text("hello".into()), Value::Json(json!([]))], "a").await.unwrap();
+        let shown: Vec<_> = answers.iter().map(|answer| conversation(&answer[1])).collect();
+        assert_eq!(shown[0], [(Role::User, "hello".to_owned())], "the message at once");
+        assert_eq!(shown[1][1], (Role::Assistant, "Hi".to_owned()));
+        assert_eq!(shown[2][1], (Role::Assistant, "Hi after 0".to_owned()), "pieces added to one reply");
+        assert!(answers.iter().all(|answer| answer[0] == Payload::Json(Value::Text(String::new()))), "box emptied");
+
+        let retry = app.endpoint(1).unwrap();
+        let asked = json!([{"role": "user", "content": "a"}, {"role": "assistant", "content": "old"}]);
+        let answers = call(retry, vec![Value::Json(asked)], "a").await.unwrap();
+        let last = conversation(&answers.last().unwrap()[0]);
+        assert_eq!(last, [(Role::User, "a".to_owned()), (Role::Assistant, "Hi after 0".to_owned())]);
+
+        let (_, api) = app.named("chat").unwrap();
+        let reply = |answers: Vec<Vec<Payload>>| answers.last().unwrap()[0].clone();
+        let text = |text: &str| Payload::Json(Value::Text(text.into()));
+        let first = call(api, vec![Value::Text("one".into()), Value::Null], "s").await.unwrap();
+        assert_eq!(reply(first), text("Hi after 0"));
+        let second = call(api, vec![Value::Text("two".into()), Value::Null], "s").await.unwrap();
+        assert_eq!(reply(second), text("Hi after 2"), "the session kept the first turn");
+        let other = call(api, vec![Value::Text("one".into()), Value::Null], "t").await.unwrap();
+        assert_eq!(reply(other), text("Hi after 0"), "another session, another conversation");
+
+        for (inputs, refusal) in [
+            (vec![Value::Text("  ".into()), Value::Null], "Type a message first."),
+            (vec![Value::Text("x".repeat(DEFAULT_MAX_MESSAGE_CHARS + 1)), Value::Null], "the limit is 10000"),
+        ] {
+            let error = call(api, inputs, "s").await.unwrap_err().to_string();
+            assert!(error.contains(refusal), "{error}");
+        }
+        let malformed = vec![Value::Text("hi".into()), Value::Json(json!([{"role": "robot", "content": "x"}]))];
+        let error = call(page, malformed, "a").await.unwrap_err().to_string();
+        assert!(error.contains("message 0: its role is not user, assistant or system"), "{error}");
+    }
+
+    #[test]
+    fn undo_takes_back_the_last_message_and_its_reply() {
+        let history = vec![
+            ChatMessage::user("a"),
+            ChatMessage::assistant("A"),
+            ChatMessage::user("b"),
+            ChatMessage::assistant("B"),
+        ];
+        assert_eq!(undo_turn(history.clone()), (history[..2].to_vec(), "b".to_owned()));
+        assert_eq!(undo_turn(Vec::new()), (Vec::new(), String::new()));
+    }
+}

@@ -1,0 +1,112 @@
+//! Chatbot: a conversation, as Gradio 6's `gr.Chatbot` holds one: a list of messages, each
+//! `{"role": "user" | "assistant", "metadata": …, "content": [parts], "options": …}`, a part
+//! being `{"type": "text", "text": "…"}`. An assistant message whose `metadata` has a `title`
+//! is a step shown folded under it (a thought, a tool's use), with an optional `status`
+//! (`"pending"` shows it open and working, `"done"` folded) and `log`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use super::{mismatch, Kind, ValueError};
+use crate::Value;
+
+/// The most messages a conversation sent to the server may hold.
+pub const MAX_CHAT_MESSAGES: usize = 1_000;
+
+/// A Chatbot's options.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Chatbot {
+    /// Shown while the conversation is empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+}
+
+impl Kind for Chatbot {
+    fn name(&self) -> &'static str {
+        "chatbot"
+    }
+
+    fn validate(&self, value: &Value) -> Result<(), ValueError> {
+        let Value::Json(Json::Array(messages)) = value else {
+            return Err(mismatch("a list of messages", value));
+        };
+        if messages.len() > MAX_CHAT_MESSAGES {
+            return Err(ValueError::TooManyMessages { count: messages.len(), max: MAX_CHAT_MESSAGES });
+        }
+        for (index, message) in messages.iter().enumerate() {
+            check_message(message).map_err(|problem| ValueError::BadMessage { index, problem })?;
+        }
+        Ok(())
+    }
+
+    fn default_value(&self) -> Value {
+        Value::Json(Json::Array(Vec::new()))
+    }
+
+    /// As it is: a list, never a file or a classification.
+    fn read(&self, json: Json) -> Value {
+        match json {
+            Json::Null => Value::Json(Json::Array(Vec::new())),
+            other => Value::Json(other),
+        }
+    }
+}
+
+/// What is wrong with a message, if anything. Gradio's clients send `content` as a list of
+/// parts or, from older code, as a string; both are read.
+fn check_message(message: &Json) -> Result<(), &'static str> {
+    let role = message.get("role").and_then(Json::as_str).ok_or("it has no role")?;
+    if !matches!(role, "user" | "assistant" | "system") {
+        return Err("its role is not user, assistant or system");
+    }
+    match message.get("content").ok_or("it has no content")? {
+        Json::String(_) => {}
+        Json::Array(parts) => parts.iter().try_for_each(check_part)?,
+        _ => return Err("its content is not text or a list of parts"),
+    }
+    match message.get("metadata") {
+        None | Some(Json::Null | Json::Object(_)) => Ok(()),
+        Some(_) => Err("its metadata is not an object"),
+    }
+}
+
+fn check_part(part: &Json) -> Result<(), &'static str> {
+    match part.get("type").and_then(Json::as_str) {
+        Some("text") if part.get("text").is_some_and(Json::is_string) => Ok(()),
+        Some("text") => Err("a text part has no text"),
+        Some("file" | "component") => Err("files in messages are not taken yet"),
+        _ => Err("a part's type is not text"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn conversations_in_gradios_shapes_fit_and_malformed_ones_say_where() {
+        let chat = Chatbot::default();
+        let fits = json!([
+            {"role": "user", "metadata": null, "content": [{"type": "text", "text": "hi"}], "options": null},
+            {"role": "assistant", "content": "hello", "metadata": {"title": "Thinking", "status": "done"}},
+        ]);
+        assert_eq!(chat.validate(&Value::Json(fits)), Ok(()));
+        assert_eq!(chat.validate(&chat.default_value()), Ok(()));
+        for (message, problem) in [
+            (json!({"content": "x"}), "it has no role"),
+            (json!({"role": "robot", "content": "x"}), "its role is not user, assistant or system"),
+            (json!({"role": "user"}), "it has no content"),
+            (json!({"role": "user", "content": 3}), "its content is not text or a list of parts"),
+            (json!({"role": "user", "content": [{"type": "text"}]}), "a text part has no text"),
+            (json!({"role": "user", "content": "x", "metadata": "x"}), "its metadata is not an object"),
+        ] {
+            let value = Value::Json(json!([{"role": "user", "content": "fine"}, message]));
+            assert_eq!(chat.validate(&value), Err(ValueError::BadMessage { index: 1, problem }));
+        }
+        let long = Value::Json(Json::Array(vec![json!({"role": "user", "content": "x"}); MAX_CHAT_MESSAGES + 1]));
+        assert_eq!(chat.validate(&long), Err(ValueError::TooManyMessages { count: MAX_CHAT_MESSAGES + 1, max: 1000 }));
+        assert!(chat.validate(&Value::Text("hi".into())).is_err());
+    }
+}
