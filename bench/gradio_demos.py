@@ -2,7 +2,7 @@
 
 Run by bench/bench.mjs with the virtualenv bench/run.sh creates, one process per demo:
     .venv/bin/python gradio_demos.py DEMO PORT [STREAM_EVERY]
-DEMO: calculator, flip, synth or transcribe; STREAM_EVERY (seconds) for flip and transcribe,
+DEMO: calculator, flip, synth, transcribe or echo_chat; STREAM_EVERY (seconds) for flip and transcribe,
 whose own are Rheo's: 1/30 s and 0.5 s.
 """
 
@@ -182,8 +182,35 @@ def transcribe_demo(stream_every=0.5):
     return demo
 
 
+def echo_chat(message, history):
+    """Rheo's /echo_chat: `tokens N every MS` streams N tokens MS ms apart, the last stamped
+    with the time it was yielded; anything else comes back a word at a time."""
+    words = message.split()
+    if len(words) == 4 and words[0] == "tokens" and words[2] == "every":
+        count, every, reply = min(int(words[1]), 10_000), min(int(words[3]), 1000) / 1000, ""
+        for index in range(count):
+            time.sleep(every)
+            reply += f"end@{int(time.time() * 1000)}" if index == count - 1 else f"tok{index} "
+            yield reply
+        return
+    reply = ""
+    for word in message.split(" "):
+        time.sleep(0.04)
+        reply += word + " "
+        yield reply
+
+
+echo_chat_demo = gr.ChatInterface(echo_chat, api_name="chat")
+
+
 if __name__ == "__main__":
     name, port, options = sys.argv[1], int(sys.argv[2]), [float(x) for x in sys.argv[3:]]
-    demos = {"calculator": lambda: calculator_demo, "flip": flip_demo, "synth": lambda: synth_demo, "transcribe": transcribe_demo}
+    demos = {
+        "calculator": lambda: calculator_demo,
+        "flip": flip_demo,
+        "synth": lambda: synth_demo,
+        "transcribe": transcribe_demo,
+        "echo_chat": lambda: echo_chat_demo,
+    }
     demo = demos[name](*options)
     demo.launch(server_name="127.0.0.1", server_port=port, show_error=True)
