@@ -199,7 +199,7 @@ async function main() {
     row(`Last of ${plan.longTokens} tokens yielded to on screen`, (r) => ms(r.lastTokenMs), ratio(rheo.lastTokenMs, gradio.lastTokenMs)),
     row("Bytes on the wire per token", (r) => r.bytesPerToken.toFixed(0), ratio(rheo.bytesPerToken, gradio.bytesPerToken)),
     row("Longest gap between frames while streaming", (r) => ms(r.longestFrameMs), ratio(rheo.longestFrameMs, gradio.longestFrameMs)),
-    row("Frames dropped while streaming (of those shown)", (r) => `${r.droppedFrames} (of ${r.frames})`, ""),
+    row("Frames dropped while streaming", (r) => `${r.droppedFrames} (${r.frames} shown)`, ""),
     "",
     "The bytes are what the page received on the reply's stream (Rheo's NDJSON answer, Gradio's",
     "server-sent events), headers excluded, divided by the tokens. A frame is dropped where two",

@@ -24,6 +24,15 @@ def test_predict_answers_with_a_reply_from_a_word_of_the_message():
     assert plain(reply.split()[0]) == "queequeg", reply
 
 
+def test_an_additional_input_is_a_parameter_after_the_message():
+    client = Client(URL, verbose=False)
+    parameters = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/chat"]["parameters"]
+    assert [p["parameter_name"] for p in parameters] == ["message", "longest_reply"]
+    assert parameters[1]["parameter_has_default"] and parameters[1]["parameter_default"] == 60
+    for _ in range(3):
+        assert len(client.predict("the sea", 25, api_name="/chat").split()) <= 25
+
+
 def test_submit_yields_the_reply_as_it_grows():
     job = Client(URL, verbose=False).submit("Tell me about the whale", api_name="/chat")
     replies = list(job)
@@ -36,7 +45,7 @@ def test_the_queue_sends_each_word_as_an_append_to_the_reply():
     session = "chat-raw-session"
     info = Client(URL, verbose=False).config
     fn_index = next(d["id"] for d in info["dependencies"] if d["api_name"] == "chat")
-    joined = httpx.post(f"{URL}gradio_api/queue/join", json={"data": ["the sea", None], "fn_index": fn_index, "session_hash": session})
+    joined = httpx.post(f"{URL}gradio_api/queue/join", json={"data": ["the sea", None, 60], "fn_index": fn_index, "session_hash": session})
     assert joined.status_code == 200, joined.text
     messages = []
     with httpx.stream("GET", f"{URL}gradio_api/queue/data", params={"session_hash": session}, timeout=30) as stream:
@@ -72,7 +81,7 @@ def test_mcp_has_one_tool_for_the_chat_which_replies():
         tools = {tool.name: tool for tool in (await session.list_tools()).tools}
         chat_tools = [name for name in tools if name.startswith("chat")]
         assert chat_tools == ["chat_chat"], chat_tools
-        assert list(tools["chat_chat"].input_schema["properties"]) == ["message"]
+        assert sorted(tools["chat_chat"].input_schema["properties"]) == ["longest_reply", "message"]
         result = await session.call_tool("chat_chat", {"message": "Who is Queequeg?"})
         assert not result.is_error, result
         assert len(result.content[0].text.split()) >= 25

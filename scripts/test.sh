@@ -96,10 +96,12 @@ compat/.venv/bin/python -m pytest -q compat
   --streams 4 --generators 5 --vanish 0.1 --settle 2
 
 # The side-by-side benchmark in quick mode, as a smoke test: every figure must be produced
-# for Rheo (a Gradio figure that fails is reported with its reason), and streams per core
-# briefly (timings are not checked here; see bench/RESULTS.md).
+# for Rheo (a Gradio figure that fails is reported with its reason), streams per core
+# briefly, and the chat's figures, both systems' (timings are not checked here; see
+# bench/RESULTS.md).
 kill $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true
 wait $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true
 stop_redis
 ./bench/run.sh --quick --out target/bench-smoke
 ./bench/streams.sh 1 target/bench-smoke/streams.md
+./bench/chat.sh --quick --out target/bench-smoke/chat.md

@@ -17,7 +17,7 @@ use std::{
 use futures::Stream;
 use rheo::{
     components::{Step, StepStatus},
-    ChatInterface, ChatMessage, IntoMounted,
+    ChatInterface, ChatMessage, IntoMounted, Slider,
 };
 
 /// The text the model learns from.
@@ -73,9 +73,10 @@ impl WordChain {
         chain
     }
 
-    /// A reply to `message`: from a word of it the text knows (which it says), else from a
-    /// sentence's start.
-    pub(crate) fn reply(&self, message: &str, seed: u64) -> (Option<String>, Vec<String>) {
+    /// A reply to `message` of at most `longest` words: from a word of it the text knows
+    /// (which it says), else from a sentence's start.
+    pub(crate) fn reply(&self, message: &str, seed: u64, longest: usize) -> (Option<String>, Vec<String>) {
+        let (longest, shortest) = (longest.clamp(2, MAX_WORDS), MIN_WORDS.min(longest));
         let mut random = Xorshift(seed | 1);
         let known: Vec<(String, &Vec<(u32, u32)>)> = message
             .split_whitespace()
@@ -90,7 +91,7 @@ impl WordChain {
         };
         let (mut a, mut b) = candidates[random.below(candidates.len())];
         let mut reply = vec![self.words[a as usize].clone(), self.words[b as usize].clone()];
-        while reply.len() < MAX_WORDS && !(reply.len() >= MIN_WORDS && ends_sentence(&reply[reply.len() - 1])) {
+        while reply.len() < longest && !(reply.len() >= shortest && ends_sentence(&reply[reply.len() - 1])) {
             let Some(followers) = self.next.get(&(a, b)) else { break };
             let next = followers[random.below(followers.len())];
             reply.push(self.words[next as usize].clone());
@@ -122,12 +123,17 @@ impl Xorshift {
 }
 
 /// The reply to `message`: a step saying where it looks, then the answer a word at a time.
-fn respond(chain: &Arc<WordChain>, message: String, history: Vec<ChatMessage>) -> impl Stream<Item = Vec<ChatMessage>> {
+fn respond(
+    chain: &Arc<WordChain>,
+    message: String,
+    history: Vec<ChatMessage>,
+    longest: f64,
+) -> impl Stream<Item = Vec<ChatMessage>> {
     // A new seed for each reply, so Retry answers anew.
     static REPLIES: AtomicU64 = AtomicU64::new(0);
     let mut hasher = DefaultHasher::new();
     (message.as_str(), history.len(), REPLIES.fetch_add(1, Ordering::Relaxed)).hash(&mut hasher);
-    let (anchor, words) = chain.reply(&message, hasher.finish());
+    let (anchor, words) = chain.reply(&message, hasher.finish(), longest as usize);
     let looked = match &anchor {
         Some(word) => format!("Found “{word}” in the chapters; answering from there."),
         None => "None of these words is in the chapters; answering from a sentence of them.".to_owned(),
@@ -156,14 +162,21 @@ fn respond(chain: &Arc<WordChain>, message: String, history: Vec<ChatMessage>) -
 
 pub(crate) fn interface() -> impl IntoMounted {
     let chain = Arc::new(WordChain::train(TEXT));
-    ChatInterface::with_steps(move |message: String, history: Vec<ChatMessage>| respond(&chain, message, history))
-        .title("Chat with Ishmael")
-        .description(
-            "A word chain trained, when the server starts, on the first ten chapters of *Moby-Dick*. \
+    let longest = Slider::new(MIN_WORDS as f64, MAX_WORDS as f64)
+        .value(60.0)
+        .label("longest reply")
+        .info("In words: a reply ends at the first sentence's end after 25, or here.");
+    ChatInterface::with_steps(move |message: String, history: Vec<ChatMessage>, longest: f64| {
+        respond(&chain, message, history, longest)
+    })
+    .additional_inputs(longest)
+    .title("Chat with Ishmael")
+    .description(
+        "A word chain trained, when the server starts, on the first ten chapters of *Moby-Dick*. \
              It looks for a word of your message in them, then answers from there a word at a time.",
-        )
-        .placeholder("Ask Ishmael about the sea, whales or the Spouter-Inn.")
-        .examples(["Tell me about the whale", "What is the sea like?", "Who is Queequeg?"])
+    )
+    .placeholder("Ask Ishmael about the sea, whales or the Spouter-Inn.")
+    .examples(["Tell me about the whale", "What is the sea like?", "Who is Queequeg?"])
 }
 
 #[cfg(test)]
@@ -173,15 +186,16 @@ mod tests {
     #[test]
     fn the_chain_answers_from_a_word_of_the_message_and_ends_a_sentence() {
         let chain = WordChain::train(TEXT);
-        let (anchor, reply) = chain.reply("Queequeg", 7);
+        let (anchor, reply) = chain.reply("Queequeg", 7, MAX_WORDS);
         assert_eq!(anchor.as_deref(), Some("queequeg"));
         assert!(reply.len() >= 2 && reply.len() <= MAX_WORDS, "{reply:?}");
         assert_eq!(plain(&reply[0]), "queequeg", "{reply:?}");
         if reply.len() < MAX_WORDS {
             assert!(ends_sentence(reply.last().unwrap()), "{reply:?}");
         }
-        let (anchor, anything) = chain.reply("zzzz", 3);
+        let (anchor, anything) = chain.reply("zzzz", 3, MAX_WORDS);
         assert!(anchor.is_none() && !anything.is_empty());
-        assert_ne!(chain.reply("the sea", 1), chain.reply("the sea", 2), "seeds vary the replies");
+        assert_ne!(chain.reply("the sea", 1, 60), chain.reply("the sea", 2, 60), "seeds vary the replies");
+        assert!(chain.reply("the sea", 1, 30).1.len() <= 30, "at most the longest asked for");
     }
 }

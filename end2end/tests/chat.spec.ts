@@ -119,12 +119,26 @@ test("a finished reply is rendered as Markdown, and the copy button puts its tex
   expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe(text);
 });
 
+test("a reply that fails half-way keeps its words, its error shown under them; the next turn goes on", async ({ page }) => {
+  await page.goto("/echo_chat");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  await send(page, "tokens 5 every 20 then fail");
+  await expect(page.getByRole("alert")).toHaveText("The model stopped half-way (as asked).");
+  await expect(messages(page, "assistant").first()).toHaveText(/^tok0 tok1 tok2 tok3 tok4\s*Copy$/);
+  await send(page, "Hello again");
+  await expect(messages(page, "assistant").nth(1)).toContainText("Hello again");
+  await expect(messages(page, "assistant")).toHaveCount(2);
+  await expect(page.getByRole("alert")).toBeHidden();
+});
+
 test("@gradio/client chats through /chat, and its submit streams the growing reply", async () => {
   const chat = await Client.connect("http://127.0.0.1:3000/chat/");
-  const answer = (await chat.predict("/chat", ["Who is Queequeg?"])).data as string[];
+  // The additional input, the longest reply, comes after the message.
+  const answer = (await chat.predict("/chat", ["Who is Queequeg?", 30])).data as string[];
   expect(answer[0].split(" ").length).toBeGreaterThanOrEqual(25);
+  expect(answer[0].split(" ").length).toBeLessThanOrEqual(30);
   const replies: string[] = [];
-  for await (const message of chat.submit("/chat", { message: "Tell me about the whale" })) {
+  for await (const message of chat.submit("/chat", { message: "Tell me about the whale", longest_reply: 80 })) {
     if (message.type === "data") replies.push((message.data as string[])[0]);
   }
   expect(replies.length).toBeGreaterThan(20);

@@ -33,7 +33,7 @@ pub const DEFAULT_MAX_MESSAGE_CHARS: usize = 10_000;
 /// [`ChatInterface::with_steps`] instead.
 ///
 /// ```
-/// use futures::{stream, Stream};
+/// use futures::{stream, Stream, StreamExt};
 /// use rheo::{ChatInterface, ChatMessage, Registry};
 ///
 /// fn echo(message: String, history: Vec<ChatMessage>) -> impl Stream<Item = String> {
@@ -48,8 +48,9 @@ pub const DEFAULT_MAX_MESSAGE_CHARS: usize = 10_000;
 /// A page keeps its conversation itself (a new tab starts afresh); an API client's
 /// conversation is kept in its session on the server, as Gradio keeps it, so that
 /// `Client(url).predict("Hi", api_name="/chat")` called twice is two turns of one chat.
-pub struct ChatInterface<F, M, R = Textbox> {
+pub struct ChatInterface<F, M, R = Textbox, E = ()> {
     respond: F,
+    additional_inputs: E,
     title: Option<String>,
     description: String,
     placeholder: Option<String>,
@@ -58,22 +59,14 @@ pub struct ChatInterface<F, M, R = Textbox> {
     marker: PhantomData<fn() -> (M, R)>,
 }
 
-impl<F, M> ChatInterface<F, M, Textbox>
-where
-    F: Handler<M, Args = (String, Vec<ChatMessage>)>,
-    F::Output: Returns<Textbox>,
-{
+impl<F: Handler<M>, M> ChatInterface<F, M, Textbox> {
     /// A chat answered by `respond`, whose answers are text: the reply, or pieces of it.
     pub fn new(respond: F) -> Self {
         Self::answered_by(respond)
     }
 }
 
-impl<F, M> ChatInterface<F, M, Chatbot>
-where
-    F: Handler<M, Args = (String, Vec<ChatMessage>)>,
-    F::Output: Returns<Chatbot>,
-{
+impl<F: Handler<M>, M> ChatInterface<F, M, Chatbot> {
     /// A chat answered by `respond`, whose answers are the reply's messages so far: steps (a
     /// [`ChatMessage::step`], shown folded under its title) then the answer. Each answer of a
     /// generator replaces the one before; only what changed goes over the wire.
@@ -105,6 +98,7 @@ impl<F, M, R> ChatInterface<F, M, R> {
     fn answered_by(respond: F) -> Self {
         ChatInterface {
             respond,
+            additional_inputs: (),
             title: None,
             description: String::new(),
             placeholder: None,
@@ -114,6 +108,39 @@ impl<F, M, R> ChatInterface<F, M, R> {
         }
     }
 
+    /// Inputs the handler takes after the message and the conversation (Gradio's
+    /// `additional_inputs`: a system prompt, a temperature): one component or a tuple of up
+    /// to six, shown folded under the message box, and parameters of `/chat` after the
+    /// message.
+    ///
+    /// ```
+    /// use rheo::{ChatInterface, ChatMessage, Slider, Textbox};
+    ///
+    /// fn respond(message: String, _: Vec<ChatMessage>, tone: String, words: f64) -> String {
+    ///     let reply: Vec<&str> = message.split_whitespace().take(words as usize).collect();
+    ///     format!("({tone}) {}", reply.join(" "))
+    /// }
+    ///
+    /// let chat = ChatInterface::new(respond)
+    ///     .additional_inputs((Textbox::new().label("tone").value("calm"), Slider::new(1.0, 10.0).label("words")));
+    /// # let _ = rheo::Registry::new().mount("tone", chat);
+    /// ```
+    pub fn additional_inputs<E: ChatInputs>(self, inputs: E) -> ChatInterface<F, M, R, E> {
+        let ChatInterface { respond, title, description, placeholder, examples, max_message_chars, .. } = self;
+        ChatInterface {
+            respond,
+            additional_inputs: inputs,
+            title,
+            description,
+            placeholder,
+            examples,
+            max_message_chars,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<F, M, R, E> ChatInterface<F, M, R, E> {
     /// The page's heading; defaults to the mount name.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
@@ -179,19 +206,71 @@ impl Reply for Chatbot {
     }
 }
 
-impl<F, M, R> Sealed for ChatInterface<F, M, R> {}
+/// The inputs a chat handler takes after the message and the conversation
+/// ([`ChatInterface::additional_inputs`]): none, one component, or a tuple of up to six.
+pub trait ChatInputs {
+    /// The handler's inputs: the message, the conversation, then these.
+    #[doc(hidden)]
+    type All: ComponentList;
+    /// Whether there are none (then no place is made for them).
+    #[doc(hidden)]
+    const NONE: bool = false;
+    /// Places them in the app, and gives their handles' ids.
+    #[doc(hidden)]
+    fn place(self, app: &mut Blocks) -> Vec<(u64, usize)>;
+}
 
-impl<F, M, R> IntoMounted for ChatInterface<F, M, R>
+impl ChatInputs for () {
+    type All = (Textbox, Chatbot);
+    const NONE: bool = true;
+
+    fn place(self, _: &mut Blocks) -> Vec<(u64, usize)> {
+        Vec::new()
+    }
+}
+
+impl<C: Component> ChatInputs for C {
+    type All = (Textbox, Chatbot, C);
+
+    fn place(self, app: &mut Blocks) -> Vec<(u64, usize)> {
+        app.add(self).ids()
+    }
+}
+
+macro_rules! chat_inputs {
+    ($($c:ident $v:ident),+) => {
+        impl<$($c: Component),+> ChatInputs for ($($c,)+) {
+            type All = (Textbox, Chatbot, $($c,)+);
+
+            fn place(self, app: &mut Blocks) -> Vec<(u64, usize)> {
+                let ($($v,)+) = self;
+                [$(app.add($v).ids()),+].concat()
+            }
+        }
+    };
+}
+
+chat_inputs!(A a);
+chat_inputs!(A a, B b);
+chat_inputs!(A a, B b, C c);
+chat_inputs!(A a, B b, C c, D d);
+chat_inputs!(A a, B b, C c, D d, E e);
+chat_inputs!(A a, B b, C c, D d, E e, G g);
+
+impl<F, M, R, E> Sealed for ChatInterface<F, M, R, E> {}
+
+impl<F, M, R, E> IntoMounted for ChatInterface<F, M, R, E>
 where
-    F: Handler<M, Args = (String, Vec<ChatMessage>)>,
+    F: Handler<M, Args = <E::All as ComponentList>::Args>,
     F::Output: Returns<R>,
     M: 'static,
     R: Reply + 'static,
+    E: ChatInputs,
 {
     #[allow(private_interfaces)]
     fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
         let generator = F::GENERATOR;
-        let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, (Textbox, Chatbot), R>(self.respond));
+        let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, E::All, R>(self.respond));
         let respond = Responder { respond, add: R::add };
         let mut app = Blocks::new().title(self.title.unwrap_or_else(|| name.to_owned())).description(self.description);
         let chatbot = app.add(match self.placeholder {
@@ -207,9 +286,14 @@ where
         });
         let (retry, undo, clear) =
             app.row(|app| (app.add(Button::new("Retry")), app.add(Button::new("Undo")), app.add(Button::new("Clear"))));
+        let extras = match E::NONE {
+            true => Vec::new(),
+            false => app.accordion("Additional inputs", false, |app| self.additional_inputs.place(app)),
+        };
         if !self.examples.is_empty() {
             app.examples(message, self.examples.into_iter().map(|example| (example,)));
         }
+        let with_extras = |ids: Vec<(u64, usize)>| [ids, extras.clone()].concat();
 
         let page_turn =
             ErasedEvent { handler: page_turn(respond.clone()), generator: true, api_name: "respond".into() };
@@ -217,13 +301,14 @@ where
             .push_event(
                 vec![message.submit(), send.click()],
                 page_turn,
-                (message, chatbot).ids(),
+                with_extras((message, chatbot).ids()),
                 (message, chatbot).ids(),
             )
             .private()
             .id();
         let again = ErasedEvent { handler: retry_turn(respond.clone()), generator: true, api_name: "retry".into() };
-        let retried = app.push_event(vec![retry.click()], again, chatbot.ids(), chatbot.ids()).private().id();
+        let retried =
+            app.push_event(vec![retry.click()], again, with_extras(chatbot.ids()), chatbot.ids()).private().id();
         app.on(undo.click(), undo_turn, chatbot, (chatbot, message)).private();
         app.cancel(stop.click(), [replied, retried]);
         app.cancel(clear.click(), [replied, retried]);
@@ -234,7 +319,8 @@ where
         let reply = app.add_unplaced(Textbox::new().label("Response"));
         let asked = app.add_unplaced(message_box.label("message").max_length(self.max_message_chars));
         let api_turn = ErasedEvent { handler: api_turn(respond), generator, api_name: function_name::<F>() };
-        app.push_event(Vec::new(), api_turn, (asked, history).ids(), (reply, history).ids()).api_name("chat");
+        app.push_event(Vec::new(), api_turn, with_extras((asked, history).ids()), (reply, history).ids())
+            .api_name("chat");
         app.into_mounted(name)
     }
 }
@@ -252,6 +338,7 @@ fn turn(
     responder: &Responder,
     message: String,
     history: Vec<ChatMessage>,
+    extras: Vec<Payload>,
     slot: Slot,
 ) -> Result<(Vec<ChatMessage>, Answers<Vec<ChatMessage>>), CallError> {
     if message.trim().is_empty() {
@@ -260,7 +347,8 @@ fn turn(
     let mut asked = history.clone();
     asked.push(ChatMessage::user(message.clone()));
     let reply_at = asked.len();
-    let answers = (responder.respond)(vec![Payload::Json(Value::Text(message)), history.into_payload()], slot);
+    let inputs = [vec![Payload::Json(Value::Text(message)), history.into_payload()], extras].concat();
+    let answers = (responder.respond)(inputs, slot);
     let add = responder.add;
     let replies = answers.scan(asked.clone(), move |shown, answer| {
         let added = answer
@@ -280,37 +368,52 @@ fn shown_turn(turn: Result<(Vec<ChatMessage>, Answers<Vec<ChatMessage>>), CallEr
     }
 }
 
+/// The first `count` of a call's values, and the additional inputs' after them.
+fn split(mut values: Vec<Payload>, count: usize) -> (Vec<Payload>, Vec<Payload>) {
+    let extras = values.split_off(count.min(values.len()));
+    (values, extras)
+}
+
 /// The page's turn: the message box emptied, and the conversation as it grows.
 fn page_turn(respond: Responder) -> ErasedHandler {
-    Box::new(move |values, slot| match <(Textbox, Chatbot)>::decode(values) {
-        Ok((message, history)) => shown_turn(turn(&respond, message, history, slot))
-            .map_ok(|shown| vec![String::new().into_payload(), shown.into_payload()])
-            .boxed(),
-        Err(e) => refused(CallError::invalid_input(e.to_string())),
+    Box::new(move |values, slot| {
+        let (asked, extras) = split(values, 2);
+        match <(Textbox, Chatbot)>::decode(asked) {
+            Ok((message, history)) => shown_turn(turn(&respond, message, history, extras, slot))
+                .map_ok(|shown| vec![String::new().into_payload(), shown.into_payload()])
+                .boxed(),
+            Err(e) => refused(CallError::invalid_input(e.to_string())),
+        }
     })
 }
 
 /// Retry: the last message asked again, its reply made anew.
 fn retry_turn(respond: Responder) -> ErasedHandler {
-    Box::new(move |values, slot| match <Chatbot as ComponentList>::decode(values) {
-        Ok((mut history,)) => match history.iter().rposition(|m| m.role() == Role::User) {
-            Some(last) => {
-                let message = history[last].text();
-                history.truncate(last);
-                shown_turn(turn(&respond, message, history, slot)).map_ok(|shown| vec![shown.into_payload()]).boxed()
-            }
-            None => refused(CallError::invalid_input("There is no message to retry.")),
-        },
-        Err(e) => refused(CallError::invalid_input(e.to_string())),
+    Box::new(move |values, slot| {
+        let (asked, extras) = split(values, 1);
+        match <Chatbot as ComponentList>::decode(asked) {
+            Ok((mut history,)) => match history.iter().rposition(|m| m.role() == Role::User) {
+                Some(last) => {
+                    let message = history[last].text();
+                    history.truncate(last);
+                    shown_turn(turn(&respond, message, history, extras, slot))
+                        .map_ok(|shown| vec![shown.into_payload()])
+                        .boxed()
+                }
+                None => refused(CallError::invalid_input("There is no message to retry.")),
+            },
+            Err(e) => refused(CallError::invalid_input(e.to_string())),
+        }
     })
 }
 
 /// An API client's turn: its reply as it grows, the conversation kept in its session.
 fn api_turn(respond: Responder) -> ErasedHandler {
     Box::new(move |values, slot| {
-        let replies = <(Textbox, State<Vec<ChatMessage>>)>::decode(values)
+        let (asked, extras) = split(values, 2);
+        let replies = <(Textbox, State<Vec<ChatMessage>>)>::decode(asked)
             .map_err(|e| CallError::invalid_input(e.to_string()))
-            .and_then(|(message, State(history))| turn(&respond, message, history, slot));
+            .and_then(|(message, State(history))| turn(&respond, message, history, extras, slot));
         match replies {
             Ok((_, replies)) => replies
                 .map_ok(|shown| {
@@ -419,6 +522,45 @@ mod tests {
         let malformed = vec![Value::Text("hi".into()), Value::Json(json!([{"role": "robot", "content": "x"}]))];
         let error = call(page, malformed, "a").await.unwrap_err().to_string();
         assert!(error.contains("message 0: its role is not user, assistant or system"), "{error}");
+    }
+
+    /// A reply that fails half-way: the page saw the words before the error, which ends the
+    /// turn; a caller gone mid-reply stops the author's generator.
+    #[tokio::test]
+    async fn a_failure_half_way_ends_the_turn_after_its_words_and_a_caller_gone_stops_the_reply() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static WORDS: AtomicUsize = AtomicUsize::new(0);
+        fn fails(_: String, _: Vec<ChatMessage>) -> impl Stream<Item = Result<String, String>> {
+            futures::stream::iter([Ok("so far".to_owned()), Err("the model stopped".to_owned())])
+        }
+        fn endless(_: String, _: Vec<ChatMessage>) -> impl Stream<Item = String> {
+            futures::stream::unfold((), |()| async {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                WORDS.fetch_add(1, Ordering::SeqCst);
+                Some((" word".to_owned(), ()))
+            })
+        }
+        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let inputs = || vec![Value::Text("hi".into()), Value::Json(json!([]))];
+
+        let app = ChatInterface::new(fails).into_mounted("fails").unwrap().build_in_memory(&files);
+        let page = app.endpoint(0).unwrap();
+        let answers: Vec<_> = page.call(&files, None, None, page.check(inputs()).unwrap(), None).collect().await;
+        assert_eq!(answers.len(), 3, "the message, the words, the error");
+        assert_eq!(conversation(&answers[1].as_ref().unwrap()[1])[1], (Role::Assistant, "so far".to_owned()));
+        assert_eq!(answers[2].as_ref().unwrap_err().to_string(), "the model stopped");
+
+        let app = ChatInterface::new(endless).into_mounted("endless").unwrap().build_in_memory(&files);
+        let page = app.endpoint(0).unwrap();
+        let mut answers = Box::pin(page.call(&files, None, None, page.check(inputs()).unwrap(), None));
+        for _ in 0..3 {
+            answers.next().await.unwrap().unwrap();
+        }
+        drop(answers);
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        let stopped = WORDS.load(Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+        assert_eq!(WORDS.load(Ordering::SeqCst), stopped, "the generator stopped with its caller");
     }
 
     #[test]

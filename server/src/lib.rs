@@ -86,7 +86,7 @@ mod transports;
 mod update;
 
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
-pub use chat::{ChatInterface, Reply, DEFAULT_MAX_MESSAGE_CHARS};
+pub use chat::{ChatInputs, ChatInterface, Reply, DEFAULT_MAX_MESSAGE_CHARS};
 pub use components::{
     Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Image, Json, Label,
     Markdown, MediaInput, Number, Output, Radio, Returns, Shown, Slider, State, Textbox,

@@ -137,8 +137,8 @@ struct Entry {
     summary: Option<(Element, Element)>,
     body: Element,
     tail: Element,
-    /// Bumped by each change of the text: a settling render of an older text is dropped.
-    changes: Rc<Cell<u64>>,
+    /// When its tail is rendered.
+    settle: Rc<Settle>,
 }
 
 /// Brings the log's elements in line with the conversation: a message that grew gets what it
@@ -223,7 +223,7 @@ impl Entry {
             summary,
             body,
             tail,
-            changes: Rc::new(Cell::new(0)),
+            settle: Rc::default(),
         })
     }
 
@@ -269,26 +269,50 @@ impl Entry {
                 self.tail.set_class_name("chat-tail");
             }
         }
-        let change = self.changes.get() + 1;
-        self.changes.set(change);
-        if !tail.trim().is_empty() {
-            let (tail, changes, source) = (self.tail.clone(), self.changes.clone(), tail.to_owned());
-            set_timeout(
-                move || {
-                    if changes.get() == change {
-                        spawn_local(async move {
-                            let html = safe_html(source).await;
-                            if changes.get() == change {
-                                tail.set_inner_html(&html);
-                                tail.set_class_name("chat-block");
-                            }
-                        });
-                    }
-                },
-                SETTLE,
-            );
-        }
+        self.settle.changed(&self.tail);
         self.text = message.text;
+    }
+}
+
+/// When a message's tail is rendered: once it has not changed for [`SETTLE`]. One timer waits
+/// at a time, armed again while changes come (not one per token).
+#[derive(Default)]
+struct Settle {
+    /// Bumped by each change of the text: a render of an older text is dropped.
+    changes: Cell<u64>,
+    waiting: Cell<bool>,
+}
+
+impl Settle {
+    fn changed(self: &Rc<Self>, tail: &Element) {
+        self.changes.set(self.changes.get() + 1);
+        if !self.waiting.replace(true) {
+            self.clone().arm(tail.clone());
+        }
+    }
+
+    fn arm(self: Rc<Self>, tail: Element) {
+        let armed = self.changes.get();
+        set_timeout(
+            move || {
+                if self.changes.get() != armed {
+                    return self.arm(tail);
+                }
+                self.waiting.set(false);
+                let source = tail.text_content().unwrap_or_default();
+                if source.trim().is_empty() {
+                    return;
+                }
+                spawn_local(async move {
+                    let html = safe_html(source).await;
+                    if self.changes.get() == armed {
+                        tail.set_inner_html(&html);
+                        tail.set_class_name("chat-block");
+                    }
+                });
+            },
+            SETTLE,
+        );
     }
 }
 

@@ -96,10 +96,19 @@ fn compare(old: &Json, new: &Json, path: &mut Vec<Json>, edits: &mut Vec<Edit>) 
     }
 }
 
-/// Each output's edits from `old` to `new` (a generator's last answer and its next).
+/// Each output's edits from `old` to `new` (a generator's last answer and its next). Text and
+/// JSON (a conversation, say) get [`diff`]'s edits; any other value (a file, a number, an
+/// update) is replaced whole when it changes: a new file's fields all change anyway, and
+/// `@gradio/client` applies edits to the very object it handed out before, so a file edited
+/// field by field would change under a caller who kept the last chunk.
 pub fn diff_outputs(old: &[Value], new: &[Value]) -> Vec<Vec<Edit>> {
     let json = |value: &Value| serde_json::to_value(value).unwrap_or_default();
-    old.iter().zip(new).map(|(old, new)| diff(&json(old), &json(new))).collect()
+    let edits = |(old, new): (&Value, &Value)| match new {
+        Value::Text(_) | Value::Json(_) => diff(&json(old), &json(new)),
+        _ if old == new => Vec::new(),
+        _ => vec![Edit(Action::Replace, Vec::new(), json(new))],
+    };
+    old.iter().zip(new).map(edits).collect()
 }
 
 /// An edit that does not fit the value it is applied to.
@@ -220,6 +229,22 @@ mod tests {
             assert_eq!(applied, new, "{old} -> {new} applied");
         }
         assert!(diff(&json!({"a": [1, "x"]}), &json!({"a": [1, "x"]})).is_empty());
+    }
+
+    #[test]
+    fn text_and_json_outputs_are_edited_and_other_values_replaced_whole() {
+        let file = |path: &str| Value::from_json(json!({"path": path, "is_stream": true}));
+        let old = [Value::Text("a".into()), Value::Json(json!([1])), file("x"), Value::Number(1.0)];
+        let new = [Value::Text("ab".into()), Value::Json(json!([1, 2])), file("y"), Value::Number(1.0)];
+        assert_eq!(
+            serde_json::to_value(diff_outputs(&old, &new)).unwrap(),
+            json!([
+                [["append", [], "b"]],
+                [["add", [1], 2]],
+                [["replace", [], serde_json::to_value(&new[2]).unwrap()]],
+                []
+            ])
+        );
     }
 
     #[test]
