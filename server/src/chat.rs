@@ -14,7 +14,7 @@ use crate::{
         Answers, CallError, DeclaredApp, ErasedHandler, Slot,
     },
     handler::Handler,
-    interface::{erase, function_name, private::Sealed, IntoMounted},
+    interface::{erase, private::Sealed, IntoMounted},
     Blocks, Button, State,
 };
 
@@ -317,8 +317,8 @@ where
         // Gradio's `/chat`: the conversation kept in the client's session, the reply out.
         let history = app.add(State(Vec::<ChatMessage>::new()));
         let reply = app.add_unplaced(Textbox::new().label("Response"));
-        let asked = app.add_unplaced(message_box.label("message").max_length(self.max_message_chars));
-        let api_turn = ErasedEvent { handler: api_turn(respond), generator, api_name: function_name::<F>() };
+        let asked = app.add_unplaced(message_box.label("message").max_length(self.max_message_chars).required());
+        let api_turn = ErasedEvent { handler: api_turn(respond), generator, api_name: "chat".into() };
         app.push_event(Vec::new(), api_turn, with_extras((asked, history).ids()), (reply, history).ids())
             .api_name("chat");
         app.into_mounted(name)

@@ -52,6 +52,13 @@ impl Textbox {
         self.options.max_length = Some(value);
         self
     }
+
+    /// No starting value, not even empty text: an API parameter without a default, which a
+    /// caller must give (a chat's message).
+    pub(crate) fn required(mut self) -> Self {
+        self.common.value = Some(rheo_shared::Value::Null);
+        self
+    }
 }
 
 impl Contract for components::Textbox {
