@@ -97,7 +97,7 @@ compat/.venv/bin/python -m pytest -q compat
 
 # The side-by-side benchmark in quick mode, as a smoke test: every figure must be produced
 # for Rheo (a Gradio figure that fails is reported with its reason), streams per core
-# briefly, and the chat's figures, both systems' (timings are not checked here; see
+# briefly, and the chat's figures likewise (timings are not checked here; see
 # bench/RESULTS.md).
 kill $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true
 wait $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true
