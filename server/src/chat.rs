@@ -4,7 +4,7 @@
 use std::{future::ready, marker::PhantomData, sync::Arc};
 
 use futures::{StreamExt, TryStreamExt};
-use rheo_shared::Value;
+use rheo_shared::{components::MAX_CHAT_MESSAGES, Value};
 
 use crate::{
     blocks::{ErasedEvent, Handles},
@@ -344,6 +344,13 @@ fn turn(
     if message.trim().is_empty() {
         return Err(CallError::invalid_input("Type a message first."));
     }
+    // An API client's conversation grows in its session: bounded as a page's is.
+    if history.len() + 2 > MAX_CHAT_MESSAGES {
+        return Err(CallError::invalid_input(format!(
+            "the conversation has {} messages, the most a chat keeps is {MAX_CHAT_MESSAGES}: start a new one",
+            history.len()
+        )));
+    }
     let mut asked = history.clone();
     asked.push(ChatMessage::user(message.clone()));
     let reply_at = asked.len();
@@ -519,6 +526,9 @@ mod tests {
             let error = call(api, inputs, "s").await.unwrap_err().to_string();
             assert!(error.contains(refusal), "{error}");
         }
+        let full = Value::Json(json!(vec![json!({"role": "user", "content": "x"}); MAX_CHAT_MESSAGES - 1]));
+        let error = call(page, vec![Value::Text("hi".into()), full], "a").await.unwrap_err().to_string();
+        assert!(error.contains("the most a chat keeps is 1000: start a new one"), "{error}");
         let malformed = vec![Value::Text("hi".into()), Value::Json(json!([{"role": "robot", "content": "x"}]))];
         let error = call(page, malformed, "a").await.unwrap_err().to_string();
         assert!(error.contains("message 0: its role is not user, assistant or system"), "{error}");
