@@ -42,18 +42,9 @@ def test_submit_yields_the_reply_as_it_grows():
 
 
 def test_the_queue_sends_each_word_as_an_append_to_the_reply():
-    session = "chat-raw-session"
     info = Client(URL, verbose=False).config
     fn_index = next(d["id"] for d in info["dependencies"] if d["api_name"] == "chat")
-    joined = httpx.post(f"{URL}gradio_api/queue/join", json={"data": ["the sea", None, 60], "fn_index": fn_index, "session_hash": session})
-    assert joined.status_code == 200, joined.text
-    messages = []
-    with httpx.stream("GET", f"{URL}gradio_api/queue/data", params={"session_hash": session}, timeout=30) as stream:
-        for line in stream.iter_lines():
-            if line.startswith("data: "):
-                messages.append(json.loads(line[6:]))
-                if messages[-1]["msg"] == "process_completed":
-                    break
+    messages = queue_messages("chat-raw-session", {"data": ["the sea", None, 60], "fn_index": fn_index})
     generating = [m["output"]["data"] for m in messages if m["msg"] == "process_generating"]
     first, rest = generating[0], generating[1:]
     # First the thinking step alone (no answer yet), then the answer's words appended to the
@@ -64,6 +55,36 @@ def test_the_queue_sends_each_word_as_an_append_to_the_reply():
     assert all(edits[1] == [] for edits in rest)
     whole = "".join(e[0][2] for e in appended)
     assert messages[-1]["output"]["data"][0] == whole
+
+
+def queue_messages(session, body):
+    joined = httpx.post(f"{URL}gradio_api/queue/join", json={**body, "session_hash": session})
+    assert joined.status_code == 200, joined.text
+    messages = []
+    with httpx.stream("GET", f"{URL}gradio_api/queue/data", params={"session_hash": session}, timeout=30) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data: "):
+                messages.append(json.loads(line[6:]))
+                if messages[-1]["msg"] == "process_completed":
+                    return messages
+    return messages
+
+
+def test_a_like_through_gradios_queue_reaches_the_demo_and_its_chatbot_is_marked_likeable():
+    config = Client(URL, verbose=False).config
+    like = next(d for d in config["dependencies"] if d["targets"][0][1] == "like")
+    assert like["api_visibility"] == "private"
+    chatbot = next(c for c in config["components"] if c["id"] == like["targets"][0][0])
+    assert chatbot["type"] == "chatbot" and chatbot["props"]["likeable"] is True
+    liked = {"index": 2, "value": {"role": "assistant", "content": "Call me Ishmael."}, "liked": True}
+    done = queue_messages("chat-like-session", {"data": [], "fn_index": like["id"], "event_data": liked})[-1]
+    assert done["success"], done
+    logs = [m for m in queue_messages("chat-like-session-2", {"data": [], "fn_index": like["id"], "event_data": liked})
+            if m["msg"] == "log"]
+    assert re.match(r"Noted: you liked answer 3\. Ishmael's answers have \d+ likes", logs[0]["log"]), logs
+    refused = httpx.post(f"{URL}gradio_api/queue/join",
+                         json={"data": [], "fn_index": like["id"], "session_hash": "chat-like-3", "event_data": None})
+    assert refused.status_code in (400, 422) and "a like's event data is" in refused.text, refused.text
 
 
 def test_bad_messages_are_refused_in_words_and_the_next_is_answered():

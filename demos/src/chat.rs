@@ -2,13 +2,13 @@
 //! pair of words followed by the words that followed that pair) over the first ten chapters
 //! of Moby-Dick, which ships in `demos/data`. It shows a thinking step (which word of the
 //! message it found), then streams its reply a word at a time, at about the pace a hosted model
-//! streams tokens.
+//! streams tokens. A like or dislike of an answer is counted, and the count shown.
 
 use std::{
     collections::HashMap,
     hash::{DefaultHasher, Hash, Hasher},
     sync::{
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
         Arc,
     },
     time::Duration,
@@ -17,7 +17,7 @@ use std::{
 use futures::Stream;
 use rheo::{
     components::{Step, StepStatus},
-    ChatInterface, ChatMessage, IntoMounted, Slider,
+    ChatInterface, ChatMessage, IntoMounted, Like, Slider,
 };
 
 /// The text the model learns from.
@@ -160,8 +160,30 @@ fn respond(
     }
 }
 
+/// The likes and dislikes of Ishmael's answers since the server started, everyone's.
+#[derive(Default)]
+struct Votes {
+    likes: AtomicUsize,
+    dislikes: AtomicUsize,
+}
+
+impl Votes {
+    /// Counts `like`, and thanks for it with the counts.
+    fn note(&self, like: Like) {
+        let counted = if like.liked { &self.likes } else { &self.dislikes };
+        counted.fetch_add(1, Ordering::Relaxed);
+        let verdict = if like.liked { "liked" } else { "disliked" };
+        let (likes, dislikes) = (self.likes.load(Ordering::Relaxed), self.dislikes.load(Ordering::Relaxed));
+        rheo::info(format!(
+            "Noted: you {verdict} answer {}. Ishmael's answers have {likes} likes and {dislikes} dislikes.",
+            like.index + 1
+        ));
+    }
+}
+
 pub(crate) fn interface() -> impl IntoMounted {
     let chain = Arc::new(WordChain::train(TEXT));
+    let votes = Arc::new(Votes::default());
     let longest = Slider::new(MIN_WORDS as f64, MAX_WORDS as f64)
         .value(60.0)
         .label("longest reply")
@@ -177,6 +199,7 @@ pub(crate) fn interface() -> impl IntoMounted {
     )
     .placeholder("Ask Ishmael about the sea, whales or the Spouter-Inn.")
     .examples(["Tell me about the whale", "What is the sea like?", "Who is Queequeg?"])
+    .on_like(move |like: Like| votes.note(like))
 }
 
 #[cfg(test)]

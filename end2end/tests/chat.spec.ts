@@ -119,6 +119,33 @@ test("a finished reply is rendered as Markdown, and the copy button puts its tex
   expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe(text);
 });
 
+test("a like and a dislike of an answer reach the demo's author, which counts them; steps and messages sent have no thumbs", async ({ page }) => {
+  await open(page);
+  await send(page, "What is the sea like?");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  await expect(messages(page, "step").getByRole("button", { name: "Like" })).toHaveCount(0);
+  await expect(messages(page, "user").getByRole("button", { name: "Like" })).toHaveCount(0);
+  const answer = messages(page, "assistant").first();
+  const [like, dislike] = [answer.getByRole("button", { name: "Like", exact: true }), answer.getByRole("button", { name: "Dislike" })];
+  // The counts are the server's, everyone's since it started: read them, then check each vote adds one.
+  const counts = async () => {
+    const said = await page.locator(".toast").last().innerText();
+    const [, likes, dislikes] = said.match(/have (\d+) likes and (\d+) dislikes/)!;
+    return [Number(likes), Number(dislikes)];
+  };
+  await like.click();
+  await expect(like).toHaveAttribute("aria-pressed", "true");
+  // The answer is the conversation's third message (after the question and the thinking step).
+  await expect(page.locator(".toast").last()).toContainText("Noted: you liked answer 3.");
+  const [likes, dislikes] = await counts();
+  expect(likes).toBeGreaterThanOrEqual(1);
+  await dislike.click();
+  await expect(dislike).toHaveAttribute("aria-pressed", "true");
+  await expect(like).toHaveAttribute("aria-pressed", "false");
+  await expect(page.locator(".toast").last()).toContainText("Noted: you disliked answer 3.");
+  expect(await counts()).toEqual([likes, dislikes + 1]);
+});
+
 test("a reply that fails half-way keeps its words, its error shown under them; the next turn goes on", async ({ page }) => {
   await page.goto("/echo_chat");
   await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");

@@ -14,10 +14,12 @@ use rheo_shared::{
 };
 
 use crate::{
-    components::{Button, Component, ComponentList, Markdown, MediaInput, Returns, Textbox},
+    components::{
+        Button, Chatbot, Component, ComponentList, Like, Markdown, MediaInput, Returns, Textbox, WithEventData,
+    },
     engine::{sessions::StateWiring, value::StateValue, within, Declared, DeclaredApp, ErasedHandler, ExampleFile},
     handler::Handler,
-    interface::{erase, function_name, name_unlabelled, private::Sealed, IntoMounted},
+    interface::{erase, erase_with_event_data, function_name, name_unlabelled, private::Sealed, IntoMounted},
 };
 
 /// An app of components in a layout and events that run handlers on them (Gradio's
@@ -227,6 +229,38 @@ impl Blocks {
         let handler = erase::<F, M, I::Components, O::Components>(handler);
         let erased = ErasedEvent { handler, generator: F::GENERATOR, api_name: function_name::<F>() };
         self.push_event(triggers.into_triggers(), erased, inputs.ids(), outputs.ids())
+    }
+
+    /// When the person likes or dislikes a message of `chatbot` (with the thumbs under each of
+    /// the assistant's messages, shown once an event listens), runs `handler` on the [`Like`]
+    /// then the values of `inputs`, and shows what it returns in `outputs` (Gradio's
+    /// `chatbot.like`). Only the page likes: the event is private.
+    ///
+    /// ```
+    /// use rheo::{Blocks, ChatMessage, Chatbot, Like, Textbox};
+    ///
+    /// fn noted(like: Like, conversation: Vec<ChatMessage>) -> String {
+    ///     let verdict = if like.liked { "liked" } else { "disliked" };
+    ///     format!("You {verdict} message {} of {}.", like.index + 1, conversation.len())
+    /// }
+    ///
+    /// let mut app = Blocks::new();
+    /// let chat = app.add(Chatbot::new());
+    /// let said = app.add(Textbox::new().label("feedback"));
+    /// app.on_like(chat, noted, chat, said);
+    /// # let _ = rheo::Registry::new().mount("liked", app);
+    /// ```
+    pub fn on_like<F, M, I, O>(&mut self, chatbot: Handle<Chatbot>, handler: F, inputs: I, outputs: O) -> EventRef<'_>
+    where
+        F: Handler<M, Args = <I::Components as WithEventData<Like>>::Args>,
+        F::Output: Returns<O::Components>,
+        I: Handles,
+        I::Components: WithEventData<Like>,
+        O: Handles,
+    {
+        let handler = erase_with_event_data::<Like, F, M, I::Components, O::Components>(handler);
+        let erased = ErasedEvent { handler, generator: F::GENERATOR, api_name: function_name::<F>() };
+        self.push_event(vec![chatbot.like()], erased, inputs.ids(), outputs.ids()).private()
     }
 
     /// An event that only API clients call (Gradio's `gr.api`): nothing on the page triggers
@@ -491,6 +525,13 @@ impl Handle<Button> {
     }
 }
 
+impl Handle<Chatbot> {
+    /// Fires when a message is liked or disliked ([`Blocks::on_like`] wires it).
+    pub(crate) fn like(self) -> Trigger {
+        self.trigger(On::Like { component: self.id })
+    }
+}
+
 impl Handle<Textbox> {
     /// Fires when Enter is pressed in the text field.
     pub fn submit(self) -> Trigger {
@@ -663,7 +704,10 @@ impl IntoMounted for Blocks {
                 let endpoint = spec.endpoint(index);
                 let wiring = state_wiring(&spec.events[index], &states, &choices);
                 let timed: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
-                Declared::new(endpoint, timed, wiring).in_concurrency_group(concurrency_group).with_limit_set(limit_set)
+                Declared::new(endpoint, timed, wiring)
+                    .in_concurrency_group(concurrency_group)
+                    .with_limit_set(limit_set)
+                    .taking_likes(spec.events[index].takes_like())
             })
             .collect();
         let state_starts =

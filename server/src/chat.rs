@@ -8,13 +8,13 @@ use rheo_shared::{components::MAX_CHAT_MESSAGES, Value};
 
 use crate::{
     blocks::{ErasedEvent, Handles},
-    components::{ChatMessage, Chatbot, Component, ComponentList, Returns, Role, Textbox},
+    components::{ChatMessage, Chatbot, Component, ComponentList, Like, Returns, Role, Textbox},
     engine::{
         value::{ComponentValue, Payload},
         Answers, CallError, DeclaredApp, ErasedHandler, Slot,
     },
     handler::Handler,
-    interface::{erase, private::Sealed, IntoMounted},
+    interface::{erase, erase_with_event_data, private::Sealed, IntoMounted},
     Blocks, Button, State,
 };
 
@@ -56,6 +56,8 @@ pub struct ChatInterface<F, M, R = Textbox, E = ()> {
     placeholder: Option<String>,
     examples: Vec<String>,
     max_message_chars: usize,
+    /// The author's handler of likes, erased, and whether it is a generator.
+    on_like: Option<(ErasedHandler, bool)>,
     marker: PhantomData<fn() -> (M, R)>,
 }
 
@@ -104,6 +106,7 @@ impl<F, M, R> ChatInterface<F, M, R> {
             placeholder: None,
             examples: Vec::new(),
             max_message_chars: DEFAULT_MAX_MESSAGE_CHARS,
+            on_like: None,
             marker: PhantomData,
         }
     }
@@ -126,7 +129,7 @@ impl<F, M, R> ChatInterface<F, M, R> {
     /// # let _ = rheo::Registry::new().mount("tone", chat);
     /// ```
     pub fn additional_inputs<E: ChatInputs>(self, inputs: E) -> ChatInterface<F, M, R, E> {
-        let ChatInterface { respond, title, description, placeholder, examples, max_message_chars, .. } = self;
+        let ChatInterface { respond, title, description, placeholder, examples, max_message_chars, on_like, .. } = self;
         ChatInterface {
             respond,
             additional_inputs: inputs,
@@ -135,6 +138,7 @@ impl<F, M, R> ChatInterface<F, M, R> {
             placeholder,
             examples,
             max_message_chars,
+            on_like,
             marker: PhantomData,
         }
     }
@@ -169,6 +173,32 @@ impl<F, M, R, E> ChatInterface<F, M, R, E> {
     /// unless set); a longer one is refused in words.
     pub fn max_message_chars(mut self, chars: usize) -> Self {
         self.max_message_chars = chars;
+        self
+    }
+
+    /// Hears the person's likes and dislikes of the assistant's answers (thumbs under each):
+    /// `handler` gets each [`Like`], as [`Blocks::on_like`]'s does.
+    ///
+    /// ```
+    /// use rheo::{ChatInterface, ChatMessage, Like};
+    ///
+    /// fn reply(message: String, _: Vec<ChatMessage>) -> String {
+    ///     message.to_uppercase()
+    /// }
+    ///
+    /// fn noted(like: Like) {
+    ///     println!("{} {:?}", if like.liked { "liked" } else { "disliked" }, like.message.text());
+    /// }
+    ///
+    /// let chat = ChatInterface::new(reply).on_like(noted);
+    /// # let _ = rheo::Registry::new().mount("shout", chat);
+    /// ```
+    pub fn on_like<L, LM>(mut self, handler: L) -> Self
+    where
+        L: Handler<LM, Args = (Like,)>,
+        L::Output: Returns<()>,
+    {
+        self.on_like = Some((erase_with_event_data::<Like, L, LM, (), ()>(handler), L::GENERATOR));
         self
     }
 }
@@ -313,6 +343,10 @@ where
         app.cancel(stop.click(), [replied, retried]);
         app.cancel(clear.click(), [replied, retried]);
         app.reset(clear.click(), (chatbot, message));
+        if let Some((handler, generator)) = self.on_like {
+            let liked = ErasedEvent { handler, generator, api_name: "like".into() };
+            app.push_event(vec![chatbot.like()], liked, Vec::new(), Vec::new()).private();
+        }
 
         // Gradio's `/chat`: the conversation kept in the client's session, the reply out.
         let history = app.add(State(Vec::<ChatMessage>::new()));
@@ -571,6 +605,38 @@ mod tests {
         let stopped = WORDS.load(Ordering::SeqCst);
         tokio::time::sleep(std::time::Duration::from_millis(60)).await;
         assert_eq!(WORDS.load(Ordering::SeqCst), stopped, "the generator stopped with its caller");
+    }
+
+    /// A like reaches the author's handler with the message liked; a like event's call without
+    /// what was liked, or with something else, is refused in words before the handler runs.
+    #[tokio::test]
+    async fn a_like_reaches_the_authors_handler_and_a_malformed_one_is_refused() {
+        use std::sync::Mutex;
+        static HEARD: Mutex<Vec<(usize, String, bool)>> = Mutex::new(Vec::new());
+        fn noted(like: Like) {
+            HEARD.lock().unwrap().push((like.index, like.message.text(), like.liked));
+        }
+        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let declared = ChatInterface::new(count).on_like(noted).into_mounted("liked").unwrap();
+        let (index, event) = declared.spec.events.iter().enumerate().find(|(_, e)| e.takes_like()).unwrap();
+        assert!(event.private, "only the page likes");
+        let app = declared.build_in_memory(&files);
+        let liked = app.endpoint(index).unwrap();
+        let like = |data| liked.check(Vec::new()).and_then(|checked| liked.check_event_data(checked, data));
+
+        let data = json!({"index": 1, "value": {"role": "assistant", "content": "Hi after 0"}, "liked": false});
+        let answers: Vec<_> = liked.call(&files, None, None, like(Some(data)).unwrap(), None).collect().await;
+        assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+        assert_eq!(*HEARD.lock().unwrap(), [(1, "Hi after 0".to_owned(), false)]);
+
+        for data in [None, Some(json!({"index": -1, "value": null, "liked": true})), Some(json!("liked"))] {
+            let error = like(data).unwrap_err().to_string();
+            assert!(error.contains(r#"a like's event data is {"index", "value", "liked"}"#), "{error}");
+        }
+        let not_a_message = json!({"index": 0, "value": {"role": "robot"}, "liked": true});
+        let answers: Vec<_> = liked.call(&files, None, None, like(Some(not_a_message)).unwrap(), None).collect().await;
+        assert!(answers[0].as_ref().unwrap_err().to_string().contains("a liked message"), "{answers:?}");
+        assert_eq!(HEARD.lock().unwrap().len(), 1, "the handler ran only for the well-formed like");
     }
 
     #[test]

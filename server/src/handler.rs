@@ -59,8 +59,8 @@ pub trait Handler<Marker>: Send + Sync + 'static {
     fn call(self: Arc<Self>, args: Self::Args, slot: Slot) -> Answers<Self::Output>;
 }
 
-/// A handler's return value: a value, a tuple of values, or a `Result` of those whose error
-/// is shown to the user. A value is a component value or an [`Update`] of an output.
+/// A handler's return value: a value, a tuple of values (`()` for none), or a `Result` of
+/// those whose error is shown to the user. A value is a component value or an [`Update`] of an output.
 pub trait IntoResult: Send + 'static {
     /// The value or values of a success.
     type Ok: Send + 'static;
@@ -86,6 +86,14 @@ impl<T: Send + 'static, E: Display + Send + 'static> IntoResult for Result<T, E>
     type Ok = T;
     fn into_result(self) -> Result<T, String> {
         self.map_err(|e| e.to_string())
+    }
+}
+
+/// Nothing, for an event with no outputs (one that only does something: counts a like).
+impl IntoResult for () {
+    type Ok = ();
+    fn into_result(self) -> Result<(), String> {
+        Ok(())
     }
 }
 

@@ -3,10 +3,11 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use rheo_shared::{ComponentSpec, Flagging, InterfaceSpec};
+use rheo_shared::{ComponentSpec, Flagging, InterfaceSpec, ValueError};
 
 use crate::{
-    components::{ComponentList, Returns},
+    components::{ComponentList, Returns, WithEventData},
+    engine::value::ComponentValue,
     engine::{
         sessions::StateWiring, value::Payload, within, CallError, Declared, DeclaredApp, ErasedHandler, ExampleFile,
     },
@@ -302,8 +303,37 @@ where
     I: ComponentList,
     O: ComponentList,
 {
+    erase_decoded::<F, M, O>(handler, I::decode)
+}
+
+/// [`erase`] for a handler that takes its event's data (the first payload; a
+/// [`Like`](crate::Like)) before `I`'s values.
+pub(crate) fn erase_with_event_data<D, F, M, I, O>(handler: F) -> ErasedHandler
+where
+    D: ComponentValue,
+    F: Handler<M, Args = <I as WithEventData<D>>::Args>,
+    F::Output: Returns<O>,
+    I: WithEventData<D>,
+    O: ComponentList,
+{
+    erase_decoded::<F, M, O>(handler, move |mut payloads| {
+        let data = match payloads.is_empty() {
+            true => Err(ValueError::WrongType { expected: "the event's data", got: "nothing" }),
+            false => D::from_payload(payloads.remove(0)),
+        };
+        Ok(I::with(data?, I::decode(payloads)?))
+    })
+}
+
+/// A handler erased, its arguments decoded by `decode`.
+fn erase_decoded<F, M, O>(handler: F, decode: fn(Vec<Payload>) -> Result<F::Args, ValueError>) -> ErasedHandler
+where
+    F: Handler<M>,
+    F::Output: Returns<O>,
+    O: ComponentList,
+{
     let handler = Arc::new(handler);
-    Box::new(move |values, slot| match I::decode(values) {
+    Box::new(move |values, slot| match decode(values) {
         Ok(args) => handler.clone().call(args, slot).map(|answer| answer.map(Returns::into_payloads)).boxed(),
         Err(e) => futures::stream::once(async move { Err(CallError::invalid_input(e.to_string())) }).boxed(),
     })

@@ -89,7 +89,7 @@ pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
 pub use chat::{ChatInputs, ChatInterface, Reply, DEFAULT_MAX_MESSAGE_CHARS};
 pub use components::{
     Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Image, Json, Label,
-    Markdown, MediaInput, Number, Output, Radio, Returns, Shown, Slider, State, Textbox,
+    Like, Markdown, MediaInput, Number, Output, Radio, Returns, Shown, Slider, State, Textbox, WithEventData,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

@@ -216,6 +216,9 @@ pub enum Trigger {
     /// Each chunk or frame of a streaming media input (a microphone, a webcam) while the user
     /// streams it.
     Stream { component: usize },
+    /// The person likes or dislikes a message of a Chatbot; the event's handler gets which
+    /// ([`LikeData`](crate::protocol::LikeData), the call's event data).
+    Like { component: usize },
     /// The page has loaded.
     Load,
     /// Every `seconds` while the page is open (Gradio's `gr.Timer`).
@@ -244,6 +247,7 @@ enum TriggerKind {
     Upload,
     Clear,
     Stream,
+    Like,
     Load,
     Every,
     Then,
@@ -258,6 +262,7 @@ wire_names!(TriggerKind {
     Upload => "upload",
     Clear => "clear",
     Stream => "stream",
+    Like => "like",
     Load => "load",
     Every => "every",
     Then => "then",
@@ -279,6 +284,7 @@ impl TryFrom<TriggerRecord> for Trigger {
             TriggerKind::Upload => Trigger::Upload { component: component()? },
             TriggerKind::Clear => Trigger::Clear { component: component()? },
             TriggerKind::Stream => Trigger::Stream { component: component()? },
+            TriggerKind::Like => Trigger::Like { component: component()? },
             TriggerKind::Load => Trigger::Load,
             TriggerKind::Every => Trigger::Every { seconds: required(seconds, "seconds")? },
             TriggerKind::Then => Trigger::Then { event: event()? },
@@ -297,7 +303,8 @@ impl Trigger {
             | Trigger::Submit { component }
             | Trigger::Upload { component }
             | Trigger::Clear { component }
-            | Trigger::Stream { component } => Some(component),
+            | Trigger::Stream { component }
+            | Trigger::Like { component } => Some(component),
             Trigger::Load | Trigger::Every { .. } | Trigger::Then { .. } | Trigger::Success { .. } => None,
         }
     }
@@ -320,6 +327,7 @@ impl Trigger {
             Trigger::Upload { .. } => "upload",
             Trigger::Clear { .. } => "clear",
             Trigger::Stream { .. } => "stream",
+            Trigger::Like { .. } => "like",
             Trigger::Load => "load",
             Trigger::Every { .. } => "tick",
             Trigger::Then { .. } => "then",
@@ -331,7 +339,7 @@ impl Trigger {
 /// One event: what fires it, the components its handler reads and writes, how clients call it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventSpec {
-    /// Any of them fires it (Gradio's `gr.on(triggers=[…])`); a chained or stream trigger is
+    /// Any of them fires it (Gradio's `gr.on(triggers=[…])`); a chained, stream or like trigger is
     /// an event's only one.
     pub triggers: Vec<Trigger>,
     pub inputs: Vec<usize>,
@@ -378,6 +386,11 @@ impl EventSpec {
     pub fn after(&self) -> Option<usize> {
         self.triggers.iter().find_map(|trigger| trigger.after())
     }
+
+    /// Whether a like fires it: its calls take a [`LikeData`](crate::protocol::LikeData).
+    pub fn takes_like(&self) -> bool {
+        matches!(self.triggers[..], [Trigger::Like { .. }])
+    }
 }
 
 impl Trigger {
@@ -392,6 +405,7 @@ impl Trigger {
             Trigger::Upload { component } => Trigger::Upload { component: component + components },
             Trigger::Clear { component } => Trigger::Clear { component: component + components },
             Trigger::Stream { component } => Trigger::Stream { component: component + components },
+            Trigger::Like { component } => Trigger::Like { component: component + components },
             Trigger::Then { event } => Trigger::Then { event: event + events },
             Trigger::Success { event } => Trigger::Success { event: event + events },
             Trigger::Load | Trigger::Every { .. } => self,
@@ -520,9 +534,11 @@ impl BlocksSpec {
         if event.triggers.is_empty() && event.private {
             problems.push("nothing triggers it and it is private".to_owned());
         }
-        let alone = |t: &Trigger| matches!(t, Trigger::Then { .. } | Trigger::Success { .. } | Trigger::Stream { .. });
+        let alone = |t: &Trigger| {
+            matches!(t, Trigger::Then { .. } | Trigger::Success { .. } | Trigger::Stream { .. } | Trigger::Like { .. })
+        };
         if event.triggers.len() > 1 && event.triggers.iter().any(alone) {
-            problems.push("a chained or stream trigger is an event's only one".to_owned());
+            problems.push("a chained, stream or like trigger is an event's only one".to_owned());
         }
         for &trigger in &event.triggers {
             problems.extend(self.trigger_problem(index, trigger));
@@ -575,6 +591,9 @@ impl BlocksSpec {
             }
             Trigger::Stream { component } if !self.is(component, ComponentKind::is_streaming) => {
                 "only a streaming media input (`.streaming(true)`) streams".to_owned()
+            }
+            Trigger::Like { component } if !self.is(component, |k| matches!(k, ComponentKind::Chatbot(_))) => {
+                "only a Chatbot's messages are liked".to_owned()
             }
             Trigger::Change { component } | Trigger::Input { component } if !known(component) => {
                 "it names a component of another Blocks".to_owned()
@@ -784,6 +803,7 @@ mod tests {
             Trigger::Upload { component: 5 },
             Trigger::Clear { component: 6 },
             Trigger::Stream { component: 7 },
+            Trigger::Like { component: 8 },
             Trigger::Load,
             Trigger::Every { seconds: 0.5 },
             Trigger::Then { event: 8 },
@@ -837,6 +857,7 @@ mod tests {
             event(Trigger::Every { seconds: 0.01 }, &[], &[1], "bad name!"),
             event(Trigger::Then { event: 3 }, &[], &[1], "_p3"),
             event(Trigger::Upload { component: 0 }, &[], &[1], "_p4"),
+            event(Trigger::Like { component: 0 }, &[], &[], "_p5"),
         ]);
         assert_eq!(
             app.check().unwrap_err(),
@@ -848,6 +869,7 @@ mod tests {
                 "event 2: api_name \"bad name!\": use 1-64 letters, digits, '-' or '_'",
                 "event 3: it follows an event that is not declared before it",
                 "event 4: only a media input (an Image, an Audio) is uploaded or cleared",
+                "event 5: only a Chatbot's messages are liked",
                 "two events are named \"same\": an api_name must be unique",
             ]
         );
@@ -867,7 +889,7 @@ mod tests {
         assert_eq!(
             blocks(vec![both, mixed, api_only, unreachable]).check().unwrap_err(),
             [
-                "event 1: a chained or stream trigger is an event's only one",
+                "event 1: a chained, stream or like trigger is an event's only one",
                 "event 1: only a Button is clicked",
                 "event 3: nothing triggers it and it is private",
             ]

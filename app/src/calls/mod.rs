@@ -53,6 +53,8 @@ pub(crate) struct Caller {
     abort: BrowserValue<AbortController>,
     /// The chunk player of each streaming audio output, by position.
     chunk_sinks: BrowserValue<Vec<Option<ChunkSink>>>,
+    /// What fired the next call (a like's data), for an event that takes it.
+    event_data: StoredValue<Option<serde_json::Value>>,
 }
 
 impl Caller {
@@ -72,6 +74,7 @@ impl Caller {
             fn_index,
             api_name: None,
             diffs: self.generator,
+            event_data: self.event_data.get_value(),
         };
         self.busy.set(true);
         self.status.set(CallStatus::Quiet);
@@ -357,7 +360,13 @@ impl Caller {
             session: StoredValue::new(None),
             abort: BrowserValue::new(),
             chunk_sinks: BrowserValue::new(),
+            event_data: StoredValue::new(None),
         }
+    }
+
+    /// Sets what fired the calls from now on (an event fired by a like sends which).
+    pub(crate) fn set_event_data(self, data: serde_json::Value) {
+        self.event_data.set_value(Some(data));
     }
 }
 

@@ -87,22 +87,33 @@ impl Widget for Chatbot {
         let value = f.value;
         let log = NodeRef::<html::Div>::new();
         let entries = BrowserValue::<Vec<Entry>>::new();
+        let like = f.hooks.like;
         // The messages are kept by hand, not as views: a keyed list of views cost every page's
         // bundle about 60 KB before optimisation, and a message only ever grows or goes.
         Effect::new(move |_| {
             let Some(log) = log.get() else { return };
-            value.with(|conversation| entries.with_or_insert(Vec::new, |entries| sync(&log, entries, conversation)));
+            let likeable = like.is_some();
+            value.with(|conversation| {
+                entries.with_or_insert(Vec::new, |entries| sync(&log, entries, conversation, likeable))
+            });
         });
-        let copy_clicked = move |ev: leptos::ev::MouseEvent| {
-            let index = ev
-                .target()
-                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-                .and_then(|target| target.get_attribute("data-copy"))
-                .and_then(|index| index.parse::<usize>().ok());
-            if let Some(text) =
-                index.and_then(|index| entries.with(|entries| entries.get(index).map(|e| e.text.clone())))
-            {
+        // One listener for every message's buttons: copy, like, dislike.
+        let clicked = move |ev: leptos::ev::MouseEvent| {
+            let Some(button) = ev.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
+            let index = |name| button.get_attribute(name).and_then(|index| index.parse::<usize>().ok());
+            if let Some(index) = index("data-copy") {
+                let text = entries.with(|entries| entries.get(index).map(|e| e.text.clone())).flatten();
                 copy(text.unwrap_or_default());
+            } else if let (Some(index), Some(like)) = (index("data-like"), like) {
+                let liked = button.class_name() == "chat-like";
+                let message = value.with_untracked(|conversation| match conversation {
+                    Value::Json(JsonValue::Array(messages)) => messages.get(index).cloned(),
+                    _ => None,
+                });
+                if let Some(message) = message {
+                    mark_liked(&button, liked);
+                    like.run(serde_json::json!({ "index": index, "value": message, "liked": liked }));
+                }
             }
         };
         let placeholder = self.placeholder.clone().unwrap_or_else(|| "No messages yet".to_owned());
@@ -117,7 +128,7 @@ impl Widget for Chatbot {
                     tabindex="0"
                     aria-label="Conversation"
                     node_ref=log
-                    on:click=copy_clicked
+                    on:click=clicked
                 ></div>
             </section>
         }
@@ -143,7 +154,7 @@ struct Entry {
 
 /// Brings the log's elements in line with the conversation: a message that grew gets what it
 /// added; one that changed otherwise, or is new, is made anew; the ones past the end go.
-fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value) {
+fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value, likeable: bool) {
     // Following the conversation (scrolled to its end, as it is unless the person scrolled up),
     // it stays at the end as messages grow.
     let following = log.scroll_height() - log.scroll_top() - log.client_height() < FOLLOWING_SLACK;
@@ -154,7 +165,7 @@ fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value) {
             entry.role == message.role && entry.step == message.step.is_some() && message.text.starts_with(&entry.text)
         });
         if !fits {
-            let Some(entry) = Entry::make(&message, index) else { return };
+            let Some(entry) = Entry::make(&message, index, likeable) else { return };
             match entries.get_mut(index) {
                 Some(old) => {
                     let _ = log.replace_child(&entry.element, &old.element);
@@ -177,7 +188,7 @@ fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value) {
 }
 
 impl Entry {
-    fn make(message: &Shown, index: usize) -> Option<Entry> {
+    fn make(message: &Shown, index: usize, likeable: bool) -> Option<Entry> {
         let document = web_sys::window()?.document()?;
         let make = |tag: &str, class: &str| {
             let element = document.create_element(tag).ok()?;
@@ -194,6 +205,20 @@ impl Entry {
         let _ = copy.set_attribute("type", "button");
         let _ = copy.set_attribute("aria-label", "Copy message");
         let _ = copy.set_attribute("data-copy", &index.to_string());
+        // The assistant's answers (not its steps) are liked or disliked, once an event listens.
+        let buttons = make("div", "chat-buttons")?;
+        let _ = buttons.append_child(&copy);
+        if likeable && message.role == "assistant" && message.step.is_none() {
+            for (class, sign, label) in [("chat-like", "👍", "Like"), ("chat-dislike", "👎", "Dislike")] {
+                let button = make("button", class)?;
+                button.set_text_content(Some(sign));
+                let _ = button.set_attribute("type", "button");
+                let _ = button.set_attribute("aria-label", label);
+                let _ = button.set_attribute("aria-pressed", "false");
+                let _ = button.set_attribute("data-like", &index.to_string());
+                let _ = buttons.append_child(&button);
+            }
+        }
         let summary = match &message.step {
             Some(_) => {
                 let details = make("details", "chat-step")?;
@@ -203,13 +228,13 @@ impl Entry {
                 let _ = summary.append_child(&log);
                 let _ = details.append_child(&summary);
                 let _ = details.append_child(&body);
-                let _ = details.append_child(&copy);
+                let _ = details.append_child(&buttons);
                 let _ = element.append_child(&details);
                 Some((title, log))
             }
             None => {
                 let _ = element.append_child(&body);
-                let _ = element.append_child(&copy);
+                let _ = element.append_child(&buttons);
                 None
             }
         };
@@ -321,6 +346,15 @@ impl Entry {
     fn raw_tail(&self) -> Option<web_sys::Text> {
         let raw = self.tail.class_name() == "chat-tail" && self.tail.child_nodes().length() == 1;
         raw.then(|| self.tail.first_child()).flatten().and_then(|node| node.dyn_into::<web_sys::Text>().ok())
+    }
+}
+
+/// Shows the like or dislike `button` pressed (`liked` says which it is), its other unpressed.
+fn mark_liked(button: &Element, liked: bool) {
+    let _ = button.set_attribute("aria-pressed", "true");
+    let other = if liked { button.next_element_sibling() } else { button.previous_element_sibling() };
+    if let Some(other) = other {
+        let _ = other.set_attribute("aria-pressed", "false");
     }
 }
 

@@ -180,6 +180,8 @@ pub(crate) struct Hooks {
     pub(crate) upload: Option<Callback<()>>,
     /// A media input's file removed.
     pub(crate) clear: Option<Callback<()>>,
+    /// A Chatbot's message liked or disliked, with its `LikeData`.
+    pub(crate) like: Option<Callback<serde_json::Value>>,
 }
 
 impl Hooks {

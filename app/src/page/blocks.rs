@@ -214,6 +214,21 @@ impl Events {
         self.uploads.start_session(session);
     }
 
+    /// What a like of component `id`'s messages runs, if an event listens: its events get the
+    /// like's data, then fire.
+    fn liked(self, id: usize) -> Option<Callback<serde_json::Value>> {
+        let trigger = Trigger::Like { component: id };
+        let listeners: Vec<usize> = self.spec.with_value(|spec| {
+            spec.events.iter().enumerate().filter(|(_, e)| e.fires_on(trigger)).map(|(index, _)| index).collect()
+        });
+        (!listeners.is_empty()).then(|| {
+            Callback::new(move |data: serde_json::Value| {
+                listeners.iter().filter_map(|&index| self.caller(index)).for_each(|c| c.set_event_data(data.clone()));
+                self.fire(&|fired| fired == trigger);
+            })
+        })
+    }
+
     fn caller(self, index: usize) -> Option<Caller> {
         self.callers.with_value(|callers| callers.get(index).copied())
     }
@@ -310,6 +325,7 @@ impl Layout<'_> {
             submit: hook(Trigger::Submit { component: id }),
             upload: hook(Trigger::Upload { component: id }),
             clear: hook(Trigger::Clear { component: id }),
+            like: self.events.liked(id),
         };
         let interactive = is_input || self.listens_to_change(id) || hooks.any();
         let on_change = user_events.or_else(|| interactive.then(|| Callback::new(|()| {})));

@@ -1,6 +1,6 @@
 //! [`Chatbot`]: a conversation (`Vec<ChatMessage>`).
 
-use rheo_shared::{components, Value, ValueError};
+use rheo_shared::{components, protocol::LikeData, Value, ValueError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as JsonValue};
 
@@ -163,6 +163,39 @@ impl ChatMessage {
             Some(Part::Text { text: last }) => last.push_str(text),
             None => self.content.push(Part::Text { text: text.to_owned() }),
         }
+    }
+}
+
+/// A like or dislike of a message, as an event of [`Blocks::on_like`](crate::Blocks::on_like)
+/// gets it (Gradio's `gr.LikeData`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Like {
+    /// The message's place in the conversation.
+    pub index: usize,
+    /// The message liked.
+    pub message: ChatMessage,
+    /// Liked (`true`) or disliked.
+    pub liked: bool,
+}
+
+/// A like event's data, which its handler takes first (checked to be a `LikeData` before the
+/// call).
+impl ComponentValue for Like {
+    fn from_payload(payload: Payload) -> Result<Self, ValueError> {
+        let like = match payload {
+            Payload::Json(Value::Json(json)) => serde_json::from_value::<LikeData>(json).ok(),
+            _ => None,
+        };
+        let like = like.and_then(|LikeData { index, value, liked }| {
+            Some(Like { index, message: serde_json::from_value(value).ok()?, liked })
+        });
+        like.ok_or(ValueError::WrongType { expected: "a liked message", got: "another value" })
+    }
+
+    fn into_payload(self) -> Payload {
+        let Like { index, message, liked } = self;
+        let like = LikeData { index, value: serde_json::to_value(message).unwrap_or_default(), liked };
+        Payload::Json(Value::Json(serde_json::to_value(like).unwrap_or_default()))
     }
 }
 

@@ -46,7 +46,7 @@ use serde_json::{Map, Value as JsonValue};
 pub use self::{
     audio::Audio,
     button::Button,
-    chatbot::{ChatMessage, Chatbot, Part, Role, Step, StepStatus},
+    chatbot::{ChatMessage, Chatbot, Like, Part, Role, Step, StepStatus},
     checkbox::Checkbox,
     dropdown::Dropdown,
     image::Image,
@@ -344,9 +344,34 @@ impl<C: Component> ComponentList for C {
     }
 }
 
+/// A handler's arguments when its event's data comes first ([`Blocks::on_like`](crate::Blocks::on_like)'s
+/// [`Like`](crate::components::Like)), then the values of these components.
+pub trait WithEventData<D>: ComponentList {
+    #[doc(hidden)]
+    type Args: Send + 'static;
+    #[doc(hidden)]
+    fn with(data: D, args: <Self as ComponentList>::Args) -> <Self as WithEventData<D>>::Args;
+}
+
+impl<D: Send + 'static, C: Component> WithEventData<D> for C {
+    type Args = (D, C::Value);
+
+    fn with(data: D, (value,): (C::Value,)) -> (D, C::Value) {
+        (data, value)
+    }
+}
+
 macro_rules! component_tuple {
     ($($c:ident $r:ident $v:ident),*) => {
         impl<$($c: Component),*> private::Sealed for ($($c,)*) {}
+
+        impl<Data: Send + 'static, $($c: Component),*> WithEventData<Data> for ($($c,)*) {
+            type Args = (Data, $($c::Value,)*);
+
+            fn with(data: Data, ($($v,)*): <Self as ComponentList>::Args) -> <Self as WithEventData<Data>>::Args {
+                (data, $($v,)*)
+            }
+        }
 
         impl<$($c: Component),*> ComponentList for ($($c,)*) {
             type Args = ($($c::Value,)*);

@@ -26,7 +26,10 @@ use std::{
 
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt};
-use rheo_shared::{check_values, BlocksSpec, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError};
+use rheo_shared::{
+    check_values, protocol::LikeData, BlocksSpec, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError,
+};
+use serde_json::Value as JsonValue;
 use tokio::sync::OwnedSemaphorePermit;
 
 use self::{
@@ -119,9 +122,10 @@ pub(crate) enum Input {
     Frame(Bytes),
 }
 
-/// Inputs that passed [`Mounted::check`] (or [`Mounted::check_stream_inputs`]).
+/// Inputs that passed [`Mounted::check`] (or [`Mounted::check_stream_inputs`]), and the
+/// event data that passed [`Mounted::check_event_data`], which the handler gets first.
 #[derive(Clone, Debug)]
-pub(crate) struct Checked(Vec<Input>);
+pub(crate) struct Checked(Vec<Input>, Option<Payload>);
 
 impl Checked {
     /// These inputs with `frame` as the value of input `position` (the streaming one).
@@ -259,11 +263,21 @@ pub(crate) struct Declared {
     /// Streams open on the interface, counted from the start: a [`crate::Monitor`] may be
     /// taken before the server is built.
     streams: Arc<AtomicUsize>,
+    /// Whether a like fires it, whose data its handler takes first.
+    takes_like: bool,
 }
 
 impl Declared {
     pub(crate) fn new(spec: InterfaceSpec, handler: ErasedHandler, states: StateWiring) -> Self {
-        Declared { spec, handler, states, concurrency_group: None, limit_set: false, streams: Arc::default() }
+        Declared {
+            spec,
+            handler,
+            states,
+            concurrency_group: None,
+            limit_set: false,
+            streams: Arc::default(),
+            takes_like: false,
+        }
     }
 
     /// Its spec's `concurrency_limit` is the author's; without this, the server's
@@ -278,6 +292,12 @@ impl Declared {
     pub(crate) fn embedded(mut self, first: usize, api_name: String) -> Self {
         self.states = self.states.shifted(first);
         self.spec.api_name = api_name;
+        self
+    }
+
+    /// Its handler takes a like's data before its inputs (an event fired by a like).
+    pub(crate) fn taking_likes(mut self, takes_like: bool) -> Self {
+        self.takes_like = takes_like;
         self
     }
 
@@ -300,8 +320,8 @@ impl Declared {
     /// The endpoint as the server runs it: its calls admitted by `line` (none for no limit), its
     /// sessions' State in the app's `states`.
     fn build(self, line: Option<Arc<Line>>, states: Arc<SessionStates>, decoding: DecodeBudget) -> Mounted {
-        let Declared { spec, handler, states: wiring, streams, .. } = self;
-        Mounted { line, states, wiring, spec, handler, streams, decoding }
+        let Declared { spec, handler, states: wiring, streams, takes_like, .. } = self;
+        Mounted { line, states, wiring, spec, handler, streams, decoding, takes_like }
     }
 }
 
@@ -317,6 +337,7 @@ pub(crate) struct Mounted {
     streams: Arc<AtomicUsize>,
     /// The server's one budget for decoding in flight (see [`media`]).
     decoding: DecodeBudget,
+    takes_like: bool,
 }
 
 /// An example's media file, encoded when the app was declared: row `row`'s value for input
@@ -386,7 +407,20 @@ impl Mounted {
         if !misfits.is_empty() {
             return Err(CallError::InvalidInput { misfits });
         }
-        Ok(Checked(values.into_iter().map(Input::Value).collect()))
+        Ok(Checked(values.into_iter().map(Input::Value).collect(), None))
+    }
+
+    /// These inputs with the call's event data, which an event fired by a like needs (and
+    /// another event ignores: Gradio's clients send `null`).
+    pub(crate) fn check_event_data(&self, checked: Checked, data: Option<JsonValue>) -> Result<Checked, CallError> {
+        if !self.takes_like {
+            return Ok(checked);
+        }
+        let like = data
+            .and_then(|data| serde_json::from_value::<LikeData>(data).ok())
+            .ok_or_else(|| CallError::invalid_input("a like's event data is {\"index\", \"value\", \"liked\"}"))?;
+        let like = serde_json::to_value(like).map_err(|e| CallError::invalid_input(e.to_string()))?;
+        Ok(Checked(checked.0, Some(Payload::Json(Value::Json(like)))))
     }
 
     /// Counts a stream as open on this interface for as long as the guard lives.
@@ -431,7 +465,8 @@ impl Mounted {
                 reporter.send(CallEvent::Started);
             }
             let started = Instant::now();
-            let mut inputs = match codec::decode_inputs(&self.spec.inputs, files, &self.decoding, inputs.0).await {
+            let Checked(inputs, event_data) = inputs;
+            let mut inputs = match codec::decode_inputs(&self.spec.inputs, files, &self.decoding, inputs).await {
                 Ok(payloads) => payloads,
                 Err(e) => {
                     yield Err(e);
@@ -446,6 +481,7 @@ impl Mounted {
                 yield Err(e);
                 return;
             }
+            inputs.splice(0..0, event_data);
             let mut answers = (self.handler)(inputs, Slot(permit.clone(), reporter));
             while let Some(answer) = answers.next().await {
                 let checked = match answer.and_then(|outputs| check_outputs(&self.spec.outputs, &outputs).map(|()| outputs)) {

@@ -64,7 +64,7 @@ pub(crate) async fn run(
     if let Some(session) = &request.session {
         check_session(session)?;
     }
-    let checked = interface.check(request.data)?;
+    let checked = interface.check_event_data(interface.check(request.data)?, request.event_data)?;
     let (reporter, events) = if request.events { Some(Reporter::new()).unzip() } else { (None, None) };
     // The page's own URLs: under the root path, on whatever origin it was loaded from.
     let answers = json_answers(interfaces, interface.clone(), client, request.session, checked, reporter, move |url| {

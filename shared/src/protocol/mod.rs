@@ -18,6 +18,9 @@
 //! A Blocks app has several endpoints, one per event: a request names one by `api_name` (as
 //! API clients do) or by `fn_index` (its event's index; the page's, which calls private events
 //! too); with neither, it calls the first (an interface's one function).
+//!
+//! An event fired by a like ([`Trigger::Like`](crate::Trigger::Like)) takes what was liked as
+//! the request's `event_data`, a [`LikeData`], as Gradio's `/queue/join` takes it.
 
 use crate::wire_names::wire_names;
 use serde::{de::DeserializeOwned, de::Error as _, Deserialize, Deserializer, Serialize};
@@ -51,6 +54,18 @@ pub struct RunRequest {
     /// documentation).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub diffs: bool,
+    /// What fired the call, for an event that takes it (see the module's documentation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_data: Option<serde_json::Value>,
+}
+
+/// A like or dislike of a Chatbot's message (Gradio's `gr.LikeData`): the message's place in
+/// the conversation, the message itself, and whether it was liked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LikeData {
+    pub index: usize,
+    pub value: serde_json::Value,
+    pub liked: bool,
 }
 
 /// A call's result: a value for each output, in order. A client reads the values as raw JSON

@@ -45,6 +45,12 @@ pub(crate) fn config(app: &MountedApp, root: &str) -> Json {
 /// `dataset`) after them, and the layout tree over all, as Gradio writes them.
 fn blocks_components(spec: &BlocksSpec) -> (Vec<Json>, Json) {
     let mut components: Vec<Json> = spec.components.iter().enumerate().map(|(id, c)| component_config(id, c)).collect();
+    // A Chatbot whose likes an event hears shows its thumbs, as Gradio marks it.
+    for event in spec.events.iter().filter(|e| e.takes_like()) {
+        if let Some(props) = event.triggers[0].component().and_then(|id| components[id].get_mut("props")) {
+            props["likeable"] = json!(true);
+        }
+    }
     fn container(components: &mut Vec<Json>, kind: &str, props: Json, children: Vec<Json>) -> Json {
         let id = components.len();
         components.push(json!({ "id": id, "type": kind, "props": props, "skip_api": true }));

@@ -271,6 +271,10 @@ struct JoinRequest {
     data: Vec<Value>,
     fn_index: Option<usize>,
     session_hash: String,
+    /// What fired the call (a like's [`LikeData`](rheo_shared::protocol::LikeData)); `null`
+    /// from Gradio's clients otherwise.
+    #[serde(default)]
+    event_data: Option<JsonValue>,
 }
 
 async fn join(
@@ -287,6 +291,7 @@ async fn join(
     let interface = app.endpoint(index).ok_or_else(no_function)?;
     check_session(&request.session_hash)?;
     let checked = check(interface, request.data)?;
+    let checked = interface.check_event_data(checked, request.event_data).map_err(Failure::Call)?;
     // A joined call's reader hears its place in line, its progress and its alerts.
     let (reporter, events) = Reporter::new();
     let answers = state.run(interface, client, Some(request.session_hash.clone()), checked, Some(reporter), public);
