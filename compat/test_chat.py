@@ -76,14 +76,15 @@ def test_a_like_through_gradios_queue_reaches_the_demo_and_its_chatbot_is_marked
     assert like["api_visibility"] == "private"
     chatbot = next(c for c in config["components"] if c["id"] == like["targets"][0][0])
     assert chatbot["type"] == "chatbot" and chatbot["props"]["likeable"] is True
-    liked = {"index": 2, "value": {"role": "assistant", "content": "Call me Ishmael."}, "liked": True}
-    done = queue_messages("chat-like-session", {"data": [], "fn_index": like["id"], "event_data": liked})[-1]
-    assert done["success"], done
-    logs = [m for m in queue_messages("chat-like-session-2", {"data": [], "fn_index": like["id"], "event_data": liked})
-            if m["msg"] == "log"]
-    assert re.match(r"Noted: you liked answer 3\. Ishmael's answers have \d+ likes", logs[0]["log"]), logs
+    answer = {"role": "assistant", "content": "Call me Ishmael."}
+    liked = {"index": 1, "value": answer, "liked": True}
+    call = {"data": [[{"role": "user", "content": "Who are you?"}, answer]], "fn_index": like["id"], "event_data": liked}
+    messages = queue_messages("chat-like-session", call)
+    assert messages[-1]["success"], messages[-1]
+    logs = [m["log"] for m in messages if m["msg"] == "log"]
+    assert re.match(r"Noted: you liked answer 2\. Ishmael's answers have \d+ likes", logs[0]), logs
     refused = httpx.post(f"{URL}gradio_api/queue/join",
-                         json={"data": [], "fn_index": like["id"], "session_hash": "chat-like-3", "event_data": None})
+                         json={**call, "session_hash": "chat-like-3", "event_data": None})
     assert refused.status_code in (400, 422) and "a like's event data is" in refused.text, refused.text
 
 

@@ -2,7 +2,8 @@
 //! pair of words followed by the words that followed that pair) over the first ten chapters
 //! of Moby-Dick, which ships in `demos/data`. It shows a thinking step (which word of the
 //! message it found), then streams its reply a word at a time, at about the pace a hosted model
-//! streams tokens. A like or dislike of an answer is counted, and the count shown.
+//! streams tokens. A like or dislike of an answer is counted, the count shown, and the
+//! conversation flagged (kept in the flagging directory) with it.
 
 use std::{
     collections::HashMap,
@@ -200,6 +201,7 @@ pub(crate) fn interface() -> impl IntoMounted {
     .placeholder("Ask Ishmael about the sea, whales or the Spouter-Inn.")
     .examples(["Tell me about the whale", "What is the sea like?", "Who is Queequeg?"])
     .on_like(move |like: Like| votes.note(like))
+    .flag_likes()
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 import { Client } from "@gradio/client";
 import { expect, Page, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 // /chat, a ChatInterface answered by a word chain trained on Moby-Dick (demos/src/chat.rs): a
 // "Thinking" step for 300 ms, then an answer of 25 to 80 words, a word every 35 ms.
@@ -13,6 +15,23 @@ const conversation = (page: Page) => page.getByRole("log", { name: "Conversation
 const messages = (page: Page, role: "user" | "assistant" | "step") =>
   conversation(page).locator(role === "assistant" ? ".chat-message.assistant:not(.step)" : `.chat-message.${role}`);
 const words = async (reply: ReturnType<Page["locator"]>) => (await reply.innerText()).trim().split(/\s+/).length;
+
+/** The rows of a CSV file (RFC 4180: quoted fields, doubled quotes, line breaks in quotes). */
+function parse(csv: string): string[][] {
+  const rows: string[][] = [[]];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < csv.length; i++) {
+    const c = csv[i];
+    if (quoted && c === '"' && csv[i + 1] === '"') (field += '"'), i++;
+    else if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ",") rows[rows.length - 1].push(field), (field = "");
+    else if (!quoted && c === "\n") rows[rows.length - 1].push(field.replace(/\r$/, "")), rows.push([]), (field = "");
+    else field += c;
+  }
+  if (field) rows[rows.length - 1].push(field);
+  return rows.filter((row) => row.length > 0);
+}
 
 async function send(page: Page, text: string) {
   const box = page.getByLabel("Message", { exact: true });
@@ -128,22 +147,33 @@ test("a like and a dislike of an answer reach the demo's author, which counts th
   const answer = messages(page, "assistant").first();
   const [like, dislike] = [answer.getByRole("button", { name: "Like", exact: true }), answer.getByRole("button", { name: "Dislike" })];
   // The counts are the server's, everyone's since it started: read them, then check each vote adds one.
-  const counts = async () => {
-    const said = await page.locator(".toast").last().innerText();
+  const noted = (verdict: string) => page.locator(".toast", { hasText: `Noted: you ${verdict} answer 3.` });
+  const counts = async (verdict: string) => {
+    const said = await noted(verdict).innerText();
     const [, likes, dislikes] = said.match(/have (\d+) likes and (\d+) dislikes/)!;
     return [Number(likes), Number(dislikes)];
   };
   await like.click();
   await expect(like).toHaveAttribute("aria-pressed", "true");
   // The answer is the conversation's third message (after the question and the thinking step).
-  await expect(page.locator(".toast").last()).toContainText("Noted: you liked answer 3.");
-  const [likes, dislikes] = await counts();
+  await expect(noted("liked")).toBeVisible();
+  const [likes, dislikes] = await counts("liked");
   expect(likes).toBeGreaterThanOrEqual(1);
   await dislike.click();
   await expect(dislike).toHaveAttribute("aria-pressed", "true");
   await expect(like).toHaveAttribute("aria-pressed", "false");
-  await expect(page.locator(".toast").last()).toContainText("Noted: you disliked answer 3.");
-  expect(await counts()).toEqual([likes, dislikes + 1]);
+  await expect(noted("disliked")).toBeVisible();
+  expect(await counts("disliked")).toEqual([likes, dislikes + 1]);
+  // Each was flagged too: the conversation up to the answer, and the verdict.
+  await expect(page.locator(".toast", { hasText: "Flagged: saved for the author to review." })).toHaveCount(2);
+  const csv = readFileSync(join(__dirname, "..", "..", "target", "flagged", "chat", "dataset.csv"), "utf8");
+  const [header, ...rows] = parse(csv);
+  expect(header).toEqual(["Chatbot", "reason", "flagged_at"]);
+  const [liked, disliked] = rows.slice(-2);
+  expect([liked[1], disliked[1]]).toEqual(["Like", "Dislike"]);
+  const flagged = JSON.parse(liked[0]);
+  expect(flagged.map((m: { role: string }) => m.role)).toEqual(["user", "assistant", "assistant"]);
+  expect(flagged[2].content[0].text).toBe((await answer.locator(".chat-text").innerText()).trim());
 });
 
 test("a reply that fails half-way keeps its words, its error shown under them; the next turn goes on", async ({ page }) => {

@@ -10,7 +10,8 @@ use std::{
 };
 
 use rheo_shared::{
-    BlocksSpec, Cancel, ComponentSpec, EventSpec, ExampleSet, Node, Reset, Tab, Trigger as On, DEFAULT_STREAM_EVERY,
+    BlocksSpec, Cancel, ComponentSpec, EventSpec, ExampleSet, Flagging, Node, Reset, Tab, Trigger as On,
+    DEFAULT_STREAM_EVERY,
 };
 
 use crate::{
@@ -406,6 +407,12 @@ impl EventRef<'_> {
         let event = self.event();
         event.spec.api_name = name.into();
         event.named = true;
+        self
+    }
+
+    /// People may flag its calls, for `reasons` (a preset's: a chat's likes).
+    pub(crate) fn flagged(mut self, reasons: &[&str]) -> Self {
+        self.event().spec.flagging = Some(Flagging { reasons: reasons.iter().map(|r| r.to_string()).collect() });
         self
     }
 

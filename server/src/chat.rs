@@ -58,6 +58,7 @@ pub struct ChatInterface<F, M, R = Textbox, E = ()> {
     max_message_chars: usize,
     /// The author's handler of likes, erased, and whether it is a generator.
     on_like: Option<(ErasedHandler, bool)>,
+    flag_likes: bool,
     marker: PhantomData<fn() -> (M, R)>,
 }
 
@@ -107,6 +108,7 @@ impl<F, M, R> ChatInterface<F, M, R> {
             examples: Vec::new(),
             max_message_chars: DEFAULT_MAX_MESSAGE_CHARS,
             on_like: None,
+            flag_likes: false,
             marker: PhantomData,
         }
     }
@@ -129,7 +131,17 @@ impl<F, M, R> ChatInterface<F, M, R> {
     /// # let _ = rheo::Registry::new().mount("tone", chat);
     /// ```
     pub fn additional_inputs<E: ChatInputs>(self, inputs: E) -> ChatInterface<F, M, R, E> {
-        let ChatInterface { respond, title, description, placeholder, examples, max_message_chars, on_like, .. } = self;
+        let ChatInterface {
+            respond,
+            title,
+            description,
+            placeholder,
+            examples,
+            max_message_chars,
+            on_like,
+            flag_likes,
+            ..
+        } = self;
         ChatInterface {
             respond,
             additional_inputs: inputs,
@@ -139,6 +151,7 @@ impl<F, M, R> ChatInterface<F, M, R> {
             examples,
             max_message_chars,
             on_like,
+            flag_likes,
             marker: PhantomData,
         }
     }
@@ -199,6 +212,14 @@ impl<F, M, R, E> ChatInterface<F, M, R, E> {
         L::Output: Returns<()>,
     {
         self.on_like = Some((erase_with_event_data::<Like, L, LM, (), ()>(handler), L::GENERATOR));
+        self
+    }
+
+    /// Keeps each like and dislike of an answer in the flagging directory (Gradio's
+    /// `flagging_mode="manual"` on a chat), as a flag whose reason is `Like` or `Dislike` and
+    /// whose value is the conversation up to the answer liked.
+    pub fn flag_likes(mut self) -> Self {
+        self.flag_likes = true;
         self
     }
 }
@@ -343,9 +364,18 @@ where
         app.cancel(stop.click(), [replied, retried]);
         app.cancel(clear.click(), [replied, retried]);
         app.reset(clear.click(), (chatbot, message));
-        if let Some((handler, generator)) = self.on_like {
+        if self.on_like.is_some() || self.flag_likes {
+            let (handler, generator) = self.on_like.unwrap_or_else(|| (Box::new(|_, _| nothing()), false));
+            // The conversation is an input for its flags only: the author's handler gets the like.
+            let handler: ErasedHandler = Box::new(move |mut values, slot| {
+                values.truncate(1);
+                handler(values, slot)
+            });
             let liked = ErasedEvent { handler, generator, api_name: "like".into() };
-            app.push_event(vec![chatbot.like()], liked, Vec::new(), Vec::new()).private();
+            let event = app.push_event(vec![chatbot.like()], liked, chatbot.ids(), Vec::new()).private();
+            if self.flag_likes {
+                event.flagged(&["Like", "Dislike"]);
+            }
         }
 
         // Gradio's `/chat`: the conversation kept in the client's session, the reply out.
@@ -479,6 +509,10 @@ fn undo_turn(mut history: Vec<ChatMessage>) -> (Vec<ChatMessage>, String) {
         }
         None => (history, String::new()),
     }
+}
+
+fn nothing() -> Answers<Vec<Payload>> {
+    futures::stream::once(ready(Ok(Vec::new()))).boxed()
 }
 
 fn refused(error: CallError) -> Answers<Vec<Payload>> {
@@ -622,7 +656,8 @@ mod tests {
         assert!(event.private, "only the page likes");
         let app = declared.build_in_memory(&files);
         let liked = app.endpoint(index).unwrap();
-        let like = |data| liked.check(Vec::new()).and_then(|checked| liked.check_event_data(checked, data));
+        let conversation = || vec![Value::Json(json!([{"role": "user", "content": "hi"}]))];
+        let like = |data| liked.check(conversation()).and_then(|checked| liked.check_event_data(checked, data));
 
         let data = json!({"index": 1, "value": {"role": "assistant", "content": "Hi after 0"}, "liked": false});
         let answers: Vec<_> = liked.call(&files, None, None, like(Some(data)).unwrap(), None).collect().await;

@@ -143,7 +143,11 @@ impl Caller {
     /// toast.
     pub(crate) fn flag(self, reason: Option<String>) {
         let outputs: Vec<Value> = self.outputs.read_value().iter().map(|s| s.get_untracked()).collect();
-        let data = self.input_values().into_iter().chain(outputs).collect();
+        self.flag_values(self.input_values().into_iter().chain(outputs).collect(), reason);
+    }
+
+    /// Flags `data` (a value for each input, then each output) for `reason`.
+    pub(crate) fn flag_values(self, data: Vec<Value>, reason: Option<String>) {
         spawn_local(async move {
             match api::flag(&self.endpoint(), FlagRequest { data, reason }).await {
                 Ok(()) => self.toast(AlertLevel::Info, "Flagged: saved for the author to review.".into()),

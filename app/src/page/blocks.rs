@@ -215,15 +215,23 @@ impl Events {
     }
 
     /// What a like of component `id`'s messages runs, if an event listens: its events get the
-    /// like's data, then fire.
+    /// like's data, then fire; an event whose calls are flagged (a chat's `flag_likes`) flags
+    /// the conversation up to the message liked, for `Like` or `Dislike`.
     fn liked(self, id: usize) -> Option<Callback<serde_json::Value>> {
         let trigger = Trigger::Like { component: id };
-        let listeners: Vec<usize> = self.spec.with_value(|spec| {
-            spec.events.iter().enumerate().filter(|(_, e)| e.fires_on(trigger)).map(|(index, _)| index).collect()
+        let listeners: Vec<(usize, bool)> = self.spec.with_value(|spec| {
+            let listening = spec.events.iter().enumerate().filter(|(_, e)| e.fires_on(trigger));
+            listening.map(|(index, e)| (index, e.flagging.is_some())).collect()
         });
         (!listeners.is_empty()).then(|| {
             Callback::new(move |data: serde_json::Value| {
-                listeners.iter().filter_map(|&index| self.caller(index)).for_each(|c| c.set_event_data(data.clone()));
+                let callers = listeners.iter().filter_map(|&(index, flags)| Some((self.caller(index)?, flags)));
+                for (caller, flags) in callers {
+                    caller.set_event_data(data.clone());
+                    if flags {
+                        flag_like(caller, &data);
+                    }
+                }
                 self.fire(&|fired| fired == trigger);
             })
         })
@@ -295,6 +303,21 @@ impl Events {
             }
         }
     }
+}
+
+/// Flags the like `data` of a conversation, the input of `caller`: the conversation up to the
+/// message liked, for `Like` or `Dislike`.
+fn flag_like(caller: Caller, data: &serde_json::Value) {
+    let index = data["index"].as_u64().unwrap_or_default() as usize;
+    let reason = if data["liked"] == true { "Like" } else { "Dislike" };
+    let cut = |value: Value| match value {
+        Value::Json(serde_json::Value::Array(mut messages)) => {
+            messages.truncate(index + 1);
+            Value::Json(serde_json::Value::Array(messages))
+        }
+        other => other,
+    };
+    caller.flag_values(caller.input_values().into_iter().map(cut).collect(), Some(reason.to_owned()));
 }
 
 /// What each node of the layout is drawn with.
