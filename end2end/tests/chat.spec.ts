@@ -176,6 +176,40 @@ test("a like and a dislike of an answer reach the demo's author, which counts th
   expect(flagged[2].content[0].text).toBe((await answer.locator(".chat-text").innerText()).trim());
 });
 
+test("a message sent is edited in place: Cancel leaves it, Send answers the new text after what came before", async ({ page }) => {
+  await open(page);
+  await send(page, "Tell me about the whale");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  const first = (await messages(page, "assistant").first().locator(".chat-text").innerText()).trim();
+  await send(page, "What is the sea like?");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  await expect(messages(page, "assistant").first().getByRole("button", { name: "Edit message" })).toHaveCount(0);
+  const second = messages(page, "user").nth(1);
+
+  await second.getByRole("button", { name: "Edit message" }).click();
+  const editor = second.getByRole("textbox", { name: "Edit message" });
+  await expect(editor).toBeFocused();
+  await expect(editor).toHaveValue("What is the sea like?");
+  await editor.fill("Who is Queequeg?");
+  await second.getByRole("button", { name: "Cancel" }).click();
+  await expect(editor).toHaveCount(0);
+  await expect(second.locator(".chat-text")).toHaveText("What is the sea like?");
+
+  await second.getByRole("button", { name: "Edit message" }).click();
+  await second.getByRole("textbox", { name: "Edit message" }).fill("Who is Queequeg?");
+  await second.getByRole("button", { name: "Send" }).click();
+  await expect(messages(page, "user").nth(1).locator(".chat-text")).toHaveText("Who is Queequeg?");
+  await expect(messages(page, "step").nth(1).locator(".chat-step-title")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  await expect.poll(() => words(messages(page, "assistant").nth(1).locator(".chat-text"))).toBeGreaterThanOrEqual(25);
+  await messages(page, "step").nth(1).locator("summary").click();
+  await expect(messages(page, "step").nth(1).locator(".chat-text")).toHaveText(/Found “(who|is|queequeg)” in the chapters/);
+  // The turn before it stayed as it was.
+  await expect(messages(page, "user")).toHaveCount(2);
+  await expect(messages(page, "assistant")).toHaveCount(2);
+  expect((await messages(page, "assistant").first().locator(".chat-text").innerText()).trim()).toBe(first);
+});
+
 test("a reply that fails half-way keeps its words, its error shown under them; the next turn goes on", async ({ page }) => {
   await page.goto("/echo_chat");
   await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");

@@ -16,9 +16,13 @@ use rheo_shared::{
 
 use crate::{
     components::{
-        Button, Chatbot, Component, ComponentList, Like, Markdown, MediaInput, Returns, Textbox, WithEventData,
+        Button, Chatbot, Component, ComponentList, Edit, Like, Markdown, MediaInput, Returns, Textbox, WithEventData,
     },
-    engine::{sessions::StateWiring, value::StateValue, within, Declared, DeclaredApp, ErasedHandler, ExampleFile},
+    engine::{
+        sessions::StateWiring,
+        value::{ComponentValue, StateValue},
+        within, Declared, DeclaredApp, ErasedHandler, ExampleFile,
+    },
     handler::Handler,
     interface::{erase, erase_with_event_data, function_name, name_unlabelled, private::Sealed, IntoMounted},
 };
@@ -259,9 +263,53 @@ impl Blocks {
         I::Components: WithEventData<Like>,
         O: Handles,
     {
-        let handler = erase_with_event_data::<Like, F, M, I::Components, O::Components>(handler);
+        self.on_event_data::<Like, F, M, I, O>(chatbot.like(), handler, inputs, outputs)
+    }
+
+    /// When the person edits a message they sent in `chatbot` (an Edit button beside each,
+    /// shown once an event listens), runs `handler` on the [`Edit`] then the values of
+    /// `inputs`, and shows what it returns in `outputs` (Gradio's `chatbot.edit`); the event
+    /// answers the edited message, typically. Only the page edits: the event is private.
+    ///
+    /// ```
+    /// use rheo::{Blocks, ChatMessage, Chatbot, Edit};
+    ///
+    /// fn answer_again(edit: Edit, mut conversation: Vec<ChatMessage>) -> Vec<ChatMessage> {
+    ///     conversation.truncate(edit.index);
+    ///     conversation.push(ChatMessage::user(edit.text.clone()));
+    ///     conversation.push(ChatMessage::assistant(format!("You meant: {}", edit.text)));
+    ///     conversation
+    /// }
+    ///
+    /// let mut app = Blocks::new();
+    /// let chat = app.add(Chatbot::new());
+    /// app.on_edit(chat, answer_again, chat, chat);
+    /// # let _ = rheo::Registry::new().mount("edited", app);
+    /// ```
+    pub fn on_edit<F, M, I, O>(&mut self, chatbot: Handle<Chatbot>, handler: F, inputs: I, outputs: O) -> EventRef<'_>
+    where
+        F: Handler<M, Args = <I::Components as WithEventData<Edit>>::Args>,
+        F::Output: Returns<O::Components>,
+        I: Handles,
+        I::Components: WithEventData<Edit>,
+        O: Handles,
+    {
+        self.on_event_data::<Edit, F, M, I, O>(chatbot.edit(), handler, inputs, outputs)
+    }
+
+    /// A private event fired by `trigger`, whose handler takes its event data `D` first.
+    fn on_event_data<D, F, M, I, O>(&mut self, trigger: Trigger, handler: F, inputs: I, outputs: O) -> EventRef<'_>
+    where
+        D: ComponentValue,
+        F: Handler<M, Args = <I::Components as WithEventData<D>>::Args>,
+        F::Output: Returns<O::Components>,
+        I: Handles,
+        I::Components: WithEventData<D>,
+        O: Handles,
+    {
+        let handler = erase_with_event_data::<D, F, M, I::Components, O::Components>(handler);
         let erased = ErasedEvent { handler, generator: F::GENERATOR, api_name: function_name::<F>() };
-        self.push_event(vec![chatbot.like()], erased, inputs.ids(), outputs.ids()).private()
+        self.push_event(vec![trigger], erased, inputs.ids(), outputs.ids()).private()
     }
 
     /// An event that only API clients call (Gradio's `gr.api`): nothing on the page triggers
@@ -537,6 +585,11 @@ impl Handle<Chatbot> {
     pub(crate) fn like(self) -> Trigger {
         self.trigger(On::Like { component: self.id })
     }
+
+    /// Fires when a message sent is edited ([`Blocks::on_edit`] wires it).
+    pub(crate) fn edit(self) -> Trigger {
+        self.trigger(On::Edit { component: self.id })
+    }
 }
 
 impl Handle<Textbox> {
@@ -714,7 +767,7 @@ impl IntoMounted for Blocks {
                 Declared::new(endpoint, timed, wiring)
                     .in_concurrency_group(concurrency_group)
                     .with_limit_set(limit_set)
-                    .taking_likes(spec.events[index].takes_like())
+                    .taking_event_data(spec.events[index].event_data())
             })
             .collect();
         let state_starts =

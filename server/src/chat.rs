@@ -8,7 +8,7 @@ use rheo_shared::{components::MAX_CHAT_MESSAGES, Value};
 
 use crate::{
     blocks::{ErasedEvent, Handles},
-    components::{ChatMessage, Chatbot, Component, ComponentList, Like, Returns, Role, Textbox},
+    components::{ChatMessage, Chatbot, Component, ComponentList, Edit, Like, Returns, Role, Textbox},
     engine::{
         value::{ComponentValue, Payload},
         Answers, CallError, DeclaredApp, ErasedHandler, Slot,
@@ -322,7 +322,7 @@ where
     fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
         let generator = F::GENERATOR;
         let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, E::All, R>(self.respond));
-        let respond = Responder { respond, add: R::add };
+        let respond = Responder { respond, add: R::add, max_chars: self.max_message_chars };
         let mut app = Blocks::new().title(self.title.unwrap_or_else(|| name.to_owned())).description(self.description);
         let chatbot = app.add(match self.placeholder {
             Some(text) => Chatbot::new().label("Chatbot").placeholder(text),
@@ -360,9 +360,12 @@ where
         let again = ErasedEvent { handler: retry_turn(respond.clone()), generator: true, api_name: "retry".into() };
         let retried =
             app.push_event(vec![retry.click()], again, with_extras(chatbot.ids()), chatbot.ids()).private().id();
+        let edit = ErasedEvent { handler: edit_turn(respond.clone()), generator: true, api_name: "edit".into() };
+        let edited =
+            app.push_event(vec![chatbot.edit()], edit, with_extras(chatbot.ids()), chatbot.ids()).private().id();
         app.on(undo.click(), undo_turn, chatbot, (chatbot, message)).private();
-        app.cancel(stop.click(), [replied, retried]);
-        app.cancel(clear.click(), [replied, retried]);
+        app.cancel(stop.click(), [replied, retried, edited]);
+        app.cancel(clear.click(), [replied, retried, edited]);
         app.reset(clear.click(), (chatbot, message));
         if self.on_like.is_some() || self.flag_likes {
             let (handler, generator) = self.on_like.unwrap_or_else(|| (Box::new(|_, _| nothing()), false));
@@ -394,6 +397,8 @@ where
 struct Responder {
     respond: Arc<ErasedHandler>,
     add: fn(&mut Vec<ChatMessage>, usize, Payload) -> Result<(), CallError>,
+    /// The longest message, in characters (an edit's too, which no message box checks).
+    max_chars: usize,
 }
 
 /// A turn of the conversation: `message` asked after `history`, the conversation with it, and
@@ -407,6 +412,13 @@ fn turn(
 ) -> Result<(Vec<ChatMessage>, Answers<Vec<ChatMessage>>), CallError> {
     if message.trim().is_empty() {
         return Err(CallError::invalid_input("Type a message first."));
+    }
+    let chars = message.chars().count();
+    if chars > responder.max_chars {
+        return Err(CallError::invalid_input(format!(
+            "the message has {chars} characters, the most a message may have is {}",
+            responder.max_chars
+        )));
     }
     // An API client's conversation grows in its session: bounded as a page's is.
     if history.len() + 2 > MAX_CHAT_MESSAGES {
@@ -478,6 +490,36 @@ fn retry_turn(respond: Responder) -> ErasedHandler {
     })
 }
 
+/// An edit: the conversation up to the message edited, then the edited message answered.
+fn edit_turn(respond: Responder) -> ErasedHandler {
+    Box::new(move |values, slot| {
+        let (asked, extras) = split(values, 2);
+        let mut asked = asked.into_iter();
+        let edit = asked
+            .next()
+            .ok_or(CallError::NoValue)
+            .and_then(|edit| Edit::from_payload(edit).map_err(|e| CallError::invalid_input(e.to_string())));
+        let history = <Chatbot as ComponentList>::decode(asked.collect());
+        let edited = match (edit, history) {
+            (Ok(edit), Ok((history,))) if history.get(edit.index).map(ChatMessage::role) == Some(Role::User) => {
+                Ok((edit, history))
+            }
+            (Ok(_), Ok(_)) => Err(CallError::invalid_input("Only a message you sent can be edited.")),
+            (Err(e), _) => Err(e),
+            (_, Err(e)) => Err(CallError::invalid_input(e.to_string())),
+        };
+        match edited {
+            Ok((edit, mut history)) => {
+                history.truncate(edit.index);
+                shown_turn(turn(&respond, edit.text, history, extras, slot))
+                    .map_ok(|shown| vec![shown.into_payload()])
+                    .boxed()
+            }
+            Err(e) => refused(e),
+        }
+    })
+}
+
 /// An API client's turn: its reply as it grows, the conversation kept in its session.
 fn api_turn(respond: Responder) -> ErasedHandler {
     Box::new(move |values, slot| {
@@ -523,6 +565,8 @@ fn refused(error: CallError) -> Answers<Vec<Payload>> {
 mod tests {
     use futures::Stream;
     use serde_json::json;
+
+    use rheo_shared::protocol::EventDataKind;
 
     use super::*;
     use crate::engine::files::FileStore;
@@ -652,7 +696,8 @@ mod tests {
         }
         let files = FileStore::new(4096, 1 << 30).unwrap();
         let declared = ChatInterface::new(count).on_like(noted).into_mounted("liked").unwrap();
-        let (index, event) = declared.spec.events.iter().enumerate().find(|(_, e)| e.takes_like()).unwrap();
+        let (index, event) =
+            declared.spec.events.iter().enumerate().find(|(_, e)| e.event_data() == Some(EventDataKind::Like)).unwrap();
         assert!(event.private, "only the page likes");
         let app = declared.build_in_memory(&files);
         let liked = app.endpoint(index).unwrap();
@@ -672,6 +717,39 @@ mod tests {
         let answers: Vec<_> = liked.call(&files, None, None, like(Some(not_a_message)).unwrap(), None).collect().await;
         assert!(answers[0].as_ref().unwrap_err().to_string().contains("a liked message"), "{answers:?}");
         assert_eq!(HEARD.lock().unwrap().len(), 1, "the handler ran only for the well-formed like");
+    }
+
+    /// An edited message is answered anew after the conversation before it; only a message
+    /// the person sent is edited, and an edit is held to the length of a message.
+    #[tokio::test]
+    async fn an_edit_answers_the_edited_message_after_what_came_before_it() {
+        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let declared = ChatInterface::new(count).max_message_chars(20).into_mounted("edits").unwrap();
+        let index = declared.spec.events.iter().position(|e| e.event_data() == Some(EventDataKind::Edit)).unwrap();
+        assert!(declared.spec.events[index].private);
+        let app = declared.build_in_memory(&files);
+        let edits = app.endpoint(index).unwrap();
+        let history = json!([
+            {"role": "user", "content": "a"}, {"role": "assistant", "content": "A"},
+            {"role": "user", "content": "b"}, {"role": "assistant", "content": "B"},
+        ]);
+        let edit = |index: usize, text: &str| {
+            let data = json!({"index": index, "value": text, "previous_value": "b"});
+            let checked = edits.check(vec![Value::Json(history.clone())]);
+            let checked = checked.and_then(|checked| edits.check_event_data(checked, Some(data))).unwrap();
+            edits.call(&files, None, None, checked, None).collect::<Vec<_>>()
+        };
+        let answers = edit(2, "c").await;
+        let last = conversation(&answers.last().unwrap().as_ref().unwrap()[0]);
+        let expected = [(Role::User, "a"), (Role::Assistant, "A"), (Role::User, "c"), (Role::Assistant, "Hi after 2")];
+        assert_eq!(last, expected.map(|(role, text)| (role, text.to_owned())));
+
+        let error = |answers: Vec<Result<Vec<Payload>, CallError>>| answers[0].as_ref().unwrap_err().to_string();
+        assert_eq!(error(edit(1, "c").await), "Only a message you sent can be edited.");
+        assert!(error(edit(2, &"x".repeat(21)).await).contains("the most a message may have is 20"));
+        let data = json!({"index": 2, "value": "c"});
+        let missing = edits.check_event_data(edits.check(vec![Value::Json(history.clone())]).unwrap(), Some(data));
+        assert!(missing.unwrap_err().to_string().contains("an edit's event data is"));
     }
 
     #[test]

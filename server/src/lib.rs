@@ -88,8 +88,8 @@ mod update;
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
 pub use chat::{ChatInputs, ChatInterface, Reply, DEFAULT_MAX_MESSAGE_CHARS};
 pub use components::{
-    Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Image, Json, Label,
-    Like, Markdown, MediaInput, Number, Output, Radio, Returns, Shown, Slider, State, Textbox, WithEventData,
+    Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Edit, Image, Json,
+    Label, Like, Markdown, MediaInput, Number, Output, Radio, Returns, Shown, Slider, State, Textbox, WithEventData,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     check_values,
     interface::{is_api_name, is_path_segment, MAX_DEBOUNCE_SECONDS},
-    protocol::{required, MissingField},
+    protocol::{required, EventDataKind, MissingField},
     ComponentKind, ComponentSpec, Flagging, InterfaceSpec, InterfaceSummary, Value,
 };
 
@@ -219,6 +219,9 @@ pub enum Trigger {
     /// The person likes or dislikes a message of a Chatbot; the event's handler gets which
     /// ([`LikeData`](crate::protocol::LikeData), the call's event data).
     Like { component: usize },
+    /// The person edits a message they sent in a Chatbot; the event's handler gets which and
+    /// how ([`EditData`](crate::protocol::EditData), the call's event data).
+    Edit { component: usize },
     /// The page has loaded.
     Load,
     /// Every `seconds` while the page is open (Gradio's `gr.Timer`).
@@ -248,6 +251,7 @@ enum TriggerKind {
     Clear,
     Stream,
     Like,
+    Edit,
     Load,
     Every,
     Then,
@@ -263,6 +267,7 @@ wire_names!(TriggerKind {
     Clear => "clear",
     Stream => "stream",
     Like => "like",
+    Edit => "edit",
     Load => "load",
     Every => "every",
     Then => "then",
@@ -285,6 +290,7 @@ impl TryFrom<TriggerRecord> for Trigger {
             TriggerKind::Clear => Trigger::Clear { component: component()? },
             TriggerKind::Stream => Trigger::Stream { component: component()? },
             TriggerKind::Like => Trigger::Like { component: component()? },
+            TriggerKind::Edit => Trigger::Edit { component: component()? },
             TriggerKind::Load => Trigger::Load,
             TriggerKind::Every => Trigger::Every { seconds: required(seconds, "seconds")? },
             TriggerKind::Then => Trigger::Then { event: event()? },
@@ -304,7 +310,8 @@ impl Trigger {
             | Trigger::Upload { component }
             | Trigger::Clear { component }
             | Trigger::Stream { component }
-            | Trigger::Like { component } => Some(component),
+            | Trigger::Like { component }
+            | Trigger::Edit { component } => Some(component),
             Trigger::Load | Trigger::Every { .. } | Trigger::Then { .. } | Trigger::Success { .. } => None,
         }
     }
@@ -328,6 +335,7 @@ impl Trigger {
             Trigger::Clear { .. } => "clear",
             Trigger::Stream { .. } => "stream",
             Trigger::Like { .. } => "like",
+            Trigger::Edit { .. } => "edit",
             Trigger::Load => "load",
             Trigger::Every { .. } => "tick",
             Trigger::Then { .. } => "then",
@@ -339,7 +347,7 @@ impl Trigger {
 /// One event: what fires it, the components its handler reads and writes, how clients call it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventSpec {
-    /// Any of them fires it (Gradio's `gr.on(triggers=[…])`); a chained, stream or like trigger is
+    /// Any of them fires it (Gradio's `gr.on(triggers=[…])`); a chained, stream, like or edit trigger is
     /// an event's only one.
     pub triggers: Vec<Trigger>,
     pub inputs: Vec<usize>,
@@ -387,9 +395,13 @@ impl EventSpec {
         self.triggers.iter().find_map(|trigger| trigger.after())
     }
 
-    /// Whether a like fires it: its calls take a [`LikeData`](crate::protocol::LikeData).
-    pub fn takes_like(&self) -> bool {
-        matches!(self.triggers[..], [Trigger::Like { .. }])
+    /// The event data its calls take, if any: a like's or an edit's.
+    pub fn event_data(&self) -> Option<EventDataKind> {
+        match self.triggers[..] {
+            [Trigger::Like { .. }] => Some(EventDataKind::Like),
+            [Trigger::Edit { .. }] => Some(EventDataKind::Edit),
+            _ => None,
+        }
     }
 }
 
@@ -406,6 +418,7 @@ impl Trigger {
             Trigger::Clear { component } => Trigger::Clear { component: component + components },
             Trigger::Stream { component } => Trigger::Stream { component: component + components },
             Trigger::Like { component } => Trigger::Like { component: component + components },
+            Trigger::Edit { component } => Trigger::Edit { component: component + components },
             Trigger::Then { event } => Trigger::Then { event: event + events },
             Trigger::Success { event } => Trigger::Success { event: event + events },
             Trigger::Load | Trigger::Every { .. } => self,
@@ -535,10 +548,11 @@ impl BlocksSpec {
             problems.push("nothing triggers it and it is private".to_owned());
         }
         let alone = |t: &Trigger| {
-            matches!(t, Trigger::Then { .. } | Trigger::Success { .. } | Trigger::Stream { .. } | Trigger::Like { .. })
+            let data = matches!(t, Trigger::Like { .. } | Trigger::Edit { .. });
+            data || matches!(t, Trigger::Then { .. } | Trigger::Success { .. } | Trigger::Stream { .. })
         };
         if event.triggers.len() > 1 && event.triggers.iter().any(alone) {
-            problems.push("a chained, stream or like trigger is an event's only one".to_owned());
+            problems.push("a chained, stream, like or edit trigger is an event's only one".to_owned());
         }
         for &trigger in &event.triggers {
             problems.extend(self.trigger_problem(index, trigger));
@@ -592,8 +606,10 @@ impl BlocksSpec {
             Trigger::Stream { component } if !self.is(component, ComponentKind::is_streaming) => {
                 "only a streaming media input (`.streaming(true)`) streams".to_owned()
             }
-            Trigger::Like { component } if !self.is(component, |k| matches!(k, ComponentKind::Chatbot(_))) => {
-                "only a Chatbot's messages are liked".to_owned()
+            Trigger::Like { component } | Trigger::Edit { component }
+                if !self.is(component, |k| matches!(k, ComponentKind::Chatbot(_))) =>
+            {
+                "only a Chatbot's messages are liked or edited".to_owned()
             }
             Trigger::Change { component } | Trigger::Input { component } if !known(component) => {
                 "it names a component of another Blocks".to_owned()
@@ -804,6 +820,7 @@ mod tests {
             Trigger::Clear { component: 6 },
             Trigger::Stream { component: 7 },
             Trigger::Like { component: 8 },
+            Trigger::Edit { component: 8 },
             Trigger::Load,
             Trigger::Every { seconds: 0.5 },
             Trigger::Then { event: 8 },
@@ -869,7 +886,7 @@ mod tests {
                 "event 2: api_name \"bad name!\": use 1-64 letters, digits, '-' or '_'",
                 "event 3: it follows an event that is not declared before it",
                 "event 4: only a media input (an Image, an Audio) is uploaded or cleared",
-                "event 5: only a Chatbot's messages are liked",
+                "event 5: only a Chatbot's messages are liked or edited",
                 "two events are named \"same\": an api_name must be unique",
             ]
         );
@@ -889,7 +906,7 @@ mod tests {
         assert_eq!(
             blocks(vec![both, mixed, api_only, unreachable]).check().unwrap_err(),
             [
-                "event 1: a chained, stream or like trigger is an event's only one",
+                "event 1: a chained, stream, like or edit trigger is an event's only one",
                 "event 1: only a Button is clicked",
                 "event 3: nothing triggers it and it is private",
             ]

@@ -87,23 +87,32 @@ impl Widget for Chatbot {
         let value = f.value;
         let log = NodeRef::<html::Div>::new();
         let entries = BrowserValue::<Vec<Entry>>::new();
-        let like = f.hooks.like;
+        let (like, edit) = (f.hooks.like, f.hooks.edit);
+        let buttons = Buttons { like: like.is_some(), edit: edit.is_some() };
         // The messages are kept by hand, not as views: a keyed list of views cost every page's
         // bundle about 60 KB before optimisation, and a message only ever grows or goes.
         Effect::new(move |_| {
             let Some(log) = log.get() else { return };
-            let likeable = like.is_some();
             value.with(|conversation| {
-                entries.with_or_insert(Vec::new, |entries| sync(&log, entries, conversation, likeable))
+                entries.with_or_insert(Vec::new, |entries| sync(&log, entries, conversation, buttons))
             });
         });
-        // One listener for every message's buttons: copy, like, dislike.
+        let text_of = move |index: usize| entries.with(|entries| entries.get(index).map(|e| e.text.clone())).flatten();
+        // One listener for every message's buttons: copy, like, dislike, edit and its editor's.
         let clicked = move |ev: leptos::ev::MouseEvent| {
             let Some(button) = ev.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
             let index = |name| button.get_attribute(name).and_then(|index| index.parse::<usize>().ok());
             if let Some(index) = index("data-copy") {
-                let text = entries.with(|entries| entries.get(index).map(|e| e.text.clone())).flatten();
-                copy(text.unwrap_or_default());
+                copy(text_of(index).unwrap_or_default());
+            } else if let Some(index) = index("data-edit") {
+                open_editor(&button, &text_of(index).unwrap_or_default(), index);
+            } else if let (Some(index), Some(edit)) = (index("data-edit-send"), edit) {
+                let previous = text_of(index).unwrap_or_default();
+                if let Some(text) = close_editor(&button).filter(|text| *text != previous) {
+                    edit.run(serde_json::json!({ "index": index, "value": text, "previous_value": previous }));
+                }
+            } else if button.class_name() == "chat-edit-cancel" {
+                close_editor(&button);
             } else if let (Some(index), Some(like)) = (index("data-like"), like) {
                 let liked = button.class_name() == "chat-like";
                 let message = value.with_untracked(|conversation| match conversation {
@@ -135,6 +144,13 @@ impl Widget for Chatbot {
     }
 }
 
+/// Which buttons a message may have besides Copy (the events listening say).
+#[derive(Clone, Copy)]
+struct Buttons {
+    like: bool,
+    edit: bool,
+}
+
 /// A message on screen: its elements, and the text they show.
 struct Entry {
     role: String,
@@ -154,7 +170,7 @@ struct Entry {
 
 /// Brings the log's elements in line with the conversation: a message that grew gets what it
 /// added; one that changed otherwise, or is new, is made anew; the ones past the end go.
-fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value, likeable: bool) {
+fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value, buttons: Buttons) {
     // Following the conversation (scrolled to its end, as it is unless the person scrolled up),
     // it stays at the end as messages grow.
     let following = log.scroll_height() - log.scroll_top() - log.client_height() < FOLLOWING_SLACK;
@@ -165,7 +181,7 @@ fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value, likeable:
             entry.role == message.role && entry.step == message.step.is_some() && message.text.starts_with(&entry.text)
         });
         if !fits {
-            let Some(entry) = Entry::make(&message, index, likeable) else { return };
+            let Some(entry) = Entry::make(&message, index, buttons) else { return };
             match entries.get_mut(index) {
                 Some(old) => {
                     let _ = log.replace_child(&entry.element, &old.element);
@@ -188,7 +204,7 @@ fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value, likeable:
 }
 
 impl Entry {
-    fn make(message: &Shown, index: usize, likeable: bool) -> Option<Entry> {
+    fn make(message: &Shown, index: usize, wanted: Buttons) -> Option<Entry> {
         let document = web_sys::window()?.document()?;
         let make = |tag: &str, class: &str| {
             let element = document.create_element(tag).ok()?;
@@ -205,19 +221,26 @@ impl Entry {
         let _ = copy.set_attribute("type", "button");
         let _ = copy.set_attribute("aria-label", "Copy message");
         let _ = copy.set_attribute("data-copy", &index.to_string());
-        // The assistant's answers (not its steps) are liked or disliked, once an event listens.
+        // The assistant's answers (not its steps) are liked or disliked, the person's messages
+        // edited, once an event listens.
         let buttons = make("div", "chat-buttons")?;
         let _ = buttons.append_child(&copy);
-        if likeable && message.role == "assistant" && message.step.is_none() {
+        let button = |class: &str, text: &str, label: &str, data: &str| {
+            let button = make("button", class)?;
+            button.set_text_content(Some(text));
+            let _ = button.set_attribute("type", "button");
+            let _ = button.set_attribute("aria-label", label);
+            let _ = button.set_attribute(data, &index.to_string());
+            let _ = buttons.append_child(&button);
+            Some(button)
+        };
+        if wanted.like && message.role == "assistant" && message.step.is_none() {
             for (class, sign, label) in [("chat-like", "👍", "Like"), ("chat-dislike", "👎", "Dislike")] {
-                let button = make("button", class)?;
-                button.set_text_content(Some(sign));
-                let _ = button.set_attribute("type", "button");
-                let _ = button.set_attribute("aria-label", label);
-                let _ = button.set_attribute("aria-pressed", "false");
-                let _ = button.set_attribute("data-like", &index.to_string());
-                let _ = buttons.append_child(&button);
+                let _ = button(class, sign, label, "data-like")?.set_attribute("aria-pressed", "false");
             }
+        }
+        if wanted.edit && message.role == "user" {
+            button("chat-edit", "Edit", "Edit message", "data-edit")?;
         }
         let summary = match &message.step {
             Some(_) => {
@@ -347,6 +370,58 @@ impl Entry {
         let raw = self.tail.class_name() == "chat-tail" && self.tail.child_nodes().length() == 1;
         raw.then(|| self.tail.first_child()).flatten().and_then(|node| node.dyn_into::<web_sys::Text>().ok())
     }
+}
+
+/// Opens an editor of the message whose Edit `button` was clicked, holding its `text`: its
+/// text hidden, a text area with Send and Cancel in its place.
+fn open_editor(button: &Element, text: &str, index: usize) {
+    let Some(message) = button.closest(".chat-message").ok().flatten() else { return };
+    let Some(document) = message.owner_document() else { return };
+    if message.query_selector(".chat-editor").ok().flatten().is_some() {
+        return;
+    }
+    let made = (|| {
+        let editor = document.create_element("div").ok()?;
+        editor.set_class_name("chat-editor");
+        let area: web_sys::HtmlTextAreaElement = document.create_element("textarea").ok()?.dyn_into().ok()?;
+        area.set_value(text);
+        let _ = area.set_attribute("aria-label", "Edit message");
+        let _ = editor.append_child(&area);
+        for (class, label) in [("chat-edit-send", "Send"), ("chat-edit-cancel", "Cancel")] {
+            let button = document.create_element("button").ok()?;
+            button.set_class_name(class);
+            button.set_text_content(Some(label));
+            let _ = button.set_attribute("type", "button");
+            if class == "chat-edit-send" {
+                let _ = button.set_attribute("data-edit-send", &index.to_string());
+            }
+            let _ = editor.append_child(&button);
+        }
+        Some((editor, area))
+    })();
+    let Some((editor, area)) = made else { return };
+    if let Some(body) = message.query_selector(".chat-text").ok().flatten() {
+        let _ = body.set_attribute("hidden", "");
+    }
+    let _ = message.append_child(&editor);
+    let _ = area.focus();
+}
+
+/// Closes the editor that `button` is in, showing its message's text again; gives the text
+/// typed into it.
+fn close_editor(button: &Element) -> Option<String> {
+    let editor = button.closest(".chat-editor").ok().flatten()?;
+    let typed = editor
+        .query_selector("textarea")
+        .ok()
+        .flatten()
+        .and_then(|area| area.dyn_into::<web_sys::HtmlTextAreaElement>().ok().map(|area| area.value()));
+    if let Some(body) = editor.parent_element().and_then(|message| message.query_selector(".chat-text").ok().flatten())
+    {
+        let _ = body.remove_attribute("hidden");
+    }
+    editor.remove();
+    typed
 }
 
 /// Shows the like or dislike `button` pressed (`liked` says which it is), its other unpressed.

@@ -182,6 +182,8 @@ pub(crate) struct Hooks {
     pub(crate) clear: Option<Callback<()>>,
     /// A Chatbot's message liked or disliked, with its `LikeData`.
     pub(crate) like: Option<Callback<serde_json::Value>>,
+    /// A Chatbot's message edited, with its `EditData`.
+    pub(crate) edit: Option<Callback<serde_json::Value>>,
 }
 
 impl Hooks {

@@ -214,11 +214,10 @@ impl Events {
         self.uploads.start_session(session);
     }
 
-    /// What a like of component `id`'s messages runs, if an event listens: its events get the
-    /// like's data, then fire; an event whose calls are flagged (a chat's `flag_likes`) flags
-    /// the conversation up to the message liked, for `Like` or `Dislike`.
-    fn liked(self, id: usize) -> Option<Callback<serde_json::Value>> {
-        let trigger = Trigger::Like { component: id };
+    /// What `trigger` (a like or an edit of a message) runs with its event data, if an event
+    /// listens: its events get the data, then fire. An event whose likes are flagged (a chat's
+    /// `flag_likes`) flags the conversation up to the message liked, for `Like` or `Dislike`.
+    fn with_data(self, trigger: Trigger) -> Option<Callback<serde_json::Value>> {
         let listeners: Vec<(usize, bool)> = self.spec.with_value(|spec| {
             let listening = spec.events.iter().enumerate().filter(|(_, e)| e.fires_on(trigger));
             listening.map(|(index, e)| (index, e.flagging.is_some())).collect()
@@ -228,7 +227,7 @@ impl Events {
                 let callers = listeners.iter().filter_map(|&(index, flags)| Some((self.caller(index)?, flags)));
                 for (caller, flags) in callers {
                     caller.set_event_data(data.clone());
-                    if flags {
+                    if flags && matches!(trigger, Trigger::Like { .. }) {
                         flag_like(caller, &data);
                     }
                 }
@@ -348,7 +347,8 @@ impl Layout<'_> {
             submit: hook(Trigger::Submit { component: id }),
             upload: hook(Trigger::Upload { component: id }),
             clear: hook(Trigger::Clear { component: id }),
-            like: self.events.liked(id),
+            like: self.events.with_data(Trigger::Like { component: id }),
+            edit: self.events.with_data(Trigger::Edit { component: id }),
         };
         let interactive = is_input || self.listens_to_change(id) || hooks.any();
         let on_change = user_events.or_else(|| interactive.then(|| Callback::new(|()| {})));

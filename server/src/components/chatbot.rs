@@ -1,6 +1,10 @@
 //! [`Chatbot`]: a conversation (`Vec<ChatMessage>`).
 
-use rheo_shared::{components, protocol::LikeData, Value, ValueError};
+use rheo_shared::{
+    components,
+    protocol::{EditData, LikeData},
+    Value, ValueError,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as JsonValue};
 
@@ -196,6 +200,38 @@ impl ComponentValue for Like {
         let Like { index, message, liked } = self;
         let like = LikeData { index, value: serde_json::to_value(message).unwrap_or_default(), liked };
         Payload::Json(Value::Json(serde_json::to_value(like).unwrap_or_default()))
+    }
+}
+
+/// A message the person sent, edited, as an event of [`Blocks::on_edit`](crate::Blocks::on_edit)
+/// gets it (Gradio's `gr.EditData`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edit {
+    /// The message's place in the conversation.
+    pub index: usize,
+    /// Its new text.
+    pub text: String,
+    /// Its text before.
+    pub previous: String,
+}
+
+/// An edit event's data, which its handler takes first (checked to be an `EditData` before
+/// the call).
+impl ComponentValue for Edit {
+    fn from_payload(payload: Payload) -> Result<Self, ValueError> {
+        let edit = match payload {
+            Payload::Json(Value::Json(json)) => serde_json::from_value::<EditData>(json).ok(),
+            _ => None,
+        };
+        let edit =
+            edit.map(|EditData { index, value, previous_value }| Edit { index, text: value, previous: previous_value });
+        edit.ok_or(ValueError::WrongType { expected: "an edited message", got: "another value" })
+    }
+
+    fn into_payload(self) -> Payload {
+        let Edit { index, text, previous } = self;
+        let edit = EditData { index, value: text, previous_value: previous };
+        Payload::Json(Value::Json(serde_json::to_value(edit).unwrap_or_default()))
     }
 }
 

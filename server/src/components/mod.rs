@@ -46,7 +46,7 @@ use serde_json::{Map, Value as JsonValue};
 pub use self::{
     audio::Audio,
     button::Button,
-    chatbot::{ChatMessage, Chatbot, Like, Part, Role, Step, StepStatus},
+    chatbot::{ChatMessage, Chatbot, Edit, Like, Part, Role, Step, StepStatus},
     checkbox::Checkbox,
     dropdown::Dropdown,
     image::Image,

@@ -27,8 +27,11 @@ use std::{
 use bytes::Bytes;
 use futures::{stream::BoxStream, Stream, StreamExt};
 use rheo_shared::{
-    check_values, protocol::LikeData, BlocksSpec, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError,
+    check_values,
+    protocol::{EditData, EventDataKind, LikeData},
+    BlocksSpec, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError,
 };
+use serde::Deserialize;
 use serde_json::Value as JsonValue;
 use tokio::sync::OwnedSemaphorePermit;
 
@@ -263,8 +266,8 @@ pub(crate) struct Declared {
     /// Streams open on the interface, counted from the start: a [`crate::Monitor`] may be
     /// taken before the server is built.
     streams: Arc<AtomicUsize>,
-    /// Whether a like fires it, whose data its handler takes first.
-    takes_like: bool,
+    /// The event data its handler takes first (a like's, an edit's), if any.
+    event_data: Option<EventDataKind>,
 }
 
 impl Declared {
@@ -276,7 +279,7 @@ impl Declared {
             concurrency_group: None,
             limit_set: false,
             streams: Arc::default(),
-            takes_like: false,
+            event_data: None,
         }
     }
 
@@ -295,9 +298,9 @@ impl Declared {
         self
     }
 
-    /// Its handler takes a like's data before its inputs (an event fired by a like).
-    pub(crate) fn taking_likes(mut self, takes_like: bool) -> Self {
-        self.takes_like = takes_like;
+    /// Its handler takes the event data `kind` before its inputs (an event fired by a like).
+    pub(crate) fn taking_event_data(mut self, kind: Option<EventDataKind>) -> Self {
+        self.event_data = kind;
         self
     }
 
@@ -320,8 +323,8 @@ impl Declared {
     /// The endpoint as the server runs it: its calls admitted by `line` (none for no limit), its
     /// sessions' State in the app's `states`.
     fn build(self, line: Option<Arc<Line>>, states: Arc<SessionStates>, decoding: DecodeBudget) -> Mounted {
-        let Declared { spec, handler, states: wiring, streams, takes_like, .. } = self;
-        Mounted { line, states, wiring, spec, handler, streams, decoding, takes_like }
+        let Declared { spec, handler, states: wiring, streams, event_data, .. } = self;
+        Mounted { line, states, wiring, spec, handler, streams, decoding, event_data }
     }
 }
 
@@ -337,7 +340,7 @@ pub(crate) struct Mounted {
     streams: Arc<AtomicUsize>,
     /// The server's one budget for decoding in flight (see [`media`]).
     decoding: DecodeBudget,
-    takes_like: bool,
+    event_data: Option<EventDataKind>,
 }
 
 /// An example's media file, encoded when the app was declared: row `row`'s value for input
@@ -410,17 +413,21 @@ impl Mounted {
         Ok(Checked(values.into_iter().map(Input::Value).collect(), None))
     }
 
-    /// These inputs with the call's event data, which an event fired by a like needs (and
-    /// another event ignores: Gradio's clients send `null`).
+    /// These inputs with the call's event data, which an event fired by a like or an edit
+    /// needs (and another event ignores: Gradio's clients send `null`).
     pub(crate) fn check_event_data(&self, checked: Checked, data: Option<JsonValue>) -> Result<Checked, CallError> {
-        if !self.takes_like {
-            return Ok(checked);
-        }
-        let like = data
-            .and_then(|data| serde_json::from_value::<LikeData>(data).ok())
-            .ok_or_else(|| CallError::invalid_input("a like's event data is {\"index\", \"value\", \"liked\"}"))?;
-        let like = serde_json::to_value(like).map_err(|e| CallError::invalid_input(e.to_string()))?;
-        Ok(Checked(checked.0, Some(Payload::Json(Value::Json(like)))))
+        let Some(kind) = self.event_data else { return Ok(checked) };
+        let fits = |data: &JsonValue| match kind {
+            EventDataKind::Like => LikeData::deserialize(data).is_ok(),
+            EventDataKind::Edit => EditData::deserialize(data).is_ok(),
+        };
+        let data = data.filter(fits).ok_or_else(|| {
+            CallError::invalid_input(match kind {
+                EventDataKind::Like => r#"a like's event data is {"index", "value", "liked"}"#,
+                EventDataKind::Edit => r#"an edit's event data is {"index", "value", "previous_value"}"#,
+            })
+        })?;
+        Ok(Checked(checked.0, Some(Payload::Json(Value::Json(data)))))
     }
 
     /// Counts a stream as open on this interface for as long as the guard lives.

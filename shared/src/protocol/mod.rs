@@ -20,7 +20,8 @@
 //! too); with neither, it calls the first (an interface's one function).
 //!
 //! An event fired by a like ([`Trigger::Like`](crate::Trigger::Like)) takes what was liked as
-//! the request's `event_data`, a [`LikeData`], as Gradio's `/queue/join` takes it.
+//! the request's `event_data`, a [`LikeData`], as Gradio's `/queue/join` takes it; one fired by
+//! an edit ([`Trigger::Edit`](crate::Trigger::Edit)) an [`EditData`].
 
 use crate::wire_names::wire_names;
 use serde::{de::DeserializeOwned, de::Error as _, Deserialize, Deserializer, Serialize};
@@ -57,6 +58,22 @@ pub struct RunRequest {
     /// What fired the call, for an event that takes it (see the module's documentation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_data: Option<serde_json::Value>,
+}
+
+/// The event data an event's calls take ([`EventSpec::event_data`](crate::EventSpec::event_data)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventDataKind {
+    Like,
+    Edit,
+}
+
+/// A message of a Chatbot edited (Gradio's `gr.EditData`): its place in the conversation, its
+/// new text and its text before.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EditData {
+    pub index: usize,
+    pub value: String,
+    pub previous_value: String,
 }
 
 /// A like or dislike of a Chatbot's message (Gradio's `gr.LikeData`): the message's place in

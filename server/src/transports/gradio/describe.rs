@@ -1,7 +1,10 @@
 //! How an interface describes itself to Gradio's clients: the `config` they read first and
 //! the API info (`gradio_api/info`) that names each endpoint's parameters and returns.
 
-use rheo_shared::{BlocksSpec, Cancel, ComponentKind, ComponentSpec, EventSpec, InterfaceSpec, Node, Trigger, Value};
+use rheo_shared::{
+    protocol::EventDataKind, BlocksSpec, Cancel, ComponentKind, ComponentSpec, EventSpec, InterfaceSpec, Node, Trigger,
+    Value,
+};
 use serde_json::{json, Value as Json};
 
 use crate::{components::contract, engine::MountedApp};
@@ -46,7 +49,7 @@ pub(crate) fn config(app: &MountedApp, root: &str) -> Json {
 fn blocks_components(spec: &BlocksSpec) -> (Vec<Json>, Json) {
     let mut components: Vec<Json> = spec.components.iter().enumerate().map(|(id, c)| component_config(id, c)).collect();
     // A Chatbot whose likes an event hears shows its thumbs, as Gradio marks it.
-    for event in spec.events.iter().filter(|e| e.takes_like()) {
+    for event in spec.events.iter().filter(|e| e.event_data() == Some(EventDataKind::Like)) {
         if let Some(props) = event.triggers[0].component().and_then(|id| components[id].get_mut("props")) {
             props["likeable"] = json!(true);
         }
