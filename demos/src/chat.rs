@@ -3,7 +3,8 @@
 //! of Moby-Dick, which ships in `demos/data`. It shows a thinking step (which word of the
 //! message it found), then streams its reply a word at a time, at about the pace a hosted model
 //! streams tokens. A like or dislike of an answer is counted, the count shown, and the
-//! conversation flagged (kept in the flagging directory) with it.
+//! conversation flagged (kept in the flagging directory) with it. The browser keeps the
+//! conversation across reloads.
 
 use std::{
     collections::HashMap,
@@ -202,6 +203,7 @@ pub(crate) fn interface() -> impl IntoMounted {
     .examples(["Tell me about the whale", "What is the sea like?", "Who is Queequeg?"])
     .on_like(move |like: Like| votes.note(like))
     .flag_likes()
+    .save_history()
 }
 
 #[cfg(test)]

@@ -210,6 +210,30 @@ test("a message sent is edited in place: Cancel leaves it, Send answers the new 
   expect((await messages(page, "assistant").first().locator(".chat-text").innerText()).trim()).toBe(first);
 });
 
+test("the conversation is kept in the browser: a reload shows it and the chat goes on from it; Clear empties it for good", async ({ page }) => {
+  await open(page);
+  await send(page, "Tell me about the whale");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  const answer = (await messages(page, "assistant").first().locator(".chat-text").innerText()).trim();
+  await page.waitForTimeout(500); // saved once still for 300 ms
+  await page.reload();
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  await expect(messages(page, "user").locator(".chat-text")).toHaveText(["Tell me about the whale"]);
+  await expect(messages(page, "assistant").locator(".chat-text")).toHaveText([answer]);
+  await send(page, "Who is Queequeg?");
+  await expect(messages(page, "user")).toHaveCount(2);
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  await expect(messages(page, "assistant")).toHaveCount(2);
+
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(messages(page, "user")).toHaveCount(0);
+  await page.waitForTimeout(500);
+  await page.reload();
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  await expect(messages(page, "user")).toHaveCount(0);
+  await expect(page.getByText("Ask Ishmael about the sea, whales or the Spouter-Inn.")).toBeVisible();
+});
+
 test("a reply that fails half-way keeps its words, its error shown under them; the next turn goes on", async ({ page }) => {
   await page.goto("/echo_chat");
   await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");

@@ -51,6 +51,12 @@ pub const DEFAULT_MAX_MESSAGE_CHARS: usize = 10_000;
 pub struct ChatInterface<F, M, R = Textbox, E = ()> {
     respond: F,
     additional_inputs: E,
+    settings: Settings,
+    marker: PhantomData<fn() -> (M, R)>,
+}
+
+/// A chat's settings besides its handler and its inputs' types.
+struct Settings {
     title: Option<String>,
     description: String,
     placeholder: Option<String>,
@@ -59,7 +65,7 @@ pub struct ChatInterface<F, M, R = Textbox, E = ()> {
     /// The author's handler of likes, erased, and whether it is a generator.
     on_like: Option<(ErasedHandler, bool)>,
     flag_likes: bool,
-    marker: PhantomData<fn() -> (M, R)>,
+    save_history: bool,
 }
 
 impl<F: Handler<M>, M> ChatInterface<F, M, Textbox> {
@@ -99,9 +105,7 @@ impl<F: Handler<M>, M> ChatInterface<F, M, Chatbot> {
 
 impl<F, M, R> ChatInterface<F, M, R> {
     fn answered_by(respond: F) -> Self {
-        ChatInterface {
-            respond,
-            additional_inputs: (),
+        let settings = Settings {
             title: None,
             description: String::new(),
             placeholder: None,
@@ -109,8 +113,9 @@ impl<F, M, R> ChatInterface<F, M, R> {
             max_message_chars: DEFAULT_MAX_MESSAGE_CHARS,
             on_like: None,
             flag_likes: false,
-            marker: PhantomData,
-        }
+            save_history: false,
+        };
+        ChatInterface { respond, additional_inputs: (), settings, marker: PhantomData }
     }
 
     /// Inputs the handler takes after the message and the conversation (Gradio's
@@ -131,61 +136,40 @@ impl<F, M, R> ChatInterface<F, M, R> {
     /// # let _ = rheo::Registry::new().mount("tone", chat);
     /// ```
     pub fn additional_inputs<E: ChatInputs>(self, inputs: E) -> ChatInterface<F, M, R, E> {
-        let ChatInterface {
-            respond,
-            title,
-            description,
-            placeholder,
-            examples,
-            max_message_chars,
-            on_like,
-            flag_likes,
-            ..
-        } = self;
-        ChatInterface {
-            respond,
-            additional_inputs: inputs,
-            title,
-            description,
-            placeholder,
-            examples,
-            max_message_chars,
-            on_like,
-            flag_likes,
-            marker: PhantomData,
-        }
+        let ChatInterface { respond, settings, .. } = self;
+        ChatInterface { respond, additional_inputs: inputs, settings, marker: PhantomData }
     }
 }
 
 impl<F, M, R, E> ChatInterface<F, M, R, E> {
     /// The page's heading; defaults to the mount name.
     pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
+        self.settings.title = Some(title.into());
         self
     }
 
     /// Markdown shown under the title, and the index's line for the chat.
     pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = description.into();
+        self.settings.description = description.into();
         self
     }
 
     /// Shown in the empty conversation.
     pub fn placeholder(mut self, text: impl Into<String>) -> Self {
-        self.placeholder = Some(text.into());
+        self.settings.placeholder = Some(text.into());
         self
     }
 
     /// Messages to start with, shown under the message box: a click fills it in.
     pub fn examples<S: Into<String>>(mut self, messages: impl IntoIterator<Item = S>) -> Self {
-        self.examples = messages.into_iter().map(Into::into).collect();
+        self.settings.examples = messages.into_iter().map(Into::into).collect();
         self
     }
 
     /// The longest message a person may send, in characters ([`DEFAULT_MAX_MESSAGE_CHARS`]
     /// unless set); a longer one is refused in words.
     pub fn max_message_chars(mut self, chars: usize) -> Self {
-        self.max_message_chars = chars;
+        self.settings.max_message_chars = chars;
         self
     }
 
@@ -211,7 +195,14 @@ impl<F, M, R, E> ChatInterface<F, M, R, E> {
         L: Handler<LM, Args = (Like,)>,
         L::Output: Returns<()>,
     {
-        self.on_like = Some((erase_with_event_data::<Like, L, LM, (), ()>(handler), L::GENERATOR));
+        self.settings.on_like = Some((erase_with_event_data::<Like, L, LM, (), ()>(handler), L::GENERATOR));
+        self
+    }
+
+    /// Keeps the conversation in the person's browser, so that a reload or a later visit
+    /// finds it (Gradio's `save_history`; see [`Chatbot::save_in_browser`]). Clear empties it.
+    pub fn save_history(mut self) -> Self {
+        self.settings.save_history = true;
         self
     }
 
@@ -219,7 +210,7 @@ impl<F, M, R, E> ChatInterface<F, M, R, E> {
     /// `flagging_mode="manual"` on a chat), as a flag whose reason is `Like` or `Dislike` and
     /// whose value is the conversation up to the answer liked.
     pub fn flag_likes(mut self) -> Self {
-        self.flag_likes = true;
+        self.settings.flag_likes = true;
         self
     }
 }
@@ -321,16 +312,20 @@ where
     #[allow(private_interfaces)]
     fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
         let generator = F::GENERATOR;
-        let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, E::All, R>(self.respond));
-        let respond = Responder { respond, add: R::add, max_chars: self.max_message_chars };
-        let mut app = Blocks::new().title(self.title.unwrap_or_else(|| name.to_owned())).description(self.description);
-        let chatbot = app.add(match self.placeholder {
-            Some(text) => Chatbot::new().label("Chatbot").placeholder(text),
-            None => Chatbot::new().label("Chatbot"),
-        });
+        let ChatInterface { respond, additional_inputs, settings, .. } = self;
+        let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, E::All, R>(respond));
+        let respond = Responder { respond, add: R::add, max_chars: settings.max_message_chars };
+        let mut app =
+            Blocks::new().title(settings.title.unwrap_or_else(|| name.to_owned())).description(settings.description);
+        let chatbot = Chatbot::new().label("Chatbot");
+        let chatbot = match settings.placeholder {
+            Some(text) => chatbot.placeholder(text),
+            None => chatbot,
+        };
+        let chatbot = app.add(if settings.save_history { chatbot.save_in_browser() } else { chatbot });
         let message_box = Textbox::new().label("Message").placeholder("Type a message…");
         let (message, send, stop) = app.row(|app| {
-            let message = app.column(5, |app| app.add(message_box.clone().max_length(self.max_message_chars)));
+            let message = app.column(5, |app| app.add(message_box.clone().max_length(settings.max_message_chars)));
             let (send, stop) =
                 app.column(1, |app| (app.add(Button::new("Send").primary()), app.add(Button::new("Stop").stop())));
             (message, send, stop)
@@ -339,10 +334,10 @@ where
             app.row(|app| (app.add(Button::new("Retry")), app.add(Button::new("Undo")), app.add(Button::new("Clear"))));
         let extras = match E::NONE {
             true => Vec::new(),
-            false => app.accordion("Additional inputs", false, |app| self.additional_inputs.place(app)),
+            false => app.accordion("Additional inputs", false, |app| additional_inputs.place(app)),
         };
-        if !self.examples.is_empty() {
-            app.examples(message, self.examples.into_iter().map(|example| (example,)));
+        if !settings.examples.is_empty() {
+            app.examples(message, settings.examples.into_iter().map(|example| (example,)));
         }
         let with_extras = |ids: Vec<(u64, usize)>| [ids, extras.clone()].concat();
 
@@ -367,8 +362,8 @@ where
         app.cancel(stop.click(), [replied, retried, edited]);
         app.cancel(clear.click(), [replied, retried, edited]);
         app.reset(clear.click(), (chatbot, message));
-        if self.on_like.is_some() || self.flag_likes {
-            let (handler, generator) = self.on_like.unwrap_or_else(|| (Box::new(|_, _| nothing()), false));
+        if settings.on_like.is_some() || settings.flag_likes {
+            let (handler, generator) = settings.on_like.unwrap_or_else(|| (Box::new(|_, _| nothing()), false));
             // The conversation is an input for its flags only: the author's handler gets the like.
             let handler: ErasedHandler = Box::new(move |mut values, slot| {
                 values.truncate(1);
@@ -376,7 +371,7 @@ where
             });
             let liked = ErasedEvent { handler, generator, api_name: "like".into() };
             let event = app.push_event(vec![chatbot.like()], liked, chatbot.ids(), Vec::new()).private();
-            if self.flag_likes {
+            if settings.flag_likes {
                 event.flagged(&["Like", "Dislike"]);
             }
         }
@@ -384,7 +379,7 @@ where
         // Gradio's `/chat`: the conversation kept in the client's session, the reply out.
         let history = app.add(State(Vec::<ChatMessage>::new()));
         let reply = app.add_unplaced(Textbox::new().label("Response"));
-        let asked = app.add_unplaced(message_box.label("message").max_length(self.max_message_chars).required());
+        let asked = app.add_unplaced(message_box.label("message").max_length(settings.max_message_chars).required());
         let api_turn = ErasedEvent { handler: api_turn(respond), generator, api_name: "chat".into() };
         app.push_event(Vec::new(), api_turn, with_extras((asked, history).ids()), (reply, history).ids())
             .api_name("chat");

@@ -125,6 +125,9 @@ impl Widget for Chatbot {
                 }
             }
         };
+        if self.saved_in_browser {
+            save_in_browser(value, &f.id);
+        }
         let placeholder = self.placeholder.clone().unwrap_or_else(|| "No messages yet".to_owned());
         let heading_id = f.heading_id();
         view! {
@@ -142,6 +145,44 @@ impl Widget for Chatbot {
             </section>
         }
     }
+}
+
+/// How long a conversation must stay unchanged before it is saved: not on every token (each
+/// save writes it whole, which over a streamed reply would cost O(n²)).
+const SAVE_AFTER: f64 = 0.3;
+
+/// Keeps the conversation `value` of widget `id` in the browser's local storage, per page:
+/// shown again when the page opens, saved once it has been still for [`SAVE_AFTER`] seconds
+/// and when the page goes.
+fn save_in_browser(value: RwSignal<Value>, id: &str) {
+    let id = id.to_owned();
+    let key = StoredValue::new(String::new());
+    let save = move || {
+        let storage = web_sys::window().and_then(|window| window.local_storage().ok().flatten());
+        let text = value.with_untracked(|conversation| serde_json::to_string(conversation).ok());
+        if let (Some(storage), Some(text)) = (storage, text) {
+            // Past the storage's quota, the conversation is not saved: the page goes on.
+            let _ = storage.set_item(&key.get_value(), &text);
+        }
+    };
+    let save_soon = crate::page::debounced(Some(SAVE_AFTER), save);
+    Effect::new(move |seen: Option<()>| {
+        value.track();
+        if seen.is_some() {
+            return save_soon();
+        }
+        let Some(window) = web_sys::window() else { return };
+        key.set_value(format!("rheo:chat:{}:{id}", window.location().pathname().unwrap_or_default()));
+        let storage = window.local_storage().ok().flatten();
+        let saved = storage.and_then(|storage| storage.get_item(&key.get_value()).ok().flatten());
+        if let Some(saved) = saved.and_then(|text| serde_json::from_str::<JsonValue>(&text).ok()) {
+            if saved.as_array().is_some_and(|messages| !messages.is_empty()) {
+                value.set(Value::Json(saved));
+            }
+        }
+        let on_page_hide = window_event_listener(leptos::ev::pagehide, move |_| save());
+        crate::browser::on_leave(move || on_page_hide.remove());
+    });
 }
 
 /// Which buttons a message may have besides Copy (the events listening say).

@@ -15,7 +15,7 @@ use crate::browser::on_leave;
 
 /// `run`, at once, or, with a `pause` (seconds), once no call of this has come for that long:
 /// each call puts the run off again. A run still waiting when the page goes is dropped.
-pub(super) fn debounced(
+pub(crate) fn debounced(
     pause: Option<f64>,
     run: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl Fn() + Copy + 'static {

@@ -51,6 +51,13 @@ impl Chatbot {
         self.options.placeholder = Some(text.into());
         self
     }
+
+    /// Keeps the conversation in the browser (its local storage, per page), so that it is
+    /// there again when the page is reloaded or opened again later; Clear empties it.
+    pub fn save_in_browser(mut self) -> Self {
+        self.options.saved_in_browser = true;
+        self
+    }
 }
 
 /// Who wrote a message.

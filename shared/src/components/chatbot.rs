@@ -19,6 +19,10 @@ pub struct Chatbot {
     /// Shown while the conversation is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
+    /// The page keeps the conversation in the browser's storage, and shows it again when the
+    /// page is opened again (Gradio's `save_history`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub saved_in_browser: bool,
 }
 
 impl Kind for Chatbot {
