@@ -23,9 +23,13 @@ pub(super) fn examples(
     let rows = rows.into_iter().enumerate().map(|(row, values)| {
         let values: Vec<Value> = values.into_iter().map(|value| under_root(value, root)).collect();
         let inputs = inputs.clone();
-        let description: Vec<String> =
-            labels.iter().zip(&values).map(|(label, value)| format!("{label} {}", show_value(value))).collect();
-        let cells = values.iter().map(cell).collect_view();
+        // Named by its cells, each after its label (said, not shown: the header shows them): a
+        // name of its own would differ from the text shown, which speech input cannot match.
+        let said = labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| if i == 0 { format!("{label} ") } else { format!(", {label} ") });
+        let cells = said.zip(&values).map(|(said, value)| cell(said, value)).collect_view();
         let players = values.iter().filter_map(audio_url).map(|url| {
             let name = format!("Play example {}", row + 1);
             view! { <audio class="example-player" controls=true preload="none" src=url aria-label=name></audio> }
@@ -40,7 +44,8 @@ pub(super) fn examples(
             }
         };
         view! {
-            <button type="button" class="example" aria-label=format!("Example {}: {}", row + 1, description.join(", ")) on:click=fill>
+            <button type="button" class="example" on:click=fill>
+                <span class="said">{format!("Example {}: ", row + 1)}</span>
                 {cells}
             </button>
             {players}
@@ -57,13 +62,15 @@ pub(super) fn examples(
     })
 }
 
-/// One cell of a row: an image's thumbnail, else the value in words.
-fn cell(value: &Value) -> impl IntoView + use<> {
+/// One cell of a row: an image's thumbnail, else the value in words; after its label, `said`
+/// only.
+fn cell(said: String, value: &Value) -> impl IntoView + use<> {
+    let label = view! { <span class="said">{said}</span> };
     match value {
-        Value::File(file @ FileData { url: Some(url), .. }) if is(file, "image/") => {
-            Either::Left(view! { <span><img class="example-thumb" src=url.clone() alt=show_value(value)/></span> })
-        }
-        other => Either::Right(view! { <span>{show_value(other)}</span> }),
+        Value::File(file @ FileData { url: Some(url), .. }) if is(file, "image/") => Either::Left(view! {
+            <span>{label}<img class="example-thumb" src=url.clone() alt=show_value(value)/></span>
+        }),
+        other => Either::Right(view! { <span>{label}{show_value(other)}</span> }),
     }
 }
 
