@@ -135,7 +135,7 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
         format!("import('{js}').then(ui => ui.default({{ module_or_path: '{wasm}' }}).then(() => ui.hydrate()));");
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=chosen_theme()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -154,6 +154,21 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The theme the person chose with the switch, from its cookie; none: the system's.
+#[cfg(feature = "ssr")]
+fn chosen_theme() -> Option<&'static str> {
+    let parts = use_context::<http::request::Parts>()?;
+    let cookies = parts.headers.get_all(http::header::COOKIE);
+    let pairs = cookies.iter().filter_map(|header| header.to_str().ok()).flat_map(|header| header.split(';'));
+    pairs.filter_map(|pair| pair.trim().strip_prefix(browser::theme::THEME_COOKIE)?.strip_prefix('=')).find_map(
+        |theme| match theme {
+            "dark" => Some("dark"),
+            "light" => Some("light"),
+            _ => None,
+        },
+    )
 }
 
 /// The path of the request being rendered, its root path stripped (by the server's guard).
@@ -195,7 +210,25 @@ pub fn App(root: String, path: String) -> impl IntoView {
         Page::Interface(name) => EitherOf3::B(view! { <InterfacePage root name/> }),
         Page::Missing => EitherOf3::C(view! { <NotFound root/> }),
     };
-    view! { <main>{page}</main> }
+    view! { <ThemeSwitch/> <main>{page}</main> }
+}
+
+/// The light and dark switch, on every page: pressed while the page is dark.
+#[component]
+fn ThemeSwitch() -> impl IntoView {
+    let dark = RwSignal::new(false);
+    // Known once in the browser: the server's page cannot tell the system's preference.
+    Effect::new(move |_| dark.set(browser::theme::is_dark()));
+    let switch = move |_| {
+        let now = !dark.get_untracked();
+        browser::theme::choose(now);
+        dark.set(now);
+    };
+    view! {
+        <button type="button" class="theme-switch" aria-pressed=move || dark.get().to_string() on:click=switch>
+            "Dark theme"
+        </button>
+    }
 }
 
 /// `/`: every mounted interface with its title and description.

@@ -5,6 +5,7 @@ pub(crate) mod camera;
 pub(crate) mod devices;
 pub(crate) mod microphone;
 pub(crate) mod player;
+pub(crate) mod theme;
 mod value;
 
 pub(crate) use value::BrowserValue;

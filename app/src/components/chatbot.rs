@@ -276,8 +276,14 @@ impl Entry {
             Some(button)
         };
         if wanted.like && message.role == "assistant" && message.step.is_none() {
-            for (class, sign, label) in [("chat-like", "👍", "Like"), ("chat-dislike", "👎", "Dislike")] {
-                let _ = button(class, sign, label, "data-like")?.set_attribute("aria-pressed", "false");
+            // Drawn, not emoji: a system without an emoji font would show empty boxes.
+            for (class, path, label) in
+                [("chat-like", "M5 15l7-7 7 7", "Like"), ("chat-dislike", "M5 9l7 7 7-7", "Dislike")]
+            {
+                let button = button(class, "", label, "data-like")?;
+                let _ = button.set_attribute("aria-pressed", "false");
+                let icon = sign(&document, path)?;
+                let _ = button.append_child(&icon);
             }
         }
         if wanted.edit && message.role == "user" {
@@ -411,6 +417,21 @@ impl Entry {
         let raw = self.tail.class_name() == "chat-tail" && self.tail.child_nodes().length() == 1;
         raw.then(|| self.tail.first_child()).flatten().and_then(|node| node.dyn_into::<web_sys::Text>().ok())
     }
+}
+
+/// An icon of one stroked `path`, in the text's colour.
+fn sign(document: &web_sys::Document, path: &str) -> Option<Element> {
+    const SVG: Option<&str> = Some("http://www.w3.org/2000/svg");
+    let svg = document.create_element_ns(SVG, "svg").ok()?;
+    for (name, value) in [("viewBox", "0 0 24 24"), ("width", "16"), ("height", "16"), ("aria-hidden", "true")] {
+        let _ = svg.set_attribute(name, value);
+    }
+    let line = document.create_element_ns(SVG, "path").ok()?;
+    for (name, value) in [("d", path), ("fill", "none"), ("stroke", "currentColor"), ("stroke-width", "2.5")] {
+        let _ = line.set_attribute(name, value);
+    }
+    let _ = svg.append_child(&line);
+    Some(svg)
 }
 
 /// Opens an editor of the message whose Edit `button` was clicked, holding its `text`: its
