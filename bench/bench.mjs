@@ -8,13 +8,13 @@
 // bench/ by default. --quick takes a few samples per figure: the test suite runs it as a
 // smoke test, which fails if any figure is missing for either system (never on a timing).
 
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
-import { apiLoad, median, now, quantile, rssMiB } from "./measure.mjs";
+import { apiLoad, median, now, quantile, rssMiB, sleep, start, stop } from "./measure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "end2end", "package.json"));
@@ -106,32 +106,10 @@ const systems = [
   },
 ];
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function start(system) {
-  const child = spawn(system.command[0], system.command.slice(1), {
-    cwd: root,
-    env: { ...process.env, ...system.env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
-  child.stderrTail = () => stderr;
-  return child;
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await Promise.race([exited, sleep(5000)]);
-  if (child.exitCode === null) child.kill("SIGKILL");
-}
-
 /** Starts a system and returns [process, milliseconds until its page first answered 200]. */
 async function coldStart(system) {
   const t0 = now();
-  const child = start(system);
+  const child = start(system, root);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${system.name} exited: ${child.stderrTail()}`);
     try {

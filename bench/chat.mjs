@@ -16,12 +16,11 @@
 // figure is produced (never a timing): a Rheo figure missing fails the run, a Gradio one is
 // reported with its reason. Loopback only; stops by itself.
 
-import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { median, now, quantile } from "./measure.mjs";
+import { median, now, quantile, sleep, start, stop } from "./measure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "end2end", "package.json"));
@@ -30,7 +29,6 @@ const quick = process.argv.includes("--quick");
 const outIndex = process.argv.indexOf("--out");
 const out = outIndex > 0 ? process.argv[outIndex + 1] : join(root, "bench/chat.md");
 const plan = quick ? { turns: 3, longTokens: 300 } : { turns: 20, longTokens: 2000 };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const systems = [
   {
@@ -55,29 +53,16 @@ const systems = [
   },
 ];
 
-function start(system) {
-  const child = spawn(system.command[0], system.command.slice(1), { cwd: root, env: { ...process.env, ...system.env }, stdio: "ignore" });
-  return child;
-}
-
 async function up(system, child) {
   const t0 = now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${system.name} exited`);
+    if (child.exitCode !== null) throw new Error(`${system.name} exited: ${child.stderrTail()}`);
     try {
       if ((await fetch(system.url)).ok) return;
     } catch {}
     if (now() - t0 > 120_000) throw new Error(`${system.name} did not start`);
     await sleep(50);
   }
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await Promise.race([exited, sleep(5000)]);
-  if (child.exitCode === null) child.kill("SIGKILL");
 }
 
 /** Installs the page's probes: the Enter key's time, the replies' first text and end stamp. */
@@ -128,7 +113,7 @@ async function turn(page, system, message, timeoutMs) {
 }
 
 async function run(browser, system) {
-  const child = start(system);
+  const child = start(system, root);
   try {
     await up(system, child);
     const page = await browser.newPage();

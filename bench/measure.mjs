@@ -1,9 +1,35 @@
-// What the benchmarks measure with, shared by bench.mjs (Rheo beside Gradio) and replicas.mjs
-// (Rheo's replicas behind nginx): the predict load, resident memory, and the statistics.
+// What the benchmarks measure with, shared by bench.mjs (Rheo beside Gradio), chat.mjs (the
+// chats) and replicas.mjs (Rheo's replicas behind nginx): the servers' start and stop, the
+// predict load, resident memory, and the statistics.
 import http from "node:http";
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 export const now = () => performance.now();
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts a system's server (its `command`, with its `env`) in `cwd`; `stderrTail()` gives the
+ * end of what it wrote to stderr, for the error when it fails. */
+export function start(system, cwd) {
+  const child = spawn(system.command[0], system.command.slice(1), {
+    cwd,
+    env: { ...process.env, ...system.env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+  child.stderrTail = () => stderr;
+  return child;
+}
+
+/** Stops a server: SIGTERM, then SIGKILL if it has not exited within 5 s. */
+export async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([exited, sleep(5000)]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
 
 /** Resident memory of a process and its descendants, in MiB. */
 export function rssMiB(pid) {
