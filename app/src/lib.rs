@@ -161,14 +161,7 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
 fn chosen_theme() -> Option<&'static str> {
     let parts = use_context::<http::request::Parts>()?;
     let cookies = parts.headers.get_all(http::header::COOKIE);
-    let pairs = cookies.iter().filter_map(|header| header.to_str().ok()).flat_map(|header| header.split(';'));
-    pairs.filter_map(|pair| pair.trim().strip_prefix(browser::theme::THEME_COOKIE)?.strip_prefix('=')).find_map(
-        |theme| match theme {
-            "dark" => Some("dark"),
-            "light" => Some("light"),
-            _ => None,
-        },
-    )
+    rheo_shared::theme::chosen_theme(cookies.iter().filter_map(|header| header.to_str().ok()))
 }
 
 /// The path of the request being rendered, its root path stripped (by the server's guard).

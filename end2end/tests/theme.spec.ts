@@ -26,6 +26,7 @@ test.describe("a system that prefers dark", () => {
     // The server's HTML carries the choice: no script needed to show it.
     const html = await (await page.request.get("/calculator")).text();
     expect(html).toMatch(/<html lang="en" data-theme="light"/);
+    expect(await (await page.request.get("/calculator/api")).text()).toMatch(/<html lang="en" data-theme="light">/);
     await page.goto("/");
     expect(await background(page)).toBe("rgb(255, 255, 255)");
     await expect(page.getByRole("button", { name: "Dark theme" })).toHaveAttribute("aria-pressed", "false");

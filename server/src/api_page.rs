@@ -57,6 +57,7 @@ pub(crate) async fn page(
     State(pages): State<Arc<ApiPages>>,
     Path(name): Path<String>,
     public: PublicUrl,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let app = pages.interfaces.find(&name)?;
     let base = public.absolute(&format!("/{name}/"));
@@ -68,7 +69,8 @@ pub(crate) async fn page(
             render_endpoint(endpoint.spec(), &base, &snippets)
         })
         .collect();
-    let page = render(app.title(), &name, &endpoints, &public, &pages.stylesheet);
+    let theme = crate::site::theme_attribute(&headers);
+    let page = render(app.title(), &name, &endpoints, &public, &pages.stylesheet, &theme);
     let mut response = Html(page).into_response();
     response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
@@ -254,8 +256,8 @@ fn rust(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &str) ->
 }
 
 /// The page's HTML: a section per endpoint (already escaped), every piece of the author's
-/// text escaped.
-fn render(title: &str, name: &str, endpoints: &[String], public: &PublicUrl, stylesheet: &str) -> String {
+/// text escaped; `theme` is `<html>`'s attribute for the chosen theme, or nothing.
+fn render(title: &str, name: &str, endpoints: &[String], public: &PublicUrl, stylesheet: &str, theme: &str) -> String {
     let escape = crate::site::escape_html;
     let endpoints = if endpoints.is_empty() {
         "<p>This app has no endpoint for API clients: its events are the page's own.</p>".to_owned()
@@ -264,7 +266,7 @@ fn render(title: &str, name: &str, endpoints: &[String], public: &PublicUrl, sty
     };
     format!(
         r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"{theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Use via API</title><link rel="stylesheet" href="{stylesheet}"></head>
 <body><main class="api-page">
 <nav class="crumbs"><a href="{back}">{title}</a></nav>
@@ -372,7 +374,7 @@ mod tests {
         let public = PublicUrl { origin: "http://example.com".into(), root: "/demos".into() };
         let base = "http://example.com/demos/echo/";
         let endpoint = render_endpoint(&spec, base, &snippets(&spec, "echo", base, None));
-        let page = render(&spec.title, "echo", &[endpoint], &public, "/pkg/rheo.css");
+        let page = render(&spec.title, "echo", &[endpoint], &public, "/pkg/rheo.css", "");
         assert!(!page.contains("<img src=x") && !page.contains("<script>alert"));
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(page.contains(r#"href="/demos/pkg/rheo.css""#) && page.contains(r#"href="/demos/echo""#));

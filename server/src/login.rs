@@ -28,7 +28,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::site::{network_of, ClientAddress, PublicUrl};
+use crate::site::{network_of, theme_attribute, ClientAddress, PublicUrl};
 
 /// The session cookie's name.
 pub(crate) const SESSION_COOKIE: &str = "rheo-session";
@@ -212,7 +212,10 @@ pub(crate) async fn guard(State(gate): State<Arc<Gate>>, request: Request, next:
     // `/login`, and `/<name>/login` where Gradio's clients log in to an interface.
     let is_login = path.strip_suffix("/login").is_some_and(|name| !name.get(1..).unwrap_or("").contains('/'));
     match (request.method().clone(), path.as_str()) {
-        (Method::GET, "/login") => return login_page(&gate, &public, &next_page(request.uri().query()), None),
+        (Method::GET, "/login") => {
+            let theme = theme_attribute(request.headers());
+            return login_page(&gate, &public, &theme, &next_page(request.uri().query()), None);
+        }
         (Method::POST, _) if is_login => return log_in(&gate, request).await,
         (Method::GET, "/logout") => return log_out(&public),
         // The UI bundle is the same for every server, public, and the login page needs its styles.
@@ -272,6 +275,7 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
     let client = request.extensions().get::<ClientAddress>().and_then(|c| c.0);
     let public = request.extensions().get::<PublicUrl>().cloned().expect("the site guard runs first");
     let html = wants_html(request.headers());
+    let theme = theme_attribute(request.headers());
     let form = match axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES).await {
         Ok(body) => Form::read(&body),
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "The login form is too large.").into_response(),
@@ -280,7 +284,7 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         let message = format!("Too many failed logins: try again in {seconds} s.");
         let mut response = match html {
-            true => login_page(gate, &public, &form.next, Some(&message)),
+            true => login_page(gate, &public, &theme, &form.next, Some(&message)),
             false => Json(serde_json::json!({ "detail": message })).into_response(),
         };
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
@@ -295,7 +299,7 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
         tracing::info!(client = ?client, "failed login");
         let message = "Incorrect user name or password.";
         let mut response = match html {
-            true => login_page(gate, &public, &form.next, Some(message)),
+            true => login_page(gate, &public, &theme, &form.next, Some(message)),
             false => Json(serde_json::json!({ "detail": message })).into_response(),
         };
         *response.status_mut() = StatusCode::UNAUTHORIZED;
@@ -369,13 +373,14 @@ fn redirect(location: &str) -> Response {
     response
 }
 
-/// The login page: a plain form (it works before and without the UI bundle).
-fn login_page(gate: &Gate, public: &PublicUrl, next: &str, error: Option<&str>) -> Response {
+/// The login page: a plain form (it works before and without the UI bundle), in the chosen
+/// `theme` (an attribute of `<html>`, or nothing).
+fn login_page(gate: &Gate, public: &PublicUrl, theme: &str, next: &str, error: Option<&str>) -> Response {
     let escape = crate::site::escape_html;
     let error = error.map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))).unwrap_or_default();
     let page = format!(
         r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"{theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Log in</title><link rel="stylesheet" href="{stylesheet}"></head>
 <body><main class="login"><h1>Log in</h1>{error}
 <form method="post" action="{action}">

@@ -119,6 +119,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
+/// ` data-theme="dark"` (or light) for a page's `<html>`, when the request's cookie chose a
+/// theme; else nothing (the page follows the system's).
+pub(crate) fn theme_attribute(headers: &axum::http::HeaderMap) -> String {
+    let cookies = headers.get_all(axum::http::header::COOKIE).iter().filter_map(|header| header.to_str().ok());
+    rheo_shared::theme::chosen_theme(cookies).map(|theme| format!(r#" data-theme="{theme}""#)).unwrap_or_default()
+}
+
 /// `text` safe to put in HTML, in text or in a quoted attribute.
 pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")

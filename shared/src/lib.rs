@@ -27,6 +27,7 @@ mod blocks;
 pub mod components;
 mod interface;
 pub mod protocol;
+pub mod theme;
 mod value;
 mod wire_names;
 

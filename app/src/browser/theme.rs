@@ -1,10 +1,7 @@
 //! The page's light or dark theme: the system's preference, unless the person chose one with
-//! the switch. The choice is kept in a cookie, which the server reads to write `data-theme` on
-//! the next page's `<html>`: a page never shows in the other theme before its script runs
-//! (and the CSP allows no inline script that could set it sooner).
+//! the switch, kept in a cookie (see `rheo_shared::theme`).
 
-/// The cookie that keeps the person's choice: `dark` or `light`.
-pub(crate) const THEME_COOKIE: &str = "rheo-theme";
+use rheo_shared::theme::THEME_COOKIE;
 
 /// Whether the page shows dark now.
 pub(crate) fn is_dark() -> bool {
