@@ -210,6 +210,23 @@ test("a message sent is edited in place: Cancel leaves it, Send answers the new 
   expect((await messages(page, "assistant").first().locator(".chat-text").innerText()).trim()).toBe(first);
 });
 
+test("one turn at a time: an edit while a reply streams stops that reply, which does not come back", async ({ page }) => {
+  await open(page);
+  await send(page, "Tell me about the whale");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  await send(page, "What is the sea like?");
+  await expect(messages(page, "assistant").nth(1).locator(".chat-text")).toHaveText(/\S+ \S+/);
+  const first = messages(page, "user").first();
+  await first.getByRole("button", { name: "Edit message" }).click();
+  await first.getByRole("textbox", { name: "Edit message" }).fill("Who is Queequeg?");
+  await first.getByRole("button", { name: "Send" }).click();
+  await expect(messages(page, "user").locator(".chat-text")).toHaveText(["Who is Queequeg?"]);
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  await page.waitForTimeout(800);
+  await expect(messages(page, "user")).toHaveCount(1);
+  await expect(messages(page, "assistant")).toHaveCount(1);
+});
+
 test("the conversation is kept in the browser: a reload shows it and the chat goes on from it; Clear empties it for good", async ({ page }) => {
   await open(page);
   await send(page, "Tell me about the whale");

@@ -361,6 +361,12 @@ where
         app.on(undo.click(), undo_turn, chatbot, (chatbot, message)).private();
         app.cancel(stop.click(), [replied, retried, edited]);
         app.cancel(clear.click(), [replied, retried, edited]);
+        // One turn at a time: a new one stops the others (each writes the whole conversation).
+        for trigger in [message.submit(), send.click()] {
+            app.cancel(trigger, [retried, edited]);
+        }
+        app.cancel(retry.click(), [replied, edited]);
+        app.cancel(chatbot.edit(), [replied, retried]);
         app.reset(clear.click(), (chatbot, message));
         if settings.on_like.is_some() || settings.flag_likes {
             let (handler, generator) = settings.on_like.unwrap_or_else(|| (Box::new(|_, _| nothing()), false));
