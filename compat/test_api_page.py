@@ -21,9 +21,10 @@ from test_mcp import ORIGIN, with_session
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SNIPPET = re.compile(r'<code data-snippet="([\w-]+)">(.*?)</code>', re.S)
-# Interfaces whose snippets run: numbers and a choice, text and a boolean, an image file.
-NAMES = ["calculator", "greet", "flip"]
-EXPECTED = {"calculator": "48", "greet": "Hello, Ada!!!"}
+# Interfaces whose snippets run: numbers and a choice, text and a boolean, an image file, a
+# list of files.
+NAMES = ["calculator", "greet", "flip", "files"]
+EXPECTED = {"calculator": "48", "greet": "Hello, Ada!!!", "files": "**file.pdf**: a PDF document"}
 
 
 def snippets(name):
@@ -48,6 +49,7 @@ def reds(image):
 @pytest.fixture
 def workdir(tmp_path):
     upside_down().save(tmp_path / "image.png")
+    (tmp_path / "file.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     return tmp_path
 
 

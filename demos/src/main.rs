@@ -9,6 +9,7 @@ mod classify;
 mod diffusion;
 mod echo;
 mod echo_chat;
+mod files;
 mod filters;
 mod flip;
 mod greet;
@@ -60,6 +61,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("workshop", workshop::blocks())
         .mount("chat", chat::interface())
         .mount("echo_chat", echo_chat::interface())
+        .mount("files", files::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

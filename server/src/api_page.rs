@@ -14,7 +14,7 @@ use axum::{
     http::{header::CACHE_CONTROL, HeaderValue},
     response::{Html, IntoResponse, Response},
 };
-use rheo_shared::{ComponentSpec, InterfaceSpec, Media, Value};
+use rheo_shared::{ComponentKind, ComponentSpec, FileCount, InterfaceSpec, Media, Value};
 use serde_json::{json, Value as Json};
 
 use crate::{
@@ -38,8 +38,30 @@ pub(crate) struct ApiPages {
 /// A parameter's example in a snippet: a value, or a file the reader has.
 enum Example {
     Value(Json),
-    /// A file of this name in the working directory.
-    File(&'static str),
+    /// A file of this name in the working directory; in a list of one for a `list` of files.
+    File {
+        name: String,
+        list: bool,
+    },
+}
+
+impl Example {
+    fn file(name: &str) -> Self {
+        Example::File { name: name.to_owned(), list: false }
+    }
+
+    fn is_file(&self) -> bool {
+        matches!(self, Example::File { .. })
+    }
+}
+
+/// `each` in brackets for a list: `[each]`.
+fn listed(each: String, list: bool) -> String {
+    if list {
+        format!("[{each}]")
+    } else {
+        each
+    }
 }
 
 /// One snippet: a language (the `data-snippet` name), a heading, how to install what it
@@ -113,8 +135,14 @@ fn examples(spec: &InterfaceSpec) -> Vec<Example> {
         .enumerate()
         .filter(|(_, c)| !is_state(c))
         .map(|(position, component)| match component.kind.media() {
-            Some(Media::Image) => Example::File("image.png"),
-            Some(Media::Audio { .. }) => Example::File("audio.wav"),
+            Some(Media::Image) => Example::file("image.png"),
+            Some(Media::Audio { .. }) => Example::file("audio.wav"),
+            Some(Media::File) => match &component.kind {
+                ComponentKind::File(file) => {
+                    Example::File { name: example_file_name(file), list: file.file_count == FileCount::Multiple }
+                }
+                _ => Example::file("file.txt"),
+            },
             None => {
                 let given = row.and_then(|row| row.get(position)).map(|value| json!(value));
                 Example::Value(given.unwrap_or_else(|| example_input(component)))
@@ -123,15 +151,28 @@ fn examples(spec: &InterfaceSpec) -> Vec<Example> {
         .collect()
 }
 
+/// A file a File input takes: named with its first extension, or after its first category
+/// (text if it takes any file).
+fn example_file_name(file: &rheo_shared::components::File) -> String {
+    let extension = file.file_types.iter().find(|entry| entry.starts_with('.'));
+    match (extension, file.file_types.first().map(String::as_str)) {
+        (Some(extension), _) => format!("file{extension}"),
+        (None, Some("image")) => "image.png".into(),
+        (None, Some("audio")) => "audio.wav".into(),
+        (None, Some("video")) => "video.mp4".into(),
+        (None, _) => "file.txt".into(),
+    }
+}
+
 fn python(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &str) -> Snippet {
-    let has_file = parameters.iter().any(|(_, e)| matches!(e, Example::File(_)));
+    let has_file = parameters.iter().any(|(_, e)| e.is_file());
     let import = if has_file { "Client, handle_file" } else { "Client" };
     let arguments: String = parameters
         .iter()
         .map(|(component, example)| {
             let value = match example {
                 Example::Value(value) => python_literal(value),
-                Example::File(name) => format!("handle_file({name:?})"),
+                Example::File { name, list } => listed(format!("handle_file({name:?})"), *list),
             };
             format!("    {}={value},\n", parameter_name(&component.label))
         })
@@ -164,7 +205,7 @@ fn python_literal(value: &Json) -> String {
 }
 
 fn javascript(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &str) -> Snippet {
-    let has_file = parameters.iter().any(|(_, e)| matches!(e, Example::File(_)));
+    let has_file = parameters.iter().any(|(_, e)| e.is_file());
     let mut imports = String::from("import { Client");
     imports.push_str(if has_file {
         ", handle_file } from \"@gradio/client\";\n"
@@ -179,7 +220,9 @@ fn javascript(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &s
         .map(|(component, example)| {
             let value = match example {
                 Example::Value(value) => value.to_string(),
-                Example::File(name) => format!("handle_file(new Blob([await readFile({name:?})]))"),
+                Example::File { name, list } => {
+                    listed(format!("handle_file(new File([await readFile({name:?})], {name:?}))"), *list)
+                }
             };
             format!("  {}: {value},", json!(parameter_name(&component.label)))
         })
@@ -205,12 +248,12 @@ fn curl(parameters: &[(&ComponentSpec, Example)], base: &str, api_name: &str) ->
         .iter()
         .map(|(component, example)| match example {
             Example::Value(value) => value.to_string().replace('\'', r"'\''"),
-            Example::File(name) => {
+            Example::File { name, list } => {
                 let variable = parameter_name(&component.label).to_ascii_uppercase();
                 uploads.push_str(&format!(
                     "{variable}=$(curl -s -F files=@{name} {base}gradio_api/upload | sed 's/^\\[\"\\(.*\\)\"\\]$/\\1/')\n"
                 ));
-                format!(r#"{{"path": "'"${variable}"'", "meta": {{"_type": "gradio.FileData"}}}}"#)
+                listed(format!(r#"{{"path": "'"${variable}"'", "meta": {{"_type": "gradio.FileData"}}}}"#), *list)
             }
         })
         .collect();
@@ -236,7 +279,10 @@ fn rust(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &str) ->
                     format!("PredictionInput::from_value({value})")
                 }
                 Example::Value(value) => format!("PredictionInput::from_value(serde_json::json!({value}))"),
-                Example::File(name) => format!("PredictionInput::from_file({name:?})"),
+                Example::File { name, list: false } => format!("PredictionInput::from_file({name:?})"),
+                Example::File { name, list: true } => {
+                    format!("PredictionInput::Array(vec![PredictionInput::from_file({name:?})])")
+                }
             };
             format!("                {input},\n")
         })
@@ -334,6 +380,16 @@ fn accepts(component: &ComponentSpec) -> String {
         said.push(match media {
             Media::Image => "an image file: PNG, JPEG or WebP".to_owned(),
             Media::Audio { .. } => "an audio file: WAV, FLAC, MP3 or Ogg Vorbis".to_owned(),
+            Media::File => match &component.kind {
+                ComponentKind::File(file) => {
+                    let what = if file.file_count == FileCount::Multiple { "a list of files" } else { "a file" };
+                    match file.file_types.is_empty() {
+                        true => what.to_owned(),
+                        false => format!("{what}: {}", file.file_types.join(", ")),
+                    }
+                }
+                _ => "a file".to_owned(),
+            },
         });
     } else if let Some(choices) = schema["enum"].as_array() {
         let choices: Vec<String> =

@@ -101,7 +101,7 @@ impl Flagger {
         }
         let mut sources = Vec::new();
         for (component, value) in self.kept.iter().zip(&kept) {
-            if let Value::File(file) = value {
+            for file in rheo_shared::components::File::files(value) {
                 let found = files.find(&file.path).await.map_err(|e| FlagError::Io(e.to_string()))?;
                 let (path, _) = found.ok_or_else(|| {
                     FlagError::Invalid(format!("{}: the file is no longer on the server", component.label))
@@ -213,6 +213,10 @@ fn write_flag(
             Value::Number(n) => n.to_string(),
             Value::Text(text) => as_text_cell(text),
             Value::File(_) => copies.next().unwrap_or_default(),
+            // As Gradio flags a list of files: a JSON list of their paths.
+            Value::Files(files) => {
+                serde_json::to_string(&copies.by_ref().take(files.len()).collect::<Vec<_>>()).unwrap_or_default()
+            }
             // An update is refused by every component's check before this.
             Value::Classification(_) | Value::Json(_) | Value::Update(_) => {
                 serde_json::to_string(value).unwrap_or_default()

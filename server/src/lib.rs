@@ -88,8 +88,9 @@ mod update;
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
 pub use chat::{ChatInputs, ChatInterface, Reply, DEFAULT_MAX_MESSAGE_CHARS};
 pub use components::{
-    Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Edit, Image, Json,
-    Label, Like, Markdown, MediaInput, Number, Output, Radio, Returns, Shown, Slider, State, Textbox, WithEventData,
+    Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Edit, File, Image,
+    Json, Label, Like, Markdown, MediaInput, NamedFile, Number, Output, Radio, Returns, Shown, Slider, State, Textbox,
+    WithEventData,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},
@@ -102,7 +103,9 @@ pub use interface::{Interface, IntoMounted};
 pub use limits::Limits;
 pub use login::Login;
 pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
-pub use rheo_shared::{AudioData, AudioSource, Classification, Facing, ImageFormat, ImageSource, WebcamConstraints};
+pub use rheo_shared::{
+    AudioData, AudioSource, Classification, Facing, FileCount, ImageFormat, ImageSource, WebcamConstraints,
+};
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
 pub use serde_json;
 pub use tabbed::TabbedInterface;

@@ -37,8 +37,8 @@ pub use blocks::{
     MIN_TIMER_SECONDS,
 };
 pub use components::{
-    AudioSource, ComponentKind, ComponentSpec, Facing, ImageFormat, ImageSource, Media, Problem, SpecError, ValueError,
-    WebcamConstraints,
+    AudioSource, ComponentKind, ComponentSpec, Facing, FileCount, ImageFormat, ImageSource, Media, Problem, SpecError,
+    ValueError, WebcamConstraints,
 };
 pub use interface::{check_values, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_FLAG_REASON_CHARS};
 pub use value::{Classification, Confidence, FileData, FileMeta, Update, Value};

@@ -21,6 +21,9 @@ pub enum Value {
     /// `FileData`. Before `Classification`: untagged, the first variant that fits wins, and a
     /// file always has a `path`.
     File(FileData),
+    /// Several files (a File component's list); read as such only by a component whose
+    /// value it is (see `Kind::read`): any other array is JSON.
+    Files(Vec<FileData>),
     Classification(Classification),
     /// Any other JSON: a Json component's arrays and objects (and whatever else a handler
     /// returns for one). Last: untagged, it takes what no other variant does.
@@ -72,17 +75,19 @@ impl Value {
             Value::Text(_) => "text",
             Value::Update(_) => "an update",
             Value::File(_) => "a file",
+            Value::Files(_) => "a list of files",
             Value::Classification(_) => "a classification",
             Value::Json(_) => "JSON",
         }
     }
 
-    /// The file this value holds, an update's new value included.
-    pub fn file_mut(&mut self) -> Option<&mut FileData> {
+    /// The files this value holds (one, a list's, or none), an update's new value included.
+    pub fn files_mut(&mut self) -> &mut [FileData] {
         match self {
-            Value::File(file) => Some(file),
-            Value::Update(update) => update.value.as_mut().and_then(Value::file_mut),
-            _ => None,
+            Value::File(file) => std::slice::from_mut(file),
+            Value::Files(files) => files,
+            Value::Update(update) => update.value.as_mut().map_or(&mut [], Value::files_mut),
+            _ => &mut [],
         }
     }
 }

@@ -119,10 +119,12 @@ async fn post(url: &str, body: &impl serde::Serialize, abort: Option<&AbortSigna
 }
 
 /// Uploads a file for the interface; the answer refers to the stored file.
-pub(crate) async fn upload(endpoint: &Endpoint, file: &web_sys::Blob, file_name: &str) -> Result<FileData, String> {
+pub(crate) async fn upload(endpoint: &Endpoint, files: &[(web_sys::Blob, String)]) -> Result<Vec<FileData>, String> {
     let form = web_sys::FormData::new().map_err(|_| "the browser cannot build a form".to_string())?;
-    form.append_with_blob_and_filename("files", file, file_name)
-        .map_err(|_| "the browser cannot read this file".to_string())?;
+    for (file, file_name) in files {
+        form.append_with_blob_and_filename("files", file, file_name)
+            .map_err(|_| "the browser cannot read this file".to_string())?;
+    }
     let response = Request::post(&endpoint.upload())
         .body(form)
         .map_err(|e| format!("could not send the file: {e}"))?
@@ -137,13 +139,16 @@ pub(crate) async fn upload(endpoint: &Endpoint, file: &web_sys::Blob, file_name:
         });
     }
     let paths: Vec<String> = response.json().await.map_err(|e| format!("the server's answer was unreadable: {e}"))?;
-    let path = paths.into_iter().next().ok_or("the server stored nothing")?;
-    Ok(FileData {
+    if paths.len() != files.len() {
+        return Err("the server did not store every file".into());
+    }
+    let stored = paths.into_iter().zip(files).map(|(path, (file, file_name))| FileData {
         url: Some(endpoint.file(&path)),
         path,
-        orig_name: Some(file_name.to_owned()),
+        orig_name: Some(file_name.clone()),
         mime_type: Some(file.type_()).filter(|t| !t.is_empty()),
         size: Some(file.size() as u64),
         ..FileData::default()
-    })
+    });
+    Ok(stored.collect())
 }

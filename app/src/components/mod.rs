@@ -16,6 +16,7 @@ mod button;
 mod chatbot;
 mod checkbox;
 mod dropdown;
+mod file;
 mod image;
 mod json;
 mod label;
@@ -50,7 +51,7 @@ pub(crate) trait Widget {
 pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
     look.wrap(views_by_kind!(&spec.kind, field;
         Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
-        Chatbot,
+        Chatbot, File,
     ))
 }
 
@@ -221,19 +222,35 @@ impl Field {
         }
     }
 
+    /// The files the value holds: a file's one, a list's each.
+    pub(crate) fn files(&self) -> impl Fn() -> Vec<FileData> + Copy + 'static {
+        let value = self.value;
+        move || value.with(|value| rheo_shared::components::File::files(value).to_vec())
+    }
+
     /// What a media input does with a chosen file (picked, dropped, pasted, recorded): upload
     /// it at once and take the stored file as the value. `upload` shows whether one is on its
     /// way and why the last failed.
     pub(crate) fn uploader(&self, upload: Upload) -> impl Fn(Blob, String) + Copy + 'static {
+        let upload_all = self.files_uploader(upload, false);
+        move |media: Blob, name: String| upload_all(vec![(media, name)])
+    }
+
+    /// What an input does with the files chosen: upload them in one request, then take them
+    /// as its value, as a `list` or as its one file.
+    pub(crate) fn files_uploader(&self, upload: Upload, list: bool) -> impl Fn(Vec<(Blob, String)>) + Copy + 'static {
         let (caller, uploaded) = (self.caller, self.hooks.upload);
         let commit = self.commit();
-        move |media: Blob, name: String| {
+        move |chosen: Vec<(Blob, String)>| {
+            if chosen.is_empty() {
+                return;
+            }
             upload.busy.set(true);
             upload.error.set(None);
             spawn_local(async move {
-                match api::upload(&caller.endpoint(), &media, &name).await {
-                    Ok(file) => {
-                        commit(Value::File(file));
+                match api::upload(&caller.endpoint(), &chosen).await {
+                    Ok(mut files) => {
+                        commit(if list { Value::Files(files) } else { Value::File(files.remove(0)) });
                         uploaded.inspect(|uploaded| uploaded.run(()));
                     }
                     Err(message) => upload.error.set(Some(message)),
@@ -245,14 +262,14 @@ impl Field {
 
     /// A button that removes the media input's file, shown while it holds one.
     fn remove_button(&self) -> impl IntoView {
-        let (file, label, cleared) = (self.file(), self.label, self.hooks.clear);
+        let (files, label, cleared) = (self.files(), self.label, self.hooks.clear);
         let commit = self.commit();
         let remove = move |_| {
             commit(Value::Null);
             cleared.inspect(|cleared| cleared.run(()));
         };
         view! {
-            <button type="button" class="remove" hidden=move || file().is_none() on:click=remove>
+            <button type="button" class="remove" hidden=move || files().is_empty() on:click=remove>
                 {move || format!("Remove {}", label.get())}
             </button>
         }
@@ -362,6 +379,11 @@ pub(crate) fn stream_controls(
     }
 }
 
+/// A file's name as its sender gave it.
+pub(crate) fn file_name(file: &FileData) -> String {
+    file.orig_name.clone().unwrap_or_else(|| "file".into())
+}
+
 /// A value as text, the way a person reads it (`12`, not `12.0`).
 pub(crate) fn show_value(value: &Value) -> String {
     match value {
@@ -375,7 +397,8 @@ pub(crate) fn show_value(value: &Value) -> String {
         }
         Value::Number(n) => n.to_string(),
         Value::Text(t) => t.clone(),
-        Value::File(file) => file.orig_name.clone().unwrap_or_else(|| "file".into()),
+        Value::File(file) => file_name(file),
+        Value::Files(files) => files.iter().map(file_name).collect::<Vec<_>>().join(", "),
         Value::Classification(c) => c.label.clone().unwrap_or_default(),
         // Never held by a widget (`Caller::set_outputs` takes an update apart): its value.
         Value::Update(update) => update.value.as_ref().map(show_value).unwrap_or_default(),

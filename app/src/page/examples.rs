@@ -86,12 +86,9 @@ fn is(file: &FileData, kind: &str) -> bool {
 }
 
 /// An example file's URL under the path the page is served from.
-fn under_root(value: Value, root: &str) -> Value {
-    match value {
-        Value::File(mut file) => {
-            file.url = file.url.map(|url| format!("{root}{url}"));
-            Value::File(file)
-        }
-        other => other,
+fn under_root(mut value: Value, root: &str) -> Value {
+    for file in value.files_mut() {
+        file.url = file.url.take().map(|url| format!("{root}{url}"));
     }
+    value
 }

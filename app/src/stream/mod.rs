@@ -302,8 +302,10 @@ impl Streamer {
             .enumerate()
             .map(|(index, json)| {
                 let mut value = self.caller.read_output(index, json);
-                if let Some(file) = value.file_mut().filter(|_| self.caller.output_carries_media(index)) {
-                    file.url = media.next().and_then(|bytes| object_url(bytes, file.mime_type.as_deref()));
+                if self.caller.output_carries_media(index) {
+                    for file in value.files_mut() {
+                        file.url = media.next().and_then(|bytes| object_url(bytes, file.mime_type.as_deref()));
+                    }
                 }
                 value
             })

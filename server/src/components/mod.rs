@@ -15,6 +15,7 @@
 //! | [`State`] | `State<T>` itself | invisible: carries `T` from one call of a session to the next |
 //! | [`Button`] | `String` | in [`Blocks`](crate::Blocks): its clicks run events; its value is its text |
 //! | [`Chatbot`] | `Vec<`[`ChatMessage`]`>` | a conversation; streamed as what each answer adds |
+//! | [`File`] | [`NamedFile`] (`Vec<NamedFile>` with `.multiple()`) | any file, or the kinds allowed (checked by content); a download as an output |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
 //! those with a visible starting value `.value(..)`. A builder settles its spec when the
@@ -30,6 +31,7 @@ mod button;
 mod chatbot;
 mod checkbox;
 mod dropdown;
+pub(crate) mod file;
 mod image;
 mod json;
 mod label;
@@ -49,6 +51,7 @@ pub use self::{
     chatbot::{ChatMessage, Chatbot, Edit, Like, Part, Role, Step, StepStatus},
     checkbox::Checkbox,
     dropdown::Dropdown,
+    file::{File, NamedFile},
     image::Image,
     json::Json,
     label::Label,
@@ -93,6 +96,8 @@ impl Choosing for Radio {}
 impl Choosing for Dropdown {}
 
 impl<T: ComponentValue> MediaInput for Image<T> {}
+
+impl<T: ComponentValue> MediaInput for File<T> {}
 
 /// What a handler may return for output `C`: `C`'s value type, or an [`Update`](crate::Update)
 /// of `C`.

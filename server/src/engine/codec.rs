@@ -23,6 +23,7 @@ use super::{
     value::Payload,
     CallError, Input,
 };
+use crate::{components::file, NamedFile};
 
 /// The JPEG quality of streamed output frames.
 const FRAME_JPEG_QUALITY: u8 = 85;
@@ -42,12 +43,12 @@ pub(crate) async fn decode_inputs(
             misfits: vec![Misfit { component: Some((position, component.label.clone())), reason }],
         };
         let (media, bytes) = match (input, component.kind.media()) {
+            (Input::Value(value), Some(Media::File)) => {
+                payloads.push(read_files(files, component, value, misfit).await?);
+                continue;
+            }
             (Input::Value(Value::File(file)), Some(media)) => {
-                let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| {
-                    misfit(
-                        "the file is not one this server holds (upload it first; uploads expire after an hour)".into(),
-                    )
-                })?;
+                let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| misfit(NOT_HELD.into()))?;
                 (media, bytes::Bytes::from(bytes))
             }
             (Input::Frame(bytes), Some(media)) => (media, bytes),
@@ -70,6 +71,53 @@ pub(crate) async fn decode_inputs(
         payloads.push(decoded.map_err(|e| misfit(e.to_string()))?);
     }
     Ok(payloads)
+}
+
+/// What a file input's value says when a file is not the store's.
+const NOT_HELD: &str = "the file is not one this server holds (upload it first; uploads expire after an hour)";
+
+/// A File input's files read from the store for the handler, each with its content type found
+/// from its bytes, checked against the input's file types; at most `ValueBounds::files`.
+async fn read_files(
+    files: &FileStore,
+    component: &ComponentSpec,
+    value: Value,
+    misfit: impl Fn(String) -> CallError,
+) -> Result<Payload, CallError> {
+    let held = rheo_shared::components::File::files(&value);
+    let most = files.value_bounds().files;
+    if held.len() > most {
+        return Err(misfit(format!("{} files were sent: at most {most} are taken", held.len())));
+    }
+    let mut read = Vec::with_capacity(held.len());
+    for file in held {
+        let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| misfit(NOT_HELD.into()))?;
+        // The sender's name for it, without any folders; else the store's.
+        let name = file.orig_name.as_deref().unwrap_or(&file.path);
+        read.push((name.rsplit(['/', '\\']).next().unwrap_or_default().to_owned(), bytes));
+    }
+    let file_types = match &component.kind {
+        ComponentKind::File(options) => options.file_types.clone(),
+        _ => Vec::new(),
+    };
+    let named = blocking(move || {
+        let mut named = Vec::with_capacity(read.len());
+        for (name, bytes) in read {
+            let sniffed = file::sniff(&name, &bytes);
+            if !file_types.is_empty() && !file::fits(&file_types, &name, &sniffed) {
+                return Err(format!(
+                    "{name:?} is {}, not one of the kinds of file this input takes: {}",
+                    sniffed.mime_type,
+                    file_types.join(", ")
+                ));
+            }
+            named.push(NamedFile { name, mime_type: sniffed.mime_type, bytes: bytes.into() });
+        }
+        Ok(named)
+    })
+    .await?
+    .map_err(misfit)?;
+    Ok(Payload::Files { files: named, list: matches!(value, Value::Files(_)) })
 }
 
 /// Encodes a call's outputs for the JSON transports: media as files in the store, whose URL is
@@ -124,6 +172,7 @@ impl<'a> FileOutputs<'a> {
                     Some(self.store_audio(chunk, true).await?)
                 }
                 (Some(Payload::Audio(audio)), None) => Some(self.store_audio(audio, false).await?),
+                (Some(Payload::Files { files, list }), _) => Some(self.store_files(files, list).await?),
                 (Some(Payload::State(_) | Payload::Update { .. }), _) => Some(Value::Null),
             };
             values.push(with_look(value, look));
@@ -156,6 +205,34 @@ impl<'a> FileOutputs<'a> {
             file.is_stream = chunk;
         }
         Ok(value)
+    }
+
+    /// Stores a File output's files, within what an input's value may hold.
+    async fn store_files(&self, files: Vec<NamedFile>, list: bool) -> Result<Value, CallError> {
+        let bounds = self.files.value_bounds();
+        if files.len() > bounds.files {
+            return Err(CallError::InvalidOutput(format!(
+                "the handler returned {} files: at most {}",
+                files.len(),
+                bounds.files
+            )));
+        }
+        let mut stored = Vec::with_capacity(files.len());
+        for file in files {
+            if file.bytes.len() as u64 > bounds.bytes {
+                return Err(CallError::InvalidOutput(format!(
+                    "the handler returned a file of {} bytes, {:?}: at most {}",
+                    file.bytes.len(),
+                    file.name,
+                    bounds.bytes
+                )));
+            }
+            let Value::File(kept) = self.store(&file.bytes, &file.name, &file.mime_type).await? else {
+                unreachable!("a stored file is a file value")
+            };
+            stored.push(kept);
+        }
+        Ok(if list { Value::Files(stored) } else { stored.pop().map(Value::File).unwrap_or_default() })
     }
 
     async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<Value, CallError> {
@@ -231,7 +308,7 @@ pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>) -> Vec<u8> {
             ..FileData::default()
         };
         media.push(bytes);
-        Value::File(file)
+        file
     };
     let data: Vec<Value> = outputs
         .into_iter()
@@ -239,10 +316,20 @@ pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>) -> Vec<u8> {
             let (payload, look) = output.split_update();
             let value = payload.map(|payload| match payload {
                 Payload::Json(value) => value,
-                Payload::Image(image) => {
-                    attach(media::encode_jpeg(&image, FRAME_JPEG_QUALITY), "image/jpeg", format!("frame-{seq}.jpg"))
+                Payload::Image(image) => Value::File(attach(
+                    media::encode_jpeg(&image, FRAME_JPEG_QUALITY),
+                    "image/jpeg",
+                    format!("frame-{seq}.jpg"),
+                )),
+                Payload::Audio(audio) => Value::File(attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav"))),
+                Payload::Files { files, list } => {
+                    let mut attached = files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name));
+                    if list {
+                        Value::Files(attached.collect())
+                    } else {
+                        attached.next().map(Value::File).unwrap_or_default()
+                    }
                 }
-                Payload::Audio(audio) => attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav")),
                 Payload::State(_) | Payload::Update { .. } => Value::Null,
             });
             with_look(value, look)

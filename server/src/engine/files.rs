@@ -54,6 +54,23 @@ pub(crate) struct FileStore {
     /// The paths being copied from the shared store, each by one request: the others asking
     /// for it meanwhile wait for that copy rather than fetch it again.
     fetching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The most one component value may hold (a File input's or output's).
+    value_bounds: ValueBounds,
+}
+
+/// The most files one component value may hold, and the most bytes each may have:
+/// `Limits::max_upload_files` and `max_upload_bytes`, for a handler's output files as for an
+/// input's.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ValueBounds {
+    pub(crate) files: usize,
+    pub(crate) bytes: u64,
+}
+
+impl From<&crate::Limits> for ValueBounds {
+    fn from(limits: &crate::Limits) -> Self {
+        ValueBounds { files: limits.max_upload_files, bytes: limits.max_upload_bytes as u64 }
+    }
 }
 
 /// Why a file could not be kept.
@@ -125,7 +142,17 @@ impl FileStore {
             max_bytes,
         };
         let fetching = Mutex::default();
-        Ok(FileStore { dir, index: Arc::new(Mutex::new(index)), mirror: Mirror::None, fetching })
+        let value_bounds = ValueBounds::from(&crate::Limits::default());
+        Ok(FileStore { dir, index: Arc::new(Mutex::new(index)), mirror: Mirror::None, fetching, value_bounds })
+    }
+
+    /// This store with other bounds on what one value holds.
+    pub(crate) fn bounding_values(self, value_bounds: ValueBounds) -> Self {
+        FileStore { value_bounds, ..self }
+    }
+
+    pub(crate) fn value_bounds(&self) -> ValueBounds {
+        self.value_bounds
     }
 
     /// This store sharing its files with the other replicas through `backend` (when it is

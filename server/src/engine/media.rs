@@ -119,6 +119,8 @@ pub(crate) fn decoded_size(media: Media, bytes: &[u8]) -> u64 {
             decoder.map_or(0, |decoder| decoder.total_bytes().min(MAX_DECODE_BYTES))
         }
         Media::Audio { .. } => wav_header(bytes).map_or(most_audio, |wav| (wav.samples() * 4).min(most_audio)),
+        // Not decoded: the bytes are the value.
+        Media::File => 0,
     }
 }
 
@@ -128,6 +130,7 @@ pub(crate) fn decode(media: Media, bytes: &[u8], max_samples: usize) -> Result<P
     match media {
         Media::Image => decode_image(bytes).map(Payload::Image),
         Media::Audio { .. } => decode_audio(bytes, max_samples).map(Payload::Audio),
+        Media::File => Ok(Payload::Files { files: vec![crate::NamedFile::new("file", bytes.to_vec())], list: false }),
     }
 }
 

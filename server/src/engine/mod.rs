@@ -173,10 +173,15 @@ impl DeclaredApp {
             .collect();
         let mut spec = self.spec;
         for example in self.example_files {
-            let mut file = files.pin(&example.bytes, example.name, example.mime_type)?;
-            file.url = Some(rheo_shared::protocol::gradio::file_url(&spec.name, &file.path));
+            let mut pinned = Vec::with_capacity(example.files.len());
+            for named in &example.files {
+                let mut file = files.pin(&named.bytes, &named.name, &named.mime_type)?;
+                file.url = Some(rheo_shared::protocol::gradio::file_url(&spec.name, &file.path));
+                pinned.push(file);
+            }
             if let Some(cell) = spec.example_mut(example.set, example.row, example.column) {
-                *cell = Value::File(file);
+                *cell =
+                    if example.list { Value::Files(pinned) } else { pinned.pop().map(Value::File).unwrap_or_default() };
             }
         }
         Ok(MountedApp { spec, endpoints, states })
@@ -343,37 +348,41 @@ pub(crate) struct Mounted {
     event_data: Option<EventDataKind>,
 }
 
-/// An example's media file, encoded when the app was declared: row `row`'s value for input
-/// `column` of example set `set` (an interface's one set is 0).
+/// An example's media files, encoded when the app was declared: row `row`'s value for input
+/// `column` of example set `set` (an interface's one set is 0), as one file or a `list`.
 pub(crate) struct ExampleFile {
     pub(crate) set: usize,
     pub(crate) row: usize,
     pub(crate) column: usize,
-    pub(crate) bytes: Vec<u8>,
-    pub(crate) name: &'static str,
-    pub(crate) mime_type: &'static str,
+    pub(crate) files: Vec<crate::NamedFile>,
+    pub(crate) list: bool,
 }
 
 impl ExampleFile {
     /// One example row's wire values. Media are encoded now (images as PNG, audio as WAV) and
-    /// set aside in `files`, to be stored when the app is built; until then their cells hold a
-    /// file value with no path.
+    /// set aside in `files`, to be stored when the app is built; until then their cells hold
+    /// file values with no path.
     pub(crate) fn row_values(set: usize, row: usize, payloads: Vec<Payload>, files: &mut Vec<Self>) -> Vec<Value> {
         let mut values = Vec::with_capacity(payloads.len());
         for (column, payload) in payloads.into_iter().enumerate() {
-            let file = |bytes, name, mime_type| ExampleFile { set, row, column, bytes, name, mime_type };
+            let mut set_aside = |named: Vec<crate::NamedFile>, list: bool| {
+                let count = named.len();
+                files.push(ExampleFile { set, row, column, files: named, list });
+                match list {
+                    true => Value::Files(vec![rheo_shared::FileData::default(); count]),
+                    false => Value::File(rheo_shared::FileData::default()),
+                }
+            };
+            let one = |bytes: Vec<u8>, name: &str, mime_type: &str| {
+                vec![crate::NamedFile::new(name, bytes).with_mime_type(mime_type)]
+            };
             values.push(match payload {
                 Payload::Json(value) => value,
                 // Examples are inputs' values, typed: never an update.
                 Payload::State(_) | Payload::Update { .. } => Value::Null,
-                Payload::Image(image) => {
-                    files.push(file(media::encode_png(&image), "example.png", "image/png"));
-                    Value::File(rheo_shared::FileData::default())
-                }
-                Payload::Audio(audio) => {
-                    files.push(file(audio.to_wav(), "example.wav", "audio/wav"));
-                    Value::File(rheo_shared::FileData::default())
-                }
+                Payload::Image(image) => set_aside(one(media::encode_png(&image), "example.png", "image/png"), false),
+                Payload::Audio(audio) => set_aside(one(audio.to_wav(), "example.wav", "audio/wav"), false),
+                Payload::Files { files, list } => set_aside(files, list),
             });
         }
         values
@@ -400,6 +409,14 @@ impl Mounted {
 
     /// [`Mounted::check`], leaving out input `skipped`'s value and the session's choices.
     fn check_but(&self, values: Vec<Value>, skipped: Option<usize>) -> Result<Checked, CallError> {
+        // Read as plain JSON, a value may be one its component reads as its own (a list of
+        // files is not told from other JSON but by a File).
+        let values: Vec<Value> = (values.into_iter().enumerate())
+            .map(|(position, value)| match (value, self.spec.inputs.get(position)) {
+                (Value::Json(json), Some(component)) => component.read_value(json),
+                (value, _) => value,
+            })
+            .collect();
         let checked_later: Vec<usize> = self.wiring.session_choices().chain(skipped).collect();
         let misfits: Vec<Misfit> = check_values(&self.spec.inputs, &values)
             .err()
@@ -547,7 +564,11 @@ fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<()
                 misfit(&component.with_choices(choices.clone())?, value.as_deref()?)
             }
             Payload::Update { value: Some(value), .. } => misfit(component, value),
-            Payload::Image(_) | Payload::Audio(_) | Payload::State(_) | Payload::Update { value: None, .. } => None,
+            Payload::Image(_)
+            | Payload::Audio(_)
+            | Payload::Files { .. }
+            | Payload::State(_)
+            | Payload::Update { value: None, .. } => None,
         }
     }
     let misfits: Vec<(String, bool)> = components

@@ -52,6 +52,9 @@ pub enum Payload {
     Image(DynamicImage),
     /// Decoded audio.
     Audio(AudioData),
+    /// A File component's files, as they are; `list` for a list of them (a single file's
+    /// component takes and gives one, never a list).
+    Files { files: Vec<crate::NamedFile>, list: bool },
     /// A session's state.
     State(StateValue),
     /// An output's [`Update`](crate::Update): its new value, if any, and the rest as it travels.
@@ -64,6 +67,7 @@ impl PartialEq for Payload {
             (Payload::Json(a), Payload::Json(b)) => a == b,
             (Payload::Image(a), Payload::Image(b)) => a == b,
             (Payload::Audio(a), Payload::Audio(b)) => a == b,
+            (Payload::Files { files: a, list: c }, Payload::Files { files: b, list: d }) => a == b && c == d,
             (Payload::State(a), Payload::State(b)) => Arc::ptr_eq(a, b),
             (Payload::Update { value: a, look: c }, Payload::Update { value: b, look: d }) => a == b && c == d,
             _ => false,
@@ -78,6 +82,8 @@ impl Payload {
             Payload::Json(value) => value.kind_name(),
             Payload::Image(_) => "an image",
             Payload::Audio(_) => "audio",
+            Payload::Files { list: false, .. } => "a file",
+            Payload::Files { list: true, .. } => "a list of files",
             Payload::State(_) => "a state value",
             Payload::Update { .. } => "an update",
         }

@@ -40,12 +40,12 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use futures::StreamExt;
-use rheo_shared::{ComponentSpec, Media, Value};
+use rheo_shared::{ComponentKind, ComponentSpec, FileCount, FileData, Media, Value};
 use rmcp::{
     model::{
         CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeResult,
-        JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities,
-        ServerConfig, Tool,
+        JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ResourceContents,
+        ServerCapabilities, ServerConfig, Tool,
     },
     service::RequestContext,
     transport::streamable_http_server::{
@@ -233,7 +233,20 @@ impl Tools {
             let value = match (arguments.remove(&name), component.kind.media()) {
                 (None, _) if component.value != Value::Null => component.value.clone(),
                 (None, _) => return Err(McpError::invalid_params(format!("the argument {name:?} is missing"), None)),
-                (Some(JsonValue::String(text)), Some(media)) => self.store(&name, &text, media, client).await?,
+                (Some(JsonValue::String(text)), Some(media)) => {
+                    Value::File(self.store(&name, &text, media, client).await?)
+                }
+                (Some(JsonValue::Array(items)), Some(Media::File)) if takes_list(component) => {
+                    let mut files = Vec::with_capacity(items.len());
+                    for item in items {
+                        let JsonValue::String(text) = item else {
+                            let message = format!("{name}: expected a list of base64 texts or data: URLs");
+                            return Err(McpError::invalid_params(message, None));
+                        };
+                        files.push(self.store(&name, &text, Media::File, client).await?);
+                    }
+                    Value::Files(files)
+                }
                 (Some(_), Some(_)) => {
                     return Err(McpError::invalid_params(format!("{name}: expected base64 text or a data: URL"), None));
                 }
@@ -256,7 +269,9 @@ impl Tools {
 
     /// Keeps a base64 (or `data:` URL) argument as a file, for the codec to decode under the
     /// call's slot like any upload.
-    async fn store(&self, name: &str, text: &str, media: Media, client: Option<IpAddr>) -> Result<Value, McpError> {
+    /// A data: URL's content type names the file (`text/csv`: `name.csv`), so that a File
+    /// input that takes some extensions can tell.
+    async fn store(&self, name: &str, text: &str, media: Media, client: Option<IpAddr>) -> Result<FileData, McpError> {
         let (declared, encoded) = match text.strip_prefix("data:").and_then(|rest| rest.split_once(',')) {
             Some((header, data)) => (header.strip_suffix(";base64").map(str::to_owned), data),
             None => (None, text),
@@ -271,7 +286,9 @@ impl Tools {
             .decode(encoded.trim())
             .map_err(|e| McpError::invalid_params(format!("{name}: this is not base64: {e}"), None))?;
         let mime_type = declared.unwrap_or_else(|| media.default_mime_type().to_owned());
-        let file = self.interfaces.files.store(&bytes, name, &mime_type, client).await.map_err(|e| match e {
+        let extension = mime_guess::get_mime_extensions_str(&mime_type).and_then(|extensions| extensions.first());
+        let name = extension.map_or_else(|| name.to_owned(), |extension| format!("{name}.{extension}"));
+        self.interfaces.files.store(&bytes, &name, &mime_type, client).await.map_err(|e| match e {
             FileError::Store(e) => McpError::internal_error(e.to_string(), None),
             FileError::Io(e) if matches!(e.kind(), ErrorKind::QuotaExceeded | ErrorKind::StorageFull) => {
                 McpError::invalid_params(format!("{name}: the file was refused: {e}"), None)
@@ -280,8 +297,7 @@ impl Tools {
                 tracing::error!(error = %e, "cannot store an MCP argument");
                 McpError::internal_error("the server could not store the file", None)
             }
-        })?;
-        Ok(Value::File(file))
+        })
     }
 
     /// A call's outputs as MCP content: media read back from the store as base64.
@@ -293,22 +309,52 @@ impl Tools {
                 Value::Update(update) => update.value.unwrap_or_default(),
                 value => value,
             };
-            let block = match output {
-                Value::Null => continue,
-                Value::Text(text) => ContentBlock::text(text),
-                Value::File(file) => match self.interfaces.files.read(&file.path).await.ok().flatten() {
-                    Some((bytes, mime_type)) => match component.kind.media() {
-                        Some(Media::Audio { .. }) => ContentBlock::audio(BASE64.encode(bytes), mime_type),
-                        _ => ContentBlock::image(BASE64.encode(bytes), mime_type),
-                    },
-                    None => ContentBlock::text(format!("{}: the file is gone from the server", component.label)),
-                },
-                other => ContentBlock::text(json!(other).to_string()),
-            };
-            content.push(block);
+            match output {
+                Value::Null => {}
+                Value::Text(text) => content.push(ContentBlock::text(text)),
+                files @ (Value::File(_) | Value::Files(_)) => {
+                    for file in rheo_shared::components::File::files(&files) {
+                        content.push(self.file_content(component, file).await);
+                    }
+                }
+                other => content.push(ContentBlock::text(json!(other).to_string())),
+            }
         }
         content
     }
+
+    /// An output file as MCP content: an image or audio as such (by its component, or for a
+    /// File's by its content type), any other file as an embedded resource (text if it is).
+    async fn file_content(&self, component: &ComponentSpec, file: &FileData) -> ContentBlock {
+        let Some((bytes, mime_type)) = self.interfaces.files.read(&file.path).await.ok().flatten() else {
+            return ContentBlock::text(format!("{}: the file is gone from the server", component.label));
+        };
+        let family = mime_type.split('/').next().unwrap_or_default();
+        match (component.kind.media(), family) {
+            (Some(Media::Image), _) | (Some(Media::File), "image") => {
+                ContentBlock::image(BASE64.encode(bytes), mime_type)
+            }
+            (Some(Media::Audio { .. }), _) | (Some(Media::File), "audio") => {
+                ContentBlock::audio(BASE64.encode(bytes), mime_type)
+            }
+            _ => {
+                let uri = file.url.clone().unwrap_or_else(|| file.path.clone());
+                let (mime_type, meta) = (Some(mime_type), None);
+                ContentBlock::resource(match String::from_utf8(bytes) {
+                    Ok(text) => ResourceContents::TextResourceContents { uri, mime_type, text, meta },
+                    Err(binary) => {
+                        let blob = BASE64.encode(binary.into_bytes());
+                        ResourceContents::BlobResourceContents { uri, mime_type, blob, meta }
+                    }
+                })
+            }
+        }
+    }
+}
+
+/// Whether a component's value is a list of files (a File's with `.multiple()`).
+fn takes_list(component: &ComponentSpec) -> bool {
+    matches!(&component.kind, ComponentKind::File(file) if file.file_count == FileCount::Multiple)
 }
 
 /// Each tool's name and endpoint (see `MountedApp::tools`).

@@ -71,7 +71,9 @@ impl Interfaces {
         stopping: watch::Receiver<bool>,
     ) -> std::io::Result<Self> {
         let (limits, backend) = (settings.limits, settings.backend.clone());
-        let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?.mirrored_by(&backend);
+        let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?
+            .mirrored_by(&backend)
+            .bounding_values((&limits).into());
         let decoding = DecodeBudget::new(limits.max_decoding_bytes);
         let mounted = declared
             .into_iter()
@@ -291,7 +293,7 @@ pub(crate) fn json_answers(
 ) -> impl Stream<Item = Result<Vec<Value>, CallError>> + Send + 'static {
     let interface_is_generator = interface.spec().generator;
     let locate_files = move |mut outputs: Vec<Value>| {
-        for file in outputs.iter_mut().filter_map(Value::file_mut) {
+        for file in outputs.iter_mut().flat_map(Value::files_mut) {
             file.url = file.url.as_deref().map(&locate);
         }
         outputs

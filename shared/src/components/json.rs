@@ -24,6 +24,7 @@ impl Kind for Json {
             | Value::Number(_)
             | Value::Text(_)
             | Value::File(_)
+            | Value::Files(_)
             | Value::Classification(_)
             | Value::Json(_) => Ok(()),
         }

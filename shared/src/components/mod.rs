@@ -11,6 +11,7 @@ mod button;
 mod chatbot;
 mod checkbox;
 mod dropdown;
+mod file;
 mod image;
 mod json;
 mod label;
@@ -30,6 +31,7 @@ pub use self::{
     chatbot::{Chatbot, MAX_CHAT_MESSAGES},
     checkbox::Checkbox,
     dropdown::Dropdown,
+    file::{File, FileCount, FILE_CATEGORIES},
     image::{Facing, Image, ImageFormat, ImageSource, WebcamConstraints},
     json::Json,
     label::Label,
@@ -51,6 +53,8 @@ pub enum Media {
     Audio {
         streamed: bool,
     },
+    /// Files of any kind, handed to the handler as they are (their bytes and name).
+    File,
 }
 
 impl Media {
@@ -59,6 +63,7 @@ impl Media {
         match self {
             Media::Image => "image/png",
             Media::Audio { .. } => "audio/wav",
+            Media::File => "application/octet-stream",
         }
     }
 }
@@ -72,7 +77,7 @@ macro_rules! for_each_component {
     ($callback:ident $(, $args:tt)*) => {
         $crate::$callback! { $($args,)* [
             Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
-            Chatbot,
+            Chatbot, File,
         ] }
     };
 }
@@ -244,6 +249,8 @@ pub enum Problem {
     BadFrameRate,
     #[error("the starting value does not fit: {0}")]
     BadStartingValue(ValueError),
+    #[error("{0:?} is not a file type: give a category (image, audio, video, text) or an extension such as \".csv\"")]
+    BadFileType(String),
     #[error("a {0} only shows values: it cannot be an input")]
     OutputOnly(&'static str),
 }

@@ -1,0 +1,39 @@
+"""Gradio 6.31's versions of Rheo demos, for test_components_match_gradio.py to compare their
+components' wire shapes (/config, /info, values) with Rheo's:
+
+    python gradio_twins.py DEMO PORT
+
+DEMO: files (Rheo's /files: files in, a description and a CSV report out).
+"""
+
+import csv
+import os
+import sys
+import tempfile
+
+import gradio as gr
+
+
+def describe_all(paths):
+    rows = [(os.path.basename(path), os.path.getsize(path)) for path in paths]
+    report = os.path.join(tempfile.mkdtemp(), "report.csv")
+    with open(report, "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "type", "bytes", "holds"])
+        for name, size in rows:
+            writer.writerow([name, "", size, ""])
+    summary = f"## {len(rows)} files\n\n" + "".join(f"- **{name}**: {size} bytes\n" for name, size in rows)
+    return summary, report
+
+
+TWINS = {
+    "files": lambda: gr.Interface(
+        describe_all,
+        gr.File(file_count="multiple", file_types=["image", "text", ".pdf"], label="files"),
+        [gr.Markdown(label="description"), gr.File(label="report")],
+    ),
+}
+
+if __name__ == "__main__":
+    name, port = sys.argv[1], int(sys.argv[2])
+    TWINS[name]().launch(server_name="127.0.0.1", server_port=port, show_error=True)

@@ -1,0 +1,126 @@
+"""Rheo's components against Gradio 6.31's, side by side: for a demo and its Gradio twin
+(gradio_twins.py, run here with the real Gradio), each component's props in /config, each
+parameter's and return's description in /info, and the values a call gives, so that Gradio's
+clients meet the same wire shapes on either server."""
+
+import json
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from gradio_client import Client, handle_file
+
+from test_mcp import ORIGIN
+
+HERE = pathlib.Path(__file__).resolve().parent
+# Props whose values the two must share, by component type (the rest is each server's look).
+SHARED_PROPS = {"file": ["file_count", "file_types", "type", "label"]}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def files_twin():
+    """Gradio's /files, on a port of its own, until the module's tests end."""
+    port = free_port()
+    env = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    twin = subprocess.Popen([sys.executable, str(HERE / "gradio_twins.py"), "files", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{origin}/config", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert twin.poll() is None, twin.stderr.read()
+            time.sleep(0.1)
+        else:
+            pytest.fail("Gradio's twin did not start in 60 s")
+        yield origin
+    finally:
+        twin.kill()
+        twin.wait(timeout=10)
+
+
+def components(config, kind):
+    return [c for c in config["components"] if c["type"] == kind]
+
+
+def shape(schema, defs=None):
+    """A JSON schema's structure: types, required keys, property names, items; titles and
+    descriptions left out, references followed."""
+    defs = {**(defs or {}), **schema.get("$defs", {})}
+    if "$ref" in schema:
+        return shape(defs[schema["$ref"].split("/")[-1]], defs)
+    out = {key: schema[key] for key in ("type", "required", "const") if key in schema}
+    if "properties" in schema:
+        out["properties"] = sorted(schema["properties"])
+    if "items" in schema:
+        out["items"] = shape(schema["items"], defs)
+    if "anyOf" in schema:
+        out["anyOf"] = [shape(s, defs) for s in schema["anyOf"]]
+    return out
+
+
+def described(info):
+    """Each parameter and return of each endpoint: its component, Python type and schema shape."""
+    return {
+        name: [(p["component"], p["python_type"]["type"], shape(p["type"])) for p in endpoint["parameters"] + endpoint["returns"]]
+        for name, endpoint in info["named_endpoints"].items()
+    }
+
+
+def test_file_props_match_gradios(files_twin):
+    ours = components(httpx.get(f"{ORIGIN}/files/config").json(), "file")
+    theirs = components(httpx.get(f"{files_twin}/config").json(), "file")
+    assert len(ours) == len(theirs) == 2
+    for mine, gradios in zip(ours, theirs):
+        for prop in SHARED_PROPS["file"]:
+            assert mine["props"].get(prop) == gradios["props"].get(prop), prop
+    assert ours[0]["props"]["file_count"] == "multiple" and ours[1]["props"]["file_count"] == "single"
+
+
+def test_file_parameters_and_returns_are_described_as_gradio_describes_them(files_twin):
+    ours = described(httpx.get(f"{ORIGIN}/files/gradio_api/info").json())
+    theirs = described(httpx.get(f"{files_twin}/gradio_api/info").json())
+    assert ours["/describe_all"] == theirs["/describe_all"]
+    assert [python for _, python, _ in ours["/describe_all"]] == ["list[filepath]", "str", "filepath"]
+
+
+def raw_outputs(origin, upload_paths):
+    """A call's outputs as the REST API gives them, after uploading the files."""
+    files = [("files", (path.name, path.read_bytes())) for path in upload_paths]
+    stored = httpx.post(f"{origin}/gradio_api/upload", files=files).json()
+    value = [{"path": path, "orig_name": p.name, "meta": {"_type": "gradio.FileData"}} for path, p in zip(stored, upload_paths)]
+    event = httpx.post(f"{origin}/gradio_api/call/describe_all", json={"data": [value]}).json()["event_id"]
+    body = httpx.get(f"{origin}/gradio_api/call/describe_all/{event}", timeout=60).text
+    assert "event: complete" in body, body
+    return json.loads(body.split("data: ", 1)[1].splitlines()[0])
+
+
+def test_file_values_have_gradios_shape_and_both_clients_read_them(files_twin, tmp_path):
+    table = tmp_path / "table.csv"
+    table.write_text("a,b\n1,2\n")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("two words\n")
+    ours, theirs = raw_outputs(f"{ORIGIN}/files", [table, notes]), raw_outputs(files_twin, [table, notes])
+    assert set(ours[1]) == set(theirs[1]), "an output file's keys"
+    assert ours[1]["orig_name"] == theirs[1]["orig_name"] == "report.csv"
+    assert ours[1]["meta"] == theirs[1]["meta"] == {"_type": "gradio.FileData"}
+    for origin in (f"{ORIGIN}/files", files_twin):
+        summary, report = Client(f"{origin}/", verbose=False).predict(
+            [handle_file(str(table)), handle_file(str(notes))], api_name="/describe_all"
+        )
+        assert summary.startswith("## 2 files"), summary
+        lines = pathlib.Path(report).read_text().splitlines()
+        assert lines[0] == "name,type,bytes,holds" and len(lines) == 3, lines
