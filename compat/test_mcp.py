@@ -37,7 +37,7 @@ def png(image):
 
 def test_every_interface_is_a_tool_with_its_parameters_described():
     tools = {tool.name: tool for tool in with_session(lambda s: s.list_tools()).tools}
-    assert {"calculator", "flip", "greet", "diffusion", "transcribe_transcribe"} <= set(tools)
+    assert {"calculator", "flip", "greet", "diffusion", "transcribe_transcribe", "files"} <= set(tools)
     calculator = tools["calculator"]
     assert calculator.description.startswith("A live calculator")
     schema = calculator.input_schema

@@ -263,7 +263,11 @@ fn InterfacePage(root: String, name: String) -> impl IntoView {
                 let root = root.clone();
                 Suspend::new(async move {
                     match page.await {
-                        Ok(Some(page)) => EitherOf3::A(view! { <BlocksView page root/> }),
+                        Ok(Some(mut page)) => {
+                            // As JSON, values lose what only their components tell (a list of files).
+                            page.spec.settle_values();
+                            EitherOf3::A(view! { <BlocksView page root/> })
+                        }
                         Ok(None) => EitherOf3::B(view! { <NotFound root/> }),
                         Err(e) => EitherOf3::C(view! { <LoadError error=e.to_string()/> }),
                     }

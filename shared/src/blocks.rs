@@ -697,6 +697,25 @@ impl BlocksSpec {
         InterfaceSummary { name: self.name.clone(), title: self.title.clone(), description: self.description.clone() }
     }
 
+    /// Every value read again by its component ([`ComponentSpec::adopt`]), its own and its
+    /// examples': after the spec travelled as JSON, which does not tell a list of files from
+    /// other JSON.
+    pub fn settle_values(&mut self) {
+        for component in &mut self.components {
+            let value = std::mem::take(&mut component.value);
+            component.value = component.adopt(value);
+        }
+        for set in &mut self.examples {
+            for row in &mut set.rows {
+                for (value, component) in
+                    row.iter_mut().zip(&set.inputs).filter_map(|(v, &id)| Some((v, self.components.get(id)?)))
+                {
+                    *value = component.adopt(std::mem::take(value));
+                }
+            }
+        }
+    }
+
     /// The value in column `column` of row `row` of example set `set`, to replace.
     pub fn example_mut(&mut self, set: usize, row: usize, column: usize) -> Option<&mut Value> {
         self.examples.get_mut(set)?.rows.get_mut(row)?.get_mut(column)

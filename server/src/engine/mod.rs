@@ -412,9 +412,9 @@ impl Mounted {
         // Read as plain JSON, a value may be one its component reads as its own (a list of
         // files is not told from other JSON but by a File).
         let values: Vec<Value> = (values.into_iter().enumerate())
-            .map(|(position, value)| match (value, self.spec.inputs.get(position)) {
-                (Value::Json(json), Some(component)) => component.read_value(json),
-                (value, _) => value,
+            .map(|(position, value)| match self.spec.inputs.get(position) {
+                Some(component) => component.adopt(value),
+                None => value,
             })
             .collect();
         let checked_later: Vec<usize> = self.wiring.session_choices().chain(skipped).collect();

@@ -111,6 +111,10 @@ mod tests {
         assert_eq!(one.validate(&value).unwrap_err().to_string(), "expected a file, got a list of files");
         assert_eq!(one.validate(&Value::Null), Err(ValueError::Missing));
         assert_eq!(serde_json::to_value(&value).unwrap()[1]["orig_name"], "b.csv");
+        // Through JSON, a list of files is JSON until its component reads it again.
+        let travelled: Value = serde_json::from_value(serde_json::to_value(&value).unwrap()).unwrap();
+        assert!(matches!(travelled, Value::Json(_)));
+        assert_eq!(several.adopt(travelled), value);
     }
 
     #[test]

@@ -304,6 +304,15 @@ impl ComponentSpec {
         match_kind!(&self.kind, k => k.read(json))
     }
 
+    /// A value read as plain JSON ([`Value::from_json`]), read again as this component's:
+    /// what JSON alone does not tell (a list of files) is this component's to say.
+    pub fn adopt(&self, value: Value) -> Value {
+        match value {
+            Value::Json(json) => self.read_value(json),
+            other => other,
+        }
+    }
+
     /// This spec with the choices an update gave it, or `None` if it has no choices.
     pub fn with_choices(&self, choices: Vec<String>) -> Option<Self> {
         let mut spec = self.clone();
