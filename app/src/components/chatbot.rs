@@ -10,7 +10,10 @@
 use std::{cell::Cell, rc::Rc, time::Duration};
 
 use leptos::{html, prelude::*, task::spawn_local};
-use rheo_shared::{components::Chatbot, Value};
+use rheo_shared::{
+    components::{is_web_address, Chatbot},
+    Value,
+};
 use serde_json::Value as JsonValue;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -30,6 +33,49 @@ struct Shown {
     text: String,
     /// A step's title, log and whether it is still working.
     step: Option<(String, String, bool)>,
+    files: Vec<ShownFile>,
+}
+
+/// A file in a message: where it is, its type and name, and what it shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ShownFile {
+    url: String,
+    mime_type: String,
+    name: String,
+    alt_text: String,
+}
+
+impl ShownFile {
+    /// A file part's file, if its URL is one the page may show.
+    fn read(part: &JsonValue) -> Option<ShownFile> {
+        let file = part.get("file")?;
+        let text = |object: &JsonValue, key| object.get(key).and_then(JsonValue::as_str).map(str::to_owned);
+        let url = text(file, "url").filter(|url| is_web_address(url))?;
+        let name = text(file, "orig_name").unwrap_or_else(|| "file".into());
+        let alt_text = text(part, "alt_text").unwrap_or_else(|| name.clone());
+        Some(ShownFile { url, mime_type: text(file, "mime_type").unwrap_or_default(), name, alt_text })
+    }
+
+    /// An image, a player or a download link.
+    fn element(&self, document: &web_sys::Document) -> Option<Element> {
+        let family = self.mime_type.split('/').next().unwrap_or_default();
+        let (tag, source) = match family {
+            "image" => ("img", "src"),
+            "audio" | "video" => (family, "src"),
+            _ => ("a", "href"),
+        };
+        let element = document.create_element(tag).ok()?;
+        let _ = element.set_attribute(source, &self.url);
+        let _ = match tag {
+            "img" => element.set_attribute("alt", &self.alt_text),
+            "a" => {
+                element.set_text_content(Some(&self.name));
+                element.set_attribute("download", &self.name)
+            }
+            _ => element.set_attribute("controls", "").and(element.set_attribute("aria-label", &self.alt_text)),
+        };
+        Some(element)
+    }
 }
 
 impl Shown {
@@ -37,12 +83,17 @@ impl Shown {
     fn read(conversation: &Value, index: usize) -> Option<Shown> {
         let Value::Json(JsonValue::Array(messages)) = conversation else { return None };
         let message = messages.get(index)?;
-        let text = match message.get("content") {
-            Some(JsonValue::String(text)) => text.clone(),
-            Some(JsonValue::Array(parts)) => {
-                parts.iter().filter_map(|part| part.get("text").and_then(JsonValue::as_str)).collect()
-            }
-            _ => String::new(),
+        let (text, files) = match message.get("content") {
+            Some(JsonValue::String(text)) => (text.clone(), Vec::new()),
+            Some(JsonValue::Array(parts)) => (
+                parts.iter().filter_map(|part| part.get("text").and_then(JsonValue::as_str)).collect(),
+                parts
+                    .iter()
+                    .filter(|part| part.get("type") == Some(&"file".into()))
+                    .filter_map(ShownFile::read)
+                    .collect(),
+            ),
+            _ => Default::default(),
         };
         let field =
             |object: &JsonValue, key| object.get(key).and_then(JsonValue::as_str).unwrap_or_default().to_owned();
@@ -50,7 +101,7 @@ impl Shown {
             let pending = metadata.get("status").and_then(JsonValue::as_str) != Some("done");
             (field(metadata, "title"), field(metadata, "log"), pending)
         });
-        Some(Shown { role: field(message, "role"), text, step })
+        Some(Shown { role: field(message, "role"), text, step, files })
     }
 }
 
@@ -196,6 +247,7 @@ struct Buttons {
 struct Entry {
     role: String,
     step: bool,
+    files: Vec<ShownFile>,
     pending: bool,
     text: String,
     /// How many of its text's blocks are finished (each in an element of its own).
@@ -219,7 +271,10 @@ fn sync(log: &Element, entries: &mut Vec<Entry>, conversation: &Value, buttons: 
     for index in 0..count {
         let Some(message) = Shown::read(conversation, index) else { break };
         let fits = entries.get(index).is_some_and(|entry| {
-            entry.role == message.role && entry.step == message.step.is_some() && message.text.starts_with(&entry.text)
+            entry.role == message.role
+                && entry.step == message.step.is_some()
+                && entry.files == message.files
+                && message.text.starts_with(&entry.text)
         });
         if !fits {
             let Some(entry) = Entry::make(&message, index, buttons) else { return };
@@ -255,6 +310,13 @@ impl Entry {
         let step = if message.step.is_some() { " step" } else { "" };
         let element = make("div", &format!("chat-message {}{step}", message.role))?;
         let body = make("div", "chat-text")?;
+        if !message.files.is_empty() {
+            let files = make("div", "chat-files")?;
+            for file in &message.files {
+                let _ = files.append_child(&file.element(&document)?.into());
+            }
+            let _ = body.append_child(&files);
+        }
         let tail = make("div", "chat-tail")?;
         let copy = make("button", "chat-copy")?;
         let _ = body.append_child(&tail);
@@ -311,6 +373,7 @@ impl Entry {
         Some(Entry {
             role: message.role.clone(),
             step: message.step.is_some(),
+            files: message.files.clone(),
             pending: false,
             text: String::new(),
             finished: 0,

@@ -3,7 +3,7 @@
 use rheo_shared::{
     components,
     protocol::{EditData, LikeData},
-    Value, ValueError,
+    FileData, Value, ValueError,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as JsonValue};
@@ -86,7 +86,7 @@ pub struct ChatMessage {
     options: Option<Vec<JsonValue>>,
 }
 
-/// A part of a message's content. Only text for now; files are to come.
+/// A part of a message's content (Gradio's `TextMessage` and `FileMessage`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 #[non_exhaustive]
@@ -95,6 +95,14 @@ pub enum Part {
     Text {
         /// The text.
         text: String,
+    },
+    /// A file the server holds: shown as an image or a player if it is one, else as a link.
+    File {
+        /// Where it is.
+        file: FileData,
+        /// What it shows, for those who cannot see it.
+        #[serde(default)]
+        alt_text: Option<String>,
     },
 }
 
@@ -163,16 +171,37 @@ impl ChatMessage {
         self.metadata.as_ref()
     }
 
+    /// The person's message of `text` and `files` (an upload's, as the store holds them).
+    pub fn user_with_files(text: impl Into<String>, files: impl IntoIterator<Item = FileData>) -> Self {
+        let mut message = Self::user(text);
+        message.content.extend(files.into_iter().map(|file| Part::File { file, alt_text: None }));
+        message
+    }
+
     /// Its text: every text part, joined.
     pub fn text(&self) -> String {
-        self.content.iter().map(|Part::Text { text }| text.as_str()).collect()
+        self.content
+            .iter()
+            .filter_map(|part| match part {
+                Part::Text { text } => Some(text.as_str()),
+                Part::File { .. } => None,
+            })
+            .collect()
+    }
+
+    /// Its files, in order.
+    pub fn files(&self) -> impl Iterator<Item = &FileData> {
+        self.content.iter().filter_map(|part| match part {
+            Part::File { file, .. } => Some(file),
+            Part::Text { .. } => None,
+        })
     }
 
     /// Adds `text` to its last text part (a streamed reply's next token).
     pub fn push_str(&mut self, text: &str) {
         match self.content.last_mut() {
             Some(Part::Text { text: last }) => last.push_str(text),
-            None => self.content.push(Part::Text { text: text.to_owned() }),
+            _ => self.content.push(Part::Text { text: text.to_owned() }),
         }
     }
 }
@@ -283,6 +312,16 @@ impl Contract for components::Chatbot {
             },
             "required": ["text"],
         });
+        let file = json!({
+            "title": "FileMessage",
+            "type": "object",
+            "properties": {
+                "file": super::file_data_schema("FileData"),
+                "alt_text": { "anyOf": [{ "type": "string" }, { "type": "null" }], "default": null, "title": "Alt Text" },
+                "type": { "const": "file", "default": "file", "title": "Type", "type": "string" },
+            },
+            "required": ["file"],
+        });
         let metadata = json!({
             "title": "MetadataDict",
             "type": "object",
@@ -302,7 +341,7 @@ impl Contract for components::Chatbot {
                 "properties": {
                     "role": { "title": "Role", "type": "string", "enum": ["user", "assistant", "system"] },
                     "metadata": { "anyOf": [metadata, { "type": "null" }], "default": null },
-                    "content": { "title": "Content", "type": "array", "items": text },
+                    "content": { "title": "Content", "type": "array", "items": { "anyOf": [text, file] } },
                     "options": { "anyOf": [{ "type": "array" }, { "type": "null" }], "default": null },
                 },
                 "required": ["role", "content"],
@@ -312,7 +351,8 @@ impl Contract for components::Chatbot {
 
     fn python_type(&self) -> String {
         "list[dict(role: str, metadata: dict(title: str, log: str, duration: float, status: Literal['pending', \
-         'done']) | None, content: list[dict(text: str, type: Literal[text])], options: list | None)]"
+         'done']) | None, content: list[dict(text: str, type: Literal[text]) | dict(file: filepath, alt_text: str \
+         | None, type: Literal[file])], options: list | None)]"
             .into()
     }
 
@@ -340,6 +380,13 @@ mod tests {
         assert_eq!(json["metadata"], json!({"title": "Thinking", "status": "done"}));
         let read: ChatMessage = serde_json::from_value(json!({"role": "assistant", "content": "Hi"})).unwrap();
         assert_eq!(read, ChatMessage::assistant("Hi"));
+        let file = FileData { path: "/tmp/x/cat.png".into(), ..FileData::default() };
+        let asked = ChatMessage::user_with_files("what is it?", [file.clone()]);
+        let json = serde_json::to_value(&asked).unwrap();
+        assert_eq!(json["content"][1]["type"], "file");
+        assert_eq!(json["content"][1]["file"]["path"], "/tmp/x/cat.png");
+        let read: ChatMessage = serde_json::from_value(json).unwrap();
+        assert_eq!((read.text(), read.files().collect::<Vec<_>>()), ("what is it?".to_owned(), vec![&file]));
         let mut streamed = ChatMessage::assistant("Hel");
         streamed.push_str("lo");
         assert_eq!(streamed.text(), "Hello");

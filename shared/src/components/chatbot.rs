@@ -1,6 +1,6 @@
 //! Chatbot: a conversation, as Gradio 6's `gr.Chatbot` holds one: a list of messages, each
 //! `{"role": "user" | "assistant", "metadata": …, "content": [parts], "options": …}`, a part
-//! being `{"type": "text", "text": "…"}`. An assistant message whose `metadata` has a `title`
+//! being `{"type": "text", "text": "…"}` or `{"type": "file", "file": FileData, "alt_text": …}`. An assistant message whose `metadata` has a `title`
 //! is a step shown folded under it (a thought, a tool's use), with an optional `status`
 //! (`"pending"` shows it open and working, `"done"` folded) and `log`.
 
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::{mismatch, Kind, ValueError};
-use crate::Value;
+use crate::{FileData, Value};
 
 /// The most messages a conversation sent to the server may hold.
 pub const MAX_CHAT_MESSAGES: usize = 1_000;
@@ -78,9 +78,23 @@ fn check_part(part: &Json) -> Result<(), &'static str> {
     match part.get("type").and_then(Json::as_str) {
         Some("text") if part.get("text").is_some_and(Json::is_string) => Ok(()),
         Some("text") => Err("a text part has no text"),
-        Some("file" | "component") => Err("files in messages are not taken yet"),
-        _ => Err("a part's type is not text"),
+        Some("file") => {
+            let file = part.get("file").map(FileData::deserialize).ok_or("a file part has no file")?;
+            let file = file.map_err(|_| "a file part's file is not a file (it needs a path)")?;
+            match file.url.as_deref() {
+                Some(url) if !is_web_address(url) => Err("a file part's url is not a web address"),
+                _ => Ok(()),
+            }
+        }
+        Some("component") => Err("components in messages are not taken"),
+        _ => Err("a part's type is not text or file"),
     }
+}
+
+/// Whether a file's URL is one the page may show: on this server (`/…`) or over HTTP(S), never
+/// `javascript:` or `data:`.
+pub fn is_web_address(url: &str) -> bool {
+    (url.starts_with('/') && !url.starts_with("//")) || url.starts_with("https://") || url.starts_with("http://")
 }
 
 #[cfg(test)]
@@ -97,6 +111,9 @@ mod tests {
             {"role": "assistant", "content": "hello", "metadata": {"title": "Thinking", "status": "done"}},
         ]);
         assert_eq!(chat.validate(&Value::Json(fits)), Ok(()));
+        let image = json!({"type": "file", "file": {"path": "/tmp/x/cat.png", "url": "/chat/gradio_api/file=/tmp/x/cat.png", "mime_type": "image/png"}});
+        let with_image = json!([{"role": "user", "content": [{"type": "text", "text": "what is it?"}, image]}]);
+        assert_eq!(chat.validate(&Value::Json(with_image)), Ok(()));
         assert_eq!(chat.validate(&chat.default_value()), Ok(()));
         for (message, problem) in [
             (json!({"content": "x"}), "it has no role"),
@@ -105,6 +122,15 @@ mod tests {
             (json!({"role": "user", "content": 3}), "its content is not text or a list of parts"),
             (json!({"role": "user", "content": [{"type": "text"}]}), "a text part has no text"),
             (json!({"role": "user", "content": "x", "metadata": "x"}), "its metadata is not an object"),
+            (json!({"role": "user", "content": [{"type": "file"}]}), "a file part has no file"),
+            (
+                json!({"role": "user", "content": [{"type": "file", "file": {"url": "/a"}}]}),
+                "a file part's file is not a file (it needs a path)",
+            ),
+            (
+                json!({"role": "user", "content": [{"type": "file", "file": {"path": "a", "url": "javascript:x"}}]}),
+                "a file part's url is not a web address",
+            ),
         ] {
             let value = Value::Json(json!([{"role": "user", "content": "fine"}, message]));
             assert_eq!(chat.validate(&value), Err(ValueError::BadMessage { index: 1, problem }));

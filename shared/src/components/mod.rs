@@ -28,7 +28,7 @@ use thiserror::Error;
 pub use self::{
     audio::{Audio, AudioSource},
     button::{Button, ButtonVariant},
-    chatbot::{Chatbot, MAX_CHAT_MESSAGES},
+    chatbot::{is_web_address, Chatbot, MAX_CHAT_MESSAGES},
     checkbox::Checkbox,
     dropdown::Dropdown,
     file::{File, FileCount, FILE_CATEGORIES},
