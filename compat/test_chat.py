@@ -1,12 +1,16 @@
-"""/chat, a ChatInterface (demos/src/chat.rs), through gradio_client, the queue's raw messages,
-and MCP: the reply comes whole from predict and growing from submit, as edits on the wire."""
+"""/chat, a multimodal ChatInterface (demos/src/chat.rs), through gradio_client, the queue's raw
+messages, and MCP: the reply comes whole from predict and growing from submit, as edits on the
+wire; a message is text with files (Gradio's MultimodalTextbox), or text alone."""
 
+import base64
+import io
 import json
 import re
 
 import httpx
 import pytest
-from gradio_client import Client
+from gradio_client import Client, handle_file
+from PIL import Image
 from gradio_client.exceptions import AppError, ValidationError
 
 from test_mcp import ORIGIN, with_session
@@ -19,7 +23,7 @@ def plain(word):
 
 
 def test_predict_answers_with_a_reply_from_a_word_of_the_message():
-    reply = Client(URL, verbose=False).predict("Queequeg Queequeg", api_name="/chat")
+    reply = Client(URL, verbose=False).predict({"text": "Queequeg Queequeg", "files": []}, api_name="/chat")
     assert isinstance(reply, str) and len(reply.split()) >= 25, reply
     assert plain(reply.split()[0]) == "queequeg", reply
 
@@ -28,13 +32,14 @@ def test_an_additional_input_is_a_parameter_after_the_message():
     client = Client(URL, verbose=False)
     parameters = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/chat"]["parameters"]
     assert [p["parameter_name"] for p in parameters] == ["message", "longest_reply"]
+    assert parameters[0]["python_type"]["type"] == "dict(text: str, files: list[filepath])"
     assert parameters[1]["parameter_has_default"] and parameters[1]["parameter_default"] == 60
     for _ in range(3):
         assert len(client.predict("the sea", 25, api_name="/chat").split()) <= 25
 
 
 def test_submit_yields_the_reply_as_it_grows():
-    job = Client(URL, verbose=False).submit("Tell me about the whale", api_name="/chat")
+    job = Client(URL, verbose=False).submit({"text": "Tell me about the whale", "files": []}, api_name="/chat")
     replies = list(job)
     assert len(replies) > 20
     assert all(later.startswith(earlier) for earlier, later in zip(replies, replies[1:]))
@@ -44,7 +49,7 @@ def test_submit_yields_the_reply_as_it_grows():
 def test_the_queue_sends_each_word_as_an_append_to_the_reply():
     info = Client(URL, verbose=False).config
     fn_index = next(d["id"] for d in info["dependencies"] if d["api_name"] == "chat")
-    messages = queue_messages("chat-raw-session", {"data": ["the sea", None, 60], "fn_index": fn_index})
+    messages = queue_messages("chat-raw-session", {"data": [{"text": "the sea", "files": []}, None, 60], "fn_index": fn_index})
     generating = [m["output"]["data"] for m in messages if m["msg"] == "process_generating"]
     first, rest = generating[0], generating[1:]
     # First the thinking step alone (no answer yet), then the answer's words appended to the
@@ -88,6 +93,17 @@ def test_a_like_through_gradios_queue_reaches_the_demo_and_its_chatbot_is_marked
     assert refused.status_code in (400, 422) and "a like's event data is" in refused.text, refused.text
 
 
+def test_a_picture_in_a_message_is_looked_at(tmp_path):
+    # The demo names the picture's main colour and answers from that word of the chapters.
+    Image.new("RGB", (40, 30), (30, 60, 200)).save(tmp_path / "blue.png")
+    client = Client(URL, verbose=False)
+    reply = client.predict({"text": "", "files": [handle_file(str(tmp_path / "blue.png"))]}, api_name="/chat")
+    assert plain(reply.split()[0]) == "blue", reply
+    (tmp_path / "fake.png").write_text("not a picture")
+    with pytest.raises((AppError, ValidationError), match=r'"fake.png" is text/plain, not one of the kinds of file this input takes: image'):
+        client.predict({"text": "and this?", "files": [handle_file(str(tmp_path / "fake.png"))]}, api_name="/chat")
+
+
 def test_bad_messages_are_refused_in_words_and_the_next_is_answered():
     client = Client(URL, verbose=False)
     with pytest.raises(AppError, match="Type a message first."):
@@ -104,8 +120,14 @@ def test_mcp_has_one_tool_for_the_chat_which_replies():
         chat_tools = [name for name in tools if name.startswith("chat")]
         assert chat_tools == ["chat_chat"], chat_tools
         assert sorted(tools["chat_chat"].input_schema["properties"]) == ["longest_reply", "message"]
-        result = await session.call_tool("chat_chat", {"message": "Who is Queequeg?"})
+        assert sorted(tools["chat_chat"].input_schema["properties"]["message"]["properties"]) == ["files", "text"]
+        result = await session.call_tool("chat_chat", {"message": {"text": "Who is Queequeg?"}})
         assert not result.is_error, result
         assert len(result.content[0].text.split()) >= 25
+        picture = io.BytesIO()
+        Image.new("RGB", (8, 8), (250, 250, 250)).save(picture, format="PNG")
+        data_url = "data:image/png;base64," + base64.b64encode(picture.getvalue()).decode()
+        result = await session.call_tool("chat_chat", {"message": {"text": "", "files": [data_url]}})
+        assert not result.is_error and plain(result.content[0].text.split()[0]) == "white", result
 
     with_session(use)

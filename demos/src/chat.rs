@@ -4,7 +4,8 @@
 //! message it found), then streams its reply a word at a time, at about the pace a hosted model
 //! streams tokens. A like or dislike of an answer is counted, the count shown, and the
 //! conversation flagged (kept in the flagging directory) with it. The browser keeps the
-//! conversation across reloads.
+//! conversation across reloads. Messages may carry pictures: a stand-in for a vision model
+//! looks at each (its size and its main colour) and answers from the colour's word.
 
 use std::{
     collections::HashMap,
@@ -19,7 +20,8 @@ use std::{
 use futures::Stream;
 use rheo::{
     components::{Step, StepStatus},
-    ChatInterface, ChatMessage, IntoMounted, Like, Slider,
+    image::{imageops::FilterType, ImageReader, Limits},
+    ChatInterface, ChatMessage, IntoMounted, Like, MultimodalMessage, NamedFile, Slider,
 };
 
 /// The text the model learns from.
@@ -124,22 +126,71 @@ impl Xorshift {
     }
 }
 
-/// The reply to `message`: a step saying where it looks, then the answer a word at a time.
+/// The colours a picture's main colour is named by, with their RGB.
+const COLOURS: [(&str, [u8; 3]); 9] = [
+    ("black", [0, 0, 0]),
+    ("white", [255, 255, 255]),
+    ("grey", [128, 128, 128]),
+    ("red", [200, 30, 30]),
+    ("green", [40, 160, 60]),
+    ("blue", [30, 60, 200]),
+    ("yellow", [230, 210, 40]),
+    ("brown", [120, 80, 40]),
+    ("orange", [240, 140, 20]),
+];
+
+/// A stand-in for a vision model: a picture's size and its main colour's name (its pixels'
+/// mean, named by the nearest of [`COLOURS`]), or why it cannot be read.
+pub(crate) fn look_at(picture: &NamedFile) -> Result<(u32, u32, &'static str), String> {
+    let mut reader =
+        ImageReader::new(std::io::Cursor::new(&picture.bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(64 << 20);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| format!("{} cannot be read: {e}", picture.name))?;
+    let small = image.resize(32, 32, FilterType::Triangle).into_rgb8();
+    let mut sum = [0u64; 3];
+    for pixel in small.pixels() {
+        for (total, channel) in sum.iter_mut().zip(pixel.0) {
+            *total += u64::from(channel);
+        }
+    }
+    let count = u64::from(small.width() * small.height()).max(1);
+    let mean = sum.map(|total| (total / count) as i32);
+    let distance = |rgb: &[u8; 3]| (0..3).map(|i| (mean[i] - i32::from(rgb[i])).pow(2)).sum::<i32>();
+    let (name, _) = COLOURS.iter().min_by_key(|(_, rgb)| distance(rgb)).expect("colours");
+    Ok((image.width(), image.height(), name))
+}
+
+/// The reply to `message`: a step saying what it saw and where it looks, then the answer a
+/// word at a time.
 fn respond(
     chain: &Arc<WordChain>,
-    message: String,
+    message: MultimodalMessage,
     history: Vec<ChatMessage>,
     longest: f64,
 ) -> impl Stream<Item = Vec<ChatMessage>> {
+    let mut seen = Vec::new();
+    let mut asked = message.text.clone();
+    for picture in &message.files {
+        match look_at(picture) {
+            Ok((width, height, colour)) => {
+                seen.push(format!("{} is a {width}×{height} picture, mostly {colour}.", picture.name));
+                asked = format!("{colour} {asked}");
+            }
+            Err(problem) => seen.push(problem),
+        }
+    }
     // A new seed for each reply, so Retry answers anew.
     static REPLIES: AtomicU64 = AtomicU64::new(0);
     let mut hasher = DefaultHasher::new();
-    (message.as_str(), history.len(), REPLIES.fetch_add(1, Ordering::Relaxed)).hash(&mut hasher);
-    let (anchor, words) = chain.reply(&message, hasher.finish(), longest as usize);
-    let looked = match &anchor {
+    (asked.as_str(), history.len(), REPLIES.fetch_add(1, Ordering::Relaxed)).hash(&mut hasher);
+    let (anchor, words) = chain.reply(&asked, hasher.finish(), longest as usize);
+    let found = match &anchor {
         Some(word) => format!("Found “{word}” in the chapters; answering from there."),
         None => "None of these words is in the chapters; answering from a sentence of them.".to_owned(),
     };
+    let looked = [seen.join(" "), found].join(if seen.is_empty() { "" } else { " " });
     let thinking = |status, log: &str| Step {
         title: "Thinking".into(),
         status: Some(status),
@@ -190,20 +241,36 @@ pub(crate) fn interface() -> impl IntoMounted {
         .value(60.0)
         .label("longest reply")
         .info("In words: a reply ends at the first sentence's end after 25, or here.");
-    ChatInterface::with_steps(move |message: String, history: Vec<ChatMessage>, longest: f64| {
+    ChatInterface::with_steps(move |message: MultimodalMessage, history: Vec<ChatMessage>, longest: f64| {
         respond(&chain, message, history, longest)
     })
+    .multimodal(["image"])
     .additional_inputs(longest)
     .title("Chat with Ishmael")
     .description(
         "A word chain trained, when the server starts, on the first ten chapters of *Moby-Dick*. \
              It looks for a word of your message in them, then answers from there a word at a time.",
     )
-    .placeholder("Ask Ishmael about the sea, whales or the Spouter-Inn.")
-    .examples(["Tell me about the whale", "What is the sea like?", "Who is Queequeg?"])
+    .placeholder("Ask Ishmael about the sea, whales or the Spouter-Inn, or show him a picture.")
+    .examples([
+        MultimodalMessage::from("Tell me about the whale"),
+        "What is the sea like?".into(),
+        "Who is Queequeg?".into(),
+        MultimodalMessage::new("What do you see?").with_file(NamedFile::new("sea.png", sea_picture())),
+    ])
     .on_like(move |like: Like| votes.note(like))
     .flag_likes()
     .save_history()
+}
+
+/// A picture of a blue sea under a grey sky, drawn at start (the multimodal example's).
+fn sea_picture() -> Vec<u8> {
+    let picture = rheo::image::RgbImage::from_fn(96, 64, |_, y| {
+        rheo::image::Rgb(if y < 16 { [150, 150, 160] } else { [30, 60, 190] })
+    });
+    let mut png = Vec::new();
+    picture.write_to(&mut std::io::Cursor::new(&mut png), rheo::image::ImageFormat::Png).expect("a PNG in memory");
+    png
 }
 
 #[cfg(test)]
@@ -224,5 +291,12 @@ mod tests {
         assert!(anchor.is_none() && !anything.is_empty());
         assert_ne!(chain.reply("the sea", 1, 60), chain.reply("the sea", 2, 60), "seeds vary the replies");
         assert!(chain.reply("the sea", 1, 30).1.len() <= 30, "at most the longest asked for");
+    }
+
+    #[test]
+    fn a_picture_is_seen_by_its_size_and_main_colour() {
+        assert_eq!(look_at(&NamedFile::new("sea.png", sea_picture())), Ok((96, 64, "blue")));
+        let not_a_picture = NamedFile::new("x.png", b"\x89PNG\r\n\x1a\n broken".to_vec());
+        assert!(look_at(&not_a_picture).unwrap_err().starts_with("x.png cannot be read"));
     }
 }

@@ -15,6 +15,8 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use rheo_shared::{ComponentKind, ComponentSpec, FileCount, InterfaceSpec, Media, Value};
+
+use crate::engine::FileShape;
 use serde_json::{json, Value as Json};
 
 use crate::{
@@ -38,16 +40,16 @@ pub(crate) struct ApiPages {
 /// A parameter's example in a snippet: a value, or a file the reader has.
 enum Example {
     Value(Json),
-    /// A file of this name in the working directory; in a list of one for a `list` of files.
+    /// A file of this name in the working directory, alone, in a list of one, or with text.
     File {
         name: String,
-        list: bool,
+        shape: FileShape,
     },
 }
 
 impl Example {
     fn file(name: &str) -> Self {
-        Example::File { name: name.to_owned(), list: false }
+        Example::File { name: name.to_owned(), shape: FileShape::One }
     }
 
     fn is_file(&self) -> bool {
@@ -55,13 +57,19 @@ impl Example {
     }
 }
 
-/// `each` in brackets for a list: `[each]`.
-fn listed(each: String, list: bool) -> String {
-    if list {
-        format!("[{each}]")
-    } else {
-        each
+/// A file's expression `one` in its shape: alone, `[one]`, or `{"text": …, "files": [one]}`
+/// (`key` writes a key as the language does).
+fn shaped(one: String, shape: &FileShape, key: impl Fn(&str) -> String) -> String {
+    match shape {
+        FileShape::One => one,
+        FileShape::List => format!("[{one}]"),
+        FileShape::WithText(text) => format!("{{{}: {}, {}: [{one}]}}", key("text"), json!(text), key("files")),
     }
+}
+
+/// A JSON key, as Python and JSON write it.
+fn quoted(key: &str) -> String {
+    json!(key).to_string()
 }
 
 /// One snippet: a language (the `data-snippet` name), a heading, how to install what it
@@ -138,9 +146,17 @@ fn examples(spec: &InterfaceSpec) -> Vec<Example> {
             Some(Media::Image) => Example::file("image.png"),
             Some(Media::Audio { .. }) => Example::file("audio.wav"),
             Some(Media::File) => match &component.kind {
-                ComponentKind::File(file) => {
-                    Example::File { name: example_file_name(file), list: file.file_count == FileCount::Multiple }
-                }
+                ComponentKind::File(file) => Example::File {
+                    name: example_file_name(file),
+                    shape: if file.file_count == FileCount::Multiple { FileShape::List } else { FileShape::One },
+                },
+                ComponentKind::MultimodalTextbox(options) => Example::File {
+                    name: example_file_name(&rheo_shared::components::File {
+                        file_count: options.file_count,
+                        file_types: options.file_types.clone(),
+                    }),
+                    shape: FileShape::WithText("Describe this file".into()),
+                },
                 _ => Example::file("file.txt"),
             },
             None => {
@@ -172,7 +188,7 @@ fn python(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &str) 
         .map(|(component, example)| {
             let value = match example {
                 Example::Value(value) => python_literal(value),
-                Example::File { name, list } => listed(format!("handle_file({name:?})"), *list),
+                Example::File { name, shape } => shaped(format!("handle_file({name:?})"), shape, quoted),
             };
             format!("    {}={value},\n", parameter_name(&component.label))
         })
@@ -220,8 +236,8 @@ fn javascript(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &s
         .map(|(component, example)| {
             let value = match example {
                 Example::Value(value) => value.to_string(),
-                Example::File { name, list } => {
-                    listed(format!("handle_file(new File([await readFile({name:?})], {name:?}))"), *list)
+                Example::File { name, shape } => {
+                    shaped(format!("handle_file(new File([await readFile({name:?})], {name:?}))"), shape, str::to_owned)
                 }
             };
             format!("  {}: {value},", json!(parameter_name(&component.label)))
@@ -248,12 +264,14 @@ fn curl(parameters: &[(&ComponentSpec, Example)], base: &str, api_name: &str) ->
         .iter()
         .map(|(component, example)| match example {
             Example::Value(value) => value.to_string().replace('\'', r"'\''"),
-            Example::File { name, list } => {
+            Example::File { name, shape } => {
                 let variable = parameter_name(&component.label).to_ascii_uppercase();
                 uploads.push_str(&format!(
                     "{variable}=$(curl -s -F files=@{name} {base}gradio_api/upload | sed 's/^\\[\"\\(.*\\)\"\\]$/\\1/')\n"
                 ));
-                listed(format!(r#"{{"path": "'"${variable}"'", "meta": {{"_type": "gradio.FileData"}}}}"#), *list)
+                let one = format!(r#"{{"path": "'"${variable}"'", "meta": {{"_type": "gradio.FileData"}}}}"#);
+                // The text is the page's own ("Describe this file"), with no quote to escape.
+                shaped(one, shape, quoted)
             }
         })
         .collect();
@@ -279,9 +297,17 @@ fn rust(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &str) ->
                     format!("PredictionInput::from_value({value})")
                 }
                 Example::Value(value) => format!("PredictionInput::from_value(serde_json::json!({value}))"),
-                Example::File { name, list: false } => format!("PredictionInput::from_file({name:?})"),
-                Example::File { name, list: true } => {
+                Example::File { name, shape: FileShape::One } => format!("PredictionInput::from_file({name:?})"),
+                Example::File { name, shape: FileShape::List } => {
                     format!("PredictionInput::Array(vec![PredictionInput::from_file({name:?})])")
+                }
+                // The gradio crate uploads a file given alone or in a list, not one inside an
+                // object: the text goes, without the file.
+                Example::File { shape: FileShape::WithText(text), .. } => {
+                    format!(
+                        "PredictionInput::from_value(serde_json::json!({{\"text\": {}, \"files\": []}}))",
+                        json!(text)
+                    )
                 }
             };
             format!("                {input},\n")

@@ -16,7 +16,7 @@ use rheo_shared::{
 
 use crate::{
     components::{
-        Button, Chatbot, Component, ComponentList, Edit, Like, Markdown, MediaInput, Returns, Textbox, WithEventData,
+        Button, Chatbot, Component, ComponentList, Edit, Like, Markdown, MediaInput, Returns, Submitting, WithEventData,
     },
     engine::{
         sessions::StateWiring,
@@ -408,12 +408,17 @@ impl Blocks {
         inputs: I,
         rows: impl IntoIterator<Item = <I::Components as ComponentList>::Args>,
     ) {
+        let rows = rows.into_iter().map(I::Components::encode_args).collect();
+        self.push_examples(inputs.ids(), rows);
+    }
+
+    /// A set of examples of the components `inputs`, each row their values as payloads.
+    pub(crate) fn push_examples(&mut self, inputs: Vec<(u64, usize)>, rows: Vec<Vec<crate::engine::value::Payload>>) {
         let set = self.examples.len();
-        let inputs = self.ids(inputs.ids(), "a set of examples");
-        let rows = rows.into_iter().enumerate().map(|(row, args)| {
-            ExampleFile::row_values(set, row, I::Components::encode_args(args), &mut self.example_files)
-        });
-        let rows = rows.collect();
+        let inputs = self.ids(inputs, "a set of examples");
+        let rows = (rows.into_iter().enumerate())
+            .map(|(row, payloads)| ExampleFile::row_values(set, row, payloads, &mut self.example_files))
+            .collect();
         self.examples.push(ExampleSet { inputs, rows });
         self.place(Node::Examples { set });
     }
@@ -592,7 +597,7 @@ impl Handle<Chatbot> {
     }
 }
 
-impl Handle<Textbox> {
+impl<C: Submitting> Handle<C> {
     /// Fires when Enter is pressed in the text field.
     pub fn submit(self) -> Trigger {
         self.trigger(On::Submit { component: self.id })
@@ -825,7 +830,7 @@ pub(crate) fn unique_name(wanted: &str, taken: impl Fn(&str) -> bool) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Number;
+    use crate::{Number, Textbox};
 
     fn double(x: f64) -> f64 {
         2.0 * x
@@ -890,7 +895,7 @@ mod tests {
     /// ran at once.
     async fn most_at_once(app: Blocks, limits: crate::Limits, events: [usize; 2]) -> u64 {
         MOST.store(0, Ordering::SeqCst);
-        let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
+        let files = std::sync::Arc::new(crate::engine::files::FileStore::new(4096, 1 << 30).unwrap());
         let built = app.into_mounted("two").unwrap().build(
             &limits,
             &files,
@@ -940,7 +945,7 @@ mod tests {
         let (x, kept) = (app.add(Number::new()), app.add(State(-1.0)));
         app.on(x.change(), keep, x, kept).api_name("keep");
         app.on(Trigger::load(), read, kept, x).api_name("read");
-        let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
+        let files = std::sync::Arc::new(crate::engine::files::FileStore::new(4096, 1 << 30).unwrap());
         let app = app.into_mounted("kept").unwrap();
         let spec = &app.spec;
         assert_eq!(spec.layout, [Node::Component { id: 0 }]);
@@ -974,7 +979,7 @@ mod tests {
             (app.add(Textbox::new()), app.add(Dropdown::new(["base"]).label("model")), app.add(Textbox::new()));
         app.on(family.submit(), sizes, family, model).api_name("sizes");
         app.on(model.change(), pick, model, picked).api_name("pick");
-        let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
+        let files = std::sync::Arc::new(crate::engine::files::FileStore::new(4096, 1 << 30).unwrap());
         let declared = app.into_mounted("models").unwrap();
         let app = declared.build_in_memory(&files);
         let files = &files;
@@ -1010,7 +1015,7 @@ mod tests {
         let (picture, caption) = (app.add(Image::new()), app.add(Textbox::new()));
         app.examples((picture, caption), [(image::RgbImage::new(2, 2), "black".to_string())]);
         app.on(caption.submit(), |c: String| c, caption, caption);
-        let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
+        let files = std::sync::Arc::new(crate::engine::files::FileStore::new(4096, 1 << 30).unwrap());
         let app = app.into_mounted("pictures").unwrap();
         let built = app.build_in_memory(&files);
         let spec = built.spec();

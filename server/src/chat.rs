@@ -3,13 +3,17 @@
 
 use std::{future::ready, marker::PhantomData, sync::Arc};
 
-use futures::{StreamExt, TryStreamExt};
-use rheo_shared::{components::MAX_CHAT_MESSAGES, Value};
+use futures::{future::BoxFuture, FutureExt, StreamExt, TryStreamExt};
+use rheo_shared::{components::MAX_CHAT_MESSAGES, FileData, MultimodalData, Value};
 
 use crate::{
     blocks::{ErasedEvent, Handles},
-    components::{ChatMessage, Chatbot, Component, ComponentList, Edit, Like, Returns, Role, Textbox},
+    components::{
+        ChatMessage, Chatbot, Component, ComponentList, Edit, Like, MultimodalMessage, MultimodalTextbox, NamedFile,
+        Returns, Role, Submitting, Textbox,
+    },
     engine::{
+        files::FileStore,
         value::{ComponentValue, Payload},
         Answers, CallError, DeclaredApp, ErasedHandler, Slot,
     },
@@ -48,19 +52,26 @@ pub const DEFAULT_MAX_MESSAGE_CHARS: usize = 10_000;
 /// A page keeps its conversation itself (a new tab starts afresh); an API client's
 /// conversation is kept in its session on the server, as Gradio keeps it, so that
 /// `Client(url).predict("Hi", api_name="/chat")` called twice is two turns of one chat.
-pub struct ChatInterface<F, M, R = Textbox, E = ()> {
+pub struct ChatInterface<F, M, R = Textbox, E = (), B = Textbox> {
     respond: F,
     additional_inputs: E,
     settings: Settings,
-    marker: PhantomData<fn() -> (M, R)>,
+    marker: Marker<M, R, B>,
 }
+
+/// The types a [`ChatInterface`] is made of besides its fields': its handler's marker, its
+/// reply's component and its message box.
+type Marker<M, R, B> = PhantomData<fn() -> (M, R, B)>;
 
 /// A chat's settings besides its handler and its inputs' types.
 struct Settings {
     title: Option<String>,
     description: String,
     placeholder: Option<String>,
-    examples: Vec<String>,
+    /// Each example message, as its box's value.
+    examples: Vec<Payload>,
+    /// The kinds of file a multimodal chat takes (none: any).
+    file_types: Vec<String>,
     max_message_chars: usize,
     /// The author's handler of likes, erased, and whether it is a generator.
     on_like: Option<(ErasedHandler, bool)>,
@@ -110,6 +121,7 @@ impl<F, M, R> ChatInterface<F, M, R> {
             description: String::new(),
             placeholder: None,
             examples: Vec::new(),
+            file_types: Vec::new(),
             max_message_chars: DEFAULT_MAX_MESSAGE_CHARS,
             on_like: None,
             flag_likes: false,
@@ -117,7 +129,9 @@ impl<F, M, R> ChatInterface<F, M, R> {
         };
         ChatInterface { respond, additional_inputs: (), settings, marker: PhantomData }
     }
+}
 
+impl<F, M, R, B> ChatInterface<F, M, R, (), B> {
     /// Inputs the handler takes after the message and the conversation (Gradio's
     /// `additional_inputs`: a system prompt, a temperature): one component or a tuple of up
     /// to six, shown folded under the message box, and parameters of `/chat` after the
@@ -135,13 +149,55 @@ impl<F, M, R> ChatInterface<F, M, R> {
     ///     .additional_inputs((Textbox::new().label("tone").value("calm"), Slider::new(1.0, 10.0).label("words")));
     /// # let _ = rheo::Registry::new().mount("tone", chat);
     /// ```
-    pub fn additional_inputs<E: ChatInputs>(self, inputs: E) -> ChatInterface<F, M, R, E> {
+    pub fn additional_inputs<E: ChatInputs>(self, inputs: E) -> ChatInterface<F, M, R, E, B> {
         let ChatInterface { respond, settings, .. } = self;
         ChatInterface { respond, additional_inputs: inputs, settings, marker: PhantomData }
     }
 }
 
 impl<F, M, R, E> ChatInterface<F, M, R, E> {
+    /// A chat whose messages may carry files (Gradio's `multimodal=True`): the message box
+    /// takes files (of `file_types`, checked by content as a [`File`](crate::File)'s; none for
+    /// any), the conversation shows them, and the handler gets the message as a
+    /// [`MultimodalMessage`]: its text and its files' contents.
+    ///
+    /// ```
+    /// use rheo::{ChatInterface, ChatMessage, MultimodalMessage};
+    ///
+    /// fn sizes(message: MultimodalMessage, _: Vec<ChatMessage>) -> String {
+    ///     let sizes: Vec<String> = message.files.iter().map(|f| format!("{} is {} bytes", f.name, f.bytes.len())).collect();
+    ///     format!("{}: {}", message.text, sizes.join(", "))
+    /// }
+    ///
+    /// let chat = ChatInterface::new(sizes).multimodal(["image", ".pdf"]).examples([MultimodalMessage::new("Hello")]);
+    /// # let _ = rheo::Registry::new().mount("sizes", chat);
+    /// ```
+    pub fn multimodal<S: Into<String>>(
+        mut self,
+        file_types: impl IntoIterator<Item = S>,
+    ) -> ChatInterface<F, M, R, E, MultimodalTextbox> {
+        self.settings.file_types = file_types.into_iter().map(Into::into).collect();
+        // Text examples given before become messages without files.
+        for example in &mut self.settings.examples {
+            if let Ok(text) = String::from_payload(example.clone()) {
+                *example = MultimodalMessage::new(text).into_payload();
+            }
+        }
+        let ChatInterface { respond, additional_inputs, settings, .. } = self;
+        ChatInterface { respond, additional_inputs, settings, marker: PhantomData }
+    }
+}
+
+impl<F, M, R, E, B: MessageBox> ChatInterface<F, M, R, E, B> {
+    /// Messages to start with, shown under the message box: a click fills it in (text, or
+    /// [`MultimodalMessage`]s with their files in a [`multimodal`](Self::multimodal) chat).
+    pub fn examples<S: Into<B::Value>>(mut self, messages: impl IntoIterator<Item = S>) -> Self {
+        self.settings.examples = messages.into_iter().map(|message| message.into().into_payload()).collect();
+        self
+    }
+}
+
+impl<F, M, R, E, B> ChatInterface<F, M, R, E, B> {
     /// The page's heading; defaults to the mount name.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.settings.title = Some(title.into());
@@ -157,12 +213,6 @@ impl<F, M, R, E> ChatInterface<F, M, R, E> {
     /// Shown in the empty conversation.
     pub fn placeholder(mut self, text: impl Into<String>) -> Self {
         self.settings.placeholder = Some(text.into());
-        self
-    }
-
-    /// Messages to start with, shown under the message box: a click fills it in.
-    pub fn examples<S: Into<String>>(mut self, messages: impl IntoIterator<Item = S>) -> Self {
-        self.settings.examples = messages.into_iter().map(Into::into).collect();
         self
     }
 
@@ -248,12 +298,134 @@ impl Reply for Chatbot {
     }
 }
 
+/// A chat's message box: a [`Textbox`] (the handler gets a `String`) or, in a
+/// [`multimodal`](ChatInterface::multimodal) chat, a [`MultimodalTextbox`] (a
+/// [`MultimodalMessage`]). Sealed, as components are.
+pub trait MessageBox: Submitting + Clone {
+    /// The box as the chat shows it.
+    #[doc(hidden)]
+    fn made(max_chars: usize, file_types: &[String]) -> Self;
+    /// This box as `/chat`'s parameter: named `message`, without a default.
+    #[doc(hidden)]
+    fn api_parameter(self) -> Self;
+    /// Its value once emptied (after a message is sent).
+    #[doc(hidden)]
+    #[allow(private_interfaces)]
+    fn emptied() -> Payload;
+    /// A message's text.
+    #[doc(hidden)]
+    fn text(message: &Self::Value) -> &str;
+    /// A message as the conversation shows it.
+    #[doc(hidden)]
+    fn shown(message: &Self::Value) -> ChatMessage;
+    /// A message the person sent, to answer again (a retry, an edit): its files read back
+    /// from the server's store.
+    #[doc(hidden)]
+    #[allow(private_interfaces)]
+    fn again(
+        text: String,
+        sent: &ChatMessage,
+        files: Arc<FileStore>,
+    ) -> BoxFuture<'static, Result<Self::Value, CallError>>;
+    /// A message put back in the box (an undo).
+    #[doc(hidden)]
+    #[allow(private_interfaces)]
+    fn put_back(sent: &ChatMessage) -> Payload;
+}
+
+impl MessageBox for Textbox {
+    fn made(max_chars: usize, _: &[String]) -> Self {
+        Textbox::new().label("Message").placeholder("Type a message…").max_length(max_chars)
+    }
+
+    fn api_parameter(self) -> Self {
+        self.label("message").required()
+    }
+
+    #[allow(private_interfaces)]
+    fn emptied() -> Payload {
+        String::new().into_payload()
+    }
+
+    fn text(message: &String) -> &str {
+        message
+    }
+
+    fn shown(message: &String) -> ChatMessage {
+        ChatMessage::user(message.clone())
+    }
+
+    #[allow(private_interfaces)]
+    fn again(text: String, _: &ChatMessage, _: Arc<FileStore>) -> BoxFuture<'static, Result<String, CallError>> {
+        ready(Ok(text)).boxed()
+    }
+
+    #[allow(private_interfaces)]
+    fn put_back(sent: &ChatMessage) -> Payload {
+        sent.text().into_payload()
+    }
+}
+
+impl MessageBox for MultimodalTextbox {
+    fn made(max_chars: usize, file_types: &[String]) -> Self {
+        MultimodalTextbox::new()
+            .label("Message")
+            .placeholder("Type a message, or attach files…")
+            .max_length(max_chars)
+            .file_types(file_types.to_vec())
+            .multiple()
+    }
+
+    fn api_parameter(self) -> Self {
+        self.label("message").required()
+    }
+
+    #[allow(private_interfaces)]
+    fn emptied() -> Payload {
+        Payload::Json(Value::Multimodal(MultimodalData::default()))
+    }
+
+    fn text(message: &MultimodalMessage) -> &str {
+        &message.text
+    }
+
+    fn shown(message: &MultimodalMessage) -> ChatMessage {
+        ChatMessage::user_with_files(message.text.clone(), message.stored().iter().cloned())
+    }
+
+    #[allow(private_interfaces)]
+    fn again(
+        text: String,
+        sent: &ChatMessage,
+        files: Arc<FileStore>,
+    ) -> BoxFuture<'static, Result<MultimodalMessage, CallError>> {
+        let stored: Vec<FileData> = sent.files().cloned().collect();
+        async move {
+            let mut named = Vec::with_capacity(stored.len());
+            for file in &stored {
+                let name = file.orig_name.clone().unwrap_or_else(|| "file".into());
+                let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| {
+                    CallError::invalid_input(format!("{name} is no longer on the server: send the message again"))
+                })?;
+                named.push(NamedFile::new(name, bytes));
+            }
+            Ok(MultimodalMessage::received(text, named, stored))
+        }
+        .boxed()
+    }
+
+    #[allow(private_interfaces)]
+    fn put_back(sent: &ChatMessage) -> Payload {
+        Payload::Json(Value::Multimodal(MultimodalData { text: sent.text(), files: sent.files().cloned().collect() }))
+    }
+}
+
 /// The inputs a chat handler takes after the message and the conversation
 /// ([`ChatInterface::additional_inputs`]): none, one component, or a tuple of up to six.
 pub trait ChatInputs {
-    /// The handler's inputs: the message, the conversation, then these.
+    /// The handler's inputs: the message (in box `B`), the conversation, then these.
     #[doc(hidden)]
-    type All: ComponentList;
+    type All<B: MessageBox>: ComponentList;
     /// Whether there are none (then no place is made for them).
     #[doc(hidden)]
     const NONE: bool = false;
@@ -263,7 +435,7 @@ pub trait ChatInputs {
 }
 
 impl ChatInputs for () {
-    type All = (Textbox, Chatbot);
+    type All<B: MessageBox> = (B, Chatbot);
     const NONE: bool = true;
 
     fn place(self, _: &mut Blocks) -> Vec<(u64, usize)> {
@@ -272,7 +444,7 @@ impl ChatInputs for () {
 }
 
 impl<C: Component> ChatInputs for C {
-    type All = (Textbox, Chatbot, C);
+    type All<B: MessageBox> = (B, Chatbot, C);
 
     fn place(self, app: &mut Blocks) -> Vec<(u64, usize)> {
         app.add(self).ids()
@@ -282,7 +454,7 @@ impl<C: Component> ChatInputs for C {
 macro_rules! chat_inputs {
     ($($c:ident $v:ident),+) => {
         impl<$($c: Component),+> ChatInputs for ($($c,)+) {
-            type All = (Textbox, Chatbot, $($c,)+);
+            type All<Message: MessageBox> = (Message, Chatbot, $($c,)+);
 
             fn place(self, app: &mut Blocks) -> Vec<(u64, usize)> {
                 let ($($v,)+) = self;
@@ -299,21 +471,22 @@ chat_inputs!(A a, B b, C c, D d);
 chat_inputs!(A a, B b, C c, D d, E e);
 chat_inputs!(A a, B b, C c, D d, E e, G g);
 
-impl<F, M, R, E> Sealed for ChatInterface<F, M, R, E> {}
+impl<F, M, R, E, B> Sealed for ChatInterface<F, M, R, E, B> {}
 
-impl<F, M, R, E> IntoMounted for ChatInterface<F, M, R, E>
+impl<F, M, R, E, B> IntoMounted for ChatInterface<F, M, R, E, B>
 where
-    F: Handler<M, Args = <E::All as ComponentList>::Args>,
+    F: Handler<M, Args = <E::All<B> as ComponentList>::Args>,
     F::Output: Returns<R>,
     M: 'static,
     R: Reply + 'static,
     E: ChatInputs,
+    B: MessageBox,
 {
     #[allow(private_interfaces)]
     fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
         let generator = F::GENERATOR;
         let ChatInterface { respond, additional_inputs, settings, .. } = self;
-        let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, E::All, R>(respond));
+        let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, E::All<B>, R>(respond));
         let respond = Responder { respond, add: R::add, max_chars: settings.max_message_chars };
         let mut app =
             Blocks::new().title(settings.title.unwrap_or_else(|| name.to_owned())).description(settings.description);
@@ -323,9 +496,9 @@ where
             None => chatbot,
         };
         let chatbot = app.add(if settings.save_history { chatbot.save_in_browser() } else { chatbot });
-        let message_box = Textbox::new().label("Message").placeholder("Type a message…");
+        let message_box = B::made(settings.max_message_chars, &settings.file_types);
         let (message, send, stop) = app.row(|app| {
-            let message = app.column(5, |app| app.add(message_box.clone().max_length(settings.max_message_chars)));
+            let message = app.column(5, |app| app.add(message_box.clone()));
             let (send, stop) =
                 app.column(1, |app| (app.add(Button::new("Send").primary()), app.add(Button::new("Stop").stop())));
             (message, send, stop)
@@ -337,12 +510,12 @@ where
             false => app.accordion("Additional inputs", false, |app| additional_inputs.place(app)),
         };
         if !settings.examples.is_empty() {
-            app.examples(message, settings.examples.into_iter().map(|example| (example,)));
+            app.push_examples(message.ids(), settings.examples.into_iter().map(|example| vec![example]).collect());
         }
         let with_extras = |ids: Vec<(u64, usize)>| [ids, extras.clone()].concat();
 
         let page_turn =
-            ErasedEvent { handler: page_turn(respond.clone()), generator: true, api_name: "respond".into() };
+            ErasedEvent { handler: page_turn::<B>(respond.clone()), generator: true, api_name: "respond".into() };
         let replied = app
             .push_event(
                 vec![message.submit(), send.click()],
@@ -352,13 +525,15 @@ where
             )
             .private()
             .id();
-        let again = ErasedEvent { handler: retry_turn(respond.clone()), generator: true, api_name: "retry".into() };
+        let again =
+            ErasedEvent { handler: retry_turn::<B>(respond.clone()), generator: true, api_name: "retry".into() };
         let retried =
             app.push_event(vec![retry.click()], again, with_extras(chatbot.ids()), chatbot.ids()).private().id();
-        let edit = ErasedEvent { handler: edit_turn(respond.clone()), generator: true, api_name: "edit".into() };
+        let edit = ErasedEvent { handler: edit_turn::<B>(respond.clone()), generator: true, api_name: "edit".into() };
         let edited =
             app.push_event(vec![chatbot.edit()], edit, with_extras(chatbot.ids()), chatbot.ids()).private().id();
-        app.on(undo.click(), undo_turn, chatbot, (chatbot, message)).private();
+        let undo_event = ErasedEvent { handler: undo_turn::<B>(), generator: false, api_name: "undo".into() };
+        app.push_event(vec![undo.click()], undo_event, chatbot.ids(), (chatbot, message).ids()).private();
         app.cancel(stop.click(), [replied, retried, edited]);
         app.cancel(clear.click(), [replied, retried, edited]);
         // One turn at a time: a new one stops the others (each writes the whole conversation).
@@ -385,8 +560,8 @@ where
         // Gradio's `/chat`: the conversation kept in the client's session, the reply out.
         let history = app.add(State(Vec::<ChatMessage>::new()));
         let reply = app.add_unplaced(Textbox::new().label("Response"));
-        let asked = app.add_unplaced(message_box.label("message").max_length(settings.max_message_chars).required());
-        let api_turn = ErasedEvent { handler: api_turn(respond), generator, api_name: "chat".into() };
+        let asked = app.add_unplaced(message_box.api_parameter());
+        let api_turn = ErasedEvent { handler: api_turn::<B>(respond), generator, api_name: "chat".into() };
         app.push_event(Vec::new(), api_turn, with_extras((asked, history).ids()), (reply, history).ids())
             .api_name("chat");
         app.into_mounted(name)
@@ -404,17 +579,18 @@ struct Responder {
 
 /// A turn of the conversation: `message` asked after `history`, the conversation with it, and
 /// the conversations to show after each answer of the author's handler.
-fn turn(
+fn turn<B: MessageBox>(
     responder: &Responder,
-    message: String,
+    message: B::Value,
     history: Vec<ChatMessage>,
     extras: Vec<Payload>,
     slot: Slot,
 ) -> Result<(Vec<ChatMessage>, Answers<Vec<ChatMessage>>), CallError> {
-    if message.trim().is_empty() {
+    let shown = B::shown(&message);
+    if B::text(&message).trim().is_empty() && shown.files().next().is_none() {
         return Err(CallError::invalid_input("Type a message first."));
     }
-    let chars = message.chars().count();
+    let chars = B::text(&message).chars().count();
     if chars > responder.max_chars {
         return Err(CallError::invalid_input(format!(
             "the message has {chars} characters, the most a message may have is {}",
@@ -429,9 +605,9 @@ fn turn(
         )));
     }
     let mut asked = history.clone();
-    asked.push(ChatMessage::user(message.clone()));
+    asked.push(shown);
     let reply_at = asked.len();
-    let inputs = [vec![Payload::Json(Value::Text(message)), history.into_payload()], extras].concat();
+    let inputs = [vec![message.into_payload(), history.into_payload()], extras].concat();
     let answers = (responder.respond)(inputs, slot);
     let add = responder.add;
     let replies = answers.scan(asked.clone(), move |shown, answer| {
@@ -459,30 +635,52 @@ fn split(mut values: Vec<Payload>, count: usize) -> (Vec<Payload>, Vec<Payload>)
 }
 
 /// The page's turn: the message box emptied, and the conversation as it grows.
-fn page_turn(respond: Responder) -> ErasedHandler {
+fn page_turn<B: MessageBox>(respond: Responder) -> ErasedHandler {
     Box::new(move |values, slot| {
         let (asked, extras) = split(values, 2);
-        match <(Textbox, Chatbot)>::decode(asked) {
-            Ok((message, history)) => shown_turn(turn(&respond, message, history, extras, slot))
-                .map_ok(|shown| vec![String::new().into_payload(), shown.into_payload()])
+        match <(B, Chatbot)>::decode(asked) {
+            Ok((message, history)) => shown_turn(turn::<B>(&respond, message, history, extras, slot))
+                .map_ok(|shown| vec![B::emptied(), shown.into_payload()])
                 .boxed(),
             Err(e) => refused(CallError::invalid_input(e.to_string())),
         }
     })
 }
 
+/// The conversation up to message `at`, then `text` (with the files of the message sent
+/// there) asked and answered: a retry's, an edit's.
+fn ask_again<B: MessageBox>(
+    respond: &Responder,
+    mut history: Vec<ChatMessage>,
+    at: usize,
+    text: String,
+    extras: Vec<Payload>,
+    slot: Slot,
+) -> Answers<Vec<Payload>> {
+    let again = B::again(text, &history[at], slot.files().clone());
+    history.truncate(at);
+    let respond = respond.clone();
+    futures::stream::once(async move {
+        match again.await {
+            Ok(message) => shown_turn(turn::<B>(&respond, message, history, extras, slot))
+                .map_ok(|shown| vec![shown.into_payload()])
+                .boxed(),
+            Err(e) => refused(e),
+        }
+    })
+    .flatten()
+    .boxed()
+}
+
 /// Retry: the last message asked again, its reply made anew.
-fn retry_turn(respond: Responder) -> ErasedHandler {
+fn retry_turn<B: MessageBox>(respond: Responder) -> ErasedHandler {
     Box::new(move |values, slot| {
         let (asked, extras) = split(values, 1);
         match <Chatbot as ComponentList>::decode(asked) {
-            Ok((mut history,)) => match history.iter().rposition(|m| m.role() == Role::User) {
+            Ok((history,)) => match history.iter().rposition(|m| m.role() == Role::User) {
                 Some(last) => {
-                    let message = history[last].text();
-                    history.truncate(last);
-                    shown_turn(turn(&respond, message, history, extras, slot))
-                        .map_ok(|shown| vec![shown.into_payload()])
-                        .boxed()
+                    let text = history[last].text();
+                    ask_again::<B>(&respond, history, last, text, extras, slot)
                 }
                 None => refused(CallError::invalid_input("There is no message to retry.")),
             },
@@ -491,8 +689,9 @@ fn retry_turn(respond: Responder) -> ErasedHandler {
     })
 }
 
-/// An edit: the conversation up to the message edited, then the edited message answered.
-fn edit_turn(respond: Responder) -> ErasedHandler {
+/// An edit: the conversation up to the message edited, then the edited message answered
+/// (with the files it had).
+fn edit_turn<B: MessageBox>(respond: Responder) -> ErasedHandler {
     Box::new(move |values, slot| {
         let (asked, extras) = split(values, 2);
         let mut asked = asked.into_iter();
@@ -510,24 +709,19 @@ fn edit_turn(respond: Responder) -> ErasedHandler {
             (_, Err(e)) => Err(CallError::invalid_input(e.to_string())),
         };
         match edited {
-            Ok((edit, mut history)) => {
-                history.truncate(edit.index);
-                shown_turn(turn(&respond, edit.text, history, extras, slot))
-                    .map_ok(|shown| vec![shown.into_payload()])
-                    .boxed()
-            }
+            Ok((edit, history)) => ask_again::<B>(&respond, history, edit.index, edit.text, extras, slot),
             Err(e) => refused(e),
         }
     })
 }
 
 /// An API client's turn: its reply as it grows, the conversation kept in its session.
-fn api_turn(respond: Responder) -> ErasedHandler {
+fn api_turn<B: MessageBox>(respond: Responder) -> ErasedHandler {
     Box::new(move |values, slot| {
         let (asked, extras) = split(values, 2);
-        let replies = <(Textbox, State<Vec<ChatMessage>>)>::decode(asked)
+        let replies = <(B, State<Vec<ChatMessage>>)>::decode(asked)
             .map_err(|e| CallError::invalid_input(e.to_string()))
-            .and_then(|(message, State(history))| turn(&respond, message, history, extras, slot));
+            .and_then(|(message, State(history))| turn::<B>(&respond, message, history, extras, slot));
         match replies {
             Ok((_, replies)) => replies
                 .map_ok(|shown| {
@@ -542,16 +736,23 @@ fn api_turn(respond: Responder) -> ErasedHandler {
     })
 }
 
-/// Undo: the last message and its reply taken back, the message put back in the box.
-fn undo_turn(mut history: Vec<ChatMessage>) -> (Vec<ChatMessage>, String) {
-    match history.iter().rposition(|m| m.role() == Role::User) {
-        Some(last) => {
-            let message = history[last].text();
-            history.truncate(last);
-            (history, message)
+/// Undo: the last message and its reply taken back, the message (and its files) put back in
+/// the box.
+fn undo_turn<B: MessageBox>() -> ErasedHandler {
+    Box::new(|values, _| match <Chatbot as ComponentList>::decode(values) {
+        Ok((mut history,)) => {
+            let put_back = match history.iter().rposition(|m| m.role() == Role::User) {
+                Some(last) => {
+                    let put_back = B::put_back(&history[last]);
+                    history.truncate(last);
+                    put_back
+                }
+                None => B::emptied(),
+            };
+            futures::stream::once(ready(Ok(vec![history.into_payload(), put_back]))).boxed()
         }
-        None => (history, String::new()),
-    }
+        Err(e) => refused(CallError::invalid_input(e.to_string())),
+    })
 }
 
 fn nothing() -> Answers<Vec<Payload>> {
@@ -587,7 +788,7 @@ mod tests {
     /// last message again; the API's `/chat` keeps each client's conversation in its session.
     #[tokio::test]
     async fn turns_on_the_page_and_through_the_api() {
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = std::sync::Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let declared = ChatInterface::new(count).into_mounted("chat").unwrap();
         let public: Vec<&str> =
             declared.spec.events.iter().filter(|e| !e.private).map(|e| e.api_name.as_str()).collect();
@@ -663,7 +864,7 @@ mod tests {
                 Some((" word".to_owned(), ()))
             })
         }
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = std::sync::Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let inputs = || vec![Value::Text("hi".into()), Value::Json(json!([]))];
 
         let app = ChatInterface::new(fails).into_mounted("fails").unwrap().build_in_memory(&files);
@@ -695,7 +896,7 @@ mod tests {
         fn noted(like: Like) {
             HEARD.lock().unwrap().push((like.index, like.message.text(), like.liked));
         }
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = std::sync::Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let declared = ChatInterface::new(count).on_like(noted).into_mounted("liked").unwrap();
         let (index, event) =
             declared.spec.events.iter().enumerate().find(|(_, e)| e.event_data() == Some(EventDataKind::Like)).unwrap();
@@ -724,7 +925,7 @@ mod tests {
     /// the person sent is edited, and an edit is held to the length of a message.
     #[tokio::test]
     async fn an_edit_answers_the_edited_message_after_what_came_before_it() {
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = std::sync::Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let declared = ChatInterface::new(count).max_message_chars(20).into_mounted("edits").unwrap();
         let index = declared.spec.events.iter().position(|e| e.event_data() == Some(EventDataKind::Edit)).unwrap();
         assert!(declared.spec.events[index].private);
@@ -753,15 +954,52 @@ mod tests {
         assert!(missing.unwrap_err().to_string().contains("an edit's event data is"));
     }
 
-    #[test]
-    fn undo_takes_back_the_last_message_and_its_reply() {
-        let history = vec![
-            ChatMessage::user("a"),
-            ChatMessage::assistant("A"),
-            ChatMessage::user("b"),
-            ChatMessage::assistant("B"),
-        ];
-        assert_eq!(undo_turn(history.clone()), (history[..2].to_vec(), "b".to_owned()));
-        assert_eq!(undo_turn(Vec::new()), (Vec::new(), String::new()));
+    /// A multimodal chat: the handler gets the message's files, the conversation shows them,
+    /// Retry reads them back from the store, Undo puts the message and its files back in the
+    /// box, and `/chat` takes text with files too.
+    #[tokio::test]
+    async fn a_multimodal_turn_carries_its_files_through_retry_and_undo() {
+        fn sizes(message: MultimodalMessage, _: Vec<ChatMessage>) -> String {
+            let sizes: Vec<String> = message.files.iter().map(|f| format!("{}={}", f.name, f.bytes.len())).collect();
+            format!("{} [{}]", message.text, sizes.join(" "))
+        }
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
+        let declared = ChatInterface::new(sizes).multimodal(["text"]).into_mounted("chat").unwrap();
+        let app = declared.build_in_memory(&files);
+        let call = |index: usize, inputs: Vec<serde_json::Value>| {
+            let endpoint = app.endpoint(index).unwrap().clone();
+            let inputs = endpoint.spec().inputs.iter().zip(inputs).map(|(c, json)| c.read_value(json)).collect();
+            let files = &files;
+            async move {
+                let checked = endpoint.check(inputs)?;
+                let answers: Vec<_> = endpoint.call(files, None, Some("s".into()), checked, None).collect().await;
+                answers.into_iter().collect::<Result<Vec<_>, _>>()
+            }
+        };
+        let stored = files.store(b"four", "a.txt", "text/plain", None).await.unwrap();
+        let message = json!({"text": "see", "files": [stored]});
+
+        let answers = call(0, vec![message.clone(), json!([])]).await.unwrap();
+        let Payload::Json(Value::Json(shown)) = &answers.last().unwrap()[1] else { panic!("{answers:?}") };
+        let shown: Vec<ChatMessage> = serde_json::from_value(shown.clone()).unwrap();
+        assert_eq!(shown[0].files().map(|f| f.path.as_str()).collect::<Vec<_>>(), [stored.path.as_str()]);
+        assert_eq!(shown[1].text(), "see [a.txt=4]");
+        assert_eq!(answers[0][0], Payload::Json(Value::Multimodal(MultimodalData::default())), "the box emptied");
+
+        let sent = serde_json::to_value(&shown).unwrap();
+        let retried = call(1, vec![sent.clone()]).await.unwrap();
+        assert_eq!(conversation(&retried.last().unwrap()[0])[1].1, "see [a.txt=4]", "the file read back");
+
+        let undone = call(3, vec![sent]).await.unwrap();
+        assert_eq!(conversation(&undone[0][0]), []);
+        let put_back = MultimodalData { text: "see".into(), files: vec![stored.clone()] };
+        assert_eq!(undone[0][1], Payload::Json(Value::Multimodal(put_back)), "the message and its file back");
+
+        let (api, _) = app.named("chat").unwrap();
+        let reply = call(api, vec![message, serde_json::Value::Null]).await.unwrap();
+        assert_eq!(reply.last().unwrap()[0], Payload::Json(Value::Text("see [a.txt=4]".into())));
+        let png = files.store(b"\x89PNG\r\n\x1a\n", "a.txt", "text/plain", None).await.unwrap();
+        let refused = call(api, vec![json!({"text": "x", "files": [png]}), serde_json::Value::Null]).await.unwrap_err();
+        assert!(refused.to_string().contains("\"a.txt\" is image/png, not one of the kinds of file"), "{refused}");
     }
 }

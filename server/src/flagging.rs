@@ -101,7 +101,7 @@ impl Flagger {
         }
         let mut sources = Vec::new();
         for (component, value) in self.kept.iter().zip(&kept) {
-            for file in rheo_shared::components::File::files(value) {
+            for file in value.files() {
                 let found = files.find(&file.path).await.map_err(|e| FlagError::Io(e.to_string()))?;
                 let (path, _) = found.ok_or_else(|| {
                     FlagError::Invalid(format!("{}: the file is no longer on the server", component.label))
@@ -216,6 +216,10 @@ fn write_flag(
             // As Gradio flags a list of files: a JSON list of their paths.
             Value::Files(files) => {
                 serde_json::to_string(&copies.by_ref().take(files.len()).collect::<Vec<_>>()).unwrap_or_default()
+            }
+            Value::Multimodal(message) => {
+                let files: Vec<String> = copies.by_ref().take(message.files.len()).collect();
+                serde_json::json!({ "text": message.text, "files": files }).to_string()
             }
             // An update is refused by every component's check before this.
             Value::Classification(_) | Value::Json(_) | Value::Update(_) => {

@@ -89,8 +89,8 @@ pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
 pub use chat::{ChatInputs, ChatInterface, Reply, DEFAULT_MAX_MESSAGE_CHARS};
 pub use components::{
     Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Edit, File, Image,
-    Json, Label, Like, Markdown, MediaInput, NamedFile, Number, Output, Radio, Returns, Shown, Slider, State, Textbox,
-    WithEventData,
+    Json, Label, Like, Markdown, MediaInput, MultimodalMessage, MultimodalTextbox, NamedFile, Number, Output, Radio,
+    Returns, Shown, Slider, State, Submitting, Textbox, WithEventData,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

@@ -157,7 +157,7 @@ mod tests {
         assert_eq!(tabs.iter().map(|tab| tab.label.as_str()).collect::<Vec<_>>(), ["One", "Two"]);
         // A counter is five components: its State in, a number and its State out, Clear and Submit.
         assert_eq!(declared.spec.events[1].inputs, [declared.spec.events[0].inputs[0] + 5]);
-        let files = crate::engine::files::FileStore::new(4096, 1 << 30).unwrap();
+        let files = std::sync::Arc::new(crate::engine::files::FileStore::new(4096, 1 << 30).unwrap());
         let app = declared.build_in_memory(&files);
         let call = |index: usize| {
             let endpoint = app.endpoint(index).unwrap();

@@ -595,13 +595,17 @@ impl BlocksSpec {
             Trigger::Click { component } if !self.is(component, |k| matches!(k, ComponentKind::Button(_))) => {
                 "only a Button is clicked".to_owned()
             }
-            Trigger::Submit { component } if !self.is(component, |k| matches!(k, ComponentKind::Textbox(_))) => {
-                "only a Textbox is submitted".to_owned()
+            Trigger::Submit { component }
+                if !self.is(component, |k| {
+                    matches!(k, ComponentKind::Textbox(_) | ComponentKind::MultimodalTextbox(_))
+                }) =>
+            {
+                "only a Textbox or a MultimodalTextbox is submitted".to_owned()
             }
             Trigger::Upload { component } | Trigger::Clear { component }
                 if !self.is(component, |k| k.media().is_some()) =>
             {
-                "only a media input (an Image, an Audio) is uploaded or cleared".to_owned()
+                "only a media input (an Image, an Audio, a File) is uploaded or cleared".to_owned()
             }
             Trigger::Stream { component } if !self.is(component, ComponentKind::is_streaming) => {
                 "only a streaming media input (`.streaming(true)`) streams".to_owned()
@@ -900,11 +904,11 @@ mod tests {
             [
                 "event 0: it names a component of another Blocks",
                 "event 0: only a Button is clicked",
-                "event 1: only a Textbox is submitted",
+                "event 1: only a Textbox or a MultimodalTextbox is submitted",
                 "event 2: a timer's period must be at least 0.05 s, not 0.01 s",
                 "event 2: api_name \"bad name!\": use 1-64 letters, digits, '-' or '_'",
                 "event 3: it follows an event that is not declared before it",
-                "event 4: only a media input (an Image, an Audio) is uploaded or cleared",
+                "event 4: only a media input (an Image, an Audio, a File) is uploaded or cleared",
                 "event 5: only a Chatbot's messages are liked or edited",
                 "two events are named \"same\": an api_name must be unique",
             ]

@@ -41,4 +41,4 @@ pub use components::{
     ValueError, WebcamConstraints,
 };
 pub use interface::{check_values, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_FLAG_REASON_CHARS};
-pub use value::{Classification, Confidence, FileData, FileMeta, Update, Value};
+pub use value::{Classification, Confidence, FileData, FileMeta, MultimodalData, Update, Value};

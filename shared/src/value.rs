@@ -24,6 +24,9 @@ pub enum Value {
     /// Several files (a File component's list); read as such only by a component whose
     /// value it is (see `Kind::read`): any other array is JSON.
     Files(Vec<FileData>),
+    /// Text with files (a MultimodalTextbox's); read as such only by a component whose value
+    /// it is, as a list of files is.
+    Multimodal(MultimodalData),
     Classification(Classification),
     /// Any other JSON: a Json component's arrays and objects (and whatever else a handler
     /// returns for one). Last: untagged, it takes what no other variant does.
@@ -76,16 +79,26 @@ impl Value {
             Value::Update(_) => "an update",
             Value::File(_) => "a file",
             Value::Files(_) => "a list of files",
+            Value::Multimodal(_) => "text with files",
             Value::Classification(_) => "a classification",
             Value::Json(_) => "JSON",
         }
     }
 
-    /// The files this value holds (one, a list's, or none), an update's new value included.
+    /// The files this value holds (one, a list's, text's with files, or none).
+    pub fn files(&self) -> &[FileData] {
+        match self {
+            Value::File(file) => std::slice::from_ref(file),
+            Value::Files(files) | Value::Multimodal(MultimodalData { files, .. }) => files,
+            _ => &[],
+        }
+    }
+
+    /// The same, to change, an update's new value's included.
     pub fn files_mut(&mut self) -> &mut [FileData] {
         match self {
             Value::File(file) => std::slice::from_mut(file),
-            Value::Files(files) => files,
+            Value::Files(files) | Value::Multimodal(MultimodalData { files, .. }) => files,
             Value::Update(update) => update.value.as_mut().map_or(&mut [], Value::files_mut),
             _ => &mut [],
         }
@@ -155,6 +168,14 @@ pub struct FileData {
     pub is_stream: bool,
     #[serde(default)]
     pub meta: FileMeta,
+}
+
+/// Text with files, as Gradio's `MultimodalTextbox` holds it (its `MultimodalData`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MultimodalData {
+    pub text: String,
+    #[serde(default)]
+    pub files: Vec<FileData>,
 }
 
 /// Gradio's marker that an object is a `FileData` (`{"_type": "gradio.FileData"}`).

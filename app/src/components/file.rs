@@ -76,13 +76,13 @@ fn file_input(f: Field, options: &File) -> impl IntoView {
 
 /// The picker's `accept`: a category as its MIME family (`image/*`), an extension as it is;
 /// none for any file.
-fn accept_attribute(file_types: &[String]) -> Option<String> {
+pub(super) fn accept_attribute(file_types: &[String]) -> Option<String> {
     let each = file_types.iter().map(|entry| if entry.starts_with('.') { entry.clone() } else { format!("{entry}/*") });
     (!file_types.is_empty()).then(|| each.collect::<Vec<_>>().join(","))
 }
 
 /// A file's size as people read it: `812 B`, `14.2 KB`, `3.1 MB`.
-fn file_size(file: &FileData) -> String {
+pub(super) fn file_size(file: &FileData) -> String {
     match file.size {
         None => String::new(),
         Some(bytes) if bytes < 1000 => format!("{bytes} B"),

@@ -21,6 +21,7 @@ mod image;
 mod json;
 mod label;
 mod markdown;
+mod multimodal_textbox;
 mod number;
 mod radio;
 mod slider;
@@ -51,7 +52,7 @@ pub(crate) trait Widget {
 pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
     look.wrap(views_by_kind!(&spec.kind, field;
         Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
-        Chatbot, File,
+        Chatbot, File, MultimodalTextbox,
     ))
 }
 
@@ -225,7 +226,7 @@ impl Field {
     /// The files the value holds: a file's one, a list's each.
     pub(crate) fn files(&self) -> impl Fn() -> Vec<FileData> + Copy + 'static {
         let value = self.value;
-        move || value.with(|value| rheo_shared::components::File::files(value).to_vec())
+        move || value.with(|value| value.files().to_vec())
     }
 
     /// What a media input does with a chosen file (picked, dropped, pasted, recorded): upload
@@ -239,6 +240,19 @@ impl Field {
     /// What an input does with the files chosen: upload them in one request, then take them
     /// as its value, as a `list` or as its one file.
     pub(crate) fn files_uploader(&self, upload: Upload, list: bool) -> impl Fn(Vec<(Blob, String)>) + Copy + 'static {
+        self.uploader_into(
+            upload,
+            move |mut files| if list { Value::Files(files) } else { Value::File(files.remove(0)) },
+        )
+    }
+
+    /// What an input does with the files chosen: upload them in one request, then commit the
+    /// value `value_of` makes of them.
+    pub(crate) fn uploader_into(
+        &self,
+        upload: Upload,
+        value_of: impl Fn(Vec<FileData>) -> Value + Copy + 'static,
+    ) -> impl Fn(Vec<(Blob, String)>) + Copy + 'static {
         let (caller, uploaded) = (self.caller, self.hooks.upload);
         let commit = self.commit();
         move |chosen: Vec<(Blob, String)>| {
@@ -249,8 +263,8 @@ impl Field {
             upload.error.set(None);
             spawn_local(async move {
                 match api::upload(&caller.endpoint(), &chosen).await {
-                    Ok(mut files) => {
-                        commit(if list { Value::Files(files) } else { Value::File(files.remove(0)) });
+                    Ok(files) => {
+                        commit(value_of(files));
                         uploaded.inspect(|uploaded| uploaded.run(()));
                     }
                     Err(message) => upload.error.set(Some(message)),
@@ -399,6 +413,10 @@ pub(crate) fn show_value(value: &Value) -> String {
         Value::Text(t) => t.clone(),
         Value::File(file) => file_name(file),
         Value::Files(files) => files.iter().map(file_name).collect::<Vec<_>>().join(", "),
+        Value::Multimodal(message) if message.files.is_empty() => message.text.clone(),
+        Value::Multimodal(message) => {
+            format!("{} ({})", message.text, message.files.iter().map(file_name).collect::<Vec<_>>().join(", "))
+        }
         Value::Classification(c) => c.label.clone().unwrap_or_default(),
         // Never held by a widget (`Caller::set_outputs` takes an update apart): its value.
         Value::Update(update) => update.value.as_ref().map(show_value).unwrap_or_default(),

@@ -66,11 +66,16 @@ pub(super) fn examples(
 /// only.
 fn cell(said: String, value: &Value) -> impl IntoView + use<> {
     let label = view! { <span class="said">{said}</span> };
-    match value {
-        Value::File(file @ FileData { url: Some(url), .. }) if is(file, "image/") => Either::Left(view! {
-            <span>{label}<img class="example-thumb" src=url.clone() alt=show_value(value)/></span>
+    // A picture among its files shows as a thumbnail, with the value in words after it.
+    let picture = value.files().iter().find(|file| is(file, "image/")).and_then(|file| file.url.clone());
+    match picture {
+        Some(url) if matches!(value, Value::File(_)) => Either::Left(view! {
+            <span>{label}<img class="example-thumb" src=url alt=show_value(value)/></span>
         }),
-        other => Either::Right(view! { <span>{label}{show_value(other)}</span> }),
+        Some(url) => Either::Right(Either::Left(view! {
+            <span>{label}<img class="example-thumb" src=url alt=""/>{show_value(value)}</span>
+        })),
+        None => Either::Right(Either::Right(view! { <span>{label}{show_value(value)}</span> })),
     }
 }
 

@@ -15,6 +15,7 @@
 //! | [`State`] | `State<T>` itself | invisible: carries `T` from one call of a session to the next |
 //! | [`Button`] | `String` | in [`Blocks`](crate::Blocks): its clicks run events; its value is its text |
 //! | [`Chatbot`] | `Vec<`[`ChatMessage`]`>` | a conversation; streamed as what each answer adds |
+//! | [`MultimodalTextbox`] | [`MultimodalMessage`] | text with files (a chat's message box with attachments) |
 //! | [`File`] | [`NamedFile`] (`Vec<NamedFile>` with `.multiple()`) | any file, or the kinds allowed (checked by content); a download as an output |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
@@ -36,6 +37,7 @@ mod image;
 mod json;
 mod label;
 mod markdown;
+mod multimodal_textbox;
 mod number;
 mod radio;
 mod slider;
@@ -56,6 +58,7 @@ pub use self::{
     json::Json,
     label::Label,
     markdown::Markdown,
+    multimodal_textbox::{MultimodalMessage, MultimodalTextbox},
     number::Number,
     radio::Radio,
     slider::Slider,
@@ -87,6 +90,14 @@ pub trait MediaInput: Component {}
 
 impl MediaInput for Audio {}
 
+/// A text field whose Enter sends ([`Textbox`], [`MultimodalTextbox`]): its Blocks handle
+/// fires [`submit`](crate::Handle::submit) events.
+pub trait Submitting: Shown {}
+
+impl Submitting for Textbox {}
+
+impl Submitting for MultimodalTextbox {}
+
 /// A component with a list of choices ([`Radio`], [`Dropdown`]): an
 /// [`Update`](crate::Update) may give it others.
 pub trait Choosing: Shown {}
@@ -98,6 +109,8 @@ impl Choosing for Dropdown {}
 impl<T: ComponentValue> MediaInput for Image<T> {}
 
 impl<T: ComponentValue> MediaInput for File<T> {}
+
+impl MediaInput for MultimodalTextbox {}
 
 /// What a handler may return for output `C`: `C`'s value type, or an [`Update`](crate::Update)
 /// of `C`.

@@ -21,9 +21,9 @@ use super::{
     files::{FileError, FileStore},
     media::{self, DecodeBudget, MAX_AUDIO_SAMPLES, MAX_AUDIO_SECONDS, MAX_IMAGE_SIDE},
     value::Payload,
-    CallError, Input,
+    CallError, FileShape, Input,
 };
-use crate::{components::file, NamedFile};
+use crate::{components::file, MultimodalMessage, NamedFile};
 
 /// The JPEG quality of streamed output frames.
 const FRAME_JPEG_QUALITY: u8 = 85;
@@ -84,10 +84,10 @@ async fn read_files(
     value: Value,
     misfit: impl Fn(String) -> CallError,
 ) -> Result<Payload, CallError> {
-    let held = rheo_shared::components::File::files(&value);
+    let held = value.files();
     let most = files.value_bounds().files;
     if held.len() > most {
-        return Err(misfit(format!("{} files were sent: at most {most} are taken", held.len())));
+        return Err(misfit(rheo_shared::ValueError::TooManyFiles { count: held.len(), max: most }.to_string()));
     }
     let mut read = Vec::with_capacity(held.len());
     for file in held {
@@ -98,6 +98,7 @@ async fn read_files(
     }
     let file_types = match &component.kind {
         ComponentKind::File(options) => options.file_types.clone(),
+        ComponentKind::MultimodalTextbox(options) => options.file_types.clone(),
         _ => Vec::new(),
     };
     let named = blocking(move || {
@@ -117,7 +118,10 @@ async fn read_files(
     })
     .await?
     .map_err(misfit)?;
-    Ok(Payload::Files { files: named, list: matches!(value, Value::Files(_)) })
+    Ok(match value {
+        Value::Multimodal(message) => Payload::Message(MultimodalMessage::received(message.text, named, message.files)),
+        value => Payload::Files { files: named, list: matches!(value, Value::Files(_)) },
+    })
 }
 
 /// Encodes a call's outputs for the JSON transports: media as files in the store, whose URL is
@@ -172,7 +176,12 @@ impl<'a> FileOutputs<'a> {
                     Some(self.store_audio(chunk, true).await?)
                 }
                 (Some(Payload::Audio(audio)), None) => Some(self.store_audio(audio, false).await?),
-                (Some(Payload::Files { files, list }), _) => Some(self.store_files(files, list).await?),
+                (Some(Payload::Files { files, list }), _) => {
+                    Some(self.store_files(files, if list { FileShape::List } else { FileShape::One }).await?)
+                }
+                (Some(Payload::Message(message)), _) => {
+                    Some(self.store_files(message.files, FileShape::WithText(message.text)).await?)
+                }
                 (Some(Payload::State(_) | Payload::Update { .. }), _) => Some(Value::Null),
             };
             values.push(with_look(value, look));
@@ -208,7 +217,7 @@ impl<'a> FileOutputs<'a> {
     }
 
     /// Stores a File output's files, within what an input's value may hold.
-    async fn store_files(&self, files: Vec<NamedFile>, list: bool) -> Result<Value, CallError> {
+    async fn store_files(&self, files: Vec<NamedFile>, shape: FileShape) -> Result<Value, CallError> {
         let bounds = self.files.value_bounds();
         if files.len() > bounds.files {
             return Err(CallError::InvalidOutput(format!(
@@ -232,7 +241,7 @@ impl<'a> FileOutputs<'a> {
             };
             stored.push(kept);
         }
-        Ok(if list { Value::Files(stored) } else { stored.pop().map(Value::File).unwrap_or_default() })
+        Ok(shape.value(stored))
     }
 
     async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<Value, CallError> {
@@ -323,12 +332,13 @@ pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>) -> Vec<u8> {
                 )),
                 Payload::Audio(audio) => Value::File(attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav"))),
                 Payload::Files { files, list } => {
-                    let mut attached = files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name));
-                    if list {
-                        Value::Files(attached.collect())
-                    } else {
-                        attached.next().map(Value::File).unwrap_or_default()
-                    }
+                    let attached = files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name)).collect();
+                    (if list { FileShape::List } else { FileShape::One }).value(attached)
+                }
+                Payload::Message(message) => {
+                    let attached =
+                        message.files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name)).collect();
+                    FileShape::WithText(message.text).value(attached)
                 }
                 Payload::State(_) | Payload::Update { .. } => Value::Null,
             });

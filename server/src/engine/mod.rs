@@ -106,13 +106,20 @@ pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>, Slot) -> Answers<Vec<Pa
 /// ends: a sync handler cannot be stopped, so one whose caller left keeps its slot while it
 /// runs, and the limit holds.
 #[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
-/// It also carries where the call's events go (see [`events`]).
-pub struct Slot(#[allow(dead_code)] Option<Arc<OwnedSemaphorePermit>>, Option<Reporter>);
+/// It also carries where the call's events go (see [`events`]), and the server's files, for a
+/// handler of Rheo's own that reads those its inputs name (a chat's retry of a message with
+/// files).
+pub struct Slot(#[allow(dead_code)] Option<Arc<OwnedSemaphorePermit>>, Option<Reporter>, Arc<FileStore>);
 
 impl Slot {
     /// Where the call's progress and alerts go, if its caller listens.
     pub(crate) fn reporter(&self) -> Option<Reporter> {
         self.1.clone()
+    }
+
+    /// The server's files.
+    pub(crate) fn files(&self) -> &Arc<FileStore> {
+        &self.2
     }
 }
 
@@ -180,8 +187,7 @@ impl DeclaredApp {
                 pinned.push(file);
             }
             if let Some(cell) = spec.example_mut(example.set, example.row, example.column) {
-                *cell =
-                    if example.list { Value::Files(pinned) } else { pinned.pop().map(Value::File).unwrap_or_default() };
+                *cell = example.shape.value(pinned);
             }
         }
         Ok(MountedApp { spec, endpoints, states })
@@ -349,13 +355,32 @@ pub(crate) struct Mounted {
 }
 
 /// An example's media files, encoded when the app was declared: row `row`'s value for input
-/// `column` of example set `set` (an interface's one set is 0), as one file or a `list`.
+/// `column` of example set `set` (an interface's one set is 0), in its `shape`.
 pub(crate) struct ExampleFile {
     pub(crate) set: usize,
     pub(crate) row: usize,
     pub(crate) column: usize,
     pub(crate) files: Vec<crate::NamedFile>,
-    pub(crate) list: bool,
+    pub(crate) shape: FileShape,
+}
+
+/// How a value holds its files: one, a list, or a list with text.
+#[derive(Clone, Debug)]
+pub(crate) enum FileShape {
+    One,
+    List,
+    WithText(String),
+}
+
+impl FileShape {
+    /// The value of this shape holding `files`.
+    pub(crate) fn value(self, mut files: Vec<rheo_shared::FileData>) -> Value {
+        match self {
+            FileShape::One => files.pop().map(Value::File).unwrap_or_default(),
+            FileShape::List => Value::Files(files),
+            FileShape::WithText(text) => Value::Multimodal(rheo_shared::MultimodalData { text, files }),
+        }
+    }
 }
 
 impl ExampleFile {
@@ -365,13 +390,10 @@ impl ExampleFile {
     pub(crate) fn row_values(set: usize, row: usize, payloads: Vec<Payload>, files: &mut Vec<Self>) -> Vec<Value> {
         let mut values = Vec::with_capacity(payloads.len());
         for (column, payload) in payloads.into_iter().enumerate() {
-            let mut set_aside = |named: Vec<crate::NamedFile>, list: bool| {
-                let count = named.len();
-                files.push(ExampleFile { set, row, column, files: named, list });
-                match list {
-                    true => Value::Files(vec![rheo_shared::FileData::default(); count]),
-                    false => Value::File(rheo_shared::FileData::default()),
-                }
+            let mut set_aside = |named: Vec<crate::NamedFile>, shape: FileShape| {
+                let unstored = vec![rheo_shared::FileData::default(); named.len()];
+                files.push(ExampleFile { set, row, column, files: named, shape: shape.clone() });
+                shape.value(unstored)
             };
             let one = |bytes: Vec<u8>, name: &str, mime_type: &str| {
                 vec![crate::NamedFile::new(name, bytes).with_mime_type(mime_type)]
@@ -380,9 +402,13 @@ impl ExampleFile {
                 Payload::Json(value) => value,
                 // Examples are inputs' values, typed: never an update.
                 Payload::State(_) | Payload::Update { .. } => Value::Null,
-                Payload::Image(image) => set_aside(one(media::encode_png(&image), "example.png", "image/png"), false),
-                Payload::Audio(audio) => set_aside(one(audio.to_wav(), "example.wav", "audio/wav"), false),
-                Payload::Files { files, list } => set_aside(files, list),
+                Payload::Image(image) => {
+                    set_aside(one(media::encode_png(&image), "example.png", "image/png"), FileShape::One)
+                }
+                Payload::Audio(audio) => set_aside(one(audio.to_wav(), "example.wav", "audio/wav"), FileShape::One),
+                Payload::Files { files, list: true } => set_aside(files, FileShape::List),
+                Payload::Files { files, list: false } => set_aside(files, FileShape::One),
+                Payload::Message(message) => set_aside(message.files, FileShape::WithText(message.text)),
             });
         }
         values
@@ -464,7 +490,7 @@ impl Mounted {
     /// in the line and what the handler reports go to `reporter`, if the caller listens.
     pub(crate) fn call<'a>(
         &'a self,
-        files: &'a FileStore,
+        files: &'a Arc<FileStore>,
         client: Option<std::net::IpAddr>,
         session: Option<String>,
         inputs: Checked,
@@ -506,7 +532,7 @@ impl Mounted {
                 return;
             }
             inputs.splice(0..0, event_data);
-            let mut answers = (self.handler)(inputs, Slot(permit.clone(), reporter));
+            let mut answers = (self.handler)(inputs, Slot(permit.clone(), reporter, files.clone()));
             while let Some(answer) = answers.next().await {
                 let checked = match answer.and_then(|outputs| check_outputs(&self.spec.outputs, &outputs).map(|()| outputs)) {
                     Ok(mut outputs) => self.states.keep(&self.wiring, session.as_deref(), &mut outputs).await.map(|()| outputs),
@@ -567,6 +593,7 @@ fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<()
             Payload::Image(_)
             | Payload::Audio(_)
             | Payload::Files { .. }
+            | Payload::Message(_)
             | Payload::State(_)
             | Payload::Update { value: None, .. } => None,
         }
@@ -640,14 +667,14 @@ mod tests {
     }
 
     /// The interface as a server with default limits, in memory, would run it.
-    fn mount(interface: impl IntoMounted, name: &str, files: &FileStore) -> Mounted {
+    fn mount(interface: impl IntoMounted, name: &str, files: &Arc<FileStore>) -> Mounted {
         let app = interface.into_mounted(name).unwrap();
         let app = app.build_in_memory(files);
         Arc::into_inner(app.endpoints.into_iter().next().unwrap()).unwrap()
     }
 
     /// Runs one call to its end, as the JSON transports do.
-    async fn run(mounted: &Mounted, files: &FileStore, inputs: Vec<Value>) -> Result<Vec<Payload>, CallError> {
+    async fn run(mounted: &Mounted, files: &Arc<FileStore>, inputs: Vec<Value>) -> Result<Vec<Payload>, CallError> {
         let checked = mounted.check(inputs)?;
         last(mounted.call(files, None, None, checked, None)).await
     }
@@ -658,7 +685,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
             x
         }
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let mounted = mount(Interface::new(nap).inputs(Number::new()).outputs(Number::new()), "nap", &files);
         let running = run(&mounted, &files, number(1.0));
         let waiting = async {
@@ -678,7 +705,7 @@ mod tests {
             FINISHED.fetch_add(1, Ordering::SeqCst);
             x
         }
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let interface =
             Interface::new(slow).inputs(Number::new()).outputs(Number::new()).timeout(Some(Duration::from_secs(2)));
         let mounted = mount(interface, "slow", &files);
@@ -698,7 +725,7 @@ mod tests {
 
     #[tokio::test]
     async fn nan_is_refused_on_the_way_in() {
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let mounted = mount(Interface::new(|x: f64| 1.0 / x).inputs(Number::new()).outputs(Number::new()), "r", &files);
         let refused = run(&mounted, &files, number(f64::NAN)).await.unwrap_err();
         assert_eq!(refused.to_string(), "number: NaN is not a finite number");
@@ -714,7 +741,7 @@ mod tests {
                 Ok(x)
             }
         }
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let mounted = mount(Interface::new(check).inputs(Number::new()).outputs(Number::new()), "c", &files);
         assert_eq!(
             run(&mounted, &files, number(2.0)).await,
@@ -768,7 +795,7 @@ mod tests {
             RUNNING.fetch_sub(1, Ordering::SeqCst);
             x
         }
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let mounted = mount(Interface::new(slow).inputs(Number::new()).outputs(Number::new()), "slow", &files);
         let left = tokio::time::timeout(Duration::from_millis(30), run(&mounted, &files, number(1.0))).await;
         assert!(left.is_err(), "the first caller gave up while its handler ran");
@@ -784,7 +811,7 @@ mod tests {
             FINISHED.fetch_add(1, Ordering::SeqCst);
             x
         }
-        let files = FileStore::new(4096, 1 << 30).unwrap();
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
         let mounted = mount(Interface::new(nap).inputs(Number::new()).outputs(Number::new()), "nap", &files);
         let _ = tokio::time::timeout(Duration::from_millis(20), run(&mounted, &files, number(1.0))).await;
         tokio::time::sleep(Duration::from_millis(150)).await;

@@ -55,6 +55,8 @@ pub enum Payload {
     /// A File component's files, as they are; `list` for a list of them (a single file's
     /// component takes and gives one, never a list).
     Files { files: Vec<crate::NamedFile>, list: bool },
+    /// A MultimodalTextbox's text with files.
+    Message(crate::MultimodalMessage),
     /// A session's state.
     State(StateValue),
     /// An output's [`Update`](crate::Update): its new value, if any, and the rest as it travels.
@@ -68,6 +70,7 @@ impl PartialEq for Payload {
             (Payload::Image(a), Payload::Image(b)) => a == b,
             (Payload::Audio(a), Payload::Audio(b)) => a == b,
             (Payload::Files { files: a, list: c }, Payload::Files { files: b, list: d }) => a == b && c == d,
+            (Payload::Message(a), Payload::Message(b)) => a == b,
             (Payload::State(a), Payload::State(b)) => Arc::ptr_eq(a, b),
             (Payload::Update { value: a, look: c }, Payload::Update { value: b, look: d }) => a == b && c == d,
             _ => false,
@@ -84,6 +87,7 @@ impl Payload {
             Payload::Audio(_) => "audio",
             Payload::Files { list: false, .. } => "a file",
             Payload::Files { list: true, .. } => "a list of files",
+            Payload::Message(_) => "text with files",
             Payload::State(_) => "a state value",
             Payload::Update { .. } => "an update",
         }

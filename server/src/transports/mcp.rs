@@ -40,7 +40,7 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use futures::StreamExt;
-use rheo_shared::{ComponentKind, ComponentSpec, FileCount, FileData, Media, Value};
+use rheo_shared::{ComponentKind, ComponentSpec, FileCount, FileData, Media, MultimodalData, Value};
 use rmcp::{
     model::{
         CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeResult,
@@ -237,15 +237,18 @@ impl Tools {
                     Value::File(self.store(&name, &text, media, client).await?)
                 }
                 (Some(JsonValue::Array(items)), Some(Media::File)) if takes_list(component) => {
-                    let mut files = Vec::with_capacity(items.len());
-                    for item in items {
-                        let JsonValue::String(text) = item else {
-                            let message = format!("{name}: expected a list of base64 texts or data: URLs");
-                            return Err(McpError::invalid_params(message, None));
-                        };
-                        files.push(self.store(&name, &text, Media::File, client).await?);
-                    }
-                    Value::Files(files)
+                    Value::Files(self.store_all(&name, items, client).await?)
+                }
+                (Some(JsonValue::Object(mut message)), Some(Media::File)) => {
+                    let text = match message.remove("text") {
+                        Some(JsonValue::String(text)) => text,
+                        _ => return Err(McpError::invalid_params(format!("{name}: its text is missing"), None)),
+                    };
+                    let files = match message.remove("files") {
+                        Some(JsonValue::Array(items)) => self.store_all(&name, items, client).await?,
+                        _ => Vec::new(),
+                    };
+                    Value::Multimodal(MultimodalData { text, files })
                 }
                 (Some(_), Some(_)) => {
                     return Err(McpError::invalid_params(format!("{name}: expected base64 text or a data: URL"), None));
@@ -269,6 +272,24 @@ impl Tools {
 
     /// Keeps a base64 (or `data:` URL) argument as a file, for the codec to decode under the
     /// call's slot like any upload.
+    /// Keeps each of a list of base64 (or `data:` URL) texts as a file.
+    async fn store_all(
+        &self,
+        name: &str,
+        items: Vec<JsonValue>,
+        client: Option<IpAddr>,
+    ) -> Result<Vec<FileData>, McpError> {
+        let mut files = Vec::with_capacity(items.len());
+        for item in items {
+            let JsonValue::String(text) = item else {
+                let message = format!("{name}: expected a list of base64 texts or data: URLs");
+                return Err(McpError::invalid_params(message, None));
+            };
+            files.push(self.store(name, &text, Media::File, client).await?);
+        }
+        Ok(files)
+    }
+
     /// A data: URL's content type names the file (`text/csv`: `name.csv`), so that a File
     /// input that takes some extensions can tell.
     async fn store(&self, name: &str, text: &str, media: Media, client: Option<IpAddr>) -> Result<FileData, McpError> {
@@ -312,8 +333,11 @@ impl Tools {
             match output {
                 Value::Null => {}
                 Value::Text(text) => content.push(ContentBlock::text(text)),
-                files @ (Value::File(_) | Value::Files(_)) => {
-                    for file in rheo_shared::components::File::files(&files) {
+                files @ (Value::File(_) | Value::Files(_) | Value::Multimodal(_)) => {
+                    if let Value::Multimodal(message) = &files {
+                        content.push(ContentBlock::text(message.text.clone()));
+                    }
+                    for file in files.files() {
                         content.push(self.file_content(component, file).await);
                     }
                 }

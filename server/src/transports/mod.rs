@@ -47,7 +47,7 @@ pub(crate) struct Interfaces {
     mounted: Vec<MountedApp>,
     /// Each one's place in `mounted`, by name.
     by_name: HashMap<String, usize>,
-    pub(crate) files: FileStore,
+    pub(crate) files: Arc<FileStore>,
     pub(crate) streams_by_client: PerClient,
     /// Each client's `/run` calls in flight (`Limits::max_pending_per_client`).
     pub(crate) runs_by_client: PerClient,
@@ -71,9 +71,11 @@ impl Interfaces {
         stopping: watch::Receiver<bool>,
     ) -> std::io::Result<Self> {
         let (limits, backend) = (settings.limits, settings.backend.clone());
-        let files = FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?
-            .mirrored_by(&backend)
-            .bounding_values((&limits).into());
+        let files = Arc::new(
+            FileStore::new(limits.max_stored_files, limits.max_stored_bytes)?
+                .mirrored_by(&backend)
+                .bounding_values((&limits).into()),
+        );
         let decoding = DecodeBudget::new(limits.max_decoding_bytes);
         let mounted = declared
             .into_iter()

@@ -41,15 +41,6 @@ impl File {
                 .strip_prefix('.')
                 .is_some_and(|ext| (1..=16).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()))
     }
-
-    /// The files a value holds: a single file's one, a list's each.
-    pub fn files(value: &Value) -> &[FileData] {
-        match value {
-            Value::File(file) => std::slice::from_ref(file),
-            Value::Files(files) => files,
-            _ => &[],
-        }
-    }
 }
 
 impl Kind for File {

@@ -25,6 +25,7 @@ impl Kind for Json {
             | Value::Text(_)
             | Value::File(_)
             | Value::Files(_)
+            | Value::Multimodal(_)
             | Value::Classification(_)
             | Value::Json(_) => Ok(()),
         }

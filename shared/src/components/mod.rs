@@ -16,6 +16,7 @@ mod image;
 mod json;
 mod label;
 mod markdown;
+mod multimodal_textbox;
 mod number;
 mod radio;
 mod slider;
@@ -36,6 +37,7 @@ pub use self::{
     json::Json,
     label::Label,
     markdown::Markdown,
+    multimodal_textbox::MultimodalTextbox,
     number::Number,
     radio::Radio,
     slider::Slider,
@@ -77,7 +79,7 @@ macro_rules! for_each_component {
     ($callback:ident $(, $args:tt)*) => {
         $crate::$callback! { $($args,)* [
             Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
-            Chatbot, File,
+            Chatbot, File, MultimodalTextbox,
         ] }
     };
 }
@@ -156,6 +158,15 @@ pub trait Kind {
     fn read(&self, json: serde_json::Value) -> Value {
         Value::from_json(json)
     }
+    /// A value read as plain JSON, read again as this kind's ([`ComponentSpec::adopt`]): JSON
+    /// that no other variant fitted, by [`Kind::read`].
+    fn adopt(&self, value: Value) -> Value {
+        match value {
+            Value::Json(json) => self.read(json),
+            other => other,
+        }
+    }
+
     /// Its list of choices, if it has one (a Radio's, a Dropdown's): an update may replace it.
     fn choices(&self) -> Option<&[String]> {
         None
@@ -213,6 +224,8 @@ pub enum ValueError {
     TooLong { length: usize, max_length: usize },
     #[error("message {index}: {problem}")]
     BadMessage { index: usize, problem: &'static str },
+    #[error("{count} files were sent: at most {max} {}", if *max == 1 { "is taken" } else { "are taken" })]
+    TooManyFiles { count: usize, max: usize },
     #[error("the conversation has {count} messages; the limit is {max}")]
     TooManyMessages { count: usize, max: usize },
 }
@@ -307,10 +320,7 @@ impl ComponentSpec {
     /// A value read as plain JSON ([`Value::from_json`]), read again as this component's:
     /// what JSON alone does not tell (a list of files) is this component's to say.
     pub fn adopt(&self, value: Value) -> Value {
-        match value {
-            Value::Json(json) => self.read_value(json),
-            other => other,
-        }
+        match_kind!(&self.kind, k => k.adopt(value))
     }
 
     /// This spec with the choices an update gave it, or `None` if it has no choices.
