@@ -248,7 +248,7 @@ test("the conversation is kept in the browser: a reload shows it and the chat go
   await page.reload();
   await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   await expect(messages(page, "user")).toHaveCount(0);
-  await expect(page.getByText("Ask Ishmael about the sea, whales or the Spouter-Inn.")).toBeVisible();
+  await expect(page.getByText("Ask Ishmael about the sea, whales or the Spouter-Inn, or show him a picture.")).toBeVisible();
 });
 
 test("a reply that fails half-way keeps its words, its error shown under them; the next turn goes on", async ({ page }) => {
@@ -275,4 +275,61 @@ test("@gradio/client chats through /chat, and its submit streams the growing rep
   }
   expect(replies.length).toBeGreaterThan(20);
   for (let i = 1; i < replies.length; i++) expect(replies[i].startsWith(replies[i - 1])).toBe(true);
+});
+
+/** A PNG of one colour, drawn by the browser. */
+async function picture(page: Page, colour: string): Promise<Buffer> {
+  const base64 = await page.evaluate((colour) => {
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [48, 32];
+    const context = canvas.getContext("2d")!;
+    context.fillStyle = colour;
+    context.fillRect(0, 0, 48, 32);
+    return canvas.toDataURL("image/png").split(",")[1];
+  }, colour);
+  return Buffer.from(base64, "base64");
+}
+
+test("a message with a picture: shown in the conversation, looked at, kept by Retry, put back by Undo", async ({ page }) => {
+  await open(page);
+  await page.getByLabel("Attach files").setInputFiles({ name: "green.png", mimeType: "image/png", buffer: await picture(page, "#28a03c") });
+  const attached = page.locator(".multimodal ul.files li");
+  await expect(attached).toHaveText([/^green\.png \d+ B$/]);
+  await send(page, "What is this?");
+  await expect(attached).toHaveCount(0);
+  const shown = messages(page, "user").first().getByRole("img", { name: "green.png" });
+  await expect(shown).toBeVisible();
+  expect(await shown.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).toBe(48);
+  const step = messages(page, "step").first();
+  await expect(step).toContainText("green.png is a 48×32 picture, mostly green.");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+
+  // Retry answers the message again, with its picture read back from the server.
+  await page.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+  await expect(messages(page, "step").first()).toContainText("mostly green");
+  await expect(messages(page, "user")).toHaveCount(1);
+  await expect(messages(page, "user").first().getByRole("img", { name: "green.png" })).toBeVisible();
+
+  // Undo puts the message and its picture back in the box.
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(messages(page, "user")).toHaveCount(0);
+  await expect(page.getByLabel("Message", { exact: true })).toHaveValue("What is this?");
+  await expect(attached).toHaveText([/^green\.png/]);
+});
+
+test("the example with a picture shows it and fills the box with its text and file; a wrong file is refused", async ({ page }) => {
+  await open(page);
+  const example = page.getByRole("button", { name: /What do you see\?/ });
+  await expect(example.locator("img.example-thumb")).toBeVisible();
+  await example.click();
+  await expect(page.getByLabel("Message", { exact: true })).toHaveValue("What do you see?");
+  await expect(page.locator(".multimodal ul.files li")).toHaveText([/^sea\.png/]);
+  await page.getByLabel("Message", { exact: true }).press("Enter");
+  await expect(messages(page, "step").first()).toContainText("sea.png is a 96×64 picture, mostly blue.");
+  await expect(page.getByRole("button", { name: "Stop" })).toBeHidden({ timeout: 10_000 });
+
+  await page.getByLabel("Attach files").setInputFiles({ name: "notes.png", mimeType: "image/png", buffer: Buffer.from("just text") });
+  await send(page, "And this?");
+  await expect(page.getByRole("alert")).toContainText('"notes.png" is text/plain, not one of the kinds of file this input takes: image');
 });
