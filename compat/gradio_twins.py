@@ -3,7 +3,8 @@ components' wire shapes (/config, /info, values) with Rheo's:
 
     python gradio_twins.py DEMO PORT
 
-DEMO: files (Rheo's /files: files in, a description and a CSV report out).
+DEMO: files (Rheo's /files: files in, a description and a CSV report out), chat (Rheo's /chat:
+a multimodal ChatInterface with the longest reply as an additional input).
 """
 
 import csv
@@ -26,11 +27,22 @@ def describe_all(paths):
     return summary, report
 
 
+def chat(message, history, longest):
+    return f"{message['text']} ({len(message['files'])} files)"
+
+
 TWINS = {
     "files": lambda: gr.Interface(
         describe_all,
         gr.File(file_count="multiple", file_types=["image", "text", ".pdf"], label="files"),
         [gr.Markdown(label="description"), gr.File(label="report")],
+    ),
+    "chat": lambda: gr.ChatInterface(
+        chat,
+        multimodal=True,
+        textbox=gr.MultimodalTextbox(file_types=["image"], file_count="multiple"),
+        additional_inputs=[gr.Slider(25, 80, value=60, label="longest reply")],
+        api_name="chat",
     ),
 }
 

@@ -18,7 +18,10 @@ from test_mcp import ORIGIN
 
 HERE = pathlib.Path(__file__).resolve().parent
 # Props whose values the two must share, by component type (the rest is each server's look).
-SHARED_PROPS = {"file": ["file_count", "file_types", "type", "label"]}
+SHARED_PROPS = {
+    "file": ["file_count", "file_types", "type", "label"],
+    "multimodaltextbox": ["file_count", "file_types", "sources", "submit_btn", "max_plain_text_length"],
+}
 
 
 def free_port():
@@ -27,29 +30,42 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def files_twin():
-    """Gradio's /files, on a port of its own, until the module's tests end."""
+def start_twin(name):
+    """Gradio's version of demo `name`, on a port of its own; its origin, and the process."""
     port = free_port()
     env = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
-    twin = subprocess.Popen([sys.executable, str(HERE / "gradio_twins.py"), "files", str(port)], env=env,
+    twin = subprocess.Popen([sys.executable, str(HERE / "gradio_twins.py"), name, str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     origin = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{origin}/config", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert twin.poll() is None, twin.stderr.read()
-            time.sleep(0.1)
-        else:
-            pytest.fail("Gradio's twin did not start in 60 s")
-        yield origin
-    finally:
-        twin.kill()
-        twin.wait(timeout=10)
+    for _ in range(600):
+        try:
+            if httpx.get(f"{origin}/config", timeout=1).status_code == 200:
+                return origin, twin
+        except httpx.TransportError:
+            pass
+        if twin.poll() is not None:
+            pytest.fail(f"Gradio's {name} twin ended: {twin.stderr.read()}")
+        time.sleep(0.1)
+    twin.kill()
+    pytest.fail(f"Gradio's {name} twin did not start in 60 s")
+
+
+@pytest.fixture(scope="module")
+def files_twin():
+    """Gradio's /files, until the module's tests end."""
+    origin, twin = start_twin("files")
+    yield origin
+    twin.kill()
+    twin.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chat_twin():
+    """Gradio's /chat, a multimodal ChatInterface, until the module's tests end."""
+    origin, twin = start_twin("chat")
+    yield origin
+    twin.kill()
+    twin.wait(timeout=10)
 
 
 def components(config, kind):
@@ -124,3 +140,16 @@ def test_file_values_have_gradios_shape_and_both_clients_read_them(files_twin, t
         assert summary.startswith("## 2 files"), summary
         lines = pathlib.Path(report).read_text().splitlines()
         assert lines[0] == "name,type,bytes,holds" and len(lines) == 3, lines
+
+
+def test_a_multimodal_chats_message_box_and_chat_parameters_match_gradios(chat_twin):
+    ours = components(httpx.get(f"{ORIGIN}/chat/config").json(), "multimodaltextbox")
+    theirs = components(httpx.get(f"{chat_twin}/config").json(), "multimodaltextbox")
+    assert ours and theirs
+    for prop in SHARED_PROPS["multimodaltextbox"]:
+        assert ours[0]["props"].get(prop) == theirs[0]["props"].get(prop), prop
+    # The parameters of /chat (Gradio's answer is described as JSON, Rheo's as the text it is).
+    mine = described(httpx.get(f"{ORIGIN}/chat/gradio_api/info").json())["/chat"][:2]
+    gradios = described(httpx.get(f"{chat_twin}/gradio_api/info").json())["/chat"][:2]
+    assert mine == gradios
+    assert mine[0][:2] == ("Multimodaltextbox", "dict(text: str, files: list[filepath])")

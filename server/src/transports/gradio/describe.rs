@@ -225,6 +225,13 @@ pub(crate) fn info(app: &MountedApp) -> Json {
     json!({ "named_endpoints": named, "unnamed_endpoints": {} })
 }
 
+/// A component's name in the API info, as Gradio writes it there: its class name with only
+/// the first letter capital (`MultimodalTextbox` is `Multimodaltextbox`).
+fn info_name(class_name: &str) -> String {
+    let mut letters = class_name.chars();
+    letters.next().map(|first| first.to_uppercase().chain(letters.flat_map(char::to_lowercase)).collect()).unwrap_or_default()
+}
+
 /// One endpoint's entry in the API info: its name, and its parameters and returns.
 fn endpoint_info(spec: &InterfaceSpec) -> (String, Json) {
     let described = |components: &[ComponentSpec]| -> Vec<Json> {
@@ -237,7 +244,7 @@ fn endpoint_info(spec: &InterfaceSpec) -> (String, Json) {
                     "label": c.label,
                     "type": contract.api_info(),
                     "python_type": { "type": contract.python_type(), "description": c.info },
-                    "component": contract.class_name(),
+                    "component": info_name(contract.class_name()),
                 })
             })
             .collect()
