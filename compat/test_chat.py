@@ -108,8 +108,8 @@ def test_bad_messages_are_refused_in_words_and_the_next_is_answered():
     client = Client(URL, verbose=False)
     with pytest.raises(AppError, match="Type a message first."):
         client.predict("   ", api_name="/chat")
-    # Checked before the call, as Gradio's validation: the client raises its ValidationError.
-    with pytest.raises(ValidationError, match="the limit is 10000"):
+    # Past the server's Limits::max_message_chars (RHEO_MAX_MESSAGE_CHARS, 10,000).
+    with pytest.raises(AppError, match="the message has 10001 characters, the most a message may have is 10000"):
         client.predict("x" * 10_001, api_name="/chat")
     assert client.predict("And then?", api_name="/chat")
 

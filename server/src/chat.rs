@@ -22,9 +22,6 @@ use crate::{
     Blocks, Button, State,
 };
 
-/// The longest message a person may send, in characters, unless the author says otherwise.
-pub const DEFAULT_MAX_MESSAGE_CHARS: usize = 10_000;
-
 /// A chat with a handler, as Gradio's `gr.ChatInterface` makes one: the conversation, a message
 /// box with Send and Stop, Retry, Undo and Clear, and an API endpoint named `chat` (Gradio's
 /// `/chat`) that API clients and MCP agents call with a message.
@@ -72,7 +69,8 @@ struct Settings {
     examples: Vec<Payload>,
     /// The kinds of file a multimodal chat takes (none: any).
     file_types: Vec<String>,
-    max_message_chars: usize,
+    /// The longest message, if the author set it (else the server's limit).
+    max_message_chars: Option<usize>,
     /// The author's handler of likes, erased, and whether it is a generator.
     on_like: Option<(ErasedHandler, bool)>,
     flag_likes: bool,
@@ -122,7 +120,7 @@ impl<F, M, R> ChatInterface<F, M, R> {
             placeholder: None,
             examples: Vec::new(),
             file_types: Vec::new(),
-            max_message_chars: DEFAULT_MAX_MESSAGE_CHARS,
+            max_message_chars: None,
             on_like: None,
             flag_likes: false,
             save_history: false,
@@ -216,10 +214,11 @@ impl<F, M, R, E, B> ChatInterface<F, M, R, E, B> {
         self
     }
 
-    /// The longest message a person may send, in characters ([`DEFAULT_MAX_MESSAGE_CHARS`]
-    /// unless set); a longer one is refused in words.
+    /// The longest message a person may send, in characters (unless set, the server's
+    /// [`Limits::max_message_chars`](crate::Limits::max_message_chars)); a longer one is
+    /// refused in words.
     pub fn max_message_chars(mut self, chars: usize) -> Self {
-        self.settings.max_message_chars = chars;
+        self.settings.max_message_chars = Some(chars);
         self
     }
 
@@ -304,7 +303,7 @@ impl Reply for Chatbot {
 pub trait MessageBox: Submitting + Clone {
     /// The box as the chat shows it.
     #[doc(hidden)]
-    fn made(max_chars: usize, file_types: &[String]) -> Self;
+    fn made(max_chars: Option<usize>, file_types: &[String]) -> Self;
     /// This box as `/chat`'s parameter: named `message`, without a default.
     #[doc(hidden)]
     fn api_parameter(self) -> Self;
@@ -334,8 +333,12 @@ pub trait MessageBox: Submitting + Clone {
 }
 
 impl MessageBox for Textbox {
-    fn made(max_chars: usize, _: &[String]) -> Self {
-        Textbox::new().label("Message").placeholder("Type a message…").max_length(max_chars)
+    fn made(max_chars: Option<usize>, _: &[String]) -> Self {
+        let made = Textbox::new().label("Message").placeholder("Type a message…");
+        match max_chars {
+            Some(chars) => made.max_length(chars),
+            None => made,
+        }
     }
 
     fn api_parameter(self) -> Self {
@@ -367,13 +370,16 @@ impl MessageBox for Textbox {
 }
 
 impl MessageBox for MultimodalTextbox {
-    fn made(max_chars: usize, file_types: &[String]) -> Self {
-        MultimodalTextbox::new()
+    fn made(max_chars: Option<usize>, file_types: &[String]) -> Self {
+        let made = MultimodalTextbox::new()
             .label("Message")
             .placeholder("Type a message, or attach files…")
-            .max_length(max_chars)
             .file_types(file_types.to_vec())
-            .multiple()
+            .multiple();
+        match max_chars {
+            Some(chars) => made.max_length(chars),
+            None => made,
+        }
     }
 
     fn api_parameter(self) -> Self {
@@ -573,8 +579,9 @@ where
 struct Responder {
     respond: Arc<ErasedHandler>,
     add: fn(&mut Vec<ChatMessage>, usize, Payload) -> Result<(), CallError>,
-    /// The longest message, in characters (an edit's too, which no message box checks).
-    max_chars: usize,
+    /// The longest message, in characters, if the author set it (else the server's limit); an
+    /// edit's too, which no message box checks.
+    max_chars: Option<usize>,
 }
 
 /// A turn of the conversation: `message` asked after `history`, the conversation with it, and
@@ -590,17 +597,18 @@ fn turn<B: MessageBox>(
     if B::text(&message).trim().is_empty() && shown.files().next().is_none() {
         return Err(CallError::invalid_input("Type a message first."));
     }
-    let chars = B::text(&message).chars().count();
-    if chars > responder.max_chars {
+    let (chars, limits) = (B::text(&message).chars().count(), slot.limits());
+    let max_chars = responder.max_chars.unwrap_or(limits.max_message_chars);
+    if chars > max_chars {
         return Err(CallError::invalid_input(format!(
-            "the message has {chars} characters, the most a message may have is {}",
-            responder.max_chars
+            "the message has {chars} characters, the most a message may have is {max_chars}"
         )));
     }
     // An API client's conversation grows in its session: bounded as a page's is.
-    if history.len() + 2 > MAX_CHAT_MESSAGES {
+    let max_messages = limits.max_chat_messages.min(MAX_CHAT_MESSAGES);
+    if history.len() + 2 > max_messages {
         return Err(CallError::invalid_input(format!(
-            "the conversation has {} messages, the most a chat keeps is {MAX_CHAT_MESSAGES}: start a new one",
+            "the conversation has {} messages, the most a chat keeps is {max_messages}: start a new one",
             history.len()
         )));
     }
@@ -835,7 +843,7 @@ mod tests {
 
         for (inputs, refusal) in [
             (vec![Value::Text("  ".into()), Value::Null], "Type a message first."),
-            (vec![Value::Text("x".repeat(DEFAULT_MAX_MESSAGE_CHARS + 1)), Value::Null], "the limit is 10000"),
+            (vec![Value::Text("x".repeat(10_001)), Value::Null], "the most a message may have is 10000"),
         ] {
             let error = call(api, inputs, "s").await.unwrap_err().to_string();
             assert!(error.contains(refusal), "{error}");
@@ -952,6 +960,38 @@ mod tests {
         let data = json!({"index": 2, "value": "c"});
         let missing = edits.check_event_data(edits.check(vec![Value::Json(history.clone())]).unwrap(), Some(data));
         assert!(missing.unwrap_err().to_string().contains("an edit's event data is"));
+    }
+
+    /// The server's limits bound a chat: its messages' length (unless the chat sets its own),
+    /// and its conversations' (a longer one refused as it comes, a full one asked to start anew).
+    #[tokio::test]
+    async fn the_servers_limits_bound_a_chats_messages_and_conversations() {
+        let files = Arc::new(FileStore::new(4096, 1 << 30).unwrap());
+        let limits = crate::Limits::default().max_chat_messages(3).max_message_chars(5);
+        let budget = crate::engine::media::DecodeBudget::new(1 << 20);
+        let declared = ChatInterface::new(count).into_mounted("chat").unwrap();
+        let app = declared.build(&limits, &files, &budget, &crate::store::Backend::Memory).unwrap();
+        let page = app.endpoint(0).unwrap();
+        let turn = |text: &str, history: serde_json::Value| {
+            let checked = page.check(vec![Value::Text(text.into()), Value::Json(history)]);
+            let files = &files;
+            async move {
+                let answers: Vec<_> = page.call(files, None, None, checked?, None).collect().await;
+                answers.into_iter().collect::<Result<Vec<_>, _>>()
+            }
+        };
+        let error = |result: Result<Vec<Vec<Payload>>, CallError>| result.unwrap_err().to_string();
+        assert!(error(turn("sixsix", json!([])).await).contains("the most a message may have is 5"));
+        let message = |role: &str| json!({"role": role, "content": "x"});
+        let two = json!([message("user"), message("assistant")]);
+        assert!(error(turn("hi", two).await).contains("the most a chat keeps is 3: start a new one"));
+        let four = json!([message("user"), message("assistant"), message("user"), message("assistant")]);
+        assert!(error(turn("hi", four).await).contains("the conversation has 4 messages; the limit is 3"));
+        assert!(turn("hi", json!([])).await.is_ok());
+        let own = ChatInterface::new(count).max_message_chars(8).into_mounted("own").unwrap();
+        let own = own.build(&limits, &files, &budget, &crate::store::Backend::Memory).unwrap();
+        let checked = own.endpoint(0).unwrap().check(vec![Value::Text("sixsix".into()), Value::Json(json!([]))]);
+        assert!(checked.is_ok(), "the chat's own limit, not the server's");
     }
 
     /// A multimodal chat: the handler gets the message's files, the conversation shows them,

@@ -86,7 +86,7 @@ mod transports;
 mod update;
 
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
-pub use chat::{ChatInputs, ChatInterface, Reply, DEFAULT_MAX_MESSAGE_CHARS};
+pub use chat::{ChatInputs, ChatInterface, MessageBox, Reply};
 pub use components::{
     Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Edit, File, Image,
     Json, Label, Like, Markdown, MediaInput, MultimodalMessage, MultimodalTextbox, NamedFile, Number, Output, Radio,

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use rheo_shared::components::MAX_CHAT_MESSAGES;
+
 /// The server's bounds, each with a default that suits a demo on one machine. Set them in code
 /// with [`Registry::limits`](crate::Registry::limits), or one by one with the environment
 /// variable named on each field (which overrides the code):
@@ -76,6 +78,14 @@ pub struct Limits {
     /// `RHEO_DEFAULT_CONCURRENCY_LIMIT`, a number or `none`; 1, as in Gradio). `None` for no
     /// limit.
     pub default_concurrency_limit: Option<usize>,
+    /// Messages a chat's conversation may hold: a longer one a client sends is refused, and a
+    /// chat asks for a new conversation past it (`RHEO_MAX_CHAT_MESSAGES`; 1,000, which is
+    /// also the most any Chatbot takes).
+    pub max_chat_messages: usize,
+    /// Characters in a chat's message, unless the chat sets its own
+    /// ([`ChatInterface::max_message_chars`](crate::ChatInterface::max_message_chars))
+    /// (`RHEO_MAX_MESSAGE_CHARS`; 10,000).
+    pub max_message_chars: usize,
 }
 
 /// One chainable setter per field, named as the field.
@@ -113,6 +123,8 @@ setters! {
     body_timeout: Duration,
     body_time_limit: Duration,
     default_concurrency_limit: Option<usize>,
+    max_chat_messages: usize,
+    max_message_chars: usize,
 }
 
 impl Default for Limits {
@@ -136,6 +148,8 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(30),
             body_time_limit: Duration::from_secs(600),
             default_concurrency_limit: Some(1),
+            max_chat_messages: MAX_CHAT_MESSAGES,
+            max_message_chars: 10_000,
         }
     }
 }
@@ -157,7 +171,7 @@ impl Limits {
             usize::try_from(n).unwrap_or(usize::MAX)
         }
         type Set = fn(&mut Limits, u64);
-        let fields: [(&str, u64, Set); 17] = [
+        let fields: [(&str, u64, Set); 19] = [
             ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
             ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
             ("RHEO_MAX_REQUEST_KB", KIB, |l, n| l.max_request_bytes = size(n)),
@@ -175,6 +189,8 @@ impl Limits {
             ("RHEO_HEADER_TIMEOUT_SECS", 1, |l, n| l.header_timeout = Duration::from_secs(n)),
             ("RHEO_BODY_TIMEOUT_SECS", 1, |l, n| l.body_timeout = Duration::from_secs(n)),
             ("RHEO_BODY_TIME_LIMIT_SECS", 1, |l, n| l.body_time_limit = Duration::from_secs(n)),
+            ("RHEO_MAX_CHAT_MESSAGES", 1, |l, n| l.max_chat_messages = size(n).min(MAX_CHAT_MESSAGES)),
+            ("RHEO_MAX_MESSAGE_CHARS", 1, |l, n| l.max_message_chars = size(n)),
         ];
         for (name, unit, set) in fields {
             if let Some(n) = read(name, unit)? {

@@ -29,7 +29,7 @@ use futures::{stream::BoxStream, Stream, StreamExt};
 use rheo_shared::{
     check_values,
     protocol::{EditData, EventDataKind, LikeData},
-    BlocksSpec, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError,
+    BlocksSpec, ComponentKind, ComponentSpec, InterfaceSpec, Misfit, Value, ValueError,
 };
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
@@ -106,10 +106,10 @@ pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>, Slot) -> Answers<Vec<Pa
 /// ends: a sync handler cannot be stopped, so one whose caller left keeps its slot while it
 /// runs, and the limit holds.
 #[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
-/// It also carries where the call's events go (see [`events`]), and the server's files, for a
-/// handler of Rheo's own that reads those its inputs name (a chat's retry of a message with
-/// files).
-pub struct Slot(#[allow(dead_code)] Option<Arc<OwnedSemaphorePermit>>, Option<Reporter>, Arc<FileStore>);
+/// It also carries where the call's events go (see [`events`]), and the server's files and
+/// limits, for handlers of Rheo's own (a chat's: its retry of a message with files reads them
+/// back, and its turns are bounded by the limits).
+pub struct Slot(#[allow(dead_code)] Option<Arc<OwnedSemaphorePermit>>, Option<Reporter>, Arc<FileStore>, Limits);
 
 impl Slot {
     /// Where the call's progress and alerts go, if its caller listens.
@@ -120,6 +120,11 @@ impl Slot {
     /// The server's files.
     pub(crate) fn files(&self) -> &Arc<FileStore> {
         &self.2
+    }
+
+    /// The server's limits.
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.3
     }
 }
 
@@ -176,9 +181,10 @@ impl DeclaredApp {
         let lines = line::lines(&groups, limits.max_waiting_calls);
         let states = Arc::new(SessionStates::new(self.state_starts, backend, &self.spec.name, limits.max_sessions));
         let endpoints: Vec<Arc<Mounted>> = (self.endpoints.into_iter().zip(lines))
-            .map(|(endpoint, line)| Arc::new(endpoint.build(line, states.clone(), decoding.clone())))
+            .map(|(endpoint, line)| Arc::new(endpoint.build(line, states.clone(), decoding.clone(), *limits)))
             .collect();
         let mut spec = self.spec;
+        bound_components(&mut spec.components, limits);
         for example in self.example_files {
             let mut pinned = Vec::with_capacity(example.files.len());
             for named in &example.files {
@@ -333,9 +339,26 @@ impl Declared {
 
     /// The endpoint as the server runs it: its calls admitted by `line` (none for no limit), its
     /// sessions' State in the app's `states`.
-    fn build(self, line: Option<Arc<Line>>, states: Arc<SessionStates>, decoding: DecodeBudget) -> Mounted {
-        let Declared { spec, handler, states: wiring, streams, event_data, .. } = self;
-        Mounted { line, states, wiring, spec, handler, streams, decoding, event_data }
+    fn build(
+        self,
+        line: Option<Arc<Line>>,
+        states: Arc<SessionStates>,
+        decoding: DecodeBudget,
+        limits: Limits,
+    ) -> Mounted {
+        let Declared { mut spec, handler, states: wiring, streams, event_data, .. } = self;
+        bound_components(&mut spec.inputs, &limits);
+        bound_components(&mut spec.outputs, &limits);
+        Mounted { line, states, wiring, spec, handler, streams, decoding, event_data, limits }
+    }
+}
+
+/// Gives components the server's limits they check values by: a Chatbot's most messages.
+fn bound_components(components: &mut [ComponentSpec], limits: &Limits) {
+    for component in components {
+        if let ComponentKind::Chatbot(chatbot) = &mut component.kind {
+            chatbot.max_messages = limits.max_chat_messages;
+        }
     }
 }
 
@@ -352,6 +375,8 @@ pub(crate) struct Mounted {
     /// The server's one budget for decoding in flight (see [`media`]).
     decoding: DecodeBudget,
     event_data: Option<EventDataKind>,
+    /// The server's limits, for handlers of Rheo's own (a chat's).
+    limits: Limits,
 }
 
 /// An example's media files, encoded when the app was declared: row `row`'s value for input
@@ -532,7 +557,7 @@ impl Mounted {
                 return;
             }
             inputs.splice(0..0, event_data);
-            let mut answers = (self.handler)(inputs, Slot(permit.clone(), reporter, files.clone()));
+            let mut answers = (self.handler)(inputs, Slot(permit.clone(), reporter, files.clone(), self.limits));
             while let Some(answer) = answers.next().await {
                 let checked = match answer.and_then(|outputs| check_outputs(&self.spec.outputs, &outputs).map(|()| outputs)) {
                     Ok(mut outputs) => self.states.keep(&self.wiring, session.as_deref(), &mut outputs).await.map(|()| outputs),

@@ -10,12 +10,16 @@ use serde_json::Value as Json;
 use super::{mismatch, Kind, ValueError};
 use crate::{FileData, Value};
 
-/// The most messages a conversation sent to the server may hold.
+/// The most messages any conversation sent to the server may hold.
 pub const MAX_CHAT_MESSAGES: usize = 1_000;
 
 /// A Chatbot's options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Chatbot {
+    /// The most messages its conversation may hold (at most [`MAX_CHAT_MESSAGES`]; the server
+    /// sets it from its limits).
+    #[serde(default = "most_messages")]
+    pub max_messages: usize,
     /// Shown while the conversation is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
@@ -23,6 +27,16 @@ pub struct Chatbot {
     /// page is opened again (Gradio's `save_history`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub saved_in_browser: bool,
+}
+
+fn most_messages() -> usize {
+    MAX_CHAT_MESSAGES
+}
+
+impl Default for Chatbot {
+    fn default() -> Self {
+        Chatbot { max_messages: MAX_CHAT_MESSAGES, placeholder: None, saved_in_browser: false }
+    }
 }
 
 impl Kind for Chatbot {
@@ -34,8 +48,9 @@ impl Kind for Chatbot {
         let Value::Json(Json::Array(messages)) = value else {
             return Err(mismatch("a list of messages", value));
         };
-        if messages.len() > MAX_CHAT_MESSAGES {
-            return Err(ValueError::TooManyMessages { count: messages.len(), max: MAX_CHAT_MESSAGES });
+        let max = self.max_messages.min(MAX_CHAT_MESSAGES);
+        if messages.len() > max {
+            return Err(ValueError::TooManyMessages { count: messages.len(), max });
         }
         for (index, message) in messages.iter().enumerate() {
             check_message(message).map_err(|problem| ValueError::BadMessage { index, problem })?;
@@ -138,5 +153,8 @@ mod tests {
         let long = Value::Json(Json::Array(vec![json!({"role": "user", "content": "x"}); MAX_CHAT_MESSAGES + 1]));
         assert_eq!(chat.validate(&long), Err(ValueError::TooManyMessages { count: MAX_CHAT_MESSAGES + 1, max: 1000 }));
         assert!(chat.validate(&Value::Text("hi".into())).is_err());
+        let short = Chatbot { max_messages: 1, ..Chatbot::default() };
+        let two = Value::Json(json!([{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]));
+        assert_eq!(short.validate(&two).unwrap_err().to_string(), "the conversation has 2 messages; the limit is 1");
     }
 }

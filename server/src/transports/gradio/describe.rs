@@ -229,7 +229,10 @@ pub(crate) fn info(app: &MountedApp) -> Json {
 /// the first letter capital (`MultimodalTextbox` is `Multimodaltextbox`).
 fn info_name(class_name: &str) -> String {
     let mut letters = class_name.chars();
-    letters.next().map(|first| first.to_uppercase().chain(letters.flat_map(char::to_lowercase)).collect()).unwrap_or_default()
+    letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters.flat_map(char::to_lowercase)).collect())
+        .unwrap_or_default()
 }
 
 /// One endpoint's entry in the API info: its name, and its parameters and returns.
