@@ -156,7 +156,7 @@ def test_markdown_and_json_outputs_arrive_as_gradio_sends_them():
     word_count = Client(f"{ORIGIN}/word_count/", verbose=False)
     api = word_count.view_api(print_info=False, return_format="dict")
     returns = api["named_endpoints"]["/word_count"]["returns"]
-    assert [(r["label"], r["component"]) for r in returns] == [("report", "Markdown"), ("counts", "JSON")]
+    assert [(r["label"], r["component"]) for r in returns] == [("report", "Markdown"), ("counts", "Json")]
     report, counts = word_count.predict("The cat sat on the mat.\nThe mat", api_name="/word_count")
     assert report.startswith("## 8 words\n\n> The cat sat on the mat.\n")
     assert "| the | 3 |" in report
