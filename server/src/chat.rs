@@ -13,6 +13,7 @@ use crate::{
         Returns, Role, Submitting, Textbox,
     },
     engine::{
+        codec::read_held,
         files::FileStore,
         value::{ComponentValue, Payload},
         Answers, CallError, DeclaredApp, ErasedHandler, Slot,
@@ -407,14 +408,9 @@ impl MessageBox for MultimodalTextbox {
     ) -> BoxFuture<'static, Result<MultimodalMessage, CallError>> {
         let stored: Vec<FileData> = sent.files().cloned().collect();
         async move {
-            let mut named = Vec::with_capacity(stored.len());
-            for file in &stored {
-                let name = file.orig_name.clone().unwrap_or_else(|| "file".into());
-                let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| {
-                    CallError::invalid_input(format!("{name} is no longer on the server: send the message again"))
-                })?;
-                named.push(NamedFile::new(name, bytes));
-            }
+            // Bounded as the message was when sent, whatever the conversation now says.
+            let read = read_held(&files, &stored).await?;
+            let named = read.into_iter().map(|(name, bytes)| NamedFile::new(name, bytes)).collect();
             Ok(MultimodalMessage::received(text, named, stored))
         }
         .boxed()

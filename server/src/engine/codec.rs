@@ -76,26 +76,42 @@ pub(crate) async fn decode_inputs(
 /// What a file input's value says when a file is not the store's.
 const NOT_HELD: &str = "the file is not one this server holds (upload it first; uploads expire after an hour)";
 
-/// A File input's files read from the store for the handler, each with its content type found
-/// from its bytes, checked against the input's file types; at most `ValueBounds::files`.
+/// The files a value names, read from the store: each with the sender's name for it (without
+/// folders; else the store's). Bounded as one upload is, whatever the value says: at most
+/// `ValueBounds::files` files and `ValueBounds::bytes` in all (a value may name one stored
+/// file many times, and must not make the server read it as many times over).
+pub(crate) async fn read_held(files: &FileStore, held: &[FileData]) -> Result<Vec<(String, Vec<u8>)>, CallError> {
+    let bounds = files.value_bounds();
+    if held.len() > bounds.files {
+        let too_many = rheo_shared::ValueError::TooManyFiles { count: held.len(), max: bounds.files };
+        return Err(CallError::invalid_input(too_many.to_string()));
+    }
+    let (mut read, mut total) = (Vec::with_capacity(held.len()), 0u64);
+    for file in held {
+        let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| CallError::invalid_input(NOT_HELD))?;
+        total += bytes.len() as u64;
+        if total > bounds.bytes {
+            let message = format!("the files come to more than {} bytes in all", bounds.bytes);
+            return Err(CallError::invalid_input(message));
+        }
+        let name = file.orig_name.as_deref().unwrap_or(&file.path);
+        read.push((name.rsplit(['/', '\\']).next().unwrap_or_default().to_owned(), bytes));
+    }
+    Ok(read)
+}
+
+/// A File input's files read from the store for the handler ([`read_held`]), each with its
+/// content type found from its bytes, checked against the input's file types.
 async fn read_files(
     files: &FileStore,
     component: &ComponentSpec,
     value: Value,
     misfit: impl Fn(String) -> CallError,
 ) -> Result<Payload, CallError> {
-    let held = value.files();
-    let most = files.value_bounds().files;
-    if held.len() > most {
-        return Err(misfit(rheo_shared::ValueError::TooManyFiles { count: held.len(), max: most }.to_string()));
-    }
-    let mut read = Vec::with_capacity(held.len());
-    for file in held {
-        let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| misfit(NOT_HELD.into()))?;
-        // The sender's name for it, without any folders; else the store's.
-        let name = file.orig_name.as_deref().unwrap_or(&file.path);
-        read.push((name.rsplit(['/', '\\']).next().unwrap_or_default().to_owned(), bytes));
-    }
+    let read = read_held(files, value.files()).await.map_err(|e| match e {
+        CallError::InvalidInput { misfits } => misfit(misfits.into_iter().map(|m| m.reason).collect()),
+        other => other,
+    })?;
     let file_types = match &component.kind {
         ComponentKind::File(options) => options.file_types.clone(),
         ComponentKind::MultimodalTextbox(options) => options.file_types.clone(),
@@ -169,7 +185,7 @@ impl<'a> FileOutputs<'a> {
                 (Some(Payload::Image(image)), _) => {
                     let encoded = blocking(move || media::encode_image(&image, format)).await?;
                     let name = format!("image.{}", format.extension());
-                    Some(self.store(&encoded, &name, format.mime_type()).await?)
+                    Some(Value::File(self.store(&encoded, &name, format.mime_type()).await?))
                 }
                 (Some(Payload::Audio(chunk)), Some(joined)) => {
                     join_chunk(joined, &chunk)?;
@@ -209,11 +225,9 @@ impl<'a> FileOutputs<'a> {
     /// Stores audio as a WAV file; a chunk of a stream is marked `is_stream`.
     async fn store_audio(&self, audio: AudioData, chunk: bool) -> Result<Value, CallError> {
         let wav = blocking(move || audio.to_wav()).await?;
-        let mut value = self.store(&wav, if chunk { "chunk.wav" } else { "audio.wav" }, "audio/wav").await?;
-        if let Value::File(file) = &mut value {
-            file.is_stream = chunk;
-        }
-        Ok(value)
+        let mut file = self.store(&wav, if chunk { "chunk.wav" } else { "audio.wav" }, "audio/wav").await?;
+        file.is_stream = chunk;
+        Ok(Value::File(file))
     }
 
     /// Stores a File output's files, within what an input's value may hold.
@@ -236,15 +250,12 @@ impl<'a> FileOutputs<'a> {
                     bounds.bytes
                 )));
             }
-            let Value::File(kept) = self.store(&file.bytes, &file.name, &file.mime_type).await? else {
-                unreachable!("a stored file is a file value")
-            };
-            stored.push(kept);
+            stored.push(self.store(&file.bytes, &file.name, &file.mime_type).await?);
         }
         Ok(shape.value(stored))
     }
 
-    async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<Value, CallError> {
+    async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<FileData, CallError> {
         let mut file = self.files.store(bytes, name, mime_type, self.client).await.map_err(|e| match e {
             FileError::Store(e) => CallError::Store(e),
             FileError::Io(e) if matches!(e.kind(), ErrorKind::QuotaExceeded | ErrorKind::StorageFull) => {
@@ -256,7 +267,7 @@ impl<'a> FileOutputs<'a> {
             }
         })?;
         file.url = Some(file_url(self.name, &file.path));
-        Ok(Value::File(file))
+        Ok(file)
     }
 }
 
@@ -360,6 +371,24 @@ mod tests {
     use rheo_shared::components::Image;
 
     use super::*;
+
+    /// A value may name one stored file many times: what it makes the server read is bounded
+    /// in count and in bytes all together, as one upload is.
+    #[tokio::test]
+    async fn the_files_a_value_names_are_read_within_one_uploads_bounds() {
+        let bounds = crate::engine::files::ValueBounds { files: 4, bytes: 10 };
+        let files = FileStore::new(16, 1 << 30).unwrap().bounding_values(bounds);
+        let six = files.store(b"sixsix", "six.txt", "text/plain", None).await.unwrap();
+        let read = read_held(&files, std::slice::from_ref(&six)).await.unwrap();
+        assert_eq!(read, [("six.txt".to_owned(), b"sixsix".to_vec())]);
+        let twice = read_held(&files, &[six.clone(), six.clone()]).await.unwrap_err();
+        assert!(twice.to_string().contains("the files come to more than 10 bytes in all"), "{twice}");
+        let many = read_held(&files, &vec![six; 5]).await.unwrap_err();
+        assert!(many.to_string().contains("5 files were sent: at most 4 are taken"), "{many}");
+        let stranger = FileData { path: "/etc/passwd".into(), ..FileData::default() };
+        let refused = read_held(&files, &[stranger]).await.unwrap_err();
+        assert!(refused.to_string().contains("not one this server holds"), "{refused}");
+    }
 
     #[tokio::test]
     async fn an_output_image_larger_than_an_input_may_be_is_refused_in_words() {
