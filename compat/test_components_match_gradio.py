@@ -50,22 +50,24 @@ def start_twin(name):
     pytest.fail(f"Gradio's {name} twin did not start in 60 s")
 
 
-@pytest.fixture(scope="module")
-def files_twin():
-    """Gradio's /files, until the module's tests end."""
-    origin, twin = start_twin("files")
+def running_twin(name):
+    """Gradio's demo `name`, running until the module's tests end: a fixture's body."""
+    origin, twin = start_twin(name)
     yield origin
     twin.kill()
     twin.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def files_twin():
+    """Gradio's /files."""
+    yield from running_twin("files")
 
 
 @pytest.fixture(scope="module")
 def chat_twin():
-    """Gradio's /chat, a multimodal ChatInterface, until the module's tests end."""
-    origin, twin = start_twin("chat")
-    yield origin
-    twin.kill()
-    twin.wait(timeout=10)
+    """Gradio's /chat, a multimodal ChatInterface."""
+    yield from running_twin("chat")
 
 
 def components(config, kind):

@@ -302,9 +302,12 @@ impl Reply for Chatbot {
 /// [`multimodal`](ChatInterface::multimodal) chat, a [`MultimodalTextbox`] (a
 /// [`MultimodalMessage`]). Sealed, as components are.
 pub trait MessageBox: Submitting + Clone {
-    /// The box as the chat shows it.
+    /// The box as the chat shows it (taking files of `file_types`, if it takes files).
     #[doc(hidden)]
-    fn made(max_chars: Option<usize>, file_types: &[String]) -> Self;
+    fn made(file_types: &[String]) -> Self;
+    /// This box taking at most `chars` characters.
+    #[doc(hidden)]
+    fn limited(self, chars: usize) -> Self;
     /// This box as `/chat`'s parameter: named `message`, without a default.
     #[doc(hidden)]
     fn api_parameter(self) -> Self;
@@ -334,12 +337,12 @@ pub trait MessageBox: Submitting + Clone {
 }
 
 impl MessageBox for Textbox {
-    fn made(max_chars: Option<usize>, _: &[String]) -> Self {
-        let made = Textbox::new().label("Message").placeholder("Type a message…");
-        match max_chars {
-            Some(chars) => made.max_length(chars),
-            None => made,
-        }
+    fn made(_: &[String]) -> Self {
+        Textbox::new().label("Message").placeholder("Type a message…")
+    }
+
+    fn limited(self, chars: usize) -> Self {
+        self.max_length(chars)
     }
 
     fn api_parameter(self) -> Self {
@@ -371,16 +374,16 @@ impl MessageBox for Textbox {
 }
 
 impl MessageBox for MultimodalTextbox {
-    fn made(max_chars: Option<usize>, file_types: &[String]) -> Self {
-        let made = MultimodalTextbox::new()
+    fn made(file_types: &[String]) -> Self {
+        MultimodalTextbox::new()
             .label("Message")
             .placeholder("Type a message, or attach files…")
             .file_types(file_types.to_vec())
-            .multiple();
-        match max_chars {
-            Some(chars) => made.max_length(chars),
-            None => made,
-        }
+            .multiple()
+    }
+
+    fn limited(self, chars: usize) -> Self {
+        self.max_length(chars)
     }
 
     fn api_parameter(self) -> Self {
@@ -498,7 +501,11 @@ where
             None => chatbot,
         };
         let chatbot = app.add(if settings.save_history { chatbot.save_in_browser() } else { chatbot });
-        let message_box = B::made(settings.max_message_chars, &settings.file_types);
+        let message_box = B::made(&settings.file_types);
+        let message_box = match settings.max_message_chars {
+            Some(chars) => message_box.limited(chars),
+            None => message_box,
+        };
         let (message, send, stop) = app.row(|app| {
             let message = app.column(5, |app| app.add(message_box.clone()));
             let (send, stop) =

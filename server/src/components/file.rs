@@ -6,7 +6,7 @@ use bytes::Bytes;
 use rheo_shared::{components, ComponentKind, ComponentSpec, FileCount, ValueError};
 use serde_json::{json, Value as JsonValue};
 
-use super::{file_data_schema, private, Common, Component, Contract, Output, Shown};
+use super::{builder_basics, file_data_schema, private, Common, Component, Contract, Output, Shown};
 use crate::engine::value::{ComponentValue, Payload};
 
 /// A file: uploaded (picked or dropped) as an input, offered for download as an output. The
@@ -49,20 +49,9 @@ impl Default for File {
     }
 }
 
+builder_basics!(File<T>);
+
 impl<T> File<T> {
-    /// The label shown beside the component; also the API's parameter name.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.common.label = label.into();
-        self
-    }
-
-    /// A sentence shown under the label that says more (Gradio's `info`); API and MCP
-    /// clients get it as the parameter's description.
-    pub fn info(mut self, info: impl Into<String>) -> Self {
-        self.common.info = info.into();
-        self
-    }
-
     /// The kinds of file an input takes: categories (`"image"`, `"audio"`, `"video"`,
     /// `"text"`) or extensions (`".csv"`). A file fits by its content where its format has a
     /// signature (images, audio, video, PDF, archives…) or is text, by its name otherwise.

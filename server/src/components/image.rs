@@ -6,7 +6,7 @@ use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
 use rheo_shared::{components, ComponentKind, ComponentSpec, ImageFormat, ImageSource, ValueError, WebcamConstraints};
 use serde_json::{json, Value as JsonValue};
 
-use super::{file_data_schema, media_tool_schema, private, Common, Component, Contract, Output, Shown};
+use super::{builder_basics, file_data_schema, media_tool_schema, private, Common, Component, Contract, Output, Shown};
 use crate::engine::value::{ComponentValue, Payload};
 
 /// An image: picked or dropped as a file, pasted, or taken with the webcam; as an output,
@@ -49,20 +49,9 @@ impl Default for Image {
     }
 }
 
+builder_basics!(Image<T>);
+
 impl<T> Image<T> {
-    /// The label shown beside the image; also the API's parameter name.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.common.label = label.into();
-        self
-    }
-
-    /// A sentence shown under the label that says more (Gradio's `info`); API and MCP
-    /// clients get it as the parameter's description.
-    pub fn info(mut self, info: impl Into<String>) -> Self {
-        self.common.info = info.into();
-        self
-    }
-
     /// Where an input image may come from; the first is the one offered first.
     pub fn sources(mut self, from: impl IntoIterator<Item = ImageSource>) -> Self {
         self.options.sources = from.into_iter().collect();

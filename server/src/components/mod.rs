@@ -163,8 +163,14 @@ impl Common {
 
 /// The builder methods every component has: `label`, and `value` for those whose value shows.
 macro_rules! builder_basics {
+    ($name:ident<$param:ident>) => {
+        builder_basics!(@methods [$param] $name<$param>);
+    };
     ($name:ident) => {
-        impl $name {
+        builder_basics!(@methods [] $name);
+    };
+    (@methods [$($param:ident)?] $target:ty) => {
+        impl $(<$param>)? $target {
             /// The label shown beside the component; also the API's parameter name.
             pub fn label(mut self, label: impl Into<String>) -> Self {
                 self.common.label = label.into();
