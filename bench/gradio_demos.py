@@ -2,8 +2,8 @@
 
 Run by bench/bench.mjs with the virtualenv bench/run.sh creates, one process per demo:
     .venv/bin/python gradio_demos.py DEMO PORT [STREAM_EVERY]
-DEMO: calculator, flip, synth, transcribe or echo_chat; STREAM_EVERY (seconds) for flip and transcribe,
-whose own are Rheo's: 1/30 s and 0.5 s.
+DEMO: calculator, flip, synth, transcribe, echo_chat or topics; STREAM_EVERY (seconds) for flip and
+transcribe, whose own are Rheo's: 1/30 s and 0.5 s; for topics, 0 for one text a run (else batches).
 """
 
 import sys
@@ -203,6 +203,56 @@ def echo_chat(message, history):
 echo_chat_demo = gr.ChatInterface(echo_chat, api_name="chat")
 
 
+TOPICS = {
+    "sport": "match goal team score player league coach football tennis race win season stadium referee",
+    "food": "recipe cook bake kitchen flavour dinner bread cheese taste sauce oven restaurant spicy sweet",
+    "music": "song band guitar concert album melody singer rhythm piano drums chorus lyrics orchestra tune",
+    "science": "experiment theory atom physics chemistry cell energy molecule research laboratory data orbit",
+    "travel": "trip flight hotel beach journey passport island mountain train tourist luggage visit abroad",
+}
+FEATURES, DIMENSIONS = 8192, 512
+
+
+def trigram_counts(texts):
+    """Rheo's /topics features: each text's character trigrams, hashed (FNV-1a) into 8192 counts."""
+    counts = np.zeros((len(texts), FEATURES), dtype=np.float32)
+    for row, text in enumerate(texts):
+        chars = f" {text.lower()} "
+        for start in range(len(chars) - 2):
+            h = 0xCBF29CE484222325
+            for c in chars[start : start + 3]:
+                h = ((h ^ ord(c)) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+            counts[row, h % FEATURES] += 1
+    return counts
+
+
+def topics_demo(batch=1.0):
+    """Rheo's /topics in numpy: one dense layer of 8192x512 weights, the nearest topic wins;
+    batched (16 calls a run, as Rheo's) unless batch is 0."""
+    weights = np.random.default_rng(7).uniform(-1, 1, (FEATURES, DIMENSIONS)).astype(np.float32)
+
+    def project(texts):
+        out = trigram_counts(texts) @ weights
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-30)
+
+    names, centres = list(TOPICS), project(list(TOPICS.values()))
+
+    def label(projected):
+        near = 12.0 * centres @ projected
+        exp = np.exp(near - near.max())
+        return dict(zip(names, (exp / exp.sum()).tolist()))
+
+    def topics(texts):
+        return [[label(p) for p in project(texts)]]
+
+    def one(text):
+        return label(project([text])[0])
+
+    fn = topics if batch else one
+    options = {"batch": True, "max_batch_size": 16} if batch else {}
+    return gr.Interface(fn, gr.Textbox(label="text"), gr.Label(label="topic"), api_name="topics", **options)
+
+
 if __name__ == "__main__":
     name, port, options = sys.argv[1], int(sys.argv[2]), [float(x) for x in sys.argv[3:]]
     demos = {
@@ -211,6 +261,7 @@ if __name__ == "__main__":
         "synth": lambda: synth_demo,
         "transcribe": transcribe_demo,
         "echo_chat": lambda: echo_chat_demo,
+        "topics": topics_demo,
     }
     demo = demos[name](*options)
     demo.launch(server_name="127.0.0.1", server_port=port, show_error=True)

@@ -67,9 +67,11 @@ function httpRequest(agent, url, method, body) {
 /**
  * `concurrency` clients calling predict back to back for `ms` milliseconds, each call the
  * two steps of Gradio's REST API (start the call, read its result), the same for both
- * systems. Samples the server's RSS meanwhile. Returns latencies, throughput and peak RSS.
+ * systems; `inputs(client, call)` gives a call's data (the calculator's unless the system
+ * says). Samples the server's RSS meanwhile. Returns latencies, throughput and peak RSS.
  */
 export async function apiLoad(system, pid, concurrency, ms) {
+  const inputs = system.inputs ?? ((id, i) => [id, "multiply", i]);
   const latencies = [];
   let peakRss = rssMiB(pid);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(pid))), 50);
@@ -78,7 +80,7 @@ export async function apiLoad(system, pid, concurrency, ms) {
   const client = async (id) => {
     for (let i = 0; now() < deadline; i++) {
       const t0 = now();
-      const started = await httpRequest(agent, system.api, "POST", JSON.stringify({ data: [id, "multiply", i] }));
+      const started = await httpRequest(agent, system.api, "POST", JSON.stringify({ data: inputs(id, i) }));
       if (started.status !== 200) throw new Error(`${system.name}: ${started.status} ${started.text}`);
       const result = await httpRequest(agent, `${system.api}/${JSON.parse(started.text).event_id}`, "GET");
       if (!result.text.startsWith("event: complete")) throw new Error(`${system.name}: ${result.text}`);

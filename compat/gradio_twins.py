@@ -4,7 +4,8 @@ components' wire shapes (/config, /info, values) with Rheo's:
     python gradio_twins.py DEMO PORT
 
 DEMO: files (Rheo's /files: files in, a description and a CSV report out), chat (Rheo's /chat:
-a multimodal ChatInterface with the longest reply as an additional input).
+a multimodal ChatInterface with the longest reply as an additional input), topics (Rheo's
+/topics: a batched function of texts to labels; here a topic by keyword).
 """
 
 import csv
@@ -31,6 +32,15 @@ def chat(message, history, longest):
     return f"{message['text']} ({len(message['files'])} files)"
 
 
+KEYWORDS = {"sport": "goal", "food": "bread", "music": "guitar", "science": "physics", "travel": "flight"}
+
+
+def topics(texts):
+    """A batch of texts in, one label each out (Gradio's batch functions return a list per output)."""
+    found = [next((topic for topic, word in KEYWORDS.items() if word in text), "sport") for text in texts]
+    return [[{topic: float(topic == label) for topic in KEYWORDS} for label in found]]
+
+
 TWINS = {
     "files": lambda: gr.Interface(
         describe_all,
@@ -43,6 +53,14 @@ TWINS = {
         textbox=gr.MultimodalTextbox(file_types=["image"], file_count="multiple"),
         additional_inputs=[gr.Slider(25, 80, value=60, label="longest reply")],
         api_name="chat",
+    ),
+    "topics": lambda: gr.Interface(
+        topics,
+        gr.Textbox(label="text"),
+        gr.Label(label="topic"),
+        batch=True,
+        max_batch_size=16,
+        api_name="topics",
     ),
 }
 

@@ -15,7 +15,7 @@ from test_audio_and_generators import tone
 from test_mcp import ORIGIN
 
 GR = os.environ.get("RHEO_GR") or shutil.which("gr") or "gr: run scripts/setup.sh tests, which installs it"
-DEMOS = ["calculator", "greet", "flip", "filters", "mirror", "transcribe", "echo", "synth", "diffusion", "word_count", "files"]
+DEMOS = ["calculator", "greet", "flip", "filters", "mirror", "transcribe", "echo", "synth", "diffusion", "word_count", "files", "topics"]
 
 
 def gr(*args):

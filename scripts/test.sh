@@ -105,3 +105,4 @@ stop_redis
 ./bench/run.sh --quick --out target/bench-smoke
 ./bench/streams.sh 1 target/bench-smoke/streams.md
 ./bench/chat.sh --quick --out target/bench-smoke/chat.md
+./bench/batch.sh --quick --out target/bench-smoke/batch.md

@@ -1,7 +1,8 @@
 //! The demo server: mounts Rheo's demos and serves them at http://127.0.0.1:3000 (unless
 //! `RHEO_SERVER_PORT` or `PORT` says another port). `RHEO_DEMOS_STREAM_EVERY` (seconds) sets
 //! how often /flip and /transcribe stream instead of their own 1/30 s and 0.5 s: the bench
-//! measures them at several rates.
+//! measures them at several rates. `RHEO_DEMOS_BATCH=off` runs /topics one text a run instead of in
+//! batches: the bench compares the two.
 
 mod calculator;
 mod chat;
@@ -16,6 +17,7 @@ mod greet;
 mod mirror;
 mod notes;
 mod synth;
+mod topics;
 mod transcribe;
 mod word_count;
 mod workshop;
@@ -39,9 +41,9 @@ async fn main() -> Result<(), rheo::ServeError> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
-    let stream_every = match stream_every_override() {
-        Ok(seconds) => seconds,
-        Err(message) => {
+    let (stream_every, batched) = match (stream_every_override(), batched()) {
+        (Ok(seconds), Ok(batched)) => (seconds, batched),
+        (Err(message), _) | (_, Err(message)) => {
             eprintln!("{message}");
             std::process::exit(2);
         }
@@ -62,6 +64,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("chat", chat::interface())
         .mount("echo_chat", echo_chat::interface())
         .mount("files", files::interface())
+        .mount("topics", topics::interface(batched))
         .mount(
             "text_tools",
             TabbedInterface::new()
@@ -82,5 +85,14 @@ fn stream_every_override() -> Result<Option<Duration>, String> {
     match text.trim().parse::<f64>() {
         Ok(seconds) if seconds > 0.0 && seconds <= 10.0 => Ok(Some(Duration::from_secs_f64(seconds))),
         _ => Err(format!("RHEO_DEMOS_STREAM_EVERY must be a number of seconds above 0 and at most 10, not {text:?}")),
+    }
+}
+
+/// `RHEO_DEMOS_BATCH`: `on` (or unset) for /topics in batches, `off` for one text a run.
+fn batched() -> Result<bool, String> {
+    match std::env::var("RHEO_DEMOS_BATCH").as_deref().map(str::trim) {
+        Err(_) | Ok("on") => Ok(true),
+        Ok("off") => Ok(false),
+        Ok(other) => Err(format!("RHEO_DEMOS_BATCH must be on or off, not {other:?}")),
     }
 }

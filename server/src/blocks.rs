@@ -24,7 +24,7 @@ use crate::{
         within, Declared, DeclaredApp, ErasedHandler, ExampleFile,
     },
     handler::Handler,
-    interface::{erase, erase_with_event_data, function_name, name_unlabelled, private::Sealed, IntoMounted},
+    interface::{erase, erase_with_event_data, name_unlabelled, private::Sealed, IntoMounted},
 };
 
 /// An app of components in a layout and events that run handlers on them (Gradio's
@@ -90,6 +90,21 @@ pub(crate) struct ErasedEvent {
     pub(crate) handler: ErasedHandler,
     pub(crate) generator: bool,
     pub(crate) api_name: String,
+    /// How its calls are batched, if its handler takes a batch.
+    pub(crate) batch: Option<rheo_shared::Batching>,
+}
+
+impl ErasedEvent {
+    /// An event of Rheo's own (a chat's), whose handler takes one call at a time.
+    pub(crate) fn new(handler: ErasedHandler, generator: bool, api_name: impl Into<String>) -> Self {
+        ErasedEvent { handler, generator, api_name: api_name.into(), batch: None }
+    }
+
+    /// An author's handler, made ready by `erase`.
+    fn of<F: Handler<M>, M>(handler: F, erase: impl FnOnce(F) -> ErasedHandler) -> Self {
+        let batch = handler.batching();
+        ErasedEvent { handler: erase(handler), generator: F::GENERATOR, api_name: F::api_name(), batch }
+    }
 }
 
 struct Event {
@@ -231,8 +246,7 @@ impl Blocks {
         I: Handles,
         O: Handles,
     {
-        let handler = erase::<F, M, I::Components, O::Components>(handler);
-        let erased = ErasedEvent { handler, generator: F::GENERATOR, api_name: function_name::<F>() };
+        let erased = ErasedEvent::of(handler, erase::<F, M, I::Components, O::Components>);
         self.push_event(triggers.into_triggers(), erased, inputs.ids(), outputs.ids())
     }
 
@@ -307,8 +321,7 @@ impl Blocks {
         I::Components: WithEventData<D>,
         O: Handles,
     {
-        let handler = erase_with_event_data::<D, F, M, I::Components, O::Components>(handler);
-        let erased = ErasedEvent { handler, generator: F::GENERATOR, api_name: function_name::<F>() };
+        let erased = ErasedEvent::of(handler, erase_with_event_data::<D, F, M, I::Components, O::Components>);
         self.push_event(vec![trigger], erased, inputs.ids(), outputs.ids()).private()
     }
 
@@ -339,7 +352,7 @@ impl Blocks {
         }
         let inputs = self.ids(inputs, "an event");
         let outputs = self.ids(outputs, "an event");
-        let ErasedEvent { handler, generator, api_name } = erased;
+        let ErasedEvent { handler, generator, api_name, batch } = erased;
         let spec = EventSpec {
             triggers: triggers.iter().map(|trigger| trigger.on).collect(),
             inputs,
@@ -352,6 +365,7 @@ impl Blocks {
             time_limit: None,
             debounce: None,
             flagging: None,
+            batch,
         };
         let event = Event { spec, handler, named: false, timeout: None, concurrency_group: None, limit_set: false };
         self.events.push(event);

@@ -523,8 +523,7 @@ where
         }
         let with_extras = |ids: Vec<(u64, usize)>| [ids, extras.clone()].concat();
 
-        let page_turn =
-            ErasedEvent { handler: page_turn::<B>(respond.clone()), generator: true, api_name: "respond".into() };
+        let page_turn = ErasedEvent::new(page_turn::<B>(respond.clone()), true, "respond");
         let replied = app
             .push_event(
                 vec![message.submit(), send.click()],
@@ -534,14 +533,13 @@ where
             )
             .private()
             .id();
-        let again =
-            ErasedEvent { handler: retry_turn::<B>(respond.clone()), generator: true, api_name: "retry".into() };
+        let again = ErasedEvent::new(retry_turn::<B>(respond.clone()), true, "retry");
         let retried =
             app.push_event(vec![retry.click()], again, with_extras(chatbot.ids()), chatbot.ids()).private().id();
-        let edit = ErasedEvent { handler: edit_turn::<B>(respond.clone()), generator: true, api_name: "edit".into() };
+        let edit = ErasedEvent::new(edit_turn::<B>(respond.clone()), true, "edit");
         let edited =
             app.push_event(vec![chatbot.edit()], edit, with_extras(chatbot.ids()), chatbot.ids()).private().id();
-        let undo_event = ErasedEvent { handler: undo_turn::<B>(), generator: false, api_name: "undo".into() };
+        let undo_event = ErasedEvent::new(undo_turn::<B>(), false, "undo");
         app.push_event(vec![undo.click()], undo_event, chatbot.ids(), (chatbot, message).ids()).private();
         app.cancel(stop.click(), [replied, retried, edited]);
         app.cancel(clear.click(), [replied, retried, edited]);
@@ -559,7 +557,7 @@ where
                 values.truncate(1);
                 handler(values, slot)
             });
-            let liked = ErasedEvent { handler, generator, api_name: "like".into() };
+            let liked = ErasedEvent::new(handler, generator, "like");
             let event = app.push_event(vec![chatbot.like()], liked, chatbot.ids(), Vec::new()).private();
             if settings.flag_likes {
                 event.flagged(&["Like", "Dislike"]);
@@ -570,7 +568,7 @@ where
         let history = app.add(State(Vec::<ChatMessage>::new()));
         let reply = app.add_unplaced(Textbox::new().label("Response"));
         let asked = app.add_unplaced(message_box.api_parameter());
-        let api_turn = ErasedEvent { handler: api_turn::<B>(respond), generator, api_name: "chat".into() };
+        let api_turn = ErasedEvent::new(api_turn::<B>(respond), generator, "chat");
         app.push_event(Vec::new(), api_turn, with_extras((asked, history).ids()), (reply, history).ids())
             .api_name("chat");
         app.into_mounted(name)

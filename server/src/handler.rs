@@ -11,11 +11,13 @@
 use std::{fmt::Display, future::Future, sync::Arc};
 
 use futures::{Stream, StreamExt};
+use rheo_shared::Batching;
 use tokio::{sync::mpsc, task::JoinError};
 
 use crate::{
     components::Shown,
     engine::{events, value::ComponentValue, Answers, CallError, Slot},
+    interface::function_name,
     Update,
 };
 
@@ -57,6 +59,21 @@ pub trait Handler<Marker>: Send + Sync + 'static {
     /// Runs the handler; its work holds `slot` until it really ends.
     #[doc(hidden)]
     fn call(self: Arc<Self>, args: Self::Args, slot: Slot) -> Answers<Self::Output>;
+
+    /// How its calls are gathered into batches, if it takes batches ([`Batch`](crate::Batch)).
+    #[doc(hidden)]
+    fn batching(&self) -> Option<Batching> {
+        None
+    }
+
+    /// The name API clients call it by unless the author gives one: the function's.
+    #[doc(hidden)]
+    fn api_name() -> String
+    where
+        Self: Sized,
+    {
+        function_name::<Self>()
+    }
 }
 
 /// A handler's return value: a value, a tuple of values (`()` for none), or a `Result` of
@@ -117,12 +134,12 @@ result_tuple!(A, B, C, D, E, F, G);
 result_tuple!(A, B, C, D, E, F, G, H);
 
 /// Turns a finished task into a call result; a panic becomes [`CallError::Panicked`].
-fn settle<T>(joined: Result<Result<T, String>, JoinError>) -> Result<T, CallError> {
+pub(crate) fn settle<T>(joined: Result<Result<T, String>, JoinError>) -> Result<T, CallError> {
     joined.map_err(crashed)?.map_err(CallError::Handler)
 }
 
 /// A handler task that did not finish: its panic message goes to the log, not to the user.
-fn crashed(error: JoinError) -> CallError {
+pub(crate) fn crashed(error: JoinError) -> CallError {
     if error.is_panic() {
         let payload = error.into_panic();
         let message = payload
@@ -136,7 +153,9 @@ fn crashed(error: JoinError) -> CallError {
 }
 
 /// One result as a stream of one.
-fn once<T: Send + 'static>(result: impl Future<Output = Result<T, CallError>> + Send + 'static) -> Answers<T> {
+pub(crate) fn once<T: Send + 'static>(
+    result: impl Future<Output = Result<T, CallError>> + Send + 'static,
+) -> Answers<T> {
     futures::stream::once(result).boxed()
 }
 

@@ -79,7 +79,7 @@ impl<F: Handler<M>, M> Interface<F, M> {
                 flagging: None,
                 live: false,
                 live_debounce: None,
-                api_name: function_name::<F>(),
+                api_name: F::api_name(),
                 stream_every: Duration::from_millis(500),
                 time_limit: Some(Duration::from_secs(30)),
                 examples: Vec::new(),
@@ -277,6 +277,7 @@ where
             concurrency_limit: options.concurrency_limit.flatten(),
             generator: F::GENERATOR,
             flagging: options.flagging,
+            batch: self.handler.batching(),
         };
         let states = match (spec.check(), states) {
             (Ok(()), Ok(states)) => states,

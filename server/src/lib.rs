@@ -65,6 +65,7 @@
 #![warn(missing_docs)]
 
 mod api_page;
+mod batch;
 mod blocks;
 mod bundle;
 mod chat;
@@ -85,6 +86,7 @@ mod tls;
 mod transports;
 mod update;
 
+pub use batch::{Batch, BatchResult, BatchRow};
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
 pub use chat::{ChatInputs, ChatInterface, MessageBox, Reply};
 pub use components::{

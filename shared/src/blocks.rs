@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     check_values,
-    interface::{is_api_name, is_path_segment, MAX_DEBOUNCE_SECONDS},
+    interface::{is_api_name, is_path_segment, Batching, MAX_DEBOUNCE_SECONDS},
     protocol::{required, EventDataKind, MissingField},
     ComponentKind, ComponentSpec, Flagging, InterfaceSpec, InterfaceSummary, Value,
 };
@@ -375,6 +375,9 @@ pub struct EventSpec {
     /// How a person flags its calls, if they may (see [`Node::Flag`]).
     #[serde(default)]
     pub flagging: Option<Flagging>,
+    /// How its calls are gathered into batches, for a handler that takes a batch.
+    #[serde(default)]
+    pub batch: Option<Batching>,
 }
 
 /// A stream event's seconds between chunks or frames unless the author says (Gradio's).
@@ -572,6 +575,7 @@ impl BlocksSpec {
         if event.debounce.is_some_and(|d| !(d.is_finite() && (0.0..=MAX_DEBOUNCE_SECONDS).contains(&d))) {
             problems.push(format!("debounce must be 0 to {MAX_DEBOUNCE_SECONDS} seconds"));
         }
+        problems.extend(event.batch.iter().flat_map(Batching::problems));
         problems
     }
 
@@ -747,6 +751,7 @@ impl BlocksSpec {
             concurrency_limit: event.concurrency_limit,
             generator: event.generator,
             flagging: event.flagging.clone(),
+            batch: event.batch,
         }
     }
 }
@@ -806,6 +811,7 @@ mod tests {
             time_limit: None,
             debounce: None,
             flagging: None,
+            batch: None,
         }
     }
 

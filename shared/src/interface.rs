@@ -43,10 +43,43 @@ pub struct InterfaceSpec {
     /// A Flag button under the outputs (Gradio's `flagging_mode="manual"`); `None`: off.
     #[serde(default)]
     pub flagging: Option<Flagging>,
+    /// How calls are gathered into batches, for a handler that takes a batch; `None`: one
+    /// call at a time.
+    #[serde(default)]
+    pub batch: Option<Batching>,
 }
 
 /// The longest pause a live interface may wait after a change before it recomputes.
 pub(crate) const MAX_DEBOUNCE_SECONDS: f64 = 10.0;
+
+/// How a batched handler's calls are gathered (Gradio's `batch=True` with `max_batch_size`):
+/// the calls waiting when a run may start, up to `max_size`, run together; a run waits up to
+/// `max_wait` seconds for its batch to fill. Its concurrency limit counts runs, not calls.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Batching {
+    pub max_size: usize,
+    pub max_wait: f64,
+}
+
+/// The most calls one batch may hold.
+pub const MAX_BATCH_SIZE: usize = 1024;
+
+/// The longest a batch may wait to fill, in seconds.
+const MAX_BATCH_WAIT_SECONDS: f64 = 10.0;
+
+impl Batching {
+    /// What is wrong with these settings, in words.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if !(1..=MAX_BATCH_SIZE).contains(&self.max_size) {
+            problems.push(format!("max_batch_size must be 1 to {MAX_BATCH_SIZE}"));
+        }
+        if !(self.max_wait.is_finite() && (0.0..=MAX_BATCH_WAIT_SECONDS).contains(&self.max_wait)) {
+            problems.push(format!("a batch's max_wait must be 0 to {MAX_BATCH_WAIT_SECONDS} seconds"));
+        }
+        problems
+    }
+}
 
 /// The longest reason a flag may give (an author's option, or a person's words), in characters.
 pub const MAX_FLAG_REASON_CHARS: usize = 200;
@@ -151,6 +184,7 @@ impl InterfaceSpec {
         if self.live_debounce.is_some_and(|d| !(d.is_finite() && (0.0..=MAX_DEBOUNCE_SECONDS).contains(&d))) {
             problems.push(format!("live_debounce must be 0 to {MAX_DEBOUNCE_SECONDS} seconds"));
         }
+        problems.extend(self.batch.iter().flat_map(Batching::problems));
         if let Some(flagging) = &self.flagging {
             if streaming > 0 {
                 problems.push("flagging is for calls, not streams: a streamed frame is not kept to flag".into());
@@ -191,6 +225,7 @@ impl InterfaceSpec {
             time_limit: self.time_limit,
             debounce: self.live_debounce,
             flagging: self.flagging.clone(),
+            batch: self.batch,
         };
         let examples = ExampleSet { inputs: inputs.clone().collect(), rows: self.examples.clone() };
         BlocksSpec {
@@ -322,6 +357,7 @@ mod tests {
             concurrency_limit: None,
             generator: false,
             flagging: None,
+            batch: None,
         }
     }
 

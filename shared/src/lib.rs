@@ -40,5 +40,7 @@ pub use components::{
     AudioSource, ComponentKind, ComponentSpec, Facing, FileCount, ImageFormat, ImageSource, Media, Problem, SpecError,
     ValueError, WebcamConstraints,
 };
-pub use interface::{check_values, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_FLAG_REASON_CHARS};
+pub use interface::{
+    check_values, Batching, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_BATCH_SIZE, MAX_FLAG_REASON_CHARS,
+};
 pub use value::{Classification, Confidence, FileData, FileMeta, MultimodalData, Update, Value};

@@ -33,7 +33,7 @@ use rheo_shared::{
 };
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
-use tokio::sync::OwnedSemaphorePermit;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use self::{
     events::{CallEvent, Reporter},
@@ -44,6 +44,7 @@ use self::{
     value::{Payload, StateValue},
 };
 use crate::{
+    batch::calls_per_run,
     limits::Limits,
     store::{Backend, StoreError},
 };
@@ -109,22 +110,35 @@ pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>, Slot) -> Answers<Vec<Pa
 /// It also carries where the call's events go (see [`events`]), and the server's files and
 /// limits, for handlers of Rheo's own (a chat's: its retry of a message with files reads them
 /// back, and its turns are bounded by the limits).
-pub struct Slot(#[allow(dead_code)] Option<Arc<OwnedSemaphorePermit>>, Option<Reporter>, Arc<FileStore>, Limits);
+/// A batched handler's call also carries the endpoint's runs (see [`crate::Batch`]).
+pub struct Slot {
+    _permit: Option<Arc<OwnedSemaphorePermit>>,
+    reporter: Option<Reporter>,
+    files: Arc<FileStore>,
+    limits: Limits,
+    batch_runs: Option<Arc<Semaphore>>,
+}
 
 impl Slot {
     /// Where the call's progress and alerts go, if its caller listens.
     pub(crate) fn reporter(&self) -> Option<Reporter> {
-        self.1.clone()
+        self.reporter.clone()
     }
 
     /// The server's files.
     pub(crate) fn files(&self) -> &Arc<FileStore> {
-        &self.2
+        &self.files
     }
 
     /// The server's limits.
     pub(crate) fn limits(&self) -> &Limits {
-        &self.3
+        &self.limits
+    }
+
+    /// A batched endpoint's runs of its handler that may happen at once (its concurrency
+    /// limit); none for no limit.
+    pub(crate) fn batch_runs(&self) -> Option<Arc<Semaphore>> {
+        self.batch_runs.clone()
     }
 }
 
@@ -175,8 +189,13 @@ impl DeclaredApp {
         for endpoint in self.endpoints.iter_mut().filter(|endpoint| !endpoint.limit_set) {
             endpoint.spec.concurrency_limit = limits.default_concurrency_limit;
         }
+        // A batched endpoint's limit counts runs, each of up to a batch of calls: that many
+        // calls are admitted at once, to gather into batches.
         let groups: Vec<(Option<usize>, Option<&str>)> = (self.endpoints.iter())
-            .map(|endpoint| (endpoint.spec.concurrency_limit, endpoint.concurrency_group.as_deref()))
+            .map(|endpoint| {
+                let calls = calls_per_run(endpoint.spec.batch.as_ref());
+                (endpoint.spec.concurrency_limit.map(|limit| limit * calls), endpoint.concurrency_group.as_deref())
+            })
             .collect();
         let lines = line::lines(&groups, limits.max_waiting_calls);
         let states = Arc::new(SessionStates::new(self.state_starts, backend, &self.spec.name, limits.max_sessions));
@@ -349,7 +368,8 @@ impl Declared {
         let Declared { mut spec, handler, states: wiring, streams, event_data, .. } = self;
         bound_components(&mut spec.inputs, &limits);
         bound_components(&mut spec.outputs, &limits);
-        Mounted { line, states, wiring, spec, handler, streams, decoding, event_data, limits }
+        let batch_runs = (spec.batch.zip(spec.concurrency_limit)).map(|(_, limit)| Arc::new(Semaphore::new(limit)));
+        Mounted { line, states, wiring, spec, handler, streams, decoding, event_data, limits, batch_runs }
     }
 }
 
@@ -377,6 +397,8 @@ pub(crate) struct Mounted {
     event_data: Option<EventDataKind>,
     /// The server's limits, for handlers of Rheo's own (a chat's).
     limits: Limits,
+    /// A batched endpoint's runs at once (its concurrency limit), for [`crate::Batch`].
+    batch_runs: Option<Arc<Semaphore>>,
 }
 
 /// An example's media files, encoded when the app was declared: row `row`'s value for input
@@ -557,7 +579,14 @@ impl Mounted {
                 return;
             }
             inputs.splice(0..0, event_data);
-            let mut answers = (self.handler)(inputs, Slot(permit.clone(), reporter, files.clone(), self.limits));
+            let slot = Slot {
+                _permit: permit.clone(),
+                reporter,
+                files: files.clone(),
+                limits: self.limits,
+                batch_runs: self.batch_runs.clone(),
+            };
+            let mut answers = (self.handler)(inputs, slot);
             while let Some(answer) = answers.next().await {
                 let checked = match answer.and_then(|outputs| check_outputs(&self.spec.outputs, &outputs).map(|()| outputs)) {
                     Ok(mut outputs) => self.states.keep(&self.wiring, session.as_deref(), &mut outputs).await.map(|()| outputs),
@@ -681,25 +710,29 @@ impl Drop for OpenStream {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::time::Duration;
 
     use super::*;
     use crate::{interface::IntoMounted, Interface, Number};
 
-    fn number(x: f64) -> Vec<Value> {
+    pub(crate) fn number(x: f64) -> Vec<Value> {
         vec![Value::Number(x)]
     }
 
     /// The interface as a server with default limits, in memory, would run it.
-    fn mount(interface: impl IntoMounted, name: &str, files: &Arc<FileStore>) -> Mounted {
+    pub(crate) fn mount(interface: impl IntoMounted, name: &str, files: &Arc<FileStore>) -> Mounted {
         let app = interface.into_mounted(name).unwrap();
         let app = app.build_in_memory(files);
         Arc::into_inner(app.endpoints.into_iter().next().unwrap()).unwrap()
     }
 
     /// Runs one call to its end, as the JSON transports do.
-    async fn run(mounted: &Mounted, files: &Arc<FileStore>, inputs: Vec<Value>) -> Result<Vec<Payload>, CallError> {
+    pub(crate) async fn run(
+        mounted: &Mounted,
+        files: &Arc<FileStore>,
+        inputs: Vec<Value>,
+    ) -> Result<Vec<Payload>, CallError> {
         let checked = mounted.check(inputs)?;
         last(mounted.call(files, None, None, checked, None)).await
     }

@@ -163,8 +163,8 @@ fn event_config(id: usize, event: &EventSpec) -> Json {
         "connection": "sse",
         "time_limit": null,
         "stream_every": 0.5,
-        "batch": false,
-        "max_batch_size": 4,
+        "batch": event.batch.is_some(),
+        "max_batch_size": event.batch.map_or(4, |batch| batch.max_size),
         "cancels": [],
         "show_progress": "full",
     })
