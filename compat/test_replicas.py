@@ -98,6 +98,25 @@ def replica(response):
     return response.headers["x-rheo-replica"]
 
 
+def test_a_cached_example_is_computed_once_for_all_replicas():
+    """/diffusion keeps its examples' last pictures (lazily): whichever replica a call of an
+    example lands on, it gets the one kept picture, made by the first and shared through Redis,
+    and every replica serves its file."""
+    answers = []
+    with httpx.Client(base_url=URL, timeout=60) as http:
+        for _ in range(4):
+            started = http.post("diffusion/gradio_api/call/diffuse", json={"data": [20]})
+            assert started.status_code == 200, started.text
+            result = http.get(f"diffusion/gradio_api/call/diffuse/{started.json()['event_id']}")
+            data = [line[len("data: "):] for line in result.text.splitlines() if line.startswith("data: ")]
+            answers.append((replica(started), json.loads(data[-1])[0]))
+        assert len({served for served, _ in answers}) >= 2, f"the calls landed on {answers}"
+        assert len({picture["path"] for _, picture in answers}) == 1, answers
+        for _ in range(3):
+            picture = http.get(answers[0][1]["url"])
+            assert picture.status_code == 200 and picture.headers["content-type"] == "image/png", picture.status_code
+
+
 def test_the_rest_api_reads_a_result_and_its_files_on_other_replicas():
     pairs = []
     with httpx.Client(base_url=URL, timeout=30) as http:

@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures::Stream;
 use rheo::{
     image::{Rgb, RgbImage},
-    Image, Interface, IntoMounted, Slider,
+    CacheMode, Image, Interface, IntoMounted, Slider,
 };
 
 const SIDE: u32 = 256;
@@ -58,8 +58,15 @@ pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(diffuse)
         .inputs(Slider::new(1.0, 20.0).label("steps").value(8.0).info("More steps, a clearer picture, a longer wait."))
         .outputs(Image::new().label("picture"))
+        // Kept once computed (a generator keeps its last picture): an example clicked again
+        // shows at once.
+        .examples([(12.0,), (20.0,)])
+        .cache_examples(CacheMode::Lazy)
         .title("Diffusion")
-        .description("A generator yields the picture one denoising step at a time; each step is shown as it arrives.")
+        .description(
+            "A generator yields the picture one denoising step at a time; each step is shown as it arrives. \
+             The examples' pictures are kept once made: clicked again, they show at once.",
+        )
 }
 
 #[cfg(test)]

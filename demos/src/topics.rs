@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use rheo::{Batch, Classification, Interface, IntoMounted, Label, Textbox};
+use rheo::{Batch, CacheMode, Classification, Interface, IntoMounted, Label, Textbox};
 
 const FEATURES: usize = 8192;
 const DIMENSIONS: usize = 512;
@@ -119,6 +119,8 @@ pub(crate) fn interface(batched: bool) -> impl IntoMounted {
             ("Bake the bread in a hot oven, then taste the cheese sauce".to_string(),),
             ("The band played the new album's songs at the concert".to_string(),),
         ])
+        // Computed before the server serves, and kept: an example's topic shows at once.
+        .cache_examples(CacheMode::Eager)
         .title("Topics")
         .description(
             "Which topic a text is about. The model takes **batches**: calls that arrive together \

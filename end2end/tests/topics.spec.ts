@@ -3,16 +3,16 @@
 import { Client } from "@gradio/client";
 import { expect, test } from "@playwright/test";
 
-test("a text typed and submitted gets its topic, and an example fills the box", async ({ page }) => {
+test("a text typed and submitted gets its topic; a cached example shows its topic on the click", async ({ page }) => {
   await page.goto("/topics");
   await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("text", { exact: true }).fill("guitar and drums at the concert");
   await page.getByRole("button", { name: "Submit" }).click();
   const topic = page.locator(".component.label .top-class");
   await expect(topic).toHaveText("music");
+  // The examples' answers are kept (computed before the server served): the click shows one.
   await page.getByRole("button", { name: /Bake the bread/ }).click();
   await expect(page.getByLabel("text", { exact: true })).toHaveValue(/^Bake the bread/);
-  await page.getByRole("button", { name: "Submit" }).click();
   await expect(topic).toHaveText("food");
 });
 

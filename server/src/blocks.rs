@@ -433,7 +433,7 @@ impl Blocks {
         let rows = (rows.into_iter().enumerate())
             .map(|(row, payloads)| ExampleFile::row_values(set, row, payloads, &mut self.example_files))
             .collect();
-        self.examples.push(ExampleSet { inputs, rows });
+        self.examples.push(ExampleSet { inputs, rows, cache: None });
         self.place(Node::Examples { set });
     }
 

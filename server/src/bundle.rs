@@ -10,29 +10,31 @@
 //! While developing the UI, `cargo leptos watch` sets `LEPTOS_SITE_ROOT`: the bundle then comes
 //! from that directory, rebuilt and reloaded on every change.
 
-use std::sync::LazyLock;
+use std::{io::Write as _, sync::LazyLock};
 
 use axum::{
-    extract::Path,
+    extract::{Path, State},
     http::{
         header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY},
         HeaderMap, StatusCode,
     },
     response::{IntoResponse, Response},
 };
+use bytes::Bytes;
 use rheo_app::Assets;
 
 /// Where the bundle's files are served.
 pub(crate) const PKG_DIR: &str = "pkg";
 
 /// One file of the bundle, in its three encodings.
+#[derive(Clone)]
 struct File {
     /// `rheo-<hash of the contents>.<extension>`
     name: String,
     mime_type: &'static str,
-    raw: &'static [u8],
-    brotli: &'static [u8],
-    gzip: &'static [u8],
+    raw: Bytes,
+    brotli: Bytes,
+    gzip: Bytes,
 }
 
 macro_rules! bundle_file {
@@ -65,7 +67,27 @@ impl File {
         gzip: &'static [u8],
     ) -> Self {
         let (stem, extension) = file.rsplit_once('.').expect("bundle files have an extension");
-        File { name: format!("{stem}-{:016x}.{extension}", fnv1a(raw)), mime_type, raw, brotli, gzip }
+        let name = format!("{stem}-{:016x}.{extension}", fnv1a(raw));
+        File {
+            name,
+            mime_type,
+            raw: Bytes::from_static(raw),
+            brotli: Bytes::from_static(brotli),
+            gzip: Bytes::from_static(gzip),
+        }
+    }
+
+    /// The stylesheet with `added` after it (a theme's rules), compressed now.
+    fn with_css(&self, added: &str) -> Self {
+        let raw = [&self.raw[..], added.as_bytes()].concat();
+        let mut brotli = Vec::new();
+        brotli::BrotliCompress(&mut &raw[..], &mut brotli, &brotli::enc::BrotliEncoderParams::default())
+            .expect("compressing in memory cannot fail");
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gzip.write_all(&raw).expect("compressing in memory cannot fail");
+        let gzip = gzip.finish().expect("compressing in memory cannot fail");
+        let name = format!("rheo-{:016x}.css", fnv1a(&raw));
+        File { name, mime_type: self.mime_type, raw: raw.into(), brotli: brotli.into(), gzip: gzip.into() }
     }
 
     fn url(&self) -> String {
@@ -78,10 +100,27 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// The URLs of the embedded bundle's files.
-pub(crate) fn embedded_assets() -> Assets {
-    let [js, wasm, css] = &*FILES;
-    Assets { js: js.url(), wasm: wasm.url(), css: css.url() }
+/// The embedded bundle as this server serves it: its stylesheet followed by the theme's CSS,
+/// if the author set a theme (see [`crate::Theme`]).
+pub(crate) struct Bundle {
+    files: [File; 3],
+}
+
+impl Bundle {
+    pub(crate) fn embedded(theme_css: Option<&str>) -> Self {
+        let [js, wasm, css] = FILES.clone();
+        let css = match theme_css {
+            Some(added) => css.with_css(added),
+            None => css,
+        };
+        Bundle { files: [js, wasm, css] }
+    }
+
+    /// The URLs of its files.
+    pub(crate) fn assets(&self) -> Assets {
+        let [js, wasm, css] = &self.files;
+        Assets { js: js.url(), wasm: wasm.url(), css: css.url() }
+    }
 }
 
 /// The URLs of the bundle `cargo leptos` writes to `LEPTOS_SITE_ROOT/pkg` (its output name is
@@ -93,17 +132,21 @@ pub(crate) fn site_assets(output_name: &str) -> Assets {
 
 /// `GET /pkg/<file>`: an embedded file, in the best encoding the client takes; 404 for any
 /// other name.
-pub(crate) async fn serve(Path(name): Path<String>, headers: HeaderMap) -> Response {
-    let Some(file) = FILES.iter().find(|file| file.name == name) else {
+pub(crate) async fn serve(
+    State(bundle): State<std::sync::Arc<Bundle>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(file) = bundle.files.iter().find(|file| file.name == name) else {
         return (StatusCode::NOT_FOUND, "There is no such file in the UI bundle.").into_response();
     };
     let accepts = |encoding: &str| accepts(&headers, encoding);
     let (encoding, body) = if accepts("br") {
-        (Some("br"), file.brotli)
+        (Some("br"), file.brotli.clone())
     } else if accepts("gzip") {
-        (Some("gzip"), file.gzip)
+        (Some("gzip"), file.gzip.clone())
     } else {
-        (None, file.raw)
+        (None, file.raw.clone())
     };
     let mut response = (
         [
@@ -138,8 +181,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_theme_follows_the_stylesheet_under_a_name_of_its_own() {
+        let (plain, themed) = (Bundle::embedded(None), Bundle::embedded(Some(":root { --radius: 2px; }")));
+        assert_eq!((plain.assets().js, plain.assets().wasm), (themed.assets().js, themed.assets().wasm));
+        assert_ne!(plain.assets().css, themed.assets().css);
+        let css = &themed.files[2];
+        assert!(css.raw.starts_with(&plain.files[2].raw) && css.raw.ends_with(b":root { --radius: 2px; }"));
+        let mut unzipped = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&css.gzip[..]), &mut unzipped).unwrap();
+        assert_eq!(unzipped.as_bytes(), &css.raw[..]);
+        let mut unbrotlied = Vec::new();
+        brotli::BrotliDecompress(&mut &css.brotli[..], &mut unbrotlied).unwrap();
+        assert_eq!(unbrotlied, css.raw);
+    }
+
+    #[test]
     fn names_carry_a_hash_of_the_contents() {
-        let assets = embedded_assets();
+        let assets = Bundle::embedded(None).assets();
         assert!(assets.wasm.starts_with("/pkg/rheo-") && assets.wasm.ends_with(".wasm"), "{}", assets.wasm);
         assert_ne!(fnv1a(b"a"), fnv1a(b"b"));
         for file in &*FILES {

@@ -3,7 +3,7 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use rheo_shared::{ComponentSpec, Flagging, InterfaceSpec, ValueError};
+use rheo_shared::{CacheMode, ComponentSpec, Flagging, InterfaceSpec, ValueError};
 
 use crate::{
     components::{ComponentList, Returns, WithEventData},
@@ -59,6 +59,7 @@ struct Options {
     stream_every: Duration,
     time_limit: Option<Duration>,
     examples: Vec<Vec<Payload>>,
+    cache_examples: Option<CacheMode>,
     /// The author's, if set (`None` for the server's default).
     concurrency_limit: Option<Option<usize>>,
     timeout: Option<Duration>,
@@ -83,6 +84,7 @@ impl<F: Handler<M>, M> Interface<F, M> {
                 stream_every: Duration::from_millis(500),
                 time_limit: Some(Duration::from_secs(30)),
                 examples: Vec::new(),
+                cache_examples: None,
                 concurrency_limit: None,
                 timeout: None,
             },
@@ -210,6 +212,21 @@ impl<F, M, I: ComponentList, O> Interface<F, M, I, O> {
     }
 }
 
+impl<F, M, I, O> Interface<F, M, I, O> {
+    /// Keeps the examples' outputs (Gradio's `cache_examples`): computed before the server
+    /// serves ([`CacheMode::Eager`]) or on each example's first call ([`CacheMode::Lazy`]),
+    /// then kept while it runs (shared between replicas through their store). A call on an
+    /// example's values is answered from them without the handler, and clicking an example
+    /// shows them at once. A generator keeps its last answer; an example whose handler fails
+    /// keeps its error, shown when it is clicked, and the server starts all the same. Not for
+    /// streaming interfaces or interfaces with [`State`](crate::State) (each call's answer
+    /// depends on the session there).
+    pub fn cache_examples(mut self, mode: CacheMode) -> Self {
+        self.options.cache_examples = Some(mode);
+        self
+    }
+}
+
 /// A function item's name: `demos::calculator` → `calculator`. Closures, generic functions
 /// and function pointers have no plain name; they get Gradio's fallback, `predict`.
 pub(crate) fn function_name<F>() -> String {
@@ -278,6 +295,7 @@ where
             generator: F::GENERATOR,
             flagging: options.flagging,
             batch: self.handler.batching(),
+            cache_examples: options.cache_examples,
         };
         let states = match (spec.check(), states) {
             (Ok(()), Ok(states)) => states,

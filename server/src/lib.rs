@@ -82,6 +82,7 @@ mod settings;
 mod site;
 mod store;
 mod tabbed;
+mod theme;
 mod tls;
 mod transports;
 mod update;
@@ -106,9 +107,10 @@ pub use limits::Limits;
 pub use login::Login;
 pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
 pub use rheo_shared::{
-    AudioData, AudioSource, Classification, Facing, FileCount, ImageFormat, ImageSource, WebcamConstraints,
+    AudioData, AudioSource, CacheMode, Classification, Facing, FileCount, ImageFormat, ImageSource, WebcamConstraints,
 };
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
 pub use serde_json;
 pub use tabbed::TabbedInterface;
+pub use theme::Theme;
 pub use update::Update;

@@ -30,7 +30,7 @@ use tower_http::{
 use crate::transports::mcp;
 use crate::{
     api_page::{self, ApiPages},
-    bundle,
+    bundle::{self, Bundle},
     engine::DeclaredApp,
     interface::IntoMounted,
     limits::Limits,
@@ -38,6 +38,7 @@ use crate::{
     login::{self, Gate, Login},
     settings::{Resolved, Settings},
     site::{self, PublicUrl, Site, LOOPBACK_NAMES},
+    theme::Theme,
     transports::{gradio, rheo, stream, Interfaces},
 };
 
@@ -207,6 +208,15 @@ impl Registry {
         self
     }
 
+    /// The look of every page: a built-in theme, a primary colour, a font, corners, spacing
+    /// and CSS of the author's (see [`Theme`]). `RHEO_THEME` names another built-in theme (the
+    /// code's settings kept over it), `RHEO_THEME_CSS` another CSS file. Not under `cargo
+    /// leptos watch`, which serves the stylesheet it builds.
+    pub fn theme(mut self, theme: Theme) -> Self {
+        self.settings.theme = Some(theme);
+        self
+    }
+
     /// Where flags are kept, for the interfaces with flagging on ([`Interface::flagging`]):
     /// a folder per interface with a CSV and copies of the media. Default `.rheo/flagged`
     /// under the working directory; `RHEO_FLAGGING_DIR` overrides it. Replicas may share it.
@@ -263,8 +273,11 @@ impl Registry {
         let settings = self.settings.resolve(|name| std::env::var(name).ok(), None).unwrap_or_else(|e| panic!("{e}"));
         // Served by someone else, the app is never told it is stopping.
         let (_, never) = watch::channel(false);
-        let (router, background) = self.router(site_options(), settings, never).unwrap_or_else(|e| panic!("{e}"));
+        let (router, background, interfaces) =
+            self.router(site_options(), settings, never).unwrap_or_else(|e| panic!("{e}"));
         background.spawn().detach_all();
+        // No wait before serving here: the first call of an example computes it if this has not.
+        tokio::spawn(async move { interfaces.cache_examples().await });
         router
     }
 
@@ -277,11 +290,12 @@ impl Registry {
         site: Option<LeptosOptions>,
         settings: Resolved,
         stopping: watch::Receiver<bool>,
-    ) -> Result<(Router, Background), String> {
+    ) -> Result<(Router, Background, Arc<Interfaces>), String> {
         let embedded = site.is_none();
+        let bundle = Arc::new(Bundle::embedded(settings.theme_css.as_deref()));
         let (options, assets) = match site {
             Some(options) => (options.clone(), bundle::site_assets(&options.output_name)),
-            None => (LeptosOptions::builder().output_name("rheo").build(), bundle::embedded_assets()),
+            None => (LeptosOptions::builder().output_name("rheo").build(), bundle.assets()),
         };
         let stylesheet = assets.css.clone();
         let max_request_bytes = settings.limits.max_request_bytes;
@@ -311,7 +325,7 @@ impl Registry {
         // Its own body limit (media come in base64). Without the feature, the settings refused
         // an MCP server already.
         #[cfg(feature = "mcp")]
-        let api = if settings.mcp_server { api.merge(mcp::router(interfaces)) } else { api };
+        let api = if settings.mcp_server { api.merge(mcp::router(interfaces.clone())) } else { api };
         // Every page, the fallback's error pages too, renders with the specs in context.
         let deployed = Arc::new(settings.site);
         let provide_specs = {
@@ -330,7 +344,9 @@ impl Registry {
         let render = leptos_axum::render_app_async_with_context(provide_specs.clone(), page);
         let pages = pages.route("/", get(render.clone())).route("/{name}", get(render.clone()));
         let pages = if embedded {
-            pages.route(&format!("/{}/{{file}}", bundle::PKG_DIR), get(bundle::serve)).fallback(render)
+            pages
+                .route(&format!("/{}/{{file}}", bundle::PKG_DIR), get(bundle::serve).with_state(bundle))
+                .fallback(render)
         } else {
             let shell = move |options| shell(options, assets.clone());
             pages.fallback(leptos_axum::file_and_error_handler_with_context(provide_specs, shell))
@@ -364,7 +380,7 @@ impl Registry {
             .layer(from_fn_with_state(deployed, site::guard))
             .option_layer(cors)
             .service(app);
-        Ok((Router::new().fallback_service(guarded), background))
+        Ok((Router::new().fallback_service(guarded), background, interfaces))
     }
 
     /// Serves the app until Ctrl-C or SIGTERM, on the host and port set in code or by the
@@ -410,9 +426,13 @@ impl Registry {
             shutdown_signal().await;
             let _ = stop.send(true);
         };
-        let (router, background) = self.router(site, settings, stopping).map_err(ServeError)?;
+        let (router, background, interfaces) = self.router(site, settings, stopping).map_err(ServeError)?;
         // The server owns its background tasks: they stop when it returns.
         let _background = background.spawn();
+        // Eagerly cached examples are computed before the first request is answered (the
+        // listener holds the connections that come meanwhile).
+        interfaces.cache_examples().await;
+        drop(interfaces);
         let served = listen::serve(listener, tls, proxies, limits, router, shutdown);
         served.await.map_err(|e| ServeError(format!("the server stopped: {e}")))
     }

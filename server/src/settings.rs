@@ -12,6 +12,7 @@ use crate::{
     login::Login,
     site::{Site, LOOPBACK_NAMES},
     store::Backend,
+    theme::Theme,
     tls,
 };
 
@@ -32,6 +33,7 @@ pub(crate) struct Settings {
     pub(crate) mcp_server: bool,
     pub(crate) flagging_dir: Option<PathBuf>,
     pub(crate) shared_store: Option<String>,
+    pub(crate) theme: Option<Theme>,
 }
 
 /// The settings in force.
@@ -49,6 +51,8 @@ pub(crate) struct Resolved {
     /// Where State, queue results and files are kept: in memory, or in the Redis replicas
     /// share (`RHEO_REDIS_URL`).
     pub(crate) backend: Backend,
+    /// The CSS a theme adds to the stylesheet, if one is set (`RHEO_THEME`, `RHEO_THEME_CSS`).
+    pub(crate) theme_css: Option<String>,
 }
 
 impl Settings {
@@ -133,7 +137,15 @@ impl Settings {
             None => Backend::Memory,
             Some(url) => shared_backend(&url)?,
         };
-        Ok(Resolved { site, tls, login, secret, limits, mcp_server, flagging_dir, backend })
+        let mut theme = self.theme.clone();
+        if let Some(name) = env("RHEO_THEME") {
+            theme = Some(theme.unwrap_or_default().with_name(name.trim()));
+        }
+        if let Some(css) = env("RHEO_THEME_CSS") {
+            theme = Some(theme.unwrap_or_default().css_file(css.trim()));
+        }
+        let theme_css = theme.map(|theme| theme.css()).transpose()?;
+        Ok(Resolved { site, tls, login, secret, limits, mcp_server, flagging_dir, backend, theme_css })
     }
 }
 

@@ -73,6 +73,29 @@ pub struct ExampleSet {
     pub inputs: Vec<usize>,
     /// A value per component in each row (media as files the server keeps).
     pub rows: Vec<Vec<Value>>,
+    /// The event whose outputs for these rows the server keeps, if it does: a call of it on a
+    /// row's values is answered from them, without the handler (Gradio's `cache_examples`).
+    #[serde(default)]
+    pub cache: Option<ExampleCache>,
+}
+
+/// Event `event`'s outputs for a set of examples, kept by the server: computed before it
+/// serves (`Eager`) or on the first call of each row (`Lazy`; Gradio's `cache_mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExampleCache {
+    pub event: usize,
+    pub mode: CacheMode,
+    /// Clicking a row runs the event too, so that its kept outputs show at once (an interface
+    /// that is not live; a live one runs on the change the click makes).
+    pub run_on_click: bool,
+}
+
+/// When cached examples are computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheMode {
+    Eager,
+    Lazy,
 }
 
 /// When `trigger` fires, the running calls of `events` stop (Gradio's `cancels=`).
@@ -479,8 +502,11 @@ impl BlocksSpec {
             trigger: reset.trigger.shifted(components, events),
             components: ids(reset.components),
         }));
-        self.examples
-            .extend(other.examples.into_iter().map(|set| ExampleSet { inputs: ids(set.inputs), rows: set.rows }));
+        self.examples.extend(other.examples.into_iter().map(|set| ExampleSet {
+            inputs: ids(set.inputs),
+            rows: set.rows,
+            cache: set.cache.map(|cache| ExampleCache { event: cache.event + events, ..cache }),
+        }));
         other.layout.iter().map(|node| node.shifted(components, events, sets)).collect()
     }
 
@@ -752,6 +778,7 @@ impl BlocksSpec {
             generator: event.generator,
             flagging: event.flagging.clone(),
             batch: event.batch,
+            cache_examples: None,
         }
     }
 }
@@ -981,12 +1008,19 @@ mod tests {
     #[test]
     fn examples_fit_their_components_and_are_placed_once_declared() {
         let mut app = blocks(Vec::new());
-        app.examples =
-            vec![ExampleSet { inputs: vec![0, 3], rows: vec![vec![Value::Number(1.0), Value::Text("x".into())]] }];
+        app.examples = vec![ExampleSet {
+            inputs: vec![0, 3],
+            rows: vec![vec![Value::Number(1.0), Value::Text("x".into())]],
+            cache: None,
+        }];
         app.layout.push(Node::Examples { set: 0 });
         assert_eq!(app.check(), Ok(()));
-        app.examples.push(ExampleSet { inputs: vec![0], rows: vec![vec![Value::Text("two".into())], vec![]] });
-        app.examples.push(ExampleSet { inputs: vec![7], rows: Vec::new() });
+        app.examples.push(ExampleSet {
+            inputs: vec![0],
+            rows: vec![vec![Value::Text("two".into())], vec![]],
+            cache: None,
+        });
+        app.examples.push(ExampleSet { inputs: vec![7], rows: Vec::new(), cache: None });
         app.layout.push(Node::Group { label: None, children: vec![Node::Examples { set: 5 }] });
         assert_eq!(
             app.check().unwrap_err(),

@@ -1,7 +1,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::components::{Button, ButtonVariant, Kind};
-use crate::{BlocksSpec, Cancel, ComponentKind, ComponentSpec, EventSpec, ExampleSet, Node, Reset, Trigger, Value};
+use crate::{
+    BlocksSpec, CacheMode, Cancel, ComponentKind, ComponentSpec, EventSpec, ExampleCache, ExampleSet, Node, Reset,
+    Trigger, Value,
+};
 
 /// Everything the UI needs to render one interface and the API needs to describe it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +50,10 @@ pub struct InterfaceSpec {
     /// call at a time.
     #[serde(default)]
     pub batch: Option<Batching>,
+    /// Whether the server keeps the examples' outputs, and when it computes them; `None`: each
+    /// example clicked is a call like any other.
+    #[serde(default)]
+    pub cache_examples: Option<CacheMode>,
 }
 
 /// The longest pause a live interface may wait after a change before it recomputes.
@@ -185,6 +192,18 @@ impl InterfaceSpec {
             problems.push(format!("live_debounce must be 0 to {MAX_DEBOUNCE_SECONDS} seconds"));
         }
         problems.extend(self.batch.iter().flat_map(Batching::problems));
+        if self.cache_examples.is_some() {
+            if streaming > 0 {
+                problems
+                    .push("a streaming interface's examples cannot be cached: each frame is a call of its own".into());
+            }
+            let stateful = |c: &ComponentSpec| matches!(c.kind, ComponentKind::State(_));
+            if self.inputs.iter().chain(&self.outputs).any(stateful) {
+                problems.push(
+                    "cached examples are answered without a session: an interface with State cannot cache them".into(),
+                );
+            }
+        }
         if let Some(flagging) = &self.flagging {
             if streaming > 0 {
                 problems.push("flagging is for calls, not streams: a streamed frame is not kept to flag".into());
@@ -227,7 +246,8 @@ impl InterfaceSpec {
             flagging: self.flagging.clone(),
             batch: self.batch,
         };
-        let examples = ExampleSet { inputs: inputs.clone().collect(), rows: self.examples.clone() };
+        let cache = self.cache_examples.map(|mode| ExampleCache { event: 0, mode, run_on_click: !self.live });
+        let examples = ExampleSet { inputs: inputs.clone().collect(), rows: self.examples.clone(), cache };
         BlocksSpec {
             name: self.name.clone(),
             title: self.title.clone(),
@@ -358,6 +378,7 @@ mod tests {
             generator: false,
             flagging: None,
             batch: None,
+            cache_examples: None,
         }
     }
 

@@ -33,8 +33,8 @@ mod wire_names;
 
 pub use audio::{AudioData, JoinError};
 pub use blocks::{
-    BlocksSpec, Cancel, EventSpec, ExampleSet, Node, Reset, Tab, Trigger, DEFAULT_STREAM_EVERY, MAX_LAYOUT_DEPTH,
-    MIN_TIMER_SECONDS,
+    BlocksSpec, CacheMode, Cancel, EventSpec, ExampleCache, ExampleSet, Node, Reset, Tab, Trigger,
+    DEFAULT_STREAM_EVERY, MAX_LAYOUT_DEPTH, MIN_TIMER_SECONDS,
 };
 pub use components::{
     AudioSource, ComponentKind, ComponentSpec, Facing, FileCount, ImageFormat, ImageSource, Media, Problem, SpecError,

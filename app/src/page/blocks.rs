@@ -418,7 +418,10 @@ impl Layout<'_> {
         let examples = &self.spec.examples[set];
         let labels = examples.inputs.iter().map(|&id| self.spec.components[id].label.clone()).collect();
         let inputs = examples.inputs.iter().map(|&id| self.values[id]).collect();
-        examples_view(labels, examples.rows.clone(), self.root, inputs, None)
+        // A cached set's event runs on the click, its kept outputs shown at once.
+        let runs = examples.cache.filter(|cache| cache.run_on_click).map(|cache| cache.event);
+        let on_fill = runs.and_then(|event| self.events.runs.with_value(|runs| runs.get(event).copied()));
+        examples_view(labels, examples.rows.clone(), self.root, inputs, on_fill)
     }
 
     /// What a labelled group is to assistive technology (see [`Region`]).

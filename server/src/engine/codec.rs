@@ -152,6 +152,8 @@ pub(crate) struct FileOutputs<'a> {
     /// Each output's image format (PNG for any but an Image that says otherwise).
     formats: Vec<ImageFormat>,
     last: Option<Vec<Value>>,
+    /// Its files are kept for as long as the server runs (a cached example's outputs).
+    pinned: bool,
 }
 
 impl<'a> FileOutputs<'a> {
@@ -169,7 +171,12 @@ impl<'a> FileOutputs<'a> {
             _ => ImageFormat::Png,
         };
         let formats = outputs.iter().map(format).collect();
-        FileOutputs { name, files, client, joined, formats, last: None }
+        FileOutputs { name, files, client, joined, formats, last: None, pinned: false }
+    }
+
+    /// The same, its files pinned: kept outside the store's bounds, never evicted.
+    pub(crate) fn pinned(self) -> Self {
+        FileOutputs { pinned: true, ..self }
     }
 
     /// One answer's outputs as wire values.
@@ -256,7 +263,11 @@ impl<'a> FileOutputs<'a> {
     }
 
     async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<FileData, CallError> {
-        let mut file = self.files.store(bytes, name, mime_type, self.client).await.map_err(|e| match e {
+        let stored = match self.pinned {
+            true => self.files.pin(bytes, name, mime_type).map_err(FileError::Io),
+            false => self.files.store(bytes, name, mime_type, self.client).await,
+        };
+        let mut file = stored.map_err(|e| match e {
             FileError::Store(e) => CallError::Store(e),
             FileError::Io(e) if matches!(e.kind(), ErrorKind::QuotaExceeded | ErrorKind::StorageFull) => {
                 CallError::InvalidOutput(format!("the output file was refused: {e}"))

@@ -10,6 +10,7 @@
 
 pub(crate) mod codec;
 pub(crate) mod events;
+pub(crate) mod examples;
 pub(crate) mod files;
 pub(crate) mod line;
 pub(crate) mod media;
@@ -37,6 +38,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use self::{
     events::{CallEvent, Reporter},
+    examples::CachedExamples,
     files::FileStore,
     line::Line,
     media::DecodeBudget,
@@ -215,6 +217,14 @@ impl DeclaredApp {
                 *cell = example.shape.value(pinned);
             }
         }
+        let mut endpoints = endpoints;
+        for set in &spec.examples {
+            let Some(cache) = set.cache else { continue };
+            let cached = CachedExamples::new(set.rows.clone(), cache.mode, backend.clone(), spec.name.clone());
+            if let Some(endpoint) = endpoints.get_mut(cache.event).and_then(Arc::get_mut) {
+                endpoint.examples = Some(cached);
+            }
+        }
         Ok(MountedApp { spec, endpoints, states })
     }
 }
@@ -247,6 +257,13 @@ impl MountedApp {
     /// Drops the `State` values of `session` (its page has closed).
     pub(crate) async fn end_session(&self, session: &str) -> Result<(), StoreError> {
         self.states.forget(session).await
+    }
+
+    /// Computes the answers of its eagerly cached examples (see [`Mounted::cache_examples`]).
+    pub(crate) async fn cache_examples(&self, files: &Arc<FileStore>) {
+        for endpoint in &self.endpoints {
+            endpoint.cache_examples(files).await;
+        }
     }
 
     /// The endpoint whose calls people may flag, if one may be (an interface's function).
@@ -369,7 +386,19 @@ impl Declared {
         bound_components(&mut spec.inputs, &limits);
         bound_components(&mut spec.outputs, &limits);
         let batch_runs = (spec.batch.zip(spec.concurrency_limit)).map(|(_, limit)| Arc::new(Semaphore::new(limit)));
-        Mounted { line, states, wiring, spec, handler, streams, decoding, event_data, limits, batch_runs }
+        Mounted {
+            line,
+            states,
+            wiring,
+            spec,
+            handler,
+            streams,
+            decoding,
+            event_data,
+            limits,
+            batch_runs,
+            examples: None,
+        }
     }
 }
 
@@ -399,6 +428,8 @@ pub(crate) struct Mounted {
     limits: Limits,
     /// A batched endpoint's runs at once (its concurrency limit), for [`crate::Batch`].
     batch_runs: Option<Arc<Semaphore>>,
+    /// Its kept answers for a set of examples, if it keeps them.
+    examples: Option<CachedExamples>,
 }
 
 /// An example's media files, encoded when the app was declared: row `row`'s value for input
@@ -518,6 +549,29 @@ impl Mounted {
             })
         })?;
         Ok(Checked(checked.0, Some(Payload::Json(Value::Json(data)))))
+    }
+
+    /// The kept answer for `inputs`, if they are the values of a cached example: computed now
+    /// if it was not yet. `None` for any other inputs.
+    pub(crate) async fn cached_answer(
+        &self,
+        files: &Arc<FileStore>,
+        inputs: &Checked,
+    ) -> Option<Result<Vec<Value>, CallError>> {
+        let examples = self.examples.as_ref()?;
+        let row = examples.row_of(inputs)?;
+        Some(examples.answer(self, files, row).await)
+    }
+
+    /// Computes the answers of its eagerly cached examples, if it has some; an example that
+    /// fails is logged (and its error kept, to be shown when it is clicked).
+    pub(crate) async fn cache_examples(&self, files: &Arc<FileStore>) {
+        let Some(examples) = self.examples.as_ref().filter(|examples| examples.is_eager()) else { return };
+        for row in 0..examples.len() {
+            if let Err(e) = examples.answer(self, files, row).await {
+                tracing::warn!("/{}: example {} failed when cached: {e}", self.spec.name, row + 1);
+            }
+        }
     }
 
     /// Counts a stream as open on this interface for as long as the guard lives.

@@ -60,6 +60,14 @@ pub(crate) struct Interfaces {
 }
 
 impl Interfaces {
+    /// Computes every eagerly cached example's answer, one after the other (before the server
+    /// serves; a failure is logged and kept as that example's answer).
+    pub(crate) async fn cache_examples(&self) {
+        for app in &self.mounted {
+            app.cache_examples(&self.files).await;
+        }
+    }
+
     /// The composition root: builds the declared interfaces into the parts the server runs,
     /// under the resolved `settings` (the file store with its bounds, each interface's limits
     /// and backend, its example files pinned, its flags under the flagging directory, one that
@@ -302,6 +310,10 @@ pub(crate) fn json_answers(
     };
     let stopping = interfaces.stopping();
     let answers = async_stream::stream! {
+        if let Some(kept) = interface.cached_answer(&interfaces.files, &checked).await {
+            yield kept.map(&locate_files);
+            return;
+        }
         let spec = interface.spec();
         let mut outputs = FileOutputs::new(&spec.name, &interfaces.files, client, spec.generator, &spec.outputs);
         for await answer in interface.call(&interfaces.files, client, session, checked, reporter) {
