@@ -63,11 +63,12 @@ struct Forming<R, Out> {
     led: bool,
 }
 
-/// One call waiting for its batch: its input, where its answer goes, and its slot.
+/// One call waiting for its batch: its input, where its answer goes, and its slot (held by
+/// the batch's work until it ends, as any handler's work holds its call's).
 struct Waiting<R, Out> {
     row: R,
     answer: oneshot::Sender<Result<Out, CallError>>,
-    _slot: Slot,
+    slot: Slot,
 }
 
 impl<F, R, Ret> Batch<F, R, Ret::Row>
@@ -179,7 +180,9 @@ where
         let (answer, answered) = oneshot::channel();
         let leads = {
             let mut forming = self.forming.lock().expect("the batch's lock");
-            forming.waiting.push_back(Waiting { row: R::from_args(args), answer, _slot: slot });
+            // Callers who left free their places in line now, not when the batch is taken.
+            forming.waiting.retain(|call| !call.answer.is_closed());
+            forming.waiting.push_back(Waiting { row: R::from_args(args), answer, slot });
             if forming.waiting.len() >= self.batching.max_size {
                 self.filled.notify_one();
             }
@@ -248,9 +251,15 @@ where
 
     /// Runs the function on `batch` and answers each call; `run` is held until it ends.
     async fn run(self: Arc<Self>, batch: Vec<Waiting<R, Ret::Row>>, run: Option<OwnedSemaphorePermit>) {
-        let (rows, answers): (Vec<R>, Vec<_>) = batch.into_iter().map(|call| (call.row, call.answer)).unzip();
+        let mut slots = Vec::with_capacity(batch.len());
+        let (rows, answers): (Vec<R>, Vec<_>) = (batch.into_iter())
+            .map(|call| {
+                slots.push(call.slot);
+                (call.row, call.answer)
+            })
+            .unzip();
         let work = tokio::task::spawn_blocking(move || {
-            let _run = run;
+            let (_run, _slots) = (run, slots);
             (self.function)(rows).into_rows()
         });
         let outputs = match work.await {
@@ -336,9 +345,19 @@ mod tests {
             xs
         }
         let files = files();
-        let interface = Interface::new(Batch::new(slow).max_size(2)).inputs(Number::new()).outputs(Number::new());
+        let interface = Interface::new(Batch::new(slow).max_size(4)).inputs(Number::new()).outputs(Number::new());
         let mounted = mount(interface, "slow", &files);
-        let answers = join_all((0..8).map(|x| run(&mounted, &files, number(f64::from(x))))).await;
+        // One by one, 5 ms apart: each finds the last one's batch running, with room in line
+        // (4 calls) to start another, which only the limit on runs holds back.
+        let spaced = (0..8).map(|x| {
+            let mounted = &mounted;
+            let files = &files;
+            async move {
+                tokio::time::sleep(Duration::from_millis(5 * x)).await;
+                run(mounted, files, number(x as f64)).await
+            }
+        });
+        let answers = join_all(spaced).await;
         assert!(answers.iter().all(Result::is_ok), "{answers:?}");
         assert_eq!(MOST.load(Ordering::SeqCst), 1, "one run at a time (the default limit)");
     }

@@ -772,6 +772,14 @@ impl IntoMounted for Blocks {
             resets,
         };
         problems.extend(spec.check().err().into_iter().flatten());
+        // A batched event's limit counts runs, not calls: it cannot share a line counted in calls.
+        let grouped_batch = events.iter().find(|event| event.concurrency_group.is_some() && event.spec.batch.is_some());
+        problems.extend(grouped_batch.map(|event| {
+            format!(
+                "event {:?} takes batches: it cannot share a concurrency group (concurrency_id)",
+                event.spec.api_name
+            )
+        }));
         if !problems.is_empty() {
             return Err(problems);
         }

@@ -95,8 +95,8 @@ impl File {
     }
 }
 
-/// FNV-1a (64 bits): a content hash for cache-busting names, not for security.
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// FNV-1a (64 bits): a content hash for cache-busting names and keys, not for security.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
 }
 

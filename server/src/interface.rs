@@ -3,7 +3,7 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use rheo_shared::{CacheMode, ComponentSpec, Flagging, InterfaceSpec, ValueError};
+use rheo_shared::{components::Media, CacheMode, ComponentSpec, Flagging, InterfaceSpec, ValueError};
 
 use crate::{
     components::{ComponentList, Returns, WithEventData},
@@ -297,11 +297,15 @@ where
             batch: self.handler.batching(),
             cache_examples: options.cache_examples,
         };
-        let states = match (spec.check(), states) {
-            (Ok(()), Ok(states)) => states,
-            (checked, states) => {
-                return Err(checked.err().into_iter().chain(states.err()).flatten().collect());
-            }
+        let mut problems = spec.check().err().unwrap_or_default();
+        let streams_audio = |c: &ComponentSpec| c.kind.media() == Some(Media::Audio { streamed: true });
+        if spec.cache_examples.is_some() && spec.generator && spec.outputs.iter().any(streams_audio) {
+            problems
+                .push("a generator whose audio streams cannot cache its examples: only its last chunk is kept".into());
+        }
+        let states = match (problems.is_empty(), states) {
+            (true, Ok(states)) => states,
+            (_, states) => return Err(problems.into_iter().chain(states.err().into_iter().flatten()).collect()),
         };
         let timeout = options.timeout.filter(|limit| !limit.is_zero());
         let handler = erase::<F, M, I, O>(self.handler);

@@ -2,21 +2,24 @@
 //! kept (Gradio's `cache_examples`), so that a call on a row's values is answered without the
 //! handler.
 //!
-//! A row's answer (or its error: a handler that fails on an example fails the same way each
-//! time) is computed by the first call that needs it, eagerly for every row before the server
-//! serves ([`crate::CacheMode::Eager`]), and kept for as long as the server runs; concurrent
-//! callers wait for the one computation. Its output files are pinned, as the examples' own are,
-//! never evicted. With replicas, the answer goes through the shared store too: the replica that
-//! computes it first puts it there, and the others take it from there instead of computing
-//! it again.
+//! A row's answer (or the handler's own error: a handler that fails on an example fails the
+//! same way each time) is computed by the first call that needs it, eagerly for every row before
+//! the server serves ([`crate::CacheMode::Eager`]), and kept for as long as the server runs;
+//! concurrent callers wait for the one computation, which runs in a task of its own (a caller
+//! who leaves does not start it over). A passing failure (a full line, a timeout, the store
+//! down) is not kept: the next call tries again. Its output files are pinned, as the examples'
+//! own are, never evicted: only the last answer's (a generator whose audio streams cannot cache
+//! its examples, refused at mount). With replicas, the answer goes through the shared store
+//! too, under a key naming the event, the row and a hash of what the row and the outputs are:
+//! the replica that computes it first puts it there, and the others take it from there instead
+//! of computing it again.
 
 use std::sync::Arc;
 
-use futures::StreamExt;
 use rheo_shared::{CacheMode, Value};
 use tokio::sync::OnceCell;
 
-use super::{codec::FileOutputs, files::FileStore, CallError, Checked, Input, Mounted};
+use super::{codec::FileOutputs, files::FileStore, last, CallError, Checked, Input, Mounted};
 use crate::store::{Backend, StoreError};
 
 /// How long the shared store keeps a row's answer; a replica that finds it gone computes it
@@ -33,12 +36,27 @@ pub(crate) struct CachedExamples {
     backend: Backend,
     /// The app's name, for the shared store's keys.
     app: String,
+    /// Each row's key in the shared store (`<event>:<row>:<hash>`): tabs of one app, examples
+    /// changed since, and outputs changed since are kept apart.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    keys: Vec<String>,
 }
 
 impl CachedExamples {
-    pub(crate) fn new(rows: Vec<Vec<Value>>, mode: CacheMode, backend: Backend, app: String) -> Self {
+    /// The kept answers of event `event`'s example `rows`, whose outputs are `outputs`.
+    pub(crate) fn new(
+        event: usize,
+        rows: Vec<Vec<Value>>,
+        outputs: &[rheo_shared::ComponentSpec],
+        mode: CacheMode,
+        backend: Backend,
+        app: String,
+    ) -> Self {
         let answers = rows.iter().map(|_| OnceCell::new()).collect();
-        CachedExamples { rows, answers, mode, backend, app }
+        let keys = (rows.iter().enumerate())
+            .map(|(row, values)| format!("{event}:{row}:{:016x}", fingerprint(values, outputs)))
+            .collect();
+        CachedExamples { rows, answers, mode, backend, app, keys }
     }
 
     /// The row whose values `inputs` are, if any: files by the path the server gave them,
@@ -65,45 +83,43 @@ impl CachedExamples {
         self.rows.len()
     }
 
-    /// Row `row`'s answer: kept, or computed by `endpoint` now (once, whoever asks).
+    /// Row `row`'s answer: kept, or computed by `endpoint` now (once, whoever asks). A passing
+    /// failure is returned, not kept.
     pub(crate) async fn answer(
         &self,
         endpoint: &Mounted,
         files: &Arc<FileStore>,
         row: usize,
     ) -> Result<Vec<Value>, CallError> {
-        let kept = self.answers[row].get_or_init(|| async {
+        let kept = self.answers[row].get_or_try_init(|| async {
             if let Some(shared) = self.shared(row).await {
-                return Ok(shared);
+                return Ok(Ok(shared));
             }
             let computed = self.compute(endpoint, files, row).await;
-            if let Ok(values) = &computed {
-                if let Err(e) = self.share(row, values).await {
-                    tracing::warn!(
-                        "/{}: example {} could not be shared with the other replicas: {e}",
-                        self.app,
-                        row + 1
-                    );
+            match &computed {
+                Ok(values) => {
+                    if let Err(e) = self.share(row, values).await {
+                        tracing::warn!(
+                            "/{}: example {} could not be shared with the other replicas: {e}",
+                            self.app,
+                            row + 1
+                        );
+                    }
                 }
+                Err(error) if !is_the_handlers(error) => return Err(error.clone()),
+                Err(_) => {}
             }
-            computed
+            Ok(computed)
         });
-        kept.await.clone()
+        kept.await?.clone()
     }
 
-    /// Runs the handler on row `row`, as an API call would, its output files pinned.
+    /// Runs the handler on row `row`, as an API call would, its last answer's files pinned.
     async fn compute(&self, endpoint: &Mounted, files: &Arc<FileStore>, row: usize) -> Result<Vec<Value>, CallError> {
         let checked = endpoint.check(self.rows[row].clone())?;
         let spec = endpoint.spec();
-        let mut outputs = FileOutputs::new(&spec.name, files, None, spec.generator, &spec.outputs).pinned();
-        // A generator's every answer is encoded, as its streamed audio is joined from them all.
-        let mut answers = std::pin::pin!(endpoint.call(files, None, None, checked, None));
-        let mut values = None;
-        while let Some(answer) = answers.next().await {
-            values = Some(outputs.encode(answer?).await?);
-        }
-        let values = values.ok_or(CallError::NoValue)?;
-        let values = outputs.finish().await?.unwrap_or(values);
+        let payloads = last(endpoint.call(files, None, None, checked, None)).await?;
+        let values = FileOutputs::new(&spec.name, files, None, false, &spec.outputs).pinned().encode(payloads).await?;
         files.share_pinned().await?;
         Ok(values)
     }
@@ -117,7 +133,7 @@ impl CachedExamples {
             }
             #[cfg(feature = "redis")]
             Backend::Redis(store) => {
-                let key = crate::store::SharedStore::key(&self.app, "example", &row.to_string());
+                let key = crate::store::SharedStore::key(&self.app, "example", &self.keys[row]);
                 let kept: Option<String> = store.query(redis::cmd("GET").arg(key)).await.ok()?;
                 serde_json::from_str(&kept?).ok()
             }
@@ -133,7 +149,7 @@ impl CachedExamples {
             }
             #[cfg(feature = "redis")]
             Backend::Redis(store) => {
-                let key = crate::store::SharedStore::key(&self.app, "example", &row.to_string());
+                let key = crate::store::SharedStore::key(&self.app, "example", &self.keys[row]);
                 let json = serde_json::to_string(values).expect("wire values serialize");
                 store.query(redis::cmd("SET").arg(key).arg(json).arg("EX").arg(SHARED_LIFETIME.as_secs())).await
             }
@@ -141,13 +157,47 @@ impl CachedExamples {
     }
 }
 
+/// Whether the handler itself gave `error` (its own error, a panic, an output that does not
+/// fit), which it would give again on the same inputs; anything else may pass.
+fn is_the_handlers(error: &CallError) -> bool {
+    match error {
+        CallError::InvalidInput { .. }
+        | CallError::Handler(_)
+        | CallError::NoValue
+        | CallError::InvalidOutput(_)
+        | CallError::NotFinite(_)
+        | CallError::Panicked => true,
+        CallError::Busy | CallError::TimedOut(_) | CallError::ShuttingDown | CallError::Store(_) => false,
+    }
+}
+
+/// A hash of example `values` (files by name and size: their paths are each replica's own) and
+/// of the `outputs` they are answered in, for the shared store's key (FNV-1a).
+fn fingerprint(values: &[Value], outputs: &[rheo_shared::ComponentSpec]) -> u64 {
+    let values: Vec<Value> = values
+        .iter()
+        .map(|value| {
+            let mut value = value.clone();
+            for file in value.files_mut() {
+                *file =
+                    rheo_shared::FileData { orig_name: file.orig_name.clone(), size: file.size, ..Default::default() };
+            }
+            value
+        })
+        .collect();
+    let text = serde_json::to_string(&(values, outputs)).expect("specs and values serialize");
+    crate::bundle::fnv1a(text.as_bytes())
+}
+
 /// Whether `given` is the example value `kept`: a file (or a list of them, or a message's) by
-/// the path the server gave it, whatever its URL (the page's carries the path it is served
-/// under); anything else by value.
+/// the path the server gave it and its name (which the handler gets), whatever its URL (the
+/// page's carries the path it is served under); anything else by value.
 fn same_value(kept: &Value, given: &Value) -> bool {
     match (kept, given) {
         (Value::File(_) | Value::Files(_) | Value::Multimodal(_), _) => {
-            let paths = |value: &Value| value.files().iter().map(|file| file.path.clone()).collect::<Vec<_>>();
+            let paths = |value: &Value| {
+                value.files().iter().map(|file| (file.path.clone(), file.orig_name.clone())).collect::<Vec<_>>()
+            };
             let text = |value: &Value| match value {
                 Value::Multimodal(message) => Some(message.text.clone()),
                 _ => None,
@@ -190,7 +240,7 @@ mod tests {
             .outputs(Number::new())
             .examples([(3.0,), (-1.0,)])
             .cache_examples(CacheMode::Eager);
-        let mounted = mount(interface, "square", &files);
+        let mounted = Arc::new(mount(interface, "square", &files));
         mounted.cache_examples(&files).await;
         assert_eq!(CALLS.load(Ordering::SeqCst), 2, "each example once, the failing one too");
         for _ in 0..3 {
@@ -218,7 +268,7 @@ mod tests {
             .outputs(Number::new())
             .examples([(1.0,), (5.0,)])
             .cache_examples(CacheMode::Lazy);
-        let mounted = mount(interface, "double", &files);
+        let mounted = Arc::new(mount(interface, "double", &files));
         mounted.cache_examples(&files).await;
         assert_eq!(CALLS.load(Ordering::SeqCst), 0, "nothing before the first call");
         let checked = mounted.check(number(5.0)).unwrap();
@@ -240,7 +290,7 @@ mod tests {
     }
 
     #[test]
-    fn a_streaming_or_stateful_interface_cannot_cache_its_examples() {
+    fn a_stateful_interface_cannot_cache_its_examples() {
         use crate::{interface::IntoMounted, State};
         fn count(x: f64, State(n): State<i64>) -> (f64, State<i64>) {
             (x, State(n + 1))
@@ -254,6 +304,25 @@ mod tests {
         assert_eq!(
             problems,
             ["cached examples are answered without a session: an interface with State cannot cache them"]
+        );
+    }
+
+    #[test]
+    fn a_generator_whose_audio_streams_cannot_cache_its_examples() {
+        use crate::{interface::IntoMounted, Audio, AudioData};
+        fn chunks(x: f64) -> impl futures::Stream<Item = AudioData> {
+            futures::stream::iter([AudioData::mono(8000, vec![x as f32; 80])])
+        }
+        let refused = Interface::new(chunks)
+            .inputs(Number::new())
+            .outputs(Audio::new().streaming(true))
+            .examples([(0.5,)])
+            .cache_examples(CacheMode::Eager)
+            .into_mounted("chunks");
+        let problems = refused.err().expect("refused");
+        assert_eq!(
+            problems,
+            ["a generator whose audio streams cannot cache its examples: only its last chunk is kept"]
         );
     }
 }

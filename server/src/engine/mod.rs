@@ -196,7 +196,10 @@ impl DeclaredApp {
         let groups: Vec<(Option<usize>, Option<&str>)> = (self.endpoints.iter())
             .map(|endpoint| {
                 let calls = calls_per_run(endpoint.spec.batch.as_ref());
-                (endpoint.spec.concurrency_limit.map(|limit| limit * calls), endpoint.concurrency_group.as_deref())
+                (
+                    endpoint.spec.concurrency_limit.map(|limit| limit.saturating_mul(calls)),
+                    endpoint.concurrency_group.as_deref(),
+                )
             })
             .collect();
         let lines = line::lines(&groups, limits.max_waiting_calls);
@@ -220,9 +223,11 @@ impl DeclaredApp {
         let mut endpoints = endpoints;
         for set in &spec.examples {
             let Some(cache) = set.cache else { continue };
-            let cached = CachedExamples::new(set.rows.clone(), cache.mode, backend.clone(), spec.name.clone());
             if let Some(endpoint) = endpoints.get_mut(cache.event).and_then(Arc::get_mut) {
-                endpoint.examples = Some(cached);
+                let outputs = &endpoint.spec.outputs;
+                let (rows, name) = (set.rows.clone(), spec.name.clone());
+                endpoint.examples =
+                    Some(CachedExamples::new(cache.event, rows, outputs, cache.mode, backend.clone(), name));
             }
         }
         Ok(MountedApp { spec, endpoints, states })
@@ -554,13 +559,18 @@ impl Mounted {
     /// The kept answer for `inputs`, if they are the values of a cached example: computed now
     /// if it was not yet. `None` for any other inputs.
     pub(crate) async fn cached_answer(
-        &self,
+        self: &Arc<Self>,
         files: &Arc<FileStore>,
         inputs: &Checked,
     ) -> Option<Result<Vec<Value>, CallError>> {
-        let examples = self.examples.as_ref()?;
-        let row = examples.row_of(inputs)?;
-        Some(examples.answer(self, files, row).await)
+        let row = self.examples.as_ref()?.row_of(inputs)?;
+        let (endpoint, files) = (self.clone(), files.clone());
+        // In a task of its own: a caller who leaves does not make the next one start it over.
+        let computed = tokio::spawn(async move {
+            let examples = endpoint.examples.as_ref().expect("an endpoint with cached examples");
+            examples.answer(&endpoint, &files, row).await
+        });
+        Some(computed.await.unwrap_or(Err(CallError::Panicked)))
     }
 
     /// Computes the answers of its eagerly cached examples, if it has some; an example that
