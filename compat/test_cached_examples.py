@@ -1,5 +1,6 @@
 """Cached examples (`Interface::cache_examples`) through Gradio's REST API, against the release
-demos: /diffusion keeps its examples' last pictures once made (lazily). A kept answer comes
+demos: /diffusion keeps its examples' last pictures once made (lazily; its examples, 12 and 16
+steps, are no value another test calls it with, which would get the kept picture at once). A kept answer comes
 without running the handler again: the same stored file each time, where a call on other values
 makes a new one. (The Rust tests count the handler's calls, eager and lazy; the browser tests
 click a cached example of /topics.)"""

@@ -105,7 +105,7 @@ def test_a_cached_example_is_computed_once_for_all_replicas():
     answers = []
     with httpx.Client(base_url=URL, timeout=60) as http:
         for _ in range(4):
-            started = http.post("diffusion/gradio_api/call/diffuse", json={"data": [20]})
+            started = http.post("diffusion/gradio_api/call/diffuse", json={"data": [16]})
             assert started.status_code == 200, started.text
             result = http.get(f"diffusion/gradio_api/call/diffuse/{started.json()['event_id']}")
             data = [line[len("data: "):] for line in result.text.splitlines() if line.startswith("data: ")]

@@ -60,7 +60,7 @@ pub(crate) fn interface() -> impl IntoMounted {
         .outputs(Image::new().label("picture"))
         // Kept once computed (a generator keeps its last picture): an example clicked again
         // shows at once.
-        .examples([(12.0,), (20.0,)])
+        .examples([(12.0,), (16.0,)])
         .cache_examples(CacheMode::Lazy)
         .title("Diffusion")
         .description(
