@@ -17,7 +17,7 @@ use rheo::{
     image::RgbImage,
     serde_json::{json, Value},
     Blocks, Button, Checkbox, Dropdown, Image, ImageSource, IntoMounted, Json, Markdown, Number, Slider, State,
-    Textbox, Trigger, Update,
+    Textbox, Trigger, TriggerMode, Update,
 };
 
 use crate::word_count::{top_words, words};
@@ -199,7 +199,11 @@ pub(crate) fn blocks() -> impl IntoMounted {
     app.on(lock.change(), lock_text, lock, text).private();
     app.on(picture.upload(), describe, picture, about).api_name("describe");
     app.on(picture.clear(), no_picture, (), about).private();
-    app.on(keep_it.click(), keep, (text, kept_texts), (kept_line, kept_texts)).api_name("keep");
+    // Every click keeps the text, even one that comes while the last is being kept (a click's
+    // default, "once", would drop it).
+    app.on(keep_it.click(), keep, (text, kept_texts), (kept_line, kept_texts))
+        .api_name("keep")
+        .trigger_mode(TriggerMode::Multiple);
     app.on(show_kept.click(), kept, kept_texts, kept_line).api_name("kept");
     // Puts the State back as it started (a new session for the page) and empties the line.
     app.reset(forget.click(), (kept_texts, kept_line));

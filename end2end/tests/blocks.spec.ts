@@ -184,6 +184,38 @@ test("two events share the page's State; a new page load starts a new session", 
   await expect(page.getByLabel("kept", { exact: true })).toHaveValue("nothing kept yet");
 });
 
+test("a click while its call runs is dropped, unless its event answers every click (trigger modes)", async ({ page }) => {
+  // Count words (event 0) has a click's default, "once"; Keep this text (event 13) "multiple".
+  const [COUNT, KEEP] = [0, 13];
+  const sent = new Map<number, number>();
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await open(page);
+  // Their calls wait until the test lets them go, so every click comes while the first runs.
+  await page.route("**/workshop/run", async (route) => {
+    const event = route.request().postDataJSON()?.fn_index;
+    sent.set(event, (sent.get(event) ?? 0) + 1);
+    if (event === COUNT || event === KEEP) await held;
+    await route.continue();
+  });
+  await page.getByText("Kept texts", { exact: true }).click();
+  for (let i = 0; i < 3; i++) {
+    await page.getByRole("button", { name: "Count words" }).click();
+    await page.getByRole("button", { name: "Keep this text" }).click();
+  }
+  await expect.poll(() => sent.get(KEEP)).toBe(3);
+  expect(sent.get(COUNT)).toBe(1);
+
+  release();
+  const kept = page.getByLabel("kept", { exact: true });
+  await expect(kept).toHaveValue("3 kept");
+  await expect(page.getByLabel("words", { exact: true })).toHaveValue("10");
+  // "Always last" would have sent one more count when the first ended.
+  await page.getByRole("button", { name: "Show kept" }).click();
+  await expect(kept).toHaveValue(/ \| .* \| /);
+  expect(sent.get(COUNT)).toBe(1);
+});
+
 test("a reset naming a State, and a page going away, end the page's session, so the server drops its State", async ({ page }) => {
   const ended: string[] = [];
   page.on("request", (request) => {

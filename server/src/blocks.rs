@@ -10,7 +10,7 @@ use std::{
 };
 
 use rheo_shared::{
-    BlocksSpec, Cancel, ComponentSpec, EventSpec, ExampleSet, Flagging, Node, Reset, Tab, Trigger as On,
+    BlocksSpec, Cancel, ComponentSpec, EventSpec, ExampleSet, Flagging, Node, Reset, Tab, Trigger as On, TriggerMode,
     DEFAULT_STREAM_EVERY,
 };
 
@@ -366,6 +366,7 @@ impl Blocks {
             debounce: None,
             flagging: None,
             batch,
+            trigger_mode: None,
         };
         let event = Event { spec, handler, named: false, timeout: None, concurrency_group: None, limit_set: false };
         self.events.push(event);
@@ -509,6 +510,15 @@ impl EventRef<'_> {
     /// not at each: a change event on a text runs when the typing pauses, not at each letter.
     pub fn debounce(mut self, pause: Duration) -> Self {
         self.event().spec.debounce = Some(pause.as_secs_f64());
+        self
+    }
+
+    /// What firing the event does while the page's call of it runs (Gradio's `trigger_mode`):
+    /// ignored ([`TriggerMode::Once`], the default but for changes), answered by a call of its
+    /// own ([`TriggerMode::Multiple`], up to 8 at once) or answered once the running call ends,
+    /// with the inputs as they are then ([`TriggerMode::AlwaysLast`], a change's default).
+    pub fn trigger_mode(mut self, mode: TriggerMode) -> Self {
+        self.event().spec.trigger_mode = Some(mode);
         self
     }
 

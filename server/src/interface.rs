@@ -3,7 +3,7 @@
 use std::{marker::PhantomData, sync::Arc, time::Duration};
 
 use futures::StreamExt;
-use rheo_shared::{components::Media, CacheMode, ComponentSpec, Flagging, InterfaceSpec, ValueError};
+use rheo_shared::{components::Media, CacheMode, ComponentSpec, Flagging, InterfaceSpec, TriggerMode, ValueError};
 
 use crate::{
     components::{ComponentList, Returns, WithEventData},
@@ -55,6 +55,7 @@ struct Options {
     flagging: Option<Flagging>,
     live: bool,
     live_debounce: Option<Duration>,
+    trigger_mode: Option<TriggerMode>,
     api_name: String,
     stream_every: Duration,
     time_limit: Option<Duration>,
@@ -80,6 +81,7 @@ impl<F: Handler<M>, M> Interface<F, M> {
                 flagging: None,
                 live: false,
                 live_debounce: None,
+                trigger_mode: None,
                 api_name: F::api_name(),
                 stream_every: Duration::from_millis(500),
                 time_limit: Some(Duration::from_secs(30)),
@@ -116,6 +118,15 @@ impl<F, M, I, O> Interface<F, M, I, O> {
     /// always on the latest inputs.
     pub fn live_debounce(mut self, pause: Duration) -> Self {
         self.options.live_debounce = Some(pause);
+        self
+    }
+
+    /// What a change (of a live interface) or a Submit does while the page's call runs:
+    /// [`TriggerMode::AlwaysLast`] (a live interface's default: one call follows with the
+    /// inputs as they are then), [`TriggerMode::Multiple`] (every change is answered, up to 8
+    /// calls at once) or [`TriggerMode::Once`] (ignored; Submit's default).
+    pub fn trigger_mode(mut self, mode: TriggerMode) -> Self {
+        self.options.trigger_mode = Some(mode);
         self
     }
 
@@ -284,6 +295,7 @@ where
             outputs: name_unlabelled(self.outputs.into_specs(), |_| "output"),
             live: options.live,
             live_debounce: options.live_debounce.map(|pause| pause.as_secs_f64()),
+            trigger_mode: options.trigger_mode,
             api_name: options.api_name,
             stream_every: options.stream_every.as_secs_f64(),
             time_limit: options.time_limit.map(|limit| limit.as_secs_f64()),

@@ -107,7 +107,8 @@ pub use limits::Limits;
 pub use login::Login;
 pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
 pub use rheo_shared::{
-    AudioData, AudioSource, CacheMode, Classification, Facing, FileCount, ImageFormat, ImageSource, WebcamConstraints,
+    AudioData, AudioSource, CacheMode, Classification, Facing, FileCount, ImageFormat, ImageSource, TriggerMode,
+    WebcamConstraints,
 };
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
 pub use serde_json;

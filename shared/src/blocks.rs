@@ -401,6 +401,50 @@ pub struct EventSpec {
     /// How its calls are gathered into batches, for a handler that takes a batch.
     #[serde(default)]
     pub batch: Option<Batching>,
+    /// What a firing does while a call of it runs on the page; `None`: Gradio's default for
+    /// its triggers ([`TriggerMode::default_for`]).
+    #[serde(default)]
+    pub trigger_mode: Option<TriggerMode>,
+}
+
+/// What firing an event does while a call of it, sent by the same page, is still running
+/// (Gradio's `trigger_mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerMode {
+    /// Nothing: the firing is ignored (a second click on Submit while it runs).
+    Once,
+    /// A call of its own: every firing is answered, answers shown newest last; at most
+    /// [`MAX_CALLS_IN_FLIGHT`] run at once, and firings beyond ride on the next as `AlwaysLast`.
+    Multiple,
+    /// One call follows the running one, with the inputs as they are when it ends: after a
+    /// burst of changes the last inputs' answer is the one shown, with one call at a time.
+    AlwaysLast,
+}
+
+/// The calls of one event a page has running at once in [`TriggerMode::Multiple`]: bounded, so
+/// that a dragged slider cannot fill the server's line for the session (32 calls).
+pub const MAX_CALLS_IN_FLIGHT: u32 = 8;
+
+impl TriggerMode {
+    /// Gradio's default: `AlwaysLast` for changes, `Multiple` for a stream's chunks, `Once`
+    /// for the rest.
+    pub fn default_for(triggers: &[Trigger]) -> Self {
+        match triggers.first() {
+            Some(Trigger::Change { .. }) => TriggerMode::AlwaysLast,
+            Some(Trigger::Stream { .. }) => TriggerMode::Multiple,
+            _ => TriggerMode::Once,
+        }
+    }
+
+    /// Gradio's name for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TriggerMode::Once => "once",
+            TriggerMode::Multiple => "multiple",
+            TriggerMode::AlwaysLast => "always_last",
+        }
+    }
 }
 
 /// A stream event's seconds between chunks or frames unless the author says (Gradio's).
@@ -411,6 +455,11 @@ fn default_stream_every() -> f64 {
 }
 
 impl EventSpec {
+    /// What a firing does while a call runs: the author's choice, or Gradio's default.
+    pub fn trigger_mode(&self) -> TriggerMode {
+        self.trigger_mode.unwrap_or_else(|| TriggerMode::default_for(&self.triggers))
+    }
+
     /// Whether `trigger` fires it.
     pub fn fires_on(&self, trigger: Trigger) -> bool {
         self.triggers.contains(&trigger)
@@ -602,6 +651,9 @@ impl BlocksSpec {
             problems.push(format!("debounce must be 0 to {MAX_DEBOUNCE_SECONDS} seconds"));
         }
         problems.extend(event.batch.iter().flat_map(Batching::problems));
+        if event.trigger_mode.is_some() && event.triggers.iter().any(|t| matches!(t, Trigger::Stream { .. })) {
+            problems.push("a stream event has no trigger mode: each chunk or frame is sent as it comes".to_owned());
+        }
         problems
     }
 
@@ -769,6 +821,7 @@ impl BlocksSpec {
             outputs: specs(&event.outputs),
             live: false,
             live_debounce: None,
+            trigger_mode: event.trigger_mode,
             // A private event's endpoint has no name: only its index reaches it.
             api_name: if event.private { String::new() } else { event.api_name.clone() },
             stream_every: event.stream_every,
@@ -839,6 +892,7 @@ mod tests {
             debounce: None,
             flagging: None,
             batch: None,
+            trigger_mode: None,
         }
     }
 
@@ -946,6 +1000,28 @@ mod tests {
                 "two events are named \"same\": an api_name must be unique",
             ]
         );
+    }
+
+    #[test]
+    fn a_trigger_mode_defaults_as_gradios_and_a_stream_has_none() {
+        let mode = |trigger| event(trigger, &[0], &[1], "e").trigger_mode();
+        assert_eq!(mode(Trigger::Change { component: 0 }), TriggerMode::AlwaysLast);
+        assert_eq!(mode(Trigger::Click { component: 2 }), TriggerMode::Once);
+        assert_eq!(mode(Trigger::Every { seconds: 1.0 }), TriggerMode::Once);
+        let chosen = EventSpec {
+            trigger_mode: Some(TriggerMode::Multiple),
+            ..event(Trigger::Click { component: 2 }, &[0], &[1], "e")
+        };
+        assert_eq!(chosen.trigger_mode(), TriggerMode::Multiple);
+        assert_eq!(serde_json::to_value(TriggerMode::AlwaysLast).unwrap(), "always_last");
+        let mut stream = EventSpec {
+            trigger_mode: Some(TriggerMode::Once),
+            ..event(Trigger::Stream { component: 0 }, &[0], &[1], "e")
+        };
+        let problems = blocks(vec![stream.clone()]).event_problems(0, &stream);
+        assert!(problems.iter().any(|p| p.contains("a stream event has no trigger mode")), "{problems:?}");
+        stream.trigger_mode = None;
+        assert_eq!(stream.trigger_mode(), TriggerMode::Multiple, "Gradio's for a stream");
     }
 
     #[test]

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::{Button, ButtonVariant, Kind};
 use crate::{
     BlocksSpec, CacheMode, Cancel, ComponentKind, ComponentSpec, EventSpec, ExampleCache, ExampleSet, Node, Reset,
-    Trigger, Value,
+    Trigger, TriggerMode, Value,
 };
 
 /// Everything the UI needs to render one interface and the API needs to describe it.
@@ -30,6 +30,9 @@ pub struct InterfaceSpec {
     /// word typed, not each letter); `None` for at once.
     #[serde(default)]
     pub live_debounce: Option<f64>,
+    /// What a change (live) or a Submit does while a call runs; `None`: Gradio's default.
+    #[serde(default)]
+    pub trigger_mode: Option<TriggerMode>,
     /// The endpoint name programmatic clients call (Gradio's `api_name`).
     pub api_name: String,
     /// Seconds between captured chunks or frames of a streaming input.
@@ -192,6 +195,9 @@ impl InterfaceSpec {
             problems.push(format!("live_debounce must be 0 to {MAX_DEBOUNCE_SECONDS} seconds"));
         }
         problems.extend(self.batch.iter().flat_map(Batching::problems));
+        if self.trigger_mode.is_some() && streaming > 0 {
+            problems.push("a streaming interface has no trigger mode: each chunk or frame is sent as it comes".into());
+        }
         if self.cache_examples.is_some() {
             if streaming > 0 {
                 problems
@@ -245,6 +251,7 @@ impl InterfaceSpec {
             debounce: self.live_debounce,
             flagging: self.flagging.clone(),
             batch: self.batch,
+            trigger_mode: self.trigger_mode,
         };
         let cache = self.cache_examples.map(|mode| ExampleCache { event: 0, mode, run_on_click: !self.live });
         let examples = ExampleSet { inputs: inputs.clone().collect(), rows: self.examples.clone(), cache };
@@ -370,6 +377,7 @@ mod tests {
             outputs: vec![ComponentSpec::new(ComponentKind::Number(Default::default()))],
             live: true,
             live_debounce: None,
+            trigger_mode: None,
             api_name: "predict".into(),
             stream_every: 0.5,
             time_limit: Some(30.0),

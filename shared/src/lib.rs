@@ -24,6 +24,7 @@
 
 mod audio;
 mod blocks;
+
 pub mod components;
 mod interface;
 pub mod protocol;
@@ -33,8 +34,8 @@ mod wire_names;
 
 pub use audio::{AudioData, JoinError};
 pub use blocks::{
-    BlocksSpec, CacheMode, Cancel, EventSpec, ExampleCache, ExampleSet, Node, Reset, Tab, Trigger,
-    DEFAULT_STREAM_EVERY, MAX_LAYOUT_DEPTH, MIN_TIMER_SECONDS,
+    BlocksSpec, CacheMode, Cancel, EventSpec, ExampleCache, ExampleSet, Node, Reset, Tab, Trigger, TriggerMode,
+    DEFAULT_STREAM_EVERY, MAX_CALLS_IN_FLIGHT, MAX_LAYOUT_DEPTH, MIN_TIMER_SECONDS,
 };
 pub use components::{
     AudioSource, ComponentKind, ComponentSpec, Facing, FileCount, ImageFormat, ImageSource, Media, Problem, SpecError,

@@ -1,6 +1,6 @@
 //! Calls, the layer above the browser's devices: Rheo's HTTP API as the page uses it
-//! ([`api`]), the "always last" rule ([`live::CallQueue`]), and the [`Caller`] that sends an
-//! interface's calls by that rule and shows their answers.
+//! ([`api`]), the "always last" rule and its siblings ([`live::CallQueue`]), and the
+//! [`Caller`] that sends an event's calls by its rule and shows their answers.
 
 pub(crate) mod api;
 pub(crate) mod live;
@@ -11,7 +11,7 @@ use std::rc::Rc;
 use leptos::{prelude::*, task::spawn_local};
 use rheo_shared::{
     protocol::{diff::apply, AlertLevel, CallEvent, ErrorBody, FlagRequest, RunDiff, RunLine, RunRequest, RunResponse},
-    ComponentSpec, FileData, Value,
+    ComponentSpec, FileData, TriggerMode, Value,
 };
 use web_sys::AbortController;
 
@@ -27,7 +27,7 @@ const TOAST_SECONDS: u64 = 10;
 /// a new call starts or the user stops one (silence, forget what waits).
 pub(crate) type ChunkSink = Rc<dyn Fn(Option<FileData>)>;
 
-/// The page's calls: sends them by the "always last" rule of [`CallQueue`] and shows answers,
+/// An event's calls: sends them by the trigger mode's rule of [`CallQueue`] and shows answers,
 /// a generator's one by one. Widgets get it as a prop (an upload needs the interface's name).
 #[derive(Clone, Copy)]
 pub(crate) struct Caller {
@@ -82,6 +82,10 @@ impl Caller {
         let controller = self.generator.then(AbortController::new).and_then(Result::ok);
         let signal = controller.as_ref().map(AbortController::signal);
         if let Some(controller) = controller {
+            // In "multiple", an older generator's answers would no longer show: it stops.
+            if let Some(older) = self.abort.take() {
+                older.abort();
+            }
             self.abort.set(controller);
             self.reset_chunks();
         }
@@ -181,14 +185,13 @@ impl Caller {
             Some(result) => self.show(result),
             None => {}
         }
-        match completion.send_next {
-            Some(next) => self.send(next),
-            None => {
-                self.busy.set(false);
-                self.status.set(CallStatus::Quiet);
-                if let Some(done) = self.done.get_value() {
-                    done.run(succeeded);
-                }
+        if let Some(next) = completion.send_next {
+            self.send(next);
+        } else if completion.idle {
+            self.busy.set(false);
+            self.status.set(CallStatus::Quiet);
+            if let Some(done) = self.done.get_value() {
+                done.run(succeeded);
             }
         }
     }
@@ -358,7 +361,7 @@ impl Caller {
             busy: RwSignal::new(false),
             status: RwSignal::new(CallStatus::Quiet),
             toasts: RwSignal::new(Toasts::default()),
-            queue: StoredValue::new(CallQueue::default()),
+            queue: StoredValue::new(CallQueue::new(TriggerMode::AlwaysLast)),
             generator,
             done: StoredValue::new(None),
             session: StoredValue::new(None),
@@ -366,6 +369,12 @@ impl Caller {
             chunk_sinks: BrowserValue::new(),
             event_data: StoredValue::new(None),
         }
+    }
+
+    /// Firings while a call runs follow `mode` (always last unless told).
+    pub(crate) fn with_trigger_mode(self, mode: TriggerMode) -> Self {
+        self.queue.set_value(CallQueue::new(mode));
+        self
     }
 
     /// Sets what fired the calls from now on (an event fired by a like sends which).

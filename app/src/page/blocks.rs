@@ -1,5 +1,5 @@
 //! The page of a Blocks app: its layout of components, and its events wired to them. Each
-//! event has its own [`Caller`] (its own "always last" line, busy state and error); an event
+//! event has its own [`Caller`] (its own line by its trigger mode, busy state and error); an event
 //! fires from its trigger: a click, a change, Enter, the page loading, a timer, or the end of
 //! the event it follows.
 
@@ -40,6 +40,7 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
             let (inputs, outputs) = (picked(&spec.events[event].inputs), picked(&spec.events[event].outputs));
             let output_looks = spec.events[event].outputs.iter().map(|&id| looks[id]).collect();
             Caller::new(at, &endpoint.outputs, endpoint.generator, inputs, outputs, output_looks)
+                .with_trigger_mode(spec.events[event].trigger_mode())
         })
         .collect();
     for caller in &callers {

@@ -158,8 +158,7 @@ fn event_config(id: usize, event: &EventSpec) -> Json {
         "types": { "generator": event.generator, "cancel": false },
         "trigger_after": trigger_after,
         "trigger_only_on_success": only_on_success,
-        // Gradio's defaults: "always_last" for a change, "once" for the rest.
-        "trigger_mode": if event.triggers.iter().any(|t| matches!(t, Trigger::Change { .. })) { "always_last" } else { "once" },
+        "trigger_mode": event.trigger_mode().name(),
         "connection": "sse",
         "time_limit": null,
         "stream_every": 0.5,
