@@ -16,6 +16,7 @@ mod components;
 mod page;
 mod stream;
 mod text_json;
+mod words;
 
 use leptos::{
     either::{Either, EitherOf3},
@@ -24,9 +25,14 @@ use leptos::{
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_meta::{provide_meta_context, Title};
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
+use rheo_shared::i18n::Strings;
 use rheo_shared::{BlocksSpec, InterfaceSummary};
 
 use page::BlocksView;
+#[cfg(feature = "ssr")]
+use words::Words;
+use words::{tr, Text};
 
 /// The specs of the mounted apps, which the server provides to the UI through context.
 #[cfg(feature = "ssr")]
@@ -44,6 +50,27 @@ pub struct SiteRoot(pub String);
 /// `shell`, read by the browser's `page_root`).
 #[cfg(any(feature = "ssr", feature = "hydrate"))]
 const ROOT_META: &str = "rheo-root";
+
+/// In development (reload on save), this start of the server's id, which the shell gives the
+/// page (`<meta name="rheo-reload">`) for `page::reload` to compare.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct ReloadId(pub String);
+
+/// The name of the `<meta>` that carries the page's language table (JSON) to the browser.
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
+const WORDS_META: &str = "rheo-words";
+
+/// Keeps the language table the server chose for this page (its `<meta>`), read in the
+/// browser before hydrating; English if it is unreadable.
+#[cfg(feature = "hydrate")]
+pub fn keep_page_words() {
+    let meta = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.query_selector(&format!("meta[name={WORDS_META}]")).ok().flatten());
+    let table = meta.and_then(|meta| meta.get_attribute("content"));
+    words::keep_for_page(table.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_else(Strings::english));
+}
 
 /// The root path the server rendered this page under, read in the browser before hydrating.
 #[cfg(feature = "hydrate")]
@@ -80,6 +107,19 @@ pub async fn list_interfaces() -> Result<Vec<InterfaceSummary>, ServerFnError> {
     Ok(specs.iter().map(summary).collect())
 }
 
+/// The language chosen for this request: the best of the server's `Languages` (in context)
+/// for the browser's `Accept-Language`.
+#[cfg(feature = "ssr")]
+fn chosen_strings() -> &'static Strings {
+    let accept = use_context::<http::request::Parts>().and_then(|parts| {
+        parts.headers.get(http::header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()).map(str::to_owned)
+    });
+    match use_context::<rheo_shared::i18n::Languages>() {
+        Some(languages) => languages.choose(accept.as_deref()),
+        None => words::english(),
+    }
+}
+
 /// What an app's page is drawn from: its spec, and its description and article as HTML made
 /// safe on the server (the bundle carries no Markdown parser: see `components::markdown`).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -94,10 +134,11 @@ pub async fn get_interface(name: String) -> Result<Option<PageSpec>, ServerFnErr
     use components::{to_safe_html, RawHtml};
 
     let AppSpecs(specs) = app_specs()?;
-    let Some(spec) = specs.iter().find(|s| s.name == name).cloned() else {
+    let Some(mut spec) = specs.iter().find(|s| s.name == name).cloned() else {
         set_not_found_status();
         return Ok(None);
     };
+    spec.translate(chosen_strings());
     let raw_html = if spec.html_in_text { RawHtml::Kept } else { RawHtml::AsText };
     let description_html = to_safe_html(&spec.description, raw_html);
     let article_html = to_safe_html(&spec.article, raw_html);
@@ -135,7 +176,7 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
         format!("import('{js}').then(ui => ui.default({{ module_or_path: '{wasm}' }}).then(() => ui.hydrate()));");
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme=chosen_theme()>
+        <html lang=chosen_strings().lang.clone() data-theme=chosen_theme()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -146,6 +187,8 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
                 <link rel="modulepreload" href=js.clone()/>
                 <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
                 <meta name=ROOT_META content=root.clone()/>
+                <meta name=WORDS_META content=serde_json::to_string(chosen_strings()).unwrap_or_default()/>
+                {use_context::<ReloadId>().map(|ReloadId(id)| view! { <meta name=page::RELOAD_META content=id/> })}
                 <script type="module" nonce=leptos::nonce::use_nonce()>{hydrate}</script>
                 <MetaTags/>
             </head>
@@ -198,6 +241,8 @@ impl Page {
 #[component]
 pub fn App(root: String, path: String) -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    provide_context(Words(chosen_strings()));
     let page = match Page::at(&path) {
         Page::Index => EitherOf3::A(view! { <Index root/> }),
         Page::Interface(name) => EitherOf3::B(view! { <InterfacePage root name/> }),
@@ -219,7 +264,7 @@ fn ThemeSwitch() -> impl IntoView {
     };
     view! {
         <button type="button" class="theme-switch" aria-pressed=move || dark.get().to_string() on:click=switch>
-            "Dark theme"
+            {tr(Text::DarkTheme)}
         </button>
     }
 }
@@ -229,9 +274,9 @@ fn ThemeSwitch() -> impl IntoView {
 fn Index(root: String) -> impl IntoView {
     let interfaces = Resource::new_blocking(|| (), |_| list_interfaces());
     view! {
-        <Title text="Rheo demos"/>
-        <h1>"Rheo demos"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Title text=tr(Text::DemosTitle)/>
+        <h1>{tr(Text::DemosTitle)}</h1>
+        <Suspense fallback=loading>
             {move || {
                 let root = root.clone();
                 Suspend::new(async move {
@@ -258,7 +303,7 @@ fn Index(root: String) -> impl IntoView {
 fn InterfacePage(root: String, name: String) -> impl IntoView {
     let page = Resource::new_blocking(move || name.clone(), get_interface);
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=loading>
             {move || {
                 let root = root.clone();
                 Suspend::new(async move {
@@ -282,10 +327,14 @@ fn NotFound(root: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_not_found_status();
     view! {
-        <Title text="Not found"/>
-        <h1>"Not found"</h1>
-        <p>"There is no demo here. " <a href=format!("{root}/")>"See all demos."</a></p>
+        <Title text=tr(Text::NotFound)/>
+        <h1>{tr(Text::NotFound)}</h1>
+        <p>{tr(Text::NoDemoHere)} " " <a href=format!("{root}/")>{tr(Text::SeeAllDemos)}</a></p>
     }
+}
+
+fn loading() -> impl IntoView {
+    view! { <p>{tr(Text::Loading)}</p> }
 }
 
 /// `text` as a `<Title>` takes it: leptos_meta writes the server's `<title>` unescaped, so an
@@ -301,7 +350,7 @@ fn title_text(text: &str) -> String {
 
 #[component]
 fn LoadError(error: String) -> impl IntoView {
-    view! { <p class="error" role="alert">"Could not load this page: " {error}</p> }
+    view! { <p class="error" role="alert">{words::words().fill(Text::LoadError, &[("error", &error)])}</p> }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Gradio's live calculator: recomputes on every change, no Submit button.
 
-use rheo::{Interface, IntoMounted, Number, Radio};
+use rheo::{Interface, IntoMounted, Language, Number, Radio};
 
 pub(crate) fn calculator(num1: f64, operation: String, num2: f64) -> Result<f64, String> {
     match operation.as_str() {
@@ -31,6 +31,20 @@ pub(crate) fn interface() -> impl IntoMounted {
             (144.0, "multiply".to_string(), 2.5),
             (0.0, "subtract".to_string(), 1.2),
         ])
+}
+
+/// The calculator's own words in French; Rheo's (its buttons, its messages) are shipped.
+pub(crate) fn in_french() -> Language {
+    Language::new("fr")
+        .phrase("Calculator", "Calculatrice")
+        .phrase(
+            "A live calculator: change any input and the result follows, no button needed.",
+            "Une calculatrice en direct : changez une entrée et le résultat suit, sans bouton.",
+        )
+        .phrase("The number on the left.", "Le nombre de gauche.")
+        .phrase("The number on the right.", "Le nombre de droite.")
+        .phrase("operation", "opération")
+        .phrase("output", "résultat")
 }
 
 #[cfg(test)]

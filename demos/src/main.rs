@@ -72,6 +72,7 @@ async fn main() -> Result<(), rheo::ServeError> {
                 .tab("Greet", greet::interface())
                 .tab("Count words", word_count::interface()),
         )
+        .language(calculator::in_french())
         // Every demo is also a tool for LLM agents, at /gradio_api/mcp/.
         .mcp_server(true)
         .port(3000)

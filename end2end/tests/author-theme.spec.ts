@@ -59,6 +59,19 @@ test.describe("a themed server", () => {
     const api = await (await page.request.get(`${origin}/greet/api`)).text();
     expect(api).toContain(`href="${stylesheet}"`);
   });
+
+  test("its login page speaks the browser's language, its mistakes too", async ({ browser }) => {
+    const context = await browser.newContext({ locale: "de-DE" });
+    const page = await context.newPage();
+    await page.goto(`${origin}/greet`);
+    await expect(page.locator("html")).toHaveAttribute("lang", "de");
+    await expect(page.getByRole("heading", { name: "Anmelden" })).toBeVisible();
+    await page.getByLabel("Benutzername").fill(user);
+    await page.getByLabel("Passwort").fill("wrong");
+    await page.getByRole("button", { name: "Anmelden" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Benutzername oder Passwort ist falsch.");
+    await context.close();
+  });
 });
 
 test("a theme that does not exist stops the server at start, saying which there are", async () => {

@@ -5,6 +5,7 @@
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     let root = rheo_app::page_root();
+    rheo_app::keep_page_words();
     // Server functions are called under the root path too (it is set once, for the page's life).
     leptos::server_fn::client::set_server_url(Box::leak(root.clone().into_boxed_str()));
     let path = rheo_app::page_path(&root);

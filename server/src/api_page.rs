@@ -11,10 +11,16 @@ use std::sync::Arc;
 
 use axum::{
     extract::{Path, State},
-    http::{header::CACHE_CONTROL, HeaderValue},
+    http::{
+        header::{CACHE_CONTROL, VARY},
+        HeaderValue,
+    },
     response::{Html, IntoResponse, Response},
 };
-use rheo_shared::{ComponentKind, ComponentSpec, FileCount, InterfaceSpec, Media, Value};
+use rheo_shared::{
+    i18n::{Languages, Strings, Text},
+    ComponentKind, ComponentSpec, FileCount, InterfaceSpec, Media, Value,
+};
 
 use crate::engine::FileShape;
 use serde_json::{json, Value as Json};
@@ -35,6 +41,7 @@ pub(crate) struct ApiPages {
     pub(crate) interfaces: Arc<Interfaces>,
     pub(crate) stylesheet: String,
     pub(crate) mcp_server: bool,
+    pub(crate) languages: Languages,
 }
 
 /// A parameter's example in a snippet: a value, or a file the reader has.
@@ -90,19 +97,28 @@ pub(crate) async fn page(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let app = pages.interfaces.find(&name)?;
+    let words = pages.languages.choose(crate::site::accept_language(&headers));
     let base = public.absolute(&format!("/{name}/"));
     let mcp_url = pages.mcp_server.then(|| public.absolute(MCP_ROUTE));
     let endpoints: Vec<String> = app
         .tools()
         .map(|(tool, endpoint)| {
             let snippets = snippets(endpoint.spec(), &tool, &base, mcp_url.as_deref());
-            render_endpoint(endpoint.spec(), &base, &snippets)
+            render_endpoint(endpoint.spec(), &base, &snippets, words)
         })
         .collect();
     let theme = crate::site::theme_attribute(&headers);
-    let page = render(app.title(), &name, &endpoints, &public, &pages.stylesheet, &theme);
-    let mut response = Html(page).into_response();
+    let page = Page {
+        title: words.phrase(app.title()),
+        name: &name,
+        public: &public,
+        stylesheet: &pages.stylesheet,
+        theme: &theme,
+        words,
+    };
+    let mut response = Html(page.render(&endpoints)).into_response();
     response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response.headers_mut().insert(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
     Ok(response)
 }
 
@@ -327,31 +343,47 @@ fn rust(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &str) ->
     }
 }
 
-/// The page's HTML: a section per endpoint (already escaped), every piece of the author's
-/// text escaped; `theme` is `<html>`'s attribute for the chosen theme, or nothing.
-fn render(title: &str, name: &str, endpoints: &[String], public: &PublicUrl, stylesheet: &str, theme: &str) -> String {
-    let escape = crate::site::escape_html;
-    let endpoints = if endpoints.is_empty() {
-        "<p>This app has no endpoint for API clients: its events are the page's own.</p>".to_owned()
-    } else {
-        endpoints.concat()
-    };
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en"{theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · Use via API</title><link rel="stylesheet" href="{stylesheet}"></head>
+/// An app's API page, in `words`' language; `theme` is `<html>`'s attribute for the chosen
+/// theme, or nothing.
+struct Page<'a> {
+    title: &'a str,
+    name: &'a str,
+    public: &'a PublicUrl,
+    stylesheet: &'a str,
+    theme: &'a str,
+    words: &'a Strings,
+}
+
+impl Page<'_> {
+    /// Its HTML: a section per endpoint (already escaped), every piece of the author's text
+    /// escaped.
+    fn render(&self, endpoints: &[String]) -> String {
+        let escape = crate::site::escape_html;
+        let endpoints = if endpoints.is_empty() {
+            format!("<p>{}</p>", escape(self.words.get(Text::ApiNone)))
+        } else {
+            endpoints.concat()
+        };
+        let title = escape(self.title);
+        let heading = escape(self.words.get(Text::ApiTitle)).replace("{title}", &title);
+        format!(
+            r#"<!DOCTYPE html>
+<html lang="{lang}"{theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{heading}</title><link rel="stylesheet" href="{stylesheet}"></head>
 <body><main class="api-page">
 <nav class="crumbs"><a href="{back}">{title}</a></nav>
-<h1>Use {title} via API</h1>
+<h1>{heading}</h1>
 {endpoints}</main></body></html>"#,
-        title = escape(title),
-        stylesheet = escape(&public.path(stylesheet)),
-        back = escape(&public.path(&format!("/{name}"))),
-    )
+            lang = escape(&self.words.lang),
+            theme = self.theme,
+            stylesheet = escape(&self.public.path(self.stylesheet)),
+            back = escape(&self.public.path(&format!("/{}", self.name))),
+        )
+    }
 }
 
 /// One endpoint's section: its parameters and its snippets.
-fn render_endpoint(spec: &InterfaceSpec, base: &str, snippets: &[Snippet]) -> String {
+fn render_endpoint(spec: &InterfaceSpec, base: &str, snippets: &[Snippet], words: &Strings) -> String {
     let escape = crate::site::escape_html;
     let rows: String = visible(spec)
         .map(|component| {
@@ -385,16 +417,22 @@ fn render_endpoint(spec: &InterfaceSpec, base: &str, snippets: &[Snippet]) -> St
     let streams = spec.streaming_input().map_or(String::new(), |_| {
         "<p>Its streaming input takes one frame or one clip per call through the API.</p>".into()
     });
+    let api_name = escape(&spec.api_name);
+    let intro = escape(words.get(Text::ApiEndpoint))
+        .replace("{name}", &format!("<code>/{api_name}</code>"))
+        .replace("{base}", &format!("<code>{}</code>", escape(base)));
+    let headings: String =
+        [Text::ApiParameter, Text::ApiComponent, Text::ApiAccepts, Text::ApiDefault, Text::ApiDescription]
+            .map(|heading| format!("<th>{}</th>", escape(words.get(heading))))
+            .concat();
     format!(
         r#"<section class="endpoint"><h2><code>/{api_name}</code></h2>
-<p>Endpoint <code>/{api_name}</code> of <code>{base}</code>, with Gradio's API: any Gradio client calls it.</p>{streams}
-<table class="parameters"><thead><tr><th>Parameter</th><th>Component</th><th>Accepts</th><th>Default</th><th>Description</th></tr></thead>
+<p>{intro}</p>{streams}
+<table class="parameters"><thead><tr>{headings}</tr></thead>
 <tbody>
 {rows}</tbody></table>
 {sections}</section>
-"#,
-        api_name = escape(&spec.api_name),
-        base = escape(base),
+"#
     )
 }
 
@@ -455,11 +493,26 @@ mod tests {
         let spec = spec();
         let public = PublicUrl { origin: "http://example.com".into(), root: "/demos".into() };
         let base = "http://example.com/demos/echo/";
-        let endpoint = render_endpoint(&spec, base, &snippets(&spec, "echo", base, None));
-        let page = render(&spec.title, "echo", &[endpoint], &public, "/pkg/rheo.css", "");
-        assert!(!page.contains("<img src=x") && !page.contains("<script>alert"));
-        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(page.contains(r#"href="/demos/pkg/rheo.css""#) && page.contains(r#"href="/demos/echo""#));
+        let (languages, _) = crate::i18n::languages(&[]).unwrap();
+        for (accept, heading) in [(None, "<h1>Use &lt;img"), (Some("fr"), "<h1>Utiliser &lt;img")] {
+            let words = languages.choose(accept);
+            let endpoint = render_endpoint(&spec, base, &snippets(&spec, "echo", base, None), words);
+            let page = Page {
+                title: &spec.title,
+                name: "echo",
+                public: &public,
+                stylesheet: "/pkg/rheo.css",
+                theme: "",
+                words,
+            };
+            let page = page.render(&[endpoint]);
+            assert!(!page.contains("<img src=x") && !page.contains("<script>alert"));
+            assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+            assert!(page.contains(r#"href="/demos/pkg/rheo.css""#) && page.contains(r#"href="/demos/echo""#));
+            assert!(page.contains(heading), "{page}");
+            let name = format!("<code>/{}</code>", spec.api_name);
+            assert!(page.contains(&name) && page.contains("<code>http://example.com/demos/echo/</code>"), "{page}");
+        }
     }
 
     #[test]

@@ -73,11 +73,13 @@ pub mod components;
 mod engine;
 mod flagging;
 mod handler;
+mod i18n;
 mod interface;
 mod limits;
 mod listen;
 mod login;
 mod registry;
+mod reload;
 mod settings;
 mod site;
 mod store;
@@ -100,6 +102,7 @@ pub use engine::{
     value::ComponentValue,
 };
 pub use handler::{Handler, IntoResult, OutputValue};
+pub use i18n::Language;
 /// The `image` crate, whose types image handlers take and return.
 pub use image;
 pub use interface::{Interface, IntoMounted};

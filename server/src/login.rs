@@ -26,9 +26,10 @@ use axum::{
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use hmac::{Hmac, Mac};
+use rheo_shared::i18n::{Languages, Strings, Text};
 use sha2::{Digest, Sha256};
 
-use crate::site::{network_of, theme_attribute, ClientAddress, PublicUrl};
+use crate::site::{accept_language, network_of, theme_attribute, ClientAddress, PublicUrl};
 
 /// The session cookie's name.
 pub(crate) const SESSION_COOKIE: &str = "rheo-session";
@@ -117,6 +118,15 @@ pub(crate) struct Gate {
     failures: Mutex<HashMap<IpAddr, Failures>>,
     /// The stylesheet of the UI bundle, for the login page.
     stylesheet: String,
+    /// The languages the login page speaks.
+    languages: Languages,
+}
+
+/// How a visitor's login page looks: `<html>`'s attribute for their theme (or nothing), and
+/// their language.
+struct Look {
+    theme: String,
+    words: &'static Strings,
 }
 
 #[derive(Clone, Copy)]
@@ -126,8 +136,13 @@ struct Failures {
 }
 
 impl Gate {
-    pub(crate) fn new(login: Login, key: [u8; 32], stylesheet: String) -> Self {
-        Self { login, key, failures: Mutex::new(HashMap::new()), stylesheet }
+    pub(crate) fn new(login: Login, key: [u8; 32], stylesheet: String, languages: Languages) -> Self {
+        Self { login, key, failures: Mutex::new(HashMap::new()), stylesheet, languages }
+    }
+
+    /// The login page's look for a request with these `headers`.
+    fn look(&self, headers: &HeaderMap) -> Look {
+        Look { theme: theme_attribute(headers), words: self.languages.choose(accept_language(headers)) }
     }
 
     /// The cookie value that proves `user` logged in, valid until `expires` (seconds since 1970).
@@ -213,8 +228,8 @@ pub(crate) async fn guard(State(gate): State<Arc<Gate>>, request: Request, next:
     let is_login = path.strip_suffix("/login").is_some_and(|name| !name.get(1..).unwrap_or("").contains('/'));
     match (request.method().clone(), path.as_str()) {
         (Method::GET, "/login") => {
-            let theme = theme_attribute(request.headers());
-            return login_page(&gate, &public, &theme, &next_page(request.uri().query()), None);
+            let look = gate.look(request.headers());
+            return login_page(&gate, &public, &look, &next_page(request.uri().query()), None);
         }
         (Method::POST, _) if is_login => return log_in(&gate, request).await,
         (Method::GET, "/logout") => return log_out(&public),
@@ -275,17 +290,23 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
     let client = request.extensions().get::<ClientAddress>().and_then(|c| c.0);
     let public = request.extensions().get::<PublicUrl>().cloned().expect("the site guard runs first");
     let html = wants_html(request.headers());
-    let theme = theme_attribute(request.headers());
+    let look = gate.look(request.headers());
     let form = match axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES).await {
         Ok(body) => Form::read(&body),
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "The login form is too large.").into_response(),
     };
     if let Err(wait) = gate.attempt(client, Instant::now()) {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let message = format!("Too many failed logins: try again in {seconds} s.");
+        // API clients read English; the page speaks the visitor's language.
         let mut response = match html {
-            true => login_page(gate, &public, &theme, &form.next, Some(&message)),
-            false => Json(serde_json::json!({ "detail": message })).into_response(),
+            true => {
+                let message = look.words.fill(Text::TooManyLogins, &[("seconds", &seconds)]);
+                login_page(gate, &public, &look, &form.next, Some(&message))
+            }
+            false => {
+                let message = Strings::english().fill(Text::TooManyLogins, &[("seconds", &seconds)]);
+                Json(serde_json::json!({ "detail": message })).into_response()
+            }
         };
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds));
@@ -297,10 +318,9 @@ async fn log_in(gate: &Gate, request: Request) -> Response {
     if !accepted {
         // Not the user name: people type their password there by mistake.
         tracing::info!(client = ?client, "failed login");
-        let message = "Incorrect user name or password.";
         let mut response = match html {
-            true => login_page(gate, &public, &theme, &form.next, Some(message)),
-            false => Json(serde_json::json!({ "detail": message })).into_response(),
+            true => login_page(gate, &public, &look, &form.next, Some(look.words.get(Text::LoginIncorrect))),
+            false => Json(serde_json::json!({ "detail": Text::LoginIncorrect.english() })).into_response(),
         };
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return response;
@@ -373,22 +393,28 @@ fn redirect(location: &str) -> Response {
     response
 }
 
-/// The login page: a plain form (it works before and without the UI bundle), in the chosen
-/// `theme` (an attribute of `<html>`, or nothing).
-fn login_page(gate: &Gate, public: &PublicUrl, theme: &str, next: &str, error: Option<&str>) -> Response {
+/// The login page: a plain form (it works before and without the UI bundle), in the visitor's
+/// theme and language.
+fn login_page(gate: &Gate, public: &PublicUrl, look: &Look, next: &str, error: Option<&str>) -> Response {
     let escape = crate::site::escape_html;
     let error = error.map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))).unwrap_or_default();
+    let word = |text| escape(look.words.get(text));
     let page = format!(
         r#"<!DOCTYPE html>
-<html lang="en"{theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Log in</title><link rel="stylesheet" href="{stylesheet}"></head>
-<body><main class="login"><h1>Log in</h1>{error}
+<html lang="{lang}"{theme}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{log_in}</title><link rel="stylesheet" href="{stylesheet}"></head>
+<body><main class="login"><h1>{log_in}</h1>{error}
 <form method="post" action="{action}">
 <input type="hidden" name="next" value="{next}">
-<label>User name <input name="username" autocomplete="username" required autofocus></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-<button type="submit" class="primary">Log in</button>
+<label>{user_name} <input name="username" autocomplete="username" required autofocus></label>
+<label>{password} <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit" class="primary">{log_in}</button>
 </form></main></body></html>"#,
+        lang = escape(&look.words.lang),
+        theme = look.theme,
+        log_in = word(Text::LogIn),
+        user_name = word(Text::UserName),
+        password = word(Text::Password),
         stylesheet = escape(&public.path(&gate.stylesheet)),
         action = escape(&public.path("/login")),
         next = escape(next),
@@ -404,7 +430,7 @@ mod tests {
     use super::*;
 
     fn gate() -> Gate {
-        Gate::new(Login::users([("ada", "lovelace")]), [7; 32], "/pkg/rheo.css".into())
+        Gate::new(Login::users([("ada", "lovelace")]), [7; 32], "/pkg/rheo.css".into(), Languages::default())
     }
 
     #[test]
@@ -424,7 +450,7 @@ mod tests {
         assert_eq!(gate.verify(&value, 2_000), None, "expired");
         let forged = value.replacen(&URL_SAFE_NO_PAD.encode("ada"), &URL_SAFE_NO_PAD.encode("root"), 1);
         assert_eq!(gate.verify(&forged, 1_000), None);
-        let other = Gate::new(Login::users([("ada", "x")]), [8; 32], String::new());
+        let other = Gate::new(Login::users([("ada", "x")]), [8; 32], String::new(), Languages::default());
         assert_eq!(other.verify(&value, 1_000), None, "another key");
         assert_eq!(gate.verify("garbage", 0), None);
     }

@@ -7,9 +7,9 @@ use tokio::sync::watch;
 use axum::{
     extract::DefaultBodyLimit,
     http::{
-        header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE},
+        header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY},
         request::Parts,
-        Method,
+        HeaderValue, Method,
     },
     middleware::from_fn_with_state,
     routing::{get, post},
@@ -17,8 +17,11 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, ResponseOptions};
-use rheo_app::{shell, AppSpecs, SiteRoot};
-use rheo_shared::protocol::{stream::STREAM_ROUTE, API_PAGE_ROUTE, END_SESSION_ROUTE, FLAG_ROUTE, RUN_ROUTE};
+use rheo_app::{shell, AppSpecs, ReloadId, SiteRoot};
+use rheo_shared::i18n::Languages;
+use rheo_shared::protocol::{
+    stream::STREAM_ROUTE, API_PAGE_ROUTE, END_SESSION_ROUTE, FLAG_ROUTE, RELOAD_ROUTE, RUN_ROUTE,
+};
 use tower_http::{
     compression::CompressionLayer,
     cors::{AllowOrigin, CorsLayer},
@@ -32,10 +35,12 @@ use crate::{
     api_page::{self, ApiPages},
     bundle::{self, Bundle},
     engine::DeclaredApp,
+    i18n::Language,
     interface::IntoMounted,
     limits::Limits,
     listen,
     login::{self, Gate, Login},
+    reload::{self, Reload},
     settings::{Resolved, Settings},
     site::{self, PublicUrl, Site, LOOPBACK_NAMES},
     theme::Theme,
@@ -200,6 +205,14 @@ impl Registry {
         self
     }
 
+    /// Reload on save, for development: every open page reloads itself when the server
+    /// restarts (a watcher rebuilt it after a save: `scripts/dev.sh`), keeping what was typed
+    /// into its inputs. `RHEO_RELOAD=true` or `false` overrides it.
+    pub fn reload(mut self, enabled: bool) -> Self {
+        self.settings.reload = enabled;
+        self
+    }
+
     /// Serves every interface as a tool for LLM agents and IDEs, with the Model Context
     /// Protocol (Streamable HTTP) at `<root>/gradio_api/mcp/`, as Gradio's
     /// `launch(mcp_server=True)` does. `RHEO_MCP_SERVER=true` or `false` overrides it.
@@ -214,6 +227,15 @@ impl Registry {
     /// leptos watch`, which serves the stylesheet it builds.
     pub fn theme(mut self, theme: Theme) -> Self {
         self.settings.theme = Some(theme);
+        self
+    }
+
+    /// Changes a language the pages speak, or adds one ([`Language`]): Rheo's own words in it,
+    /// and the author's. Each page speaks the browser's first language the server has (its
+    /// `Accept-Language`), English when it has none of them; Rheo ships English, French,
+    /// German, Spanish, Brazilian Portuguese, Japanese and Simplified Chinese.
+    pub fn language(mut self, language: Language) -> Self {
+        self.settings.languages.push(language);
         self
     }
 
@@ -299,7 +321,7 @@ impl Registry {
         };
         let stylesheet = assets.css.clone();
         let max_request_bytes = settings.limits.max_request_bytes;
-        let interfaces = Interfaces::build(self.declared, &settings, stopping)
+        let interfaces = Interfaces::build(self.declared, &settings, stopping.clone())
             .map_err(|e| format!("cannot create the server's directory for files in the temp dir: {e}"))?;
         let specs = AppSpecs(Arc::new(interfaces.all().map(|app| app.spec().clone()).collect()));
         let interfaces = Arc::new(interfaces);
@@ -320,8 +342,15 @@ impl Registry {
             interfaces: interfaces.clone(),
             stylesheet: stylesheet.clone(),
             mcp_server: settings.mcp_server,
+            languages: settings.languages.clone(),
         };
         let api = api.route(API_PAGE_ROUTE, get(api_page::page).with_state(Arc::new(api_pages)));
+        let reload = settings.reload.then(|| Arc::new(Reload::new(stopping.clone())));
+        let api = match &reload {
+            Some(reload) => api.route(RELOAD_ROUTE, get(reload::events).with_state(reload.clone())),
+            None => api,
+        };
+        let reload_id = reload.map(|reload| ReloadId(reload.id.clone()));
         // Its own body limit (media come in base64). Without the feature, the settings refused
         // an MCP server already.
         #[cfg(feature = "mcp")]
@@ -329,8 +358,8 @@ impl Registry {
         // Every page, the fallback's error pages too, renders with the specs in context.
         let deployed = Arc::new(settings.site);
         let provide_specs = {
-            let deployed = deployed.clone();
-            move || page_context(specs.clone(), &deployed)
+            let (deployed, languages) = (deployed.clone(), settings.languages.clone());
+            move || page_context(specs.clone(), &deployed, languages.clone(), reload_id.clone())
         };
         let page = {
             let (options, assets) = (options.clone(), assets.clone());
@@ -361,7 +390,7 @@ impl Registry {
         let app = api.merge(pages);
         let app = match settings.login {
             Some(login) => {
-                let gate = Gate::new(login, settings.secret, stylesheet);
+                let gate = Gate::new(login, settings.secret, stylesheet, settings.languages.clone());
                 app.layer(from_fn_with_state(Arc::new(gate), login::guard))
             }
             None => app,
@@ -472,10 +501,14 @@ impl std::fmt::Debug for ServeError {
 
 impl std::error::Error for ServeError {}
 
-/// What every page renders with: the specs, its root path, and a Content-Security-Policy naming
-/// the nonce Leptos gave the page's scripts.
-fn page_context(specs: AppSpecs, site: &Site) {
+/// What every page renders with: the specs, the languages it chooses from, its root path, and a
+/// Content-Security-Policy naming the nonce Leptos gave the page's scripts.
+fn page_context(specs: AppSpecs, site: &Site, languages: Languages, reload: Option<ReloadId>) {
     provide_context(specs);
+    provide_context(languages);
+    if let Some(reload) = reload {
+        provide_context(reload);
+    }
     let Some(parts) = use_context::<Parts>() else { return };
     let root = parts.extensions.get::<PublicUrl>().map(|public| public.root.clone()).unwrap_or_default();
     provide_context(SiteRoot(root));
@@ -483,6 +516,10 @@ fn page_context(specs: AppSpecs, site: &Site) {
         if let Ok(policy) = site.content_security_policy(Some(&nonce)).parse() {
             response.insert_header(CONTENT_SECURITY_POLICY, policy);
         }
+    }
+    if let Some(response) = use_context::<ResponseOptions>() {
+        // Its words follow the browser's languages, its look the theme cookie.
+        response.insert_header(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
     }
 }
 

@@ -4,10 +4,12 @@
 use std::path::PathBuf;
 
 use ipnet::IpNet;
+use rheo_shared::i18n::Languages;
 use sha2::{Digest, Sha256};
 
 use crate::{
     flagging::DEFAULT_FLAGGING_DIR,
+    i18n::{self, Language},
     limits::Limits,
     login::Login,
     site::{Site, LOOPBACK_NAMES},
@@ -34,6 +36,8 @@ pub(crate) struct Settings {
     pub(crate) flagging_dir: Option<PathBuf>,
     pub(crate) shared_store: Option<String>,
     pub(crate) theme: Option<Theme>,
+    pub(crate) languages: Vec<Language>,
+    pub(crate) reload: bool,
 }
 
 /// The settings in force.
@@ -46,6 +50,8 @@ pub(crate) struct Resolved {
     pub(crate) limits: Limits,
     /// Serve every interface as an MCP tool (`RHEO_MCP_SERVER`).
     pub(crate) mcp_server: bool,
+    /// Pages reload themselves when the server restarts (`RHEO_RELOAD`, for development).
+    pub(crate) reload: bool,
     /// Where flags are kept (`RHEO_FLAGGING_DIR`).
     pub(crate) flagging_dir: PathBuf,
     /// Where State, queue results and files are kept: in memory, or in the Redis replicas
@@ -53,6 +59,8 @@ pub(crate) struct Resolved {
     pub(crate) backend: Backend,
     /// The CSS a theme adds to the stylesheet, if one is set (`RHEO_THEME`, `RHEO_THEME_CSS`).
     pub(crate) theme_css: Option<String>,
+    /// The languages the pages speak: Rheo's, with the author's over them.
+    pub(crate) languages: Languages,
 }
 
 impl Settings {
@@ -120,12 +128,8 @@ impl Settings {
             ..Site::default()
         };
         let limits = self.limits.unwrap_or_default().overridden(&var)?;
-        let mcp_server = match env("RHEO_MCP_SERVER").map(|v| v.trim().to_ascii_lowercase()) {
-            None => self.mcp_server,
-            Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => true,
-            Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => false,
-            Some(v) => return Err(format!("RHEO_MCP_SERVER={v:?}: give true or false")),
-        };
+        let mcp_server = switch(env("RHEO_MCP_SERVER"), "RHEO_MCP_SERVER")?.unwrap_or(self.mcp_server);
+        let reload = switch(env("RHEO_RELOAD"), "RHEO_RELOAD")?.unwrap_or(self.reload);
         if mcp_server && !cfg!(feature = "mcp") {
             return Err("an MCP server (RHEO_MCP_SERVER, Registry::mcp_server) needs rheo-live's \"mcp\" feature, which this build left out".into());
         }
@@ -145,7 +149,21 @@ impl Settings {
             theme = Some(theme.unwrap_or_default().css_file(css.trim()));
         }
         let theme_css = theme.map(|theme| theme.css()).transpose()?;
-        Ok(Resolved { site, tls, login, secret, limits, mcp_server, flagging_dir, backend, theme_css })
+        let (languages, gaps) = i18n::languages(&self.languages)?;
+        gaps.iter().for_each(|gap| tracing::warn!("{gap}"));
+        Ok(Resolved {
+            site,
+            tls,
+            login,
+            secret,
+            limits,
+            mcp_server,
+            reload,
+            flagging_dir,
+            backend,
+            theme_css,
+            languages,
+        })
     }
 }
 
@@ -176,6 +194,17 @@ fn parse_net(text: &str) -> Result<IpNet, String> {
     text.parse::<IpNet>()
         .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
         .map_err(|_| format!("{text:?} is not a proxy address: give an IP address or a network like 10.0.0.0/8"))
+}
+
+/// A variable that turns something on or off (`true`, `1`, `yes`, `on` or their opposites);
+/// `None` when it is not set.
+fn switch(value: Option<String>, name: &str) -> Result<Option<bool>, String> {
+    match value.map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(None),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(Some(true)),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(Some(false)),
+        Some(v) => Err(format!("{name}={v:?}: give true or false")),
+    }
 }
 
 fn random_key() -> [u8; 32] {
@@ -242,5 +271,11 @@ mod tests {
         assert!(error(&[("RHEO_USERS", "nobody")]).contains("user:password"));
         assert!(error(&[("RHEO_FRAME_ANCESTORS", "'self'; script-src *")]).contains("frame-ancestors"));
         assert!(error(&[("RHEO_REDIS_URL", "localhost:6379")]).contains("shared store URL"));
+        assert_eq!(error(&[("RHEO_RELOAD", "maybe")]), "RHEO_RELOAD=\"maybe\": give true or false");
+        let coded = Settings { reload: true, ..Settings::default() };
+        assert!(!resolve(&coded, &[("RHEO_RELOAD", "off")], None).unwrap().reload, "the variable wins");
+        assert!(resolve(&coded, &[], None).unwrap().reload);
+        let language = Settings { languages: vec![Language::new("fr").text("sumbit", "x")], ..Settings::default() };
+        assert_eq!(resolve(&language, &[], None).err().unwrap(), "language fr: no text of Rheo's UI is named sumbit");
     }
 }

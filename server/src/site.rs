@@ -126,6 +126,11 @@ pub(crate) fn theme_attribute(headers: &axum::http::HeaderMap) -> String {
     rheo_shared::theme::chosen_theme(cookies).map(|theme| format!(r#" data-theme="{theme}""#)).unwrap_or_default()
 }
 
+/// The browser's languages, as it asks for them (`Accept-Language`).
+pub(crate) fn accept_language(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok())
+}
+
 /// `text` safe to put in HTML, in text or in a quoted attribute.
 pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")

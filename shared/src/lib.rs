@@ -24,8 +24,8 @@
 
 mod audio;
 mod blocks;
-
 pub mod components;
+pub mod i18n;
 mod interface;
 pub mod protocol;
 pub mod theme;

@@ -7,6 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
 
 use super::devices::{self, CameraRequest};
+use crate::words::{tr, Text};
 
 /// A running camera, shown in a video element.
 pub(crate) struct Camera {
@@ -37,7 +38,7 @@ impl Camera {
     pub(crate) async fn capture_jpeg(&self, quality: f64) -> Result<Blob, String> {
         let (width, height) = (self.video.video_width(), self.video.video_height());
         if width == 0 || height == 0 {
-            return Err("the camera has not delivered a picture yet".into());
+            return Err(tr(Text::CameraNotReady));
         }
         if self.canvas.width() != width || self.canvas.height() != height {
             self.canvas.set_width(width);

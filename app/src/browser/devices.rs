@@ -8,18 +8,48 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, MediaStreamConstraints};
 
+use crate::words::{tr, words, Text};
+
 /// The camera or the microphone, as the messages name it.
 #[derive(Clone, Copy)]
-enum Device {
+pub(crate) enum Device {
     Camera,
     Microphone,
 }
 
+/// What the page says of a device: why it has none, and how its stream goes.
+#[derive(Clone, Copy)]
+pub(crate) enum Says {
+    NotHere,
+    Refused,
+    NotFound,
+    Busy,
+    Unfit,
+    Failed,
+    Starting,
+    Restart,
+}
+
 impl Device {
-    fn name(self) -> &'static str {
-        match self {
-            Device::Camera => "camera",
-            Device::Microphone => "microphone",
+    /// Its text for `what`: each device has its own sentences, which languages inflect.
+    pub(crate) fn says(self, what: Says) -> Text {
+        match (self, what) {
+            (Device::Camera, Says::NotHere) => Text::NoCameraHere,
+            (Device::Camera, Says::Refused) => Text::CameraRefused,
+            (Device::Camera, Says::NotFound) => Text::NoCamera,
+            (Device::Camera, Says::Busy) => Text::CameraBusy,
+            (Device::Camera, Says::Unfit) => Text::CameraUnfit,
+            (Device::Camera, Says::Failed) => Text::CameraFailed,
+            (Device::Camera, Says::Starting) => Text::StartingCamera,
+            (Device::Camera, Says::Restart) => Text::RestartCamera,
+            (Device::Microphone, Says::NotHere) => Text::NoMicrophoneHere,
+            (Device::Microphone, Says::Refused) => Text::MicrophoneRefused,
+            (Device::Microphone, Says::NotFound) => Text::NoMicrophone,
+            (Device::Microphone, Says::Busy) => Text::MicrophoneBusy,
+            (Device::Microphone, Says::Unfit) => Text::MicrophoneUnfit,
+            (Device::Microphone, Says::Failed) => Text::MicrophoneFailed,
+            (Device::Microphone, Says::Starting) => Text::StartingMicrophone,
+            (Device::Microphone, Says::Restart) => Text::RestartMicrophone,
         }
     }
 }
@@ -72,15 +102,12 @@ pub(crate) async fn open_microphone() -> Result<MediaStream, String> {
 }
 
 async fn open(device: Device, video: &JsValue, audio: &JsValue) -> Result<MediaStream, String> {
-    let name = device.name();
-    let devices = media_devices().map_err(|_| {
-        format!("This browser offers no {name} here: pages reach the {name} only over https or on localhost.")
-    })?;
+    let devices = media_devices().map_err(|_| tr(device.says(Says::NotHere)))?;
     let constraints = MediaStreamConstraints::new();
     constraints.set_video(video);
     constraints.set_audio(audio);
-    let asked = devices.get_user_media_with_constraints(&constraints).map_err(|e| explain(e, name))?;
-    Ok(JsFuture::from(asked).await.map_err(|e| explain(e, name))?.unchecked_into())
+    let asked = devices.get_user_media_with_constraints(&constraints).map_err(|e| explain(e, device))?;
+    Ok(JsFuture::from(asked).await.map_err(|e| explain(e, device))?.unchecked_into())
 }
 
 fn media_devices() -> Result<web_sys::MediaDevices, String> {
@@ -110,23 +137,17 @@ pub(crate) fn release(stream: &MediaStream) {
     }
 }
 
-fn explain(error: JsValue, name: &str) -> String {
+fn explain(error: JsValue, device: Device) -> String {
     let field = |key: &str| Reflect::get(&error, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let kind = field("name");
+    let words = words();
     match kind.as_str() {
         "OverconstrainedError" if !field("constraint").is_empty() => {
-            format!(
-                "The {name} cannot give what this page asks of it ({}). Choose another {name}.",
-                field("constraint")
-            )
+            words.fill(device.says(Says::Unfit), &[("constraint", &field("constraint"))])
         }
-        "NotAllowedError" | "SecurityError" => {
-            let mut capitalised = name.to_string();
-            capitalised[..1].make_ascii_uppercase();
-            format!("{capitalised} access was refused. Allow the {name} for this site in the browser and try again.")
-        }
-        "NotFoundError" | "OverconstrainedError" => format!("No {name} was found. Connect one and try again."),
-        "NotReadableError" | "AbortError" => format!("The {name} is in use by another program, or failed to start."),
-        _ => format!("The {name} could not start ({kind})."),
+        "NotAllowedError" | "SecurityError" => tr(device.says(Says::Refused)),
+        "NotFoundError" | "OverconstrainedError" => tr(device.says(Says::NotFound)),
+        "NotReadableError" | "AbortError" => tr(device.says(Says::Busy)),
+        _ => words.fill(device.says(Says::Failed), &[("error", &kind)]),
     }
 }

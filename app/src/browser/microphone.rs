@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AudioContext, AudioWorkletNode, Blob, BlobPropertyBag, MediaStream, MessageEvent};
 
 use super::devices;
+use crate::words::{words, Text};
 
 /// The worklet: mixes the input to mono and posts it in batches of about 5 ms (256 frames, two
 /// render quanta), transferring each buffer rather than copying it. Small, because a chunk
@@ -69,7 +70,9 @@ impl Microphone {
     }
 
     async fn capture(stream: MediaStream, level: RwSignal<f64>) -> Result<Microphone, String> {
-        let failed = |what: &'static str| move |e: JsValue| format!("The microphone could not start ({what}: {e:?}).");
+        let failed = |what: &'static str| {
+            move |e: JsValue| words().fill(Text::MicrophoneFailed, &[("error", &format!("{what}: {e:?}"))])
+        };
         let context = AudioContext::new().map_err(failed("audio context"))?;
         let module = worklet_url().ok_or("the browser cannot load the capture worklet")?;
         let added =

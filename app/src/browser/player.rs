@@ -15,6 +15,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AudioBuffer, AudioContext, AudioContextState};
 
+use crate::words::{tr, Text};
+
 /// How far ahead of "now" a chunk that has nothing before it is scheduled, in seconds, so its
 /// first samples are not cut off.
 const LEAD: f64 = 0.005;
@@ -98,8 +100,7 @@ impl ChunkPlayer {
         let context = match existing {
             Some(context) => context,
             None => {
-                let context =
-                    AudioContext::new().map_err(|_| "this browser cannot play audio (no Web Audio)".to_string())?;
+                let context = AudioContext::new().map_err(|_| tr(Text::NoWebAudio))?;
                 self.inner.next_start.set(0.0);
                 *self.inner.context.borrow_mut() = Some(context.clone());
                 context

@@ -14,6 +14,8 @@ use rheo_shared::{
     FileData,
 };
 use serde_json::Value as JsonValue;
+
+use crate::words::{tr, words, Text};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader};
@@ -74,7 +76,7 @@ pub(crate) async fn run(
     let response = post(&endpoint.run(), &request, abort).await?;
     let reader: ReadableStreamDefaultReader =
         response.body().ok_or("the server's answer has no body")?.get_reader().unchecked_into();
-    let lost = |_| "the connection to the server was lost".to_string();
+    let lost = |_| tr(Text::ConnectionLost);
     let mut pending = Vec::new();
     loop {
         let chunk = JsFuture::from(reader.read()).await.map_err(lost)?;
@@ -108,13 +110,16 @@ async fn post(url: &str, body: &impl serde::Serialize, abort: Option<&AbortSigna
         .map_err(|e| format!("could not encode the values: {e}"))?
         .send()
         .await
-        .map_err(|e| format!("could not reach the server: {e}"))?;
+        .map_err(|e| words().fill(Text::CannotReachServer, &[("error", &e)]))?;
     if response.ok() {
         return Ok(response);
     }
     match response.json::<ErrorBody>().await {
         Ok(body) => Err(body.error),
-        Err(_) => Err(format!("the server answered {} {}", response.status(), response.status_text())),
+        Err(_) => {
+            let status = format!("{} {}", response.status(), response.status_text());
+            Err(words().fill(Text::ServerAnswered, &[("status", &status)]))
+        }
     }
 }
 
@@ -122,20 +127,19 @@ async fn post(url: &str, body: &impl serde::Serialize, abort: Option<&AbortSigna
 pub(crate) async fn upload(endpoint: &Endpoint, files: &[(web_sys::Blob, String)]) -> Result<Vec<FileData>, String> {
     let form = web_sys::FormData::new().map_err(|_| "the browser cannot build a form".to_string())?;
     for (file, file_name) in files {
-        form.append_with_blob_and_filename("files", file, file_name)
-            .map_err(|_| "the browser cannot read this file".to_string())?;
+        form.append_with_blob_and_filename("files", file, file_name).map_err(|_| tr(Text::UnreadableFile))?;
     }
     let response = Request::post(&endpoint.upload())
         .body(form)
         .map_err(|e| format!("could not send the file: {e}"))?
         .send()
         .await
-        .map_err(|e| format!("could not reach the server: {e}"))?;
+        .map_err(|e| words().fill(Text::CannotReachServer, &[("error", &e)]))?;
     if !response.ok() {
         let detail = response.text().await.unwrap_or_default();
         return Err(match response.status() {
-            413 => "The file is too large to upload.".to_string(),
-            status => format!("The upload failed ({status}): {detail}"),
+            413 => tr(Text::FileTooLarge),
+            status => words().fill(Text::UploadFailed, &[("status", &status), ("detail", &detail)]),
         });
     }
     let paths: Vec<String> = response.json().await.map_err(|e| format!("the server's answer was unreadable: {e}"))?;

@@ -15,7 +15,11 @@ use rheo_shared::{
 };
 use web_sys::AbortController;
 
-use crate::{browser::BrowserValue, components::Look};
+use crate::{
+    browser::BrowserValue,
+    components::Look,
+    words::{tr, words, Text},
+};
 use api::Endpoint;
 use live::CallQueue;
 use status::{CallStatus, Toast, Toasts};
@@ -154,8 +158,8 @@ impl Caller {
     pub(crate) fn flag_values(self, data: Vec<Value>, reason: Option<String>) {
         spawn_local(async move {
             match api::flag(&self.endpoint(), FlagRequest { data, reason }).await {
-                Ok(()) => self.toast(AlertLevel::Info, "Flagged: saved for the author to review.".into()),
-                Err(message) => self.toast(AlertLevel::Warning, format!("Not flagged: {message}")),
+                Ok(()) => self.toast(AlertLevel::Info, tr(Text::Flagged)),
+                Err(error) => self.toast(AlertLevel::Warning, words().fill(Text::NotFlagged, &[("error", &error)])),
             }
         });
     }

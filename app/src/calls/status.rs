@@ -2,7 +2,10 @@
 //! ([`CallStatus`], a bar with the handler's words), and its alerts ([`Toasts`]), from the
 //! events the server sends with the answer (`rheo_shared::protocol::CallEvent`).
 
-use rheo_shared::protocol::{AlertLevel, CallEvent};
+use rheo_shared::{
+    i18n::{Strings, Text},
+    protocol::{AlertLevel, CallEvent},
+};
 
 /// Where the page's call is, as far as its events tell.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31,12 +34,14 @@ impl CallStatus {
         }
     }
 
-    /// The words shown with the bar.
-    pub(crate) fn text(&self) -> String {
+    /// The words shown with the bar, in the page's language (`words`).
+    pub(crate) fn text(&self, words: &Strings) -> String {
         match self {
             CallStatus::Quiet => String::new(),
-            CallStatus::Waiting { ahead: 0, eta } => format!("Next in line{}", eta_text(*eta)),
-            CallStatus::Waiting { ahead, eta } => format!("In line: {ahead} ahead{}", eta_text(*eta)),
+            CallStatus::Waiting { ahead: 0, eta } => words.get(Text::NextInLine).to_owned() + &eta_text(words, *eta),
+            CallStatus::Waiting { ahead, eta } => {
+                words.fill(Text::InLine, &[("ahead", ahead)]) + &eta_text(words, *eta)
+            }
             CallStatus::Running { description, .. } => description.clone(),
         }
     }
@@ -55,9 +60,11 @@ impl CallStatus {
     }
 }
 
-fn eta_text(eta: Option<f64>) -> String {
+fn eta_text(words: &Strings, eta: Option<f64>) -> String {
     match eta {
-        Some(seconds) if seconds.is_finite() => format!(" · about {} s", seconds.ceil().max(1.0)),
+        Some(seconds) if seconds.is_finite() => {
+            words.fill(Text::AboutSeconds, &[("seconds", &seconds.ceil().max(1.0))])
+        }
         _ => String::new(),
     }
 }
@@ -111,16 +118,21 @@ mod tests {
         let status = CallStatus::default();
         assert!(!status.is_shown(), "a call that has said nothing shows nothing");
         let status = status.after(&CallEvent::Waiting { ahead: 2, eta: Some(3.2) });
-        assert_eq!(status.text(), "In line: 2 ahead · about 4 s");
+        let english = Strings::english();
+        assert_eq!(status.text(&english), "In line: 2 ahead · about 4 s");
         let status = status.after(&CallEvent::Waiting { ahead: 0, eta: None });
-        assert_eq!(status.text(), "Next in line");
+        assert_eq!(status.text(&english), "Next in line");
         assert_eq!(status.fraction(), None);
         let status = status.after(&CallEvent::Started);
         assert!(status.is_shown(), "running: the bar shows, without words yet");
         let status = status.after(&CallEvent::Progress { fraction: Some(0.25), description: "looking".into() });
         let alert = CallEvent::Alert { level: AlertLevel::Info, message: "hi".into() };
         let status = status.after(&alert);
-        assert_eq!((status.fraction(), status.text()), (Some(0.25), "looking".to_string()), "an alert leaves it");
+        assert_eq!(
+            (status.fraction(), status.text(&english)),
+            (Some(0.25), "looking".to_string()),
+            "an alert leaves it"
+        );
     }
 
     #[test]

@@ -8,8 +8,10 @@ use rheo_shared::{components::Audio, AudioSource, FileData, Value};
 
 use super::{error_line, stream_controls, stream_notes, Field, Upload, Widget};
 use crate::{
+    browser::devices::Device,
     browser::{bytes_blob, microphone::Microphone, on_leave, player::ChunkPlayer, BrowserValue},
     stream::{Source, Streamer},
+    words::{tr, words, Text},
 };
 
 impl Widget for Audio {
@@ -55,13 +57,16 @@ fn audio_output(f: Field, live_chunks: bool, autoplay: bool) -> impl IntoView {
             data-seconds=move || format!("{:.3}", seconds.get()) data-playing=move || playing.get().to_string()>
             <figcaption>{f.label}</figcaption>
             <p class="audio-live" role="status" hidden=move || !live()>
-                {move || format!("Playing as it arrives: {} chunks, {:.1} s", scheduled.get(), seconds.get())}
+                {move || {
+                    let seconds = format!("{:.1}", seconds.get());
+                    words().fill(Text::PlayingChunks, &[("chunks", &scheduled.get()), ("seconds", &seconds)])
+                }}
             </p>
             <audio controls=true src=url autoplay=autoplay && !live_chunks hidden=move || url().is_none()
                 aria-label=f.label></audio>
-            <p class="audio-empty" hidden=move || url().is_some() || live()>"No audio yet"</p>
+            <p class="audio-empty" hidden=move || url().is_some() || live()>{tr(Text::NoAudioYet)}</p>
             <a class="download" href=url download=download_name hidden=move || url().is_none()>
-                "Download " {f.label}
+                {move || words().fill(Text::Download, &[("label", &f.label.get())])}
             </a>
             {error_line(move || error.get())}
         </figure>
@@ -79,12 +84,12 @@ fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
     let label = f.label;
     let remove = f.remove_button();
     let body = view! {
-            <audio controls=true src=url hidden=move || url().is_none() aria-label=move || format!("{} (chosen)", label.get())></audio>
+            <audio controls=true src=url hidden=move || url().is_none() aria-label=move || words().fill(Text::Chosen, &[("label", &label.get())])></audio>
             {remove}
             {has(AudioSource::Microphone).then(|| recorder(take, error))}
             {has(AudioSource::Upload).then(|| view! {
                 <label class="drop-zone">
-                    "Choose an audio file (WAV, FLAC, MP3, Ogg) "
+                    {tr(Text::ChooseAudio)} " "
                     <input type="file" id=f.id.clone() accept="audio/*"
                         on:change=move |ev| {
                             let input = event_target::<web_sys::HtmlInputElement>(&ev);
@@ -94,7 +99,7 @@ fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
                         }/>
                 </label>
             })}
-            <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
+            <p class="hint" hidden=move || !uploading.get()>{tr(Text::Uploading)}</p>
             {error_line(move || error.get())}
     };
     f.fieldset("audio input", body)
@@ -124,17 +129,15 @@ fn recorder(take: impl Fn(web_sys::Blob, String) + Copy + 'static, error: RwSign
         let Some(stopped) = microphone.take() else { return };
         match stopped.take().and_then(|audio| bytes_blob(&audio.to_wav(), "audio/wav")) {
             Some(wav) => take(wav, "recording.wav".into()),
-            None => {
-                error.set(Some("The recording is empty: no sound was captured. Record for a moment longer.".into()))
-            }
+            None => error.set(Some(tr(Text::EmptyRecording))),
         }
     };
     on_leave(move || drop(microphone.take()));
     view! {
         <div class="recorder">
-            <button type="button" class="secondary" hidden=move || recording.get() on:click=start>"Record"</button>
-            <button type="button" class="primary" hidden=move || !recording.get() on:click=stop>"Stop recording"</button>
-            <meter class="level" min="0" max="1" value=move || level.get() aria-label="Microphone level"
+            <button type="button" class="secondary" hidden=move || recording.get() on:click=start>{tr(Text::Record)}</button>
+            <button type="button" class="primary" hidden=move || !recording.get() on:click=stop>{tr(Text::StopRecording)}</button>
+            <meter class="level" min="0" max="1" value=move || level.get() aria-label=tr(Text::MicrophoneLevel)
                 hidden=move || !recording.get()></meter>
         </div>
     }
@@ -144,12 +147,12 @@ fn recorder(take: impl Fn(web_sys::Blob, String) + Copy + 'static, error: RwSign
 fn microphone_stream(f: Field, streamer: Streamer) -> impl IntoView {
     let status = streamer.status;
     let meter = view! {
-        <meter class="level" min="0" max="1" value=move || streamer.level.get() aria-label="Microphone level"
+        <meter class="level" min="0" max="1" value=move || streamer.level.get() aria-label=tr(Text::MicrophoneLevel)
             hidden=move || !status.get().is_running()></meter>
     };
     let body = view! {
-        {stream_controls(streamer, "Record", move || streamer.start(Source::Microphone), meter)}
-        {stream_notes(streamer, "microphone", "Record")}
+        {stream_controls(streamer, Text::Record, move || streamer.start(Source::Microphone), meter)}
+        {stream_notes(streamer, Device::Microphone)}
     };
     f.fieldset("audio microphone", body)
 }

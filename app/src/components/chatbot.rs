@@ -19,7 +19,10 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use super::{markdown::safe_html, Field, Widget};
-use crate::browser::BrowserValue;
+use crate::{
+    browser::BrowserValue,
+    words::{tr, words, Text},
+};
 
 /// How long a message's last block must stay unchanged before it is rendered as Markdown.
 const SETTLE: Duration = Duration::from_millis(300);
@@ -179,7 +182,7 @@ impl Widget for Chatbot {
         if self.saved_in_browser {
             save_in_browser(value, &f.id);
         }
-        let placeholder = self.placeholder.clone().unwrap_or_else(|| "No messages yet".to_owned());
+        let placeholder = self.placeholder.clone().unwrap_or_else(|| tr(Text::NoMessagesYet));
         let heading_id = f.heading_id();
         view! {
             <section class="component chatbot" aria-labelledby=f.heading_id()>
@@ -189,7 +192,7 @@ impl Widget for Chatbot {
                     class="chat-log"
                     role="log"
                     tabindex="0"
-                    aria-label="Conversation"
+                    aria-label=tr(Text::Conversation)
                     node_ref=log
                     on:click=clicked
                 ></div>
@@ -320,9 +323,10 @@ impl Entry {
         let tail = make("div", "chat-tail")?;
         let copy = make("button", "chat-copy")?;
         let _ = body.append_child(&tail);
-        copy.set_text_content(Some("Copy"));
+        let words = words();
+        copy.set_text_content(Some(words.get(Text::Copy)));
         let _ = copy.set_attribute("type", "button");
-        let _ = copy.set_attribute("aria-label", "Copy message");
+        let _ = copy.set_attribute("aria-label", words.get(Text::CopyMessage));
         let _ = copy.set_attribute("data-copy", &index.to_string());
         // The assistant's answers (not its steps) are liked or disliked, the person's messages
         // edited, once an event listens.
@@ -340,16 +344,16 @@ impl Entry {
         if wanted.like && message.role == "assistant" && message.step.is_none() {
             // Drawn, not emoji: a system without an emoji font would show empty boxes.
             for (class, path, label) in
-                [("chat-like", "M5 15l7-7 7 7", "Like"), ("chat-dislike", "M5 9l7 7 7-7", "Dislike")]
+                [("chat-like", "M5 15l7-7 7 7", Text::Like), ("chat-dislike", "M5 9l7 7 7-7", Text::Dislike)]
             {
-                let button = button(class, "", label, "data-like")?;
+                let button = button(class, "", words.get(label), "data-like")?;
                 let _ = button.set_attribute("aria-pressed", "false");
                 let icon = sign(&document, path)?;
                 let _ = button.append_child(&icon);
             }
         }
         if wanted.edit && message.role == "user" {
-            button("chat-edit", "Edit", "Edit message", "data-edit")?;
+            button("chat-edit", words.get(Text::Edit), words.get(Text::EditMessage), "data-edit")?;
         }
         let summary = match &message.step {
             Some(_) => {
@@ -510,12 +514,13 @@ fn open_editor(button: &Element, text: &str, index: usize) {
         editor.set_class_name("chat-editor");
         let area: web_sys::HtmlTextAreaElement = document.create_element("textarea").ok()?.dyn_into().ok()?;
         area.set_value(text);
-        let _ = area.set_attribute("aria-label", "Edit message");
+        let words = words();
+        let _ = area.set_attribute("aria-label", words.get(Text::EditMessage));
         let _ = editor.append_child(&area);
-        for (class, label) in [("chat-edit-send", "Send"), ("chat-edit-cancel", "Cancel")] {
+        for (class, label) in [("chat-edit-send", Text::Send), ("chat-edit-cancel", Text::Cancel)] {
             let button = document.create_element("button").ok()?;
             button.set_class_name(class);
-            button.set_text_content(Some(label));
+            button.set_text_content(Some(words.get(label)));
             let _ = button.set_attribute("type", "button");
             if class == "chat-edit-send" {
                 let _ = button.set_attribute("data-edit-send", &index.to_string());

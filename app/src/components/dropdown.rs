@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use rheo_shared::{components::Dropdown, Value};
 
 use super::{Field, Widget};
+use crate::words::{tr, Text};
 
 impl Widget for Dropdown {
     fn view(&self, f: Field) -> impl IntoView + use<> {
@@ -23,7 +24,7 @@ impl Widget for Dropdown {
         let control = view! {
             <select id=f.id.clone() disabled=f.readonly()
                 on:change=move |ev| commit(Value::Text(event_target_value(&ev)))>
-                <option value="" disabled=true selected=move || value.get() == Value::Null>"Choose…"</option>
+                <option value="" disabled=true selected=move || value.get() == Value::Null>{tr(Text::Choose)}</option>
                 {options}
             </select>
         };

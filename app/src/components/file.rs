@@ -5,6 +5,7 @@ use leptos::{either::Either, prelude::*};
 use rheo_shared::{components::File, FileCount, FileData};
 
 use super::{error_line, file_name, Field, Upload, Widget};
+use crate::words::{tr, Text};
 
 impl Widget for File {
     fn view(&self, f: Field) -> impl IntoView + use<> {
@@ -22,7 +23,7 @@ fn file_output(f: Field) -> impl IntoView {
     view! {
         <figure class="component file output">
             <figcaption>{f.label}</figcaption>
-            <p class="file-empty" hidden=move || !files().is_empty()>"No file yet"</p>
+            <p class="file-empty" hidden=move || !files().is_empty()>{tr(Text::NoFileYet)}</p>
             <ul class="files">
                 {move || files().into_iter().map(|file| view! {
                     <li><a class="download" href=file.url.clone() download=file_name(&file)>{file_name(&file)}</a>
@@ -47,7 +48,7 @@ fn file_input(f: Field, options: &File) -> impl IntoView {
     };
     let files = f.files();
     let accept = accept_attribute(&options.file_types);
-    let prompt = if multiple { "Drop files here, or choose them " } else { "Drop a file here, or choose one " };
+    let prompt = tr(if multiple { Text::DropFiles } else { Text::DropFile }) + " ";
     let remove = f.remove_button();
     f.fieldset(
         "file input",
@@ -68,7 +69,7 @@ fn file_input(f: Field, options: &File) -> impl IntoView {
                 <input type="file" id=f.id.clone() accept=accept multiple=multiple
                     on:change=move |ev| take_all(event_target::<web_sys::HtmlInputElement>(&ev).files())/>
             </label>
-            <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
+            <p class="hint" hidden=move || !uploading.get()>{tr(Text::Uploading)}</p>
             {error_line(move || error.get())}
         },
     )

@@ -5,7 +5,7 @@
 use leptos::{either::EitherOf3, html, prelude::*, task::spawn_local};
 use rheo_shared::{components::Image, ImageSource};
 
-use crate::browser::devices::{self, CameraRequest};
+use crate::browser::devices::{self, CameraRequest, Device};
 use wasm_bindgen::JsCast;
 use web_sys::Blob;
 
@@ -13,6 +13,7 @@ use super::{error_line, stream_controls, stream_notes, Field, Upload, Widget};
 use crate::{
     browser::{camera::Camera, BrowserValue},
     stream::{Source, Streamer},
+    words::{tr, words, Text},
 };
 
 impl Widget for Image {
@@ -41,9 +42,9 @@ fn image_output(f: Field, options: &Image) -> impl IntoView {
             <figcaption>{f.label}</figcaption>
             <img src=url alt=f.label hidden=move || url().is_none()
                 width=width height=height/>
-            <p class="image-empty" hidden=move || url().is_some()>"No image yet"</p>
+            <p class="image-empty" hidden=move || url().is_some()>{tr(Text::NoImageYet)}</p>
             <a class="download" href=url download=download_name hidden=move || url().is_none()>
-                "Download " {f.label}
+                {move || words().fill(Text::Download, &[("label", &f.label.get())])}
             </a>
         </figure>
     }
@@ -77,7 +78,7 @@ fn image_input(f: Field, sources: Vec<ImageSource>, choice: CameraChoice) -> imp
                 }
             }>
             <legend id=heading_id>{f.label}</legend>
-            <img class="preview" src=preview alt=move || format!("{} (chosen)", label.get()) hidden=move || preview().is_none()/>
+            <img class="preview" src=preview alt=move || words().fill(Text::Chosen, &[("label", &label.get())]) hidden=move || preview().is_none()/>
             {remove}
             {has(ImageSource::Upload).then(|| view! {
                 <label class="drop-zone"
@@ -86,16 +87,16 @@ fn image_input(f: Field, sources: Vec<ImageSource>, choice: CameraChoice) -> imp
                         ev.prevent_default();
                         take_first(ev.data_transfer().and_then(|d| d.files()));
                     }>
-                    "Drop an image here, or choose a file "
+                    {tr(Text::DropImage)} " "
                     <input type="file" id=f.id.clone() accept="image/*"
                         on:change=move |ev| take_first(event_target::<web_sys::HtmlInputElement>(&ev).files())/>
                 </label>
             })}
             {has(ImageSource::Webcam).then(|| snapshot(take, choice))}
             {has(ImageSource::Clipboard).then(|| view! {
-                <p class="hint">"…or paste an image here (Ctrl+V)."</p>
+                <p class="hint">{tr(Text::PasteImage)}</p>
             })}
-            <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
+            <p class="hint" hidden=move || !uploading.get()>{tr(Text::Uploading)}</p>
             {error_line(move || error.get())}
         </fieldset>
     }
@@ -150,10 +151,10 @@ fn snapshot(take: impl Fn(Blob, String) + Copy + 'static, choice: CameraChoice) 
     };
     view! {
         <div class="snapshot">
-            {choice.video(video, "webcam preview", move || !running.get())}
-            <button type="button" class="secondary" hidden=move || running.get() on:click=move |_| start()>"Use webcam"</button>
+            {choice.video(video, &tr(Text::WebcamPreview), move || !running.get())}
+            <button type="button" class="secondary" hidden=move || running.get() on:click=move |_| start()>{tr(Text::UseWebcam)}</button>
             <button type="button" class="primary" hidden=move || !running.get() disabled=move || !ready.get()
-                on:click=shoot>"Take photo"</button>
+                on:click=shoot>{tr(Text::TakePhoto)}</button>
             {choice.controls(restart)}
             {error_line(move || error.get())}
         </div>
@@ -177,10 +178,10 @@ fn webcam_stream(f: Field, streamer: Streamer, choice: CameraChoice) -> impl Int
         }
     };
     let body = view! {
-        {choice.video(video, &format!("{} camera preview", f.label.get_untracked()), || false)}
-        {stream_controls(streamer, "Start camera", start, ())}
+        {choice.video(video, &words().fill(Text::CameraPreview, &[("label", &f.label.get_untracked())]), || false)}
+        {stream_controls(streamer, Text::StartCamera, start, ())}
         {choice.controls(restart)}
-        {stream_notes(streamer, "camera", "Start the camera")}
+        {stream_notes(streamer, Device::Camera)}
     };
     f.fieldset("image webcam", body)
 }
@@ -245,19 +246,22 @@ impl CameraChoice {
             let (width, height) = size.get()?;
             let asked = request.with(|r| (r.constraints.width, r.constraints.height));
             let differs = asked.0.is_some_and(|w| w != width) || asked.1.is_some_and(|h| h != height);
-            let show = |side: Option<u32>| side.map_or("any".to_owned(), |s| s.to_string());
-            differs.then(|| format!("The camera gives {width}×{height} (asked {}×{}).", show(asked.0), show(asked.1)))
+            let show = |side: Option<u32>| side.map_or_else(|| tr(Text::AnySize), |s| s.to_string());
+            let size = [("width", &width as &dyn std::fmt::Display), ("height", &height)];
+            let (asked_width, asked_height) = (show(asked.0), show(asked.1));
+            let asked = [("asked_width", &asked_width as &dyn std::fmt::Display), ("asked_height", &asked_height)];
+            differs.then(|| words().fill(Text::CameraSize, &[size, asked].concat()))
         };
         view! {
             <div class="camera-options">
                 <label class="switch">
                     <input type="checkbox" prop:checked=move || mirror.get()
                         on:change=move |ev| mirror.set(event_target_checked(&ev))/>
-                    "Mirror preview"
+                    {tr(Text::MirrorPreview)}
                 </label>
                 <label hidden=move || cameras.with(|c| c.len() < 2)>
-                    "Camera "
-                    <select aria-label="Camera" on:change=choose>
+                    {tr(Text::Camera)} " "
+                    <select aria-label=tr(Text::Camera) on:change=choose>
                         {move || cameras.get().into_iter().map(|(id, label)| {
                             let selected = chosen() == Some(id.clone());
                             view! { <option value=id selected=selected>{label}</option> }

@@ -36,8 +36,10 @@ use rheo_shared::{ComponentKind, ComponentSpec, FileData, Update, Value};
 use web_sys::Blob;
 
 use crate::{
+    browser::devices::{Device, Says},
     calls::{api, Caller},
     stream::{StreamStatus, Streamer},
+    words::{words, Text},
 };
 
 /// What each kind of component has in the page.
@@ -284,7 +286,7 @@ impl Field {
         };
         view! {
             <button type="button" class="remove" hidden=move || files().is_empty() on:click=remove>
-                {move || format!("Remove {}", label.get())}
+                {move || words().fill(Text::Remove, &[("label", &label.get())])}
             </button>
         }
     }
@@ -353,14 +355,15 @@ pub(crate) fn error_line(error: impl Fn() -> Option<String> + Send + Sync + 'sta
 }
 
 /// What the page says of a stream of the `device`: starting, streaming, why it ended and how
-/// to restart it (`restart`, the start button's words), or why it failed.
-pub(crate) fn stream_notes(streamer: Streamer, device: &'static str, restart: &'static str) -> impl IntoView {
+/// to restart it, or why it failed.
+pub(crate) fn stream_notes(streamer: Streamer, device: Device) -> impl IntoView {
     let status = streamer.status;
+    let words = words();
     let note = move || match status.get() {
         StreamStatus::Off | StreamStatus::Failed(_) => String::new(),
-        StreamStatus::Starting => format!("Starting the {device}…"),
-        StreamStatus::Streaming => "Streaming".into(),
-        StreamStatus::Ended(reason) => format!("{reason} {restart} to stream again."),
+        StreamStatus::Starting => words.get(device.says(Says::Starting)).to_owned(),
+        StreamStatus::Streaming => words.get(Text::Streaming).to_owned(),
+        StreamStatus::Ended(reason) => format!("{reason} {}", words.get(device.says(Says::Restart))),
     };
     let failure = move || match status.get() {
         StreamStatus::Failed(message) => Some(message),
@@ -375,20 +378,21 @@ pub(crate) fn stream_notes(streamer: Streamer, device: &'static str, restart: &'
 /// Start/Stop buttons for a stream (`start` on the first), and the time it has left.
 pub(crate) fn stream_controls(
     streamer: Streamer,
-    start_label: &'static str,
+    start_label: Text,
     start: impl Fn() + 'static,
     extra: impl IntoView,
 ) -> impl IntoView {
     let status = streamer.status;
+    let words = words();
     view! {
         <div class="stream-controls" data-stream=move || status.get().name()
             data-frames=move || streamer.frames_shown.get()>
             <button type="button" class="primary" hidden=move || status.get().is_running()
-                on:click=move |_| start()>{start_label}</button>
+                on:click=move |_| start()>{words.get(start_label)}</button>
             <button type="button" class="secondary" hidden=move || !status.get().is_running()
-                on:click=move |_| streamer.stop()>"Stop"</button>
+                on:click=move |_| streamer.stop()>{words.get(Text::Stop)}</button>
             {extra}
-            <span class="time-left">{move || streamer.seconds_left.get().map(|s| format!("{s} s left"))}</span>
+            <span class="time-left">{move || streamer.seconds_left.get().map(|s| words.fill(Text::SecondsLeft, &[("seconds", &s)]))}</span>
         </div>
     }
 }

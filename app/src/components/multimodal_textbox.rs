@@ -9,6 +9,7 @@ use super::{
     file::{accept_attribute, file_size},
     file_name, Field, Upload, Widget,
 };
+use crate::words::{tr, Text};
 
 impl Widget for MultimodalTextbox {
     fn view(&self, f: Field) -> impl IntoView + use<> {
@@ -71,15 +72,15 @@ impl Widget for MultimodalTextbox {
                     }).collect_view()}
                 </ul>
                 <div class="multimodal-actions">
-                    <label class="attach">{if multiple { "Attach files " } else { "Attach a file " }}
+                    <label class="attach">{tr(if multiple { Text::AttachFiles } else { Text::AttachFile }) + " "}
                         <input type="file" accept=accept multiple=multiple
                             on:change=move |ev| take_all(event_target::<web_sys::HtmlInputElement>(&ev).files())/>
                     </label>
                     <button type="button" class="remove" hidden=move || attached().is_empty() on:click=remove>
-                        "Remove attachments"
+                        {tr(Text::RemoveAttachments)}
                     </button>
                 </div>
-                <p class="hint" hidden=move || !uploading.get()>"Uploading…"</p>
+                <p class="hint" hidden=move || !uploading.get()>{tr(Text::Uploading)}</p>
                 {error_line(move || error.get())}
             </div>
         }

@@ -18,6 +18,7 @@ use crate::{
     calls::{api::Endpoint, new_session_id, Caller},
     components::{component_view, error_line, Field, Hooks, Look},
     stream::Streamer,
+    words::{tr, Text},
     PageSpec,
 };
 
@@ -74,7 +75,12 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
     };
     events.chain();
     let hydrated = RwSignal::new(false);
+    let follow = {
+        let (root, spec, values) = (root.clone(), spec.clone(), values.clone());
+        move || super::reload::follow_restarts(&root, &spec, &values)
+    };
     Effect::new(move |_| {
+        follow();
         events.start_session();
         events.fire(&|trigger| trigger == Trigger::Load);
         events.start_timers();
@@ -95,7 +101,7 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
     let busy = move || events.callers.with_value(|callers| callers.iter().any(|c| c.busy())).to_string();
     view! {
         <Title text=crate::title_text(&spec.title)/>
-        <nav class="crumbs"><a href=index>"All demos"</a></nav>
+        <nav class="crumbs"><a href=index>{tr(Text::AllDemos)}</a></nav>
         <h1>{spec.title.clone()}</h1>
         {(!description_html.is_empty()).then(|| view! { <div class="description" inner_html=description_html></div> })}
         <div class="blocks" data-hydrated=move || hydrated.get().to_string() aria-busy=busy>
@@ -105,7 +111,7 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
         // A page of the server's own, not a route of this app.
         {(!article_html.is_empty()).then(|| view! { <article class="article" inner_html=article_html></article> })}
         {toasts}
-        <footer class="page-footer"><a href=api_page rel="external">"Use via API"</a></footer>
+        <footer class="page-footer"><a href=api_page rel="external">{tr(Text::UseViaApi)}</a></footer>
     }
 }
 

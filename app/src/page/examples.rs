@@ -5,7 +5,10 @@
 use leptos::{either::Either, prelude::*};
 use rheo_shared::{FileData, Value};
 
-use crate::components::show_value;
+use crate::{
+    components::show_value,
+    words::{words, Text},
+};
 
 /// Rows of example values for the components `labels` name, whose values are `inputs`;
 /// clicking one fills them in and runs `on_fill`, if given. `root` is the path the page is
@@ -20,6 +23,7 @@ pub(super) fn examples(
     if rows.is_empty() {
         return None;
     }
+    let words = words();
     let rows = rows.into_iter().enumerate().map(|(row, values)| {
         let values: Vec<Value> = values.into_iter().map(|value| under_root(value, root)).collect();
         let inputs = inputs.clone();
@@ -31,7 +35,7 @@ pub(super) fn examples(
             .map(|(i, label)| if i == 0 { format!("{label} ") } else { format!(", {label} ") });
         let cells = said.zip(&values).map(|(said, value)| cell(said, value)).collect_view();
         let players = values.iter().filter_map(audio_url).map(|url| {
-            let name = format!("Play example {}", row + 1);
+            let name = words.fill(Text::PlayExample, &[("n", &(row + 1))]);
             view! { <audio class="example-player" controls=true preload="none" src=url aria-label=name></audio> }
         });
         let players = players.collect_view();
@@ -45,15 +49,15 @@ pub(super) fn examples(
         };
         view! {
             <button type="button" class="example" on:click=fill>
-                <span class="said">{format!("Example {}: ", row + 1)}</span>
+                <span class="said">{words.fill(Text::ExampleRow, &[("n", &(row + 1))]) + " "}</span>
                 {cells}
             </button>
             {players}
         }
     });
     Some(view! {
-        <section class="examples" aria-label="Examples">
-            <h2>"Examples"</h2>
+        <section class="examples" aria-label=words.get(Text::Examples)>
+            <h2>{words.get(Text::Examples)}</h2>
             <div class="example-header" aria-hidden="true">
                 {labels.iter().map(|l| view! { <span>{l.clone()}</span> }).collect_view()}
             </div>

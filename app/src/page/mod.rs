@@ -4,8 +4,11 @@
 mod blocks;
 mod examples;
 mod notices;
+mod reload;
 
 pub(crate) use blocks::BlocksView;
+#[cfg(feature = "ssr")]
+pub(crate) use reload::RELOAD_META;
 
 use std::time::Duration;
 

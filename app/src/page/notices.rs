@@ -6,15 +6,20 @@
 use leptos::prelude::*;
 use rheo_shared::{protocol::AlertLevel, Flagging};
 
-use crate::calls::{status::Toast, Caller};
+use crate::{
+    calls::{status::Toast, Caller},
+    words::{words, Text},
+};
+use rheo_shared::i18n::Strings;
 
 /// The running call's place in line, then its progress: a bar (filling when the handler says
 /// how far it is, indeterminate otherwise) and the words with it.
 pub(super) fn call_status(caller: Caller) -> impl IntoView {
+    let words = words();
     view! {
         <div class="call-status" role="status" hidden=move || !caller.status().is_shown()>
             <progress max="1" value=move || caller.status().fraction().map(|f| f.to_string())></progress>
-            <span class="call-status-text">{move || caller.status().text()}</span>
+            <span class="call-status-text">{move || caller.status().text(words)}</span>
         </div>
     }
 }
@@ -22,12 +27,13 @@ pub(super) fn call_status(caller: Caller) -> impl IntoView {
 /// The call's alerts, newest last, each with a close button (a handful at most: redrawn whole
 /// when one comes or goes).
 pub(super) fn toasts(caller: Caller) -> impl IntoView {
+    let words = words();
     let toast = move |toast: Toast| {
         view! {
             <div class="toast" data-level=toast.level.name() role="status">
-                <strong>{title(toast.level)}</strong>
+                <strong>{title(words, toast.level)}</strong>
                 <p>{toast.message}</p>
-                <button type="button" class="toast-close" aria-label="Close"
+                <button type="button" class="toast-close" aria-label=words.get(Text::Close).to_owned()
                     on:click=move |_| caller.dismiss_toast(toast.id)>"×"</button>
             </div>
         }
@@ -41,9 +47,12 @@ pub(super) fn toasts(caller: Caller) -> impl IntoView {
 
 /// The Flag button, or one per reason the author gave ("Flag as Incorrect").
 pub(super) fn flag_buttons(caller: Caller, flagging: Flagging) -> impl IntoView {
+    let words = words();
     let buttons = match flagging.reasons.is_empty() {
-        true => vec![("Flag".to_owned(), None)],
-        false => flagging.reasons.into_iter().map(|reason| (format!("Flag as {reason}"), Some(reason))).collect(),
+        true => vec![(words.get(Text::Flag).to_owned(), None)],
+        false => (flagging.reasons.into_iter())
+            .map(|reason| (words.fill(Text::FlagAs, &[("reason", &reason)]), Some(reason)))
+            .collect(),
     };
     let buttons = buttons.into_iter().map(|(text, reason)| {
         view! { <button type="button" class="secondary" on:click=move |_| caller.flag(reason.clone())>{text}</button> }
@@ -51,9 +60,9 @@ pub(super) fn flag_buttons(caller: Caller, flagging: Flagging) -> impl IntoView 
     view! { <div class="buttons flag-buttons">{buttons.collect_view()}</div> }
 }
 
-fn title(level: AlertLevel) -> &'static str {
-    match level {
-        AlertLevel::Info => "Info",
-        AlertLevel::Warning => "Warning",
-    }
+fn title(words: &Strings, level: AlertLevel) -> &str {
+    words.get(match level {
+        AlertLevel::Info => Text::Info,
+        AlertLevel::Warning => Text::Warning,
+    })
 }

@@ -23,6 +23,7 @@ use web_sys::{BinaryType, Blob, HtmlVideoElement, MessageEvent, WebSocket};
 use crate::{
     browser::{bytes_blob, camera::Camera, devices::CameraRequest, microphone::Microphone, BrowserValue},
     calls::Caller,
+    words::{tr, Text},
 };
 
 pub(crate) mod frames;
@@ -195,7 +196,7 @@ impl Streamer {
         });
         let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             if self.is_current(id) {
-                self.finish(StreamStatus::Failed("The connection to the server was lost.".into()));
+                self.finish(StreamStatus::Failed(tr(Text::ConnectionLost)));
             }
         });
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));

@@ -234,6 +234,11 @@ pub fn end_session_path(name: &str, session: &str) -> String {
     END_SESSION_ROUTE.replace("{name}", name).replace("{session}", session)
 }
 
+/// In development (reload on save), where a page hears which start of the server it talks to:
+/// a server-sent event stream whose first event is the start's id, open while the server runs.
+/// A page that hears another id than its own reloads itself.
+pub const RELOAD_ROUTE: &str = "/_rheo/reload";
+
 /// Where a page flags a call (when its interface has flagging on): `POST` a [`FlagRequest`],
 /// answered 204, or an [`ErrorBody`] (404 when flagging is off, 422 for values that do not fit,
 /// 507 when the flagging directory is full).
