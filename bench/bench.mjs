@@ -732,16 +732,17 @@ function report(raw) {
     "  client, which the bench does not read (\"not read\").",
     "",
     // The load, soak and vanishing-client figures, and the replicas', come from their own runs.
-    ...[LOAD_REPORT, STREAMS_REPORT, REPLICAS_REPORT, CHAT_REPORT, BATCH_REPORT].flatMap((report) => (existsSync(report) ? ["", readFileSync(report, "utf8").trim(), ""] : [])),
+    ...[LOAD_REPORT, STREAMS_REPORT, REPLICAS_REPORT, CHAT_REPORT, BATCH_REPORT, RELOAD_REPORT].flatMap((report) => (existsSync(report) ? ["", readFileSync(report, "utf8").trim(), ""] : [])),
   ].join("\n");
 }
 
-/** Written by bench/load.sh, bench/streams.sh, bench/replicas.sh, bench/chat.sh and bench/batch.sh, included as they are. */
+/** Written by bench/load.sh, streams.sh, replicas.sh, chat.sh, batch.sh and reload.sh, included as they are. */
 const LOAD_REPORT = new URL("./load.md", import.meta.url);
 const STREAMS_REPORT = new URL("./streams.md", import.meta.url);
 const REPLICAS_REPORT = new URL("./replicas.md", import.meta.url);
 const CHAT_REPORT = new URL("./chat.md", import.meta.url);
 const BATCH_REPORT = new URL("./batch.md", import.meta.url);
+const RELOAD_REPORT = new URL("./reload.md", import.meta.url);
 
 main().catch((e) => {
   console.error(e);
