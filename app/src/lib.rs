@@ -62,7 +62,7 @@ pub struct ReloadId(pub String);
 const WORDS_META: &str = "rheo-words";
 
 /// Keeps the language table the server chose for this page (its `<meta>`), read in the
-/// browser before hydrating; English if it is unreadable.
+/// browser before hydrating; English when there is none (the server sends none for English).
 #[cfg(feature = "hydrate")]
 pub fn keep_page_words() {
     let meta = web_sys::window()
@@ -187,7 +187,7 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
                 <link rel="modulepreload" href=js.clone()/>
                 <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
                 <meta name=ROOT_META content=root.clone()/>
-                <meta name=WORDS_META content=serde_json::to_string(chosen_strings()).unwrap_or_default()/>
+                {page_words_meta()}
                 {use_context::<ReloadId>().map(|ReloadId(id)| view! { <meta name=page::RELOAD_META content=id/> })}
                 <script type="module" nonce=leptos::nonce::use_nonce()>{hydrate}</script>
                 <MetaTags/>
@@ -200,6 +200,14 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
 }
 
 /// The theme the person chose with the switch, from its cookie; none: the system's.
+/// The page's language table for the browser, unless it is the English the page has built in.
+#[cfg(feature = "ssr")]
+fn page_words_meta() -> Option<impl IntoView> {
+    let chosen = chosen_strings();
+    let json = (!chosen.is_built_in_english()).then(|| serde_json::to_string(chosen).ok()).flatten()?;
+    Some(view! { <meta name=WORDS_META content=json/> })
+}
+
 #[cfg(feature = "ssr")]
 fn chosen_theme() -> Option<&'static str> {
     let parts = use_context::<http::request::Parts>()?;

@@ -3,13 +3,11 @@
 // that what is checked is what a person meets.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
+import { demoPaths } from "./demos";
 
 test("every demo page has no serious or critical accessibility violation", async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto("/");
-  const demos = await page.locator("main a[href]").evaluateAll((links) =>
-    links.map((link) => new URL((link as HTMLAnchorElement).href).pathname),
-  );
+  const demos = await demoPaths(page);
   expect(demos.length).toBeGreaterThanOrEqual(15);
   const found: string[] = [];
   for (const path of ["/", ...demos, ...demos.map((demo) => `${demo}/api`)]) {
@@ -19,6 +17,22 @@ test("every demo page has no serious or critical accessibility violation", async
     const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     for (const v of violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
       found.push(`${path}: ${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
+    }
+  }
+  expect(found).toEqual([]);
+});
+
+test("every demo page keeps its contrast in the dark scheme too", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.emulateMedia({ colorScheme: "dark" });
+  const demos = await demoPaths(page);
+  const found: string[] = [];
+  for (const path of demos) {
+    await page.goto(path);
+    await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+    const { violations } = await new AxeBuilder({ page }).withRules(["color-contrast"]).analyze();
+    for (const v of violations.filter((v) => v.impact === "serious" || v.impact === "critical")) {
+      found.push(`${path}: ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
     }
   }
   expect(found).toEqual([]);

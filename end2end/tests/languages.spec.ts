@@ -24,6 +24,7 @@ test.describe("a French browser", () => {
   test("gets Rheo's words in French, before and after hydration, and the author's phrases", async ({ page }) => {
     await open(page, "/greet");
     await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+    await expect(page.locator('meta[name="rheo-words"]')).toHaveCount(1);
     await expect(page.getByRole("link", { name: "Toutes les démos" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Utiliser via l'API" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Thème sombre" })).toBeVisible();
@@ -89,6 +90,8 @@ test.describe("a browser in a language the server lacks", () => {
     await open(page, "/greet");
     await expect(page.locator("html")).toHaveAttribute("lang", "en");
     await expect(page.getByRole("button", { name: "Submit" })).toBeVisible();
+    // English is built into the page: no table is sent for it.
+    await expect(page.locator('meta[name="rheo-words"]')).toHaveCount(0);
   });
 });
 

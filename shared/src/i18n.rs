@@ -210,6 +210,12 @@ impl Strings {
         (Strings { lang: lang.to_owned(), texts: texts.collect(), phrases }, gaps)
     }
 
+    /// Whether it is Rheo's English as written (which a page has built in, so it need not be
+    /// sent).
+    pub fn is_built_in_english(&self) -> bool {
+        self.lang == "en" && self.texts.iter().zip(Text::ALL).all(|(text, key)| text == key.english())
+    }
+
     /// `text` in this language.
     pub fn get(&self, text: Text) -> &str {
         self.texts.get(text as usize).map_or(text.english(), String::as_str)
@@ -367,6 +373,9 @@ mod tests {
         assert_eq!(gaps.unknown, ["sumbit"]);
         assert!(gaps.missing.contains(&"clear") && !gaps.missing.contains(&"submit"));
         assert_eq!(Strings::english().fill(Text::InLine, &[("ahead", &2)]), "In line: 2 ahead");
+        assert!(Strings::english().is_built_in_english() && !fr.is_built_in_english());
+        let (changed, _) = Strings::from_table("en", &table(&[("submit", "Compute")]), BTreeMap::new());
+        assert!(!changed.is_built_in_english(), "an author's English is sent");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The browser's devices and objects, the app's lowest layer: the camera, the microphone, the
-//! Web Audio chunk player, and [`BrowserValue`], which holds such objects in components.
+//! Web Audio chunk player, waveforms, and [`BrowserValue`], which holds such objects in components.
 
 pub(crate) mod camera;
 pub(crate) mod devices;
@@ -7,6 +7,7 @@ pub(crate) mod microphone;
 pub(crate) mod player;
 pub(crate) mod theme;
 mod value;
+pub(crate) mod waveform;
 
 pub(crate) use value::BrowserValue;
 

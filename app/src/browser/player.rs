@@ -13,7 +13,7 @@ use js_sys::Uint8Array;
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AudioBuffer, AudioContext, AudioContextState};
+use web_sys::{AudioBuffer, AudioContext, AudioContextState, BaseAudioContext};
 
 use crate::words::{tr, Text};
 
@@ -115,19 +115,9 @@ impl ChunkPlayer {
     }
 
     async fn decode(&self, url: &str) -> Result<(AudioContext, AudioBuffer), String> {
-        let failed = |e: String| format!("an audio chunk could not be played: {e}");
-        let bytes = Request::get(url)
-            .send()
-            .await
-            .map_err(|e| failed(e.to_string()))?
-            .binary()
-            .await
-            .map_err(|e| failed(e.to_string()))?;
         let context = self.context().await?;
-        let decoding =
-            context.decode_audio_data(&Uint8Array::from(&bytes[..]).buffer()).map_err(|e| failed(format!("{e:?}")))?;
-        let buffer = JsFuture::from(decoding).await.map_err(|e| failed(format!("{e:?}")))?;
-        Ok((context, buffer.unchecked_into()))
+        let buffer = decode(&context, url).await.map_err(|e| format!("an audio chunk could not be played: {e}"))?;
+        Ok((context, buffer))
     }
 
     /// Starts `buffer` where the last chunk ends, or at once if that has passed.
@@ -145,4 +135,11 @@ impl ChunkPlayer {
             self.playing.set(context.state() == AudioContextState::Running);
         }
     }
+}
+
+/// The audio file at `url`, fetched and decoded by `context`.
+pub(crate) async fn decode(context: &BaseAudioContext, url: &str) -> Result<AudioBuffer, String> {
+    let bytes = Request::get(url).send().await.map_err(|e| e.to_string())?.binary().await.map_err(|e| e.to_string())?;
+    let decoding = context.decode_audio_data(&Uint8Array::from(&bytes[..]).buffer()).map_err(|e| format!("{e:?}"))?;
+    Ok(JsFuture::from(decoding).await.map_err(|e| format!("{e:?}"))?.unchecked_into())
 }

@@ -3,13 +3,14 @@
 //! recording in a player; as an input, a microphone recorder (with a level meter) and a file
 //! picker; as a streaming input, the microphone streaming chunks while it records.
 
-use leptos::{either::EitherOf3, prelude::*, task::spawn_local};
+use leptos::{either::EitherOf3, html, prelude::*, task::spawn_local};
 use rheo_shared::{components::Audio, AudioSource, FileData, Value};
+use wasm_bindgen::JsCast;
 
-use super::{error_line, stream_controls, stream_notes, Field, Upload, Widget};
+use super::{drop_zone, error_line, stream_controls, stream_notes, Field, Upload, Widget};
 use crate::{
     browser::devices::Device,
-    browser::{bytes_blob, microphone::Microphone, on_leave, player::ChunkPlayer, BrowserValue},
+    browser::{bytes_blob, microphone::Microphone, on_leave, player::ChunkPlayer, waveform, BrowserValue},
     stream::{Source, Streamer},
     words::{tr, words, Text},
 };
@@ -52,6 +53,8 @@ fn audio_output(f: Field, live_chunks: bool, autoplay: bool) -> impl IntoView {
         None => (RwSignal::new(0), RwSignal::new(0.0), RwSignal::new(false), RwSignal::new(None)),
     };
     let live = move || scheduled.get() > 0 && url().is_none();
+    let player = NodeRef::<html::Audio>::new();
+    let (wave, follow) = waveform(Signal::derive(url), player, &f.id);
     view! {
         <figure class="component audio output" data-chunks=move || scheduled.get()
             data-seconds=move || format!("{:.3}", seconds.get()) data-playing=move || playing.get().to_string()>
@@ -62,8 +65,9 @@ fn audio_output(f: Field, live_chunks: bool, autoplay: bool) -> impl IntoView {
                     words().fill(Text::PlayingChunks, &[("chunks", &scheduled.get()), ("seconds", &seconds)])
                 }}
             </p>
+            {wave}
             <audio controls=true src=url autoplay=autoplay && !live_chunks hidden=move || url().is_none()
-                aria-label=f.label></audio>
+                aria-label=f.label node_ref=player on:timeupdate=follow></audio>
             <p class="audio-empty" hidden=move || url().is_some() || live()>{tr(Text::NoAudioYet)}</p>
             <a class="download" href=url download=download_name hidden=move || url().is_none()>
                 {move || words().fill(Text::Download, &[("label", &f.label.get())])}
@@ -71,6 +75,59 @@ fn audio_output(f: Field, live_chunks: bool, autoplay: bool) -> impl IntoView {
             {error_line(move || error.get())}
         </figure>
     }
+}
+
+/// The waveform of the file at `url` (shown once decoded), which seeks `player` where it is
+/// clicked and fills in as it plays (the player's `timeupdate` calls the handler returned). A
+/// picture for the eye and the pointer: the player's own controls serve the keyboard and screen
+/// readers.
+fn waveform(
+    url: Signal<Option<String>>,
+    player: NodeRef<html::Audio>,
+    id: &str,
+) -> (impl IntoView, impl Fn(leptos::ev::Event) + Copy + 'static) {
+    let peaks = RwSignal::new(Vec::<f32>::new());
+    let played = RwSignal::new(0.0_f64);
+    Effect::new(move |_| {
+        peaks.set(Vec::new());
+        played.set(0.0);
+        let Some(wanted) = url.get() else { return };
+        spawn_local(async move {
+            let found = waveform::peaks(&wanted).await.unwrap_or_default();
+            // A newer file may have come while this one decoded.
+            if url.get_untracked().as_deref() == Some(wanted.as_str()) {
+                peaks.set(found);
+            }
+        });
+    });
+    // The player's `timeupdate` handler: how much has played.
+    let follow = move |_| {
+        let Some(audio) = player.get_untracked() else { return };
+        let (at, length) = (audio.current_time(), audio.duration());
+        played.set(if length.is_finite() && length > 0.0 { at / length } else { 0.0 });
+    };
+    let seek = move |ev: leptos::ev::MouseEvent| {
+        let (Some(audio), Some(target)) = (player.get_untracked(), ev.current_target()) else { return };
+        let rect = target.unchecked_into::<web_sys::Element>().get_bounding_client_rect();
+        let length = audio.duration();
+        if rect.width() > 0.0 && length.is_finite() {
+            let fraction = ((f64::from(ev.client_x()) - rect.left()) / rect.width()).clamp(0.0, 1.0);
+            audio.set_current_time(fraction * length);
+        }
+    };
+    let clip = format!("{id}-played");
+    let width = waveform::BARS;
+    let view = view! {
+        <svg class="waveform" viewBox=format!("0 0 {width} 2") preserveAspectRatio="none" aria-hidden="true"
+            hidden=move || peaks.with(Vec::is_empty) on:click=seek>
+            <clipPath id=clip.clone()>
+                <rect x="0" y="0" height="2" width=move || format!("{:.2}", played.get() * width as f64)/>
+            </clipPath>
+            <path class="wave" d=move || waveform::bars_path(&peaks.get())/>
+            <path class="wave played" clip-path=format!("url(#{clip})") d=move || waveform::bars_path(&peaks.get())/>
+        </svg>
+    };
+    (view, follow)
 }
 
 /// Audio from a microphone recording or a file, uploaded as soon as it is complete.
@@ -83,21 +140,21 @@ fn audio_input(f: Field, sources: Vec<AudioSource>) -> impl IntoView {
     let has = |source| sources.contains(&source);
     let label = f.label;
     let remove = f.remove_button();
+    let player = NodeRef::<html::Audio>::new();
+    let (wave, follow) = waveform(Signal::derive(url), player, &f.id);
     let body = view! {
-            <audio controls=true src=url hidden=move || url().is_none() aria-label=move || words().fill(Text::Chosen, &[("label", &label.get())])></audio>
+            {wave}
+            <audio controls=true src=url hidden=move || url().is_none() node_ref=player on:timeupdate=follow
+                aria-label=move || words().fill(Text::Chosen, &[("label", &label.get())])></audio>
             {remove}
             {has(AudioSource::Microphone).then(|| recorder(take, error))}
-            {has(AudioSource::Upload).then(|| view! {
-                <label class="drop-zone">
-                    {tr(Text::ChooseAudio)} " "
-                    <input type="file" id=f.id.clone() accept="audio/*"
-                        on:change=move |ev| {
-                            let input = event_target::<web_sys::HtmlInputElement>(&ev);
-                            if let Some(picked) = input.files().and_then(|files| files.get(0)) {
-                                take(picked.clone().into(), picked.name());
-                            }
-                        }/>
-                </label>
+            {has(AudioSource::Upload).then(|| {
+                let take_first = move |files: web_sys::FileList| {
+                    if let Some(picked) = files.get(0) {
+                        take(picked.clone().into(), picked.name());
+                    }
+                };
+                drop_zone(f.id.clone(), tr(Text::ChooseAudio), Some("audio/*".to_owned()), false, Callback::new(take_first))
             })}
             <p class="hint" hidden=move || !uploading.get()>{tr(Text::Uploading)}</p>
             {error_line(move || error.get())}

@@ -4,7 +4,7 @@
 use leptos::{either::Either, prelude::*};
 use rheo_shared::{components::File, FileCount, FileData};
 
-use super::{error_line, file_name, Field, Upload, Widget};
+use super::{drop_zone, error_line, file_name, Field, Upload, Widget};
 use crate::words::{tr, Text};
 
 impl Widget for File {
@@ -48,7 +48,7 @@ fn file_input(f: Field, options: &File) -> impl IntoView {
     };
     let files = f.files();
     let accept = accept_attribute(&options.file_types);
-    let prompt = tr(if multiple { Text::DropFiles } else { Text::DropFile }) + " ";
+    let prompt = tr(if multiple { Text::DropFiles } else { Text::DropFile });
     let remove = f.remove_button();
     f.fieldset(
         "file input",
@@ -59,16 +59,7 @@ fn file_input(f: Field, options: &File) -> impl IntoView {
                 }).collect_view()}
             </ul>
             {remove}
-            <label class="drop-zone"
-                on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
-                on:drop=move |ev: leptos::ev::DragEvent| {
-                    ev.prevent_default();
-                    take_all(ev.data_transfer().and_then(|d| d.files()));
-                }>
-                {prompt}
-                <input type="file" id=f.id.clone() accept=accept multiple=multiple
-                    on:change=move |ev| take_all(event_target::<web_sys::HtmlInputElement>(&ev).files())/>
-            </label>
+            {drop_zone(f.id.clone(), prompt, accept, multiple, Callback::new(move |files| take_all(Some(files))))}
             <p class="hint" hidden=move || !uploading.get()>{tr(Text::Uploading)}</p>
             {error_line(move || error.get())}
         },

@@ -9,7 +9,7 @@ use crate::browser::devices::{self, CameraRequest, Device};
 use wasm_bindgen::JsCast;
 use web_sys::Blob;
 
-use super::{error_line, stream_controls, stream_notes, Field, Upload, Widget};
+use super::{drop_zone, error_line, stream_controls, stream_notes, Field, Upload, Widget};
 use crate::{
     browser::{camera::Camera, BrowserValue},
     stream::{Source, Streamer},
@@ -80,17 +80,9 @@ fn image_input(f: Field, sources: Vec<ImageSource>, choice: CameraChoice) -> imp
             <legend id=heading_id>{f.label}</legend>
             <img class="preview" src=preview alt=move || words().fill(Text::Chosen, &[("label", &label.get())]) hidden=move || preview().is_none()/>
             {remove}
-            {has(ImageSource::Upload).then(|| view! {
-                <label class="drop-zone"
-                    on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
-                    on:drop=move |ev: leptos::ev::DragEvent| {
-                        ev.prevent_default();
-                        take_first(ev.data_transfer().and_then(|d| d.files()));
-                    }>
-                    {tr(Text::DropImage)} " "
-                    <input type="file" id=f.id.clone() accept="image/*"
-                        on:change=move |ev| take_first(event_target::<web_sys::HtmlInputElement>(&ev).files())/>
-                </label>
+            {has(ImageSource::Upload).then(|| {
+                let accept = Some("image/*".to_owned());
+                drop_zone(f.id.clone(), tr(Text::DropImage), accept, false, Callback::new(move |files| take_first(Some(files))))
             })}
             {has(ImageSource::Webcam).then(|| snapshot(take, choice))}
             {has(ImageSource::Clipboard).then(|| view! {

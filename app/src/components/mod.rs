@@ -349,6 +349,43 @@ impl Upload {
     }
 }
 
+/// A drop zone: a box named by `prompt` that takes the files dropped on it or chosen with its
+/// file input (`id`, taking `accept`, several if `multiple`), which covers it unseen (so a
+/// click anywhere opens the picker, and the keyboard reaches it); highlighted while files are
+/// dragged over it. Not generic: one instance serves every media input.
+pub(crate) fn drop_zone(
+    id: String,
+    prompt: String,
+    accept: Option<String>,
+    multiple: bool,
+    take: Callback<web_sys::FileList>,
+) -> impl IntoView {
+    let dragging = RwSignal::new(false);
+    view! {
+        <label class="drop-zone" class:dragging=move || dragging.get()
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                dragging.set(false);
+                if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+                    take.run(files);
+                }
+            }>
+            {prompt}
+            <input type="file" id=id accept=accept multiple=multiple
+                on:change=move |ev| {
+                    if let Some(files) = event_target::<web_sys::HtmlInputElement>(&ev).files() {
+                        take.run(files);
+                    }
+                }/>
+        </label>
+    }
+}
+
 /// The message `error` gives, when it gives one, as an alert.
 pub(crate) fn error_line(error: impl Fn() -> Option<String> + Send + Sync + 'static) -> impl IntoView {
     move || error().map(|message| view! { <p class="error" role="alert">{message}</p> })
