@@ -199,7 +199,6 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
     }
 }
 
-/// The theme the person chose with the switch, from its cookie; none: the system's.
 /// The page's language table for the browser, unless it is the English the page has built in.
 #[cfg(feature = "ssr")]
 fn page_words_meta() -> Option<impl IntoView> {
@@ -208,6 +207,7 @@ fn page_words_meta() -> Option<impl IntoView> {
     Some(view! { <meta name=WORDS_META content=json/> })
 }
 
+/// The theme the person chose with the switch, from its cookie; none: the system's.
 #[cfg(feature = "ssr")]
 fn chosen_theme() -> Option<&'static str> {
     let parts = use_context::<http::request::Parts>()?;

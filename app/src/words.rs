@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use leptos::prelude::*;
 use rheo_shared::i18n::Strings;
-pub(crate) use rheo_shared::i18n::Text;
+pub(crate) use rheo_shared::i18n::{english, Text};
 
 /// The request's table, in context on the server. `&'static`, so that it is `Copy` into every
 /// closure: the server's tables live as long as it does.
@@ -33,9 +33,4 @@ pub(crate) fn tr(text: Text) -> String {
 #[cfg(feature = "hydrate")]
 pub(crate) fn keep_for_page(strings: Strings) -> &'static Strings {
     PAGE.get_or_init(|| strings)
-}
-
-pub(crate) fn english() -> &'static Strings {
-    static ENGLISH: OnceLock<Strings> = OnceLock::new();
-    ENGLISH.get_or_init(Strings::english)
 }

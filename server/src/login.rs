@@ -430,7 +430,7 @@ mod tests {
     use super::*;
 
     fn gate() -> Gate {
-        Gate::new(Login::users([("ada", "lovelace")]), [7; 32], "/pkg/rheo.css".into(), Languages::default())
+        Gate::new(Login::users([("ada", "lovelace")]), [7; 32], "/pkg/rheo.css".into(), Languages::new(Vec::new()))
     }
 
     #[test]
@@ -450,7 +450,7 @@ mod tests {
         assert_eq!(gate.verify(&value, 2_000), None, "expired");
         let forged = value.replacen(&URL_SAFE_NO_PAD.encode("ada"), &URL_SAFE_NO_PAD.encode("root"), 1);
         assert_eq!(gate.verify(&forged, 1_000), None);
-        let other = Gate::new(Login::users([("ada", "x")]), [8; 32], String::new(), Languages::default());
+        let other = Gate::new(Login::users([("ada", "x")]), [8; 32], String::new(), Languages::new(Vec::new()));
         assert_eq!(other.verify(&value, 1_000), None, "another key");
         assert_eq!(gate.verify("garbage", 0), None);
     }

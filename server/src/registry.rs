@@ -206,8 +206,8 @@ impl Registry {
     }
 
     /// Reload on save, for development: every open page reloads itself when the server
-    /// restarts (a watcher rebuilt it after a save: `scripts/dev.sh`), keeping what was typed
-    /// into its inputs. `RHEO_RELOAD=true` or `false` overrides it.
+    /// restarts (a watcher rebuilt it after a save: `RHEO_RELOAD=1 cargo watch -x run`),
+    /// keeping what was typed into its inputs. `RHEO_RELOAD=true` or `false` overrides it.
     pub fn reload(mut self, enabled: bool) -> Self {
         self.settings.reload = enabled;
         self
@@ -321,7 +321,7 @@ impl Registry {
         };
         let stylesheet = assets.css.clone();
         let max_request_bytes = settings.limits.max_request_bytes;
-        let interfaces = Interfaces::build(self.declared, &settings, stopping.clone())
+        let interfaces = Interfaces::build(self.declared, &settings, stopping)
             .map_err(|e| format!("cannot create the server's directory for files in the temp dir: {e}"))?;
         let specs = AppSpecs(Arc::new(interfaces.all().map(|app| app.spec().clone()).collect()));
         let interfaces = Arc::new(interfaces);
@@ -345,7 +345,7 @@ impl Registry {
             languages: settings.languages.clone(),
         };
         let api = api.route(API_PAGE_ROUTE, get(api_page::page).with_state(Arc::new(api_pages)));
-        let reload = settings.reload.then(|| Arc::new(Reload::new(stopping.clone())));
+        let reload = settings.reload.then(|| Arc::new(Reload::new(interfaces.clone())));
         let api = match &reload {
             Some(reload) => api.route(RELOAD_ROUTE, get(reload::events).with_state(reload.clone())),
             None => api,

@@ -423,7 +423,8 @@ pub enum TriggerMode {
 }
 
 /// The calls of one event a page has running at once in [`TriggerMode::Multiple`]: bounded, so
-/// that a dragged slider cannot fill the server's line for the session (32 calls).
+/// that a dragged slider cannot fill the server's line for the session (Gradio's queue takes
+/// 32 calls of a session at once).
 pub const MAX_CALLS_IN_FLIGHT: u32 = 8;
 
 impl TriggerMode {

@@ -247,23 +247,19 @@ pub struct Languages {
     tables: Vec<&'static Strings>,
 }
 
-impl Default for Languages {
-    fn default() -> Self {
-        Languages::new(Vec::new())
-    }
-}
-
 impl Languages {
-    /// These languages; English first unless it is among them.
+    /// These languages (each kept for the rest of the process); English first unless it is
+    /// among them. Build it once, when the server starts.
     pub fn new(tables: Vec<Strings>) -> Self {
-        let mut all = vec![Strings::english()];
+        let mut all: Vec<&'static Strings> = vec![english()];
         for table in tables {
+            let table = &*Box::leak(Box::new(table));
             match all.iter_mut().find(|t| t.lang.eq_ignore_ascii_case(&table.lang)) {
                 Some(known) => *known = table,
                 None => all.push(table),
             }
         }
-        Languages { tables: all.into_iter().map(|table| &*Box::leak(Box::new(table))).collect() }
+        Languages { tables: all }
     }
 
     /// The tags of the languages it speaks.
@@ -289,11 +285,17 @@ impl Languages {
             .collect();
         wanted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let primary = |tag: &str| tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
-        let found = wanted.iter().find_map(|(_, _, tag)| {
-            let exact = self.tables.iter().find(|t| t.lang.eq_ignore_ascii_case(tag));
-            exact.or_else(|| self.tables.iter().find(|t| primary(&t.lang) == primary(tag)))
-        });
-        found.unwrap_or(&self.tables[0])
+        // A language asked for, or one it narrows (`de-AT` is `de`), in the browser's order
+        // (RFC 4647's lookup); only when none is, a sibling by its primary tag alone (`zh-TW`
+        // gets `zh-CN`): so `zh-TW, en;q=0.9` is English.
+        let covers = |table: &Strings, tag: &str| {
+            let (lang, tag) = (table.lang.to_ascii_lowercase(), tag.to_ascii_lowercase());
+            tag == lang || tag.starts_with(&format!("{lang}-"))
+        };
+        let lookup = wanted.iter().find_map(|(_, _, tag)| self.tables.iter().find(|t| covers(t, tag)));
+        let sibling =
+            || wanted.iter().find_map(|(_, _, tag)| self.tables.iter().find(|t| primary(&t.lang) == primary(tag)));
+        lookup.or_else(sibling).unwrap_or(&self.tables[0])
     }
 }
 
@@ -303,13 +305,19 @@ const MADE_BY_RHEO: [Text; 8] =
     [Text::Submit, Text::Clear, Text::Stop, Text::Send, Text::Retry, Text::Undo, Text::Inputs, Text::Outputs];
 
 impl BlocksSpec {
-    /// The app as a page in `strings`' language shows it: the texts Rheo made in its words,
-    /// the author's (title, description, article, labels, infos, button words, layout labels)
-    /// by their phrases. Only for the page: API clients see the app as declared.
+    /// The app as a page in `strings`' language shows it: the author's texts (title,
+    /// description, article, labels, infos, button words, layout labels) by their phrases, and
+    /// the texts Rheo made (an interface's buttons and groups) in its words. A button an event
+    /// reads keeps its words: they are the value its handler gets. Only for the page: API
+    /// clients see the app as declared.
     pub fn translate(&mut self, strings: &Strings) {
         let word = |text: &mut String| {
+            let phrase = strings.phrase(text);
             let made = MADE_BY_RHEO.iter().find(|made| made.english() == text.as_str());
-            let translated = made.map_or_else(|| strings.phrase(text), |made| strings.get(*made));
+            let translated = match made {
+                Some(made) if phrase == text.as_str() => strings.get(*made),
+                _ => phrase,
+            };
             if translated != text.as_str() {
                 *text = translated.to_owned();
             }
@@ -317,10 +325,13 @@ impl BlocksSpec {
         for text in [&mut self.title, &mut self.description, &mut self.article] {
             word(text);
         }
-        for component in &mut self.components {
+        let read: Vec<bool> =
+            (0..self.components.len()).map(|id| self.events.iter().any(|event| event.inputs.contains(&id))).collect();
+        for (component, read) in self.components.iter_mut().zip(read) {
             word(&mut component.label);
             word(&mut component.info);
-            if let (ComponentKind::Button(_), Value::Text(text)) = (&component.kind, &mut component.value) {
+            if let (ComponentKind::Button(_), Value::Text(text), false) = (&component.kind, &mut component.value, read)
+            {
                 word(text);
             }
         }
@@ -346,6 +357,12 @@ impl BlocksSpec {
         }
         nodes(&mut self.layout, &word);
     }
+}
+
+/// Rheo's English, made once.
+pub fn english() -> &'static Strings {
+    static ENGLISH: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
+    ENGLISH.get_or_init(Strings::english)
 }
 
 #[cfg(test)]
@@ -410,6 +427,11 @@ mod tests {
         assert_eq!(labels, ["nom", "greeting", "Clear", "Envoyer"]);
         assert_eq!(spec.components[3].value, Value::Text("Envoyer".into()), "the button's words");
         assert_eq!((spec.title.as_str(), spec.description.as_str()), ("Salutation", "Says hello."));
+        let mut read = interface.to_blocks();
+        read.events[0].inputs.push(3);
+        read.translate(&fr);
+        assert_eq!(read.components[3].value, Value::Text("Submit".into()), "a button an event reads keeps its value");
+        assert_eq!(read.components[3].label, "Envoyer");
         let groups = format!("{:?}", spec.layout);
         assert!(groups.contains("\"Entrées\"") && groups.contains("\"Outputs\""), "{groups}");
     }
@@ -422,6 +444,8 @@ mod tests {
         assert_eq!(chosen("fr-CH, fr;q=0.9, en;q=0.8"), "fr");
         assert_eq!(chosen("es, de;q=0.5, fr;q=0.7"), "fr", "Spanish is not spoken; French weighs more");
         assert_eq!(chosen("zh-TW"), "zh-CN", "the primary tag matches");
+        assert_eq!(chosen("zh-TW, de;q=0.9"), "de", "a language asked for comes before a sibling");
+        assert_eq!(chosen("de-AT, en;q=0.5"), "de", "a narrower tag is its language");
         assert_eq!(chosen("ja, *;q=0.1"), "en");
         assert_eq!(chosen("de;q=0, fr;q=x"), "en", "refused or unreadable weights choose nothing");
         assert_eq!(languages.choose(None).lang, "en");

@@ -116,7 +116,8 @@ impl ChunkPlayer {
 
     async fn decode(&self, url: &str) -> Result<(AudioContext, AudioBuffer), String> {
         let context = self.context().await?;
-        let buffer = decode(&context, url).await.map_err(|e| format!("an audio chunk could not be played: {e}"))?;
+        let decoded = async { decode(&context, &fetch(url).await?).await };
+        let buffer = decoded.await.map_err(|e| format!("an audio chunk could not be played: {e}"))?;
         Ok((context, buffer))
     }
 
@@ -137,9 +138,13 @@ impl ChunkPlayer {
     }
 }
 
-/// The audio file at `url`, fetched and decoded by `context`.
-pub(crate) async fn decode(context: &BaseAudioContext, url: &str) -> Result<AudioBuffer, String> {
-    let bytes = Request::get(url).send().await.map_err(|e| e.to_string())?.binary().await.map_err(|e| e.to_string())?;
-    let decoding = context.decode_audio_data(&Uint8Array::from(&bytes[..]).buffer()).map_err(|e| format!("{e:?}"))?;
+/// The file at `url`.
+pub(crate) async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    Request::get(url).send().await.map_err(|e| e.to_string())?.binary().await.map_err(|e| e.to_string())
+}
+
+/// An audio file's `bytes`, decoded by `context` (at its sample rate).
+pub(crate) async fn decode(context: &BaseAudioContext, bytes: &[u8]) -> Result<AudioBuffer, String> {
+    let decoding = context.decode_audio_data(&Uint8Array::from(bytes).buffer()).map_err(|e| format!("{e:?}"))?;
     Ok(JsFuture::from(decoding).await.map_err(|e| format!("{e:?}"))?.unchecked_into())
 }

@@ -3,18 +3,29 @@
 
 use web_sys::OfflineAudioContext;
 
-use super::player::decode;
+use super::player::{decode, fetch};
 
 /// How many bars a waveform has.
 pub(crate) const BARS: usize = 96;
 
+/// The largest file drawn: decoded, a file takes far more memory than its bytes.
+const MAX_FILE_BYTES: usize = 32 << 20;
+
+/// The sample rate files are decoded at: peaks need no more, and decoded samples take less
+/// memory (a minute is 1.9 MB a channel).
+const SAMPLE_RATE: f32 = 8_000.0;
+
 /// The peaks of the file at `url`: for each of [`BARS`] equal spans of its first channel, its
 /// loudest sample, 0 to 1.
 pub(crate) async fn peaks(url: &str) -> Result<Vec<f32>, String> {
-    // Its own sample rate is only a placeholder: decoding keeps the file's length in time.
-    let context = OfflineAudioContext::new_with_number_of_channels_and_length_and_sample_rate(1, 1, 44_100.0)
+    let bytes = fetch(url).await?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(format!("{} bytes is more than a waveform draws", bytes.len()));
+    }
+    // Decoding resamples to the context's rate; its length is only a placeholder.
+    let context = OfflineAudioContext::new_with_number_of_channels_and_length_and_sample_rate(1, 1, SAMPLE_RATE)
         .map_err(|e| format!("{e:?}"))?;
-    let buffer = decode(&context, url).await?;
+    let buffer = decode(&context, &bytes).await?;
     let samples = buffer.get_channel_data(0).map_err(|e| format!("{e:?}"))?;
     Ok(peaks_of(&samples, BARS))
 }

@@ -86,7 +86,8 @@ impl Caller {
         let controller = self.generator.then(AbortController::new).and_then(Result::ok);
         let signal = controller.as_ref().map(AbortController::signal);
         if let Some(controller) = controller {
-            // In "multiple", an older generator's answers would no longer show: it stops.
+            // In "multiple", an older generator's answers would no longer show: a newer call
+            // stops it (on the server too).
             if let Some(older) = self.abort.take() {
                 older.abort();
             }
@@ -122,7 +123,11 @@ impl Caller {
                 }
             };
             let ended = api::run(&self.endpoint(), request, signal.as_ref(), on_line).await;
-            self.complete(seq, ended.err().map(Err).or(last), answered);
+            // Stopped (by Stop, or by a newer call of a generator in "multiple"): its failure to
+            // finish is no error of its own.
+            let result = ended.err().map(Err).or(last);
+            let stopped = signal.as_ref().is_some_and(web_sys::AbortSignal::aborted);
+            self.complete(seq, result.filter(|_| !stopped), answered);
         });
     }
 

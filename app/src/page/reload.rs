@@ -19,7 +19,12 @@ pub(crate) fn follow_restarts(root: &str, spec: &BlocksSpec, values: &[RwSignal<
     let Some(id) = server_id() else { return };
     let kept = keepable(spec);
     let key = storage_key();
-    restore(&key, spec, values);
+    // Once the page has settled: a value put back then is a change its events hear (a live
+    // interface recomputes on it), not the value they started with.
+    {
+        let (key, kept, values) = (key.clone(), kept.clone(), values.to_vec());
+        set_timeout(move || restore(&key, &kept, &values), std::time::Duration::ZERO);
+    }
     let Ok(source) = EventSource::new(&format!("{root}{RELOAD_ROUTE}")) else { return };
     let values = values.to_vec();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -69,16 +74,18 @@ fn keepable(spec: &BlocksSpec) -> Vec<Option<&'static str>> {
         .collect()
 }
 
-/// Puts back the values kept under `key`, each into a component of the kind it came from, and
-/// forgets them.
-fn restore(key: &str, spec: &BlocksSpec, values: &[RwSignal<Value>]) {
+/// Puts back the values kept under `key`, each into a component that a reload keeps now
+/// (`keepable`: an input) and of the kind it came from, and forgets them.
+fn restore(key: &str, keepable: &[Option<&'static str>], values: &[RwSignal<Value>]) {
     let Some(storage) = session_storage() else { return };
     let Ok(Some(json)) = storage.get_item(key) else { return };
     let _ = storage.remove_item(key);
     let Ok(kept) = serde_json::from_str::<Vec<Option<Kept>>>(&json) else { return };
-    for ((value, component), kept) in values.iter().zip(&spec.components).zip(kept) {
-        if let Some((_, kept)) = kept.filter(|(kind, kept)| kind == component.kind.name() && !has_files(kept)) {
-            value.set(kept);
+    for ((value, now), kept) in values.iter().zip(keepable).zip(kept) {
+        if let (Some(now), Some((kind, kept))) = (now, kept) {
+            if *now == kind && !has_files(&kept) {
+                value.set(kept);
+            }
         }
     }
 }
