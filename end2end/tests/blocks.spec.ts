@@ -192,11 +192,23 @@ test("a click while its call runs is dropped, unless its event answers every cli
   const held = new Promise<void>((resolve) => (release = resolve));
   await open(page);
   // Their calls wait until the test lets them go, so every click comes while the first runs.
+  // Once let go, each goes to the server after the one before it has been answered: the page
+  // shows the newest call's answer, so the server must take them in the order they were fired.
+  let answered = Promise.resolve();
   await page.route("**/workshop/run", async (route) => {
     const event = route.request().postDataJSON()?.fn_index;
     sent.set(event, (sent.get(event) ?? 0) + 1);
-    if (event === COUNT || event === KEEP) await held;
-    await route.continue();
+    if (event !== COUNT && event !== KEEP) return route.continue();
+    const before = answered;
+    let done = () => {};
+    answered = new Promise<void>((resolve) => (done = resolve));
+    await held;
+    await before;
+    try {
+      await route.fulfill({ response: await route.fetch() });
+    } finally {
+      done();
+    }
   });
   await page.getByText("Kept texts", { exact: true }).click();
   for (let i = 0; i < 3; i++) {
