@@ -5,11 +5,17 @@ components' wire shapes (/config, /info, values) with Rheo's:
 
 DEMO: files (Rheo's /files: files in, a description and a CSV report out), chat (Rheo's /chat:
 a multimodal ChatInterface with the longest reply as an additional input), topics (Rheo's
-/topics: a batched function of texts to labels; here a topic by keyword).
+/topics: a batched function of texts to labels; here a topic by keyword), event (Rheo's /event:
+a date-time and a colour in, a reminder and a text colour out), tagger (Rheo's /tagger: text
+tagged by the same rules, in a HighlightedText), format_json (Rheo's /format_json: JSON in a Code
+editor, formatted into a Code output).
 """
 
 import csv
+import datetime
+import json
 import os
+import re
 import sys
 import tempfile
 
@@ -41,6 +47,61 @@ def topics(texts):
     return [[{topic: float(topic == label) for topic in KEYWORDS} for label in found]]
 
 
+def luminance(hex_colour):
+    def linear(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast(a, b):
+    la, lb = luminance(a), luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def plan(title, start, colour):
+    text = "#000000" if contrast(colour, "#000000") >= contrast(colour, "#ffffff") else "#ffffff"
+    return f"**{title}**", start - datetime.timedelta(days=1), text
+
+
+DATE_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+              "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+
+def tag(text):
+    spans, sentence_starts = [], True
+    for piece in re.findall(r"\s+|[\w'-]+|[^\w\s]", text):
+        if re.fullmatch(r"[0-9]+", piece):
+            label = "number"
+        elif piece in DATE_WORDS:
+            label = "date"
+        elif piece[0].isupper() and not sentence_starts:
+            label = "name"
+        else:
+            label = None
+        if piece[0].isalnum():
+            sentence_starts = False
+        elif piece in ".!?":
+            sentence_starts = True
+        if label == "name" and len(spans) >= 2 and spans[-1] == (" ", None) and spans[-2][1] == "name":
+            spans.pop()
+            spans[-1] = (spans[-1][0] + " " + piece, "name")
+        elif label is None and spans and spans[-1][1] is None:
+            spans[-1] = (spans[-1][0] + piece, None)
+        else:
+            spans.append((piece, label))
+    return spans
+
+
+def format_json(code, indent):
+    value = json.loads(code)
+    if indent == "minified":
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return json.dumps(value, indent={"2 spaces": 2, "4 spaces": 4, "tab": "\t"}[indent], sort_keys=True, ensure_ascii=False)
+
+
 TWINS = {
     "files": lambda: gr.Interface(
         describe_all,
@@ -61,6 +122,20 @@ TWINS = {
         batch=True,
         max_batch_size=16,
         api_name="topics",
+    ),
+    "event": lambda: gr.Interface(
+        plan,
+        [gr.Textbox(label="title"), gr.DateTime(label="start", type="datetime"), gr.ColorPicker(label="colour")],
+        [gr.Markdown(label="summary"), gr.DateTime(label="reminder", type="datetime"), gr.ColorPicker(label="text colour")],
+    ),
+    "tagger": lambda: gr.Interface(
+        tag, gr.Textbox(label="text"), gr.HighlightedText(label="tagged", show_legend=True)
+    ),
+    "format_json": lambda: gr.Interface(
+        format_json,
+        [gr.Code(language="json", lines=8, label="JSON"),
+         gr.Radio(["2 spaces", "4 spaces", "tab", "minified"], label="indent", value="2 spaces")],
+        gr.Code(language="json", lines=8, label="formatted"),
     ),
 }
 

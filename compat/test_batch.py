@@ -8,7 +8,7 @@ import httpx
 import pytest
 from gradio_client import Client
 
-from test_components_match_gradio import running_twin
+from test_components_match_gradio import twin_fixture
 from test_mcp import ORIGIN, with_session
 
 TOPICS = f"{ORIGIN}/topics"
@@ -21,10 +21,8 @@ TEXTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def topics_twin():
-    """Gradio's /topics, batched."""
-    yield from running_twin("topics")
+# Gradio's /topics, batched.
+topics_twin = twin_fixture("topics")
 
 
 def dependency(origin):

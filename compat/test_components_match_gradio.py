@@ -5,6 +5,7 @@ clients meet the same wire shapes on either server."""
 
 import json
 import pathlib
+import re
 import socket
 import subprocess
 import sys
@@ -21,6 +22,10 @@ HERE = pathlib.Path(__file__).resolve().parent
 SHARED_PROPS = {
     "file": ["file_count", "file_types", "type", "label"],
     "multimodaltextbox": ["file_count", "file_types", "sources", "submit_btn", "max_plain_text_length"],
+    "datetime": ["include_time", "type", "label"],
+    "colorpicker": ["label"],
+    "code": ["language", "lines", "show_line_numbers", "wrap_lines", "label"],
+    "highlightedtext": ["show_legend", "show_inline_category", "combine_adjacent", "adjacent_separator", "color_map", "label"],
 }
 
 
@@ -58,16 +63,21 @@ def running_twin(name):
     twin.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def files_twin():
-    """Gradio's /files."""
-    yield from running_twin("files")
+def twin_fixture(name):
+    """A module-wide fixture `<name>_twin`: the origin of Gradio's demo `name` (gradio_twins.py)."""
+
+    @pytest.fixture(scope="module", name=f"{name}_twin")
+    def running():
+        yield from running_twin(name)
+
+    return running
 
 
-@pytest.fixture(scope="module")
-def chat_twin():
-    """Gradio's /chat, a multimodal ChatInterface."""
-    yield from running_twin("chat")
+# Gradio's /files; /chat, a multimodal ChatInterface; /event, a DateTime and a ColorPicker in and
+# out; /tagger, a HighlightedText out; /format_json, a Code editor in and a Code out.
+files_twin, chat_twin, event_twin, tagger_twin, format_json_twin = map(
+    twin_fixture, ["files", "chat", "event", "tagger", "format_json"]
+)
 
 
 def components(config, kind):
@@ -155,3 +165,73 @@ def test_a_multimodal_chats_message_box_and_chat_parameters_match_gradios(chat_t
     gradios = described(httpx.get(f"{chat_twin}/gradio_api/info").json())["/chat"][:2]
     assert mine == gradios
     assert mine[0][:2] == ("Multimodaltextbox", "dict(text: str, files: list[filepath])")
+
+
+def same_props(ours, theirs, kind):
+    mine, gradios = components(ours, kind), components(theirs, kind)
+    assert mine and len(mine) == len(gradios), kind
+    for a, b in zip(mine, gradios):
+        for prop in SHARED_PROPS[kind]:
+            assert a["props"].get(prop) == b["props"].get(prop), (kind, prop)
+
+
+def described_alike(demo, twin, api_name, kinds):
+    """Rheo's /`demo` and its Gradio twin: the same props for components of `kinds`, the same
+    description of `api_name`'s parameters and returns (which it gives back)."""
+    ours, theirs = httpx.get(f"{ORIGIN}/{demo}/config").json(), httpx.get(f"{twin}/config").json()
+    for kind in kinds:
+        same_props(ours, theirs, kind)
+    mine = described(httpx.get(f"{ORIGIN}/{demo}/gradio_api/info").json())[api_name]
+    assert mine == described(httpx.get(f"{twin}/gradio_api/info").json())[api_name]
+    return mine
+
+
+def call(origin, api_name, data):
+    """A call's outputs as the REST API gives them."""
+    event = httpx.post(f"{origin}/gradio_api/call/{api_name}", json={"data": data}).json()["event_id"]
+    body = httpx.get(f"{origin}/gradio_api/call/{api_name}/{event}", timeout=60).text
+    assert "event: complete" in body, body
+    return json.loads(body.split("data: ", 1)[1].splitlines()[0])
+
+
+def test_date_times_and_colours_match_gradios(event_twin):
+    mine = described_alike("event", event_twin, "/plan", ["datetime", "colorpicker"])
+    assert [component for component, _, _ in mine] == ["Textbox", "Datetime", "Colorpicker", "Markdown", "Datetime", "Colorpicker"]
+    # The same values on the wire, and through Gradio's client, from either server.
+    for data in (["Launch", "2026-12-24 19:30:00", "#ff8000"], ["Board", "2027-03-01 09:00:00", "#1c4a7a"]):
+        assert call(f"{ORIGIN}/event", "plan", data)[1:] == call(event_twin, "plan", data)[1:]
+    for origin in (f"{ORIGIN}/event", event_twin):
+        _, reminder, text = Client(f"{origin}/", verbose=False).predict("Launch", "2027-03-01 09:00:00", "#1C4A7A", api_name="/plan")
+        assert (reminder, text) == ("2027-02-28 09:00:00", "#ffffff"), origin
+
+
+def test_dates_and_colours_that_are_not_are_refused_in_words():
+    for data, words in ((["x", "01/02/2027", "#ff8000"], "is not a date and time: give YYYY-MM-DD HH:MM:SS"),
+                        (["x", "2027-02-29 10:00:00", "#ff8000"], "is not a date and time"),
+                        (["x", "2027-02-01 10:00:00", "orange"], '"orange" is not a colour: give #rrggbb or #rgb')):
+        refused = httpx.post(f"{ORIGIN}/event/gradio_api/call/plan", json={"data": data})
+        assert refused.status_code == 422, refused.text
+        assert [p["message"] for p in refused.json()["detail"] if not p["is_valid"]][0].find(words) >= 0, refused.text
+    # Gradio's relative times, read in the server's local time.
+    _, reminder, _ = call(f"{ORIGIN}/event", "plan", ["x", "now - 1d", "#000000"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", reminder), reminder
+
+
+def test_highlighted_text_matches_gradios(tagger_twin):
+    described_alike("tagger", tagger_twin, "/tag", ["highlightedtext"])
+    text = "On Monday 3 March, Ada Lovelace met Charles Babbage. Then tea!"
+    spans = call(f"{ORIGIN}/tagger", "tag", [text])[0]
+    assert spans == call(tagger_twin, "tag", [text])[0]
+    assert {"token": "Ada Lovelace", "class_or_confidence": "name"} in spans
+    for origin in (f"{ORIGIN}/tagger", tagger_twin):
+        read = Client(f"{origin}/", verbose=False).predict(text, api_name="/tag")
+        assert read == spans, origin
+
+
+def test_code_matches_gradios(format_json_twin):
+    described_alike("format_json", format_json_twin, "/format_json", ["code"])
+    for data in (['{"b": [1, 2.5], "a": "\u00e9"}', "2 spaces"], ['[{"z": null, "y": true}]', "tab"], ['{"k": [1]}', "minified"]):
+        assert call(f"{ORIGIN}/format_json", "format_json", data) == call(format_json_twin, "format_json", data), data
+    for origin in (f"{ORIGIN}/format_json", format_json_twin):
+        formatted = Client(f"{origin}/", verbose=False).predict('{"a": {"b": 1}}', "4 spaces", api_name="/format_json")
+        assert formatted == '{\n    "a": {\n        "b": 1\n    }\n}', origin

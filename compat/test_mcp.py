@@ -61,6 +61,23 @@ def test_calculator_computes_and_its_error_is_a_tool_error():
     assert failure.is_error and failure.content[0].text == "Cannot divide by zero."
 
 
+def test_dates_colours_and_highlighted_text_go_through_tools():
+    async def use(session):
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        planned = await session.call_tool("event", {"title": "Launch", "start": "2027-03-01 09:00:00", "colour": "#1c4a7a"})
+        tagged = await session.call_tool("tagger", {"text": "Then Ada met 3 friends."})
+        return tools, planned, tagged
+
+    tools, planned, tagged = with_session(use)
+    properties = tools["event"].input_schema["properties"]
+    assert properties["colour"]["pattern"].startswith("^#") and properties["colour"]["default"] == "#ff8000"
+    assert "YYYY-MM-DD HH:MM:SS" in properties["start"]["description"]
+    assert not planned.is_error
+    texts = [content.text for content in planned.content]
+    assert texts[1:] == ["2027-02-28 09:00:00", "#ffffff"], texts
+    assert not tagged.is_error and '"token":"Ada"' in tagged.content[0].text.replace(" ", ""), tagged.content
+
+
 def test_flip_returns_the_image_upside_down():
     image = Image.new("RGB", (4, 3))
     for y in range(3):
@@ -110,6 +127,8 @@ def test_audio_comes_back_as_audio_content_and_a_default_fills_a_missing_argumen
         ("flip", {"webcam": "not base64!"}, "webcam: this is not base64"),
         ("flip", {"webcam": base64.b64encode(b"GIF89a not a picture").decode()}, "not an image in a format"),
         ("flip", {"webcam": png(Image.new("L", (9000, 1)))}, "the image is too large"),
+        ("event", {"title": "x", "start": "tomorrow", "colour": "#000"}, 'start: "tomorrow" is not a date and time'),
+        ("event", {"title": "x", "start": "now", "colour": "teal"}, 'colour: "teal" is not a colour'),
     ],
 )
 def test_bad_calls_are_json_rpc_errors_that_name_the_problem(tool, arguments, message):

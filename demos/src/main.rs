@@ -10,13 +10,16 @@ mod classify;
 mod diffusion;
 mod echo;
 mod echo_chat;
+mod event;
 mod files;
 mod filters;
 mod flip;
+mod format_json;
 mod greet;
 mod mirror;
 mod notes;
 mod synth;
+mod tagger;
 mod topics;
 mod transcribe;
 mod word_count;
@@ -65,6 +68,9 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("echo_chat", echo_chat::interface())
         .mount("files", files::interface())
         .mount("topics", topics::interface(batched))
+        .mount("event", event::interface())
+        .mount("tagger", tagger::interface())
+        .mount("format_json", format_json::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

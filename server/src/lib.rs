@@ -92,10 +92,13 @@ mod update;
 pub use batch::{Batch, BatchResult, BatchRow};
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
 pub use chat::{ChatInputs, ChatInterface, MessageBox, Reply};
+/// The `chrono` crate, whose naive dates and times a [`DateTime`] gives and takes.
+pub use chrono;
 pub use components::{
-    Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Component, ComponentList, Dropdown, Edit, File, Image,
-    Json, Label, Like, Markdown, MediaInput, MultimodalMessage, MultimodalTextbox, NamedFile, Number, Output, Radio,
-    Returns, Shown, Slider, State, Submitting, Textbox, WithEventData,
+    Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Code, Color, ColorPicker, Component, ComponentList,
+    DateTime, Dropdown, Edit, File, HighlightedText, Image, Json, Label, Like, Markdown, MediaInput, MultimodalMessage,
+    MultimodalTextbox, NamedFile, Number, Output, Radio, Returns, Shown, Slider, State, Submitting, Textbox,
+    WithEventData,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},
@@ -110,8 +113,8 @@ pub use limits::Limits;
 pub use login::Login;
 pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
 pub use rheo_shared::{
-    AudioData, AudioSource, CacheMode, Classification, Facing, FileCount, ImageFormat, ImageSource, TriggerMode,
-    WebcamConstraints,
+    AudioData, AudioSource, CacheMode, Classification, CodeLanguage, Facing, FileCount, ImageFormat, ImageSource,
+    TriggerMode, WebcamConstraints,
 };
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
 pub use serde_json;

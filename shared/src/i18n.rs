@@ -90,6 +90,7 @@ texts! {
     no_image_yet: NoImageYet = "No image yet",
     no_audio_yet: NoAudioYet = "No audio yet",
     no_file_yet: NoFileYet = "No file yet",
+    no_text_yet: NoTextYet = "No text yet",
     drop_image: DropImage = "Drop an image here, or choose a file",
     paste_image: PasteImage = "…or paste an image here (Ctrl+V).",
     drop_file: DropFile = "Drop a file here, or choose one",

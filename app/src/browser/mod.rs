@@ -29,3 +29,10 @@ pub(crate) fn bytes_blob(bytes: &[u8], mime_type: &str) -> Option<web_sys::Blob>
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()
 }
+
+/// Puts `text` on the clipboard.
+pub(crate) fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}

@@ -20,7 +20,7 @@ use web_sys::Element;
 
 use super::{markdown::safe_html, Field, Widget};
 use crate::{
-    browser::BrowserValue,
+    browser::{copy_to_clipboard, BrowserValue},
     words::{tr, words, Text},
 };
 
@@ -157,7 +157,7 @@ impl Widget for Chatbot {
             let Some(button) = ev.target().and_then(|target| target.dyn_into::<Element>().ok()) else { return };
             let index = |name| button.get_attribute(name).and_then(|index| index.parse::<usize>().ok());
             if let Some(index) = index("data-copy") {
-                copy(text_of(index).unwrap_or_default());
+                copy_to_clipboard(&text_of(index).unwrap_or_default());
             } else if let Some(index) = index("data-edit") {
                 open_editor(&button, &text_of(index).unwrap_or_default(), index);
             } else if let (Some(index), Some(edit)) = (index("data-edit-send"), edit) {
@@ -560,13 +560,6 @@ fn mark_liked(button: &Element, liked: bool) {
     let other = if liked { button.next_element_sibling() } else { button.previous_element_sibling() };
     if let Some(other) = other {
         let _ = other.set_attribute("aria-pressed", "false");
-    }
-}
-
-/// Puts `text` on the clipboard.
-fn copy(text: String) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(&text);
     }
 }
 

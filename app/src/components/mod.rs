@@ -15,8 +15,12 @@ mod audio;
 mod button;
 mod chatbot;
 mod checkbox;
+mod code;
+mod color_picker;
+mod date_time;
 mod dropdown;
 mod file;
+mod highlighted_text;
 mod image;
 mod json;
 mod label;
@@ -54,7 +58,7 @@ pub(crate) trait Widget {
 pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
     look.wrap(views_by_kind!(&spec.kind, field;
         Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
-        Chatbot, File, MultimodalTextbox,
+        Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code,
     ))
 }
 

@@ -60,14 +60,18 @@ fn keepable(spec: &BlocksSpec) -> Vec<Option<&'static str>> {
         | ComponentKind::Dropdown(_)
         | ComponentKind::MultimodalTextbox(_)
         | ComponentKind::Chatbot(_)
-        | ComponentKind::Json(_) => true,
+        | ComponentKind::Json(_)
+        | ComponentKind::ColorPicker(_)
+        | ComponentKind::DateTime(_)
+        | ComponentKind::Code(_) => true,
         ComponentKind::Button(_)
         | ComponentKind::State(_)
         | ComponentKind::Image(_)
         | ComponentKind::Audio(_)
         | ComponentKind::File(_)
         | ComponentKind::Label(_)
-        | ComponentKind::Markdown(_) => false,
+        | ComponentKind::Markdown(_)
+        | ComponentKind::HighlightedText(_) => false,
     };
     (spec.components.iter().zip(read))
         .map(|(component, read)| (read && kind_kept(&component.kind)).then(|| component.kind.name()))

@@ -17,6 +17,10 @@
 //! | [`Chatbot`] | `Vec<`[`ChatMessage`]`>` | a conversation; streamed as what each answer adds |
 //! | [`MultimodalTextbox`] | [`MultimodalMessage`] | text with files (a chat's message box with attachments) |
 //! | [`File`] | [`NamedFile`] (`Vec<NamedFile>` with `.multiple()`) | any file, or the kinds allowed (checked by content); a download as an output |
+//! | [`ColorPicker`] | [`Color`] | `#rrggbb` on the wire |
+//! | [`DateTime`] | [`chrono::NaiveDateTime`] ([`chrono::NaiveDate`] with `.date_only()`) | Gradio's `2020-10-01 05:20:15`; `now - 2h` from API clients |
+//! | [`HighlightedText`] | `Vec<(String, Option<String>)>` | output: spans coloured by label, a legend |
+//! | [`Code`] | `String` | an editor with line numbers, highlighted by [`CodeLanguage`](crate::CodeLanguage); a Copy button as an output |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
 //! those with a visible starting value `.value(..)`. A builder settles its spec when the
@@ -31,8 +35,12 @@ mod audio;
 mod button;
 mod chatbot;
 mod checkbox;
+mod code;
+mod color_picker;
+mod date_time;
 mod dropdown;
 pub(crate) mod file;
+mod highlighted_text;
 mod image;
 mod json;
 mod label;
@@ -52,8 +60,12 @@ pub use self::{
     button::Button,
     chatbot::{ChatMessage, Chatbot, Edit, Like, Part, Role, Step, StepStatus},
     checkbox::Checkbox,
+    code::Code,
+    color_picker::{Color, ColorPicker},
+    date_time::DateTime,
     dropdown::Dropdown,
     file::{File, NamedFile},
+    highlighted_text::HighlightedText,
     image::Image,
     json::Json,
     label::Label,

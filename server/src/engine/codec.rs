@@ -149,8 +149,8 @@ pub(crate) struct FileOutputs<'a> {
     client: Option<IpAddr>,
     /// For each output of a generator whose audio streams, every chunk so far.
     joined: Vec<Option<AudioData>>,
-    /// Each output's image format (PNG for any but an Image that says otherwise).
-    formats: Vec<ImageFormat>,
+    /// Each output's kind: how its values are written (an Image's format, a kind's postprocess).
+    kinds: Vec<ComponentKind>,
     last: Option<Vec<Value>>,
     /// Its files are kept for as long as the server runs (a cached example's outputs).
     pinned: bool,
@@ -166,12 +166,8 @@ impl<'a> FileOutputs<'a> {
     ) -> Self {
         let joins = |c: &ComponentSpec| generator && c.kind.media() == Some(Media::Audio { streamed: true });
         let joined = outputs.iter().map(|c| joins(c).then(AudioData::default)).collect();
-        let format = |c: &ComponentSpec| match &c.kind {
-            ComponentKind::Image(image) => image.format,
-            _ => ImageFormat::Png,
-        };
-        let formats = outputs.iter().map(format).collect();
-        FileOutputs { name, files, client, joined, formats, last: None, pinned: false }
+        let kinds = outputs.iter().map(|c| c.kind.clone()).collect();
+        FileOutputs { name, files, client, joined, kinds, last: None, pinned: false }
     }
 
     /// The same, its files pinned: kept outside the store's bounds, never evicted.
@@ -184,12 +180,16 @@ impl<'a> FileOutputs<'a> {
         outputs.iter().try_for_each(check_output_media)?;
         let mut values = Vec::with_capacity(outputs.len());
         let mut joins = std::mem::take(&mut self.joined);
-        for ((payload, joined), format) in outputs.into_iter().zip(&mut joins).zip(self.formats.clone()) {
+        for ((payload, joined), kind) in outputs.into_iter().zip(&mut joins).zip(&self.kinds) {
             let (payload, look) = payload.split_update();
             let value = match (payload, joined) {
                 (None, _) => None,
-                (Some(Payload::Json(value)), _) => Some(value),
+                (Some(Payload::Json(value)), _) => Some(kind.postprocess(value)),
                 (Some(Payload::Image(image)), _) => {
+                    let format = match kind {
+                        ComponentKind::Image(image) => image.format,
+                        _ => ImageFormat::Png,
+                    };
                     let encoded = blocking(move || media::encode_image(&image, format)).await?;
                     let name = format!("image.{}", format.extension());
                     Some(Value::File(self.store(&encoded, &name, format.mime_type()).await?))
@@ -328,8 +328,9 @@ fn join_chunk(joined: &mut AudioData, chunk: &AudioData) -> Result<(), CallError
 }
 
 /// The stream's answer to frame `seq` (see `rheo_shared::protocol::stream`): images as JPEG and
-/// audio as WAV bytes after the JSON of the outputs. Runs the encoders: call it off the runtime.
-pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>) -> Vec<u8> {
+/// audio as WAV bytes after the JSON of the outputs, each JSON value through its kind's
+/// postprocess. Runs the encoders: call it off the runtime.
+pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>, specs: &[ComponentSpec]) -> Vec<u8> {
     let mut media = Vec::new();
     let mut attach = |bytes: Vec<u8>, mime_type: &str, name: String| {
         let file = FileData {
@@ -343,10 +344,11 @@ pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>) -> Vec<u8> {
     };
     let data: Vec<Value> = outputs
         .into_iter()
-        .map(|output| {
+        .zip(specs)
+        .map(|(output, spec)| {
             let (payload, look) = output.split_update();
             let value = payload.map(|payload| match payload {
-                Payload::Json(value) => value,
+                Payload::Json(value) => spec.kind.postprocess(value),
                 Payload::Image(image) => Value::File(attach(
                     media::encode_jpeg(&image, FRAME_JPEG_QUALITY),
                     "image/jpeg",

@@ -224,7 +224,8 @@ impl FrameStream {
             let answer = async {
                 let call = interface.call(&interfaces.files, client, session, inputs, None);
                 let outputs = last(call).await.map_err(|e| e.to_string())?;
-                blocking(move || answer_frame(seq, outputs)).await.map_err(|e| e.to_string())
+                let interface = interface.clone();
+                blocking(move || answer_frame(seq, outputs, &interface.spec().outputs)).await.map_err(|e| e.to_string())
             };
             (seq, answer.await)
         })

@@ -10,8 +10,12 @@ mod audio;
 mod button;
 mod chatbot;
 mod checkbox;
+mod code;
+mod color_picker;
+mod date_time;
 mod dropdown;
 mod file;
+mod highlighted_text;
 mod image;
 mod json;
 mod label;
@@ -31,8 +35,12 @@ pub use self::{
     button::{Button, ButtonVariant},
     chatbot::{is_web_address, Chatbot, MAX_CHAT_MESSAGES},
     checkbox::Checkbox,
+    code::{highlight, Code, CodeLanguage, Token},
+    color_picker::{hex_color, parse_hex_color, ColorPicker},
+    date_time::{parse_date_time, parse_now, DateTime, DateTimeParts},
     dropdown::Dropdown,
     file::{File, FileCount, FILE_CATEGORIES},
+    highlighted_text::{labels_in_order, spans, tokens, HighlightedText, Span},
     image::{Facing, Image, ImageFormat, ImageSource, WebcamConstraints},
     json::Json,
     label::Label,
@@ -79,7 +87,7 @@ macro_rules! for_each_component {
     ($callback:ident $(, $args:tt)*) => {
         $crate::$callback! { $($args,)* [
             Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
-            Chatbot, File, MultimodalTextbox,
+            Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code,
         ] }
     };
 }
@@ -167,6 +175,12 @@ pub trait Kind {
         }
     }
 
+    /// A handler's value as the wire carries it (Gradio's `postprocess`): as it is, unless the
+    /// options reshape it (a HighlightedText combining adjacent spans).
+    fn postprocess(&self, value: Value) -> Value {
+        value
+    }
+
     /// Its list of choices, if it has one (a Radio's, a Dropdown's): an update may replace it.
     fn choices(&self) -> Option<&[String]> {
         None
@@ -228,6 +242,10 @@ pub enum ValueError {
     TooManyFiles { count: usize, max: usize },
     #[error("the conversation has {count} messages; the limit is {max}")]
     TooManyMessages { count: usize, max: usize },
+    #[error("{0:?} is not a colour: give #rrggbb or #rgb")]
+    NotAColor(String),
+    #[error("{text:?} is not a date{}: give {format}, or now, or now - 2h", if format.len() > 10 { " and time" } else { "" })]
+    NotADateTime { text: String, format: &'static str },
 }
 
 /// A component an author declared wrongly (found when the interface is mounted).
@@ -369,6 +387,11 @@ impl ComponentKind {
     /// The starting value when the author gives none.
     pub fn default_value(&self) -> Value {
         match_kind!(self, k => k.default_value())
+    }
+
+    /// A handler's value as the wire carries it (see [`Kind::postprocess`]).
+    pub fn postprocess(&self, value: Value) -> Value {
+        match_kind!(self, k => k.postprocess(value))
     }
 
     fn check(&self) -> Result<(), Problem> {

@@ -1,0 +1,84 @@
+//! HighlightedText's widget: the text in spans, each labelled span a `<mark>` coloured by its
+//! label (eight colours, by the order labels first appear) with the label after it, and a
+//! legend whose labels, pointed at, focused or pressed, highlight their spans alone.
+
+use leptos::{either::Either, prelude::*};
+use rheo_shared::{
+    components::{labels_in_order, spans, HighlightedText, Span},
+    Value,
+};
+
+use super::{Field, Widget};
+use crate::words::{tr, Text};
+
+/// How many colours labels take in turn (`.hl-0` to `.hl-7` in the stylesheet).
+const COLOURS: usize = 8;
+
+impl Widget for HighlightedText {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
+        let value = f.value;
+        let spans = Memo::new(move |_| {
+            value.with(|v| match v {
+                Value::Json(json) => spans(json).unwrap_or_default(),
+                _ => Vec::new(),
+            })
+        });
+        let labels =
+            Memo::new(move |_| spans.with(|s| labels_in_order(s).into_iter().map(str::to_owned).collect::<Vec<_>>()));
+        // The label pointed at or focused, and the one pressed (kept until pressed again).
+        let (pointed, pressed) = (RwSignal::new(None::<String>), RwSignal::new(None::<String>));
+        let lit = move || pointed.get().or_else(|| pressed.get());
+        let colour = move |label: &str| labels.with(|all| all.iter().position(|l| l == label).unwrap_or(0) % COLOURS);
+        let inline = self.show_inline_category;
+        let text = move || {
+            spans
+                .get()
+                .into_iter()
+                .map(move |(text, label): Span| match label {
+                    None => Either::Left(text),
+                    Some(label) => {
+                        let name = label.clone();
+                        let dimmed = move || lit().is_some_and(|lit| lit != name);
+                        Either::Right(view! {
+                            <mark class=format!("hl hl-{}", colour(&label)) class:dimmed=dimmed>
+                                {text}{inline.then(|| view! { <span class="hl-label">{label.clone()}</span> })}
+                            </mark>
+                        })
+                    }
+                })
+                .collect_view()
+        };
+        let legend = self.show_legend.then(|| {
+            view! {
+                <ul class="hl-legend">
+                    {move || labels.get().into_iter().map(|label| {
+                        let (enter, leave, toggle) = (label.clone(), label.clone(), label.clone());
+                        let class = format!("hl hl-{}", colour(&label));
+                        let is_pressed = {
+                            let label = label.clone();
+                            move || pressed.get().as_deref() == Some(label.as_str())
+                        };
+                        view! {
+                            <li><button type="button" class=class aria-pressed=move || is_pressed().to_string()
+                                on:mouseenter=move |_| pointed.set(Some(enter.clone())) on:mouseleave=move |_| pointed.set(None)
+                                on:focus=move |_| pointed.set(Some(leave.clone())) on:blur=move |_| pointed.set(None)
+                                on:click=move |_| pressed.update(|p| *p = if p.as_ref() == Some(&toggle) { None } else { Some(toggle.clone()) })>
+                                {label}
+                            </button></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+        });
+        let heading_id = f.heading_id();
+        view! {
+            <section class="component highlightedtext" aria-labelledby=f.heading_id()>
+                <h3 id=heading_id>{f.label}</h3>
+                {f.info_line()}
+                {legend}
+                <p class="hl-text" role="status" hidden=move || spans.with(Vec::is_empty)>{text}</p>
+                <p class="hl-empty" hidden=move || !spans.with(Vec::is_empty)>{tr(Text::NoTextYet)}</p>
+            </section>
+        }
+    }
+}

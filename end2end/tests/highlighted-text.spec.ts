@@ -1,0 +1,52 @@
+// /tagger: a HighlightedText output, its spans coloured by label and its legend.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+
+/** Serious or critical axe violations in the components, in the light scheme and the dark. */
+async function violations(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).include(".highlightedtext").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    found.push(...violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target).join(" ")}`));
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return found;
+}
+
+test("tagged spans show their labels, and the legend lights one label's spans", async ({ page }) => {
+  await page.goto("/tagger");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  const tagged = page.getByRole("region", { name: "tagged" });
+  await expect(tagged.getByText("No text yet")).toBeVisible();
+
+  await page.getByLabel("text", { exact: true }).fill("On Friday 13 June, Grace Hopper met Ada. Then 2 more came.");
+  await page.getByRole("button", { name: "Submit" }).click();
+  const marks = tagged.locator("mark.hl");
+  await expect(marks).toHaveText(["Fridaydate", "13number", "Junedate", "Grace Hoppername", "Adaname", "2number"]);
+  await expect(tagged.getByText("No text yet")).toBeHidden();
+  await expect(tagged.locator(".hl-text")).toContainText("met");
+  // One colour per label, by the order labels first appear.
+  await expect(marks.nth(0)).toHaveClass(/hl-0/);
+  await expect(marks.nth(1)).toHaveClass(/hl-1/);
+  await expect(marks.nth(3)).toHaveClass(/hl-2/);
+
+  const legend = tagged.locator(".hl-legend button");
+  await expect(legend).toHaveText(["date", "number", "name"]);
+  await legend.nth(2).hover();
+  await expect(tagged.locator("mark.hl.dimmed")).toHaveCount(4);
+  await expect(marks.nth(3)).not.toHaveClass(/dimmed/);
+  await page.mouse.move(0, 0);
+  await expect(tagged.locator("mark.hl.dimmed")).toHaveCount(0);
+  // Pressed, it stays lit; pressed again, it lets go. The keyboard reaches it too.
+  await legend.nth(1).focus();
+  await page.keyboard.press("Enter");
+  await expect(legend.nth(1)).toHaveAttribute("aria-pressed", "true");
+  await legend.nth(1).blur();
+  await expect(tagged.locator("mark.hl.dimmed")).toHaveCount(4);
+  await legend.nth(1).click();
+  await expect(legend.nth(1)).toHaveAttribute("aria-pressed", "false");
+  await page.mouse.move(0, 0);
+  await expect(tagged.locator("mark.hl.dimmed")).toHaveCount(0);
+  expect(await violations(page)).toEqual([]);
+});

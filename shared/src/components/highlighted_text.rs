@@ -1,0 +1,147 @@
+//! HighlightedText: text in spans, each with an optional label, shown coloured by label with a
+//! legend. On the wire, Gradio's list of `{"token": …, "class_or_confidence": …}`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{mismatch, Kind, ValueError};
+use crate::Value;
+
+/// A highlighted text's options (Gradio's names).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HighlightedText {
+    /// A legend of the labels, which highlights one label's spans while pointed at or focused.
+    pub show_legend: bool,
+    /// Each label written after its span, not only its colour.
+    pub show_inline_category: bool,
+    /// Adjacent spans of the same label made one, joined by `adjacent_separator`.
+    pub combine_adjacent: bool,
+    /// What joins combined spans.
+    pub adjacent_separator: String,
+}
+
+impl Default for HighlightedText {
+    fn default() -> Self {
+        HighlightedText {
+            show_legend: false,
+            show_inline_category: true,
+            combine_adjacent: false,
+            adjacent_separator: String::new(),
+        }
+    }
+}
+
+/// One span: its text, and its label if it has one.
+pub type Span = (String, Option<String>);
+
+impl Kind for HighlightedText {
+    fn name(&self) -> &'static str {
+        "highlightedtext"
+    }
+
+    fn validate(&self, value: &Value) -> Result<(), ValueError> {
+        match value {
+            Value::Json(json) => spans(json).map(drop).ok_or(ValueError::WrongType {
+                expected: "a list of {token, class_or_confidence} spans",
+                got: "other JSON",
+            }),
+            other => Err(mismatch("a list of highlighted spans", other)),
+        }
+    }
+
+    fn output_only(&self) -> bool {
+        true
+    }
+
+    /// Adjacent spans of one label made one, if the options say so (empty spans dropped), as
+    /// Gradio's `postprocess` does.
+    fn postprocess(&self, value: Value) -> Value {
+        let Value::Json(json) = &value else { return value };
+        match spans(json) {
+            Some(spans) if self.combine_adjacent => Value::Json(tokens(combined(spans, &self.adjacent_separator))),
+            _ => value,
+        }
+    }
+}
+
+/// `spans` with each run of one label (or of none) made one span, joined by `separator`.
+fn combined(spans: Vec<Span>, separator: &str) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for (text, label) in spans.into_iter().filter(|(text, _)| !text.is_empty()) {
+        match out.last_mut() {
+            Some((run, run_label)) if *run_label == label => {
+                run.push_str(separator);
+                run.push_str(&text);
+            }
+            _ => out.push((text, label)),
+        }
+    }
+    out
+}
+
+/// Gradio's list of tokens for `spans`.
+pub fn tokens(spans: Vec<Span>) -> serde_json::Value {
+    spans
+        .into_iter()
+        .map(|(token, label)| serde_json::json!({ "token": token, "class_or_confidence": label }))
+        .collect()
+}
+
+/// The spans of Gradio's list of tokens; `None` if `json` is not one (a token that is not text,
+/// a label that is neither text nor null).
+pub fn spans(json: &serde_json::Value) -> Option<Vec<Span>> {
+    json.as_array()?
+        .iter()
+        .map(|token| {
+            let text = token.get("token")?.as_str()?.to_owned();
+            let label = match token.get("class_or_confidence") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(label) => Some(label.as_str()?.to_owned()),
+            };
+            Some((text, label))
+        })
+        .collect()
+}
+
+/// The labels in the order they first appear: the legend's, and each label's colour.
+pub fn labels_in_order(spans: &[Span]) -> Vec<&str> {
+    let mut labels: Vec<&str> = Vec::new();
+    for label in spans.iter().filter_map(|(_, label)| label.as_deref()) {
+        if !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn spans_are_gradios_tokens() {
+        let json = json!([{"token": "Ada", "class_or_confidence": "name"}, {"token": " wrote", "class_or_confidence": null}, {"token": "!"}]);
+        let read = spans(&json).unwrap();
+        assert_eq!(read, vec![("Ada".into(), Some("name".into())), (" wrote".into(), None), ("!".into(), None)]);
+        assert_eq!(HighlightedText::default().validate(&Value::Json(json)), Ok(()));
+        assert_eq!(spans(&json!([{"token": 3}])), None);
+        assert_eq!(spans(&json!([{"token": "a", "class_or_confidence": [1]}])), None);
+        assert!(HighlightedText::default().validate(&Value::Text("a".into())).is_err());
+        let labels = [("a", Some("x")), ("b", None), ("c", Some("y")), ("d", Some("x"))]
+            .map(|(t, l)| (t.to_owned(), l.map(str::to_owned)));
+        assert_eq!(labels_in_order(&labels), ["x", "y"]);
+    }
+
+    #[test]
+    fn adjacent_spans_of_a_label_combine_when_asked() {
+        let value = Value::Json(
+            json!([{"token": "New", "class_or_confidence": "place"}, {"token": "", "class_or_confidence": null},
+            {"token": "York", "class_or_confidence": "place"}, {"token": "is", "class_or_confidence": null}]),
+        );
+        let combining =
+            HighlightedText { combine_adjacent: true, adjacent_separator: " ".into(), ..Default::default() };
+        let Value::Json(out) = combining.postprocess(value.clone()) else { panic!() };
+        assert_eq!(spans(&out).unwrap(), vec![("New York".into(), Some("place".into())), ("is".into(), None)]);
+        assert_eq!(HighlightedText::default().postprocess(value.clone()), value, "as it is unless asked");
+    }
+}
