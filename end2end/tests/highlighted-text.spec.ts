@@ -23,7 +23,8 @@ test("tagged spans show their labels, and the legend lights one label's spans", 
   await page.getByLabel("text", { exact: true }).fill("On Friday 13 June, Grace Hopper met Ada. Then 2 more came.");
   await page.getByRole("button", { name: "Submit" }).click();
   const marks = tagged.locator("mark.hl");
-  await expect(marks).toHaveText(["Fridaydate", "13number", "Junedate", "Grace Hoppername", "Adaname", "2number"]);
+  // Each label after its span, read out in brackets.
+  await expect(marks).toHaveText(["Friday (date)", "13 (number)", "June (date)", "Grace Hopper (name)", "Ada (name)", "2 (number)"]);
   await expect(tagged.getByText("No text yet")).toBeHidden();
   await expect(tagged.locator(".hl-text")).toContainText("met");
   // One colour per label, by the order labels first appear.
@@ -49,4 +50,11 @@ test("tagged spans show their labels, and the legend lights one label's spans", 
   await page.mouse.move(0, 0);
   await expect(tagged.locator("mark.hl.dimmed")).toHaveCount(0);
   expect(await violations(page)).toEqual([]);
+
+  // A label pressed, then a text without it: nothing stays dimmed.
+  await legend.nth(2).click();
+  await page.getByLabel("text", { exact: true }).fill("Then 2 more came.");
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(marks).toHaveText(["2 (number)"]);
+  await expect(tagged.locator("mark.hl.dimmed")).toHaveCount(0);
 });

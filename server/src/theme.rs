@@ -13,17 +13,29 @@
 
 use std::{fmt::Write as _, path::PathBuf};
 
+use crate::Color;
+
 /// The themes Rheo ships: each a primary colour, and a radius and a font of its own.
 const BUILT_IN: [(&str, BuiltIn); 4] = [
-    ("default", BuiltIn { primary: (0xc2, 0x41, 0x0c), radius: 8.0, font: None }),
-    ("ocean", BuiltIn { primary: (0x25, 0x63, 0xeb), radius: 12.0, font: None }),
-    ("forest", BuiltIn { primary: (0x15, 0x80, 0x3d), radius: 4.0, font: Some("Georgia, \"Times New Roman\", serif") }),
-    ("mono", BuiltIn { primary: (0x37, 0x41, 0x51), radius: 0.0, font: Some("ui-monospace, Menlo, monospace") }),
+    ("default", BuiltIn { primary: Color::rgb(0xc2, 0x41, 0x0c), radius: 8.0, font: None }),
+    ("ocean", BuiltIn { primary: Color::rgb(0x25, 0x63, 0xeb), radius: 12.0, font: None }),
+    (
+        "forest",
+        BuiltIn {
+            primary: Color::rgb(0x15, 0x80, 0x3d),
+            radius: 4.0,
+            font: Some("Georgia, \"Times New Roman\", serif"),
+        },
+    ),
+    (
+        "mono",
+        BuiltIn { primary: Color::rgb(0x37, 0x41, 0x51), radius: 0.0, font: Some("ui-monospace, Menlo, monospace") },
+    ),
 ];
 
 /// The light scheme's background and the dark one's (`--bg` in the stylesheet).
-const LIGHT_BACKGROUND: Rgb = (0xff, 0xff, 0xff);
-const DARK_BACKGROUND: Rgb = (0x0d, 0x11, 0x17);
+const LIGHT_BACKGROUND: Color = Color::rgb(0xff, 0xff, 0xff);
+const DARK_BACKGROUND: Color = Color::rgb(0x0d, 0x11, 0x17);
 /// WCAG AA for text: the accent is the colour of links and of primary buttons.
 const AA_CONTRAST: f64 = 4.5;
 const MAX_RADIUS: f64 = 32.0;
@@ -31,11 +43,9 @@ const SPACING: std::ops::RangeInclusive<f64> = 0.5..=2.0;
 /// The most bytes of an author's CSS file.
 const MAX_CSS_BYTES: u64 = 1 << 20;
 
-type Rgb = (u8, u8, u8);
-
 #[derive(Clone, Copy)]
 struct BuiltIn {
-    primary: Rgb,
+    primary: Color,
     radius: f64,
     font: Option<&'static str>,
 }
@@ -141,9 +151,7 @@ impl Theme {
         let mut css = format!("\n/* The theme: {name} */\n:root {{\n");
         let light = readable_on(primary, LIGHT_BACKGROUND);
         let dark = readable_on(primary, DARK_BACKGROUND);
-        let pair = |property: &str, light: Rgb, dark: Rgb| {
-            format!("  {property}: light-dark({}, {});\n", hex(light), hex(dark))
-        };
+        let pair = |property: &str, light: Color, dark: Color| format!("  {property}: light-dark({light}, {dark});\n");
         css += &pair("--accent", light, dark);
         css += &pair("--on-accent", text_on(light), text_on(dark));
         css += &pair("--accent-soft", mix(light, LIGHT_BACKGROUND, 0.1), mix(dark, DARK_BACKGROUND, 0.2));
@@ -162,19 +170,8 @@ impl Theme {
 }
 
 /// `#rgb` or `#rrggbb`, any case.
-fn parse_colour(colour: &str) -> Result<Rgb, String> {
-    let wrong = || format!("the theme's colour {colour:?} is not #rgb or #rrggbb");
-    let digits =
-        colour.trim().strip_prefix('#').filter(|d| d.chars().all(|c| c.is_ascii_hexdigit())).ok_or_else(wrong)?;
-    let value = |text: &str| u8::from_str_radix(text, 16).map_err(|_| wrong());
-    match digits.len() {
-        3 => {
-            let doubled = |i: usize| value(&digits[i..=i].repeat(2));
-            Ok((doubled(0)?, doubled(1)?, doubled(2)?))
-        }
-        6 => Ok((value(&digits[0..2])?, value(&digits[2..4])?, value(&digits[4..6])?)),
-        _ => Err(wrong()),
-    }
+fn parse_colour(colour: &str) -> Result<Color, String> {
+    colour.trim().parse().map_err(|_| format!("the theme's colour {colour:?} is not #rgb or #rrggbb"))
 }
 
 /// A `font-family` list of names only (letters, digits, spaces, hyphens, quotes, commas), so
@@ -198,49 +195,26 @@ fn read_css(path: &std::path::Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(unreadable)
 }
 
-fn hex((r, g, b): Rgb) -> String {
-    format!("#{r:02x}{g:02x}{b:02x}")
-}
-
-/// WCAG's relative luminance.
-fn luminance((r, g, b): Rgb) -> f64 {
-    let channel = |c: u8| {
-        let c = f64::from(c) / 255.0;
-        if c <= 0.03928 {
-            c / 12.92
-        } else {
-            ((c + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-}
-
-/// WCAG's contrast ratio of two colours (1 to 21).
-fn contrast(a: Rgb, b: Rgb) -> f64 {
-    let (a, b) = (luminance(a), luminance(b));
-    (a.max(b) + 0.05) / (a.min(b) + 0.05)
-}
-
 /// `colour` mixed with `other`, `share` of it `colour`'s.
-fn mix(colour: Rgb, other: Rgb, share: f64) -> Rgb {
+fn mix(colour: Color, other: Color, share: f64) -> Color {
     let channel = |a: u8, b: u8| (share * f64::from(a) + (1.0 - share) * f64::from(b)).round() as u8;
-    (channel(colour.0, other.0), channel(colour.1, other.1), channel(colour.2, other.2))
+    Color::rgb(channel(colour.r, other.r), channel(colour.g, other.g), channel(colour.b, other.b))
 }
 
 /// `colour`, moved step by step toward black on a light background (toward white on a dark
 /// one) until it reads on `background` at AA contrast.
-fn readable_on(colour: Rgb, background: Rgb) -> Rgb {
-    let away = if luminance(background) > 0.5 { (0, 0, 0) } else { (0xff, 0xff, 0xff) };
+fn readable_on(colour: Color, background: Color) -> Color {
+    let away = if background.luminance() > 0.5 { Color::rgb(0, 0, 0) } else { Color::rgb(0xff, 0xff, 0xff) };
     (0..=20)
         .map(|step| mix(colour, away, 1.0 - f64::from(step) * 0.05))
-        .find(|candidate| contrast(*candidate, background) >= AA_CONTRAST)
+        .find(|candidate| candidate.contrast(background) >= AA_CONTRAST)
         .unwrap_or(away)
 }
 
 /// White or near-black, whichever reads better on `colour`.
-fn text_on(colour: Rgb) -> Rgb {
-    let (white, ink) = ((0xff, 0xff, 0xff), (0x1a, 0x12, 0x06));
-    if contrast(white, colour) >= contrast(ink, colour) {
+fn text_on(colour: Color) -> Color {
+    let (white, ink) = (Color::rgb(0xff, 0xff, 0xff), Color::rgb(0x1a, 0x12, 0x06));
+    if white.contrast(colour) >= ink.contrast(colour) {
         white
     } else {
         ink
@@ -256,11 +230,15 @@ mod tests {
         for colour in ["#ffeb3b", "#2563eb", "#000", "#FFFFFF", "#c2410c"] {
             let primary = parse_colour(colour).unwrap();
             let (light, dark) = (readable_on(primary, LIGHT_BACKGROUND), readable_on(primary, DARK_BACKGROUND));
-            assert!(contrast(light, LIGHT_BACKGROUND) >= AA_CONTRAST, "{colour} on white: {}", hex(light));
-            assert!(contrast(dark, DARK_BACKGROUND) >= AA_CONTRAST, "{colour} on the dark background: {}", hex(dark));
-            assert!(contrast(text_on(light), light) >= AA_CONTRAST, "text on {}", hex(light));
+            assert!(light.contrast(LIGHT_BACKGROUND) >= AA_CONTRAST, "{colour} on white: {light}");
+            assert!(dark.contrast(DARK_BACKGROUND) >= AA_CONTRAST, "{colour} on the dark background: {dark}");
+            assert!(text_on(light).contrast(light) >= AA_CONTRAST, "text on {light}");
         }
-        assert_eq!(readable_on((0x25, 0x63, 0xeb), LIGHT_BACKGROUND), (0x25, 0x63, 0xeb), "readable already: kept");
+        assert_eq!(
+            readable_on(Color::rgb(0x25, 0x63, 0xeb), LIGHT_BACKGROUND),
+            Color::rgb(0x25, 0x63, 0xeb),
+            "readable already: kept"
+        );
     }
 
     #[test]

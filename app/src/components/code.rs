@@ -23,7 +23,8 @@ impl Widget for Code {
             _ => String::new(),
         };
         let numbers = move || {
-            let count = text().lines().count().max(lines);
+            // Every line, the empty one after a last newline too (where the caret may be).
+            let count = text().split('\n').count().max(lines);
             (1..=count).map(|n| n.to_string()).collect::<Vec<_>>().join("\n")
         };
         let readonly = f.readonly();
@@ -32,7 +33,7 @@ impl Widget for Code {
             view! {
                 <textarea id=f.id.clone() class="code-input" wrap="off" spellcheck="false" autocapitalize="off"
                     rows=lines prop:value=text on:input=move |ev| commit(Value::Text(event_target_value(&ev)))>
-                    {text()}
+                    {f.initial_text()}
                 </textarea>
             }
         });

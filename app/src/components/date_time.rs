@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use rheo_shared::{
-    components::{parse_date_time, DateTime},
+    components::{is_date_time, DateTime},
     Value,
 };
 
@@ -32,7 +32,7 @@ impl Widget for DateTime {
 /// only API clients send, has no place in it).
 fn input_text(value: &Value, include_time: bool) -> String {
     match value {
-        Value::Text(text) if parse_date_time(text, include_time).is_some() => text.replacen(' ', "T", 1),
+        Value::Text(text) if is_date_time(text, include_time) => text.replacen(' ', "T", 1),
         _ => String::new(),
     }
 }
@@ -47,7 +47,7 @@ fn wire_value(typed: &str, include_time: bool) -> Value {
         }
         _ => typed.to_owned(),
     };
-    if parse_date_time(&text, include_time).is_some() {
+    if is_date_time(&text, include_time) {
         Value::Text(text)
     } else {
         Value::Null

@@ -27,7 +27,8 @@ impl Widget for HighlightedText {
             Memo::new(move |_| spans.with(|s| labels_in_order(s).into_iter().map(str::to_owned).collect::<Vec<_>>()));
         // The label pointed at or focused, and the one pressed (kept until pressed again).
         let (pointed, pressed) = (RwSignal::new(None::<String>), RwSignal::new(None::<String>));
-        let lit = move || pointed.get().or_else(|| pressed.get());
+        // Only a label the text still has: a new value may drop the one pressed or pointed at.
+        let lit = move || pointed.get().or_else(|| pressed.get()).filter(|l| labels.with(|all| all.contains(l)));
         let colour = move |label: &str| labels.with(|all| all.iter().position(|l| l == label).unwrap_or(0) % COLOURS);
         let inline = self.show_inline_category;
         let text = move || {
@@ -41,7 +42,11 @@ impl Widget for HighlightedText {
                         let dimmed = move || lit().is_some_and(|lit| lit != name);
                         Either::Right(view! {
                             <mark class=format!("hl hl-{}", colour(&label)) class:dimmed=dimmed>
-                                {text}{inline.then(|| view! { <span class="hl-label">{label.clone()}</span> })}
+                                {text}
+                            // Read out as "Ada (name)"; not shown inline, it is still read.
+                            <span class=if inline { "hl-label" } else { "visually-hidden" }>
+                                <span class="visually-hidden">" ("</span>{label.clone()}<span class="visually-hidden">")"</span>
+                            </span>
                             </mark>
                         })
                     }

@@ -90,7 +90,7 @@ impl FromStr for Color {
     type Err = ValueError;
 
     fn from_str(text: &str) -> Result<Self, ValueError> {
-        let [r, g, b] = parse_hex_color(text).ok_or_else(|| ValueError::NotAColor(text.chars().take(40).collect()))?;
+        let [r, g, b] = parse_hex_color(text).ok_or_else(|| ValueError::not_a_color(text))?;
         Ok(Color { r, g, b })
     }
 }

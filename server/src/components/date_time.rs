@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use chrono::{Local, NaiveDate, NaiveDateTime, TimeDelta};
 use rheo_shared::{
-    components::{self, parse_date_time, parse_now},
+    components::{self, date_format, is_date_time, parse_now},
     ComponentKind, ComponentSpec, Value, ValueError,
 };
 use serde_json::{json, Value as JsonValue};
@@ -42,8 +42,12 @@ impl DateTime {
         DateTime { common: Common::default(), options: components::DateTime::default(), value: PhantomData }
     }
 
-    /// A date field, without the time of day; the handler gets a [`NaiveDate`].
-    pub fn date_only(self) -> DateTime<NaiveDate> {
+    /// A date field, without the time of day; the handler gets a [`NaiveDate`]. A starting
+    /// value given before keeps its date.
+    pub fn date_only(mut self) -> DateTime<NaiveDate> {
+        if let Some(Value::Text(moment)) = &mut self.common.value {
+            moment.truncate(date_format(false).len());
+        }
         let options = components::DateTime { include_time: false };
         DateTime { common: self.common, options, value: PhantomData }
     }
@@ -80,30 +84,29 @@ impl<T: ComponentValue> Component for DateTime<T> {
 impl<T: ComponentValue> Shown for DateTime<T> {}
 
 /// The moment `text` names: a date (and time) as written, or Gradio's `now - N`.
-fn read(text: &str, format: &str) -> Result<NaiveDateTime, ValueError> {
-    let with_time = format == DATE_TIME;
-    let not_one = || ValueError::NotADateTime {
-        text: text.chars().take(40).collect(),
-        format: components::DateTime { include_time: with_time }.format(),
-    };
+fn read(text: &str, include_time: bool) -> Result<NaiveDateTime, ValueError> {
+    let not_one = || ValueError::not_a_date_time(text, include_time);
     if let Some(seconds_ago) = parse_now(text) {
-        let ago = TimeDelta::try_seconds(i64::try_from(seconds_ago).map_err(|_| not_one())?).ok_or_else(not_one)?;
+        let ago = i64::try_from(seconds_ago).ok().and_then(TimeDelta::try_seconds).ok_or_else(not_one)?;
         return Local::now().naive_local().checked_sub_signed(ago).ok_or_else(not_one);
     }
-    parse_date_time(text, with_time).ok_or_else(not_one)?;
-    if with_time {
-        NaiveDateTime::parse_from_str(text, DATE_TIME).map_err(|_| not_one())
-    } else {
-        NaiveDate::parse_from_str(text, DATE).map(|day| day.and_time(Default::default())).map_err(|_| not_one())
+    if !is_date_time(text, include_time) {
+        return Err(not_one());
+    }
+    match include_time {
+        true => NaiveDateTime::parse_from_str(text, DATE_TIME).map_err(|_| not_one()),
+        false => {
+            NaiveDate::parse_from_str(text, DATE).map(|day| day.and_time(Default::default())).map_err(|_| not_one())
+        }
     }
 }
 
 macro_rules! date_time_value {
-    ($type:ty, $format:expr, $from:expr) => {
+    ($type:ty, $format:expr, $include_time:literal, $from:expr) => {
         impl ComponentValue for $type {
             fn from_payload(payload: Payload) -> Result<Self, ValueError> {
                 match payload {
-                    Payload::Json(Value::Text(text)) => read(&text, $format).map($from),
+                    Payload::Json(Value::Text(text)) => read(&text, $include_time).map($from),
                     other => Err(ValueError::WrongType { expected: "a date as text", got: other.kind_name() }),
                 }
             }
@@ -121,8 +124,8 @@ macro_rules! date_time_value {
     };
 }
 
-date_time_value!(NaiveDateTime, DATE_TIME, |moment| moment);
-date_time_value!(NaiveDate, DATE, |moment: NaiveDateTime| moment.date());
+date_time_value!(NaiveDateTime, DATE_TIME, true, |moment| moment);
+date_time_value!(NaiveDate, DATE, false, |moment: NaiveDateTime| moment.date());
 
 impl Contract for components::DateTime {
     fn class_name(&self) -> &'static str {
@@ -134,11 +137,11 @@ impl Contract for components::DateTime {
     }
 
     fn api_info(&self) -> JsonValue {
-        json!({ "type": "string", "description": format!("Formatted as {}", self.format()) })
+        json!({ "type": "string", "description": format!("Formatted as {}", date_format(self.include_time)) })
     }
 
     fn tool_schema(&self) -> JsonValue {
-        json!({ "type": "string", "description": format!("a date as {}, or now, or now - 2h", self.format()) })
+        json!({ "type": "string", "description": format!("a date as {}, or now, or now - 2h", date_format(self.include_time)) })
     }
 
     fn python_type(&self) -> String {
@@ -173,6 +176,8 @@ mod tests {
         let two_hours_ago = NaiveDateTime::from_payload(text("now - 2h")).unwrap();
         let gap = before - two_hours_ago;
         assert!(gap >= TimeDelta::hours(2) - TimeDelta::seconds(5) && gap <= TimeDelta::hours(2), "{gap}");
-        assert!(NaiveDateTime::from_payload(text("now - 9999999999999d")).is_err(), "out of chrono's range");
+        assert!(NaiveDateTime::from_payload(text("now - 9999999999999d")).is_err(), "past a thousand years");
+        let spec = DateTime::new().value(NaiveDateTime::from_payload(text("2024-02-29 23:59:07")).unwrap()).date_only();
+        assert_eq!(spec.into_spec().value, Value::Text("2024-02-29".into()), "a date-time's date kept");
     }
 }

@@ -1,7 +1,7 @@
 //! [`HighlightedText`]: text in labelled spans (`Vec<(String, Option<String>)>`), an output.
 
 use rheo_shared::{
-    components::{self, spans, tokens, Span},
+    components::{self, spans_of, tokens, Span},
     Value, ValueError,
 };
 use serde_json::{json, Value as JsonValue};
@@ -58,10 +58,7 @@ impl HighlightedText {
 impl ComponentValue for Vec<Span> {
     fn from_payload(payload: Payload) -> Result<Self, ValueError> {
         match payload {
-            Payload::Json(Value::Json(json)) => spans(&json).ok_or(ValueError::WrongType {
-                expected: "a list of {token, class_or_confidence} spans",
-                got: "other JSON",
-            }),
+            Payload::Json(Value::Json(json)) => spans_of(&json),
             other => Err(ValueError::WrongType { expected: "highlighted text", got: other.kind_name() }),
         }
     }

@@ -166,9 +166,10 @@ pub(crate) struct Common {
 }
 
 impl Common {
-    /// The finished spec; an empty label means "let the interface name it".
+    /// The finished spec; an empty label means "let the interface name it". A starting value
+    /// is shown as a handler's would be (its kind's postprocess), as Gradio shows it.
     pub(crate) fn spec(self, kind: ComponentKind) -> ComponentSpec {
-        let value = self.value.unwrap_or_else(|| kind.default_value());
+        let value = self.value.map_or_else(|| kind.default_value(), |value| kind.postprocess(value));
         ComponentSpec { label: self.label, info: self.info, value, kind }
     }
 }

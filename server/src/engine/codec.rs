@@ -149,8 +149,8 @@ pub(crate) struct FileOutputs<'a> {
     client: Option<IpAddr>,
     /// For each output of a generator whose audio streams, every chunk so far.
     joined: Vec<Option<AudioData>>,
-    /// Each output's kind: how its values are written (an Image's format, a kind's postprocess).
-    kinds: Vec<ComponentKind>,
+    /// The outputs: how their values are written (an Image's format, a kind's postprocess).
+    outputs: &'a [ComponentSpec],
     last: Option<Vec<Value>>,
     /// Its files are kept for as long as the server runs (a cached example's outputs).
     pinned: bool,
@@ -162,12 +162,11 @@ impl<'a> FileOutputs<'a> {
         files: &'a FileStore,
         client: Option<IpAddr>,
         generator: bool,
-        outputs: &[ComponentSpec],
+        outputs: &'a [ComponentSpec],
     ) -> Self {
         let joins = |c: &ComponentSpec| generator && c.kind.media() == Some(Media::Audio { streamed: true });
         let joined = outputs.iter().map(|c| joins(c).then(AudioData::default)).collect();
-        let kinds = outputs.iter().map(|c| c.kind.clone()).collect();
-        FileOutputs { name, files, client, joined, kinds, last: None, pinned: false }
+        FileOutputs { name, files, client, joined, outputs, last: None, pinned: false }
     }
 
     /// The same, its files pinned: kept outside the store's bounds, never evicted.
@@ -180,7 +179,8 @@ impl<'a> FileOutputs<'a> {
         outputs.iter().try_for_each(check_output_media)?;
         let mut values = Vec::with_capacity(outputs.len());
         let mut joins = std::mem::take(&mut self.joined);
-        for ((payload, joined), kind) in outputs.into_iter().zip(&mut joins).zip(&self.kinds) {
+        for ((payload, joined), spec) in outputs.into_iter().zip(&mut joins).zip(self.outputs) {
+            let kind = &spec.kind;
             let (payload, look) = payload.split_update();
             let value = match (payload, joined) {
                 (None, _) => None,
@@ -401,6 +401,34 @@ mod tests {
         let stranger = FileData { path: "/etc/passwd".into(), ..FileData::default() };
         let refused = read_held(&files, &[stranger]).await.unwrap_err();
         assert!(refused.to_string().contains("not one this server holds"), "{refused}");
+    }
+
+    /// A handler's JSON values reach clients as their kind's postprocess makes them, in an
+    /// answer and in a stream's frame alike (Gradio's postprocess).
+    #[tokio::test]
+    async fn json_outputs_go_through_their_kinds_postprocess() {
+        use rheo_shared::components::{Code, HighlightedText};
+        let outputs = [
+            ComponentSpec::new(ComponentKind::Code(Code::default())),
+            ComponentSpec::new(ComponentKind::HighlightedText(HighlightedText {
+                combine_adjacent: true,
+                adjacent_separator: " ".into(),
+                ..HighlightedText::default()
+            })),
+        ];
+        let spans = serde_json::json!([
+            {"token": "New", "class_or_confidence": "place"},
+            {"token": "York", "class_or_confidence": "place"},
+        ]);
+        let payloads =
+            || vec![Payload::Json(Value::Text("\n  x = 1\n".into())), Payload::Json(Value::Json(spans.clone()))];
+        let combined = serde_json::json!([{"token": "New York", "class_or_confidence": "place"}]);
+        let files = FileStore::new(16, 1 << 30).unwrap();
+        let answer = FileOutputs::new("app", &files, None, false, &outputs).encode(payloads()).await.unwrap();
+        assert_eq!(answer, [Value::Text("x = 1".into()), Value::Json(combined.clone())]);
+        let frame = answer_frame(7, payloads(), &outputs);
+        let read = rheo_shared::protocol::stream::decode_answer(&frame, |_| false).unwrap();
+        assert_eq!(read.data, [serde_json::json!("x = 1"), combined]);
     }
 
     #[tokio::test]

@@ -25,7 +25,8 @@ impl Default for Code {
     }
 }
 
-/// The languages a [`Code`] highlights, by Gradio's names (and Rust's).
+/// The languages a [`Code`] highlights (Markdown is shown as written), by Gradio's names; Rust
+/// is Rheo's own, which Gradio's front end does not know.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
@@ -138,7 +139,8 @@ const C_LIKE: [&str; 32] = [
     "false",
 ];
 
-fn syntax(language: CodeLanguage) -> Syntax {
+/// How `language` is written; `None` for Markdown, shown as written.
+fn syntax(language: CodeLanguage) -> Option<Syntax> {
     use CodeLanguage::*;
     let (line_comment, block_comment, quotes, keywords): (&[&str], bool, &[char], &[&str]) = match language {
         Python => (
@@ -227,15 +229,16 @@ fn syntax(language: CodeLanguage) -> Syntax {
         ),
         Yaml => (&["#"], false, &['"', '\''], &["true", "false", "null", "yes", "no"]),
         Css => (&[], true, &['"', '\''], &["important"]),
-        Markdown => (&[], false, &[], &[]),
+        Markdown => return None,
     };
-    Syntax { line_comment, block_comment, quotes, keywords }
+    Some(Syntax { line_comment, block_comment, quotes, keywords })
 }
 
 /// `code` cut into pieces by what they are; the pieces, joined, are `code`.
 pub fn highlight(code: &str, language: Option<CodeLanguage>) -> Vec<(Token, &str)> {
-    let Some(language) = language else { return vec![(Token::Plain, code)] };
-    let syntax = syntax(language);
+    let Some((language, syntax)) = language.and_then(|l| Some((l, syntax(l)?))) else {
+        return vec![(Token::Plain, code)];
+    };
     let mut out: Vec<(Token, &str)> = Vec::new();
     let bytes = code.as_bytes();
     let mut i = 0;
@@ -354,6 +357,7 @@ mod tests {
         );
         assert_eq!(classes("\"unclosed\nnext", CodeLanguage::Json), [(Text, "\"unclosed")]);
         assert_eq!(highlight("x = 1", None), [(Token::Plain, "x = 1")]);
+        assert_eq!(highlight("# 1 `a`", Some(CodeLanguage::Markdown)), [(Token::Plain, "# 1 `a`")]);
         assert_eq!(highlight("", Some(CodeLanguage::Rust)), []);
     }
 

@@ -17,7 +17,7 @@ impl Kind for ColorPicker {
     fn validate(&self, value: &Value) -> Result<(), ValueError> {
         match value {
             Value::Text(text) if parse_hex_color(text).is_some() => Ok(()),
-            Value::Text(text) => Err(ValueError::NotAColor(text.chars().take(40).collect())),
+            Value::Text(text) => Err(ValueError::not_a_color(text)),
             other => Err(mismatch("a colour (#rrggbb)", other)),
         }
     }

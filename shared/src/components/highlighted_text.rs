@@ -40,10 +40,7 @@ impl Kind for HighlightedText {
 
     fn validate(&self, value: &Value) -> Result<(), ValueError> {
         match value {
-            Value::Json(json) => spans(json).map(drop).ok_or(ValueError::WrongType {
-                expected: "a list of {token, class_or_confidence} spans",
-                got: "other JSON",
-            }),
+            Value::Json(json) => spans_of(json).map(drop),
             other => Err(mismatch("a list of highlighted spans", other)),
         }
     }
@@ -100,6 +97,12 @@ pub fn spans(json: &serde_json::Value) -> Option<Vec<Span>> {
             Some((text, label))
         })
         .collect()
+}
+
+/// The spans of Gradio's list of tokens, or the error that says it is not one.
+pub fn spans_of(json: &serde_json::Value) -> Result<Vec<Span>, ValueError> {
+    spans(json)
+        .ok_or(ValueError::WrongType { expected: "a list of {token, class_or_confidence} spans", got: "other JSON" })
 }
 
 /// The labels in the order they first appear: the legend's, and each label's colour.

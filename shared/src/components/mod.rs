@@ -37,10 +37,10 @@ pub use self::{
     checkbox::Checkbox,
     code::{highlight, Code, CodeLanguage, Token},
     color_picker::{hex_color, parse_hex_color, ColorPicker},
-    date_time::{parse_date_time, parse_now, DateTime, DateTimeParts},
+    date_time::{date_format, is_date_time, parse_now, DateTime},
     dropdown::Dropdown,
     file::{File, FileCount, FILE_CATEGORIES},
-    highlighted_text::{labels_in_order, spans, tokens, HighlightedText, Span},
+    highlighted_text::{labels_in_order, spans, spans_of, tokens, HighlightedText, Span},
     image::{Facing, Image, ImageFormat, ImageSource, WebcamConstraints},
     json::Json,
     label::Label,
@@ -191,6 +191,18 @@ pub trait Kind {
     }
 }
 
+impl ValueError {
+    /// `text` (its first 40 characters) is not a date, or date and time, of the format asked.
+    pub fn not_a_date_time(text: &str, include_time: bool) -> Self {
+        ValueError::NotADateTime { text: text.chars().take(40).collect(), include_time }
+    }
+
+    /// `text` (its first 40 characters) is not a colour.
+    pub fn not_a_color(text: &str) -> Self {
+        ValueError::NotAColor(text.chars().take(40).collect())
+    }
+}
+
 /// The error for a value of the wrong kind: [`ValueError::Missing`] for null, else a
 /// [`ValueError::WrongType`] naming what was `expected`.
 pub fn mismatch(expected: &'static str, got: &Value) -> ValueError {
@@ -244,8 +256,9 @@ pub enum ValueError {
     TooManyMessages { count: usize, max: usize },
     #[error("{0:?} is not a colour: give #rrggbb or #rgb")]
     NotAColor(String),
-    #[error("{text:?} is not a date{}: give {format}, or now, or now - 2h", if format.len() > 10 { " and time" } else { "" })]
-    NotADateTime { text: String, format: &'static str },
+    #[error("{text:?} is not {}: give {}, or now, or now - 2h",
+        if *include_time { "a date and time" } else { "a date" }, date_format(*include_time))]
+    NotADateTime { text: String, include_time: bool },
 }
 
 /// A component an author declared wrongly (found when the interface is mounted).
