@@ -17,11 +17,7 @@ use crate::{
 impl Widget for Code {
     fn view(&self, f: Field) -> impl IntoView + use<> {
         let (language, lines) = (self.language, self.lines as usize);
-        let value = f.value;
-        let text = move || match value.get() {
-            Value::Text(text) => text,
-            _ => String::new(),
-        };
+        let text = f.text();
         let numbers = move || {
             // Every line, the empty one after a last newline too (where the caret may be).
             let count = text().split('\n').count().max(lines);
