@@ -15,7 +15,7 @@ cd "$root"
 # crates Cargo downloads into its own cache.
 export npm_config_cache="$root/target/npm-cache" PIP_CACHE_DIR="$root/target/pip-cache"
 
-CARGO_LEPTOS_VERSION=0.3.7
+CARGO_LEPTOS_VERSION=0.3.11
 # The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
 
@@ -28,11 +28,22 @@ wasm_target() {
   fi
 }
 
-# cargo-leptos (0.3.7 is the newest that builds on Rust 1.95; about 15 minutes, once).
+# cargo-leptos 0.3.11, the first whose wasm splitting (`--split`) reads the wasm-bindgen
+# 0.2.128+ glue (older ones pin wasm_split_cli_support 0.2.2, whose split modules fail to load).
+# Built from its own lock file, with cargo-util-schemas held at 0.14.0: the locked 0.14.2 needs
+# Rust 1.96 and this machine has 1.95. About 15 minutes, once.
 cargo_leptos() {
   if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (slow, once)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+    local work source
+    work=$(mktemp -d)
+    # The crate's source with its lock file: fetched as the dependency of a throwaway crate.
+    (cd "$work" && cargo init -q --lib --name fetch_cargo_leptos && cargo add -q "cargo-leptos@=$CARGO_LEPTOS_VERSION" && cargo fetch -q)
+    source=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"cargo-leptos-$CARGO_LEPTOS_VERSION" | head -n 1)
+    cp -r "$source" "$work/cargo-leptos"
+    rm -f "$work/cargo-leptos/rust-toolchain.toml"
+    (cd "$work/cargo-leptos" && cargo update -q -p cargo-util-schemas --precise 0.14.0 && cargo install --path . --locked)
+    rm -rf "$work"
   fi
 }
 

@@ -29,6 +29,8 @@ use leptos_meta::{provide_meta_context, Title};
 use rheo_shared::i18n::Strings;
 use rheo_shared::{BlocksSpec, InterfaceSummary};
 
+#[cfg(feature = "hydrate")]
+pub use components::load_shown_widgets;
 use page::BlocksView;
 #[cfg(feature = "ssr")]
 use words::Words;

@@ -39,7 +39,7 @@ test.describe("a themed server", () => {
   test("its pages share the themed stylesheet, with the primary colour and the author's CSS", async ({ page }) => {
     await page.goto(`${origin}/greet`);
     const stylesheet = await page.locator('link[rel="stylesheet"]').getAttribute("href");
-    expect(stylesheet).toMatch(/^\/pkg\/rheo-[0-9a-f]{16}\.css$/);
+    expect(stylesheet).toMatch(/^\/pkg\/[0-9a-f]{16}\/rheo\.css$/);
     const css = await (await page.request.get(`${origin}${stylesheet}`)).text();
     expect(css).toContain("/* The theme: ocean */");
     expect(css).toContain("h1 { letter-spacing: 0.2em; }");

@@ -28,7 +28,7 @@ test("an author's own project: the calculator hydrates and recomputes live", asy
   await page.getByLabel("num2", { exact: true }).fill("7");
   await expect(page.getByLabel("output", { exact: true })).toHaveValue("42");
   // The embedded bundle, at content-hashed names, cached for good.
-  expect(bundle.some((line) => /^200 public, max-age=31536000, immutable .*\/pkg\/rheo-[0-9a-f]{16}\.wasm$/.test(line))).toBe(true);
+  expect(bundle.some((line) => /^200 public, max-age=31536000, immutable .*\/pkg\/[0-9a-f]{16}\/rheo\.wasm$/.test(line))).toBe(true);
 });
 
 test("an author's own project: the fake webcam streams and comes back upside down", async ({ page }) => {

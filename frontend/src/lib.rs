@@ -9,5 +9,10 @@ pub fn hydrate() {
     // Server functions are called under the root path too (it is set once, for the page's life).
     leptos::server_fn::client::set_server_url(Box::leak(root.clone().into_boxed_str()));
     let path = rheo_app::page_path(&root);
-    leptos::mount::hydrate_body(move || leptos::view! { <rheo_app::App root path/> });
+    // The widgets the page shows from chunks of their own come first: a view whose code is
+    // still on its way could not take over the server's HTML.
+    wasm_bindgen_futures::spawn_local(async move {
+        rheo_app::load_shown_widgets().await;
+        leptos::mount::hydrate_body(move || leptos::view! { <rheo_app::App root path/> });
+    });
 }

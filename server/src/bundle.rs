@@ -1,11 +1,13 @@
-//! The UI bundle: the compiled page (wasm and its JS glue) and the stylesheet, built once by
+//! The UI bundle: the compiled page (the main wasm, its JS glue, and the chunks of the widgets
+//! only some pages show: see `rheo_app`'s `components::lazy`) and the stylesheet, built once by
 //! `scripts/bundle.sh` and shipped inside this crate, so an interface runs with nothing but
 //! `cargo run` (the UI is generic: one bundle serves every author).
 //!
-//! The files are served from memory at content-hashed names (`/pkg/rheo-<hash>.wasm`) with
-//! immutable caching, precompressed (brotli and gzip, chosen by the request's
-//! `Accept-Encoding`). `bundle/FINGERPRINT` names the sources the bundle was built from; a
-//! test in the workspace fails when they have changed since.
+//! The files are served from memory under a folder named by a hash of their contents
+//! (`/pkg/<hash>/rheo.wasm`; the glue finds the chunks beside it by their names) with immutable
+//! caching, precompressed (brotli and gzip, chosen by the request's `Accept-Encoding`).
+//! `bundle/FINGERPRINT` names the sources the bundle was built from; a test in the workspace
+//! fails when they have changed since.
 //!
 //! While developing the UI, `cargo leptos watch` sets `LEPTOS_SITE_ROOT`: the bundle then comes
 //! from that directory, rebuilt and reloaded on every change.
@@ -21,15 +23,18 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use bytes::Bytes;
+use include_dir::{include_dir, Dir};
 use rheo_app::Assets;
 
 /// Where the bundle's files are served.
 pub(crate) const PKG_DIR: &str = "pkg";
 
+/// What `scripts/bundle.sh` wrote: each file beside its `.br` and `.gz`, and the fingerprint.
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/bundle");
+
 /// One file of the bundle, in its three encodings.
 #[derive(Clone)]
 struct File {
-    /// `rheo-<hash of the contents>.<extension>`
     name: String,
     mime_type: &'static str,
     raw: Bytes,
@@ -37,46 +42,45 @@ struct File {
     gzip: Bytes,
 }
 
-macro_rules! bundle_file {
-    ($file:literal, $mime_type:literal) => {
-        File::new(
-            $file,
-            $mime_type,
-            include_bytes!(concat!("../bundle/", $file)),
-            include_bytes!(concat!("../bundle/", $file, ".br")),
-            include_bytes!(concat!("../bundle/", $file, ".gz")),
-        )
+/// The embedded code (the glue, the main wasm and its chunks) and the stylesheet.
+static FILES: LazyLock<(Vec<File>, File)> = LazyLock::new(|| {
+    let compressed = |name: String| {
+        let file = EMBEDDED.get_file(&name).unwrap_or_else(|| panic!("the bundle lacks {name}"));
+        Bytes::from_static(file.contents())
     };
-}
-
-/// The embedded bundle: the JS glue, the wasm, the stylesheet.
-static FILES: LazyLock<[File; 3]> = LazyLock::new(|| {
-    [
-        bundle_file!("rheo.js", "text/javascript"),
-        bundle_file!("rheo.wasm", "application/wasm"),
-        bundle_file!("rheo.css", "text/css"),
-    ]
-});
-
-impl File {
-    fn new(
-        file: &str,
-        mime_type: &'static str,
-        raw: &'static [u8],
-        brotli: &'static [u8],
-        gzip: &'static [u8],
-    ) -> Self {
-        let (stem, extension) = file.rsplit_once('.').expect("bundle files have an extension");
-        let name = format!("{stem}-{:016x}.{extension}", fnv1a(raw));
-        File {
-            name,
+    let mut code = Vec::new();
+    let mut css = None;
+    for file in EMBEDDED.files() {
+        let name = file.path().to_str().expect("the bundle's names are UTF-8");
+        let Some(mime_type) = mime_type(name) else { continue };
+        let file = File {
+            name: name.to_owned(),
             mime_type,
-            raw: Bytes::from_static(raw),
-            brotli: Bytes::from_static(brotli),
-            gzip: Bytes::from_static(gzip),
+            raw: Bytes::from_static(file.contents()),
+            brotli: compressed(format!("{name}.br")),
+            gzip: compressed(format!("{name}.gz")),
+        };
+        match mime_type {
+            "text/css" => css = Some(file),
+            _ => code.push(file),
         }
     }
+    code.sort_by(|a, b| a.name.cmp(&b.name));
+    (code, css.expect("the bundle has a stylesheet"))
+});
 
+/// The type of a file the bundle serves, by its extension; `None` for the rest (compressed
+/// copies, the fingerprint, the chunks' manifest).
+fn mime_type(name: &str) -> Option<&'static str> {
+    match name.rsplit_once('.')?.1 {
+        "js" => Some("text/javascript"),
+        "wasm" => Some("application/wasm"),
+        "css" => Some("text/css"),
+        _ => None,
+    }
+}
+
+impl File {
     /// The stylesheet with `added` after it (a theme's rules), compressed now.
     fn with_css(&self, added: &str) -> Self {
         let raw = [&self.raw[..], added.as_bytes()].concat();
@@ -86,40 +90,71 @@ impl File {
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gzip.write_all(&raw).expect("compressing in memory cannot fail");
         let gzip = gzip.finish().expect("compressing in memory cannot fail");
-        let name = format!("rheo-{:016x}.css", fnv1a(&raw));
-        File { name, mime_type: self.mime_type, raw: raw.into(), brotli: brotli.into(), gzip: gzip.into() }
-    }
-
-    fn url(&self) -> String {
-        format!("/{PKG_DIR}/{}", self.name)
+        File {
+            name: self.name.clone(),
+            mime_type: self.mime_type,
+            raw: raw.into(),
+            brotli: brotli.into(),
+            gzip: gzip.into(),
+        }
     }
 }
 
 /// FNV-1a (64 bits): a content hash for cache-busting names and keys, not for security.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
+    fnv1a_from(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+fn fnv1a_from(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Files served together under a folder named by the hash of all their names and contents.
+struct Folder {
+    name: String,
+    files: Vec<File>,
+}
+
+impl Folder {
+    fn new(files: Vec<File>) -> Self {
+        let hash = files
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325, |hash, file| fnv1a_from(fnv1a_from(hash, file.name.as_bytes()), &file.raw));
+        Folder { name: format!("{hash:016x}"), files }
+    }
+
+    fn url(&self, file: &str) -> String {
+        format!("/{PKG_DIR}/{}/{file}", self.name)
+    }
 }
 
 /// The embedded bundle as this server serves it: its stylesheet followed by the theme's CSS,
 /// if the author set a theme (see [`crate::Theme`]).
 pub(crate) struct Bundle {
-    files: [File; 3],
+    code: Folder,
+    style: Folder,
 }
 
 impl Bundle {
     pub(crate) fn embedded(theme_css: Option<&str>) -> Self {
-        let [js, wasm, css] = FILES.clone();
+        let (code, css) = FILES.clone();
         let css = match theme_css {
             Some(added) => css.with_css(added),
             None => css,
         };
-        Bundle { files: [js, wasm, css] }
+        Bundle { code: Folder::new(code), style: Folder::new(vec![css]) }
     }
 
     /// The URLs of its files.
     pub(crate) fn assets(&self) -> Assets {
-        let [js, wasm, css] = &self.files;
-        Assets { js: js.url(), wasm: wasm.url(), css: css.url() }
+        Assets { js: self.code.url("rheo.js"), wasm: self.code.url("rheo.wasm"), css: self.style.url("rheo.css") }
+    }
+
+    fn file(&self, folder: &str, name: &str) -> Option<&File> {
+        [&self.code, &self.style]
+            .into_iter()
+            .find(|candidate| candidate.name == folder)
+            .and_then(|folder| folder.files.iter().find(|file| file.name == name))
     }
 }
 
@@ -130,14 +165,14 @@ pub(crate) fn site_assets(output_name: &str) -> Assets {
     Assets { js: url("js"), wasm: url("wasm"), css: url("css") }
 }
 
-/// `GET /pkg/<file>`: an embedded file, in the best encoding the client takes; 404 for any
-/// other name.
+/// `GET /pkg/<folder>/<file>`: an embedded file, in the best encoding the client takes; 404 for
+/// any other name.
 pub(crate) async fn serve(
     State(bundle): State<std::sync::Arc<Bundle>>,
-    Path(name): Path<String>,
+    Path((folder, name)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(file) = bundle.files.iter().find(|file| file.name == name) else {
+    let Some(file) = bundle.file(&folder, &name) else {
         return (StatusCode::NOT_FOUND, "There is no such file in the UI bundle.").into_response();
     };
     let accepts = |encoding: &str| accepts(&headers, encoding);
@@ -185,8 +220,8 @@ mod tests {
         let (plain, themed) = (Bundle::embedded(None), Bundle::embedded(Some(":root { --radius: 2px; }")));
         assert_eq!((plain.assets().js, plain.assets().wasm), (themed.assets().js, themed.assets().wasm));
         assert_ne!(plain.assets().css, themed.assets().css);
-        let css = &themed.files[2];
-        assert!(css.raw.starts_with(&plain.files[2].raw) && css.raw.ends_with(b":root { --radius: 2px; }"));
+        let css = &themed.style.files[0];
+        assert!(css.raw.starts_with(&plain.style.files[0].raw) && css.raw.ends_with(b":root { --radius: 2px; }"));
         let mut unzipped = String::new();
         std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&css.gzip[..]), &mut unzipped).unwrap();
         assert_eq!(unzipped.as_bytes(), &css.raw[..]);
@@ -197,12 +232,22 @@ mod tests {
 
     #[test]
     fn names_carry_a_hash_of_the_contents() {
-        let assets = Bundle::embedded(None).assets();
-        assert!(assets.wasm.starts_with("/pkg/rheo-") && assets.wasm.ends_with(".wasm"), "{}", assets.wasm);
+        let bundle = Bundle::embedded(None);
+        let assets = bundle.assets();
+        assert_eq!(assets.wasm, format!("/pkg/{}/rheo.wasm", bundle.code.name));
+        assert_eq!(assets.css, format!("/pkg/{}/rheo.css", bundle.style.name));
+        assert_eq!(bundle.code.name.len(), 16);
+        assert_ne!(bundle.code.name, Folder::new(vec![bundle.style.files[0].clone()]).name);
         assert_ne!(fnv1a(b"a"), fnv1a(b"b"));
-        for file in &*FILES {
+        let (code, css) = &*FILES;
+        for file in code.iter().chain([css]) {
             assert!(!file.raw.is_empty() && !file.brotli.is_empty() && !file.gzip.is_empty(), "{}", file.name);
         }
+        // The glue, the main module and the widgets' chunks.
+        assert!(code.iter().filter(|file| file.mime_type == "application/wasm").count() > 1);
+        assert!(
+            bundle.file(&bundle.code.name, "rheo.js").is_some() && bundle.file(&bundle.style.name, "rheo.js").is_none()
+        );
     }
 
     #[test]

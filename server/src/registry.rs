@@ -374,7 +374,7 @@ impl Registry {
         let pages = pages.route("/", get(render.clone())).route("/{name}", get(render.clone()));
         let pages = if embedded {
             pages
-                .route(&format!("/{}/{{file}}", bundle::PKG_DIR), get(bundle::serve).with_state(bundle))
+                .route(&format!("/{}/{{folder}}/{{file}}", bundle::PKG_DIR), get(bundle::serve).with_state(bundle))
                 .fallback(render)
         } else {
             let shell = move |options| shell(options, assets.clone());

@@ -64,16 +64,16 @@ fn the_fingerprint_reads_what_the_browser_build_compiles() {
     assert_ne!(tokens("fn shown() -> u8 { 1 }\n#[cfg(not(feature = \"ssr\"))]\nfn in_the_browser() {}"), plain);
 }
 
-/// The page names the embedded files by a hash of their contents; they are served from memory,
+/// The page names the embedded files under a hash of their contents; they are served from memory,
 /// compressed as the client accepts, cached for good; any other name is a 404.
 #[tokio::test]
 async fn the_page_loads_the_embedded_bundle() {
     let (_, html) = common::get("/double").await;
     let url = |extension: &str| {
-        let end =
-            html.find(&format!(".{extension}'")).or_else(|| html.find(&format!(".{extension}\""))).expect(extension);
-        let start = html[..end].rfind("/pkg/rheo-").expect("a bundle URL");
-        html[start..end + 1 + extension.len()].to_owned()
+        let file = format!("/rheo.{extension}");
+        let end = html.find(&file).expect(extension) + file.len();
+        let start = html[..end].rfind("/pkg/").expect("a bundle URL");
+        html[start..end].to_owned()
     };
     for (extension, mime_type) in [("js", "text/javascript"), ("wasm", "application/wasm"), ("css", "text/css")] {
         let path = url(extension);
@@ -92,7 +92,10 @@ async fn the_page_loads_the_embedded_bundle() {
         assert!(plain.headers().get("content-encoding").is_none());
         assert_eq!(plain.into_body().collect().await.unwrap().to_bytes().len(), raw.len());
     }
-    for missing in ["/pkg/rheo-0000000000000000.wasm", "/pkg/rheo.wasm", "/pkg/../Cargo.toml"] {
+    let in_the_stylesheets_folder = url("css").replace("rheo.css", "rheo.wasm");
+    for missing in
+        ["/pkg/0000000000000000/rheo.wasm", "/pkg/rheo.wasm", "/pkg/../Cargo.toml", &in_the_stylesheets_folder]
+    {
         let response = common::router().oneshot(Request::get(missing).body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(response.status(), 404, "{missing}");
     }

@@ -101,7 +101,7 @@ async fn a_root_path_is_in_every_url_handed_out_and_requests_come_with_or_withou
         let page =
             send(&router, Request::get(path).header(header::HOST, "127.0.0.1:7860").body(Body::empty()).unwrap()).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
-        assert!(page.body.contains(r#"href="/demos/pkg/rheo-"#), "the bundle under the root: {}", page.body);
+        assert!(page.body.contains(r#"href="/demos/pkg/"#), "the bundle under the root: {}", page.body);
         assert!(page.body.contains(r#"<a href="/demos/">All demos</a>"#));
         assert!(page.body.contains(r#"<meta name="rheo-root" content="/demos">"#));
     }

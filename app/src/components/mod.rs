@@ -24,6 +24,7 @@ mod highlighted_text;
 mod image;
 mod json;
 mod label;
+mod lazy;
 mod markdown;
 mod multimodal_textbox;
 mod number;
@@ -32,6 +33,8 @@ mod slider;
 mod state;
 mod textbox;
 
+#[cfg(feature = "hydrate")]
+pub use lazy::load_shown_widgets;
 #[cfg(feature = "ssr")]
 pub(crate) use markdown::{to_plain_text, to_safe_html, RawHtml};
 
@@ -54,34 +57,40 @@ pub(crate) trait Widget {
 
 /// The widget of the component `spec`, shown with `look`: one exhaustive match over the kinds
 /// (a kind without a widget does not compile), each arm's view typed in its own branch of an
-/// `Either` chain.
+/// `Either` chain. The kinds after `lazy:` are loaded only by the pages that show them: each
+/// widget's code is a chunk of its own (see [`load_shown_widgets`]), so a page without a chat
+/// or a code editor does not download their code.
 pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
-    look.wrap(views_by_kind!(&spec.kind, field;
-        Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
-        Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code,
-    ))
+    look.wrap(
+        spec.kind.name(),
+        views_by_kind!(&spec.kind, field;
+            Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Markdown, Json, State, Button;
+            lazy: Image, Audio, Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code,
+        ),
+    )
 }
 
 /// `match $kind { ComponentKind::$variant(kind) => kind.view($field), … }` with each arm's view
 /// put in its own branch of a chain of `Either`s, by position: `Left` for the first,
-/// `Right(Left)` for the second, …, the innermost `Right` for the last. The views stay typed
-/// (no `AnyView`), and, unlike leptos' `either!` (at most 16 arms, as `EitherOf16`), any
-/// number of kinds fits: the components to come take it past 16.
+/// `Right(Left)` for the second, …, and the lazily loaded kinds all in the innermost `Right`
+/// (their views are `AnyView`s, as a function in another chunk must name what it returns). The
+/// views stay typed otherwise, and, unlike leptos' `either!` (at most 16 arms, as
+/// `EitherOf16`), any number of kinds fits.
 macro_rules! views_by_kind {
-    ($kind:expr, $field:expr; $($variant:ident),+ $(,)?) => {
-        views_by_kind!(@arms ($kind, $field) [] [] $($variant)+)
+    ($kind:expr, $field:expr; $($variant:ident),+ ; lazy: $($lazy:ident),+ $(,)?) => {
+        views_by_kind!(@arms ($kind, $field) [] [] $($variant)+ ; [$($lazy)+])
     };
-    (@arms ($kind:expr, $field:expr) [$($arms:tt)*] [$($rights:tt)*] $last:ident) => {
+    (@arms ($kind:expr, $field:expr) [$($arms:tt)*] $rights:tt ; [$($lazy:ident)+]) => {
         match $kind {
             $($arms)*
-            ComponentKind::$last(kind) => views_by_kind!(@wrap [$($rights)*] kind.view($field)),
+            $(ComponentKind::$lazy(kind) => views_by_kind!(@wrap $rights lazy::shown_when_loaded(lazy::$lazy(kind.clone(), $field))),)+
         }
     };
-    (@arms ($kind:expr, $field:expr) [$($arms:tt)*] [$($rights:tt)*] $next:ident $($rest:ident)+) => {
+    (@arms ($kind:expr, $field:expr) [$($arms:tt)*] [$($rights:tt)*] $next:ident $($rest:ident)* ; $lazy:tt) => {
         views_by_kind!(@arms ($kind, $field)
             [$($arms)* ComponentKind::$next(kind) => views_by_kind!(@wrap [$($rights)*] Either::Left(kind.view($field))),]
             [$($rights)* Right]
-            $($rest)+)
+            $($rest)* ; $lazy)
     };
     (@wrap [] $view:expr) => { $view };
     (@wrap [Right $($rights:tt)*] $view:expr) => { Either::Right(views_by_kind!(@wrap [$($rights)*] $view)) };
@@ -148,10 +157,13 @@ impl Look {
     /// `widget` hidden and disabled as the look says: in a `<fieldset>` that takes no room of
     /// its own (`display: contents`), whose `disabled` reaches every control inside; with no
     /// role, so that assistive technology does not announce an unnamed group around each one.
-    fn wrap(self, widget: impl IntoView) -> impl IntoView {
+    /// `data-widget` names the kind, for the page to load its widget's code before hydrating.
+    fn wrap(self, kind: &'static str, widget: impl IntoView) -> impl IntoView {
         let Look { visible, interactive, .. } = self;
         view! {
-            <fieldset class="look" role="none" hidden=move || !visible.get() disabled=move || !interactive.get()>{widget}</fieldset>
+            <fieldset class="look" role="none" data-widget=kind hidden=move || !visible.get() disabled=move || !interactive.get()>
+                {widget}
+            </fieldset>
         }
     }
 }
