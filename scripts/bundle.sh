@@ -18,5 +18,7 @@ for file in target/site/pkg/*.js target/site/pkg/*.wasm target/site/pkg/*.css; d
     cp "$file$encoding" "server/bundle/$(basename "$file")$encoding"
   done
 done
+# Which files each chunk needs, for the server's preloads.
+cp target/site/pkg/__wasm_split_manifest.json server/bundle/
 RHEO_WRITE_FINGERPRINT=1 cargo test -q -p rheo-live --test bundle
 ls -l server/bundle

@@ -30,7 +30,8 @@ use rheo_shared::i18n::Strings;
 use rheo_shared::{BlocksSpec, InterfaceSummary};
 
 #[cfg(feature = "hydrate")]
-pub use components::load_shown_widgets;
+pub use components::hydrate_when_loaded;
+pub use components::widget_chunk;
 use page::BlocksView;
 #[cfg(feature = "ssr")]
 use words::Words;
@@ -154,10 +155,10 @@ fn set_not_found_status() {
     }
 }
 
-/// Where the page finds the UI bundle's files: the compiled UI (`js` and its `wasm`) and the
-/// stylesheet. Embedded bundles have content-hashed names; `cargo leptos watch` serves
-/// `rheo.js`, `rheo.wasm` and `rheo.css` from disk.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the page finds the UI bundle's files: the compiled UI (`js` and its `wasm`, the
+/// widgets' chunks) and the stylesheet. Embedded bundles are under content-hashed names;
+/// `cargo leptos watch` serves `rheo.js`, `rheo.wasm` and `rheo.css` from disk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Assets {
     /// The JS glue, an ES module exporting `default` (init) and `hydrate`.
     pub js: String,
@@ -165,6 +166,11 @@ pub struct Assets {
     pub wasm: String,
     /// The stylesheet.
     pub css: String,
+    /// The other modules the glue imports (the chunks' loader), preloaded with it.
+    pub js_imports: Vec<String>,
+    /// The wasm files of each chunk of widgets (by the name [`widget_chunk`] gives), which a
+    /// page showing one of its widgets preloads.
+    pub chunks: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The HTML document around the app, rendered on the server. It loads the bundle itself
@@ -173,6 +179,8 @@ pub struct Assets {
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
     let root = use_context::<SiteRoot>().unwrap_or_default().0;
+    let preloads = chunk_preloads(&root, &assets);
+    let imports = assets.js_imports.iter().map(|path| format!("{root}{path}")).collect::<Vec<_>>();
     let [js, wasm, css] = [assets.js, assets.wasm, assets.css].map(|path| format!("{root}{path}"));
     let hydrate =
         format!("import('{js}').then(ui => ui.default({{ module_or_path: '{wasm}' }}).then(() => ui.hydrate()));");
@@ -188,6 +196,8 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
                 <AutoReload options/>
                 <link rel="modulepreload" href=js.clone()/>
                 <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+                {imports.into_iter().map(|href| view! { <link rel="modulepreload" href=href/> }).collect_view()}
+                {preloads}
                 <meta name=ROOT_META content=root.clone()/>
                 {page_words_meta()}
                 {use_context::<ReloadId>().map(|ReloadId(id)| view! { <meta name=page::RELOAD_META content=id/> })}
@@ -199,6 +209,27 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Preloads of the wasm files of the widgets' chunks this request's page shows, so that they
+/// download beside the main module rather than after it.
+#[cfg(feature = "ssr")]
+fn chunk_preloads(root: &str, assets: &Assets) -> impl IntoView {
+    let Page::Interface(name) = Page::at(&request_path()) else { return Vec::new() };
+    let Some(AppSpecs(specs)) = use_context::<AppSpecs>() else { return Vec::new() };
+    let Some(spec) = specs.iter().find(|spec| spec.name == name) else { return Vec::new() };
+    let mut chunks: Vec<&str> = spec.components.iter().filter_map(|c| widget_chunk(c.kind.name())).collect();
+    chunks.sort_unstable();
+    chunks.dedup();
+    // Chunks share files: each once.
+    let urls: std::collections::BTreeSet<&String> =
+        chunks.into_iter().filter_map(|chunk| assets.chunks.get(chunk)).flatten().collect();
+    urls.into_iter()
+        .map(|url| {
+            let href = format!("{root}{url}");
+            view! { <link rel="preload" href=href r#as="fetch" r#type="application/wasm" crossorigin=""/> }
+        })
+        .collect()
 }
 
 /// The page's language table for the browser, unless it is the English the page has built in.

@@ -11,8 +11,7 @@ pub fn hydrate() {
     let path = rheo_app::page_path(&root);
     // The widgets the page shows from chunks of their own come first: a view whose code is
     // still on its way could not take over the server's HTML.
-    wasm_bindgen_futures::spawn_local(async move {
-        rheo_app::load_shown_widgets().await;
+    wasm_bindgen_futures::spawn_local(rheo_app::hydrate_when_loaded(move || {
         leptos::mount::hydrate_body(move || leptos::view! { <rheo_app::App root path/> });
-    });
+    }));
 }

@@ -42,6 +42,16 @@ struct File {
     gzip: Bytes,
 }
 
+/// The files of each chunk of widgets, by its name (what `cargo leptos build --split` wrote to
+/// `__wasm_split_manifest.json`: each chunk's files, without `.wasm`, its own and the ones it
+/// shares with others).
+type Manifest = std::collections::BTreeMap<String, Vec<String>>;
+
+static MANIFEST: LazyLock<Manifest> = LazyLock::new(|| {
+    let file = EMBEDDED.get_file("__wasm_split_manifest.json").expect("the bundle has the chunks' manifest");
+    serde_json::from_slice(file.contents()).expect("the chunks' manifest is a map of lists of names")
+});
+
 /// The embedded code (the glue, the main wasm and its chunks) and the stylesheet.
 static FILES: LazyLock<(Vec<File>, File)> = LazyLock::new(|| {
     let compressed = |name: String| {
@@ -147,7 +157,17 @@ impl Bundle {
 
     /// The URLs of its files.
     pub(crate) fn assets(&self) -> Assets {
-        Assets { js: self.code.url("rheo.js"), wasm: self.code.url("rheo.wasm"), css: self.style.url("rheo.css") }
+        let js_imports =
+            self.code.files.iter().filter(|file| file.mime_type == "text/javascript" && file.name != "rheo.js");
+        let chunk_urls =
+            |files: &Vec<String>| files.iter().map(|file| self.code.url(&format!("{file}.wasm"))).collect();
+        Assets {
+            js: self.code.url("rheo.js"),
+            wasm: self.code.url("rheo.wasm"),
+            css: self.style.url("rheo.css"),
+            js_imports: js_imports.map(|file| self.code.url(&file.name)).collect(),
+            chunks: MANIFEST.iter().map(|(chunk, files)| (chunk.clone(), chunk_urls(files))).collect(),
+        }
     }
 
     fn file(&self, folder: &str, name: &str) -> Option<&File> {
@@ -162,7 +182,7 @@ impl Bundle {
 /// the same for all three, `rheo`).
 pub(crate) fn site_assets(output_name: &str) -> Assets {
     let url = |extension: &str| format!("/{PKG_DIR}/{output_name}.{extension}");
-    Assets { js: url("js"), wasm: url("wasm"), css: url("css") }
+    Assets { js: url("js"), wasm: url("wasm"), css: url("css"), ..Assets::default() }
 }
 
 /// `GET /pkg/<folder>/<file>`: an embedded file, in the best encoding the client takes; 404 for
@@ -243,6 +263,18 @@ mod tests {
         for file in code.iter().chain([css]) {
             assert!(!file.raw.is_empty() && !file.brotli.is_empty() && !file.gzip.is_empty(), "{}", file.name);
         }
+        // Every chunk the page names is in the manifest, and every file it lists is served.
+        for kind in ["image", "chatbot", "code", "dropdown"] {
+            let chunk = rheo_app::widget_chunk(kind).expect("a lazily loaded kind");
+            let urls = &assets.chunks[chunk];
+            assert!(urls.iter().any(|url| url.ends_with(&format!("/split_{chunk}.wasm"))), "{urls:?}");
+            for url in urls {
+                let name = url.rsplit('/').next().unwrap();
+                assert!(bundle.file(&bundle.code.name, name).is_some(), "{url}");
+            }
+        }
+        assert_eq!(rheo_app::widget_chunk("number"), None);
+        assert_eq!(assets.js_imports.len(), 1);
         // The glue, the main module and the widgets' chunks.
         assert!(code.iter().filter(|file| file.mime_type == "application/wasm").count() > 1);
         assert!(

@@ -53,6 +53,7 @@ texts! {
     use_via_api: UseViaApi = "Use via API",
     loading: Loading = "Loading…",
     load_error: LoadError = "Could not load this page: {error}",
+    code_not_loaded: CodeNotLoaded = "Part of this page's code did not arrive: reload the page to try again.",
     not_found: NotFound = "Not found",
     no_demo_here: NoDemoHere = "There is no demo here.",
     see_all_demos: SeeAllDemos = "See all demos.",

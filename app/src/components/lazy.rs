@@ -1,11 +1,11 @@
-//! The widgets whose code only the pages that show them download. Each is a `#[lazy]`
-//! function, which the bundle's build splits into a wasm chunk of its own (`scripts/bundle.sh`,
-//! `cargo leptos build --split`): a page of numbers and text never loads the chat, the media
-//! inputs or the code editor.
+//! The widgets whose code only the pages that show them download. Each is a split function
+//! (wasm_split's, as Leptos's `#[lazy]` is), which the bundle's build puts in a wasm chunk of
+//! its own (`scripts/bundle.sh`, `cargo leptos build --split`): a page of numbers and text
+//! never loads the chat, the media inputs or the code editor.
 //!
 //! A lazily loaded view cannot hydrate the server's HTML while its code is on its way, so the
-//! page loads the chunks of the widgets it shows ([`load_shown_widgets`], from the
-//! `data-widget` of each component) before hydrating; a lazy function whose chunk is loaded
+//! page loads the chunks of the widgets it shows ([`hydrate_when_loaded`], from the
+//! `data-widget` of each component) before hydrating; a split function whose chunk is loaded
 //! answers on its first poll, and the view is built at once, as any other.
 
 use std::{
@@ -14,13 +14,14 @@ use std::{
     task::{Context, Poll, Waker},
 };
 
-use leptos::{either::Either, prelude::*};
+use leptos::{either::Either, prelude::*, wasm_split::SplitLoaderError};
 use send_wrapper::SendWrapper;
 
 use super::{Field, Widget};
+use crate::words::{tr, Text};
 
-/// A view that a lazy function gives.
-pub(crate) type LazyView = Pin<Box<dyn Future<Output = AnyView>>>;
+/// A view that a lazy function gives, once its chunk is loaded.
+pub(crate) type LazyView = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
 
 /// What `poll` gives before a lazy function's chunk has come: nothing yet.
 fn poll_once<T>(future: &mut Pin<Box<dyn Future<Output = T>>>) -> Option<T> {
@@ -34,33 +35,60 @@ fn poll_once<T>(future: &mut Pin<Box<dyn Future<Output = T>>>) -> Option<T> {
 /// it loaded before hydrating); else once loaded (a kind the page did not announce).
 pub(crate) fn shown_when_loaded(mut view: LazyView) -> impl IntoView {
     match poll_once(&mut view) {
-        Some(view) => Either::Left(view),
-        None => Either::Right(Suspend::new(SendWrapper::new(view))),
+        Some(loaded) => Either::Left(or_failure(loaded)),
+        None => Either::Right(Suspend::new(SendWrapper::new(async move { or_failure(view.await) }))),
     }
 }
 
-/// For each lazily loaded kind: the function the dispatch calls (named as the kind), the lazy
-/// function whose chunk holds the widget's code, and that function's preload (`#[lazy]` names
-/// it `__preload_` and the function's name).
+/// The widget, or why it is missing.
+fn or_failure(loaded: Result<AnyView, SplitLoaderError>) -> impl IntoView {
+    match loaded {
+        Ok(view) => Either::Left(view),
+        Err(_) => Either::Right(view! { <p class="error" role="alert">{tr(Text::CodeNotLoaded)}</p> }),
+    }
+}
+
+/// For each chunk: an enum of its kinds (named as the chunk), its split function (`fallible`: a
+/// chunk that does not arrive is an error, not a panic) and that function's preload; for each
+/// kind, the function the dispatch calls, named as the kind. Kinds that go together, and share
+/// code, share a chunk: a chunk per kind made the splitter cut their shared code into dozens of
+/// files (fifty for the audio widget).
 macro_rules! lazy_widgets {
-    ($($kind:ident: $lazy_view:ident, $preload:ident;)+) => {
+    ($($chunk:ident($split:ident, $preload:ident): $($kind:ident),+;)+) => {
         $(
-            #[allow(non_snake_case)]
-            pub(crate) fn $kind(kind: rheo_shared::components::$kind, field: Field) -> LazyView {
-                Box::pin($lazy_view(kind, field))
+            enum $chunk {
+                $($kind(rheo_shared::components::$kind),)+
             }
 
-            #[leptos::lazy]
-            fn $lazy_view(kind: rheo_shared::components::$kind, field: Field) -> AnyView {
-                kind.view(field).into_any()
+            #[leptos::wasm_split::wasm_split($split, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+            fn $split(kind: $chunk, field: Field) -> Result<AnyView, SplitLoaderError> {
+                Ok(match kind {
+                    $($chunk::$kind(kind) => kind.view(field).into_any(),)+
+                })
             }
+
+            $(
+                #[allow(non_snake_case)]
+                pub(crate) fn $kind(kind: rheo_shared::components::$kind, field: Field) -> LazyView {
+                    Box::pin($split($chunk::$kind(kind), field))
+                }
+            )+
         )+
 
-        /// The loading of the chunk of the kind named `name` (as `ComponentKind::name` says
-        /// it); `None` for a kind in the main module. (Only the browser's build has preloads.)
+        /// The chunk (its split function's name, which names its files) holding the widget of
+        /// the kind named `name` (as `ComponentKind::name` says it); `None` for a kind in the
+        /// main module. The server preloads the chunks of a page's kinds.
+        pub fn widget_chunk(name: &str) -> Option<&'static str> {
+            $($(if name.eq_ignore_ascii_case(stringify!($kind)) {
+                return Some(stringify!($split));
+            })+)+
+            None
+        }
+
+        /// The loading of `chunk`.
         #[cfg(feature = "hydrate")]
-        fn load(name: &str) -> Option<Pin<Box<dyn Future<Output = ()>>>> {
-            $(if name.eq_ignore_ascii_case(stringify!($kind)) {
+        fn load(chunk: &str) -> Option<Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>> {
+            $(if chunk == stringify!($split) {
                 return Some(Box::pin($preload()));
             })+
             None
@@ -69,34 +97,48 @@ macro_rules! lazy_widgets {
 }
 
 lazy_widgets! {
-    Image: image_view, __preload_image_view;
-    Audio: audio_view, __preload_audio_view;
-    Chatbot: chatbot_view, __preload_chatbot_view;
-    File: file_view, __preload_file_view;
-    MultimodalTextbox: multimodal_textbox_view, __preload_multimodal_textbox_view;
-    ColorPicker: color_picker_view, __preload_color_picker_view;
-    DateTime: date_time_view, __preload_date_time_view;
-    HighlightedText: highlighted_text_view, __preload_highlighted_text_view;
-    Code: code_view, __preload_code_view;
+    MediaKinds(media_widgets, preload_media_widgets): Image, Audio, File, MultimodalTextbox;
+    ChatKinds(chat_widgets, preload_chat_widgets): Chatbot;
+    TextKinds(text_widgets, preload_text_widgets): Code, HighlightedText, Markdown, Json;
+    PickKinds(pick_widgets, preload_pick_widgets): Dropdown, Label, ColorPicker, DateTime;
 }
 
 /// Loads the chunks of the lazily loaded widgets this server-rendered page shows (its
-/// components' `data-widget`), side by side; the page hydrates once they are in.
+/// components' `data-widget`), side by side, then hydrates it with `hydrate`. If one does not
+/// arrive, the page stays as the server rendered it (hydrating it would not match its HTML)
+/// and says so at its top.
 #[cfg(feature = "hydrate")]
-pub async fn load_shown_widgets() {
+pub async fn hydrate_when_loaded(hydrate: impl FnOnce()) {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
-    let Ok(shown) = document.query_selector_all("[data-widget]") else { return };
-    let mut names: Vec<String> = (0..shown.length())
-        .filter_map(|i| shown.item(i))
+    let shown = document.query_selector_all("[data-widget]").ok();
+    let names: Vec<String> = shown
+        .iter()
+        .flat_map(|shown| (0..shown.length()).filter_map(|i| shown.item(i)))
         .filter_map(|node| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(node).ok())
         .filter_map(|element| element.get_attribute("data-widget"))
         .collect();
-    names.sort_unstable();
-    names.dedup();
-    let mut loads: Vec<_> = names.iter().filter_map(|name| load(name)).collect();
+    let mut chunks: Vec<&str> = names.iter().filter_map(|name| widget_chunk(name)).collect();
+    chunks.sort_unstable();
+    chunks.dedup();
+    let mut loads: Vec<_> = chunks.into_iter().filter_map(load).collect();
     // A first poll starts each chunk's download, so that they come side by side.
-    loads.retain_mut(|loading| poll_once(loading).is_none());
+    let mut loaded = true;
+    loads.retain_mut(|loading| match poll_once(loading) {
+        Some(result) => {
+            loaded &= result.is_ok();
+            false
+        }
+        None => true,
+    });
     for loading in loads {
-        loading.await;
+        loaded &= loading.await.is_ok();
+    }
+    if loaded {
+        hydrate();
+    } else if let (Some(body), Ok(alert)) = (document.body(), document.create_element("p")) {
+        alert.set_class_name("error");
+        alert.set_attribute("role", "alert").ok();
+        alert.set_text_content(Some(crate::words::words().get(Text::CodeNotLoaded)));
+        body.prepend_with_node_1(&alert).ok();
     }
 }

@@ -34,7 +34,8 @@ mod state;
 mod textbox;
 
 #[cfg(feature = "hydrate")]
-pub use lazy::load_shown_widgets;
+pub use lazy::hydrate_when_loaded;
+pub use lazy::widget_chunk;
 #[cfg(feature = "ssr")]
 pub(crate) use markdown::{to_plain_text, to_safe_html, RawHtml};
 
@@ -58,14 +59,15 @@ pub(crate) trait Widget {
 /// The widget of the component `spec`, shown with `look`: one exhaustive match over the kinds
 /// (a kind without a widget does not compile), each arm's view typed in its own branch of an
 /// `Either` chain. The kinds after `lazy:` are loaded only by the pages that show them: each
-/// widget's code is a chunk of its own (see [`load_shown_widgets`]), so a page without a chat
+/// widget's code is a chunk of its own (see [`hydrate_when_loaded`]), so a page without a chat
 /// or a code editor does not download their code.
 pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
     look.wrap(
         spec.kind.name(),
         views_by_kind!(&spec.kind, field;
-            Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Markdown, Json, State, Button;
-            lazy: Image, Audio, Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code,
+            Number, Slider, Radio, Textbox, Checkbox, State, Button;
+            lazy: Dropdown, Label, Markdown, Json, Image, Audio, Chatbot, File, MultimodalTextbox, ColorPicker, DateTime,
+                HighlightedText, Code,
         ),
     )
 }
