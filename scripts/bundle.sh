@@ -7,9 +7,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" bundle
 
 # The wasm and the stylesheet only: the server is built by scripts/build-release.sh, with its own
-# features (a server built here would be thrown away, costing minutes). `--split` puts each
-# `#[lazy]` function (the widgets only some pages show) in a wasm chunk of its own, beside the
-# main module; the folder starts empty so that no chunk of an earlier build is kept.
+# features (a server built here would be thrown away, costing minutes). `--split` puts the
+# split functions (the widgets only some pages show, app/src/components/lazy.rs) in wasm chunks
+# beside the main module; the folder starts empty so that no chunk of an earlier build is kept.
 rm -rf target/site/pkg
 cargo leptos build --release --precompress --frontend-only --split
 rm -f server/bundle/*.js* server/bundle/*.wasm* server/bundle/*.css*

@@ -31,18 +31,24 @@ wasm_target() {
 # cargo-leptos 0.3.11, the first whose wasm splitting (`--split`) reads the wasm-bindgen
 # 0.2.128+ glue (older ones pin wasm_split_cli_support 0.2.2, whose split modules fail to load).
 # Built from its own lock file, with cargo-util-schemas held at 0.14.0: the locked 0.14.2 needs
-# Rust 1.96 and this machine has 1.95. About 15 minutes, once.
+# Rust 1.96, and 0.14.0 builds with 1.94 or newer (this machine has 1.95; rebuilding the bundle
+# needs more than the workspace's rust-version). About 15 minutes, once.
 cargo_leptos() {
   if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (slow, once)"
-    local work source
+    local work crate
     work=$(mktemp -d)
     # The crate's source with its lock file: fetched as the dependency of a throwaway crate.
     (cd "$work" && cargo init -q --lib --name fetch_cargo_leptos && cargo add -q "cargo-leptos@=$CARGO_LEPTOS_VERSION" && cargo fetch -q)
-    source=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"cargo-leptos-$CARGO_LEPTOS_VERSION" | head -n 1)
-    cp -r "$source" "$work/cargo-leptos"
+    crate=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"cargo-leptos-$CARGO_LEPTOS_VERSION" | head -n 1)
+    cp -r "$crate" "$work/cargo-leptos"
+    # Its toolchain file names "stable", which rustup would download where the installed Rust
+    # has another name: build with the Rust this machine has.
     rm -f "$work/cargo-leptos/rust-toolchain.toml"
-    (cd "$work/cargo-leptos" && cargo update -q -p cargo-util-schemas --precise 0.14.0 && cargo install --path . --locked)
+    if ! (cd "$work/cargo-leptos" && cargo update -q -p cargo-util-schemas --precise 0.14.0 && cargo install --path . --locked); then
+      rm -rf "$work"
+      return 1
+    fi
     rm -rf "$work"
   fi
 }

@@ -28,7 +28,7 @@ test("a page of numbers loads the main module and no widget's chunk", async ({ p
 test("a page with a code editor loads the text widgets' chunk, not the chat's or the media's", async ({ page }) => {
   const files = await bundleFiles(page, "/format_json");
   expect(files).toContain("200 split_text_widgets.wasm");
-  expect(files.filter((file) => /split_(chat|media|pick)_widgets/.test(file))).toEqual([]);
+  expect(files.filter((file) => /split_(chat|image|audio|file|pick)_widgets/.test(file))).toEqual([]);
   expect(files.filter((file) => !file.startsWith("200 "))).toEqual([]);
   // The page's HTML preloads the chunk, beside the main module, and the page takes the preload
   // rather than fetching it again.
@@ -51,6 +51,10 @@ test("a chunk that does not arrive is said at the top of the page, which stays a
 test("a page whose widgets are in two chunks preloads the files they share once", async ({ page }) => {
   const files = await bundleFiles(page, "/chat");
   expect(files).toContain("200 split_chat_widgets.wasm");
-  expect(files).toContain("200 split_media_widgets.wasm");
+  expect(files).toContain("200 split_file_widgets.wasm");
+  expect(files.filter((file) => /split_(image|audio)_widgets/.test(file))).toEqual([]);
   expect(files.length).toBe(new Set(files).size);
+  const preloads = await page.locator('link[rel="preload"]').evaluateAll((links) => links.map((link) => link.getAttribute("href")));
+  expect(preloads.filter((href) => href?.endsWith("/split_chat_widgets.wasm") || href?.endsWith("/split_file_widgets.wasm"))).toHaveLength(2);
+  expect(preloads.length).toBe(new Set(preloads).size);
 });

@@ -102,6 +102,12 @@ async fn a_root_path_is_in_every_url_handed_out_and_requests_come_with_or_withou
             send(&router, Request::get(path).header(header::HOST, "127.0.0.1:7860").body(Body::empty()).unwrap()).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(page.body.contains(r#"href="/demos/pkg/"#), "the bundle under the root: {}", page.body);
+        // The image widget's chunk, preloaded under the root too.
+        let preloads: Vec<&str> = (page.body.match_indices(r#"rel="preload" href=""#))
+            .map(|(at, link)| page.body[at + link.len()..].split('"').next().unwrap())
+            .collect();
+        assert!(preloads.iter().any(|href| href.ends_with("/split_image_widgets.wasm")), "{preloads:?}");
+        assert!(preloads.iter().all(|href| href.starts_with("/demos/pkg/")), "{preloads:?}");
         assert!(page.body.contains(r#"<a href="/demos/">All demos</a>"#));
         assert!(page.body.contains(r#"<meta name="rheo-root" content="/demos">"#));
     }

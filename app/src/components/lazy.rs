@@ -1,7 +1,14 @@
-//! The widgets whose code only the pages that show them download. Each is a split function
-//! (wasm_split's, as Leptos's `#[lazy]` is), which the bundle's build puts in a wasm chunk of
-//! its own (`scripts/bundle.sh`, `cargo leptos build --split`): a page of numbers and text
-//! never loads the chat, the media inputs or the code editor.
+//! The widgets whose code only the pages that show them download. They are grouped by what
+//! goes together into six split functions (wasm_split's, as Leptos's `#[lazy]` is), which the
+//! bundle's build puts in chunks of their own (`scripts/bundle.sh`, `cargo leptos build
+//! --split`: each function's `split_<name>.wasm` and the `chunk_<n>.wasm` files of the code
+//! they share): a page of numbers and text never loads the chat, the media inputs or the code
+//! editor.
+//!
+//! The kinds are listed twice, here and in `component_view`'s `lazy:`, and the compiler holds
+//! the two together: a kind only here leaves its function unused (a warning, an error under
+//! clippy's `-D warnings`), a kind only there has no function, a kind in neither list leaves
+//! the dispatch's match without its arm.
 //!
 //! A lazily loaded view cannot hydrate the server's HTML while its code is on its way, so the
 //! page loads the chunks of the widgets it shows ([`hydrate_when_loaded`], from the
@@ -15,7 +22,6 @@ use std::{
 };
 
 use leptos::{either::Either, prelude::*, wasm_split::SplitLoaderError};
-use send_wrapper::SendWrapper;
 
 use super::{Field, Widget};
 use crate::words::{tr, Text};
@@ -31,28 +37,23 @@ fn poll_once<T>(future: &mut Pin<Box<dyn Future<Output = T>>>) -> Option<T> {
     }
 }
 
-/// `view` now if its code is loaded (always, on the server, and in the page for the widgets
-/// it loaded before hydrating); else once loaded (a kind the page did not announce).
+/// The widget `view` gives, whose code is loaded: always on the server, where nothing is
+/// split, and in the page, which loads the chunks of the widgets it shows before hydrating.
+/// (Waiting here instead would not do: the page's `Suspense` would show "Loading…" in its place
+/// and build it anew, and hydrating would not match the server's HTML.)
 pub(crate) fn shown_when_loaded(mut view: LazyView) -> impl IntoView {
     match poll_once(&mut view) {
-        Some(loaded) => Either::Left(or_failure(loaded)),
-        None => Either::Right(Suspend::new(SendWrapper::new(async move { or_failure(view.await) }))),
-    }
-}
-
-/// The widget, or why it is missing.
-fn or_failure(loaded: Result<AnyView, SplitLoaderError>) -> impl IntoView {
-    match loaded {
-        Ok(view) => Either::Left(view),
-        Err(_) => Either::Right(view! { <p class="error" role="alert">{tr(Text::CodeNotLoaded)}</p> }),
+        Some(Ok(view)) => Either::Left(view),
+        Some(Err(_)) | None => Either::Right(view! { <p class="error" role="alert">{tr(Text::CodeNotLoaded)}</p> }),
     }
 }
 
 /// For each chunk: an enum of its kinds (named as the chunk), its split function (`fallible`: a
 /// chunk that does not arrive is an error, not a panic) and that function's preload; for each
-/// kind, the function the dispatch calls, named as the kind. Kinds that go together, and share
-/// code, share a chunk: a chunk per kind made the splitter cut their shared code into dozens of
-/// files (fifty for the audio widget).
+/// kind, the function the dispatch calls, named as the kind. Kinds that go together share a
+/// chunk: a chunk per kind made the splitter cut the code they share into a file per
+/// combination of users (fifty files for the audio widget); one chunk for all media made an
+/// image's page download the microphone's code (36 KB brotli).
 macro_rules! lazy_widgets {
     ($($chunk:ident($split:ident, $preload:ident): $($kind:ident),+;)+) => {
         $(
@@ -97,7 +98,9 @@ macro_rules! lazy_widgets {
 }
 
 lazy_widgets! {
-    MediaKinds(media_widgets, preload_media_widgets): Image, Audio, File, MultimodalTextbox;
+    ImageKinds(image_widgets, preload_image_widgets): Image;
+    AudioKinds(audio_widgets, preload_audio_widgets): Audio;
+    FileKinds(file_widgets, preload_file_widgets): File, MultimodalTextbox;
     ChatKinds(chat_widgets, preload_chat_widgets): Chatbot;
     TextKinds(text_widgets, preload_text_widgets): Code, HighlightedText, Markdown, Json;
     PickKinds(pick_widgets, preload_pick_widgets): Dropdown, Label, ColorPicker, DateTime;

@@ -58,9 +58,9 @@ pub(crate) trait Widget {
 
 /// The widget of the component `spec`, shown with `look`: one exhaustive match over the kinds
 /// (a kind without a widget does not compile), each arm's view typed in its own branch of an
-/// `Either` chain. The kinds after `lazy:` are loaded only by the pages that show them: each
-/// widget's code is a chunk of its own (see [`hydrate_when_loaded`]), so a page without a chat
-/// or a code editor does not download their code.
+/// `Either` chain. The kinds after `lazy:` are loaded only by the pages that show them: their
+/// code is in wasm chunks (see [`hydrate_when_loaded`]), so a page without a chat or a code
+/// editor does not download it.
 pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
     look.wrap(
         spec.kind.name(),
