@@ -218,12 +218,10 @@ fn chunk_preloads(root: &str, assets: &Assets) -> impl IntoView {
     let Page::Interface(name) = Page::at(&request_path()) else { return Vec::new() };
     let Some(AppSpecs(specs)) = use_context::<AppSpecs>() else { return Vec::new() };
     let Some(spec) = specs.iter().find(|spec| spec.name == name) else { return Vec::new() };
-    let mut chunks: Vec<&str> = spec.components.iter().filter_map(|c| widget_chunk(c.kind.name())).collect();
-    chunks.sort_unstable();
-    chunks.dedup();
-    // Chunks share files: each once.
+    let chunks = spec.components.iter().filter_map(|c| widget_chunk(c.kind.name()));
+    // Kinds share chunks, and chunks share files: each file once.
     let urls: std::collections::BTreeSet<&String> =
-        chunks.into_iter().filter_map(|chunk| assets.chunks.get(chunk)).flatten().collect();
+        chunks.filter_map(|chunk| assets.chunks.get(chunk)).flatten().collect();
     urls.into_iter()
         .map(|url| {
             let href = format!("{root}{url}");
