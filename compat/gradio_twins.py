@@ -8,7 +8,8 @@ a multimodal ChatInterface with the longest reply as an additional input), topic
 /topics: a batched function of texts to labels; here a topic by keyword), event (Rheo's /event:
 a date-time and a colour in, a reminder and a text colour out), tagger (Rheo's /tagger: text
 tagged by the same rules, in a HighlightedText), format_json (Rheo's /format_json: JSON in a Code
-editor, formatted into a Code output).
+editor, formatted into a Code output), landscapes (Rheo's /landscapes: a prompt, a count and a seed
+in, a Gallery of captioned images out; here plain images under the same captions).
 """
 
 import csv
@@ -20,6 +21,21 @@ import sys
 import tempfile
 
 import gradio as gr
+import numpy as np
+
+
+SKIES = ["noon", "sunset", "night", "dawn"]
+GROUNDS = ["hills", "snow", "sea", "forest"]
+
+
+def landscapes(prompt, count, seed):
+    """The captions Rheo's /landscapes gives a prompt that names its sky and its ground, under
+    images of one colour each."""
+    sky = next(name for name in SKIES if name in prompt.lower())
+    ground = next(name for name in GROUNDS if name in prompt.lower())
+    count = int(min(max(count, 1), 8))
+    return [(np.full((64, 64, 3), 40 * n, dtype=np.uint8), f"{sky.capitalize()} over {ground}, variation {n}")
+            for n in range(1, count + 1)]
 
 
 def describe_all(paths):
@@ -103,6 +119,12 @@ def format_json(code, indent):
 
 
 TWINS = {
+    "landscapes": lambda: gr.Interface(
+        landscapes,
+        [gr.Textbox(label="prompt"), gr.Slider(1, 8, step=1, value=4, label="images"),
+         gr.Number(value=7, minimum=0, step=1, label="seed")],
+        gr.Gallery(columns=4, label="landscapes"),
+    ),
     "files": lambda: gr.Interface(
         describe_all,
         gr.File(file_count="multiple", file_types=["image", "text", ".pdf"], label="files"),

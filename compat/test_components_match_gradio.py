@@ -25,6 +25,7 @@ SHARED_PROPS = {
     "datetime": ["include_time", "type", "label"],
     "colorpicker": ["label"],
     "code": ["language", "lines", "show_line_numbers", "wrap_lines", "label"],
+    "gallery": ["columns", "allow_preview", "format", "type", "label"],
     "highlightedtext": ["show_legend", "show_inline_category", "combine_adjacent", "adjacent_separator", "color_map", "label"],
 }
 
@@ -74,9 +75,10 @@ def twin_fixture(name):
 
 
 # Gradio's /files; /chat, a multimodal ChatInterface; /event, a DateTime and a ColorPicker in and
-# out; /tagger, a HighlightedText out; /format_json, a Code editor in and a Code out.
-files_twin, chat_twin, event_twin, tagger_twin, format_json_twin = map(
-    twin_fixture, ["files", "chat", "event", "tagger", "format_json"]
+# out; /tagger, a HighlightedText out; /format_json, a Code editor in and a Code out;
+# /landscapes, a Gallery out.
+files_twin, chat_twin, event_twin, tagger_twin, format_json_twin, landscapes_twin = map(
+    twin_fixture, ["files", "chat", "event", "tagger", "format_json", "landscapes"]
 )
 
 
@@ -235,3 +237,21 @@ def test_code_matches_gradios(format_json_twin):
     for origin in (f"{ORIGIN}/format_json", format_json_twin):
         formatted = Client(f"{origin}/", verbose=False).predict('{"a": {"b": 1}}', "4 spaces", api_name="/format_json")
         assert formatted == '{\n    "a": {\n        "b": 1\n    }\n}', origin
+
+
+def test_a_gallery_matches_gradios(landscapes_twin):
+    mine = described_alike("landscapes", landscapes_twin, "/landscapes", ["gallery"])
+    assert mine[-1][:2] == ("Gallery", "list[dict(image: filepath, caption: str | None) | dict(video: filepath, caption: str | None)]")
+    captions = ["Night over snow, variation 1", "Night over snow, variation 2", "Night over snow, variation 3"]
+    ours, theirs = call(f"{ORIGIN}/landscapes", "landscapes", ["snow at night", 3, 1])[0], call(landscapes_twin, "landscapes", ["snow at night", 3, 1])[0]
+    assert [item["caption"] for item in ours] == [item["caption"] for item in theirs] == captions
+    assert set(ours[0]) == set(theirs[0]) == {"image", "caption"}
+    assert set(ours[0]["image"]) == set(theirs[0]["image"]), "an image's keys"
+    assert ours[0]["image"]["meta"] == theirs[0]["image"]["meta"] == {"_type": "gradio.FileData"}
+    # Both clients download each image, WebP as Gradio stores them, and give its path with its caption.
+    for origin in (f"{ORIGIN}/landscapes", landscapes_twin):
+        read = Client(f"{origin}/", verbose=False).predict("snow at night", 3, 1, api_name="/landscapes")
+        assert [item["caption"] for item in read] == captions, origin
+        for item in read:
+            riff = pathlib.Path(item["image"]).read_bytes()
+            assert riff[:4] == b"RIFF" and riff[8:12] == b"WEBP", (origin, item)

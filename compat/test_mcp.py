@@ -93,6 +93,16 @@ def test_flip_returns_the_image_upside_down():
     assert as_data_url.content[0].data == content.data
 
 
+def test_a_gallery_comes_back_as_images_each_followed_by_its_caption():
+    result = with_session(lambda s: s.call_tool("landscapes", {"prompt": "a forest at dawn", "images": 2, "seed": 3}))
+    assert not result.is_error
+    kinds = [content.type for content in result.content]
+    assert kinds == ["image", "text", "image", "text"], kinds
+    assert [content.text for content in result.content[1::2]] == ["Dawn over forest, variation 1", "Dawn over forest, variation 2"]
+    first = Image.open(io.BytesIO(base64.b64decode(result.content[0].data)))
+    assert (result.content[0].mime_type, first.format, first.size) == ("image/webp", "WEBP", (192, 192))
+
+
 def test_a_generator_reports_progress_then_gives_its_last_picture():
     seen = []
 

@@ -16,6 +16,7 @@ mod filters;
 mod flip;
 mod format_json;
 mod greet;
+mod landscapes;
 mod mirror;
 mod notes;
 mod synth;
@@ -71,6 +72,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("event", event::interface())
         .mount("tagger", tagger::interface())
         .mount("format_json", format_json::interface())
+        .mount("landscapes", landscapes::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

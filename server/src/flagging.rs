@@ -221,6 +221,14 @@ fn write_flag(
                 let files: Vec<String> = copies.by_ref().take(message.files.len()).collect();
                 serde_json::json!({ "text": message.text, "files": files }).to_string()
             }
+            // As Gradio flags a gallery: a JSON list of its images' paths with their captions.
+            Value::Gallery(gallery) => {
+                let items: Vec<_> = gallery
+                    .items()
+                    .map(|(_, caption)| serde_json::json!({ "image": copies.next(), "caption": caption }))
+                    .collect();
+                serde_json::to_string(&items).unwrap_or_default()
+            }
             // An update is refused by every component's check before this.
             Value::Classification(_) | Value::Json(_) | Value::Update(_) => {
                 serde_json::to_string(value).unwrap_or_default()

@@ -96,9 +96,9 @@ pub use chat::{ChatInputs, ChatInterface, MessageBox, Reply};
 pub use chrono;
 pub use components::{
     Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Code, Color, ColorPicker, Component, ComponentList,
-    DateTime, Dropdown, Edit, File, HighlightedText, Image, Json, Label, Like, Markdown, MediaInput, MultimodalMessage,
-    MultimodalTextbox, NamedFile, Number, Output, Radio, Returns, Shown, Slider, State, Submitting, Textbox,
-    WithEventData,
+    DateTime, Dropdown, Edit, File, Gallery, GalleryImage, HighlightedText, Image, Json, Label, Like, Markdown,
+    MediaInput, MultimodalMessage, MultimodalTextbox, NamedFile, Number, Output, Radio, Returns, Shown, Slider, State,
+    Submitting, Textbox, WithEventData,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

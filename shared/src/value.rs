@@ -27,6 +27,9 @@ pub enum Value {
     /// Text with files (a MultimodalTextbox's); read as such only by a component whose value
     /// it is, as a list of files is.
     Multimodal(MultimodalData),
+    /// Images with captions (a Gallery's); read as such only by a component whose value it
+    /// is, as a list of files is.
+    Gallery(GalleryData),
     Classification(Classification),
     /// Any other JSON: a Json component's arrays and objects (and whatever else a handler
     /// returns for one). Last: untagged, it takes what no other variant does.
@@ -80,6 +83,7 @@ impl Value {
             Value::File(_) => "a file",
             Value::Files(_) => "a list of files",
             Value::Multimodal(_) => "text with files",
+            Value::Gallery(_) => "a gallery",
             Value::Classification(_) => "a classification",
             Value::Json(_) => "JSON",
         }
@@ -90,6 +94,7 @@ impl Value {
         match self {
             Value::File(file) => std::slice::from_ref(file),
             Value::Files(files) | Value::Multimodal(MultimodalData { files, .. }) => files,
+            Value::Gallery(gallery) => &gallery.files,
             _ => &[],
         }
     }
@@ -99,6 +104,7 @@ impl Value {
         match self {
             Value::File(file) => std::slice::from_mut(file),
             Value::Files(files) | Value::Multimodal(MultimodalData { files, .. }) => files,
+            Value::Gallery(gallery) => &mut gallery.files,
             Value::Update(update) => update.value.as_mut().map_or(&mut [], Value::files_mut),
             _ => &mut [],
         }
@@ -176,6 +182,63 @@ pub struct MultimodalData {
     pub text: String,
     #[serde(default)]
     pub files: Vec<FileData>,
+}
+
+/// Images with captions, as a Gallery holds them; on the wire as Gradio's `GalleryData`, a list
+/// of `{"image": FileData, "caption": …}`. Kept as a list of files and one of captions, of the
+/// same length, so that its files are one slice as every value's are ([`Value::files`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GalleryData {
+    files: Vec<FileData>,
+    captions: Vec<Option<String>>,
+}
+
+impl GalleryData {
+    /// A gallery of these images, each with its caption if it has one.
+    pub fn new(items: impl IntoIterator<Item = (FileData, Option<String>)>) -> Self {
+        let (files, captions) = items.into_iter().unzip();
+        GalleryData { files, captions }
+    }
+
+    /// Each image with its caption.
+    pub fn items(&self) -> impl Iterator<Item = (&FileData, Option<&str>)> {
+        self.files.iter().zip(self.captions.iter().map(Option::as_deref))
+    }
+
+    /// How many images it holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Gradio's list read, if `json` is one: an array of objects, each with an `image` that is a
+    /// file and a `caption` that is text, null or absent.
+    pub fn from_json(json: &serde_json::Value) -> Option<Self> {
+        let item = |item: &serde_json::Value| {
+            let file = FileData::deserialize(item.get("image")?).ok()?;
+            let caption = match item.get("caption") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(caption) => Some(caption.as_str()?.to_owned()),
+            };
+            Some((file, caption))
+        };
+        json.as_array()?.iter().map(item).collect::<Option<Vec<_>>>().map(GalleryData::new)
+    }
+}
+
+impl Serialize for GalleryData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Item<'a> {
+            image: &'a FileData,
+            caption: Option<&'a str>,
+        }
+        serializer.collect_seq(self.items().map(|(image, caption)| Item { image, caption }))
+    }
 }
 
 /// Gradio's marker that an object is a `FileData` (`{"_type": "gradio.FileData"}`).

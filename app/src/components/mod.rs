@@ -20,6 +20,7 @@ mod color_picker;
 mod date_time;
 mod dropdown;
 mod file;
+mod gallery;
 mod highlighted_text;
 mod image;
 mod json;
@@ -67,7 +68,7 @@ pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> 
         views_by_kind!(&spec.kind, field;
             Number, Slider, Radio, Textbox, Checkbox, State, Button;
             lazy: Dropdown, Label, Markdown, Json, Image, Audio, Chatbot, File, MultimodalTextbox, ColorPicker, DateTime,
-                HighlightedText, Code,
+                HighlightedText, Code, Gallery,
         ),
     )
 }
@@ -477,6 +478,11 @@ pub(crate) fn show_value(value: &Value) -> String {
             format!("{} ({})", message.text, message.files.iter().map(file_name).collect::<Vec<_>>().join(", "))
         }
         Value::Classification(c) => c.label.clone().unwrap_or_default(),
+        Value::Gallery(gallery) => gallery
+            .items()
+            .map(|(file, caption)| caption.map_or_else(|| file_name(file), str::to_owned))
+            .collect::<Vec<_>>()
+            .join(", "),
         // Never held by a widget (`Caller::set_outputs` takes an update apart): its value.
         Value::Update(update) => update.value.as_ref().map(show_value).unwrap_or_default(),
         Value::Json(json) => json.to_string(),

@@ -71,7 +71,8 @@ fn keepable(spec: &BlocksSpec) -> Vec<Option<&'static str>> {
         | ComponentKind::File(_)
         | ComponentKind::Label(_)
         | ComponentKind::Markdown(_)
-        | ComponentKind::HighlightedText(_) => false,
+        | ComponentKind::HighlightedText(_)
+        | ComponentKind::Gallery(_) => false,
     };
     (spec.components.iter().zip(read))
         .map(|(component, read)| (read && kind_kept(&component.kind)).then(|| component.kind.name()))

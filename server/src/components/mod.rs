@@ -20,6 +20,7 @@
 //! | [`ColorPicker`] | [`Color`] | `#rrggbb` on the wire |
 //! | [`DateTime`] | [`chrono::NaiveDateTime`] ([`chrono::NaiveDate`] with `.date_only()`) | Gradio's `2020-10-01 05:20:15`; `now - 2h` from API clients |
 //! | [`HighlightedText`] | `Vec<(String, Option<String>)>` | output: spans coloured by label, a legend |
+//! | [`Gallery`] | `Vec<`[`GalleryImage`]`>` (returns a `Vec` of images or `(image, caption)` pairs too) | output: a grid with captions, a preview the arrow keys move through |
 //! | [`Code`] | `String` | an editor with line numbers, highlighted by [`CodeLanguage`](crate::CodeLanguage); a Copy button as an output |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
@@ -40,6 +41,7 @@ mod color_picker;
 mod date_time;
 mod dropdown;
 pub(crate) mod file;
+mod gallery;
 mod highlighted_text;
 mod image;
 mod json;
@@ -65,6 +67,7 @@ pub use self::{
     date_time::DateTime,
     dropdown::Dropdown,
     file::{File, NamedFile},
+    gallery::{Gallery, GalleryImage},
     highlighted_text::HighlightedText,
     image::Image,
     json::Json,

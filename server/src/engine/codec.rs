@@ -14,7 +14,7 @@ use std::{io::ErrorKind, net::IpAddr};
 
 use rheo_shared::{
     protocol::{gradio::file_url, stream::encode_answer},
-    AudioData, ComponentKind, ComponentSpec, FileData, ImageFormat, Media, Misfit, Value,
+    AudioData, ComponentKind, ComponentSpec, FileData, GalleryData, ImageFormat, Media, Misfit, Value,
 };
 
 use super::{
@@ -23,7 +23,9 @@ use super::{
     value::Payload,
     CallError, FileShape, Input,
 };
-use crate::{components::file, MultimodalMessage, NamedFile};
+use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
+
+use crate::{components::file, GalleryImage, MultimodalMessage, NamedFile};
 
 /// The JPEG quality of streamed output frames.
 const FRAME_JPEG_QUALITY: u8 = 85;
@@ -205,6 +207,13 @@ impl<'a> FileOutputs<'a> {
                 (Some(Payload::Message(message)), _) => {
                     Some(self.store_files(message.files, FileShape::WithText(message.text)).await?)
                 }
+                (Some(Payload::Gallery(images)), _) => {
+                    let format = match kind {
+                        ComponentKind::Gallery(gallery) => gallery.format,
+                        _ => ImageFormat::Webp,
+                    };
+                    Some(self.store_gallery(images, format).await?)
+                }
                 (Some(Payload::State(_) | Payload::Update { .. }), _) => Some(Value::Null),
             };
             values.push(with_look(value, look));
@@ -262,6 +271,24 @@ impl<'a> FileOutputs<'a> {
         Ok(shape.value(stored))
     }
 
+    /// Stores a Gallery's images in `format`, as many as an input's value may hold files.
+    async fn store_gallery(&self, images: Vec<GalleryImage>, format: ImageFormat) -> Result<Value, CallError> {
+        let most = self.files.value_bounds().files;
+        if images.len() > most {
+            let count = images.len();
+            return Err(CallError::InvalidOutput(format!("the handler returned {count} images: at most {most}")));
+        }
+        let (images, captions): (Vec<_>, Vec<_>) = images.into_iter().map(|i| (i.image, i.caption)).unzip();
+        let encoded =
+            blocking(move || images.iter().map(|image| media::encode_image(image, format)).collect::<Vec<_>>()).await?;
+        let mut stored = Vec::with_capacity(encoded.len());
+        for (n, (bytes, caption)) in encoded.into_iter().zip(captions).enumerate() {
+            let name = format!("image-{}.{}", n + 1, format.extension());
+            stored.push((self.store(&bytes, &name, format.mime_type()).await?, caption));
+        }
+        Ok(Value::Gallery(GalleryData::new(stored)))
+    }
+
     async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<FileData, CallError> {
         let stored = match self.pinned {
             true => self.files.pin(bytes, name, mime_type).map_err(FileError::Io),
@@ -304,6 +331,16 @@ fn check_output_media(payload: &Payload) -> Result<(), CallError> {
             image.width(),
             image.height()
         )),
+        Payload::Gallery(images) => {
+            match images.iter().find(|i| i.image.width().max(i.image.height()) > MAX_IMAGE_SIDE) {
+                Some(wide) => too_large(format!(
+                    "a gallery image of {}×{} pixels: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE}",
+                    wide.image.width(),
+                    wide.image.height()
+                )),
+                None => Ok(()),
+            }
+        }
         Payload::Audio(audio) if audio.samples.len() > MAX_AUDIO_SAMPLES => too_large(format!(
             "audio of {} samples: at most {MAX_AUDIO_SAMPLES} (ten minutes of 48 kHz stereo)",
             audio.samples.len()
@@ -364,6 +401,19 @@ pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>, specs: &[ComponentSp
                         message.files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name)).collect();
                     FileShape::WithText(message.text).value(attached)
                 }
+                // Inside the JSON, as `data:` URLs: a stream's answer carries one media part per
+                // media output, and a gallery is not one (`Kind::media`).
+                Payload::Gallery(images) => Value::Gallery(GalleryData::new(images.into_iter().map(|i| {
+                    let jpeg = media::encode_jpeg(&i.image, FRAME_JPEG_QUALITY);
+                    let url = format!("data:image/jpeg;base64,{}", BASE64.encode(&jpeg));
+                    let file = FileData {
+                        url: Some(url),
+                        size: Some(jpeg.len() as u64),
+                        mime_type: Some("image/jpeg".into()),
+                        ..FileData::default()
+                    };
+                    (file, i.caption)
+                }))),
                 Payload::State(_) | Payload::Update { .. } => Value::Null,
             });
             with_look(value, look)
@@ -381,7 +431,7 @@ pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send 
 #[cfg(test)]
 mod tests {
     use image::DynamicImage;
-    use rheo_shared::components::Image;
+    use rheo_shared::components::{Gallery, Image};
 
     use super::*;
 
@@ -442,5 +492,32 @@ mod tests {
         let fits = DynamicImage::new_rgb8(MAX_IMAGE_SIDE, 1);
         let kept = encoder.encode(vec![Payload::Image(fits)]).await.unwrap();
         assert!(matches!(kept[..], [Value::File(_)]), "{kept:?}");
+    }
+
+    /// A gallery's images are stored in its format with their captions; as many as an input's
+    /// value may hold files, each no larger than an input image.
+    #[tokio::test]
+    async fn a_gallery_is_stored_image_by_image_within_an_inputs_bounds() {
+        let bounds = crate::engine::files::ValueBounds { files: 2, bytes: 1 << 20 };
+        let files = FileStore::new(16, 1 << 30).unwrap().bounding_values(bounds);
+        let outputs = [ComponentSpec::new(ComponentKind::Gallery(Gallery::default()))];
+        let mut encoder = FileOutputs::new("app", &files, None, false, &outputs);
+        let image = |caption: Option<&str>| GalleryImage {
+            image: DynamicImage::new_rgb8(3, 2),
+            caption: caption.map(str::to_owned),
+        };
+        let kept = encoder.encode(vec![Payload::Gallery(vec![image(Some("first")), image(None)])]).await.unwrap();
+        let [Value::Gallery(gallery)] = &kept[..] else { panic!("not a gallery: {kept:?}") };
+        let items: Vec<_> =
+            gallery.items().map(|(file, caption)| (file.mime_type.as_deref(), file.url.is_some(), caption)).collect();
+        assert_eq!(items, [(Some("image/webp"), true, Some("first")), (Some("image/webp"), true, None)]);
+        let (bytes, _) = files.read(&kept[0].files()[0].path).await.unwrap().unwrap();
+        assert_eq!(&bytes[8..12], b"WEBP");
+        let three =
+            encoder.encode(vec![Payload::Gallery(vec![image(None), image(None), image(None)])]).await.unwrap_err();
+        assert!(three.to_string().contains("the handler returned 3 images: at most 2"), "{three}");
+        let wide = GalleryImage { image: DynamicImage::new_rgb8(MAX_IMAGE_SIDE + 1, 1), caption: None };
+        let refused = encoder.encode(vec![Payload::Gallery(vec![wide])]).await.unwrap_err();
+        assert!(refused.to_string().contains("a gallery image of 8193×1 pixels"), "{refused}");
     }
 }

@@ -483,8 +483,8 @@ impl ExampleFile {
             };
             values.push(match payload {
                 Payload::Json(value) => value,
-                // Examples are inputs' values, typed: never an update.
-                Payload::State(_) | Payload::Update { .. } => Value::Null,
+                // Examples are inputs' values, typed: never an update, nor a gallery (an output).
+                Payload::State(_) | Payload::Update { .. } | Payload::Gallery(_) => Value::Null,
                 Payload::Image(image) => {
                     set_aside(one(media::encode_png(&image), "example.png", "image/png"), FileShape::One)
                 }
@@ -712,6 +712,7 @@ fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<()
             | Payload::Audio(_)
             | Payload::Files { .. }
             | Payload::Message(_)
+            | Payload::Gallery(_)
             | Payload::State(_)
             | Payload::Update { value: None, .. } => None,
         }

@@ -57,6 +57,8 @@ pub enum Payload {
     Files { files: Vec<crate::NamedFile>, list: bool },
     /// A MultimodalTextbox's text with files.
     Message(crate::MultimodalMessage),
+    /// A Gallery's images with their captions.
+    Gallery(Vec<crate::GalleryImage>),
     /// A session's state.
     State(StateValue),
     /// An output's [`Update`](crate::Update): its new value, if any, and the rest as it travels.
@@ -71,6 +73,7 @@ impl PartialEq for Payload {
             (Payload::Audio(a), Payload::Audio(b)) => a == b,
             (Payload::Files { files: a, list: c }, Payload::Files { files: b, list: d }) => a == b && c == d,
             (Payload::Message(a), Payload::Message(b)) => a == b,
+            (Payload::Gallery(a), Payload::Gallery(b)) => a == b,
             (Payload::State(a), Payload::State(b)) => Arc::ptr_eq(a, b),
             (Payload::Update { value: a, look: c }, Payload::Update { value: b, look: d }) => a == b && c == d,
             _ => false,
@@ -88,6 +91,7 @@ impl Payload {
             Payload::Files { list: false, .. } => "a file",
             Payload::Files { list: true, .. } => "a list of files",
             Payload::Message(_) => "text with files",
+            Payload::Gallery(_) => "a gallery",
             Payload::State(_) => "a state value",
             Payload::Update { .. } => "an update",
         }

@@ -341,6 +341,12 @@ impl Tools {
                         content.push(self.file_content(component, file).await);
                     }
                 }
+                Value::Gallery(gallery) => {
+                    for (file, caption) in gallery.items() {
+                        content.push(self.file_content(component, file).await);
+                        content.extend(caption.map(|caption| ContentBlock::text(caption.to_owned())));
+                    }
+                }
                 other => content.push(ContentBlock::text(json!(other).to_string())),
             }
         }
@@ -348,14 +354,15 @@ impl Tools {
     }
 
     /// An output file as MCP content: an image or audio as such (by its component, or for a
-    /// File's by its content type), any other file as an embedded resource (text if it is).
+    /// File's or a Gallery's by its content type), any other file as an embedded resource (text
+    /// if it is).
     async fn file_content(&self, component: &ComponentSpec, file: &FileData) -> ContentBlock {
         let Some((bytes, mime_type)) = self.interfaces.files.read(&file.path).await.ok().flatten() else {
             return ContentBlock::text(format!("{}: the file is gone from the server", component.label));
         };
         let family = mime_type.split('/').next().unwrap_or_default();
         match (component.kind.media(), family) {
-            (Some(Media::Image), _) | (Some(Media::File), "image") => {
+            (Some(Media::Image), _) | (Some(Media::File) | None, "image") => {
                 ContentBlock::image(BASE64.encode(bytes), mime_type)
             }
             (Some(Media::Audio { .. }), _) | (Some(Media::File), "audio") => {

@@ -26,6 +26,7 @@ impl Kind for Json {
             | Value::File(_)
             | Value::Files(_)
             | Value::Multimodal(_)
+            | Value::Gallery(_)
             | Value::Classification(_)
             | Value::Json(_) => Ok(()),
         }

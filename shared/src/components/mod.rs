@@ -15,6 +15,7 @@ mod color_picker;
 mod date_time;
 mod dropdown;
 mod file;
+mod gallery;
 mod highlighted_text;
 mod image;
 mod json;
@@ -40,6 +41,7 @@ pub use self::{
     date_time::{date_format, is_date_time, parse_now, DateTime},
     dropdown::Dropdown,
     file::{File, FileCount, FILE_CATEGORIES},
+    gallery::{Gallery, ObjectFit, MAX_GALLERY_COLUMNS},
     highlighted_text::{labels_in_order, spans, spans_of, tokens, HighlightedText, Span},
     image::{Facing, Image, ImageFormat, ImageSource, WebcamConstraints},
     json::Json,
@@ -87,7 +89,7 @@ macro_rules! for_each_component {
     ($callback:ident $(, $args:tt)*) => {
         $crate::$callback! { $($args,)* [
             Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
-            Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code,
+            Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code, Gallery,
         ] }
     };
 }
@@ -295,6 +297,8 @@ pub enum Problem {
     BadStartingValue(ValueError),
     #[error("{0:?} is not a file type: give a category (image, audio, video, text) or an extension such as \".csv\"")]
     BadFileType(String),
+    #[error("a gallery has 1 to {MAX_GALLERY_COLUMNS} columns, not {0}")]
+    BadColumns(u32),
     #[error("a {0} only shows values: it cannot be an input")]
     OutputOnly(&'static str),
 }

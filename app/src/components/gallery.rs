@@ -1,0 +1,157 @@
+//! The Gallery component's widget: images in a grid with their captions; a chosen one shown
+//! large above the grid, with its caption and download link, which the arrow keys move
+//! through and Escape closes (focus going back to its thumbnail).
+
+use leptos::{either::Either, ev::KeyboardEvent, html, prelude::*};
+use rheo_shared::{
+    components::{Gallery, ObjectFit},
+    Value,
+};
+use wasm_bindgen::JsCast;
+
+use super::{file_name, Field, Widget};
+use crate::words::{tr, words, Text};
+
+impl Widget for Gallery {
+    fn view(&self, f: Field) -> impl IntoView + use<> {
+        gallery(f, self)
+    }
+}
+
+/// One image as the gallery shows it.
+#[derive(Clone, PartialEq)]
+struct Picture {
+    url: Option<String>,
+    caption: Option<String>,
+    download_name: String,
+}
+
+fn pictures(value: &Value) -> Vec<Picture> {
+    match value {
+        Value::Gallery(gallery) => gallery
+            .items()
+            .map(|(file, caption)| Picture {
+                url: file.url.clone(),
+                caption: caption.map(str::to_owned),
+                download_name: file_name(file),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What names image `n` (from 1) of `count`: its caption, else its place.
+fn picture_name(picture: &Picture, n: usize, count: usize) -> String {
+    picture.caption.clone().unwrap_or_else(|| words().fill(Text::ImageNOf, &[("n", &n), ("count", &count)]))
+}
+
+fn gallery(f: Field, options: &Gallery) -> impl IntoView {
+    let value = f.value;
+    let shown = Memo::new(move |_| value.with(pictures));
+    let count = move || shown.with(Vec::len);
+    let chosen = RwSignal::new(None::<usize>);
+    // Other images: the preview of an earlier one closes.
+    Effect::new(move |_| {
+        shown.track();
+        chosen.set(None);
+    });
+    let preview = NodeRef::<html::Div>::new();
+    let thumb_id = {
+        let id = f.id.clone();
+        move |index: usize| format!("{id}-{index}")
+    };
+    let open = move |index: usize| {
+        chosen.set(Some(index));
+        // Once the preview is shown (the next frame), it takes the focus, for the arrow keys.
+        request_animation_frame(move || {
+            if let Some(preview) = preview.get_untracked() {
+                let _ = preview.focus();
+            }
+        });
+    };
+    let close = {
+        let thumb_id = thumb_id.clone();
+        move || {
+            let Some(index) = chosen.get_untracked() else { return };
+            chosen.set(None);
+            let thumb = document().get_element_by_id(&thumb_id(index));
+            if let Some(thumb) = thumb.and_then(|thumb| thumb.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = thumb.focus();
+            }
+        }
+    };
+    let step = move |by: isize| {
+        let count = count() as isize;
+        chosen.update(|chosen| {
+            if let Some(index) = chosen.as_mut().filter(|_| count > 0) {
+                *index = (*index as isize + by).rem_euclid(count) as usize;
+            }
+        });
+    };
+    let keys = {
+        let close = close.clone();
+        move |ev: KeyboardEvent| {
+            match ev.key().as_str() {
+                "ArrowLeft" => step(-1),
+                "ArrowRight" => step(1),
+                "Escape" => close(),
+                _ => return,
+            }
+            ev.prevent_default();
+        }
+    };
+    let current = move || chosen.get().and_then(|index| shown.with(|shown| shown.get(index).cloned()));
+    let current_name = move || {
+        let index = chosen.get()?;
+        current().map(|picture| picture_name(&picture, index + 1, count()))
+    };
+    let allow_preview = options.allow_preview;
+    let fit = match options.object_fit {
+        ObjectFit::Cover => "cover",
+        ObjectFit::Contain => "contain",
+    };
+    let label = f.label;
+    view! {
+        <figure class="component gallery output">
+            <figcaption>{label}</figcaption>
+            <p class="image-empty" hidden=move || count() != 0>{tr(Text::NoImagesYet)}</p>
+            <div class="gallery-preview" tabindex="-1" role="group" node_ref=preview on:keydown=keys
+                aria-label=current_name hidden=move || chosen.get().is_none()>
+                <img src=move || current().and_then(|p| p.url) alt=move || current_name().unwrap_or_default()/>
+                <p class="caption">{move || current().and_then(|p| p.caption)}</p>
+                <div class="gallery-controls">
+                    <button type="button" aria-label=tr(Text::PreviousImage) on:click=move |_| step(-1)>"‹"</button>
+                    <span>{move || chosen.get().map(|index| format!("{} / {}", index + 1, count()))}</span>
+                    <button type="button" aria-label=tr(Text::NextImage) on:click=move |_| step(1)>"›"</button>
+                    <a class="download" href=move || current().and_then(|p| p.url)
+                        download=move || current().map(|p| p.download_name)>
+                        {move || words().fill(Text::Download, &[("label", &current_name().unwrap_or_default())])}
+                    </a>
+                    <button type="button" class="close" on:click=move |_| close()>{tr(Text::Close)}</button>
+                </div>
+            </div>
+            <ul class="gallery-grid" data-columns=options.columns data-fit=fit hidden=move || count() == 0>
+                {move || {
+                    let all = shown.get();
+                    let count = all.len();
+                    all.into_iter().enumerate().map(|(index, picture)| {
+                        let name = picture_name(&picture, index + 1, count);
+                        let caption = picture.caption.clone().map(|caption| view! { <span class="caption">{caption}</span> });
+                        let image = if allow_preview {
+                            Either::Left(view! {
+                                <button type="button" class="thumb" id=thumb_id(index) aria-label=name
+                                    aria-current=move || (chosen.get() == Some(index)).then_some("true")
+                                    on:click=move |_| open(index)>
+                                    <img src=picture.url alt="" loading="lazy"/>
+                                </button>
+                            })
+                        } else {
+                            Either::Right(view! { <img src=picture.url alt=name loading="lazy"/> })
+                        };
+                        view! { <li>{image}{caption}</li> }
+                    }).collect_view()
+                }}
+            </ul>
+        </figure>
+    }
+}

@@ -1,0 +1,73 @@
+// /landscapes: a Gallery output, its captioned images in a grid, and a preview that the arrow
+// keys move through and Escape closes.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+
+/** Serious or critical axe violations in the gallery, in the light scheme and the dark. */
+async function violations(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).include(".gallery").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    found.push(...violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target).join(" ")}`));
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return found;
+}
+
+test("a gallery shows captioned images; one opens large and the arrow keys move through them", async ({ page }) => {
+  await page.goto("/landscapes");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  const gallery = page.getByRole("figure", { name: "landscapes" });
+  await expect(gallery.getByText("No images yet")).toBeVisible();
+
+  await page.getByLabel("prompt", { exact: true }).fill("snow at night");
+  await page.getByLabel("images", { exact: true }).fill("3");
+  await page.getByRole("button", { name: "Submit" }).click();
+  const thumbs = gallery.locator(".gallery-grid button.thumb");
+  await expect(thumbs).toHaveCount(3);
+  await expect(gallery.locator(".gallery-grid .caption")).toHaveText([1, 2, 3].map((n) => `Night over snow, variation ${n}`));
+  await expect(gallery.getByText("No images yet")).toBeHidden();
+  // Each thumbnail has loaded a real image (a WebP the server stored), four to a row.
+  const sizes = await thumbs.locator("img").evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth));
+  expect(sizes).toEqual([192, 192, 192]);
+  const boxes = await Promise.all([0, 1].map((i) => thumbs.nth(i).boundingBox()));
+  expect(boxes[0]!.y).toBe(boxes[1]!.y);
+
+  // The second opens large, named by its caption, with the focus for the keys.
+  await thumbs.nth(1).click();
+  const preview = gallery.locator(".gallery-preview");
+  await expect(gallery.getByRole("group", { name: "Night over snow, variation 2" })).toBeVisible();
+  await expect(preview).toBeFocused();
+  await expect(preview.locator("img")).toHaveAttribute("alt", "Night over snow, variation 2");
+  await expect(preview.getByText("2 / 3")).toBeVisible();
+  await expect(thumbs.nth(1)).toHaveAttribute("aria-current", "true");
+  expect(await violations(page)).toEqual([]);
+  await page.keyboard.press("ArrowRight");
+  await expect(preview.getByText("3 / 3")).toBeVisible();
+  await expect(gallery.getByRole("group", { name: "Night over snow, variation 3" })).toBeVisible();
+  await page.keyboard.press("ArrowRight");
+  await expect(preview.getByText("1 / 3")).toBeVisible();
+  await page.keyboard.press("ArrowLeft");
+  await expect(preview.getByText("3 / 3")).toBeVisible();
+  const download = preview.getByRole("link", { name: "Download Night over snow, variation 3" });
+  await expect(download).toHaveAttribute("download", /\.webp$/);
+  // Escape closes it and gives the focus back to the image's thumbnail.
+  await page.keyboard.press("Escape");
+  await expect(preview).toBeHidden();
+  await expect(thumbs.nth(2)).toBeFocused();
+  // From the keyboard alone: Enter on a thumbnail opens it; the buttons move and close.
+  await page.keyboard.press("Enter");
+  await expect(preview).toBeVisible();
+  await gallery.getByRole("button", { name: "Previous image" }).click();
+  await expect(preview.getByText("2 / 3")).toBeVisible();
+  await gallery.getByRole("button", { name: "Close" }).click();
+  await expect(preview).toBeHidden();
+
+  // A new answer closes the preview of the old one.
+  await thumbs.nth(0).click();
+  await page.getByLabel("images", { exact: true }).fill("2");
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(thumbs).toHaveCount(2);
+  await expect(preview).toBeHidden();
+});
