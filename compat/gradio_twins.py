@@ -9,7 +9,9 @@ a multimodal ChatInterface with the longest reply as an additional input), topic
 a date-time and a colour in, a reminder and a text colour out), tagger (Rheo's /tagger: text
 tagged by the same rules, in a HighlightedText), format_json (Rheo's /format_json: JSON in a Code
 editor, formatted into a Code output), landscapes (Rheo's /landscapes: a prompt, a count and a seed
-in, a Gallery of captioned images out; here plain images under the same captions).
+in, a Gallery of captioned images out; here plain images under the same captions), detect (Rheo's
+/detect: a picture in, an AnnotatedImage of its coloured regions out; here boxes around the pixels
+of a few exact colours).
 """
 
 import csv
@@ -36,6 +38,21 @@ def landscapes(prompt, count, seed):
     count = int(min(max(count, 1), 8))
     return [(np.full((64, 64, 3), 40 * n, dtype=np.uint8), f"{sky.capitalize()} over {ground}, variation {n}")
             for n in range(1, count + 1)]
+
+
+EXACT_COLOURS = {(220, 30, 40): "red", (30, 90, 220): "blue"}
+
+
+def detect(picture, draw):
+    """Boxes around the pixels of each exact colour Rheo's /detect test pictures use, in the
+    order their first pixels come (row by row), as Rheo's regions do."""
+    found = []
+    for colour, label in EXACT_COLOURS.items():
+        ys, xs = np.nonzero(np.all(picture[:, :, :3] == colour, axis=2))
+        if len(xs):
+            first = ys.min() * picture.shape[1] + xs[ys == ys.min()].min()
+            found.append((first, (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1), label))
+    return picture, [(box, label) for _, box, label in sorted(found)]
 
 
 def describe_all(paths):
@@ -124,6 +141,12 @@ TWINS = {
         [gr.Textbox(label="prompt"), gr.Slider(1, 8, step=1, value=4, label="images"),
          gr.Number(value=7, minimum=0, step=1, label="seed")],
         gr.Gallery(columns=4, label="landscapes"),
+    ),
+    "detect": lambda: gr.Interface(
+        detect,
+        [gr.Image(label="picture", type="numpy"), gr.Radio(["boxes", "masks"], value="boxes", label="draw")],
+        gr.AnnotatedImage(color_map={"red": "#e03131", "yellow": "#f59f00", "green": "#2f9e44", "blue": "#1971c2"},
+                          label="found"),
     ),
     "files": lambda: gr.Interface(
         describe_all,

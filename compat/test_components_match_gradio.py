@@ -25,6 +25,7 @@ SHARED_PROPS = {
     "datetime": ["include_time", "type", "label"],
     "colorpicker": ["label"],
     "code": ["language", "lines", "show_line_numbers", "wrap_lines", "label"],
+    "annotatedimage": ["show_legend", "color_map", "format", "label"],
     "gallery": ["columns", "allow_preview", "format", "type", "label"],
     "highlightedtext": ["show_legend", "show_inline_category", "combine_adjacent", "adjacent_separator", "color_map", "label"],
 }
@@ -76,9 +77,9 @@ def twin_fixture(name):
 
 # Gradio's /files; /chat, a multimodal ChatInterface; /event, a DateTime and a ColorPicker in and
 # out; /tagger, a HighlightedText out; /format_json, a Code editor in and a Code out;
-# /landscapes, a Gallery out.
-files_twin, chat_twin, event_twin, tagger_twin, format_json_twin, landscapes_twin = map(
-    twin_fixture, ["files", "chat", "event", "tagger", "format_json", "landscapes"]
+# /landscapes, a Gallery out; /detect, an AnnotatedImage out.
+files_twin, chat_twin, event_twin, tagger_twin, format_json_twin, landscapes_twin, detect_twin = map(
+    twin_fixture, ["files", "chat", "event", "tagger", "format_json", "landscapes", "detect"]
 )
 
 
@@ -255,3 +256,29 @@ def test_a_gallery_matches_gradios(landscapes_twin):
         for item in read:
             riff = pathlib.Path(item["image"]).read_bytes()
             assert riff[:4] == b"RIFF" and riff[8:12] == b"WEBP", (origin, item)
+
+
+def test_an_annotated_image_matches_gradios_to_the_pixel(detect_twin, tmp_path):
+    from PIL import Image, ImageDraw
+
+    ours, theirs = httpx.get(f"{ORIGIN}/detect/config").json(), httpx.get(f"{detect_twin}/config").json()
+    same_props(ours, theirs, "annotatedimage")
+    mine = described(httpx.get(f"{ORIGIN}/detect/gradio_api/info").json())["/detect"][-1]
+    assert mine == described(httpx.get(f"{detect_twin}/gradio_api/info").json())["/detect"][-1]
+    assert mine[:2] == ("Annotatedimage", "dict(image: filepath, annotations: list[dict(image: filepath, label: str)])")
+    # A red square and a blue one: both servers box them alike and draw each box as the same mask.
+    picture = Image.new("RGB", (160, 120), (200, 200, 196))
+    ImageDraw.Draw(picture).rectangle((10, 12, 59, 71), fill=(220, 30, 40))
+    ImageDraw.Draw(picture).rectangle((90, 40, 139, 99), fill=(30, 90, 220))
+    picture.save(tmp_path / "shapes.png")
+    found = {}
+    for origin in (f"{ORIGIN}/detect", detect_twin):
+        found[origin] = Client(f"{origin}/", verbose=False).predict(handle_file(str(tmp_path / "shapes.png")), "boxes", api_name="/detect")
+    ours, theirs = found.values()
+    assert set(ours) == set(theirs) == {"image", "annotations"}
+    assert [a["label"] for a in ours["annotations"]] == [a["label"] for a in theirs["annotations"]] == ["red", "blue"]
+    for mine, gradios in zip(ours["annotations"], theirs["annotations"]):
+        mask, twin = Image.open(mine["image"]), Image.open(gradios["image"])
+        assert (mask.mode, mask.size) == (twin.mode, twin.size) == ("RGBA", (160, 120))
+        assert list(mask.getdata()) == list(twin.getdata()), mine["label"]
+    assert Image.open(ours["annotations"][0]["image"]).getpixel((10, 12)) == (224, 49, 49, 255), "the author's red, its border solid"

@@ -103,6 +103,19 @@ def test_a_gallery_comes_back_as_images_each_followed_by_its_caption():
     assert (result.content[0].mime_type, first.format, first.size) == ("image/webp", "WEBP", (192, 192))
 
 
+def test_an_annotated_image_comes_back_as_the_picture_then_each_region_with_its_label():
+    picture = Image.new("RGB", (80, 60), (200, 200, 196))
+    for x in range(10, 30):
+        for y in range(10, 40):
+            picture.putpixel((x, y), (30, 90, 220))
+    result = with_session(lambda s: s.call_tool("detect", {"picture": png(picture), "draw": "boxes"}))
+    assert not result.is_error
+    assert [content.type for content in result.content] == ["image", "image", "text"], result.content
+    assert result.content[2].text == "blue"
+    mask = Image.open(io.BytesIO(base64.b64decode(result.content[1].data)))
+    assert (mask.mode, mask.size, mask.getpixel((10, 10))) == ("RGBA", (80, 60), (25, 113, 194, 255))
+
+
 def test_a_generator_reports_progress_then_gives_its_last_picture():
     seen = []
 

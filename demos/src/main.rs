@@ -7,6 +7,7 @@
 mod calculator;
 mod chat;
 mod classify;
+mod detect;
 mod diffusion;
 mod echo;
 mod echo_chat;
@@ -73,6 +74,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("tagger", tagger::interface())
         .mount("format_json", format_json::interface())
         .mount("landscapes", landscapes::interface())
+        .mount("detect", detect::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

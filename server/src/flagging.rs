@@ -229,6 +229,15 @@ fn write_flag(
                     .collect();
                 serde_json::to_string(&items).unwrap_or_default()
             }
+            // As Gradio flags an annotated image: JSON of its image's path and its regions'.
+            Value::Annotated(annotated) => {
+                let image = copies.next();
+                let annotations: Vec<_> = annotated
+                    .annotations()
+                    .map(|(_, label)| serde_json::json!({ "image": copies.next(), "label": label }))
+                    .collect();
+                serde_json::json!({ "image": image, "annotations": annotations }).to_string()
+            }
             // An update is refused by every component's check before this.
             Value::Classification(_) | Value::Json(_) | Value::Update(_) => {
                 serde_json::to_string(value).unwrap_or_default()

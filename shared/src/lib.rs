@@ -44,4 +44,6 @@ pub use components::{
 pub use interface::{
     check_values, Batching, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_BATCH_SIZE, MAX_FLAG_REASON_CHARS,
 };
-pub use value::{Classification, Confidence, FileData, FileMeta, GalleryData, MultimodalData, Update, Value};
+pub use value::{
+    AnnotatedData, Classification, Confidence, FileData, FileMeta, GalleryData, MultimodalData, Update, Value,
+};

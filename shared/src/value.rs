@@ -30,6 +30,9 @@ pub enum Value {
     /// Images with captions (a Gallery's); read as such only by a component whose value it
     /// is, as a list of files is.
     Gallery(GalleryData),
+    /// An image with labelled regions (an AnnotatedImage's); read as such only by a component
+    /// whose value it is.
+    Annotated(AnnotatedData),
     Classification(Classification),
     /// Any other JSON: a Json component's arrays and objects (and whatever else a handler
     /// returns for one). Last: untagged, it takes what no other variant does.
@@ -84,6 +87,7 @@ impl Value {
             Value::Files(_) => "a list of files",
             Value::Multimodal(_) => "text with files",
             Value::Gallery(_) => "a gallery",
+            Value::Annotated(_) => "an annotated image",
             Value::Classification(_) => "a classification",
             Value::Json(_) => "JSON",
         }
@@ -95,6 +99,7 @@ impl Value {
             Value::File(file) => std::slice::from_ref(file),
             Value::Files(files) | Value::Multimodal(MultimodalData { files, .. }) => files,
             Value::Gallery(gallery) => &gallery.files,
+            Value::Annotated(annotated) => &annotated.files,
             _ => &[],
         }
     }
@@ -105,6 +110,7 @@ impl Value {
             Value::File(file) => std::slice::from_mut(file),
             Value::Files(files) | Value::Multimodal(MultimodalData { files, .. }) => files,
             Value::Gallery(gallery) => &mut gallery.files,
+            Value::Annotated(annotated) => &mut annotated.files,
             Value::Update(update) => update.value.as_mut().map_or(&mut [], Value::files_mut),
             _ => &mut [],
         }
@@ -238,6 +244,61 @@ impl Serialize for GalleryData {
             caption: Option<&'a str>,
         }
         serializer.collect_seq(self.items().map(|(image, caption)| Item { image, caption }))
+    }
+}
+
+/// An image with labelled regions, as an AnnotatedImage holds it; on the wire as Gradio's
+/// `AnnotatedImageData`, `{"image": FileData, "annotations": [{"image": FileData, "label": …}]}`.
+/// Kept as one list of files, the image's then each region's mask's, and the regions' labels,
+/// so that its files are one slice as every value's are ([`Value::files`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnnotatedData {
+    files: Vec<FileData>,
+    labels: Vec<String>,
+}
+
+impl AnnotatedData {
+    /// `image` with its regions' masks, each with its label.
+    pub fn new(image: FileData, annotations: impl IntoIterator<Item = (FileData, String)>) -> Self {
+        let (masks, labels): (Vec<_>, Vec<_>) = annotations.into_iter().unzip();
+        AnnotatedData { files: std::iter::once(image).chain(masks).collect(), labels }
+    }
+
+    /// The image.
+    pub fn image(&self) -> &FileData {
+        &self.files[0]
+    }
+
+    /// Each region's mask with its label.
+    pub fn annotations(&self) -> impl Iterator<Item = (&FileData, &str)> {
+        self.files[1..].iter().zip(self.labels.iter().map(String::as_str))
+    }
+
+    /// Gradio's object read, if `json` is one: an `image` that is a file, and `annotations`, a
+    /// list of objects each with an `image` that is a file and a `label` that is text.
+    pub fn from_json(json: &serde_json::Value) -> Option<Self> {
+        let file = |json: Option<&serde_json::Value>| FileData::deserialize(json?).ok();
+        let annotation =
+            |item: &serde_json::Value| Some((file(item.get("image"))?, item.get("label")?.as_str()?.to_owned()));
+        let annotations = json.get("annotations")?.as_array()?.iter().map(annotation).collect::<Option<Vec<_>>>()?;
+        Some(AnnotatedData::new(file(json.get("image"))?, annotations))
+    }
+}
+
+impl Serialize for AnnotatedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Annotation<'a> {
+            image: &'a FileData,
+            label: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Annotated<'a> {
+            image: &'a FileData,
+            annotations: Vec<Annotation<'a>>,
+        }
+        let annotations = self.annotations().map(|(image, label)| Annotation { image, label }).collect();
+        Annotated { image: self.image(), annotations }.serialize(serializer)
     }
 }
 

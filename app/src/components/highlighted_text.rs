@@ -8,7 +8,7 @@ use rheo_shared::{
     Value,
 };
 
-use super::{Field, Widget};
+use super::{legend::Legend, Field, Widget};
 use crate::words::{tr, Text};
 
 /// How many colours labels take in turn (`.hl-0` to `.hl-7` in the stylesheet).
@@ -25,10 +25,7 @@ impl Widget for HighlightedText {
         });
         let labels =
             Memo::new(move |_| spans.with(|s| labels_in_order(s).into_iter().map(str::to_owned).collect::<Vec<_>>()));
-        // The label pointed at or focused, and the one pressed (kept until pressed again).
-        let (pointed, pressed) = (RwSignal::new(None::<String>), RwSignal::new(None::<String>));
-        // Only a label the text still has: a new value may drop the one pressed or pointed at.
-        let lit = move || pointed.get().or_else(|| pressed.get()).filter(|l| labels.with(|all| all.contains(l)));
+        let legend = Legend::new(labels);
         let colour = move |label: &str| labels.with(|all| all.iter().position(|l| l == label).unwrap_or(0) % COLOURS);
         let inline = self.show_inline_category;
         let text = move || {
@@ -39,7 +36,7 @@ impl Widget for HighlightedText {
                     None => Either::Left(text),
                     Some(label) => {
                         let name = label.clone();
-                        let dimmed = move || lit().is_some_and(|lit| lit != name);
+                        let dimmed = move || legend.dims(&name);
                         Either::Right(view! {
                             <mark class=format!("hl hl-{}", colour(&label)) class:dimmed=dimmed>
                                 {text}
@@ -53,28 +50,8 @@ impl Widget for HighlightedText {
                 })
                 .collect_view()
         };
-        let legend = self.show_legend.then(|| {
-            view! {
-                <ul class="hl-legend">
-                    {move || labels.get().into_iter().map(|label| {
-                        let (enter, leave, toggle) = (label.clone(), label.clone(), label.clone());
-                        let class = format!("hl hl-{}", colour(&label));
-                        let is_pressed = {
-                            let label = label.clone();
-                            move || pressed.get().as_deref() == Some(label.as_str())
-                        };
-                        view! {
-                            <li><button type="button" class=class aria-pressed=move || is_pressed().to_string()
-                                on:mouseenter=move |_| pointed.set(Some(enter.clone())) on:mouseleave=move |_| pointed.set(None)
-                                on:focus=move |_| pointed.set(Some(leave.clone())) on:blur=move |_| pointed.set(None)
-                                on:click=move |_| pressed.update(|p| *p = if p.as_ref() == Some(&toggle) { None } else { Some(toggle.clone()) })>
-                                {label}
-                            </button></li>
-                        }
-                    }).collect_view()}
-                </ul>
-            }
-        });
+        let legend =
+            self.show_legend.then(|| legend.view("hl-legend", move |label| format!("hl hl-{}", colour(label)), |_| ()));
         let heading_id = f.heading_id();
         view! {
             <section class="component highlightedtext" aria-labelledby=f.heading_id()>

@@ -98,7 +98,7 @@ macro_rules! lazy_widgets {
 }
 
 lazy_widgets! {
-    ImageKinds(image_widgets, preload_image_widgets): Image, Gallery;
+    ImageKinds(image_widgets, preload_image_widgets): Image, Gallery, AnnotatedImage;
     AudioKinds(audio_widgets, preload_audio_widgets): Audio;
     FileKinds(file_widgets, preload_file_widgets): File, MultimodalTextbox;
     ChatKinds(chat_widgets, preload_chat_widgets): Chatbot;

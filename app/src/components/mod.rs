@@ -11,6 +11,7 @@
 //! carries the async hydration of its whole subtree, which this page never uses, and which
 //! made a third of the widgets' code in the bundle.
 
+mod annotated_image;
 mod audio;
 mod button;
 mod chatbot;
@@ -26,6 +27,7 @@ mod image;
 mod json;
 mod label;
 mod lazy;
+mod legend;
 mod markdown;
 mod multimodal_textbox;
 mod number;
@@ -68,7 +70,7 @@ pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> 
         views_by_kind!(&spec.kind, field;
             Number, Slider, Radio, Textbox, Checkbox, State, Button;
             lazy: Dropdown, Label, Markdown, Json, Image, Audio, Chatbot, File, MultimodalTextbox, ColorPicker, DateTime,
-                HighlightedText, Code, Gallery,
+                HighlightedText, Code, Gallery, AnnotatedImage,
         ),
     )
 }
@@ -478,6 +480,7 @@ pub(crate) fn show_value(value: &Value) -> String {
             format!("{} ({})", message.text, message.files.iter().map(file_name).collect::<Vec<_>>().join(", "))
         }
         Value::Classification(c) => c.label.clone().unwrap_or_default(),
+        Value::Annotated(annotated) => annotated.annotations().map(|(_, label)| label).collect::<Vec<_>>().join(", "),
         Value::Gallery(gallery) => gallery
             .items()
             .map(|(file, caption)| caption.map_or_else(|| file_name(file), str::to_owned))

@@ -72,7 +72,8 @@ fn keepable(spec: &BlocksSpec) -> Vec<Option<&'static str>> {
         | ComponentKind::Label(_)
         | ComponentKind::Markdown(_)
         | ComponentKind::HighlightedText(_)
-        | ComponentKind::Gallery(_) => false,
+        | ComponentKind::Gallery(_)
+        | ComponentKind::AnnotatedImage(_) => false,
     };
     (spec.components.iter().zip(read))
         .map(|(component, read)| (read && kind_kept(&component.kind)).then(|| component.kind.name()))

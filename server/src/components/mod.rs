@@ -21,6 +21,7 @@
 //! | [`DateTime`] | [`chrono::NaiveDateTime`] ([`chrono::NaiveDate`] with `.date_only()`) | Gradio's `2020-10-01 05:20:15`; `now - 2h` from API clients |
 //! | [`HighlightedText`] | `Vec<(String, Option<String>)>` | output: spans coloured by label, a legend |
 //! | [`Gallery`] | `Vec<`[`GalleryImage`]`>` (returns a `Vec` of images or `(image, caption)` pairs too) | output: a grid with captions, a preview the arrow keys move through |
+//! | [`AnnotatedImage`] | [`Annotated`]: an image with [`Annotation`]s, boxes or masks | output: regions in their labels' colours, a legend that lights one label |
 //! | [`Code`] | `String` | an editor with line numbers, highlighted by [`CodeLanguage`](crate::CodeLanguage); a Copy button as an output |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
@@ -32,6 +33,7 @@
 //! its value type, and how Gradio's API describes it ([`Contract`], implemented for the
 //! component's options type of `rheo_shared`).
 
+pub(crate) mod annotated_image;
 mod audio;
 mod button;
 mod chatbot;
@@ -58,6 +60,7 @@ use rheo_shared::{match_kind, ComponentKind, ComponentSpec, Value};
 use serde_json::{Map, Value as JsonValue};
 
 pub use self::{
+    annotated_image::{Annotated, AnnotatedImage, Annotation, Region},
     audio::Audio,
     button::Button,
     chatbot::{ChatMessage, Chatbot, Edit, Like, Part, Role, Step, StepStatus},

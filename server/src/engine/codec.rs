@@ -14,7 +14,7 @@ use std::{io::ErrorKind, net::IpAddr};
 
 use rheo_shared::{
     protocol::{gradio::file_url, stream::encode_answer},
-    AudioData, ComponentKind, ComponentSpec, FileData, GalleryData, ImageFormat, Media, Misfit, Value,
+    AnnotatedData, AudioData, ComponentKind, ComponentSpec, FileData, GalleryData, ImageFormat, Media, Misfit, Value,
 };
 
 use super::{
@@ -25,7 +25,12 @@ use super::{
 };
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 
-use crate::{components::file, GalleryImage, MultimodalMessage, NamedFile};
+use image::DynamicImage;
+
+use crate::{
+    components::{annotated_image, file},
+    Annotated, GalleryImage, MultimodalMessage, NamedFile,
+};
 
 /// The JPEG quality of streamed output frames.
 const FRAME_JPEG_QUALITY: u8 = 85;
@@ -207,6 +212,7 @@ impl<'a> FileOutputs<'a> {
                 (Some(Payload::Message(message)), _) => {
                     Some(self.store_files(message.files, FileShape::WithText(message.text)).await?)
                 }
+                (Some(Payload::Annotated(annotated)), _) => Some(self.store_annotated(*annotated, kind).await?),
                 (Some(Payload::Gallery(images)), _) => {
                     let format = match kind {
                         ComponentKind::Gallery(gallery) => gallery.format,
@@ -289,6 +295,38 @@ impl<'a> FileOutputs<'a> {
         Ok(Value::Gallery(GalleryData::new(stored)))
     }
 
+    /// Stores an annotated image in its format and each region as a PNG mask in its label's
+    /// colour, as Gradio sends them.
+    async fn store_annotated(&self, annotated: Annotated, kind: &ComponentKind) -> Result<Value, CallError> {
+        let ComponentKind::AnnotatedImage(options) = kind else {
+            return Err(CallError::InvalidOutput("an annotated image for another kind of output".into()));
+        };
+        let most = self.files.value_bounds().files.saturating_sub(1);
+        if annotated.annotations.len() > most {
+            let count = annotated.annotations.len();
+            return Err(CallError::InvalidOutput(format!("the handler returned {count} regions: at most {most}")));
+        }
+        let (format, colors) = (options.format, annotated_image::colors(options, &annotated));
+        let drawn = blocking(move || {
+            let masks = annotated_image::masks(&annotated, &colors)?;
+            let masks: Vec<Vec<u8>> = masks.into_iter().map(|mask| media::encode_png(&mask.into())).collect();
+            let labels = annotated.annotations.into_iter().map(|a| a.label);
+            Ok::<_, String>((
+                media::encode_image(&annotated.image, format),
+                masks.into_iter().zip(labels).collect::<Vec<_>>(),
+            ))
+        })
+        .await?;
+        let (image, masks) =
+            drawn.map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
+        let image = self.store(&image, &format!("image.{}", format.extension()), format.mime_type()).await?;
+        let mut stored = Vec::with_capacity(masks.len());
+        for (n, (mask, label)) in masks.into_iter().enumerate() {
+            stored.push((self.store(&mask, &format!("region-{}.png", n + 1), "image/png").await?, label));
+        }
+        Ok(Value::Annotated(AnnotatedData::new(image, stored)))
+    }
+
     async fn store(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<FileData, CallError> {
         let stored = match self.pinned {
             true => self.files.pin(bytes, name, mime_type).map_err(FileError::Io),
@@ -331,6 +369,13 @@ fn check_output_media(payload: &Payload) -> Result<(), CallError> {
             image.width(),
             image.height()
         )),
+        Payload::Annotated(annotated) if annotated.image.width().max(annotated.image.height()) > MAX_IMAGE_SIDE => {
+            too_large(format!(
+                "an annotated image of {}×{} pixels: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE}",
+                annotated.image.width(),
+                annotated.image.height()
+            ))
+        }
         Payload::Gallery(images) => {
             match images.iter().find(|i| i.image.width().max(i.image.height()) > MAX_IMAGE_SIDE) {
                 Some(wide) => too_large(format!(
@@ -414,6 +459,31 @@ pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>, specs: &[ComponentSp
                     };
                     (file, i.caption)
                 }))),
+                // So is an annotated image: its image and masks as PNG `data:` URLs.
+                Payload::Annotated(annotated) => {
+                    let colors = match &spec.kind {
+                        ComponentKind::AnnotatedImage(options) => annotated_image::colors(options, &annotated),
+                        _ => Vec::new(),
+                    };
+                    let png = |image: &DynamicImage| {
+                        let png = media::encode_png(image);
+                        let url = format!("data:image/png;base64,{}", BASE64.encode(&png));
+                        FileData {
+                            url: Some(url),
+                            size: Some(png.len() as u64),
+                            mime_type: Some("image/png".into()),
+                            ..FileData::default()
+                        }
+                    };
+                    match annotated_image::masks(&annotated, &colors) {
+                        Ok(masks) => {
+                            let labels = annotated.annotations.iter().map(|a| a.label.clone());
+                            let regions = masks.into_iter().map(|mask| png(&mask.into())).zip(labels);
+                            Value::Annotated(AnnotatedData::new(png(&annotated.image), regions.collect::<Vec<_>>()))
+                        }
+                        Err(_) => Value::Null,
+                    }
+                }
                 Payload::State(_) | Payload::Update { .. } => Value::Null,
             });
             with_look(value, look)

@@ -483,8 +483,9 @@ impl ExampleFile {
             };
             values.push(match payload {
                 Payload::Json(value) => value,
-                // Examples are inputs' values, typed: never an update, nor a gallery (an output).
-                Payload::State(_) | Payload::Update { .. } | Payload::Gallery(_) => Value::Null,
+                // Examples are inputs' values, typed: never an update, nor what only an output
+                // shows.
+                Payload::State(_) | Payload::Update { .. } | Payload::Gallery(_) | Payload::Annotated(_) => Value::Null,
                 Payload::Image(image) => {
                     set_aside(one(media::encode_png(&image), "example.png", "image/png"), FileShape::One)
                 }
@@ -713,6 +714,7 @@ fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<()
             | Payload::Files { .. }
             | Payload::Message(_)
             | Payload::Gallery(_)
+            | Payload::Annotated(_)
             | Payload::State(_)
             | Payload::Update { value: None, .. } => None,
         }

@@ -59,6 +59,8 @@ pub enum Payload {
     Message(crate::MultimodalMessage),
     /// A Gallery's images with their captions.
     Gallery(Vec<crate::GalleryImage>),
+    /// An AnnotatedImage's image with its regions.
+    Annotated(Box<crate::Annotated>),
     /// A session's state.
     State(StateValue),
     /// An output's [`Update`](crate::Update): its new value, if any, and the rest as it travels.
@@ -74,6 +76,7 @@ impl PartialEq for Payload {
             (Payload::Files { files: a, list: c }, Payload::Files { files: b, list: d }) => a == b && c == d,
             (Payload::Message(a), Payload::Message(b)) => a == b,
             (Payload::Gallery(a), Payload::Gallery(b)) => a == b,
+            (Payload::Annotated(a), Payload::Annotated(b)) => a == b,
             (Payload::State(a), Payload::State(b)) => Arc::ptr_eq(a, b),
             (Payload::Update { value: a, look: c }, Payload::Update { value: b, look: d }) => a == b && c == d,
             _ => false,
@@ -92,6 +95,7 @@ impl Payload {
             Payload::Files { list: true, .. } => "a list of files",
             Payload::Message(_) => "text with files",
             Payload::Gallery(_) => "a gallery",
+            Payload::Annotated(_) => "an annotated image",
             Payload::State(_) => "a state value",
             Payload::Update { .. } => "an update",
         }

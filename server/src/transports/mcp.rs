@@ -341,6 +341,13 @@ impl Tools {
                         content.push(self.file_content(component, file).await);
                     }
                 }
+                Value::Annotated(annotated) => {
+                    content.push(self.file_content(component, annotated.image()).await);
+                    for (mask, label) in annotated.annotations() {
+                        content.push(self.file_content(component, mask).await);
+                        content.push(ContentBlock::text(label.to_owned()));
+                    }
+                }
                 Value::Gallery(gallery) => {
                     for (file, caption) in gallery.items() {
                         content.push(self.file_content(component, file).await);

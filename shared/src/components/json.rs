@@ -27,6 +27,7 @@ impl Kind for Json {
             | Value::Files(_)
             | Value::Multimodal(_)
             | Value::Gallery(_)
+            | Value::Annotated(_)
             | Value::Classification(_)
             | Value::Json(_) => Ok(()),
         }

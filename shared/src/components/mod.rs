@@ -6,6 +6,7 @@
 //! widget) each cover every kind or do not compile. Adding a component is a module in each crate
 //! and a line in that list.
 
+mod annotated_image;
 mod audio;
 mod button;
 mod chatbot;
@@ -32,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 pub use self::{
+    annotated_image::{annotation_colors, AnnotatedImage, PALETTE},
     audio::{Audio, AudioSource},
     button::{Button, ButtonVariant},
     chatbot::{is_web_address, Chatbot, MAX_CHAT_MESSAGES},
@@ -90,6 +92,7 @@ macro_rules! for_each_component {
         $crate::$callback! { $($args,)* [
             Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
             Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code, Gallery,
+            AnnotatedImage,
         ] }
     };
 }
@@ -297,6 +300,8 @@ pub enum Problem {
     BadStartingValue(ValueError),
     #[error("{0:?} is not a file type: give a category (image, audio, video, text) or an extension such as \".csv\"")]
     BadFileType(String),
+    #[error("the colour of {label:?} is {color:?}: give #rrggbb or #rgb")]
+    BadColor { label: String, color: String },
     #[error("a gallery has 1 to {MAX_GALLERY_COLUMNS} columns, not {0}")]
     BadColumns(u32),
     #[error("a {0} only shows values: it cannot be an input")]
