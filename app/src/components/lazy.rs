@@ -1,5 +1,5 @@
 //! The widgets whose code only the pages that show them download. They are grouped by what
-//! goes together into six split functions (wasm_split's, as Leptos's `#[lazy]` is), which the
+//! goes together into seven split functions (wasm_split's, as Leptos's `#[lazy]` is), which the
 //! bundle's build puts in chunks of their own (`scripts/bundle.sh`, `cargo leptos build
 //! --split`: each function's `split_<name>.wasm` and the `chunk_<n>.wasm` files of the code
 //! they share): a page of numbers and text never loads the chat, the media inputs or the code
@@ -53,7 +53,8 @@ pub(crate) fn shown_when_loaded(mut view: LazyView) -> impl IntoView {
 /// kind, the function the dispatch calls, named as the kind. Kinds that go together share a
 /// chunk: a chunk per kind made the splitter cut the code they share into a file per
 /// combination of users (fifty files for the audio widget); one chunk for all media made an
-/// image's page download the microphone's code (36 KB brotli).
+/// image's page download the microphone's code (36 KB brotli), and the image input's chunk
+/// with the gallery and the annotated image in it cost a webcam's page 38 KB more.
 macro_rules! lazy_widgets {
     ($($chunk:ident($split:ident, $preload:ident): $($kind:ident),+;)+) => {
         $(
@@ -98,7 +99,8 @@ macro_rules! lazy_widgets {
 }
 
 lazy_widgets! {
-    ImageKinds(image_widgets, preload_image_widgets): Image, Gallery, AnnotatedImage;
+    ImageKinds(image_widgets, preload_image_widgets): Image;
+    ShownImageKinds(shown_image_widgets, preload_shown_image_widgets): Gallery, AnnotatedImage;
     AudioKinds(audio_widgets, preload_audio_widgets): Audio;
     FileKinds(file_widgets, preload_file_widgets): File, MultimodalTextbox;
     ChatKinds(chat_widgets, preload_chat_widgets): Chatbot;
