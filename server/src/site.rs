@@ -17,7 +17,7 @@ use axum::{
     extract::{ConnectInfo, FromRequestParts, Request, State},
     http::{
         header::{
-            CONTENT_SECURITY_POLICY, HOST, ORIGIN, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, UPGRADE,
+            CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, UPGRADE,
             X_CONTENT_TYPE_OPTIONS,
         },
         request::Parts,
@@ -294,7 +294,7 @@ fn with_security_headers(site: &Site, mut response: Response) -> Response {
         // which this server does not know). Behind a TLS proxy, the proxy sets it.
         headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
-    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+    if !headers.contains_key(CONTENT_SECURITY_POLICY) && governed(headers) {
         let policy =
             site.default_policy.get_or_init(|| HeaderValue::from_str(&site.content_security_policy(None)).ok());
         if let Some(policy) = policy {
@@ -302,6 +302,15 @@ fn with_security_headers(site: &Site, mut response: Response) -> Response {
         }
     }
     response
+}
+
+/// Whether a response is one a Content Security Policy governs: a document or a script (a
+/// worker's policy comes with its script). A stylesheet or a wasm module is bytes a page reads,
+/// under the page's policy; each of a page's wasm chunks would carry 300 bytes of policy.
+fn governed(headers: &HeaderMap) -> bool {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    !matches!(essence, "application/wasm" | "text/css")
 }
 
 /// The URI without the configured root path, when it starts with it; a request that does not

@@ -21,6 +21,33 @@ async fn pages() {
     pages_are_rendered_on_the_server_with_labels().await;
     dotted_paths_get_a_404_page_not_a_crash_or_a_file().await;
     an_authors_texts_reach_the_page_as_text_only().await;
+    a_page_and_its_scripts_carry_a_policy_its_wasm_and_stylesheet_none().await;
+}
+
+/// The policy governs documents and scripts; the wasm modules and the stylesheet a page reads
+/// are under its policy, and carry none of their own (300 bytes on each of a page's chunks).
+async fn a_page_and_its_scripts_carry_a_policy_its_wasm_and_stylesheet_none() {
+    let router = Registry::new()
+        .mount("hostile", Interface::new(echo).inputs((Textbox::new(), Radio::new(["a"]))).outputs(Textbox::new()))
+        .into_router();
+    let fetch = |path: String| {
+        let router = router.clone();
+        async move { router.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap() }
+    };
+    let page = fetch("/hostile".into()).await;
+    assert!(page.headers().contains_key("content-security-policy"));
+    let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let bundled = |name: &str| {
+        let at = html.find(name).unwrap_or_else(|| panic!("no {name} in {html}"));
+        let start = html[..at].rfind("/pkg/").expect("under /pkg/");
+        html[start..at + name.len()].to_owned()
+    };
+    for (path, policy) in [(bundled("rheo.js"), true), (bundled("rheo.wasm"), false), (bundled("rheo.css"), false)] {
+        let response = fetch(path.clone()).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers().contains_key("content-security-policy"), policy, "{path}");
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
 }
 
 /// Markup that runs if it reaches the page as HTML, or ends the inline script that carries the
