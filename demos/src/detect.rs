@@ -14,6 +14,11 @@ use rheo::{
 const GRID: u32 = 160;
 /// The smallest region kept, as a share of the grid's cells.
 const MIN_SHARE: f32 = 0.002;
+/// The most regions kept, the largest ones.
+const MOST_REGIONS: usize = 16;
+/// A picture's longer side is brought to at most this: the answer is the picture with its
+/// regions, each drawn at its size.
+const MAX_SIDE: u32 = 1024;
 
 const COLOURS: [&str; 4] = ["red", "yellow", "green", "blue"];
 
@@ -65,10 +70,22 @@ fn regions(grid: &RgbImage) -> Vec<(usize, Vec<(u32, u32)>)> {
             found.push((colour, cells));
         }
     }
-    found
+    // The largest, in the order they were met (row by row).
+    let mut largest: Vec<usize> = (0..found.len()).collect();
+    largest.sort_by_key(|&i| std::cmp::Reverse(found[i].1.len()));
+    largest.truncate(MOST_REGIONS);
+    largest.sort_unstable();
+    largest.into_iter().map(|i| std::mem::take(&mut found[i])).collect()
 }
 
 fn detect(picture: RgbImage, draw: String) -> Annotated {
+    let picture = match picture.width().max(picture.height()) {
+        side if side > MAX_SIDE => {
+            let (width, height) = (picture.width() * MAX_SIDE / side, picture.height() * MAX_SIDE / side);
+            rheo::image::imageops::resize(&picture, width.max(1), height.max(1), FilterType::Triangle)
+        }
+        _ => picture,
+    };
     let (width, height) = picture.dimensions();
     let scale = (width.max(height) as f32 / GRID as f32).max(1.0);
     let (grid_width, grid_height) = (((width as f32 / scale) as u32).max(1), ((height as f32 / scale) as u32).max(1));
@@ -171,5 +188,15 @@ mod tests {
         let Region::Mask(red) = &masks.annotations[0].region else { panic!("not a mask") };
         assert_eq!((red.get_pixel(70, 70).0[0], red.get_pixel(36, 36).0[0]), (255, 0));
         assert!(detect(RgbImage::from_pixel(50, 40, Rgb([128, 128, 128])), "boxes".into()).annotations.is_empty());
+        // A busy picture keeps its largest regions; a large one is answered smaller.
+        let checkered = RgbImage::from_fn(2000, 1000, |x, y| {
+            if (x / 200 + y / 200) % 2 == 0 {
+                Rgb([220, 30, 40])
+            } else {
+                Rgb([200, 200, 196])
+            }
+        });
+        let found = detect(checkered, "masks".into());
+        assert_eq!((found.annotations.len(), found.image.width(), found.image.height()), (MOST_REGIONS, 1024, 512));
     }
 }

@@ -56,13 +56,17 @@ test("a gallery shows captioned images; one opens large and the arrow keys move 
   await page.keyboard.press("Escape");
   await expect(preview).toBeHidden();
   await expect(thumbs.nth(2)).toBeFocused();
-  // From the keyboard alone: Enter on a thumbnail opens it; the buttons move and close.
+  // From the keyboard alone: Enter on a thumbnail opens it; Tab reaches its buttons.
   await page.keyboard.press("Enter");
-  await expect(preview).toBeVisible();
-  await gallery.getByRole("button", { name: "Previous image" }).click();
+  await expect(preview).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(gallery.getByRole("button", { name: "Previous image" })).toBeFocused();
+  await page.keyboard.press("Enter");
   await expect(preview.getByText("2 / 3")).toBeVisible();
+  // Closed by its button, the preview gives the focus back to the thumbnail shown last.
   await gallery.getByRole("button", { name: "Close" }).click();
   await expect(preview).toBeHidden();
+  await expect(thumbs.nth(1)).toBeFocused();
 
   // A new answer closes the preview of the old one.
   await thumbs.nth(0).click();

@@ -264,7 +264,8 @@ impl AnnotatedData {
         AnnotatedData { files: std::iter::once(image).chain(masks).collect(), labels }
     }
 
-    /// The image.
+    /// The image (always the first file: `new` puts it there, and the files' count never
+    /// changes, `files_mut` lending them as a slice).
     pub fn image(&self) -> &FileData {
         &self.files[0]
     }
@@ -272,6 +273,17 @@ impl AnnotatedData {
     /// Each region's mask with its label.
     pub fn annotations(&self) -> impl Iterator<Item = (&FileData, &str)> {
         self.files[1..].iter().zip(self.labels.iter().map(String::as_str))
+    }
+
+    /// The regions' labels, each once, in the order they first appear.
+    pub fn labels(&self) -> Vec<&str> {
+        let mut labels: Vec<&str> = Vec::new();
+        for label in &self.labels {
+            if !labels.contains(&label.as_str()) {
+                labels.push(label);
+            }
+        }
+        labels
     }
 
     /// Gradio's object read, if `json` is one: an `image` that is a file, and `annotations`, a

@@ -17,11 +17,13 @@ impl Widget for AnnotatedImage {
     }
 }
 
-/// What the widget shows of a value: the image's URL and each region's mask's with its label.
+/// What the widget shows of a value: the image's URL, each region's mask's with its label, and
+/// the labels in the order they first appear.
 #[derive(Clone, Default, PartialEq)]
 struct Shown {
     image: Option<String>,
     regions: Vec<(Option<String>, String)>,
+    labels: Vec<String>,
 }
 
 fn shown(value: &Value) -> Shown {
@@ -29,6 +31,7 @@ fn shown(value: &Value) -> Shown {
         Value::Annotated(annotated) => Shown {
             image: annotated.image().url.clone(),
             regions: annotated.annotations().map(|(mask, label)| (mask.url.clone(), label.to_owned())).collect(),
+            labels: annotated.labels().into_iter().map(str::to_owned).collect(),
         },
         _ => Shown::default(),
     }
@@ -37,17 +40,7 @@ fn shown(value: &Value) -> Shown {
 fn annotated(f: Field, options: AnnotatedImage) -> impl IntoView {
     let value = f.value;
     let now = Memo::new(move |_| value.with(shown));
-    let labels = Memo::new(move |_| {
-        now.with(|now| {
-            let mut labels: Vec<String> = Vec::new();
-            for (_, label) in &now.regions {
-                if !labels.contains(label) {
-                    labels.push(label.clone());
-                }
-            }
-            labels
-        })
-    });
+    let labels = Memo::new(move |_| now.with(|now| now.labels.clone()));
     let legend = Legend::new(labels);
     let colors = options.color_map.clone();
     let swatch = move |label: &str| {

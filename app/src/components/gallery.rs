@@ -45,21 +45,39 @@ fn picture_name(picture: &Picture, n: usize, count: usize) -> String {
     picture.caption.clone().unwrap_or_else(|| words().fill(Text::ImageNOf, &[("n", &n), ("count", &count)]))
 }
 
+/// Gives the focus to the element of id `id`, if there is one.
+fn focus_by_id(id: &str) {
+    let element = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}
+
 fn gallery(f: Field, options: &Gallery) -> impl IntoView {
     let value = f.value;
     let shown = Memo::new(move |_| value.with(pictures));
     let count = move || shown.with(Vec::len);
     let chosen = RwSignal::new(None::<usize>);
-    // Other images: the preview of an earlier one closes.
-    Effect::new(move |_| {
-        shown.track();
-        chosen.set(None);
-    });
     let preview = NodeRef::<html::Div>::new();
     let thumb_id = {
         let id = f.id.clone();
         move |index: usize| format!("{id}-{index}")
     };
+    // Other images: the preview of an earlier one closes; if it held the focus, the first
+    // thumbnail takes it (else it would fall to the page's body).
+    Effect::new({
+        let first_thumb = thumb_id(0);
+        move |_| {
+            shown.track();
+            let active = document().active_element();
+            let held = preview.get_untracked().zip(active).is_some_and(|(p, active)| p.contains(Some(&active)));
+            chosen.set(None);
+            if held {
+                let first_thumb = first_thumb.clone();
+                request_animation_frame(move || focus_by_id(&first_thumb));
+            }
+        }
+    });
     let open = move |index: usize| {
         chosen.set(Some(index));
         // Once the preview is shown (the next frame), it takes the focus, for the arrow keys.
@@ -74,10 +92,7 @@ fn gallery(f: Field, options: &Gallery) -> impl IntoView {
         move || {
             let Some(index) = chosen.get_untracked() else { return };
             chosen.set(None);
-            let thumb = document().get_element_by_id(&thumb_id(index));
-            if let Some(thumb) = thumb.and_then(|thumb| thumb.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = thumb.focus();
-            }
+            focus_by_id(&thumb_id(index));
         }
     };
     let step = move |by: isize| {

@@ -480,7 +480,7 @@ pub(crate) fn show_value(value: &Value) -> String {
             format!("{} ({})", message.text, message.files.iter().map(file_name).collect::<Vec<_>>().join(", "))
         }
         Value::Classification(c) => c.label.clone().unwrap_or_default(),
-        Value::Annotated(annotated) => annotated.annotations().map(|(_, label)| label).collect::<Vec<_>>().join(", "),
+        Value::Annotated(annotated) => annotated.labels().join(", "),
         Value::Gallery(gallery) => gallery
             .items()
             .map(|(file, caption)| caption.map_or_else(|| file_name(file), str::to_owned))

@@ -132,48 +132,64 @@ impl ComponentValue for Annotated {
 /// The width of a box's border, as Gradio draws it.
 const BORDER: u32 = 3;
 
-/// Each annotation drawn as Gradio sends it: an RGBA image of the image's size, in the
-/// annotation's colour (`colors`, one per annotation), transparent outside it. A mask of
-/// another size than the image is an error in words.
-pub(crate) fn masks(annotated: &Annotated, colors: &[[u8; 3]]) -> Result<Vec<RgbaImage>, String> {
+/// The most pixels an image's regions may come to, all together (a region is drawn at the
+/// image's size): 256 Mi, a region per pixel of a 16-megapixel photo's sixteen regions.
+pub(crate) const MAX_REGION_PIXELS: u64 = 1 << 28;
+
+/// Each region drawn as Gradio sends it and encoded as a PNG, with its label: an RGBA image of
+/// the image's size in its label's colour, transparent outside the region. One is drawn at a
+/// time, so that only one is ever held unencoded. Errors in words: more than
+/// [`MAX_REGION_PIXELS`] in all, a mask of another size than the image.
+pub(crate) fn encoded_regions(
+    options: &components::AnnotatedImage,
+    annotated: &Annotated,
+) -> Result<Vec<(Vec<u8>, String)>, String> {
     let (width, height) = (annotated.image.width(), annotated.image.height());
-    annotated
-        .annotations
-        .iter()
-        .zip(colors)
-        .map(|(annotation, &[r, g, b])| match &annotation.region {
-            Region::Box { x, y, width: w, height: h } => {
-                let (x2, y2) = (x.saturating_add(*w).min(width), y.saturating_add(*h).min(height));
-                Ok(RgbaImage::from_fn(width, height, |px, py| {
-                    let inside = (*x..x2).contains(&px) && (*y..y2).contains(&py);
-                    let border = px < x + BORDER || px + BORDER >= x2 || py < y + BORDER || py + BORDER >= y2;
-                    match (inside, border) {
-                        (false, _) => Rgba([0, 0, 0, 0]),
-                        (true, true) => Rgba([r, g, b, 255]),
-                        (true, false) => Rgba([r, g, b, 127]),
-                    }
-                }))
-            }
-            Region::Mask(mask) if mask.dimensions() != (width, height) => Err(format!(
-                "the mask of {:?} is {}×{} pixels, its image {width}×{height}",
-                annotation.label,
-                mask.width(),
-                mask.height()
-            )),
-            Region::Mask(mask) => Ok(RgbaImage::from_fn(width, height, |px, py| {
-                let alpha = mask.get_pixel(px, py).0[0];
-                if alpha == 0 {
-                    Rgba([0, 0, 0, 0])
-                } else {
-                    Rgba([r, g, b, alpha])
+    let count = annotated.annotations.len();
+    if u64::from(width) * u64::from(height) * count as u64 > MAX_REGION_PIXELS {
+        return Err(format!(
+            "{count} regions of a {width}×{height} image: at most {MAX_REGION_PIXELS} region pixels in all"
+        ));
+    }
+    let colors = colors(options, annotated);
+    let drawn = annotated.annotations.iter().zip(colors).map(|(annotation, color)| {
+        let region = drawn(annotation, color, width, height)?;
+        Ok((crate::engine::media::encode_png(&region.into()), annotation.label.clone()))
+    });
+    drawn.collect()
+}
+
+/// One region drawn at the image's size (`width` × `height`) in `color`.
+fn drawn(annotation: &Annotation, [r, g, b]: [u8; 3], width: u32, height: u32) -> Result<RgbaImage, String> {
+    match &annotation.region {
+        Region::Box { x, y, width: w, height: h } => {
+            let (x2, y2) = (x.saturating_add(*w).min(width), y.saturating_add(*h).min(height));
+            Ok(RgbaImage::from_fn(width, height, |px, py| {
+                let inside = (*x..x2).contains(&px) && (*y..y2).contains(&py);
+                // Inside, so no sum below passes the image's size.
+                let border = inside && (px < x + BORDER || px + BORDER >= x2 || py < y + BORDER || py + BORDER >= y2);
+                match (inside, border) {
+                    (false, _) => Rgba([0, 0, 0, 0]),
+                    (true, true) => Rgba([r, g, b, 255]),
+                    (true, false) => Rgba([r, g, b, 127]),
                 }
-            })),
-        })
-        .collect()
+            }))
+        }
+        Region::Mask(mask) if mask.dimensions() != (width, height) => Err(format!(
+            "the mask of {:?} is {}×{} pixels, its image {width}×{height}",
+            annotation.label,
+            mask.width(),
+            mask.height()
+        )),
+        Region::Mask(mask) => Ok(RgbaImage::from_fn(width, height, |px, py| match mask.get_pixel(px, py).0[0] {
+            0 => Rgba([0, 0, 0, 0]),
+            alpha => Rgba([r, g, b, alpha]),
+        })),
+    }
 }
 
 /// Each annotation's colour as red, green and blue, by its label (see [`annotation_colors`]).
-pub(crate) fn colors(options: &components::AnnotatedImage, annotated: &Annotated) -> Vec<[u8; 3]> {
+fn colors(options: &components::AnnotatedImage, annotated: &Annotated) -> Vec<[u8; 3]> {
     let labels: Vec<&str> = annotated.annotations.iter().map(|a| a.label.as_str()).collect();
     let by_label = annotation_colors(&labels, &options.color_map);
     labels
@@ -231,19 +247,26 @@ mod tests {
             Annotation::boxed("car", 2, 1, 8, 7),
             Annotation::mask("sky", GrayImage::from_fn(12, 10, |_, y| image::Luma([if y < 2 { 200 } else { 0 }]))),
         ]);
-        let drawn = masks(&annotated, &[[10, 20, 30], [40, 50, 60]]).unwrap();
-        assert_eq!(drawn[0].get_pixel(0, 0).0, [0, 0, 0, 0], "outside: transparent black, as Gradio's");
-        assert_eq!(drawn[0].get_pixel(2, 1).0, [10, 20, 30, 255], "the border");
-        assert_eq!(drawn[0].get_pixel(9, 7).0, [10, 20, 30, 255], "the far border, inside the box");
-        assert_eq!(drawn[0].get_pixel(10, 8).0[3], 0, "past the box");
-        assert_eq!(drawn[0].get_pixel(5, 4).0, [10, 20, 30, 127], "inside: half");
-        assert_eq!(drawn[1].get_pixel(3, 1).0, [40, 50, 60, 200]);
-        assert_eq!(drawn[1].get_pixel(3, 5).0[3], 0);
+        let regions: Vec<RgbaImage> = annotated
+            .annotations
+            .iter()
+            .zip([[10, 20, 30], [40, 50, 60]])
+            .map(|(a, c)| drawn(a, c, 12, 10).unwrap())
+            .collect();
+        assert_eq!(regions[0].get_pixel(0, 0).0, [0, 0, 0, 0], "outside: transparent black, as Gradio's");
+        assert_eq!(regions[0].get_pixel(2, 1).0, [10, 20, 30, 255], "the border");
+        assert_eq!(regions[0].get_pixel(9, 7).0, [10, 20, 30, 255], "the far border, inside the box");
+        assert_eq!(regions[0].get_pixel(10, 8).0[3], 0, "past the box");
+        assert_eq!(regions[0].get_pixel(5, 4).0, [10, 20, 30, 127], "inside: half");
+        assert_eq!(regions[1].get_pixel(3, 1).0, [40, 50, 60, 200]);
+        assert_eq!(regions[1].get_pixel(3, 5).0[3], 0);
         // A box past the image's edge is cut at it; a mask of another size is refused.
-        let past = Annotated::new(RgbaImage::new(4, 4)).with([Annotation::boxed("x", 2, 2, 100, 100)]);
-        assert_eq!(masks(&past, &[[0, 0, 0]]).unwrap()[0].get_pixel(3, 3).0[3], 255);
-        let wrong = Annotated::new(RgbaImage::new(4, 4)).with([Annotation::mask("x", GrayImage::new(2, 2))]);
-        assert_eq!(masks(&wrong, &[[0, 0, 0]]).unwrap_err(), "the mask of \"x\" is 2×2 pixels, its image 4×4");
+        let past = Annotation::boxed("x", 2, 2, u32::MAX, u32::MAX);
+        assert_eq!(drawn(&past, [0, 0, 0], 4, 4).unwrap().get_pixel(3, 3).0[3], 255);
+        let far = Annotation::boxed("x", u32::MAX - 1, u32::MAX - 1, 9, 9);
+        assert_eq!(drawn(&far, [0, 0, 0], 4, 4).unwrap().get_pixel(3, 3).0[3], 0, "a box outside draws nothing");
+        let wrong = Annotation::mask("x", GrayImage::new(2, 2));
+        assert_eq!(drawn(&wrong, [0, 0, 0], 4, 4).unwrap_err(), "the mask of \"x\" is 2×2 pixels, its image 4×4");
     }
 
     #[test]
@@ -260,5 +283,14 @@ mod tests {
         let mut chosen = options.clone();
         chosen.color_map.insert("a".into(), "#00ff00".into());
         assert_eq!(super::colors(&chosen, &annotated)[1], [0, 255, 0]);
+        // Drawn and encoded: a PNG per region, with its label.
+        let encoded = encoded_regions(&chosen, &annotated).unwrap();
+        assert_eq!(
+            encoded.iter().map(|(png, label)| (&png[1..4], label.as_str())).collect::<Vec<_>>(),
+            [(&b"PNG"[..], "b"), (&b"PNG"[..], "a"), (&b"PNG"[..], "b")]
+        );
+        let many = Annotated::new(GrayImage::new(4096, 4096)).with((0..17).map(|_| Annotation::boxed("x", 0, 0, 1, 1)));
+        let refused = encoded_regions(&options, &many).unwrap_err();
+        assert_eq!(refused, "17 regions of a 4096×4096 image: at most 268435456 region pixels in all");
     }
 }

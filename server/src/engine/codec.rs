@@ -183,7 +183,8 @@ impl<'a> FileOutputs<'a> {
 
     /// One answer's outputs as wire values.
     pub(crate) async fn encode(&mut self, outputs: Vec<Payload>) -> Result<Vec<Value>, CallError> {
-        outputs.iter().try_for_each(check_output_media)?;
+        let max_files = self.files.value_bounds().files;
+        outputs.iter().try_for_each(|output| check_output_media(output, max_files))?;
         let mut values = Vec::with_capacity(outputs.len());
         let mut joins = std::mem::take(&mut self.joined);
         for ((payload, joined), spec) in outputs.into_iter().zip(&mut joins).zip(self.outputs) {
@@ -264,65 +265,53 @@ impl<'a> FileOutputs<'a> {
         }
         let mut stored = Vec::with_capacity(files.len());
         for file in files {
-            if file.bytes.len() as u64 > bounds.bytes {
-                return Err(CallError::InvalidOutput(format!(
-                    "the handler returned a file of {} bytes, {:?}: at most {}",
-                    file.bytes.len(),
-                    file.name,
-                    bounds.bytes
-                )));
-            }
-            stored.push(self.store(&file.bytes, &file.name, &file.mime_type).await?);
+            stored.push(self.store_bounded(&file.bytes, &file.name, &file.mime_type).await?);
         }
         Ok(shape.value(stored))
     }
 
-    /// Stores a Gallery's images in `format`, as many as an input's value may hold files.
-    async fn store_gallery(&self, images: Vec<GalleryImage>, format: ImageFormat) -> Result<Value, CallError> {
-        let most = self.files.value_bounds().files;
-        if images.len() > most {
-            let count = images.len();
-            return Err(CallError::InvalidOutput(format!("the handler returned {count} images: at most {most}")));
+    /// Stores an output file no larger than an input's file may be.
+    async fn store_bounded(&self, bytes: &[u8], name: &str, mime_type: &str) -> Result<FileData, CallError> {
+        let most = self.files.value_bounds().bytes;
+        if bytes.len() as u64 > most {
+            let size = bytes.len();
+            return Err(CallError::InvalidOutput(format!(
+                "the handler returned a file of {size} bytes, {name:?}: at most {most}"
+            )));
         }
+        self.store(bytes, name, mime_type).await
+    }
+
+    /// Stores a Gallery's images in `format` (their count checked by `check_output_media`).
+    async fn store_gallery(&self, images: Vec<GalleryImage>, format: ImageFormat) -> Result<Value, CallError> {
         let (images, captions): (Vec<_>, Vec<_>) = images.into_iter().map(|i| (i.image, i.caption)).unzip();
         let encoded =
             blocking(move || images.iter().map(|image| media::encode_image(image, format)).collect::<Vec<_>>()).await?;
         let mut stored = Vec::with_capacity(encoded.len());
         for (n, (bytes, caption)) in encoded.into_iter().zip(captions).enumerate() {
             let name = format!("image-{}.{}", n + 1, format.extension());
-            stored.push((self.store(&bytes, &name, format.mime_type()).await?, caption));
+            stored.push((self.store_bounded(&bytes, &name, format.mime_type()).await?, caption));
         }
         Ok(Value::Gallery(GalleryData::new(stored)))
     }
 
     /// Stores an annotated image in its format and each region as a PNG mask in its label's
-    /// colour, as Gradio sends them.
+    /// colour, as Gradio sends them (their count checked by `check_output_media`).
     async fn store_annotated(&self, annotated: Annotated, kind: &ComponentKind) -> Result<Value, CallError> {
         let ComponentKind::AnnotatedImage(options) = kind else {
             return Err(CallError::InvalidOutput("an annotated image for another kind of output".into()));
         };
-        let most = self.files.value_bounds().files.saturating_sub(1);
-        if annotated.annotations.len() > most {
-            let count = annotated.annotations.len();
-            return Err(CallError::InvalidOutput(format!("the handler returned {count} regions: at most {most}")));
-        }
-        let (format, colors) = (options.format, annotated_image::colors(options, &annotated));
+        let options = options.clone();
         let drawn = blocking(move || {
-            let masks = annotated_image::masks(&annotated, &colors)?;
-            let masks: Vec<Vec<u8>> = masks.into_iter().map(|mask| media::encode_png(&mask.into())).collect();
-            let labels = annotated.annotations.into_iter().map(|a| a.label);
-            Ok::<_, String>((
-                media::encode_image(&annotated.image, format),
-                masks.into_iter().zip(labels).collect::<Vec<_>>(),
-            ))
+            let regions = annotated_image::encoded_regions(&options, &annotated)?;
+            Ok::<_, String>((media::encode_image(&annotated.image, options.format), options.format, regions))
         })
         .await?;
-        let (image, masks) =
-            drawn.map_err(|e| CallError::InvalidOutput(format!("the handler returned an invalid value: {e}")))?;
-        let image = self.store(&image, &format!("image.{}", format.extension()), format.mime_type()).await?;
-        let mut stored = Vec::with_capacity(masks.len());
-        for (n, (mask, label)) in masks.into_iter().enumerate() {
-            stored.push((self.store(&mask, &format!("region-{}.png", n + 1), "image/png").await?, label));
+        let (image, format, regions) = drawn.map_err(invalid_output)?;
+        let image = self.store_bounded(&image, &format!("image.{}", format.extension()), format.mime_type()).await?;
+        let mut stored = Vec::with_capacity(regions.len());
+        for (n, (mask, label)) in regions.into_iter().enumerate() {
+            stored.push((self.store_bounded(&mask, &format!("region-{}.png", n + 1), "image/png").await?, label));
         }
         Ok(Value::Annotated(AnnotatedData::new(image, stored)))
     }
@@ -347,6 +336,11 @@ impl<'a> FileOutputs<'a> {
     }
 }
 
+/// A handler's output that cannot be sent, in words.
+fn invalid_output(reason: String) -> CallError {
+    CallError::InvalidOutput(format!("the handler returned an invalid value: {reason}"))
+}
+
 /// An output's wire value: an update when the handler returned one, else the value.
 fn with_look(value: Option<Value>, look: Option<rheo_shared::Update>) -> Value {
     match look {
@@ -358,34 +352,30 @@ fn with_look(value: Option<Value>, look: Option<rheo_shared::Update>) -> Value {
     }
 }
 
-/// A handler's image or audio output within what an input may be: the file it becomes, and
-/// the memory encoding it takes, are bounded as an upload's are.
-fn check_output_media(payload: &Payload) -> Result<(), CallError> {
+/// A handler's media output within what an input may be: the file it becomes, and the memory
+/// encoding it takes, are bounded as an upload's are; a gallery holds, and an annotated image
+/// comes to, at most `max_files` files (an input's value's bound).
+fn check_output_media(payload: &Payload, max_files: usize) -> Result<(), CallError> {
     let too_large = |what: String| Err(CallError::InvalidOutput(format!("the handler returned {what}")));
+    let too_wide = |what: &str, image: &DynamicImage| {
+        let (width, height) = (image.width(), image.height());
+        too_large(format!("{what} of {width}×{height} pixels: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE}"))
+    };
+    let wide = |image: &DynamicImage| image.width().max(image.height()) > MAX_IMAGE_SIDE;
     match payload {
-        Payload::Update { value: Some(value), .. } => check_output_media(value),
-        Payload::Image(image) if image.width().max(image.height()) > MAX_IMAGE_SIDE => too_large(format!(
-            "an image of {}×{} pixels: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE}",
-            image.width(),
-            image.height()
-        )),
-        Payload::Annotated(annotated) if annotated.image.width().max(annotated.image.height()) > MAX_IMAGE_SIDE => {
-            too_large(format!(
-                "an annotated image of {}×{} pixels: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE}",
-                annotated.image.width(),
-                annotated.image.height()
-            ))
+        Payload::Update { value: Some(value), .. } => check_output_media(value, max_files),
+        Payload::Image(image) if wide(image) => too_wide("an image", image),
+        Payload::Gallery(images) if images.len() > max_files => {
+            too_large(format!("{} images: at most {max_files}", images.len()))
         }
         Payload::Gallery(images) => {
-            match images.iter().find(|i| i.image.width().max(i.image.height()) > MAX_IMAGE_SIDE) {
-                Some(wide) => too_large(format!(
-                    "a gallery image of {}×{} pixels: at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE}",
-                    wide.image.width(),
-                    wide.image.height()
-                )),
-                None => Ok(()),
-            }
+            images.iter().find(|i| wide(&i.image)).map_or(Ok(()), |i| too_wide("a gallery image", &i.image))
         }
+        // Its image is a file too.
+        Payload::Annotated(annotated) if annotated.annotations.len() >= max_files => {
+            too_large(format!("{} regions: at most {}", annotated.annotations.len(), max_files.saturating_sub(1)))
+        }
+        Payload::Annotated(annotated) if wide(&annotated.image) => too_wide("an annotated image", &annotated.image),
         Payload::Audio(audio) if audio.samples.len() > MAX_AUDIO_SAMPLES => too_large(format!(
             "audio of {} samples: at most {MAX_AUDIO_SAMPLES} (ten minutes of 48 kHz stereo)",
             audio.samples.len()
@@ -412,7 +402,13 @@ fn join_chunk(joined: &mut AudioData, chunk: &AudioData) -> Result<(), CallError
 /// The stream's answer to frame `seq` (see `rheo_shared::protocol::stream`): images as JPEG and
 /// audio as WAV bytes after the JSON of the outputs, each JSON value through its kind's
 /// postprocess. Runs the encoders: call it off the runtime.
-pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>, specs: &[ComponentSpec]) -> Vec<u8> {
+pub(crate) fn answer_frame(
+    seq: u32,
+    outputs: Vec<Payload>,
+    specs: &[ComponentSpec],
+    max_files: usize,
+) -> Result<Vec<u8>, CallError> {
+    outputs.iter().try_for_each(|output| check_output_media(output, max_files))?;
     let mut media = Vec::new();
     let mut attach = |bytes: Vec<u8>, mime_type: &str, name: String| {
         let file = FileData {
@@ -424,73 +420,61 @@ pub(crate) fn answer_frame(seq: u32, outputs: Vec<Payload>, specs: &[ComponentSp
         media.push(bytes);
         file
     };
-    let data: Vec<Value> = outputs
-        .into_iter()
-        .zip(specs)
-        .map(|(output, spec)| {
-            let (payload, look) = output.split_update();
-            let value = payload.map(|payload| match payload {
-                Payload::Json(value) => spec.kind.postprocess(value),
-                Payload::Image(image) => Value::File(attach(
+    let mut data = Vec::with_capacity(outputs.len());
+    for (output, spec) in outputs.into_iter().zip(specs) {
+        let (payload, look) = output.split_update();
+        let value =
+            match payload {
+                None => None,
+                Some(Payload::Json(value)) => Some(spec.kind.postprocess(value)),
+                Some(Payload::Image(image)) => Some(Value::File(attach(
                     media::encode_jpeg(&image, FRAME_JPEG_QUALITY),
                     "image/jpeg",
                     format!("frame-{seq}.jpg"),
-                )),
-                Payload::Audio(audio) => Value::File(attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav"))),
-                Payload::Files { files, list } => {
-                    let attached = files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name)).collect();
-                    (if list { FileShape::List } else { FileShape::One }).value(attached)
+                ))),
+                Some(Payload::Audio(audio)) => {
+                    Some(Value::File(attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav"))))
                 }
-                Payload::Message(message) => {
+                Some(Payload::Files { files, list }) => {
+                    let attached = files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name)).collect();
+                    Some((if list { FileShape::List } else { FileShape::One }).value(attached))
+                }
+                Some(Payload::Message(message)) => {
                     let attached =
                         message.files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name)).collect();
-                    FileShape::WithText(message.text).value(attached)
+                    Some(FileShape::WithText(message.text).value(attached))
                 }
                 // Inside the JSON, as `data:` URLs: a stream's answer carries one media part per
                 // media output, and a gallery is not one (`Kind::media`).
-                Payload::Gallery(images) => Value::Gallery(GalleryData::new(images.into_iter().map(|i| {
-                    let jpeg = media::encode_jpeg(&i.image, FRAME_JPEG_QUALITY);
-                    let url = format!("data:image/jpeg;base64,{}", BASE64.encode(&jpeg));
-                    let file = FileData {
-                        url: Some(url),
-                        size: Some(jpeg.len() as u64),
-                        mime_type: Some("image/jpeg".into()),
-                        ..FileData::default()
+                Some(Payload::Gallery(images)) => Some(Value::Gallery(GalleryData::new(images.into_iter().map(|i| {
+                    (data_url_file(media::encode_jpeg(&i.image, FRAME_JPEG_QUALITY), "image/jpeg"), i.caption)
+                })))),
+                // Nor is an annotated image: its image and regions as PNG `data:` URLs.
+                Some(Payload::Annotated(annotated)) => {
+                    let ComponentKind::AnnotatedImage(options) = &spec.kind else {
+                        return Err(invalid_output("an annotated image for another kind of output".into()));
                     };
-                    (file, i.caption)
-                }))),
-                // So is an annotated image: its image and masks as PNG `data:` URLs.
-                Payload::Annotated(annotated) => {
-                    let colors = match &spec.kind {
-                        ComponentKind::AnnotatedImage(options) => annotated_image::colors(options, &annotated),
-                        _ => Vec::new(),
-                    };
-                    let png = |image: &DynamicImage| {
-                        let png = media::encode_png(image);
-                        let url = format!("data:image/png;base64,{}", BASE64.encode(&png));
-                        FileData {
-                            url: Some(url),
-                            size: Some(png.len() as u64),
-                            mime_type: Some("image/png".into()),
-                            ..FileData::default()
-                        }
-                    };
-                    match annotated_image::masks(&annotated, &colors) {
-                        Ok(masks) => {
-                            let labels = annotated.annotations.iter().map(|a| a.label.clone());
-                            let regions = masks.into_iter().map(|mask| png(&mask.into())).zip(labels);
-                            Value::Annotated(AnnotatedData::new(png(&annotated.image), regions.collect::<Vec<_>>()))
-                        }
-                        Err(_) => Value::Null,
-                    }
+                    let regions = annotated_image::encoded_regions(options, &annotated).map_err(invalid_output)?;
+                    let regions = regions.into_iter().map(|(png, label)| (data_url_file(png, "image/png"), label));
+                    let image = data_url_file(media::encode_png(&annotated.image), "image/png");
+                    Some(Value::Annotated(AnnotatedData::new(image, regions.collect::<Vec<_>>())))
                 }
-                Payload::State(_) | Payload::Update { .. } => Value::Null,
-            });
-            with_look(value, look)
-        })
-        .collect();
+                Some(Payload::State(_) | Payload::Update { .. }) => Some(Value::Null),
+            };
+        data.push(with_look(value, look));
+    }
     let media: Vec<&[u8]> = media.iter().map(Vec::as_slice).collect();
-    encode_answer(seq, &data, &media)
+    Ok(encode_answer(seq, &data, &media))
+}
+
+/// A file carried in the JSON itself, as a `data:` URL of `bytes`.
+fn data_url_file(bytes: Vec<u8>, mime_type: &str) -> FileData {
+    FileData {
+        url: Some(format!("data:{mime_type};base64,{}", BASE64.encode(&bytes))),
+        size: Some(bytes.len() as u64),
+        mime_type: Some(mime_type.into()),
+        ..FileData::default()
+    }
 }
 
 /// Runs codec work on the blocking pool; a panic there fails the call.
@@ -546,7 +530,7 @@ mod tests {
         let files = FileStore::new(16, 1 << 30).unwrap();
         let answer = FileOutputs::new("app", &files, None, false, &outputs).encode(payloads()).await.unwrap();
         assert_eq!(answer, [Value::Text("x = 1".into()), Value::Json(combined.clone())]);
-        let frame = answer_frame(7, payloads(), &outputs);
+        let frame = answer_frame(7, payloads(), &outputs, 32).unwrap();
         let read = rheo_shared::protocol::stream::decode_answer(&frame, |_| false).unwrap();
         assert_eq!(read.data, [serde_json::json!("x = 1"), combined]);
     }
@@ -589,5 +573,43 @@ mod tests {
         let wide = GalleryImage { image: DynamicImage::new_rgb8(MAX_IMAGE_SIDE + 1, 1), caption: None };
         let refused = encoder.encode(vec![Payload::Gallery(vec![wide])]).await.unwrap_err();
         assert!(refused.to_string().contains("a gallery image of 8193×1 pixels"), "{refused}");
+    }
+
+    /// An annotated image is stored as its image and a PNG per region, as many as an input's
+    /// value may hold files in all; a mask of another size is refused in words; in a stream's
+    /// answer, the same as `data:` URLs, under the same checks.
+    #[tokio::test]
+    async fn an_annotated_image_is_stored_as_its_image_and_a_png_per_region() {
+        use crate::{Annotated, Annotation};
+        let bounds = crate::engine::files::ValueBounds { files: 3, bytes: 1 << 20 };
+        let files = FileStore::new(16, 1 << 30).unwrap().bounding_values(bounds);
+        let outputs = [ComponentSpec::new(ComponentKind::AnnotatedImage(Default::default()))];
+        let mut encoder = FileOutputs::new("app", &files, None, false, &outputs);
+        let boxes = |count: u32| {
+            Annotated::new(DynamicImage::new_rgb8(6, 4))
+                .with((0..count).map(|i| Annotation::boxed(format!("box {i}"), i, 0, 2, 2)))
+        };
+        let kept = encoder.encode(vec![Payload::Annotated(Box::new(boxes(2)))]).await.unwrap();
+        let [Value::Annotated(annotated)] = &kept[..] else { panic!("not an annotated image: {kept:?}") };
+        assert_eq!(annotated.image().mime_type.as_deref(), Some("image/webp"));
+        let regions: Vec<_> = annotated.annotations().map(|(mask, label)| (mask.mime_type.as_deref(), label)).collect();
+        assert_eq!(regions, [(Some("image/png"), "box 0"), (Some("image/png"), "box 1")]);
+        let many = encoder.encode(vec![Payload::Annotated(Box::new(boxes(3)))]).await.unwrap_err();
+        assert!(many.to_string().contains("the handler returned 3 regions: at most 2"), "{many}");
+        let wrong =
+            Annotated::new(DynamicImage::new_rgb8(6, 4)).with([Annotation::mask("x", image::GrayImage::new(2, 2))]);
+        let refused = encoder.encode(vec![Payload::Annotated(Box::new(wrong.clone()))]).await.unwrap_err();
+        assert!(refused.to_string().contains("the mask of \"x\" is 2×2 pixels, its image 6×4"), "{refused}");
+
+        let frame = answer_frame(1, vec![Payload::Annotated(Box::new(boxes(2)))], &outputs, 3).unwrap();
+        let answer = rheo_shared::protocol::stream::decode_answer(&frame, |_| false).unwrap();
+        let read = outputs[0].read_value(answer.data[0].clone());
+        assert!(matches!(read, Value::Annotated(_)), "{read:?}");
+        let data_urls =
+            read.files().iter().filter(|f| f.url.as_deref().is_some_and(|u| u.starts_with("data:image/png;base64,")));
+        assert_eq!(data_urls.count(), 3, "the image and its two regions");
+        let refused = answer_frame(1, vec![Payload::Annotated(Box::new(wrong))], &outputs, 3).unwrap_err();
+        assert!(refused.to_string().contains("the mask of \"x\""), "{refused}");
+        assert!(answer_frame(1, vec![Payload::Annotated(Box::new(boxes(3)))], &outputs, 3).is_err());
     }
 }

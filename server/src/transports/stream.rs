@@ -224,8 +224,9 @@ impl FrameStream {
             let answer = async {
                 let call = interface.call(&interfaces.files, client, session, inputs, None);
                 let outputs = last(call).await.map_err(|e| e.to_string())?;
-                let interface = interface.clone();
-                blocking(move || answer_frame(seq, outputs, &interface.spec().outputs)).await.map_err(|e| e.to_string())
+                let (interface, max_files) = (interface.clone(), interfaces.files.value_bounds().files);
+                let answer = blocking(move || answer_frame(seq, outputs, &interface.spec().outputs, max_files));
+                answer.await.and_then(|answer| answer).map_err(|e| e.to_string())
             };
             (seq, answer.await)
         })

@@ -105,6 +105,13 @@ mod tests {
         let masks: Vec<(&str, &str)> =
             annotated.annotations().map(|(file, label)| (file.path.as_str(), label)).collect();
         assert_eq!(masks, [("m1.png", "car"), ("m2.png", "tree")]);
+        let twice = AnnotatedData::new(
+            annotated.image().clone(),
+            [("car", "a"), ("bus", "b"), ("car", "c")].map(|(label, path)| {
+                (crate::FileData { path: path.into(), ..crate::FileData::default() }, label.to_owned())
+            }),
+        );
+        assert_eq!(twice.labels(), ["car", "bus"], "each label once, in order");
         assert_eq!(value.files().len(), 3, "the image and each mask");
         assert_eq!(spec.validate(&value), Ok(()));
         let written = serde_json::to_value(&value).unwrap();

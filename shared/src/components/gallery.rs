@@ -109,8 +109,12 @@ mod tests {
         }
         assert_eq!(spec.validate(&Value::Null), Err(ValueError::Missing));
         assert_eq!(spec.value, Value::Gallery(GalleryData::new([])));
+        assert!(GalleryData::new([]).is_empty());
         let one = GalleryData::new([(FileData { path: "x".into(), ..FileData::default() }, Some("x".into()))]);
-        assert_eq!(one.len(), 1);
+        assert_eq!(
+            (one.len(), one.items().next().map(|(file, caption)| (file.path.as_str(), caption))),
+            (1, Some(("x", Some("x"))))
+        );
     }
 
     #[test]
