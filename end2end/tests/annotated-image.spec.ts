@@ -1,19 +1,8 @@
 // /detect: an AnnotatedImage output, its regions drawn over the picture in their labels'
 // colours, and a legend that lights one label's regions.
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-/** Serious or critical axe violations in the annotated image, in the light scheme and the dark. */
-async function violations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).include(".annotatedimage").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-    found.push(...violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target).join(" ")}`));
-  }
-  await page.emulateMedia({ colorScheme: null });
-  return found;
-}
+import { violationsIn } from "./axe";
 
 test("coloured shapes are boxed by colour, and the legend lights one label's boxes", async ({ page }) => {
   await page.goto("/detect");
@@ -48,7 +37,7 @@ test("coloured shapes are boxed by colour, and the legend lights one label's box
   await legend.nth(3).blur();
   await page.mouse.move(0, 0);
   await expect(found.locator("img.annotated-mask.dimmed")).toHaveCount(3);
-  expect(await violations(page)).toEqual([]);
+  expect(await violationsIn(page, ".annotatedimage")).toEqual([]);
   await legend.nth(3).click();
   await page.mouse.move(0, 0);
   await expect(found.locator("img.annotated-mask.dimmed")).toHaveCount(0);

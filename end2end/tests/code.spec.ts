@@ -1,18 +1,7 @@
 // /format_json: a Code editor as the input and a Code view as the output.
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-/** Serious or critical axe violations in the components, in the light scheme and the dark. */
-async function violations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).include(".code.component").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-    found.push(...violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target).join(" ")}`));
-  }
-  await page.emulateMedia({ colorScheme: null });
-  return found;
-}
+import { violationsIn } from "./axe";
 
 test("code is highlighted as it is typed, formatted on Submit, and copied", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -37,7 +26,7 @@ test("code is highlighted as it is typed, formatted on Submit, and copied", asyn
   await expect(output.locator(".code-lines")).toHaveText(Array.from({ length: 8 }, (_, i) => i + 1).join("\n"));
   await output.getByRole("button", { name: "Copy" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
-  expect(await violations(page)).toEqual([]);
+  expect(await violationsIn(page, ".code.component")).toEqual([]);
 
   await editor.fill('{\n  "a": 1,\n}');
   await page.getByRole("button", { name: "Submit" }).click();

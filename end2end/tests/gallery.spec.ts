@@ -1,19 +1,8 @@
 // /landscapes: a Gallery output, its captioned images in a grid, and a preview that the arrow
 // keys move through and Escape closes.
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-/** Serious or critical axe violations in the gallery, in the light scheme and the dark. */
-async function violations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).include(".gallery").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-    found.push(...violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target).join(" ")}`));
-  }
-  await page.emulateMedia({ colorScheme: null });
-  return found;
-}
+import { violationsIn } from "./axe";
 
 test("a gallery shows captioned images; one opens large and the arrow keys move through them", async ({ page }) => {
   await page.goto("/landscapes");
@@ -42,7 +31,7 @@ test("a gallery shows captioned images; one opens large and the arrow keys move 
   await expect(preview.locator("img")).toHaveAttribute("alt", "Night over snow, variation 2");
   await expect(preview.getByText("2 / 3")).toBeVisible();
   await expect(thumbs.nth(1)).toHaveAttribute("aria-current", "true");
-  expect(await violations(page)).toEqual([]);
+  expect(await violationsIn(page, ".gallery")).toEqual([]);
   await page.keyboard.press("ArrowRight");
   await expect(preview.getByText("3 / 3")).toBeVisible();
   await expect(gallery.getByRole("group", { name: "Night over snow, variation 3" })).toBeVisible();

@@ -1,18 +1,7 @@
 // /tagger: a HighlightedText output, its spans coloured by label and its legend.
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
-/** Serious or critical axe violations in the components, in the light scheme and the dark. */
-async function violations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).include(".highlightedtext").withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-    found.push(...violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target).join(" ")}`));
-  }
-  await page.emulateMedia({ colorScheme: null });
-  return found;
-}
+import { violationsIn } from "./axe";
 
 test("tagged spans show their labels, and the legend lights one label's spans", async ({ page }) => {
   await page.goto("/tagger");
@@ -49,7 +38,7 @@ test("tagged spans show their labels, and the legend lights one label's spans", 
   await expect(legend.nth(1)).toHaveAttribute("aria-pressed", "false");
   await page.mouse.move(0, 0);
   await expect(tagged.locator("mark.hl.dimmed")).toHaveCount(0);
-  expect(await violations(page)).toEqual([]);
+  expect(await violationsIn(page, ".highlightedtext")).toEqual([]);
 
   // A label pressed, then a text without it: nothing stays dimmed.
   await legend.nth(2).click();
