@@ -8,11 +8,14 @@
 # only; stops by itself. A Gradio figure that fails is reported with its reason; a Rheo one
 # fails the script.
 #   bench/streams.sh [seconds per count (default 8)] [report (default bench/streams.md)]
-# The test command runs it for 1 s per count, to check that every figure is produced.
+#                    [most streams tried (default 2048)]
+# The test command runs it for 1 s per count up to 16 streams, to check that every figure is
+# produced.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-8}
 report=${2:-bench/streams.md}
+most=${3:-2048}
 scripts/build-release.sh
 source bench/gradio-env.sh
 source scripts/test-env-lib.sh
@@ -37,7 +40,7 @@ for kind in webcam microphone; do
     done
     status=0
     ./target/release/rheo-load --url "http://127.0.0.1:$port" --pid "$server" --capacity "$kind" --system $system \
-      --seconds "$seconds" 2>&1 | tee "$log.txt" || status=$?
+      --seconds "$seconds" --max-streams "$most" 2>&1 | tee "$log.txt" || status=$?
     kill "$server"; wait "$server" 2>/dev/null || true
     if row=$(grep '^| ' "$log.txt") && [ $status = 0 ]; then
       rows+=("$row")
@@ -73,7 +76,7 @@ done
   echo "under its content's hash, so every stream cycles through 8 frames of its own (a stream that"
   echo "repeats one frame lets Gradio skip encoding its output, and two streams with one frame"
   echo "write the same file while it is read). Rheo's server runs with RHEO_MAX_STREAMS=4096 (256 by"
-  echo "default) and the search stops at 2,048. The limit comes from one stream's cost per frame,"
+  echo "default) and the search stops at $most. The limit comes from one stream's cost per frame,"
   echo "which is higher than under load (warm caches, fuller batches on the socket), so a count past"
   echo "it can hold. Both systems' demos have no concurrency limit: one person's frames come one at a"
   echo "time anyway."

@@ -28,10 +28,6 @@ const MIN_ANSWERED: f64 = 25.0 / 30.0;
 const MAX_P95: Duration = Duration::from_millis(100);
 /// Frames a client has sent and not had answered, at most (as the page's `FrameWindow`).
 const IN_FLIGHT: usize = 2;
-/// Streams at most (bench/streams.sh raises the server's own bound, `RHEO_MAX_STREAMS`, 256 by
-/// default, past it).
-const MAX_STREAMS: usize = 2048;
-
 /// What a stream carries.
 #[derive(Clone, Copy)]
 pub(crate) enum Media {
@@ -369,9 +365,16 @@ async fn trial(
     }
 }
 
-/// Finds the most streams of `kind` the server at `port` holds; prints each trial and the
-/// figures (a Markdown row and JSON).
-pub(crate) async fn run(kind: Kind, system: System, port: u16, pid: Option<u32>, seconds: u64) -> Result<(), String> {
+/// Finds the most streams of `kind` the server at `port` holds, trying at most `max_streams`;
+/// prints each trial and the figures (a Markdown row and JSON).
+pub(crate) async fn run(
+    kind: Kind,
+    system: System,
+    port: u16,
+    pid: Option<u32>,
+    seconds: u64,
+    max_streams: usize,
+) -> Result<(), String> {
     let (kind, system) = (Arc::new(kind), Arc::new(system));
     let measured = Duration::from_secs(seconds.max(2));
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
@@ -389,7 +392,7 @@ pub(crate) async fn run(kind: Kind, system: System, port: u16, pid: Option<u32>,
             Some(high) if high - low > 1 => (low + high) / 2,
             Some(_) => break,
         };
-        if next > MAX_STREAMS {
+        if next > max_streams {
             break;
         }
         let figures = trial(&kind, &system, next, port, pid, measured).await;

@@ -13,9 +13,9 @@
 //! would, so the server's per-client limits apply to each one and not to all together.
 //!
 //! `--capacity webcam` or `--capacity microphone` instead finds how many streams the server
-//! holds (see `capacity`), `--seconds` being each count's measured time; with `--system gradio`,
-//! a Gradio server's (its own protocol, see `gradio`). `--attack <seconds>` instead runs the
-//! attack run (see `attack`).
+//! holds (see `capacity`; it tries at most `--max-streams`, 2048 by default), `--seconds` being
+//! each count's measured time; with `--system gradio`, a Gradio server's (its own protocol, see
+//! `gradio`). `--attack <seconds>` instead runs the attack run (see `attack`).
 
 mod attack;
 mod capacity;
@@ -43,6 +43,9 @@ struct Options {
     vanish: f64,
     settle: u64,
     capacity: Option<String>,
+    /// The most streams `--capacity` tries (bench/streams.sh raises the server's own bound,
+    /// `RHEO_MAX_STREAMS`, 256 by default, past the default).
+    max_streams: usize,
     system: String,
     attack: Option<u64>,
 }
@@ -59,6 +62,7 @@ impl Options {
             vanish: 0.0,
             settle: 15,
             capacity: None,
+            max_streams: 2048,
             system: "rheo".into(),
             attack: None,
         };
@@ -76,6 +80,7 @@ impl Options {
                 "--vanish" => options.vanish = number(&value)?,
                 "--settle" => options.settle = number(&value)? as u64,
                 "--capacity" => options.capacity = Some(value),
+                "--max-streams" => options.max_streams = number(&value)? as usize,
                 "--system" => options.system = value,
                 "--attack" => options.attack = Some(number(&value)? as u64),
                 other => return Err(format!("unknown flag {other}")),
@@ -408,6 +413,7 @@ async fn main() -> Result<(), String> {
             port,
             options.pid,
             options.seconds,
+            options.max_streams,
         )
         .await;
     }
