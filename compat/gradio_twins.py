@@ -174,7 +174,7 @@ TWINS = {
         [gr.Markdown(label="summary"), gr.DateTime(label="reminder", type="datetime"), gr.ColorPicker(label="text colour")],
     ),
     "tagger": lambda: gr.Interface(
-        tag, gr.Textbox(label="text"), gr.HighlightedText(label="tagged", show_legend=True)
+        tag, gr.Textbox(label="text"), gr.HighlightedText(label="tagged", show_legend=True, color_map={"name": "#ffd43b"})
     ),
     "format_json": lambda: gr.Interface(
         format_json,

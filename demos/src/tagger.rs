@@ -93,7 +93,7 @@ fn push(spans: &mut Vec<Span>, piece: &str, label: Option<&str>) {
 pub(crate) fn interface() -> impl IntoMounted {
     Interface::new(tag)
         .inputs(Textbox::new().label("text").lines(4).max_length(5_000))
-        .outputs(HighlightedText::new().label("tagged").show_legend(true))
+        .outputs(HighlightedText::new().label("tagged").show_legend(true).color("name", "#ffd43b"))
         .title("Tag a text")
         .description("Numbers, day and month names, and names (capitalised words that do not start a sentence) are tagged by rules.")
         .examples([("On Monday 3 March, Ada Lovelace met Charles Babbage in London.".to_string(),)])

@@ -1,5 +1,5 @@
 // /tagger: a HighlightedText output, its spans coloured by label and its legend.
-import { expect, test } from "@playwright/test";
+import { expect, type Locator, test } from "@playwright/test";
 
 import { violationsIn } from "./axe";
 
@@ -16,13 +16,19 @@ test("tagged spans show their labels, and the legend lights one label's spans", 
   await expect(marks).toHaveText(["Friday (date)", "13 (number)", "June (date)", "Grace Hopper (name)", "Ada (name)", "2 (number)"]);
   await expect(tagged.getByText("No text yet")).toBeHidden();
   await expect(tagged.locator(".hl-text")).toContainText("met");
-  // One colour per label, by the order labels first appear.
+  // One colour per label: the author's for names (`.color("name", "#ffd43b")`, a rule the server
+  // adds to the stylesheet), the others by the order labels first appear.
   await expect(marks.nth(0)).toHaveClass(/hl-0/);
   await expect(marks.nth(1)).toHaveClass(/hl-1/);
-  await expect(marks.nth(3)).toHaveClass(/hl-2/);
+  await expect(marks.nth(3)).toHaveClass(/hl-c-ffd43b/);
+  const background = (element: Locator) => element.evaluate((e) => getComputedStyle(e).backgroundColor);
+  const [date, number, name] = await Promise.all([0, 1, 3].map((i) => background(marks.nth(i))));
+  expect(new Set([date, number, name]).size).toBe(3);
+  expect(name).not.toBe("rgba(0, 0, 0, 0)");
 
   const legend = tagged.locator(".hl-legend button");
   await expect(legend).toHaveText(["date", "number", "name"]);
+  expect(await background(legend.nth(2))).toBe(name);
   await legend.nth(2).hover();
   await expect(tagged.locator("mark.hl.dimmed")).toHaveCount(4);
   await expect(marks.nth(3)).not.toHaveClass(/dimmed/);

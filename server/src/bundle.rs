@@ -12,7 +12,7 @@
 //! While developing the UI, `cargo leptos watch` sets `LEPTOS_SITE_ROOT`: the bundle then comes
 //! from that directory, rebuilt and reloaded on every change.
 
-use std::{io::Write as _, sync::LazyLock};
+use std::{collections::BTreeSet, io::Write as _, sync::LazyLock};
 
 use axum::{
     extract::{Path, State},
@@ -25,6 +25,7 @@ use axum::{
 use bytes::Bytes;
 use include_dir::{include_dir, Dir};
 use rheo_app::Assets;
+use rheo_shared::BlocksSpec;
 
 /// Where the bundle's files are served.
 pub(crate) const PKG_DIR: &str = "pkg";
@@ -91,7 +92,7 @@ fn mime_type(name: &str) -> Option<&'static str> {
 }
 
 impl File {
-    /// The stylesheet with `added` after it (a theme's rules), compressed now.
+    /// The stylesheet with `added` after it (a theme's rules, the components'), compressed now.
     fn with_css(&self, added: &str) -> Self {
         let raw = [&self.raw[..], added.as_bytes()].concat();
         let mut brotli = Vec::new();
@@ -139,19 +140,19 @@ impl Folder {
 }
 
 /// The embedded bundle as this server serves it: its stylesheet followed by the theme's CSS,
-/// if the author set a theme (see [`crate::Theme`]).
+/// if the author set a theme (see [`crate::Theme`]), and the rules the apps' components add
+/// (an author's colours). Under `cargo leptos watch` the page takes `cargo leptos`'s own
+/// stylesheet instead, without either.
 pub(crate) struct Bundle {
     code: Folder,
     style: Folder,
 }
 
 impl Bundle {
-    pub(crate) fn embedded(theme_css: Option<&str>) -> Self {
+    pub(crate) fn embedded(theme_css: Option<&str>, apps: &[BlocksSpec]) -> Self {
         let (code, css) = FILES.clone();
-        let css = match theme_css {
-            Some(added) => css.with_css(added),
-            None => css,
-        };
+        let added = theme_css.unwrap_or_default().to_owned() + &component_rules(apps);
+        let css = if added.is_empty() { css } else { css.with_css(&added) };
         Bundle { code: Folder::new(code), style: Folder::new(vec![css]) }
     }
 
@@ -176,6 +177,16 @@ impl Bundle {
             .find(|candidate| candidate.name == folder)
             .and_then(|folder| folder.files.iter().find(|file| file.name == name))
     }
+}
+
+/// The stylesheet rules of every component of `apps`, each once, in one block.
+fn component_rules(apps: &[BlocksSpec]) -> String {
+    let rules: BTreeSet<String> =
+        apps.iter().flat_map(|app| &app.components).flat_map(|component| component.kind.stylesheet_rules()).collect();
+    if rules.is_empty() {
+        return String::new();
+    }
+    rules.into_iter().fold("\n/* The components' own */\n".to_owned(), |css, rule| css + &rule + "\n")
 }
 
 /// The URLs of the bundle `cargo leptos` writes to `LEPTOS_SITE_ROOT/pkg` (its output name is
@@ -237,7 +248,7 @@ mod tests {
 
     #[test]
     fn a_theme_follows_the_stylesheet_under_a_name_of_its_own() {
-        let (plain, themed) = (Bundle::embedded(None), Bundle::embedded(Some(":root { --radius: 2px; }")));
+        let (plain, themed) = (Bundle::embedded(None, &[]), Bundle::embedded(Some(":root { --radius: 2px; }"), &[]));
         assert_eq!((plain.assets().js, plain.assets().wasm), (themed.assets().js, themed.assets().wasm));
         assert_ne!(plain.assets().css, themed.assets().css);
         let css = &themed.style.files[0];
@@ -251,8 +262,32 @@ mod tests {
     }
 
     #[test]
+    fn the_components_rules_follow_the_theme_each_once() {
+        use rheo_shared::{components::HighlightedText, ComponentKind, ComponentSpec};
+        let tagged = |colors: &[(&str, &str)]| {
+            let color_map = colors.iter().map(|(label, hex)| (label.to_string(), hex.to_string())).collect();
+            ComponentSpec::new(ComponentKind::HighlightedText(HighlightedText { color_map, ..Default::default() }))
+        };
+        let app = |components: Vec<ComponentSpec>| -> BlocksSpec {
+            let json =
+                serde_json::json!({"name": "a", "title": "a", "components": components, "layout": [], "events": []});
+            serde_json::from_value(json).unwrap()
+        };
+        let apps = [
+            app(vec![tagged(&[("name", "#ff8000"), ("place", "#00f")]), tagged(&[])]),
+            app(vec![tagged(&[("person", "#FF8000")])]),
+        ];
+        let bundle = Bundle::embedded(Some(":root { --radius: 2px; }"), &apps);
+        let css = std::str::from_utf8(&bundle.style.files[0].raw).unwrap();
+        let added = &css[css.find(":root { --radius: 2px; }").expect("the theme first")..];
+        assert_eq!(added.matches(".hl-c-ff8000 ").count(), 1, "one rule a colour: {added}");
+        assert!(added.contains(".hl-c-0000ff { background: light-dark(color-mix(in srgb, #0000ff 40%"), "{added}");
+        assert_eq!(component_rules(&[app(vec![tagged(&[])])]), "", "nothing to add");
+    }
+
+    #[test]
     fn names_carry_a_hash_of_the_contents() {
-        let bundle = Bundle::embedded(None);
+        let bundle = Bundle::embedded(None, &[]);
         let assets = bundle.assets();
         assert_eq!(assets.wasm, format!("/pkg/{}/rheo.wasm", bundle.code.name));
         assert_eq!(assets.css, format!("/pkg/{}/rheo.css", bundle.style.name));

@@ -314,16 +314,16 @@ impl Registry {
         stopping: watch::Receiver<bool>,
     ) -> Result<(Router, Background, Arc<Interfaces>), String> {
         let embedded = site.is_none();
-        let bundle = Arc::new(Bundle::embedded(settings.theme_css.as_deref()));
+        let max_request_bytes = settings.limits.max_request_bytes;
+        let interfaces = Interfaces::build(self.declared, &settings, stopping)
+            .map_err(|e| format!("cannot create the server's directory for files in the temp dir: {e}"))?;
+        let specs = AppSpecs(Arc::new(interfaces.all().map(|app| app.spec().clone()).collect()));
+        let bundle = Arc::new(Bundle::embedded(settings.theme_css.as_deref(), &specs.0));
         let (options, assets) = match site {
             Some(options) => (options.clone(), bundle::site_assets(&options.output_name)),
             None => (LeptosOptions::builder().output_name("rheo").build(), bundle.assets()),
         };
         let stylesheet = assets.css.clone();
-        let max_request_bytes = settings.limits.max_request_bytes;
-        let interfaces = Interfaces::build(self.declared, &settings, stopping)
-            .map_err(|e| format!("cannot create the server's directory for files in the temp dir: {e}"))?;
-        let specs = AppSpecs(Arc::new(interfaces.all().map(|app| app.spec().clone()).collect()));
         let interfaces = Arc::new(interfaces);
         let (gradio, sweeper) = gradio::router(interfaces.clone());
         let mut background = Background(vec![Box::pin(sweeper)]);

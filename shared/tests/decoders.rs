@@ -80,7 +80,11 @@ proptest! {
 
     #[test]
     fn any_bytes_are_an_answer_or_an_error(bytes in vec(any::<u8>(), 0..256), media in any::<u8>()) {
-        let _ = decode_answer(&bytes, |index| media >> (index % 8) & 1 == 1);
+        if let Ok(answer) = decode_answer(&bytes) {
+            let _ = answer.outputs(|index, json| {
+                (serde_json::from_value(json).unwrap_or_default(), media >> (index % 8) & 1 == 1)
+            });
+        }
     }
 
     #[test]
@@ -95,9 +99,10 @@ proptest! {
         message.extend_from_slice(&(json.len() as u32).to_le_bytes());
         message.extend_from_slice(&json);
         message.extend_from_slice(&actual);
-        match decode_answer(&message, |_| true) {
-            Ok(answer) => prop_assert_eq!(answer.media, vec![&actual[..size as usize]]),
-            Err(_) => prop_assert!(size as usize > actual.len()),
+        let answer = decode_answer(&message).unwrap();
+        match answer.outputs(|_, json| (serde_json::from_value(json).unwrap(), true)) {
+            Ok(outputs) => prop_assert_eq!(&outputs[0].1, &vec![&actual[..]]),
+            Err(_) => prop_assert!(size as usize != actual.len()),
         }
     }
 

@@ -316,8 +316,8 @@ impl Caller {
     }
 
     /// Shows new outputs; an audio chunk goes to its output's player instead, and an update's
-    /// look to its output's look. A replaced `blob:` URL (a streamed frame) is revoked, or every
-    /// frame of a stream would stay in memory.
+    /// look to its output's look. The replaced value's `blob:` URLs (a streamed frame's files) are
+    /// revoked, or every frame of a stream would stay in memory.
     pub(crate) fn set_outputs(self, values: Vec<Value>) {
         let look = |index: usize| self.looks.with_value(|looks| looks.get(index).copied());
         for (index, (signal, value)) in self.outputs.read_value().iter().zip(values).enumerate() {
@@ -334,11 +334,12 @@ impl Caller {
                     continue;
                 }
             }
-            if let Value::File(FileData { url: Some(old), .. }) = signal.get_untracked() {
-                if old.starts_with("blob:") {
-                    let _ = web_sys::Url::revoke_object_url(&old);
+            signal.with_untracked(|old| {
+                for url in old.files().iter().filter_map(|file| file.url.as_deref()).filter(|u| u.starts_with("blob:"))
+                {
+                    let _ = web_sys::Url::revoke_object_url(url);
                 }
-            }
+            });
             signal.set(value);
         }
     }

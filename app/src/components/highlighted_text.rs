@@ -1,6 +1,7 @@
 //! HighlightedText's widget: the text in spans, each labelled span a `<mark>` coloured by its
-//! label (eight colours, by the order labels first appear) with the label after it, and a
-//! legend whose labels, pointed at, focused or pressed, highlight their spans alone.
+//! label (the author's colour, else eight colours by the order labels first appear) with the
+//! label after it, and a legend whose labels, pointed at, focused or pressed, highlight their
+//! spans alone.
 
 use leptos::{either::Either, prelude::*};
 use rheo_shared::{
@@ -10,9 +11,6 @@ use rheo_shared::{
 
 use super::{legend::Legend, Field, Widget};
 use crate::words::{tr, Text};
-
-/// How many colours labels take in turn (`.hl-0` to `.hl-7` in the stylesheet).
-const COLOURS: usize = 8;
 
 impl Widget for HighlightedText {
     fn view(&self, f: Field) -> impl IntoView + use<> {
@@ -26,9 +24,12 @@ impl Widget for HighlightedText {
         let labels =
             Memo::new(move |_| spans.with(|s| labels_in_order(s).into_iter().map(str::to_owned).collect::<Vec<_>>()));
         let legend = Legend::new(labels);
-        let colour = move |label: &str| labels.with(|all| all.iter().position(|l| l == label).unwrap_or(0) % COLOURS);
+        let options = self.clone();
+        let class_of = move |label: &str| labels.with(|all| options.label_class(label, all));
         let inline = self.show_inline_category;
+        let legend_class = class_of.clone();
         let text = move || {
+            let class_of = class_of.clone();
             spans
                 .get()
                 .into_iter()
@@ -38,7 +39,7 @@ impl Widget for HighlightedText {
                         let name = label.clone();
                         let dimmed = move || legend.dims(&name);
                         Either::Right(view! {
-                            <mark class=format!("hl hl-{}", colour(&label)) class:dimmed=dimmed>
+                            <mark class=class_of(&label) class:dimmed=dimmed>
                                 {text}
                             // Read out as "Ada (name)"; not shown inline, it is still read.
                             <span class=if inline { "hl-label" } else { "visually-hidden" }>
@@ -50,8 +51,7 @@ impl Widget for HighlightedText {
                 })
                 .collect_view()
         };
-        let legend =
-            self.show_legend.then(|| legend.view("hl-legend", move |label| format!("hl hl-{}", colour(label)), |_| ()));
+        let legend = self.show_legend.then(|| legend.view("hl-legend", legend_class, |_| ()));
         let heading_id = f.heading_id();
         view! {
             <section class="component highlightedtext" aria-labelledby=f.heading_id()>

@@ -14,7 +14,7 @@ use std::{rc::Rc, time::Duration};
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use leptos::{prelude::*, task::spawn_local};
 use rheo_shared::{
-    protocol::stream::{decode_answer, encode_frame, ClientMessage, ServerMessage},
+    protocol::stream::{decode_answer, decode_frame, encode_frame, ClientMessage, ServerMessage},
     ComponentKind, ComponentSpec,
 };
 use wasm_bindgen::{prelude::*, JsCast};
@@ -290,23 +290,31 @@ impl Streamer {
     }
 
     fn answered(self, message: Vec<u8>) {
-        let answer = match decode_answer(&message, |index| self.caller.output_carries_media(index)) {
-            Ok(answer) => answer,
-            Err(e) => return self.caller.set_error(Some(format!("unreadable answer from the server: {e}"))),
+        let caller = self.caller;
+        let read = decode_answer(&message).and_then(|answer| {
+            let seq = answer.seq;
+            let outputs =
+                answer.outputs(|index, json| (caller.read_output(index, json), caller.output_carries_media(index)))?;
+            Ok((seq, outputs))
+        });
+        let (seq, outputs) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                // An answer starts as a frame does, with its number: settled as not shown, or
+                // two bad answers would fill the window and stall the stream without a word.
+                if let Ok((seq, _)) = decode_frame(&message) {
+                    self.settle(seq, false);
+                }
+                return caller.set_error(Some(format!("unreadable answer from the server: {e}")));
+            }
         };
-        let show = self.run.with(|run| (run.window.settle(answer.seq, true), run.window.shown()));
+        let show = self.run.with(|run| (run.window.settle(seq, true), run.window.shown()));
         let Some((true, shown)) = show else { return };
-        let mut media = answer.media.into_iter();
-        let values = answer
-            .data
+        let values = outputs
             .into_iter()
-            .enumerate()
-            .map(|(index, json)| {
-                let mut value = self.caller.read_output(index, json);
-                if self.caller.output_carries_media(index) {
-                    for file in value.files_mut() {
-                        file.url = media.next().and_then(|bytes| object_url(bytes, file.mime_type.as_deref()));
-                    }
+            .map(|(mut value, media)| {
+                for (file, bytes) in value.files_mut().iter_mut().zip(media) {
+                    file.url = object_url(bytes, file.mime_type.as_deref());
                 }
                 value
             })

@@ -15,7 +15,7 @@ use std::{
 };
 
 use futures::{SinkExt, StreamExt};
-use rheo_shared::protocol::stream::{decode_answer, encode_frame, ServerMessage};
+use rheo_shared::protocol::stream::{encode_frame, ServerMessage};
 use serde_json::json;
 use tokio::{sync::mpsc, task::JoinHandle};
 use tokio_tungstenite::tungstenite::Message;
@@ -283,9 +283,9 @@ async fn connect(kind: Arc<Kind>, from: IpAddr, port: u16) -> Option<Link> {
             AbortOnDrop(tokio::spawn(async move {
                 while let Some(Ok(message)) = receive.next().await {
                     let said = match message {
-                        Message::Binary(bytes) => decode_answer(&bytes, |i| i < media_outputs)
-                            .ok()
-                            .map(|decoded| Answer::Shown(decoded.seq, Instant::now())),
+                        Message::Binary(bytes) => {
+                            crate::read_answer(&bytes, media_outputs).ok().map(|seq| Answer::Shown(seq, Instant::now()))
+                        }
                         Message::Text(text) => match serde_json::from_str::<ServerMessage>(&text) {
                             Ok(ServerMessage::Skipped { seq }) => Some(Answer::Skipped(seq)),
                             Ok(ServerMessage::Error { .. } | ServerMessage::Ended { .. }) => Some(Answer::Failed),

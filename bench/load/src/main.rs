@@ -29,7 +29,7 @@ use std::{
 };
 
 use futures::{SinkExt, StreamExt};
-use rheo_shared::protocol::stream::{decode_answer, encode_frame, ServerMessage};
+use rheo_shared::protocol::stream::{decode_answer, encode_frame, FrameError, ServerMessage};
 use serde_json::{json, Value as Json};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -43,8 +43,8 @@ struct Options {
     vanish: f64,
     settle: u64,
     capacity: Option<String>,
-    /// The most streams `--capacity` tries (bench/streams.sh raises the server's own bound,
-    /// `RHEO_MAX_STREAMS`, 256 by default, past the default).
+    /// The most streams `--capacity` tries, 2048 by default (past the server's own bound,
+    /// `RHEO_MAX_STREAMS`, 256 by default: bench/streams.sh raises it).
     max_streams: usize,
     system: String,
     attack: Option<u64>,
@@ -91,6 +91,16 @@ impl Options {
         }
         Ok(options)
     }
+}
+
+/// The number of the frame a stream's answer answers, once the bytes after its JSON are
+/// checked against the files of its first `media_outputs` outputs, each read as a plain value
+/// (the demos the load drives answer with one image).
+pub(crate) fn read_answer(message: &[u8], media_outputs: usize) -> Result<u32, FrameError> {
+    let answer = decode_answer(message)?;
+    let seq = answer.seq;
+    answer.outputs(|index, json| (serde_json::from_value(json).unwrap_or_default(), index < media_outputs))?;
+    Ok(seq)
 }
 
 /// What happened to the requests of one kind.
@@ -216,8 +226,8 @@ async fn webcam(i: usize, options: Arc<Options>, stats: Stats, until: Instant, f
             tokio::spawn(async move {
                 while let Some(Ok(message)) = receive.next().await {
                     match message {
-                        Message::Binary(bytes) => match decode_answer(&bytes, |_| true) {
-                            Ok(answer) => match sent_at.lock().unwrap().remove(&answer.seq) {
+                        Message::Binary(bytes) => match read_answer(&bytes, 1) {
+                            Ok(seq) => match sent_at.lock().unwrap().remove(&seq) {
                                 Some(sent) => stats.ok(KIND, sent.elapsed()),
                                 None => stats.failed(KIND, "an answer to no frame"),
                             },

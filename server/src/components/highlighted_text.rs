@@ -16,7 +16,8 @@ use crate::engine::value::{ComponentValue, Payload};
 /// ```
 /// use rheo::HighlightedText;
 ///
-/// let entities = HighlightedText::new().label("entities").show_legend(true).combine_adjacent(" ");
+/// let entities =
+///     HighlightedText::new().label("entities").show_legend(true).combine_adjacent(" ").color("name", "#ffa94d");
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct HighlightedText {
@@ -53,6 +54,15 @@ impl HighlightedText {
         self.options.adjacent_separator = separator.into();
         self
     }
+
+    /// Label `label`'s colour (`#rrggbb` or `#rgb`), Gradio's `color_map`, mixed into the
+    /// field's background so the text reads at 5.4:1 or more (WCAG AA); other labels take
+    /// eight colours in the order they first appear. A colour that is not one fails at start,
+    /// in words.
+    pub fn color(mut self, label: impl Into<String>, color: impl Into<String>) -> Self {
+        self.options.color_map.insert(label.into(), color.into());
+        self
+    }
 }
 
 impl ComponentValue for Vec<Span> {
@@ -79,7 +89,7 @@ impl Contract for components::HighlightedText {
             "show_inline_category": self.show_inline_category,
             "combine_adjacent": self.combine_adjacent,
             "adjacent_separator": self.adjacent_separator,
-            "color_map": null,
+            "color_map": (!self.color_map.is_empty()).then_some(&self.color_map),
         })
     }
 

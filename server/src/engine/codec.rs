@@ -444,8 +444,8 @@ pub(crate) fn answer_frame(
                         message.files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name)).collect();
                     Some(FileShape::WithText(message.text).value(attached))
                 }
-                // Inside the JSON, as `data:` URLs: a stream's answer carries one media part per
-                // media output, and a gallery is not one (`Kind::media`).
+                // Inside the JSON, as `data:` URLs: a stream's answer carries the bytes of media
+                // outputs' files, and a gallery is not media (`Kind::media`).
                 Some(Payload::Gallery(images)) => Some(Value::Gallery(GalleryData::new(images.into_iter().map(|i| {
                     (data_url_file(media::encode_jpeg(&i.image, FRAME_JPEG_QUALITY), "image/jpeg"), i.caption)
                 })))),
@@ -531,8 +531,36 @@ mod tests {
         let answer = FileOutputs::new("app", &files, None, false, &outputs).encode(payloads()).await.unwrap();
         assert_eq!(answer, [Value::Text("x = 1".into()), Value::Json(combined.clone())]);
         let frame = answer_frame(7, payloads(), &outputs, 32).unwrap();
-        let read = rheo_shared::protocol::stream::decode_answer(&frame, |_| false).unwrap();
+        let read = rheo_shared::protocol::stream::decode_answer(&frame).unwrap();
         assert_eq!(read.data, [serde_json::json!("x = 1"), combined]);
+    }
+
+    /// The bug this prevents: a stream's answer carried each file's bytes, but the page read
+    /// one file per media output, and called an answer with a list of files unreadable.
+    #[test]
+    fn a_streams_answer_gives_every_file_its_bytes_as_the_page_reads_them() {
+        use rheo_shared::components::{File, FileCount};
+        let list =
+            ComponentSpec::new(ComponentKind::File(File { file_count: FileCount::Multiple, file_types: vec![] }));
+        let one = ComponentSpec::new(ComponentKind::File(File { file_count: FileCount::Single, file_types: vec![] }));
+        let file = |name: &str, text: &str| crate::NamedFile::new(name, text.as_bytes().to_vec());
+        let files = Payload::Files { files: vec![file("a.txt", "first"), file("b.txt", "second")], list: true };
+        let hidden: rheo_shared::Update = serde_json::from_str(r#"{"__type__": "update", "visible": false}"#).unwrap();
+        let behind_a_look = Payload::Update {
+            value: Some(Box::new(Payload::Files { files: vec![file("c.txt", "third")], list: false })),
+            look: hidden,
+        };
+        let outputs = [list, one];
+        let frame = answer_frame(4, vec![files, behind_a_look], &outputs, 8).unwrap();
+        let answer = rheo_shared::protocol::stream::decode_answer(&frame).unwrap();
+        let read = answer.outputs(|index, json| (outputs[index].read_value(json), true)).unwrap();
+        let read: Vec<_> = read
+            .into_iter()
+            .flat_map(|(mut value, bytes)| value.files_mut().to_vec().into_iter().zip(bytes))
+            .map(|(file, bytes)| (file.orig_name.clone().unwrap(), bytes.to_vec()))
+            .collect();
+        let expected = [("a.txt", "first"), ("b.txt", "second"), ("c.txt", "third")];
+        assert_eq!(read, expected.map(|(name, text)| (name.to_owned(), text.as_bytes().to_vec())));
     }
 
     #[tokio::test]
@@ -602,7 +630,7 @@ mod tests {
         assert!(refused.to_string().contains("the mask of \"x\" is 2×2 pixels, its image 6×4"), "{refused}");
 
         let frame = answer_frame(1, vec![Payload::Annotated(Box::new(boxes(2)))], &outputs, 3).unwrap();
-        let answer = rheo_shared::protocol::stream::decode_answer(&frame, |_| false).unwrap();
+        let answer = rheo_shared::protocol::stream::decode_answer(&frame).unwrap();
         let read = outputs[0].read_value(answer.data[0].clone());
         assert!(matches!(read, Value::Annotated(_)), "{read:?}");
         let data_urls =

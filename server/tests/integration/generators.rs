@@ -219,7 +219,7 @@ async fn microphone_chunks_stream_in_with_state_and_bad_chunks_are_refused() {
                     ServerMessage::Started { .. } => continue,
                     other => replies.push(json!(other)),
                 },
-                Message::Binary(bytes) => replies.push(json!(decode_answer(&bytes, |_| false).unwrap().data)),
+                Message::Binary(bytes) => replies.push(json!(decode_answer(&bytes).unwrap().data)),
                 _ => continue,
             }
             break;

@@ -87,14 +87,13 @@ async fn next(socket: &mut Socket) -> Reply {
     match message.expect("the stream is open").unwrap() {
         Message::Text(text) => Reply::Event(serde_json::from_str(&text).unwrap()),
         Message::Binary(bytes) => {
-            let answer = decode_answer(&bytes, |_| true).unwrap();
-            let image = rheo::image::load_from_memory(answer.media[0]).unwrap().into_luma8();
+            let answer = decode_answer(&bytes).unwrap();
+            let seq = answer.seq;
+            // The flipped frame is the first output, a file with its bytes after the JSON.
+            let outputs = answer.outputs(|index, json| (serde_json::from_value(json).unwrap(), index == 0)).unwrap();
+            let image = rheo::image::load_from_memory(outputs[0].1[0]).unwrap().into_luma8();
             let (w, h) = image.dimensions();
-            Reply::Frame {
-                seq: answer.seq,
-                top: image.get_pixel(w / 2, 2).0[0],
-                bottom: image.get_pixel(w / 2, h - 3).0[0],
-            }
+            Reply::Frame { seq, top: image.get_pixel(w / 2, 2).0[0], bottom: image.get_pixel(w / 2, h - 3).0[0] }
         }
         other => panic!("unexpected message {other:?}"),
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{mismatch, parse_hex_color, ImageFormat, Kind, Problem, ValueError};
+use super::{check_color_map, mismatch, parse_hex_color, ImageFormat, Kind, Problem, ValueError};
 use crate::{value::AnnotatedData, Value};
 
 /// An annotated image's options (Gradio's names).
@@ -69,10 +69,7 @@ impl Kind for AnnotatedImage {
     }
 
     fn check(&self) -> Result<(), Problem> {
-        match self.color_map.iter().find(|(_, hex)| parse_hex_color(hex).is_none()) {
-            Some((label, hex)) => Err(Problem::BadColor { label: label.clone(), color: hex.clone() }),
-            None => Ok(()),
-        }
+        check_color_map(&self.color_map)
     }
 
     fn output_only(&self) -> bool {

@@ -186,6 +186,11 @@ pub trait Kind {
         value
     }
 
+    /// The rules it adds to the stylesheet the server serves (an author's colours: the page's
+    /// CSP allows no inline style).
+    fn stylesheet_rules(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// Its list of choices, if it has one (a Radio's, a Dropdown's): an update may replace it.
     fn choices(&self) -> Option<&[String]> {
         None
@@ -416,6 +421,11 @@ impl ComponentKind {
         match_kind!(self, k => k.postprocess(value))
     }
 
+    /// The rules it adds to the served stylesheet (see [`Kind::stylesheet_rules`]).
+    pub fn stylesheet_rules(&self) -> Vec<String> {
+        match_kind!(self, k => k.stylesheet_rules())
+    }
+
     fn check(&self) -> Result<(), Problem> {
         match_kind!(self, k => k.check())
     }
@@ -455,6 +465,14 @@ pub fn check_choices(choices: &[String]) -> Result<(), Problem> {
         Err(Problem::TooManyChoices(choices.len()))
     } else {
         Ok(())
+    }
+}
+
+/// The check of a `color_map` (label to colour): each colour `#rrggbb` or `#rgb`.
+pub(crate) fn check_color_map(color_map: &std::collections::BTreeMap<String, String>) -> Result<(), Problem> {
+    match color_map.iter().find(|(_, hex)| parse_hex_color(hex).is_none()) {
+        Some((label, hex)) => Err(Problem::BadColor { label: label.clone(), color: hex.clone() }),
+        None => Ok(()),
     }
 }
 

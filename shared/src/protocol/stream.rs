@@ -8,7 +8,8 @@
 //!    whenever another input changes; the change applies from the next frame on.
 //! 3. The server answers every frame, in order: with an answer, binary
 //!    `[seq: u32 LE][json length: u32 LE][json: the outputs][media bytes]`, in which every file
-//!    among the outputs is followed, in order, by its `size` bytes; or with
+//!    of the media outputs (a component whose `Kind::media` is some) is followed, in order, by
+//!    its `size` bytes; or with
 //!    [`ServerMessage::Skipped`] when a newer frame came before it could start; or with
 //!    [`ServerMessage::Error`].
 //! 4. The server ends the stream with [`ServerMessage::Ended`] (the time limit was reached);
@@ -23,9 +24,13 @@
 //! assert_eq!(stream::decode_frame(&frame), Ok((7, &b"jpeg bytes"[..])));
 //!
 //! let image = Value::File(FileData { size: Some(3), mime_type: Some("image/jpeg".into()), ..Default::default() });
-//! let answer = stream::encode_answer(7, &[image], &[b"abc"]);
-//! let decoded = stream::decode_answer(&answer, |_| true).unwrap();
-//! assert_eq!((decoded.seq, decoded.media), (7, vec![&b"abc"[..]]));
+//! let answer = stream::encode_answer(7, &[image.clone()], &[b"abc"]);
+//! let decoded = stream::decode_answer(&answer).unwrap();
+//! assert_eq!(decoded.seq, 7);
+//! // The page reads each output with its component (here, the image as it was sent), which
+//! // says whether it is media.
+//! let outputs = decoded.outputs(|_index, _json| (image.clone(), true)).unwrap();
+//! assert_eq!(outputs, [(image, vec![&b"abc"[..]])]);
 //! ```
 
 use crate::wire_names::wire_names;
@@ -140,11 +145,44 @@ pub fn decode_frame(message: &[u8]) -> Result<(u32, &[u8]), FrameError> {
 #[derive(Debug, PartialEq)]
 pub struct Answer<'a> {
     pub seq: u32,
-    /// One value per output, as JSON (read each with its component); a media output's bytes
-    /// are the next of `media`.
+    /// One value per output, as JSON (read each with its component: [`Answer::outputs`]).
     pub data: Vec<serde_json::Value>,
-    /// The bytes of each file among `data`, in order.
-    pub media: Vec<&'a [u8]>,
+    /// The bytes of each file among the media outputs, in order.
+    media: &'a [u8],
+}
+
+/// An output of an answer, read: its value, and the bytes of each of its files if it is media.
+pub type Output<'a> = (Value, Vec<&'a [u8]>);
+
+impl<'a> Answer<'a> {
+    /// Each output as `read(index, json)` reads it (its component's reading, and whether it is
+    /// media), with the bytes of each of a media output's files: wherever the value keeps them
+    /// (one, a list, a message's, inside an update: `Value::files_mut`), they take the bytes after
+    /// the JSON in order, each as many as its `size`. Read through the values, not the JSON's
+    /// shape, which a Json output may share. An error if the bytes and the sizes disagree.
+    pub fn outputs(
+        self,
+        mut read: impl FnMut(usize, serde_json::Value) -> (Value, bool),
+    ) -> Result<Vec<Output<'a>>, FrameError> {
+        let mut rest = self.media;
+        let mut outputs = Vec::with_capacity(self.data.len());
+        for (index, json) in self.data.into_iter().enumerate() {
+            let (mut value, media) = read(index, json);
+            let mut bytes = Vec::new();
+            for file in value.files_mut().iter().filter(|_| media) {
+                let size = file.size.and_then(|size| usize::try_from(size).ok()).filter(|size| *size <= rest.len());
+                let (these, tail) = rest.split_at(size.ok_or(FrameError::SizeMismatch)?);
+                bytes.push(these);
+                rest = tail;
+            }
+            outputs.push((value, bytes));
+        }
+        if rest.is_empty() {
+            Ok(outputs)
+        } else {
+            Err(FrameError::SizeMismatch)
+        }
+    }
 }
 
 /// `data` holds one value per output; `media` the bytes of each file among them, in order
@@ -162,36 +200,20 @@ pub fn encode_answer(seq: u32, data: &[Value], media: &[&[u8]]) -> Vec<u8> {
     message
 }
 
-/// Reads an answer; `carries_media(i)` says whether output `i` is a media component (whose
-/// value, a file with its `size`, is followed by that many bytes). It is the components that
-/// say so, not the values' shape: a Json output may hold an object with a `size`.
-pub fn decode_answer(message: &[u8], carries_media: impl Fn(usize) -> bool) -> Result<Answer<'_>, FrameError> {
+/// Reads an answer: its number and its outputs' JSON; [`Answer::outputs`] reads the outputs
+/// and gives their files the bytes after it.
+pub fn decode_answer(message: &[u8]) -> Result<Answer<'_>, FrameError> {
     let (seq, rest) = split_u32(message)?;
     let (json_len, rest) = split_u32(rest)?;
     let json_len = json_len as usize;
     if rest.len() < json_len {
         return Err(FrameError::TooShort);
     }
-    let (json, mut rest) = rest.split_at(json_len);
+    let (json, media) = rest.split_at(json_len);
     // From text, never `from_slice`: the page then holds one JSON reader (`StrRead`) instead of
     // two, each instantiated for every type read (89 KB of wasm before optimisation).
     let json = std::str::from_utf8(json).map_err(|e| FrameError::BadJson(e.to_string()))?;
     let data: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|e| FrameError::BadJson(e.to_string()))?;
-    let mut media = Vec::new();
-    for (index, value) in data.iter().enumerate() {
-        if carries_media(index) && !value.is_null() {
-            let size = value["size"].as_u64().ok_or(FrameError::SizeMismatch)? as usize;
-            if rest.len() < size {
-                return Err(FrameError::SizeMismatch);
-            }
-            let (bytes, tail) = rest.split_at(size);
-            media.push(bytes);
-            rest = tail;
-        }
-    }
-    if !rest.is_empty() {
-        return Err(FrameError::SizeMismatch);
-    }
     Ok(Answer { seq, data, media })
 }
 
@@ -205,37 +227,68 @@ mod tests {
     use super::*;
     use crate::FileData;
 
+    fn data(size: u64) -> FileData {
+        FileData { size: Some(size), ..Default::default() }
+    }
+
     fn file(size: u64) -> Value {
-        Value::File(FileData { size: Some(size), ..Default::default() })
+        Value::File(data(size))
+    }
+
+    /// The media outputs' files' bytes, as the page takes them: `read` stands for its
+    /// components, which read each output (`None`: not media).
+    fn media_of(message: &[u8], read: &[Option<Value>]) -> Result<Vec<Vec<u8>>, FrameError> {
+        let answer = decode_answer(message)?;
+        assert_eq!(answer.data.len(), read.len());
+        let outputs = answer.outputs(|index, _| read[index].clone().map_or((Value::Null, false), |v| (v, true)))?;
+        Ok(outputs.into_iter().flat_map(|(_, bytes)| bytes).map(<[u8]>::to_vec).collect())
     }
 
     #[test]
     fn answers_round_trip_with_several_files_and_values() {
         let data = vec![file(2), Value::Number(1.5), file(0), file(3)];
         let message = encode_answer(u32::MAX, &data, &[b"ab", b"", b"cde"]);
-        let answer = decode_answer(&message, |i| i != 1).unwrap();
+        let answer = decode_answer(&message).unwrap();
         assert_eq!(answer.seq, u32::MAX);
         assert_eq!(answer.data, serde_json::to_value(&data).unwrap().as_array().unwrap().clone());
-        assert_eq!(answer.media, vec![&b"ab"[..], b"", b"cde"]);
+        let read = [Some(file(2)), None, Some(file(0)), Some(file(3))];
+        assert_eq!(media_of(&message, &read).unwrap(), [&b"ab"[..], b"", b"cde"]);
         // A Json output shaped like a file carries no bytes.
         let json = Value::Json(serde_json::json!({"path": "x", "size": 3}));
         let message = encode_answer(1, &[json, file(2)], &[b"ab"]);
-        assert_eq!(decode_answer(&message, |i| i == 1).unwrap().media, vec![&b"ab"[..]]);
+        assert_eq!(media_of(&message, &[None, Some(file(2))]).unwrap(), [b"ab"]);
+    }
+
+    /// The bug this prevents: each media output was read as one file with a `size`, so a list
+    /// of files, a message with files, or a file inside an update (a change of look) made the
+    /// page say the answer was unreadable.
+    #[test]
+    fn every_file_of_a_media_output_has_its_bytes() {
+        let files = Value::Files(vec![data(1), data(2)]);
+        let message = Value::Multimodal(crate::MultimodalData { text: "hi".into(), files: vec![data(3)] });
+        let mut update: crate::Update = serde_json::from_str(r#"{"__type__": "update", "visible": true}"#).unwrap();
+        update.value = Some(file(1));
+        let sent = [files, message, Value::Update(Box::new(update)), Value::Null];
+        let message = encode_answer(3, &sent, &[b"a", b"bc", b"def", b"g"]);
+        let read = sent.map(Some);
+        assert_eq!(media_of(&message, &read).unwrap(), [&b"a"[..], b"bc", b"def", b"g"]);
     }
 
     #[test]
     fn damaged_messages_are_refused() {
         assert_eq!(decode_frame(b"abc"), Err(FrameError::TooShort));
         let message = encode_answer(1, &[file(3)], &[b"abc"]);
-        let media = |_| true;
-        assert_eq!(decode_answer(&message[..message.len() - 1], media), Err(FrameError::SizeMismatch));
-        assert_eq!(decode_answer(&message[..6], media), Err(FrameError::TooShort));
+        let read = [Some(file(3))];
+        assert_eq!(media_of(&message[..message.len() - 1], &read), Err(FrameError::SizeMismatch));
+        assert_eq!(media_of(&message[..6], &read), Err(FrameError::TooShort));
         let mut extra = message.clone();
         extra.push(0);
-        assert_eq!(decode_answer(&extra, media), Err(FrameError::SizeMismatch));
+        assert_eq!(media_of(&extra, &read), Err(FrameError::SizeMismatch));
+        let sizeless = [Some(Value::File(FileData::default()))];
+        assert_eq!(media_of(&encode_answer(1, &[Value::Null], &[]), &sizeless), Err(FrameError::SizeMismatch));
         let mut bad_json = encode_answer(1, &[], &[]);
         bad_json[8] = b'{';
-        assert!(matches!(decode_answer(&bad_json, media), Err(FrameError::BadJson(_))));
+        assert!(matches!(decode_answer(&bad_json), Err(FrameError::BadJson(_))));
     }
 
     #[test]
