@@ -9,6 +9,11 @@
 # browser tests of the demos (no packaging, author's project, deployment, replicas, Python
 # client, load or bench).
 set -euo pipefail
+# Nothing here reads input, but cargo's probe of rustc (`rustc - --print=cfg…`, through
+# clippy-driver when it is the wrapper) reads its source from stdin: a run started from a
+# terminal or a pipe with something in it once probed that, failed, and cached the failure in
+# target/.rustc_info.json.
+exec </dev/null
 tier="${1:-full}"
 case "$tier" in
   full | quick) ;;
