@@ -9,11 +9,6 @@
 # browser tests of the demos (no packaging, author's project, deployment, replicas, Python
 # client, load or bench).
 set -euo pipefail
-# Nothing here reads input, but cargo's probe of rustc (`rustc - --print=cfg…`, through
-# clippy-driver when it is the wrapper) reads its source from stdin: a run started from a
-# terminal or a pipe with something in it once probed that, failed, and cached the failure in
-# target/.rustc_info.json.
-exec </dev/null
 tier="${1:-full}"
 case "$tier" in
   full | quick) ;;
@@ -30,10 +25,15 @@ rm -rf "$scratch" && mkdir -p "$scratch"/{tmp,config,data,cache}
 export TMPDIR="$scratch/tmp" XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" \
   XDG_CACHE_HOME="$scratch/cache"
 
-# Formatting and lints first: they fail fast. The app is compiled twice, for the browser
-# (hydrate, on wasm32) and for the server (ssr, with everything native), and linted both ways.
+# Formatting and lints first, then the Rust tests. The app is compiled twice, for the server
+# (ssr, with everything native) and for the browser (hydrate, on wasm32), and linted both ways.
+#
+# The native crates' steps come before the wasm one: on a fresh target/, cargo's first probe of
+# rustc through clippy-driver (`rustc - --print=cfg…`) failed when a wasm32 build had run
+# before it, compiling the text of a rustc error as its source, and cargo cached the failure in
+# target/.rustc_info.json (twice in two fresh runs, and once more by hand; after, it passed).
+# Probed first, as the test command always did, it passes, and every later step reuses it.
 cargo fmt --all --check
-cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
 # The library as an author who turns its optional parts off builds it (redis, mcp, tls).
 cargo clippy -p rheo-live --no-default-features -- -D warnings
 
@@ -53,6 +53,7 @@ if echo 'fn main() { return; }' | clippy-driver --edition 2021 --emit=metadata -
 fi
 RUSTC_WORKSPACE_WRAPPER=clippy-driver cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos -p rheo-load
 unset CLIPPY_ARGS
+cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Plain cargo builds, no UI tooling: the demos; then the library's crates packaged, and an
 # author's project built from those packages (sharing this target directory only to reuse the
