@@ -25,35 +25,17 @@ rm -rf "$scratch" && mkdir -p "$scratch"/{tmp,config,data,cache}
 export TMPDIR="$scratch/tmp" XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" \
   XDG_CACHE_HOME="$scratch/cache"
 
-# Formatting and lints first, then the Rust tests. The app is compiled twice, for the server
-# (ssr, with everything native) and for the browser (hydrate, on wasm32), and linted both ways.
-#
-# The native crates' steps come before the wasm one: on a fresh target/, cargo's first probe of
-# rustc through clippy-driver (`rustc - --print=cfg…`) failed when a wasm32 build had run
-# before it, compiling the text of a rustc error as its source, and cargo cached the failure in
-# target/.rustc_info.json (twice in two fresh runs, and once more by hand; after, it passed).
-# Probed first, as the test command always did, it passes, and every later step reuses it.
+# Formatting and lints first: they fail fast. Clippy runs twice, as the app is compiled twice:
+# for the server (ssr, with everything native) and for the browser (hydrate, on wasm32).
 cargo fmt --all --check
+cargo clippy -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos -p rheo-load --all-targets -- -D warnings
+cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
 # The library as an author who turns its optional parts off builds it (redis, mcp, tls).
 cargo clippy -p rheo-live --no-default-features -- -D warnings
 
-# The native crates are linted as the tests build them: clippy-driver stands in for rustc on
-# the workspace's crates (what `cargo clippy` does, with `cargo check`), so every target is
-# linted with -D warnings and compiled once, instead of a `cargo clippy --all-targets` that
-# compiled every dependency a second time to check it (over a minute of a fresh run). The
-# wasm entry crate (rheo-frontend) is left out: it is built for the browser by
+# The wasm entry crate (rheo-frontend) is left out: it is built for the browser by
 # scripts/bundle.sh, and building it here would unify the app's `hydrate` and `ssr` features.
-# `CLIPPY_ARGS`, its words joined by `__CLIPPY_HACKERY__`, is how cargo-clippy hands its arguments
-# to the driver: not a documented interface, so the driver is first shown a needless `return`
-# and must refuse it, or a change in clippy would drop -D warnings without a word.
-export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
-if echo 'fn main() { return; }' | clippy-driver --edition 2021 --emit=metadata -o /dev/null - 2>/dev/null; then
-  echo "clippy-driver let a lint pass with CLIPPY_ARGS=$CLIPPY_ARGS: see this comment" >&2
-  exit 1
-fi
-RUSTC_WORKSPACE_WRAPPER=clippy-driver cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos -p rheo-load
-unset CLIPPY_ARGS
-cargo clippy -p rheo-frontend --target wasm32-unknown-unknown -- -D warnings
+cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos
 
 # Plain cargo builds, no UI tooling: the demos; then the library's crates packaged, and an
 # author's project built from those packages (sharing this target directory only to reuse the
