@@ -6,7 +6,8 @@
 #                                    # packages, gradio_client
 #   source scripts/setup.sh bundle   # rebuilding the UI bundle: wasm32 target, cargo-leptos,
 #                                    # the wasm-bindgen CLI, node packages (binaryen's wasm-opt)
-# Serving needs none of these: only Rust (the UI bundle ships prebuilt in server/bundle/).
+# Serving needs none of these: only Rust (the UI bundle ships prebuilt in server/bundle/), and
+# what every build needs, checked whenever this is sourced (a working /dev/null, below).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,6 +21,23 @@ CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# /dev/null must be the null device. On these machines it has been found as a regular file,
+# which every `2>/dev/null` writes into and every null stdin reads back: cargo's probe of rustc
+# (`rustc - --print=cfg`, stdin null) then compiled a build script's last error message as its
+# source, failed, and cached the failure in target/.rustc_info.json (CI, stop 50). Put the
+# device back, or stop and say why, before anything runs a compiler.
+null_device() {
+  [ -c /dev/null ] && return 0
+  say "/dev/null is not a character device: putting the null device back"
+  if ! { mknod -m 666 /dev/null.rheo c 1 3 && mv -f /dev/null.rheo /dev/null; }; then
+    echo "/dev/null is a $(stat -c %F /dev/null), not the null device, and it could not be" \
+      "recreated (mknod needs root): builds read it as a compiler's input and fail" >&2
+    return 1
+  fi
+  rm -f target/.rustc_info.json
+}
+null_device
 
 wasm_target() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
