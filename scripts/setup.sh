@@ -22,11 +22,12 @@ WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# /dev/null must be the null device. On these machines it has been found as a regular file,
-# which every `2>/dev/null` writes into and every null stdin reads back: cargo's probe of rustc
-# (`rustc - --print=cfg`, stdin null) then compiled a build script's last error message as its
-# source, failed, and cached the failure in target/.rustc_info.json (CI, stop 50). Put the
-# device back, or stop and say why, before anything runs a compiler.
+# /dev/null must be the null device. `rustc -o /dev/null`, run as root, renames a regular file
+# over it, and one such run (a lint check of this script's, since mended) left this machine's
+# /dev/null a file that every `2>/dev/null` writes into and every null stdin reads back: cargo's
+# probe of rustc (`rustc - --print=cfg`, stdin null) then compiled a build script's last error
+# message as its source, failed, and cached the failure in target/.rustc_info.json (CI, stop
+# 50). Put the device back, or stop and say why, before anything runs a compiler.
 null_device() {
   [ -c /dev/null ] && return 0
   say "/dev/null is not a character device: putting the null device back"
