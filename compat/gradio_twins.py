@@ -1,9 +1,11 @@
 """Gradio 6.31's versions of Rheo demos, for test_components_match_gradio.py to compare their
 components' wire shapes (/config, /info, values) with Rheo's:
 
-    python gradio_twins.py DEMO PORT
+    python gradio_twins.py ORIGINS.json
 
-DEMO: files (Rheo's /files: files in, a description and a CSV report out), chat (Rheo's /chat:
+serves every twin from one process (Gradio imported once, about 6 s), each on a port of its
+own, and once all are up writes ORIGINS.json, `{demo: origin}`, for the tests to read. The demos:
+files (Rheo's /files: files in, a description and a CSV report out), chat (Rheo's /chat:
 a multimodal ChatInterface with the longest reply as an additional input), topics (Rheo's
 /topics: a batched function of texts to labels; here a topic by keyword), event (Rheo's /event:
 a date-time and a colour in, a reminder and a text colour out), tagger (Rheo's /tagger: text
@@ -19,8 +21,10 @@ import datetime
 import json
 import os
 import re
+import socket
 import sys
 import tempfile
+import threading
 
 import gradio as gr
 import numpy as np
@@ -184,6 +188,21 @@ TWINS = {
     ),
 }
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 if __name__ == "__main__":
-    name, port = sys.argv[1], int(sys.argv[2])
-    TWINS[name]().launch(server_name="127.0.0.1", server_port=port, show_error=True)
+    origins = {}
+    for name, build in TWINS.items():
+        port = free_port()
+        build().launch(server_name="127.0.0.1", server_port=port, show_error=True, prevent_thread_lock=True)
+        origins[name] = f"http://127.0.0.1:{port}"
+    # Written whole, then renamed: a reader never sees half of it.
+    out = sys.argv[1]
+    with open(out + ".part", "w") as f:
+        json.dump(origins, f)
+    os.replace(out + ".part", out)
+    threading.Event().wait()

@@ -6,10 +6,6 @@ clients meet the same wire shapes on either server."""
 import json
 import pathlib
 import re
-import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
@@ -17,7 +13,6 @@ from gradio_client import Client, handle_file
 
 from test_mcp import ORIGIN
 
-HERE = pathlib.Path(__file__).resolve().parent
 # Props whose values the two must share, by component type (the rest is each server's look).
 SHARED_PROPS = {
     "file": ["file_count", "file_types", "type", "label"],
@@ -31,48 +26,14 @@ SHARED_PROPS = {
 }
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_twin(name):
-    """Gradio's version of demo `name`, on a port of its own; its origin, and the process."""
-    port = free_port()
-    env = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
-    twin = subprocess.Popen([sys.executable, str(HERE / "gradio_twins.py"), name, str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    origin = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{origin}/config", timeout=1).status_code == 200:
-                return origin, twin
-        except httpx.TransportError:
-            pass
-        if twin.poll() is not None:
-            pytest.fail(f"Gradio's {name} twin ended: {twin.stderr.read()}")
-        time.sleep(0.1)
-    twin.kill()
-    pytest.fail(f"Gradio's {name} twin did not start in 60 s")
-
-
-def running_twin(name):
-    """Gradio's demo `name`, running until the module's tests end: a fixture's body."""
-    origin, twin = start_twin(name)
-    yield origin
-    twin.kill()
-    twin.wait(timeout=10)
-
-
 def twin_fixture(name):
-    """A module-wide fixture `<name>_twin`: the origin of Gradio's demo `name` (gradio_twins.py)."""
+    """A fixture `<name>_twin`: the origin of Gradio's demo `name` (conftest.py's gradio_twins)."""
 
-    @pytest.fixture(scope="module", name=f"{name}_twin")
-    def running():
-        yield from running_twin(name)
+    @pytest.fixture(name=f"{name}_twin")
+    def origin(gradio_twins):
+        return gradio_twins[name]
 
-    return running
+    return origin
 
 
 # Gradio's /files; /chat, a multimodal ChatInterface; /event, a DateTime and a ColorPicker in and
