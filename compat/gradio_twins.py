@@ -13,12 +13,14 @@ tagged by the same rules, in a HighlightedText), format_json (Rheo's /format_jso
 editor, formatted into a Code output), landscapes (Rheo's /landscapes: a prompt, a count and a seed
 in, a Gallery of captioned images out; here plain images under the same captions), detect (Rheo's
 /detect: a picture in, an AnnotatedImage of its coloured regions out; here boxes around the pixels
-of a few exact colours).
+of a few exact colours), summary (Rheo's /summary: a Dataframe of cities in, a Dataframe of each
+column's count, mean, least and greatest out, by the same rules).
 """
 
 import csv
 import datetime
 import json
+import math
 import os
 import re
 import socket
@@ -139,7 +141,49 @@ def format_json(code, indent):
     return json.dumps(value, indent={"2 spaces": 2, "4 spaces": 4, "tab": "\t"}[indent], sort_keys=True, ensure_ascii=False)
 
 
+CITIES = [["Oslo", -2.9, 17.7, True], ["Madrid", 6.3, 25.6, False], ["Cairo", 14.0, 28.0, False], ["Lima", 22.9, 16.3, True]]
+
+
+def number(cell):
+    """A cell's number, as Rheo's `Cell::as_number` reads it: a number, or text that is one."""
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, (int, float)):
+        return float(cell)
+    try:
+        n = float(str(cell).strip())
+    except ValueError:
+        return None
+    return n if math.isfinite(n) else None
+
+
+def rounded(n):
+    """To two decimals, half away from zero (Rust's `f64::round`)."""
+    r = n * 100
+    return (math.floor(r + 0.5) if r >= 0 else -math.floor(-r + 0.5)) / 100
+
+
+def summary(frame):
+    if frame.empty:
+        raise gr.Error("The table has no rows: add some to summarise them.")
+    rows = []
+    for name in frame.columns:
+        filled = [c for c in frame[name].tolist() if c is not None and not (isinstance(c, float) and math.isnan(c))]
+        numbers = [n for n in map(number, filled) if n is not None]
+        if not numbers or len(numbers) < len(filled):
+            rows.append([str(name), len(filled), None, None, None])
+        else:
+            rows.append([str(name), len(filled), rounded(sum(numbers) / len(numbers)), min(numbers), max(numbers)])
+    return rows
+
+
 TWINS = {
+    "summary": lambda: gr.Interface(
+        summary,
+        gr.Dataframe(value=CITIES, headers=["city", "january", "july", "coast"], datatype=["str", "number", "number", "bool"],
+                     label="table"),
+        gr.Dataframe(headers=["column", "count", "mean", "min", "max"], label="summary"),
+    ),
     "landscapes": lambda: gr.Interface(
         landscapes,
         [gr.Textbox(label="prompt"), gr.Slider(1, 8, step=1, value=4, label="images"),

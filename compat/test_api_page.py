@@ -22,14 +22,16 @@ from test_mcp import ORIGIN, with_session
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SNIPPET = re.compile(r'<code data-snippet="([\w-]+)">(.*?)</code>', re.S)
 # Interfaces whose snippets run: numbers and a choice, text and a boolean, an image file, a
-# list of files, a date-time and a colour, highlighted text, code, a gallery.
-NAMES = ["calculator", "greet", "flip", "files", "event", "tagger", "format_json", "landscapes"]
+# list of files, a date-time and a colour, highlighted text, code, a gallery, a table.
+NAMES = ["calculator", "greet", "flip", "files", "event", "tagger", "format_json", "landscapes", "summary"]
 EXPECTED = {
     "calculator": "48",
     "greet": "Hello, Ada!!!",
     "files": "**file.pdf**: a PDF document",
     "event": "2026-12-23 19:30:00",
     "format_json": "born",
+    # The cities' January mean.
+    "summary": "10.07",
     # The example's three images, each with its caption.
     "landscapes": "Night over snow, variation 3",
     # A span of "Ada Lovelace" labelled name: Python prints it with single quotes, the others as

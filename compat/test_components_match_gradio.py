@@ -22,6 +22,7 @@ SHARED_PROPS = {
     "code": ["language", "lines", "show_line_numbers", "wrap_lines", "label"],
     "annotatedimage": ["show_legend", "color_map", "format", "label"],
     "gallery": ["columns", "allow_preview", "format", "type", "label"],
+    "dataframe": ["headers", "row_count", "col_count", "column_count", "datatype", "label"],
     "highlightedtext": ["show_legend", "show_inline_category", "combine_adjacent", "adjacent_separator", "color_map", "label"],
 }
 
@@ -38,9 +39,9 @@ def twin_fixture(name):
 
 # Gradio's /files; /chat, a multimodal ChatInterface; /event, a DateTime and a ColorPicker in and
 # out; /tagger, a HighlightedText out; /format_json, a Code editor in and a Code out;
-# /landscapes, a Gallery out; /detect, an AnnotatedImage out.
-files_twin, chat_twin, event_twin, tagger_twin, format_json_twin, landscapes_twin, detect_twin = map(
-    twin_fixture, ["files", "chat", "event", "tagger", "format_json", "landscapes", "detect"]
+# /landscapes, a Gallery out; /detect, an AnnotatedImage out; /summary, a Dataframe in and out.
+files_twin, chat_twin, event_twin, tagger_twin, format_json_twin, landscapes_twin, detect_twin, summary_twin = map(
+    twin_fixture, ["files", "chat", "event", "tagger", "format_json", "landscapes", "detect", "summary"]
 )
 
 
@@ -190,6 +191,40 @@ def test_highlighted_text_matches_gradios(tagger_twin):
     for origin in (f"{ORIGIN}/tagger", tagger_twin):
         read = Client(f"{origin}/", verbose=False).predict(text, api_name="/tag")
         assert read == spans, origin
+
+
+def test_a_dataframe_matches_gradios(summary_twin):
+    mine = described_alike("summary", summary_twin, "/summary", ["dataframe"])
+    assert [component for component, _, _ in mine] == ["Dataframe", "Dataframe"]
+    cities, gradios = (components(httpx.get(f"{origin}/config").json(), "dataframe")[0]["props"]["value"]
+                       for origin in (f"{ORIGIN}/summary", summary_twin))
+    assert cities == gradios, "the input's starting table (an output starts empty in Rheo, whatever its kind)"
+    # A table as Gradio's page sends one after an edit (a number typed as text, an empty cell),
+    # and one with a header that is a number.
+    edited = {"headers": ["city", "january"], "data": [["Oslo", "-2.5"], ["Rome", None], ["Lima", 23]], "metadata": None}
+    numbered = {"headers": ["city", 2024], "data": [["Oslo", 1.5], ["Rome", 2]], "metadata": None}
+    for table in (cities, edited, numbered):
+        ours, theirs = call(f"{ORIGIN}/summary", "summary", [table])[0], call(summary_twin, "summary", [table])[0]
+        assert ours == theirs, table
+        assert set(ours) == {"headers", "data", "metadata"} and ours["headers"] == ["column", "count", "mean", "min", "max"]
+    assert ["january", 4, 10.07, -2.9, 22.9] in ours_for(cities)
+    for origin in (f"{ORIGIN}/summary", summary_twin):
+        read = Client(f"{origin}/", verbose=False).predict(edited, api_name="/summary")
+        assert read["data"][1] == ["january", 2, 10.25, -2.5, 23], origin
+
+
+def ours_for(table):
+    return call(f"{ORIGIN}/summary", "summary", [table])[0]["data"]
+
+
+def test_tables_out_of_bounds_are_refused_in_words():
+    for table, words in (({"headers": ["a"], "data": [["x"], ["y", "z"]]}, "row 2 has 2 cells; the table has 1 column"),
+                         ({"headers": ["a"], "data": [[{"x": 1}]]}, "a cell holds text, a number, true or false, or nothing"),
+                         ({"headers": ["a"], "data": [["x"]] * 10_001}, "the table has 10001 rows; the limit is 10000"),
+                         ({"rows": []}, "expected a table (headers and rows)")):
+        refused = httpx.post(f"{ORIGIN}/summary/gradio_api/call/summary", json={"data": [table]})
+        assert refused.status_code == 422, refused.text
+        assert words in [p["message"] for p in refused.json()["detail"] if not p["is_valid"]][0], refused.text
 
 
 def test_code_matches_gradios(format_json_twin):

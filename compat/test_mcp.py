@@ -4,6 +4,7 @@ at <origin>/gradio_api/mcp/ (the release server started by scripts/test.sh)."""
 import asyncio
 import base64
 import io
+import json
 import os
 
 import httpx
@@ -76,6 +77,20 @@ def test_dates_colours_and_highlighted_text_go_through_tools():
     texts = [content.text for content in planned.content]
     assert texts[1:] == ["2027-02-28 09:00:00", "#ffffff"], texts
     assert not tagged.is_error and '"token":"Ada"' in tagged.content[0].text.replace(" ", ""), tagged.content
+
+
+def test_a_table_goes_through_a_tool_with_its_bounds_in_the_schema():
+    table = {"headers": ["city", "january"], "data": [["Oslo", -2.9], ["Lima", 22.9]]}
+
+    async def use(session):
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        return tools, await session.call_tool("summary", {"table": table})
+
+    tools, summarised = with_session(use)
+    schema = tools["summary"].input_schema["properties"]["table"]
+    assert schema["properties"]["data"]["maxItems"] == 10_000 and "city, january, july, coast" in schema["description"]
+    assert not summarised.is_error, summarised.content
+    assert json.loads(summarised.content[0].text)["data"][1] == ["january", 2, 10, -2.9, 22.9]
 
 
 def test_flip_returns_the_image_upside_down():

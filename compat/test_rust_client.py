@@ -16,7 +16,7 @@ from test_mcp import ORIGIN
 
 GR = os.environ.get("RHEO_GR") or shutil.which("gr") or "gr: run scripts/setup.sh tests, which installs it"
 DEMOS = ["calculator", "greet", "flip", "filters", "mirror", "transcribe", "echo", "synth", "diffusion", "word_count", "files", "topics",
-         "event", "tagger", "format_json"]
+         "event", "tagger", "format_json", "summary"]
 
 
 def gr(*args):

@@ -20,6 +20,7 @@ mod greet;
 mod landscapes;
 mod mirror;
 mod notes;
+mod summary;
 mod synth;
 mod tagger;
 mod topics;
@@ -75,6 +76,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("format_json", format_json::interface())
         .mount("landscapes", landscapes::interface())
         .mount("detect", detect::interface())
+        .mount("summary", summary::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

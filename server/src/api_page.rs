@@ -399,14 +399,15 @@ fn render_endpoint(spec: &InterfaceSpec, base: &str, snippets: &[Snippet], words
             )
         })
         .collect();
+    // Each snippet focusable, so that a keyboard scrolls one wider than the page (a table's).
     let sections: String = snippets
         .iter()
         .map(|s| {
             let setup_file = s.setup_file.as_ref().map_or(String::new(), |(language, file)| {
-                format!("<pre><code data-snippet=\"{language}\">{}</code></pre>", escape(file))
+                format!("<pre tabindex=\"0\"><code data-snippet=\"{language}\">{}</code></pre>", escape(file))
             });
             format!(
-                "<section><h3>{}</h3><p>{}</p>{setup_file}<pre><code data-snippet=\"{}\">{}</code></pre></section>\n",
+                "<section><h3>{}</h3><p>{}</p>{setup_file}<pre tabindex=\"0\"><code data-snippet=\"{}\">{}</code></pre></section>\n",
                 escape(s.heading),
                 escape(&s.setup),
                 s.language,

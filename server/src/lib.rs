@@ -96,9 +96,9 @@ pub use chat::{ChatInputs, ChatInterface, MessageBox, Reply};
 pub use chrono;
 pub use components::{
     Annotated, AnnotatedImage, Annotation, Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Code, Color,
-    ColorPicker, Component, ComponentList, DateTime, Dropdown, Edit, File, Gallery, GalleryImage, HighlightedText,
-    Image, Json, Label, Like, Markdown, MediaInput, MultimodalMessage, MultimodalTextbox, NamedFile, Number, Output,
-    Radio, Region, Returns, Shown, Slider, State, Submitting, Textbox, WithEventData,
+    ColorPicker, Component, ComponentList, Dataframe, DateTime, Dropdown, Edit, File, Gallery, GalleryImage,
+    HighlightedText, Image, Json, Label, Like, Markdown, MediaInput, MultimodalMessage, MultimodalTextbox, NamedFile,
+    Number, Output, Radio, Region, Returns, Shown, Slider, State, Submitting, Textbox, WithEventData,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},
@@ -113,8 +113,8 @@ pub use limits::Limits;
 pub use login::Login;
 pub use registry::{Monitor, Registry, ServeError, DEFAULT_HOST, DEFAULT_PORT};
 pub use rheo_shared::{
-    AudioData, AudioSource, CacheMode, Classification, CodeLanguage, Facing, FileCount, ImageFormat, ImageSource,
-    TriggerMode, WebcamConstraints,
+    AudioData, AudioSource, CacheMode, Cell, Classification, CodeLanguage, ColumnType, Facing, FileCount, ImageFormat,
+    ImageSource, Table, TriggerMode, WebcamConstraints,
 };
 /// `serde_json`, whose `Value` a [`Json`] output takes (build one with `serde_json::json!`).
 pub use serde_json;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use rheo_shared::components::MAX_CHAT_MESSAGES;
+use rheo_shared::components::{MAX_CELL_CHARS, MAX_CHAT_MESSAGES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS};
 
 /// The server's bounds, each with a default that suits a demo on one machine. Set them in code
 /// with [`Registry::limits`](crate::Registry::limits), or one by one with the environment
@@ -86,6 +86,13 @@ pub struct Limits {
     /// ([`ChatInterface::max_message_chars`](crate::ChatInterface::max_message_chars))
     /// (`RHEO_MAX_MESSAGE_CHARS`; 10,000).
     pub max_message_chars: usize,
+    /// Rows in a table ([`Dataframe`](crate::Dataframe)) a client sends or a handler returns
+    /// (`RHEO_MAX_TABLE_ROWS`; 10,000).
+    pub max_table_rows: usize,
+    /// Columns in a table (`RHEO_MAX_TABLE_COLUMNS`; 100).
+    pub max_table_columns: usize,
+    /// Characters in a table's cell (`RHEO_MAX_CELL_CHARS`; 10,000).
+    pub max_cell_chars: usize,
 }
 
 /// One chainable setter per field, named as the field.
@@ -125,6 +132,9 @@ setters! {
     default_concurrency_limit: Option<usize>,
     max_chat_messages: usize,
     max_message_chars: usize,
+    max_table_rows: usize,
+    max_table_columns: usize,
+    max_cell_chars: usize,
 }
 
 impl Default for Limits {
@@ -150,6 +160,9 @@ impl Default for Limits {
             default_concurrency_limit: Some(1),
             max_chat_messages: MAX_CHAT_MESSAGES,
             max_message_chars: 10_000,
+            max_table_rows: MAX_TABLE_ROWS,
+            max_table_columns: MAX_TABLE_COLUMNS,
+            max_cell_chars: MAX_CELL_CHARS,
         }
     }
 }
@@ -171,7 +184,7 @@ impl Limits {
             usize::try_from(n).unwrap_or(usize::MAX)
         }
         type Set = fn(&mut Limits, u64);
-        let fields: [(&str, u64, Set); 19] = [
+        let fields: [(&str, u64, Set); 22] = [
             ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
             ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
             ("RHEO_MAX_REQUEST_KB", KIB, |l, n| l.max_request_bytes = size(n)),
@@ -191,6 +204,9 @@ impl Limits {
             ("RHEO_BODY_TIME_LIMIT_SECS", 1, |l, n| l.body_time_limit = Duration::from_secs(n)),
             ("RHEO_MAX_CHAT_MESSAGES", 1, |l, n| l.max_chat_messages = size(n).min(MAX_CHAT_MESSAGES)),
             ("RHEO_MAX_MESSAGE_CHARS", 1, |l, n| l.max_message_chars = size(n)),
+            ("RHEO_MAX_TABLE_ROWS", 1, |l, n| l.max_table_rows = size(n)),
+            ("RHEO_MAX_TABLE_COLUMNS", 1, |l, n| l.max_table_columns = size(n)),
+            ("RHEO_MAX_CELL_CHARS", 1, |l, n| l.max_cell_chars = size(n)),
         ];
         for (name, unit, set) in fields {
             if let Some(n) = read(name, unit)? {

@@ -38,8 +38,8 @@ pub use blocks::{
     DEFAULT_STREAM_EVERY, MAX_CALLS_IN_FLIGHT, MAX_LAYOUT_DEPTH, MIN_TIMER_SECONDS,
 };
 pub use components::{
-    AudioSource, CodeLanguage, ComponentKind, ComponentSpec, Facing, FileCount, ImageFormat, ImageSource, Media,
-    Problem, SpecError, ValueError, WebcamConstraints,
+    AudioSource, Cell, CodeLanguage, ColumnType, ComponentKind, ComponentSpec, Facing, FileCount, ImageFormat,
+    ImageSource, Media, Problem, SpecError, Table, ValueError, WebcamConstraints,
 };
 pub use interface::{
     check_values, Batching, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_BATCH_SIZE, MAX_FLAG_REASON_CHARS,

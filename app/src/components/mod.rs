@@ -18,6 +18,7 @@ mod chatbot;
 mod checkbox;
 mod code;
 mod color_picker;
+mod dataframe;
 mod date_time;
 mod dropdown;
 mod file;
@@ -70,7 +71,7 @@ pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> 
         views_by_kind!(&spec.kind, field;
             Number, Slider, Radio, Textbox, Checkbox, State, Button;
             lazy: Dropdown, Label, Markdown, Json, Image, Audio, Chatbot, File, MultimodalTextbox, ColorPicker, DateTime,
-                HighlightedText, Code, Gallery, AnnotatedImage,
+                HighlightedText, Code, Gallery, AnnotatedImage, Dataframe,
         ),
     )
 }

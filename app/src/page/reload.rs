@@ -63,7 +63,8 @@ fn keepable(spec: &BlocksSpec) -> Vec<Option<&'static str>> {
         | ComponentKind::Json(_)
         | ComponentKind::ColorPicker(_)
         | ComponentKind::DateTime(_)
-        | ComponentKind::Code(_) => true,
+        | ComponentKind::Code(_)
+        | ComponentKind::Dataframe(_) => true,
         ComponentKind::Button(_)
         | ComponentKind::State(_)
         | ComponentKind::Image(_)

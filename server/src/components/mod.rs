@@ -22,6 +22,7 @@
 //! | [`HighlightedText`] | `Vec<(String, Option<String>)>` | output: spans coloured by label, a legend |
 //! | [`Gallery`] | `Vec<`[`GalleryImage`]`>` (returns a `Vec` of images or `(image, caption)` pairs too) | output: a grid with captions, a preview the arrow keys move through |
 //! | [`AnnotatedImage`] | [`Annotated`]: an image with [`Annotation`]s, boxes or masks | output: regions in their labels' colours, a legend that lights one label |
+//! | [`Dataframe`] | [`Table`](crate::Table): headers, rows of [`Cell`](crate::Cell)s | an editable table (typed columns, rows and columns added and removed); sortable as an output |
 //! | [`Code`] | `String` | an editor with line numbers, highlighted by [`CodeLanguage`](crate::CodeLanguage); a Copy button as an output |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
@@ -40,6 +41,7 @@ mod chatbot;
 mod checkbox;
 mod code;
 mod color_picker;
+mod dataframe;
 mod date_time;
 mod dropdown;
 pub(crate) mod file;
@@ -67,6 +69,7 @@ pub use self::{
     checkbox::Checkbox,
     code::Code,
     color_picker::{Color, ColorPicker},
+    dataframe::Dataframe,
     date_time::DateTime,
     dropdown::Dropdown,
     file::{File, NamedFile},

@@ -407,11 +407,18 @@ impl Declared {
     }
 }
 
-/// Gives components the server's limits they check values by: a Chatbot's most messages.
+/// Gives components the server's limits they check values by: a Chatbot's most messages, a
+/// table's most rows, columns and characters in a cell.
 fn bound_components(components: &mut [ComponentSpec], limits: &Limits) {
     for component in components {
-        if let ComponentKind::Chatbot(chatbot) = &mut component.kind {
-            chatbot.max_messages = limits.max_chat_messages;
+        match &mut component.kind {
+            ComponentKind::Chatbot(chatbot) => chatbot.max_messages = limits.max_chat_messages,
+            ComponentKind::Dataframe(table) => {
+                table.max_rows = limits.max_table_rows;
+                table.max_columns = limits.max_table_columns;
+                table.max_cell_chars = limits.max_cell_chars;
+            }
+            _ => {}
         }
     }
 }

@@ -13,6 +13,7 @@ mod chatbot;
 mod checkbox;
 mod code;
 mod color_picker;
+mod dataframe;
 mod date_time;
 mod dropdown;
 mod file;
@@ -40,6 +41,7 @@ pub use self::{
     checkbox::Checkbox,
     code::{highlight, Code, CodeLanguage, Token},
     color_picker::{hex_color, parse_hex_color, ColorPicker},
+    dataframe::{Cell, ColumnType, Count, Dataframe, Table, MAX_CELL_CHARS, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS},
     date_time::{date_format, is_date_time, parse_now, DateTime},
     dropdown::Dropdown,
     file::{File, FileCount, FILE_CATEGORIES},
@@ -92,7 +94,7 @@ macro_rules! for_each_component {
         $crate::$callback! { $($args,)* [
             Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
             Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code, Gallery,
-            AnnotatedImage,
+            AnnotatedImage, Dataframe,
         ] }
     };
 }
@@ -266,6 +268,20 @@ pub enum ValueError {
     TooManyMessages { count: usize, max: usize },
     #[error("{0:?} is not a colour: give #rrggbb or #rgb")]
     NotAColor(String),
+    #[error("a column's header must be text or a number")]
+    BadHeader,
+    #[error("the table has {count} rows; the limit is {max}")]
+    TooManyRows { count: usize, max: usize },
+    #[error("the table has {count} columns; the limit is {max}")]
+    TooManyColumns { count: usize, max: usize },
+    #[error("row {row} is not a list of cells")]
+    BadRow { row: usize },
+    #[error("row {row} has {cells} cells; the table has {columns} column{}", if *columns == 1 { "" } else { "s" })]
+    RowTooWide { row: usize, cells: usize, columns: usize },
+    #[error("row {row}, column {column}: a cell holds text, a number, true or false, or nothing")]
+    BadCell { row: usize, column: usize },
+    #[error("row {row}, column {column}: the text is {length} characters long; the limit is {max}")]
+    CellTooLong { row: usize, column: usize, length: usize, max: usize },
     #[error("{text:?} is not {}: give {}, or now, or now - 2h",
         if *include_time { "a date and time" } else { "a date" }, date_format(*include_time))]
     NotADateTime { text: String, include_time: bool },
@@ -309,6 +325,10 @@ pub enum Problem {
     BadColor { label: String, color: String },
     #[error("a gallery has 1 to {MAX_GALLERY_COLUMNS} columns, not {0}")]
     BadColumns(u32),
+    #[error("{headers} headers were given for {columns} columns")]
+    HeadersNotColumns { headers: usize, columns: usize },
+    #[error("a table has 1 to {max} columns, not {columns}")]
+    BadColumnCount { columns: usize, max: usize },
     #[error("a {0} only shows values: it cannot be an input")]
     OutputOnly(&'static str),
 }
