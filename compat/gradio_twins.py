@@ -14,7 +14,8 @@ editor, formatted into a Code output), landscapes (Rheo's /landscapes: a prompt,
 in, a Gallery of captioned images out; here plain images under the same captions), detect (Rheo's
 /detect: a picture in, an AnnotatedImage of its coloured regions out; here boxes around the pixels
 of a few exact colours), summary (Rheo's /summary: a Dataframe of cities in, a Dataframe of each
-column's count, mean, least and greatest out, by the same rules).
+column's count, mean, least and greatest out, by the same rules, and a BarPlot of the means),
+signal (Rheo's /signal: a sine wave with seeded noise, as a LinePlot and a ScatterPlot).
 """
 
 import csv
@@ -30,6 +31,7 @@ import threading
 
 import gradio as gr
 import numpy as np
+import pandas as pd
 
 
 SKIES = ["noon", "sunset", "night", "dawn"]
@@ -174,7 +176,38 @@ def summary(frame):
             rows.append([str(name), len(filled), None, None, None])
         else:
             rows.append([str(name), len(filled), rounded(sum(numbers) / len(numbers)), min(numbers), max(numbers)])
-    return rows
+    return rows, pd.DataFrame(rows, columns=["column", "count", "mean", "min", "max"])
+
+
+SAMPLES = 100
+MASK = (1 << 64) - 1
+
+
+def signal(frequency, noise_level, seed):
+    """Rheo's /signal, step for step: the same generator, the same rounding (to three decimals,
+    half away from zero)."""
+    state = int(seed)
+
+    def noise():
+        nonlocal state
+        state = (state * 6364136223846793005 + 1442695040888963407) & MASK
+        return (state >> 11) / (1 << 53) * 2 - 1
+
+    def r3(n):
+        r = n * 1000
+        return (math.floor(r + 0.5) if r >= 0 else -math.floor(-r + 0.5)) / 1000
+
+    times = [2 * i / SAMPLES for i in range(SAMPLES)]
+    clean = [math.sin(2 * math.pi * frequency * t) for t in times]
+    measured = [c + noise_level * noise() for c in clean]
+    smoothed = []
+    for i in range(SAMPLES):
+        window = measured[max(i - 2, 0):min(i + 3, SAMPLES)]
+        smoothed.append(sum(window) / len(window))
+    lines = [[r3(t), r3(v), name] for name, values in (("signal", clean), ("measured", measured), ("smoothed", smoothed))
+             for t, v in zip(times, values)]
+    dots = [[r3(c), r3(m), "more than half the noise" if abs(m - c) > noise_level / 2 else "less"] for c, m in zip(clean, measured)]
+    return pd.DataFrame(lines, columns=["t", "value", "series"]), pd.DataFrame(dots, columns=["signal", "measured", "error"])
 
 
 TWINS = {
@@ -182,7 +215,16 @@ TWINS = {
         summary,
         gr.Dataframe(value=CITIES, headers=["city", "january", "july", "coast"], datatype=["str", "number", "number", "bool"],
                      label="table"),
-        gr.Dataframe(headers=["column", "count", "mean", "min", "max"], label="summary"),
+        [gr.Dataframe(headers=["column", "count", "mean", "min", "max"], label="summary"),
+         gr.BarPlot(x="column", y="mean", y_title="mean (°C)", label="means")],
+        api_name="summary",
+    ),
+    "signal": lambda: gr.Interface(
+        signal,
+        [gr.Slider(0.5, 5, step=0.5, value=1.5, label="frequency (Hz)"), gr.Slider(0, 1, step=0.05, value=0.3, label="noise"),
+         gr.Number(value=7, minimum=0, maximum=1e6, step=1, label="seed")],
+        [gr.LinePlot(x="t", y="value", color="series", x_title="time (s)", label="over time"),
+         gr.ScatterPlot(x="signal", y="measured", color="error", label="measured against the signal")],
     ),
     "landscapes": lambda: gr.Interface(
         landscapes,

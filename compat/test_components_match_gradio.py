@@ -22,6 +22,7 @@ SHARED_PROPS = {
     "code": ["language", "lines", "show_line_numbers", "wrap_lines", "label"],
     "annotatedimage": ["show_legend", "color_map", "format", "label"],
     "gallery": ["columns", "allow_preview", "format", "type", "label"],
+    "nativeplot": ["x", "y", "color", "title", "x_title", "y_title", "name", "label"],
     "dataframe": ["headers", "row_count", "col_count", "column_count", "datatype", "label"],
     "highlightedtext": ["show_legend", "show_inline_category", "combine_adjacent", "adjacent_separator", "color_map", "label"],
 }
@@ -39,9 +40,11 @@ def twin_fixture(name):
 
 # Gradio's /files; /chat, a multimodal ChatInterface; /event, a DateTime and a ColorPicker in and
 # out; /tagger, a HighlightedText out; /format_json, a Code editor in and a Code out;
-# /landscapes, a Gallery out; /detect, an AnnotatedImage out; /summary, a Dataframe in and out.
-files_twin, chat_twin, event_twin, tagger_twin, format_json_twin, landscapes_twin, detect_twin, summary_twin = map(
-    twin_fixture, ["files", "chat", "event", "tagger", "format_json", "landscapes", "detect", "summary"]
+# /landscapes, a Gallery out; /detect, an AnnotatedImage out; /summary, a Dataframe in and out and
+# a BarPlot out; /signal, a LinePlot and a ScatterPlot out.
+(files_twin, chat_twin, event_twin, tagger_twin, format_json_twin, landscapes_twin, detect_twin, summary_twin,
+ signal_twin) = map(
+    twin_fixture, ["files", "chat", "event", "tagger", "format_json", "landscapes", "detect", "summary", "signal"]
 )
 
 
@@ -147,7 +150,12 @@ def described_alike(demo, twin, api_name, kinds):
     for kind in kinds:
         same_props(ours, theirs, kind)
     mine = described(httpx.get(f"{ORIGIN}/{demo}/gradio_api/info").json())[api_name]
-    assert mine == described(httpx.get(f"{twin}/gradio_api/info").json())[api_name]
+    # One word differs, on purpose: a plot's value is "object" where Gradio writes {} (any
+    # JSON), which the Rust client cannot read (test_rust_client.py lists Rheo's plots, and
+    # fails on Gradio's).
+    theirs = [(c, t, {"type": "object"} if s == {"type": {}} and c.endswith("plot") else s)
+              for c, t, s in described(httpx.get(f"{twin}/gradio_api/info").json())[api_name]]
+    assert mine == theirs
     return mine
 
 
@@ -194,8 +202,8 @@ def test_highlighted_text_matches_gradios(tagger_twin):
 
 
 def test_a_dataframe_matches_gradios(summary_twin):
-    mine = described_alike("summary", summary_twin, "/summary", ["dataframe"])
-    assert [component for component, _, _ in mine] == ["Dataframe", "Dataframe"]
+    mine = described_alike("summary", summary_twin, "/summary", ["dataframe", "nativeplot"])
+    assert [component for component, _, _ in mine] == ["Dataframe", "Dataframe", "Barplot"]
     cities, gradios = (components(httpx.get(f"{origin}/config").json(), "dataframe")[0]["props"]["value"]
                        for origin in (f"{ORIGIN}/summary", summary_twin))
     assert cities == gradios, "the input's starting table (an output starts empty in Rheo, whatever its kind)"
@@ -204,13 +212,32 @@ def test_a_dataframe_matches_gradios(summary_twin):
     edited = {"headers": ["city", "january"], "data": [["Oslo", "-2.5"], ["Rome", None], ["Lima", 23]], "metadata": None}
     numbered = {"headers": ["city", 2024], "data": [["Oslo", 1.5], ["Rome", 2]], "metadata": None}
     for table in (cities, edited, numbered):
-        ours, theirs = call(f"{ORIGIN}/summary", "summary", [table])[0], call(summary_twin, "summary", [table])[0]
+        (ours, plot), (theirs, gradios_plot) = call(f"{ORIGIN}/summary", "summary", [table]), call(summary_twin, "summary", [table])
         assert ours == theirs, table
+        assert plot == gradios_plot, table
         assert set(ours) == {"headers", "data", "metadata"} and ours["headers"] == ["column", "count", "mean", "min", "max"]
     assert ["january", 4, 10.07, -2.9, 22.9] in ours_for(cities)
     for origin in (f"{ORIGIN}/summary", summary_twin):
-        read = Client(f"{origin}/", verbose=False).predict(edited, api_name="/summary")
-        assert read["data"][1] == ["january", 2, 10.25, -2.5, 23], origin
+        table, plot = Client(f"{origin}/", verbose=False).predict(edited, api_name="/summary")
+        assert table["data"][1] == ["january", 2, 10.25, -2.5, 23], origin
+        assert plot["mark"] == "bar" and plot["datatypes"]["mean"] == "quantitative", origin
+
+
+def test_line_and_scatter_plots_match_gradios(signal_twin):
+    mine = described_alike("signal", signal_twin, "/signal", ["nativeplot"])
+    assert [component for component, _, _ in mine][-2:] == ["Lineplot", "Scatterplot"]
+    assert mine[-1][1] == "str | float | bool | list | dict"
+    for data in ([1.5, 0.3, 7], [4, 0, 1], [0.5, 1, 123456]):
+        ours, theirs = call(f"{ORIGIN}/signal", "signal", data), call(signal_twin, "signal", data)
+        assert ours == theirs, data
+    lines, dots = ours
+    assert lines["mark"] == "line" and dots["mark"] == "point"
+    assert lines["datatypes"] == {"t": "quantitative", "value": "quantitative", "series": "nominal"}
+    assert len(lines["data"]) == 300 and lines["columns"] == ["t", "value", "series"]
+    # gradio_client gives the plot's value as Gradio's own client gives it: the dict as it is.
+    for origin in (f"{ORIGIN}/signal", signal_twin):
+        read = Client(f"{origin}/", verbose=False).predict(2, 0.1, 5, api_name="/signal")
+        assert read[1]["datatypes"]["error"] == "nominal" and len(read[1]["data"]) == 100, origin
 
 
 def ours_for(table):

@@ -12,11 +12,12 @@ from PIL import Image
 
 from test_api_page import reds, upside_down
 from test_audio_and_generators import tone
+from test_components_match_gradio import twin_fixture
 from test_mcp import ORIGIN
 
 GR = os.environ.get("RHEO_GR") or shutil.which("gr") or "gr: run scripts/setup.sh tests, which installs it"
 DEMOS = ["calculator", "greet", "flip", "filters", "mirror", "transcribe", "echo", "synth", "diffusion", "word_count", "files", "topics",
-         "event", "tagger", "format_json", "summary"]
+         "event", "tagger", "format_json", "summary", "signal"]
 
 
 def gr(*args):
@@ -28,6 +29,19 @@ def gr(*args):
 @pytest.mark.parametrize("name", DEMOS)
 def test_gr_lists_every_demo(name):
     assert f"API Spec for {ORIGIN}/{name}/" in gr("list", f"{ORIGIN}/{name}/")
+
+
+# Gradio's /summary: a Dataframe in, a Dataframe and a BarPlot out.
+summary_twin = twin_fixture("summary")
+
+
+def test_gr_reads_a_table_and_plots_where_it_cannot_read_gradios(summary_twin):
+    """Gradio describes a plot's value as {} (any JSON), and a Dataframe parameter's description
+    as null: the gradio crate reads neither. Rheo writes "object" and "" there."""
+    listed = gr("list", f"{ORIGIN}/summary/")
+    assert "/summary" in listed and "table" in listed
+    failed = subprocess.run([str(GR), "list", f"{summary_twin}/"], capture_output=True, text=True, timeout=120)
+    assert failed.returncode != 0 and "error decoding response body" in failed.stderr, failed.stderr
 
 
 def test_gr_list_shows_the_parameters_and_their_types():

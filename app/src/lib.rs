@@ -218,7 +218,7 @@ fn chunk_preloads(root: &str, assets: &Assets) -> impl IntoView {
     let Page::Interface(name) = Page::at(&request_path()) else { return Vec::new() };
     let Some(AppSpecs(specs)) = use_context::<AppSpecs>() else { return Vec::new() };
     let Some(spec) = specs.iter().find(|spec| spec.name == name) else { return Vec::new() };
-    let chunks = spec.components.iter().filter_map(|c| widget_chunk(c.kind.name()));
+    let chunks = spec.components.iter().filter_map(|c| widget_chunk(c.kind.variant_name()));
     // Kinds share chunks, and chunks share files: each file once.
     let urls: std::collections::BTreeSet<&String> =
         chunks.filter_map(|chunk| assets.chunks.get(chunk)).flatten().collect();

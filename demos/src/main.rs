@@ -20,6 +20,7 @@ mod greet;
 mod landscapes;
 mod mirror;
 mod notes;
+mod signal;
 mod summary;
 mod synth;
 mod tagger;
@@ -77,6 +78,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("landscapes", landscapes::interface())
         .mount("detect", detect::interface())
         .mount("summary", summary::interface())
+        .mount("signal", signal::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

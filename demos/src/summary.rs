@@ -1,8 +1,8 @@
 //! `/summary`: a table in (a CSV's rows pasted or typed into an editable Dataframe), a summary
 //! of each column out: how many values it has, and for a column of numbers their mean, least
-//! and greatest.
+//! and greatest; the means in a bar chart.
 
-use rheo::{Cell, ColumnType, Dataframe, Interface, IntoMounted, Table};
+use rheo::{BarPlot, Cell, ColumnType, Dataframe, Interface, IntoMounted, Table};
 
 /// One row per column of `table`: its name, its count of non-empty cells, and, when every one
 /// of them is a number, their mean, minimum and maximum (empty otherwise).
@@ -46,11 +46,15 @@ fn cities() -> Table {
 
 pub(crate) fn interface() -> impl IntoMounted {
     let types = [ColumnType::Str, ColumnType::Number, ColumnType::Number, ColumnType::Bool];
-    Interface::new(summary)
+    Interface::new(|table: Table| summary(table).map(|summary| (summary.clone(), summary)))
         .inputs(Dataframe::new().label("table").headers(["city", "january", "july", "coast"]).datatypes(types).value(cities()))
-        .outputs(Dataframe::new().label("summary").headers(["column", "count", "mean", "min", "max"]))
+        .outputs((
+            Dataframe::new().label("summary").headers(["column", "count", "mean", "min", "max"]),
+            BarPlot::new("column", "mean").label("means").y_title("mean (°C)"),
+        ))
+        .api_name("summary")
         .title("Summarise a table")
-        .description("Edit the cities' temperatures (°C), add rows or columns, then Submit: each column's count, and the mean, least and greatest of a column of numbers.")
+        .description("Edit the cities' temperatures (°C), add rows or columns, then Submit: each column's count, and the mean, least and greatest of a column of numbers, the means drawn as bars.")
 }
 
 #[cfg(test)]

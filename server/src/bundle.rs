@@ -299,7 +299,7 @@ mod tests {
             assert!(!file.raw.is_empty() && !file.brotli.is_empty() && !file.gzip.is_empty(), "{}", file.name);
         }
         // Every chunk the page names is in the manifest, and every file it lists is served.
-        for kind in ["image", "chatbot", "code", "dropdown"] {
+        for kind in ["Image", "Chatbot", "Code", "Dropdown", "Plot"] {
             let chunk = rheo_app::widget_chunk(kind).expect("a lazily loaded kind");
             let urls = &assets.chunks[chunk];
             assert!(urls.iter().any(|url| url.ends_with(&format!("/split_{chunk}.wasm"))), "{urls:?}");
@@ -308,7 +308,7 @@ mod tests {
                 assert!(bundle.file(&bundle.code.name, name).is_some(), "{url}");
             }
         }
-        assert_eq!(rheo_app::widget_chunk("number"), None);
+        assert_eq!(rheo_app::widget_chunk("Number"), None);
         assert_eq!(assets.js_imports.len(), 1);
         // The glue, the main module and the widgets' chunks.
         assert!(code.iter().filter(|file| file.mime_type == "application/wasm").count() > 1);

@@ -95,10 +95,11 @@ pub use chat::{ChatInputs, ChatInterface, MessageBox, Reply};
 /// The `chrono` crate, whose naive dates and times a [`DateTime`] gives and takes.
 pub use chrono;
 pub use components::{
-    Annotated, AnnotatedImage, Annotation, Audio, Button, ChatMessage, Chatbot, Checkbox, Choosing, Code, Color,
-    ColorPicker, Component, ComponentList, Dataframe, DateTime, Dropdown, Edit, File, Gallery, GalleryImage,
-    HighlightedText, Image, Json, Label, Like, Markdown, MediaInput, MultimodalMessage, MultimodalTextbox, NamedFile,
-    Number, Output, Radio, Region, Returns, Shown, Slider, State, Submitting, Textbox, WithEventData,
+    Annotated, AnnotatedImage, Annotation, Audio, BarPlot, Button, ChatMessage, Chatbot, Checkbox, Choosing, Code,
+    Color, ColorPicker, Component, ComponentList, Dataframe, DateTime, Dropdown, Edit, File, Gallery, GalleryImage,
+    HighlightedText, Image, Json, Label, Like, LinePlot, Markdown, MediaInput, MultimodalMessage, MultimodalTextbox,
+    NamedFile, Number, Output, Radio, Region, Returns, ScatterPlot, Shown, Slider, State, Submitting, Textbox,
+    WithEventData,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

@@ -97,6 +97,7 @@ texts! {
     next_image: NextImage = "Next image",
     no_text_yet: NoTextYet = "No text yet",
     no_rows_yet: NoRowsYet = "No rows yet",
+    no_plot_yet: NoPlotYet = "No chart yet",
     add_row: AddRow = "Add row",
     add_column: AddColumn = "Add column",
     remove_row: RemoveRow = "Remove row {row}",

@@ -78,10 +78,11 @@ macro_rules! lazy_widgets {
         )+
 
         /// The chunk (its split function's name, which names its files) holding the widget of
-        /// the kind named `name` (as `ComponentKind::name` says it); `None` for a kind in the
-        /// main module. The server preloads the chunks of a page's kinds.
+        /// the kind named `name` (as `ComponentKind::variant_name` says it: `"Plot"`, where
+        /// the API says `nativeplot`); `None` for a kind in the main module. The server
+        /// preloads the chunks of a page's kinds.
         pub fn widget_chunk(name: &str) -> Option<&'static str> {
-            $($(if name.eq_ignore_ascii_case(stringify!($kind)) {
+            $($(if name == stringify!($kind) {
                 return Some(stringify!($split));
             })+)+
             None
@@ -106,7 +107,7 @@ lazy_widgets! {
     ChatKinds(chat_widgets, preload_chat_widgets): Chatbot;
     TextKinds(text_widgets, preload_text_widgets): Code, HighlightedText, Markdown, Json;
     PickKinds(pick_widgets, preload_pick_widgets): Dropdown, Label, ColorPicker, DateTime;
-    TableKinds(table_widgets, preload_table_widgets): Dataframe;
+    TableKinds(table_widgets, preload_table_widgets): Dataframe, Plot;
 }
 
 /// Loads the chunks of the lazily loaded widgets this server-rendered page shows (its

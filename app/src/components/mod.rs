@@ -32,6 +32,7 @@ mod legend;
 mod markdown;
 mod multimodal_textbox;
 mod number;
+mod plot;
 mod radio;
 mod slider;
 mod state;
@@ -67,11 +68,11 @@ pub(crate) trait Widget {
 /// editor does not download it.
 pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
     look.wrap(
-        spec.kind.name(),
+        spec.kind.variant_name(),
         views_by_kind!(&spec.kind, field;
             Number, Slider, Radio, Textbox, Checkbox, State, Button;
             lazy: Dropdown, Label, Markdown, Json, Image, Audio, Chatbot, File, MultimodalTextbox, ColorPicker, DateTime,
-                HighlightedText, Code, Gallery, AnnotatedImage, Dataframe,
+                HighlightedText, Code, Gallery, AnnotatedImage, Dataframe, Plot,
         ),
     )
 }
@@ -163,7 +164,8 @@ impl Look {
     /// `widget` hidden and disabled as the look says: in a `<fieldset>` that takes no room of
     /// its own (`display: contents`), whose `disabled` reaches every control inside; with no
     /// role, so that assistive technology does not announce an unnamed group around each one.
-    /// `data-widget` names the kind, for the page to load its widget's code before hydrating.
+    /// `data-widget` names the kind (its variant's name), for the page to load its widget's code
+    /// before hydrating.
     fn wrap(self, kind: &'static str, widget: impl IntoView) -> impl IntoView {
         let Look { visible, interactive, .. } = self;
         view! {

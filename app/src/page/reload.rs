@@ -74,7 +74,8 @@ fn keepable(spec: &BlocksSpec) -> Vec<Option<&'static str>> {
         | ComponentKind::Markdown(_)
         | ComponentKind::HighlightedText(_)
         | ComponentKind::Gallery(_)
-        | ComponentKind::AnnotatedImage(_) => false,
+        | ComponentKind::AnnotatedImage(_)
+        | ComponentKind::Plot(_) => false,
     };
     (spec.components.iter().zip(read))
         .map(|(component, read)| (read && kind_kept(&component.kind)).then(|| component.kind.name()))

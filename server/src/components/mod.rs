@@ -23,6 +23,7 @@
 //! | [`Gallery`] | `Vec<`[`GalleryImage`]`>` (returns a `Vec` of images or `(image, caption)` pairs too) | output: a grid with captions, a preview the arrow keys move through |
 //! | [`AnnotatedImage`] | [`Annotated`]: an image with [`Annotation`]s, boxes or masks | output: regions in their labels' colours, a legend that lights one label |
 //! | [`Dataframe`] | [`Table`](crate::Table): headers, rows of [`Cell`](crate::Cell)s | an editable table (typed columns, rows and columns added and removed); sortable as an output |
+//! | [`LinePlot`], [`ScatterPlot`], [`BarPlot`] | [`Table`](crate::Table) | output: a chart of two columns (and one of series), drawn as SVG from the data |
 //! | [`Code`] | `String` | an editor with line numbers, highlighted by [`CodeLanguage`](crate::CodeLanguage); a Copy button as an output |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
@@ -53,6 +54,7 @@ mod label;
 mod markdown;
 mod multimodal_textbox;
 mod number;
+mod plot;
 mod radio;
 mod slider;
 mod state;
@@ -81,6 +83,7 @@ pub use self::{
     markdown::Markdown,
     multimodal_textbox::{MultimodalMessage, MultimodalTextbox},
     number::Number,
+    plot::{BarPlot, LinePlot, ScatterPlot},
     radio::Radio,
     slider::Slider,
     state::State,

@@ -195,7 +195,7 @@ impl Cell {
         }
     }
 
-    fn to_json(&self) -> Json {
+    pub(crate) fn to_json(&self) -> Json {
         match self {
             Cell::Empty => Json::Null,
             Cell::Bool(b) => Json::Bool(*b),

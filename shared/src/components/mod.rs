@@ -25,6 +25,7 @@ mod label;
 mod markdown;
 mod multimodal_textbox;
 mod number;
+mod plot;
 mod radio;
 mod slider;
 mod state;
@@ -53,6 +54,7 @@ pub use self::{
     markdown::Markdown,
     multimodal_textbox::MultimodalTextbox,
     number::Number,
+    plot::{date_text, epoch_millis, Datatype, Mark, Plot, PlotCell, PlotData},
     radio::Radio,
     slider::Slider,
     state::State,
@@ -94,7 +96,7 @@ macro_rules! for_each_component {
         $crate::$callback! { $($args,)* [
             Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
             Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code, Gallery,
-            AnnotatedImage, Dataframe,
+            AnnotatedImage, Dataframe, Plot,
         ] }
     };
 }
@@ -134,6 +136,16 @@ macro_rules! __component_kind_enum {
                 #[allow(missing_docs)]
                 $variant($variant),
             )*
+        }
+
+        impl ComponentKind {
+            /// The variant's own name (`"Plot"`), which names the widget in the page (a kind's
+            /// API name, such as Gradio's `nativeplot` for the plots, may be another).
+            pub fn variant_name(&self) -> &'static str {
+                match self {
+                    $(ComponentKind::$variant(_) => stringify!($variant),)*
+                }
+            }
         }
     };
 }
@@ -282,6 +294,8 @@ pub enum ValueError {
     BadCell { row: usize, column: usize },
     #[error("row {row}, column {column}: the text is {length} characters long; the limit is {max}")]
     CellTooLong { row: usize, column: usize, length: usize, max: usize },
+    #[error("the plot needs a column {column:?}; the table has {}", columns.join(", "))]
+    NoSuchColumn { column: String, columns: Vec<String> },
     #[error("{text:?} is not {}: give {}, or now, or now - 2h",
         if *include_time { "a date and time" } else { "a date" }, date_format(*include_time))]
     NotADateTime { text: String, include_time: bool },
@@ -329,6 +343,8 @@ pub enum Problem {
     HeadersNotColumns { headers: usize, columns: usize },
     #[error("a table has 1 to {max} columns, not {columns}")]
     BadColumnCount { columns: usize, max: usize },
+    #[error("a plot needs the columns of its x and y")]
+    NoPlotColumns,
     #[error("a {0} only shows values: it cannot be an input")]
     OutputOnly(&'static str),
 }
