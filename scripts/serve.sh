@@ -4,6 +4,7 @@
 # bench scripts build (scripts/build-release.sh), so switching between them rebuilds nothing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-source scripts/setup.sh # no parts: only the checks every build needs (a working /dev/null)
+set -- # setup.sh takes this script's arguments as parts: none, only the checks every build needs
+source scripts/setup.sh
 scripts/build-release.sh
 exec ./target/release/rheo-demos

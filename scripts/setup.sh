@@ -32,6 +32,7 @@ null_device() {
   [ -c /dev/null ] && return 0
   say "/dev/null is not a character device: putting the null device back"
   if ! { mknod -m 666 /dev/null.rheo c 1 3 && mv -f /dev/null.rheo /dev/null; }; then
+    rm -f /dev/null.rheo
     echo "/dev/null is a $(stat -c %F /dev/null), not the null device, and it could not be" \
       "recreated (mknod needs root): builds read it as a compiler's input and fail" >&2
     return 1

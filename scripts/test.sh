@@ -39,13 +39,16 @@ cargo clippy -p rheo-live --no-default-features -- -D warnings
 # wasm entry crate (rheo-frontend) is left out: it is built for the browser by
 # scripts/bundle.sh, and building it here would unify the app's `hydrate` and `ssr` features.
 # `CLIPPY_ARGS`, its words joined by `__CLIPPY_HACKERY__`, is how cargo-clippy hands its arguments
-# to the driver: not a documented interface, so the driver is first shown a needless `return`
-# and must refuse it, or a change in clippy would drop -D warnings without a word. (Its output
+# to the driver: not a documented interface, so the driver is first shown a plain `main`, which
+# it must pass, and a needless `return`, which it must refuse by the lint's name, or a change in
+# clippy would drop -D warnings without a word. (Its output
 # goes to a scratch file, never `-o /dev/null`: rustc, run as root, replaces that by renaming a
 # regular file over it.)
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
-if echo 'fn main() { return; }' | clippy-driver --edition 2021 --emit=metadata -o "$TMPDIR/lint-canary.rmeta" - 2>/dev/null; then
-  echo "clippy-driver let a lint pass with CLIPPY_ARGS=$CLIPPY_ARGS: see this comment" >&2
+canary() { echo "$1" | clippy-driver --edition 2021 --emit=metadata -o "$TMPDIR/lint-canary.rmeta" - 2>&1; }
+refused=$(canary 'fn main() { return; }' || true)
+if ! canary 'fn main() {}' >/dev/null || ! grep -q 'clippy::needless_return' <<<"$refused"; then
+  echo "clippy-driver does not run, or let a lint pass with CLIPPY_ARGS=$CLIPPY_ARGS: see this comment" >&2
   exit 1
 fi
 RUSTC_WORKSPACE_WRAPPER=clippy-driver cargo test -p rheo-shared -p rheo-app -p rheo-live -p rheo-demos -p rheo-load

@@ -35,7 +35,7 @@ test("a line plot draws a line per series with a legend, and a scatter plot a do
   const first = dots.locator("circle.plot-mark").first();
   await first.focus();
   await expect(first).toBeFocused();
-  await expect(first).toHaveAttribute("aria-label", /^signal: 0, measured: -?\d/);
+  await expect(first).toHaveAccessibleName(/^signal: 0, measured: -?\d/);
   expect(await violationsIn(page, ".plot.component")).toEqual([]);
 
   // Another frequency, another drawing.
@@ -53,8 +53,8 @@ test("a bar plot sums by name from zero, a bar each, its title and name its valu
   // Columns of text have no mean: only January's and July's bars.
   await expect(means.locator("rect.plot-mark")).toHaveCount(2);
   const bars = means.locator("rect.plot-mark");
-  await expect(bars.nth(0)).toHaveAttribute("aria-label", "column: january, mean: 10.07");
-  await expect(bars.nth(1)).toHaveAttribute("aria-label", "column: july, mean: 21.9");
+  await expect(bars.nth(0)).toHaveAccessibleName("column: january, mean: 10.07");
+  await expect(bars.nth(1)).toHaveAccessibleName("column: july, mean: 21.9");
   await expect(bars.nth(0).locator("title")).toHaveText("column: january, mean: 10.07");
   const [january, july] = [await bars.nth(0).boundingBox(), await bars.nth(1).boundingBox()];
   // Both stand on the same baseline, July's the taller.

@@ -87,7 +87,8 @@ pub struct Limits {
     /// (`RHEO_MAX_MESSAGE_CHARS`; 10,000).
     pub max_message_chars: usize,
     /// Rows in a table ([`Dataframe`](crate::Dataframe)) a client sends or a handler returns
-    /// (`RHEO_MAX_TABLE_ROWS`; 10,000).
+    /// (`RHEO_MAX_TABLE_ROWS`; 10,000). A plot's table is held to the defaults of this field and
+    /// the next two, whatever they are set to: more than a page draws.
     pub max_table_rows: usize,
     /// Columns in a table (`RHEO_MAX_TABLE_COLUMNS`; 100).
     pub max_table_columns: usize,

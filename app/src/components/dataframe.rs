@@ -28,15 +28,14 @@ impl Widget for Dataframe {
                 _ => Table::default(),
             })
         });
-        let heading_id = f.heading_id();
         let body = if f.readonly() {
-            Either::Left(shown_table(table, self.clone()))
+            Either::Left(shown_table(table, self.clone(), f.heading_id()))
         } else {
             Either::Right(edited_table(table, self.clone(), &f))
         };
         view! {
             <section class="component dataframe" aria-labelledby=f.heading_id()>
-                <h3 id=heading_id.clone()>{f.label}</h3>
+                <h3 id=f.heading_id()>{f.label}</h3>
                 {f.info_line()}
                 {body}
                 <p class="table-empty" hidden=move || table.with(|t| !t.rows.is_empty())>{tr(Text::NoRowsYet)}</p>
@@ -62,7 +61,7 @@ fn header(table: &Table, column: usize) -> String {
 
 /// The output: a table whose columns sort by their header's button, ascending, then
 /// descending, then as the value has them.
-fn shown_table(table: Memo<Table>, options: Dataframe) -> impl IntoView {
+fn shown_table(table: Memo<Table>, options: Dataframe, heading_id: String) -> impl IntoView {
     let sorting = RwSignal::new(None::<(usize, bool)>);
     let order = Memo::new(move |_| table.with(|t| sorted_rows(t, sorting.get(), &options)));
     let headers = move || {
@@ -103,8 +102,9 @@ fn shown_table(table: Memo<Table>, options: Dataframe) -> impl IntoView {
             .collect_view()
     };
     view! {
-        // Focusable, so that a keyboard can scroll a table wider or taller than its box.
-        <div class="table-box" tabindex="0">
+        // Focusable, so that a keyboard can scroll a table wider or taller than its box; named
+        // by the heading, as what the focus lands on.
+        <div class="table-box" tabindex="0" role="group" aria-labelledby=heading_id>
             <table>
                 <thead><tr>{headers}</tr></thead>
                 <tbody>{rows}</tbody>
@@ -113,39 +113,46 @@ fn shown_table(table: Memo<Table>, options: Dataframe) -> impl IntoView {
     }
 }
 
-/// The rows' indices in the order `sorting` (a column, ascending or not) puts them: numbers by
-/// value in a number column, the rest as text; empty cells last either way.
+/// How a cell sorts: numbers by value (a number, or text that reads as one in a number
+/// column), before text, which sorts with ASCII letters alike in either case (Unicode's case
+/// tables would cost the chunk more than the sort itself). A total order, as Rust's sorts need
+/// (comparing a number with text as text, and two numbers by value, was not: 2 < 10 < "1a" < 2).
+#[derive(PartialEq, PartialOrd)]
+enum SortKey {
+    Number(f64),
+    Text(Vec<u8>),
+}
+
+/// The rows' indices in the order `sorting` (a column, ascending or not) puts them, empty cells
+/// last either way; rows that sort alike keep their order.
 fn sorted_rows(table: &Table, sorting: Option<(usize, bool)>, options: &Dataframe) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..table.rows.len()).collect();
+    let order: Vec<usize> = (0..table.rows.len()).collect();
     let Some((column, ascending)) = sorting else { return order };
-    let cell = |row: usize| table.rows[row].get(column).unwrap_or(&Cell::Empty);
     let numeric = options.column_type(column) == ColumnType::Number;
-    order.sort_by(|&a, &b| {
-        let (a, b) = (cell(a), cell(b));
-        match (a == &Cell::Empty, b == &Cell::Empty) {
-            (true, true) => Ordering::Equal,
-            (true, false) => Ordering::Greater,
-            (false, true) => Ordering::Less,
-            (false, false) => {
-                let by_value = match (numeric, a.as_number(), b.as_number()) {
-                    (true, Some(x), Some(y)) => x.total_cmp(&y),
-                    // ASCII letters alike in either case: Unicode's case tables would cost the
-                    // chunk more than the sort itself.
-                    _ => {
-                        let folded =
-                            |cell: &Cell| cell.to_text().bytes().map(|b| b.to_ascii_lowercase()).collect::<Vec<_>>();
-                        folded(a).cmp(&folded(b))
-                    }
-                };
-                if ascending {
-                    by_value
-                } else {
-                    by_value.reverse()
-                }
+    let key = |row: usize| match table.rows[row].get(column).unwrap_or(&Cell::Empty) {
+        Cell::Empty => None,
+        Cell::Number(n) => Some(SortKey::Number(*n)),
+        cell => match cell.as_number().filter(|_| numeric) {
+            Some(n) => Some(SortKey::Number(n)),
+            None => Some(SortKey::Text(cell.to_text().bytes().map(|b| b.to_ascii_lowercase()).collect())),
+        },
+    };
+    let mut keyed: Vec<(Option<SortKey>, usize)> = order.into_iter().map(|row| (key(row), row)).collect();
+    keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(a), Some(b)) => {
+            // Finite numbers (JSON has no others) and bytes: never unordered.
+            let by_value = a.partial_cmp(b).unwrap_or(Ordering::Equal);
+            if ascending {
+                by_value
+            } else {
+                by_value.reverse()
             }
         }
     });
-    order
+    keyed.into_iter().map(|(_, row)| row).collect()
 }
 
 /// The input: each cell a control of its column's type, each header a text field; rows and
@@ -166,6 +173,12 @@ fn edited_table(table: Memo<Table>, options: Dataframe, f: &Field) -> impl IntoV
     let shape = Memo::new(move |_| table.with(|t| (t.rows.len(), width(t))));
     let (rows_fixed, columns_fixed) = (options.rows.fixed, options.columns.fixed);
     let (max_rows, max_columns) = (options.max_rows, options.max_columns);
+    let typed_columns = options.datatypes.len();
+    let blank_row = {
+        let options = options.clone();
+        move |columns: usize| (0..columns).map(|column| blank_cell(&options, column)).collect::<Vec<_>>()
+    };
+    let blank_column = options.clone();
     let rows_full = move || shape.get().0 >= max_rows;
     let columns_full = move || shape.get().1 >= max_columns;
     let words = words();
@@ -176,16 +189,24 @@ fn edited_table(table: Memo<Table>, options: Dataframe, f: &Field) -> impl IntoV
                 let number = (column + 1).to_string();
                 let name_label = words.fill(Text::ColumnName, &[("column", &number)]);
                 let remove_label = words.fill(Text::RemoveColumn, &[("column", &number)]);
+                // Each edit checks its indices: the table it was drawn for may have changed shape
+                // (an update from the server) before it is drawn anew.
                 let rename = move |ev| {
                     let name = event_target_value(&ev);
-                    change(&|t: &mut Table| t.headers[column] = name.clone());
+                    change(&|t: &mut Table| {
+                        if let Some(header) = t.headers.get_mut(column) {
+                            *header = name.clone();
+                        }
+                    });
                 };
-                let remove = (!columns_fixed && columns > 1).then(|| {
+                // A typed column stays: the types go by position, and would slide onto others.
+                let removable = !columns_fixed && columns > 1 && column >= typed_columns;
+                let remove = removable.then(|| {
                     let remove = move |_| {
                         change(&|t: &mut Table| {
-                            t.headers.remove(column);
-                            for row in &mut t.rows {
-                                row.remove(column);
+                            if column < t.headers.len() {
+                                t.headers.remove(column);
+                                t.rows.iter_mut().for_each(|row| drop(row.remove(column)));
                             }
                         })
                     };
@@ -215,7 +236,9 @@ fn edited_table(table: Memo<Table>, options: Dataframe, f: &Field) -> impl IntoV
                 let remove = (!rows_fixed && rows > 1).then(|| {
                     let remove = move |_| {
                         change(&|t: &mut Table| {
-                            t.rows.remove(row);
+                            if row < t.rows.len() {
+                                t.rows.remove(row);
+                            }
                         })
                     };
                     view! { <td><button type="button" class="table-remove" aria-label=remove_label on:click=remove>"×"</button></td> }
@@ -228,13 +251,14 @@ fn edited_table(table: Memo<Table>, options: Dataframe, f: &Field) -> impl IntoV
         view! {
             <div class="table-actions">
                 <button type="button" class="secondary" hidden=rows_fixed disabled=rows_full
-                    on:click=move |_| change(&|t: &mut Table| t.rows.push(vec![Cell::Empty; t.headers.len()]))>
+                    on:click=move |_| change(&|t: &mut Table| t.rows.push(blank_row(t.headers.len())))>
                     {tr(Text::AddRow)}
                 </button>
                 <button type="button" class="secondary" hidden=columns_fixed disabled=columns_full
                     on:click=move |_| change(&|t: &mut Table| {
+                        let cell = blank_cell(&blank_column, t.headers.len());
                         t.headers.push((t.headers.len() + 1).to_string());
-                        t.rows.iter_mut().for_each(|row| row.push(Cell::Empty));
+                        t.rows.iter_mut().for_each(|row| row.push(cell.clone()));
                     })>
                     {tr(Text::AddColumn)}
                 </button>
@@ -249,6 +273,15 @@ fn edited_table(table: Memo<Table>, options: Dataframe, f: &Field) -> impl IntoV
             </table>
         </div>
         {buttons}
+    }
+}
+
+/// A new cell of column `column`: unticked in a bool column (what its checkbox shows), else
+/// empty.
+fn blank_cell(options: &Dataframe, column: usize) -> Cell {
+    match options.column_type(column) {
+        ColumnType::Bool => Cell::Bool(false),
+        ColumnType::Str | ColumnType::Number | ColumnType::Date => Cell::Empty,
     }
 }
 
@@ -268,7 +301,13 @@ fn cell_control(
         let name = table.with(|t| header(t, column));
         words().fill(Text::CellLabel, &[("column", &name), ("row", &(row + 1).to_string())])
     };
-    let set = move |cell: Cell| change(&|t: &mut Table| t.rows[row][column] = cell.clone());
+    let set = move |cell: Cell| {
+        change(&|t: &mut Table| {
+            if let Some(slot) = t.rows.get_mut(row).and_then(|cells| cells.get_mut(column)) {
+                *slot = cell.clone();
+            }
+        })
+    };
     match options.column_type(column) {
         ColumnType::Bool => Either::Left(view! {
             <input type="checkbox" aria-label=label checked=untrack(checked) prop:checked=checked

@@ -41,8 +41,8 @@ impl Widget for Plot {
         });
         let heading_id = f.heading_id();
         let title = self.title.clone().map(|title| view! { <p class="plot-title">{title}</p> });
-        let drawing = move || chart.get().map(|chart| chart.view(heading_id.clone()));
-        let heading_id = f.heading_id();
+        let svg_name = heading_id.clone();
+        let drawing = move || chart.get().map(|chart| chart.view(svg_name.clone()));
         view! {
             <section class="component plot" aria-labelledby=f.heading_id()>
                 <h3 id=heading_id>{f.label}</h3>
@@ -89,13 +89,14 @@ enum Scale {
 }
 
 impl Scale {
-    fn linear(values: impl Iterator<Item = f64>, with_zero: bool, start: f64, end: f64) -> (Scale, Vec<f64>) {
+    /// A scale over `values` (and zero, `with_zero`), its step and its ticks.
+    fn linear(values: impl Iterator<Item = f64>, with_zero: bool, start: f64, end: f64) -> (Scale, f64, Vec<f64>) {
         let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
         if with_zero {
             (lo, hi) = (lo.min(0.0), hi.max(0.0));
         }
-        let (lo, hi, ticks) = nice_ticks(lo, hi);
-        (Scale::Linear { lo, hi, start, end }, ticks)
+        let (lo, hi, step, ticks) = nice_ticks(lo, hi);
+        (Scale::Linear { lo, hi, start, end }, step, ticks)
     }
 
     fn position(&self, value: f64) -> f64 {
@@ -113,9 +114,10 @@ impl Scale {
     }
 }
 
-/// Round bounds around `lo`..`hi` and five to eight ticks between them, a step of 1, 2 or 5
-/// times a power of ten.
-fn nice_ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
+/// Round bounds around `lo`..`hi`, the step between ticks (1, 2 or 5 times a power of ten),
+/// and the five to eight ticks; never more than [`MAX_TICKS`], whatever the values (a handler's
+/// 1e300 too).
+fn nice_ticks(lo: f64, hi: f64) -> (f64, f64, f64, Vec<f64>) {
     let (lo, hi) = if lo < hi {
         (lo, hi)
     } else {
@@ -123,22 +125,26 @@ fn nice_ticks(lo: f64, hi: f64) -> (f64, f64, Vec<f64>) {
         let pad = if lo == 0.0 { 1.0 } else { lo.abs() / 2.0 };
         (lo - pad, hi + pad)
     };
-    let rough = (hi - lo) / 6.0;
+    let rough = ((hi - lo) / 6.0).min(f64::MAX / 10.0);
     let power = power_of_ten_below(rough);
     let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|step| *step >= rough).unwrap_or(10.0 * power);
     let (first, last) = ((lo / step).floor(), (hi / step).ceil());
-    let ticks = (0..=(last - first) as usize).map(|i| (first + i as f64) * step).collect();
-    (first * step, last * step, ticks)
+    let count = ((last - first) as usize).min(MAX_TICKS);
+    let ticks = (0..=count).map(|i| (first + i as f64) * step).collect();
+    (first * step, last * step, step, ticks)
 }
 
-/// The greatest power of ten at most `n` (above 0). By steps, not `powf` and `log10`: those
-/// would bring the maths library's code into the page's wasm.
+/// The most ticks an axis has.
+const MAX_TICKS: usize = 12;
+
+/// The greatest power of ten at most `n` (a finite number above 0; 1 for anything else). By
+/// steps, not `powf` and `log10`: those would bring the maths library's code into the wasm.
 fn power_of_ten_below(n: f64) -> f64 {
     let mut power = 1.0;
-    while power > n && power > 1e-12 {
+    while power > n && power > 1e-300 {
         power /= 10.0;
     }
-    while power * 10.0 <= n && power < 1e15 {
+    while n.is_finite() && power * 10.0 <= n {
         power *= 10.0;
     }
     power
@@ -193,18 +199,17 @@ impl Chart {
             return None;
         }
         if options.mark == Mark::Bar {
-            rows = summed(rows, names.len(), series.len());
+            rows = summed(rows);
         }
-        let (y_scale, y_ticks) =
+        let (y_scale, y_step, y_ticks) =
             Scale::linear(rows.iter().map(|row| row.y), options.mark == Mark::Bar, HEIGHT - BOTTOM, TOP);
-        let y_step = y_ticks.get(1).zip(y_ticks.first()).map_or(1.0, |(b, a)| b - a);
-        let y_ticks = y_ticks.into_iter().map(|v| (y_scale.position(v), tick_label(v, y_step, false))).collect();
+        let y_temporal = y_type == Datatype::Temporal;
+        let y_ticks = y_ticks.into_iter().map(|v| (y_scale.position(v), tick_label(v, y_step, y_temporal))).collect();
         let (x_scale, x_ticks) = if bands {
             let ticks = names.iter().enumerate().map(|(i, name)| (i as f64, name.clone())).collect::<Vec<_>>();
             (Scale::Bands { names, start: LEFT, end: WIDTH - RIGHT }, ticks)
         } else {
-            let (scale, ticks) = Scale::linear(rows.iter().map(|row| row.x), false, LEFT, WIDTH - RIGHT);
-            let step = ticks.get(1).zip(ticks.first()).map_or(1.0, |(b, a)| b - a);
+            let (scale, step, ticks) = Scale::linear(rows.iter().map(|row| row.x), false, LEFT, WIDTH - RIGHT);
             let temporal = x_type == Datatype::Temporal;
             (scale, ticks.into_iter().map(|v| (v, tick_label(v, step, temporal))).collect())
         };
@@ -271,15 +276,16 @@ impl Chart {
             .map(|mark| {
                 let class = format!("plot-mark plot-c-{}", mark.series % PALETTE_LEN);
                 let tab = focusable.then_some("0");
-                let says = mark.says.clone();
+                // Named by its <title> alone: an aria-label as well made the title its
+                // description, and a screen reader read the values twice.
                 match mark.bar {
                     Some((width, height)) => leptos::either::Either::Left(view! {
-                        <rect class=class x=mark.x y=mark.y width=width height=height tabindex=tab role="img" aria-label=says>
+                        <rect class=class x=mark.x y=mark.y width=width height=height tabindex=tab role="img">
                             <title>{mark.says}</title>
                         </rect>
                     }),
                     None => leptos::either::Either::Right(view! {
-                        <circle class=class cx=mark.x cy=mark.y r="4" tabindex=tab role="img" aria-label=says>
+                        <circle class=class cx=mark.x cy=mark.y r="4" tabindex=tab role="img">
                             <title>{mark.says}</title>
                         </circle>
                     }),
@@ -291,6 +297,8 @@ impl Chart {
                 .into_iter()
                 .enumerate()
                 .map(|(s, name)| {
+                    // Rows whose colour cell is empty are a series too.
+                    let name = if name.is_empty() { "—".to_owned() } else { name };
                     view! { <li><span class=format!("plot-swatch plot-c-{}", s % PALETTE_LEN) aria-hidden="true"></span>{name}</li> }
                 })
                 .collect_view();
@@ -346,19 +354,19 @@ impl Row {
 }
 
 /// Bars' rows of the same name and series made one, their y summed (Gradio's bars sum by
-/// default), in the order each first came: `names` and `series` long, a slot each.
-fn summed(rows: Vec<Row>, names: usize, series: usize) -> Vec<Row> {
-    let mut slots: Vec<Option<usize>> = vec![None; names * series];
+/// default), in the order each first came.
+fn summed(rows: Vec<Row>) -> Vec<Row> {
+    let mut slots: std::collections::HashMap<(usize, usize), usize> = std::collections::HashMap::new();
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
     for row in rows {
-        let slot = &mut slots[row.x as usize * series + row.series];
-        match *slot {
-            Some(index) => {
-                out[index].y += row.y;
-                out[index].summed = true;
+        match slots.entry((row.x as usize, row.series)) {
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let summed = &mut out[*slot.get()];
+                summed.y += row.y;
+                summed.summed = true;
             }
-            None => {
-                *slot = Some(out.len());
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(out.len());
                 out.push(row);
             }
         }
@@ -393,9 +401,15 @@ mod tests {
 
     #[test]
     fn ticks_are_round() {
-        assert_eq!(nice_ticks(0.3, 9.2), (0.0, 10.0, vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]));
-        assert_eq!(nice_ticks(-2.9, 22.9).2, [-5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 25.0]);
+        assert_eq!(nice_ticks(0.3, 9.2), (0.0, 10.0, 2.0, vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]));
+        assert_eq!(nice_ticks(-2.9, 22.9).3, [-5.0, 0.0, 5.0, 10.0, 15.0, 20.0, 25.0]);
         assert_eq!(nice_ticks(5.0, 5.0).0, 2.0, "one value: a range around it");
+        // Huge, tiny and impossible ranges: a handful of ticks, never millions.
+        for (lo, hi) in [(0.0, 1e25), (-1e300, 1e300), (-f64::MAX, f64::MAX), (1e-20, 3e-20), (0.0, f64::INFINITY)] {
+            let ticks = nice_ticks(lo, hi).3;
+            assert!((2..=MAX_TICKS + 1).contains(&ticks.len()), "{lo}..{hi}: {} ticks", ticks.len());
+        }
+        assert_eq!(nice_ticks(0.0, 1e25).2, 2e24);
         assert_eq!(tick_label(0.25, 0.05, false), "0.25");
         assert_eq!(tick_label(20.0, 5.0, false), "20");
         assert_eq!(tick_label(1.5, 0.5, false), "1.5");

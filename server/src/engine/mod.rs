@@ -413,10 +413,10 @@ fn bound_components(components: &mut [ComponentSpec], limits: &Limits) {
     for component in components {
         match &mut component.kind {
             ComponentKind::Chatbot(chatbot) => chatbot.max_messages = limits.max_chat_messages,
-            ComponentKind::Dataframe(table) => {
-                table.max_rows = limits.max_table_rows;
-                table.max_columns = limits.max_table_columns;
-                table.max_cell_chars = limits.max_cell_chars;
+            ComponentKind::Dataframe(frame) => {
+                frame.max_rows = limits.max_table_rows;
+                frame.max_columns = limits.max_table_columns;
+                frame.max_cell_chars = limits.max_cell_chars;
             }
             _ => {}
         }

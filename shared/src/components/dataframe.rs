@@ -114,20 +114,28 @@ impl Kind for Dataframe {
         Ok(())
     }
 
-    /// No rows, under the headers.
+    /// `rows.count` blank rows under the headers (unticked in a bool column), to fill in: Gradio
+    /// starts with none, which left a table of fixed rows nothing to edit.
     fn default_value(&self) -> Value {
-        Value::Json(Table::new(self.column_names()).to_json())
+        let names = self.column_names();
+        let blank = |column: usize| match self.column_type(column) {
+            ColumnType::Bool => Cell::Bool(false),
+            ColumnType::Str | ColumnType::Number | ColumnType::Date => Cell::Empty,
+        };
+        let rows = (0..self.rows.count).map(|_| (0..names.len()).map(blank).collect()).collect();
+        Value::Json(Table { headers: names, rows }.to_json())
     }
 
-    /// As Gradio's `postprocess`: headers cut or filled ("4", "5", …) to the width of the first
-    /// row, the component's own for a table without any, and `metadata` null.
+    /// As Gradio's `postprocess`: headers cut or filled ("4", "5", …) to the width of the rows
+    /// (the widest, where Gradio takes the first: a wider row after it would not fit its
+    /// headers), the component's own for a table without any, and `metadata` null.
     fn postprocess(&self, value: Value) -> Value {
         let Value::Json(json) = &value else { return value };
         let Ok(mut table) = Table::from_json(json, self) else { return value };
         if table.headers.is_empty() && table.rows.is_empty() {
             table.headers = self.column_names();
         }
-        if let Some(width) = table.rows.first().map(Vec::len) {
+        if let Some(width) = table.rows.iter().map(Vec::len).max() {
             table.headers.truncate(width);
             let named = table.headers.len();
             table.headers.extend((named + 1..=width).map(|n| n.to_string()));
@@ -302,12 +310,12 @@ impl Table {
         let headers: Vec<String> = headers
             .iter()
             .map(|header| match header {
-                Json::String(text) => Some(text.clone()),
+                Json::String(text) if text.chars().count() <= bounds.max_cell_chars => Some(text.clone()),
                 Json::Number(n) => Some(n.to_string()),
                 _ => None,
             })
             .collect::<Option<_>>()
-            .ok_or(ValueError::BadHeader)?;
+            .ok_or(ValueError::BadHeader { max_chars: bounds.max_cell_chars })?;
         if data.len() > bounds.max_rows {
             return Err(ValueError::TooManyRows { count: data.len(), max: bounds.max_rows });
         }
@@ -374,7 +382,10 @@ mod tests {
     fn what_is_not_a_table_is_refused_in_words() {
         let said = |json: Json| table(json).unwrap_err().to_string();
         assert_eq!(said(json!({"data": []})), "expected a table (headers and rows), got other JSON");
-        assert_eq!(said(json!({"headers": [[1]], "data": []})), "a column's header must be text or a number");
+        assert_eq!(
+            said(json!({"headers": [[1]], "data": []})),
+            "a column's header must be text (at most 10000 characters) or a number"
+        );
         assert_eq!(said(json!({"headers": ["a"], "data": [1]})), "row 1 is not a list of cells");
         assert_eq!(
             said(json!({"headers": ["a"], "data": [["x"], ["y", "z"]]})),
@@ -410,11 +421,24 @@ mod tests {
             fitted(json!({"headers": ["a", "b", "c"], "data": [[1]]})),
             Value::Json(json!({"headers": ["a"], "data": [[1]], "metadata": null}))
         );
+        // A row wider than the first keeps its headers: what is shown can be read back.
+        let ragged = fitted(json!({"headers": ["a", "b", "c"], "data": [[1], [1, 2, 3]]}));
+        let Value::Json(ragged) = ragged else { panic!() };
+        assert_eq!(ragged["headers"], json!(["a", "b", "c"]));
+        assert!(Table::read(&ragged).is_ok());
         assert_eq!(
             fitted(json!({"headers": [], "data": []})),
             Value::Json(json!({"headers": ["x", "y"], "data": [], "metadata": null}))
         );
-        assert_eq!(frame.default_value(), Value::Json(json!({"headers": ["x", "y"], "data": [], "metadata": null})));
+        let blank = Dataframe {
+            rows: Count { count: 2, fixed: true },
+            datatypes: vec![ColumnType::Number, ColumnType::Bool],
+            ..frame
+        };
+        assert_eq!(
+            blank.default_value(),
+            Value::Json(json!({"headers": ["x", "y"], "data": [[null, false], [null, false]], "metadata": null}))
+        );
     }
 
     #[test]

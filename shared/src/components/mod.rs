@@ -280,8 +280,8 @@ pub enum ValueError {
     TooManyMessages { count: usize, max: usize },
     #[error("{0:?} is not a colour: give #rrggbb or #rgb")]
     NotAColor(String),
-    #[error("a column's header must be text or a number")]
-    BadHeader,
+    #[error("a column's header must be text (at most {max_chars} characters) or a number")]
+    BadHeader { max_chars: usize },
     #[error("the table has {count} rows; the limit is {max}")]
     TooManyRows { count: usize, max: usize },
     #[error("the table has {count} columns; the limit is {max}")]

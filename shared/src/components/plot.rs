@@ -110,11 +110,20 @@ impl Kind for Plot {
 
     /// A table as the handler returns it, or Gradio's `PlotData` as the wire carries it: with
     /// the columns the options name.
+    /// Either within a table's default bounds ([`MAX_TABLE_ROWS`](super::MAX_TABLE_ROWS) rows,
+    /// …): more than a page can draw.
     fn validate(&self, value: &Value) -> Result<(), ValueError> {
         let Value::Json(json) = value else { return Err(mismatch("a table to plot", value)) };
+        let bounds = Dataframe::default();
         let columns = match PlotData::from_json(json) {
+            Some(plot) if plot.rows.len() > bounds.max_rows => {
+                return Err(ValueError::TooManyRows { count: plot.rows.len(), max: bounds.max_rows })
+            }
+            Some(plot) if plot.columns.len() > bounds.max_columns => {
+                return Err(ValueError::TooManyColumns { count: plot.columns.len(), max: bounds.max_columns })
+            }
             Some(plot) => plot.columns,
-            None => Table::from_json(json, &Dataframe::default())?.headers,
+            None => Table::from_json(json, &bounds)?.headers,
         };
         let wanted = [Some(&self.x), Some(&self.y), self.color.as_ref()];
         match wanted.into_iter().flatten().find(|name| !columns.contains(name)) {
