@@ -411,14 +411,12 @@ impl Declared {
 /// table's most rows, columns and characters in a cell.
 fn bound_components(components: &mut [ComponentSpec], limits: &Limits) {
     for component in components {
-        match &mut component.kind {
-            ComponentKind::Chatbot(chatbot) => chatbot.max_messages = limits.max_chat_messages,
-            ComponentKind::Dataframe(frame) => {
-                frame.max_rows = limits.max_table_rows;
-                frame.max_columns = limits.max_table_columns;
-                frame.max_cell_chars = limits.max_cell_chars;
-            }
-            _ => {}
+        if let ComponentKind::Chatbot(chatbot) = &mut component.kind {
+            chatbot.max_messages = limits.max_chat_messages;
+        } else if let ComponentKind::Dataframe(frame) = &mut component.kind {
+            frame.max_rows = limits.max_table_rows;
+            frame.max_columns = limits.max_table_columns;
+            frame.max_cell_chars = limits.max_cell_chars;
         }
     }
 }
@@ -809,6 +807,25 @@ pub(crate) mod tests {
     ) -> Result<Vec<Payload>, CallError> {
         let checked = mounted.check(inputs)?;
         last(mounted.call(files, None, None, checked, None)).await
+    }
+
+    #[test]
+    fn components_take_the_servers_table_and_chat_bounds() {
+        let limits = Limits::default().max_table_rows(2).max_table_columns(3).max_cell_chars(4).max_chat_messages(5);
+        let mut components = vec![
+            ComponentSpec::new(ComponentKind::Dataframe(Default::default())),
+            ComponentSpec::new(ComponentKind::Chatbot(Default::default())),
+        ];
+        bound_components(&mut components, &limits);
+        let ComponentKind::Dataframe(frame) = &components[0].kind else { panic!() };
+        assert_eq!((frame.max_rows, frame.max_columns, frame.max_cell_chars), (2, 3, 4));
+        let ComponentKind::Chatbot(chat) = &components[1].kind else { panic!() };
+        assert_eq!(chat.max_messages, 5);
+        let three_rows = Value::Json(serde_json::json!({"headers": ["a"], "data": [["x"], ["y"], ["z"]]}));
+        assert_eq!(
+            components[0].validate(&three_rows).unwrap_err().to_string(),
+            "the table has 3 rows; the limit is 2"
+        );
     }
 
     #[tokio::test]
