@@ -174,11 +174,7 @@ fn edited_table(table: Memo<Table>, options: Dataframe, f: &Field) -> impl IntoV
     let (rows_fixed, columns_fixed) = (options.rows.fixed, options.columns.fixed);
     let (max_rows, max_columns) = (options.max_rows, options.max_columns);
     let typed_columns = options.datatypes.len();
-    let blank_row = {
-        let options = options.clone();
-        move |columns: usize| (0..columns).map(|column| blank_cell(&options, column)).collect::<Vec<_>>()
-    };
-    let blank_column = options.clone();
+    let blanks = options.clone();
     let rows_full = move || shape.get().0 >= max_rows;
     let columns_full = move || shape.get().1 >= max_columns;
     let words = words();
@@ -248,15 +244,16 @@ fn edited_table(table: Memo<Table>, options: Dataframe, f: &Field) -> impl IntoV
             .collect_view()
     };
     let buttons = (!rows_fixed || !columns_fixed).then(|| {
+        let columns_blanks = blanks.clone();
         view! {
             <div class="table-actions">
                 <button type="button" class="secondary" hidden=rows_fixed disabled=rows_full
-                    on:click=move |_| change(&|t: &mut Table| t.rows.push(blank_row(t.headers.len())))>
+                    on:click=move |_| change(&|t: &mut Table| t.rows.push(blanks.blank_row(t.headers.len())))>
                     {tr(Text::AddRow)}
                 </button>
                 <button type="button" class="secondary" hidden=columns_fixed disabled=columns_full
                     on:click=move |_| change(&|t: &mut Table| {
-                        let cell = blank_cell(&blank_column, t.headers.len());
+                        let cell = columns_blanks.blank_cell(t.headers.len());
                         t.headers.push((t.headers.len() + 1).to_string());
                         t.rows.iter_mut().for_each(|row| row.push(cell.clone()));
                     })>
@@ -273,15 +270,6 @@ fn edited_table(table: Memo<Table>, options: Dataframe, f: &Field) -> impl IntoV
             </table>
         </div>
         {buttons}
-    }
-}
-
-/// A new cell of column `column`: unticked in a bool column (what its checkbox shows), else
-/// empty.
-fn blank_cell(options: &Dataframe, column: usize) -> Cell {
-    match options.column_type(column) {
-        ColumnType::Bool => Cell::Bool(false),
-        ColumnType::Str | ColumnType::Number | ColumnType::Date => Cell::Empty,
     }
 }
 

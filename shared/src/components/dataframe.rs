@@ -118,11 +118,7 @@ impl Kind for Dataframe {
     /// starts with none, which left a table of fixed rows nothing to edit.
     fn default_value(&self) -> Value {
         let names = self.column_names();
-        let blank = |column: usize| match self.column_type(column) {
-            ColumnType::Bool => Cell::Bool(false),
-            ColumnType::Str | ColumnType::Number | ColumnType::Date => Cell::Empty,
-        };
-        let rows = (0..self.rows.count).map(|_| (0..names.len()).map(blank).collect()).collect();
+        let rows = (0..self.rows.count).map(|_| self.blank_row(names.len())).collect();
         Value::Json(Table { headers: names, rows }.to_json())
     }
 
@@ -156,6 +152,20 @@ impl Dataframe {
     /// Column `index`'s type (text past the list).
     pub fn column_type(&self, index: usize) -> ColumnType {
         self.datatypes.get(index).copied().unwrap_or_default()
+    }
+
+    /// A new cell of column `column`: unticked in a bool column (what its checkbox shows), else
+    /// empty.
+    pub fn blank_cell(&self, column: usize) -> Cell {
+        match self.column_type(column) {
+            ColumnType::Bool => Cell::Bool(false),
+            ColumnType::Str | ColumnType::Number | ColumnType::Date => Cell::Empty,
+        }
+    }
+
+    /// A new row of `columns` blank cells.
+    pub fn blank_row(&self, columns: usize) -> Vec<Cell> {
+        (0..columns).map(|column| self.blank_cell(column)).collect()
     }
 }
 
