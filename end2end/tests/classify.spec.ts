@@ -44,6 +44,27 @@ test("a progress bar follows the stages and goes when the answer comes", async (
   await expect(page.locator(".toast")).toHaveCount(0); // a large enough image: no warning
 });
 
+test("Submit pressed while the image still uploads waits for it, then runs with it", async ({ page }) => {
+  await page.goto("/classify");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  // A slow link: the upload takes 1.5 s, and Submit is pressed at once.
+  let uploaded = false;
+  await page.route("**/classify/gradio_api/upload", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+    uploaded = true;
+  });
+  await page.getByLabel("Drop an image here, or choose a file").setInputFiles({
+    name: "red.png",
+    mimeType: "image/png",
+    buffer: await redSquare(page, 80),
+  });
+  await page.getByRole("button", { name: "Submit" }).click();
+  expect(uploaded).toBe(false); // pressed while the upload was in flight
+  await expect(page.locator(".top-class")).toHaveText("red");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+});
+
 test("a warning is a toast that does not stop the call, and closes", async ({ page }) => {
   await openWithImage(page, 16);
   await page.getByRole("button", { name: "Submit" }).click();

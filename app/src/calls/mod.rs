@@ -59,11 +59,72 @@ pub(crate) struct Caller {
     chunk_sinks: BrowserValue<Vec<Option<ChunkSink>>>,
     /// What fired the next call (a like's data), for an event that takes it.
     event_data: StoredValue<Option<serde_json::Value>>,
+    /// The page's uploads, which a call waits for.
+    uploads: Uploads,
+}
+
+/// The page's uploads in flight, and the callers waiting for them. A call waits: Submit
+/// pressed while a chosen file is still uploading would otherwise send its input without the
+/// file (stop 50's CI run lost a test to that race; a slow link makes it a person's).
+#[derive(Clone, Copy)]
+pub(crate) struct Uploads(StoredValue<InFlight>);
+
+#[derive(Default)]
+struct InFlight {
+    count: u32,
+    /// Each caller asked to call meanwhile, once.
+    waiting: Vec<Caller>,
+}
+
+impl Uploads {
+    pub(crate) fn new() -> Self {
+        Uploads(StoredValue::new(InFlight::default()))
+    }
+
+    /// An upload starts; it counts until the guard is dropped.
+    pub(crate) fn start(self) -> UploadInFlight {
+        self.0.update_value(|in_flight| in_flight.count += 1);
+        UploadInFlight(self)
+    }
+
+    /// Whether `caller` must wait: then it is called when the uploads are done.
+    fn hold(self, caller: Caller) -> bool {
+        self.0.with_value(|in_flight| in_flight.count > 0) && {
+            self.0.update_value(|in_flight| {
+                if !in_flight.waiting.iter().any(|waiting| waiting.queue == caller.queue) {
+                    in_flight.waiting.push(caller);
+                }
+            });
+            true
+        }
+    }
+}
+
+/// One upload in flight (see [`Uploads::start`]); the last one's end sends the calls that
+/// waited for it.
+pub(crate) struct UploadInFlight(Uploads);
+
+impl Drop for UploadInFlight {
+    fn drop(&mut self) {
+        // try_: the page may have gone while the upload ran.
+        let done = self.0 .0.try_update_value(|in_flight| {
+            in_flight.count = in_flight.count.saturating_sub(1);
+            if in_flight.count == 0 {
+                std::mem::take(&mut in_flight.waiting)
+            } else {
+                Vec::new()
+            }
+        });
+        done.into_iter().flatten().for_each(Caller::request);
+    }
 }
 
 impl Caller {
     /// The inputs changed, or Submit was pressed.
     pub(crate) fn request(self) {
+        if self.uploads.hold(self) {
+            return;
+        }
         if let Some(seq) = self.queue.write_value().request() {
             self.send(seq);
         }
@@ -352,14 +413,15 @@ impl Caller {
 
 impl Caller {
     /// The caller of `endpoint` (a `generator` or not), whose inputs and outputs are these
-    /// signals, the outputs of these components, which show with these looks.
+    /// signals, the outputs of these components, which show with these looks; its calls wait
+    /// for the page's `uploads`.
     pub(crate) fn new(
         endpoint: Endpoint,
         output_specs: &[ComponentSpec],
         generator: bool,
-        inputs: Vec<RwSignal<Value>>,
-        outputs: Vec<RwSignal<Value>>,
+        (inputs, outputs): (Vec<RwSignal<Value>>, Vec<RwSignal<Value>>),
         looks: Vec<Look>,
+        uploads: Uploads,
     ) -> Self {
         Caller {
             endpoint: StoredValue::new(endpoint),
@@ -378,7 +440,13 @@ impl Caller {
             abort: BrowserValue::new(),
             chunk_sinks: BrowserValue::new(),
             event_data: StoredValue::new(None),
+            uploads,
         }
+    }
+
+    /// The page's uploads, which an upload counts itself in.
+    pub(crate) fn uploads(self) -> Uploads {
+        self.uploads
     }
 
     /// Firings while a call runs follow `mode` (always last unless told).

@@ -287,6 +287,7 @@ impl Field {
             }
             upload.busy.set(true);
             upload.error.set(None);
+            let in_flight = caller.uploads().start();
             spawn_local(async move {
                 match api::upload(&caller.endpoint(), &chosen).await {
                     Ok(files) => {
@@ -296,6 +297,7 @@ impl Field {
                     Err(message) => upload.error.set(Some(message)),
                 }
                 upload.busy.set(false);
+                drop(in_flight); // after the value is in: a call waiting for it reads it
             });
         }
     }
@@ -370,6 +372,17 @@ pub(crate) struct Upload {
 impl Upload {
     pub(crate) fn new() -> Self {
         Upload { busy: RwSignal::new(false), error: RwSignal::new(None) }
+    }
+}
+
+/// Gives the focus to the element of id `id` (HTML or SVG), if there is one.
+pub(crate) fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(element) = document().get_element_by_id(id) else { return };
+    if let Some(html) = element.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = html.focus();
+    } else if let Some(svg) = element.dyn_ref::<web_sys::SvgElement>() {
+        let _ = svg.focus();
     }
 }
 

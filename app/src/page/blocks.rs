@@ -15,7 +15,7 @@ use rheo_shared::{protocol::api_page_path, BlocksSpec, ComponentKind, Node, Trig
 use super::{debounced, examples::examples as examples_view, notices};
 use crate::{
     browser::on_leave,
-    calls::{api::Endpoint, new_session_id, Caller},
+    calls::{api::Endpoint, new_session_id, Caller, Uploads},
     components::{component_view, error_line, Field, Hooks, Look},
     stream::Streamer,
     words::{tr, Text},
@@ -33,6 +33,7 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
     let api_page = format!("{root}{}", api_page_path(&spec.name));
     let values: Vec<RwSignal<Value>> = spec.components.iter().map(|c| RwSignal::new(c.value.clone())).collect();
     let looks: Vec<Look> = spec.components.iter().map(Look::new).collect();
+    let in_flight = Uploads::new();
     let callers: Vec<Caller> = (0..spec.events.len())
         .map(|event| {
             let endpoint = spec.endpoint(event);
@@ -40,7 +41,7 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
             let at = Endpoint { root: root.clone(), name: spec.name.clone(), fn_index: event };
             let (inputs, outputs) = (picked(&spec.events[event].inputs), picked(&spec.events[event].outputs));
             let output_looks = spec.events[event].outputs.iter().map(|&id| looks[id]).collect();
-            Caller::new(at, &endpoint.outputs, endpoint.generator, inputs, outputs, output_looks)
+            Caller::new(at, &endpoint.outputs, endpoint.generator, (inputs, outputs), output_looks, in_flight)
                 .with_trigger_mode(spec.events[event].trigger_mode())
         })
         .collect();
@@ -61,9 +62,9 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
         Endpoint { root: root.clone(), name: spec.name.clone(), fn_index: 0 },
         &[],
         false,
+        (vec![], vec![]),
         vec![],
-        vec![],
-        vec![],
+        in_flight,
     );
     let events = Events {
         spec: StoredValue::new(spec.clone()),
