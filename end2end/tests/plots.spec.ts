@@ -18,10 +18,15 @@ test("a line plot draws a line per series with a legend, and a scatter plot a do
   expect(new Set(strokes).size).toBe(3);
   const swatch = await lines.locator(".plot-swatch").first().evaluate((s) => getComputedStyle(s).backgroundColor);
   expect(swatch).toBe(strokes[0]);
-  // 300 points: drawn, each with its title, but not 300 stops for the keyboard.
+  // 300 points: drawn, each with its title, and one stop for the keyboard, whose arrows and
+  // End reach every point.
   await expect(lines.locator("circle.plot-mark")).toHaveCount(300);
-  await expect(lines.locator("circle.plot-mark[tabindex]")).toHaveCount(0);
+  await expect(lines.locator('circle.plot-mark[tabindex="0"]')).toHaveCount(1);
   await expect(lines.locator("circle.plot-mark title").first()).toHaveText("t: 0, value: 0, series: signal");
+  await lines.locator("circle.plot-mark").first().focus();
+  await page.keyboard.press("End");
+  await expect(lines.locator("circle.plot-mark").last()).toBeFocused();
+  await expect(lines.locator("circle.plot-mark").last()).toHaveAttribute("tabindex", "0");
   await expect(lines.locator("text.plot-title-axis").first()).toHaveText("time (s)");
   // Round ticks along the time axis: 0 to 2 seconds.
   const ticks = await lines.locator("text.plot-tick[text-anchor=middle]").allTextContents();
@@ -31,11 +36,14 @@ test("a line plot draws a line per series with a legend, and a scatter plot a do
   const dots = page.getByRole("region", { name: "measured against the signal" });
   await expect(dots.locator("circle.plot-mark")).toHaveCount(100);
   await expect(dots.locator("path")).toHaveCount(0);
-  // Few enough to reach each from the keyboard: its name says its values.
+  // Tab reaches the chart's marks once; each mark's name says its values; an arrow moves on.
   const first = dots.locator("circle.plot-mark").first();
   await first.focus();
   await expect(first).toBeFocused();
   await expect(first).toHaveAccessibleName(/^signal: 0, measured: -?\d/);
+  await page.keyboard.press("ArrowRight");
+  await expect(dots.locator("circle.plot-mark").nth(1)).toBeFocused();
+  await expect(first).toHaveAttribute("tabindex", "-1");
   expect(await violationsIn(page, ".plot.component")).toEqual([]);
 
   // Another frequency, another drawing.

@@ -7,9 +7,8 @@ use rheo_shared::{
     components::{Gallery, ObjectFit},
     Value,
 };
-use wasm_bindgen::JsCast;
 
-use super::{file_name, Field, Widget};
+use super::{file_name, focus_by_id, Field, Widget};
 use crate::words::{tr, words, Text};
 
 impl Widget for Gallery {
@@ -43,14 +42,6 @@ fn pictures(value: &Value) -> Vec<Picture> {
 /// What names image `n` (from 1) of `count`: its caption, else its place.
 fn picture_name(picture: &Picture, n: usize, count: usize) -> String {
     picture.caption.clone().unwrap_or_else(|| words().fill(Text::ImageNOf, &[("n", &n), ("count", &count)]))
-}
-
-/// Gives the focus to the element of id `id`, if there is one.
-fn focus_by_id(id: &str) {
-    let element = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
-    }
 }
 
 fn gallery(f: Field, options: &Gallery) -> impl IntoView {

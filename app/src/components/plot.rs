@@ -7,13 +7,13 @@
 //! The geometry ([`Chart::of`]) is a pure function of the data and the options, tested on its
 //! own; the view only draws what it gives.
 
-use leptos::prelude::*;
+use leptos::{ev::KeyboardEvent, prelude::*};
 use rheo_shared::{
     components::{date_text, Datatype, Mark, Plot, PlotCell, PlotData},
     Value,
 };
 
-use super::{Field, Widget};
+use super::{focus_by_id, Field, Widget};
 use crate::words::{tr, Text};
 
 /// The drawing's size, in the SVG's own units (it scales to its box).
@@ -26,8 +26,14 @@ const TOP: f64 = 12.0;
 const BOTTOM: f64 = 52.0;
 /// Colours the series take in turn (`.plot-c-0` to `.plot-c-7` in the stylesheet).
 const PALETTE_LEN: usize = 8;
-/// Marks beyond this many are drawn but not each a stop of the keyboard's.
-const MAX_FOCUSABLE_MARKS: usize = 200;
+/// Ways of drawing a colour (`.plot-k-0` to `.plot-k-2`: solid, dashed and hollow, dotted),
+/// so that the ninth series is not the first's twin.
+const STROKES_LEN: usize = 3;
+
+/// The classes that draw series `s`: its colour, and past the palette, another stroke.
+fn series_class(s: usize) -> String {
+    format!("plot-c-{} plot-k-{}", s % PALETTE_LEN, s / PALETTE_LEN % STROKES_LEN)
+}
 
 impl Widget for Plot {
     fn view(&self, f: Field) -> impl IntoView + use<> {
@@ -89,13 +95,19 @@ enum Scale {
 }
 
 impl Scale {
-    /// A scale over `values` (and zero, `with_zero`), its step and its ticks.
-    fn linear(values: impl Iterator<Item = f64>, with_zero: bool, start: f64, end: f64) -> (Scale, f64, Vec<f64>) {
+    /// A scale over `values` (and zero, `with_zero`; moments, `temporal`), its step and its
+    /// ticks.
+    fn linear(
+        values: impl Iterator<Item = f64>,
+        (with_zero, temporal): (bool, bool),
+        start: f64,
+        end: f64,
+    ) -> (Scale, f64, Vec<f64>) {
         let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
         if with_zero {
             (lo, hi) = (lo.min(0.0), hi.max(0.0));
         }
-        let (lo, hi, step, ticks) = nice_ticks(lo, hi);
+        let (lo, hi, step, ticks) = if temporal { time_ticks(lo, hi) } else { nice_ticks(lo, hi) };
         (Scale::Linear { lo, hi, start, end }, step, ticks)
     }
 
@@ -118,16 +130,70 @@ impl Scale {
 /// and the five to eight ticks; never more than [`MAX_TICKS`], whatever the values (a handler's
 /// 1e300 too).
 fn nice_ticks(lo: f64, hi: f64) -> (f64, f64, f64, Vec<f64>) {
-    let (lo, hi) = if lo < hi {
+    let (lo, hi) = spread(lo, hi);
+    ticks_by(lo, hi, round_step((hi - lo) / 6.0))
+}
+
+/// As [`nice_ticks`], for moments in milliseconds: the step is a round time (seconds, minutes,
+/// hours, days, or 1, 2 or 5 times a power of ten days), so the ticks fall on whole minutes,
+/// hours or midnights (UTC, as the labels are), not on 1.2e8 ms.
+fn time_ticks(lo: f64, hi: f64) -> (f64, f64, f64, Vec<f64>) {
+    const SECOND: f64 = 1000.0;
+    const MINUTE: f64 = 60.0 * SECOND;
+    const HOUR: f64 = 60.0 * MINUTE;
+    const DAY: f64 = 24.0 * HOUR;
+    const STEPS: [f64; 19] = [
+        SECOND,
+        2.0 * SECOND,
+        5.0 * SECOND,
+        10.0 * SECOND,
+        15.0 * SECOND,
+        30.0 * SECOND,
+        MINUTE,
+        2.0 * MINUTE,
+        5.0 * MINUTE,
+        10.0 * MINUTE,
+        15.0 * MINUTE,
+        30.0 * MINUTE,
+        HOUR,
+        2.0 * HOUR,
+        3.0 * HOUR,
+        6.0 * HOUR,
+        12.0 * HOUR,
+        DAY,
+        2.0 * DAY,
+    ];
+    let (lo, hi) = spread(lo, hi);
+    let rough = (hi - lo) / 6.0;
+    let days = || Some(DAY * round_step(rough / DAY)).filter(|step| step.is_finite());
+    let step = match STEPS.into_iter().find(|step| *step >= rough) {
+        Some(step) if rough >= SECOND => step,
+        Some(_) => round_step(rough),
+        None => days().unwrap_or_else(|| round_step(rough)),
+    };
+    ticks_by(lo, hi, step)
+}
+
+/// `lo`..`hi`, or a range around a single value.
+fn spread(lo: f64, hi: f64) -> (f64, f64) {
+    if lo < hi {
         (lo, hi)
     } else {
-        // One value: a range around it.
         let pad = if lo == 0.0 { 1.0 } else { lo.abs() / 2.0 };
         (lo - pad, hi + pad)
-    };
-    let rough = ((hi - lo) / 6.0).min(f64::MAX / 10.0);
+    }
+}
+
+/// The least of 1, 2, 5 or 10 times a power of ten that is at least `rough`.
+fn round_step(rough: f64) -> f64 {
+    let rough = rough.min(f64::MAX / 10.0);
     let power = power_of_ten_below(rough);
-    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|step| *step >= rough).unwrap_or(10.0 * power);
+    [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|step| *step >= rough).unwrap_or(10.0 * power)
+}
+
+/// The multiples of `step` from below `lo` to above `hi` (at most [`MAX_TICKS`] + 1), with
+/// the bounds they make.
+fn ticks_by(lo: f64, hi: f64, step: f64) -> (f64, f64, f64, Vec<f64>) {
     let (first, last) = ((lo / step).floor(), (hi / step).ceil());
     let count = ((last - first) as usize).min(MAX_TICKS);
     let ticks = (0..=count).map(|i| (first + i as f64) * step).collect();
@@ -150,11 +216,18 @@ fn power_of_ten_below(n: f64) -> f64 {
     power
 }
 
-/// A tick's label: a date (with the time when the ticks are less than a day apart) for moments,
-/// else the number with as many decimals as the step needs.
+/// A tick's label: a date (with the time when the ticks are less than a day apart, to the
+/// second or millisecond when they are that close) for moments, else the number with as many
+/// decimals as the step needs.
 fn tick_label(value: f64, step: f64, temporal: bool) -> String {
     if temporal {
-        return date_text(value, step < 86_400_000.0);
+        let text = date_text(value, step < 86_400_000.0);
+        let second = (value / 1000.0).rem_euclid(60.0);
+        return match step {
+            step if step < 1000.0 => format!("{text}:{second:06.3}"),
+            step if step < 60_000.0 => format!("{text}:{:02}", second.floor()),
+            _ => text,
+        };
     }
     let (mut power, mut decimals) = (power_of_ten_below(step), 0);
     while power < 1.0 && decimals < 12 {
@@ -201,16 +274,17 @@ impl Chart {
         if options.mark == Mark::Bar {
             rows = summed(rows);
         }
-        let (y_scale, y_step, y_ticks) =
-            Scale::linear(rows.iter().map(|row| row.y), options.mark == Mark::Bar, HEIGHT - BOTTOM, TOP);
         let y_temporal = y_type == Datatype::Temporal;
+        let (y_scale, y_step, y_ticks) =
+            Scale::linear(rows.iter().map(|row| row.y), (options.mark == Mark::Bar, y_temporal), HEIGHT - BOTTOM, TOP);
         let y_ticks = y_ticks.into_iter().map(|v| (y_scale.position(v), tick_label(v, y_step, y_temporal))).collect();
         let (x_scale, x_ticks) = if bands {
             let ticks = names.iter().enumerate().map(|(i, name)| (i as f64, name.clone())).collect::<Vec<_>>();
             (Scale::Bands { names, start: LEFT, end: WIDTH - RIGHT }, ticks)
         } else {
-            let (scale, step, ticks) = Scale::linear(rows.iter().map(|row| row.x), false, LEFT, WIDTH - RIGHT);
             let temporal = x_type == Datatype::Temporal;
+            let (scale, step, ticks) =
+                Scale::linear(rows.iter().map(|row| row.x), (false, temporal), LEFT, WIDTH - RIGHT);
             (scale, ticks.into_iter().map(|v| (v, tick_label(v, step, temporal))).collect())
         };
         let x_ticks = x_ticks.into_iter().map(|(v, label)| (x_scale.position(v), label)).collect();
@@ -248,7 +322,28 @@ impl Chart {
 
     fn view(self, heading_id: String) -> impl IntoView {
         let Chart { x_title, y_title, x_ticks, y_ticks, series, marks, lines } = self;
-        let focusable = marks.len() <= MAX_FOCUSABLE_MARKS;
+        let labelled_by = heading_id.clone();
+        // One stop for the keyboard however many marks, the arrows moving between them (a
+        // roving tabindex): a stop per mark made a hundred of them to tab past on one chart.
+        let current = RwSignal::new(0_usize);
+        let last = marks.len().saturating_sub(1);
+        let mark_id = move |index: usize| format!("{heading_id}-mark-{index}");
+        let keys = {
+            let mark_id = mark_id.clone();
+            move |ev: KeyboardEvent| {
+                let now = current.get_untracked();
+                let next = match ev.key().as_str() {
+                    "ArrowRight" | "ArrowDown" => (now + 1).min(last),
+                    "ArrowLeft" | "ArrowUp" => now.saturating_sub(1),
+                    "Home" => 0,
+                    "End" => last,
+                    _ => return,
+                };
+                ev.prevent_default();
+                current.set(next);
+                focus_by_id(&mark_id(next));
+            }
+        };
         let grid = y_ticks
             .into_iter()
             .map(|(y, label)| {
@@ -269,23 +364,25 @@ impl Chart {
             .collect_view();
         let paths = lines
             .into_iter()
-            .map(|(s, d)| view! { <path class=format!("plot-line plot-c-{}", s % PALETTE_LEN) d=d/> })
+            .map(|(s, d)| view! { <path class=format!("plot-line {}", series_class(s)) d=d/> })
             .collect_view();
         let shapes = marks
             .into_iter()
-            .map(|mark| {
-                let class = format!("plot-mark plot-c-{}", mark.series % PALETTE_LEN);
-                let tab = focusable.then_some("0");
+            .enumerate()
+            .map(|(index, mark)| {
+                let class = format!("plot-mark {}", series_class(mark.series));
+                let (id, tab) = (mark_id(index), move || if current.get() == index { "0" } else { "-1" });
+                let focused = move |_| current.set(index);
                 // Named by its <title> alone: an aria-label as well made the title its
                 // description, and a screen reader read the values twice.
                 match mark.bar {
                     Some((width, height)) => leptos::either::Either::Left(view! {
-                        <rect class=class x=mark.x y=mark.y width=width height=height tabindex=tab role="img">
+                        <rect class=class id=id x=mark.x y=mark.y width=width height=height tabindex=tab role="img" on:focus=focused>
                             <title>{mark.says}</title>
                         </rect>
                     }),
                     None => leptos::either::Either::Right(view! {
-                        <circle class=class cx=mark.x cy=mark.y r="4" tabindex=tab role="img">
+                        <circle class=class id=id cx=mark.x cy=mark.y r="4" tabindex=tab role="img" on:focus=focused>
                             <title>{mark.says}</title>
                         </circle>
                     }),
@@ -299,13 +396,13 @@ impl Chart {
                 .map(|(s, name)| {
                     // Rows whose colour cell is empty are a series too.
                     let name = if name.is_empty() { "—".to_owned() } else { name };
-                    view! { <li><span class=format!("plot-swatch plot-c-{}", s % PALETTE_LEN) aria-hidden="true"></span>{name}</li> }
+                    view! { <li><span class=format!("plot-swatch {}", series_class(s)) aria-hidden="true"></span>{name}</li> }
                 })
                 .collect_view();
             view! { <ul class="plot-legend">{entries}</ul> }
         });
         view! {
-            <svg class="plot-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="group" aria-labelledby=heading_id>
+            <svg class="plot-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="group" aria-labelledby=labelled_by on:keydown=keys>
                 {grid}
                 <line class="plot-axis" x1=LEFT x2=WIDTH - RIGHT y1=HEIGHT - BOTTOM y2=HEIGHT - BOTTOM/>
                 {x_labels}
@@ -414,6 +511,40 @@ mod tests {
         assert_eq!(tick_label(20.0, 5.0, false), "20");
         assert_eq!(tick_label(1.5, 0.5, false), "1.5");
         assert_eq!((power_of_ten_below(0.33), power_of_ten_below(250.0), power_of_ten_below(1.0)), (0.1, 100.0, 1.0));
+    }
+
+    #[test]
+    fn a_ninth_series_takes_the_first_colour_drawn_otherwise() {
+        assert_eq!(series_class(0), "plot-c-0 plot-k-0");
+        assert_eq!(series_class(8), "plot-c-0 plot-k-1");
+        assert_eq!(series_class(17), "plot-c-1 plot-k-2");
+        assert_eq!(series_class(24), "plot-c-0 plot-k-0");
+    }
+
+    #[test]
+    fn moments_tick_at_round_times() {
+        const HOUR: f64 = 3_600_000.0;
+        const DAY: f64 = 24.0 * HOUR;
+        let march_first = 1_709_251_200_000.0; // 2024-03-01 00:00 UTC
+                                               // Four days: a tick each midnight, where a step of 1e8 ms fell at 03:46, 07:33, …
+        let (_, _, step, ticks) = time_ticks(march_first + 0.3 * DAY, march_first + 4.2 * DAY);
+        assert_eq!(step, DAY);
+        assert!(ticks.iter().all(|t| t % DAY == 0.0), "{ticks:?}");
+        assert_eq!(tick_label(ticks[1], step, true), "2024-03-02");
+        // A working day: every two hours, on the hour.
+        let (_, _, step, ticks) = time_ticks(march_first + 8.5 * HOUR, march_first + 18.2 * HOUR);
+        assert_eq!(step, 2.0 * HOUR);
+        assert_eq!(tick_label(ticks[1], step, true), "2024-03-01 10:00");
+        // A quarter of an hour: minutes. Years: round numbers of days. Under a second: ms.
+        assert_eq!(time_ticks(0.0, 30.0 * 60_000.0).2, 300_000.0);
+        assert_eq!(time_ticks(0.0, 3.0 * 365.0 * DAY).2, 200.0 * DAY);
+        assert_eq!(time_ticks(0.0, 600.0).2, 100.0);
+        assert_eq!(tick_label(march_first + 45_000.0, 15_000.0, true), "2024-03-01 00:00:45");
+        assert_eq!(tick_label(march_first + 1_250.0, 250.0, true), "2024-03-01 00:00:01.250");
+        for (lo, hi) in [(march_first, march_first), (-1e300, 1e300), (0.0, f64::INFINITY)] {
+            let ticks = time_ticks(lo, hi).3;
+            assert!((2..=MAX_TICKS + 1).contains(&ticks.len()), "{lo}..{hi}: {} ticks", ticks.len());
+        }
     }
 
     #[test]
