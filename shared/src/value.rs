@@ -93,18 +93,20 @@ impl Value {
         }
     }
 
-    /// The files this value holds (one, a list's, text's with files, or none).
+    /// The files this value holds (one, a list's, text's with files, an update's new value's,
+    /// or none).
     pub fn files(&self) -> &[FileData] {
         match self {
             Value::File(file) => std::slice::from_ref(file),
             Value::Files(files) | Value::Multimodal(MultimodalData { files, .. }) => files,
             Value::Gallery(gallery) => &gallery.files,
             Value::Annotated(annotated) => &annotated.files,
+            Value::Update(update) => update.value.as_ref().map_or(&[], Value::files),
             _ => &[],
         }
     }
 
-    /// The same, to change, an update's new value's included.
+    /// The same, to change.
     pub fn files_mut(&mut self) -> &mut [FileData] {
         match self {
             Value::File(file) => std::slice::from_mut(file),
@@ -381,6 +383,17 @@ mod tests {
             vec![Value::Number(3.0), Value::Number(2.5), Value::Text("add".into()), Value::Bool(true), Value::Null]
         );
         assert_eq!(serde_json::to_string(&values).unwrap(), r#"[3.0,2.5,"add",true,null]"#);
+    }
+
+    #[test]
+    fn an_updates_files_are_its_new_values() {
+        let file: Value =
+            serde_json::from_str(r#"{"path": "/tmp/x.png", "meta": {"_type": "gradio.FileData"}}"#).unwrap();
+        let mut update =
+            Value::Update(Box::new(Update { value: Some(file.clone()), visible: Some(true), ..Update::default() }));
+        assert_eq!(update.files(), file.files());
+        assert_eq!(update.files_mut().len(), 1);
+        assert!(Value::Update(Box::default()).files().is_empty());
     }
 
     #[test]
