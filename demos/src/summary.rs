@@ -32,16 +32,34 @@ fn rounded(n: f64) -> f64 {
     (n * 100.0).round() / 100.0
 }
 
-/// Mean temperatures (°C) in January and July, and whether the city is on the coast.
+/// A table of cities' mean temperatures (°C) in January and July, and whether each is on the
+/// coast.
+fn temperatures(cities: &[(&str, f64, f64, bool)]) -> Table {
+    cities.iter().fold(Table::new(["city", "january", "july", "coast"]), |table, &(name, january, july, coast)| {
+        table.row([Cell::from(name), january.into(), july.into(), coast.into()])
+    })
+}
+
 fn cities() -> Table {
-    let city = |name: &str, january: f64, july: f64, coast: bool| {
-        [Cell::from(name), january.into(), july.into(), coast.into()]
-    };
-    Table::new(["city", "january", "july", "coast"])
-        .row(city("Oslo", -2.9, 17.7, true))
-        .row(city("Madrid", 6.3, 25.6, false))
-        .row(city("Cairo", 14.0, 28.0, false))
-        .row(city("Lima", 22.9, 16.3, true))
+    temperatures(&[
+        ("Oslo", -2.9, 17.7, true),
+        ("Madrid", 6.3, 25.6, false),
+        ("Cairo", 14.0, 28.0, false),
+        ("Lima", 22.9, 16.3, true),
+    ])
+}
+
+/// The examples: northern cities, and southern ones, where July is the colder month.
+fn examples() -> [(Table,); 2] {
+    let north = [("Reykjavik", 0.1, 11.2, true), ("Helsinki", -3.9, 17.8, true), ("Moscow", -6.2, 19.2, false)];
+    let south = [
+        ("Sydney", 23.0, 13.1, true),
+        ("Nairobi", 19.8, 16.9, false),
+        ("Santiago", 21.1, 8.6, false),
+        ("Cape Town", 21.5, 12.5, true),
+        ("Buenos Aires", 24.9, 11.0, true),
+    ];
+    [(temperatures(&north),), (temperatures(&south),)]
 }
 
 pub(crate) fn interface() -> impl IntoMounted {
@@ -52,6 +70,7 @@ pub(crate) fn interface() -> impl IntoMounted {
             Dataframe::new().label("summary").headers(["column", "count", "mean", "min", "max"]),
             BarPlot::new("column", "mean").label("means").y_title("mean (°C)"),
         ))
+        .examples(examples())
         .api_name("summary")
         .title("Summarise a table")
         .description("Edit the cities' temperatures (°C), add rows or columns, then Submit: each column's count, and the mean, least and greatest of a column of numbers, the means drawn as bars.")

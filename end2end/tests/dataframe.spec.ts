@@ -97,3 +97,35 @@ test("text in a number column stays text, the last row stays, and the page loads
   // Text in a number column stays text: the column is then not summarised as numbers.
   expect((await cells(page.getByRole("region", { name: "summary" })))[1]).toEqual(["january", "1", "", "", ""]);
 });
+
+test("an example table shows its headers and first rows, and fills the input with all of them", async ({ page }) => {
+  await page.goto("/summary");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  const examples = page.getByRole("region", { name: "Examples" });
+  const south = examples.getByRole("button", { name: /^Example 2:/ });
+  // The headers, three rows, and how many more, a line each: not the table's JSON.
+  const shown = await south.locator(".example-lines").evaluate((cell) => {
+    const copy = cell.cloneNode(true) as Element;
+    copy.querySelector(".said")?.remove(); // said to a screen reader, not shown
+    return copy.textContent ?? "";
+  });
+  expect(shown.split("\n")).toEqual([
+    "city · january · july · coast",
+    "Sydney · 23 · 13.1 · true",
+    "Nairobi · 19.8 · 16.9 · false",
+    "Santiago · 21.1 · 8.6 · false",
+    "… 2 more rows",
+  ]);
+  await expect(south).not.toContainText("headers");
+
+  await south.click();
+  const input = page.getByRole("region", { name: "table" });
+  await expect
+    .poll(async () => (await cells(input)).map((row) => row[0]))
+    .toEqual(["Sydney", "Nairobi", "Santiago", "Cape Town", "Buenos Aires"]);
+  await page.getByRole("button", { name: "Submit" }).click();
+  const output = page.getByRole("region", { name: "summary" });
+  await expect(output.locator("tbody tr").nth(1)).toContainText("january");
+  expect((await cells(output))[1]).toEqual(["january", "5", "22.06", "19.8", "24.9"]);
+  expect(await violationsIn(page, ".examples")).toEqual([]);
+});

@@ -69,6 +69,7 @@ texts! {
     examples: Examples = "Examples",
     example_row: ExampleRow = "Example {n}:",
     play_example: PlayExample = "Play example {n}",
+    more_rows: MoreRows = "… {count} more rows",
     flag: Flag = "Flag",
     flag_as: FlagAs = "Flag as {reason}",
     flagged: Flagged = "Flagged: saved for the author to review.",

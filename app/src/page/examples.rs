@@ -1,6 +1,7 @@
 //! Examples: rows of input values that fill the inputs when clicked (an interface's, under its
 //! inputs; a Blocks app's sets, where its layout places them).
-//! Images show as thumbnails; audio by name, with a small player under its row.
+//! Images show as thumbnails; audio by name, with a small player under its row; a table as its
+//! headers and first rows.
 
 use leptos::{either::Either, prelude::*};
 use rheo_shared::{FileData, Value};
@@ -66,8 +67,8 @@ pub(super) fn examples(
     })
 }
 
-/// One cell of a row: an image's thumbnail, else the value in words; after its label, `said`
-/// only.
+/// One cell of a row: an image's thumbnail, else the value in words (a table's its first
+/// rows, a line each); after its label, `said` only.
 fn cell(said: String, value: &Value) -> impl IntoView + use<> {
     let label = view! { <span class="said">{said}</span> };
     // A picture among its files shows as a thumbnail, with the value in words after it.
@@ -79,8 +80,41 @@ fn cell(said: String, value: &Value) -> impl IntoView + use<> {
         Some(url) => Either::Right(Either::Left(view! {
             <span>{label}<img class="example-thumb" src=url alt=""/>{show_value(value)}</span>
         })),
-        None => Either::Right(Either::Right(view! { <span>{label}{show_value(value)}</span> })),
+        None => {
+            let table = match value {
+                Value::Json(json) => table_preview(json),
+                _ => None,
+            };
+            let lines = table.is_some();
+            let text = table.unwrap_or_else(|| show_value(value));
+            Either::Right(Either::Right(view! { <span class:example-lines=lines>{label}{text}</span> }))
+        }
     }
+}
+
+/// The rows of a table an example shows: its headers, then its first rows.
+const PREVIEW_ROWS: usize = 3;
+
+/// A Dataframe's value (`{"headers": […], "data": [[…], …]}`) in words: its headers and its
+/// first [`PREVIEW_ROWS`] rows, a line each, then how many more there are; `None` for other
+/// JSON. Read from the JSON as it is (reading it as a `Table` would put the tables' reader in
+/// every page), and as text, not a view of spans, which cost every page 2 KB.
+fn table_preview(json: &serde_json::Value) -> Option<String> {
+    let text = |cell: &serde_json::Value| match cell {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let line = |cells: &serde_json::Value| {
+        cells.as_array().map(|cells| cells.iter().map(text).collect::<Vec<_>>().join(" · "))
+    };
+    let (headers, data) = (json.get("headers")?, json.get("data")?.as_array()?);
+    let mut lines = vec![line(headers)?];
+    lines.extend(data.iter().take(PREVIEW_ROWS).map(|cells| line(cells).unwrap_or_default()));
+    if data.len() > PREVIEW_ROWS {
+        lines.push(words().fill(Text::MoreRows, &[("count", &(data.len() - PREVIEW_ROWS))]));
+    }
+    Some(lines.join("\n"))
 }
 
 fn audio_url(value: &Value) -> Option<String> {
@@ -100,4 +134,31 @@ fn under_root(mut value: Value, root: &str) -> Value {
         file.url = file.url.take().map(|url| format!("{root}{url}"));
     }
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_table_previews_as_its_headers_and_first_rows() {
+        let table = json!({
+            "headers": ["city", "july", "coast"],
+            "data": [["Oslo", 17.7, true], ["Rome", null, false], ["Lima", 16, true], ["Quito", 14, false], ["Cairo", 28, false]],
+            "metadata": null,
+        });
+        let preview = table_preview(&table).unwrap();
+        let lines: Vec<&str> = preview.lines().collect();
+        assert_eq!(lines[0], "city · july · coast");
+        assert_eq!(lines[1], "Oslo · 17.7 · true");
+        assert_eq!(lines[2], "Rome ·  · false", "an empty cell is empty, not null");
+        assert_eq!(lines.len(), 1 + PREVIEW_ROWS + 1);
+        assert_eq!(lines.last(), Some(&"… 2 more rows"));
+        // Other JSON is not a table.
+        for other in [json!({"headers": ["a"]}), json!([1, 2]), json!({"label": "cat"})] {
+            assert_eq!(table_preview(&other), None, "{other}");
+        }
+    }
 }
