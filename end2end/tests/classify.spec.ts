@@ -44,25 +44,42 @@ test("a progress bar follows the stages and goes when the answer comes", async (
   await expect(page.locator(".toast")).toHaveCount(0); // a large enough image: no warning
 });
 
-test("Submit pressed while the image still uploads waits for it, then runs with it", async ({ page }) => {
+/** /classify with its upload slowed by 1.5 s (a slow link), to `then` continue or fail it. */
+async function slowUpload(page: Page, then: "continue" | "abort") {
   await page.goto("/classify");
   await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
-  // A slow link: the upload takes 1.5 s, and Submit is pressed at once.
-  let uploaded = false;
+  const state = { uploaded: false, calls: 0 };
+  page.on("request", (request) => {
+    if (request.url().endsWith("/classify/run")) state.calls += 1;
+  });
   await page.route("**/classify/gradio_api/upload", async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await route.continue();
-    uploaded = true;
+    await (then === "continue" ? route.continue() : route.abort());
+    state.uploaded = true;
   });
   await page.getByLabel("Drop an image here, or choose a file").setInputFiles({
     name: "red.png",
     mimeType: "image/png",
     buffer: await redSquare(page, 80),
   });
+  await expect(page.getByText("Uploading…")).toBeVisible();
   await page.getByRole("button", { name: "Submit" }).click();
-  expect(uploaded).toBe(false); // pressed while the upload was in flight
+  expect(state.uploaded).toBe(false); // pressed while the upload was in flight
+  return state;
+}
+
+test("Submit pressed while the image still uploads waits for it, then runs with it", async ({ page }) => {
+  const state = await slowUpload(page, "continue");
   await expect(page.locator(".top-class")).toHaveText("red");
   await expect(page.getByRole("alert")).toHaveCount(0);
+  expect(state.calls).toBe(1);
+});
+
+test("Submit pressed while an upload fails sends nothing; the failure is said under the input", async ({ page }) => {
+  const state = await slowUpload(page, "abort");
+  await expect(page.locator(".image.input .error")).toBeVisible();
+  await expect(page.locator(".blocks")).toHaveAttribute("aria-busy", "false");
+  expect(state.calls).toBe(0);
 });
 
 test("a warning is a toast that does not stop the call, and closes", async ({ page }) => {

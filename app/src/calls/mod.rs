@@ -63,17 +63,25 @@ pub(crate) struct Caller {
     uploads: Uploads,
 }
 
-/// The page's uploads in flight, and the callers waiting for them. A call waits: Submit
-/// pressed while a chosen file is still uploading would otherwise send its input without the
-/// file (stop 50's CI run lost a test to that race; a slow link makes it a person's).
+/// The page's uploads in flight, and the calls waiting for them. A call that reads an input
+/// still uploading waits for it, busy: Submit pressed while a chosen image was on its way sent
+/// the input empty (stop 50's CI run lost a test to that race; a slow link makes it a
+/// person's). Calls that read no uploading input go at once.
 #[derive(Clone, Copy)]
 pub(crate) struct Uploads(StoredValue<InFlight>);
 
 #[derive(Default)]
 struct InFlight {
-    count: u32,
-    /// Each caller asked to call meanwhile, once.
+    /// The input each upload in flight goes into, once per upload.
+    uploading: Vec<RwSignal<Value>>,
+    /// The callers asked to call meanwhile, each once.
     waiting: Vec<Caller>,
+}
+
+impl InFlight {
+    fn reads_uploading(&self, caller: Caller) -> bool {
+        caller.inputs.with_value(|inputs| inputs.iter().any(|input| self.uploading.contains(input)))
+    }
 }
 
 impl Uploads {
@@ -81,41 +89,73 @@ impl Uploads {
         Uploads(StoredValue::new(InFlight::default()))
     }
 
-    /// An upload starts; it counts until the guard is dropped.
-    pub(crate) fn start(self) -> UploadInFlight {
-        self.0.update_value(|in_flight| in_flight.count += 1);
-        UploadInFlight(self)
+    /// An upload into input `into` starts; it counts until the guard is dropped.
+    pub(crate) fn start(self, into: RwSignal<Value>) -> UploadInFlight {
+        self.0.update_value(|in_flight| in_flight.uploading.push(into));
+        UploadInFlight { uploads: self, into, failed: false }
     }
 
-    /// Whether `caller` must wait: then it is called when the uploads are done.
+    /// Whether `caller` must wait, busy meanwhile: it is called when its inputs' uploads end.
     fn hold(self, caller: Caller) -> bool {
-        self.0.with_value(|in_flight| in_flight.count > 0) && {
+        let held = self.0.with_value(|in_flight| in_flight.reads_uploading(caller));
+        if held {
             self.0.update_value(|in_flight| {
                 if !in_flight.waiting.iter().any(|waiting| waiting.queue == caller.queue) {
                     in_flight.waiting.push(caller);
                 }
             });
-            true
+            caller.busy.set(true);
         }
+        held
+    }
+
+    /// `caller` no longer waits (stopped, cleared, or its page gone); whether it did.
+    fn release(self, caller: Caller) -> bool {
+        let released = self.0.try_update_value(|in_flight| {
+            let waited = in_flight.waiting.len();
+            in_flight.waiting.retain(|waiting| waiting.queue != caller.queue);
+            in_flight.waiting.len() != waited
+        });
+        released.unwrap_or(false)
     }
 }
 
-/// One upload in flight (see [`Uploads::start`]); the last one's end sends the calls that
-/// waited for it.
-pub(crate) struct UploadInFlight(Uploads);
+/// One upload in flight (see [`Uploads::start`]). Its end sends the calls that waited for it
+/// alone, unless it failed: their input would be empty, and the failure is said under it.
+pub(crate) struct UploadInFlight {
+    uploads: Uploads,
+    into: RwSignal<Value>,
+    failed: bool,
+}
+
+impl UploadInFlight {
+    /// The upload failed: the calls waiting for it are not sent.
+    pub(crate) fn fail(&mut self) {
+        self.failed = true;
+    }
+}
 
 impl Drop for UploadInFlight {
     fn drop(&mut self) {
+        let into = self.into;
         // try_: the page may have gone while the upload ran.
-        let done = self.0 .0.try_update_value(|in_flight| {
-            in_flight.count = in_flight.count.saturating_sub(1);
-            if in_flight.count == 0 {
-                std::mem::take(&mut in_flight.waiting)
-            } else {
-                Vec::new()
+        let ended = self.uploads.0.try_update_value(|in_flight| {
+            if let Some(at) = in_flight.uploading.iter().position(|input| *input == into) {
+                in_flight.uploading.remove(at);
             }
+            let (ended, still): (Vec<Caller>, Vec<Caller>) = std::mem::take(&mut in_flight.waiting)
+                .into_iter()
+                .partition(|&caller| !in_flight.reads_uploading(caller));
+            in_flight.waiting = still;
+            ended
         });
-        done.into_iter().flatten().for_each(Caller::request);
+        for caller in ended.into_iter().flatten() {
+            if self.failed {
+                caller.busy.set(false);
+            } else {
+                caller.request();
+            }
+        }
     }
 }
 
@@ -274,6 +314,9 @@ impl Caller {
     /// Stops a running generator: on the server too (its task is dropped), and its sound.
     pub(crate) fn stop(self) {
         self.status.try_set(CallStatus::Quiet); // also called as the page goes
+        if self.uploads.release(self) {
+            self.busy.try_set(false);
+        }
         if let Some(controller) = self.abort.take() {
             controller.abort();
         }
@@ -419,7 +462,8 @@ impl Caller {
         endpoint: Endpoint,
         output_specs: &[ComponentSpec],
         generator: bool,
-        (inputs, outputs): (Vec<RwSignal<Value>>, Vec<RwSignal<Value>>),
+        inputs: Vec<RwSignal<Value>>,
+        outputs: Vec<RwSignal<Value>>,
         looks: Vec<Look>,
         uploads: Uploads,
     ) -> Self {

@@ -279,7 +279,7 @@ impl Field {
         upload: Upload,
         value_of: impl Fn(Vec<FileData>) -> Value + Copy + 'static,
     ) -> impl Fn(Vec<(Blob, String)>) + Copy + 'static {
-        let (caller, uploaded) = (self.caller, self.hooks.upload);
+        let (caller, uploaded, value) = (self.caller, self.hooks.upload, self.value);
         let commit = self.commit();
         move |chosen: Vec<(Blob, String)>| {
             if chosen.is_empty() {
@@ -287,17 +287,23 @@ impl Field {
             }
             upload.busy.set(true);
             upload.error.set(None);
-            let in_flight = caller.uploads().start();
+            let mut in_flight = caller.uploads().start(value);
             spawn_local(async move {
                 match api::upload(&caller.endpoint(), &chosen).await {
                     Ok(files) => {
                         commit(value_of(files));
                         uploaded.inspect(|uploaded| uploaded.run(()));
+                        // The value's change effects run first: a call they ask for joins the
+                        // one waiting for this upload, rather than following it.
+                        leptos::task::tick().await;
                     }
-                    Err(message) => upload.error.set(Some(message)),
+                    Err(message) => {
+                        upload.error.set(Some(message));
+                        in_flight.fail();
+                    }
                 }
                 upload.busy.set(false);
-                drop(in_flight); // after the value is in: a call waiting for it reads it
+                drop(in_flight);
             });
         }
     }

@@ -41,7 +41,7 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
             let at = Endpoint { root: root.clone(), name: spec.name.clone(), fn_index: event };
             let (inputs, outputs) = (picked(&spec.events[event].inputs), picked(&spec.events[event].outputs));
             let output_looks = spec.events[event].outputs.iter().map(|&id| looks[id]).collect();
-            Caller::new(at, &endpoint.outputs, endpoint.generator, (inputs, outputs), output_looks, in_flight)
+            Caller::new(at, &endpoint.outputs, endpoint.generator, inputs, outputs, output_looks, in_flight)
                 .with_trigger_mode(spec.events[event].trigger_mode())
         })
         .collect();
@@ -62,7 +62,8 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
         Endpoint { root: root.clone(), name: spec.name.clone(), fn_index: 0 },
         &[],
         false,
-        (vec![], vec![]),
+        vec![],
+        vec![],
         vec![],
         in_flight,
     );
