@@ -44,6 +44,17 @@ test("a line plot draws a line per series with a legend, and a scatter plot a do
   await page.keyboard.press("ArrowRight");
   await expect(dots.locator("circle.plot-mark").nth(1)).toBeFocused();
   await expect(first).toHaveAttribute("tabindex", "-1");
+  await page.keyboard.press("ArrowLeft");
+  await expect(first).toBeFocused();
+  await page.keyboard.press("End");
+  await page.keyboard.press("Home");
+  await expect(first).toBeFocused();
+  // The chart says how, in its <desc>: Chromium's accessibility tree (which Playwright's own
+  // reckoning of descriptions does not follow for SVG) gives it as the group's description.
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+  const group = nodes.find((node) => node.role?.value === "group" && node.name?.value === "measured against the signal");
+  expect(group?.description?.value).toBe("The arrow keys move between the marks.");
   expect(await violationsIn(page, ".plot.component")).toEqual([]);
 
   // Another frequency, another drawing.

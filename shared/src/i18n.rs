@@ -99,6 +99,7 @@ texts! {
     no_text_yet: NoTextYet = "No text yet",
     no_rows_yet: NoRowsYet = "No rows yet",
     no_plot_yet: NoPlotYet = "No chart yet",
+    plot_keys: PlotKeys = "The arrow keys move between the marks.",
     add_row: AddRow = "Add row",
     add_column: AddColumn = "Add column",
     remove_row: RemoveRow = "Remove row {row}",

@@ -30,6 +30,12 @@ const PALETTE_LEN: usize = 8;
 /// so that the ninth series is not the first's twin.
 const STROKES_LEN: usize = 3;
 
+/// Moments are milliseconds.
+const SECOND: f64 = 1000.0;
+const MINUTE: f64 = 60.0 * SECOND;
+const HOUR: f64 = 60.0 * MINUTE;
+const DAY: f64 = 24.0 * HOUR;
+
 /// The classes that draw series `s`: its colour, and past the palette, another stroke.
 fn series_class(s: usize) -> String {
     format!("plot-c-{} plot-k-{}", s % PALETTE_LEN, s / PALETTE_LEN % STROKES_LEN)
@@ -99,7 +105,8 @@ impl Scale {
     /// ticks.
     fn linear(
         values: impl Iterator<Item = f64>,
-        (with_zero, temporal): (bool, bool),
+        with_zero: bool,
+        temporal: bool,
         start: f64,
         end: f64,
     ) -> (Scale, f64, Vec<f64>) {
@@ -138,10 +145,6 @@ fn nice_ticks(lo: f64, hi: f64) -> (f64, f64, f64, Vec<f64>) {
 /// hours, days, or 1, 2 or 5 times a power of ten days), so the ticks fall on whole minutes,
 /// hours or midnights (UTC, as the labels are), not on 1.2e8 ms.
 fn time_ticks(lo: f64, hi: f64) -> (f64, f64, f64, Vec<f64>) {
-    const SECOND: f64 = 1000.0;
-    const MINUTE: f64 = 60.0 * SECOND;
-    const HOUR: f64 = 60.0 * MINUTE;
-    const DAY: f64 = 24.0 * HOUR;
     const STEPS: [f64; 19] = [
         SECOND,
         2.0 * SECOND,
@@ -163,12 +166,14 @@ fn time_ticks(lo: f64, hi: f64) -> (f64, f64, f64, Vec<f64>) {
         DAY,
         2.0 * DAY,
     ];
-    let (lo, hi) = spread(lo, hi);
+    // One moment: the days around it (a range of half its value was decades wide).
+    let (lo, hi) = if lo < hi { (lo, hi) } else { (lo - DAY, hi + DAY) };
     let rough = (hi - lo) / 6.0;
     let days = || Some(DAY * round_step(rough / DAY)).filter(|step| step.is_finite());
     let step = match STEPS.into_iter().find(|step| *step >= rough) {
         Some(step) if rough >= SECOND => step,
-        Some(_) => round_step(rough),
+        // Never under a millisecond, which the labels do not show.
+        Some(_) => round_step(rough).max(1.0),
         None => days().unwrap_or_else(|| round_step(rough)),
     };
     ticks_by(lo, hi, step)
@@ -221,11 +226,11 @@ fn power_of_ten_below(n: f64) -> f64 {
 /// decimals as the step needs.
 fn tick_label(value: f64, step: f64, temporal: bool) -> String {
     if temporal {
-        let text = date_text(value, step < 86_400_000.0);
-        let second = (value / 1000.0).rem_euclid(60.0);
+        let text = date_text(value, step < DAY);
+        let second = (value / SECOND).rem_euclid(60.0);
         return match step {
-            step if step < 1000.0 => format!("{text}:{second:06.3}"),
-            step if step < 60_000.0 => format!("{text}:{:02}", second.floor()),
+            step if step < SECOND => format!("{text}:{second:06.3}"),
+            step if step < MINUTE => format!("{text}:{:02}", second.floor()),
             _ => text,
         };
     }
@@ -235,6 +240,22 @@ fn tick_label(value: f64, step: f64, temporal: bool) -> String {
         decimals += 1;
     }
     format!("{value:.decimals$}")
+}
+
+/// The labels of `ticks`: for moments less than a day apart, the date only on the first and
+/// where the day changes, the time on every one (a whole date on each overlapped the next).
+fn tick_labels(ticks: &[f64], step: f64, temporal: bool) -> Vec<String> {
+    let mut day = String::new();
+    let mut label = |value: f64| {
+        let label = tick_label(value, step, temporal);
+        let Some((date, time)) = label.split_once(' ').filter(|_| temporal && step < DAY) else { return label };
+        if date == day {
+            return time.to_owned();
+        }
+        day = date.to_owned();
+        label
+    };
+    ticks.iter().map(|&value| label(value)).collect()
 }
 
 /// A cell as a mark tells it.
@@ -276,16 +297,18 @@ impl Chart {
         }
         let y_temporal = y_type == Datatype::Temporal;
         let (y_scale, y_step, y_ticks) =
-            Scale::linear(rows.iter().map(|row| row.y), (options.mark == Mark::Bar, y_temporal), HEIGHT - BOTTOM, TOP);
-        let y_ticks = y_ticks.into_iter().map(|v| (y_scale.position(v), tick_label(v, y_step, y_temporal))).collect();
+            Scale::linear(rows.iter().map(|row| row.y), options.mark == Mark::Bar, y_temporal, HEIGHT - BOTTOM, TOP);
+        let y_labels = tick_labels(&y_ticks, y_step, y_temporal);
+        let y_ticks = y_ticks.into_iter().map(|v| y_scale.position(v)).zip(y_labels).collect();
         let (x_scale, x_ticks) = if bands {
             let ticks = names.iter().enumerate().map(|(i, name)| (i as f64, name.clone())).collect::<Vec<_>>();
             (Scale::Bands { names, start: LEFT, end: WIDTH - RIGHT }, ticks)
         } else {
             let temporal = x_type == Datatype::Temporal;
             let (scale, step, ticks) =
-                Scale::linear(rows.iter().map(|row| row.x), (false, temporal), LEFT, WIDTH - RIGHT);
-            (scale, ticks.into_iter().map(|v| (v, tick_label(v, step, temporal))).collect())
+                Scale::linear(rows.iter().map(|row| row.x), false, temporal, LEFT, WIDTH - RIGHT);
+            let labels = tick_labels(&ticks, step, temporal);
+            (scale, ticks.into_iter().zip(labels).collect())
         };
         let x_ticks = x_ticks.into_iter().map(|(v, label)| (x_scale.position(v), label)).collect();
         let zero = y_scale.position(0.0);
@@ -331,6 +354,9 @@ impl Chart {
         let keys = {
             let mark_id = mark_id.clone();
             move |ev: KeyboardEvent| {
+                if ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+                    return; // the browser's own (Alt+Left goes back)
+                }
                 let now = current.get_untracked();
                 let next = match ev.key().as_str() {
                     "ArrowRight" | "ArrowDown" => (now + 1).min(last),
@@ -340,8 +366,7 @@ impl Chart {
                     _ => return,
                 };
                 ev.prevent_default();
-                current.set(next);
-                focus_by_id(&mark_id(next));
+                focus_by_id(&mark_id(next)); // its focus makes it the current one
             }
         };
         let grid = y_ticks
@@ -372,6 +397,7 @@ impl Chart {
             .map(|(index, mark)| {
                 let class = format!("plot-mark {}", series_class(mark.series));
                 let (id, tab) = (mark_id(index), move || if current.get() == index { "0" } else { "-1" });
+                // Focused by the keys or a click, it is the current one.
                 let focused = move |_| current.set(index);
                 // Named by its <title> alone: an aria-label as well made the title its
                 // description, and a screen reader read the values twice.
@@ -403,6 +429,10 @@ impl Chart {
         });
         view! {
             <svg class="plot-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="group" aria-labelledby=labelled_by on:keydown=keys>
+                // Its description: how the keys move between the marks. (A hidden <p> beside it,
+                // named by aria-describedby, moved 12 KB of the widgets' code into the main
+                // module, measured.)
+                <desc>{tr(Text::PlotKeys)}</desc>
                 {grid}
                 <line class="plot-axis" x1=LEFT x2=WIDTH - RIGHT y1=HEIGHT - BOTTOM y2=HEIGHT - BOTTOM/>
                 {x_labels}
@@ -523,10 +553,9 @@ mod tests {
 
     #[test]
     fn moments_tick_at_round_times() {
-        const HOUR: f64 = 3_600_000.0;
-        const DAY: f64 = 24.0 * HOUR;
-        let march_first = 1_709_251_200_000.0; // 2024-03-01 00:00 UTC
-                                               // Four days: a tick each midnight, where a step of 1e8 ms fell at 03:46, 07:33, …
+        // 2024-03-01 00:00 UTC
+        let march_first = 1_709_251_200_000.0;
+        // Four days: a tick each midnight, where a step of 1e8 ms fell at 03:46, 07:33, …
         let (_, _, step, ticks) = time_ticks(march_first + 0.3 * DAY, march_first + 4.2 * DAY);
         assert_eq!(step, DAY);
         assert!(ticks.iter().all(|t| t % DAY == 0.0), "{ticks:?}");
@@ -541,6 +570,15 @@ mod tests {
         assert_eq!(time_ticks(0.0, 600.0).2, 100.0);
         assert_eq!(tick_label(march_first + 45_000.0, 15_000.0, true), "2024-03-01 00:00:45");
         assert_eq!(tick_label(march_first + 1_250.0, 250.0, true), "2024-03-01 00:00:01.250");
+        // One moment: the days around it, by 12 hours; a step never under a millisecond.
+        assert_eq!(time_ticks(march_first, march_first).0, march_first - DAY);
+        assert_eq!(time_ticks(march_first, march_first).2, 12.0 * HOUR);
+        assert_eq!(time_ticks(0.0, 2.0).2, 1.0);
+        // The date where the day changes, the time on every tick.
+        let evening = [20.0, 22.0, 24.0, 26.0].map(|hours| march_first + hours * HOUR);
+        assert_eq!(tick_labels(&evening, 2.0 * HOUR, true), ["2024-03-01 20:00", "22:00", "2024-03-02 00:00", "02:00"]);
+        assert_eq!(tick_labels(&[0.0, DAY], DAY, true), ["1970-01-01", "1970-01-02"]);
+        assert_eq!(tick_labels(&[0.5, 1.0], 0.5, false), ["0.5", "1.0"]);
         for (lo, hi) in [(march_first, march_first), (-1e300, 1e300), (0.0, f64::INFINITY)] {
             let ticks = time_ticks(lo, hi).3;
             assert!((2..=MAX_TICKS + 1).contains(&ticks.len()), "{lo}..{hi}: {} ticks", ticks.len());
