@@ -110,9 +110,11 @@ fn table_preview(json: &serde_json::Value) -> Option<String> {
     };
     let (headers, data) = (json.get("headers")?, json.get("data")?.as_array()?);
     let mut lines = vec![line(headers)?];
-    lines.extend(data.iter().take(PREVIEW_ROWS).map(|cells| line(cells).unwrap_or_default()));
-    if data.len() > PREVIEW_ROWS {
-        lines.push(words().fill(Text::MoreRows, &[("count", &(data.len() - PREVIEW_ROWS))]));
+    // All of them when one would be left: "1 more rows" says no more than the row itself.
+    let shown = if data.len() == PREVIEW_ROWS + 1 { data.len() } else { PREVIEW_ROWS };
+    lines.extend(data.iter().take(shown).map(|cells| line(cells).unwrap_or_default()));
+    if data.len() > shown {
+        lines.push(words().fill(Text::MoreRows, &[("count", &(data.len() - shown))]));
     }
     Some(lines.join("\n"))
 }
@@ -156,6 +158,8 @@ mod tests {
         assert_eq!(lines[2], "Rome ·  · false", "an empty cell is empty, not null");
         assert_eq!(lines.len(), 1 + PREVIEW_ROWS + 1);
         assert_eq!(lines.last(), Some(&"… 2 more rows"));
+        let four = json!({"headers": ["n"], "data": [[1], [2], [3], [4]]});
+        assert_eq!(table_preview(&four).unwrap(), "n\n1\n2\n3\n4", "all four rather than 1 more row");
         // Other JSON is not a table.
         for other in [json!({"headers": ["a"]}), json!([1, 2]), json!({"label": "cat"})] {
             assert_eq!(table_preview(&other), None, "{other}");
