@@ -15,7 +15,8 @@ in, a Gallery of captioned images out; here plain images under the same captions
 /detect: a picture in, an AnnotatedImage of its coloured regions out; here boxes around the pixels
 of a few exact colours), summary (Rheo's /summary: a Dataframe of cities in, a Dataframe of each
 column's count, mean, least and greatest out, by the same rules, and a BarPlot of the means),
-signal (Rheo's /signal: a sine wave with seeded noise, as a LinePlot and a ScatterPlot).
+signal (Rheo's /signal: a sine wave with seeded noise, as a LinePlot and a ScatterPlot), turn
+(Rheo's /turn: a video in, the video and a sentence out; here the video as it came).
 """
 
 import csv
@@ -273,6 +274,17 @@ TWINS = {
         gr.Code(language="json", lines=8, label="formatted"),
     ),
 }
+
+def turn(video):
+    """Rheo's /turn gives the video back turned by its track header; Gradio has no way to turn one
+    without ffmpeg, so here it comes back as it is, with a sentence."""
+    return video, "as it came"
+
+
+TWINS["turn"] = lambda: gr.Interface(
+    turn, gr.Video(label="video"), [gr.Video(label="turned"), gr.Textbox(label="what it is")]
+)
+
 
 def free_port():
     with socket.socket() as s:

@@ -22,8 +22,8 @@ from test_mcp import ORIGIN, with_session
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SNIPPET = re.compile(r'<code data-snippet="([\w-]+)">(.*?)</code>', re.S)
 # Interfaces whose snippets run: numbers and a choice, text and a boolean, an image file, a
-# list of files, a date-time and a colour, highlighted text, code, a gallery, a table.
-NAMES = ["calculator", "greet", "flip", "files", "event", "tagger", "format_json", "landscapes", "summary"]
+# list of files, a date-time and a colour, highlighted text, code, a gallery, a table, a video.
+NAMES = ["calculator", "greet", "flip", "files", "event", "tagger", "format_json", "landscapes", "summary", "turn"]
 EXPECTED = {
     "calculator": "48",
     "greet": "Hello, Ada!!!",
@@ -34,6 +34,8 @@ EXPECTED = {
     "summary": "-3.33",
     # The example's three images, each with its caption.
     "landscapes": "Night over snow, variation 3",
+    # The video's description, after the turned video.
+    "turn": "320×240 MP4, with sound; it now plays turned 90°",
     # A span of "Ada Lovelace" labelled name: Python prints it with single quotes, the others as
     # JSON, and the keys come in either order.
     "tagger": re.compile(r"""\{[^{}]*(?=[^{}]*['"]token['"]: ?['"]Ada Lovelace['"])(?=[^{}]*['"]class_or_confidence['"]: ?['"]name['"])"""),
@@ -63,6 +65,7 @@ def reds(image):
 def workdir(tmp_path):
     upside_down().save(tmp_path / "image.png")
     (tmp_path / "file.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (tmp_path / "video.mp4").write_bytes((REPO / "server" / "tests" / "fixtures" / "webcam-h264.mp4").read_bytes())
     return tmp_path
 
 

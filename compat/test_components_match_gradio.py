@@ -24,6 +24,7 @@ SHARED_PROPS = {
     "gallery": ["columns", "allow_preview", "format", "type", "label"],
     "nativeplot": ["x", "y", "color", "title", "x_title", "y_title", "name", "label"],
     "dataframe": ["headers", "row_count", "col_count", "column_count", "datatype", "label"],
+    "video": ["sources", "webcam_options", "include_audio", "autoplay", "loop", "streaming", "buttons", "label"],
     "highlightedtext": ["show_legend", "show_inline_category", "combine_adjacent", "adjacent_separator", "color_map", "label"],
 }
 

@@ -10,14 +10,14 @@ import subprocess
 import pytest
 from PIL import Image
 
-from test_api_page import reds, upside_down
+from test_api_page import REPO, reds, upside_down
 from test_audio_and_generators import tone
 from test_components_match_gradio import twin_fixture
 from test_mcp import ORIGIN
 
 GR = os.environ.get("RHEO_GR") or shutil.which("gr") or "gr: run scripts/setup.sh tests, which installs it"
 DEMOS = ["calculator", "greet", "flip", "filters", "mirror", "transcribe", "echo", "synth", "diffusion", "word_count", "files", "topics",
-         "event", "tagger", "format_json", "summary", "signal"]
+         "event", "tagger", "format_json", "summary", "signal", "turn"]
 
 
 def gr(*args):
@@ -69,3 +69,13 @@ def test_gr_run_fills_in_state_an_interface_keeps(tmp_path):
     a4 = tone(tmp_path / "a4.wav", 440, 0.5)
     printed = gr("run", f"{ORIGIN}/transcribe/", "/transcribe", a4)
     assert printed == "note: \"A4\"\ntranscript: \"A4\"\n", printed
+
+
+def test_gr_run_uploads_a_video_and_saves_it_turned(tmp_path):
+    recording = REPO / "server" / "tests" / "fixtures" / "webcam-h264.mp4"
+    out = tmp_path / "out"
+    out.mkdir()
+    printed = gr("-o", out, "run", f"{ORIGIN}/turn/", "/turn", recording)
+    assert "it now plays turned 90°" in printed, printed
+    saved = [path for path in out.iterdir() if path.suffix == ".mp4"]
+    assert len(saved) == 1 and saved[0].stat().st_size == recording.stat().st_size, printed

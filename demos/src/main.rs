@@ -26,6 +26,7 @@ mod synth;
 mod tagger;
 mod topics;
 mod transcribe;
+mod turn;
 mod word_count;
 mod workshop;
 
@@ -79,6 +80,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("detect", detect::interface())
         .mount("summary", summary::interface())
         .mount("signal", signal::interface())
+        .mount("turn", turn::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

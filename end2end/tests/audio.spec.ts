@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import config from "../playwright.config";
-import { fakeMicrophoneArgs, toneAudio } from "../fixtures/media";
+import { fakeMicrophoneArgs, liveTracks, toneAudio, watchDevices } from "../fixtures/media";
 
 // Chromium's fake microphone plays a steady 440 Hz tone (A4), looped.
 const baseArgs = (config.projects?.[0].use?.launchOptions?.args ?? []) as string[];
@@ -11,26 +11,12 @@ test.use({
   },
 });
 
-/** Records every microphone stream the page opens, so a test can check it was released. */
+/** Opens `path`, watching the microphone streams it opens (`liveTracks`). */
 async function open(page: Page, path: string) {
-  await page.addInitScript(() => {
-    const streams: MediaStream[] = [];
-    (window as any).__streams = streams;
-    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-    navigator.mediaDevices.getUserMedia = async (constraints) => {
-      const stream = await original(constraints);
-      streams.push(stream);
-      return stream;
-    };
-  });
+  await watchDevices(page);
   await page.goto(path);
   await expect(page.locator("[data-hydrated]")).toHaveAttribute("data-hydrated", "true");
 }
-
-const liveTracks = (page: Page) =>
-  page.evaluate(() =>
-    ((window as any).__streams as MediaStream[]).flatMap((s) => s.getTracks()).filter((t) => t.readyState === "live").length,
-  );
 
 /** The streaming audio output's figure. */
 const player = (page: Page) => page.locator("figure.audio.output");

@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Locator } from "@playwright/test";
 import config from "../playwright.config";
-import { fakeMediaArgs, halves, twoToneVideo } from "../fixtures/media";
+import { fakeMediaArgs, halves, liveTracks, twoToneVideo, watchDevices } from "../fixtures/media";
 
 // Chromium's fake camera plays a video whose top half is white and bottom half black.
 const baseArgs = (config.projects?.[0].use?.launchOptions?.args ?? []) as string[];
@@ -11,29 +11,8 @@ test.use({
   },
 });
 
-/** Records every camera stream the page opens, so a test can check it was released. */
-async function watchCameras(page: Page) {
-  await page.addInitScript(() => {
-    const streams: MediaStream[] = [];
-    (window as any).__cameraStreams = streams;
-    const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-    navigator.mediaDevices.getUserMedia = async (constraints) => {
-      const stream = await original(constraints);
-      streams.push(stream);
-      return stream;
-    };
-  });
-}
-
-const liveTracks = (page: Page) =>
-  page.evaluate(() =>
-    ((window as any).__cameraStreams as MediaStream[])
-      .flatMap((s) => s.getTracks())
-      .filter((t) => t.readyState === "live").length,
-  );
-
 async function open(page: Page, path: string) {
-  await watchCameras(page);
+  await watchDevices(page);
   await page.goto(path);
   await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
 }

@@ -161,6 +161,7 @@ fn examples(spec: &InterfaceSpec) -> Vec<Example> {
         .map(|(position, component)| match component.kind.media() {
             Some(Media::Image) => Example::file("image.png"),
             Some(Media::Audio { .. }) => Example::file("audio.wav"),
+            Some(Media::Video) => Example::file("video.mp4"),
             Some(Media::File) => match &component.kind {
                 ComponentKind::File(file) => Example::File {
                     name: example_file_name(file),
@@ -445,6 +446,7 @@ fn accepts(component: &ComponentSpec) -> String {
         said.push(match media {
             Media::Image => "an image file: PNG, JPEG or WebP".to_owned(),
             Media::Audio { .. } => "an audio file: WAV, FLAC, MP3 or Ogg Vorbis".to_owned(),
+            Media::Video => "a video file: MP4 or WebM".to_owned(),
             Media::File => match &component.kind {
                 ComponentKind::File(file) => {
                     let what = if file.file_count == FileCount::Multiple { "a list of files" } else { "a file" };

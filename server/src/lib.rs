@@ -98,8 +98,8 @@ pub use components::{
     Annotated, AnnotatedImage, Annotation, Audio, BarPlot, Button, ChatMessage, Chatbot, Checkbox, Choosing, Code,
     Color, ColorPicker, Component, ComponentList, Dataframe, DateTime, Dropdown, Edit, File, Gallery, GalleryImage,
     HighlightedText, Image, Json, Label, Like, LinePlot, Markdown, MediaInput, MultimodalMessage, MultimodalTextbox,
-    NamedFile, Number, Output, Radio, Region, Returns, ScatterPlot, Shown, Slider, State, Submitting, Textbox,
-    WithEventData,
+    NamedFile, Number, Output, Radio, Region, Returns, ScatterPlot, Shown, Slider, State, Submitting, Textbox, Video,
+    VideoError, VideoFile, VideoFormat, WithEventData,
 };
 pub use engine::{
     events::{info, progress, track, warning, Tracked},

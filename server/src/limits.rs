@@ -94,6 +94,9 @@ pub struct Limits {
     pub max_table_columns: usize,
     /// Characters in a table's cell (`RHEO_MAX_CELL_CHARS`; 10,000).
     pub max_cell_chars: usize,
+    /// The longest video an input takes, by its samples' timing
+    /// ([`Video`](crate::Video); `RHEO_MAX_VIDEO_SECS`; 10 minutes).
+    pub max_video_length: Duration,
 }
 
 /// One chainable setter per field, named as the field.
@@ -136,6 +139,7 @@ setters! {
     max_table_rows: usize,
     max_table_columns: usize,
     max_cell_chars: usize,
+    max_video_length: Duration,
 }
 
 impl Default for Limits {
@@ -164,6 +168,7 @@ impl Default for Limits {
             max_table_rows: MAX_TABLE_ROWS,
             max_table_columns: MAX_TABLE_COLUMNS,
             max_cell_chars: MAX_CELL_CHARS,
+            max_video_length: Duration::from_secs(600),
         }
     }
 }
@@ -185,7 +190,7 @@ impl Limits {
             usize::try_from(n).unwrap_or(usize::MAX)
         }
         type Set = fn(&mut Limits, u64);
-        let fields: [(&str, u64, Set); 22] = [
+        let fields: [(&str, u64, Set); 23] = [
             ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
             ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
             ("RHEO_MAX_REQUEST_KB", KIB, |l, n| l.max_request_bytes = size(n)),
@@ -208,6 +213,7 @@ impl Limits {
             ("RHEO_MAX_TABLE_ROWS", 1, |l, n| l.max_table_rows = size(n)),
             ("RHEO_MAX_TABLE_COLUMNS", 1, |l, n| l.max_table_columns = size(n)),
             ("RHEO_MAX_CELL_CHARS", 1, |l, n| l.max_cell_chars = size(n)),
+            ("RHEO_MAX_VIDEO_SECS", 1, |l, n| l.max_video_length = Duration::from_secs(n)),
         ];
         for (name, unit, set) in fields {
             if let Some(n) = read(name, unit)? {

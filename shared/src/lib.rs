@@ -39,7 +39,7 @@ pub use blocks::{
 };
 pub use components::{
     AudioSource, Cell, CodeLanguage, ColumnType, ComponentKind, ComponentSpec, Facing, FileCount, ImageFormat,
-    ImageSource, Media, Problem, SpecError, Table, ValueError, WebcamConstraints,
+    ImageSource, Media, Problem, SpecError, Table, ValueError, VideoSource, WebcamConstraints,
 };
 pub use interface::{
     check_values, Batching, Flagging, InterfaceSpec, InterfaceSummary, Misfit, MAX_BATCH_SIZE, MAX_FLAG_REASON_CHARS,

@@ -17,10 +17,14 @@ pub(crate) struct Camera {
 }
 
 impl Camera {
-    /// Asks for the camera as `request` says and shows it in `video`. The error says, in
-    /// words, why there is none.
-    pub(crate) async fn start(video: HtmlVideoElement, request: &CameraRequest) -> Result<Camera, String> {
-        let stream = devices::open_camera(request).await?;
+    /// Asks for the camera as `request` says (with the microphone if `with_microphone`) and
+    /// shows it in `video`, muted. The error says, in words, why there is none.
+    pub(crate) async fn start(
+        video: HtmlVideoElement,
+        request: &CameraRequest,
+        with_microphone: bool,
+    ) -> Result<Camera, String> {
+        let stream = devices::open_camera(request, with_microphone).await?;
         video.set_muted(true);
         video.set_src_object(Some(&stream));
         if let Ok(playing) = video.play() {
@@ -62,6 +66,11 @@ impl Camera {
         });
         let blob = JsFuture::from(encoded).await.map_err(|_| "the frame could not be encoded".to_string())?;
         blob.dyn_into::<Blob>().map_err(|_| "the frame could not be encoded".to_string())
+    }
+
+    /// What it gives: the camera's track, and the microphone's if asked for.
+    pub(crate) fn stream(&self) -> &MediaStream {
+        &self.stream
     }
 
     /// Stops the camera and releases the device.

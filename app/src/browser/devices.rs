@@ -91,9 +91,10 @@ impl CameraRequest {
     }
 }
 
-/// Asks for the camera; the error says, in words a user can act on, why there is none.
-pub(crate) async fn open_camera(request: &CameraRequest) -> Result<MediaStream, String> {
-    open(Device::Camera, &request.to_js(), &JsValue::FALSE).await
+/// Asks for the camera, and the microphone with it if `with_microphone`; the error says, in
+/// words a user can act on, why there is none.
+pub(crate) async fn open_camera(request: &CameraRequest, with_microphone: bool) -> Result<MediaStream, String> {
+    open(Device::Camera, &request.to_js(), &JsValue::from_bool(with_microphone)).await
 }
 
 /// Asks for the microphone; the error says why there is none.

@@ -1,10 +1,11 @@
 //! The browser's devices and objects, the app's lowest layer: the camera, the microphone, the
-//! Web Audio chunk player, waveforms, and [`BrowserValue`], which holds such objects in components.
+//! Web Audio chunk player, the video recorder, waveforms, and [`BrowserValue`], which holds such objects in components.
 
 pub(crate) mod camera;
 pub(crate) mod devices;
 pub(crate) mod microphone;
 pub(crate) mod player;
+pub(crate) mod recorder;
 pub(crate) mod theme;
 mod value;
 pub(crate) mod waveform;

@@ -3,7 +3,7 @@
 //! camera with Start/Stop and the time left.
 
 use leptos::{either::EitherOf3, html, prelude::*, task::spawn_local};
-use rheo_shared::{components::Image, ImageSource};
+use rheo_shared::{components::Image, ImageSource, WebcamConstraints};
 
 use crate::browser::devices::{self, CameraRequest, Device};
 use wasm_bindgen::JsCast;
@@ -18,12 +18,11 @@ use crate::{
 
 impl Widget for Image {
     fn view(&self, f: Field) -> impl IntoView + use<> {
+        let camera_choice = || CameraChoice::new(self.mirror_webcam, self.webcam.clone());
         match (f.readonly(), f.streamer) {
             (true, _) => EitherOf3::A(image_output(f, self)),
-            (false, Some(streamer)) if self.streaming => {
-                EitherOf3::B(webcam_stream(f, streamer, CameraChoice::new(self)))
-            }
-            (false, _) => EitherOf3::C(image_input(f, self.sources.clone(), CameraChoice::new(self))),
+            (false, Some(streamer)) if self.streaming => EitherOf3::B(webcam_stream(f, streamer, camera_choice())),
+            (false, _) => EitherOf3::C(image_input(f, self.sources.clone(), camera_choice())),
         }
     }
 }
@@ -113,7 +112,7 @@ fn snapshot(take: impl Fn(Blob, String) + Copy + 'static, choice: CameraChoice) 
         ready.set(false);
         drop(camera.take()); // another camera chosen: the one running goes first
         spawn_local(async move {
-            match Camera::start(element, &choice.request.get_untracked()).await {
+            match Camera::start(element, &choice.request.get_untracked(), false).await {
                 Ok(started) => {
                     camera.set(started);
                     running.set(true);
@@ -182,7 +181,7 @@ fn webcam_stream(f: Field, streamer: Streamer, choice: CameraChoice) -> impl Int
 /// camera, when the machine has several; and what the camera gives when the author asked for
 /// a size.
 #[derive(Clone, Copy)]
-struct CameraChoice {
+pub(super) struct CameraChoice {
     mirror: RwSignal<bool>,
     request: RwSignal<CameraRequest>,
     /// The cameras, as (device id, label), once the page may use one (labels are hidden before).
@@ -192,22 +191,28 @@ struct CameraChoice {
 }
 
 impl CameraChoice {
-    fn new(options: &Image) -> Self {
+    /// A preview mirrored or not at first, and a request for the camera with `constraints`.
+    pub(super) fn new(mirror: bool, constraints: WebcamConstraints) -> Self {
         CameraChoice {
-            mirror: RwSignal::new(options.mirror_webcam),
-            request: RwSignal::new(CameraRequest { constraints: options.webcam.clone(), device_id: None }),
+            mirror: RwSignal::new(mirror),
+            request: RwSignal::new(CameraRequest { constraints, device_id: None }),
             cameras: RwSignal::new(Vec::new()),
             size: RwSignal::new(None),
         }
     }
 
+    /// What to ask of the camera now.
+    pub(super) fn request(self) -> CameraRequest {
+        self.request.get_untracked()
+    }
+
     /// Asks the browser for the cameras, now that one runs.
-    fn learn_cameras(self) {
+    pub(super) fn learn_cameras(self) {
         spawn_local(async move { self.cameras.set(devices::cameras().await) });
     }
 
     /// The preview, mirrored or not (only the preview: frames are taken from the camera).
-    fn video(
+    pub(super) fn video(
         self,
         video: NodeRef<html::Video>,
         label: &str,
@@ -226,7 +231,7 @@ impl CameraChoice {
 
     /// The mirror switch, the camera list (with `restart` when the choice changes), and a
     /// note when the camera does not give the size asked.
-    fn controls(self, restart: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    pub(super) fn controls(self, restart: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
         let CameraChoice { mirror, request, cameras, size } = self;
         let choose = move |ev| {
             let id = event_target_value(&ev);

@@ -1,5 +1,5 @@
 //! The widgets whose code only the pages that show them download. They are grouped by what
-//! goes together into eight split functions (wasm_split's, as Leptos's `#[lazy]` is), which the
+//! goes together into nine split functions (wasm_split's, as Leptos's `#[lazy]` is), which the
 //! bundle's build puts in chunks of their own (`scripts/bundle.sh`, `cargo leptos build
 //! --split`: each function's `split_<name>.wasm` and the `chunk_<n>.wasm` files of the code
 //! they share): a page of numbers and text never loads the chat, the media inputs or the code
@@ -108,6 +108,7 @@ lazy_widgets! {
     TextKinds(text_widgets, preload_text_widgets): Code, HighlightedText, Markdown, Json;
     PickKinds(pick_widgets, preload_pick_widgets): Dropdown, Label, ColorPicker, DateTime;
     TableKinds(table_widgets, preload_table_widgets): Dataframe, Plot;
+    VideoKinds(video_widgets, preload_video_widgets): Video;
 }
 
 /// Loads the chunks of the lazily loaded widgets this server-rendered page shows (its

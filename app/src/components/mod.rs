@@ -37,6 +37,7 @@ mod radio;
 mod slider;
 mod state;
 mod textbox;
+mod video;
 
 #[cfg(feature = "hydrate")]
 pub use lazy::hydrate_when_loaded;
@@ -72,7 +73,7 @@ pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> 
         views_by_kind!(&spec.kind, field;
             Number, Slider, Radio, Textbox, Checkbox, State, Button;
             lazy: Dropdown, Label, Markdown, Json, Image, Audio, Chatbot, File, MultimodalTextbox, ColorPicker, DateTime,
-                HighlightedText, Code, Gallery, AnnotatedImage, Dataframe, Plot,
+                HighlightedText, Code, Gallery, AnnotatedImage, Dataframe, Plot, Video,
         ),
     )
 }
@@ -309,7 +310,7 @@ impl Field {
     }
 
     /// A button that removes the media input's file, shown while it holds one.
-    fn remove_button(&self) -> impl IntoView {
+    pub(crate) fn remove_button(&self) -> impl IntoView {
         let (files, label, cleared) = (self.files(), self.label, self.hooks.clear);
         let commit = self.commit();
         let remove = move |_| {

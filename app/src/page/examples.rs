@@ -1,6 +1,6 @@
 //! Examples: rows of input values that fill the inputs when clicked (an interface's, under its
 //! inputs; a Blocks app's sets, where its layout places them).
-//! Images show as thumbnails; audio by name, with a small player under its row; a table as its
+//! Images show as thumbnails, videos as their first frame; audio by name, with a small player under its row; a table as its
 //! headers and first rows.
 
 use leptos::{either::Either, prelude::*};
@@ -71,12 +71,18 @@ pub(super) fn examples(
 /// rows, a line each); after its label, `said` only.
 fn cell(said: String, value: &Value) -> impl IntoView + use<> {
     let label = view! { <span class="said">{said}</span> };
-    // A picture among its files shows as a thumbnail, with the value in words after it.
+    // A picture among its files shows as a thumbnail, with the value in words after it; a
+    // video as its first frame, with its name.
     let picture = value.files().iter().find(|file| is(file, "image/")).and_then(|file| file.url.clone());
+    let video = || value.files().iter().find(|file| is(file, "video/")).and_then(|file| file.url.clone());
     match picture {
-        Some(url) if matches!(value, Value::File(_)) => Either::Left(view! {
+        Some(url) if matches!(value, Value::File(_)) => Either::Left(Either::Left(view! {
             <span>{label}<img class="example-thumb" src=url alt=show_value(value)/></span>
-        }),
+        })),
+        None if video().is_some() => Either::Left(Either::Right(view! {
+            <span>{label}<video class="example-thumb" src=video() preload="metadata" muted=true aria-hidden="true"></video>
+                {show_value(value)}</span>
+        })),
         Some(url) => Either::Right(Either::Left(view! {
             <span>{label}<img class="example-thumb" src=url alt=""/>{show_value(value)}</span>
         })),

@@ -75,7 +75,8 @@ fn keepable(spec: &BlocksSpec) -> Vec<Option<&'static str>> {
         | ComponentKind::HighlightedText(_)
         | ComponentKind::Gallery(_)
         | ComponentKind::AnnotatedImage(_)
-        | ComponentKind::Plot(_) => false,
+        | ComponentKind::Plot(_)
+        | ComponentKind::Video(_) => false,
     };
     (spec.components.iter().zip(read))
         .map(|(component, read)| (read && kind_kept(&component.kind)).then(|| component.kind.name()))

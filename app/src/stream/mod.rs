@@ -46,7 +46,7 @@ enum Capture {
 impl Capture {
     async fn start(source: Source, level: RwSignal<f64>) -> Result<Capture, String> {
         match source {
-            Source::Camera(video, request) => Camera::start(video, &request).await.map(Capture::Camera),
+            Source::Camera(video, request) => Camera::start(video, &request, false).await.map(Capture::Camera),
             Source::Microphone => Microphone::start(level).await.map(Capture::Microphone),
         }
     }

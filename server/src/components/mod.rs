@@ -24,6 +24,7 @@
 //! | [`AnnotatedImage`] | [`Annotated`]: an image with [`Annotation`]s, boxes or masks | output: regions in their labels' colours, a legend that lights one label |
 //! | [`Dataframe`] | [`Table`](crate::Table): headers, rows of [`Cell`](crate::Cell)s | an editable table (typed columns, rows and columns added and removed); sortable as an output |
 //! | [`LinePlot`], [`ScatterPlot`], [`BarPlot`] | [`Table`](crate::Table) | output: a chart of two columns (and one of series), drawn as SVG from the data |
+//! | [`Video`] | [`VideoFile`]: MP4 or WebM, its length, size and sound | upload or webcam recording (with its sound); a player as an output; passed through, never decoded |
 //! | [`Code`] | `String` | an editor with line numbers, highlighted by [`CodeLanguage`](crate::CodeLanguage); a Copy button as an output |
 //!
 //! Every component takes `.label(..)` (shown beside it, and the API's parameter name), and
@@ -59,6 +60,7 @@ mod radio;
 mod slider;
 mod state;
 mod textbox;
+mod video;
 
 use rheo_shared::{match_kind, ComponentKind, ComponentSpec, Value};
 use serde_json::{Map, Value as JsonValue};
@@ -88,6 +90,7 @@ pub use self::{
     slider::Slider,
     state::State,
     textbox::Textbox,
+    video::{Video, VideoError, VideoFile, VideoFormat},
 };
 use crate::engine::value::{ComponentValue, Payload, StateValue};
 
@@ -135,6 +138,8 @@ impl<T: ComponentValue> MediaInput for Image<T> {}
 impl<T: ComponentValue> MediaInput for File<T> {}
 
 impl MediaInput for MultimodalTextbox {}
+
+impl MediaInput for Video {}
 
 /// What a handler may return for output `C`: `C`'s value type, or an [`Update`](crate::Update)
 /// of `C`.

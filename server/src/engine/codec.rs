@@ -29,7 +29,7 @@ use image::DynamicImage;
 
 use crate::{
     components::{annotated_image, file},
-    Annotated, GalleryImage, MultimodalMessage, NamedFile,
+    Annotated, GalleryImage, MultimodalMessage, NamedFile, VideoFile,
 };
 
 /// The JPEG quality of streamed output frames.
@@ -52,6 +52,10 @@ pub(crate) async fn decode_inputs(
         let (media, bytes) = match (input, component.kind.media()) {
             (Input::Value(value), Some(Media::File)) => {
                 payloads.push(read_files(files, component, value, misfit).await?);
+                continue;
+            }
+            (Input::Value(Value::File(file)), Some(Media::Video)) => {
+                payloads.push(read_video(files, file, misfit).await?);
                 continue;
             }
             (Input::Value(Value::File(file)), Some(media)) => {
@@ -147,6 +151,25 @@ async fn read_files(
     })
 }
 
+/// A Video input's file read from the store ([`read_held`]) and its container read: a video
+/// of its content's type, at most `Limits::max_video_length` long.
+async fn read_video(
+    files: &FileStore,
+    file: FileData,
+    misfit: impl Fn(String) -> CallError,
+) -> Result<Payload, CallError> {
+    let held = read_held(files, std::slice::from_ref(&file)).await;
+    let (name, bytes) = held
+        .map_err(|e| match e {
+            CallError::InvalidInput { misfits } => misfit(misfits.into_iter().map(|m| m.reason).collect()),
+            other => other,
+        })?
+        .remove(0);
+    let max_length = files.value_bounds().video_length;
+    let video = blocking(move || VideoFile::read(name, bytes).and_then(|video| video.within(max_length))).await?;
+    video.map(Payload::Video).map_err(|e| misfit(e.to_string()))
+}
+
 /// Encodes a call's outputs for the JSON transports: media as files in the store, whose URL is
 /// on interface `name`'s file route.
 pub(crate) struct FileOutputs<'a> {
@@ -212,6 +235,9 @@ impl<'a> FileOutputs<'a> {
                 }
                 (Some(Payload::Message(message)), _) => {
                     Some(self.store_files(message.files, FileShape::WithText(message.text)).await?)
+                }
+                (Some(Payload::Video(video)), _) => {
+                    Some(Value::File(self.store_bounded(&video.bytes, &video.name, video.mime_type()).await?))
                 }
                 (Some(Payload::Annotated(annotated)), _) => Some(self.store_annotated(*annotated, kind).await?),
                 (Some(Payload::Gallery(images)), _) => {
@@ -444,6 +470,10 @@ pub(crate) fn answer_frame(
                         message.files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name)).collect();
                     Some(FileShape::WithText(message.text).value(attached))
                 }
+                Some(Payload::Video(video)) => {
+                    let mime_type = video.mime_type();
+                    Some(Value::File(attach(video.bytes.into(), mime_type, video.name)))
+                }
                 // Inside the JSON, as `data:` URLs: a stream's answer carries the bytes of media
                 // outputs' files, and a gallery is not media (`Kind::media`).
                 Some(Payload::Gallery(images)) => Some(Value::Gallery(GalleryData::new(images.into_iter().map(|i| {
@@ -493,7 +523,7 @@ mod tests {
     /// in count and in bytes all together, as one upload is.
     #[tokio::test]
     async fn the_files_a_value_names_are_read_within_one_uploads_bounds() {
-        let bounds = crate::engine::files::ValueBounds { files: 4, bytes: 10 };
+        let bounds = crate::engine::files::ValueBounds { files: 4, bytes: 10, video_length: std::time::Duration::MAX };
         let files = FileStore::new(16, 1 << 30).unwrap().bounding_values(bounds);
         let six = files.store(b"sixsix", "six.txt", "text/plain", None).await.unwrap();
         let read = read_held(&files, std::slice::from_ref(&six)).await.unwrap();
@@ -580,7 +610,8 @@ mod tests {
     /// value may hold files, each no larger than an input image.
     #[tokio::test]
     async fn a_gallery_is_stored_image_by_image_within_an_inputs_bounds() {
-        let bounds = crate::engine::files::ValueBounds { files: 2, bytes: 1 << 20 };
+        let bounds =
+            crate::engine::files::ValueBounds { files: 2, bytes: 1 << 20, video_length: std::time::Duration::MAX };
         let files = FileStore::new(16, 1 << 30).unwrap().bounding_values(bounds);
         let outputs = [ComponentSpec::new(ComponentKind::Gallery(Gallery::default()))];
         let mut encoder = FileOutputs::new("app", &files, None, false, &outputs);
@@ -609,7 +640,8 @@ mod tests {
     #[tokio::test]
     async fn an_annotated_image_is_stored_as_its_image_and_a_png_per_region() {
         use crate::{Annotated, Annotation};
-        let bounds = crate::engine::files::ValueBounds { files: 3, bytes: 1 << 20 };
+        let bounds =
+            crate::engine::files::ValueBounds { files: 3, bytes: 1 << 20, video_length: std::time::Duration::MAX };
         let files = FileStore::new(16, 1 << 30).unwrap().bounding_values(bounds);
         let outputs = [ComponentSpec::new(ComponentKind::AnnotatedImage(Default::default()))];
         let mut encoder = FileOutputs::new("app", &files, None, false, &outputs);

@@ -60,16 +60,18 @@ pub(crate) struct FileStore {
 
 /// The most files one component value may hold, and the most bytes each may have:
 /// `Limits::max_upload_files` and `max_upload_bytes`, for a handler's output files as for an
-/// input's.
+/// input's; and the longest video an input may be, `Limits::max_video_length`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ValueBounds {
     pub(crate) files: usize,
     pub(crate) bytes: u64,
+    pub(crate) video_length: std::time::Duration,
 }
 
 impl From<&crate::Limits> for ValueBounds {
     fn from(limits: &crate::Limits) -> Self {
-        ValueBounds { files: limits.max_upload_files, bytes: limits.max_upload_bytes as u64 }
+        let (files, bytes) = (limits.max_upload_files, limits.max_upload_bytes as u64);
+        ValueBounds { files, bytes, video_length: limits.max_video_length }
     }
 }
 

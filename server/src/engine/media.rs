@@ -60,6 +60,8 @@ pub(crate) enum MediaError {
     AudioTooLarge(usize),
     #[error("the audio's sample rate, {0} Hz, is not one the server takes (1 Hz to {MAX_SAMPLE_RATE} Hz)")]
     BadSampleRate(u32),
+    #[error("{0}")]
+    Video(crate::VideoError),
 }
 
 /// Decodes a PNG, JPEG or WebP, whatever its name claims, within the size limits.
@@ -120,7 +122,7 @@ pub(crate) fn decoded_size(media: Media, bytes: &[u8]) -> u64 {
         }
         Media::Audio { .. } => wav_header(bytes).map_or(most_audio, |wav| (wav.samples() * 4).min(most_audio)),
         // Not decoded: the bytes are the value.
-        Media::File => 0,
+        Media::File | Media::Video => 0,
     }
 }
 
@@ -131,6 +133,7 @@ pub(crate) fn decode(media: Media, bytes: &[u8], max_samples: usize) -> Result<P
         Media::Image => decode_image(bytes).map(Payload::Image),
         Media::Audio { .. } => decode_audio(bytes, max_samples).map(Payload::Audio),
         Media::File => Ok(Payload::Files { files: vec![crate::NamedFile::new("file", bytes.to_vec())], list: false }),
+        Media::Video => crate::VideoFile::read("video", bytes.to_vec()).map(Payload::Video).map_err(MediaError::Video),
     }
 }
 
@@ -534,6 +537,24 @@ mod properties {
             match decode_audio(&file, MAX_AUDIO_SAMPLES) {
                 Ok(audio) => prop_assert!(audio.samples.len() <= file.len()),
                 Err(e) => prop_assert!(clear(&e)),
+            }
+        }
+
+        /// Chromium's recordings, damaged: their boxes' and elements' sizes, counts and times.
+        #[test]
+        fn a_damaged_video_is_read_or_refused_in_words(
+            which in 0..2_usize,
+            changes in vec((any::<usize>(), any::<u8>()), 1..12),
+            cut in any::<usize>(),
+        ) {
+            let recordings: [&[u8]; 2] = [
+                include_bytes!("../../tests/fixtures/webcam-h264.mp4"),
+                include_bytes!("../../tests/fixtures/webcam-vp8.webm"),
+            ];
+            let mut file = damaged(recordings[which].to_vec(), &changes);
+            file.truncate(cut % (file.len() + 1));
+            if let Err(e) = crate::engine::video::read_container(&file) {
+                prop_assert!(!e.to_string().is_empty());
             }
         }
     }

@@ -16,6 +16,7 @@ pub(crate) mod line;
 pub(crate) mod media;
 pub(crate) mod sessions;
 pub(crate) mod value;
+pub(crate) mod video;
 
 use std::{
     sync::{
@@ -498,6 +499,10 @@ impl ExampleFile {
                 Payload::Files { files, list: true } => set_aside(files, FileShape::List),
                 Payload::Files { files, list: false } => set_aside(files, FileShape::One),
                 Payload::Message(message) => set_aside(message.files, FileShape::WithText(message.text)),
+                Payload::Video(video) => {
+                    let mime_type = video.mime_type();
+                    set_aside(one(video.bytes.to_vec(), &video.name, mime_type), FileShape::One)
+                }
             });
         }
         values
@@ -718,6 +723,7 @@ fn check_outputs(components: &[ComponentSpec], outputs: &[Payload]) -> Result<()
             | Payload::Audio(_)
             | Payload::Files { .. }
             | Payload::Message(_)
+            | Payload::Video(_)
             | Payload::Gallery(_)
             | Payload::Annotated(_)
             | Payload::State(_)

@@ -55,6 +55,8 @@ pub enum Payload {
     /// A File component's files, as they are; `list` for a list of them (a single file's
     /// component takes and gives one, never a list).
     Files { files: Vec<crate::NamedFile>, list: bool },
+    /// A video, read but not decoded.
+    Video(crate::VideoFile),
     /// A MultimodalTextbox's text with files.
     Message(crate::MultimodalMessage),
     /// A Gallery's images with their captions.
@@ -74,6 +76,7 @@ impl PartialEq for Payload {
             (Payload::Image(a), Payload::Image(b)) => a == b,
             (Payload::Audio(a), Payload::Audio(b)) => a == b,
             (Payload::Files { files: a, list: c }, Payload::Files { files: b, list: d }) => a == b && c == d,
+            (Payload::Video(a), Payload::Video(b)) => a == b,
             (Payload::Message(a), Payload::Message(b)) => a == b,
             (Payload::Gallery(a), Payload::Gallery(b)) => a == b,
             (Payload::Annotated(a), Payload::Annotated(b)) => a == b,
@@ -93,6 +96,7 @@ impl Payload {
             Payload::Audio(_) => "audio",
             Payload::Files { list: false, .. } => "a file",
             Payload::Files { list: true, .. } => "a list of files",
+            Payload::Video(_) => "a video",
             Payload::Message(_) => "text with files",
             Payload::Gallery(_) => "a gallery",
             Payload::Annotated(_) => "an annotated image",

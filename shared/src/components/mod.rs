@@ -30,6 +30,7 @@ mod radio;
 mod slider;
 mod state;
 mod textbox;
+mod video;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -59,6 +60,7 @@ pub use self::{
     slider::Slider,
     state::State,
     textbox::Textbox,
+    video::{Video, VideoSource},
 };
 use crate::{Update, Value};
 
@@ -73,6 +75,8 @@ pub enum Media {
     },
     /// Files of any kind, handed to the handler as they are (their bytes and name).
     File,
+    /// A video file, passed through as it is once its container is read (its length checked).
+    Video,
 }
 
 impl Media {
@@ -82,6 +86,7 @@ impl Media {
             Media::Image => "image/png",
             Media::Audio { .. } => "audio/wav",
             Media::File => "application/octet-stream",
+            Media::Video => "video/mp4",
         }
     }
 }
@@ -96,7 +101,7 @@ macro_rules! for_each_component {
         $crate::$callback! { $($args,)* [
             Number, Slider, Radio, Dropdown, Textbox, Checkbox, Label, Image, Audio, Markdown, Json, State, Button,
             Chatbot, File, MultimodalTextbox, ColorPicker, DateTime, HighlightedText, Code, Gallery,
-            AnnotatedImage, Dataframe, Plot,
+            AnnotatedImage, Dataframe, Plot, Video,
         ] }
     };
 }

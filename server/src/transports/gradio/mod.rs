@@ -216,8 +216,8 @@ async fn upload(
     Ok(Json(kept.into_iter().map(|file| file.path).collect()))
 }
 
-/// `gradio_api/file=<path>`: a file the store handed out, and nothing else. Raster images and
-/// audio are shown inline; anything else (an SVG or an HTML page, whatever type its uploader
+/// `gradio_api/file=<path>`: a file the store handed out, and nothing else. Raster images,
+/// audio and MP4 or WebM video are shown inline; anything else (an SVG or an HTML page, whatever type its uploader
 /// claimed) is a download, so an upload never runs as our page; and every file is sandboxed.
 /// Served from disk, with ranges (a long recording can be sought without downloading it all).
 async fn file(
@@ -258,7 +258,7 @@ async fn file(
 
 /// The types a browser shows without running anything: raster images and audio.
 fn shown_inline(mime_type: &str) -> bool {
-    ["image/png", "image/jpeg", "image/gif", "image/webp"].contains(&mime_type)
+    ["image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/webm"].contains(&mime_type)
         || (mime_type.starts_with("audio/") && !mime_type.contains("xml"))
 }
 
