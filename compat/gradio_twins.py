@@ -16,7 +16,9 @@ in, a Gallery of captioned images out; here plain images under the same captions
 of a few exact colours), summary (Rheo's /summary: a Dataframe of cities in, a Dataframe of each
 column's count, mean, least and greatest out, by the same rules, and a BarPlot of the means),
 signal (Rheo's /signal: a sine wave with seeded noise, as a LinePlot and a ScatterPlot), turn
-(Rheo's /turn: a video in, the video and a sentence out; here the video as it came).
+(Rheo's /turn: a video in, the video and a sentence out; here the video as it came),
+contact_sheet (Rheo's /contact_sheet: a Gallery and a column count in, an image and a sentence
+out; here the first image).
 """
 
 import csv
@@ -280,6 +282,18 @@ def turn(video):
     without ffmpeg, so here it comes back as it is, with a sentence."""
     return video, "as it came"
 
+
+def contact_sheet(images, columns):
+    """Rheo's /contact_sheet lays the images out on one sheet; here the first image, and the
+    images' count."""
+    return images[0][0], f"{len(images)} images"
+
+
+TWINS["contact_sheet"] = lambda: gr.Interface(
+    contact_sheet,
+    [gr.Gallery(label="images", columns=4), gr.Slider(1, 8, step=1, value=3, label="columns")],
+    [gr.Image(label="contact sheet"), gr.Textbox(label="what is on it")],
+)
 
 TWINS["turn"] = lambda: gr.Interface(
     turn, gr.Video(label="video"), [gr.Video(label="turned"), gr.Textbox(label="what it is")]

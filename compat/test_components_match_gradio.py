@@ -10,6 +10,7 @@ import re
 import httpx
 import pytest
 from gradio_client import Client, handle_file
+from PIL import Image, ImageDraw
 
 from test_mcp import ORIGIN
 
@@ -283,8 +284,6 @@ def test_a_gallery_matches_gradios(landscapes_twin):
 
 
 def test_an_annotated_image_matches_gradios_to_the_pixel(detect_twin, tmp_path):
-    from PIL import Image, ImageDraw
-
     ours, theirs = httpx.get(f"{ORIGIN}/detect/config").json(), httpx.get(f"{detect_twin}/config").json()
     same_props(ours, theirs, "annotatedimage")
     mine = described(httpx.get(f"{ORIGIN}/detect/gradio_api/info").json())["/detect"][-1]
@@ -306,3 +305,27 @@ def test_an_annotated_image_matches_gradios_to_the_pixel(detect_twin, tmp_path):
         assert (mask.mode, mask.size) == (twin.mode, twin.size) == ("RGBA", (160, 120))
         assert list(mask.getdata()) == list(twin.getdata()), mine["label"]
     assert Image.open(ours["annotations"][0]["image"]).getpixel((10, 12)) == (224, 49, 49, 255), "the author's red, its border solid"
+
+
+
+contact_sheet_twin = twin_fixture("contact_sheet")
+
+
+def test_a_gallery_input_is_described_as_gradios_and_both_clients_send_one(contact_sheet_twin, tmp_path):
+    """A Gallery as an input: Gradio's props and description, and a list of
+    `{"image": handle_file(...), "caption": ...}` that gradio_client uploads to either server."""
+    described = described_alike("contact_sheet", contact_sheet_twin, "/contact_sheet", ["gallery"])
+    assert described[0][:2] == ("Gallery", "list[dict(image: filepath, caption: str | None) | dict(video: filepath, caption: str | None)]")
+    Image.new("RGB", (8, 6), (220, 30, 40)).save(tmp_path / "red.png")
+    Image.new("RGB", (6, 8), (30, 90, 220)).save(tmp_path / "blue.png")
+    images = [{"image": handle_file(str(tmp_path / "red.png")), "caption": "red"},
+              {"image": handle_file(str(tmp_path / "blue.png")), "caption": None}]
+    sheets = {}
+    for origin in (f"{ORIGIN}/contact_sheet", contact_sheet_twin):
+        sheets[origin] = Client(f"{origin}/", verbose=False).predict(images, 2, api_name="/contact_sheet")
+    (sheet, said), (twins_image, twins_words) = sheets.values()
+    assert said == "2 images on 1 row of 2: 1. red (8×6), 2. (6×8)"
+    assert twins_words == "2 images" and Image.open(twins_image).size == (8, 6)
+    sheet = Image.open(sheet).convert("RGB")
+    assert sheet.size == (2 * 160 + 3 * 8, 120 + 2 * 8)
+    assert sheet.getpixel((8 + 80, 8 + 60)) == (220, 30, 40) and sheet.getpixel((2 * 8 + 160 + 80, 8 + 60)) == (30, 90, 220)

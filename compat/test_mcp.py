@@ -167,6 +167,7 @@ def test_audio_comes_back_as_audio_content_and_a_default_fills_a_missing_argumen
         ("flip", {"webcam": png(Image.new("L", (9000, 1)))}, "the image is too large"),
         ("event", {"title": "x", "start": "tomorrow", "colour": "#000"}, 'start: "tomorrow" is not a date and time'),
         ("event", {"title": "x", "start": "now", "colour": "teal"}, 'colour: "teal" is not a colour'),
+        ("contact_sheet", {"images": [{"caption": "no image"}]}, "images: expected a list of base64 texts or data: URLs"),
     ],
 )
 def test_bad_calls_are_json_rpc_errors_that_name_the_problem(tool, arguments, message):
@@ -186,3 +187,14 @@ def test_a_malformed_message_gets_a_json_rpc_error_and_the_server_goes_on():
     assert response.status_code == 400
     assert response.json()["error"]["code"] == -32700 and "EOF while parsing" in response.json()["error"]["message"]
     assert with_session(lambda s: s.list_tools()).tools
+
+
+def test_a_gallery_input_takes_images_as_base64_alone_or_with_a_caption():
+    tools = {tool.name: tool for tool in with_session(lambda s: s.list_tools()).tools}
+    assert tools["contact_sheet"].input_schema["properties"]["images"]["type"] == "array"
+    red, blue = png(Image.new("RGB", (8, 6), (220, 30, 40))), png(Image.new("RGB", (8, 6), (30, 90, 220)))
+    images = ["data:image/png;base64," + red, {"image": blue, "caption": "blue"}]
+    result = with_session(lambda s: s.call_tool("contact_sheet", {"images": images, "columns": 2}))
+    assert not result.is_error, result
+    sheet, said = result.content
+    assert sheet.type == "image" and said.text == "2 images on 1 row of 2: 1. (8×6), 2. blue (8×6)"

@@ -7,6 +7,7 @@
 mod calculator;
 mod chat;
 mod classify;
+mod contact_sheet;
 mod detect;
 mod diffusion;
 mod echo;
@@ -81,6 +82,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("summary", summary::interface())
         .mount("signal", signal::interface())
         .mount("turn", turn::interface())
+        .mount("contact_sheet", contact_sheet::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

@@ -3,6 +3,7 @@
 import { expect, test } from "@playwright/test";
 
 import { violationsIn } from "./axe";
+import { solidPicture as solid } from "./pictures";
 
 test("a gallery shows captioned images; one opens large and the arrow keys move through them", async ({ page }) => {
   await page.goto("/landscapes");
@@ -63,4 +64,37 @@ test("a gallery shows captioned images; one opens large and the arrow keys move 
   await page.getByRole("button", { name: "Submit" }).click();
   await expect(thumbs).toHaveCount(2);
   await expect(preview).toBeHidden();
+});
+
+// /contact_sheet: a Gallery input, images added by the picker and removed one by one.
+test("images chosen into a gallery input are laid out on a sheet; each can be removed", async ({ page }) => {
+  await page.goto("/contact_sheet");
+  await expect(page.locator(".blocks")).toHaveAttribute("data-hydrated", "true");
+  const input = page.getByRole("group", { name: "images" });
+  const picker = page.getByLabel("Drop images here, or choose them");
+  await picker.setInputFiles([
+    { name: "red.png", mimeType: "image/png", buffer: await solid(page, 80, 60, "#dc1e28") },
+    { name: "blue.png", mimeType: "image/png", buffer: await solid(page, 60, 80, "#1e5adc") },
+  ]);
+  const thumbs = input.locator(".gallery-grid button.thumb");
+  await expect(thumbs).toHaveCount(2);
+  // More are added to those held, not put in their place.
+  await picker.setInputFiles({ name: "green.png", mimeType: "image/png", buffer: await solid(page, 40, 40, "#1edc5a") });
+  await expect(thumbs).toHaveCount(3);
+  await page.getByRole("button", { name: "Remove Image 2 of 3" }).click();
+  await expect(thumbs).toHaveCount(2);
+  await page.getByLabel("columns", { exact: true }).fill("2");
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(page.getByLabel("what is on it")).toHaveValue("2 images on 1 row of 2: 1. (80×60), 2. (40×40)");
+  const sheet = page.getByRole("img", { name: "contact sheet" });
+  await expect(sheet).toHaveJSProperty("naturalWidth", 2 * 160 + 3 * 8);
+  expect(await violationsIn(page, "figure.gallery.input")).toEqual([]);
+
+  // Remove all empties it; the example fills it with its captioned pictures.
+  await page.getByRole("button", { name: "Remove images" }).click();
+  await expect(thumbs).toHaveCount(0);
+  await page.getByRole("button", { name: /poppies, leaf/ }).click();
+  await expect(thumbs).toHaveCount(2);
+  await expect(thumbs.first()).toHaveAccessibleName("poppies");
+  await expect(thumbs.nth(1)).toHaveAccessibleName("leaf");
 });

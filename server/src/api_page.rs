@@ -64,13 +64,15 @@ impl Example {
     }
 }
 
-/// A file's expression `one` in its shape: alone, `[one]`, or `{"text": …, "files": [one]}`
+/// A file's expression `one` in its shape: alone, `[one]`, `{"text": …, "files": [one]}`, or
+/// `[{"image": one}]` (a caption is optional)
 /// (`key` writes a key as the language does).
 fn shaped(one: String, shape: &FileShape, key: impl Fn(&str) -> String) -> String {
     match shape {
         FileShape::One => one,
         FileShape::List => format!("[{one}]"),
         FileShape::WithText(text) => format!("{{{}: {}, {}: [{one}]}}", key("text"), json!(text), key("files")),
+        FileShape::Gallery(_) => format!("[{{{}: {one}}}]", key("image")),
     }
 }
 
@@ -159,6 +161,9 @@ fn examples(spec: &InterfaceSpec) -> Vec<Example> {
         .enumerate()
         .filter(|(_, c)| !is_state(c))
         .map(|(position, component)| match component.kind.media() {
+            None if matches!(component.kind, ComponentKind::Gallery(_)) => {
+                Example::File { name: "image.png".into(), shape: FileShape::Gallery(vec![None]) }
+            }
             Some(Media::Image) => Example::file("image.png"),
             Some(Media::Audio { .. }) => Example::file("audio.wav"),
             Some(Media::Video) => Example::file("video.mp4"),
@@ -319,12 +324,15 @@ fn rust(parameters: &[(&ComponentSpec, Example)], base: &str, endpoint: &str) ->
                     format!("PredictionInput::Array(vec![PredictionInput::from_file({name:?})])")
                 }
                 // The gradio crate uploads a file given alone or in a list, not one inside an
-                // object: the text goes, without the file.
+                // object: the text goes, without the file, and a gallery goes empty.
                 Example::File { shape: FileShape::WithText(text), .. } => {
                     format!(
                         "PredictionInput::from_value(serde_json::json!({{\"text\": {}, \"files\": []}}))",
                         json!(text)
                     )
+                }
+                Example::File { shape: FileShape::Gallery(_), .. } => {
+                    "PredictionInput::from_value(serde_json::json!([]))".to_owned()
                 }
             };
             format!("                {input},\n")
@@ -442,7 +450,9 @@ fn render_endpoint(spec: &InterfaceSpec, base: &str, snippets: &[Snippet], words
 fn accepts(component: &ComponentSpec) -> String {
     let schema = contract(&component.kind).tool_schema();
     let mut said = Vec::new();
-    if let Some(media) = component.kind.media() {
+    if matches!(component.kind, ComponentKind::Gallery(_)) {
+        said.push("a list of images (PNG, JPEG or WebP), each with an optional caption".to_owned());
+    } else if let Some(media) = component.kind.media() {
         said.push(match media {
             Media::Image => "an image file: PNG, JPEG or WebP".to_owned(),
             Media::Audio { .. } => "an audio file: WAV, FLAC, MP3 or Ogg Vorbis".to_owned(),

@@ -111,6 +111,7 @@ texts! {
     paste_image: PasteImage = "…or paste an image here (Ctrl+V).",
     drop_file: DropFile = "Drop a file here, or choose one",
     drop_files: DropFiles = "Drop files here, or choose them",
+    drop_images: DropImages = "Drop images here, or choose them",
     drop_video: DropVideo = "Drop a video here, or choose one (MP4, WebM)",
     choose_audio: ChooseAudio = "Choose an audio file (WAV, FLAC, MP3, Ogg)",
     attach_file: AttachFile = "Attach a file",

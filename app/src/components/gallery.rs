@@ -1,19 +1,60 @@
 //! The Gallery component's widget: images in a grid with their captions; a chosen one shown
 //! large above the grid, with its caption and download link, which the arrow keys move
-//! through and Escape closes (focus going back to its thumbnail).
+//! through and Escape closes (focus going back to its thumbnail). As an input, images picked
+//! or dropped into the grid, each with a button that removes it.
 
 use leptos::{either::Either, ev::KeyboardEvent, html, prelude::*};
 use rheo_shared::{
     components::{Gallery, ObjectFit},
-    Value,
+    FileData, GalleryData, Value,
 };
 
-use super::{file_name, focus_by_id, Field, Widget};
+use super::{drop_zone, error_line, file_name, focus_by_id, Field, Upload, Widget};
 use crate::words::{tr, words, Text};
 
 impl Widget for Gallery {
     fn view(&self, f: Field) -> impl IntoView + use<> {
         gallery(f, self)
+    }
+}
+
+/// The images a gallery's value holds, with their captions.
+fn held(value: &Value) -> Vec<(FileData, Option<String>)> {
+    match value {
+        Value::Gallery(gallery) => {
+            gallery.items().map(|(file, caption)| (file.clone(), caption.map(str::to_owned))).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// What an input gallery adds: a picker and drop zone for images (several at once), uploaded
+/// and added to those it holds, the Remove of them all, and the state of the upload.
+fn adding(f: &Field) -> impl IntoView {
+    let upload = Upload::new();
+    let (uploading, error) = (upload.busy, upload.error);
+    let value = f.value;
+    let take = f.uploader_into(upload, move |added| {
+        let mut items = value.with_untracked(held);
+        items.extend(added.into_iter().map(|file| (file, None)));
+        Value::Gallery(GalleryData::new(items))
+    });
+    let take_all = move |list: web_sys::FileList| {
+        take((0..list.length()).filter_map(|i| list.get(i)).map(|file| (file.clone().into(), file.name())).collect());
+    };
+    view! {
+        {f.remove_button()}
+        {drop_zone(f.id.clone(), tr(Text::DropImages), Some("image/*".to_owned()), true, Callback::new(take_all))}
+        <p class="hint" hidden=move || !uploading.get()>{tr(Text::Uploading)}</p>
+        {error_line(move || error.get())}
+    }
+}
+
+/// A thumbnail's `object-fit`, as the grid's `data-fit` says it.
+fn fit(object_fit: ObjectFit) -> &'static str {
+    match object_fit {
+        ObjectFit::Cover => "cover",
+        ObjectFit::Contain => "contain",
     }
 }
 
@@ -44,8 +85,19 @@ fn picture_name(picture: &Picture, n: usize, count: usize) -> String {
     picture.caption.clone().unwrap_or_else(|| words().fill(Text::ImageNOf, &[("n", &n), ("count", &count)]))
 }
 
+/// The grid, and the preview; as an input, a button on each image that removes it, and what
+/// [`adding`] adds.
 fn gallery(f: Field, options: &Gallery) -> impl IntoView {
     let value = f.value;
+    let editing = !f.readonly();
+    let commit = f.commit();
+    let remove = move |index: usize| {
+        let mut items = value.with_untracked(held);
+        if index < items.len() {
+            items.remove(index);
+            commit(Value::Gallery(GalleryData::new(items)));
+        }
+    };
     let shown = Memo::new(move |_| value.with(pictures));
     let count = move || shown.with(Vec::len);
     let chosen = RwSignal::new(None::<usize>);
@@ -112,15 +164,14 @@ fn gallery(f: Field, options: &Gallery) -> impl IntoView {
         current().map(|picture| picture_name(&picture, index + 1, count()))
     };
     let allow_preview = options.allow_preview;
-    let fit = match options.object_fit {
-        ObjectFit::Cover => "cover",
-        ObjectFit::Contain => "contain",
-    };
     let label = f.label;
+    let heading_id = f.heading_id();
     view! {
-        <figure class="component gallery output">
-            <figcaption>{label}</figcaption>
-            <p class="image-empty" hidden=move || count() != 0>{tr(Text::NoImagesYet)}</p>
+        <figure class="component gallery" class:output=!editing class:input=editing role=editing.then_some("group")
+            aria-labelledby=f.heading_id()>
+            <figcaption id=heading_id>{label}</figcaption>
+            {f.info_line()}
+            <p class="image-empty" hidden=move || count() != 0 || editing>{tr(Text::NoImagesYet)}</p>
             <div class="gallery-preview" tabindex="-1" role="group" node_ref=preview on:keydown=keys
                 aria-label=current_name hidden=move || chosen.get().is_none()>
                 <img src=move || current().and_then(|p| p.url) alt=move || current_name().unwrap_or_default()/>
@@ -136,12 +187,13 @@ fn gallery(f: Field, options: &Gallery) -> impl IntoView {
                     <button type="button" class="close" on:click=move |_| close()>{tr(Text::Close)}</button>
                 </div>
             </div>
-            <ul class="gallery-grid" data-columns=options.columns data-fit=fit hidden=move || count() == 0>
+            <ul class="gallery-grid" data-columns=options.columns data-fit=fit(options.object_fit) hidden=move || count() == 0>
                 {move || {
                     let all = shown.get();
                     let count = all.len();
                     all.into_iter().enumerate().map(|(index, picture)| {
                         let name = picture_name(&picture, index + 1, count);
+                        let said = editing.then(|| words().fill(Text::Remove, &[("label", &name)]));
                         let caption = picture.caption.clone().map(|caption| view! { <span class="caption">{caption}</span> });
                         let image = if allow_preview {
                             Either::Left(view! {
@@ -154,10 +206,14 @@ fn gallery(f: Field, options: &Gallery) -> impl IntoView {
                         } else {
                             Either::Right(view! { <img src=picture.url alt=name loading="lazy"/> })
                         };
-                        view! { <li>{image}{caption}</li> }
+                        let removing = said.map(|said| {
+                            view! { <button type="button" class="remove" on:click=move |_| remove(index)>{said}</button> }
+                        });
+                        view! { <li>{image}{caption}{removing}</li> }
                     }).collect_view()
                 }}
             </ul>
+            {editing.then(|| adding(&f))}
         </figure>
     }
 }

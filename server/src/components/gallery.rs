@@ -7,7 +7,10 @@ use rheo_shared::{
 };
 use serde_json::{json, Value as JsonValue};
 
-use super::{builder_basics, file_data_schema, private, Common, Component, Contract, Output, Shown};
+use super::{
+    builder_basics, file_data_schema, image_data_schema, media_tool_schema, private, Common, Component, Contract,
+    Output, Shown,
+};
 use crate::engine::value::{ComponentValue, Payload};
 
 /// Images in a grid, each with an optional caption; choosing one opens it large, and the arrow
@@ -171,8 +174,7 @@ impl Contract for components::Gallery {
     /// Gradio's `GalleryData`: a list of images (or videos, which Rheo does not show yet), each
     /// with its caption; an image's `path` optional (Gradio's `ImageData` may be a URL alone).
     fn api_info(&self) -> JsonValue {
-        let mut image = file_data_schema("ImageData");
-        image.as_object_mut().map(|image| image.remove("required"));
+        let image = image_data_schema();
         let caption =
             json!({ "anyOf": [{ "type": "string" }, { "type": "null" }], "default": null, "title": "Caption" });
         let item = |key: &str, title: &str, file: JsonValue| {
@@ -191,6 +193,17 @@ impl Contract for components::Gallery {
             "title": "GalleryData",
             "type": "array",
         })
+    }
+
+    /// An MCP client sends each image as base64 or a `data:` URL, alone or with its caption.
+    fn tool_schema(&self) -> JsonValue {
+        let image = media_tool_schema("image/png", "an image (PNG, JPEG or WebP)");
+        let captioned = json!({
+            "type": "object",
+            "properties": { "image": image, "caption": { "type": "string" } },
+            "required": ["image"],
+        });
+        json!({ "type": "array", "items": { "anyOf": [image, captioned] } })
     }
 
     fn python_type(&self) -> String {

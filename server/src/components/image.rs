@@ -6,7 +6,9 @@ use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
 use rheo_shared::{components, ComponentKind, ComponentSpec, ImageFormat, ImageSource, ValueError, WebcamConstraints};
 use serde_json::{json, Value as JsonValue};
 
-use super::{builder_basics, file_data_schema, media_tool_schema, private, Common, Component, Contract, Output, Shown};
+use super::{
+    builder_basics, image_data_schema, media_tool_schema, private, Common, Component, Contract, Output, Shown,
+};
 use crate::engine::value::{ComponentValue, Payload};
 
 /// An image: picked or dropped as a file, pasted, or taken with the webcam; as an output,
@@ -186,7 +188,7 @@ impl Contract for components::Image {
     }
 
     fn api_info(&self) -> JsonValue {
-        file_data_schema("ImageData")
+        image_data_schema()
     }
 
     fn tool_schema(&self) -> JsonValue {

@@ -20,7 +20,7 @@
 //! | [`ColorPicker`] | [`Color`] | `#rrggbb` on the wire |
 //! | [`DateTime`] | [`chrono::NaiveDateTime`] ([`chrono::NaiveDate`] with `.date_only()`) | Gradio's `2020-10-01 05:20:15`; `now - 2h` from API clients |
 //! | [`HighlightedText`] | `Vec<(String, Option<String>)>` | output: spans coloured by label, a legend |
-//! | [`Gallery`] | `Vec<`[`GalleryImage`]`>` (returns a `Vec` of images or `(image, caption)` pairs too) | output: a grid with captions, a preview the arrow keys move through |
+//! | [`Gallery`] | `Vec<`[`GalleryImage`]`>` (or a `Vec` of images or of `(image, caption)` pairs) | a grid with captions, a preview the arrow keys move through; as an input, images uploaded into it |
 //! | [`AnnotatedImage`] | [`Annotated`]: an image with [`Annotation`]s, boxes or masks | output: regions in their labels' colours, a legend that lights one label |
 //! | [`Dataframe`] | [`Table`](crate::Table): headers, rows of [`Cell`](crate::Cell)s | an editable table (typed columns, rows and columns added and removed); sortable as an output |
 //! | [`LinePlot`], [`ScatterPlot`], [`BarPlot`] | [`Table`](crate::Table) | output: a chart of two columns (and one of series), drawn as SVG from the data |
@@ -140,6 +140,8 @@ impl<T: ComponentValue> MediaInput for File<T> {}
 impl MediaInput for MultimodalTextbox {}
 
 impl MediaInput for Video {}
+
+impl MediaInput for Gallery {}
 
 /// What a handler may return for output `C`: `C`'s value type, or an [`Update`](crate::Update)
 /// of `C`.
@@ -320,6 +322,14 @@ pub(crate) fn file_data_schema(title: &str) -> JsonValue {
         },
         "required": ["path"],
     })
+}
+
+/// The schema of Gradio's `ImageData`: a `FileData` whose path is optional (an image may be a
+/// URL alone), which images take and give, alone or in a gallery.
+pub(crate) fn image_data_schema() -> JsonValue {
+    let mut image = file_data_schema("ImageData");
+    image.as_object_mut().map(|image| image.remove("required"));
+    image
 }
 
 /// A media value as an MCP tool takes it: base64 bytes, or a `data:` URL.

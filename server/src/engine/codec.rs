@@ -58,6 +58,10 @@ pub(crate) async fn decode_inputs(
                 payloads.push(read_video(files, file, misfit).await?);
                 continue;
             }
+            (Input::Value(Value::Gallery(gallery)), _) => {
+                payloads.push(read_gallery(files, decoding, &gallery, misfit).await?);
+                continue;
+            }
             (Input::Value(Value::File(file)), Some(media)) => {
                 let (bytes, _) = files.read(&file.path).await?.ok_or_else(|| misfit(NOT_HELD.into()))?;
                 (media, bytes::Bytes::from(bytes))
@@ -111,6 +115,18 @@ pub(crate) async fn read_held(files: &FileStore, held: &[FileData]) -> Result<Ve
     Ok(read)
 }
 
+/// [`read_held`], its refusal an input misfit naming the component.
+async fn read_input_files(
+    files: &FileStore,
+    held: &[FileData],
+    misfit: impl Fn(String) -> CallError,
+) -> Result<Vec<(String, Vec<u8>)>, CallError> {
+    read_held(files, held).await.map_err(|e| match e {
+        CallError::InvalidInput { misfits } => misfit(misfits.into_iter().map(|m| m.reason).collect()),
+        other => other,
+    })
+}
+
 /// A File input's files read from the store for the handler ([`read_held`]), each with its
 /// content type found from its bytes, checked against the input's file types.
 async fn read_files(
@@ -119,10 +135,7 @@ async fn read_files(
     value: Value,
     misfit: impl Fn(String) -> CallError,
 ) -> Result<Payload, CallError> {
-    let read = read_held(files, value.files()).await.map_err(|e| match e {
-        CallError::InvalidInput { misfits } => misfit(misfits.into_iter().map(|m| m.reason).collect()),
-        other => other,
-    })?;
+    let read = read_input_files(files, value.files(), &misfit).await?;
     let file_types = match &component.kind {
         ComponentKind::File(options) => options.file_types.clone(),
         ComponentKind::MultimodalTextbox(options) => options.file_types.clone(),
@@ -158,16 +171,35 @@ async fn read_video(
     file: FileData,
     misfit: impl Fn(String) -> CallError,
 ) -> Result<Payload, CallError> {
-    let held = read_held(files, std::slice::from_ref(&file)).await;
-    let (name, bytes) = held
-        .map_err(|e| match e {
-            CallError::InvalidInput { misfits } => misfit(misfits.into_iter().map(|m| m.reason).collect()),
-            other => other,
-        })?
-        .remove(0);
+    let (name, bytes) = read_input_files(files, std::slice::from_ref(&file), &misfit).await?.remove(0);
     let max_length = files.value_bounds().video_length;
     let video = blocking(move || VideoFile::read(name, bytes).and_then(|video| video.within(max_length))).await?;
     video.map(Payload::Video).map_err(|e| misfit(e.to_string()))
+}
+
+/// A Gallery input's images read from the store ([`read_held`]: as many and as large as a
+/// value's files may be) and decoded, each under its share of `decoding`, with their captions.
+async fn read_gallery(
+    files: &FileStore,
+    decoding: &DecodeBudget,
+    gallery: &GalleryData,
+    misfit: impl Fn(String) -> CallError,
+) -> Result<Payload, CallError> {
+    let (held, captions): (Vec<FileData>, Vec<Option<String>>) =
+        gallery.items().map(|(file, caption)| (file.clone(), caption.map(str::to_owned))).unzip();
+    let read = read_input_files(files, &held, &misfit).await?;
+    let mut images = Vec::with_capacity(read.len());
+    for ((name, bytes), caption) in read.into_iter().zip(captions) {
+        let share = decoding.take(media::decoded_size(Media::Image, &bytes).min(decoding.bytes())).await;
+        let decoded = blocking(move || {
+            let _share = share;
+            media::decode_image(&bytes)
+        })
+        .await?;
+        let image = decoded.map_err(|e| misfit(format!("{name}: {e}")))?;
+        images.push(GalleryImage { image, caption });
+    }
+    Ok(Payload::Gallery(images))
 }
 
 /// Encodes a call's outputs for the JSON transports: media as files in the store, whose URL is
@@ -591,6 +623,42 @@ mod tests {
             .collect();
         let expected = [("a.txt", "first"), ("b.txt", "second"), ("c.txt", "third")];
         assert_eq!(read, expected.map(|(name, text)| (name.to_owned(), text.as_bytes().to_vec())));
+    }
+
+    /// A Gallery input's images are decoded with their captions; a file among them that is not
+    /// an image is refused naming it, and a video input that is not a video in words.
+    #[tokio::test]
+    async fn a_gallery_inputs_images_and_a_video_input_are_read_for_the_handler() {
+        use rheo_shared::components::{Gallery, Video};
+        let files = FileStore::new(16, 1 << 30).unwrap();
+        let budget = DecodeBudget::new(1 << 30);
+        let png = media::encode_png(&DynamicImage::new_rgb8(3, 2));
+        let picture = files.store(&png, "dot.png", "image/png", None).await.unwrap();
+        let text = files.store(b"not a picture", "notes.png", "image/png", None).await.unwrap();
+        let inputs = [ComponentSpec::new(ComponentKind::Gallery(Gallery::default()))];
+        let gallery =
+            |items: Vec<(FileData, Option<String>)>| vec![Input::Value(Value::Gallery(GalleryData::new(items)))];
+        let read = decode_inputs(
+            &inputs,
+            &files,
+            &budget,
+            gallery(vec![(picture.clone(), Some("dot".into())), (picture.clone(), None)]),
+        );
+        let [Payload::Gallery(images)] = &read.await.unwrap()[..] else { panic!("a gallery") };
+        let read: Vec<_> = images.iter().map(|i| (i.image.width(), i.caption.as_deref())).collect();
+        assert_eq!(read, [(3, Some("dot")), (3, None)]);
+        let refused = decode_inputs(&inputs, &files, &budget, gallery(vec![(picture, None), (text.clone(), None)]));
+        let refused = refused.await.unwrap_err().to_string();
+        assert!(refused.contains("notes.png: this is not an image"), "{refused}");
+
+        let inputs = [ComponentSpec::new(ComponentKind::Video(Video::default()))];
+        let mp4 = include_bytes!("../../tests/fixtures/webcam-h264.mp4");
+        let recording = files.store(mp4, "clip.mp4", "video/mp4", None).await.unwrap();
+        let read = decode_inputs(&inputs, &files, &budget, vec![Input::Value(Value::File(recording))]).await.unwrap();
+        let [Payload::Video(video)] = &read[..] else { panic!("a video") };
+        assert_eq!((video.name.as_str(), video.width, video.bytes.len()), ("clip.mp4", 320, mp4.len()));
+        let refused = decode_inputs(&inputs, &files, &budget, vec![Input::Value(Value::File(text))]).await.unwrap_err();
+        assert!(refused.to_string().contains("not a video in a format the server reads"), "{refused}");
     }
 
     #[tokio::test]

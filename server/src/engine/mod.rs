@@ -453,12 +453,14 @@ pub(crate) struct ExampleFile {
     pub(crate) shape: FileShape,
 }
 
-/// How a value holds its files: one, a list, or a list with text.
+/// How a value holds its files: one, a list, a list with text, or a gallery with a caption
+/// for each.
 #[derive(Clone, Debug)]
 pub(crate) enum FileShape {
     One,
     List,
     WithText(String),
+    Gallery(Vec<Option<String>>),
 }
 
 impl FileShape {
@@ -468,6 +470,9 @@ impl FileShape {
             FileShape::One => files.pop().map(Value::File).unwrap_or_default(),
             FileShape::List => Value::Files(files),
             FileShape::WithText(text) => Value::Multimodal(rheo_shared::MultimodalData { text, files }),
+            FileShape::Gallery(captions) => {
+                Value::Gallery(rheo_shared::GalleryData::new(files.into_iter().zip(captions)))
+            }
         }
     }
 }
@@ -491,7 +496,15 @@ impl ExampleFile {
                 Payload::Json(value) => value,
                 // Examples are inputs' values, typed: never an update, nor what only an output
                 // shows.
-                Payload::State(_) | Payload::Update { .. } | Payload::Gallery(_) | Payload::Annotated(_) => Value::Null,
+                Payload::State(_) | Payload::Update { .. } | Payload::Annotated(_) => Value::Null,
+                Payload::Gallery(images) => {
+                    let (images, captions): (Vec<_>, Vec<_>) = images.into_iter().map(|i| (i.image, i.caption)).unzip();
+                    let named = images.iter().enumerate().map(|(n, image)| {
+                        crate::NamedFile::new(format!("example-{}.png", n + 1), media::encode_png(image))
+                            .with_mime_type("image/png")
+                    });
+                    set_aside(named.collect(), FileShape::Gallery(captions))
+                }
                 Payload::Image(image) => {
                     set_aside(one(media::encode_png(&image), "example.png", "image/png"), FileShape::One)
                 }

@@ -40,7 +40,7 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use futures::StreamExt;
-use rheo_shared::{ComponentKind, ComponentSpec, FileCount, FileData, Media, MultimodalData, Value};
+use rheo_shared::{ComponentKind, ComponentSpec, FileCount, FileData, GalleryData, Media, MultimodalData, Value};
 use rmcp::{
     model::{
         CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeResult,
@@ -237,7 +237,10 @@ impl Tools {
                     Value::File(self.store(&name, &text, media, client).await?)
                 }
                 (Some(JsonValue::Array(items)), Some(Media::File)) if takes_list(component) => {
-                    Value::Files(self.store_all(&name, items, client).await?)
+                    Value::Files(self.store_all(&name, items, Media::File, client).await?)
+                }
+                (Some(JsonValue::Array(items)), None) if matches!(component.kind, ComponentKind::Gallery(_)) => {
+                    Value::Gallery(self.store_gallery(&name, items, client).await?)
                 }
                 (Some(JsonValue::Object(mut message)), Some(Media::File)) => {
                     let text = match message.remove("text") {
@@ -245,7 +248,7 @@ impl Tools {
                         _ => return Err(McpError::invalid_params(format!("{name}: its text is missing"), None)),
                     };
                     let files = match message.remove("files") {
-                        Some(JsonValue::Array(items)) => self.store_all(&name, items, client).await?,
+                        Some(JsonValue::Array(items)) => self.store_all(&name, items, Media::File, client).await?,
                         _ => Vec::new(),
                     };
                     Value::Multimodal(MultimodalData { text, files })
@@ -272,11 +275,12 @@ impl Tools {
 
     /// Keeps a base64 (or `data:` URL) argument as a file, for the codec to decode under the
     /// call's slot like any upload.
-    /// Keeps each of a list of base64 (or `data:` URL) texts as a file.
+    /// Keeps each of a list of base64 (or `data:` URL) texts as a file of `media`.
     async fn store_all(
         &self,
         name: &str,
         items: Vec<JsonValue>,
+        media: Media,
         client: Option<IpAddr>,
     ) -> Result<Vec<FileData>, McpError> {
         let mut files = Vec::with_capacity(items.len());
@@ -285,9 +289,33 @@ impl Tools {
                 let message = format!("{name}: expected a list of base64 texts or data: URLs");
                 return Err(McpError::invalid_params(message, None));
             };
-            files.push(self.store(name, &text, Media::File, client).await?);
+            files.push(self.store(name, &text, media, client).await?);
         }
         Ok(files)
+    }
+
+    /// Keeps a gallery's images, each base64 (or a `data:` URL) alone or as
+    /// `{"image": …, "caption": …}`.
+    async fn store_gallery(
+        &self,
+        name: &str,
+        items: Vec<JsonValue>,
+        client: Option<IpAddr>,
+    ) -> Result<GalleryData, McpError> {
+        let (mut images, mut captions) = (Vec::with_capacity(items.len()), Vec::with_capacity(items.len()));
+        for item in items {
+            let (image, caption) = match item {
+                JsonValue::Object(mut captioned) => {
+                    let caption = captioned.remove("caption").and_then(|c| c.as_str().map(str::to_owned));
+                    (captioned.remove("image").unwrap_or_default(), caption)
+                }
+                image => (image, None),
+            };
+            images.push(image);
+            captions.push(caption);
+        }
+        let stored = self.store_all(name, images, Media::Image, client).await?;
+        Ok(GalleryData::new(stored.into_iter().zip(captions)))
     }
 
     /// A data: URL's content type names the file (`text/csv`: `name.csv`), so that a File

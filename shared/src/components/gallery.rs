@@ -1,5 +1,6 @@
 //! Gallery: images in a grid, each with an optional caption; one opens large in a preview that
-//! the arrow keys move through. On the wire, Gradio's list of `{"image": FileData, "caption": …}`.
+//! the arrow keys move through. As an input, images uploaded into it. On the wire, Gradio's
+//! list of `{"image": FileData, "caption": …}`.
 
 use serde::{Deserialize, Serialize};
 
@@ -62,10 +63,6 @@ impl Kind for Gallery {
     /// An empty gallery, as Gradio starts one.
     fn default_value(&self) -> Value {
         Value::Gallery(GalleryData::default())
-    }
-
-    fn output_only(&self) -> bool {
-        true
     }
 
     /// Gradio's list of `{"image": FileData, "caption": …}`: any other JSON stays JSON, which
