@@ -122,11 +122,13 @@ fn webcam_recorder(
     };
     let stop = move |_| {
         let Some(running) = recorder.take() else { return };
+        // Held until the recording is finished, then released; a camera started meanwhile is
+        // another one.
+        let recorded = camera.take();
         state.set(Webcam::Off);
         spawn_local(async move {
             let finished = running.finish().await;
-            // Dropping the camera releases it.
-            drop(camera.take());
+            drop(recorded);
             match finished {
                 Ok((recording, extension)) => take(recording, format!("webcam.{extension}")),
                 Err(message) => error.set(Some(message)),
