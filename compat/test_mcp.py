@@ -168,6 +168,7 @@ def test_audio_comes_back_as_audio_content_and_a_default_fills_a_missing_argumen
         ("event", {"title": "x", "start": "tomorrow", "colour": "#000"}, 'start: "tomorrow" is not a date and time'),
         ("event", {"title": "x", "start": "now", "colour": "teal"}, 'colour: "teal" is not a colour'),
         ("contact_sheet", {"images": [{"caption": "no image"}]}, "images: expected a list of base64 texts or data: URLs"),
+        ("contact_sheet", {"images": [""] * 33}, "images: 33 files were sent: at most 32 are taken"),
     ],
 )
 def test_bad_calls_are_json_rpc_errors_that_name_the_problem(tool, arguments, message):

@@ -59,15 +59,18 @@ def test_what_is_not_a_video_a_webm_and_a_too_long_video_are_refused_in_words(tm
     assert "this is not a video in a format the server reads (MP4 or WebM)" in call(f"{ORIGIN}/turn", png, "clip.mp4")
     webm = call(f"{ORIGIN}/turn", WEBM, "clip.webm")
     assert "1.4 s of 320×240 WebM, with sound. Only an MP4 turns" in webm, webm
-    # Every fragment said to start 2^31 ticks in: hours long by its samples' timing, which is
-    # what the limit (10 minutes) goes by.
+    # Each fragment's first sample said to last 2^31 ticks: hours long by its samples' timing,
+    # which is what the limit (10 minutes) goes by. A run (trun): version and flags, the sample
+    # count, a data offset and the first sample's flags if its flags say so, then each sample's
+    # duration first (Chromium writes durations and sizes).
     long = bytearray(MP4.read_bytes())
-    at = long.find(b"tfdt")
+    at = long.find(b"trun")
     while at != -1:
-        version = long[at + 4]
-        width = 8 if version == 1 else 4
-        long[at + 8:at + 8 + width] = (0x7FFFFFFF).to_bytes(width, "big")
-        at = long.find(b"tfdt", at + 4)
+        flags = int.from_bytes(long[at + 5:at + 8], "big")
+        assert flags & 0x100, "each sample's duration is written"
+        first = at + 12 + (4 if flags & 0x1 else 0) + (4 if flags & 0x4 else 0)
+        long[first:first + 4] = (0x7FFFFFFF).to_bytes(4, "big")
+        at = long.find(b"trun", at + 4)
     (tmp_path / "long.mp4").write_bytes(bytes(long))
     refused = call(f"{ORIGIN}/turn", tmp_path / "long.mp4", "long.mp4")
     assert "long; the limit is 600 s" in refused, refused

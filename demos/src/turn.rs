@@ -34,8 +34,9 @@ fn describe(video: &VideoFile) -> String {
     format!("{seconds:.1} s of {}×{} {}, {sound}", video.width, video.height, video.format)
 }
 
-/// Turns the first video track's picture a quarter turn clockwise more, in `mp4` itself;
-/// gives how many quarter turns it has now (1 to 4), or `None` if the MP4 has no video track.
+/// Turns the first video track's picture a quarter turn clockwise more, in `mp4` itself (one
+/// movie header, as `VideoFile::read` found); gives how many quarter turns it has now (1 to 4),
+/// or `None` if the MP4 has no video track whose header holds a matrix.
 fn turn_picture(mp4: &mut [u8]) -> Option<u32> {
     let moov = boxes(mp4, 0..mp4.len()).find(|(kind, _)| kind == b"moov")?.1;
     let track = boxes(mp4, moov).filter(|(kind, _)| kind == b"trak").find(|(_, trak)| is_video(mp4, trak.clone()))?;
@@ -43,8 +44,11 @@ fn turn_picture(mp4: &mut [u8]) -> Option<u32> {
     // tkhd: version and flags, then times, track id and duration (32-bit in version 0, 64-bit
     // in 1), then 8 reserved bytes, layer, group, volume, 2 reserved bytes: then the matrix
     // (a, b, u, c, d, v, x, y, w), whose a, b, c, d turn the picture.
-    let times = if mp4[tkhd.start] == 1 { 32 } else { 20 };
+    let times = if *mp4.get(tkhd.start)? == 1 { 32 } else { 20 };
     let matrix = tkhd.start + 4 + times + 16;
+    if tkhd.end < matrix + 36 {
+        return None;
+    }
     let read = |at: usize| i32::from_be_bytes(mp4[at..at + 4].try_into().unwrap());
     let (a, b) = (read(matrix), read(matrix + 4));
     let quarters = match (a.signum(), b.signum()) {
@@ -123,6 +127,18 @@ mod tests {
         let quarters: Vec<u32> = (0..4).map(|_| turn_picture(&mut bytes).unwrap()).collect();
         assert_eq!(quarters, [1, 2, 3, 4]);
         assert_eq!(bytes, RECORDING, "four quarters turn it back");
+    }
+
+    /// A track header too short to hold a matrix is left alone, not read or written past.
+    #[test]
+    fn a_short_track_header_is_not_turned() {
+        let boxed = |kind: &[u8; 4], body: &[u8]| [&(8 + body.len() as u32).to_be_bytes()[..], kind, body].concat();
+        let hdlr = boxed(b"hdlr", &[&[0; 8][..], b"vide"].concat());
+        let trak = boxed(b"trak", &[boxed(b"tkhd", &[0; 12]), boxed(b"mdia", &hdlr)].concat());
+        let mut mp4 = boxed(b"moov", &trak);
+        let before = mp4.clone();
+        assert_eq!(turn_picture(&mut mp4), None);
+        assert_eq!(mp4, before);
     }
 
     #[test]

@@ -90,9 +90,12 @@ test("images chosen into a gallery input are laid out on a sheet; each can be re
   await expect(sheet).toHaveJSProperty("naturalWidth", 2 * 160 + 3 * 8);
   expect(await violationsIn(page, "figure.gallery.input")).toEqual([]);
 
-  // Remove all empties it; the example fills it with its captioned pictures.
+  // Remove all empties it, and an empty gallery is taken as no images; the example fills it
+  // with its captioned pictures.
   await page.getByRole("button", { name: "Remove images" }).click();
   await expect(thumbs).toHaveCount(0);
+  await page.getByRole("button", { name: "Submit" }).click();
+  await expect(page.getByLabel("what is on it")).toHaveValue("No images: add some to the gallery.");
   await page.getByRole("button", { name: /poppies, leaf/ }).click();
   await expect(thumbs).toHaveCount(2);
   await expect(thumbs.first()).toHaveAccessibleName("poppies");

@@ -47,18 +47,21 @@ impl Recorder {
         Ok(Recorder { recorder, parts, _on_data: on_data })
     }
 
-    /// Stops, and gives the recording as one file with its extension.
+    /// Stops, and gives the recording as one file with its extension. A recorder that stopped
+    /// by itself (its camera's track ended) gives what it recorded.
     pub(crate) async fn finish(self) -> Result<(Blob, &'static str), String> {
-        let recorder = self.recorder.clone();
-        let stopped = Promise::new(&mut |resolve, _| {
-            let done = Closure::once_into_js(move || {
-                let _ = resolve.call0(&JsValue::NULL);
+        if self.recorder.state() != RecordingState::Inactive {
+            let recorder = self.recorder.clone();
+            let stopped = Promise::new(&mut |resolve, _| {
+                let done = Closure::once_into_js(move || {
+                    let _ = resolve.call0(&JsValue::NULL);
+                });
+                recorder.set_onstop(Some(done.unchecked_ref()));
             });
-            recorder.set_onstop(Some(done.unchecked_ref()));
-        });
-        self.recorder.stop().map_err(|e| format!("{}: {e:?}", tr(Text::RecordingFailed)))?;
-        // The last part comes before `stop`.
-        let _ = JsFuture::from(stopped).await;
+            self.recorder.stop().map_err(|e| format!("{}: {e:?}", tr(Text::RecordingFailed)))?;
+            // The last part comes before `stop`.
+            let _ = JsFuture::from(stopped).await;
+        }
         let mime_type = self.recorder.mime_type();
         let parts: Array = self.parts.borrow().iter().collect();
         let options = BlobPropertyBag::new();

@@ -1,4 +1,5 @@
-//! [`Gallery`]: images in a grid with captions ([`GalleryImage`]s), an output.
+//! [`Gallery`]: images in a grid with captions ([`GalleryImage`]s), given by a handler or
+//! uploaded into an input.
 
 use image::{DynamicImage, GrayImage, RgbImage, RgbaImage};
 use rheo_shared::{
@@ -14,10 +15,13 @@ use super::{
 use crate::engine::value::{ComponentValue, Payload};
 
 /// Images in a grid, each with an optional caption; choosing one opens it large, and the arrow
-/// keys move through them (Escape closes). An output: the handler returns a `Vec` of images
+/// keys move through them (Escape closes). As an output, the handler returns a `Vec` of images
 /// (`RgbImage`, `RgbaImage`, `GrayImage` or `DynamicImage`), of `(image, String)` or
-/// `(image, Option<String>)` pairs (image and caption), or of [`GalleryImage`]s. At most [`Limits::max_upload_files`](crate::Limits::max_upload_files)
-/// images, each within an input image's size.
+/// `(image, Option<String>)` pairs (image and caption), or of [`GalleryImage`]s. As an input,
+/// images are picked or dropped into it, and the handler gets `Vec<GalleryImage>` (none for an
+/// emptied gallery), decoded together within the decode budget. At most
+/// [`Limits::max_upload_files`](crate::Limits::max_upload_files) images, each within an input
+/// image's size.
 ///
 /// ```
 /// use rheo::{Gallery, Interface, Slider};
@@ -113,6 +117,7 @@ macro_rules! gallery_value {
             fn from_payload(payload: Payload) -> Result<Self, ValueError> {
                 match payload {
                     Payload::Gallery(images) => Ok(images.into_iter().map($from).collect()),
+                    Payload::Json(rheo_shared::Value::Null) => Ok(Vec::new()),
                     other => Err(ValueError::WrongType { expected: "a gallery", got: other.kind_name() }),
                 }
             }

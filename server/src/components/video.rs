@@ -193,6 +193,8 @@ pub enum VideoError {
     NoPicture,
     #[error("the video is {seconds:.1} s long; the limit is {max} s")]
     TooLong { seconds: f64, max: u64 },
+    #[error("the video holds more than {0} frames")]
+    TooManyFrames(u64),
 }
 
 impl ComponentValue for VideoFile {

@@ -55,7 +55,7 @@ pub(crate) async fn decode_inputs(
                 continue;
             }
             (Input::Value(Value::File(file)), Some(Media::Video)) => {
-                payloads.push(read_video(files, file, misfit).await?);
+                payloads.push(read_video(files, decoding, file, misfit).await?);
                 continue;
             }
             (Input::Value(Value::Gallery(gallery)), _) => {
@@ -164,21 +164,29 @@ async fn read_files(
     })
 }
 
-/// A Video input's file read from the store ([`read_held`]) and its container read: a video
-/// of its content's type, at most `Limits::max_video_length` long.
+/// A Video input's file read from the store ([`read_held`]) and its container read, under its
+/// share of `decoding` (what reading the container may take): a video of its content's type,
+/// at most `Limits::max_video_length` long.
 async fn read_video(
     files: &FileStore,
+    decoding: &DecodeBudget,
     file: FileData,
     misfit: impl Fn(String) -> CallError,
 ) -> Result<Payload, CallError> {
     let (name, bytes) = read_input_files(files, std::slice::from_ref(&file), &misfit).await?.remove(0);
     let max_length = files.value_bounds().video_length;
-    let video = blocking(move || VideoFile::read(name, bytes).and_then(|video| video.within(max_length))).await?;
+    let share = decoding.take(media::decoded_size(Media::Video, &bytes).min(decoding.bytes())).await;
+    let video = blocking(move || {
+        let _share = share;
+        VideoFile::read(name, bytes).and_then(|video| video.within(max_length))
+    })
+    .await?;
     video.map(Payload::Video).map_err(|e| misfit(e.to_string()))
 }
 
 /// A Gallery input's images read from the store ([`read_held`]: as many and as large as a
-/// value's files may be) and decoded, each under its share of `decoding`, with their captions.
+/// value's files may be) and decoded with their captions, all under one share of `decoding`
+/// that they all fit in: the handler holds them together.
 async fn read_gallery(
     files: &FileStore,
     decoding: &DecodeBudget,
@@ -188,18 +196,24 @@ async fn read_gallery(
     let (held, captions): (Vec<FileData>, Vec<Option<String>>) =
         gallery.items().map(|(file, caption)| (file.clone(), caption.map(str::to_owned))).unzip();
     let read = read_input_files(files, &held, &misfit).await?;
-    let mut images = Vec::with_capacity(read.len());
-    for ((name, bytes), caption) in read.into_iter().zip(captions) {
-        let share = decoding.take(media::decoded_size(Media::Image, &bytes).min(decoding.bytes())).await;
-        let decoded = blocking(move || {
-            let _share = share;
-            media::decode_image(&bytes)
-        })
-        .await?;
-        let image = decoded.map_err(|e| misfit(format!("{name}: {e}")))?;
-        images.push(GalleryImage { image, caption });
+    let size: u64 = read.iter().map(|(_, bytes)| media::decoded_size(Media::Image, bytes)).sum();
+    if size > decoding.bytes() {
+        let (size, most) = (size >> 20, decoding.bytes() >> 20);
+        return Err(misfit(format!("the images decode to {size} MiB in all: at most {most} MiB")));
     }
-    Ok(Payload::Gallery(images))
+    let share = decoding.take(size).await;
+    let decoded = blocking(move || {
+        let _share = share;
+        read.into_iter()
+            .zip(captions)
+            .map(|((name, bytes), caption)| {
+                let image = media::decode_image(&bytes).map_err(|e| format!("{name}: {e}"))?;
+                Ok(GalleryImage { image, caption })
+            })
+            .collect::<Result<Vec<_>, String>>()
+    })
+    .await?;
+    decoded.map(Payload::Gallery).map_err(misfit)
 }
 
 /// Encodes a call's outputs for the JSON transports: media as files in the store, whose URL is

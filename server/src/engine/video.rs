@@ -29,32 +29,116 @@ pub(crate) struct Container {
 /// Reads the container of `bytes`, whatever its name claims: MP4 or Matroska (WebM) with a
 /// video track. A decoder's panic on bad bytes is the sender's error, not the server's.
 pub(crate) fn read_container(bytes: &[u8]) -> Result<Container, VideoError> {
+    std::panic::catch_unwind(|| read_unguarded(bytes))
+        .unwrap_or_else(|_| Err(VideoError::Corrupt("its container could not be read".into())))
+}
+
+/// [`read_container`], a panic left to its caller (the property tests look for them).
+pub(crate) fn read_unguarded(bytes: &[u8]) -> Result<Container, VideoError> {
     let format = match infer::get(bytes).map(|kind| kind.mime_type()) {
         Some("video/mp4" | "video/quicktime" | "video/x-m4v") => VideoFormat::Mp4,
         Some("video/webm") => VideoFormat::WebM,
         Some("video/x-matroska") => VideoFormat::Matroska,
         _ => return Err(VideoError::NotAVideo),
     };
-    let read = match format {
-        VideoFormat::Mp4 => std::panic::catch_unwind(|| read_mp4(bytes)),
-        VideoFormat::WebM | VideoFormat::Matroska => std::panic::catch_unwind(|| read_matroska(bytes, format)),
-    };
-    read.unwrap_or_else(|_| Err(VideoError::Corrupt("its container could not be read".into())))
+    match format {
+        VideoFormat::Mp4 => read_mp4(bytes),
+        VideoFormat::WebM | VideoFormat::Matroska => read_matroska(bytes, format),
+    }
 }
 
-/// One track of an MP4, as far as the length goes.
+/// The most frames a Matroska file's reading goes through: a frame may be a few bytes (a
+/// laced block gives 255 empty ones in 7), and ten minutes of 60 fps video with its sound are
+/// about 66,000.
+const MAX_MATROSKA_FRAMES: u64 = 1_000_000;
+
+/// What an MP4's movie header and fragments say, gathered box by box: each fragment is folded
+/// in as it is read, so only one is held at a time.
+#[derive(Default)]
+struct Mp4Movie {
+    tracks: BTreeMap<u32, Mp4Track>,
+    picture: Option<(u32, u32)>,
+    has_audio: bool,
+}
+
+/// One track of an MP4, as far as the length goes, in its timescale's ticks.
 #[derive(Default)]
 struct Mp4Track {
     timescale: u32,
-    /// The end of its last sample so far, in its timescale's ticks.
+    /// When its first sample starts, once one is known.
+    start: Option<u64>,
+    /// Where its last sample so far ends.
     end: u64,
     /// Each sample's duration when a fragment does not say (its `trex`).
     default_duration: u32,
 }
 
+impl Mp4Track {
+    /// Samples from `start` for `length` ticks.
+    fn add(&mut self, start: u64, length: u64) {
+        self.start = Some(self.start.map_or(start, |first| first.min(start)));
+        self.end = self.end.max(start.saturating_add(length));
+    }
+
+    fn seconds(&self) -> f64 {
+        self.end.saturating_sub(self.start.unwrap_or(0)) as f64 / f64::from(self.timescale.max(1))
+    }
+}
+
+impl Mp4Movie {
+    fn new(moov: &Moov) -> Self {
+        let mut movie = Mp4Movie::default();
+        for trak in &moov.trak {
+            let mut track = Mp4Track { timescale: trak.mdia.mdhd.timescale, ..Mp4Track::default() };
+            let length = trak.mdia.minf.stbl.stts.entries.iter().fold(0u64, |length, run| {
+                length.saturating_add(u64::from(run.sample_count).saturating_mul(u64::from(run.sample_delta)))
+            });
+            if length > 0 {
+                track.add(0, length);
+            }
+            movie.tracks.insert(trak.tkhd.track_id, track);
+            match trak.mdia.hdlr.handler.as_ref() {
+                b"vide" if movie.picture.is_none() => {
+                    let (width, height) = (trak.tkhd.width.integer(), trak.tkhd.height.integer());
+                    movie.picture = Some((u32::from(width), u32::from(height)));
+                }
+                b"soun" => movie.has_audio = true,
+                _ => {}
+            }
+        }
+        for trex in moov.mvex.iter().flat_map(|mvex| &mvex.trex) {
+            if let Some(track) = movie.tracks.get_mut(&trex.track_id) {
+                track.default_duration = trex.default_sample_duration;
+            }
+        }
+        movie
+    }
+
+    /// A fragment's samples: each run from its `tfdt` (else where the track's last ended), for
+    /// the sum of its samples' durations; a run whose samples inherit theirs counts as one
+    /// product.
+    fn add(&mut self, moof: &Moof) {
+        for traf in &moof.traf {
+            let Some(track) = self.tracks.get_mut(&traf.tfhd.track_id) else { continue };
+            let default = u64::from(traf.tfhd.default_sample_duration.unwrap_or(track.default_duration));
+            let start = traf.tfdt.as_ref().map_or(track.end, |tfdt| tfdt.base_media_decode_time);
+            let length = traf.trun.iter().fold(0u64, |length, run| {
+                length.saturating_add(match &run.samples {
+                    TrunSamples::Inherited { count, .. } => u64::from(*count).saturating_mul(default),
+                    TrunSamples::Explicit(samples) => samples
+                        .iter()
+                        .map(|sample| sample.duration.map_or(default, u64::from))
+                        .fold(0, u64::saturating_add),
+                })
+            });
+            track.add(start, length);
+        }
+    }
+}
+
 fn read_mp4(bytes: &[u8]) -> Result<Container, VideoError> {
     let corrupt = |e: mp4_atom::Error| VideoError::Corrupt(e.to_string());
-    let (mut moov, mut fragments) = (None, Vec::new());
+    let mut movie = None;
     let mut rest = bytes;
     while rest.len() >= 8 {
         let header = Header::decode(&mut rest).map_err(corrupt)?;
@@ -64,54 +148,22 @@ fn read_mp4(bytes: &[u8]) -> Result<Container, VideoError> {
         }
         let (mut body, after) = rest.split_at(size);
         if header.kind == Moov::KIND {
-            moov = Some(Moov::decode_atom(&header, &mut body).map_err(corrupt)?);
+            if movie.is_some() {
+                return Err(VideoError::Corrupt("it has two movie headers (moov)".into()));
+            }
+            movie = Some(Mp4Movie::new(&Moov::decode_atom(&header, &mut body).map_err(corrupt)?));
         } else if header.kind == Moof::KIND {
-            fragments.push(Moof::decode_atom(&header, &mut body).map_err(corrupt)?);
+            let Some(movie) = movie.as_mut() else {
+                return Err(VideoError::Corrupt("a fragment (moof) comes before the movie header".into()));
+            };
+            movie.add(&Moof::decode_atom(&header, &mut body).map_err(corrupt)?);
         }
         rest = after;
     }
-    let moov = moov.ok_or_else(|| VideoError::Corrupt("it has no movie header (moov)".into()))?;
-    let mut tracks: BTreeMap<u32, Mp4Track> = BTreeMap::new();
-    let (mut picture, mut has_audio) = (None, false);
-    for trak in &moov.trak {
-        let timescale = trak.mdia.mdhd.timescale;
-        let end = trak.mdia.minf.stbl.stts.entries.iter().fold(0u64, |end, run| {
-            end.saturating_add(u64::from(run.sample_count).saturating_mul(u64::from(run.sample_delta)))
-        });
-        tracks.insert(trak.tkhd.track_id, Mp4Track { timescale, end, default_duration: 0 });
-        match trak.mdia.hdlr.handler.as_ref() {
-            b"vide" if picture.is_none() => {
-                picture = Some((u32::from(trak.tkhd.width.integer()), u32::from(trak.tkhd.height.integer())))
-            }
-            b"soun" => has_audio = true,
-            _ => {}
-        }
-    }
-    for trex in moov.mvex.iter().flat_map(|mvex| &mvex.trex) {
-        if let Some(track) = tracks.get_mut(&trex.track_id) {
-            track.default_duration = trex.default_sample_duration;
-        }
-    }
-    for traf in fragments.iter().flat_map(|moof| &moof.traf) {
-        let Some(track) = tracks.get_mut(&traf.tfhd.track_id) else { continue };
-        let default = u64::from(traf.tfhd.default_sample_duration.unwrap_or(track.default_duration));
-        let start = traf.tfdt.as_ref().map_or(track.end, |tfdt| tfdt.base_media_decode_time);
-        let length = traf.trun.iter().fold(0u64, |length, run| {
-            length.saturating_add(match &run.samples {
-                TrunSamples::Inherited { count, .. } => u64::from(*count).saturating_mul(default),
-                TrunSamples::Explicit(samples) => {
-                    samples.iter().map(|sample| sample.duration.map_or(default, u64::from)).fold(0, u64::saturating_add)
-                }
-            })
-        });
-        track.end = track.end.max(start.saturating_add(length));
-    }
-    let (width, height) = picture.ok_or(VideoError::NoPicture)?;
-    let seconds = tracks
-        .values()
-        .filter(|track| track.timescale > 0)
-        .map(|track| track.end as f64 / f64::from(track.timescale))
-        .fold(0.0, f64::max);
+    let movie = movie.ok_or_else(|| VideoError::Corrupt("it has no movie header (moov)".into()))?;
+    let (width, height) = movie.picture.ok_or(VideoError::NoPicture)?;
+    let seconds = movie.tracks.values().map(Mp4Track::seconds).fold(0.0, f64::max);
+    let has_audio = movie.has_audio;
     Ok(Container { format: VideoFormat::Mp4, duration: seconds_to_duration(seconds), width, height, has_audio })
 }
 
@@ -123,11 +175,16 @@ fn read_matroska(bytes: &[u8], format: VideoFormat) -> Result<Container, VideoEr
         picture.map(|video| (video.pixel_width().get(), video.pixel_height().get())).ok_or(VideoError::NoPicture)?;
     let has_audio = file.tracks().iter().any(|track| track.audio().is_some());
     let nanoseconds_per_tick = file.info().timestamp_scale().get();
-    let (mut frame, mut end) = (matroska_demuxer::Frame::default(), 0u64);
+    let (mut frame, mut frames, mut first, mut end) = (matroska_demuxer::Frame::default(), 0u64, u64::MAX, 0u64);
     while file.next_frame(&mut frame).map_err(corrupt)? {
+        frames += 1;
+        if frames > MAX_MATROSKA_FRAMES {
+            return Err(VideoError::TooManyFrames(MAX_MATROSKA_FRAMES));
+        }
+        first = first.min(frame.timestamp);
         end = end.max(frame.timestamp.saturating_add(frame.duration.unwrap_or(0)));
     }
-    let seconds = end as f64 * nanoseconds_per_tick as f64 / 1e9;
+    let seconds = end.saturating_sub(first) as f64 * nanoseconds_per_tick as f64 / 1e9;
     let side = |pixels: u64| u32::try_from(pixels).unwrap_or(u32::MAX);
     Ok(Container {
         format,
@@ -198,5 +255,35 @@ mod tests {
         }
         let container = read_container(&forged).unwrap();
         assert!(container.duration > Duration::from_secs(86_400), "{:?}", container.duration);
+    }
+
+    /// A clip cut from a longer stream starts late: it is as long as its samples, not as the
+    /// time since the stream began. A second movie header is refused.
+    #[test]
+    fn a_late_start_is_not_length_and_two_movie_headers_are_refused() {
+        let mut late = MP4.to_vec();
+        let mut at = 0;
+        while let Some(found) = find_box(&late[at..], b"tfdt") {
+            let tfdt = at + found;
+            // After version and flags, the base decode time: 64 bits in version 1, else 32.
+            let (version, time) = (late[tfdt + 8], tfdt + 12);
+            let width = if version == 1 { 8 } else { 4 };
+            late[time..time + width].fill(0);
+            late[time] = 0x10;
+            at = tfdt + 8;
+        }
+        assert_ne!(late, MP4, "the fixture has fragments");
+        let container = read_container(&late).unwrap();
+        assert!((1.4..1.6).contains(&container.duration.as_secs_f64()), "{:?}", container.duration);
+        let moov = find_box(MP4, b"moov").unwrap();
+        let size = u32::from_be_bytes(MP4[moov..moov + 4].try_into().unwrap()) as usize;
+        let twice = [&MP4[..moov + size], &MP4[moov..]].concat();
+        let refused = read_container(&twice).unwrap_err().to_string();
+        assert_eq!(refused, "the video is corrupt: it has two movie headers (moov)");
+    }
+
+    /// Where the box of type `kind` starts in `bytes` (its size, 4 bytes before its type).
+    fn find_box(bytes: &[u8], kind: &[u8; 4]) -> Option<usize> {
+        bytes.windows(4).position(|window| window == kind).map(|at| at - 4)
     }
 }

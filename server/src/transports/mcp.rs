@@ -275,7 +275,8 @@ impl Tools {
 
     /// Keeps a base64 (or `data:` URL) argument as a file, for the codec to decode under the
     /// call's slot like any upload.
-    /// Keeps each of a list of base64 (or `data:` URL) texts as a file of `media`.
+    /// Keeps each of a list of base64 (or `data:` URL) texts as a file of `media`: no more of
+    /// them than a value may hold, counted before any is stored.
     async fn store_all(
         &self,
         name: &str,
@@ -283,6 +284,11 @@ impl Tools {
         media: Media,
         client: Option<IpAddr>,
     ) -> Result<Vec<FileData>, McpError> {
+        let most = self.interfaces.files.value_bounds().files;
+        if items.len() > most {
+            let too_many = rheo_shared::ValueError::TooManyFiles { count: items.len(), max: most };
+            return Err(McpError::invalid_params(format!("{name}: {too_many}"), None));
+        }
         let mut files = Vec::with_capacity(items.len());
         for item in items {
             let JsonValue::String(text) = item else {

@@ -46,9 +46,11 @@ impl Kind for Gallery {
         "gallery"
     }
 
+    /// A gallery, or nothing: an input emptied (as Gradio's clients send `None`), which the
+    /// handler gets as no images.
     fn validate(&self, value: &Value) -> Result<(), ValueError> {
         match value {
-            Value::Gallery(_) => Ok(()),
+            Value::Gallery(_) | Value::Null => Ok(()),
             other => Err(mismatch("a gallery (a list of captioned images)", other)),
         }
     }
@@ -104,7 +106,7 @@ mod tests {
         {
             assert!(spec.validate(&spec.read_value(not_one.clone())).is_err(), "{not_one}");
         }
-        assert_eq!(spec.validate(&Value::Null), Err(ValueError::Missing));
+        assert_eq!(spec.validate(&Value::Null), Ok(()), "an emptied input: no images");
         assert_eq!(spec.value, Value::Gallery(GalleryData::new([])));
         assert!(GalleryData::new([]).is_empty());
         let one = GalleryData::new([(FileData { path: "x".into(), ..FileData::default() }, Some("x".into()))]);

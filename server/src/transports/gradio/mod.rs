@@ -256,7 +256,8 @@ async fn file(
     Ok(response)
 }
 
-/// The types a browser shows without running anything: raster images and audio.
+/// The types a browser shows without running anything: raster images, audio, and MP4 or WebM
+/// video.
 fn shown_inline(mime_type: &str) -> bool {
     ["image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/webm"].contains(&mime_type)
         || (mime_type.starts_with("audio/") && !mime_type.contains("xml"))
