@@ -17,6 +17,7 @@ cd "$root"
 export npm_config_cache="$root/target/npm-cache" PIP_CACHE_DIR="$root/target/pip-cache"
 
 CARGO_LEPTOS_VERSION=0.3.11
+WASM_SPLIT_VERSION=0.2.4
 # The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
 
@@ -50,11 +51,20 @@ wasm_target() {
 
 # cargo-leptos 0.3.11, the first whose wasm splitting (`--split`) reads the wasm-bindgen
 # 0.2.128+ glue (older ones pin wasm_split_cli_support 0.2.2, whose split modules fail to load).
-# Built from its own lock file, with cargo-util-schemas held at 0.14.0: the locked 0.14.2 needs
-# Rust 1.96, and 0.14.0 builds with 1.94 or newer (this machine has 1.95; rebuilding the bundle
-# needs more than the workspace's rust-version). About 15 minutes, once.
+# Built from its own lock file, with two crates moved:
+# - cargo-util-schemas held at 0.14.0: the locked 0.14.2 needs Rust 1.96, and 0.14.0 builds with
+#   1.94 or newer (this machine has 1.95; rebuilding the bundle needs more than the workspace's
+#   rust-version);
+# - the splitter, wasm_split_cli_support, at 0.2.4 (with the rayon it needs): the locked 0.2.3 copied bytes that two
+#   chunks share (identical strings the linker merged) into each, found the data segment longer
+#   than before, and put the whole segment in the main module. Which builds hit that changed
+#   with unrelated code: one did, and every page downloaded every chunk's data (36 KB more).
+# The splitter's version is kept in a file beside the binary, so that an older build is
+# replaced. About 15 minutes, once.
 cargo_leptos() {
-  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+  local stamp="${CARGO_HOME:-$HOME/.cargo}/bin/.cargo-leptos-wasm-split"
+  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ] \
+    || [ "$(cat "$stamp" 2>/dev/null)" != "$WASM_SPLIT_VERSION" ]; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (slow, once)"
     local work crate
     work=$(mktemp -d)
@@ -65,11 +75,14 @@ cargo_leptos() {
     # Its toolchain file names "stable", which rustup would download where the installed Rust
     # has another name: build with the Rust this machine has.
     rm -f "$work/cargo-leptos/rust-toolchain.toml"
-    if ! (cd "$work/cargo-leptos" && cargo update -q -p cargo-util-schemas --precise 0.14.0 && cargo install --path . --locked); then
+    if ! (cd "$work/cargo-leptos" && cargo update -q -p cargo-util-schemas --precise 0.14.0 \
+      && cargo update -q -p rayon --precise 1.12.0 \
+      && cargo update -q -p wasm_split_cli_support --precise "$WASM_SPLIT_VERSION" && cargo install --path . --locked --force); then
       rm -rf "$work"
       return 1
     fi
     rm -rf "$work"
+    echo "$WASM_SPLIT_VERSION" > "$stamp"
   fi
 }
 
