@@ -311,7 +311,7 @@ fn ThemeSwitch() -> impl IntoView {
 /// `/`: every mounted interface with its title and description.
 #[component]
 fn Index(root: String) -> impl IntoView {
-    let interfaces = Resource::new_blocking(|| (), |_| list_interfaces());
+    let interfaces = Resource::new_blocking(|| (), fetched_on_server(|_| list_interfaces()));
     view! {
         <Title text=tr(Text::DemosTitle)/>
         <h1>{tr(Text::DemosTitle)}</h1>
@@ -340,7 +340,7 @@ fn Index(root: String) -> impl IntoView {
 /// `/<name>`: one app, an interface or a Blocks app, rendered from its spec.
 #[component]
 fn InterfacePage(root: String, name: String) -> impl IntoView {
-    let page = Resource::new_blocking(move || name.clone(), get_interface);
+    let page = Resource::new_blocking(move || name.clone(), fetched_on_server(get_interface));
     view! {
         <Suspense fallback=loading>
             {move || {
@@ -359,6 +359,22 @@ fn InterfacePage(root: String, name: String) -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// A page resource's fetcher: `fetch`, on the server. The page hydrates from what the server
+/// wrote into it, and never fetches again (each page is loaded whole, and its resource's
+/// source never changes), so in the browser it is never called: there it is a future that
+/// never ends, and the main module carries no server functions' client (3 KB).
+#[cfg(feature = "ssr")]
+fn fetched_on_server<S, F: std::future::Future>(fetch: impl Fn(S) -> F) -> impl Fn(S) -> F {
+    fetch
+}
+
+#[cfg(not(feature = "ssr"))]
+fn fetched_on_server<S, F: std::future::Future>(
+    _fetch: impl Fn(S) -> F,
+) -> impl Fn(S) -> std::future::Pending<F::Output> {
+    |_| std::future::pending()
 }
 
 #[component]

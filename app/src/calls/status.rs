@@ -63,7 +63,8 @@ impl CallStatus {
 fn eta_text(words: &Strings, eta: Option<f64>) -> String {
     match eta {
         Some(seconds) if seconds.is_finite() => {
-            words.fill(Text::AboutSeconds, &[("seconds", &seconds.ceil().max(1.0))])
+            // Whole seconds, as an integer: formatting a float would bring Rust's float printer.
+            words.fill(Text::AboutSeconds, &[("seconds", &(seconds.ceil().max(1.0) as u64))])
         }
         _ => String::new(),
     }

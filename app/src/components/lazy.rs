@@ -25,6 +25,8 @@ use leptos::{either::Either, prelude::*, wasm_split::SplitLoaderError};
 
 use super::{Field, Widget};
 use crate::words::{tr, Text};
+#[cfg(feature = "hydrate")]
+use rheo_shared::components::{ComponentKind, KindName};
 
 /// A view that a lazy function gives, once its chunk is loaded.
 pub(crate) type LazyView = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
@@ -49,14 +51,15 @@ pub(crate) fn shown_when_loaded(mut view: LazyView) -> impl IntoView {
 }
 
 /// For each chunk: an enum of its kinds (named as the chunk), its split function (`fallible`: a
-/// chunk that does not arrive is an error, not a panic) and that function's preload; for each
-/// kind, the function the dispatch calls, named as the kind. Kinds that go together share a
+/// chunk that does not arrive is an error, not a panic) and that function's preload, then, in
+/// the page, the split function that reads its kinds' options and its preload; for each kind,
+/// the function the dispatch calls, named as the kind, and in [`options`] its reading. Kinds that go together share a
 /// chunk: a chunk per kind made the splitter cut the code they share into a file per
 /// combination of users (fifty files for the audio widget); one chunk for all media made an
 /// image's page download the microphone's code (36 KB brotli), and the image input's chunk
 /// with the gallery and the annotated image in it cost a webcam's page 38 KB more.
 macro_rules! lazy_widgets {
-    ($($chunk:ident($split:ident, $preload:ident): $($kind:ident),+;)+) => {
+    ($($chunk:ident($split:ident, $preload:ident; $read:ident, $preload_read:ident): $($kind:ident),+;)+) => {
         $(
             enum $chunk {
                 $($kind(rheo_shared::components::$kind),)+
@@ -69,6 +72,16 @@ macro_rules! lazy_widgets {
                 })
             }
 
+            /// The options of one of this chunk's kinds, read from their JSON in the chunk.
+            #[cfg(feature = "hydrate")]
+            #[leptos::wasm_split::wasm_split($split, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload_read))]
+            fn $read(name: KindName, json: String) -> Result<Result<ComponentKind, String>, SplitLoaderError> {
+                Ok(match name {
+                    $(KindName::$kind => serde_json::from_str(&json).map(ComponentKind::$kind).map_err(|e| e.to_string()),)+
+                    other => Err(format!("{other:?} is not read by this chunk")),
+                })
+            }
+
             $(
                 #[allow(non_snake_case)]
                 pub(crate) fn $kind(kind: rheo_shared::components::$kind, field: Field) -> LazyView {
@@ -76,6 +89,18 @@ macro_rules! lazy_widgets {
                 }
             )+
         )+
+
+        /// For each kind, the reading of its options by its chunk (see [`read_loaded`]).
+        #[cfg(feature = "hydrate")]
+        pub(crate) mod options {
+            use super::*;
+            $($(
+                #[allow(non_snake_case)]
+                pub(crate) fn $kind(json: String) -> ReadOptions {
+                    Box::pin($read(KindName::$kind, json))
+                }
+            )+)+
+        }
 
         /// The chunk (its split function's name, which names its files) holding the widget of
         /// the kind named `name` (as `ComponentKind::variant_name` says it: `"Plot"`, where
@@ -91,8 +116,10 @@ macro_rules! lazy_widgets {
         /// The loading of `chunk`.
         #[cfg(feature = "hydrate")]
         fn load(chunk: &str) -> Option<Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>> {
+            // Each split function has its own loader, which knows the chunk loaded once it has
+            // loaded it itself: both are loaded, as both answer on their first poll.
             $(if chunk == stringify!($split) {
-                return Some(Box::pin($preload()));
+                return Some(Box::pin(async { $preload().await?; $preload_read().await }));
             })+
             None
         }
@@ -100,15 +127,31 @@ macro_rules! lazy_widgets {
 }
 
 lazy_widgets! {
-    ImageKinds(image_widgets, preload_image_widgets): Image;
-    ShownImageKinds(shown_image_widgets, preload_shown_image_widgets): Gallery, AnnotatedImage;
-    AudioKinds(audio_widgets, preload_audio_widgets): Audio;
-    FileKinds(file_widgets, preload_file_widgets): File, MultimodalTextbox;
-    ChatKinds(chat_widgets, preload_chat_widgets): Chatbot;
-    TextKinds(text_widgets, preload_text_widgets): Code, HighlightedText, Markdown, Json;
-    PickKinds(pick_widgets, preload_pick_widgets): Dropdown, Label, ColorPicker, DateTime;
-    TableKinds(table_widgets, preload_table_widgets): Dataframe, Plot;
-    VideoKinds(video_widgets, preload_video_widgets): Video;
+    ImageKinds(image_widgets, preload_image_widgets; read_image_options, preload_image_options): Image;
+    ShownImageKinds(shown_image_widgets, preload_shown_image_widgets; read_shown_image_options, preload_shown_image_options): Gallery, AnnotatedImage;
+    AudioKinds(audio_widgets, preload_audio_widgets; read_audio_options, preload_audio_options): Audio;
+    FileKinds(file_widgets, preload_file_widgets; read_file_options, preload_file_options): File, MultimodalTextbox;
+    ChatKinds(chat_widgets, preload_chat_widgets; read_chat_options, preload_chat_options): Chatbot;
+    TextKinds(text_widgets, preload_text_widgets; read_text_options, preload_text_options): Code, HighlightedText, Markdown, Json;
+    PickKinds(pick_widgets, preload_pick_widgets; read_pick_options, preload_pick_options): Dropdown, Label, ColorPicker, DateTime;
+    TableKinds(table_widgets, preload_table_widgets; read_table_options, preload_table_options): Dataframe, Plot;
+    VideoKinds(video_widgets, preload_video_widgets; read_video_options, preload_video_options): Video;
+}
+
+/// The reading of a kind's options by its chunk, which answers on its first poll once the chunk
+/// is loaded.
+#[cfg(feature = "hydrate")]
+pub(crate) type ReadOptions = Pin<Box<dyn Future<Output = Result<Result<ComponentKind, String>, SplitLoaderError>>>>;
+
+/// The options `read` gives, read by a chunk the page has loaded ([`hydrate_when_loaded`] loads
+/// those of the widgets it shows before the page reads its spec); a chunk not loaded is an
+/// error, in words.
+#[cfg(feature = "hydrate")]
+pub(crate) fn read_loaded(mut read: ReadOptions) -> Result<ComponentKind, String> {
+    match poll_once(&mut read) {
+        Some(Ok(options)) => options,
+        Some(Err(_)) | None => Err(crate::words::words().get(Text::CodeNotLoaded).to_owned()),
+    }
 }
 
 /// Loads the chunks of the lazily loaded widgets this server-rendered page shows (its
@@ -117,6 +160,7 @@ lazy_widgets! {
 /// and says so at its top.
 #[cfg(feature = "hydrate")]
 pub async fn hydrate_when_loaded(hydrate: impl FnOnce()) {
+    rheo_shared::components::page_options::set_reader(super::read_options);
     let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
     let shown = document.query_selector_all("[data-widget]").ok();
     let names: Vec<String> = shown

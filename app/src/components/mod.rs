@@ -62,21 +62,49 @@ pub(crate) trait Widget {
     fn view(&self, field: Field) -> impl IntoView + use<Self>;
 }
 
-/// The widget of the component `spec`, shown with `look`: one exhaustive match over the kinds
-/// (a kind without a widget does not compile), each arm's view typed in its own branch of an
-/// `Either` chain. The kinds after `lazy:` are loaded only by the pages that show them: their
-/// code is in wasm chunks (see [`hydrate_when_loaded`]), so a page without a chat or a code
-/// editor does not download it.
-pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
-    look.wrap(
-        spec.kind.variant_name(),
-        views_by_kind!(&spec.kind, field;
+/// Calls `$callback!` with `$args`, then the kinds whose widgets are in the main module, then,
+/// after `lazy:`, those loaded only by the pages that show them: their code is in wasm chunks
+/// (see [`hydrate_when_loaded`]), so a page without a chat or a code editor does not download
+/// it. The one list of both, for the widgets' dispatch and the options' reader.
+macro_rules! widget_kinds {
+    ($callback:ident!($($args:tt)*)) => {
+        $callback!($($args)*
             Number, Slider, Radio, Textbox, Checkbox, State, Button;
             lazy: Dropdown, Label, Markdown, Json, Image, Audio, Chatbot, File, MultimodalTextbox, ColorPicker, DateTime,
                 HighlightedText, Code, Gallery, AnnotatedImage, Dataframe, Plot, Video,
-        ),
-    )
+        )
+    };
 }
+
+/// The widget of the component `spec`, shown with `look`: one exhaustive match over the kinds
+/// (a kind without a widget does not compile), each arm's view typed in its own branch of an
+/// `Either` chain.
+pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
+    look.wrap(spec.kind.variant_name(), widget_kinds!(views_by_kind!(&spec.kind, field;)))
+}
+
+/// The page's reader of a kind's options (see `rheo_shared::components::page_options`): the
+/// main module's kinds read here, the others by their chunk's code, loaded before the page
+/// reads its spec. One exhaustive match over the kinds' names.
+#[cfg(feature = "hydrate")]
+pub(crate) fn read_options(name: rheo_shared::components::KindName, json: &str) -> Result<ComponentKind, String> {
+    widget_kinds!(options_by_kind!(name, json;))
+}
+
+/// `match $name { KindName::$variant => ComponentKind::$variant(options), … }`, the options of
+/// the kinds after `lazy:` read by their chunk.
+#[cfg(feature = "hydrate")]
+macro_rules! options_by_kind {
+    ($name:expr, $json:expr; $($variant:ident),+ ; lazy: $($lazy:ident),+ $(,)?) => {{
+        use rheo_shared::components::KindName;
+        match $name {
+            $(KindName::$variant => serde_json::from_str($json).map(ComponentKind::$variant).map_err(|e| e.to_string()),)+
+            $(KindName::$lazy => lazy::read_loaded(lazy::options::$lazy($json.to_owned())),)+
+        }
+    }};
+}
+#[cfg(feature = "hydrate")]
+use options_by_kind;
 
 /// `match $kind { ComponentKind::$variant(kind) => kind.view($field), … }` with each arm's view
 /// put in its own branch of a chain of `Either`s, by position: `Left` for the first,
@@ -483,6 +511,17 @@ pub(crate) fn file_name(file: &FileData) -> String {
     file.orig_name.clone().unwrap_or_else(|| "file".into())
 }
 
+/// A number as text, as the page writes it: in the browser, JavaScript's `Number#toString`
+/// (`3`, `0.25`, `1e+21`), since Rust's float printer would cost every page its code and tables;
+/// on the server, Rust's `Display`, which writes the same from 1e-6 to 1e21 (beyond, the
+/// server's `0.0000001` is the browser's `1e-7` when it next changes: either reads back).
+pub(crate) fn number_text(n: f64) -> String {
+    #[cfg(feature = "hydrate")]
+    return js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default();
+    #[cfg(not(feature = "hydrate"))]
+    return n.to_string();
+}
+
 /// A value as text, the way a person reads it (`12`, not `12.0`).
 pub(crate) fn show_value(value: &Value) -> String {
     match value {
@@ -494,7 +533,7 @@ pub(crate) fn show_value(value: &Value) -> String {
                 "✗".into()
             }
         }
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => number_text(*n),
         Value::Text(t) => t.clone(),
         Value::File(file) => file_name(file),
         Value::Files(files) => files.iter().map(file_name).collect::<Vec<_>>().join(", "),

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 use rheo_shared::{components::Slider, Value};
+use web_sys::HtmlInputElement;
 
-use super::{Field, Widget};
+use super::{number_text, Field, Widget};
 
 impl Widget for Slider {
     fn view(&self, f: Field) -> impl IntoView + use<> {
@@ -12,12 +13,12 @@ impl Widget for Slider {
         let control = view! {
             <div class="slider-row">
                 <input type="range" id=f.id.clone() disabled=f.readonly()
-                    min=self.minimum.to_string() max=self.maximum.to_string() step=self.step.to_string()
+                    min=number_text(self.minimum) max=number_text(self.maximum) step=number_text(self.step)
                     value=f.initial_text() prop:value=text
                     on:input=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse::<f64>() {
-                            commit(Value::Number(n));
-                        }
+                        // As the number field reads its value (see there).
+                        let input: HtmlInputElement = event_target(&ev);
+                        commit(Value::Number(input.value_as_number()));
                     }/>
                 <output for=f.id.clone() aria-hidden="true">{text}</output>
             </div>

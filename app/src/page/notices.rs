@@ -8,6 +8,7 @@ use rheo_shared::{protocol::AlertLevel, Flagging};
 
 use crate::{
     calls::{status::Toast, Caller},
+    components::number_text,
     words::{words, Text},
 };
 use rheo_shared::i18n::Strings;
@@ -18,7 +19,7 @@ pub(super) fn call_status(caller: Caller) -> impl IntoView {
     let words = words();
     view! {
         <div class="call-status" role="status" hidden=move || !caller.status().is_shown()>
-            <progress max="1" value=move || caller.status().fraction().map(|f| f.to_string())></progress>
+            <progress max="1" value=move || caller.status().fraction().map(number_text)></progress>
             <span class="call-status-text">{move || caller.status().text(words)}</span>
         </div>
     }

@@ -25,6 +25,8 @@ mod label;
 mod markdown;
 mod multimodal_textbox;
 mod number;
+#[cfg(feature = "page")]
+pub mod page_options;
 mod plot;
 mod radio;
 mod slider;
@@ -133,14 +135,26 @@ macro_rules! __component_kind_enum {
         /// The kinds of component, each with its own options. Serialised as
         /// `{"number": {…options}}`: externally tagged, so that the page reads each kind's
         /// options straight from the JSON (an internal `"type"` tag made serde buffer every
-        /// spec and read each kind's options from the buffer: 40 KB of the wasm).
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        /// spec and read each kind's options from the buffer: 40 KB of the wasm). The page
+        /// reads them its own way (feature `page`: see [`page_options`]).
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[cfg_attr(not(feature = "page"), derive(Deserialize))]
         #[serde(rename_all = "snake_case")]
         pub enum ComponentKind {
             $(
                 #[allow(missing_docs)]
                 $variant($variant),
             )*
+        }
+
+        /// A kind's name alone, as the wire spells it (`"multimodal_textbox"`): what the page
+        /// reads before the kind's options (see [`page_options`]).
+        #[cfg(feature = "page")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[allow(missing_docs)]
+        pub enum KindName {
+            $($variant,)*
         }
 
         impl ComponentKind {
