@@ -59,12 +59,19 @@ wasm_target() {
 #   chunks share (identical strings the linker merged) into each, found the data segment longer
 #   than before, and put the whole segment in the main module. Which builds hit that changed
 #   with unrelated code: one did, and every page downloaded every chunk's data (36 KB more).
-# The splitter's version is kept in a file beside the binary, so that an older build is
-# replaced. About 15 minutes, once.
+# The splitter's version is kept in a file beside the binary with the binary's hash, so that a
+# build with another splitter (an older one, or one installed by hand) is replaced. About 15
+# minutes, once.
+cargo_leptos_build() {
+  local binary
+  binary=$(command -v cargo-leptos) || return 0
+  echo "$WASM_SPLIT_VERSION $(sha256sum < "$binary" | cut -d' ' -f1)"
+}
 cargo_leptos() {
-  local stamp="${CARGO_HOME:-$HOME/.cargo}/bin/.cargo-leptos-wasm-split"
+  local stamp
+  stamp="$(dirname "$(command -v cargo-leptos || echo "${CARGO_HOME:-$HOME/.cargo}/bin/cargo-leptos")")/.cargo-leptos-build"
   if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ] \
-    || [ "$(cat "$stamp" 2>/dev/null)" != "$WASM_SPLIT_VERSION" ]; then
+    || [ "$(cat "$stamp" 2>/dev/null)" != "$(cargo_leptos_build)" ]; then
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (slow, once)"
     local work crate
     work=$(mktemp -d)
@@ -82,7 +89,8 @@ cargo_leptos() {
       return 1
     fi
     rm -rf "$work"
-    echo "$WASM_SPLIT_VERSION" > "$stamp"
+    stamp="$(dirname "$(command -v cargo-leptos)")/.cargo-leptos-build"
+    cargo_leptos_build > "$stamp"
   fi
 }
 

@@ -60,6 +60,11 @@ const ROOT_META: &str = "rheo-root";
 #[derive(Clone, Debug)]
 pub struct ReloadId(pub String);
 
+/// The name of the `<meta>` that lists the chunks of the widgets of the page's components
+/// (their split functions' names, space-separated), which the page loads before it hydrates.
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
+const CHUNKS_META: &str = "rheo-chunks";
+
 /// The name of the `<meta>` that carries the page's language table (JSON) to the browser.
 #[cfg(any(feature = "ssr", feature = "hydrate"))]
 const WORDS_META: &str = "rheo-words";
@@ -179,7 +184,8 @@ pub struct Assets {
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
     let root = use_context::<SiteRoot>().unwrap_or_default().0;
-    let preloads = chunk_preloads(&root, &assets);
+    let chunks = page_chunks();
+    let preloads = chunk_preloads(&root, &assets, &chunks);
     let imports = assets.js_imports.iter().map(|path| format!("{root}{path}")).collect::<Vec<_>>();
     let [js, wasm, css] = [assets.js, assets.wasm, assets.css].map(|path| format!("{root}{path}"));
     let hydrate =
@@ -198,6 +204,7 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
                 <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
                 {imports.into_iter().map(|href| view! { <link rel="modulepreload" href=href/> }).collect_view()}
                 {preloads}
+                <meta name=CHUNKS_META content=chunks.join(" ")/>
                 <meta name=ROOT_META content=root.clone()/>
                 {page_words_meta()}
                 {use_context::<ReloadId>().map(|ReloadId(id)| view! { <meta name=page::RELOAD_META content=id/> })}
@@ -211,23 +218,32 @@ pub fn shell(options: LeptosOptions, assets: Assets) -> impl IntoView {
     }
 }
 
-/// Preloads of the wasm files of the widgets' chunks this request's page shows, so that they
-/// download beside the main module rather than after it.
+/// The chunks of the widgets of this request's page's components, each once: those it shows,
+/// and any it does not (an API-only component), whose options the page reads all the same.
 #[cfg(feature = "ssr")]
-fn chunk_preloads(root: &str, assets: &Assets) -> impl IntoView {
+fn page_chunks() -> Vec<&'static str> {
     let Page::Interface(name) = Page::at(&request_path()) else { return Vec::new() };
     let Some(AppSpecs(specs)) = use_context::<AppSpecs>() else { return Vec::new() };
     let Some(spec) = specs.iter().find(|spec| spec.name == name) else { return Vec::new() };
-    let chunks = spec.components.iter().filter_map(|c| widget_chunk(c.kind.variant_name()));
-    // Kinds share chunks, and chunks share files: each file once.
+    let mut chunks: Vec<&str> = spec.components.iter().filter_map(|c| widget_chunk(c.kind.variant_name())).collect();
+    chunks.sort_unstable();
+    chunks.dedup();
+    chunks
+}
+
+/// Preloads of the wasm files of the page's `chunks`, so that they download beside the main
+/// module rather than after it.
+#[cfg(feature = "ssr")]
+fn chunk_preloads(root: &str, assets: &Assets, chunks: &[&str]) -> impl IntoView {
+    // Chunks share files: each file once.
     let urls: std::collections::BTreeSet<&String> =
-        chunks.filter_map(|chunk| assets.chunks.get(chunk)).flatten().collect();
+        chunks.iter().filter_map(|chunk| assets.chunks.get(*chunk)).flatten().collect();
     urls.into_iter()
         .map(|url| {
             let href = format!("{root}{url}");
             view! { <link rel="preload" href=href r#as="fetch" r#type="application/wasm" crossorigin=""/> }
         })
-        .collect()
+        .collect_view()
 }
 
 /// The page's language table for the browser, unless it is the English the page has built in.
@@ -364,7 +380,7 @@ fn InterfacePage(root: String, name: String) -> impl IntoView {
 /// A page resource's fetcher: `fetch`, on the server. The page hydrates from what the server
 /// wrote into it, and never fetches again (each page is loaded whole, and its resource's
 /// source never changes), so in the browser it is never called: there it is a future that
-/// never ends, and the main module carries no server functions' client (3 KB).
+/// never ends, and the main module carries no server functions' client (6 KB brotli).
 #[cfg(feature = "ssr")]
 fn fetched_on_server<S, F: std::future::Future>(fetch: impl Fn(S) -> F) -> impl Fn(S) -> F {
     fetch

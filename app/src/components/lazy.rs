@@ -5,15 +5,16 @@
 //! they share): a page of numbers and text never loads the chat, the media inputs or the code
 //! editor.
 //!
-//! The kinds are listed twice, here and in `component_view`'s `lazy:`, and the compiler holds
+//! The kinds are listed twice, here and in `widget_kinds!`'s `lazy:`, and the compiler holds
 //! the two together: a kind only here leaves its function unused (a warning, an error under
 //! clippy's `-D warnings`), a kind only there has no function, a kind in neither list leaves
 //! the dispatch's match without its arm.
 //!
 //! A lazily loaded view cannot hydrate the server's HTML while its code is on its way, so the
-//! page loads the chunks of the widgets it shows ([`hydrate_when_loaded`], from the
-//! `data-widget` of each component) before hydrating; a split function whose chunk is loaded
-//! answers on its first poll, and the view is built at once, as any other.
+//! page loads the chunks of its components' widgets ([`hydrate_when_loaded`], from the list the
+//! server writes into the page) before hydrating; a split function whose chunk is loaded
+//! answers on its first poll, and the view is built at once, as any other. The chunks also
+//! read their kinds' options, when the page reads its spec ([`read_loaded`]).
 
 use std::{
     future::Future,
@@ -26,7 +27,7 @@ use leptos::{either::Either, prelude::*, wasm_split::SplitLoaderError};
 use super::{Field, Widget};
 use crate::words::{tr, Text};
 #[cfg(feature = "hydrate")]
-use rheo_shared::components::{ComponentKind, KindName};
+use rheo_shared::components::{page_options, ComponentKind, KindName};
 
 /// A view that a lazy function gives, once its chunk is loaded.
 pub(crate) type LazyView = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
@@ -77,8 +78,8 @@ macro_rules! lazy_widgets {
             #[leptos::wasm_split::wasm_split($split, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload_read))]
             fn $read(name: KindName, json: String) -> Result<Result<ComponentKind, String>, SplitLoaderError> {
                 Ok(match name {
-                    $(KindName::$kind => serde_json::from_str(&json).map(ComponentKind::$kind).map_err(|e| e.to_string()),)+
-                    other => Err(format!("{other:?} is not read by this chunk")),
+                    $(KindName::$kind => page_options::read(&json, ComponentKind::$kind),)+
+                    _ => Err("not a kind of this chunk".to_owned()),
                 })
             }
 
@@ -150,29 +151,22 @@ pub(crate) type ReadOptions = Pin<Box<dyn Future<Output = Result<Result<Componen
 pub(crate) fn read_loaded(mut read: ReadOptions) -> Result<ComponentKind, String> {
     match poll_once(&mut read) {
         Some(Ok(options)) => options,
-        Some(Err(_)) | None => Err(crate::words::words().get(Text::CodeNotLoaded).to_owned()),
+        Some(Err(_)) | None => Err("the chunk of this kind's widget is not loaded".to_owned()),
     }
 }
 
-/// Loads the chunks of the lazily loaded widgets this server-rendered page shows (its
-/// components' `data-widget`), side by side, then hydrates it with `hydrate`. If one does not
-/// arrive, the page stays as the server rendered it (hydrating it would not match its HTML)
-/// and says so at its top.
+/// Loads the chunks of the widgets of this server-rendered page's components (the shell lists
+/// them, from its spec: `crate::CHUNKS_META`), side by side, then hydrates it with `hydrate`:
+/// its views take over the server's HTML at once, and its spec's options are read by their
+/// chunks (`read_options`). If one does not arrive, the page stays as the server rendered it
+/// (hydrating it would not match its HTML) and says so at its top.
 #[cfg(feature = "hydrate")]
 pub async fn hydrate_when_loaded(hydrate: impl FnOnce()) {
     rheo_shared::components::page_options::set_reader(super::read_options);
     let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
-    let shown = document.query_selector_all("[data-widget]").ok();
-    let names: Vec<String> = shown
-        .iter()
-        .flat_map(|shown| (0..shown.length()).filter_map(|i| shown.item(i)))
-        .filter_map(|node| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(node).ok())
-        .filter_map(|element| element.get_attribute("data-widget"))
-        .collect();
-    let mut chunks: Vec<&str> = names.iter().filter_map(|name| widget_chunk(name)).collect();
-    chunks.sort_unstable();
-    chunks.dedup();
-    let mut loads: Vec<_> = chunks.into_iter().filter_map(load).collect();
+    let listed = document.query_selector(&format!("meta[name={}]", crate::CHUNKS_META)).ok().flatten();
+    let chunks = listed.and_then(|meta| meta.get_attribute("content")).unwrap_or_default();
+    let mut loads: Vec<_> = chunks.split_whitespace().filter_map(load).collect();
     // A first poll starts each chunk's download, so that they come side by side.
     let mut loaded = true;
     loads.retain_mut(|loading| match poll_once(loading) {

@@ -80,7 +80,7 @@ macro_rules! widget_kinds {
 /// (a kind without a widget does not compile), each arm's view typed in its own branch of an
 /// `Either` chain.
 pub(crate) fn component_view(spec: &ComponentSpec, look: Look, field: Field) -> impl IntoView + use<> {
-    look.wrap(spec.kind.variant_name(), widget_kinds!(views_by_kind!(&spec.kind, field;)))
+    look.wrap(widget_kinds!(views_by_kind!(&spec.kind, field;)))
 }
 
 /// The page's reader of a kind's options (see `rheo_shared::components::page_options`): the
@@ -98,7 +98,7 @@ macro_rules! options_by_kind {
     ($name:expr, $json:expr; $($variant:ident),+ ; lazy: $($lazy:ident),+ $(,)?) => {{
         use rheo_shared::components::KindName;
         match $name {
-            $(KindName::$variant => serde_json::from_str($json).map(ComponentKind::$variant).map_err(|e| e.to_string()),)+
+            $(KindName::$variant => rheo_shared::components::page_options::read($json, ComponentKind::$variant),)+
             $(KindName::$lazy => lazy::read_loaded(lazy::options::$lazy($json.to_owned())),)+
         }
     }};
@@ -193,12 +193,10 @@ impl Look {
     /// `widget` hidden and disabled as the look says: in a `<fieldset>` that takes no room of
     /// its own (`display: contents`), whose `disabled` reaches every control inside; with no
     /// role, so that assistive technology does not announce an unnamed group around each one.
-    /// `data-widget` names the kind (its variant's name), for the page to load its widget's code
-    /// before hydrating.
-    fn wrap(self, kind: &'static str, widget: impl IntoView) -> impl IntoView {
+    fn wrap(self, widget: impl IntoView) -> impl IntoView {
         let Look { visible, interactive, .. } = self;
         view! {
-            <fieldset class="look" role="none" data-widget=kind hidden=move || !visible.get() disabled=move || !interactive.get()>
+            <fieldset class="look" role="none" hidden=move || !visible.get() disabled=move || !interactive.get()>
                 {widget}
             </fieldset>
         }
@@ -513,8 +511,9 @@ pub(crate) fn file_name(file: &FileData) -> String {
 
 /// A number as text, as the page writes it: in the browser, JavaScript's `Number#toString`
 /// (`3`, `0.25`, `1e+21`), since Rust's float printer would cost every page its code and tables;
-/// on the server, Rust's `Display`, which writes the same from 1e-6 to 1e21 (beyond, the
-/// server's `0.0000001` is the browser's `1e-7` when it next changes: either reads back).
+/// on the server, Rust's `Display`, which writes the same from 1e-6 to 1e21 but for zero's sign
+/// (beyond, the server's `0.0000001` is the browser's `1e-7` when it next changes: either reads
+/// back).
 pub(crate) fn number_text(n: f64) -> String {
     #[cfg(feature = "hydrate")]
     return js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default();

@@ -9,7 +9,7 @@
 
 use std::{fmt, sync::OnceLock};
 
-use serde::{de, Deserialize, Deserializer};
+use serde::{de, de::DeserializeOwned, Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::{ComponentKind, KindName};
@@ -22,6 +22,12 @@ static READER: OnceLock<Reader> = OnceLock::new();
 /// Sets the page's reader of options, once: later calls change nothing.
 pub fn set_reader(reader: Reader) {
     let _ = READER.set(reader);
+}
+
+/// The kind `json` holds the options of, as `variant` makes it: how the page's reader reads one
+/// kind's options (in the main module or in a chunk).
+pub fn read<T: DeserializeOwned>(json: &str, variant: fn(T) -> ComponentKind) -> Result<ComponentKind, String> {
+    serde_json::from_str(json).map(variant).map_err(|e| e.to_string())
 }
 
 impl<'de> Deserialize<'de> for ComponentKind {
