@@ -54,8 +54,8 @@ pub(crate) fn shown_when_loaded(mut view: LazyView) -> impl IntoView {
 /// For each chunk: an enum of its kinds (named as the chunk), its split function (`fallible`: a
 /// chunk that does not arrive is an error, not a panic) and that function's preload, then, in
 /// the page, the split function that reads its kinds' options and its preload; for each kind,
-/// the function the dispatch calls, named as the kind, and in [`options`] its reading. Kinds that go together share a
-/// chunk: a chunk per kind made the splitter cut the code they share into a file per
+/// the function the dispatch calls, named as the kind, and in [`options`] its reading. Kinds
+/// that go together share a chunk: a chunk per kind made the splitter cut the code they share into a file per
 /// combination of users (fifty files for the audio widget); one chunk for all media made an
 /// image's page download the microphone's code (36 KB brotli), and the image input's chunk
 /// with the gallery and the annotated image in it cost a webcam's page 38 KB more.
@@ -145,7 +145,7 @@ lazy_widgets! {
 pub(crate) type ReadOptions = Pin<Box<dyn Future<Output = Result<Result<ComponentKind, String>, SplitLoaderError>>>>;
 
 /// The options `read` gives, read by a chunk the page has loaded ([`hydrate_when_loaded`] loads
-/// those of the widgets it shows before the page reads its spec); a chunk not loaded is an
+/// those of all its components' kinds before the page reads its spec); a chunk not loaded is an
 /// error, in words.
 #[cfg(feature = "hydrate")]
 pub(crate) fn read_loaded(mut read: ReadOptions) -> Result<ComponentKind, String> {
