@@ -25,6 +25,7 @@ mod signal;
 mod summary;
 mod synth;
 mod tagger;
+mod talk;
 mod topics;
 mod transcribe;
 mod turn;
@@ -83,6 +84,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("signal", signal::interface())
         .mount("turn", turn::interface())
         .mount("contact_sheet", contact_sheet::interface())
+        .mount("talk", talk::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

@@ -19,8 +19,8 @@ use rheo_shared::{Batching, MAX_BATCH_SIZE};
 use tokio::sync::{oneshot, Notify, OwnedSemaphorePermit, Semaphore};
 
 use crate::{
-    engine::{value::ComponentValue, Answers, CallError, Slot},
-    handler::{crashed, once, Handler},
+    engine::{Answers, CallError, Slot},
+    handler::{crashed, once, Handler, Row},
     interface::function_name,
 };
 
@@ -126,40 +126,6 @@ impl<T: Send + 'static, E: Display + Send + 'static> BatchResult for Result<Vec<
     }
 }
 
-/// One call's inputs in a batch: the value of a one-input handler, a tuple of several.
-pub trait BatchRow: Send + 'static {
-    /// The handler's arguments, as every handler's: a tuple.
-    type Args: Send + 'static;
-    #[doc(hidden)]
-    fn from_args(args: Self::Args) -> Self;
-}
-
-impl<A: ComponentValue> BatchRow for A {
-    type Args = (A,);
-    fn from_args((a,): (A,)) -> Self {
-        a
-    }
-}
-
-macro_rules! batch_rows {
-    ($($arg:ident),+) => {
-        impl<$($arg: ComponentValue),+> BatchRow for ($($arg,)+) {
-            type Args = Self;
-            fn from_args(args: Self) -> Self {
-                args
-            }
-        }
-    };
-}
-
-batch_rows!(A, B);
-batch_rows!(A, B, C);
-batch_rows!(A, B, C, D);
-batch_rows!(A, B, C, D, E);
-batch_rows!(A, B, C, D, E, F);
-batch_rows!(A, B, C, D, E, F, G);
-batch_rows!(A, B, C, D, E, F, G, H);
-
 /// Marks [`Batch`] handlers.
 #[allow(unreachable_pub)]
 mod marker {
@@ -169,7 +135,7 @@ mod marker {
 impl<F, R, Ret> Handler<marker::Batched> for Batch<F, R, Ret::Row>
 where
     F: Fn(Vec<R>) -> Ret + Send + Sync + 'static,
-    R: BatchRow,
+    R: Row,
     Ret: BatchResult,
 {
     type Args = R::Args;
@@ -207,7 +173,7 @@ where
 impl<F, R, Ret> Batch<F, R, Ret::Row>
 where
     F: Fn(Vec<R>) -> Ret + Send + Sync + 'static,
-    R: BatchRow,
+    R: Row,
     Ret: BatchResult,
 {
     /// Leads the batch being formed: waits for it to fill (or for `max_wait`), then for a run

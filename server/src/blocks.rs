@@ -21,10 +21,10 @@ use crate::{
     engine::{
         sessions::StateWiring,
         value::{ComponentValue, StateValue},
-        within, Declared, DeclaredApp, ErasedHandler, ExampleFile,
+        within, Declared, DeclaredApp, ErasedConversation, ErasedHandler, ExampleFile,
     },
     handler::Handler,
-    interface::{erase, erase_with_event_data, name_unlabelled, private::Sealed, IntoMounted},
+    interface::{erase, erase_conversation, erase_with_event_data, name_unlabelled, private::Sealed, IntoMounted},
 };
 
 /// An app of components in a layout and events that run handlers on them (Gradio's
@@ -88,6 +88,8 @@ pub struct Blocks {
 /// A handler made ready for the engine, with what its event's spec needs to know of it.
 pub(crate) struct ErasedEvent {
     pub(crate) handler: ErasedHandler,
+    /// Its conversation, for a handler of a whole stream.
+    pub(crate) conversation: Option<ErasedConversation>,
     pub(crate) generator: bool,
     pub(crate) api_name: String,
     /// How its calls are batched, if its handler takes a batch.
@@ -97,19 +99,25 @@ pub(crate) struct ErasedEvent {
 impl ErasedEvent {
     /// An event of Rheo's own (a chat's), whose handler takes one call at a time.
     pub(crate) fn new(handler: ErasedHandler, generator: bool, api_name: impl Into<String>) -> Self {
-        ErasedEvent { handler, generator, api_name: api_name.into(), batch: None }
+        ErasedEvent { handler, conversation: None, generator, api_name: api_name.into(), batch: None }
     }
 
-    /// An author's handler, made ready by `erase`.
-    fn of<F: Handler<M>, M>(handler: F, erase: impl FnOnce(F) -> ErasedHandler) -> Self {
-        let batch = handler.batching();
-        ErasedEvent { handler: erase(handler), generator: F::GENERATOR, api_name: F::api_name(), batch }
+    /// An author's handler, made ready by `erase`, with its conversation as `converse` makes it.
+    fn of<F: Handler<M>, M>(
+        handler: F,
+        erase: impl FnOnce(Arc<F>) -> ErasedHandler,
+        converse: impl FnOnce(Arc<F>) -> Option<ErasedConversation>,
+    ) -> Self {
+        let (batch, handler) = (handler.batching(), Arc::new(handler));
+        let conversation = converse(handler.clone());
+        ErasedEvent { handler: erase(handler), conversation, generator: F::GENERATOR, api_name: F::api_name(), batch }
     }
 }
 
 struct Event {
     spec: EventSpec,
     handler: ErasedHandler,
+    conversation: Option<ErasedConversation>,
     /// Whether the author named it; a default name is made unique at mount.
     named: bool,
     timeout: Option<Duration>,
@@ -246,7 +254,11 @@ impl Blocks {
         I: Handles,
         O: Handles,
     {
-        let erased = ErasedEvent::of(handler, erase::<F, M, I::Components, O::Components>);
+        let erased = ErasedEvent::of(
+            handler,
+            erase::<F, M, I::Components, O::Components>,
+            erase_conversation::<F, M, I::Components, O::Components>,
+        );
         self.push_event(triggers.into_triggers(), erased, inputs.ids(), outputs.ids())
     }
 
@@ -321,7 +333,7 @@ impl Blocks {
         I::Components: WithEventData<D>,
         O: Handles,
     {
-        let erased = ErasedEvent::of(handler, erase_with_event_data::<D, F, M, I::Components, O::Components>);
+        let erased = ErasedEvent::of(handler, erase_with_event_data::<D, F, M, I::Components, O::Components>, |_| None);
         self.push_event(vec![trigger], erased, inputs.ids(), outputs.ids()).private()
     }
 
@@ -352,7 +364,7 @@ impl Blocks {
         }
         let inputs = self.ids(inputs, "an event");
         let outputs = self.ids(outputs, "an event");
-        let ErasedEvent { handler, generator, api_name, batch } = erased;
+        let ErasedEvent { handler, conversation, generator, api_name, batch } = erased;
         let spec = EventSpec {
             triggers: triggers.iter().map(|trigger| trigger.on).collect(),
             inputs,
@@ -360,6 +372,7 @@ impl Blocks {
             api_name,
             private: false,
             generator,
+            duplex: conversation.is_some(),
             concurrency_limit: Some(1),
             stream_every: DEFAULT_STREAM_EVERY,
             time_limit: None,
@@ -368,7 +381,15 @@ impl Blocks {
             batch,
             trigger_mode: None,
         };
-        let event = Event { spec, handler, named: false, timeout: None, concurrency_group: None, limit_set: false };
+        let event = Event {
+            spec,
+            handler,
+            conversation,
+            named: false,
+            timeout: None,
+            concurrency_group: None,
+            limit_set: false,
+        };
         self.events.push(event);
         EventRef { index: self.events.len() - 1, blocks: self }
     }
@@ -797,11 +818,12 @@ impl IntoMounted for Blocks {
         let endpoints = events
             .into_iter()
             .enumerate()
-            .map(|(index, Event { handler, timeout, concurrency_group, limit_set, .. })| {
+            .map(|(index, Event { handler, conversation, timeout, concurrency_group, limit_set, .. })| {
                 let endpoint = spec.endpoint(index);
                 let wiring = state_wiring(&spec.events[index], &states, &choices);
                 let timed: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
                 Declared::new(endpoint, timed, wiring)
+                    .conversing(conversation)
                     .in_concurrency_group(concurrency_group)
                     .with_limit_set(limit_set)
                     .taking_event_data(spec.events[index].event_data())

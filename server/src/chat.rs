@@ -245,7 +245,7 @@ impl<F, M, R, E, B> ChatInterface<F, M, R, E, B> {
         L: Handler<LM, Args = (Like,)>,
         L::Output: Returns<()>,
     {
-        self.settings.on_like = Some((erase_with_event_data::<Like, L, LM, (), ()>(handler), L::GENERATOR));
+        self.settings.on_like = Some((erase_with_event_data::<Like, L, LM, (), ()>(Arc::new(handler)), L::GENERATOR));
         self
     }
 
@@ -491,7 +491,7 @@ where
     fn into_mounted(self, name: &str) -> Result<DeclaredApp, Vec<String>> {
         let generator = F::GENERATOR;
         let ChatInterface { respond, additional_inputs, settings, .. } = self;
-        let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, E::All<B>, R>(respond));
+        let respond: Arc<ErasedHandler> = Arc::new(erase::<F, M, E::All<B>, R>(Arc::new(respond)));
         let respond = Responder { respond, add: R::add, max_chars: settings.max_message_chars };
         let mut app =
             Blocks::new().title(settings.title.unwrap_or_else(|| name.to_owned())).description(settings.description);

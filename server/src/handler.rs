@@ -6,17 +6,24 @@
 //! A marker type tells sync functions (run on tokio's blocking pool, so a slow handler never
 //! stalls the server) from async ones (awaited on the runtime) and from generators, functions
 //! that return a [`Stream`] of outputs (driven in a task of their own, which is aborted, with
-//! the stream, as soon as nobody is listening).
+//! the stream, as soon as nobody is listening). A handler may also take a whole stream, a
+//! conversation ([`Incoming`]), and say what it likes while the stream goes on.
 
-use std::{fmt::Display, future::Future, sync::Arc};
+use std::{
+    fmt::Display,
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+};
 
-use futures::{Stream, StreamExt};
+use futures::{stream::BoxStream, Stream, StreamExt};
 use rheo_shared::Batching;
 use tokio::{sync::mpsc, task::JoinError};
 
 use crate::{
     components::Shown,
-    engine::{events, value::ComponentValue, Answers, CallError, Slot},
+    engine::{events, value::ComponentValue, Answers, CallError, Replies, Said, Slot},
     interface::function_name,
     Update,
 };
@@ -34,8 +41,11 @@ mod markers {
     /// runtime: a generator that computes for long between items should do that work in
     /// `tokio::task::spawn_blocking`.
     pub enum Streaming {}
+    /// Marks conversations, functions of an [`Incoming`](crate::Incoming) stream of inputs
+    /// that return a [`Stream`](futures::Stream) of outputs, said whenever they like.
+    pub enum Conversing {}
 }
-use markers::{Awaited, Blocking, Streaming};
+use markers::{Awaited, Blocking, Conversing, Streaming};
 
 /// A function that can handle an interface's calls. Implemented for every `Fn` (sync or
 /// async) of up to eight [`ComponentValue`] arguments whose return type is [`IntoResult`].
@@ -45,7 +55,7 @@ use markers::{Awaited, Blocking, Streaming};
     note = "a handler is a function (or async function) of up to 8 arguments, each a component \
             value type (f64, String, bool, AudioData, …), that returns a value type (or an \
             `Update` of an output), a tuple of them, a Result of those whose error type implements Display, or a Stream of any of \
-            these (a generator)"
+            these (a generator); or a function of one `Incoming` stream of such values (a conversation) that returns a Stream"
 )]
 pub trait Handler<Marker>: Send + Sync + 'static {
     /// The arguments, as a tuple.
@@ -60,6 +70,14 @@ pub trait Handler<Marker>: Send + Sync + 'static {
     #[doc(hidden)]
     fn call(self: Arc<Self>, args: Self::Args, slot: Slot) -> Answers<Self::Output>;
 
+    /// What runs it on a whole stream, for a handler that takes one (a conversation,
+    /// [`Incoming`]); `None` for a handler of one call's values, which a stream calls once per
+    /// chunk or frame.
+    #[doc(hidden)]
+    fn conversation(self: Arc<Self>) -> Option<Conversation<Self::Args, Self::Output>> {
+        None
+    }
+
     /// How its calls are gathered into batches, if it takes batches ([`Batch`](crate::Batch)).
     #[doc(hidden)]
     fn batching(&self) -> Option<Batching> {
@@ -73,6 +91,97 @@ pub trait Handler<Marker>: Send + Sync + 'static {
         Self: Sized,
     {
         function_name::<Self>()
+    }
+}
+
+/// How a conversation runs: on each stream's rows, with the stream's slot.
+#[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
+pub type Conversation<A, O> = Box<dyn Fn(Incoming<A>, Slot) -> Replies<O> + Send + Sync>;
+
+/// One row of inputs: the value of a one-input handler, a tuple of several (a [`Batch`]'s
+/// calls, an [`Incoming`] stream's chunks or frames).
+///
+/// [`Batch`]: crate::Batch
+pub trait Row: Send + 'static {
+    /// The handler's arguments, as every handler's: a tuple.
+    type Args: Send + 'static;
+    #[doc(hidden)]
+    fn from_args(args: Self::Args) -> Self;
+}
+
+impl<A: ComponentValue> Row for A {
+    type Args = (A,);
+    fn from_args((a,): (A,)) -> Self {
+        a
+    }
+}
+
+macro_rules! rows {
+    ($($arg:ident),+) => {
+        impl<$($arg: ComponentValue),+> Row for ($($arg,)+) {
+            type Args = Self;
+            fn from_args(args: Self) -> Self {
+                args
+            }
+        }
+    };
+}
+
+rows!(A, B);
+rows!(A, B, C);
+rows!(A, B, C, D);
+rows!(A, B, C, D, E);
+rows!(A, B, C, D, E, F);
+rows!(A, B, C, D, E, F, G);
+rows!(A, B, C, D, E, F, G, H);
+
+/// The inputs of a conversation as they arrive: a [`Stream`] of rows, one per chunk or frame of
+/// the streaming input (a microphone's, a webcam's), each with the other inputs' values at that
+/// moment ([`Row`]: the value itself for a one-input handler, a tuple for several). It ends
+/// when the person stops streaming.
+///
+/// A function of an `Incoming` that returns a `Stream` of outputs is a handler: it hears the
+/// whole stream and says what it likes while the stream goes on, unlike a stream's ordinary
+/// handler, called once per chunk or frame.
+///
+/// ```
+/// use futures::{Stream, StreamExt};
+/// use rheo::{Audio, AudioData, Incoming, Interface, Number};
+///
+/// /// The loudest peak heard so far, said whenever it grows.
+/// fn loudest(chunks: Incoming<AudioData>) -> impl Stream<Item = f64> {
+///     chunks
+///         .scan(0.0, |loudest: &mut f64, chunk| {
+///             let peak = chunk.samples.iter().fold(0.0_f64, |peak, s| peak.max(f64::from(s.abs())));
+///             let grew = peak > *loudest;
+///             *loudest = loudest.max(peak);
+///             std::future::ready(Some(grew.then_some(*loudest)))
+///         })
+///         .filter_map(std::future::ready)
+/// }
+///
+/// let demo = Interface::new(loudest).inputs(Audio::new().streaming(true)).outputs(Number::new()).live(true);
+/// # let _ = rheo::Registry::new().mount("loudest", demo);
+/// ```
+pub struct Incoming<R>(BoxStream<'static, R>);
+
+impl<R: Send + 'static> Incoming<R> {
+    /// The rows `rows` gives (to test a conversation without a server).
+    pub fn new(rows: impl Stream<Item = R> + Send + 'static) -> Self {
+        Incoming(rows.boxed())
+    }
+
+    /// Each row as `into` makes it.
+    pub(crate) fn map<T: Send + 'static>(self, into: fn(R) -> T) -> Incoming<T> {
+        Incoming(self.0.map(into).boxed())
+    }
+}
+
+impl<R> Stream for Incoming<R> {
+    type Item = R;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R>> {
+        self.0.poll_next_unpin(cx)
     }
 }
 
@@ -176,14 +285,36 @@ where
     T: Send + 'static,
     S: Stream<Item = Result<T, String>> + Send + 'static,
 {
+    drive(slot, move || until_error(start().map(|item| item.map_err(CallError::Handler))))
+}
+
+/// `items`, up to and with its first error.
+pub(crate) fn until_error<T, E>(items: impl Stream<Item = Result<T, E>>) -> impl Stream<Item = Result<T, E>> {
+    items.scan(false, |failed, item| {
+        let next = (!*failed).then_some(item);
+        *failed = next.as_ref().is_some_and(Result::is_err);
+        std::future::ready(next)
+    })
+}
+
+/// Drives the stream `start` makes in a task of its own (so a panic fails only its call or
+/// conversation), one item ahead of the reader at most, until the reader drops the stream
+/// this returns.
+pub(crate) fn drive<T, S>(
+    slot: Slot,
+    start: impl FnOnce() -> S + Send + 'static,
+) -> BoxStream<'static, Result<T, CallError>>
+where
+    T: Send + 'static,
+    S: Stream<Item = Result<T, CallError>> + Send + 'static,
+{
     let (sender, mut receiver) = mpsc::channel(1);
     let task = tokio::spawn(events::scope(slot.reporter(), async move {
         let _slot = slot;
         let items = start();
         futures::pin_mut!(items);
         while let Some(item) = items.next().await {
-            let failed = item.is_err();
-            if sender.send(item).await.is_err() || failed {
+            if sender.send(item).await.is_err() {
                 break;
             }
         }
@@ -192,14 +323,28 @@ where
     async_stream::stream! {
         let _abort = abort;
         while let Some(item) = receiver.recv().await {
-            yield item.map_err(CallError::Handler);
+            yield item;
         }
-        // The channel closed: the generator is done, or it panicked.
+        // The channel closed: the stream is done, or it panicked.
         if let Err(error) = task.await {
             yield Err(crashed(error));
         }
     }
     .boxed()
+}
+
+/// The outputs of a conversation, as a call's answers: an API client's call is a
+/// conversation of one row, whose interruptions no one hears.
+pub(crate) fn said_outputs<T: Send + 'static>(replies: Replies<T>) -> Answers<T> {
+    replies
+        .filter_map(|said| {
+            std::future::ready(match said {
+                Ok(Said::Outputs(outputs)) => Some(Ok(outputs)),
+                Ok(Said::Interrupted) => None,
+                Err(e) => Some(Err(e)),
+            })
+        })
+        .boxed()
 }
 
 macro_rules! handler_impls {
@@ -266,6 +411,40 @@ macro_rules! handler_impls {
             }
         }
     };
+}
+
+impl<Func, Items, Ret, R> Handler<(Conversing, R)> for Func
+where
+    Func: Fn(Incoming<R>) -> Items + Send + Sync + 'static,
+    Items: Stream<Item = Ret> + Send + 'static,
+    Ret: IntoResult,
+    R: Row,
+{
+    type Args = R::Args;
+    type Output = Ret::Ok;
+    const GENERATOR: bool = true;
+
+    fn call(self: Arc<Self>, args: R::Args, slot: Slot) -> Answers<Ret::Ok> {
+        said_outputs(converse(self, Incoming::new(futures::stream::iter([args])), slot))
+    }
+
+    fn conversation(self: Arc<Self>) -> Option<Conversation<R::Args, Ret::Ok>> {
+        Some(Box::new(move |incoming, slot| converse(self.clone(), incoming, slot)))
+    }
+}
+
+/// Runs a conversation handler on `incoming`, in a task of its own; it ends after an error.
+fn converse<Func, Items, Ret, R>(handler: Arc<Func>, incoming: Incoming<R::Args>, slot: Slot) -> Replies<Ret::Ok>
+where
+    Func: Fn(Incoming<R>) -> Items + Send + Sync + 'static,
+    Items: Stream<Item = Ret> + Send + 'static,
+    Ret: IntoResult,
+    R: Row,
+{
+    drive(slot, move || {
+        let said = (handler)(incoming.map(R::from_args));
+        until_error(said.map(|item| item.into_result().map(Said::Outputs).map_err(CallError::Handler)))
+    })
 }
 
 handler_impls!();

@@ -9,9 +9,10 @@ use crate::{
     components::{ComponentList, Returns, WithEventData},
     engine::value::ComponentValue,
     engine::{
-        sessions::StateWiring, value::Payload, within, CallError, Declared, DeclaredApp, ErasedHandler, ExampleFile,
+        sessions::StateWiring, value::Payload, within, CallError, Declared, DeclaredApp, ErasedConversation,
+        ErasedHandler, ExampleFile,
     },
-    handler::Handler,
+    handler::{Handler, Incoming},
 };
 
 /// A demo: a typed handler with its input and output components and options.
@@ -285,6 +286,8 @@ where
         let options = self.options;
         let states = StateWiring::interface(self.inputs.starting_states(), self.outputs.starting_states());
         let mut example_files = Vec::new();
+        let handler = Arc::new(self.handler);
+        let conversation = erase_conversation::<F, M, I, O>(handler.clone());
         let spec = InterfaceSpec {
             name: name.to_string(),
             title: options.title.unwrap_or_else(|| name.to_string()),
@@ -305,8 +308,9 @@ where
             // The server's default replaces it when the server is built, unless the author set one.
             concurrency_limit: options.concurrency_limit.flatten(),
             generator: F::GENERATOR,
+            duplex: conversation.is_some(),
             flagging: options.flagging,
-            batch: self.handler.batching(),
+            batch: handler.batching(),
             cache_examples: options.cache_examples,
         };
         let mut problems = spec.check().err().unwrap_or_default();
@@ -320,10 +324,12 @@ where
             (_, states) => return Err(problems.into_iter().chain(states.err().into_iter().flatten()).collect()),
         };
         let timeout = options.timeout.filter(|limit| !limit.is_zero());
-        let handler = erase::<F, M, I, O>(self.handler);
+        let handler = erase::<F, M, I, O>(handler);
         let erased: ErasedHandler = Box::new(move |values, slot| within(handler(values, slot), timeout));
         let (state_starts, wiring) = states;
-        let endpoint = Declared::new(spec.clone(), erased, wiring).with_limit_set(options.concurrency_limit.is_some());
+        let endpoint = Declared::new(spec.clone(), erased, wiring)
+            .conversing(conversation)
+            .with_limit_set(options.concurrency_limit.is_some());
         let endpoints = vec![endpoint];
         Ok(DeclaredApp { spec: spec.to_blocks(), endpoints, state_starts, example_files })
     }
@@ -331,7 +337,7 @@ where
 
 /// A typed handler as the engine runs it: payloads in, decoded as `I`'s values; its returns
 /// encoded as `O`'s.
-pub(crate) fn erase<F, M, I, O>(handler: F) -> ErasedHandler
+pub(crate) fn erase<F, M, I, O>(handler: Arc<F>) -> ErasedHandler
 where
     F: Handler<M, Args = I::Args>,
     F::Output: Returns<O>,
@@ -343,7 +349,7 @@ where
 
 /// [`erase`] for a handler that takes its event's data (the first payload; a
 /// [`Like`](crate::Like)) before `I`'s values.
-pub(crate) fn erase_with_event_data<D, F, M, I, O>(handler: F) -> ErasedHandler
+pub(crate) fn erase_with_event_data<D, F, M, I, O>(handler: Arc<F>) -> ErasedHandler
 where
     D: ComponentValue,
     F: Handler<M, Args = <I as WithEventData<D>>::Args>,
@@ -361,17 +367,38 @@ where
 }
 
 /// A handler erased, its arguments decoded by `decode`.
-fn erase_decoded<F, M, O>(handler: F, decode: fn(Vec<Payload>) -> Result<F::Args, ValueError>) -> ErasedHandler
+fn erase_decoded<F, M, O>(handler: Arc<F>, decode: fn(Vec<Payload>) -> Result<F::Args, ValueError>) -> ErasedHandler
 where
     F: Handler<M>,
     F::Output: Returns<O>,
     O: ComponentList,
 {
-    let handler = Arc::new(handler);
     Box::new(move |values, slot| match decode(values) {
         Ok(args) => handler.clone().call(args, slot).map(|answer| answer.map(Returns::into_payloads)).boxed(),
         Err(e) => futures::stream::once(async move { Err(CallError::invalid_input(e.to_string())) }).boxed(),
     })
+}
+
+/// A typed handler's conversation as the engine runs it, if it has one: each row of payloads
+/// decoded as `I`'s values (a row that does not fit, which the engine's checks make
+/// impossible, is logged and left out), what it says encoded as `O`'s.
+pub(crate) fn erase_conversation<F, M, I, O>(handler: Arc<F>) -> Option<ErasedConversation>
+where
+    F: Handler<M, Args = I::Args>,
+    F::Output: Returns<O>,
+    I: ComponentList,
+    O: ComponentList,
+{
+    let conversation = handler.conversation()?;
+    Some(Box::new(move |rows, slot| {
+        let rows = rows.filter_map(|row| {
+            std::future::ready(
+                I::decode(row).inspect_err(|e| tracing::warn!("a conversation's row left out: {e}")).ok(),
+            )
+        });
+        let said = conversation(Incoming::new(rows), slot);
+        said.map(|said| said.map(|said| said.map(Returns::into_payloads))).boxed()
+    }))
 }
 
 /// Gives each component without a label a default one, numbering repeats ("number 1",

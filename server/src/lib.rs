@@ -87,9 +87,10 @@ mod tabbed;
 mod theme;
 mod tls;
 mod transports;
+mod turns;
 mod update;
 
-pub use batch::{Batch, BatchResult, BatchRow};
+pub use batch::{Batch, BatchResult};
 pub use blocks::{Blocks, EventId, EventRef, Handle, Handles, Trigger, Triggers};
 pub use chat::{ChatInputs, ChatInterface, MessageBox, Reply};
 /// The `chrono` crate, whose naive dates and times a [`DateTime`] gives and takes.
@@ -105,7 +106,7 @@ pub use engine::{
     events::{info, progress, track, warning, Tracked},
     value::ComponentValue,
 };
-pub use handler::{Handler, IntoResult, OutputValue};
+pub use handler::{Handler, Incoming, IntoResult, OutputValue, Row};
 pub use i18n::Language;
 /// The `image` crate, whose types image handlers take and return.
 pub use image;
@@ -121,4 +122,5 @@ pub use rheo_shared::{
 pub use serde_json;
 pub use tabbed::TabbedInterface;
 pub use theme::Theme;
+pub use turns::{ReplyOnPause, Utterance};
 pub use update::Update;

@@ -383,6 +383,9 @@ pub struct EventSpec {
     pub private: bool,
     /// The handler is a generator: each value it yields replaces the last.
     pub generator: bool,
+    /// A stream event whose handler takes the whole stream (see [`InterfaceSpec::duplex`]).
+    #[serde(default)]
+    pub duplex: bool,
     /// Calls of this event that may run at once; `None` for no limit.
     pub concurrency_limit: Option<usize>,
     /// A stream event's seconds between chunks or frames.
@@ -652,7 +655,12 @@ impl BlocksSpec {
             problems.push(format!("debounce must be 0 to {MAX_DEBOUNCE_SECONDS} seconds"));
         }
         problems.extend(event.batch.iter().flat_map(Batching::problems));
-        if event.trigger_mode.is_some() && event.triggers.iter().any(|t| matches!(t, Trigger::Stream { .. })) {
+        let streams = event.triggers.iter().any(|t| matches!(t, Trigger::Stream { .. }));
+        if event.duplex {
+            let components = event.inputs.iter().chain(&event.outputs).filter_map(|&id| self.components.get(id));
+            problems.extend(crate::interface::conversation_problems(streams, components));
+        }
+        if event.trigger_mode.is_some() && streams {
             problems.push("a stream event has no trigger mode: each chunk or frame is sent as it comes".to_owned());
         }
         problems
@@ -830,6 +838,7 @@ impl BlocksSpec {
             examples: Vec::new(),
             concurrency_limit: event.concurrency_limit,
             generator: event.generator,
+            duplex: event.duplex,
             flagging: event.flagging.clone(),
             batch: event.batch,
             cache_examples: None,
@@ -887,6 +896,7 @@ mod tests {
             api_name: api_name.into(),
             private: api_name.starts_with('_'),
             generator: false,
+            duplex: false,
             concurrency_limit: Some(1),
             stream_every: DEFAULT_STREAM_EVERY,
             time_limit: None,

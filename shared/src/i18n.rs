@@ -435,6 +435,7 @@ mod tests {
             examples: Vec::new(),
             concurrency_limit: None,
             generator: false,
+            duplex: false,
             flagging: None,
             batch: None,
             cache_examples: None,

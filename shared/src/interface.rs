@@ -46,6 +46,10 @@ pub struct InterfaceSpec {
     /// The handler is a generator: a call answers a stream of outputs, each replacing the last.
     #[serde(default)]
     pub generator: bool,
+    /// The handler takes the whole stream of its streaming input, a conversation: it answers
+    /// when it likes (not once per chunk or frame) and may interrupt its own reply.
+    #[serde(default)]
+    pub duplex: bool,
     /// A Flag button under the outputs (Gradio's `flagging_mode="manual"`); `None`: off.
     #[serde(default)]
     pub flagging: Option<Flagging>,
@@ -61,6 +65,22 @@ pub struct InterfaceSpec {
 
 /// The longest pause a live interface may wait after a change before it recomputes.
 pub(crate) const MAX_DEBOUNCE_SECONDS: f64 = 10.0;
+
+/// What is wrong with a conversation (a handler of a whole stream) that `streams` or not and
+/// reads or writes `components`.
+pub(crate) fn conversation_problems<'a>(
+    streams: bool,
+    mut components: impl Iterator<Item = &'a ComponentSpec>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !streams {
+        problems.push("a conversation (a function of an Incoming stream) needs a streaming input to hear".to_owned());
+    }
+    if components.any(|c| matches!(c.kind, ComponentKind::State(_))) {
+        problems.push("a conversation keeps its memory in its handler: it takes and gives no State".to_owned());
+    }
+    problems
+}
 
 /// How a batched handler's calls are gathered (Gradio's `batch=True` with `max_batch_size`):
 /// the calls waiting when a run may start, up to `max_size`, run together; a run waits up to
@@ -173,8 +193,11 @@ impl InterfaceSpec {
         if streaming > 0 && !self.live {
             problems.push("a streaming input needs a live interface (.live(true))".into());
         }
-        if streaming > 0 && self.generator {
+        if streaming > 0 && self.generator && !self.duplex {
             problems.push("a generator cannot take a streaming input: each chunk or frame gets one answer".into());
+        }
+        if self.duplex {
+            problems.extend(conversation_problems(streaming > 0, self.inputs.iter().chain(&self.outputs)));
         }
         if self.inputs.iter().any(|c| matches!(&c.kind, ComponentKind::Audio(audio) if audio.autoplay)) {
             problems.push("autoplay is for audio outputs".into());
@@ -237,7 +260,8 @@ impl InterfaceSpec {
         let mut components = self.inputs.clone();
         // Outputs are empty until a call fills them, whatever their kind's default.
         components.extend(self.outputs.iter().map(|c| c.clone().with_value(Value::Null)));
-        let buttons = Buttons::add(&mut components, self.live, self.generator);
+        // A conversation's Stop is its stream's.
+        let buttons = Buttons::add(&mut components, self.live, self.generator && !self.duplex);
         let event = EventSpec {
             triggers: self.triggers(&components, buttons.submit),
             inputs: inputs.clone().collect(),
@@ -245,6 +269,7 @@ impl InterfaceSpec {
             api_name: self.api_name.clone(),
             private: false,
             generator: self.generator,
+            duplex: self.duplex,
             concurrency_limit: self.concurrency_limit,
             stream_every: self.stream_every,
             time_limit: self.time_limit,
@@ -384,6 +409,7 @@ mod tests {
             examples: vec![vec![Value::Number(1.0)]],
             concurrency_limit: None,
             generator: false,
+            duplex: false,
             flagging: None,
             batch: None,
             cache_examples: None,

@@ -84,7 +84,12 @@ impl ChunkPlayer {
             let next = self.inner.waiting.borrow_mut().pop_front();
             let Some(url) = next else { break };
             let generation = self.inner.generation.get();
-            match self.decode(&url).await {
+            let decoded = self.decode(&url).await;
+            // A stream's chunk is a `blob:` URL of its own, read once (see `Streamer::answered`).
+            if url.starts_with("blob:") {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            }
+            match decoded {
                 Ok((context, buffer)) if generation == self.inner.generation.get() => self.schedule(&context, &buffer),
                 Ok(_) => {}
                 Err(message) => self.error.set(Some(message)),

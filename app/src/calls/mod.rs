@@ -352,7 +352,8 @@ impl Caller {
         );
     }
 
-    fn reset_chunks(self) {
+    /// Stops every streaming audio output's playback and forgets its chunks.
+    pub(crate) fn reset_chunks(self) {
         self.chunk_sinks.with(|sinks| sinks.iter().flatten().for_each(|sink| sink(None)));
     }
 

@@ -493,7 +493,7 @@ pub(crate) fn stream_controls(
     let words = words();
     view! {
         <div class="stream-controls" data-stream=move || status.get().name()
-            data-frames=move || streamer.frames_shown.get()>
+            data-frames=move || streamer.frames_shown.get() data-interruptions=move || streamer.interruptions.get()>
             <button type="button" class="primary" hidden=move || status.get().is_running()
                 on:click=move |_| start()>{words.get(start_label)}</button>
             <button type="button" class="secondary" hidden=move || !status.get().is_running()

@@ -127,7 +127,7 @@ fn streamers(spec: &BlocksSpec, callers: &[Caller], values: &[RwSignal<Value>]) 
     });
     streams
         .map(|(index, event, component)| {
-            let streamer = Streamer::new(callers[index], event.stream_every, &spec.components[component]);
+            let streamer = Streamer::new(callers[index], event.stream_every, event.duplex, &spec.components[component]);
             on_leave(move || streamer.stop());
             let others: Vec<RwSignal<Value>> =
                 event.inputs.iter().filter(|&&id| id != component).map(|&id| values[id]).collect();

@@ -1,5 +1,5 @@
 //! The frame window of a webcam stream: how many frames may be on their way, and which
-//! answers may be shown.
+//! answers may be shown; and [`Pacing`], which is that window, or a conversation's numbering.
 //!
 //! A frame is captured only when fewer than [`MAX_IN_FLIGHT`] are unanswered; otherwise that
 //! tick of the camera is skipped, so a slow server makes the stream drop frames rather than
@@ -46,9 +46,71 @@ impl FrameWindow {
     }
 }
 
+/// How a stream paces its frames and shows its answers: a [`FrameWindow`] for a stream whose
+/// every frame is answered, or, for a conversation (which answers when it likes), every frame
+/// numbered and sent (the socket's buffer is its bound) and every answer shown, in order.
+#[derive(Debug)]
+pub(crate) enum Pacing {
+    Window(FrameWindow),
+    Conversation { sent: u32, shown: u64 },
+}
+
+impl Pacing {
+    pub(crate) fn new(conversation: bool) -> Self {
+        match conversation {
+            true => Pacing::Conversation { sent: 0, shown: 0 },
+            false => Pacing::Window(FrameWindow::default()),
+        }
+    }
+
+    /// A number for a new frame, or `None` to skip this tick.
+    pub(crate) fn reserve(&mut self) -> Option<u32> {
+        match self {
+            Pacing::Window(window) => window.reserve(),
+            Pacing::Conversation { sent, .. } => {
+                *sent += 1;
+                Some(*sent)
+            }
+        }
+    }
+
+    /// Frame or answer `seq` was settled (see [`FrameWindow::settle`]); says whether to show it.
+    /// A conversation's answers are numbered apart from its frames, and all are shown.
+    pub(crate) fn settle(&mut self, seq: u32, answered: bool) -> bool {
+        match self {
+            Pacing::Window(window) => window.settle(seq, answered),
+            Pacing::Conversation { shown, .. } => {
+                *shown += u64::from(answered);
+                answered
+            }
+        }
+    }
+
+    pub(crate) fn shown(&self) -> u64 {
+        match self {
+            Pacing::Window(window) => window.shown(),
+            Pacing::Conversation { shown, .. } => *shown,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bug this prevents: a conversation's answers, numbered apart from its frames, were
+    /// held to the window, so a reply of many chunks showed one and two unanswered frames
+    /// stopped the microphone.
+    #[test]
+    fn a_conversation_sends_every_frame_and_shows_every_answer() {
+        let mut pacing = Pacing::new(true);
+        assert_eq!((1..=5).map(|_| pacing.reserve()).collect::<Vec<_>>(), (1..=5).map(Some).collect::<Vec<_>>());
+        assert!(pacing.settle(2, true) && pacing.settle(1, true), "every answer shows, whatever its number");
+        assert!(!pacing.settle(3, false), "a skipped frame shows nothing");
+        assert_eq!(pacing.shown(), 2);
+        let mut window = Pacing::new(false);
+        assert!(window.reserve().is_some() && window.reserve().is_some() && window.reserve().is_none());
+    }
 
     #[test]
     fn a_full_window_skips_capturing() {

@@ -5,7 +5,10 @@
 //! Every `stream_every` seconds a tick captures a frame (unless the window is full) and sends
 //! it as one binary message: a JPEG of the camera, or a WAV of the microphone's samples since
 //! the last frame (a skipped tick loses no sound: the next chunk is longer). Each answer
-//! replaces the outputs if it is the newest. Changes to the other inputs go to the server as
+//! replaces the outputs if it is the newest. A conversation (see
+//! `rheo_shared::protocol::stream`) gets every tick's frame while the socket keeps up, and
+//! shows each of its answers as it comes (a streaming audio output plays them one after the
+//! other); when it says the person talked over its reply, the reply's playback stops at once. Changes to the other inputs go to the server as
 //! they happen and apply from the next frame. The stream ends when the user stops it, when the
 //! server's time limit ends it, or when the connection drops; each way, the device is released.
 
@@ -28,7 +31,11 @@ use crate::{
 
 pub(crate) mod frames;
 
-use frames::FrameWindow;
+use frames::Pacing;
+
+/// The most bytes a conversation's frames may wait in the socket's buffer; past this a tick
+/// sends nothing (a microphone's next chunk is longer: no sound is lost).
+const MAX_BUFFERED_BYTES: u32 = 256 * 1024;
 
 /// What a stream captures from.
 pub(crate) enum Source {
@@ -104,6 +111,8 @@ impl StreamStatus {
 pub(crate) struct Streamer {
     caller: Caller,
     stream_every: f64,
+    /// The endpoint converses: it answers when it likes, not once per frame.
+    conversation: bool,
     jpeg_quality: f64,
     pub(crate) status: RwSignal<StreamStatus>,
     pub(crate) seconds_left: RwSignal<Option<u32>>,
@@ -111,6 +120,8 @@ pub(crate) struct Streamer {
     pub(crate) frames_shown: RwSignal<u64>,
     /// The microphone's loudness (0 to 1), for the level meter.
     pub(crate) level: RwSignal<f64>,
+    /// Replies the person talked over in this stream (a conversation's).
+    pub(crate) interruptions: RwSignal<u32>,
     run: BrowserValue<Run>,
     runs_started: StoredValue<u32>,
 }
@@ -120,7 +131,7 @@ struct Run {
     id: u32,
     capture: Rc<Capture>,
     socket: WebSocket,
-    window: FrameWindow,
+    pacing: Pacing,
     timers: Vec<IntervalHandle>,
     // Kept alive for as long as the socket may call them.
     _handlers: [Closure<dyn FnMut(JsValue)>; 3],
@@ -128,8 +139,8 @@ struct Run {
 
 impl Streamer {
     /// The stream of `input` (a streaming Image or Audio) to `caller`'s endpoint, a chunk or
-    /// frame every `stream_every` seconds.
-    pub(crate) fn new(caller: Caller, stream_every: f64, input: &ComponentSpec) -> Self {
+    /// frame every `stream_every` seconds, to a `conversation` or not.
+    pub(crate) fn new(caller: Caller, stream_every: f64, conversation: bool, input: &ComponentSpec) -> Self {
         let jpeg_quality = match &input.kind {
             ComponentKind::Image(image) => image.jpeg_quality,
             _ => 0.8,
@@ -137,11 +148,13 @@ impl Streamer {
         Streamer {
             caller,
             stream_every,
+            conversation,
             jpeg_quality,
             status: RwSignal::new(StreamStatus::Off),
             seconds_left: RwSignal::new(None),
             frames_shown: RwSignal::new(0),
             level: RwSignal::new(0.0),
+            interruptions: RwSignal::new(0),
             run: BrowserValue::new(),
             runs_started: StoredValue::new(0),
         }
@@ -206,12 +219,13 @@ impl Streamer {
             id,
             capture: Rc::new(capture),
             socket,
-            window: FrameWindow::default(),
+            pacing: Pacing::new(self.conversation),
             timers: Vec::new(),
             _handlers: [on_open, on_message, on_close],
         };
         self.run.set(run);
         self.frames_shown.set(0);
+        self.interruptions.set(0);
         Ok(())
     }
 
@@ -244,6 +258,7 @@ impl Streamer {
                 self.caller.set_error(Some(message));
             }
             ServerMessage::Ended { reason } => self.finish(StreamStatus::Ended(reason)),
+            ServerMessage::Interrupted => self.interrupted(),
         }
     }
 
@@ -269,10 +284,10 @@ impl Streamer {
         let reserved = self
             .run
             .with(|run| {
-                if run.id != id {
+                if run.id != id || run.socket.buffered_amount() > MAX_BUFFERED_BYTES {
                     return None;
                 }
-                let seq = run.window.reserve()?;
+                let seq = run.pacing.reserve()?;
                 Some((seq, run.capture.clone(), run.socket.clone()))
             })
             .flatten();
@@ -308,7 +323,7 @@ impl Streamer {
                 return caller.set_error(Some(format!("unreadable answer from the server: {e}")));
             }
         };
-        let show = self.run.with(|run| (run.window.settle(seq, true), run.window.shown()));
+        let show = self.run.with(|run| (run.pacing.settle(seq, true), run.pacing.shown()));
         let Some((true, shown)) = show else { return };
         let values = outputs
             .into_iter()
@@ -324,8 +339,14 @@ impl Streamer {
         self.frames_shown.set(shown);
     }
 
+    /// The person talked over the reply: it stops at once.
+    fn interrupted(self) {
+        self.caller.reset_chunks();
+        self.interruptions.update(|n| *n += 1);
+    }
+
     fn settle(self, seq: u32, answered: bool) {
-        self.run.with(|run| run.window.settle(seq, answered));
+        self.run.with(|run| run.pacing.settle(seq, answered));
     }
 
     fn send_control(self, message: &ClientMessage) {

@@ -505,7 +505,10 @@ pub(crate) fn answer_frame(
                     format!("frame-{seq}.jpg"),
                 ))),
                 Some(Payload::Audio(audio)) => {
-                    Some(Value::File(attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav"))))
+                    let mut chunk = attach(audio.to_wav(), "audio/wav", format!("chunk-{seq}.wav"));
+                    // A streaming output plays each chunk after the last instead of replacing it.
+                    chunk.is_stream = spec.kind.media() == Some(Media::Audio { streamed: true });
+                    Some(Value::File(chunk))
                 }
                 Some(Payload::Files { files, list }) => {
                     let attached = files.into_iter().map(|f| attach(f.bytes.into(), &f.mime_type, f.name)).collect();

@@ -35,7 +35,7 @@ use rheo_shared::{
 };
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 use self::{
     events::{CallEvent, Reporter},
@@ -48,6 +48,7 @@ use self::{
 };
 use crate::{
     batch::calls_per_run,
+    handler::AbortOnDrop,
     limits::Limits,
     store::{Backend, StoreError},
 };
@@ -101,6 +102,34 @@ impl CallError {
 #[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
 pub type Answers<T> = BoxStream<'static, Result<T, CallError>>;
 
+/// What a conversation says: outputs, or that its reply so far is void (the person talked
+/// over it: the page stops playing it).
+#[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
+#[derive(Debug)]
+pub enum Said<T> {
+    Outputs(T),
+    Interrupted,
+}
+
+impl<T> Said<T> {
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Said<U> {
+        match self {
+            Said::Outputs(outputs) => Said::Outputs(f(outputs)),
+            Said::Interrupted => Said::Interrupted,
+        }
+    }
+}
+
+/// What a conversation says, in order. An error does not end it: it ends when the handler
+/// does (an author's conversation ends after its first error).
+#[allow(unreachable_pub)] // named by `Handler`'s hidden method; unreachable from outside
+pub type Replies<T> = BoxStream<'static, Result<Said<T>, CallError>>;
+
+/// A conversation with its types erased: rows of payloads in (one per chunk or frame, every
+/// input's), what it says out.
+pub(crate) type ErasedConversation =
+    Box<dyn Fn(BoxStream<'static, Vec<Payload>>, Slot) -> Replies<Vec<Payload>> + Send + Sync>;
+
 /// The handler with its types erased: payloads in (and the call's slot, which its work holds),
 /// a stream of payload lists out.
 pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>, Slot) -> Answers<Vec<Payload>> + Send + Sync>;
@@ -113,7 +142,9 @@ pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>, Slot) -> Answers<Vec<Pa
 /// It also carries where the call's events go (see [`events`]), and the server's files and
 /// limits, for handlers of Rheo's own (a chat's: its retry of a message with files reads them
 /// back, and its turns are bounded by the limits).
-/// A batched handler's call also carries the endpoint's runs (see [`crate::Batch`]).
+/// A batched handler's call also carries the endpoint's runs (see [`crate::Batch`]). A
+/// conversation's replies share its slot (see [`crate::ReplyOnPause`]).
+#[derive(Clone)]
 pub struct Slot {
     _permit: Option<Arc<OwnedSemaphorePermit>>,
     reporter: Option<Reporter>,
@@ -316,6 +347,8 @@ impl MountedApp {
 pub(crate) struct Declared {
     spec: InterfaceSpec,
     handler: ErasedHandler,
+    /// Its conversation, for a handler of a whole stream.
+    conversation: Option<ErasedConversation>,
     /// Which inputs and outputs are which of the app's State slots.
     states: StateWiring,
     /// The concurrency group whose line it shares, if any (Gradio's `concurrency_id`).
@@ -334,12 +367,20 @@ impl Declared {
         Declared {
             spec,
             handler,
+            conversation: None,
             states,
             concurrency_group: None,
             limit_set: false,
             streams: Arc::default(),
             event_data: None,
         }
+    }
+
+    /// Its handler takes a whole stream: a stream runs `conversation` (see [`Mounted::converse`]).
+    pub(crate) fn conversing(mut self, conversation: Option<ErasedConversation>) -> Self {
+        self.spec.duplex = conversation.is_some();
+        self.conversation = conversation;
+        self
     }
 
     /// Its spec's `concurrency_limit` is the author's; without this, the server's
@@ -388,7 +429,7 @@ impl Declared {
         decoding: DecodeBudget,
         limits: Limits,
     ) -> Mounted {
-        let Declared { mut spec, handler, states: wiring, streams, event_data, .. } = self;
+        let Declared { mut spec, handler, conversation, states: wiring, streams, event_data, .. } = self;
         bound_components(&mut spec.inputs, &limits);
         bound_components(&mut spec.outputs, &limits);
         let batch_runs = (spec.batch.zip(spec.concurrency_limit)).map(|(_, limit)| Arc::new(Semaphore::new(limit)));
@@ -398,6 +439,7 @@ impl Declared {
             wiring,
             spec,
             handler,
+            conversation,
             streams,
             decoding,
             event_data,
@@ -426,6 +468,7 @@ fn bound_components(components: &mut [ComponentSpec], limits: &Limits) {
 pub(crate) struct Mounted {
     spec: InterfaceSpec,
     handler: ErasedHandler,
+    conversation: Option<ErasedConversation>,
     /// Where its calls wait for a slot of its concurrency limit; none when it has no limit.
     line: Option<Arc<Line>>,
     /// The app's sessions' State values, and which of its inputs and outputs are which.
@@ -617,6 +660,60 @@ impl Mounted {
         Some(OpenStream(self.streams.clone()))
     }
 
+    /// Runs a conversation on `rows`, each a frame's number and the inputs with it, as a
+    /// stream brings them (`None` if its handler takes one call's values). Each row is decoded
+    /// (one that does not decode is [`Heard::Refused`], and the conversation goes on) and
+    /// given to the handler; what it says is checked. Ends with [`Heard::Over`] when the
+    /// handler ends; dropping it stops the handler. No line slot is taken: a conversation lasts
+    /// as long as its stream, which the stream limits bound.
+    pub(crate) fn converse(
+        self: &Arc<Self>,
+        files: &Arc<FileStore>,
+        mut rows: mpsc::Receiver<(u32, Checked)>,
+    ) -> Option<BoxStream<'static, Heard>> {
+        let conversation = self.conversation.as_ref()?;
+        let (decoded, decoded_rows) = mpsc::channel::<Vec<Payload>>(1);
+        let (refused, refusals) = mpsc::channel::<Heard>(1);
+        let (endpoint, store) = (self.clone(), files.clone());
+        let decoder = tokio::spawn(async move {
+            while let Some((seq, Checked(inputs, _))) = rows.recv().await {
+                let sent = match codec::decode_inputs(&endpoint.spec.inputs, &store, &endpoint.decoding, inputs).await {
+                    Ok(payloads) => decoded.send(payloads).await.is_ok(),
+                    Err(e) => refused.send(Heard::Refused(seq, e)).await.is_ok(),
+                };
+                if !sent {
+                    break;
+                }
+            }
+        });
+        let slot = Slot { _permit: None, reporter: None, files: files.clone(), limits: self.limits, batch_runs: None };
+        let endpoint = self.clone();
+        let said = conversation(receiver_stream(decoded_rows).boxed(), slot).map(move |said| {
+            let checked = said.and_then(|said| match said {
+                Said::Outputs(outputs) => {
+                    check_outputs(&endpoint.spec.outputs, &outputs).map(|()| Said::Outputs(outputs))
+                }
+                Said::Interrupted => Ok(Said::Interrupted),
+            });
+            checked.map_or_else(Heard::Failed, Heard::Said)
+        });
+        let said = said.chain(futures::stream::iter([Heard::Over]));
+        Some(
+            async_stream::stream! {
+                let _decoder = AbortOnDrop(decoder.abort_handle());
+                let mut heard = futures::stream::select(said, receiver_stream(refusals));
+                while let Some(next) = heard.next().await {
+                    let over = matches!(next, Heard::Over);
+                    yield next;
+                    if over {
+                        break;
+                    }
+                }
+            }
+            .boxed(),
+        )
+    }
+
     /// Runs one call of `client` (its address; none in-process) in `session` (whose `State`
     /// values it uses and updates): waits for a free slot (bounded, fairly between clients;
     /// held until the call ends), decodes the media among the inputs (files from
@@ -691,6 +788,24 @@ impl Mounted {
             }
         }
     }
+}
+
+/// What a conversation's stream hears from it.
+#[derive(Debug)]
+pub(crate) enum Heard {
+    /// Outputs to show, or that the reply so far is void.
+    Said(Said<Vec<Payload>>),
+    /// Frame `seq` could not be decoded; the conversation goes on.
+    Refused(u32, CallError),
+    /// The handler failed (an author's conversation ends after it).
+    Failed(CallError),
+    /// The handler has ended.
+    Over,
+}
+
+/// A channel's receiving end as a stream.
+fn receiver_stream<T: Send + 'static>(mut receiver: mpsc::Receiver<T>) -> impl Stream<Item = T> + Send {
+    futures::stream::poll_fn(move |cx| receiver.poll_recv(cx))
 }
 
 /// Checks the inputs whose choices are the session's (`choices`, by position) against them.

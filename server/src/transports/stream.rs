@@ -7,6 +7,11 @@
 //! `Skipped`, so a slow handler makes the stream drop frames instead of falling behind. A stream
 //! ends at its time limit, or when the browser closes it or vanishes; its task, and any frame
 //! in progress, go with the connection.
+//!
+//! A conversation (an endpoint whose handler takes the whole stream) gets every frame in
+//! order through a bounded inbox (a frame that finds it full is answered `Skipped`), and its
+//! answers go out as the handler says them, numbered in that order, with `Interrupted` when it
+//! voids its reply.
 
 use std::{sync::Arc, time::Duration};
 
@@ -18,16 +23,23 @@ use axum::{
     },
     response::Response,
 };
-use futures::{future::BoxFuture, Sink, SinkExt};
+use futures::{
+    future::BoxFuture,
+    stream::{BoxStream, StreamExt},
+    Sink, SinkExt,
+};
 use rheo_shared::protocol::stream::{decode_frame, ClientMessage, ServerMessage, FRAME_HEADER_BYTES, MAX_FRAME_BYTES};
 use serde::Deserialize;
-use tokio::time::{sleep_until, timeout_at, Instant};
+use tokio::{
+    sync::mpsc,
+    time::{sleep_until, timeout_at, Instant},
+};
 
 use super::{check_session, rheo::ApiError, ClientTicket, Failure, Interfaces};
 use crate::{
     engine::{
         codec::{answer_frame, blocking},
-        last, Checked, Mounted, OpenStream,
+        last, Checked, Heard, Mounted, OpenStream, Said,
     },
     site::ClientAddress,
 };
@@ -39,6 +51,8 @@ const MAX_MESSAGE_BYTES: usize = 4 * MAX_FRAME_BYTES;
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a message may wait for the client to take it before the stream is closed.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Frames a conversation may have waiting for its handler (a second of 20 ms chunks, say).
+const CONVERSATION_INBOX: usize = 64;
 
 /// Which endpoint a stream goes to: an interface's one (index 0), or a Blocks app's stream event.
 #[derive(Deserialize)]
@@ -68,7 +82,16 @@ pub(crate) async fn connect(
         .take(client, limits.max_streams_per_client)
         .ok_or(Failure::TooManyStreams(limits.max_streams_per_client))?;
     let open = interface.open_stream(limits.max_streams).ok_or(Failure::StreamsFull(limits.max_streams))?;
-    let stream = FrameStream { interfaces, interface, client, streaming, inputs: None, session: None, waiting: None };
+    let stream = FrameStream {
+        interfaces,
+        interface,
+        client,
+        streaming,
+        inputs: None,
+        session: None,
+        waiting: None,
+        conversation: None,
+    };
     Ok(ws.max_message_size(MAX_MESSAGE_BYTES).on_upgrade(move |socket| stream.run(socket, (ticket, open))))
 }
 
@@ -90,6 +113,15 @@ struct FrameStream {
     session: Option<String>,
     /// A frame that came while another was running.
     waiting: Option<(u32, Bytes)>,
+    /// The conversation, for an endpoint whose handler takes the whole stream, once started.
+    conversation: Option<Conversation>,
+}
+
+/// A running conversation: where its frames go, what it says, and how many answers it gave.
+struct Conversation {
+    inbox: mpsc::Sender<(u32, Checked)>,
+    heard: BoxStream<'static, Heard>,
+    answers: u32,
 }
 
 enum Event {
@@ -97,6 +129,7 @@ enum Event {
     Stopping,
     Received(Option<Message>),
     Answered(u32, Result<Vec<u8>, String>),
+    Heard(Option<Heard>),
 }
 
 impl FrameStream {
@@ -113,6 +146,8 @@ impl FrameStream {
                 (seq, answer) = async { running.as_mut().expect("guarded").await }, if running.is_some() => {
                     Event::Answered(seq, answer)
                 }
+                heard = async { self.conversation.as_mut().expect("guarded").heard.next().await },
+                    if self.conversation.is_some() => Event::Heard(heard),
             };
             let reply = match event {
                 Event::TimeUp => {
@@ -133,6 +168,7 @@ impl FrameStream {
                     reply.map(as_message)
                 }
                 Event::Received(Some(Message::Binary(frame))) => match self.frame(frame) {
+                    Ok(frame) if self.conversation.is_some() => self.hand_over(frame).map(as_message),
                     Ok(frame) if running.is_none() => {
                         running = Some(self.process(frame));
                         None
@@ -148,6 +184,12 @@ impl FrameStream {
                         Err(message) => as_message(ServerMessage::Error { seq: Some(seq), message }),
                     })
                 }
+                Event::Heard(None | Some(Heard::Over)) => {
+                    let reason = "The conversation is over.".to_owned();
+                    let _ = send(&mut socket, ServerMessage::Ended { reason }, Instant::now() + SEND_TIMEOUT).await;
+                    break;
+                }
+                Event::Heard(Some(heard)) => self.said(heard).await,
             };
             // A client that does not read its answers is not waited on past the stream's time
             // limit, nor for long at all.
@@ -195,6 +237,9 @@ impl FrameStream {
         };
         let started = start && self.inputs.is_none();
         self.inputs = Some(checked);
+        if started {
+            self.conversation = self.converse();
+        }
         let time_limit = self.interface.spec().time_limit;
         (started.then_some(ServerMessage::Started { time_limit }), started)
     }
@@ -212,6 +257,46 @@ impl FrameStream {
             return Err(ServerMessage::Error { seq: Some(seq), message });
         }
         Ok((seq, frame))
+    }
+
+    /// The endpoint's conversation, started, if its handler takes the whole stream.
+    fn converse(&self) -> Option<Conversation> {
+        let (inbox, rows) = mpsc::channel(CONVERSATION_INBOX);
+        let heard = self.interface.converse(&self.interfaces.files, rows)?;
+        Some(Conversation { inbox, heard, answers: 0 })
+    }
+
+    /// Hands a frame to the conversation; a frame that finds its inbox full is skipped.
+    fn hand_over(&self, (seq, frame): (u32, Bytes)) -> Option<ServerMessage> {
+        let (conversation, inputs) = (self.conversation.as_ref()?, self.inputs.clone()?);
+        let row = inputs.with_frame(self.streaming, frame.slice(FRAME_HEADER_BYTES..));
+        match conversation.inbox.try_send((seq, row)) {
+            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => None,
+            Err(mpsc::error::TrySendError::Full(_)) => Some(ServerMessage::Skipped { seq }),
+        }
+    }
+
+    /// What to send for what the conversation said: its outputs as the next answer, encoded
+    /// off the runtime, or why it failed.
+    async fn said(&mut self, heard: Heard) -> Option<Message> {
+        let outputs = match heard {
+            Heard::Said(Said::Outputs(outputs)) => outputs,
+            Heard::Said(Said::Interrupted) => return Some(as_message(ServerMessage::Interrupted)),
+            Heard::Refused(seq, e) => {
+                return Some(as_message(ServerMessage::Error { seq: Some(seq), message: e.to_string() }))
+            }
+            Heard::Failed(e) => return Some(as_message(ServerMessage::Error { seq: None, message: e.to_string() })),
+            Heard::Over => return None,
+        };
+        let conversation = self.conversation.as_mut()?;
+        conversation.answers += 1;
+        let (seq, interface, max_files) =
+            (conversation.answers, self.interface.clone(), self.interfaces.files.value_bounds().files);
+        let answer = blocking(move || answer_frame(seq, outputs, &interface.spec().outputs, max_files)).await;
+        Some(match answer.and_then(|answer| answer) {
+            Ok(binary) => Message::Binary(binary.into()),
+            Err(e) => as_message(ServerMessage::Error { seq: None, message: e.to_string() }),
+        })
     }
 
     /// Runs a frame through the handler, off the runtime for the codecs.

@@ -8,6 +8,7 @@ mod common;
 
 mod api;
 mod blocks;
+mod conversation;
 mod files;
 mod flagging;
 mod fuzz;

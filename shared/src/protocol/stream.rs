@@ -15,6 +15,13 @@
 //! 4. The server ends the stream with [`ServerMessage::Ended`] (the time limit was reached);
 //!    either side may also just close it.
 //!
+//! A **conversation** (an endpoint whose spec is `duplex`: its handler takes the whole stream)
+//! differs in step 3: the server answers when the handler says something, not once per frame.
+//! Its answers are numbered from 1 in the order they are said (`seq` is not a frame's), a frame
+//! that finds the handler's inbox full is answered [`ServerMessage::Skipped`], and
+//! [`ServerMessage::Interrupted`] says that the reply so far is void: the page stops playing
+//! it at once (the person talked over it).
+//!
 //! Media travels as raw bytes, never base64 inside JSON.
 //!
 //! ```
@@ -81,6 +88,8 @@ pub enum ServerMessage {
     Error { seq: Option<u32>, message: String },
     /// The server ended the stream.
     Ended { reason: String },
+    /// A conversation's reply so far is void (the person talked over it): stop playing it.
+    Interrupted,
 }
 
 /// A [`ServerMessage`] as read: its tag, and every variant's fields, each optional.
@@ -99,9 +108,16 @@ enum MessageKind {
     Skipped,
     Error,
     Ended,
+    Interrupted,
 }
 
-wire_names!(MessageKind { Started => "started", Skipped => "skipped", Error => "error", Ended => "ended" });
+wire_names!(MessageKind {
+    Started => "started",
+    Skipped => "skipped",
+    Error => "error",
+    Ended => "ended",
+    Interrupted => "interrupted",
+});
 
 impl TryFrom<MessageRecord> for ServerMessage {
     type Error = MissingField;
@@ -113,6 +129,7 @@ impl TryFrom<MessageRecord> for ServerMessage {
             MessageKind::Skipped => ServerMessage::Skipped { seq: required(seq, "seq")? },
             MessageKind::Error => ServerMessage::Error { seq, message: required(message, "message")? },
             MessageKind::Ended => ServerMessage::Ended { reason: required(reason, "reason")? },
+            MessageKind::Interrupted => ServerMessage::Interrupted,
         })
     }
 }
@@ -308,6 +325,7 @@ mod tests {
             ServerMessage::Error { seq: Some(3), message: "bad frame".into() },
             ServerMessage::Error { seq: None, message: "bad stream".into() },
             ServerMessage::Ended { reason: "time".into() },
+            ServerMessage::Interrupted,
         ];
         for message in messages {
             let json = serde_json::to_string(&message).unwrap();
