@@ -448,6 +448,32 @@ mod tests {
         assert_eq!(given[0].value, Value::Number(7.0), "a value the author gave stays");
     }
 
+    fn hear(chunks: Incoming<crate::AudioData>) -> impl futures::Stream<Item = f64> {
+        chunks.map(|_| 1.0)
+    }
+
+    fn hear_with_state(
+        chunks: Incoming<(crate::AudioData, crate::State<u32>)>,
+    ) -> impl futures::Stream<Item = (f64, crate::State<u32>)> {
+        chunks.map(|(_, state)| (1.0, state))
+    }
+
+    #[test]
+    fn a_conversation_needs_a_streaming_input_and_takes_no_state() {
+        use crate::{Audio, State};
+        let problems = |mounted: Result<DeclaredApp, Vec<String>>| mounted.err().unwrap_or_default().join("; ");
+        let unheard = Interface::new(hear).inputs(Audio::new()).outputs(Number::new()).live(true);
+        assert!(problems(unheard.into_mounted("a")).contains("needs a streaming input to hear"));
+        let stateful = Interface::new(hear_with_state)
+            .inputs((Audio::new().streaming(true), State(0u32)))
+            .outputs((Number::new(), State(0u32)))
+            .live(true);
+        assert!(problems(stateful.into_mounted("b")).contains("takes and gives no State"));
+        let heard = Interface::new(hear).inputs(Audio::new().streaming(true)).outputs(Number::new()).live(true);
+        let heard = heard.into_mounted("c").expect("a conversation of a streaming input mounts");
+        assert!(heard.endpoints[0].spec().duplex && heard.spec.events[0].duplex);
+    }
+
     fn shout(text: String) -> String {
         text.to_uppercase()
     }

@@ -97,6 +97,10 @@ pub struct Limits {
     /// The longest video an input takes, by its samples' timing
     /// ([`Video`](crate::Video); `RHEO_MAX_VIDEO_SECS`; 10 minutes).
     pub max_video_length: Duration,
+    /// How long a stream may go without a chunk or frame from its client before it is closed,
+    /// and a conversation's reply with it (`RHEO_STREAM_IDLE_SECS`; 15 s). A page sends them
+    /// many times a second; one throttled in a hidden tab, once a second.
+    pub stream_idle_timeout: Duration,
 }
 
 /// One chainable setter per field, named as the field.
@@ -140,6 +144,7 @@ setters! {
     max_table_columns: usize,
     max_cell_chars: usize,
     max_video_length: Duration,
+    stream_idle_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -169,6 +174,7 @@ impl Default for Limits {
             max_table_columns: MAX_TABLE_COLUMNS,
             max_cell_chars: MAX_CELL_CHARS,
             max_video_length: Duration::from_secs(600),
+            stream_idle_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -190,7 +196,7 @@ impl Limits {
             usize::try_from(n).unwrap_or(usize::MAX)
         }
         type Set = fn(&mut Limits, u64);
-        let fields: [(&str, u64, Set); 23] = [
+        let fields: [(&str, u64, Set); 24] = [
             ("RHEO_MAX_CONNECTIONS", 1, |l, n| l.max_connections = size(n)),
             ("RHEO_MAX_CONNECTIONS_PER_ADDRESS", 1, |l, n| l.max_connections_per_address = size(n)),
             ("RHEO_MAX_REQUEST_KB", KIB, |l, n| l.max_request_bytes = size(n)),
@@ -214,6 +220,7 @@ impl Limits {
             ("RHEO_MAX_TABLE_COLUMNS", 1, |l, n| l.max_table_columns = size(n)),
             ("RHEO_MAX_CELL_CHARS", 1, |l, n| l.max_cell_chars = size(n)),
             ("RHEO_MAX_VIDEO_SECS", 1, |l, n| l.max_video_length = Duration::from_secs(n)),
+            ("RHEO_STREAM_IDLE_SECS", 1, |l, n| l.stream_idle_timeout = Duration::from_secs(n)),
         ];
         for (name, unit, set) in fields {
             if let Some(n) = read(name, unit)? {

@@ -126,6 +126,8 @@ struct Conversation {
 
 enum Event {
     TimeUp,
+    /// No frame came for the idle timeout.
+    Idle,
     Stopping,
     Received(Option<Message>),
     Answered(u32, Result<Vec<u8>, String>),
@@ -137,10 +139,15 @@ impl FrameStream {
     async fn run(mut self, mut socket: WebSocket, _counted: (ClientTicket, OpenStream)) {
         let mut stopping = std::pin::pin!(self.interfaces.stopping());
         let mut deadline = Instant::now() + START_TIMEOUT;
+        let idle_timeout = self.interfaces.limits.stream_idle_timeout;
+        // Until a frame comes after the start, its wait is the start's.
+        let mut last_frame: Option<Instant> = None;
         let mut running: Option<Running> = None;
         loop {
+            let idle_at = last_frame.map(|at| at + idle_timeout);
             let event = tokio::select! {
                 () = sleep_until(deadline) => Event::TimeUp,
+                () = sleep_until(idle_at.unwrap_or(deadline)), if idle_at.is_some_and(|at| at < deadline) => Event::Idle,
                 () = &mut stopping => Event::Stopping,
                 message = socket.recv() => Event::Received(message.and_then(Result::ok)),
                 (seq, answer) = async { running.as_mut().expect("guarded").await }, if running.is_some() => {
@@ -154,6 +161,12 @@ impl FrameStream {
                     let _ = send(&mut socket, ServerMessage::Ended { reason: self.ended_reason() }, deadline).await;
                     break;
                 }
+                Event::Idle => {
+                    let reason =
+                        format!("No chunk or frame came for {} s; the stream was closed.", idle_timeout.as_secs());
+                    let _ = send(&mut socket, ServerMessage::Ended { reason }, Instant::now() + SEND_TIMEOUT).await;
+                    break;
+                }
                 Event::Stopping => {
                     let reason = "The server is restarting; start again in a moment.".to_owned();
                     let _ = send(&mut socket, ServerMessage::Ended { reason }, Instant::now() + SEND_TIMEOUT).await;
@@ -164,16 +177,15 @@ impl FrameStream {
                     let (reply, started) = self.control(&control);
                     if started {
                         deadline = self.time_limit().map_or_else(far_future, |limit| Instant::now() + limit);
+                        last_frame = Some(Instant::now());
                     }
                     reply.map(as_message)
                 }
                 Event::Received(Some(Message::Binary(frame))) => match self.frame(frame) {
-                    Ok(frame) if self.conversation.is_some() => self.hand_over(frame).map(as_message),
-                    Ok(frame) if running.is_none() => {
-                        running = Some(self.process(frame));
-                        None
+                    Ok(frame) => {
+                        last_frame = Some(Instant::now());
+                        self.take(frame, &mut running)
                     }
-                    Ok(frame) => self.waiting.replace(frame).map(|(seq, _)| as_message(ServerMessage::Skipped { seq })),
                     Err(error) => Some(as_message(error)),
                 },
                 Event::Received(Some(_)) => None,
@@ -257,6 +269,19 @@ impl FrameStream {
             return Err(ServerMessage::Error { seq: Some(seq), message });
         }
         Ok((seq, frame))
+    }
+
+    /// Takes a frame: to the conversation, or to run now if none runs, or else to wait in
+    /// place of the one waiting, which is skipped.
+    fn take(&mut self, frame: (u32, Bytes), running: &mut Option<Running>) -> Option<Message> {
+        if self.conversation.is_some() {
+            self.hand_over(frame).map(as_message)
+        } else if running.is_none() {
+            *running = Some(self.process(frame));
+            None
+        } else {
+            self.waiting.replace(frame).map(|(seq, _)| as_message(ServerMessage::Skipped { seq }))
+        }
     }
 
     /// The endpoint's conversation, started, if its handler takes the whole stream.

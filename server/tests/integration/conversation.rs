@@ -3,12 +3,15 @@
 
 use crate::common;
 
-use std::time::Duration;
+use std::{
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
 
 use axum::{body::Body, http::Request, Router};
 use futures::{SinkExt, Stream, StreamExt};
 use http_body_util::BodyExt;
-use rheo::{Audio, AudioData, Incoming, Interface, Number, Registry, ReplyOnPause};
+use rheo::{Audio, AudioData, Incoming, Interface, Limits, Number, Registry, ReplyOnPause};
 use rheo_shared::protocol::stream::{decode_answer, encode_frame, ServerMessage};
 use serde_json::{json, Value as Json};
 use tokio::{net::TcpStream, time::timeout};
@@ -170,6 +173,47 @@ async fn reply_on_pause_answers_a_turn_after_its_pause_and_stops_when_talked_ove
         numbers.push(seq);
     }
     assert_eq!(numbers, (pieces + 1..pieces + 7).collect::<Vec<_>>());
+}
+
+/// Set when [`lingering`]'s conversation is dropped.
+static LINGERING_DROPPED: AtomicBool = AtomicBool::new(false);
+
+/// Says 1 for each chunk, and would wait for more for ever.
+fn lingering(chunks: Incoming<AudioData>) -> impl Stream<Item = f64> {
+    struct Dropped;
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            LINGERING_DROPPED.store(true, Ordering::SeqCst);
+        }
+    }
+    let dropped = Dropped;
+    chunks.map(move |_| {
+        let _kept = &dropped;
+        1.0
+    })
+}
+
+#[tokio::test]
+async fn a_client_that_stops_sending_is_dropped_with_its_conversation() {
+    let registry = Registry::new()
+        .mount(
+            "lingering",
+            Interface::new(lingering).inputs(Audio::new().streaming(true)).outputs(Number::new()).live(true),
+        )
+        .limits(Limits::default().stream_idle_timeout(Duration::from_secs(1)));
+    let port = common::serve(registry).await;
+    let mut socket = open(port, "lingering").await;
+    send(&mut socket, 1, sound(0.02, false)).await;
+    assert!(matches!(next(&mut socket).await, Some(Heard::Answer(1, _))));
+    let Some(Heard::Message(ServerMessage::Ended { reason })) = next(&mut socket).await else { panic!("ended") };
+    assert_eq!(reason, "No chunk or frame came for 1 s; the stream was closed.");
+    for _ in 0..50 {
+        if LINGERING_DROPPED.load(Ordering::SeqCst) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the conversation was not dropped with its stream");
 }
 
 /// Posts `request`; the status and the body as text.
