@@ -52,6 +52,30 @@ test("/flip shows the camera upside down, many frames a second, and Stop release
   await expect(page.getByRole("button", { name: "Start camera" })).toBeVisible();
 });
 
+for (const processor of [true, false]) {
+  const how = processor ? "in a worker, as the camera gives them" : "on the page, where the browser cannot in a worker";
+  test(`/flip's frames are encoded ${how}`, async ({ page }) => {
+    await page.addInitScript((processor) => {
+      if (!processor) delete (window as any).MediaStreamTrackProcessor;
+      const Original = window.Worker;
+      (window as any).__workers = 0;
+      (window as any).Worker = class extends Original {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          (window as any).__workers += 1;
+        }
+      };
+    }, processor);
+    await open(page, "/flip");
+    await page.getByRole("button", { name: "Start camera" }).click();
+    await expect.poll(() => framesShown(page)).toBeGreaterThan(3);
+    await expectFrame(page.getByRole("img", { name: "flipped" }), (h) => h.top < 60 && h.bottom > 180, "upside down");
+    expect(await page.evaluate(() => (window as any).__workers)).toBe(processor ? 1 : 0);
+    await page.getByRole("button", { name: "Stop" }).click();
+    expect(await liveTracks(page)).toBe(0);
+  });
+}
+
 test("/filters switches filters mid-stream, and its time limit ends the stream", async ({ page }) => {
   test.setTimeout(40_000);
   await open(page, "/filters");

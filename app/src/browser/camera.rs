@@ -68,6 +68,11 @@ impl Camera {
         blob.dyn_into::<Blob>().map_err(|_| "the frame could not be encoded".to_string())
     }
 
+    /// The camera's track.
+    pub(crate) fn video_track(&self) -> Option<web_sys::MediaStreamTrack> {
+        self.stream.get_video_tracks().get(0).dyn_into().ok()
+    }
+
     /// What it gives: the camera's track, and the microphone's if asked for.
     pub(crate) fn stream(&self) -> &MediaStream {
         &self.stream

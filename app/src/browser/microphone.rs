@@ -5,12 +5,12 @@
 
 use std::{cell::RefCell, rc::Rc};
 
-use js_sys::{Array, Float32Array};
+use js_sys::Float32Array;
 use leptos::prelude::*;
 use rheo_shared::AudioData;
 use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AudioContext, AudioWorkletNode, Blob, BlobPropertyBag, MediaStream, MessageEvent};
+use web_sys::{AudioContext, AudioWorkletNode, MediaStream, MessageEvent};
 
 use super::devices;
 use crate::words::{words, Text};
@@ -74,7 +74,7 @@ impl Microphone {
             move |e: JsValue| words().fill(Text::MicrophoneFailed, &[("error", &format!("{what}: {e:?}"))])
         };
         let context = AudioContext::new().map_err(failed("audio context"))?;
-        let module = worklet_url().ok_or("the browser cannot load the capture worklet")?;
+        let module = super::script_url(CAPTURE_WORKLET).ok_or("the browser cannot load the capture worklet")?;
         let added =
             context.audio_worklet().map_err(failed("worklet"))?.add_module(&module).map_err(failed("worklet"))?;
         JsFuture::from(added).await.map_err(failed("worklet"))?;
@@ -121,14 +121,6 @@ impl Drop for Microphone {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// A `blob:` URL of the worklet's module: one request fewer than a file, and nothing to deploy.
-fn worklet_url() -> Option<String> {
-    let options = BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&CAPTURE_WORKLET.into()), &options).ok()?;
-    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// The loudness of a batch (root mean square, with a gain so speech fills the meter).

@@ -3,6 +3,7 @@
 
 pub(crate) mod camera;
 pub(crate) mod devices;
+pub(crate) mod encoder;
 pub(crate) mod microphone;
 pub(crate) mod player;
 pub(crate) mod recorder;
@@ -29,6 +30,15 @@ pub(crate) fn bytes_blob(bytes: &[u8], mime_type: &str) -> Option<web_sys::Blob>
     options.set_type(mime_type);
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()
+}
+
+/// A `blob:` URL of a script the page makes (a worklet's or a worker's module): one request
+/// fewer than a file, and nothing to deploy. Revoke it once loaded.
+pub(crate) fn script_url(source: &str) -> Option<String> {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&source.into()), &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// Puts `text` on the clipboard.

@@ -63,6 +63,15 @@ impl Pacing {
         }
     }
 
+    /// Frames an encoder may have on their way at first: the window's, or for a conversation
+    /// as many as it makes (the socket's buffer bounds them). Each settled frame gives one back.
+    pub(crate) fn credits(&self) -> u32 {
+        match self {
+            Pacing::Window(_) => MAX_IN_FLIGHT as u32,
+            Pacing::Conversation { .. } => u32::MAX / 2,
+        }
+    }
+
     /// A number for a new frame, or `None` to skip this tick.
     pub(crate) fn reserve(&mut self) -> Option<u32> {
         match self {

@@ -24,7 +24,9 @@ use wasm_bindgen::{prelude::*, JsCast};
 use web_sys::{BinaryType, Blob, HtmlVideoElement, MessageEvent, WebSocket};
 
 use crate::{
-    browser::{bytes_blob, camera::Camera, devices::CameraRequest, microphone::Microphone, BrowserValue},
+    browser::{
+        bytes_blob, camera::Camera, devices::CameraRequest, encoder::FrameEncoder, microphone::Microphone, BrowserValue,
+    },
     calls::Caller,
     words::{tr, Text},
 };
@@ -66,6 +68,20 @@ impl Capture {
                 let audio = microphone.take().ok_or("no sound captured yet")?;
                 bytes_blob(&audio.to_wav(), "audio/wav").ok_or_else(|| "the chunk could not be packed".to_string())
             }
+        }
+    }
+
+    /// A camera's frames encoded off the main thread as they come, to `on_frame`, where the
+    /// browser can; `None` for a microphone, or where it cannot (the ticks then capture).
+    fn encoder(
+        &self,
+        jpeg_quality: f64,
+        every_ms: f64,
+        on_frame: impl FnMut(Result<Blob, String>) + 'static,
+    ) -> Option<FrameEncoder> {
+        match self {
+            Capture::Camera(camera) => FrameEncoder::start(&camera.video_track()?, jpeg_quality, every_ms, on_frame),
+            Capture::Microphone(_) => None,
         }
     }
 
@@ -132,6 +148,8 @@ struct Run {
     capture: Rc<Capture>,
     socket: WebSocket,
     pacing: Pacing,
+    /// The camera's frames encoded off the main thread, where the browser can.
+    encoder: Option<FrameEncoder>,
     timers: Vec<IntervalHandle>,
     // Kept alive for as long as the socket may call them.
     _handlers: [Closure<dyn FnMut(JsValue)>; 3],
@@ -220,6 +238,7 @@ impl Streamer {
             capture: Rc::new(capture),
             socket,
             pacing: Pacing::new(self.conversation),
+            encoder: None,
             timers: Vec::new(),
             _handlers: [on_open, on_message, on_close],
         };
@@ -250,7 +269,9 @@ impl Streamer {
     fn server_said(self, id: u32, message: ServerMessage) {
         match message {
             ServerMessage::Started { time_limit } => self.streaming(id, time_limit),
-            ServerMessage::Skipped { seq } => self.settle(seq, false),
+            ServerMessage::Skipped { seq } => {
+                self.settle(seq, false);
+            }
             ServerMessage::Error { seq, message } => {
                 if let Some(seq) = seq {
                     self.settle(seq, false);
@@ -262,10 +283,20 @@ impl Streamer {
         }
     }
 
-    /// The server accepted the stream: capture every `stream_every` seconds, count down.
+    /// The server accepted the stream: a camera's frames sent as they are encoded off the main
+    /// thread (or, where the browser cannot, a capture every `stream_every` seconds, as a
+    /// microphone's), and the time left counted down.
     fn streaming(self, id: u32, time_limit: Option<f64>) {
         self.status.set(StreamStatus::Streaming);
-        let capture = set_interval_with_handle(move || self.capture(id), Duration::from_secs_f64(self.stream_every));
+        let every_ms = self.stream_every * 1000.0;
+        let encoding = self.run.with(|run| {
+            let encoder = run.capture.encoder(self.jpeg_quality, every_ms, move |frame| self.encoded(id, frame));
+            encoder.inspect(|encoder| encoder.credit(run.pacing.credits())).map(|encoder| run.encoder = Some(encoder))
+        });
+        let capture = match encoding.flatten() {
+            Some(()) => None,
+            None => set_interval_with_handle(move || self.capture(id), Duration::from_secs_f64(self.stream_every)).ok(),
+        };
         let ends_at = time_limit.map(|limit| js_sys::Date::now() + limit * 1000.0);
         let show_time_left = move || {
             let left = ends_at.map(|end| ((end - js_sys::Date::now()) / 1000.0).max(0.0).ceil() as u32);
@@ -274,9 +305,27 @@ impl Streamer {
         show_time_left();
         let clock = set_interval_with_handle(show_time_left, Duration::from_millis(250));
         self.run.with(|run| {
-            run.timers.extend(capture.ok());
+            run.timers.extend(capture);
             run.timers.extend(clock.ok());
         });
+    }
+
+    /// A frame the encoder made: sent with the next number, unless the socket is behind (its
+    /// credit then comes back at once).
+    fn encoded(self, id: u32, frame: Result<Blob, String>) {
+        let reserved = self.run.with(|run| {
+            let behind = run.id != id || run.socket.buffered_amount() > MAX_BUFFERED_BYTES;
+            (!behind).then(|| run.pacing.reserve()).flatten().map(|seq| (seq, run.socket.clone()))
+        });
+        match (reserved.flatten(), frame) {
+            (Some((seq, socket)), Ok(frame)) if send_frame(&socket, seq, &frame) => {}
+            (Some((seq, _)), _) => {
+                self.settle(seq, false);
+            }
+            (None, _) => {
+                self.run.with(|run| run.encoder.as_ref().map(|encoder| encoder.credit(1)));
+            }
+        }
     }
 
     /// One tick: capture and send a frame, unless the window is full.
@@ -323,8 +372,10 @@ impl Streamer {
                 return caller.set_error(Some(format!("unreadable answer from the server: {e}")));
             }
         };
-        let show = self.run.with(|run| (run.pacing.settle(seq, true), run.pacing.shown()));
-        let Some((true, shown)) = show else { return };
+        if !self.settle(seq, true) {
+            return;
+        }
+        let shown = self.run.with(|run| run.pacing.shown()).unwrap_or_default();
         let values = outputs
             .into_iter()
             .map(|(mut value, media)| {
@@ -345,8 +396,16 @@ impl Streamer {
         self.interruptions.update(|n| *n += 1);
     }
 
-    fn settle(self, seq: u32, answered: bool) {
-        self.run.with(|run| run.pacing.settle(seq, answered));
+    /// Frame `seq` got its reply, or none will come; says whether to show its answer. The
+    /// encoder may send another.
+    fn settle(self, seq: u32, answered: bool) -> bool {
+        let settled = self.run.with(|run| {
+            if let Some(encoder) = &run.encoder {
+                encoder.credit(1);
+            }
+            run.pacing.settle(seq, answered)
+        });
+        settled.unwrap_or(false)
     }
 
     fn send_control(self, message: &ClientMessage) {
@@ -362,6 +421,7 @@ impl Streamer {
             }
             run.socket.set_onclose(None);
             let _ = run.socket.close();
+            run.encoder = None;
             run.capture.stop();
             // This may run inside one of the socket's handlers: drop them after it returns.
             spawn_local(async move { drop(run) });

@@ -1,0 +1,131 @@
+//! The webcam's frames encoded off the main thread: a Worker reads the camera's track (a
+//! `MediaStreamTrackProcessor`'s stream of `VideoFrame`s, handed to it) and encodes the frames
+//! the page may send as JPEGs on an `OffscreenCanvas`.
+//!
+//! Measured here (headless Chromium, 2 cores): 3 ms a 640x480 frame and 8 ms a 1280x720 one in
+//! the worker, against 17 ms for a 640x480 `canvas.toBlob` on the main thread, which also
+//! drew the `<video>` first and waited for the tick after the frame. The worker takes each
+//! frame as the camera gives it, so a frame goes out as soon as it exists. WebCodecs would
+//! give H.264 or VP8, which the server would then need a video decoder for; JPEG keeps the
+//! server's side as it is.
+//!
+//! Where the browser has no `MediaStreamTrackProcessor` (Firefox, Safari), [`FrameEncoder::start`]
+//! gives `None` and the page encodes on its main thread ([`super::camera::Camera::capture_jpeg`]).
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::{prelude::*, JsCast};
+use web_sys::{Blob, MediaStreamTrack, MessageEvent, Worker};
+
+/// The worker. It holds the newest frame (closing the one before: the camera's pool of frames
+/// is small) and encodes it when it has a credit (the page gives one per frame it may send, as
+/// its window of frames in flight allows) and at least most of `every` ms have passed since the
+/// last (frames come on the camera's clock, a little early or late).
+const ENCODER_WORKER: &str = r#"
+let reader = null, canvas = null, context = null, held = null;
+let credits = 0, quality = 0.8, every = 0, last = -Infinity, encoding = false;
+onmessage = (event) => {
+  const message = event.data;
+  if (message.readable) {
+    ({ quality, every } = message);
+    reader = message.readable.getReader();
+    read();
+  } else if (message.credit) {
+    credits += message.credit;
+    encode();
+  }
+};
+async function read() {
+  for (;;) {
+    const { value: frame, done } = await reader.read();
+    if (done) return;
+    if (held) held.close();
+    held = frame;
+    encode();
+  }
+}
+async function encode() {
+  if (encoding || !held || credits <= 0 || performance.now() - last < 0.75 * every) return;
+  const frame = held;
+  held = null;
+  credits -= 1;
+  encoding = true;
+  last = performance.now();
+  try {
+    const [width, height] = [frame.displayWidth, frame.displayHeight];
+    if (!canvas || canvas.width !== width || canvas.height !== height) {
+      canvas = new OffscreenCanvas(width, height);
+      context = canvas.getContext("2d");
+    }
+    context.drawImage(frame, 0, 0);
+    frame.close();
+    postMessage(await canvas.convertToBlob({ type: "image/jpeg", quality }));
+  } catch (error) {
+    postMessage({ error: String(error) });
+  }
+  encoding = false;
+  encode();
+}
+"#;
+
+/// A camera track's frames, encoded as JPEGs in a worker as credits allow; stops when dropped.
+pub(crate) struct FrameEncoder {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl FrameEncoder {
+    /// Encodes `track`'s frames at `quality` (0 to 1), at most one per `every_ms` and one per
+    /// credit, giving each to `on_frame` (or why it failed). `None` where the browser cannot.
+    pub(crate) fn start(
+        track: &MediaStreamTrack,
+        quality: f64,
+        every_ms: f64,
+        mut on_frame: impl FnMut(Result<Blob, String>) + 'static,
+    ) -> Option<FrameEncoder> {
+        let global = js_sys::global();
+        let processor_class: Function =
+            Reflect::get(&global, &"MediaStreamTrackProcessor".into()).ok()?.dyn_into().ok()?;
+        let init = Object::new();
+        Reflect::set(&init, &"track".into(), track).ok()?;
+        let processor = Reflect::construct(&processor_class, &Array::of1(&init)).ok()?;
+        let readable = Reflect::get(&processor, &"readable".into()).ok()?;
+        let url = super::script_url(ENCODER_WORKER)?;
+        let worker = Worker::new(&url).ok();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        let worker = worker?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            on_frame(match data.dyn_into::<Blob>() {
+                Ok(blob) => Ok(blob),
+                Err(data) => Err(Reflect::get(&data, &"error".into())
+                    .ok()
+                    .and_then(|e| e.as_string())
+                    .unwrap_or_else(|| "the frame could not be encoded".into())),
+            });
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let start = Object::new();
+        Reflect::set(&start, &"readable".into(), &readable).ok()?;
+        Reflect::set(&start, &"quality".into(), &quality.into()).ok()?;
+        Reflect::set(&start, &"every".into(), &every_ms.into()).ok()?;
+        if worker.post_message_with_transfer(&start, &Array::of1(&readable)).is_err() {
+            worker.terminate();
+            return None;
+        }
+        Some(FrameEncoder { worker, _on_message: on_message })
+    }
+
+    /// Lets the worker send `frames` more.
+    pub(crate) fn credit(&self, frames: u32) {
+        let message = Object::new();
+        if Reflect::set(&message, &"credit".into(), &frames.into()).is_ok() {
+            let _ = self.worker.post_message(&message);
+        }
+    }
+}
+
+impl Drop for FrameEncoder {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
