@@ -91,3 +91,14 @@ def test_state_builds_up_across_calls_of_one_client_only(tmp_path):
     assert first.predict(handle_file(a4), api_name="/transcribe") == ("A4", "A4")
     assert first.predict(handle_file(c5), api_name="/transcribe") == ("C5", "A4 C5")
     assert second.predict(handle_file(c5), api_name="/transcribe") == ("C5", "C5"), "another client, its own state"
+
+
+def test_talk_answers_a_recording_as_one_turn_through_submit(tmp_path):
+    """ReplyOnPause's endpoint, called by the official client: the recording is the utterance, and
+    the reply (the words said back 1.25 times slower) streams as pieces, then ends as one file."""
+    said = tone(tmp_path / "said.wav", 220, 0.8)
+    job = Client(f"{ORIGIN}/talk/", verbose=False).submit(handle_file(said), api_name="/say_back")
+    outputs = list(job)
+    pieces, whole = outputs[:-1], outputs[-1]
+    assert [round(seconds(p), 3) for p in pieces] == [0.1] * 10, "0.8 s said back as 1 s, in pieces of 0.1 s"
+    assert seconds(whole) == pytest.approx(1.0, abs=0.001) and job.result() == whole
