@@ -29,6 +29,7 @@ mod talk;
 mod topics;
 mod transcribe;
 mod turn;
+mod watch;
 mod word_count;
 mod workshop;
 
@@ -85,6 +86,7 @@ async fn main() -> Result<(), rheo::ServeError> {
         .mount("turn", turn::interface())
         .mount("contact_sheet", contact_sheet::interface())
         .mount("talk", talk::interface())
+        .mount("watch", watch::interface())
         .mount(
             "text_tools",
             TabbedInterface::new()

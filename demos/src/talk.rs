@@ -43,6 +43,8 @@ pub(crate) fn interface() -> impl IntoMounted {
         .outputs(Audio::new().label("reply").streaming(true).autoplay(true))
         .live(true)
         .stream_every(Duration::from_millis(20))
+        // Each person's replies come one at a time anyway; different people's may run at once.
+        .concurrency_limit(None)
         .time_limit(Some(Duration::from_secs(300)))
         .title("Talk to it")
         .description(

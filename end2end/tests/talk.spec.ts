@@ -44,7 +44,7 @@ test("/talk answers a turn after its pause, stops its reply when talked over, an
   await expect(player).toHaveAttribute("data-playing", "true");
   // The second burst talks over it: the reply stops at once.
   await expect.poll(() => controls.getAttribute("data-interruptions").then(Number), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
-  // The second burst's pause: its reply plays, to its end.
+  // The second burst's pause: its reply plays.
   await expect.poll(() => player.getAttribute("data-chunks").then(Number), { timeout: 10_000 }).toBeGreaterThan(0);
 
   const moments: Moment[] = await page.evaluate(() => (window as any).__moments);

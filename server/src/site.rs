@@ -255,8 +255,9 @@ impl Site {
     /// carry the page's `nonce`), nothing inline that markup could add.
     pub(crate) fn content_security_policy(&self, nonce: Option<&str>) -> String {
         // wasm-unsafe-eval lets the bundle compile its WebAssembly; blob: scripts are the
-        // microphone's AudioWorklet module, which only our own code can make; blob: reads are
-        // media the page received on a stream (a conversation's reply, decoded for Web Audio).
+        // microphone's AudioWorklet module and the webcam's encoding Worker, which only our own
+        // code can make; blob: reads are media the page received on a stream (a conversation's
+        // reply, decoded for Web Audio).
         let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
         format!(
             "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval' blob:; style-src 'self'; \

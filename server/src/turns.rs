@@ -27,8 +27,12 @@ const FRAME_SECONDS: f64 = VAD_FRAME as f64 / VAD_RATE as f64;
 const LEAD_IN: Duration = Duration::from_millis(300);
 /// Of the pause that ends a turn, the sound kept at the end of the utterance.
 const TAIL: Duration = Duration::from_millis(100);
-/// The longest utterance: a turn this long ends, pause or not (memory stays bounded).
-const MAX_UTTERANCE: Duration = Duration::from_secs(60);
+/// The most samples of an utterance (30 s at 48 kHz, 5.8 MB): a turn this long ends, pause or
+/// not, so a conversation's memory stays bounded whatever its rate.
+const MAX_UTTERANCE_SAMPLES: usize = 1_440_000;
+/// The lowest sample rate heard: below, a chunk is refused (resampling 1 Hz sound to 16 kHz
+/// would make 16,000 samples of each one).
+const MIN_RATE: u32 = 8_000;
 
 /// A handler that replies when the person pauses: it hears a microphone's stream, and when a
 /// turn of speech ends with a pause, `reply` gets the utterance (as its first argument, the
@@ -140,6 +144,10 @@ where
         }))
     }
 
+    fn batching(&self) -> Option<rheo_shared::Batching> {
+        self.reply.batching()
+    }
+
     fn api_name() -> String {
         F::api_name()
     }
@@ -179,13 +187,19 @@ where
                     Next::Heard(None) => break,
                     Next::Heard(Some(row)) => {
                         let replying = reply.is_some();
-                        let (began, utterance) = listener.hear(row.audio(), !replying || self.can_interrupt);
+                        let (began, utterance) = match listener.hear(row.audio(), !replying || self.can_interrupt) {
+                            Ok(heard) => heard,
+                            Err(refused) => {
+                                yield Err(CallError::invalid_input(refused));
+                                continue;
+                            }
+                        };
                         if began && replied && self.can_interrupt {
                             (reply, replied) = (None, false);
                             yield Ok(Said::Interrupted);
                         }
                         if let Some(utterance) = utterance {
-                            reply = Some(self.reply.clone().call(row.with_audio(utterance), slot.clone()));
+                            reply = Some(self.reply_to(row.with_audio(utterance), &slot));
                             replied = true;
                         }
                     }
@@ -198,6 +212,26 @@ where
                 }
             }
         }
+    }
+}
+
+impl<F: Handler<M>, M> ReplyOnPause<F, M> {
+    /// The reply to `args`: a call of the handler once the endpoint's line gives it a place
+    /// (dropping it, as a barge-in does, leaves the line or stops the call).
+    fn reply_to(self: &Arc<Self>, args: F::Args, slot: &Slot) -> Answers<F::Output> {
+        let (reply, slot) = (self.reply.clone(), slot.clone());
+        async_stream::stream! {
+            match slot.for_call().await {
+                Ok(slot) => {
+                    let mut answers = reply.call(args, slot);
+                    while let Some(answer) = answers.next().await {
+                        yield answer;
+                    }
+                }
+                Err(e) => yield Err(e),
+            }
+        }
+        .boxed()
     }
 }
 
@@ -317,8 +351,11 @@ impl Listener {
 
     /// Hears a chunk (only to keep the detector's context when not `listening`: what is said
     /// during a reply that cannot be interrupted is not a turn); says whether a turn began in
-    /// it, and gives the utterance if one ended.
-    fn hear(&mut self, chunk: &AudioData, listening: bool) -> (bool, Option<AudioData>) {
+    /// it, and gives the utterance if one ended. A chunk below [`MIN_RATE`] is refused.
+    fn hear(&mut self, chunk: &AudioData, listening: bool) -> Result<(bool, Option<AudioData>), String> {
+        if chunk.sample_rate < MIN_RATE {
+            return Err(format!("a chunk at {} Hz: turns are heard at {MIN_RATE} Hz and up", chunk.sample_rate));
+        }
         if chunk.sample_rate != self.rate {
             *self = Listener { rate: chunk.sample_rate, ..Listener::new(self.turns.rules) };
         }
@@ -327,34 +364,37 @@ impl Listener {
         if !listening {
             self.turns = TurnTaking::new(self.turns.rules);
             self.heard.clear();
-            return (false, None);
+            return Ok((false, None));
         }
         self.heard.extend(samples);
-        let (mut began, mut ended) = (false, false);
+        let (mut began, mut paused) = (false, false);
         for voiced in voiced {
             match self.turns.hear(voiced) {
                 Some(Turn::Began) => began = true,
-                Some(Turn::Ended) => ended = true,
+                Some(Turn::Ended) => paused = true,
                 None => {}
             }
         }
         let rate = f64::from(self.rate);
-        if self.turns.speaking && self.heard.len() as f64 >= MAX_UTTERANCE.as_secs_f64() * rate {
+        let cut = self.turns.speaking && self.heard.len() >= MAX_UTTERANCE_SAMPLES;
+        if cut {
             self.turns.cut();
-            ended = true;
         }
-        if ended {
-            let utterance: Vec<f32> = self.heard.drain(..).collect();
-            let silence = (f64::from(self.turns.rules.pause) * FRAME_SECONDS - TAIL.as_secs_f64()).max(0.0);
-            let kept = utterance.len().saturating_sub((silence * rate) as usize);
-            return (began, Some(AudioData::mono(self.rate, utterance[..kept].to_vec())));
+        if paused || cut {
+            let mut utterance: Vec<f32> = self.heard.drain(..).collect();
+            // A turn that ended on a pause ends with it: kept but for its last [`TAIL`].
+            if paused {
+                let silence = (f64::from(self.turns.rules.pause) * FRAME_SECONDS - TAIL.as_secs_f64()).max(0.0);
+                utterance.truncate(utterance.len().saturating_sub((silence * rate) as usize));
+            }
+            return Ok((began, Some(AudioData::mono(self.rate, utterance))));
         }
         if !self.turns.speaking {
             let lead_in = f64::from(self.turns.rules.speech) * FRAME_SECONDS + LEAD_IN.as_secs_f64();
             let excess = self.heard.len().saturating_sub((lead_in * rate) as usize);
             self.heard.drain(..excess);
         }
-        (began, None)
+        Ok((began, None))
     }
 }
 
@@ -472,7 +512,7 @@ mod tests {
         let samples: Vec<f32> = [sound(rate, 0.5, false), sound(rate, 1.0, true), sound(rate, 1.0, false)].concat();
         let (mut began, mut utterances) = (Vec::new(), Vec::new());
         for (index, chunk) in samples.chunks(960).enumerate() {
-            let (b, utterance) = listener.hear(&AudioData::mono(rate, chunk.to_vec()), true);
+            let (b, utterance) = listener.hear(&AudioData::mono(rate, chunk.to_vec()), true).unwrap();
             if b {
                 began.push(index);
             }
@@ -494,21 +534,37 @@ mod tests {
         let samples: Vec<f32> = [sound(rate, 1.0, true), sound(rate, 1.0, false)].concat();
         let heard: Vec<_> =
             samples.chunks(320).map(|chunk| listener.hear(&AudioData::mono(rate, chunk.to_vec()), false)).collect();
-        assert!(heard.iter().all(|(began, utterance)| !began && utterance.is_none()));
+        assert!(heard.iter().all(|heard| matches!(heard, Ok((false, None)))));
+        // The same sound heard, listening: a turn.
+        let turns = samples
+            .chunks(320)
+            .filter_map(|chunk| listener.hear(&AudioData::mono(rate, chunk.to_vec()), true).unwrap().1);
+        assert_eq!(turns.count(), 1);
     }
 
+    /// The bug this prevents: a chunk at 1 Hz was resampled to 16 kHz, 16,000 samples for each
+    /// of its own, and a few kilobytes of it took the server's memory.
+    #[test]
+    fn a_chunk_at_a_rate_too_low_to_hear_is_refused() {
+        let mut listener = Listener::new(rules());
+        let refused = listener.hear(&AudioData::mono(1, vec![0.5; 4_000_000]), true).unwrap_err();
+        assert_eq!(refused, "a chunk at 1 Hz: turns are heard at 8000 Hz and up");
+    }
+
+    /// A turn without a pause ends at the longest utterance, all of it kept: only a pause is
+    /// trimmed off.
     #[test]
     fn a_turn_without_a_pause_ends_at_the_longest_utterance() {
-        let rate = 8_000;
+        let rate = 48_000;
         let mut listener = Listener::new(TurnRules::new(Duration::from_millis(100), Duration::from_millis(300), 0.5));
         let buzz = sound(rate, 1.0, true);
         let mut utterances = Vec::new();
-        for _ in 0..(MAX_UTTERANCE.as_secs() + 2) {
-            for chunk in buzz.chunks(800) {
-                utterances.extend(listener.hear(&AudioData::mono(rate, chunk.to_vec()), true).1);
+        for _ in 0..(MAX_UTTERANCE_SAMPLES / rate as usize + 2) {
+            for chunk in buzz.chunks(960) {
+                utterances.extend(listener.hear(&AudioData::mono(rate, chunk.to_vec()), true).unwrap().1);
             }
         }
-        let longest = utterances.iter().map(AudioData::duration).fold(0.0, f64::max);
-        assert!(!utterances.is_empty() && longest <= MAX_UTTERANCE.as_secs_f64() + 0.1, "{longest}");
+        let first = utterances.first().expect("a turn cut at the longest utterance").samples.len();
+        assert!((MAX_UTTERANCE_SAMPLES..MAX_UTTERANCE_SAMPLES + 960).contains(&first), "{first}");
     }
 }

@@ -656,6 +656,8 @@ impl BlocksSpec {
         }
         problems.extend(event.batch.iter().flat_map(Batching::problems));
         let streams = event.triggers.iter().any(|t| matches!(t, Trigger::Stream { .. }));
+        let streaming = event.inputs.iter().filter_map(|&id| self.components.get(id)).filter(|c| c.kind.is_streaming());
+        problems.extend(crate::interface::streams_together(streaming.map(|c| &c.kind)));
         if event.duplex {
             let components = event.inputs.iter().chain(&event.outputs).filter_map(|&id| self.components.get(id));
             problems.extend(crate::interface::conversation_problems(streams, components));
@@ -724,6 +726,9 @@ impl BlocksSpec {
     /// it; no other event reads it, as its value in the page is a device, not a file.
     fn stream_problems(&self, id: usize) -> Vec<String> {
         let label = &self.components[id].label;
+        if self.rides_with_webcam(id) {
+            return Vec::new();
+        }
         let streams = self.events.iter().filter(|e| e.fires_on(Trigger::Stream { component: id })).count();
         let mut problems = Vec::new();
         if streams != 1 {
@@ -734,6 +739,15 @@ impl BlocksSpec {
             problems.push(format!("{label}: a streaming input is read by its stream event, and by it alone"));
         }
         problems
+    }
+
+    /// Whether streaming input `id` is a microphone that streams with a webcam: read by one
+    /// event, the webcam's stream event, and by no other.
+    fn rides_with_webcam(&self, id: usize) -> bool {
+        let mut reading = self.events.iter().filter(|e| e.inputs.contains(&id));
+        let webcam_stream = |event: &EventSpec| matches!(event.triggers[..], [Trigger::Stream { component }] if component != id && self.is(component, |k| matches!(k, ComponentKind::Image(_))));
+        let rides = reading.next().is_some_and(webcam_stream) && reading.next().is_none();
+        rides && self.is(id, |k| matches!(k, ComponentKind::Audio(_)))
     }
 
     fn is(&self, id: usize, kind: impl Fn(&ComponentKind) -> bool) -> bool {
@@ -1076,6 +1090,31 @@ mod tests {
                 "mic: a streaming input is read by its stream event, and by it alone",
                 "event 4: only a streaming media input (`.streaming(true)`) streams",
             ]
+        );
+    }
+
+    /// A microphone read by a webcam's stream event streams with it, in each frame; a second
+    /// microphone, or a microphone with a stream event of its own too, is refused.
+    #[test]
+    fn a_microphone_streams_with_a_webcam_in_its_stream_event() {
+        use crate::components::{Audio, AudioSource, Image, ImageSource};
+        let microphone = Audio { sources: vec![AudioSource::Microphone], streaming: true, autoplay: false };
+        let webcam = Image { sources: vec![ImageSource::Webcam], streaming: true, ..Image::default() };
+        let mut app = blocks(vec![event(Trigger::Stream { component: 4 }, &[4, 5, 0], &[1], "see_and_hear")]);
+        app.components.push(ComponentSpec::new(ComponentKind::Image(webcam)).with_label("webcam"));
+        app.components.push(ComponentSpec::new(ComponentKind::Audio(microphone.clone())).with_label("mic"));
+        assert_eq!(app.check(), Ok(()));
+        app.components.push(ComponentSpec::new(ComponentKind::Audio(microphone)).with_label("mic 2"));
+        app.events[0].inputs.push(6);
+        app.events.push(event(Trigger::Stream { component: 5 }, &[5], &[1], "hear"));
+        let problems = app.check().unwrap_err();
+        assert!(
+            problems.contains(&"mic: a streaming input is read by its stream event, and by it alone".to_owned()),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("stream one at a time, or as a webcam and a microphone together")),
+            "{problems:?}"
         );
     }
 

@@ -66,6 +66,23 @@ pub struct InterfaceSpec {
 /// The longest pause a live interface may wait after a change before it recomputes.
 pub(crate) const MAX_DEBOUNCE_SECONDS: f64 = 10.0;
 
+/// What is wrong with these streaming inputs of one endpoint, if anything: one streams, or a
+/// webcam and a microphone together.
+pub(crate) fn streams_together<'a>(kinds: impl Iterator<Item = &'a ComponentKind>) -> Option<String> {
+    let kinds: Vec<&ComponentKind> = kinds.collect();
+    let pair = |a: &ComponentKind, b: &ComponentKind| {
+        matches!(
+            (a, b),
+            (ComponentKind::Image(_), ComponentKind::Audio(_)) | (ComponentKind::Audio(_), ComponentKind::Image(_))
+        )
+    };
+    match kinds[..] {
+        [] | [_] => None,
+        [a, b] if pair(a, b) => None,
+        _ => Some("streaming inputs stream one at a time, or as a webcam and a microphone together".to_owned()),
+    }
+}
+
 /// What is wrong with a conversation (a handler of a whole stream) that `streams` or not and
 /// reads or writes `components`.
 pub(crate) fn conversation_problems<'a>(
@@ -187,9 +204,7 @@ impl InterfaceSpec {
             }
         }
         let streaming = self.inputs.iter().filter(|c| c.kind.is_streaming()).count();
-        if streaming > 1 {
-            problems.push("at most one input may stream".into());
-        }
+        problems.extend(streams_together(self.inputs.iter().filter(|c| c.kind.is_streaming()).map(|c| &c.kind)));
         if streaming > 0 && !self.live {
             problems.push("a streaming input needs a live interface (.live(true))".into());
         }
@@ -341,9 +356,20 @@ impl InterfaceSpec {
         layout
     }
 
-    /// The position of the input that streams, if one does.
+    /// The position of the input whose stream runs the function, if one streams: the webcam
+    /// of a webcam and a microphone that stream together.
     pub fn streaming_input(&self) -> Option<usize> {
-        self.inputs.iter().position(|c| c.kind.is_streaming())
+        self.streaming_inputs().first().copied()
+    }
+
+    /// Every streaming input's position, in the order of a frame's parts: one, or a webcam and
+    /// a microphone that stream together (each frame then carries a picture, then the sound
+    /// with it).
+    pub fn streaming_inputs(&self) -> Vec<usize> {
+        let mut streaming: Vec<usize> =
+            (0..self.inputs.len()).filter(|&i| self.inputs[i].kind.is_streaming()).collect();
+        streaming.sort_by_key(|&i| !matches!(self.inputs[i].kind, ComponentKind::Image(_)));
+        streaming
     }
 
     pub fn summary(&self) -> InterfaceSummary {
@@ -502,5 +528,24 @@ mod tests {
         assert!(problems.contains(&"wide: an image size must be 1 to 8192 pixels".to_string()), "{problems:?}");
         assert!(problems.contains(&"fast: a frame rate must be above 0 and at most 240 per second".to_string()));
         assert!(problems.iter().any(|p| p.starts_with("flagging is for calls, not streams")), "{problems:?}");
+    }
+
+    #[test]
+    fn a_webcam_and_a_microphone_stream_together_and_the_webcam_leads() {
+        use crate::components::{Audio, AudioSource, Image, ImageSource};
+        let microphone = || {
+            let audio = Audio { sources: vec![AudioSource::Microphone], streaming: true, autoplay: false };
+            ComponentSpec::new(ComponentKind::Audio(audio))
+        };
+        let webcam = Image { sources: vec![ImageSource::Webcam], streaming: true, ..Image::default() };
+        let mut both = spec();
+        both.examples.clear();
+        both.inputs = vec![microphone(), ComponentSpec::new(ComponentKind::Image(webcam))];
+        assert_eq!(both.check(), Ok(()));
+        assert_eq!((both.streaming_input(), both.streaming_inputs()), (Some(1), vec![1, 0]), "the picture first");
+        assert_eq!(both.to_blocks().check(), Ok(()));
+        both.inputs[1] = microphone();
+        let problems = both.check().unwrap_err();
+        assert!(problems.iter().any(|p| p.contains("or as a webcam and a microphone together")), "{problems:?}");
     }
 }

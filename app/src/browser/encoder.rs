@@ -35,12 +35,16 @@ onmessage = (event) => {
   }
 };
 async function read() {
-  for (;;) {
-    const { value: frame, done } = await reader.read();
-    if (done) return;
-    if (held) held.close();
-    held = frame;
-    encode();
+  try {
+    for (;;) {
+      const { value: frame, done } = await reader.read();
+      if (done) return;
+      if (held) held.close();
+      held = frame;
+      encode();
+    }
+  } catch (error) {
+    postMessage({ stopped: String(error) });
   }
 }
 async function encode() {
@@ -51,36 +55,51 @@ async function encode() {
   encoding = true;
   last = performance.now();
   try {
-    const [width, height] = [frame.displayWidth, frame.displayHeight];
-    if (!canvas || canvas.width !== width || canvas.height !== height) {
-      canvas = new OffscreenCanvas(width, height);
-      context = canvas.getContext("2d");
+    try {
+      const [width, height] = [frame.displayWidth, frame.displayHeight];
+      if (!canvas || canvas.width !== width || canvas.height !== height) {
+        canvas = new OffscreenCanvas(width, height);
+        context = canvas.getContext("2d");
+      }
+      context.drawImage(frame, 0, 0);
+    } finally {
+      frame.close();
     }
-    context.drawImage(frame, 0, 0);
-    frame.close();
     postMessage(await canvas.convertToBlob({ type: "image/jpeg", quality }));
   } catch (error) {
-    postMessage({ error: String(error) });
+    postMessage({ failed: String(error) });
   }
   encoding = false;
   encode();
 }
 "#;
 
+/// What the worker gives.
+pub(crate) enum Encoded {
+    /// A frame, as a JPEG; it took a credit.
+    Frame(Blob),
+    /// A frame could not be encoded (why); it took a credit.
+    Failed(String),
+    /// The worker stopped (its camera's stream broke, or it failed): no frame will come from it.
+    Stopped,
+}
+
 /// A camera track's frames, encoded as JPEGs in a worker as credits allow; stops when dropped.
 pub(crate) struct FrameEncoder {
     worker: Worker,
+    // Kept alive for as long as the worker may call them.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(JsValue)>,
 }
 
 impl FrameEncoder {
     /// Encodes `track`'s frames at `quality` (0 to 1), at most one per `every_ms` and one per
-    /// credit, giving each to `on_frame` (or why it failed). `None` where the browser cannot.
+    /// credit, giving each to `on_frame`, as the worker's failures. `None` where the browser cannot.
     pub(crate) fn start(
         track: &MediaStreamTrack,
         quality: f64,
         every_ms: f64,
-        mut on_frame: impl FnMut(Result<Blob, String>) + 'static,
+        on_frame: impl FnMut(Encoded) + 'static,
     ) -> Option<FrameEncoder> {
         let global = js_sys::global();
         let processor_class: Function =
@@ -93,17 +112,28 @@ impl FrameEncoder {
         let worker = Worker::new(&url).ok();
         let _ = web_sys::Url::revoke_object_url(&url);
         let worker = worker?;
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event.data();
-            on_frame(match data.dyn_into::<Blob>() {
-                Ok(blob) => Ok(blob),
-                Err(data) => Err(Reflect::get(&data, &"error".into())
-                    .ok()
-                    .and_then(|e| e.as_string())
-                    .unwrap_or_else(|| "the frame could not be encoded".into())),
-            });
+        let on_frame = std::rc::Rc::new(std::cell::RefCell::new(on_frame));
+        let on_message = {
+            let on_frame = on_frame.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let data = event.data();
+                let text = |key: &str| Reflect::get(&data, &key.into()).ok().and_then(|text| text.as_string());
+                let encoded = match (text("failed"), text("stopped")) {
+                    (Some(why), _) => Encoded::Failed(why),
+                    (_, Some(_)) => Encoded::Stopped,
+                    _ => match data.clone().dyn_into::<Blob>() {
+                        Ok(frame) => Encoded::Frame(frame),
+                        Err(_) => Encoded::Failed("the frame could not be encoded".into()),
+                    },
+                };
+                (on_frame.borrow_mut())(encoded);
+            })
+        };
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            (on_frame.borrow_mut())(Encoded::Stopped);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let start = Object::new();
         Reflect::set(&start, &"readable".into(), &readable).ok()?;
         Reflect::set(&start, &"quality".into(), &quality.into()).ok()?;
@@ -112,7 +142,7 @@ impl FrameEncoder {
             worker.terminate();
             return None;
         }
-        Some(FrameEncoder { worker, _on_message: on_message })
+        Some(FrameEncoder { worker, _on_message: on_message, _on_error: on_error })
     }
 
     /// Lets the worker send `frames` more.

@@ -69,6 +69,12 @@ impl Microphone {
         started
     }
 
+    /// Captures the sound of a stream the page already has (a camera's, asked for with the
+    /// microphone); stopping it stops the whole stream.
+    pub(crate) async fn of_stream(stream: MediaStream, level: RwSignal<f64>) -> Result<Microphone, String> {
+        Self::capture(stream, level).await
+    }
+
     async fn capture(stream: MediaStream, level: RwSignal<f64>) -> Result<Microphone, String> {
         let failed = |what: &'static str| {
             move |e: JsValue| words().fill(Text::MicrophoneFailed, &[("error", &format!("{what}: {e:?}"))])

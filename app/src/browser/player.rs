@@ -13,7 +13,9 @@ use js_sys::Uint8Array;
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AudioBuffer, AudioContext, AudioContextState, BaseAudioContext};
+use web_sys::{
+    AudioBuffer, AudioBufferSourceNode, AudioContext, AudioContextState, AudioScheduledSourceNode, BaseAudioContext,
+};
 
 use crate::words::{tr, Text};
 
@@ -41,9 +43,19 @@ struct Inner {
     /// Where (in the context's time) the next chunk starts.
     next_start: Cell<f64>,
     waiting: RefCell<VecDeque<String>>,
+    /// The sources scheduled and not yet over, with when (in the context's time) each ends.
+    sources: RefCell<Vec<(AudioBufferSourceNode, f64)>>,
     draining: Cell<bool>,
     /// Bumped by `reset`: a chunk fetched for an older stream is not played.
     generation: Cell<u32>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(context) = self.context.take() {
+            let _ = context.close();
+        }
+    }
 }
 
 impl ChunkPlayer {
@@ -66,13 +78,18 @@ impl ChunkPlayer {
         }
     }
 
-    /// Stops what plays and forgets what waits: a new stream starts from silence.
+    /// Stops what plays and forgets what waits: a new stream starts from silence. The context
+    /// stays, so that the next stream plays without asking the browser again (a conversation's
+    /// next reply comes from the server, not from a click).
     pub(crate) fn reset(&self) {
         self.inner.generation.set(self.inner.generation.get() + 1);
-        self.inner.waiting.borrow_mut().clear();
-        if let Some(context) = self.inner.context.take() {
-            let _ = context.close();
+        for url in self.inner.waiting.borrow_mut().drain(..).filter(|url| url.starts_with("blob:")) {
+            let _ = web_sys::Url::revoke_object_url(&url);
         }
+        for (source, _) in self.inner.sources.borrow_mut().drain(..) {
+            let _ = AudioScheduledSourceNode::stop(&source);
+        }
+        self.inner.next_start.set(0.0);
         self.scheduled.set(0);
         self.seconds.set(0.0);
         self.playing.set(false);
@@ -99,7 +116,9 @@ impl ChunkPlayer {
     }
 
     /// The audio context, made on the first chunk and running: it is made after the user's
-    /// click (Submit, or stopping a recording), so the browser lets it run.
+    /// click (Submit, stopping a recording, or starting a conversation, whose replies come
+    /// later: the page has been clicked, so the browser lets it run), and kept until the
+    /// player goes.
     async fn context(&self) -> Result<AudioContext, String> {
         let existing = self.inner.context.borrow().clone();
         let context = match existing {
@@ -136,6 +155,9 @@ impl ChunkPlayer {
         let start = self.inner.next_start.get().max(context.current_time() + LEAD);
         if source.start_with_when(start).is_ok() {
             self.inner.next_start.set(start + buffer.duration());
+            let mut sources = self.inner.sources.borrow_mut();
+            sources.retain(|(_, end)| *end > context.current_time());
+            sources.push((source, start + buffer.duration()));
             self.scheduled.update(|n| *n += 1);
             self.seconds.update(|s| *s += buffer.duration());
             self.playing.set(context.state() == AudioContextState::Running);

@@ -3,7 +3,12 @@
 //! recording in a player; as an input, a microphone recorder (with a level meter) and a file
 //! picker; as a streaming input, the microphone streaming chunks while it records.
 
-use leptos::{either::EitherOf3, html, prelude::*, task::spawn_local};
+use leptos::{
+    either::{Either, EitherOf3},
+    html,
+    prelude::*,
+    task::spawn_local,
+};
 use rheo_shared::{components::Audio, AudioSource, FileData, Value};
 use wasm_bindgen::JsCast;
 
@@ -201,15 +206,20 @@ fn recorder(take: impl Fn(web_sys::Blob, String) + Copy + 'static, error: RwSign
 }
 
 /// The microphone of a streaming input: Record/Stop, the level meter, the time left.
+/// A microphone that streams with a webcam shows only its level: the camera's controls start
+/// and stop both, and say how the stream goes.
 fn microphone_stream(f: Field, streamer: Streamer) -> impl IntoView {
     let status = streamer.status;
     let meter = view! {
         <meter class="level" min="0" max="1" value=move || streamer.level.get() aria-label=tr(Text::MicrophoneLevel)
             hidden=move || !status.get().is_running()></meter>
     };
-    let body = view! {
-        {stream_controls(streamer, Text::Record, move || streamer.start(Source::Microphone), meter)}
-        {stream_notes(streamer, Device::Microphone)}
+    let body = match streamer.with_microphone() {
+        true => Either::Left(meter),
+        false => Either::Right(view! {
+            {stream_controls(streamer, Text::Record, move || streamer.start(Source::Microphone), meter)}
+            {stream_notes(streamer, Device::Microphone)}
+        }),
     };
     f.fieldset("audio microphone", body)
 }

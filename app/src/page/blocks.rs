@@ -117,20 +117,25 @@ pub(crate) fn BlocksView(page: PageSpec, root: String) -> impl IntoView {
     }
 }
 
-/// Each stream event's streamer, with the streaming input it streams: it streams to the
-/// event's caller, stops when the page goes, and sends the event's other inputs again when
-/// they change.
+/// Each stream event's streamer, with the streaming input it streams (and, under the same
+/// streamer, a microphone that streams with a webcam): it streams to the event's caller, stops
+/// when the page goes, and sends the event's other inputs again when they change.
 fn streamers(spec: &BlocksSpec, callers: &[Caller], values: &[RwSignal<Value>]) -> Vec<(usize, Streamer)> {
     let streams = spec.events.iter().enumerate().filter_map(|(index, event)| match event.triggers[..] {
         [Trigger::Stream { component }] => Some((index, event, component)),
         _ => None,
     });
     streams
-        .map(|(index, event, component)| {
-            let streamer = Streamer::new(callers[index], event.stream_every, event.duplex, &spec.components[component]);
+        .flat_map(|(index, event, component)| {
+            // A microphone read by a webcam's stream event streams with it, in its frames.
+            let rider =
+                event.inputs.iter().copied().find(|&id| id != component && spec.components[id].kind.is_streaming());
+            let input = &spec.components[component];
+            let streamer = Streamer::new(callers[index], event.stream_every, event.duplex, input, rider.is_some());
             on_leave(move || streamer.stop());
+            let streaming = |id: &usize| *id == component || Some(*id) == rider;
             let others: Vec<RwSignal<Value>> =
-                event.inputs.iter().filter(|&&id| id != component).map(|&id| values[id]).collect();
+                event.inputs.iter().filter(|id| !streaming(id)).map(|&id| values[id]).collect();
             if !others.is_empty() {
                 Effect::new(move |seen: Option<()>| {
                     others.iter().for_each(|value| value.track());
@@ -139,7 +144,7 @@ fn streamers(spec: &BlocksSpec, callers: &[Caller], values: &[RwSignal<Value>]) 
                     }
                 });
             }
-            (component, streamer)
+            [Some((component, streamer)), rider.map(|rider| (rider, streamer))].into_iter().flatten()
         })
         .collect()
 }

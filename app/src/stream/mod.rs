@@ -17,7 +17,7 @@ use std::{rc::Rc, time::Duration};
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use leptos::{prelude::*, task::spawn_local};
 use rheo_shared::{
-    protocol::stream::{decode_answer, decode_frame, encode_frame, ClientMessage, ServerMessage},
+    protocol::stream::{decode_answer, decode_frame, encode_frame, parts_header, ClientMessage, ServerMessage},
     ComponentKind, ComponentSpec,
 };
 use wasm_bindgen::{prelude::*, JsCast};
@@ -25,7 +25,12 @@ use web_sys::{BinaryType, Blob, HtmlVideoElement, MessageEvent, WebSocket};
 
 use crate::{
     browser::{
-        bytes_blob, camera::Camera, devices::CameraRequest, encoder::FrameEncoder, microphone::Microphone, BrowserValue,
+        bytes_blob,
+        camera::Camera,
+        devices::CameraRequest,
+        encoder::{Encoded, FrameEncoder},
+        microphone::Microphone,
+        BrowserValue,
     },
     calls::Caller,
     words::{tr, Text},
@@ -46,28 +51,50 @@ pub(crate) enum Source {
     Microphone,
 }
 
-/// A running device.
+/// A running device, or a camera and a microphone that stream together.
 enum Capture {
     Camera(Camera),
     Microphone(Microphone),
+    /// Each frame a picture and the sound since the last one (see `protocol::stream`).
+    CameraAndMicrophone(Camera, Microphone),
 }
 
 impl Capture {
-    async fn start(source: Source, level: RwSignal<f64>) -> Result<Capture, String> {
+    /// Starts `source`; a camera `with_microphone` opens both, in one request.
+    async fn start(source: Source, with_microphone: bool, level: RwSignal<f64>) -> Result<Capture, String> {
         match source {
+            Source::Camera(video, request) if with_microphone => {
+                let camera = Camera::start(video, &request, true).await?;
+                match Microphone::of_stream(Clone::clone(camera.stream()), level).await {
+                    Ok(microphone) => Ok(Capture::CameraAndMicrophone(camera, microphone)),
+                    Err(message) => {
+                        camera.stop();
+                        Err(message)
+                    }
+                }
+            }
             Source::Camera(video, request) => Camera::start(video, &request, false).await.map(Capture::Camera),
             Source::Microphone => Microphone::start(level).await.map(Capture::Microphone),
         }
     }
 
-    /// The next frame: a JPEG of the camera, or a WAV of the sound since the last frame.
-    async fn frame(&self, jpeg_quality: f64) -> Result<Blob, String> {
+    /// The next frame's parts: a JPEG of the camera, a WAV of the sound since the last frame, or
+    /// both.
+    async fn frame(&self, jpeg_quality: f64) -> Result<Vec<Blob>, String> {
         match self {
-            Capture::Camera(camera) => camera.capture_jpeg(jpeg_quality).await,
-            Capture::Microphone(microphone) => {
-                let audio = microphone.take().ok_or("no sound captured yet")?;
-                bytes_blob(&audio.to_wav(), "audio/wav").ok_or_else(|| "the chunk could not be packed".to_string())
+            Capture::Camera(camera) | Capture::CameraAndMicrophone(camera, _) => {
+                let picture = camera.capture_jpeg(jpeg_quality).await?;
+                self.with_sound(picture)
             }
+            Capture::Microphone(microphone) => Ok(vec![sound(microphone)?]),
+        }
+    }
+
+    /// A frame of `picture`, with the sound since the last frame if the microphone streams too.
+    fn with_sound(&self, picture: Blob) -> Result<Vec<Blob>, String> {
+        match self {
+            Capture::CameraAndMicrophone(_, microphone) => Ok(vec![picture, sound(microphone)?]),
+            _ => Ok(vec![picture]),
         }
     }
 
@@ -77,10 +104,12 @@ impl Capture {
         &self,
         jpeg_quality: f64,
         every_ms: f64,
-        on_frame: impl FnMut(Result<Blob, String>) + 'static,
+        on_frame: impl FnMut(Encoded) + 'static,
     ) -> Option<FrameEncoder> {
         match self {
-            Capture::Camera(camera) => FrameEncoder::start(&camera.video_track()?, jpeg_quality, every_ms, on_frame),
+            Capture::Camera(camera) | Capture::CameraAndMicrophone(camera, _) => {
+                FrameEncoder::start(&camera.video_track()?, jpeg_quality, every_ms, on_frame)
+            }
             Capture::Microphone(_) => None,
         }
     }
@@ -89,8 +118,18 @@ impl Capture {
         match self {
             Capture::Camera(camera) => camera.stop(),
             Capture::Microphone(microphone) => microphone.stop(),
+            Capture::CameraAndMicrophone(camera, microphone) => {
+                microphone.stop();
+                camera.stop();
+            }
         }
     }
+}
+
+/// The sound the microphone captured since it was last taken, as a WAV.
+fn sound(microphone: &Microphone) -> Result<Blob, String> {
+    let audio = microphone.take().ok_or("no sound captured yet")?;
+    bytes_blob(&audio.to_wav(), "audio/wav").ok_or_else(|| "the chunk could not be packed".to_string())
 }
 
 /// Where a stream is, as the page shows it.
@@ -129,6 +168,9 @@ pub(crate) struct Streamer {
     stream_every: f64,
     /// The endpoint converses: it answers when it likes, not once per frame.
     conversation: bool,
+    /// A camera's stream carries the microphone too (the endpoint reads a streaming Audio with
+    /// its webcam).
+    with_microphone: bool,
     jpeg_quality: f64,
     pub(crate) status: RwSignal<StreamStatus>,
     pub(crate) seconds_left: RwSignal<Option<u32>>,
@@ -157,8 +199,15 @@ struct Run {
 
 impl Streamer {
     /// The stream of `input` (a streaming Image or Audio) to `caller`'s endpoint, a chunk or
-    /// frame every `stream_every` seconds, to a `conversation` or not.
-    pub(crate) fn new(caller: Caller, stream_every: f64, conversation: bool, input: &ComponentSpec) -> Self {
+    /// frame every `stream_every` seconds, to a `conversation` or not, a camera's `with_microphone`
+    /// or not.
+    pub(crate) fn new(
+        caller: Caller,
+        stream_every: f64,
+        conversation: bool,
+        input: &ComponentSpec,
+        with_microphone: bool,
+    ) -> Self {
         let jpeg_quality = match &input.kind {
             ComponentKind::Image(image) => image.jpeg_quality,
             _ => 0.8,
@@ -167,6 +216,7 @@ impl Streamer {
             caller,
             stream_every,
             conversation,
+            with_microphone,
             jpeg_quality,
             status: RwSignal::new(StreamStatus::Off),
             seconds_left: RwSignal::new(None),
@@ -178,6 +228,11 @@ impl Streamer {
         }
     }
 
+    /// Whether this is a camera's stream that carries the microphone too.
+    pub(crate) fn with_microphone(self) -> bool {
+        self.with_microphone
+    }
+
     /// Starts the device, then the stream.
     pub(crate) fn start(self, source: Source) {
         if self.status.get_untracked().is_running() {
@@ -186,7 +241,7 @@ impl Streamer {
         self.status.set(StreamStatus::Starting);
         self.caller.set_error(None);
         spawn_local(async move {
-            let capture = match Capture::start(source, self.level).await {
+            let capture = match Capture::start(source, self.with_microphone, self.level).await {
                 Ok(capture) => capture,
                 Err(message) => return self.status.set(StreamStatus::Failed(message)),
             };
@@ -293,10 +348,9 @@ impl Streamer {
             let encoder = run.capture.encoder(self.jpeg_quality, every_ms, move |frame| self.encoded(id, frame));
             encoder.inspect(|encoder| encoder.credit(run.pacing.credits())).map(|encoder| run.encoder = Some(encoder))
         });
-        let capture = match encoding.flatten() {
-            Some(()) => None,
-            None => set_interval_with_handle(move || self.capture(id), Duration::from_secs_f64(self.stream_every)).ok(),
-        };
+        if encoding.flatten().is_none() {
+            self.capture_on_ticks(id);
+        }
         let ends_at = time_limit.map(|limit| js_sys::Date::now() + limit * 1000.0);
         let show_time_left = move || {
             let left = ends_at.map(|end| ((end - js_sys::Date::now()) / 1000.0).max(0.0).ceil() as u32);
@@ -304,25 +358,44 @@ impl Streamer {
         };
         show_time_left();
         let clock = set_interval_with_handle(show_time_left, Duration::from_millis(250));
-        self.run.with(|run| {
-            run.timers.extend(capture);
-            run.timers.extend(clock.ok());
-        });
+        self.run.with(|run| run.timers.extend(clock.ok()));
     }
 
-    /// A frame the encoder made: sent with the next number, unless the socket is behind (its
-    /// credit then comes back at once).
-    fn encoded(self, id: u32, frame: Result<Blob, String>) {
+    /// Captures a frame every `stream_every` seconds on the page's own thread.
+    fn capture_on_ticks(self, id: u32) {
+        let ticks = set_interval_with_handle(move || self.capture(id), Duration::from_secs_f64(self.stream_every));
+        self.run.with(|run| run.timers.extend(ticks.ok()));
+    }
+
+    /// What the encoder gave: a frame, sent with the next number (with the sound since the
+    /// last, if the microphone streams too) unless the socket is behind (its credit then comes
+    /// back at once); a frame it could not encode, said; or its end, after which the page
+    /// captures on its own thread.
+    fn encoded(self, id: u32, encoded: Encoded) {
+        let picture = match encoded {
+            Encoded::Frame(picture) => Ok(picture),
+            Encoded::Failed(why) => Err(why),
+            Encoded::Stopped => {
+                if self.run.with(|run| run.id == id && run.encoder.take().is_some()) == Some(true) {
+                    self.capture_on_ticks(id);
+                }
+                return;
+            }
+        };
         let reserved = self.run.with(|run| {
             let behind = run.id != id || run.socket.buffered_amount() > MAX_BUFFERED_BYTES;
-            (!behind).then(|| run.pacing.reserve()).flatten().map(|seq| (seq, run.socket.clone()))
+            let frame = picture.and_then(|picture| run.capture.with_sound(picture));
+            (!behind).then(|| run.pacing.reserve()).flatten().map(|seq| (seq, run.socket.clone(), frame))
         });
-        match (reserved.flatten(), frame) {
-            (Some((seq, socket)), Ok(frame)) if send_frame(&socket, seq, &frame) => {}
-            (Some((seq, _)), _) => {
+        match reserved.flatten() {
+            Some((seq, socket, Ok(parts))) if send_frame(&socket, seq, &parts) => {}
+            Some((seq, _, frame)) => {
                 self.settle(seq, false);
+                if let Err(why) = frame {
+                    self.caller.set_error(Some(why));
+                }
             }
-            (None, _) => {
+            None => {
                 self.run.with(|run| run.encoder.as_ref().map(|encoder| encoder.credit(1)));
             }
         }
@@ -344,7 +417,7 @@ impl Streamer {
         let quality = self.jpeg_quality;
         spawn_local(async move {
             let sent = match capture.frame(quality).await {
-                Ok(frame) => send_frame(&socket, seq, &frame),
+                Ok(parts) => send_frame(&socket, seq, &parts),
                 Err(_) => false, // no picture or sound yet: try again next tick
             };
             if !sent {
@@ -400,7 +473,8 @@ impl Streamer {
     /// encoder may send another.
     fn settle(self, seq: u32, answered: bool) -> bool {
         let settled = self.run.with(|run| {
-            if let Some(encoder) = &run.encoder {
+            // A conversation's encoder has credit enough: its answers are not frames.
+            if let (Some(encoder), Pacing::Window(_)) = (&run.encoder, &run.pacing) {
                 encoder.credit(1);
             }
             run.pacing.settle(seq, answered)
@@ -432,14 +506,20 @@ impl Streamer {
     }
 }
 
-/// Sends frame `seq` as one binary message: the protocol's header, then the media, joined as a
-/// blob so an image never passes through wasm memory. Says whether it went out.
-fn send_frame(socket: &WebSocket, seq: u32, media: &Blob) -> bool {
+/// Sends frame `seq` as one binary message: the protocol's header, then the media of each part
+/// (a picture, a sound, or both), joined as a blob so an image never passes through wasm
+/// memory. Says whether it went out.
+fn send_frame(socket: &WebSocket, seq: u32, parts: &[Blob]) -> bool {
     if socket.ready_state() != WebSocket::OPEN {
         return false;
     }
-    let header = Uint8Array::from(&encode_frame(seq, &[])[..]);
-    match Blob::new_with_blob_sequence(&Array::of2(&header, media)) {
+    let lengths: Vec<usize> = parts.iter().map(|part| part.size() as usize).collect();
+    let header = Uint8Array::from(&encode_frame(seq, &parts_header(&lengths))[..]);
+    let joined = Array::of1(&header);
+    for part in parts {
+        joined.push(part);
+    }
+    match Blob::new_with_blob_sequence(&joined) {
         Ok(frame) => socket.send_with_blob(&frame).is_ok(),
         Err(_) => false,
     }

@@ -147,6 +147,8 @@ pub(crate) type ErasedHandler = Box<dyn Fn(Vec<Payload>, Slot) -> Answers<Vec<Pa
 #[derive(Clone)]
 pub struct Slot {
     _permit: Option<Arc<OwnedSemaphorePermit>>,
+    /// A conversation's: the endpoint's line and the client, for the calls it makes.
+    line: Option<(Arc<Line>, Option<std::net::IpAddr>)>,
     reporter: Option<Reporter>,
     files: Arc<FileStore>,
     limits: Limits,
@@ -154,6 +156,17 @@ pub struct Slot {
 }
 
 impl Slot {
+    /// A slot of its own for a call a conversation makes (a reply): it waits in the endpoint's
+    /// line, as any call does, so the concurrency limit holds for replies too (a sync reply
+    /// that cannot be stopped keeps its place until it returns).
+    pub(crate) async fn for_call(&self) -> Result<Slot, CallError> {
+        let permit = match &self.line {
+            Some((line, client)) => Some(Arc::new(line.slot(self.reporter.as_ref(), *client).await?)),
+            None => None,
+        };
+        Ok(Slot { _permit: permit, ..self.clone() })
+    }
+
     /// Where the call's progress and alerts go, if its caller listens.
     pub(crate) fn reporter(&self) -> Option<Reporter> {
         self.reporter.clone()
@@ -191,10 +204,12 @@ pub(crate) enum Input {
 pub(crate) struct Checked(Vec<Input>, Option<Payload>);
 
 impl Checked {
-    /// These inputs with `frame` as the value of input `position` (the streaming one).
-    pub(crate) fn with_frame(mut self, position: usize, frame: Bytes) -> Self {
-        if let Some(input) = self.0.get_mut(position) {
-            *input = Input::Frame(frame);
+    /// These inputs with each frame part as the value of its input (a streaming one), by position.
+    pub(crate) fn with_frame(mut self, parts: impl IntoIterator<Item = (usize, Bytes)>) -> Self {
+        for (position, part) in parts {
+            if let Some(input) = self.0.get_mut(position) {
+                *input = Input::Frame(part);
+            }
         }
         self
     }
@@ -574,17 +589,17 @@ impl Mounted {
     /// length. Every misfit is reported. The choices of an input an update may give other ones
     /// are the session's: checked in the call, against them.
     pub(crate) fn check(&self, values: Vec<Value>) -> Result<Checked, CallError> {
-        self.check_but(values, None)
+        self.check_but(values, &[])
     }
 
-    /// Checks the inputs of a stream: every value but the streaming input's, which comes with
+    /// Checks the inputs of a stream: every value but the streaming inputs', which come with
     /// each frame ([`Checked::with_frame`]).
     pub(crate) fn check_stream_inputs(&self, values: Vec<Value>) -> Result<Checked, CallError> {
-        self.check_but(values, self.spec.streaming_input())
+        self.check_but(values, &self.spec.streaming_inputs())
     }
 
-    /// [`Mounted::check`], leaving out input `skipped`'s value and the session's choices.
-    fn check_but(&self, values: Vec<Value>, skipped: Option<usize>) -> Result<Checked, CallError> {
+    /// [`Mounted::check`], leaving out the `skipped` inputs' values and the session's choices.
+    fn check_but(&self, values: Vec<Value>, skipped: &[usize]) -> Result<Checked, CallError> {
         // Read as plain JSON, a value may be one its component reads as its own (a list of
         // files is not told from other JSON but by a File).
         let values: Vec<Value> = (values.into_iter().enumerate())
@@ -593,7 +608,7 @@ impl Mounted {
                 None => value,
             })
             .collect();
-        let checked_later: Vec<usize> = self.wiring.session_choices().chain(skipped).collect();
+        let checked_later: Vec<usize> = self.wiring.session_choices().chain(skipped.iter().copied()).collect();
         let misfits: Vec<Misfit> = check_values(&self.spec.inputs, &values)
             .err()
             .unwrap_or_default()
@@ -663,12 +678,14 @@ impl Mounted {
     /// Runs a conversation on `rows`, each a frame's number and the inputs with it, as a
     /// stream brings them (`None` if its handler takes one call's values). Each row is decoded
     /// (one that does not decode is [`Heard::Refused`], and the conversation goes on) and
-    /// given to the handler; what it says is checked. Ends with [`Heard::Over`] when the
-    /// handler ends; dropping it stops the handler. No line slot is taken: a conversation lasts
-    /// as long as its stream, which the stream limits bound.
+    /// given to the handler; what it says is checked. Ends when the handler ends; dropping it
+    /// stops the handler. The conversation takes no place in the
+    /// endpoint's line (it lasts as long as its stream, which the stream limits bound); the
+    /// calls it makes do ([`Slot::for_call`]).
     pub(crate) fn converse(
         self: &Arc<Self>,
         files: &Arc<FileStore>,
+        client: Option<std::net::IpAddr>,
         mut rows: mpsc::Receiver<(u32, Checked)>,
     ) -> Option<BoxStream<'static, Heard>> {
         let conversation = self.conversation.as_ref()?;
@@ -686,7 +703,9 @@ impl Mounted {
                 }
             }
         });
-        let slot = Slot { _permit: None, reporter: None, files: files.clone(), limits: self.limits, batch_runs: None };
+        let line = self.line.clone().map(|line| (line, client));
+        let slot =
+            Slot { _permit: None, line, reporter: None, files: files.clone(), limits: self.limits, batch_runs: None };
         let endpoint = self.clone();
         let said = conversation(receiver_stream(decoded_rows).boxed(), slot).map(move |said| {
             let checked = said.and_then(|said| match said {
@@ -697,17 +716,19 @@ impl Mounted {
             });
             checked.map_or_else(Heard::Failed, Heard::Said)
         });
-        let said = said.chain(futures::stream::iter([Heard::Over]));
         Some(
             async_stream::stream! {
                 let _decoder = AbortOnDrop(decoder.abort_handle());
-                let mut heard = futures::stream::select(said, receiver_stream(refusals));
-                while let Some(next) = heard.next().await {
-                    let over = matches!(next, Heard::Over);
+                let (mut said, mut refusals) = (Box::pin(said), refusals);
+                loop {
+                    let next = tokio::select! {
+                        next = said.next() => match next {
+                            Some(next) => next,
+                            None => break,
+                        },
+                        Some(refused) = refusals.recv() => refused,
+                    };
                     yield next;
-                    if over {
-                        break;
-                    }
                 }
             }
             .boxed(),
@@ -766,6 +787,7 @@ impl Mounted {
             inputs.splice(0..0, event_data);
             let slot = Slot {
                 _permit: permit.clone(),
+                line: None,
                 reporter,
                 files: files.clone(),
                 limits: self.limits,
@@ -799,8 +821,6 @@ pub(crate) enum Heard {
     Refused(u32, CallError),
     /// The handler failed (an author's conversation ends after it).
     Failed(CallError),
-    /// The handler has ended.
-    Over,
 }
 
 /// A channel's receiving end as a stream.

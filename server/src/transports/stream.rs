@@ -28,7 +28,9 @@ use futures::{
     stream::{BoxStream, StreamExt},
     Sink, SinkExt,
 };
-use rheo_shared::protocol::stream::{decode_frame, ClientMessage, ServerMessage, FRAME_HEADER_BYTES, MAX_FRAME_BYTES};
+use rheo_shared::protocol::stream::{
+    decode_frame, split_parts, ClientMessage, ServerMessage, FRAME_HEADER_BYTES, MAX_FRAME_BYTES,
+};
 use serde::Deserialize;
 use tokio::{
     sync::mpsc,
@@ -72,8 +74,8 @@ pub(crate) async fn connect(
     ClientAddress(client): ClientAddress,
 ) -> Result<Response, ApiError> {
     let interface = interfaces.find(&name)?.endpoint(fn_index).cloned();
-    let streaming = interface.as_ref().and_then(|i| i.spec().streaming_input());
-    let (Some(interface), Some(streaming)) = (interface, streaming) else {
+    let streaming = interface.as_ref().map(|i| i.spec().streaming_inputs()).unwrap_or_default();
+    let Some(interface) = interface.filter(|_| !streaming.is_empty()) else {
         return Err(Failure::NoStream(name, fn_index).into());
     };
     let limits = interfaces.limits;
@@ -104,17 +106,24 @@ struct FrameStream {
     interface: Arc<Mounted>,
     /// Whose stream it is (its frames' calls are the client's).
     client: Option<std::net::IpAddr>,
-    /// The position of the streaming input.
-    streaming: usize,
+    /// The positions of the streaming inputs: one, or a webcam and a microphone whose frames
+    /// come together.
+    streaming: Vec<usize>,
     /// Every input's current value, checked (the streaming slot waits for a frame); `None`
     /// before the start message.
     inputs: Option<Checked>,
     /// The session whose `State` the calls use: the page's, or this stream's own.
     session: Option<String>,
     /// A frame that came while another was running.
-    waiting: Option<(u32, Bytes)>,
+    waiting: Option<Frame>,
     /// The conversation, for an endpoint whose handler takes the whole stream, once started.
     conversation: Option<Conversation>,
+}
+
+/// A frame from the client: its number, and a part for each streaming input.
+struct Frame {
+    seq: u32,
+    parts: Vec<Bytes>,
 }
 
 /// A running conversation: where its frames go, what it says, and how many answers it gave.
@@ -144,7 +153,8 @@ impl FrameStream {
         let mut last_frame: Option<Instant> = None;
         let mut running: Option<Running> = None;
         loop {
-            let idle_at = last_frame.map(|at| at + idle_timeout);
+            // A timeout too long to add is none.
+            let idle_at = last_frame.and_then(|at| at.checked_add(idle_timeout));
             let event = tokio::select! {
                 () = sleep_until(deadline) => Event::TimeUp,
                 () = sleep_until(idle_at.unwrap_or(deadline)), if idle_at.is_some_and(|at| at < deadline) => Event::Idle,
@@ -196,7 +206,7 @@ impl FrameStream {
                         Err(message) => as_message(ServerMessage::Error { seq: Some(seq), message }),
                     })
                 }
-                Event::Heard(None | Some(Heard::Over)) => {
+                Event::Heard(None) => {
                     let reason = "The conversation is over.".to_owned();
                     let _ = send(&mut socket, ServerMessage::Ended { reason }, Instant::now() + SEND_TIMEOUT).await;
                     break;
@@ -257,44 +267,54 @@ impl FrameStream {
     }
 
     /// A frame to process, or why it cannot be.
-    fn frame(&self, frame: Bytes) -> Result<(u32, Bytes), ServerMessage> {
+    fn frame(&self, frame: Bytes) -> Result<Frame, ServerMessage> {
         let (seq, media) =
             decode_frame(&frame).map_err(|e| ServerMessage::Error { seq: None, message: e.to_string() })?;
+        let refused = |message: String| ServerMessage::Error { seq: Some(seq), message };
         if self.inputs.is_none() {
-            return Err(ServerMessage::Error { seq: Some(seq), message: "send a start message first".into() });
+            return Err(refused("send a start message first".into()));
         }
         if media.len() > MAX_FRAME_BYTES {
-            let message =
-                format!("the frame is {} KiB; the limit is {} KiB", media.len() / 1024, MAX_FRAME_BYTES / 1024);
-            return Err(ServerMessage::Error { seq: Some(seq), message });
+            return Err(refused(format!(
+                "the frame is {} KiB; the limit is {} KiB",
+                media.len() / 1024,
+                MAX_FRAME_BYTES / 1024
+            )));
         }
-        Ok((seq, frame))
+        let parts = split_parts(media, self.streaming.len()).map_err(|e| refused(e.to_string()))?;
+        let media = frame.slice(FRAME_HEADER_BYTES..);
+        Ok(Frame { seq, parts: parts.into_iter().map(|range| media.slice(range)).collect() })
+    }
+
+    /// The stream's inputs with this frame's parts.
+    fn row(&self, inputs: Checked, frame: Frame) -> Checked {
+        inputs.with_frame(self.streaming.iter().copied().zip(frame.parts))
     }
 
     /// Takes a frame: to the conversation, or to run now if none runs, or else to wait in
     /// place of the one waiting, which is skipped.
-    fn take(&mut self, frame: (u32, Bytes), running: &mut Option<Running>) -> Option<Message> {
+    fn take(&mut self, frame: Frame, running: &mut Option<Running>) -> Option<Message> {
         if self.conversation.is_some() {
             self.hand_over(frame).map(as_message)
         } else if running.is_none() {
             *running = Some(self.process(frame));
             None
         } else {
-            self.waiting.replace(frame).map(|(seq, _)| as_message(ServerMessage::Skipped { seq }))
+            self.waiting.replace(frame).map(|frame| as_message(ServerMessage::Skipped { seq: frame.seq }))
         }
     }
 
     /// The endpoint's conversation, started, if its handler takes the whole stream.
     fn converse(&self) -> Option<Conversation> {
         let (inbox, rows) = mpsc::channel(CONVERSATION_INBOX);
-        let heard = self.interface.converse(&self.interfaces.files, rows)?;
+        let heard = self.interface.converse(&self.interfaces.files, self.client, rows)?;
         Some(Conversation { inbox, heard, answers: 0 })
     }
 
     /// Hands a frame to the conversation; a frame that finds its inbox full is skipped.
-    fn hand_over(&self, (seq, frame): (u32, Bytes)) -> Option<ServerMessage> {
-        let (conversation, inputs) = (self.conversation.as_ref()?, self.inputs.clone()?);
-        let row = inputs.with_frame(self.streaming, frame.slice(FRAME_HEADER_BYTES..));
+    fn hand_over(&self, frame: Frame) -> Option<ServerMessage> {
+        let (conversation, inputs, seq) = (self.conversation.as_ref()?, self.inputs.clone()?, frame.seq);
+        let row = self.row(inputs, frame);
         match conversation.inbox.try_send((seq, row)) {
             Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => None,
             Err(mpsc::error::TrySendError::Full(_)) => Some(ServerMessage::Skipped { seq }),
@@ -311,7 +331,6 @@ impl FrameStream {
                 return Some(as_message(ServerMessage::Error { seq: Some(seq), message: e.to_string() }))
             }
             Heard::Failed(e) => return Some(as_message(ServerMessage::Error { seq: None, message: e.to_string() })),
-            Heard::Over => return None,
         };
         let conversation = self.conversation.as_mut()?;
         conversation.answers += 1;
@@ -325,10 +344,11 @@ impl FrameStream {
     }
 
     /// Runs a frame through the handler, off the runtime for the codecs.
-    fn process(&self, (seq, frame): (u32, Bytes)) -> Running {
+    fn process(&self, frame: Frame) -> Running {
         let (interfaces, interface) = (self.interfaces.clone(), self.interface.clone());
         let inputs = self.inputs.clone().expect("frames are taken only after the start message");
-        let inputs = inputs.with_frame(self.streaming, frame.slice(FRAME_HEADER_BYTES..));
+        let seq = frame.seq;
+        let inputs = self.row(inputs, frame);
         let (client, session) = (self.client, self.session.clone());
         Box::pin(async move {
             let answer = async {

@@ -9,9 +9,11 @@ use common::serve;
 use futures::{SinkExt, StreamExt};
 use rheo::{
     image::{imageops, DynamicImage, Rgb, RgbImage},
-    Image, ImageSource, Interface, Radio, Registry,
+    Audio, AudioData, Image, ImageSource, Interface, Number, Radio, Registry,
 };
-use rheo_shared::protocol::stream::{decode_answer, encode_frame, ClientMessage, ServerMessage, MAX_FRAME_BYTES};
+use rheo_shared::protocol::stream::{
+    decode_answer, encode_frame, parts_header, ClientMessage, ServerMessage, MAX_FRAME_BYTES,
+};
 use serde_json::json;
 use tokio::net::TcpStream;
 use tokio_tungstenite::{connect_async, tungstenite::Message, MaybeTlsStream, WebSocketStream};
@@ -56,6 +58,18 @@ fn registry() -> Registry {
                 .time_limit(Some(Duration::from_millis(300))),
         )
         .mount("still", Interface::new(flip).inputs(Image::new()).outputs(Image::new()))
+        .mount(
+            "see_and_hear",
+            Interface::new(see_and_hear)
+                .inputs((Audio::new().microphone().streaming(true), webcam()))
+                .outputs((Image::new(), Number::new()))
+                .live(true),
+        )
+}
+
+/// The picture flipped, and how long the sound that came with it lasts.
+fn see_and_hear(sound: AudioData, picture: RgbImage) -> (RgbImage, f64) {
+    (flip(picture), sound.duration())
 }
 
 async fn open(port: u16, name: &str, start: serde_json::Value) -> Socket {
@@ -131,6 +145,25 @@ async fn each_frame_comes_back_processed() {
         send_frame(&mut socket, seq, &two_tone_jpeg()).await;
         assert!(expect_frame(&mut socket, seq).await, "frame {seq} is upside down");
     }
+}
+
+/// A webcam and a microphone stream together: each frame is a picture and the sound with it,
+/// which the handler gets at once; a frame whose parts do not add up is refused by number.
+#[tokio::test]
+async fn a_picture_and_its_sound_come_in_one_frame() {
+    let port = serve(registry()).await;
+    let mut socket = open(port, "see_and_hear", json!({"type": "start", "data": [null, null]})).await;
+    expect_event(&mut socket).await;
+    let (picture, sound) = (two_tone_jpeg(), AudioData::mono(16_000, vec![0.1; 533]).to_wav());
+    let frame = [parts_header(&[picture.len(), sound.len()]), picture.clone(), sound].concat();
+    send_frame(&mut socket, 1, &frame).await;
+    assert!(expect_frame(&mut socket, 1).await, "the picture, upside down");
+    let lying = [parts_header(&[picture.len() + 1000, 0]), picture].concat();
+    send_frame(&mut socket, 2, &lying).await;
+    assert_eq!(
+        expect_event(&mut socket).await,
+        ServerMessage::Error { seq: Some(2), message: "the frame's parts do not add up to its length".into() }
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,11 @@
 //!    streaming input's slot is ignored.
 //! 2. It then sends frames, binary messages `[seq: u32 LE][media bytes]` (a JPEG for a webcam,
 //!    a WAV of the last `stream_every` seconds for a microphone), and [`ClientMessage::Inputs`]
-//!    whenever another input changes; the change applies from the next frame on.
+//!    whenever another input changes; the change applies from the next frame on. A stream of a
+//!    webcam with a microphone (an endpoint with two streaming inputs) sends both in each frame:
+//!    its media is `[picture length: u32 LE][the picture's JPEG][a WAV of the sound since the
+//!    last picture]` ([`parts_header`], [`split_parts`]), so the handler hears what was said
+//!    while it sees each picture, the two kept together in time.
 //! 3. The server answers every frame, in order: with an answer, binary
 //!    `[seq: u32 LE][json length: u32 LE][json: the outputs][media bytes]`, in which every file
 //!    of the media outputs (a component whose `Kind::media` is some) is followed, in order, by
@@ -143,6 +147,8 @@ pub enum FrameError {
     BadJson(String),
     #[error("the media bytes do not match the sizes the outputs declare")]
     SizeMismatch,
+    #[error("the frame's parts do not add up to its length")]
+    PartsMismatch,
 }
 
 /// A frame from the browser: its number and the media bytes.
@@ -156,6 +162,30 @@ pub fn encode_frame(seq: u32, media: &[u8]) -> Vec<u8> {
 pub fn decode_frame(message: &[u8]) -> Result<(u32, &[u8]), FrameError> {
     let (seq, media) = split_u32(message)?;
     Ok((seq, media))
+}
+
+/// What comes before the media of a frame of several parts (one per streaming input, in the
+/// endpoint's order) of these `lengths`: the length of each part but the last.
+pub fn parts_header(lengths: &[usize]) -> Vec<u8> {
+    let leading = &lengths[..lengths.len().saturating_sub(1)];
+    leading.iter().flat_map(|&length| (length as u32).to_le_bytes()).collect()
+}
+
+/// A frame's media split into its `parts` (see [`parts_header`]), as byte ranges of `media`;
+/// one part is the media itself.
+pub fn split_parts(media: &[u8], parts: usize) -> Result<Vec<std::ops::Range<usize>>, FrameError> {
+    let header = 4 * parts.saturating_sub(1);
+    let lengths = media.get(..header).ok_or(FrameError::TooShort)?;
+    let mut start = header;
+    let mut ranges = Vec::with_capacity(parts);
+    for length in lengths.chunks_exact(4) {
+        let length = u32::from_le_bytes(length.try_into().expect("chunks of 4")) as usize;
+        let end = start.checked_add(length).filter(|&end| end <= media.len()).ok_or(FrameError::PartsMismatch)?;
+        ranges.push(start..end);
+        start = end;
+    }
+    ranges.push(start..media.len());
+    Ok(ranges)
 }
 
 /// The server's answer to one frame.
@@ -306,6 +336,18 @@ mod tests {
         let mut bad_json = encode_answer(1, &[], &[]);
         bad_json[8] = b'{';
         assert!(matches!(decode_answer(&bad_json), Err(FrameError::BadJson(_))));
+    }
+
+    #[test]
+    fn a_frame_of_two_parts_splits_back_and_a_lying_length_is_refused() {
+        let (picture, sound) = (b"jpeg".as_slice(), b"wave!".as_slice());
+        let media = [parts_header(&[picture.len(), sound.len()]), picture.to_vec(), sound.to_vec()].concat();
+        let parts = split_parts(&media, 2).unwrap();
+        assert_eq!((&media[parts[0].clone()], &media[parts[1].clone()]), (picture, sound));
+        assert_eq!(split_parts(b"one", 1).unwrap(), vec![0..3], "one part is the media itself");
+        let lying = [100u32.to_le_bytes().to_vec(), picture.to_vec()].concat();
+        assert_eq!(split_parts(&lying, 2), Err(FrameError::PartsMismatch));
+        assert_eq!(split_parts(b"ab", 2), Err(FrameError::TooShort));
     }
 
     #[test]
