@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import config from "../playwright.config";
-import { fakeMediaArgs, halves, twoToneVideo } from "../fixtures/media";
+import { fakeMediaArgs, fakeMicrophoneArgs, halves, speechBursts, twoToneVideo } from "../fixtures/media";
 
 // A real deployment, started by scripts/deploy-test-env.sh (scripts/test.sh sources it): the
 // demos behind Debian's nginx under /demos/ with a login, and the demos over their own TLS.
@@ -9,12 +9,18 @@ const tls = process.env.RHEO_TLS_URL;
 const [user, password] = [process.env.RHEO_DEPLOY_USER ?? "", process.env.RHEO_DEPLOY_PASSWORD ?? ""];
 test.skip(!deploy && !process.env.CI, "needs the deployment of scripts/deploy-test-env.sh");
 
-// The fake camera's video: top half white, bottom half black.
+// The fake camera's video: top half white, bottom half black; the fake microphone says
+// speech-like bursts with pauses.
 const baseArgs = (config.projects?.[0].use?.launchOptions?.args ?? []) as string[];
 test.use({
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [...baseArgs, ...fakeMediaArgs(twoToneVideo()), "--autoplay-policy=no-user-gesture-required"],
+    args: [
+      ...baseArgs,
+      ...fakeMediaArgs(twoToneVideo()),
+      ...fakeMicrophoneArgs(speechBursts()),
+      "--autoplay-policy=no-user-gesture-required",
+    ],
   },
 });
 
@@ -50,6 +56,16 @@ async function expectFlippedFrames(page: Page) {
   await page.getByRole("button", { name: "Stop" }).click();
 }
 
+/** Talks to /talk: a turn answered after its pause, then the reply talked over. */
+async function expectConversation(page: Page) {
+  await page.getByRole("button", { name: "Record" }).click();
+  const [player, controls] = [page.locator("figure.audio.output"), page.locator(".stream-controls")];
+  await expect(controls).toHaveAttribute("data-stream", "streaming");
+  await expect.poll(() => player.getAttribute("data-chunks").then(Number), { timeout: 10_000 }).toBeGreaterThan(0);
+  await expect.poll(() => controls.getAttribute("data-interruptions").then(Number), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+  await page.getByRole("button", { name: "Stop" }).click();
+}
+
 test.describe("behind nginx under /demos/ with a login", () => {
   test("the live calculator works, and every link stays under /demos/", async ({ page }) => {
     await logInAndOpen(page, `${deploy}calculator`);
@@ -66,6 +82,12 @@ test.describe("behind nginx under /demos/ with a login", () => {
   test("the webcam streams through nginx's WebSocket proxy", async ({ page }) => {
     await logInAndOpen(page, `${deploy}flip`);
     await expectFlippedFrames(page);
+    expect(await violations(page)).toEqual([]);
+  });
+
+  test("a conversation answers a turn and is talked over through the proxy", async ({ page }) => {
+    await logInAndOpen(page, `${deploy}talk`);
+    await expectConversation(page);
     expect(await violations(page)).toEqual([]);
   });
 
@@ -101,6 +123,12 @@ test.describe("over Rheo's own TLS", () => {
     await expectFlippedFrames(page);
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === "rheo-session")).toMatchObject({ httpOnly: true, secure: true, sameSite: "Lax" });
+    expect(await violations(page)).toEqual([]);
+  });
+
+  test("a conversation runs over wss:// after logging in", async ({ page }) => {
+    await logInAndOpen(page, `${tls}talk`);
+    await expectConversation(page);
     expect(await violations(page)).toEqual([]);
   });
 });
