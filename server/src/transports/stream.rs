@@ -41,7 +41,9 @@ use super::{check_session, rheo::ApiError, ClientTicket, Failure, Interfaces};
 use crate::{
     engine::{
         codec::{answer_frame, blocking},
-        last, Checked, Heard, Mounted, OpenStream, Said,
+        last,
+        value::Payload,
+        Checked, Heard, Mounted, OpenStream, Said,
     },
     site::ClientAddress,
 };
@@ -334,12 +336,10 @@ impl FrameStream {
         };
         let conversation = self.conversation.as_mut()?;
         conversation.answers += 1;
-        let (seq, interface, max_files) =
-            (conversation.answers, self.interface.clone(), self.interfaces.files.value_bounds().files);
-        let answer = blocking(move || answer_frame(seq, outputs, &interface.spec().outputs, max_files)).await;
-        Some(match answer.and_then(|answer| answer) {
+        let seq = conversation.answers;
+        Some(match encoded_answer(&self.interfaces, self.interface.clone(), seq, outputs).await {
             Ok(binary) => Message::Binary(binary.into()),
-            Err(e) => as_message(ServerMessage::Error { seq: None, message: e.to_string() }),
+            Err(message) => as_message(ServerMessage::Error { seq: None, message }),
         })
     }
 
@@ -354,13 +354,23 @@ impl FrameStream {
             let answer = async {
                 let call = interface.call(&interfaces.files, client, session, inputs, None);
                 let outputs = last(call).await.map_err(|e| e.to_string())?;
-                let (interface, max_files) = (interface.clone(), interfaces.files.value_bounds().files);
-                let answer = blocking(move || answer_frame(seq, outputs, &interface.spec().outputs, max_files));
-                answer.await.and_then(|answer| answer).map_err(|e| e.to_string())
+                encoded_answer(&interfaces, interface.clone(), seq, outputs).await
             };
             (seq, answer.await)
         })
     }
+}
+
+/// Answer `seq` of `outputs` as its binary message, encoded off the runtime (JPEG, WAV).
+async fn encoded_answer(
+    interfaces: &Interfaces,
+    interface: Arc<Mounted>,
+    seq: u32,
+    outputs: Vec<Payload>,
+) -> Result<Vec<u8>, String> {
+    let max_files = interfaces.files.value_bounds().files;
+    let answer = blocking(move || answer_frame(seq, outputs, &interface.spec().outputs, max_files)).await;
+    answer.and_then(|answer| answer).map_err(|e| e.to_string())
 }
 
 /// Sends a last message, giving the client a moment to take it even past `by`.
