@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
+import { webcamRun } from "./camera.mjs";
 import { apiLoad, median, now, quantile, rssMiB, sleep, start, stop } from "./measure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -190,80 +191,6 @@ async function liveLatencies(page, count, base) {
     },
     [num1, output, count, base],
   );
-}
-
-/**
- * The page's camera, for the webcam figures: a canvas stream of the camera's size and frame
- * rate showing the time it was drawn, in 0.1 ms units, as 32 vertical stripes (white 1, black 0)
- * and their mirror image: vertical stripes survive a vertical flip and JPEG, and the mirrored
- * half survives a mirrored webcam (Gradio's default). The canvas is redrawn every 4 ms and the
- * stream takes `fps` frames a second of it, as a camera does. Each output image the page loads
- * at the camera's size is decoded back, which gives the camera-to-screen latency of that frame:
- * capture, encoding, the trip to the server and back, the handler, decoding and display,
- * whichever system does them.
- */
-function stampedCamera({ width, height, fps }) {
-  const bits = 32;
-  const stripe = width / (2 * bits);
-  const frames = [];
-  window.__frames = frames;
-  navigator.mediaDevices.getUserMedia = async () => {
-    const canvas = document.createElement("canvas");
-    [canvas.width, canvas.height] = [width, height];
-    const context = canvas.getContext("2d");
-    const draw = () => {
-      const stamp = Math.round(performance.now() * 10) >>> 0;
-      for (let i = 0; i < bits; i++) {
-        context.fillStyle = (stamp >>> (bits - 1 - i)) & 1 ? "#fff" : "#000";
-        context.fillRect(i * stripe, 0, stripe, height);
-        context.fillRect(width - (i + 1) * stripe, 0, stripe, height);
-      }
-    };
-    draw();
-    setInterval(draw, 4);
-    return canvas.captureStream(fps);
-  };
-  const reader = document.createElement("canvas");
-  [reader.width, reader.height] = [width, height];
-  const readContext = reader.getContext("2d", { willReadFrequently: true });
-  document.addEventListener(
-    "load",
-    (event) => {
-      const img = event.target;
-      if (!(img instanceof HTMLImageElement) || img.naturalWidth !== width || img.naturalHeight !== height) return;
-      const shownAt = performance.now();
-      readContext.drawImage(img, 0, 0);
-      const row = readContext.getImageData(0, height / 2, width, 1).data;
-      let stamp = 0;
-      for (let i = 0; i < bits; i++) stamp = stamp * 2 + (row[(i * stripe + stripe / 2) * 4] > 127 ? 1 : 0);
-      frames.push({ shownAt, latencyMs: shownAt - stamp / 10 });
-    },
-    true,
-  );
-}
-
-/**
- * Streams the stamped `camera` through a system's flip demo at `url` for `ms` milliseconds,
- * after a second of warm-up: output frames per second and each frame's camera-to-screen latency.
- */
-async function webcamRun(browser, system, camera, url, ms) {
-  const context = await browser.newContext();
-  await context.addInitScript(stampedCamera, { width: camera.width, height: camera.height, fps: camera.fps });
-  const page = await context.newPage();
-  try {
-    await page.goto(url);
-    await system.startCamera(page);
-    await page.waitForFunction(() => window.__frames.length > 0, null, { timeout: 30_000 });
-    await sleep(1000);
-    const frames = await page.evaluate(async (ms) => {
-      window.__frames.length = 0;
-      await new Promise((r) => setTimeout(r, ms));
-      return window.__frames.slice();
-    }, ms);
-    return { fps: frames.length / (ms / 1000), latencies: frames.map((f) => f.latencyMs) };
-  } finally {
-    await context.close();
-  }
 }
 
 /**
@@ -726,12 +653,13 @@ function report(raw) {
     "  the last chunk when no sound is lost. Gradio's page uploads its chunks through its own",
     "  client, which the bench does not read (\"not read\").",
     "",
-    // The load, soak and vanishing-client figures, and the replicas', come from their own runs.
-    ...[LOAD_REPORT, STREAMS_REPORT, REPLICAS_REPORT, CHAT_REPORT, BATCH_REPORT, RELOAD_REPORT].flatMap((report) => (existsSync(report) ? ["", readFileSync(report, "utf8").trim(), ""] : [])),
+    // FastRTC's, the load, soak and vanishing-client figures, the replicas' and others come from their own runs.
+    ...[REALTIME_REPORT, LOAD_REPORT, STREAMS_REPORT, REPLICAS_REPORT, CHAT_REPORT, BATCH_REPORT, RELOAD_REPORT].flatMap((report) => (existsSync(report) ? ["", readFileSync(report, "utf8").trim(), ""] : [])),
   ].join("\n");
 }
 
-/** Written by bench/load.sh, streams.sh, replicas.sh, chat.sh, batch.sh and reload.sh, included as they are. */
+/** Written by bench/realtime.sh, load.sh, streams.sh, replicas.sh, chat.sh, batch.sh and reload.sh, included as they are. */
+const REALTIME_REPORT = new URL("./realtime.md", import.meta.url);
 const LOAD_REPORT = new URL("./load.md", import.meta.url);
 const STREAMS_REPORT = new URL("./streams.md", import.meta.url);
 const REPLICAS_REPORT = new URL("./replicas.md", import.meta.url);

@@ -114,7 +114,7 @@ compat/.venv/bin/python -m pytest -q compat
 
 # The side-by-side benchmark in quick mode, as a smoke test: every figure must be produced
 # for Rheo (a Gradio figure that fails is reported with its reason), streams per core
-# briefly, and the chat's figures likewise (timings are not checked here; see
+# briefly, and the chat's and the real-time (beside FastRTC) figures likewise (timings are not checked here; see
 # bench/RESULTS.md).
 kill $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true
 wait $demos $first_demo "${deploy_pids[@]}" "${replicas_pids[@]}" 2>/dev/null || true
@@ -122,4 +122,5 @@ stop_redis
 ./bench/run.sh --quick --out target/bench-smoke
 ./bench/streams.sh 1 target/bench-smoke/streams.md 16
 ./bench/chat.sh --quick --out target/bench-smoke/chat.md
+./bench/realtime.sh --quick --out target/bench-smoke/realtime.md
 ./bench/batch.sh --quick --out target/bench-smoke/batch.md

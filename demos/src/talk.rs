@@ -13,11 +13,17 @@ use rheo::{Audio, AudioData, Interface, IntoMounted, ReplyOnPause};
 const SLOWER: f64 = 1.25;
 /// The reply's pieces, as a model speaking piece by piece would send them.
 const PIECE: Duration = Duration::from_millis(100);
+/// Below this (about -36 dBFS), the utterance's start is the quiet before the words, which
+/// the reply leaves out rather than keep the person waiting through it.
+const QUIET: f32 = 1.0 / 64.0;
 
-/// The utterance stretched [`SLOWER`] times (lower by as much), in pieces of [`PIECE`].
+/// The utterance from its first sound, stretched [`SLOWER`] times (lower by as much), in
+/// pieces of [`PIECE`].
 pub(crate) fn say_back(utterance: AudioData) -> impl Stream<Item = AudioData> {
     let rate = utterance.sample_rate;
-    let stretched = stretch(&utterance.to_mono(), SLOWER);
+    let samples = utterance.to_mono();
+    let words = samples.iter().position(|s| s.abs() >= QUIET).unwrap_or(samples.len());
+    let stretched = stretch(&samples[words..], SLOWER);
     let piece = ((PIECE.as_secs_f64() * f64::from(rate)) as usize).max(1);
     let pieces: Vec<AudioData> = stretched.chunks(piece).map(|p| AudioData::mono(rate, p.to_vec())).collect();
     futures::stream::iter(pieces)
@@ -65,5 +71,15 @@ mod tests {
         let seconds: f64 = pieces.iter().map(AudioData::duration).sum();
         assert!((seconds - SLOWER).abs() < 0.01, "{seconds}");
         assert!(pieces.iter().all(|p| p.duration() <= PIECE.as_secs_f64() + 1e-9));
+    }
+
+    #[tokio::test]
+    async fn the_reply_leaves_out_the_quiet_before_the_words() {
+        let mut samples = vec![0.001; 8_000];
+        samples.extend(std::iter::repeat(0.5).take(8_000));
+        let pieces: Vec<AudioData> = say_back(AudioData::mono(16_000, samples)).collect().await;
+        let seconds: f64 = pieces.iter().map(AudioData::duration).sum();
+        assert!((seconds - 0.5 * SLOWER).abs() < 0.01, "{seconds}");
+        assert!(pieces[0].to_mono()[0] >= QUIET);
     }
 }

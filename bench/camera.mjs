@@ -1,0 +1,103 @@
+// The webcam figures, shared by bench.mjs (Rheo beside Gradio) and realtime.mjs (Rheo beside
+// FastRTC): a stamped camera in the page, and each processed frame on screen read back.
+import { sleep } from "./measure.mjs";
+
+/**
+ * The page's camera, for the webcam figures: a canvas stream of the camera's size and frame
+ * rate showing the time it was drawn, in 0.1 ms units, as 32 vertical stripes (white 1, black 0)
+ * and their mirror image: vertical stripes survive a vertical flip, JPEG and video codecs, and
+ * the mirrored half survives a mirrored webcam (Gradio's default). The canvas is redrawn every
+ * 4 ms and the stream takes `fps` frames a second of it, as a camera does.
+ *
+ * Each processed frame shown is decoded back, which gives the camera-to-screen latency of that
+ * frame: capture, encoding, the trip to the server and back, the handler, decoding and display,
+ * whichever system does them. A frame is shown as an image the page loads at the camera's size
+ * (Rheo's and Gradio's pages), or as a frame of a video that plays a stream other than the
+ * camera's (FastRTC's page plays the WebRTC stream it receives): each frame such a video
+ * presents is read when it is presented (`requestVideoFrameCallback`), at whatever size the
+ * codec sent it.
+ */
+export function stampedCamera({ width, height, fps }) {
+  const bits = 32;
+  const frames = [];
+  window.__frames = frames;
+  const cameras = new Set();
+  navigator.mediaDevices.getUserMedia = async () => {
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [width, height];
+    const context = canvas.getContext("2d");
+    const stripe = width / (2 * bits);
+    const draw = () => {
+      const stamp = Math.round(performance.now() * 10) >>> 0;
+      for (let i = 0; i < bits; i++) {
+        context.fillStyle = (stamp >>> (bits - 1 - i)) & 1 ? "#fff" : "#000";
+        context.fillRect(i * stripe, 0, stripe, height);
+        context.fillRect(width - (i + 1) * stripe, 0, stripe, height);
+      }
+    };
+    draw();
+    setInterval(draw, 4);
+    const stream = canvas.captureStream(fps);
+    cameras.add(stream);
+    return stream;
+  };
+  const reader = document.createElement("canvas");
+  const readContext = reader.getContext("2d", { willReadFrequently: true });
+  /** Notes a frame shown at `shownAt` by reading its stamp back. */
+  const read = (source, w, h, shownAt) => {
+    [reader.width, reader.height] = [w, h];
+    readContext.drawImage(source, 0, 0, w, h);
+    const row = readContext.getImageData(0, Math.floor(h / 2), w, 1).data;
+    const stripe = w / (2 * bits);
+    let stamp = 0;
+    for (let i = 0; i < bits; i++) stamp = stamp * 2 + (row[Math.floor(i * stripe + stripe / 2) * 4] > 127 ? 1 : 0);
+    frames.push({ shownAt, latencyMs: shownAt - stamp / 10 });
+  };
+  document.addEventListener(
+    "load",
+    (event) => {
+      const img = event.target;
+      if (!(img instanceof HTMLImageElement) || img.naturalWidth !== width || img.naturalHeight !== height) return;
+      read(img, width, height, performance.now());
+    },
+    true,
+  );
+  // A video that plays a stream other than the camera's shows processed frames; only those are
+  // read, so that a page showing the camera itself pays nothing for it.
+  const watched = new WeakSet();
+  const watch = (video) => {
+    if (watched.has(video) || !(video.srcObject instanceof MediaStream) || cameras.has(video.srcObject)) return;
+    watched.add(video);
+    const presented = (at) => {
+      if (video.videoWidth > 0) read(video, video.videoWidth, video.videoHeight, at);
+      video.requestVideoFrameCallback(presented);
+    };
+    video.requestVideoFrameCallback(presented);
+  };
+  setInterval(() => document.querySelectorAll("video").forEach(watch), 100);
+}
+
+/**
+ * Streams the stamped `camera` through a system's flip demo at `url` for `ms` milliseconds,
+ * after a second of warm-up: output frames per second and each frame's camera-to-screen latency.
+ * `system.startCamera(page)` starts the page's camera and its stream.
+ */
+export async function webcamRun(browser, system, camera, url, ms) {
+  const context = await browser.newContext();
+  await context.addInitScript(stampedCamera, { width: camera.width, height: camera.height, fps: camera.fps });
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    await system.startCamera(page);
+    await page.waitForFunction(() => window.__frames.length > 0, null, { timeout: 30_000 });
+    await sleep(1000);
+    const frames = await page.evaluate(async (ms) => {
+      window.__frames.length = 0;
+      await new Promise((r) => setTimeout(r, ms));
+      return window.__frames.slice();
+    }, ms);
+    return { fps: frames.length / (ms / 1000), latencies: frames.map((f) => f.latencyMs) };
+  } finally {
+    await context.close();
+  }
+}
