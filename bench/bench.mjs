@@ -630,7 +630,7 @@ function report(raw) {
     "  each frame in a worker as the camera gives it (a MediaStreamTrackProcessor's VideoFrames on",
     "  an OffscreenCanvas: 3 ms a 640x480 JPEG, 8 ms a 1280x720 one, measured in the page), not",
     "  with canvas.toBlob on the main thread after a tick (17 ms at 640x480); the server takes",
-    "  4.6 ms (bench/streams.md), and at most two frames are in flight.",
+    "  4.6 ms (bench/streams.md), and at most three frames are in flight.",
     "- Audio out: the same generator in both (`/synth`: a chunk per note, the first after 300 ms",
     "  of \"thinking\"), two notes. The first sound is when the page starts a Web Audio source",
     "  (Rheo schedules each chunk so) or an audio element starts playing (Gradio's streaming",

@@ -57,7 +57,7 @@ done
   echo
   echo "Run $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $seconds s per count. A count holds when every stream"
   echo "has 25/30 of its frames answered and the p95 of frame latency (sent to answered) is under"
-  echo "100 ms; each client keeps at most two frames in flight, as the page does. The limit: the"
+  echo "100 ms; each client keeps at most two frames in flight (Rheo's page, three). The limit: the"
   echo "server's CPU time per answered frame with one stream (decode, handler, encode, the socket),"
   echo "divided into the cores; the load generator runs on the same cores. One stream: what a"
   echo "single stream got (median frames answered per second, p95 latency)."

@@ -1,10 +1,10 @@
 //! How many streams one server holds: webcam streams of 640x480 JPEG at 30 fps to /flip, or
 //! 16 kHz microphone streams in 0.1 s chunks to /transcribe, each client behaving as the page
-//! does (at most two frames in flight; a frame is dropped rather than queued). A count holds
-//! when every stream gets at least 25/30 of its frames answered and the p95 of frame latency
-//! (sent to answered) is under 100 ms; the search doubles the count until one fails, then
-//! halves the gap. Beside it, the limit the server's own cost per frame sets: its CPU time per
-//! answered frame with one stream, divided into the cores. `--system gradio` measures a Gradio
+//! does (a frame is dropped rather than queued), but with at most two frames in flight, one
+//! fewer than Rheo's page. A count holds when every stream gets at least 25/30 of its frames
+//! answered and the p95 of frame latency (sent to answered) is under 100 ms; the search doubles
+//! the count until one fails, then halves the gap. Beside it, the limit the server's own cost
+//! per frame sets: its CPU time per answered frame with one stream, divided into the cores. `--system gradio` measures a Gradio
 //! server's same demo the same way, over its own protocol (`gradio`).
 
 use std::{
@@ -206,8 +206,9 @@ async fn stream(
     }
 }
 
-/// Frames at the kind's pace, at most two in flight, as the page sends them; the figures of
-/// those sent from `warmup` on, for `measured`.
+/// Frames at the kind's pace, at most two in flight (Rheo's page allows three; two keep each
+/// of Gradio's answers paired with its frame, see `gradio.rs`); the figures of those sent from
+/// `warmup` on, for `measured`.
 async fn paced(kind: &Kind, link: Link, warmup: Duration, measured: Duration) -> Seen {
     let Link { frames, mut answers, driver } = link;
     let mut seen = Seen::default();
