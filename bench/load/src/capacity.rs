@@ -4,8 +4,9 @@
 //! fewer than Rheo's page. A count holds when every stream gets at least 25/30 of its frames
 //! answered and the p95 of frame latency (sent to answered) is under 100 ms; the search doubles
 //! the count until one fails, then halves the gap. Beside it, the limit the server's own cost
-//! per frame sets: its CPU time per answered frame with one stream, divided into the cores. `--system gradio` measures a Gradio
-//! server's same demo the same way, over its own protocol (`gradio`).
+//! per frame sets: its CPU time per answered frame with one stream, divided into the cores.
+//! `--system gradio` measures a Gradio server's same demo the same way, over its own protocol
+//! (`gradio`).
 
 use std::{
     collections::HashMap,
