@@ -1,27 +1,30 @@
 // Rheo vs Gradio 6, side by side, on this machine, in one run.
 //
 //   node bench/bench.mjs [--quick] [--out DIR]
+//   node bench/bench.mjs --report [--out DIR]
 //
 // Run through bench/run.sh, which builds Rheo's release server and creates the virtualenv
 // with Gradio. Measurements alternate between the two systems so that drift on a noisy
 // machine hits both. Writes RESULTS.md (the table), summary.json (the figures) and results.json (raw samples, not committed) to DIR,
 // bench/ by default. --quick takes a few samples per figure: the test suite runs it as a
 // smoke test, which fails if any figure is missing for either system (never on a timing).
+// --report writes RESULTS.md and summary.json again from DIR's results.json, with the reports
+// of the other bench scripts as they are now (after one of them ran again).
 
-import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
 import { webcamRun } from "./camera.mjs";
-import { apiLoad, median, now, quantile, rssMiB, sleep, start, stop } from "./measure.mjs";
+import { apiLoad, firstLine, median, now, quantile, rssMiB, sleep, start, stop } from "./measure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "end2end", "package.json"));
 const { chromium } = require("playwright-core");
 
 const quick = process.argv.includes("--quick");
+const reportOnly = process.argv.includes("--report");
 const outIndex = process.argv.indexOf("--out");
 const outDir = outIndex > 0 ? process.argv[outIndex + 1] : join(root, "bench");
 const plan = quick
@@ -333,13 +336,7 @@ async function microphoneRun(browser, system, url, switches) {
 // fetch, so that it is less of a ceiling on a 2-core machine it shares with the server.
 // One agent per load run: a connection idle between runs may be closed by the server.
 function versions() {
-  const run = (cmd, args) => {
-    try {
-      return execFileSync(cmd, args, { encoding: "utf8" }).trim().split("\n")[0];
-    } catch {
-      return "unknown";
-    }
-  };
+  const run = firstLine;
   return {
     rheo: JSON.parse(run("cargo", ["metadata", "--no-deps", "--format-version", "1"]))?.packages?.find((p) => p.name === "rheo-live")?.version,
     rustc: run("rustc", ["--version"]),
@@ -397,6 +394,7 @@ async function serving(per, demo, every, measureWith) {
 const add = (samples, result) => result !== undefined && samples.push(...[result].flat());
 
 async function main() {
+  if (reportOnly) return writeReport(JSON.parse(readFileSync(join(outDir, "results.json"), "utf8")));
   const raw = { quick, date: new Date().toISOString(), machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) }, versions: versions() };
   const per = Object.fromEntries(
     systems.map((s) => [s.key, { coldStartMs: [], idleRssMiB: null, loads: [], liveMs: [], api: [], webcam: {}, firstSoundMs: [], microphone: {}, failures: [] }]),
@@ -504,6 +502,12 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   // Raw samples stay out of git (bench/.gitignore); the figures they give are committed.
   writeFileSync(join(outDir, "results.json"), JSON.stringify(raw, null, 2) + "\n");
+  writeReport(raw);
+}
+
+/** Writes the figures of `raw` (summary.json) and the table with the other reports (RESULTS.md). */
+function writeReport(raw) {
+  const per = raw.systems;
   const summary = figures(per).map(([figure, unit, rheo, gradio]) => ({ figure, unit, rheo, gradio }));
   const failures = Object.fromEntries(systems.map((s) => [s.key, per[s.key].failures]));
   writeFileSync(join(outDir, "summary.json"), JSON.stringify({ date: raw.date, versions: raw.versions, figures: summary, failures }, null, 2) + "\n");
@@ -515,7 +519,7 @@ async function main() {
   if (missing("gradio").length) {
     const said = `Gradio's figures missing: ${missing("gradio").join(", ")} (${per.gradio.failures.join("; ")})`;
     // The smoke test checks Rheo; a comparison system that misbehaves must not fail it.
-    if (quick) console.warn(said);
+    if (raw.quick) console.warn(said);
     else throw new Error(said);
   }
 }

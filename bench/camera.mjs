@@ -14,7 +14,7 @@ import { sleep } from "./measure.mjs";
  * whichever system does them. A frame is shown as an image the page loads at the camera's size
  * (Rheo's and Gradio's pages), or as a frame of a video that plays a stream other than the
  * camera's (FastRTC's page plays the WebRTC stream it receives): each frame such a video
- * presents is read when it is presented (`requestVideoFrameCallback`), at whatever size the
+ * presents is read as it is presented (`requestVideoFrameCallback`), at whatever size the
  * codec sent it.
  */
 export function stampedCamera({ width, height, fps }) {
@@ -43,15 +43,19 @@ export function stampedCamera({ width, height, fps }) {
   };
   const reader = document.createElement("canvas");
   const readContext = reader.getContext("2d", { willReadFrequently: true });
-  /** Notes a frame shown at `shownAt` by reading its stamp back. */
-  const read = (source, w, h, shownAt) => {
-    [reader.width, reader.height] = [w, h];
+  /**
+   * Notes `count` frames shown, the last at `shownAt`, by reading its stamp back. A stamp that
+   * reads as a time to come or over 5 s ago (a codec's artefact on a stripe) gives no latency.
+   */
+  const read = (source, w, h, shownAt, count = 1) => {
+    if (reader.width !== w || reader.height !== h) [reader.width, reader.height] = [w, h];
     readContext.drawImage(source, 0, 0, w, h);
     const row = readContext.getImageData(0, Math.floor(h / 2), w, 1).data;
     const stripe = w / (2 * bits);
     let stamp = 0;
     for (let i = 0; i < bits; i++) stamp = stamp * 2 + (row[Math.floor(i * stripe + stripe / 2) * 4] > 127 ? 1 : 0);
-    frames.push({ shownAt, latencyMs: shownAt - stamp / 10 });
+    const latencyMs = shownAt - stamp / 10;
+    frames.push({ count, latencyMs: latencyMs >= 0 && latencyMs <= 5000 ? latencyMs : null });
   };
   document.addEventListener(
     "load",
@@ -68,8 +72,13 @@ export function stampedCamera({ width, height, fps }) {
   const watch = (video) => {
     if (watched.has(video) || !(video.srcObject instanceof MediaStream) || cameras.has(video.srcObject)) return;
     watched.add(video);
-    const presented = (at) => {
-      if (video.videoWidth > 0) read(video, video.videoWidth, video.videoHeight, at);
+    let presentedFrames = null;
+    // Timed when the frame went to the compositor, as an image is when it has loaded; frames
+    // presented between two callbacks (several may be, at 60 fps) count as shown.
+    const presented = (_, frame) => {
+      const count = presentedFrames === null ? 1 : frame.presentedFrames - presentedFrames;
+      presentedFrames = frame.presentedFrames;
+      if (video.videoWidth > 0 && count > 0) read(video, video.videoWidth, video.videoHeight, frame.presentationTime, count);
       video.requestVideoFrameCallback(presented);
     };
     video.requestVideoFrameCallback(presented);
@@ -96,7 +105,8 @@ export async function webcamRun(browser, system, camera, url, ms) {
       await new Promise((r) => setTimeout(r, ms));
       return window.__frames.slice();
     }, ms);
-    return { fps: frames.length / (ms / 1000), latencies: frames.map((f) => f.latencyMs) };
+    const shown = frames.reduce((sum, frame) => sum + frame.count, 0);
+    return { fps: shown / (ms / 1000), latencies: frames.map((f) => f.latencyMs).filter((ms) => ms !== null) };
   } finally {
     await context.close();
   }

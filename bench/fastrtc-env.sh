@@ -8,7 +8,8 @@ if [ "$(bench/.venv-fastrtc/bin/python -c 'import fastrtc, importlib.metadata as
   || [ ! -s "$SILERO_VAD_ONNX" ]; then
   echo "[bench] installing fastrtc $FASTRTC_VERSION in bench/.venv-fastrtc"
   python3 -m venv bench/.venv-fastrtc
-  bench/.venv-fastrtc/bin/pip install --quiet "fastrtc[vad]==$FASTRTC_VERSION"
+  # Its Gradio and aiortc pinned too, at the versions measured with it.
+  bench/.venv-fastrtc/bin/pip install --quiet "fastrtc[vad]==$FASTRTC_VERSION" gradio==5.50.0 aiortc==1.16.0
   wheels=$(mktemp -d)
   bench/.venv-fastrtc/bin/pip download --quiet --no-deps "faster-whisper==1.0.2" -d "$wheels"
   bench/.venv-fastrtc/bin/python -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("faster_whisper/assets/silero_vad.onnx"))' \

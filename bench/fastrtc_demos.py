@@ -31,12 +31,16 @@ def flip(frame):
 
 SLOWER = 1.25
 PIECE_SECONDS = 0.1
+QUIET = 32768 / 64
 
 
 def say_back(audio):
-    """Rheo's /talk: the utterance 1.25 times slower (and so lower), in 0.1 s pieces."""
+    """Rheo's /talk: the utterance from its first sound (-36 dBFS), 1.25 times slower (and so
+    lower), in 0.1 s pieces."""
     rate, samples = audio
     samples = samples.reshape(-1).astype(np.float32)
+    loud = np.flatnonzero(np.abs(samples) >= QUIET)
+    samples = samples[loud[0] :] if loud.size else samples[:0]
     at = np.arange(int(len(samples) * SLOWER)) / SLOWER
     stretched = np.interp(at, np.arange(len(samples)), samples).astype(np.int16)
     piece = int(PIECE_SECONDS * rate)

@@ -1,11 +1,21 @@
 // What the benchmarks measure with, shared by bench.mjs (Rheo beside Gradio), chat.mjs (the
-// chats) and replicas.mjs (Rheo's replicas behind nginx): the servers' start and stop, the
-// predict load, resident memory, and the statistics.
+// chats), realtime.mjs (Rheo beside FastRTC), replicas.mjs (Rheo's replicas behind nginx) and
+// the others: the servers' start and stop, the predict load, resident memory, versions, and
+// the statistics.
 import http from "node:http";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 export const now = () => performance.now();
+
+/** The first line `cmd args` prints (a version, say), or "unknown" when it fails. */
+export function firstLine(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8" }).trim().split("\n")[0];
+  } catch {
+    return "unknown";
+  }
+}
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts a system's server (its `command`, with its `env`) in `cwd`; `stderrTail()` gives the

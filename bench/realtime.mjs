@@ -15,11 +15,11 @@
 // its reason. Loopback only; stops by itself.
 
 import { createRequire } from "node:module";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { webcamRun } from "./camera.mjs";
-import { median, now, quantile, sleep, start, stop } from "./measure.mjs";
+import { firstLine, median, now, quantile, sleep, start, stop } from "./measure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "end2end", "package.json"));
@@ -37,7 +37,7 @@ const cameras = [
 // What the page's microphone says: a turn, and speech that talks over its reply, at pitches
 // far enough apart for the page to tell their replies apart (see `speakingMicrophone`).
 const TURN = { pitch: 110, seconds: 1 };
-const LONG_TURN = { pitch: 110, seconds: 3 };
+const LONG_TURN = { pitch: 110, seconds: 5 };
 const INTERRUPTION = { pitch: 240, seconds: 0.6 };
 // Both demos say the utterance back 1.25 times slower.
 const SLOWER = 1.25;
@@ -50,7 +50,12 @@ const rheo = (port, every) => ({
 });
 const fastrtc = (demo, port) => ({
   command: [fastrtcPython, join(root, "bench/fastrtc_demos.py"), demo, String(port)],
-  env: { GRADIO_ANALYTICS_ENABLED: "False", HF_HUB_OFFLINE: "1", PYTHONUNBUFFERED: "1" },
+  env: {
+    GRADIO_ANALYTICS_ENABLED: "False",
+    HF_HUB_OFFLINE: "1",
+    PYTHONUNBUFFERED: "1",
+    SILERO_VAD_ONNX: process.env.SILERO_VAD_ONNX ?? join(root, "bench/.venv-fastrtc/silero_vad.onnx"),
+  },
 });
 
 const systems = [
@@ -94,12 +99,13 @@ async function startFastrtc(page) {
   await open;
 }
 
-/** Starts `server` and returns it once its page answers 200. */
+/** Starts `server` and returns it once its page answers 200 (its address must be free). */
 async function serve(system, server) {
+  if (await fetch(server.url).then(() => true, () => false)) throw new Error(`${server.url} is taken: stop the server there first`);
   const child = start(server, root);
   const t0 = now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${system.name} exited: ${child.stderrTail()}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${system.name} exited: ${child.stderrTail()}`);
     try {
       if ((await fetch(server.url)).ok) return child;
     } catch {}
@@ -122,9 +128,9 @@ async function serve(system, server) {
  * What the page plays is tapped where it is played: Web Audio nodes connected to a context's
  * speakers (Rheo's page schedules each reply chunk so), and the audio of any stream a media
  * element plays other than the microphone's (FastRTC's page plays the WebRTC stream it
- * receives). `window.__heard` notes each time the sound in the band of the turn's reply (60 to
- * 110 Hz: the turn's pitch, 1.25 times lower) starts or stops; the reply to the interrupting
- * speech is pitched above that band, so that the turn's reply is heard stopping even where the
+ * receives). `window.__heard` notes each time the sound in the band of the turn's reply starts
+ * or stops: 75 to 100 Hz, around its pitch (the turn's, 1.25 times lower: 88 Hz, with its
+ * vibrato); the reply to the interrupting speech is pitched above that band, so that the turn's reply is heard stopping even where the
  * next reply follows it at once.
  */
 function speakingMicrophone() {
@@ -196,7 +202,7 @@ function speakingMicrophone() {
       const levels = new Float32Array(analyser.frequencyBinCount);
       analyser.getFloatFrequencyData(levels);
       const bin = analyser.context.sampleRate / analyser.fftSize;
-      for (let i = Math.ceil(60 / bin); i <= Math.floor(110 / bin); i++) loudest = Math.max(loudest, levels[i]);
+      for (let i = Math.ceil(75 / bin); i <= Math.floor(100 / bin); i++) loudest = Math.max(loudest, levels[i]);
     }
     if (loudest > -60 !== sounding) {
       sounding = !sounding;
@@ -251,7 +257,8 @@ async function say(page, what) {
  * One session of `system`'s talk demo: `turns` turns, each answered (end of the turn to the
  * first sound of its reply), then `bargeIns` long turns each talked over 0.4 s into its reply
  * (start of the interrupting speech to the reply's silence). A reply talked over that plays
- * about as long as one that is not (a long turn's, first heard out) fails the session.
+ * to within a second of the length of one that is not (a long turn's, first heard out), or
+ * that was silent when talked over, fails the session.
  */
 async function talkSession(browser, system, url) {
   const context = await browser.newContext();
@@ -277,9 +284,13 @@ async function talkSession(browser, system, url) {
       const ended = await say(page, LONG_TURN);
       const replied = await replyStarts(page, ended, system.name);
       await sleep(Math.max(0, replied + 400 - (await page.evaluate(() => performance.now()))));
-      const interrupted = await page.evaluate(([pitch, seconds]) => window.__say(pitch, seconds), [INTERRUPTION.pitch, INTERRUPTION.seconds]);
+      const [interrupted, sounding] = await page.evaluate(
+        ([pitch, seconds]) => [window.__say(pitch, seconds), window.__heard.at(-1).sounding],
+        [INTERRUPTION.pitch, INTERRUPTION.seconds],
+      );
+      if (!sounding) throw new Error(`${system.name}: the reply was silent when talked over`);
       const silent = await replyStops(page, interrupted, 150, system.name);
-      if (silent - replied > fullReply - 250) {
+      if (silent - replied > fullReply - 1000) {
         throw new Error(`${system.name}: a reply talked over played ${((silent - replied) / 1000).toFixed(2)} s of its ${(fullReply / 1000).toFixed(2)} s`);
       }
       bargeInMs.push(silent - interrupted);
@@ -294,10 +305,12 @@ async function talkSession(browser, system, url) {
 
 /**
  * Runs `measureWith(system, url)` for each system whose server for it started, `runs` times in
- * turn (so that drift on a noisy machine hits both), and stops the servers. A system that fails
- * is noted in `failures` and measured no further here.
+ * turn (so that drift on a noisy machine hits both), and stops the servers. A run that fails is
+ * started again once, on a fresh page (FastRTC's page now and then shows no processed frame at
+ * all), and noted in `retried`; a system that fails twice is noted in `failures` and measured
+ * no further here.
  */
-async function alternating(servers, runs, failures, what, measureWith) {
+async function alternating(servers, runs, { failures, retried }, what, measureWith) {
   const running = [];
   try {
     for (const system of systems) {
@@ -311,7 +324,11 @@ async function alternating(servers, runs, failures, what, measureWith) {
     for (let i = 0; i < runs; i++) {
       for (const [system, , url] of running.filter(([s]) => !failed.has(s.key))) {
         try {
-          await measureWith(system, url);
+          await measureWith(system, url).catch((error) => {
+            console.warn(`${system.name}: ${what}: ${error.message}; once more, on a fresh page`);
+            retried[system.key].push(`${what}: ${error.message.split("\n")[0]}`);
+            return measureWith(system, url);
+          });
         } catch (error) {
           console.warn(`${system.name}: ${what}: ${error.message}`);
           failures[system.key].push(`${what}: ${error.message.split("\n")[0]}`);
@@ -330,14 +347,15 @@ async function main() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--autoplay-policy=no-user-gesture-required", "--use-fake-ui-for-media-stream"],
   });
   const per = Object.fromEntries(systems.map((s) => [s.key, { webcam: {}, replyMs: [], bargeInMs: [] }]));
-  const failures = Object.fromEntries(systems.map((s) => [s.key, []]));
+  const problems = { failures: Object.fromEntries(systems.map((s) => [s.key, []])), retried: Object.fromEntries(systems.map((s) => [s.key, []])) };
+  const { failures } = problems;
   try {
     for (const camera of cameras) {
-      await alternating((s) => s.flip(camera.fps), plan.webcamRuns, failures, `webcam ${camera.name}`, async (system, url) => {
+      await alternating((s) => s.flip(camera.fps), plan.webcamRuns, problems, `webcam ${camera.name}`, async (system, url) => {
         (per[system.key].webcam[camera.name] ??= []).push(await webcamRun(browser, system, camera, url, plan.webcamMs));
       });
     }
-    await alternating((s) => s.talk, plan.sessions, failures, "turn-taking", async (system, url) => {
+    await alternating((s) => s.talk, plan.sessions, problems, "turn-taking", async (system, url) => {
       const session = await talkSession(browser, system, url);
       per[system.key].replyMs.push(...session.replyMs);
       per[system.key].bargeInMs.push(...session.bargeInMs);
@@ -347,14 +365,19 @@ async function main() {
   }
   for (const s of systems) console.log(`${s.name}: replies ${per[s.key].replyMs.map(Math.round)}; barge-ins ${per[s.key].bargeInMs.map(Math.round)}`);
   const rows = figures(per);
-  const lines = report(rows, failures);
+  const lines = report(rows, problems);
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, lines.join("\n") + "\n");
   console.log(lines.join("\n"));
   const missing = (key) => rows.filter((row) => !Number.isFinite(row[key === "rheo" ? 2 : 3])).map((row) => row[0]);
-  if (missing("fastrtc").length) console.error(`realtime bench: FastRTC's figures are missing: ${missing("fastrtc").join(", ")}`);
   if (missing("rheo").length) {
     console.error(`realtime bench: Rheo's figures are missing: ${missing("rheo").join(", ")} (${failures.rheo.join("; ")})`);
     process.exit(1);
+  }
+  if (missing("fastrtc").length) {
+    console.error(`realtime bench: FastRTC's figures are missing: ${missing("fastrtc").join(", ")}`);
+    // The smoke test checks Rheo; a full run's table must have both.
+    if (!quick) process.exit(1);
   }
 }
 
@@ -380,13 +403,17 @@ function figures(per) {
   ];
 }
 
-function report(rows, failures) {
+function report(rows, { failures, retried }) {
+  const fastrtcVersions = firstLine(fastrtcPython, ["-c", "import importlib.metadata as m; print(', '.join(p + ' ' + m.version(p) for p in ('fastrtc', 'gradio', 'aiortc', 'onnxruntime')))"]);
+  const chromiumVersion = firstLine(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", ["--version"]);
   const fmt = (x) => (!Number.isFinite(x) ? "missing" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
   const cell = (x, unit) => (Number.isFinite(x) ? `${fmt(x)} ${unit}` : fmt(x));
   return [
     "## Real time both ways: Rheo beside FastRTC (bench/realtime.sh)",
     "",
     `Rheo's \`/flip\` and \`/talk\` beside the same demos in FastRTC 0.0.34 (\`bench/fastrtc_demos.py\`: its \`Stream\` and its own WebRTC page, its \`ReplyOnPause\` with its defaults and its Silero VAD), in pages of headless Chromium on this machine${quick ? " (quick mode: too few samples to quote)" : ""}: ${plan.webcamRuns} webcam runs of ${plan.webcamMs / 1000} s per system and rate; ${plan.sessions} talk sessions per system, each of ${plan.turns} turns and ${plan.bargeIns} barge-ins.`,
+    "",
+    `Run ${new Date().toISOString()}: ${fastrtcVersions}; ${chromiumVersion}.`,
     "",
     "| figure | Rheo | FastRTC | FastRTC / Rheo |",
     "| --- | --- | --- | --- |",
@@ -396,13 +423,16 @@ function report(rows, failures) {
     }),
     "",
     ...systems.flatMap((s) => (failures[s.key].length ? [`${s.name} failed: ${failures[s.key].join("; ")}`, ""] : [])),
+    ...systems.flatMap((s) => (retried[s.key].length ? [`${s.name}, runs started again once: ${retried[s.key].join("; ")}`, ""] : [])),
     "- Ratio: how many times better Rheo is (FastRTC / Rheo for times, Rheo / FastRTC for frames",
     "  per second); above 1, Rheo is better.",
     "- Webcam: the stamped camera of the Gradio comparison above (bench/camera.mjs). Rheo's page",
     "  sends JPEGs on its stream socket and shows each processed frame as an image; FastRTC's sends",
     "  the camera over WebRTC (VP8, encoded and decoded by aiortc in Python on the server) and",
     "  plays what comes back in a video element, whose presented frames are read back",
-    "  (`requestVideoFrameCallback`).",
+    "  (`requestVideoFrameCallback`: timed when presented, as an image is when loaded; frames",
+    "  presented between two callbacks count as shown). Both systems' servers for a setup run",
+    "  while either is measured (FastRTC's, idle, takes some of a core while Rheo's is).",
     `- Turn-taking: the page's microphone says a speech-like buzz (harmonics of ${TURN.pitch} Hz with`,
     "  vibrato, four syllables a second), which both detectors take for speech. Both demos say the",
     "  utterance back from its first sound, 1.25 times slower, in 0.1 s pieces (Rheo's `/talk`",
@@ -413,7 +443,8 @@ function report(rows, failures) {
     `  of silence. Barge-in: ${LONG_TURN.seconds} s turns, talked over ${INTERRUPTION.seconds} s long 0.4 s into their`,
     `  reply at ${INTERRUPTION.pitch} Hz; the reply to that is pitched above the band the first reply is`,
     "  read in. Rheo stops a reply when the interrupting speech begins (0.2 s of it); FastRTC's",
-    "  `can_interrupt` stops it when the interrupting turn ends.",
+    "  `can_interrupt` stops it when the interrupting turn ends. A p95 of few samples is about",
+    "  their largest.",
   ];
 }
 
