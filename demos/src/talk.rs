@@ -76,7 +76,7 @@ mod tests {
     #[tokio::test]
     async fn the_reply_leaves_out_the_quiet_before_the_words() {
         let mut samples = vec![0.001; 8_000];
-        samples.extend(std::iter::repeat(0.5).take(8_000));
+        samples.extend(std::iter::repeat_n(0.5, 8_000));
         let pieces: Vec<AudioData> = say_back(AudioData::mono(16_000, samples)).collect().await;
         let seconds: f64 = pieces.iter().map(AudioData::duration).sum();
         assert!((seconds - 0.5 * SLOWER).abs() < 0.01, "{seconds}");
