@@ -20,7 +20,7 @@ import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { median, now, quantile, sleep, start, stop } from "./measure.mjs";
+import { median, quantile, start, stop, untilServing } from "./measure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "end2end", "package.json"));
@@ -52,18 +52,6 @@ const systems = [
     stream: /\/gradio_api\/queue\/data/,
   },
 ];
-
-async function up(system, child) {
-  const t0 = now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${system.name} exited: ${child.stderrTail()}`);
-    try {
-      if ((await fetch(system.url)).ok) return;
-    } catch {}
-    if (now() - t0 > 120_000) throw new Error(`${system.name} did not start`);
-    await sleep(50);
-  }
-}
 
 /** Installs the page's probes: the Enter key's time, the replies' first text and end stamp. */
 function probe(bot) {
@@ -115,7 +103,7 @@ async function turn(page, system, message, timeoutMs) {
 async function run(browser, system) {
   const child = start(system, root);
   try {
-    await up(system, child);
+    await untilServing(system.name, child, system.url);
     const page = await browser.newPage();
     await page.goto(system.url);
     await system.ready(page);

@@ -32,6 +32,22 @@ export function start(system, cwd) {
   return child;
 }
 
+/**
+ * Waits until `url` answers 200, the server started as `child` (named `name` in errors) having
+ * not exited meanwhile, for at most 2 minutes.
+ */
+export async function untilServing(name, child, url) {
+  const t0 = now();
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited: ${child.stderrTail()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    if (now() - t0 > 120_000) throw new Error(`${name} did not start: ${child.stderrTail()}`);
+    await sleep(50);
+  }
+}
+
 /** Stops a server: SIGTERM, then SIGKILL if it has not exited within 5 s. */
 export async function stop(child) {
   if (child.exitCode !== null) return;

@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { webcamRun } from "./camera.mjs";
-import { firstLine, median, now, quantile, sleep, start, stop } from "./measure.mjs";
+import { firstLine, median, quantile, sleep, start, stop, untilServing } from "./measure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "end2end", "package.json"));
@@ -103,17 +103,12 @@ async function startFastrtc(page) {
 async function serve(system, server) {
   if (await fetch(server.url).then(() => true, () => false)) throw new Error(`${server.url} is taken: stop the server there first`);
   const child = start(server, root);
-  const t0 = now();
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${system.name} exited: ${child.stderrTail()}`);
-    try {
-      if ((await fetch(server.url)).ok) return child;
-    } catch {}
-    if (now() - t0 > 120_000) {
-      await stop(child);
-      throw new Error(`${system.name} did not start: ${child.stderrTail()}`);
-    }
-    await sleep(100);
+  try {
+    await untilServing(system.name, child, server.url);
+    return child;
+  } catch (error) {
+    await stop(child);
+    throw error;
   }
 }
 
