@@ -94,12 +94,25 @@ impl CameraRequest {
 /// Asks for the camera, and the microphone with it if `with_microphone`; the error says, in
 /// words a user can act on, why there is none.
 pub(crate) async fn open_camera(request: &CameraRequest, with_microphone: bool) -> Result<MediaStream, String> {
-    open(Device::Camera, &request.to_js(), &JsValue::from_bool(with_microphone)).await
+    let audio = if with_microphone { microphone_constraints() } else { JsValue::FALSE };
+    open(Device::Camera, &request.to_js(), &audio).await
 }
 
 /// Asks for the microphone; the error says why there is none.
 pub(crate) async fn open_microphone() -> Result<MediaStream, String> {
-    open(Device::Microphone, &JsValue::FALSE, &JsValue::TRUE).await
+    open(Device::Microphone, &JsValue::FALSE, &microphone_constraints()).await
+}
+
+/// The sound as it is, for the handler to hear: no noise suppression, which takes a steady sound
+/// for noise and turns it down by 19 dB within 3 s (a tone, a hum a model should hear), and no
+/// automatic gain, which changes the level under the handler. Echo cancellation stays: a reply
+/// played on the speakers must not come back as the person talking over it.
+fn microphone_constraints() -> JsValue {
+    let audio = Object::new();
+    for (key, on) in [("echoCancellation", true), ("noiseSuppression", false), ("autoGainControl", false)] {
+        let _ = Reflect::set(&audio, &key.into(), &on.into());
+    }
+    audio.into()
 }
 
 async fn open(device: Device, video: &JsValue, audio: &JsValue) -> Result<MediaStream, String> {

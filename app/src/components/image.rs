@@ -12,7 +12,7 @@ use web_sys::Blob;
 use super::{drop_zone, error_line, stream_controls, stream_notes, Field, Upload, Widget};
 use crate::{
     browser::{camera::Camera, BrowserValue},
-    stream::{Source, Streamer},
+    stream::{frames::OneLoadAtATime, Source, Streamer},
     words::{tr, words, Text},
 };
 
@@ -28,19 +28,39 @@ impl Widget for Image {
 }
 
 /// One `<img>` whose source follows the value (a stream swaps it many times a second, so the
-/// element stays and only its `src` changes), and a download link.
+/// element stays and only its `src` changes, one load at a time), and a download link.
 /// Shown at the author's display size, if any.
 fn image_output(f: Field, options: &Image) -> impl IntoView {
     let file = f.file();
     let url = move || file().and_then(|f| f.url);
+    let shown = RwSignal::new(url());
+    let loads = StoredValue::new(OneLoadAtATime::showing(shown.get_untracked()));
+    Effect::new(move |_| match url() {
+        Some(src) => {
+            if let Some(now) = loads.write_value().offer(src) {
+                shown.set(Some(now));
+            }
+        }
+        None => {
+            loads.write_value().clear();
+            shown.set(None);
+        }
+    });
+    let loaded = move || {
+        request_animation_frame(move || {
+            if let Some(next) = loads.write_value().painted() {
+                shown.set(Some(next));
+            }
+        })
+    };
     let download_name = move || file().and_then(|f| f.orig_name).unwrap_or_else(|| "image".into());
     // Attributes, not a style: the page's CSP refuses inline style attributes.
     let (width, height) = (options.width, options.height);
     view! {
         <figure class="component image output">
             <figcaption>{f.label}</figcaption>
-            <img src=url alt=f.label hidden=move || url().is_none()
-                width=width height=height/>
+            <img src=move || shown.get() alt=f.label hidden=move || url().is_none()
+                width=width height=height on:load=move |_| loaded() on:error=move |_| loaded()/>
             <p class="image-empty" hidden=move || url().is_some()>{tr(Text::NoImageYet)}</p>
             <a class="download" href=url download=download_name hidden=move || url().is_none()>
                 {move || words().fill(Text::Download, &[("label", &f.label.get())])}

@@ -1,5 +1,6 @@
 //! The frame window of a webcam stream: how many frames may be on their way, and which
-//! answers may be shown; and [`Pacing`], which is that window, or a conversation's numbering.
+//! answers may be shown; [`Pacing`], which is that window, or a conversation's numbering; and
+//! [`OneLoadAtATime`], how an output image shows the answers it is given.
 //!
 //! A frame is captured only when fewer than [`MAX_IN_FLIGHT`] are unanswered; otherwise that
 //! tick of the camera is skipped, so a slow server makes the stream drop frames rather than
@@ -105,6 +106,57 @@ impl Pacing {
     }
 }
 
+/// The source an output `<img>` is given, one load at a time. Setting an `<img>`'s `src` while
+/// it loads aborts that load, and the image is never shown: at 60 fps, answers that came close
+/// together replaced images still loading, and the page showed 50 to 57 of its 57 answers a
+/// second. So a new source waits while one loads, and is set once the loaded one has been
+/// painted (the next animation frame); only the newest waits, an older one would be stale.
+#[derive(Debug, Default)]
+pub(crate) struct OneLoadAtATime {
+    current: Option<String>,
+    loading: bool,
+    waiting: Option<String>,
+}
+
+impl OneLoadAtATime {
+    /// Starting with `shown`, which the page may have loaded before it was watched.
+    pub(crate) fn showing(shown: Option<String>) -> Self {
+        OneLoadAtATime { current: shown, loading: false, waiting: None }
+    }
+
+    /// A new source: `Some` to set it now, or `None` while one loads (it then waits).
+    pub(crate) fn offer(&mut self, src: String) -> Option<String> {
+        if self.current.as_ref() == Some(&src) {
+            // The same source again would load again, or fire no load to end this one.
+            self.waiting = None;
+            return None;
+        }
+        if self.loading {
+            self.waiting = Some(src);
+            return None;
+        }
+        self.start(src)
+    }
+
+    /// The source set last has loaded (or failed to) and been painted: the one waiting, if any,
+    /// to set now.
+    pub(crate) fn painted(&mut self) -> Option<String> {
+        self.loading = false;
+        self.waiting.take().and_then(|src| self.start(src))
+    }
+
+    /// No source: nothing loads or waits.
+    pub(crate) fn clear(&mut self) {
+        *self = OneLoadAtATime::default();
+    }
+
+    fn start(&mut self, src: String) -> Option<String> {
+        self.loading = true;
+        self.current = Some(src.clone());
+        Some(src)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +205,28 @@ mod tests {
         assert!(!window.settle(2, false));
         assert_eq!(window.reserve(), Some(4));
         assert_eq!(window.reserve(), Some(5));
+    }
+
+    #[test]
+    fn an_image_loading_is_not_replaced_and_only_the_newest_waits() {
+        let mut image = OneLoadAtATime::default();
+        assert_eq!(image.offer("a".into()).as_deref(), Some("a"), "nothing loads: set at once");
+        assert_eq!(image.offer("b".into()), None, "a loads: b waits");
+        assert_eq!(image.offer("c".into()), None, "c waits in b's place");
+        assert_eq!(image.painted().as_deref(), Some("c"));
+        assert_eq!(image.painted(), None, "nothing waits");
+        assert_eq!(image.offer("d".into()).as_deref(), Some("d"));
+    }
+
+    #[test]
+    fn the_same_source_again_is_not_set_again() {
+        let mut image = OneLoadAtATime::showing(Some("a".into()));
+        assert_eq!(image.offer("a".into()), None, "already shown: it would fire no new load");
+        assert_eq!(image.offer("b".into()).as_deref(), Some("b"), "the page's first image is not loading");
+        assert_eq!(image.offer("c".into()), None);
+        assert_eq!(image.offer("b".into()), None, "back to the one loading: c no longer waits");
+        assert_eq!(image.painted(), None);
+        image.clear();
+        assert_eq!(image.offer("b".into()).as_deref(), Some("b"), "cleared: shown again");
     }
 }
