@@ -12,10 +12,10 @@ import { sleep } from "./measure.mjs";
  * Each processed frame shown is decoded back, which gives the camera-to-screen latency of that
  * frame: capture, encoding, the trip to the server and back, the handler, decoding and display,
  * whichever system does them. A frame is shown as an image the page loads at the camera's size
- * (Rheo's and Gradio's pages), or as a frame of a video that plays a stream other than the
- * camera's (FastRTC's page plays the WebRTC stream it receives): each frame such a video
- * presents is read as it is presented (`requestVideoFrameCallback`), at whatever size the
- * codec sent it.
+ * (Rheo's and Gradio's pages), read at the animation frame that paints it, or as a frame of a
+ * video that plays a stream other than the camera's (FastRTC's page plays the WebRTC stream it
+ * receives): each frame such a video presents is read as it is presented
+ * (`requestVideoFrameCallback`), at whatever size the codec sent it.
  */
 export function stampedCamera({ width, height, fps }) {
   const bits = 32;
@@ -57,12 +57,17 @@ export function stampedCamera({ width, height, fps }) {
     const latencyMs = shownAt - stamp / 10;
     frames.push({ count, latencyMs: latencyMs >= 0 && latencyMs <= 5000 ? latencyMs : null });
   };
+  // An image is timed when it is painted, at the animation frame after its load: that is when a
+  // video's frame is presented. One whose `src` changed before that frame was never shown.
   document.addEventListener(
     "load",
     (event) => {
       const img = event.target;
       if (!(img instanceof HTMLImageElement) || img.naturalWidth !== width || img.naturalHeight !== height) return;
-      read(img, width, height, performance.now());
+      const loaded = img.currentSrc;
+      requestAnimationFrame((paintedAt) => {
+        if (img.currentSrc === loaded) read(img, width, height, paintedAt);
+      });
     },
     true,
   );
@@ -73,7 +78,7 @@ export function stampedCamera({ width, height, fps }) {
     if (watched.has(video) || !(video.srcObject instanceof MediaStream) || cameras.has(video.srcObject)) return;
     watched.add(video);
     let presentedFrames = null;
-    // Timed when the frame went to the compositor, as an image is when it has loaded; frames
+    // Timed when the frame went to the compositor, as an image is when it is painted; frames
     // presented between two callbacks (several may be, at 60 fps) count as shown.
     const presented = (_, frame) => {
       const count = presentedFrames === null ? 1 : frame.presentedFrames - presentedFrames;

@@ -425,7 +425,7 @@ function report(rows, { failures, retried }) {
     "  sends JPEGs on its stream socket and shows each processed frame as an image; FastRTC's sends",
     "  the camera over WebRTC (VP8, encoded and decoded by aiortc in Python on the server) and",
     "  plays what comes back in a video element, whose presented frames are read back",
-    "  (`requestVideoFrameCallback`: timed when presented, as an image is when loaded; frames",
+    "  (`requestVideoFrameCallback`: timed when presented, as an image is when painted; frames",
     "  presented between two callbacks count as shown). Both systems' servers for a setup run",
     "  while either is measured (FastRTC's, idle, takes some of a core while Rheo's is).",
     `- Turn-taking: the page's microphone says a speech-like buzz (harmonics of ${TURN.pitch} Hz with`,
