@@ -18,13 +18,14 @@ use web_sys::{Blob, MediaStreamTrack, MessageEvent, Worker};
 
 /// The worker. It holds the newest frame (closing the one before: the camera's pool of frames
 /// is small) and encodes it when it has a credit (the page gives one per frame it may send, as
-/// its window of frames in flight allows) and at least most of `every` ms have passed since the
-/// last (frames come on the camera's clock, a little early or late). A frame that comes early
-/// is encoded when its time comes: held until the next frame replaced it, a 60 fps camera lost
-/// 2 to 4 frames a second.
+/// its window of frames in flight allows) and its time has come: one frame per `every` ms on
+/// average, a frame up to a quarter of `every` early allowed (frames come on the camera's clock,
+/// a little early or late; `due` is when the next is due). A frame that comes earlier than that
+/// is encoded when its time comes, rather than held until the next frame replaces it: so a
+/// 60 fps camera lost 2 to 4 frames a second.
 const ENCODER_WORKER: &str = r#"
 let reader = null, canvas = null, context = null, held = null;
-let credits = 0, quality = 0.8, every = 0, last = -Infinity, encoding = false, wake = null;
+let credits = 0, quality = 0.8, every = 0, due = -Infinity, encoding = false, wake = null;
 onmessage = (event) => {
   const message = event.data;
   if (message.readable) {
@@ -51,7 +52,7 @@ async function read() {
 }
 async function encode() {
   if (encoding || !held || credits <= 0) return;
-  const early = last + 0.75 * every - performance.now();
+  const early = due - 0.25 * every - performance.now();
   if (early > 0) {
     wake ??= setTimeout(() => {
       wake = null;
@@ -63,7 +64,7 @@ async function encode() {
   held = null;
   credits -= 1;
   encoding = true;
-  last = performance.now();
+  due = Math.max(due, performance.now()) + every;
   try {
     try {
       const [width, height] = [frame.displayWidth, frame.displayHeight];

@@ -35,9 +35,10 @@ fn image_output(f: Field, options: &Image) -> impl IntoView {
     let url = move || file().and_then(|f| f.url);
     let shown = RwSignal::new(url());
     let loads = StoredValue::new(OneLoadAtATime::showing(shown.get_untracked()));
+    let img = NodeRef::<html::Img>::new();
     Effect::new(move |_| match url() {
         Some(src) => {
-            if let Some(now) = loads.write_value().offer(src) {
+            if let Some(now) = loads.write_value().offer(src, js_sys::Date::now()) {
                 shown.set(Some(now));
             }
         }
@@ -47,8 +48,11 @@ fn image_output(f: Field, options: &Image) -> impl IntoView {
         }
     });
     let loaded = move || {
+        let Some(src) = img.get_untracked().and_then(|img| img.get_attribute("src")) else { return };
         request_animation_frame(move || {
-            if let Some(next) = loads.write_value().painted() {
+            // `None` once the output is gone.
+            let next = loads.try_update_value(|loads| loads.painted(&src, js_sys::Date::now())).flatten();
+            if let Some(next) = next {
                 shown.set(Some(next));
             }
         })
@@ -59,7 +63,7 @@ fn image_output(f: Field, options: &Image) -> impl IntoView {
     view! {
         <figure class="component image output">
             <figcaption>{f.label}</figcaption>
-            <img src=move || shown.get() alt=f.label hidden=move || url().is_none()
+            <img node_ref=img src=move || shown.get() alt=f.label hidden=move || url().is_none()
                 width=width height=height on:load=move |_| loaded() on:error=move |_| loaded()/>
             <p class="image-empty" hidden=move || url().is_some()>{tr(Text::NoImageYet)}</p>
             <a class="download" href=url download=download_name hidden=move || url().is_none()>

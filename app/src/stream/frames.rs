@@ -109,40 +109,51 @@ impl Pacing {
 /// The source an output `<img>` is given, one load at a time. Setting an `<img>`'s `src` while
 /// it loads aborts that load, and the image is never shown: at 60 fps, answers that came close
 /// together replaced images still loading, and the page showed 50 to 57 of its 57 answers a
-/// second. So a new source waits while one loads, and is set once the loaded one has been
-/// painted (the next animation frame); only the newest waits, an older one would be stale.
+/// second. So a new source waits while one loads, and is set at the animation frame after that
+/// load. The loaded one is painted in that frame all the same: the `<img>` shows it until the
+/// next has loaded, which cannot happen before the paint. Only the newest waits (an older one
+/// would be stale), and not longer than [`LOAD_PATIENCE_MS`] (a load that hangs is given up).
 #[derive(Debug, Default)]
 pub(crate) struct OneLoadAtATime {
     current: Option<String>,
-    loading: bool,
+    /// When the current source was set, while it loads.
+    loading_since: Option<f64>,
     waiting: Option<String>,
 }
+
+/// How long a load may hold the sources that came after it, in milliseconds.
+pub(crate) const LOAD_PATIENCE_MS: f64 = 1000.0;
 
 impl OneLoadAtATime {
     /// Starting with `shown`, which the page may have loaded before it was watched.
     pub(crate) fn showing(shown: Option<String>) -> Self {
-        OneLoadAtATime { current: shown, loading: false, waiting: None }
+        OneLoadAtATime { current: shown, loading_since: None, waiting: None }
     }
 
-    /// A new source: `Some` to set it now, or `None` while one loads (it then waits).
-    pub(crate) fn offer(&mut self, src: String) -> Option<String> {
+    /// A new source at `now` (ms): `Some` to set it now, or `None` while one loads (it waits).
+    pub(crate) fn offer(&mut self, src: String, now: f64) -> Option<String> {
         if self.current.as_ref() == Some(&src) {
             // The same source again would load again, or fire no load to end this one.
             self.waiting = None;
             return None;
         }
-        if self.loading {
-            self.waiting = Some(src);
-            return None;
+        match self.loading_since {
+            Some(since) if now - since < LOAD_PATIENCE_MS => {
+                self.waiting = Some(src);
+                None
+            }
+            _ => self.start(src, now),
         }
-        self.start(src)
     }
 
-    /// The source set last has loaded (or failed to) and been painted: the one waiting, if any,
-    /// to set now.
-    pub(crate) fn painted(&mut self) -> Option<String> {
-        self.loading = false;
-        self.waiting.take().and_then(|src| self.start(src))
+    /// `src` has loaded (or failed to), and this is the animation frame after: the source
+    /// waiting, if any, to set now. A load of a source no longer current is ignored.
+    pub(crate) fn painted(&mut self, src: &str, now: f64) -> Option<String> {
+        if self.current.as_deref() != Some(src) {
+            return None;
+        }
+        self.loading_since = None;
+        self.waiting.take().and_then(|src| self.start(src, now))
     }
 
     /// No source: nothing loads or waits.
@@ -150,8 +161,8 @@ impl OneLoadAtATime {
         *self = OneLoadAtATime::default();
     }
 
-    fn start(&mut self, src: String) -> Option<String> {
-        self.loading = true;
+    fn start(&mut self, src: String, now: f64) -> Option<String> {
+        self.loading_since = Some(now);
         self.current = Some(src.clone());
         Some(src)
     }
@@ -210,23 +221,44 @@ mod tests {
     #[test]
     fn an_image_loading_is_not_replaced_and_only_the_newest_waits() {
         let mut image = OneLoadAtATime::default();
-        assert_eq!(image.offer("a".into()).as_deref(), Some("a"), "nothing loads: set at once");
-        assert_eq!(image.offer("b".into()), None, "a loads: b waits");
-        assert_eq!(image.offer("c".into()), None, "c waits in b's place");
-        assert_eq!(image.painted().as_deref(), Some("c"));
-        assert_eq!(image.painted(), None, "nothing waits");
-        assert_eq!(image.offer("d".into()).as_deref(), Some("d"));
+        assert_eq!(image.offer("a".into(), 0.0).as_deref(), Some("a"), "nothing loads: set at once");
+        assert_eq!(image.offer("b".into(), 1.0), None, "a loads: b waits");
+        assert_eq!(image.offer("c".into(), 2.0), None, "c waits in b's place");
+        assert_eq!(image.painted("a", 3.0).as_deref(), Some("c"));
+        assert_eq!(image.painted("c", 4.0), None, "nothing waits");
+        assert_eq!(image.painted("c", 5.0), None, "nothing loads");
+        assert_eq!(image.offer("d".into(), 6.0).as_deref(), Some("d"));
     }
 
     #[test]
     fn the_same_source_again_is_not_set_again() {
         let mut image = OneLoadAtATime::showing(Some("a".into()));
-        assert_eq!(image.offer("a".into()), None, "already shown: it would fire no new load");
-        assert_eq!(image.offer("b".into()).as_deref(), Some("b"), "the page's first image is not loading");
-        assert_eq!(image.offer("c".into()), None);
-        assert_eq!(image.offer("b".into()), None, "back to the one loading: c no longer waits");
-        assert_eq!(image.painted(), None);
+        assert_eq!(image.offer("a".into(), 0.0), None, "already shown: it would fire no new load");
+        assert_eq!(image.offer("b".into(), 0.0).as_deref(), Some("b"), "the page's first image is not loading");
+        assert_eq!(image.offer("c".into(), 1.0), None);
+        assert_eq!(image.offer("b".into(), 2.0), None, "back to the one loading: c no longer waits");
+        assert_eq!(image.painted("b", 3.0), None);
+    }
+
+    /// The bug this prevents: a load's animation frame, still to come when the output was
+    /// cleared and given a new source, ended that source's load, and the next source aborted it.
+    #[test]
+    fn a_late_load_of_an_older_source_ends_nothing() {
+        let mut image = OneLoadAtATime::default();
+        image.offer("a".into(), 0.0);
         image.clear();
-        assert_eq!(image.offer("b".into()).as_deref(), Some("b"), "cleared: shown again");
+        assert_eq!(image.offer("b".into(), 1.0).as_deref(), Some("b"), "cleared: set at once");
+        assert_eq!(image.painted("a", 2.0), None);
+        assert_eq!(image.offer("c".into(), 3.0), None, "b still loads");
+        assert_eq!(image.painted("b", 4.0).as_deref(), Some("c"));
+    }
+
+    #[test]
+    fn a_load_that_hangs_holds_the_next_source_only_so_long() {
+        let mut image = OneLoadAtATime::default();
+        image.offer("a".into(), 0.0);
+        assert_eq!(image.offer("b".into(), LOAD_PATIENCE_MS - 1.0), None);
+        assert_eq!(image.offer("c".into(), LOAD_PATIENCE_MS).as_deref(), Some("c"), "a is given up");
+        assert_eq!(image.painted("a", LOAD_PATIENCE_MS + 1.0), None, "a's load, had it come, ends nothing");
     }
 }
