@@ -14,12 +14,14 @@ test.use({
 
 /** The colours at two points near the bottom edge of the shown image, left and right. */
 async function bottomCorners(image: Locator): Promise<number[][]> {
-  return image.evaluate(async (img: HTMLImageElement) => {
-    await img.decode();
+  // An output image, or the canvas that paints a stream's pictures.
+  return image.evaluate(async (shown: HTMLImageElement | HTMLCanvasElement) => {
+    if (shown instanceof HTMLImageElement) await shown.decode();
     const canvas = document.createElement("canvas");
-    const [w, h] = [(canvas.width = img.naturalWidth), (canvas.height = img.naturalHeight)];
+    const [w, h] = (shown instanceof HTMLImageElement ? [shown.naturalWidth, shown.naturalHeight] : [shown.width, shown.height]);
+    [canvas.width, canvas.height] = [w, h];
     const context = canvas.getContext("2d")!;
-    context.drawImage(img, 0, 0);
+    context.drawImage(shown, 0, 0);
     const at = (x: number, y: number) => Array.from(context.getImageData(x, y, 1, 1).data.slice(0, 3));
     return [at(4, h - 4), at(w - 4, h - 4)];
   });

@@ -45,11 +45,31 @@ test("/flip shows the camera upside down, many frames a second, and Stop release
   expect((await framesShown(page)) - before).toBeGreaterThanOrEqual(8);
 
   expect(await liveTracks(page)).toBe(1);
+  // The stream's pictures are painted on a canvas, with no link to download one by.
+  const output = page.locator("figure.image.output");
+  await expect(output.locator("canvas")).toBeVisible();
+  await expect(output.locator("img")).toBeHidden();
+  await expect(page.getByRole("link", { name: "Download flipped" })).toBeHidden();
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(streamEl(page)).toHaveAttribute("data-stream", "off");
   expect(await liveTracks(page)).toBe(0);
   await expect(page.getByText(/\d+ s left/)).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Start camera" })).toBeVisible();
+  // Stopped, the last picture is the output's value: an image, still upside down, to download.
+  await expect(output.locator("canvas")).toBeHidden();
+  await expect(output.locator("img")).toHaveAttribute("src", /^blob:/);
+  await expectFrame(flipped, (h) => h.top < 60 && h.bottom > 180, "the last picture kept");
+  await expect(page.getByRole("link", { name: "Download flipped" })).toBeVisible();
+});
+
+test("/flip's pictures are decoded where the browser has no ImageDecoder too", async ({ page }) => {
+  await page.addInitScript(() => delete (window as any).ImageDecoder);
+  await open(page, "/flip");
+  await page.getByRole("button", { name: "Start camera" }).click();
+  await expect.poll(() => framesShown(page)).toBeGreaterThan(3);
+  await expect(page.locator("figure.image.output canvas")).toBeVisible();
+  await expectFrame(page.getByRole("img", { name: "flipped" }), (h) => h.top < 60 && h.bottom > 180, "upside down");
+  await page.getByRole("button", { name: "Stop" }).click();
 });
 
 for (const processor of [true, false]) {

@@ -12,9 +12,9 @@
 //! Where the browser has no `MediaStreamTrackProcessor` (Firefox, Safari), [`FrameEncoder::start`]
 //! gives `None` and the page encodes on its main thread ([`super::camera::Camera::capture_jpeg`]).
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, ArrayBuffer, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::{prelude::*, JsCast};
-use web_sys::{Blob, MediaStreamTrack, MessageEvent, Worker};
+use web_sys::{MediaStreamTrack, MessageEvent, Worker};
 
 /// The worker. It holds the newest frame (closing the one before: the camera's pool of frames
 /// is small) and encodes it when it has a credit (the page gives one per frame it may send, as
@@ -76,7 +76,8 @@ async function encode() {
     } finally {
       frame.close();
     }
-    postMessage(await canvas.convertToBlob({ type: "image/jpeg", quality }));
+    const jpeg = await (await canvas.convertToBlob({ type: "image/jpeg", quality })).arrayBuffer();
+    postMessage(jpeg, [jpeg]);
   } catch (error) {
     postMessage({ failed: String(error) });
   }
@@ -87,8 +88,8 @@ async function encode() {
 
 /// What the worker gives.
 pub(crate) enum Encoded {
-    /// A frame, as a JPEG; it took a credit.
-    Frame(Blob),
+    /// A frame, as a JPEG's bytes; it took a credit.
+    Frame(Uint8Array),
     /// A frame could not be encoded (why); it took a credit.
     Failed(String),
     /// The worker stopped (its camera's stream broke, or it failed): no frame will come from it.
@@ -132,8 +133,8 @@ impl FrameEncoder {
                 let encoded = match (text("failed"), text("stopped")) {
                     (Some(why), _) => Encoded::Failed(why),
                     (_, Some(_)) => Encoded::Stopped,
-                    _ => match data.clone().dyn_into::<Blob>() {
-                        Ok(frame) => Encoded::Frame(frame),
+                    _ => match data.clone().dyn_into::<ArrayBuffer>() {
+                        Ok(frame) => Encoded::Frame(Uint8Array::new(&frame)),
                         Err(_) => Encoded::Failed("the frame could not be encoded".into()),
                     },
                 };

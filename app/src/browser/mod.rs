@@ -5,6 +5,7 @@ pub(crate) mod camera;
 pub(crate) mod devices;
 pub(crate) mod encoder;
 pub(crate) mod microphone;
+pub(crate) mod picture;
 pub(crate) mod player;
 pub(crate) mod recorder;
 pub(crate) mod theme;
@@ -26,10 +27,20 @@ pub(crate) fn on_leave(leave: impl FnOnce() + Send + Sync + 'static) {
 
 /// Bytes as a blob of `mime_type`.
 pub(crate) fn bytes_blob(bytes: &[u8], mime_type: &str) -> Option<web_sys::Blob> {
+    array_blob(&js_sys::Uint8Array::from(bytes), mime_type)
+}
+
+/// A byte array as a blob of `mime_type`.
+pub(crate) fn array_blob(bytes: &js_sys::Uint8Array, mime_type: &str) -> Option<web_sys::Blob> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime_type);
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(bytes), &options).ok()
+}
+
+/// A `blob:` URL for media bytes of `mime_type` (whoever holds it revokes it).
+pub(crate) fn object_url(bytes: &js_sys::Uint8Array, mime_type: Option<&str>) -> Option<String> {
+    let blob = array_blob(bytes, mime_type.unwrap_or("application/octet-stream"))?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// A `blob:` URL of a script the page makes (a worklet's or a worker's module): one request

@@ -16,7 +16,11 @@ use rheo_shared::{
 use web_sys::AbortController;
 
 use crate::{
-    browser::BrowserValue,
+    browser::{
+        object_url,
+        picture::{self, Picture},
+        BrowserValue,
+    },
     components::Look,
     words::{tr, words, Text},
 };
@@ -30,6 +34,17 @@ const TOAST_SECONDS: u64 = 10;
 /// Where a streaming audio output takes its chunks: `Some` chunk to play next, or `None` when
 /// a new call starts or the user stops one (silence, forget what waits).
 pub(crate) type ChunkSink = Rc<dyn Fn(Option<FileData>)>;
+
+/// Where an image output paints a stream's pictures (see `browser::picture`).
+pub(crate) type PictureSink = Rc<dyn Fn(Picture)>;
+
+/// An image output that paints a stream's pictures, and the last it was given: the output's
+/// value once the stream ends.
+#[derive(Clone)]
+struct PictureOutput {
+    sink: PictureSink,
+    last: Option<Picture>,
+}
 
 /// An event's calls: sends them by the trigger mode's rule of [`CallQueue`] and shows answers,
 /// a generator's one by one. Widgets get it as a prop (an upload needs the interface's name).
@@ -57,6 +72,8 @@ pub(crate) struct Caller {
     abort: BrowserValue<AbortController>,
     /// The chunk player of each streaming audio output, by position.
     chunk_sinks: BrowserValue<Vec<Option<ChunkSink>>>,
+    /// The image outputs that paint a stream's pictures, by position.
+    picture_outputs: BrowserValue<Vec<Option<PictureOutput>>>,
     /// What fired the next call (a like's data), for an event that takes it.
     event_data: StoredValue<Option<serde_json::Value>>,
     /// The page's uploads, which a call waits for.
@@ -352,6 +369,64 @@ impl Caller {
         );
     }
 
+    /// Image output `index` paints a stream's pictures with `sink`.
+    pub(crate) fn paint_pictures_with(self, index: usize, sink: PictureSink) {
+        let outputs = self.outputs.read_value().len();
+        self.picture_outputs.with_or_insert(
+            || vec![None; outputs],
+            |painters| {
+                if let Some(slot) = painters.get_mut(index) {
+                    *slot = Some(PictureOutput { sink, last: None });
+                }
+            },
+        );
+    }
+
+    /// Shows a stream's answer: its outputs' values and the bytes of their files. A picture
+    /// goes to its output's painter, if it has one; other files get `blob:` URLs.
+    pub(crate) fn show_streamed(self, outputs: Vec<(Value, Vec<&[u8]>)>) {
+        let values = outputs.into_iter().enumerate().map(|(index, (mut value, media))| {
+            if let (Value::File(file), [bytes]) = (&value, &media[..]) {
+                let picture = || Picture { file: file.clone(), bytes: js_sys::Uint8Array::from(*bytes) };
+                if picture::paints(file.mime_type.as_deref()) && self.paint(index, picture) {
+                    return None;
+                }
+            }
+            for (file, bytes) in value.files_mut().iter_mut().zip(media) {
+                file.url = object_url(&js_sys::Uint8Array::from(bytes), file.mime_type.as_deref());
+            }
+            Some(value)
+        });
+        self.set_some_outputs(values);
+    }
+
+    /// Gives output `index`'s painter the picture; false if it has none.
+    fn paint(self, index: usize, picture: impl FnOnce() -> Picture) -> bool {
+        let given = self.picture_outputs.with(|painters| {
+            let painter = painters.get_mut(index)?.as_mut()?;
+            let picture = picture();
+            painter.last = Some(picture.clone());
+            Some((painter.sink.clone(), picture))
+        });
+        given.flatten().map(|(sink, picture)| sink(picture)).is_some()
+    }
+
+    /// The stream ended: the last picture each output painted becomes its value (its file, with
+    /// a `blob:` URL), as if it had been set, for a download, a flag or the next event to read.
+    pub(crate) fn keep_pictures(self) {
+        let kept = self.picture_outputs.with(|painters| {
+            let last = painters.iter_mut().map(|painter| painter.as_mut().and_then(|p| p.last.take()));
+            last.map(|picture| {
+                picture.map(|Picture { mut file, bytes }| {
+                    file.url = object_url(&bytes, file.mime_type.as_deref());
+                    Value::File(file)
+                })
+            })
+            .collect::<Vec<_>>()
+        });
+        self.set_some_outputs(kept.unwrap_or_default());
+    }
+
     /// Stops every streaming audio output's playback and forgets its chunks.
     pub(crate) fn reset_chunks(self) {
         self.chunk_sinks.with(|sinks| sinks.iter().flatten().for_each(|sink| sink(None)));
@@ -424,8 +499,14 @@ impl Caller {
     /// look to its output's look. The replaced value's `blob:` URLs (a streamed frame's files) are
     /// revoked, or every frame of a stream would stay in memory.
     pub(crate) fn set_outputs(self, values: Vec<Value>) {
+        self.set_some_outputs(values.into_iter().map(Some));
+    }
+
+    /// [`Caller::set_outputs`], where `None` leaves an output as it is.
+    fn set_some_outputs(self, values: impl IntoIterator<Item = Option<Value>>) {
         let look = |index: usize| self.looks.with_value(|looks| looks.get(index).copied());
         for (index, (signal, value)) in self.outputs.read_value().iter().zip(values).enumerate() {
+            let Some(value) = value else { continue };
             let value = match value {
                 Value::Update(update) => match look(index).map(|look| look.show(*update)) {
                     Some(Some(value)) => value,
@@ -484,6 +565,7 @@ impl Caller {
             session: StoredValue::new(None),
             abort: BrowserValue::new(),
             chunk_sinks: BrowserValue::new(),
+            picture_outputs: BrowserValue::new(),
             event_data: StoredValue::new(None),
             uploads,
         }

@@ -2,6 +2,8 @@
 //! a file picker with drop and paste, and a webcam snapshot; as a streaming input, the live
 //! camera with Start/Stop and the time left.
 
+use std::rc::Rc;
+
 use leptos::{either::EitherOf3, html, prelude::*, task::spawn_local};
 use rheo_shared::{components::Image, ImageSource, WebcamConstraints};
 
@@ -11,7 +13,7 @@ use web_sys::Blob;
 
 use super::{drop_zone, error_line, stream_controls, stream_notes, Field, Upload, Widget};
 use crate::{
-    browser::{camera::Camera, BrowserValue},
+    browser::{camera::Camera, picture::Painter, BrowserValue},
     stream::{frames::OneLoadAtATime, Source, Streamer},
     words::{tr, words, Text},
 };
@@ -27,24 +29,34 @@ impl Widget for Image {
     }
 }
 
-/// One `<img>` whose source follows the value (a stream swaps it many times a second, so the
-/// element stays and only its `src` changes, one load at a time), and a download link.
-/// Shown at the author's display size, if any.
+/// One `<img>` whose source follows the value (a generator's answers may swap it many times a
+/// second, so the element stays and only its `src` changes, one load at a time), and a
+/// download link. A stream's pictures are painted on a canvas instead (see
+/// `browser::picture`), shown until the value changes: the stream's end makes the last one the
+/// value. Shown at the author's display size, if any.
 fn image_output(f: Field, options: &Image) -> impl IntoView {
     let file = f.file();
     let url = move || file().and_then(|f| f.url);
     let shown = RwSignal::new(url());
     let loads = StoredValue::new(OneLoadAtATime::showing(shown.get_untracked()));
     let img = NodeRef::<html::Img>::new();
-    Effect::new(move |_| match url() {
-        Some(src) => {
-            if let Some(now) = loads.write_value().offer(src, js_sys::Date::now()) {
-                shown.set(Some(now));
+    let canvas = NodeRef::<html::Canvas>::new();
+    let live = RwSignal::new(false);
+    let painter = paint_stream(&f, canvas, live, (options.width, options.height));
+    Effect::new(move |_| {
+        let url = url();
+        live.set(false);
+        painter.with(|painter| painter.clear());
+        match url {
+            Some(src) => {
+                if let Some(now) = loads.write_value().offer(src, js_sys::Date::now()) {
+                    shown.set(Some(now));
+                }
             }
-        }
-        None => {
-            loads.write_value().clear();
-            shown.set(None);
+            None => {
+                loads.write_value().clear();
+                shown.set(None);
+            }
         }
     });
     let loaded = move || {
@@ -63,14 +75,44 @@ fn image_output(f: Field, options: &Image) -> impl IntoView {
     view! {
         <figure class="component image output">
             <figcaption>{f.label}</figcaption>
-            <img node_ref=img src=move || shown.get() alt=f.label hidden=move || url().is_none()
+            <img node_ref=img src=move || shown.get() alt=f.label hidden=move || live.get() || url().is_none()
                 width=width height=height on:load=move |_| loaded() on:error=move |_| loaded()/>
-            <p class="image-empty" hidden=move || url().is_some()>{tr(Text::NoImageYet)}</p>
-            <a class="download" href=url download=download_name hidden=move || url().is_none()>
+            <canvas node_ref=canvas role="img" aria-label=f.label hidden=move || !live.get()></canvas>
+            <p class="image-empty" hidden=move || live.get() || url().is_some()>{tr(Text::NoImageYet)}</p>
+            <a class="download" href=url download=download_name hidden=move || live.get() || url().is_none()>
                 {move || words().fill(Text::Download, &[("label", &f.label.get())])}
             </a>
         </figure>
     }
+}
+
+/// Paints the pictures of a stream that writes `f` on `canvas`, once it is in the page, at the
+/// author's display `size` if any; `live` once one is painted. The painter, for the output to
+/// clear. Where the browser cannot paint so, the stream's pictures come as the value.
+fn paint_stream(
+    f: &Field,
+    canvas: NodeRef<html::Canvas>,
+    live: RwSignal<bool>,
+    size: (Option<u32>, Option<u32>),
+) -> BrowserValue<Rc<Painter>> {
+    let painter = BrowserValue::new();
+    let (caller, index) = (f.caller, f.index);
+    Effect::new(move |_| {
+        let Some(canvas) = canvas.get() else { return };
+        // Through the style object, which the CSP allows (it refuses style attributes).
+        let style = web_sys::HtmlElement::style(&canvas);
+        for (property, pixels) in [("width", size.0), ("height", size.1)] {
+            if let Some(pixels) = pixels {
+                let _ = style.set_property(property, &format!("{pixels}px"));
+            }
+        }
+        if let Some(made) = Painter::new(canvas, move || _ = live.try_set(true)) {
+            let sink = made.clone();
+            caller.paint_pictures_with(index, Rc::new(move |picture| sink.offer(picture)));
+            painter.set(made);
+        }
+    });
+    painter
 }
 
 /// A still image from a file (picked, dropped or pasted) or a webcam snapshot, uploaded as

@@ -7,6 +7,8 @@
 //! build a queue (and latency). Answers carry their frame's number; one older than the answer
 //! on screen is never shown.
 
+use std::borrow::Borrow;
+
 /// Frames captured and not yet answered, at most: one being encoded or sent, one processed,
 /// one on its way back. With two, a 60 fps camera lost the frame that came while both were
 /// out, each time a round trip took over two frames' time (33 ms), as it often did here.
@@ -113,25 +115,34 @@ impl Pacing {
 /// load. The loaded one is painted in that frame all the same: the `<img>` shows it until the
 /// next has loaded, which cannot happen before the paint. Only the newest waits (an older one
 /// would be stale), and not longer than [`LOAD_PATIENCE_MS`] (a load that hangs is given up).
-#[derive(Debug, Default)]
-pub(crate) struct OneLoadAtATime {
-    current: Option<String>,
+///
+/// A stream's pictures painted on a canvas (`browser::picture`) are decoded by the same rule:
+/// one at a time, the newest waiting, so decodes never pile up behind a slow one.
+#[derive(Debug)]
+pub(crate) struct OneLoadAtATime<T> {
+    current: Option<T>,
     /// When the current source was set, while it loads.
     loading_since: Option<f64>,
-    waiting: Option<String>,
+    waiting: Option<T>,
 }
 
 /// How long a load may hold the sources that came after it, in milliseconds.
 pub(crate) const LOAD_PATIENCE_MS: f64 = 1000.0;
 
-impl OneLoadAtATime {
+impl<T> Default for OneLoadAtATime<T> {
+    fn default() -> Self {
+        OneLoadAtATime { current: None, loading_since: None, waiting: None }
+    }
+}
+
+impl<T: PartialEq + Clone> OneLoadAtATime<T> {
     /// Starting with `shown`, which the page may have loaded before it was watched.
-    pub(crate) fn showing(shown: Option<String>) -> Self {
+    pub(crate) fn showing(shown: Option<T>) -> Self {
         OneLoadAtATime { current: shown, loading_since: None, waiting: None }
     }
 
     /// A new source at `now` (ms): `Some` to set it now, or `None` while one loads (it waits).
-    pub(crate) fn offer(&mut self, src: String, now: f64) -> Option<String> {
+    pub(crate) fn offer(&mut self, src: T, now: f64) -> Option<T> {
         if self.current.as_ref() == Some(&src) {
             // The same source again would load again, or fire no load to end this one.
             self.waiting = None;
@@ -146,10 +157,21 @@ impl OneLoadAtATime {
         }
     }
 
+    /// Whether `src` is the source set last: a load of any other is not to be shown.
+    pub(crate) fn is_current<Q: PartialEq + ?Sized>(&self, src: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.current.as_ref().map(Borrow::borrow) == Some(src)
+    }
+
     /// `src` has loaded (or failed to), and this is the animation frame after: the source
     /// waiting, if any, to set now. A load of a source no longer current is ignored.
-    pub(crate) fn painted(&mut self, src: &str, now: f64) -> Option<String> {
-        if self.current.as_deref() != Some(src) {
+    pub(crate) fn painted<Q: PartialEq + ?Sized>(&mut self, src: &Q, now: f64) -> Option<T>
+    where
+        T: Borrow<Q>,
+    {
+        if !self.is_current(src) {
             return None;
         }
         self.loading_since = None;
@@ -161,7 +183,7 @@ impl OneLoadAtATime {
         *self = OneLoadAtATime::default();
     }
 
-    fn start(&mut self, src: String, now: f64) -> Option<String> {
+    fn start(&mut self, src: T, now: f64) -> Option<T> {
         self.loading_since = Some(now);
         self.current = Some(src.clone());
         Some(src)
@@ -220,7 +242,7 @@ mod tests {
 
     #[test]
     fn an_image_loading_is_not_replaced_and_only_the_newest_waits() {
-        let mut image = OneLoadAtATime::default();
+        let mut image = OneLoadAtATime::<String>::default();
         assert_eq!(image.offer("a".into(), 0.0).as_deref(), Some("a"), "nothing loads: set at once");
         assert_eq!(image.offer("b".into(), 1.0), None, "a loads: b waits");
         assert_eq!(image.offer("c".into(), 2.0), None, "c waits in b's place");
@@ -232,7 +254,7 @@ mod tests {
 
     #[test]
     fn the_same_source_again_is_not_set_again() {
-        let mut image = OneLoadAtATime::showing(Some("a".into()));
+        let mut image = OneLoadAtATime::<String>::showing(Some("a".into()));
         assert_eq!(image.offer("a".into(), 0.0), None, "already shown: it would fire no new load");
         assert_eq!(image.offer("b".into(), 0.0).as_deref(), Some("b"), "the page's first image is not loading");
         assert_eq!(image.offer("c".into(), 1.0), None);
@@ -244,7 +266,7 @@ mod tests {
     /// cleared and given a new source, ended that source's load, and the next source aborted it.
     #[test]
     fn a_late_load_of_an_older_source_ends_nothing() {
-        let mut image = OneLoadAtATime::default();
+        let mut image = OneLoadAtATime::<String>::default();
         image.offer("a".into(), 0.0);
         image.clear();
         assert_eq!(image.offer("b".into(), 1.0).as_deref(), Some("b"), "cleared: set at once");
@@ -255,7 +277,7 @@ mod tests {
 
     #[test]
     fn a_load_that_hangs_holds_the_next_source_only_so_long() {
-        let mut image = OneLoadAtATime::default();
+        let mut image = OneLoadAtATime::<String>::default();
         image.offer("a".into(), 0.0);
         assert_eq!(image.offer("b".into(), LOAD_PATIENCE_MS - 1.0), None);
         assert_eq!(image.offer("c".into(), LOAD_PATIENCE_MS).as_deref(), Some("c"), "a is given up");
