@@ -131,3 +131,16 @@ fn call(target: &JsValue, method: &str, argument: &JsValue) -> Result<JsValue, J
         false => function.call1(target, argument),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::paints;
+
+    #[test]
+    fn only_pictures_a_bitmap_shows_whole_are_painted() {
+        assert!(paints(Some("image/jpeg")) && paints(Some("image/png")) && paints(Some("image/webp")));
+        assert!(!paints(Some("image/gif")), "its animation would be lost");
+        assert!(!paints(Some("image/svg+xml")), "its vectors would be lost");
+        assert!(!paints(None));
+    }
+}

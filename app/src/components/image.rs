@@ -106,7 +106,13 @@ fn paint_stream(
                 let _ = style.set_property(property, &format!("{pixels}px"));
             }
         }
-        if let Some(made) = Painter::new(canvas, move || _ = live.try_set(true)) {
+        // Set once, not at each picture: each set would run what shows the output again.
+        let painted = move || {
+            if live.try_get_untracked() == Some(false) {
+                live.set(true);
+            }
+        };
+        if let Some(made) = Painter::new(canvas, painted) {
             let sink = made.clone();
             caller.paint_pictures_with(index, Rc::new(move |picture| sink.offer(picture)));
             painter.set(made);
