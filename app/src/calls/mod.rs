@@ -358,25 +358,22 @@ impl Caller {
 
     /// Streaming audio output `index` plays its chunks with `sink`.
     pub(crate) fn play_chunks_with(self, index: usize, sink: ChunkSink) {
-        let outputs = self.outputs.read_value().len();
-        self.chunk_sinks.with_or_insert(
-            || vec![None; outputs],
-            |sinks| {
-                if let Some(slot) = sinks.get_mut(index) {
-                    *slot = Some(sink);
-                }
-            },
-        );
+        self.put_at(self.chunk_sinks, index, sink);
     }
 
     /// Image output `index` paints a stream's pictures with `sink`.
     pub(crate) fn paint_pictures_with(self, index: usize, sink: PictureSink) {
+        self.put_at(self.picture_outputs, index, PictureOutput { sink, last: None });
+    }
+
+    /// Puts `value` in output `index`'s place among `places` (one per output, made at the first).
+    fn put_at<T: Clone + 'static>(self, places: BrowserValue<Vec<Option<T>>>, index: usize, value: T) {
         let outputs = self.outputs.read_value().len();
-        self.picture_outputs.with_or_insert(
+        places.with_or_insert(
             || vec![None; outputs],
-            |painters| {
-                if let Some(slot) = painters.get_mut(index) {
-                    *slot = Some(PictureOutput { sink, last: None });
+            |places| {
+                if let Some(place) = places.get_mut(index) {
+                    *place = Some(value);
                 }
             },
         );
