@@ -245,16 +245,20 @@ async function firstAudioRun(browser, system) {
  */
 function switchableMicrophone() {
   window.__chunks = [];
+  const noteChunk = (sentAt, size, header) => {
+    const view = new DataView(header);
+    if (view.getUint32(0) !== 0x52494646) return; // "RIFF"
+    const bytesPerSecond = view.getUint32(28, true);
+    window.__chunks.push({ sentAt, seconds: (size - 48) / bytesPerSecond });
+  };
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
-    if (data instanceof Blob && data.size > 48) {
-      const sentAt = performance.now();
-      data.slice(4, 48).arrayBuffer().then((header) => {
-        const view = new DataView(header);
-        if (view.getUint32(0) !== 0x52494646) return; // "RIFF"
-        const bytesPerSecond = view.getUint32(28, true);
-        window.__chunks.push({ sentAt, seconds: (data.size - 48) / bytesPerSecond });
-      });
+    const sentAt = performance.now();
+    // A byte array (the page joins a frame so), or a blob.
+    if (ArrayBuffer.isView(data) && data.byteLength > 48) {
+      noteChunk(sentAt, data.byteLength, data.buffer.slice(data.byteOffset + 4, data.byteOffset + 48));
+    } else if (data instanceof Blob && data.size > 48) {
+      data.slice(4, 48).arrayBuffer().then((header) => noteChunk(sentAt, data.size, header));
     }
     return send.call(this, data);
   };
@@ -625,8 +629,9 @@ function report(raw) {
     "  one HTTP round trip per change; the browser's next paint is not included for either system.",
     "- Webcam: the page's camera is a canvas stream of the camera's size and rate that shows the",
     "  time it was drawn, as stripes (mirrored too, since Gradio mirrors its webcam by default);",
-    "  each output image of the camera's size the page loads is decoded back at the animation",
-    "  frame that paints it (one replaced before that frame was not shown, and does not count), so",
+    "  each output picture of the camera's size (an image Gradio's page loads, a picture Rheo's",
+    "  paints on a canvas) is decoded back at the animation frame that paints it (one replaced",
+    "  before that frame was not shown, and does not count) and timed just after that paint, so",
     "  the latency runs from the camera frame to the processed frame on screen: capture, JPEG, the",
     "  trip both ways, the handler, decoding and display. Both demos capture every 1/fps s of the camera (Rheo's",
     "  /flip at 1/60 s in a server of its own, `RHEO_DEMOS_STREAM_EVERY`; Gradio's flip demo in a",

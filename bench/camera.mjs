@@ -12,7 +12,8 @@ import { sleep } from "./measure.mjs";
  * Each processed frame shown is decoded back, which gives the camera-to-screen latency of that
  * frame: capture, encoding, the trip to the server and back, the handler, decoding and display,
  * whichever system does them. A frame is shown as an image the page loads at the camera's size
- * (Rheo's and Gradio's pages), read at the animation frame that paints it, or as a frame of a
+ * (Gradio's page) or a picture of that size handed to a canvas (Rheo's), read at the animation
+ * frame that paints it, or as a frame of a
  * video that plays a stream other than the camera's (FastRTC's page plays the WebRTC stream it
  * receives): each frame such a video presents is read as it is presented
  * (`requestVideoFrameCallback`), at whatever size the codec sent it.
@@ -43,34 +44,60 @@ export function stampedCamera({ width, height, fps }) {
   };
   const reader = document.createElement("canvas");
   const readContext = reader.getContext("2d", { willReadFrequently: true });
-  /**
-   * Notes `count` frames shown, the last at `shownAt`, by reading its stamp back. A stamp that
-   * reads as a time to come or over 5 s ago (a codec's artefact on a stripe) gives no latency.
-   */
-  const read = (source, w, h, shownAt, count = 1) => {
+  /** When the camera drew the picture `source` shows (its stamp read back), in ms. */
+  const drawnAt = (source, w, h) => {
     if (reader.width !== w || reader.height !== h) [reader.width, reader.height] = [w, h];
     readContext.drawImage(source, 0, 0, w, h);
     const row = readContext.getImageData(0, Math.floor(h / 2), w, 1).data;
     const stripe = w / (2 * bits);
     let stamp = 0;
     for (let i = 0; i < bits; i++) stamp = stamp * 2 + (row[Math.floor(i * stripe + stripe / 2) * 4] > 127 ? 1 : 0);
-    const latencyMs = shownAt - stamp / 10;
+    return stamp / 10;
+  };
+  /**
+   * Notes `count` frames shown, the last, drawn at `drawn`, at `shownAt`. A stamp that reads as
+   * a time to come or over 5 s ago (a codec's artefact on a stripe) gives no latency.
+   */
+  const note = (drawn, shownAt, count = 1) => {
+    const latencyMs = shownAt - drawn;
     frames.push({ count, latencyMs: latencyMs >= 0 && latencyMs <= 5000 ? latencyMs : null });
   };
-  // An image is timed when it is painted, at the animation frame after its load: that is when a
-  // video's frame is presented. One whose `src` changed before that frame was never shown.
+  // An image, or a picture handed to a canvas, is painted by the animation frame after its load
+  // (or its hand-over), if `shown` still then: it is read in that frame's callback, which runs
+  // just before the paint, and timed just after the paint (a message posted from the callback),
+  // as a video's frame is when it goes to the compositor. The frame's own timestamp would not
+  // do: it is when the frame began, which can be before the load (latencies of 3 ms read so).
+  const whenPainted = (source, shown) =>
+    requestAnimationFrame(() => {
+      if (!shown()) return;
+      const drawn = drawnAt(source, width, height);
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = () => note(drawn, performance.now());
+      port2.postMessage(null);
+    });
+  // One whose `src` changed before that frame was never shown.
   document.addEventListener(
     "load",
     (event) => {
       const img = event.target;
       if (!(img instanceof HTMLImageElement) || img.naturalWidth !== width || img.naturalHeight !== height) return;
       const loaded = img.currentSrc;
-      requestAnimationFrame((paintedAt) => {
-        if (img.currentSrc === loaded) read(img, width, height, paintedAt);
-      });
+      whenPainted(img, () => img.currentSrc === loaded);
     },
     true,
   );
+  // A picture handed whole to a canvas (Rheo's page paints a stream's pictures so); one
+  // replaced before the next frame was never shown.
+  const transfers = new WeakMap();
+  const transfer = ImageBitmapRenderingContext.prototype.transferFromImageBitmap;
+  ImageBitmapRenderingContext.prototype.transferFromImageBitmap = function (bitmap) {
+    const sized = bitmap?.width === width && bitmap?.height === height;
+    transfer.call(this, bitmap);
+    const canvas = this.canvas;
+    const mark = (transfers.get(canvas) ?? 0) + 1;
+    transfers.set(canvas, mark);
+    if (sized) whenPainted(canvas, () => transfers.get(canvas) === mark);
+  };
   // A video that plays a stream other than the camera's shows processed frames; only those are
   // read, so that a page showing the camera itself pays nothing for it.
   const watched = new WeakSet();
@@ -83,7 +110,7 @@ export function stampedCamera({ width, height, fps }) {
     const presented = (_, frame) => {
       const count = presentedFrames === null ? 1 : frame.presentedFrames - presentedFrames;
       presentedFrames = frame.presentedFrames;
-      if (video.videoWidth > 0 && count > 0) read(video, video.videoWidth, video.videoHeight, frame.presentationTime, count);
+      if (video.videoWidth > 0 && count > 0) note(drawnAt(video, video.videoWidth, video.videoHeight), frame.presentationTime, count);
       video.requestVideoFrameCallback(presented);
     };
     video.requestVideoFrameCallback(presented);
