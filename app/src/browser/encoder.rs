@@ -21,7 +21,8 @@ use web_sys::{MediaStreamTrack, MessageEvent, Worker};
 /// its window of frames in flight allows) and its time has come: one frame per `every` ms on
 /// average, a frame up to a quarter of `every` early allowed (frames come on the camera's clock,
 /// a little early or late; `due` is when the next is due, and a frame up to a quarter late does
-/// not put it off, or the next, on time, would be early). A frame that comes earlier than that
+/// not put it off, or the next, on time, would be early: so two frames may go half of `every`
+/// apart, the average holding). A frame that comes earlier than that
 /// is encoded when its time comes if that is soon (within a quarter of the camera's last frame
 /// gap: dropped, a 60 fps camera lost 2 to 4 frames a second at 60 asked); otherwise it is
 /// held only until the next frame replaces it. Every early frame waited for its time before, and

@@ -99,7 +99,7 @@ impl Painter {
 /// `picture` as a bitmap, decoded off the main thread.
 async fn decode(picture: &Picture) -> Result<ImageBitmap, JsValue> {
     let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let mime_type = picture.file.mime_type.as_deref().unwrap_or("image/jpeg");
+    let mime_type = picture.file.mime_type.as_deref().ok_or(JsValue::NULL)?;
     let Ok(decoder_class) = Reflect::get(&window, &"ImageDecoder".into())?.dyn_into::<Function>() else {
         let blob = super::array_blob(&picture.bytes, mime_type).ok_or(JsValue::NULL)?;
         return JsFuture::from(window.create_image_bitmap_with_blob(&blob)?).await?.dyn_into();

@@ -523,6 +523,9 @@ impl Caller {
                     let _ = web_sys::Url::revoke_object_url(url);
                 }
             });
+            // Set otherwise than by painting: the last picture painted is not to come back at
+            // the stream's end over this value.
+            self.picture_outputs.with(|outputs| outputs.get_mut(index).and_then(Option::as_mut).map(|o| o.last = None));
             signal.set(value);
         }
     }
